@@ -1,0 +1,79 @@
+"""The one place the stages meet: load → check → evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clawpolicy.case import parse_amount, parse_boolean, parse_date, parse_text
+from clawpolicy.casefile import LoadedCase, load_case
+from clawpolicy.check.checker import CheckedPolicy, check
+from clawpolicy.determination import Determination
+from clawpolicy.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.interp import determine
+from clawpolicy.loader import load_policy
+
+
+class PolicyError(DiagnosticError):
+    """The policy is invalid (exit code 3)."""
+
+
+class CaseError(DiagnosticError):
+    """The case file is invalid (exit code 4)."""
+
+
+def compile_policy(path: str | Path) -> CheckedPolicy:
+    try:
+        return check(load_policy(path))
+    except DiagnosticError as error:
+        raise PolicyError(error.diagnostics) from None
+
+
+def read_case(path: str | Path) -> LoadedCase:
+    try:
+        return load_case(path)
+    except DiagnosticError as error:
+        raise CaseError(error.diagnostics) from None
+
+
+_PARSERS = {"boolean": parse_boolean, "date": parse_date, "money": parse_amount, "number": parse_amount,
+            "text": parse_text}
+
+
+def policy_facts(policy: CheckedPolicy, loaded: LoadedCase) -> dict[str, Any]:
+    """The case's `facts:` typed by the policy's own declarations. Undeclared keys are the
+    policy's business, not an error; a declared fact of the wrong type is."""
+    typed: dict[str, Any] = {}
+    errors = []
+    for decl in policy.fact_decls:
+        raw = loaded.case.facts.get(decl.name)
+        if raw is None:
+            continue
+        path = f"facts.{decl.name}"
+        try:
+            if decl.type == "enum":
+                if raw not in decl.values:
+                    raise ValueError(f"expected one of: {', '.join(decl.values)}")
+                typed[decl.name] = raw
+            else:
+                value = _PARSERS[decl.type](raw)
+                typed[decl.name] = value
+        except ValueError as error:
+            errors.append(Diagnostic("CP0411", f"`{path}` cannot be {raw!r}", str(error),
+                                     where=loaded.where(path)))
+    if errors:
+        raise CaseError(errors)
+    return typed
+
+
+def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
+    try:
+        return determine(policy, loaded.case, policy_facts(policy, loaded))
+    except CaseError:
+        raise
+    except DiagnosticError as error:
+        raise PolicyError(error.diagnostics) from None
+
+
+def check_case(policy_path: str | Path, case_path: str | Path) -> Determination:
+    return evaluate(compile_policy(policy_path), read_case(case_path))

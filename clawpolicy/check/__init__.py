@@ -1,0 +1,1 @@
+"""Static checking: names, facts and types, before any case is read."""

@@ -1,0 +1,99 @@
+"""The `clawpolicy` command: arguments, rendering and exit codes; no logic of its own.
+
+Exit codes:
+  0  a determination was made (whatever its outcome)
+  2  usage error (a bad flag or argument)
+  3  the policy is invalid
+  4  the case file is invalid
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from clawpolicy import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_POLICY = 3
+EXIT_CASE = 4
+
+app = typer.Typer(
+    name="clawpolicy",
+    help="Evaluate executive-compensation clawback policies against case files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"clawpolicy {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Evaluate executive-compensation clawback policies against case files."""
+
+
+@app.command()
+def check(
+    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw).",
+                                show_default=False),
+    case: Path = typer.Argument(..., metavar="CASE", help="The case file (YAML or JSON).",
+                              show_default=False),
+    format: Optional[Format] = typer.Option(
+        None, "--format", "-f",
+        help="Output format: text, json or markdown. Default: text on a terminal, json "
+             "otherwise."),
+) -> None:
+    """Print the reasoned determination of POLICY for the participant in CASE.
+
+    Example: clawpolicy check policies/qualys-2019.claw examples/cases/01-full-recovery-paid-bonus.yaml
+    """
+    from clawpolicy import api
+    from clawpolicy.diagnostics import render_all
+
+    chosen = format or (Format.text if sys.stdout.isatty() else Format.json)
+    try:
+        compiled = api.compile_policy(policy)
+        determination = api.evaluate(compiled, api.read_case(case))
+    except api.PolicyError as error:
+        sys.stderr.write(render_all(error.diagnostics))
+        raise typer.Exit(EXIT_POLICY)
+    except api.CaseError as error:
+        sys.stderr.write(render_all(error.diagnostics))
+        raise typer.Exit(EXIT_CASE)
+    sys.stdout.write(_render(determination, chosen))
+
+
+def _render(determination, chosen: Format) -> str:
+    from clawpolicy.render import json as json_render
+    from clawpolicy.render import layout
+
+    if chosen is Format.json:
+        return json_render.render(determination)
+    if chosen is Format.markdown:
+        return layout.markdown(determination)
+    return layout.text(determination)
+
+
+def main() -> None:
+    app()

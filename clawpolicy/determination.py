@@ -1,0 +1,108 @@
+"""The determination: the output contract of `../shared/spec/case-format.md` as pydantic
+models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
+
+Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
+Status = Literal["met", "not_met", "unknown", "not_applicable"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Amount(_Out):
+    amount: str
+    unit: str
+
+
+class PolicyRef(_Out):
+    name: str
+    sha256: str
+
+
+class Remedy(_Out):
+    kind: str
+    modality: Literal["shall", "may"]
+    up_to: Amount
+    clause: str
+    quote: str
+    source: str = "policy"
+
+
+class Condition(_Out):
+    id: str
+    kind: Literal["scope", "condition"]
+    status: Status
+    clause: str
+    quote: str
+    because: str
+    source: str = "policy"
+
+
+class AwardResult(_Out):
+    id: str
+    outcome: Outcome
+    recoverable: Amount | None
+    recoverable_compensation: Amount | None
+    remedies: list[Remedy]
+    conditions: list[Condition]
+    notes: list[str]
+
+
+class Answer(_Out):
+    if_: Any = Field(alias="if")
+    outcome: Outcome
+    recoverable: Amount | list[Amount] | None = None
+    # True where the answer is a range and the amount moves with the answer within it.
+    recoverable_depends_on_answer: bool | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        data = handler(self)
+        for key in ("recoverable", "recoverable_depends_on_answer"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+class OpenQuestion(_Out):
+    fact: str
+    question: str
+    answers: list[Answer]
+
+
+class Note(_Out):
+    award: str | None
+    rule: str
+    clause: str
+    text: str
+
+
+class OtherRecoverable(_Out):
+    source: str
+    amount: Amount
+    rule: str
+
+
+class RevisionApplied(_Out):
+    id: str
+    because: str
+
+
+class Determination(_Out):
+    case_id: str
+    title: str | None
+    as_of: str
+    policy: PolicyRef
+    outcome: Outcome
+    revisions_applied: list[RevisionApplied]
+    total_recoverable: Amount | list[Amount]
+    awards: list[AwardResult]
+    other_recoverable: list[OtherRecoverable]
+    open_questions: list[OpenQuestion]
+    notes: list[Note]

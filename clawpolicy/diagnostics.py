@@ -1,0 +1,77 @@
+"""Diagnostics are values: a code, a located one-line message and a `help:` line.
+
+One renderer prints them all, in the shape
+
+    error[CP0201]: unknown name `particpant`
+      --> policies/qualys-2019.claw:12:8
+       |
+    12 |   means particpant.section16_officer
+       |         ^^^^^^^^^^
+      = help: expected a definition, a rule or a case fact such as `participant`
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clawpolicy.source import Span
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    help: str
+    span: Span | None = None
+    # Where there is no source span (a case file's field), `where` names the place:
+    # `cases/x.yaml:14:5: awards[1].amount_paid`.
+    where: str | None = None
+    severity: str = "error"
+
+    def sort_key(self) -> tuple:
+        if self.span is not None:
+            line, col = self.span.line_col
+            return (self.span.file.name, line, col, self.code, self.message)
+        # `where` reads `file:line:col: path` when the place is known.
+        match = re.match(r"^(.*?):(\d+):(\d+)", self.where or "")
+        if match:
+            return (match[1], int(match[2]), int(match[3]), self.code, self.message)
+        return (self.where or "", 0, 0, self.code, self.message)
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that found errors; carries every diagnostic it found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(d.message for d in diagnostics))
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def render(diagnostic: Diagnostic) -> str:
+    d = diagnostic
+    lines = [f"{d.severity}[{d.code}]: {d.message}"]
+    if d.span is not None:
+        line, col = d.span.line_col
+        end_line, _ = d.span.file.line_col(max(d.span.start, d.span.end - 1))
+        text = d.span.file.line_text(line)
+        # A caret under the span, clipped to the first line of a multi-line span.
+        width = max(1, (len(text) - col + 1) if end_line > line else d.span.end - d.span.start)
+        gutter = " " * len(str(line))
+        lines += [
+            f"{gutter}--> {d.span}",
+            f"{gutter} |",
+            f"{line} | {text}",
+            f"{gutter} | {' ' * (col - 1)}{'^' * width}",
+        ]
+    elif d.where is not None:
+        lines.append(f"  --> {d.where}")
+    lines.append(f"  = help: {d.help}")
+    return "\n".join(lines)
+
+
+def render_all(diagnostics: list[Diagnostic]) -> str:
+    body = "\n\n".join(render(d) for d in diagnostics)
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    noun = "error" if errors == 1 else "errors"
+    return f"{body}\n\n{errors} {noun}\n" if errors else f"{body}\n"

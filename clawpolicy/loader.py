@@ -1,0 +1,126 @@
+"""Read a policy file and the files it includes, in order, each parsed and lowered.
+
+Includes are relative to the including file and must stay inside the root policy's folder
+tree: no absolute paths, no `..` that climbs out, no symbolic link that points outside."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from clawpolicy.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.source import SourceFile
+from clawpolicy.syntax import ast
+from clawpolicy.syntax.lower import lower
+from clawpolicy.syntax.parse import parse
+
+MAX_POLICY_BYTES = 1024 * 1024
+MAX_INCLUDE_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    root: Path                   # the folder the policy's includes are confined to
+    # In include order, root file first: (name relative to `root`, source, module).
+    files: tuple[tuple[str, SourceFile, ast.Module], ...]
+
+    @property
+    def sha256(self) -> str:
+        """Hash of every file's path (relative to the root folder) and text, in load order,
+        so it does not depend on where the checkout lives."""
+        digest = hashlib.sha256()
+        for relative, source, _ in self.files:
+            digest.update(relative.encode("utf-8") + b"\0")
+            digest.update(source.text.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def decls(self) -> list[ast.Decl]:
+        return [d for _, _, module in self.files for d in module.decls
+                if not isinstance(d, ast.Include)]
+
+
+def load_policy(path: str | Path) -> LoadedPolicy:
+    path = Path(path)
+    root = path.resolve().parent
+    files: list[tuple[SourceFile, ast.Module]] = []
+    errors: list[Diagnostic] = []
+    _load(path, root, path.name, None, [], files, errors, display_base=path.parent)
+    if errors:
+        raise DiagnosticError(errors)
+    return LoadedPolicy(root, tuple(files))
+
+
+def read_source(path: Path, name: str, included_by: ast.Include | None) -> SourceFile:
+    span = included_by.span if included_by else None
+    where = None if span else name
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DiagnosticError([Diagnostic(
+            "CP0110", f"cannot read the policy file `{name}`: {error.strerror or error}",
+            "give the path of a readable policy file (.claw)", span, where)]) from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise DiagnosticError([Diagnostic(
+            "CP0115", f"the policy file `{name}` is larger than {MAX_POLICY_BYTES} bytes",
+            "split the policy into included files", span, where)])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DiagnosticError([Diagnostic(
+            "CP0113", f"the policy file `{name}` is not UTF-8 text (byte {error.start})",
+            "save the policy as UTF-8", span, where)]) from None
+    return SourceFile(name, text.replace("\r\n", "\n"))
+
+
+def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
+          stack: list[Path], files: list, errors: list[Diagnostic], display_base: Path) -> None:
+    try:
+        source = read_source(path, str(display_base / name) if included_by is None
+                             else name, included_by)
+        module = lower(parse(source), source)
+    except DiagnosticError as error:
+        errors.extend(error.diagnostics)
+        return
+    files.append((path.resolve().relative_to(root).as_posix(), source, module))
+    stack = stack + [path.resolve()]
+    for decl in module.decls:
+        if not isinstance(decl, ast.Include):
+            continue
+        target, problem = _resolve_include(decl, path, root)
+        if problem:
+            errors.append(problem)
+            continue
+        if target.resolve() in stack:
+            chain = " -> ".join(p.name for p in stack + [target.resolve()])
+            errors.append(Diagnostic(
+                "CP0112", f"include cycle: {chain}",
+                "a file may not include itself, directly or through others", decl.span))
+            continue
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            errors.append(Diagnostic(
+                "CP0114", f"includes nest deeper than {MAX_INCLUDE_DEPTH} files",
+                "include the files from fewer levels", decl.span))
+            continue
+        relative = target.resolve().relative_to(root).as_posix()
+        shown = str(display_base / relative)
+        _load(target, root, shown, decl, stack, files, errors, display_base)
+
+
+def _resolve_include(decl: ast.Include, path: Path, root: Path) -> tuple[Path, Diagnostic | None]:
+    raw = decl.path
+    escape = Diagnostic(
+        "CP0111", f"the include `{raw}` leaves the policy's folder",
+        "include files inside the policy's own folder tree, by a relative path", decl.span)
+    if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
+        return Path(raw), escape
+    target = path.parent / raw
+    try:
+        target.resolve().relative_to(root)
+    except ValueError:
+        return target, escape
+    if not target.is_file():
+        return target, Diagnostic(
+            "CP0110", f"the included file `{raw}` does not exist",
+            "give a path relative to the including file", decl.span)
+    return target, None

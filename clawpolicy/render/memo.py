@@ -1,0 +1,103 @@
+"""The content of the memo a lawyer reads: outcome and amount first, then each award's
+remedies and conditions with the facts behind them and the quoted clause, then the open
+questions and notes. Laid out as text or Markdown by `layout`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from clawpolicy.determination import Amount, Determination
+from clawpolicy.values import format_money
+
+OUTCOME_WORDS = {
+    "recovery": "RECOVERY",
+    "no_recovery": "NO RECOVERY",
+    "pending": "PENDING",
+    "not_covered": "NOT COVERED",
+}
+STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
+                "not_applicable": "n/a"}
+
+
+@dataclass
+class Item:
+    """A line of the memo, with lines that explain it beneath."""
+
+    text: str
+    details: list[str] = field(default_factory=list)
+    quote: str | None = None
+
+
+@dataclass
+class Section:
+    title: str
+    intro: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+def money(amount: Amount | list[Amount] | None) -> str:
+    if amount is None:
+        return "not known yet"
+    amounts = amount if isinstance(amount, list) else [amount]
+    return " and ".join(format_money(Decimal(a.amount), a.unit) for a in amounts)
+
+
+def build(d: Determination) -> tuple[str, list[str], list[Section]]:
+    title = f"Determination for case {d.case_id}"
+    header = []
+    if d.title:
+        header.append(d.title)
+    header += [f"Policy: {d.policy.name} (sha256 {d.policy.sha256[:12]})",
+               f"As of: {d.as_of}"]
+    outcome = f"Outcome: {OUTCOME_WORDS[d.outcome]}"
+    if d.outcome == "recovery":
+        outcome += f", {money(d.total_recoverable)} recoverable"
+    header += ["", outcome]
+    if d.revisions_applied:
+        header.append("Revisions applied: " + "; ".join(
+            f"{r.id} ({r.because})" for r in d.revisions_applied))
+    sections = [_award(a) for a in d.awards]
+    if d.other_recoverable:
+        sections.append(Section("Other amounts recoverable", items=[
+            Item(f"{o.source}: {money(o.amount)}", [f"rule {o.rule}"])
+            for o in d.other_recoverable]))
+    if d.open_questions:
+        sections.append(Section("Open questions", items=[
+            Item(f"{q.question} ({q.fact})",
+                 [f"if {_answer_word(a.if_)}: {OUTCOME_WORDS[a.outcome].lower()}"
+                  + (f", {money(a.recoverable)}" if a.recoverable is not None else "")
+                  + (", of an amount that depends on the answer"
+                     if a.recoverable_depends_on_answer else "")
+                  for a in q.answers] or ["the answer decides the outcome"])
+            for q in d.open_questions]))
+    if d.notes:
+        sections.append(Section("Notes", items=[
+            Item(f"{n.award}: {n.text}" if n.award else n.text,
+                 [f"{n.clause} ({n.rule})"] if n.rule else [])
+            for n in d.notes]))
+    return title, header, sections
+
+
+def _answer_word(value) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _award(a) -> Section:
+    line = f"Outcome: {OUTCOME_WORDS[a.outcome].lower()}"
+    if a.outcome == "recovery":
+        line += f", {money(a.recoverable)} recoverable"
+    intro = [line]
+    if a.recoverable_compensation is not None:
+        intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
+    items = [Item(f"Remedy {r.kind} ({r.modality}): up to {money(r.up_to)}",
+                  [f"from {r.source}: {r.clause}"], r.quote) for r in a.remedies]
+    items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
+                   [f"because {c.because}", f"from {c.source}: {c.clause}"], c.quote)
+              for c in a.conditions]
+    items += [Item(f"Note: {n}") for n in a.notes]
+    return Section(f"Award {a.id}", intro, items)

@@ -1,0 +1,72 @@
+"""Static types of the language: what the checker infers for every expression."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Prim:
+    name: str  # boolean | number | money | date | duration | text
+
+    def __str__(self) -> str:
+        return self.name
+
+
+BOOLEAN = Prim("boolean")
+NUMBER = Prim("number")
+MONEY = Prim("money")
+DATE = Prim("date")
+DURATION = Prim("duration")
+TEXT = Prim("text")
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A closed set of words, such as the values of `findings.misconduct`."""
+
+    name: str
+    values: tuple[str, ...] = field(compare=False)
+
+    def __str__(self) -> str:
+        return f"one of {{{', '.join(self.values)}}}"
+
+
+@dataclass(frozen=True)
+class SetOf:
+    element: "Type"
+
+    def __str__(self) -> str:
+        return f"a set of {self.element}"
+
+
+@dataclass(frozen=True)
+class FieldType:
+    type: "Type"
+    nullable: bool = True  # null in the case means "not known yet"
+    absent_means_none: bool = False  # null means "there is none" (the restatement)
+    money_unit_from: str | None = None  # the field of the record that holds the unit
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    fields: dict[str, FieldType] = field(compare=False, hash=False)
+
+    def __str__(self) -> str:
+        return f"a {self.name} record"
+
+
+@dataclass(frozen=True)
+class ListOf:
+    element: Record
+
+    def __str__(self) -> str:
+        return f"a list of {self.element.name} records"
+
+
+Type = Prim | Enum | SetOf | Record | ListOf
+
+
+def is_numeric(t: Type | None) -> bool:
+    return t in (NUMBER, MONEY)

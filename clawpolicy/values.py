@@ -1,0 +1,124 @@
+"""Runtime values: three-valued logic, exact money, calendar dates.
+
+An `Unknown` remembers which case facts it came from (by their path in the case file), so
+an unknown result can name the questions that would settle it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    facts: tuple[str, ...]
+    # Set when the value is one fact read as it is, or that fact moved by a fixed duration or
+    # amount: comparing it with a known value then tells at which answer the result turns.
+    pivot_of: str | None = None
+    offset: Any = None
+
+    def merge(self, other: "Unknown") -> "Unknown":
+        return Unknown(merge_facts(self.facts, other.facts))
+
+
+def merge_facts(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for fact in group:
+            seen.setdefault(fact, None)
+    return tuple(seen)
+
+
+def unknown_of(*values: Any) -> Unknown | None:
+    """The merged Unknown of those values that are unknown, or None if all are known."""
+    unknowns = [v for v in values if isinstance(v, Unknown)]
+    if not unknowns:
+        return None
+    return Unknown(merge_facts(*(u.facts for u in unknowns)))
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    unit: str
+
+    def __str__(self) -> str:
+        return format_money(self.amount, self.unit)
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # years | months | days
+
+    def __str__(self) -> str:
+        word = self.unit if self.amount != 1 else self.unit[:-1]
+        return f"{self.amount} {word}"
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A record the case says does not exist (no restatement has occurred)."""
+
+    path: str
+
+
+def add_duration(day: dt.date, duration: Duration, sign: int = 1) -> dt.date:
+    """Calendar arithmetic. Years and months keep the day of the month, or fall back to the
+    month's last day when it has no such day: 2020-02-29 + 3 years = 2023-02-28."""
+    n = duration.amount * sign
+    if duration.unit == "days":
+        return day + dt.timedelta(days=n)
+    months = n * 12 if duration.unit == "years" else n
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def format_decimal(value: Decimal) -> str:
+    text = format(value, "f")
+    return text
+
+
+def quantize(value: Decimal, unit: str) -> Decimal:
+    """Money is quantized once, where it leaves the interpreter: cents for USD; a count of
+    shares keeps the digits it has."""
+    if unit == "USD":
+        return value.quantize(Decimal("0.01"))
+    normalized = value.normalize()
+    return normalized if normalized.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
+
+
+def format_money(amount: Decimal, unit: str) -> str:
+    q = quantize(amount, unit)
+    whole, _, fraction = format(q, "f").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = f"{int(whole.lstrip('-')):,}"
+    return f"{sign}{whole}{'.' + fraction if fraction else ''} {unit}"
+
+
+def show(value: Any) -> str:
+    """A value in the words of an explanation."""
+    match value:
+        case Unknown():
+            return "not known"
+        case bool():
+            return "true" if value else "false"
+        case Money():
+            return str(value)
+        case Decimal():
+            return format_decimal(value)
+        case dt.date():
+            return value.isoformat()
+        case Duration():
+            return str(value)
+        case tuple() | list():
+            return "[" + ", ".join(show(v) for v in value) + "]" if value else "none"
+        case Absent():
+            return "none"
+    return str(value)
