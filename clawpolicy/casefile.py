@@ -20,6 +20,7 @@ from clawpolicy.diagnostics import Diagnostic, DiagnosticError
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class _CaseLoader(yaml.SafeLoader):
@@ -166,6 +167,10 @@ def _construct(loader: _CaseLoader, node: yaml.Node, path: str, name: str,
     if depth > MAX_DEPTH:
         raise _one(where, "CP0405", "the case file nests deeper than a case can",
                    "a case nests a few levels deep; check the file")
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise _one(where, "CP0401", f"the case file uses a YAML feature a case may not "
+                   f"({node.tag})", "use plain values: text, numbers, dates, true/false, "
+                   "null, lists and mappings")
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:

@@ -12,7 +12,7 @@ class SourceFile:
     """A file as read: `name` is what messages show (the path as the user gave it)."""
 
     name: str
-    text: str
+    text: str = field(repr=False)
 
     @cached_property
     def _line_starts(self) -> list[int]:

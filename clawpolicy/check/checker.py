@@ -56,6 +56,9 @@ class CheckedPolicy:
     def __post_init__(self) -> None:
         self._by_name = {r.name: r for r in self.rules}
 
+    def __repr__(self) -> str:
+        return f"CheckedPolicy({self.header.name!r}, sha256={self.loaded.sha256[:12]})"
+
     @property
     def recoverable(self) -> ast.Rule:
         return self.of_kind("recoverable")[0]

@@ -106,8 +106,8 @@ def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic
             f"expected {_expected_words(error.allowed or set())} here",
             span,
         )
-    # The file ended inside a block.
-    end = len(source.text.rstrip()) or 0
+    # The file ended inside a block: point just after its last words, not at a comment.
+    end = _end_of_last_words(source.text)
     expected = error.expected if isinstance(error, (UnexpectedToken, UnexpectedEOF)) else set()
     span = Span(source, max(0, end - 1), max(1, end))
     return Diagnostic(
@@ -116,3 +116,14 @@ def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic
         f"expected {_expected_words(set(expected) - {'$END'})} (every block ends with `end`)",
         span,
     )
+
+
+def _end_of_last_words(text: str) -> int:
+    offset = len(text)
+    for line in reversed(text.splitlines(keepends=True)):
+        stripped = line.strip()
+        start = offset - len(line)
+        if stripped and not stripped.startswith("#"):
+            return start + len(line.rstrip())
+        offset = start
+    return 0

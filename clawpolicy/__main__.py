@@ -1,0 +1,3 @@
+from clawpolicy.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""Shared fixtures: the shipped policy and example cases, and snapshot extensions that keep
+each determination in a file of its own, so a change reads as a plain diff in review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICIES = ROOT / "policies"
+QUALYS_2019 = POLICIES / "qualys-2019.claw"
+EXAMPLE_CASES = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
+
+
+class JSONText(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "json"
+
+
+class MemoText(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+
+@pytest.fixture
+def json_snapshot(snapshot):
+    return snapshot.use_extension(JSONText)
+
+
+@pytest.fixture
+def text_snapshot(snapshot):
+    return snapshot.use_extension(MemoText)
+
+
+@pytest.fixture(scope="session")
+def qualys_2019():
+    from clawpolicy.api import compile_policy
+
+    return compile_policy(QUALYS_2019)

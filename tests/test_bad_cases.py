@@ -1,0 +1,41 @@
+"""The corpus of bad case files: each states the diagnostics it must produce, as
+`# expect: CODE at LINE:COL: FIELD: MESSAGE` (`-` where there is no line or no field), in the
+file or, for JSON, in a sibling `.expect` file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clawpolicy.api import CaseError, read_case
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "tests" / "bad_cases"
+EXPECT = re.compile(r"#\s*expect:\s*(CP\d{4}) at (\d+:\d+|-): ([^:]+|-): (.*)$")
+WHERE = re.compile(r"^(?P<file>[^:]+)(?::(?P<line>\d+):(?P<col>\d+))?(?:: (?P<path>.+))?$")
+CASES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".yaml", ".json"))
+
+
+def _expected(path: Path) -> list[tuple[str, str, str, str]]:
+    sidecar = path.with_name(path.name + ".expect")
+    text = (sidecar if sidecar.exists() else path).read_text(encoding="utf-8")
+    return sorted(m.groups() for m in map(EXPECT.search, text.splitlines()) if m)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_bad_case_gives_exactly_the_expected_diagnostics(path):
+    expected = _expected(path)
+    assert expected, f"{path} states no expectation"
+    with pytest.raises(CaseError) as caught:
+        read_case(path)
+    found = []
+    for d in caught.value.diagnostics:
+        where = WHERE.match(d.where)
+        assert where and where["file"] == str(path), d.where
+        place = f"{where['line']}:{where['col']}" if where["line"] else "-"
+        found.append((d.code, place, where["path"] or "-", d.message))
+        assert d.help.startswith(("expected", "use", "check", "keep", "add", "start", "save",
+                                  "give", "a case", "split", "see")), d.help
+    assert sorted(found) == expected

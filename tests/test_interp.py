@@ -1,0 +1,134 @@
+"""The evaluator on small policies written for the purpose: three-valued logic, quantifiers,
+aggregates, and the errors a policy can only meet at run time."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from clawpolicy.api import PolicyError, compile_policy, evaluate
+from clawpolicy.casefile import LoadedCase, validate_case
+
+BASE = """
+policy "Test"
+  adopted by "Committee" on 2019-02-08
+  effective 2019-02-08
+end
+recoverable excess
+  clause "Recovery"
+  quote "the excess"
+  is max(award.amount_awarded - award.amount_as_restated, 0)
+end
+remedy repay
+  clause "Repayment"
+  quote "shall repay"
+  shall recover up to min(excess, award.amount_paid)
+end
+"""
+
+CASE = {
+    "case_id": "t", "as_of": "2024-06-30",
+    "participant": {"section16_officer": True},
+    "statements": [{"id": "FY1", "restated": True, "original_filing_date": "2022-02-20"},
+                   {"id": "FY2", "restated": None, "original_filing_date": "2023-02-20"}],
+    "restatement": {"material": True},
+    "awards": [{"id": "a", "kind": "cash_incentive", "basis": ["financial_results"],
+                "granted": "2021-01-01", "calculated_on": ["FY1", "FY2"],
+                "amount_awarded": 100, "amount_paid": 100, "amount_as_restated": 60}],
+    "findings": {"misconduct": None},
+}
+
+
+def determine(tmp_path, rules: str, case: dict | None = None):
+    path = tmp_path / "p.claw"
+    path.write_text(BASE + textwrap.dedent(rules))
+    loaded = LoadedCase(validate_case(case or CASE, "case.yaml"), "case.yaml", {})
+    return evaluate(compile_policy(path), loaded)
+
+
+def condition(tmp_path, expression: str, case: dict | None = None):
+    d = determine(tmp_path, f"""
+        condition c
+          clause "C"
+          quote "c"
+          requires {expression}
+        end
+        """, case)
+    (c,) = d.awards[0].conditions
+    return c
+
+
+@pytest.mark.parametrize("expression, status", [
+    ("false and findings.misconduct = fraud", "not_met"),
+    ("findings.misconduct = fraud and false", "not_met"),
+    ("true or findings.misconduct = fraud", "met"),
+    ("findings.misconduct = fraud or true", "met"),
+    ("true and findings.misconduct = fraud", "unknown"),
+    ("false or findings.misconduct = fraud", "unknown"),
+    ("not (findings.misconduct = fraud)", "unknown"),
+    ("findings.misconduct is unknown", "met"),
+    ("restatement is present", "met"),
+    ("any(s in award.statements satisfies s.restated)", "met"),
+    ("every(s in award.statements satisfies s.restated)", "unknown"),
+    ("every(s in award.statements satisfies s.original_filing_date < 2024-01-01)", "met"),
+    ("count(s in statements where s.restated) = 1", "unknown"),
+    ("sum(a.amount_paid for a in awards) = 100", "met"),
+    ("(if restatement.material then 1 else 2) = 1", "met"),
+    ("award.granted + 3 years = 2024-01-01", "met"),
+    ("award.basis overlaps {tsr, stock_price}", "not_met"),
+    ("cash_incentive = award.kind", "met"),
+])
+def test_three_valued_conditions(tmp_path, expression, status):
+    assert condition(tmp_path, expression).status == status
+
+
+def test_unknown_names_its_facts_as_open_questions(tmp_path):
+    d = determine(tmp_path, """
+        condition c
+          clause "C"
+          quote "c"
+          requires every(s in award.statements satisfies s.restated)
+        end
+        """)
+    assert d.outcome == "pending"
+    assert [q.fact for q in d.open_questions] == ["statements[1].restated"]
+    assert [(a.if_, a.outcome) for a in d.open_questions[0].answers] == [
+        (True, "recovery"), (False, "no_recovery")]
+
+
+def test_reading_a_fact_of_an_absent_restatement_is_a_located_error(tmp_path):
+    case = {**CASE, "restatement": None}
+    with pytest.raises(PolicyError) as caught:
+        condition(tmp_path, "restatement.material", case)
+    (d,) = caught.value.diagnostics
+    assert d.code == "CP0501"
+    assert d.message == ("the policy reads `restatement.material`, but this case has no "
+                         "restatement")
+
+
+def test_guarded_read_of_absent_restatement_is_simply_false(tmp_path):
+    case = {**CASE, "restatement": None}
+    c = condition(tmp_path, "restatement is present and restatement.material", case)
+    assert (c.status, c.because) == ("not_met", "there is no restatement (the case records none)")
+
+
+def test_because_names_the_facts_and_their_values(tmp_path):
+    c = condition(tmp_path, "award.amount_as_restated < award.amount_awarded")
+    assert c.because == ("awards[0].amount_as_restated (60.00 USD) is less than "
+                         "awards[0].amount_awarded (100.00 USD)")
+
+
+def test_policy_facts_are_typed_by_their_declaration(tmp_path):
+    rules = """
+        fact worked_in_california: boolean asks "Did the participant work in California?" end
+        condition c
+          clause "C"
+          quote "c"
+          requires not facts.worked_in_california
+        end
+        """
+    d = determine(tmp_path, rules)
+    assert d.open_questions[0].question == "Did the participant work in California?"
+    d = determine(tmp_path, rules, {**CASE, "facts": {"worked_in_california": False}})
+    assert d.outcome == "recovery"
