@@ -5,6 +5,7 @@ Exit codes:
   2  usage error (a bad flag or argument)
   3  the policy is invalid
   4  the case file is invalid
+  70 an internal error (a defect of clawpolicy: please report it)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_POLICY = 3
 EXIT_CASE = 4
+EXIT_INTERNAL = 70  # a defect of clawpolicy itself; never a traceback
 
 app = typer.Typer(
     name="clawpolicy",
@@ -96,4 +98,16 @@ def _render(determination, chosen: Format) -> str:
 
 
 def main() -> None:
-    app()
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except BaseException as error:  # noqa: BLE001 - the last guard before the user
+        if isinstance(error, KeyboardInterrupt):
+            sys.stderr.write("interrupted\n")
+            raise SystemExit(130) from None
+        sys.stderr.write(
+            f"error[CP0900]: internal error: {type(error).__name__}: {error}\n"
+            "  = help: this is a defect of clawpolicy, not of your files; please report it "
+            "with the policy and the case\n")
+        raise SystemExit(EXIT_INTERNAL) from None

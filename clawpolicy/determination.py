@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
+from clawpolicy.values import Money, quantize
+
 Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
@@ -31,7 +33,8 @@ class Remedy(_Out):
     up_to: Amount
     clause: str
     quote: str
-    source: str = "policy"
+    source: str = "policy"  # the base policy's text, or the id of the revision it comes from
+    modality_from: str | None = None  # the revision that made it shall or may, if any
 
 
 class Condition(_Out):
@@ -47,8 +50,10 @@ class Condition(_Out):
 class AwardResult(_Out):
     id: str
     outcome: Outcome
+    revisions: list[str]  # the revisions that govern this award, in the policy's order
     recoverable: Amount | None
     recoverable_compensation: Amount | None
+    recoverable_from: str  # "policy", or the revision whose amount rule was used
     remedies: list[Remedy]
     conditions: list[Condition]
     notes: list[str]
@@ -81,12 +86,14 @@ class Note(_Out):
     rule: str
     clause: str
     text: str
+    source: str = "policy"
 
 
 class OtherRecoverable(_Out):
-    source: str
+    source: str  # where the amount stands in the case file, e.g. stock_sales[0]
     amount: Amount
     rule: str
+    revision: str  # "policy", or the revision whose rule it is
 
 
 class RevisionApplied(_Out):
@@ -106,3 +113,14 @@ class Determination(_Out):
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
     notes: list[Note]
+
+
+def amount(money: Money) -> Amount:
+    """Money leaves the interpreter here, quantized once (cents for USD)."""
+    return Amount(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
+
+
+def total_field(moneys: list[Money]) -> Amount | list[Amount]:
+    """One object for one unit; a list, one per unit, where there are several."""
+    amounts = [amount(m) for m in moneys]
+    return amounts[0] if len(amounts) == 1 else amounts

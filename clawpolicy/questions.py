@@ -1,8 +1,20 @@
-"""Open questions in words: how a determination asks for a fact it does not know."""
+"""Open questions: how a determination asks for a fact it does not know, and what each
+answer would lead to."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from clawpolicy import types as t
+from clawpolicy.check import schema
+from clawpolicy.determination import Answer, OpenQuestion, total_field
+from clawpolicy.values import Money, merge_facts, quantize
+
+if TYPE_CHECKING:
+    from clawpolicy.interp import CaseRun, Determiner
 
 # Keyed by the fact's path with list indices taken out (`awards[].amount_as_restated`);
 # `{award}` and `{statement}` are filled with the id of the record the fact belongs to.
@@ -69,3 +81,130 @@ def question_for(fact: str, award_ids: list[str], statement_ids: list[str],
     return template.format(
         award=award_ids[int(award[1])] if award else "",
         statement=statement_ids[int(statement[1])] if statement else "")
+
+
+# ---------------------------------------------------------------- answering them
+
+def open_questions(determiner: "Determiner", run: "CaseRun") -> list[OpenQuestion]:
+    """Each unknown fact the outcome turns on, asked in words, with where each answer leads:
+    found by running the case again with that answer in place."""
+    facts = merge_facts(*(u.facts for e in run.awards for u in e.unknowns),
+                        *(u.facts for u in run.unknowns))
+    award_ids = [a.id for a in determiner.case.awards]
+    statement_ids = [s.id for s in determiner.case.statements]
+    declared = {d.name: d.question for d in determiner.policy.fact_decls}
+    questions = []
+    for fact in facts:
+        answers = [Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
+                          recoverable_depends_on_answer=varies or None)
+                   for label, outcome, recoverable, varies in _answers(determiner, run, fact)]
+        questions.append(OpenQuestion(
+            fact=fact, question=question_for(fact, award_ids, statement_ids, declared),
+            answers=answers))
+    return questions
+
+
+def _fact_type(determiner: "Determiner", fact: str) -> tuple[t.Type, str | None]:
+    """The static type of a fact path, and the unit of the record that holds it."""
+    record = schema.case_record(determiner.policy.fact_decls)
+    parts = fact.replace("]", "").replace("[", ".").split(".")
+    current: Any = record
+    data: Any = determiner.case
+    unit = None
+    for part in parts:
+        if part.isdigit():
+            current = current.element
+            data = data[int(part)]
+            continue
+        if current is schema.AWARD or isinstance(current, t.Record) and current.name == "award":
+            unit = data.unit
+        field_type = current.fields[part]
+        current = field_type.type
+        data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
+    return current, unit
+
+
+def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
+    """Each answer the fact could have and where it leads: the case outcome and the total,
+    found by evaluating the case again with the answer in place."""
+    type_, unit = _fact_type(determiner, fact)
+
+    def leads_to(value: Any) -> tuple[str, Any]:
+        answered = determiner.run({fact: value})
+        outcome = answered.outcome
+        return outcome, total_field(answered.totals()) if outcome == "recovery" else None
+
+    if type_ == t.BOOLEAN:
+        return [(v, *leads_to(v), False) for v in (True, False)]
+    if isinstance(type_, t.Enum):
+        return [(v, *leads_to(v), False) for v in type_.values]
+    raw = sorted({p.amount if isinstance(p, Money) else p
+                  for p in run.evaluator.pivots.get(fact, [])
+                  if isinstance(p, dt.date | Decimal | Money)})
+    if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
+        return []
+    step = dt.timedelta(days=1) if type_ == t.DATE else Decimal("0.01")
+
+    def point(x: Any) -> Any:
+        if type_ == t.MONEY and not isinstance(x, Money):
+            return Money(x, unit or "USD")
+        return x
+
+    candidates = sorted({q for p in raw for q in (p - step, p, p + step)
+                         if not (isinstance(q, Decimal) and q < 0)})
+    results = [(q, leads_to(point(q))) for q in candidates]
+    answers = []
+    start = 0
+    for i in range(1, len(results) + 1):
+        if i < len(results) and _shape(results[i][1]) == _shape(results[start][1]):
+            continue
+        lower = results[start][0] if start > 0 else None
+        upper = results[i][0] if i < len(results) else None
+        outcome, amount = results[start][1]
+        # The amount is stated only where it is the same across the whole range.
+        far = _far_end(results[start][0], results[i - 1][0], lower, upper, step)
+        if amount is not None and any(leads_to(point(x))[1] != amount for x in far):
+            amount = None
+            outcome_words = (outcome, True)
+        else:
+            outcome_words = (outcome, False)
+        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None)
+        answers.append((words, outcome_words[0], amount, outcome_words[1]))
+        start = i
+    return answers
+
+
+def _shape(result: tuple[str, Any]) -> tuple:
+    """What makes two answers read alike: the outcome and the units recovered in."""
+    outcome, amount = result
+    amounts = amount if isinstance(amount, list) else [amount] if amount else []
+    return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
+
+
+def _far_end(first: Any, last: Any, lower: Any, upper: Any, step: Any) -> list[Any]:
+    """Points to probe a range at: the test points that opened and closed it, and, for a
+    range open below or above, a point well beyond the last pivot."""
+    points = [first, last]
+    if lower is None:
+        points.append(dt.date(1970, 1, 1) if isinstance(first, dt.date) else Decimal(0))
+    if upper is None:
+        points.append(last + (dt.timedelta(days=3660) if isinstance(last, dt.date)
+                              else max(last, Decimal(1)) * 10))
+    return points
+
+
+def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None) -> str:
+    def fmt(x: Any) -> str:
+        if isinstance(x, dt.date):
+            return x.isoformat()
+        return format(quantize(x, unit), "f") + f" {unit}" if unit else format(x, "f")
+    parts = []
+    if lower is not None:
+        parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(_prev(lower))}")
+    if upper is not None:
+        parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(_prev(upper))}")
+    return " and ".join(parts) or "any value"
+
+
+def _prev(x: Any) -> Any:
+    return x - (dt.timedelta(days=1) if isinstance(x, dt.date) else Decimal("0.01"))

@@ -80,6 +80,18 @@ def add_duration(day: dt.date, duration: Duration, sign: int = 1) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def fiscal_year_end_before(day: dt.date, month_day: str) -> dt.date:
+    """The last day of the last fiscal year that ended before `day`, for a fiscal year that
+    ends on `month_day` ("MM-DD"); a 02-29 year end falls on 02-28 in other years."""
+    month, dom = (int(x) for x in month_day.split("-"))
+
+    def end_in(year: int) -> dt.date:
+        return dt.date(year, month, min(dom, calendar.monthrange(year, month)[1]))
+
+    this_year = end_in(day.year)
+    return this_year if this_year < day else end_in(day.year - 1)
+
+
 def format_decimal(value: Decimal) -> str:
     text = format(value, "f")
     return text

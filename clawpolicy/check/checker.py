@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from clawpolicy import types as t
-from clawpolicy.check import schema
+from clawpolicy.check import schema, subsets
 from clawpolicy.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.loader import LoadedPolicy
 from clawpolicy.source import Span
@@ -21,7 +21,11 @@ from clawpolicy.syntax import ast
 CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
-FUNCTIONS = ("min", "max")
+# min and max take any number of values of one kind; the others have a fixed signature.
+FUNCTIONS = ("min", "max", "fiscal_year_end_before")
+SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE)}
+# What a revision's `applies to` may read: facts about the participant, not about an award.
+PARTICIPANT_ROOTS = ("participant", "company", "facts")
 MAX_NESTING = 64
 
 _ARITH = {"+", "-", "*", "/"}
@@ -44,6 +48,7 @@ class CheckedPolicy:
     header: ast.Header
     fact_decls: tuple[ast.FactDecl, ...]
     rules: tuple[ast.Rule, ...]          # in source order, every kind
+    revisions: tuple[ast.Revision, ...]
     resolutions: dict[int, Resolution] = field(repr=False)
     types: dict[int, t.Type] = field(repr=False)
 
@@ -77,7 +82,7 @@ class _Checker:
         self.errors: list[Diagnostic] = []
         self.resolutions: dict[int, Resolution] = {}
         self.types: dict[int, t.Type] = {}
-        self.rule_types: dict[str, t.Type | None] = {}
+        self.rule_types: dict[int, t.Type | None] = {}
         self.in_progress: list[str] = []
 
     def error(self, code: str, message: str, help: str, span: Span | None) -> None:
@@ -89,6 +94,7 @@ class _Checker:
         headers = [d for d in decls if isinstance(d, ast.Header)]
         self.facts = tuple(d for d in decls if isinstance(d, ast.FactDecl))
         self.rules = tuple(d for d in decls if isinstance(d, ast.Rule))
+        self.revisions = tuple(d for d in decls if isinstance(d, ast.Revision))
         root_span = self.loaded.files[0][2].span
         if not headers:
             self.error("CP0206", "the policy has no `policy` header",
@@ -103,15 +109,19 @@ class _Checker:
         self.by_name = {r.name: r for r in self.rules}
         for rule in self.rules:
             self._check_rule(rule)
+        for revision in self.revisions:
+            self._check_revision(revision)
+        self._check_conflicts()
         if self.errors:
             raise DiagnosticError(self.errors)
-        return CheckedPolicy(self.loaded, self.header, self.facts, self.rules,
+        return CheckedPolicy(self.loaded, self.header, self.facts, self.rules, self.revisions,
                              self.resolutions, self.types)
 
     def _check_names(self) -> None:
         seen: dict[str, Span] = {}
         reserved = set(self.case.fields) | {"award"} | set(CONSTANTS) | set(FUNCTIONS)
-        for decl in (*self.facts, *self.rules):
+        added = [c.rule for r in self.revisions for c in r.changes if c.action == "add"]
+        for decl in (*self.facts, *self.rules, *self.revisions, *added):
             where = decl.name_span
             if decl.name in reserved and not isinstance(decl, ast.FactDecl):
                 self.error("CP0209", f"`{decl.name}` is a name the language already gives "
@@ -128,14 +138,13 @@ class _Checker:
     def _check_shape(self) -> None:
         for rule in self.rules:
             if rule.kind in CITED_KINDS:
-                if rule.citation.clause is None:
-                    self.error("CP0204", f"the {rule.kind} `{rule.name}` cites no clause",
-                               'add `clause "..."` naming the part of the policy text it '
-                               "encodes", rule.name_span)
-                if not rule.citation.quotes:
-                    self.error("CP0205", f"the {rule.kind} `{rule.name}` quotes no words",
-                               'add `quote "..."` with the words of the policy it encodes',
-                               rule.name_span)
+                self._cited(rule.kind, rule.name, rule.citation, rule.name_span)
+        for revision in self.revisions:
+            self._cited("revision", revision.name, revision.citation, revision.name_span)
+            for change in revision.changes:
+                what = change.kind if change.action in ("add", "replace") else \
+                    f"change to {change.kind}"
+                self._cited(what, change.target, change.citation, change.target_span)
         root_span = self.loaded.files[0][2].span
         recoverables = [r for r in self.rules if r.kind == "recoverable"]
         if not recoverables:
@@ -150,9 +159,20 @@ class _Checker:
                        "add `remedy NAME ... shall|may recover up to EXPRESSION end`",
                        root_span)
 
+    def _cited(self, what: str, name: str, citation: ast.Citation, span: Span) -> None:
+        if citation.clause is None:
+            self.error("CP0204", f"the {what} `{name}` cites no clause",
+                       'add `clause "..."` naming the part of the text it encodes', span)
+        if not citation.quotes:
+            self.error("CP0205", f"the {what} `{name}` quotes no words",
+                       'add `quote "..."` with the words it encodes', span)
+
     def _check_rule(self, rule: ast.Rule) -> None:
         expected = {"scope": t.BOOLEAN, "condition": t.BOOLEAN, "note": t.BOOLEAN,
-                    "recoverable": t.MONEY, "remedy": t.MONEY}.get(rule.kind)
+                    "recoverable": t.MONEY, "remedy": t.MONEY, "other": t.MONEY}.get(rule.kind)
+        if rule.kind == "other":
+            self._check_other(rule)
+            return
         if rule.body is not None:
             found = self.rule_type(rule)
             if expected is not None and found is not None and not _fits(found, expected):
@@ -168,8 +188,9 @@ class _Checker:
 
     def rule_type(self, rule: ast.Rule) -> t.Type | None:
         """The type of a rule's expression, checked once; a definition may use another."""
-        if rule.name in self.rule_types:
-            return self.rule_types[rule.name]
+        key = id(rule)
+        if key in self.rule_types:
+            return self.rule_types[key]
         if rule.name in self.in_progress:
             cycle = " -> ".join(self.in_progress[self.in_progress.index(rule.name):]
                                 + [rule.name])
@@ -180,8 +201,146 @@ class _Checker:
         self.in_progress.append(rule.name)
         found = self.expr(rule.body, {}, 0) if rule.body is not None else None
         self.in_progress.pop()
-        self.rule_types[rule.name] = found
+        self.rule_types[key] = found
         return found
+
+    # ------------------------------------------------------------ case-level rules and revisions
+    def _check_other(self, rule: ast.Rule) -> None:
+        """`other NAME for x in LIST where P recover AMOUNT`: one amount per item, no award."""
+        each = rule.each
+        if each.when is not None:
+            self.boolean(each.when, {}, 0, "`when`")
+        element = self.collection(each.collection, {}, 0)
+        if element is None:
+            return
+        inner = {each.var: element}
+        if each.where is not None:
+            self.boolean(each.where, inner, 0, "`where`")
+        found = self.expr(rule.body, inner, 0)
+        if found is not None and not _fits(found, t.MONEY):
+            self.error("CP0302", f"an other recoverable amount must be money, but this is "
+                       f"{found}", "write the amount to recover after `recover`", rule.body.span)
+        for part in (each.when, each.collection, each.where, rule.body):
+            self._no_award(part, "an `other` amount belongs to the case, not to one award")
+
+    def _no_award(self, expr: ast.Expr | None, why: str) -> None:
+        if expr is None:
+            return
+        for node in self._reads(expr):
+            if isinstance(node, ast.Name) and node.name == "award" \
+                    and self.resolutions.get(id(node)) == Resolution("root", "award"):
+                self.error("CP0222", "`award` is not known here", why, node.span)
+                return
+
+    def _reads(self, expr: ast.Expr, seen: set[str] | None = None):
+        """Every node of an expression, and of the definitions it names, transitively."""
+        seen = set() if seen is None else seen
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            yield node
+            resolution = self.resolutions.get(id(node))
+            if resolution is not None and resolution.kind == "rule" \
+                    and resolution.target not in seen:
+                seen.add(resolution.target)
+                stack.append(self.by_name[resolution.target].body)
+            for value in vars(node).values():
+                if isinstance(value, tuple):
+                    stack.extend(v for v in value if _is_expr(v))
+                elif _is_expr(value):
+                    stack.append(value)
+
+    def _check_revision(self, revision: ast.Revision) -> None:
+        if revision.applies_to is None:
+            self.error("CP0228", f"the revision `{revision.name}` names no sub-set of "
+                       "participants", "add `applies to PREDICATE`, e.g. `applies to "
+                       "participant.executive_officer`", revision.name_span)
+        else:
+            self.boolean(revision.applies_to, {}, 0, "`applies to`")
+            for node in self._reads(revision.applies_to):
+                resolution = self.resolutions.get(id(node))
+                if resolution is not None and resolution.kind == "root" \
+                        and resolution.target not in PARTICIPANT_ROOTS:
+                    self.error("CP0223", f"`applies to` reads `{node.name}`, which is not a "
+                               "fact about the participant",
+                               "name the sub-set by facts of `participant` (or `company`, "
+                               "`facts`)", node.span)
+                    break
+            if not subsets.can_hold(self.subset(revision), self._domain):
+                self.error("CP0221", f"the sub-set of revision `{revision.name}` can never "
+                           "hold", "a participant must be able to satisfy `applies to`",
+                           revision.applies_to.span)
+        if revision.reaches is not None:
+            self.boolean(revision.reaches, {}, 0, "`reaches`")
+        targets: dict[str, Span] = {}
+        for change in revision.changes:
+            if change.target in targets:
+                self.error("CP0227", f"the revision `{revision.name}` changes "
+                           f"`{change.target}` twice", "change each rule once per revision",
+                           change.target_span)
+            targets[change.target] = change.target_span
+            self._check_change(revision, change)
+        for combine in revision.combines:
+            other = next((r for r in self.revisions if r.name == combine.other), None)
+            if other is None or other is revision:
+                self.error("CP0225", f"`{combine.other}` is not another revision",
+                           "name the revision this one combines with", combine.other_span)
+
+    def _check_change(self, revision: ast.Revision, change: ast.Change) -> None:
+        if change.action == "add":
+            self._check_rule(change.rule)
+            return
+        base = self.by_name.get(change.target)
+        if base is None or base.kind != change.kind:
+            same = [r.name for r in self.rules if r.kind == change.kind]
+            verb = {"replace": "replaces", "remove": "removes", "modality": "changes"}
+            self.error("CP0220", f"the revision `{revision.name}` {verb[change.action]} "
+                       f"{change.kind} `{change.target}`, but the policy has no such "
+                       f"{change.kind}", f"expected one of: {', '.join(same) or 'none'}",
+                       change.target_span)
+            return
+        if change.rule is not None:
+            self._check_rule(change.rule)
+
+    def subset(self, revision: ast.Revision):
+        def definition(name: str):
+            rule = self.by_name.get(name)
+            return rule.body if rule is not None and rule.kind == "definition" else None
+        return subsets.normal_form(revision.applies_to, definition, self._domain)
+
+    def _domain(self, path: str) -> tuple | None:
+        field_type = self.case.fields["participant"].type.fields.get(path.split(".")[-1])
+        if field_type is None:
+            return None
+        if field_type.type == t.BOOLEAN:
+            return (True, False)
+        if isinstance(field_type.type, t.Enum):
+            return field_type.type.values
+        return None
+
+    def _check_conflicts(self) -> None:
+        """Two revisions whose sub-sets can share a participant and that change the same rule
+        must say how they combine."""
+        changed = {r.name: {c.target for c in r.changes} for r in self.revisions}
+        declared = {(r.name, c.other): c.how for r in self.revisions for c in r.combines}
+        for i, first in enumerate(self.revisions):
+            for second in self.revisions[i + 1:]:
+                common = sorted(changed[first.name] & changed[second.name])
+                hows = {declared.get((first.name, second.name)),
+                        declared.get((second.name, first.name))} - {None}
+                if len(hows) > 1:
+                    self.error("CP0226", f"revisions `{first.name}` and `{second.name}` "
+                               "combine in two different ways",
+                               "say `greater` or `lesser` in both", second.name_span)
+                if not common or hows or first.applies_to is None or second.applies_to is None:
+                    continue
+                if subsets.can_overlap(self.subset(first), self.subset(second), self._domain):
+                    self.error("CP0224", f"revisions `{first.name}` and `{second.name}` both "
+                               f"change {', '.join(f'`{c}`' for c in common)}, and one "
+                               "participant can be in both sub-sets",
+                               f"say how they combine: `combine with {first.name} by greater "
+                               "... end` (or `lesser`), or make the sub-sets exclusive",
+                               second.name_span)
 
     # ------------------------------------------------------------ expressions
     def expr(self, node: ast.Expr, scope: dict[str, t.Type], depth: int,
@@ -423,6 +582,17 @@ class _Checker:
             self.error("CP0208", f"unknown function `{node.function}`",
                        f"expected one of: {', '.join(FUNCTIONS)}", node.name_span)
             return None
+        if node.function in SIGNATURES:
+            params, result = SIGNATURES[node.function]
+            types = [self.expr(a, scope, depth) for a in node.args]
+            if len(types) != len(params) or any(
+                    found is not None and found != want for found, want in zip(types, params)):
+                wanted = ", ".join(str(p) for p in params)
+                self.error("CP0303", f"`{node.function}` takes ({wanted})",
+                           f"write `{node.function}(a date, a month and day such as \"12-31\")`",
+                           node.span)
+                return None
+            return result
         if not node.args:
             self.error("CP0303", f"`{node.function}` needs at least one value",
                        f"write `{node.function}(a, b)`", node.span)
@@ -441,6 +611,13 @@ class _Checker:
 
 
 # ---------------------------------------------------------------- type algebra
+
+def _is_expr(value: object) -> bool:
+    return isinstance(value, (ast.Number, ast.MoneyLit, ast.DurationLit, ast.DateLit, ast.Text,
+                              ast.Bool, ast.Name, ast.Field, ast.Call, ast.SetLit, ast.Unary,
+                              ast.Binary, ast.Logical, ast.Test, ast.If, ast.Quantifier,
+                              ast.Aggregate))
+
 
 def _fits(found: t.Type, expected: t.Type) -> bool:
     return found == expected or (expected == t.MONEY and found == t.NUMBER)

@@ -192,6 +192,17 @@ class FactDecl:
 
 
 @dataclass(frozen=True)
+class ForEach:
+    """`when P for s in stock_sales where Q`: the items an `other` rule recovers from, once
+    the case satisfies `when`."""
+
+    when: "Expr | None"
+    var: str
+    collection: "Expr"
+    where: "Expr | None"
+
+
+@dataclass(frozen=True)
 class Rule:
     """Every cited block: `kind` is definition, scope, condition, recoverable, remedy, note
     or provision. `body` is the expression (the remedy's cap; the note's `when`); `extra`
@@ -205,11 +216,51 @@ class Rule:
     modality: str | None = None
     unless: "Expr | None" = None
     text: str | None = None
+    each: ForEach | None = None  # `other` rules only
     span: Span = _span()
     name_span: Span = _span()
 
 
-Decl = Header | Include | FactDecl | Rule
+@dataclass(frozen=True)
+class Change:
+    """What a revision does to one rule of the base policy: `add` a rule, `replace` one by
+    its id, `remove` one, or `modality` (make a remedy shall or may)."""
+
+    action: str  # "add" | "replace" | "remove" | "modality"
+    kind: str  # the kind of rule it adds, replaces or removes
+    target: str  # the rule's id
+    rule: Rule | None  # the new rule, for add and replace
+    modality: str | None
+    citation: Citation
+    span: Span = _span()
+    target_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Combine:
+    """How this revision combines with another that changes the same rules."""
+
+    other: str
+    how: str  # "greater" | "lesser": the alternative whose recoverable amount is greater
+    citation: Citation
+    span: Span = _span()
+    other_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Revision:
+    name: str
+    citation: Citation
+    applies_to: "Expr | None"
+    effective: dt.date | None
+    reaches: "Expr | None"
+    changes: tuple[Change, ...]
+    combines: tuple[Combine, ...]
+    span: Span = _span()
+    name_span: Span = _span()
+
+
+Decl = Header | Include | FactDecl | Rule | Revision
 
 
 @dataclass(frozen=True)

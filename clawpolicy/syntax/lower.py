@@ -99,7 +99,47 @@ class _Lowering:
         if kind == "provision":
             return ast.Rule("provision", str(name), citation, None, text=self.string(c[2]),
                             span=span, name_span=self.span(name))
+        if kind == "other":
+            when, var, collection, where, body = c[2], c[3], c[4], c[5], c[6]
+            each = ast.ForEach(self.expr(when) if when is not None else None, str(var),
+                               self.expr(collection),
+                               self.expr(where) if where is not None else None)
+            return ast.Rule("other", str(name), citation, self.expr(body), each=each,
+                            span=span, name_span=self.span(name))
+        if kind == "revision":
+            return self.revision(tree, str(name), citation)
         raise AssertionError(f"grammar rule {kind} has no lowering")
+
+    def revision(self, tree: Tree, name: str, citation: ast.Citation) -> ast.Revision:
+        applies_to = reaches = effective = None
+        changes: list[ast.Change] = []
+        combines: list[ast.Combine] = []
+        for line in tree.children[2:]:
+            kind = str(line.data)
+            c = line.children
+            if kind == "applies_to":
+                applies_to = self.expr(c[0])
+            elif kind == "rev_effective":
+                effective = self.date(c[0])
+            elif kind == "reaches":
+                reaches = self.expr(c[0])
+            elif kind == "combine":
+                combines.append(ast.Combine(str(c[0]), str(c[1]), self.citation(c[2]),
+                                            self.span(line), self.span(c[0])))
+            elif kind in ("add_change", "replace_change"):
+                rule = self.decl(c[0])
+                changes.append(ast.Change(kind.split("_")[0], rule.kind, rule.name, rule, None,
+                                          rule.citation, self.span(line), rule.name_span))
+            elif kind == "modality_change":
+                changes.append(ast.Change("modality", "remedy", str(c[0]), None, str(c[1]),
+                                          self.citation(c[2]), self.span(line),
+                                          self.span(c[0])))
+            else:  # remove_scope, remove_condition, ...
+                changes.append(ast.Change("remove", kind.removeprefix("remove_"), str(c[0]),
+                                          None, None, self.citation(c[1]), self.span(line),
+                                          self.span(c[0])))
+        return ast.Revision(name, citation, applies_to, effective, reaches, tuple(changes),
+                            tuple(combines), self.span(tree), self.span(tree.children[0]))
 
     def citation(self, tree: Tree) -> ast.Citation:
         clause: str | None = None

@@ -1,0 +1,126 @@
+"""The rules that govern one award: the base policy with the revisions selected for the
+participant (and reaching the award) applied on top.
+
+This is the only way a revision takes effect. The evaluator is handed a RuleSet and sees
+nothing else, so for a participant outside every sub-set it receives exactly the base rules:
+a revision cannot leak to anyone it was not written for."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Sequence
+
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.syntax import ast
+
+BASE = "policy"
+KINDS = ("scope", "condition", "recoverable", "remedy", "note", "other")
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A rule with where it comes from: the base policy's text or a revision."""
+
+    rule: ast.Rule
+    source: str
+    modality_from: str | None = None  # the revision that made a remedy shall or may
+
+
+@dataclass(frozen=True)
+class Removed:
+    kind: str
+    name: str
+    source: str
+    citation: ast.Citation
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    revisions: tuple[str, ...]
+    rules: dict[str, tuple[Sourced, ...]]  # by kind, in order
+    removed: tuple[Removed, ...]
+
+    def of(self, kind: str) -> tuple[Sourced, ...]:
+        return self.rules.get(kind, ())
+
+    @property
+    def recoverable(self) -> Sourced:
+        return self.rules["recoverable"][0]
+
+    def named(self, name: str) -> ast.Rule | None:
+        """A rule that other rules refer to by name: the recoverable amount as revised."""
+        for entry in self.of("recoverable"):
+            if entry.rule.name == name:
+                return entry.rule
+        return None
+
+
+def base(policy: CheckedPolicy) -> RuleSet:
+    return RuleSet((), {kind: tuple(Sourced(r, BASE) for r in policy.rules if r.kind == kind)
+                        for kind in KINDS}, ())
+
+
+def compose(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
+    """Apply each revision's changes, in the order the policy lists the revisions."""
+    rules = {kind: list(entries) for kind, entries in base(policy).rules.items()}
+    removed: list[Removed] = []
+    for revision in revisions:
+        for change in revision.changes:
+            entries = rules[change.kind]
+            index = next((i for i, e in enumerate(entries) if e.rule.name == change.target), None)
+            match change.action:
+                case "add":
+                    entries.append(Sourced(change.rule, revision.name))
+                case "replace":
+                    entries[index] = Sourced(change.rule, revision.name)
+                case "remove":
+                    del entries[index]
+                    removed.append(Removed(change.kind, change.target, revision.name,
+                                           change.citation))
+                case "modality":
+                    entry = entries[index]
+                    entries[index] = Sourced(
+                        dataclasses.replace(entry.rule, modality=change.modality), entry.source,
+                        revision.name)
+    return RuleSet(tuple(r.name for r in revisions),
+                   {kind: tuple(entries) for kind, entries in rules.items()}, tuple(removed))
+
+
+def others(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
+    """The amounts recoverable that are not awards: the base policy's `other` rules and those
+    each revision adds. They belong to the case, not to an award, so revisions that are
+    alternatives for an award each contribute their own."""
+    entries = [e for e in base(policy).of("other")]
+    entries += [Sourced(c.rule, r.name) for r in revisions for c in r.changes
+                if c.action == "add" and c.kind == "other"]
+    return RuleSet(tuple(r.name for r in revisions), {"other": tuple(entries)}, ())
+
+
+def changed(revision: ast.Revision) -> set[str]:
+    return {c.target for c in revision.changes}
+
+
+def alternatives(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
+    """The ways to apply revisions that may not apply together: every largest group in which
+    no two change the same rule, each group in the policy's order."""
+    n = len(revisions)
+    clash = [[bool(changed(a) & changed(b)) and a is not b for b in revisions] for a in revisions]
+    groups: list[list[int]] = []
+    for mask in range(2 ** n - 1, -1, -1):
+        members = [i for i in range(n) if mask >> i & 1]
+        if any(clash[i][j] for i in members for j in members):
+            continue
+        if any(set(members) < set(g) for g in groups):
+            continue
+        groups.append(members)
+    groups.sort()
+    return [[revisions[i] for i in g] for g in groups]
+
+
+def combination(policy: CheckedPolicy, group: Sequence[ast.Revision]) -> str:
+    """How clashing revisions combine: `greater` unless they say `lesser`."""
+    names = {r.name for r in group}
+    hows = {c.how for r in policy.revisions if r.name in names for c in r.combines
+            if c.other in names}
+    return "lesser" if hows == {"lesser"} else "greater"

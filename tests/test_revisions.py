@@ -1,0 +1,139 @@
+"""Revisions: the non-interference the policy text promises ("the revisions will not apply
+to other participants for which the revisions were not required"), proved over generated
+cases, and the mechanisms behind it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+
+
+from clawpolicy import ruleset as rs
+from clawpolicy.api import compile_policy, evaluate, read_case
+from clawpolicy.check import subsets
+from clawpolicy.render import json as json_render
+from tests.conftest import EXAMPLE_CASES, POLICIES
+from tests.strategies import cases
+from tests.test_properties import as_case
+
+PROPERTY = settings(max_examples=120, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# How to place a generated participant outside each revision's sub-set.
+OUTSIDE = {
+    "rule_10d1": lambda p: {**p, "executive_officer": False},
+    "sox_304": lambda p: {**p, "positions": [x for x in (p["positions"] or []) if x not in
+                                             ("CEO", "CFO")]},
+    "california_wage_law": lambda p: {**p, "work_location": "US-NY"},
+}
+
+
+@pytest.fixture(scope="module")
+def revised():
+    return compile_policy(POLICIES / "qualys.claw")
+
+
+def without(policy, name: str):
+    """The same policy with one revision taken out (and the combinations that name it)."""
+    kept = tuple(dataclasses.replace(r, combines=tuple(c for c in r.combines if c.other != name))
+                 for r in policy.revisions if r.name != name)
+    return dataclasses.replace(policy, revisions=kept)
+
+
+def output(policy, data) -> str:
+    return json_render.render(evaluate(policy, as_case(data)))
+
+
+def test_the_revised_policy_has_the_three_revisions(revised):
+    assert [r.name for r in revised.revisions] == ["rule_10d1", "sox_304", "california_wage_law"]
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE))
+def test_outside_a_sub_set_the_revision_changes_nothing(revised, name):
+    @PROPERTY
+    @given(cases(max_awards=3))
+    def check(data):
+        data = {**data, "participant": OUTSIDE[name](data["participant"])}
+        assert output(revised, data) == output(without(revised, name), data)
+    check()
+
+
+@PROPERTY
+@given(cases(max_awards=3))
+def test_outside_every_sub_set_the_determination_is_the_2019_policys(revised, qualys_2019, data):
+    participant = data["participant"]
+    for place in OUTSIDE.values():
+        participant = place(participant)
+    data = {**data, "participant": participant}
+    ours = json.loads(output(revised, data))
+    theirs = json.loads(output(qualys_2019, data))
+    # The policy's hash names the file evaluated, and two files differ; all else is equal.
+    assert ours.pop("policy")["name"] == theirs.pop("policy")["name"]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_shipped_examples_moved_outside_every_sub_set_get_the_2019_determination(
+        revised, qualys_2019, path, tmp_path):
+    data = yaml.safe_load(path.read_text())
+    participant = data.get("participant") or {}
+    for place in OUTSIDE.values():
+        participant = place({"positions": None, **participant})
+    data["participant"] = participant
+    moved = tmp_path / path.name
+    moved.write_text(json.dumps(data, default=str))
+    ours = json.loads(json_render.render(evaluate(revised, read_case(moved))))
+    theirs = json.loads(json_render.render(evaluate(qualys_2019, read_case(moved))))
+    assert ours.pop("policy")["sha256"] != theirs.pop("policy")["sha256"]
+    assert ours == theirs
+
+
+def test_no_revision_means_exactly_the_base_rules(revised):
+    assert rs.compose(revised, []) == rs.base(revised)
+
+
+def test_alternatives_keep_clashing_revisions_apart(revised):
+    r10d1, sox, california = revised.revisions
+    groups = rs.alternatives([r10d1, sox, california])
+    assert [[r.name for r in g] for g in groups] == [
+        ["rule_10d1", "california_wage_law"], ["sox_304", "california_wage_law"]]
+    assert rs.combination(revised, [r10d1, sox]) == "greater"
+
+
+def _dnf(text: str):
+    from clawpolicy.source import SourceFile
+    from clawpolicy.syntax.lower import lower
+    from clawpolicy.syntax.parse import parse
+
+    source = SourceFile("t.claw", f"define d as {text} end")
+    (rule,) = lower(parse(source), source).decls
+    return subsets.normal_form(rule.body, lambda n: None, lambda p: (True, False)
+                               if p.endswith("officer") else None)
+
+
+@pytest.mark.parametrize("a, b, overlap", [
+    ('participant.work_location = "US-CA"', 'participant.work_location = "US-NY"', False),
+    ('participant.work_location = "US-CA"', "participant.executive_officer", True),
+    ("participant.executive_officer", "not participant.executive_officer", False),
+    ('"CFO" in participant.positions', 'not ("CFO" in participant.positions)', False),
+    ('participant.positions overlaps {"CEO", "CFO"}', "participant.executive_officer", True),
+    ('participant.work_location in {"US-CA", "US-NY"}', 'participant.work_location = "US-TX"',
+     False),
+    ("participant.executive_officer_since < 2020-01-01", "participant.executive_officer", True),
+])
+def test_sub_sets_overlap_only_when_one_participant_can_be_in_both(a, b, overlap):
+    domains = lambda p: (True, False) if p.endswith("officer") else None  # noqa: E731
+    assert subsets.can_overlap(_dnf(a), _dnf(b), domains) is overlap
+
+
+def test_a_contradictory_sub_set_cannot_hold():
+    domains = lambda p: (True, False) if p.endswith("officer") else None  # noqa: E731
+    assert not subsets.can_hold(_dnf("participant.executive_officer and "
+                                     "not participant.executive_officer"), domains)
+    assert subsets.can_hold(_dnf('participant.work_location != "US-CA"'), domains)
+
+
