@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clawpolicy.case import parse_amount, parse_boolean, parse_date, parse_text
+from clawpolicy.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
 from clawpolicy.casefile import LoadedCase, load_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.determination import Determination
@@ -36,7 +36,7 @@ def read_case(path: str | Path) -> LoadedCase:
         raise CaseError(error.diagnostics) from None
 
 
-_PARSERS = {"boolean": parse_boolean, "date": parse_date, "money": parse_amount, "number": parse_amount,
+_PARSERS = {"boolean": parse_boolean, "date": parse_date, "money": parse_amount, "number": parse_number,
             "text": parse_text}
 
 

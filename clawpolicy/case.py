@@ -28,7 +28,8 @@ _DECIMAL = re.compile(r"^[+-]?(\d[\d_]*)(\.\d+)?$")
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
 
-def parse_amount(value: Any) -> Decimal:
+def parse_number(value: Any) -> Decimal:
+    """A decimal written exactly: a number or a string, never a binary float."""
     # bool is an int in Python; a float has already lost the exact amount.
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(_AMOUNT)
@@ -41,9 +42,15 @@ def parse_amount(value: Any) -> Decimal:
     try:
         result = Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
-        raise ValueError(_AMOUNT)
+        raise ValueError(_AMOUNT) from None
     if len(result.as_tuple().digits) > MAX_DIGITS:
         raise ValueError(f"expected an amount of at most {MAX_DIGITS} significant digits")
+    return result
+
+
+def parse_amount(value: Any) -> Decimal:
+    """An amount of money or shares: a number that is never negative."""
+    result = parse_number(value)
     if result < 0:
         raise ValueError("expected an amount of zero or more")
     return result

@@ -35,16 +35,25 @@ class _CaseLoader(yaml.SafeLoader):
 
 
 # Only `true` and `false` are booleans (YAML 1.1 would read `no` or `on` as one); a number
-# with a fraction or exponent, and a date, stay text for the case model's own parsers.
+# with a fraction or exponent, an integer with a leading zero, and a date stay text for the
+# case model's own parsers.
 _CaseLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers
             if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float",
                            "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in _CaseLoader.yaml_implicit_resolvers.items()
+}
 _CaseLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", yaml.resolver.re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"))
+# Plain decimal integers only: YAML 1.1 would read 017 as octal, 0x1F as hex, 1:30 as 90.
+_CaseLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", yaml.resolver.re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+    list("-+0123456789"))
 
 
 @dataclass(frozen=True)
@@ -122,8 +131,11 @@ def _read_json(text: str, name: str) -> Any:
         return result
 
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=no_duplicates,
+        return json.loads(text, parse_float=_json_fraction, object_pairs_hook=no_duplicates,
                           parse_constant=_no_constant)
+    except _NotANumber as error:
+        raise _one(name, "CP0401", f"the case file holds `{error}`, which is not a number a "
+                   "case may hold", "expected amounts as decimal numbers, e.g. 150000.00") from None
     except json.JSONDecodeError as error:
         raise _one(f"{name}:{error.lineno}:{error.colno}", "CP0401",
                    f"the case file is not valid JSON: {error.msg}",
@@ -133,8 +145,17 @@ def _read_json(text: str, name: str) -> Any:
                    "a case nests a few levels deep; check the file") from None
 
 
+class _NotANumber(ValueError):
+    pass
+
+
 def _no_constant(word: str) -> Any:
-    raise ValueError(f"{word} is not a number a case may hold")
+    raise _NotANumber(word)
+
+
+def _json_fraction(text: str) -> Decimal | str:
+    # An exponent stays text, so the amount parser refuses it as it does in YAML.
+    return text if "e" in text.lower() else Decimal(text)
 
 
 def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:

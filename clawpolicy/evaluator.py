@@ -236,21 +236,31 @@ class Evaluator:
                     return Money(left * right.amount, right.unit)
                 return left * right
             case "/":
+                divisor = right.amount if isinstance(right, Money) else right
+                if divisor == 0:
+                    raise EvaluationError([Diagnostic(
+                        "CP0503", "this divides by zero for this case",
+                        "guard the division, e.g. `if x > 0 then y / x else 0`", node.span)])
                 if isinstance(left, Money) and isinstance(right, Money):
                     self.same_unit(left, right, node)
-                    return left.amount / right.amount if right.amount else Decimal(0)
+                    return left.amount / right.amount
                 if isinstance(left, Money):
-                    return Money(left.amount / right if right else Decimal(0), left.unit)
-                return left / right if right else Decimal(0)
-            case "in":
-                return left in right
-            case "not in":
-                return left not in right
+                    return Money(left.amount / right, left.unit)
+                return left / right
+            case "in" | "not in":
+                found = self.contains(right, left, node)
+                return found if op == "in" else not found
             case "overlaps":
-                return any(x in right for x in left)
+                return any(self.contains(right, x, node) for x in left)
         a, b = self.comparable(left, right, node)
         return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b,
                 ">=": a >= b}[op]
+
+    def contains(self, items: tuple, value: Any, node: ast.Expr) -> bool:
+        """Membership with the same equality as `=`: a plain number stands for an amount."""
+        if isinstance(value, Money) or any(isinstance(i, Money) for i in items):
+            return any(a == b for a, b in (self.comparable(value, i, node) for i in items))
+        return value in items
 
     def _note_pivot(self, value: Any, other: Any) -> None:
         if not isinstance(value, Unknown) or value.pivot_of is None or isinstance(other, Unknown):
@@ -453,6 +463,8 @@ class Evaluator:
                     if subject.type is schema.AWARD and node.name == schema.AWARD_STATEMENTS:
                         return f"{subject.path}.calculated_on"
                     return _join(subject.path, node.name)
+                # An unknown record (an award's performance_period, say): name it by its path.
+                return f"{self.label(node.subject, env)}.{node.name}"
         return " ".join(node.span.text.split()) if node.span is not None else "?"
 
     def describe(self, node: ast.Expr, env: Env) -> str:

@@ -8,6 +8,7 @@ the policy's combination (the greater amount, or the lesser) chooses one, never 
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -337,7 +338,18 @@ class Determiner:
         return AwardEvaluation(result, unknowns, recoverable)
 
 
+# Amounts hold at most 30 significant digits (case.MAX_DIGITS); sums and products of them
+# stay exact within this precision, and an inexact result would be an error, not a rounding.
+ARITHMETIC = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow,
+                                             decimal.DivisionByZero])
+
+
 def determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
+    with decimal.localcontext(ARITHMETIC):
+        return _determine(policy, case, facts)
+
+
+def _determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
     from clawpolicy.questions import open_questions
 
     determiner = Determiner(policy, case, facts)

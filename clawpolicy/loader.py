@@ -91,6 +91,13 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
         if problem:
             errors.append(problem)
             continue
+        if any(target.resolve() == (root / f[0]).resolve() for f in files) \
+                and target.resolve() not in stack:
+            errors.append(Diagnostic(
+                "CP0116", f"`{decl.path}` is already included",
+                "include each file once; every rule it holds is already in the policy",
+                decl.span))
+            continue
         if target.resolve() in stack:
             chain = " -> ".join(p.name for p in stack + [target.resolve()])
             errors.append(Diagnostic(

@@ -2,8 +2,9 @@
 
 Every ```claw block of docs/language.md and docs/cases.md must pass the checker: either as a
 whole policy (it has a `policy` header), or as a fragment appended to the corpus base of
-tests/bad_policies/_base.claw. A block preceded by `<!-- claw-file: PATH -->` is also written
-to PATH beside the policy under test, so that an `include` example can name it. Blocks that
+tests/bad_policies/_base.claw. A block of any kind preceded by `<!-- claw-file: PATH -->` is
+also written to PATH beside the policy under test, so that an `include` or a `source` in an
+example can name it. Blocks that
 show a mistake on purpose are marked ```claw-error and are not checked here."""
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ HEADER = re.compile(r'^\s*policy\s+["\']', re.MULTILINE)
 CODE = re.compile(r"\bCP\d{4}\b")
 
 
-def _blocks(doc: Path) -> list[tuple[int, str, str | None]]:
-    """Each ```claw block of a document: (line, text, companion file name or None)."""
+def _blocks(doc: Path, lang: str | None = "claw") -> list[tuple[int, str, str | None]]:
+    """Each fenced block of a document in `lang` (any, for None): (line, text, companion file
+    name or None)."""
     text = doc.read_text(encoding="utf-8")
     found = []
     for match in FENCE.finditer(text):
-        if match["lang"] == "claw":
+        if lang is None or match["lang"] == lang:
             line = text.count("\n", 0, match.start("body")) + 1
             found.append((line, match["body"], match["file"]))
     return found
@@ -58,8 +60,8 @@ def test_the_documents_have_examples():
     "doc, line, body, companion", EXAMPLES,
     ids=[f"{doc.name}:{line}" for doc, line, _, _ in EXAMPLES])
 def test_every_claw_block_passes_the_checker(tmp_path, doc, line, body, companion):
-    # Companion files of the same document, so that `include` examples resolve.
-    for _, other, name in _blocks(doc):
+    # Companion files of the same document (included policies, source documents).
+    for _, other, name in _blocks(doc, lang=None):
         if name is not None:
             target = tmp_path / name
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,11 @@ def condition(tmp_path, expression: str, case: dict | None = None):
     ("award.granted + 3 years = 2024-01-01", "met"),
     ("award.basis overlaps {tsr, stock_price}", "not_met"),
     ("cash_incentive = award.kind", "met"),
+    ("award.amount_paid in {100, 200}", "met"),
+    ("award.amount_paid not in {100 USD}", "not_met"),
+    ("any(b in award.basis satisfies financial_results = b)", "met"),
+    ("(if restatement.material then cash_incentive else award.kind) = award.kind", "met"),
+    ("award.performance_period.end > 2020-01-01", "unknown"),
 ])
 def test_three_valued_conditions(tmp_path, expression, status):
     assert condition(tmp_path, expression).status == status
@@ -132,3 +137,23 @@ def test_policy_facts_are_typed_by_their_declaration(tmp_path):
     assert d.open_questions[0].question == "Did the participant work in California?"
     d = determine(tmp_path, rules, {**CASE, "facts": {"worked_in_california": False}})
     assert d.outcome == "recovery"
+
+
+def test_division_by_zero_is_a_located_error_not_a_silent_zero(tmp_path):
+    with pytest.raises(PolicyError) as caught:
+        condition(tmp_path, "award.amount_awarded / (award.amount_paid - 100) > 1")
+    (d,) = caught.value.diagnostics
+    assert (d.code, d.message) == ("CP0503", "this divides by zero for this case")
+
+
+def test_amounts_of_thirty_digits_stay_exact(tmp_path):
+    big = "123456789012345678901234567.89"
+    case = {**CASE, "awards": [{**CASE["awards"][0], "amount_awarded": big, "amount_paid": big,
+                                "amount_as_restated": "0.01"}]}
+    d = determine(tmp_path, "", case)
+    assert d.awards[0].recoverable.amount == "123456789012345678901234567.88"
+
+
+def test_an_unknown_nested_fact_is_named_by_its_case_path(tmp_path):
+    c = condition(tmp_path, "award.performance_period.end > 2020-01-01")
+    assert c.because == "awards[0].performance_period is not known"

@@ -103,6 +103,11 @@ class _Checker:
             self.error("CP0206", "a second `policy` header",
                        "a policy has one header; included files hold only rules", extra.span)
         self.header = headers[0] if headers else ast.Header("", None, None, None, None)
+        if self.header.source is not None:
+            if not (self.loaded.root / self.header.source).is_file():
+                self.error("CP0117", f"the source document `{self.header.source}` does not exist",
+                           "give the path of the policy's text, relative to the policy's folder",
+                           self.header.span)
         self.case = schema.case_record(self.facts)
         self._check_names()
         self._check_shape()
@@ -195,7 +200,7 @@ class _Checker:
             cycle = " -> ".join(self.in_progress[self.in_progress.index(rule.name):]
                                 + [rule.name])
             self.error("CP0210", f"`{rule.name}` is defined in terms of itself ({cycle})",
-                       "break the cycle: a definition may use only earlier ideas",
+                       "break the cycle: a definition cannot depend on itself",
                        rule.name_span)
             return None
         self.in_progress.append(rule.name)
@@ -410,8 +415,12 @@ class _Checker:
                 return t.BOOLEAN
             case ast.If():
                 self.boolean(node.condition, scope, depth, "`if`")
-                a = self.expr(node.then, scope, depth, expected)
-                b = self.expr(node.otherwise, scope, depth, expected or a)
+                if self._is_word(node.then, scope) and not self._is_word(node.otherwise, scope):
+                    b = self.expr(node.otherwise, scope, depth, expected)
+                    a = self.expr(node.then, scope, depth, expected or b)
+                else:
+                    a = self.expr(node.then, scope, depth, expected)
+                    b = self.expr(node.otherwise, scope, depth, expected or a)
                 if a is not None and b is not None:
                     joined = _join(a, b)
                     if joined is None:
@@ -449,6 +458,15 @@ class _Checker:
         if found is not None and found != t.BOOLEAN:
             self.error("CP0302", f"{what} needs a condition (boolean), but this is {found}",
                        "write a comparison or a true/false fact here", node.span)
+
+    def _is_word(self, node: ast.Expr, scope) -> bool:
+        """A bare word that names nothing by itself: an enumeration value (or a set of them),
+        whose meaning comes from what it is compared with."""
+        if isinstance(node, ast.SetLit):
+            return all(self._is_word(item, scope) for item in node.items) and bool(node.items)
+        return isinstance(node, ast.Name) and node.name not in scope \
+            and node.name not in self.case.fields and node.name not in CONSTANTS \
+            and node.name != "award" and node.name not in self.by_name
 
     def _absent_able(self, node: ast.Expr) -> bool:
         if isinstance(node, ast.Name):
@@ -549,7 +567,7 @@ class _Checker:
                            "write two sets of the same kind of value", node.span)
             return t.BOOLEAN
         # An enumeration word on either side takes its meaning from the other side.
-        if isinstance(node.left, ast.Name | ast.SetLit) and not isinstance(node.right, ast.Name):
+        if self._is_word(node.left, scope) and not self._is_word(node.right, scope):
             right = self.expr(node.right, scope, depth)
             left = self.expr(node.left, scope, depth, right)
         else:

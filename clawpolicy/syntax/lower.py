@@ -62,7 +62,13 @@ class _Lowering:
         span = self.span(tree)
         if kind == "header":
             fields: dict[str, object] = {}
+            seen: set[str] = set()
             for line in c[1:]:
+                if line.data in seen:
+                    self.errors.append(Diagnostic(
+                        "CP0107", f"the header gives `{line.data}` twice",
+                        "give each line of the header once", self.span(line)))
+                seen.add(str(line.data))
                 if line.data == "adopted":
                     fields["adopted_by"] = self.string(line.children[0])
                     fields["adopted_on"] = self.date(line.children[1])
