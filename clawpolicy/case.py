@@ -11,7 +11,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator, model_validator)
 
 # Bounds on what a case may hold; past them the case is refused with a clear message.
 MAX_DIGITS = 30          # significant digits of any amount
@@ -80,7 +81,12 @@ def parse_text(value: Any) -> str:
     raise ValueError("expected a text")
 
 
-Money = Annotated[Decimal, BeforeValidator(parse_amount), MONEY]
+_DECIMAL_SCHEMA = {
+    "anyOf": [{"type": "integer", "minimum": 0},
+              {"type": "string", "pattern": r"^\+?\d[\d_]*(\.\d+)?$"}],
+    "description": "an exact decimal amount (a decimal string keeps cents exact); never a "
+                   "binary float or exponent notation"}
+Money = Annotated[Decimal, BeforeValidator(parse_amount), MONEY, WithJsonSchema(_DECIMAL_SCHEMA)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Boolean = Annotated[bool, BeforeValidator(parse_boolean)]
 Text = Annotated[str, BeforeValidator(parse_text)]
@@ -200,6 +206,32 @@ class StockSale(CaseModel):
     profit: Money | None = None
 
 
+Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
+
+
+class AwardExpectation(CaseModel):
+    outcome: Outcome | None = None
+    recoverable: Annotated[Decimal, BeforeValidator(parse_amount),
+                           WithJsonSchema(_DECIMAL_SCHEMA)] | None = None
+
+
+class AmountExpectation(CaseModel):
+    amount: Annotated[Decimal, BeforeValidator(parse_amount), WithJsonSchema(_DECIMAL_SCHEMA)]
+    unit: Unit = "USD"
+
+
+class Expectation(CaseModel):
+    """What `clawpolicy test` checks a case's determination against. Each part is optional;
+    what is given must match exactly."""
+
+    policy: Text | None = None  # the policy file, relative to the case file
+    outcome: Outcome | None = None
+    total_recoverable: AmountExpectation | list[AmountExpectation] | None = None
+    awards: dict[str, AwardExpectation] | None = None
+    open_questions: list[Text] | None = None  # the facts asked, in order
+    revisions_applied: list[Text] | None = None
+
+
 class Case(CaseModel):
     case_id: Text
     title: Text | None = None
@@ -213,6 +245,8 @@ class Case(CaseModel):
     law: Law = Law()
     stock_sales: list[StockSale] | None = None
     facts: dict[str, Any] = {}
+    # Not a fact: what `clawpolicy test` expects of the determination (docs/cases.md).
+    expect: Expectation | None = None
 
     @field_validator("statements", "awards", mode="before")
     @classmethod

@@ -1,7 +1,8 @@
 """The `clawpolicy` command: arguments, rendering and exit codes; no logic of its own.
 
 Exit codes:
-  0  a determination was made (whatever its outcome)
+  0  a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
+  1  test: a case failed; lint: warnings; fmt --check: a file would change
   2  usage error (a bad flag or argument)
   3  the policy is invalid
   4  the case file is invalid
@@ -20,6 +21,7 @@ import typer
 from clawpolicy import __version__
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_POLICY = 3
 EXIT_CASE = 4
@@ -84,6 +86,49 @@ def check(
         sys.stderr.write(render_all(error.diagnostics))
         raise typer.Exit(EXIT_CASE)
     sys.stdout.write(_render(determination, chosen))
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def test(
+    paths: list[Path] = typer.Argument(..., metavar="PATH...",
+                                       help="Case files, or folders to search for them."),
+    policy: Optional[Path] = typer.Option(
+        None, "--policy", "-p", help="Test every case against this policy, whatever the "
+        "cases' `expect.policy` says."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+                                        help="text (a table) or json (for CI)."),
+) -> None:
+    """Run case files that carry their expected determination, and report coverage.
+
+    A case states what it expects in an `expect:` block (or a sibling NAME.expect.yaml):
+    outcome, total_recoverable, per-award outcome and recoverable, open_questions,
+    revisions_applied. Exit code 1 if any case fails.
+
+    Example: clawpolicy test examples/
+    """
+    from clawpolicy.tools import testing
+
+    report = testing.run(paths, policy)
+    out = testing.render_json(report) if format is ReportFormat.json \
+        else testing.render_text(report)
+    sys.stdout.write(out)
+    raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of case files, so other tools can validate cases.
+
+    Example: clawpolicy schema > case.schema.json
+    """
+    from clawpolicy.tools import schema as case_schema
+
+    sys.stdout.write(case_schema.render())
 
 
 def _render(determination, chosen: Format) -> str:

@@ -30,6 +30,9 @@ class AwardEvaluation:
     unknowns: list[Unknown]          # what the outcome turns on, when pending
     recoverable: Money | None
     notes: list[Note] = field(default_factory=list)  # the policy's notes that apply
+    # For a pending award, the most it could recover however the open facts are answered,
+    # where that is known: lets alternatives be compared before every fact is in.
+    bound: Money | None = None
 
 
 @dataclass
@@ -204,17 +207,26 @@ class Determiner:
         how = rs.combination(self.policy, revisions)
         summary = "; ".join(
             f"{' + '.join(r.name for r in group) or 'the policy alone'} gives "
-            f"{e.recoverable if e.recoverable is not None else 'an amount not known yet'}"
+            + (str(e.recoverable) if e.recoverable is not None else
+               f"up to {e.bound} once its open facts are settled" if e.bound is not None
+               else "an amount not known yet")
             for group, e in results)
+        known = [(i, group, e) for i, (group, e) in enumerate(results)
+                 if e.result.outcome != "pending"]
         pending = [e for _, e in results if e.result.outcome == "pending"]
-        if pending:
+        # Ties go to the later alternative: the rules written most specifically for this
+        # participant (a revision over the policy alone).
+        pick = max if how == "greater" else min
+        best = pick(known, key=lambda k: (k[2].recoverable.amount, k[0] if how == "greater"
+                                          else -k[0]), default=None)
+        if pending and not (how == "greater" and best is not None and all(
+                e.bound is not None and e.bound.amount <= best[2].recoverable.amount
+                for e in pending)):
             unknowns = [u for e in pending for u in e.unknowns]
             return self._pending(pending[0], rec, unknowns,
                                  f"the revisions are alternatives ({summary}); which gives "
                                  f"the {how} amount is not known yet")
-        key = (lambda item: item[1].recoverable.amount)
-        best = (max if how == "greater" else min)(results, key=key)
-        group, evaluation = best
+        _, group, evaluation = best
         names = " + ".join(r.name for r in group) or "the policy alone"
         evaluation.result.notes.append(
             f"alternatives that change the same rules, combined by the {how} amount, never "
@@ -267,10 +279,17 @@ class Determiner:
         elif unknowns:
             evaluation = self._result(rec, rules, "pending", conditions, [], notes, unknowns,
                                       None, None)
+            evaluation.bound = self._bound(ev, env, rec)
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
         evaluation.notes.extend(self._notes(ev, env, rec))
         return evaluation
+
+    def _bound(self, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
+        """The most this award could recover if every open condition were met: the amount the
+        remedies reach, if the amount and the remedies are known already."""
+        trial = self._amounts(ev, env, rec, [], [])
+        return trial.recoverable if trial.result.outcome != "pending" else None
 
     def _amounts(self, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition],
                  notes: list[str]) -> AwardEvaluation:
@@ -365,3 +384,12 @@ def _determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Dete
         # one of recovery: the total turns on them.
         open_questions=open_questions(determiner, run),
         notes=[n for e in run.awards for n in e.notes])
+
+
+def revision_statuses(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> dict[str, str]:
+    """Whether the participant is in each revision's sub-set: met, not_met or unknown."""
+    determiner = Determiner(policy, case, facts)
+    ev = Evaluator(policy, case, facts)
+    env = Env(determiner.rules([]))
+    with decimal.localcontext(ARITHMETIC):
+        return {r.name: status_of(determiner._membership(ev, r, env)) for r in policy.revisions}

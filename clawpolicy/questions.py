@@ -136,6 +136,9 @@ def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
 
     if type_ == t.BOOLEAN:
         return [(v, *leads_to(v), False) for v in (True, False)]
+    if isinstance(type_, t.ListOf | t.SetOf):
+        # A list cannot be enumerated, but its emptiness is an answer of its own.
+        return [([], *leads_to(()), False)]
     if isinstance(type_, t.Enum):
         return [(v, *leads_to(v), False) for v in type_.values]
     raw = sorted({p.amount if isinstance(p, Money) else p

@@ -101,9 +101,24 @@ def changed(revision: ast.Revision) -> set[str]:
     return {c.target for c in revision.changes}
 
 
+BASE_ALTERNATIVE = "policy"  # `combine with policy`: the unrevised rules remain a way to recover
+
+
 def alternatives(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
     """The ways to apply revisions that may not apply together: every largest group in which
-    no two change the same rule, each group in the policy's order."""
+    no two change the same rule, in the policy's order. A revision that combines with the
+    policy itself (it adds a ground for recovery rather than limiting one) also leaves the
+    groups without it as alternatives."""
+    groups = _largest_compatible(revisions)
+    granting = [r for r in revisions if any(c.other == BASE_ALTERNATIVE for c in r.combines)]
+    if granting:
+        rest = [r for r in revisions if r not in granting]
+        groups += [g for g in _largest_compatible(rest) if g not in groups]
+    order = {r.name: i for i, r in enumerate(revisions)}
+    return sorted(groups, key=lambda g: [order[r.name] for r in g])
+
+
+def _largest_compatible(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
     n = len(revisions)
     clash = [[bool(changed(a) & changed(b)) and a is not b for b in revisions] for a in revisions]
     groups: list[list[int]] = []
@@ -114,13 +129,12 @@ def alternatives(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
         if any(set(members) < set(g) for g in groups):
             continue
         groups.append(members)
-    groups.sort()
     return [[revisions[i] for i in g] for g in groups]
 
 
 def combination(policy: CheckedPolicy, group: Sequence[ast.Revision]) -> str:
-    """How clashing revisions combine: `greater` unless they say `lesser`."""
-    names = {r.name for r in group}
+    """How alternatives combine: `greater` unless the revisions say `lesser`."""
+    names = {r.name for r in group} | {BASE_ALTERNATIVE}
     hows = {c.how for r in policy.revisions if r.name in names for c in r.combines
             if c.other in names}
     return "lesser" if hows == {"lesser"} else "greater"

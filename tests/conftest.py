@@ -11,7 +11,9 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
 QUALYS_2019 = POLICIES / "qualys-2019.claw"
+QUALYS = POLICIES / "qualys.claw"
 EXAMPLE_CASES = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
+REVISION_CASES = sorted((ROOT / "examples" / "cases" / "revisions").glob("*.yaml"))
 
 
 class JSONText(SingleFileSnapshotExtension):
@@ -39,3 +41,10 @@ def qualys_2019():
     from clawpolicy.api import compile_policy
 
     return compile_policy(QUALYS_2019)
+
+
+@pytest.fixture(scope="session")
+def qualys_revised():
+    from clawpolicy.api import compile_policy
+
+    return compile_policy(QUALYS)

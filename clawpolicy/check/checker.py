@@ -287,9 +287,12 @@ class _Checker:
             self._check_change(revision, change)
         for combine in revision.combines:
             other = next((r for r in self.revisions if r.name == combine.other), None)
+            if combine.other == "policy":  # the unrevised rules, as an alternative
+                continue
             if other is None or other is revision:
                 self.error("CP0225", f"`{combine.other}` is not another revision",
-                           "name the revision this one combines with", combine.other_span)
+                           "name the revision this one combines with, or `policy` for the "
+                           "unrevised rules", combine.other_span)
 
     def _check_change(self, revision: ast.Revision, change: ast.Change) -> None:
         if change.action == "add":

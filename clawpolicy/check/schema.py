@@ -19,6 +19,8 @@ from clawpolicy.syntax import ast
 
 # Records whose null means "there is none" rather than "not known" (case-format.md).
 _ABSENT_MEANS_NONE = {"restatement"}
+# Fields of a case file that are not facts a policy may read.
+NOT_FACTS = {"expect"}
 # The award's derived fact: the statements it was calculated on, found by `calculated_on`.
 AWARD_STATEMENTS = "statements"
 
@@ -59,6 +61,8 @@ def record_of(model: type[BaseModel]) -> t.Record:
     name = model.__name__.lower()
     fields: dict[str, t.FieldType] = {}
     for field_name, info in model.model_fields.items():
+        if field_name in NOT_FACTS:
+            continue
         annotation, nullable = _strip_optional(info.annotation)
         if typing.get_origin(annotation) is typing.Annotated:
             inner, optional = _strip_optional(typing.get_args(annotation)[0])

@@ -84,6 +84,8 @@ def _answer_word(value) -> str:
         return "yes"
     if value is False:
         return "no"
+    if value == []:
+        return "none"
     return str(value)
 
 
@@ -95,7 +97,9 @@ def _award(a) -> Section:
     if a.recoverable_compensation is not None:
         intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
     items = [Item(f"Remedy {r.kind} ({r.modality}): up to {money(r.up_to)}",
-                  [f"from {r.source}: {r.clause}"], r.quote) for r in a.remedies]
+                  [f"from {r.source}: {r.clause}"]
+                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else []),
+                  r.quote) for r in a.remedies]
     items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
                    [f"because {c.because}", f"from {c.source}: {c.clause}"], c.quote)
               for c in a.conditions]

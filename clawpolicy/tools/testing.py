@@ -1,0 +1,293 @@
+"""`clawpolicy test`: run case files that carry their expected determination, and report
+which conditions and revisions the suite has seen met, not met and unknown.
+
+Expectations live in the case file's `expect:` block or in a sibling `NAME.expect.yaml`
+(the same fields, at its top level). Whatever an expectation states must match exactly."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from clawpolicy import api
+from clawpolicy.case import Expectation
+from clawpolicy.casefile import LoadedCase, load_case, validate_case
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.determination import Determination
+from clawpolicy.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.interp import revision_statuses
+from clawpolicy.values import quantize
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+STATUSES = ("met", "not_met", "unknown")
+
+
+@dataclass
+class CaseResult:
+    path: str
+    case_id: str | None
+    status: str  # "pass" | "fail" | "error"
+    diff: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class RuleCoverage:
+    id: str
+    kind: str  # scope | condition | revision
+    source: str
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def missing(self) -> list[str]:
+        return [s for s in STATUSES if s not in self.seen]
+
+
+@dataclass
+class PolicyCoverage:
+    policy: str
+    rules: list[RuleCoverage]
+
+    @property
+    def never_exercised(self) -> list[RuleCoverage]:
+        return [r for r in self.rules if not r.seen]
+
+
+@dataclass
+class Report:
+    cases: list[CaseResult]
+    coverage: list[PolicyCoverage]
+    skipped: list[str]  # files in the folders named that carry no expectation
+
+    @property
+    def failed(self) -> int:
+        # A run that finds nothing to test has not passed.
+        return sum(1 for c in self.cases if c.status != "pass") or (0 if self.cases else 1)
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Case files to run: the files named, and in each folder named every case file that
+    carries an expectation. Returns (to run, skipped)."""
+    run, skipped = [], []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES
+                                    and not p.name.endswith((".expect.yaml", ".expect.yml"))):
+                (run if _has_expectation(candidate) else skipped).append(candidate)
+        else:
+            run.append(path)
+    return run, skipped
+
+
+def _has_expectation(path: Path) -> bool:
+    if _sibling(path).exists():
+        return True
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True  # let the run report what is wrong with it
+    return isinstance(data, dict) and "expect" in data
+
+
+def _sibling(path: Path) -> Path:
+    return path.with_name(path.stem + ".expect.yaml")
+
+
+def run(paths: list[Path], policy_override: Path | None = None) -> Report:
+    files, skipped = discover(paths)
+    policies: dict[Path, CheckedPolicy] = {}
+    coverage: dict[Path, PolicyCoverage] = {}
+    results = []
+    for path in files:
+        result, policy_path, statuses = _run_one(path, policy_override, policies)
+        results.append(result)
+        if policy_path is not None:
+            table = coverage.setdefault(policy_path, _coverage_table(policies[policy_path],
+                                                                      policy_path))
+            _record(table, statuses)
+    return Report(results, list(coverage.values()), [str(p) for p in skipped])
+
+
+def _run_one(path: Path, override: Path | None, policies: dict):
+    try:
+        loaded = load_case(path)
+        expectation = _expectation(path, loaded)
+    except DiagnosticError as error:
+        return CaseResult(str(path), None, "error", diagnostics=error.diagnostics), None, None
+    case_id = loaded.case.case_id
+    if expectation is None:
+        return CaseResult(str(path), case_id, "error", diagnostics=[Diagnostic(
+            "CP0601", "this case file states no expectation",
+            "add an `expect:` block, or a sibling NAME.expect.yaml", where=str(path))]), None, None
+    policy_path = override or (path.parent / expectation.policy if expectation.policy else None)
+    if policy_path is None:
+        return CaseResult(str(path), case_id, "error", diagnostics=[Diagnostic(
+            "CP0602", "no policy to test this case against",
+            "give `expect: {policy: PATH}` (relative to the case file) or --policy",
+            where=loaded.where("expect"))]), None, None
+    policy_path = Path(os.path.normpath(policy_path))
+    try:
+        if policy_path not in policies:
+            policies[policy_path] = api.compile_policy(policy_path)
+        policy = policies[policy_path]
+        facts = api.policy_facts(policy, loaded)
+        determination = api.evaluate(policy, loaded)
+    except DiagnosticError as error:
+        return CaseResult(str(path), case_id, "error", diagnostics=error.diagnostics), None, None
+    statuses = _statuses(determination, revision_statuses(policy, loaded.case, facts))
+    diff = compare(expectation, determination)
+    return CaseResult(str(path), case_id, "fail" if diff else "pass", diff), policy_path, \
+        statuses
+
+
+def _expectation(path: Path, loaded: LoadedCase) -> Expectation | None:
+    sibling = _sibling(path)
+    if sibling.exists():
+        try:
+            data = yaml.safe_load(sibling.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise DiagnosticError([Diagnostic(
+                "CP0603", f"the expectation file is not valid YAML: {error}",
+                "check the YAML syntax", where=str(sibling))]) from None
+        # The same strict model as an `expect:` block, so a typo in a field is an error.
+        shell = {"case_id": "expect", "as_of": "2000-01-01", "expect": data}
+        return validate_case(shell, str(sibling)).expect
+    return loaded.case.expect
+
+
+# ---------------------------------------------------------------- comparing
+
+def _money(value: Decimal, unit: str) -> str:
+    return format(quantize(value, unit), "f")
+
+
+def _amounts(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [f"{_money(Decimal(a.amount), a.unit)} {a.unit}" for a in items]
+
+
+def compare(expect: Expectation, d: Determination) -> list[str]:
+    """A unified diff of what was expected against what was found, over the parts the
+    expectation states; empty when they agree."""
+    expected: dict = {}
+    actual: dict = {}
+    if expect.outcome is not None:
+        expected["outcome"], actual["outcome"] = expect.outcome, d.outcome
+    if expect.total_recoverable is not None:
+        expected["total_recoverable"] = _amounts(expect.total_recoverable)
+        actual["total_recoverable"] = _amounts(d.total_recoverable)
+    if expect.awards is not None:
+        units = {a.id: a.recoverable.unit if a.recoverable else "USD" for a in d.awards}
+        expected["awards"], actual["awards"] = {}, {}
+        for award_id, e in expect.awards.items():
+            stated = {}
+            if "outcome" in e.model_fields_set:
+                stated["outcome"] = e.outcome
+            if "recoverable" in e.model_fields_set:  # null states a pending award's amount
+                stated["recoverable"] = None if e.recoverable is None else \
+                    _money(e.recoverable, units.get(award_id, "USD"))
+            expected["awards"][award_id] = stated
+        for a in d.awards:
+            stated = expected["awards"].get(a.id, {"outcome": None, "recoverable": None})
+            found = {"outcome": a.outcome,
+                     "recoverable": a.recoverable.amount if a.recoverable else None}
+            actual["awards"][a.id] = {k: v for k, v in found.items() if k in stated}
+    if expect.open_questions is not None:
+        expected["open_questions"] = list(expect.open_questions)
+        actual["open_questions"] = [q.fact for q in d.open_questions]
+    if expect.revisions_applied is not None:
+        expected["revisions_applied"] = list(expect.revisions_applied)
+        actual["revisions_applied"] = [r.id for r in d.revisions_applied]
+    if expected == actual:
+        return []
+    dump = lambda value: yaml.safe_dump(value, sort_keys=False, allow_unicode=True,  # noqa
+                                        default_flow_style=False).splitlines()
+    return list(difflib.unified_diff(dump(expected), dump(actual), "expected", "actual",
+                                     lineterm=""))
+
+
+# ---------------------------------------------------------------- coverage
+
+def _coverage_table(policy: CheckedPolicy, path: Path) -> PolicyCoverage:
+    rules = [RuleCoverage(r.name, r.kind, "policy") for r in policy.rules
+             if r.kind in ("scope", "condition")]
+    for revision in policy.revisions:
+        rules.append(RuleCoverage(revision.name, "revision", revision.name))
+        rules += [RuleCoverage(c.target, c.kind, revision.name) for c in revision.changes
+                  if c.action in ("add", "replace") and c.kind in ("scope", "condition")]
+    return PolicyCoverage(str(path), rules)
+
+
+def _statuses(d: Determination, revisions: dict[str, str]) -> set[tuple[str, str, str]]:
+    seen = {(c.id, c.source, c.status) for a in d.awards for c in a.conditions
+            if c.status in STATUSES}
+    seen |= {(name, name, status) for name, status in revisions.items()}
+    return seen
+
+
+def _record(table: PolicyCoverage, statuses: set[tuple[str, str, str]] | None) -> None:
+    for rule in table.rules:
+        rule.seen |= {status for rid, source, status in statuses or ()
+                      if rid == rule.id and source == rule.source}
+
+
+# ---------------------------------------------------------------- rendering
+
+def render_text(report: Report) -> str:
+    from clawpolicy.diagnostics import render
+
+    width = max([len(c.path) for c in report.cases] + [10])
+    lines = []
+    for c in report.cases:
+        lines.append(f"{c.status.upper():5} {c.path.ljust(width)}  {c.case_id or ''}".rstrip())
+        lines += [f"      {line}" for line in c.diff]
+        for d in c.diagnostics:
+            lines += [f"      {line}" for line in render(d).splitlines()]
+    passed = sum(1 for c in report.cases if c.status == "pass")
+    lines.append("")
+    if not report.cases:
+        lines.append("no case file with an expectation was found")
+    lines.append(f"{len(report.cases)} cases: {passed} passed, {report.failed} failed"
+                 + (f" ({len(report.skipped)} files without expectations skipped)"
+                    if report.skipped else ""))
+    for table in report.coverage:
+        names = [_rule_name(r) for r in table.rules]
+        w = max(len(n) for n in names + ["rule"])
+        lines += ["", f"Coverage of {table.policy}",
+                  f"  {'rule':{w}} {'kind':10} {'met':>4} {'not met':>8} {'unknown':>8}"]
+        for rule, name in zip(table.rules, names):
+            marks = ["yes" if s in rule.seen else "-" for s in STATUSES]
+            lines.append(f"  {name:{w}} {rule.kind:10} {marks[0]:>4} {marks[1]:>8} {marks[2]:>8}")
+        never = table.never_exercised
+        lines.append("  never exercised: " + (", ".join(_rule_name(r) for r in never)
+                                               if never else "none"))
+    return "\n".join(lines) + "\n"
+
+
+def _rule_name(rule: RuleCoverage) -> str:
+    return rule.id if rule.source in ("policy", rule.id) else f"{rule.id} [{rule.source}]"
+
+
+def render_json(report: Report) -> str:
+    import json
+
+    data = {
+        "summary": {"cases": len(report.cases),
+                    "passed": sum(1 for c in report.cases if c.status == "pass"),
+                    "failed": report.failed, "skipped": report.skipped},
+        "cases": [{"path": c.path, "case_id": c.case_id, "status": c.status, "diff": c.diff,
+                   "errors": [{"code": d.code, "message": d.message, "help": d.help,
+                               "where": str(d.span) if d.span else d.where}
+                              for d in c.diagnostics]} for c in report.cases],
+        "coverage": [{"policy": t.policy,
+                      "rules": [{"id": r.id, "kind": r.kind, "source": r.source,
+                                 **{s: s in r.seen for s in STATUSES}} for r in t.rules],
+                      "never_exercised": [r.id for r in t.never_exercised]}
+                     for t in report.coverage],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
