@@ -56,6 +56,15 @@ any3(values) := true if true in values
 else := null if null in values
 else := false
 
+# min and max of two numbers. Not the builtins min([a, b]) and max([a, b]): in regopy 1.5.2
+# (rego-cpp) those order numbers as text (min([9, 10]) is 10, max([2.5, 10]) is 2.5), while
+# `<` compares them as numbers.
+min2(a, b) := a if a <= b
+else := b
+
+max2(a, b) := a if a >= b
+else := b
+
 # ISO date + 3 years, keeping the day of the month; 29 February falls back to the 28th
 # (three years after a leap year is never one).
 plus_three_years(day) := sprintf("%04d-%s", [to_number(substring(day, 0, 4)) + 3, clamp_leap_day(substring(day, 5, 5))])
@@ -157,24 +166,24 @@ else := false
 # ---- the amount and the remedies
 
 amounts(a) := amount_verdict(rc, [repay_reach(a, rc), cancel_reach(a, rc)]) if {
-	rc := max([to_number(a.amount_awarded) - to_number(a.amount_as_restated), 0])
+	rc := max2(to_number(a.amount_awarded) - to_number(a.amount_as_restated), 0)
 }
 
 # Repayment: up to min(Recoverable Compensation, paid), unless the law prohibits it.
 repay_reach(a, rc) := null if repayment_barred == null
 else := 0 if repayment_barred == true
 else := null if get(a, "amount_paid") == null
-else := max([min([rc, to_number(a.amount_paid)]), 0])
+else := max2(min2(rc, to_number(a.amount_paid)), 0)
 
 # Cancellation: up to min(Recoverable Compensation, unpaid), unless the law prohibits it.
 cancel_reach(a, rc) := null if cancellation_barred == null
 else := 0 if cancellation_barred == true
 else := null if get(a, "amount_paid") == null
-else := max([min([rc, to_number(a.amount_awarded) - to_number(a.amount_paid)]), 0])
+else := max2(min2(rc, to_number(a.amount_awarded) - to_number(a.amount_paid)), 0)
 
 amount_verdict(rc, reaches) := {"outcome": "pending", "recoverable": null} if null in reaches
 else := {"outcome": "recovery", "recoverable": x} if {
-	x := min([rc, sum(reaches)])
+	x := min2(rc, sum(reaches))
 	x > 0
 }
 else := {"outcome": "no_recovery", "recoverable": 0}

@@ -98,9 +98,16 @@ def test_no_revision_means_exactly_the_base_rules(revised):
 
 def test_alternatives_keep_clashing_revisions_apart(revised):
     r10d1, sox, california = revised.revisions
+    # Each federal revision prevails over California's limit, so all three are alternatives.
     groups = rs.alternatives([r10d1, sox, california])
     assert [[r.name for r in g] for g in groups] == [
-        ["rule_10d1", "california_wage_law"], ["sox_304", "california_wage_law"]]
+        ["rule_10d1"], ["sox_304"], ["california_wage_law"]]
+    # Outside California the unrevised rules remain an alternative to the federal floors.
+    groups = rs.alternatives([r10d1, sox])
+    assert [[r.name for r in g] for g in groups] == [[], ["rule_10d1"], ["sox_304"]]
+    # Alone, California limits the policy; it is no alternative to it.
+    assert [[r.name for r in g] for g in rs.alternatives([california])] == [
+        ["california_wage_law"]]
     assert rs.combination(revised, [r10d1, sox]) == "greater"
 
 

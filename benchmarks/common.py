@@ -1,0 +1,52 @@
+"""What the benchmark scripts share: where things are, and clawpolicy driven through its
+public entry points (`clawpolicy.api`, `casefile.validate_case` / `parse_case`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+POLICY = ROOT / "policies" / "qualys-2019.claw"
+EXAMPLES = ROOT / "examples" / "cases"
+
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from clawpolicy import api  # noqa: E402
+from clawpolicy.casefile import LoadedCase, parse_case, validate_case  # noqa: E402
+
+
+def compile_policy():
+    return api.compile_policy(POLICY)
+
+
+def prevalidate(case: dict) -> LoadedCase:
+    """A case dict checked against the contract, as `read_case` would give it."""
+    name = str(case.get("case_id", "case"))
+    return LoadedCase(validate_case(case, name), name, {})
+
+
+def evaluate(policy, loaded: LoadedCase):
+    """The whole determination, reasons and open questions included."""
+    return api.evaluate(policy, loaded)
+
+
+def award_results(determination) -> list[tuple[str, str, Decimal | None]]:
+    """(award id, outcome, recoverable) of each award of a determination."""
+    return [(a.id, a.outcome, Decimal(a.recoverable.amount) if a.recoverable is not None else None)
+            for a in determination.awards]
+
+
+def end_to_end(policy, line: bytes, sink: io.StringIO) -> None:
+    """One JSON line in, one JSON line out: read and validate it as the CLI reads a .json
+    case file, determine with full reasons, write the contract's JSON object as one line."""
+    loaded = parse_case(line, "case.json", is_json=True)
+    determination = api.evaluate(policy, loaded)
+    data = determination.model_dump(mode="json", by_alias=True)
+    sink.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    sink.write("\n")
