@@ -121,6 +121,61 @@ def test(
 
 
 @app.command()
+def lint(
+    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw)."),
+) -> None:
+    """Check POLICY without a case: every static error, and warnings.
+
+    Warnings: definitions never used (CP1001), scopes or conditions that can never hold or
+    never fail (CP1002, CP1003), quotations not word for word in the source document
+    (CP1004), sentences of the source document no rule encodes and no `recital` marks as
+    non-operative (CP1005), no source document (CP1006). Exit code 3 on errors, 1 on
+    warnings, 0 when clean.
+
+    Example: clawpolicy lint policies/qualys.claw
+    """
+    from clawpolicy.diagnostics import render_all
+    from clawpolicy.tools.lint import lint as run_lint
+
+    errors, warnings = run_lint(policy)
+    if errors or warnings:
+        sys.stderr.write(render_all(errors + warnings))
+        raise typer.Exit(EXIT_POLICY if errors else EXIT_FINDINGS)
+    sys.stdout.write(f"{policy}: no errors, no warnings\n")
+
+
+class TraceFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def trace(
+    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw)."),
+    format: TraceFormat = typer.Option(TraceFormat.text, "--format", "-f",
+                                       help="text, or markdown for a table a lawyer can "
+                                       "review beside the text."),
+) -> None:
+    """Show the source document sentence by sentence, with the rules that encode each.
+
+    Ends with "N of M operative sentences encoded"; sentences a `recital` marks as
+    non-operative are shown with the reason and not counted.
+
+    Example: clawpolicy trace policies/qualys-2019.claw --format markdown
+    """
+    from clawpolicy import api
+    from clawpolicy.diagnostics import DiagnosticError, render_all
+    from clawpolicy.tools.lint import render_trace
+
+    try:
+        compiled = api.compile_policy(policy)
+        sys.stdout.write(render_trace(compiled, markdown=format is TraceFormat.markdown))
+    except DiagnosticError as error:
+        sys.stderr.write(render_all(error.diagnostics))
+        raise typer.Exit(EXIT_POLICY)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of case files, so other tools can validate cases.
 

@@ -72,6 +72,9 @@ def render(diagnostic: Diagnostic) -> str:
 
 def render_all(diagnostics: list[Diagnostic]) -> str:
     body = "\n\n".join(render(d) for d in diagnostics)
-    errors = sum(1 for d in diagnostics if d.severity == "error")
-    noun = "error" if errors == 1 else "errors"
-    return f"{body}\n\n{errors} {noun}\n" if errors else f"{body}\n"
+    counts = []
+    for severity in ("error", "warning"):
+        n = sum(1 for d in diagnostics if d.severity == severity)
+        if n:
+            counts.append(f"{n} {severity}{'' if n == 1 else 's'}")
+    return f"{body}\n\n{', '.join(counts)}\n" if counts else f"{body}\n"

@@ -18,7 +18,7 @@ from clawpolicy.source import Span
 from clawpolicy.syntax import ast
 
 # Kinds of rule that encode policy text and so must cite it.
-CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision")
+CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.

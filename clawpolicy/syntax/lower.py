@@ -102,8 +102,8 @@ class _Lowering:
         if kind == "note":
             return ast.Rule("note", str(name), citation, self.expr(c[2]), text=self.string(c[3]),
                             span=span, name_span=self.span(name))
-        if kind == "provision":
-            return ast.Rule("provision", str(name), citation, None, text=self.string(c[2]),
+        if kind in ("provision", "recital"):
+            return ast.Rule(kind, str(name), citation, None, text=self.string(c[2]),
                             span=span, name_span=self.span(name))
         if kind == "other":
             when, var, collection, where, body = c[2], c[3], c[4], c[5], c[6]
