@@ -9,19 +9,22 @@ For the same seeded cases (benchmarks/generate.py: 1 to 20 awards each, every ou
   (b) clawpolicy end to end, per case: one JSON line read and validated, the determination
       made with full reasons, one JSON line written to an in-memory sink;
   (c) the floor: the same rules by hand in plain Python over the case dict (floor.py),
-      giving outcomes and amounts only; and (c') the same end to end, JSON line to JSON line;
+      outcomes and amounts only; (c') the same end to end, JSON line to JSON line;
   (d) the peer: the same rules in Rego (qualys_2019.rego) through regopy, outcomes and amounts;
-then the ratios; the end-to-end rate for single-award cases; the start-up time of
+then the ratios; the end-to-end rates for single-award cases; the start-up time of
 `clawpolicy check` on one case against `python -c "import typer, pydantic, lark"`; the cost
 per case at 1, 2, 5, 10 and 20 awards per case; and the peak memory (RSS) of a batch run.
+A diagnostic row, (a-), times clawpolicy's determination without its open questions
+(clawpolicy.interp.Determiner.run, an internal API: the row is left out if that changes), to
+show what the open questions cost.
 
-Honest numbers: every workload is warmed up first (not counted), the outcomes of (a), (c)
-and (d) are checked to agree before anything is timed, repeats are interleaved across the
-workloads so drift hits all alike, and each rate is the median of the repeats (the range is
-shown beside it). A timing runs whole passes over the batch until it has taken at least
---min-time seconds, so fast workloads are not timed on a few milliseconds. Speed is stated
-as ratios measured in this one process, on this machine; never read the absolute rates
-across machines.
+Honest numbers: every workload is warmed up first (not counted); the outcomes and amounts of
+(a), (c) and (d) are checked to agree before anything is timed; repeats are interleaved
+across the workloads, in a rotating order, so drift hits all alike; each rate is the median
+of the repeats, with their range beside it. A timing runs whole passes over its batch until
+at least --min-time seconds have passed, so a fast workload is not timed on a few
+milliseconds. Speeds are ratios measured in this one process on this machine: do not compare
+absolute rates across machines.
 """
 
 from __future__ import annotations
@@ -55,63 +58,87 @@ CURVE = (1, 2, 5, 10, 20)
 
 # ---------------------------------------------------------------------------- timing
 
-def timed(run: Callable[[], int], min_time: float) -> tuple[int, float]:
-    """Run whole passes until at least `min_time` seconds have passed: (items, seconds)."""
+class Workload:
+    def __init__(self, label: str, run: Callable[[], int], cases: int, awards: int):
+        self.label, self.run = label, run
+        self.cases, self.awards = cases, awards
+        self.rates: list[float] = []      # cases per second, one per repeat
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates)
+
+    def row(self) -> str:
+        per_case = self.awards / self.cases
+        return (f"{self.label:<50}{self.median:>10,.1f}{self.median * per_case:>11,.0f}"
+                f"{1000 / self.median:>10.3f}   {min(self.rates):,.1f}-{max(self.rates):,.1f}")
+
+
+def timed(run: Callable[[], int], min_time: float) -> float:
+    """Cases per second: whole passes until at least `min_time` seconds have passed."""
     gc.collect()
     done, start = 0, time.perf_counter()
     while True:
         done += run()
         elapsed = time.perf_counter() - start
         if elapsed >= min_time:
-            return done, elapsed
-
-
-class Workload:
-    def __init__(self, name: str, label: str, run: Callable[[], int], awards_per_pass: int):
-        self.name, self.label, self.run = name, label, run
-        self.awards_per_pass = awards_per_pass
-        self.rates: list[float] = []      # cases per second, one per repeat
-        self.cases_per_pass = 0
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.rates)
-
-    def spread(self) -> str:
-        return f"{min(self.rates):,.0f}-{max(self.rates):,.0f}"
+            return done / elapsed
 
 
 def measure(workloads: list[Workload], repeats: int, min_time: float) -> None:
-    """Interleaved repeats: each round runs every workload once, in a rotated order."""
+    """Warm each up once (not counted), then interleaved repeats in a rotating order."""
+    for w in workloads:
+        w.run()
     for r in range(repeats):
-        order = workloads[r % len(workloads):] + workloads[:r % len(workloads)]
-        for w in order:
-            n, seconds = timed(w.run, min_time)
-            w.rates.append(n / seconds)
+        k = r % len(workloads)
+        for w in workloads[k:] + workloads[:k]:
+            w.rates.append(timed(w.run, min_time))
 
 
 # ---------------------------------------------------------------------------- the workloads
 
-def build(cases: list[dict], policy, peer: RegoPeer | None) -> list[Workload]:
+def _core_runner(policy):
+    """clawpolicy's determination without open questions (internal API), or None."""
+    try:
+        import decimal
+
+        from clawpolicy.interp import ARITHMETIC, Determiner
+    except ImportError:
+        return None
+
+    def core(loaded) -> None:
+        with decimal.localcontext(ARITHMETIC):
+            Determiner(policy, loaded.case, {}).run()
+    return core
+
+
+def workloads_for(cases: list[dict], policy, peer: RegoPeer | None, which: set[str],
+                  suffix: str = "") -> dict[str, Workload]:
     lines = [json.dumps(c, separators=(",", ":")).encode() for c in cases]
     loaded = [common.prevalidate(c) for c in cases]
-    awards = sum(len(c["awards"]) for c in cases)
+    n, awards = len(cases), sum(len(c["awards"]) for c in cases)
+    core = _core_runner(policy)
 
     def claw_eval() -> int:
         for lc in loaded:
             common.evaluate(policy, lc)
-        return len(loaded)
+        return n
+
+    def claw_core() -> int:
+        for lc in loaded:
+            core(lc)
+        return n
 
     def claw_e2e() -> int:
         sink = io.StringIO()
         for line in lines:
             common.end_to_end(policy, line, sink)
-        return len(lines)
+        return n
 
     def floor_eval() -> int:
         for c in cases:
             floor.evaluate(c)
-        return len(cases)
+        return n
 
     def floor_e2e() -> int:
         sink = io.StringIO()
@@ -122,28 +149,32 @@ def build(cases: list[dict], policy, peer: RegoPeer | None) -> list[Workload]:
             sink.write(json.dumps({"case_id": case["case_id"], "awards": result},
                                   separators=(",", ":")))
             sink.write("\n")
-        return len(lines)
+        return n
 
-    workloads = [
-        Workload("claw_eval", "(a) clawpolicy, evaluation alone", claw_eval, awards),
-        Workload("claw_e2e", "(b) clawpolicy, end to end", claw_e2e, awards),
-        Workload("floor_eval", "(c) floor, plain Python", floor_eval, awards),
-        Workload("floor_e2e", "(c') floor, end to end", floor_e2e, awards),
-    ]
-    if peer is not None:
-        def rego_eval() -> int:
-            for c in cases:
-                peer.evaluate(c)
-            return len(cases)
-        workloads.append(Workload("rego_eval", "(d) Rego via regopy", rego_eval, awards))
-    for w in workloads:
-        w.cases_per_pass = len(cases)
-    return workloads
+    def rego_eval() -> int:
+        for c in cases:
+            peer.evaluate(c)
+        return n
+
+    table = {
+        "claw_eval": ("(a) clawpolicy, evaluation alone", claw_eval),
+        "claw_core": ("(a-) clawpolicy, without open questions", claw_core),
+        "claw_e2e": ("(b) clawpolicy, end to end", claw_e2e),
+        "floor_eval": ("(c) floor, plain Python", floor_eval),
+        "floor_e2e": ("(c') floor, end to end", floor_e2e),
+        "rego_eval": ("(d) Rego peer via regopy", rego_eval),
+    }
+    if core is None:
+        which = which - {"claw_core"}
+    if peer is None:
+        which = which - {"rego_eval"}
+    return {name: Workload(label + suffix, run, n, awards)
+            for name, (label, run) in table.items() if name in which}
 
 
 def check_agreement(cases: list[dict], policy, peer: RegoPeer | None) -> str:
     """Before timing: (a), (c) and (d) give the same outcomes and amounts (Rego's rounded to
-    cents). Doubles as the warm-up of those three."""
+    cents)."""
     from check_agreement import cents, rego_amount
 
     bad = 0
@@ -158,13 +189,19 @@ def check_agreement(cases: list[dict], policy, peer: RegoPeer | None) -> str:
     if bad:
         raise SystemExit(f"error: the implementations disagree on {bad} of {len(cases)} cases; "
                          "run benchmarks/check_agreement.py to see them")
-    return f"floor{' and Rego' if peer is not None else ''} agree with clawpolicy on all " \
-           f"{len(cases)} cases"
+    return (f"the floor{' and the Rego peer' if peer is not None else ''} agree with "
+            f"clawpolicy on every award of all {len(cases)} cases")
 
 
-def warm_up(workloads: list[Workload]) -> None:
-    for w in workloads:
-        w.run()
+def outcome_mix(cases: list[dict]) -> str:
+    """Award outcomes, by the floor (checked to agree with clawpolicy)."""
+    counts: dict[str, int] = {}
+    for case in cases:
+        for _, outcome, _ in floor.evaluate(case):
+            counts[outcome] = counts.get(outcome, 0) + 1
+    total = sum(counts.values())
+    return ", ".join(f"{o} {counts.get(o, 0) / total:.0%}"
+                     for o in ("recovery", "no_recovery", "pending", "not_covered"))
 
 
 # ---------------------------------------------------------------------------- subprocesses
@@ -174,25 +211,40 @@ def clawpolicy_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "clawpolicy"]
 
 
-def wall_times(command: list[str], runs: int, cwd: Path) -> list[float]:
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)  # warm the file cache; not counted
+def wall_times(command: list[str], runs: int) -> list[float]:
+    """Wall-clock seconds of `runs` runs of a command (one more before, not counted)."""
     times = []
-    for _ in range(runs):
+    for i in range(runs + 1):
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL,
+        done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, check=False)
-        times.append(time.perf_counter() - start)
+        if i:
+            times.append(time.perf_counter() - start)
         if done.returncode != 0:
             raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
                              f"{done.stderr.decode(errors='replace')[-500:]}")
     return times
 
 
+def _status_kib(field: str) -> int | None:
+    """A field of /proc/self/status in KiB (Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def rss_child(mode: str, path: str) -> None:
-    """Run inside a subprocess: a batch run over a JSON Lines file, then peak RSS."""
+    """Run inside a subprocess: a batch run over a JSON Lines file, then its peak RSS.
+
+    resource.getrusage's ru_maxrss is reported, and beside it Linux's VmHWM: the ru_maxrss of
+    a process started by fork and exec also counts its parent's RSS at the fork (here the
+    benchmark's own, larger, process); VmHWM is this process's alone."""
     policy = common.compile_policy()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = _status_kib("VmRSS")
     kept = []
     count = 0
     with open(path, "rb") as cases, open(os.devnull, "w", encoding="utf-8") as sink:
@@ -203,8 +255,8 @@ def rss_child(mode: str, path: str) -> None:
                 kept.append(common.api.evaluate(
                     policy, common.parse_case(line, "case.json", is_json=True)))
             count += 1
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"cases": count, "baseline_kib": baseline, "peak_kib": peak}))
+    print(json.dumps({"cases": count, "baseline_kib": baseline, "hwm_kib": _status_kib("VmHWM"),
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
 # ---------------------------------------------------------------------------- report
@@ -216,7 +268,7 @@ def header(args: argparse.Namespace) -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             return "not installed"
 
-    cpu = platform.processor() or ""
+    cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -224,31 +276,30 @@ def header(args: argparse.Namespace) -> list[str]:
                 break
     except OSError:
         pass
-    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return [
-        f"clawpolicy benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}"
+        f"clawpolicy benchmark, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
         + (" (--quick)" if args.quick else ""),
-        f"python {platform.python_version()} ({platform.python_implementation()}), "
+        f"python {platform.python_version()} ({platform.python_implementation()}) on "
         f"{platform.platform()}",
-        f"cpu: {cpu or 'unknown'}; {os.cpu_count()} cpus"
-        + (f", {affinity} usable" if affinity is not None else ""),
-        f"clawpolicy {version('clawpolicy')}, pydantic {version('pydantic')}, "
-        f"lark {version('lark')}, typer {version('typer')}, regopy {version('regopy')}",
-        f"cases: {args.cases} (seed {args.seed}, 1-20 awards each); single-award cases: "
-        f"{args.single_cases}; repeats: {args.repeats} (median shown, range beside it), "
-        f"each timing at least {args.min_time}s",
+        f"cpu: {cpu}; cpu count {os.cpu_count()}"
+        + (f" ({usable} usable)" if usable is not None else ""),
+        f"clawpolicy {version('clawpolicy')}, pydantic {version('pydantic')}, lark "
+        f"{version('lark')}, typer {version('typer')}, regopy {version('regopy')}",
+        f"seed {args.seed}; {args.repeats} repeats (median, range beside it); each timing "
+        f"at least {args.min_time}s",
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=None,
-                        help="cases in the main batch (default 300; 40 with --quick)")
+                        help="cases in the main batch (default 150; 12 with --quick)")
     parser.add_argument("--quick", action="store_true", help="a smoke run of about 10 seconds")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeats", type=int, default=None, help="default 5; 3 with --quick")
     parser.add_argument("--min-time", type=float, default=None,
-                        help="least seconds per timing (default 0.5; 0.1 with --quick)")
+                        help="least seconds per timing (default 0.3; 0.05 with --quick)")
     parser.add_argument("--no-rego", action="store_true", help="leave out the Rego peer")
     parser.add_argument("--rss-child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -256,13 +307,14 @@ def main(argv: list[str] | None = None) -> int:
         rss_child(*args.rss_child)
         return 0
     quick = args.quick
-    args.cases = args.cases or (40 if quick else 300)
+    args.cases = args.cases or (12 if quick else 150)
     args.repeats = args.repeats or (3 if quick else 5)
-    args.min_time = args.min_time if args.min_time is not None else (0.1 if quick else 0.5)
-    args.single_cases = max(20, args.cases // (4 if quick else 1))
-    curve_cases = 15 if quick else 60
+    args.min_time = args.min_time if args.min_time is not None else (0.05 if quick else 0.3)
+    single_cases = max(10, args.cases // 2)
+    curve_cases = 3 if quick else 30
+    curve_repeats = 3
     startup_runs = 3 if quick else 7
-    rss_cases = 60 if quick else 600
+    rss_cases = 30 if quick else 400
 
     started = time.perf_counter()
     out = print
@@ -277,46 +329,48 @@ def main(argv: list[str] | None = None) -> int:
         else:
             peer = RegoPeer()
     policy = common.compile_policy()
+
+    # ---- the main batch: agreement first, then the interleaved timings
     cases = generate_list(args.cases, args.seed, 1, 20)
+    single = generate_list(single_cases, args.seed + 1, 1, 1)
     n_awards = sum(len(c["awards"]) for c in cases)
-    out(f"batch: {len(cases)} cases, {n_awards} awards ({n_awards / len(cases):.1f} per case)")
-
-    # ---- agreement (also the warm-up of (a), (c), (d)), then the interleaved timings
-    out("check: " + check_agreement(cases, policy, peer))
-    workloads = build(cases, policy, peer)
-    single = generate_list(args.single_cases, args.seed + 1, 1, 1)
-    single_w = build(single, policy, None)
-    single_e2e = next(w for w in single_w if w.name == "claw_e2e")
-    single_e2e.label = "(b) clawpolicy, end to end, 1 award per case"
-    single_floor = next(w for w in single_w if w.name == "floor_e2e")
-    single_floor.label = "(c') floor, end to end, 1 award per case"
-    timed_set = workloads + [single_e2e, single_floor]
-    warm_up(timed_set)
-    measure(timed_set, args.repeats, args.min_time)
-
-    by = {w.name: w for w in workloads}
-    out("")
-    out(f"{'throughput (median of repeats)':<46}{'cases/s':>10}{'awards/s':>11}"
-        f"{'ms/case':>9}   range cases/s")
-    for w in timed_set:
-        per_case = w.awards_per_pass / w.cases_per_pass
-        out(f"{w.label:<46}{w.median:>10,.1f}{w.median * per_case:>11,.0f}"
-            f"{1000 / w.median:>9.3f}   {w.spread()}")
+    out(f"batch: {len(cases)} cases, {n_awards} awards ({n_awards / len(cases):.1f} per case; "
+        f"{outcome_mix(cases)}); and {len(single)} single-award cases")
+    out("check: " + check_agreement(cases + single, policy, peer))
+    main_w = workloads_for(cases, policy, peer, {"claw_eval", "claw_core", "claw_e2e",
+                                                 "floor_eval", "floor_e2e", "rego_eval"})
+    single_w = workloads_for(single, policy, peer, {"claw_eval", "claw_e2e", "floor_e2e",
+                                                    "rego_eval"}, ", 1 award per case")
+    everything = list(main_w.values()) + list(single_w.values())
+    measure(everything, args.repeats, args.min_time)
 
     out("")
-    out("ratios (same cases, same process)")
+    out(f"{'throughput':<50}{'cases/s':>10}{'awards/s':>11}{'ms/case':>10}   range of cases/s")
+    for w in everything:
+        out(w.row())
 
-    def ratio(a: str, b: str, text: str) -> None:
-        r = by[a].median / by[b].median
-        slower = f"{1 / r:,.1f}x the time per case" if r < 1 else f"{r:,.2f}x as fast"
-        out(f"  {text:<54}{r:>10.4f}   ({slower})")
+    out("")
+    out("ratios of median rates (same cases, same process)")
 
-    ratio("claw_eval", "floor_eval", "clawpolicy eval / floor (rate)")
-    ratio("claw_e2e", "floor_e2e", "clawpolicy end to end / floor end to end (rate)")
-    if peer is not None:
-        ratio("claw_eval", "rego_eval", "clawpolicy eval / Rego (rate)")
-        ratio("rego_eval", "floor_eval", "Rego / floor (rate)")
-    ratio("claw_e2e", "claw_eval", "clawpolicy end to end / eval alone (rate)")
+    def ratio(a: Workload | None, b: Workload | None, text: str) -> None:
+        if a is None or b is None:
+            return
+        r = a.median / b.median
+        words = f"takes {1 / r:,.1f}x the time" if r < 1 else f"{r:,.1f}x as fast"
+        out(f"  {text:<58}{r:>10.4f}   ({words})")
+
+    get = main_w.get
+    ratio(get("claw_eval"), get("floor_eval"), "clawpolicy eval (a) / floor (c)")
+    ratio(get("claw_eval"), get("rego_eval"), "clawpolicy eval (a) / Rego (d)")
+    ratio(get("claw_e2e"), get("floor_e2e"), "clawpolicy end to end (b) / floor end to end (c')")
+    ratio(get("rego_eval"), get("floor_eval"), "Rego (d) / floor (c)")
+    ratio(get("claw_core"), get("rego_eval"), "clawpolicy without open questions (a-) / Rego (d)")
+    ratio(get("claw_eval"), get("claw_core"), "clawpolicy eval (a) / without open questions (a-)")
+    ratio(get("claw_e2e"), get("claw_eval"), "clawpolicy end to end (b) / eval alone (a)")
+    ratio(single_w.get("claw_e2e"), single_w.get("floor_e2e"),
+          "1 award per case: clawpolicy end to end / floor end to end")
+    ratio(single_w.get("claw_eval"), single_w.get("rego_eval"),
+          "1 award per case: clawpolicy eval / Rego")
 
     # ---- start-up
     out("")
@@ -324,45 +378,44 @@ def main(argv: list[str] | None = None) -> int:
         case_file = Path(tmp) / "case.json"
         case_file.write_text(json.dumps(generate_list(1, args.seed + 2, 1, 1)[0]),
                              encoding="utf-8")
-        claw = wall_times(clawpolicy_command() + ["check", str(common.POLICY), str(case_file),
-                                                  "--format", "json"], startup_runs, common.ROOT)
-        imports = wall_times([sys.executable, "-c", "import typer, pydantic, lark"],
-                             startup_runs, common.ROOT)
-        bare = wall_times([sys.executable, "-c", "pass"], startup_runs, common.ROOT)
-    out(f"start-up, median of {startup_runs} runs (range)")
-    for text, times in (("clawpolicy check POLICY one-case.json", claw),
-                        ('python -c "import typer, pydantic, lark"', imports),
-                        ('python -c "pass"', bare)):
-        out(f"  {text:<46}{statistics.median(times) * 1000:>8.0f} ms"
-            f"   ({min(times) * 1000:.0f}-{max(times) * 1000:.0f})")
-    out(f"  clawpolicy check / the imports: {statistics.median(claw) / statistics.median(imports):.2f}x")
+        runs = [
+            ("clawpolicy check POLICY one-case.json",
+             wall_times(clawpolicy_command() + ["check", str(common.POLICY), str(case_file),
+                                                "--format", "json"], startup_runs)),
+            ('python -c "import typer, pydantic, lark"',
+             wall_times([sys.executable, "-c", "import typer, pydantic, lark"], startup_runs)),
+            ('python -c "pass"', wall_times([sys.executable, "-c", "pass"], startup_runs)),
+        ]
+    out(f"start-up, wall clock, median of {startup_runs} runs (range)")
+    for text, times in runs:
+        out(f"  {text:<48}{statistics.median(times) * 1000:>7.0f} ms   "
+            f"({min(times) * 1000:.0f}-{max(times) * 1000:.0f})")
+    out(f"  clawpolicy check / the imports alone: "
+        f"{statistics.median(runs[0][1]) / statistics.median(runs[1][1]):.1f}x")
 
     # ---- cost curve
     out("")
-    out(f"cost per case by awards per case: (a) clawpolicy eval, {curve_cases} cases each, "
-        f"median of {args.repeats}")
-    out(f"  {'awards':>6}{'ms/case':>10}{'ms/award':>10}{'floor ms/case':>15}"
-        f"{'pending awards':>16}")
+    out(f"cost by awards per case ({curve_cases} cases at each point, median of {curve_repeats})")
+    out(f"  {'awards':>6}{'(a) ms/case':>13}{'ms/award':>10}{'(a-) ms/case':>14}{'ms/award':>10}"
+        f"{'(c) ms/case':>13}   award outcomes")
     points = []
     for k in CURVE:
         batch = generate_list(curve_cases, args.seed + 100 + k, k, k)
-        ws = build(batch, policy, None)
-        pair = [w for w in ws if w.name in ("claw_eval", "floor_eval")]
-        warm_up(pair)
-        measure(pair, args.repeats, args.min_time)
-        ms = 1000 / pair[0].median
-        pending = sum(a.outcome == "pending" for c in batch
-                      for a in common.evaluate(policy, common.prevalidate(c)).awards)
-        points.append((k, ms))
-        out(f"  {k:>6}{ms:>10.2f}{ms / k:>10.2f}{1000 / pair[1].median:>15.4f}"
-            f"{pending / (k * curve_cases):>16.0%}")
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    slope, intercept = _fit(xs, ys)
-    mean = statistics.fmean(ys)
-    r2 = 1 - sum((y - (intercept + slope * x)) ** 2 for x, y in points) / \
-        sum((y - mean) ** 2 for y in ys)
-    out(f"  least squares: ms/case = {intercept:.2f} + {slope:.2f} x awards  (R^2 {r2:.4f}); "
-        f"20 awards cost {ys[-1] / ys[0]:.1f}x one award")
+        ws = workloads_for(batch, policy, None, {"claw_eval", "claw_core", "floor_eval"})
+        measure(list(ws.values()), curve_repeats, args.min_time)
+        a = 1000 / ws["claw_eval"].median
+        core = 1000 / ws["claw_core"].median if "claw_core" in ws else None
+        points.append((k, a, core))
+        core_text = f"{core:>14.2f}{core / k:>10.3f}" if core is not None else f"{'-':>14}{'-':>10}"
+        out(f"  {k:>6}{a:>13.2f}{a / k:>10.3f}{core_text}{1000 / ws['floor_eval'].median:>13.4f}"
+            f"   {outcome_mix(batch)}")
+    for text, index in (("(a)", 1), ("(a-)", 2)):
+        pts = [(p[0], p[index]) for p in points if p[index] is not None]
+        if len(pts) == len(CURVE):
+            slope, intercept, r2 = _fit(pts)
+            out(f"  {text:<5} linear fit: ms/case = {intercept:.2f} + {slope:.3f} x awards "
+                f"(R^2 {r2:.3f}); ms per award at 20 awards / at 1: "
+                f"{pts[-1][1] / 20 / pts[0][1]:.1f}")
 
     # ---- peak memory of a batch run
     out("")
@@ -371,8 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         with path.open("w", encoding="utf-8") as f:
             for c in generate_list(rss_cases, args.seed + 3, 1, 20):
                 f.write(json.dumps(c, separators=(",", ":")) + "\n")
+        # The two children share nothing and time nothing: they run side by side.
         children = {mode: subprocess.Popen(
-            [sys.executable, __file__, "--rss-child", mode, str(path)],
+            [sys.executable, str(Path(__file__).resolve()), "--rss-child", mode, str(path)],
             stdout=subprocess.PIPE, cwd=common.ROOT) for mode in ("stream", "retain")}
         reports = {}
         for mode, child in children.items():
@@ -380,23 +434,31 @@ def main(argv: list[str] | None = None) -> int:
             if child.returncode != 0:
                 raise SystemExit(f"error: the RSS child ({mode}) exited {child.returncode}")
             reports[mode] = json.loads(stdout)
-    out(f"peak RSS, a batch of {rss_cases} cases (1-20 awards) in a subprocess "
-        f"(resource.getrusage ru_maxrss)")
-    for mode, text in (("stream", "end to end, each result written out and dropped"),
+    out(f"peak RSS of a batch of {rss_cases} cases (1-20 awards) in a fresh subprocess")
+    for mode, text in (("stream", "end to end, each result written and dropped"),
                        ("retain", "every determination kept in memory")):
         r = reports[mode]
-        out(f"  {text:<52}{r['peak_kib'] / 1024:>8.1f} MiB   (after imports and compile: "
-            f"{r['baseline_kib'] / 1024:.1f} MiB)")
+        peak = r["hwm_kib"] if r["hwm_kib"] is not None else r["maxrss_kib"]
+        base = f"{r['baseline_kib'] / 1024:.1f} MiB" if r["baseline_kib"] is not None else "?"
+        out(f"  {text:<46}{peak / 1024:>7.1f} MiB   (after imports and compile: {base}; "
+            f"getrusage ru_maxrss {r['maxrss_kib'] / 1024:.1f} MiB)")
+    if any(r["hwm_kib"] is not None for r in reports.values()):
+        out("  (peak is VmHWM; ru_maxrss also counts the parent's RSS at the fork)")
 
     out("")
-    out(f"total time of this run: {time.perf_counter() - started:.0f} s")
+    out(f"run time: {time.perf_counter() - started:.0f} s")
     return 0
 
 
-def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+def _fit(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Least squares y = intercept + slope x: (slope, intercept, R^2)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    return slope, my - slope * mx
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
+    intercept = my - slope * mx
+    total = sum((y - my) ** 2 for y in ys)
+    r2 = 1 - sum((y - intercept - slope * x) ** 2 for x, y in points) / total if total else 1.0
+    return slope, intercept, r2
 
 
 if __name__ == "__main__":

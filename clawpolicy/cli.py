@@ -176,6 +176,48 @@ def trace(
 
 
 @app.command()
+def fmt(
+    files: list[Path] = typer.Argument(..., metavar="FILE...",
+                                       help="Policy files, or folders of them."),
+    check: bool = typer.Option(False, "--check",
+                               help="Change nothing; exit 1 and name the files that would "
+                               "change."),
+) -> None:
+    """Rewrite policy files in the one canonical layout, keeping their comments.
+
+    Formatting twice changes nothing more, and never changes what a policy means: the
+    formatted file reads back to the same rules.
+
+    Example: clawpolicy fmt --check policies/
+    """
+    from clawpolicy.diagnostics import DiagnosticError, render_all
+    from clawpolicy.tools.fmt import format_file
+
+    paths = [p for f in files for p in (sorted(f.rglob("*.claw")) if f.is_dir() else [f])]
+    changed, failed = [], []
+    for path in paths:
+        try:
+            before, after = format_file(path)
+        except DiagnosticError as error:
+            sys.stderr.write(render_all(error.diagnostics))
+            failed.append(path)
+            continue
+        if before != after:
+            changed.append(path)
+            if not check:
+                path.write_text(after, encoding="utf-8")
+    verb = "would reformat" if check else "reformatted"
+    for path in changed:
+        sys.stdout.write(f"{verb} {path}\n")
+    formatted = len(paths) - len(changed) - len(failed)
+    sys.stdout.write(f"{formatted} of {len(paths)} files already formatted"
+                     + (f", {len(failed)} not read" if failed else "") + "\n")
+    if failed:
+        raise typer.Exit(EXIT_POLICY)
+    raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of case files, so other tools can validate cases.
 
