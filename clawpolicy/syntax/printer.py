@@ -172,7 +172,8 @@ def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[str]:
             p = _prec(node)
             lines = layout(left, prefix, p)
             return lines + layout(right, f"{' ' * len(prefix)}{op} ", p + 1)
-        case ast.SetLit(items=items):
+        case ast.SetLit():
+            # Wrapping inside a quoted text is safe: the language folds its white space.
             return textwrap.wrap(unparse(node), WIDTH, initial_indent=prefix,
                                  subsequent_indent=" " * (len(prefix) + 1),
                                  break_long_words=False, break_on_hyphens=False)
