@@ -7,6 +7,7 @@ query every time and is some 2.5 times slower). Amounts come back as binary floa
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ ENTRYPOINT = "clawback/qualys2019/awards"
 def available() -> str | None:
     """None if regopy can be imported, else why not."""
     try:
-        import regopy  # noqa: F401
+        importlib.import_module("regopy")
     except ImportError as error:
         return f"regopy is not installed ({error}); pip install -r benchmarks/requirements.txt"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,13 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
         raise
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
+    except decimal.DecimalException:
+        # Amounts hold at most 30 digits, so only a policy that multiplies them again and
+        # again can outgrow the precision; nothing is rounded away in silence.
+        raise PolicyError([Diagnostic(
+            "CP0504", "an amount computed for this case grew beyond the 80 digits clawpolicy "
+            "computes with", "check the policy's arithmetic (repeated products of amounts)",
+            where=policy.loaded.files[0][1].name)]) from None
 
 
 def check_case(policy_path: str | Path, case_path: str | Path) -> Determination:

@@ -35,6 +35,7 @@ class Remedy(_Out):
     quote: str
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from
     modality_from: str | None = None  # the revision that made it shall or may, if any
+    because: str = ""  # how its cap comes from the facts
 
 
 class Condition(_Out):

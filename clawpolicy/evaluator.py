@@ -483,6 +483,11 @@ class Evaluator:
             case ast.Call():
                 args = ", ".join(self.describe(a, env) for a in node.args)
                 return f"{node.function}({args}) = {show(value)}"
+            case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
+                    and not isinstance(value, bool):
+                # A named amount or date, with the facts it comes from.
+                inner = Env(env.rules, env.award, cache=env.cache)
+                return f"{node.name} (= {self.describe(env.named(node.name, self.policy).body, inner)})"
         return f"{self.label(node, env)} ({show(value)})"
 
 

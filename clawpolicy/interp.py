@@ -316,7 +316,8 @@ class Determiner:
                 continue
             cap = _money(cap, rec)
             if cap.amount <= 0:
-                notes.append(f"{rule.name} reaches nothing in this award (up to {cap})")
+                notes.append(f"{rule.name} reaches nothing in this award: "
+                             f"{ev.describe(rule.body, env)}")
                 continue
             reachable.append((entry, cap))
         for r in rules.removed:
@@ -327,14 +328,16 @@ class Determiner:
         reach = sum((m.amount for _, m in reachable), Decimal(0))
         recoverable = Money(max(Decimal(0), min(rc.amount, reach)), rc.unit)
         if rc.amount <= 0:
-            notes.append(f"{rc_entry.rule.name} is {rc}: nothing is recoverable")
+            notes.append(f"nothing is recoverable: {rc_entry.rule.name} = "
+                         f"{ev.describe(rc_entry.rule.body, env)}")
         elif recoverable.amount < rc.amount:
             notes.append(f"{rc_entry.rule.name} is {rc}, but the available remedies reach "
                          f"only {recoverable}")
         outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
         shown = [Remedy(kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
                         clause=_citation(e.rule)[0], quote=_citation(e.rule)[1],
-                        source=e.source, modality_from=e.modality_from)
+                        source=e.source, modality_from=e.modality_from,
+                        because=ev.describe(e.rule.body, env))
                  for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc)
 

@@ -83,6 +83,7 @@ class _Checker:
         self.resolutions: dict[int, Resolution] = {}
         self.types: dict[int, t.Type] = {}
         self.rule_types: dict[int, t.Type | None] = {}
+        self.rule_depths: dict[str, int] = {}
         self.in_progress: list[str] = []
 
     def error(self, code: str, message: str, help: str, span: Span | None) -> None:
@@ -203,11 +204,48 @@ class _Checker:
                        "break the cycle: a definition cannot depend on itself",
                        rule.name_span)
             return None
+        if len(self.in_progress) >= MAX_NESTING:
+            self.error("CP0305", f"`{rule.name}` is reached through more than {MAX_NESTING} "
+                       "definitions, each using the next", "flatten the chain of definitions",
+                       rule.name_span)
+            self.rule_types[key] = None
+            return None
         self.in_progress.append(rule.name)
         found = self.expr(rule.body, {}, 0) if rule.body is not None else None
         self.in_progress.pop()
         self.rule_types[key] = found
+        if rule.body is not None and found is not None:
+            depth = self.depth(rule.body)
+            if depth > MAX_NESTING:
+                self.error("CP0305", f"`{rule.name}` nests {depth} levels deep, counting the "
+                           f"definitions it uses; the most is {MAX_NESTING}",
+                           "split it into fewer, flatter definitions", rule.name_span)
         return found
+
+    def depth(self, expr: ast.Expr, chain: int = 0) -> int:
+        """How deep an expression nests, a definition it names counting as deep as its own
+        expression: what evaluating it will have to follow. Past the limit, it stops."""
+        if chain > MAX_NESTING:
+            return MAX_NESTING + 1
+        deepest, stack = 0, [(expr, 1)]
+        while stack:
+            node, d = stack.pop()
+            deepest = max(deepest, d)
+            resolution = self.resolutions.get(id(node))
+            if resolution is not None and resolution.kind == "rule":
+                target = self.by_name.get(resolution.target)
+                known = self.rule_depths.get(resolution.target)
+                if known is None and target is not None and target.body is not None \
+                        and resolution.target not in self.in_progress:
+                    known = self.rule_depths[resolution.target] = self.depth(target.body,
+                                                                             chain + 1)
+                deepest = max(deepest, d + (known or 0))
+            for value in vars(node).values():
+                if isinstance(value, tuple):
+                    stack.extend((v, d + 1) for v in value if _is_expr(v))
+                elif _is_expr(value):
+                    stack.append((value, d + 1))
+        return deepest
 
     # ------------------------------------------------------------ case-level rules and revisions
     def _check_other(self, rule: ast.Rule) -> None:

@@ -97,7 +97,7 @@ def _award(a) -> Section:
     if a.recoverable_compensation is not None:
         intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
     items = [Item(f"Remedy {r.kind} ({r.modality}): up to {money(r.up_to)}",
-                  [f"from {r.source}: {r.clause}"]
+                  [f"because {r.because}", f"from {r.source}: {r.clause}"]
                   + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else []),
                   r.quote) for r in a.remedies]
     items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from lark import Token, Tree
 
+from clawpolicy.case import MAX_DIGITS
 from clawpolicy.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.source import SourceFile, Span
 from clawpolicy.syntax import ast
@@ -39,6 +40,16 @@ class _Lowering:
         """A quoted text: escapes resolved, each run of white space folded to one space."""
         body = _ESCAPE.sub(lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), token[1:-1])
         return " ".join(body.split())
+
+    def decimal(self, token: Token) -> Decimal:
+        value = Decimal(str(token).replace("_", ""))
+        if len(value.as_tuple().digits) > MAX_DIGITS:
+            self.errors.append(Diagnostic(
+                "CP0109", f"a number has more than {MAX_DIGITS} significant digits",
+                f"write a number of at most {MAX_DIGITS} digits, as amounts in cases are",
+                self.span(token)))
+            return Decimal(0)
+        return value
 
     def date(self, token: Token) -> dt.date:
         try:
@@ -167,9 +178,9 @@ class _Lowering:
         c = item.children
         match item.data:
             case "number":
-                return ast.Number(Decimal(str(c[0]).replace("_", "")), span)
+                return ast.Number(self.decimal(c[0]), span)
             case "money":
-                return ast.MoneyLit(Decimal(str(c[0]).replace("_", "")), str(c[1]), span)
+                return ast.MoneyLit(self.decimal(c[0]), str(c[1]), span)
             case "duration":
                 amount = str(c[0]).replace("_", "")
                 if not amount.isdigit():

@@ -51,12 +51,32 @@ def parser() -> Lark:
     )
 
 
+# How deep the parse tree of one file may nest: far beyond any policy, and well within what
+# the stages after the parser can follow.
+MAX_TREE_DEPTH = 120
+
+
 def parse(source: SourceFile) -> Tree:
     """Parse one file, or raise DiagnosticError with the first syntax error located."""
     try:
-        return parser().parse(source.text)
+        tree = parser().parse(source.text)
     except UnexpectedInput as error:
         raise DiagnosticError([_syntax_diagnostic(source, error)]) from None
+    _check_depth(tree, source)
+    return tree
+
+
+def _check_depth(tree: Tree, source: SourceFile) -> None:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            meta = node.meta
+            start = 0 if getattr(meta, "empty", True) else meta.start_pos
+            raise DiagnosticError([Diagnostic(
+                "CP0108", f"the policy nests deeper than {MAX_TREE_DEPTH} levels here",
+                "split the expression into named definitions", Span(source, start, start + 1))])
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def describe_terminal(name: str) -> str:
