@@ -288,7 +288,15 @@ def header(args: argparse.Namespace) -> list[str]:
         f"{version('lark')}, typer {version('typer')}, regopy {version('regopy')}",
         f"seed {args.seed}; {args.repeats} repeats (median, range beside it); each timing "
         f"at least {args.min_time}s",
+        f"load average at start: {_load()} (other work on the machine skews every rate)",
     ]
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -446,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         out("  (peak is VmHWM; ru_maxrss also counts the parent's RSS at the fork)")
 
     out("")
-    out(f"run time: {time.perf_counter() - started:.0f} s")
+    out(f"run time: {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return 0
 
 

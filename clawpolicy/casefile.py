@@ -159,7 +159,13 @@ def _json_fraction(text: str) -> Decimal | str:
 
 
 def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:
-    loader = _CaseLoader(text)
+    try:
+        loader = _CaseLoader(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line, col = _line_col(text, error.position)
+        raise _one(f"{name}:{line}:{col}", "CP0401", "the case file is not valid YAML: it "
+                   f"holds the character {error.character!r}, which YAML does not allow",
+                   "check the YAML syntax at that place") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -181,6 +187,11 @@ def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:
     return _construct(loader, node, "", name, positions, 0)
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _construct(loader: _CaseLoader, node: yaml.Node, path: str, name: str,
                positions: dict[str, Position], depth: int) -> Any:
     mark = node.start_mark
@@ -196,7 +207,7 @@ def _construct(loader: _CaseLoader, node: yaml.Node, path: str, name: str,
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _one(where, "CP0405", "a key in a case file is a plain word",
+                raise _one(where, "CP0405", "a key in a case file must be a plain word",
                            "write keys as plain words, e.g. `amount_paid:`")
             key = loader.construct_object(key_node)
             if not isinstance(key, str):
@@ -266,10 +277,15 @@ def _field_diagnostic(name: str, positions: dict[str, Position], error: dict) ->
         return Diagnostic("CP0407", f"`{path}` is required", f"add `{loc[-1]}:` to the case",
                           where=where)
     if kind == "extra_forbidden":
+        import difflib
+
         parent = _model_at(loc[:-1])
-        allowed = ", ".join(parent.model_fields) if parent else "the fields of docs/cases.md"
+        names = list(parent.model_fields) if parent else []
+        allowed = ", ".join(names) if names else "the fields of docs/cases.md"
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f"did you mean `{close[0]}`? " if close else ""
         return Diagnostic("CP0408", f"unknown field `{loc[-1]}`",
-                          f"expected one of: {allowed} (extra facts go under `facts:`)",
+                          f"{hint}expected one of: {allowed} (extra facts go under `facts:`)",
                           where=where)
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")

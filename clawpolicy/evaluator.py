@@ -8,6 +8,7 @@ environment carries, so a revision reaches only the evaluations it was composed 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -228,13 +229,13 @@ class Evaluator:
             return missing
         match op:
             case "+" | "-":
-                return self.arith(op, left, right, node)
+                return self.exact(node, lambda: self.arith(op, left, right, node))
             case "*":
                 if isinstance(left, Money):
-                    return Money(left.amount * right, left.unit)
+                    return self.exact(node, lambda: Money(left.amount * right, left.unit))
                 if isinstance(right, Money):
-                    return Money(left * right.amount, right.unit)
-                return left * right
+                    return self.exact(node, lambda: Money(left * right.amount, right.unit))
+                return self.exact(node, lambda: left * right)
             case "/":
                 divisor = right.amount if isinstance(right, Money) else right
                 if divisor == 0:
@@ -255,6 +256,19 @@ class Evaluator:
         a, b = self.comparable(left, right, node)
         return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b,
                 ">=": a >= b}[op]
+
+    def exact(self, node: ast.Expr, compute):
+        """Sums, differences and products are exact or an error, never rounded in silence
+        (only a division rounds, to the 80 significant digits of the context)."""
+        with decimal.localcontext() as context:
+            context.traps[decimal.Inexact] = True
+            try:
+                return compute()
+            except decimal.Inexact:
+                raise EvaluationError([Diagnostic(
+                    "CP0504", "this amount needs more than 80 significant digits for this case",
+                    "check the policy's arithmetic (repeated products of amounts)",
+                    node.span)]) from None
 
     def contains(self, items: tuple, value: Any, node: ast.Expr) -> bool:
         """Membership with the same equality as `=`: a plain number stands for an amount."""
@@ -278,10 +292,15 @@ class Evaluator:
 
     def arith(self, op: str, left: Any, right: Any, node: ast.Expr | None) -> Any:
         sign = 1 if op == "+" else -1
-        if isinstance(left, dt.date):
-            return add_duration(left, right, sign)
-        if isinstance(right, dt.date):
-            return add_duration(right, left, sign)
+        if isinstance(left, dt.date) or isinstance(right, dt.date):
+            day, duration = (left, right) if isinstance(left, dt.date) else (right, left)
+            try:
+                return add_duration(day, duration, sign)
+            except (OverflowError, ValueError):
+                raise EvaluationError([Diagnostic(
+                    "CP0506", f"{day.isoformat()} {op} {duration} falls outside the calendar",
+                    "dates run from year 1 to year 9999", node.span if node else None,
+                    None if node else "policy")]) from None
         if isinstance(left, Money) or isinstance(right, Money):
             a, b = self.comparable(left, right, node)
             unit = left.unit if isinstance(left, Money) else right.unit
@@ -312,7 +331,12 @@ class Evaluator:
         if missing is not None:
             return missing
         if node.function == "fiscal_year_end_before":
-            return fiscal_year_end_before(*args)
+            try:
+                return fiscal_year_end_before(*args)
+            except ValueError:
+                raise EvaluationError([Diagnostic(
+                    "CP0505", f"`{args[1]}` is not a month and day of the year",
+                    'expected a fiscal year end as "MM-DD", e.g. "12-31"', node.span)]) from None
         pick = min if node.function == "min" else max
         money = next((a for a in args if isinstance(a, Money)), None)
         if money is None:
@@ -370,9 +394,10 @@ class Evaluator:
                 right = self.eval(node.right, env)
                 if right is decisive:
                     return self.explain(node.right, env)
-                chosen = [p for p, v in ((node.left, left), (node.right, right))
-                          if isinstance(v, Unknown)] or [node.left, node.right]
-                return "; ".join(self.explain(p, env) for p in chosen)
+                # Neither settled it alone: each operand counts (an unknown one, and a known
+                # one that would settle it if it changed).
+                parts = [self.explain(p, env) for p in (node.left, node.right)]
+                return "; ".join(dict.fromkeys(parts))
             case ast.Unary(op="not"):
                 return self.explain(node.operand, env)
             case ast.Binary(op="in" | "not in"):
@@ -405,14 +430,17 @@ class Evaluator:
                 if node.test in ("present", "absent"):
                     return f"{label} is present" if not isinstance(subject, Absent) \
                         else f"there is no {label} (the case records none)"
-                return f"{label} is known ({show(subject)})" \
-                    if not isinstance(subject, Unknown) else f"{label} is not known"
+                # `is known` asks whether the case records a value at all.
+                return f"{label} is recorded in the case ({show(subject)})" \
+                    if not isinstance(subject, Unknown) else \
+                    f"{label} is not recorded in the case (null)"
             case ast.Quantifier():
                 return self._explain_quantifier(node, env, value)
             case ast.If():
                 c = self.eval(node.condition, env)
                 if isinstance(c, Unknown):
-                    return self._unknown_words(c)
+                    return f"{self._unknown_words(c)}; if so, {self.explain(node.then, env)}; " \
+                           f"if not, {self.explain(node.otherwise, env)}"
                 return self.explain(node.then if c else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
                 rule = env.named(node.name, self.policy)
@@ -437,10 +465,9 @@ class Evaluator:
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
             return f"{item}: {self.explain(node.body, env.bind(node.var, item))}"
-        chosen = [i for i, v in results if isinstance(v, Unknown)] if isinstance(value, Unknown) \
-            else [i for i, _ in results]
+        # No item settled it: each counts, the unknown ones and those that would settle it.
         return "; ".join(f"{i}: {self.explain(node.body, env.bind(node.var, i))}"
-                         for i in chosen)
+                         for i, _ in results)
 
     def _unknown_words(self, value: Unknown) -> str:
         facts = ", ".join(value.facts)

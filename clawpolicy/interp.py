@@ -149,6 +149,8 @@ class Determiner:
                     continue
                 if keep is True:
                     money = value if isinstance(value, Money) else Money(Decimal(value), "USD")
+                    if money.amount <= 0:  # a loss, or nothing: no amount to recover
+                        continue
                     found.append((OtherRecoverable(source=item.path, amount=amount(money),
                                                    rule=rule.name, revision=entry.source), money))
         return found, unknowns

@@ -51,25 +51,26 @@ def load_policy(path: str | Path) -> LoadedPolicy:
     return LoadedPolicy(root, tuple(files))
 
 
-def read_source(path: Path, name: str, included_by: ast.Include | None) -> SourceFile:
+def read_source(path: Path, name: str, included_by: ast.Include | None,
+                what: str = "policy file") -> SourceFile:
     span = included_by.span if included_by else None
     where = None if span else name
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise DiagnosticError([Diagnostic(
-            "CP0110", f"cannot read the policy file `{name}`: {error.strerror or error}",
+            "CP0110", f"cannot read the {what} `{name}`: {error.strerror or error}",
             "give the path of a readable policy file (.claw)", span, where)]) from None
     if len(raw) > MAX_POLICY_BYTES:
         raise DiagnosticError([Diagnostic(
-            "CP0115", f"the policy file `{name}` is larger than {MAX_POLICY_BYTES} bytes",
+            "CP0115", f"the {what} `{name}` is larger than {MAX_POLICY_BYTES} bytes",
             "split the policy into included files", span, where)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DiagnosticError([Diagnostic(
-            "CP0113", f"the policy file `{name}` is not UTF-8 text (byte {error.start})",
-            "save the policy as UTF-8", span, where)]) from None
+            "CP0113", f"the {what} `{name}` is not UTF-8 text (byte {error.start})",
+            f"save the {what} as UTF-8", span, where)]) from None
     return SourceFile(name, text.replace("\r\n", "\n"))
 
 
@@ -127,7 +128,8 @@ def _resolve_include(decl: ast.Include, path: Path, root: Path) -> tuple[Path, D
     except ValueError:
         return target, escape
     if not target.is_file():
+        problem = "is a folder, not a file" if target.is_dir() else "does not exist"
         return target, Diagnostic(
-            "CP0110", f"the included file `{raw}` does not exist",
-            "give a path relative to the including file", decl.span)
+            "CP0110", f"the included file `{raw}` {problem}",
+            "give the path of a policy file, relative to the including file", decl.span)
     return target, None

@@ -159,14 +159,15 @@ def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
     answers = []
     start = 0
     for i in range(1, len(results) + 1):
-        if i < len(results) and _shape(results[i][1]) == _shape(results[start][1]):
+        if i < len(results) and _shape(results[i][1], type_) == _shape(results[start][1], type_):
             continue
         lower = results[start][0] if start > 0 else None
         upper = results[i][0] if i < len(results) else None
         outcome, amount = results[start][1]
         # The amount is stated only where it is the same across the whole range.
         far = _far_end(results[start][0], results[i - 1][0], lower, upper, step)
-        if amount is not None and any(leads_to(point(x))[1] != amount for x in far):
+        tried = [r for _, r in results[start:i]] + [leads_to(point(x)) for x in far]
+        if amount is not None and any(r[1] != amount for r in tried):
             amount = None
             outcome_words = (outcome, True)
         else:
@@ -177,9 +178,13 @@ def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
     return answers
 
 
-def _shape(result: tuple[str, Any]) -> tuple:
-    """What makes two answers read alike: the outcome and the units recovered in."""
+def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:
+    """What makes neighbouring answers one range: the outcome and, for a date, the amount
+    (which a date moves in steps); for an amount or number, the units recovered in (the
+    amount itself moves with the answer, and is then said to depend on it)."""
     outcome, amount = result
+    if type_ == t.DATE:
+        return outcome, repr(amount)
     amounts = amount if isinstance(amount, list) else [amount] if amount else []
     return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
 

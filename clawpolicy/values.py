@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -84,6 +85,7 @@ def fiscal_year_end_before(day: dt.date, month_day: str) -> dt.date:
     """The last day of the last fiscal year that ended before `day`, for a fiscal year that
     ends on `month_day` ("MM-DD"); a 02-29 year end falls on 02-28 in other years."""
     month, dom = (int(x) for x in month_day.split("-"))
+    dt.date(2000, month, dom)  # a real day of the year (2000 admits 02-29), or ValueError
 
     def end_in(year: int) -> dt.date:
         return dt.date(year, month, min(dom, calendar.monthrange(year, month)[1]))
@@ -100,10 +102,12 @@ def format_decimal(value: Decimal) -> str:
 def quantize(value: Decimal, unit: str) -> Decimal:
     """Money is quantized once, where it leaves the interpreter: cents for USD; a count of
     shares keeps the digits it has."""
+    wide = decimal.Context(prec=200)  # enough for any amount a case or policy can hold
     if unit == "USD":
-        return value.quantize(Decimal("0.01"))
-    normalized = value.normalize()
-    return normalized if normalized.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
+        return value.quantize(Decimal("0.01"), context=wide)
+    normalized = value.normalize(context=wide)
+    return normalized if normalized.as_tuple().exponent <= 0 else \
+        value.quantize(Decimal(1), context=wide)
 
 
 def format_money(amount: Decimal, unit: str) -> str:

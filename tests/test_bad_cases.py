@@ -36,6 +36,6 @@ def test_bad_case_gives_exactly_the_expected_diagnostics(path):
         assert where and where["file"] == str(path), d.where
         place = f"{where['line']}:{where['col']}" if where["line"] else "-"
         found.append((d.code, place, where["path"] or "-", d.message))
-        assert d.help.startswith(("expected", "use", "check", "keep", "add", "start", "save",
+        assert d.help.startswith(("expected", "did you mean", "use", "check", "keep", "add", "start", "save",
                                   "give", "a case", "split", "see")), d.help
     assert sorted(found) == expected

@@ -18,7 +18,7 @@ from clawpolicy.api import PolicyError, compile_policy
 from clawpolicy.diagnostics import render_all
 from tests.conftest import ROOT
 
-DOCS = [ROOT / "docs" / "language.md", ROOT / "docs" / "cases.md"]
+DOCS = [ROOT / "docs" / name for name in ("language.md", "cases.md", "revisions.md")]
 BASE = ROOT / "tests" / "bad_policies" / "_base.claw"
 SOURCE = ROOT / "clawpolicy"
 

@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clawpolicy.api import evaluate
 from clawpolicy.casefile import LoadedCase, validate_case
 from tests.strategies import cases
 
-PROPERTY = settings(max_examples=150, deadline=None,
+PROPERTY = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -90,3 +91,58 @@ def _answer(data: dict, fact: str, value):
         target = target[part]
     target[parts[-1]] = value
     return data
+
+
+# Facts a policy reads, with a way to give each another value.
+_OTHER_VALUES = {
+    "participant.section16_officer": [True, False, None],
+    "participant.executive_officer": [True, False, None],
+    "restatement.material": [True, False, None],
+    "restatement.kind": ["big_r", "little_r", None],
+    "restatement.due_to_misconduct": [True, False, None],
+    "findings.misconduct": ["fraud", "gross_negligence", "none", None],
+    "findings.caused_restatement": ["caused", "not_caused", None],
+    "findings.should_repay": [True, False, None],
+    "law.recovery_prohibited": [True, False, None],
+    "law.prohibited_remedies": [[], ["repayment"], ["cancellation"], None],
+    "awards[].kind": ["cash_incentive", "time_based_equity", None],
+    "awards[].basis": [["financial_results"], ["service"], None],
+    "awards[].granted": ["2018-06-01", "2021-06-01", None],
+    "awards[].amount_as_restated": [0, 10**9, None],
+    "statements[].restated": [True, False, None],
+    "statements[].original_filing_date": ["2019-02-20", "2024-02-20", None],
+}
+
+
+def _paths(data: dict) -> list[tuple[str, list]]:
+    paths = []
+    for template, values in _OTHER_VALUES.items():
+        if template.startswith("awards[]"):
+            paths += [(template.replace("[]", f"[{i}]"), values) for i in range(len(data["awards"]))]
+        elif template.startswith("statements[]"):
+            paths += [(template.replace("[]", f"[{i}]"), values)
+                      for i in range(len(data["statements"]))]
+        elif not template.startswith("restatement.") or data["restatement"] is not None:
+            paths.append((template, values))
+    return paths
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(cases(max_awards=2), st.data())
+def test_a_fact_the_determination_does_not_cite_never_changes_the_outcome(qualys_2019, data,
+                                                                           draw):
+    import json as jsonlib
+
+    from clawpolicy.render import json as json_render
+
+    d = evaluate(qualys_2019, as_case(data))
+    cited = json_render.render(d)
+    for path, values in _paths(data):
+        if path in cited:
+            continue
+        changed = _answer(data, path, draw.draw(st.sampled_from(values)))
+        after = jsonlib.loads(json_render.render(evaluate(qualys_2019, as_case(changed))))
+        assert (after["outcome"], after["total_recoverable"]) == \
+            (d.outcome, jsonlib.loads(cited)["total_recoverable"]), path
+        assert [a["outcome"] for a in after["awards"]] == [a.outcome for a in d.awards], path

@@ -20,7 +20,7 @@ from tests.conftest import EXAMPLE_CASES, POLICIES
 from tests.strategies import cases
 from tests.test_properties import as_case
 
-PROPERTY = settings(max_examples=120, deadline=None,
+PROPERTY = settings(max_examples=70, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # How to place a generated participant outside each revision's sub-set.

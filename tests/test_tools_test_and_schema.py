@@ -67,7 +67,7 @@ def test_expectation_in_a_sibling_file(tmp_path):
     case.with_name(case.stem + ".expect.yaml").write_text(yaml.safe_dump(block))
     result = runner.invoke(app, ["test", str(tmp_path / "cases")])
     assert result.exit_code == 0, result.stdout
-    assert "1 cases: 1 passed, 0 failed" in result.stdout
+    assert "1 case: 1 passed, 0 failed" in result.stdout
 
 
 def test_a_typo_in_an_expectation_is_an_error_not_a_silent_pass(tmp_path):

@@ -18,7 +18,8 @@ from clawpolicy.source import Span
 from clawpolicy.syntax import ast
 
 # Kinds of rule that encode policy text and so must cite it.
-CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital")
+CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital",
+               "other")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.
@@ -64,6 +65,9 @@ class CheckedPolicy:
     def __repr__(self) -> str:
         return f"CheckedPolicy({self.header.name!r}, sha256={self.loaded.sha256[:12]})"
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # how pretty-printers show it
+        printer.text(repr(self))
+
     @property
     def recoverable(self) -> ast.Rule:
         return self.of_kind("recoverable")[0]
@@ -84,6 +88,7 @@ class _Checker:
         self.types: dict[int, t.Type] = {}
         self.rule_types: dict[int, t.Type | None] = {}
         self.rule_depths: dict[str, int] = {}
+        self.deep_reported: set[str | None] = set()
         self.in_progress: list[str] = []
 
     def error(self, code: str, message: str, help: str, span: Span | None) -> None:
@@ -151,6 +156,9 @@ class _Checker:
                 what = change.kind if change.action in ("add", "replace") else \
                     f"change to {change.kind}"
                 self._cited(what, change.target, change.citation, change.target_span)
+            for combine in revision.combines:
+                self._cited("combination with", combine.other, combine.citation,
+                            combine.other_span)
         root_span = self.loaded.files[0][2].span
         recoverables = [r for r in self.rules if r.kind == "recoverable"]
         if not recoverables:
@@ -214,7 +222,7 @@ class _Checker:
         found = self.expr(rule.body, {}, 0) if rule.body is not None else None
         self.in_progress.pop()
         self.rule_types[key] = found
-        if rule.body is not None and found is not None:
+        if rule.body is not None and found is not None and rule.name not in self.deep_reported:
             depth = self.depth(rule.body)
             if depth > MAX_NESTING:
                 self.error("CP0305", f"`{rule.name}` nests {depth} levels deep, counting the "
@@ -342,7 +350,8 @@ class _Checker:
             verb = {"replace": "replaces", "remove": "removes", "modality": "changes"}
             self.error("CP0220", f"the revision `{revision.name}` {verb[change.action]} "
                        f"{change.kind} `{change.target}`, but the policy has no such "
-                       f"{change.kind}", f"expected one of: {', '.join(same) or 'none'}",
+                       f"{change.kind}", f"expected one of: {', '.join(same)}" if same else
+                       f"the policy has no {change.kind} to change; `add` one instead",
                        change.target_span)
             return
         if change.rule is not None:
@@ -364,9 +373,38 @@ class _Checker:
             return field_type.type.values
         return None
 
+    def _check_combinations(self) -> None:
+        """Revisions (and the policy itself) that are alternatives to one another combine one
+        way: the greatest of some and the least of others has no meaning."""
+        links: dict[str, set[str]] = {}
+        for revision in self.revisions:
+            for combine in revision.combines:
+                links.setdefault(revision.name, set()).add(combine.other)
+                links.setdefault(combine.other, set()).add(revision.name)
+        seen: set[str] = set()
+        for start in links:
+            if start in seen:
+                continue
+            group, stack = set(), [start]
+            while stack:
+                name = stack.pop()
+                if name not in group:
+                    group.add(name)
+                    stack.extend(links.get(name, ()))
+            seen |= group
+            combines = [c for r in self.revisions if r.name in group for c in r.combines]
+            for combine in combines[1:]:
+                if combine.how != combines[0].how:
+                    self.error("CP0226", f"alternatives combine both by the greater and by the "
+                               f"lesser amount ({', '.join(sorted(group))})",
+                               f"say `{combines[0].how}` in every combination of these "
+                               "alternatives", combine.span)
+                    break
+
     def _check_conflicts(self) -> None:
         """Two revisions whose sub-sets can share a participant and that change the same rule
         must say how they combine."""
+        self._check_combinations()
         changed = {r.name: {c.target for c in r.changes} for r in self.revisions}
         declared = {(r.name, c.other): c.how for r in self.revisions for c in r.combines}
         for i, first in enumerate(self.revisions):
@@ -374,10 +412,6 @@ class _Checker:
                 common = sorted(changed[first.name] & changed[second.name])
                 hows = {declared.get((first.name, second.name)),
                         declared.get((second.name, first.name))} - {None}
-                if len(hows) > 1:
-                    self.error("CP0226", f"revisions `{first.name}` and `{second.name}` "
-                               "combine in two different ways",
-                               "say `greater` or `lesser` in both", second.name_span)
                 if not common or hows or first.applies_to is None or second.applies_to is None:
                     continue
                 if subsets.can_overlap(self.subset(first), self.subset(second), self._domain):
@@ -392,8 +426,11 @@ class _Checker:
     def expr(self, node: ast.Expr, scope: dict[str, t.Type], depth: int,
              expected: t.Type | None = None) -> t.Type | None:
         if depth > MAX_NESTING:
-            self.error("CP0305", f"the expression nests deeper than {MAX_NESTING} levels",
-                       "split it into named definitions", node.span)
+            where = self.in_progress[-1] if self.in_progress else None
+            if where not in self.deep_reported:  # once for each rule, however it branches
+                self.deep_reported.add(where)
+                self.error("CP0305", f"the expression nests deeper than {MAX_NESTING} levels",
+                           "split it into named definitions", node.span)
             return None
         found = self._expr(node, scope, depth + 1, expected)
         if found is not None:
@@ -531,9 +568,10 @@ class _Checker:
             return self.case.fields[n].type
         if n in CONSTANTS:
             if getattr(self.header, CONSTANTS[n]) is None:
+                line = "effective YYYY-MM-DD" if n == "effective_date" else \
+                    'adopted by "..." on YYYY-MM-DD'
                 self.error("CP0213", f"`{n}` is used but the policy header gives no date "
-                           "for it", "add `effective YYYY-MM-DD` (or `adopted by ... on "
-                           "YYYY-MM-DD`) to the `policy` header", node.span)
+                           "for it", f"add `{line}` to the `policy` header", node.span)
                 return None
             self.resolutions[id(node)] = Resolution("constant", n)
             return t.DATE
@@ -563,9 +601,13 @@ class _Checker:
             return None
         field_type = subject.fields.get(node.name)
         if field_type is None:
+            import difflib
+
             fields = ", ".join(subject.fields) or "none are declared (declare them with `fact`)"
+            close = difflib.get_close_matches(node.name, list(subject.fields), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
             self.error("CP0202", f"the {subject.name} has no fact `{node.name}`",
-                       f"expected one of: {fields}", node.name_span)
+                       f"{hint}expected one of: {fields}", node.name_span)
             return None
         return field_type.type
 
@@ -733,4 +775,4 @@ def _name_help(name: str, checker: _Checker) -> str:
         return f"did you mean `{close[0]}`? (expected a definition, a case fact or a date " \
                "of the header)"
     return "expected a definition, a case fact (participant, award, restatement, findings, " \
-           "law, …) or a date of the header (effective_date)"
+           "law, …) or a date of the header (effective_date, adoption_date)"

@@ -16,7 +16,8 @@ def text(d: Determination) -> str:
     for section in sections:
         out += ["", section.title, "-" * len(section.title), *section.intro]
         for item in section.items:
-            out.append(f"- {item.text}")
+            out.append(textwrap.fill(item.text, WIDTH, initial_indent="- ",
+                                     subsequent_indent="    "))
             out += [textwrap.fill(detail, WIDTH, initial_indent="    ",
                                   subsequent_indent="    ") for detail in item.details]
             if item.quote:

@@ -161,6 +161,7 @@ class Citation:
     clause: str | None
     quotes: tuple[str, ...]
     span: Span = _span()
+    quote_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

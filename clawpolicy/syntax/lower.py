@@ -131,9 +131,20 @@ class _Lowering:
         applies_to = reaches = effective = None
         changes: list[ast.Change] = []
         combines: list[ast.Combine] = []
+        seen: set[str] = set()
         for line in tree.children[2:]:
             kind = str(line.data)
             c = line.children
+            if kind in ("applies_to", "rev_effective", "reaches"):
+                if kind in seen:
+                    words = {"applies_to": "applies to", "rev_effective": "effective",
+                             "reaches": "reaches"}[kind]
+                    self.errors.append(Diagnostic(
+                        "CP0229",
+                        f"the revision `{name}` gives `{words}` twice",
+                        f"give `{words}` once; join the conditions with `and` or `or`",
+                        self.span(line)))
+                seen.add(kind)
             if kind == "applies_to":
                 applies_to = self.expr(c[0])
             elif kind == "rev_effective":
@@ -161,6 +172,7 @@ class _Lowering:
     def citation(self, tree: Tree) -> ast.Citation:
         clause: str | None = None
         quotes: list[str] = []
+        spans: list[Span] = []
         for child in tree.children:
             if child is None:
                 continue
@@ -168,7 +180,8 @@ class _Lowering:
                 clause = self.string(child.children[0])
             else:
                 quotes.append(self.string(child.children[0]))
-        return ast.Citation(clause, tuple(quotes), self.span(tree))
+                spans.append(self.span(child.children[0]))
+        return ast.Citation(clause, tuple(quotes), self.span(tree), tuple(spans))
 
     # ------------------------------------------------------------ expressions
     def expr(self, item: Tree | Token) -> ast.Expr:

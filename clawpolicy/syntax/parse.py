@@ -90,7 +90,9 @@ def describe_terminal(name: str) -> str:
 
 
 def _expected_words(names: set[str]) -> str:
-    words = sorted({describe_terminal(n) for n in names}, key=lambda w: (not w.startswith("`"), w))
+    # `end` first: after an expression it is most often what is missing.
+    words = sorted({describe_terminal(n) for n in names},
+                   key=lambda w: (w != "`end`", not w.startswith("`"), w))
     if len(words) > _MAX_EXPECTED:
         words = words[:_MAX_EXPECTED] + ["…"]
     if len(words) == 1:

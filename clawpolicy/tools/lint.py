@@ -24,13 +24,17 @@ def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
         policy = check(load_policy(path))
     except DiagnosticError as error:
         return error.diagnostics, []
-    warnings = unused_definitions(policy) + constant_rules(policy)
-    source = source_document(policy)
+    warnings = unused_definitions(policy)
+    try:
+        warnings += constant_rules(policy)
+        source = source_document(policy)
+    except DiagnosticError as error:  # a rule that fails whatever the case, or a bad source
+        return error.diagnostics, warnings
     if source is None:
         warnings.append(Diagnostic(
             "CP1006", "the policy names no source document",
             'add `source "PATH"` to the header, so quotations and sentences can be checked',
-            policy.header.span))
+            policy.header.span, severity="warning"))
     else:
         warnings += quotes_not_in_source(policy, source) + sentences_not_encoded(policy, source)
     return [], sorted(warnings, key=Diagnostic.sort_key)
@@ -41,7 +45,7 @@ def source_document(policy: CheckedPolicy) -> SourceFile | None:
         return None
     path = policy.loaded.root / policy.header.source
     shown = str(Path(policy.loaded.files[0][1].name).parent / policy.header.source)
-    return read_source(path, shown, None)
+    return read_source(path, shown, None, what="source document")
 
 
 def unused_definitions(policy: CheckedPolicy) -> list[Diagnostic]:
@@ -94,10 +98,10 @@ def constant_rules(policy: CheckedPolicy) -> list[Diagnostic]:
 def quotes_not_in_source(policy: CheckedPolicy, source: SourceFile) -> list[Diagnostic]:
     text = normalize(source.text)
     return [Diagnostic("CP1004", f"a quotation of `{rule.name}` is not in the source document "
-                       "word for word", f"expected words of {source.name}: copy them exactly "
-                       f"(not found: \"{quote[:60]}{'…' if len(quote) > 60 else ''}\")",
-                       rule.citation.span, severity="warning")
-            for rule in quoting_rules(policy) for quote in rule.citation.quotes
+                       "word for word", f"expected words of {source.name}, copied exactly",
+                       span, severity="warning")
+            for rule in quoting_rules(policy)
+            for quote, span in zip(rule.citation.quotes, rule.citation.quote_spans)
             if normalize(quote) not in text]
 
 

@@ -20,6 +20,7 @@ from clawpolicy.syntax import ast
 _ABBREVIATIONS = ("Inc.", "Co.", "Corp.", "Ltd.", "No.", "e.g.", "i.e.", "U.S.", "Mr.", "Ms.",
                   "Dr.", "St.", "vs.", "v.")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-Z(\"“])")
+_ENUMERATOR = re.compile(r"\(?(\d+|[ivxlcdm]+|[a-z])\)?\.", re.IGNORECASE)
 _TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
@@ -73,6 +74,9 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(body):
         before = body[:m.start() + 1].split()
         if before and before[-1].rstrip("\"”)").endswith(_ABBREVIATIONS):
+            continue
+        if before and _ENUMERATOR.fullmatch(before[-1]) and len(before) == 1 + \
+                len(body[:cut].split()):  # "1." or "(a)." heading a sentence
             continue
         pieces.append((start + cut, start + m.start() + len(m.group().rstrip())))
         cut = m.end()

@@ -252,7 +252,8 @@ def render_text(report: Report) -> str:
     lines.append("")
     if not report.cases:
         lines.append("no case file with an expectation was found")
-    lines.append(f"{len(report.cases)} cases: {passed} passed, {report.failed} failed"
+    noun = "case" if len(report.cases) == 1 else "cases"
+    lines.append(f"{len(report.cases)} {noun}: {passed} passed, {report.failed} failed"
                  + (f" ({len(report.skipped)} files without expectations skipped)"
                     if report.skipped else ""))
     for table in report.coverage:
