@@ -7,6 +7,7 @@ as the only booleans, and a duplicate key is an error rather than a silent overw
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -137,7 +138,10 @@ def _read_json(text: str, name: str) -> Any:
         raise _one(name, "CP0401", f"the case file holds `{error}`, which is not a number a "
                    "case may hold", "expected amounts as decimal numbers, e.g. 150000.00") from None
     except json.JSONDecodeError as error:
-        raise _one(f"{name}:{error.lineno}:{error.colno}", "CP0401",
+        # One line of JSON Lines is named `file:line` already: add the column only.
+        place = f"{name}:{error.colno}" if "\n" not in text.strip() and re.search(
+            r":\d+$", name) else f"{name}:{error.lineno}:{error.colno}"
+        raise _one(place, "CP0401",
                    f"the case file is not valid JSON: {error.msg}",
                    "check the JSON syntax at that place") from None
     except RecursionError:

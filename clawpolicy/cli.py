@@ -61,20 +61,40 @@ def main_options(
 def check(
     policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw).",
                                 show_default=False),
-    case: Path = typer.Argument(..., metavar="CASE", help="The case file (YAML or JSON).",
-                              show_default=False),
+    case: Optional[Path] = typer.Argument(None, metavar="[CASE]",
+                                          help="The case file (YAML or JSON).",
+                                          show_default=False),
     format: Optional[Format] = typer.Option(
         None, "--format", "-f",
         help="Output format: text, json or markdown. Default: text on a terminal, json "
              "otherwise."),
+    batch: Optional[str] = typer.Option(
+        None, "--batch", metavar="CASES",
+        help="Determine many cases: a JSON Lines file, - for standard input, or a folder of "
+             "case files. Writes one determination per line (JSON Lines), in input order; a "
+             "case that cannot be read gets a line with its errors; a summary goes to "
+             "standard error. Exit code 4 if any case could not be read."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64,
+                             help="With --batch: worker processes."),
 ) -> None:
     """Print the reasoned determination of POLICY for the participant in CASE.
 
     Example: clawpolicy check policies/qualys-2019.claw examples/cases/01-full-recovery-paid-bonus.yaml
+
+    Example: clawpolicy check policies/qualys.claw --batch cases.jsonl --jobs 2 > out.jsonl
     """
     from clawpolicy import api
     from clawpolicy.diagnostics import render_all
 
+    if (case is None) == (batch is None):
+        raise typer.BadParameter("give either CASE or --batch CASES", param_hint="CASE")
+    if batch is not None:
+        if format not in (None, Format.json):
+            raise typer.BadParameter("--batch writes JSON Lines only", param_hint="--format")
+        _batch(policy, batch, jobs)
+        return
+    if jobs != 1:
+        raise typer.BadParameter("--jobs goes with --batch", param_hint="--jobs")
     chosen = format or (Format.text if sys.stdout.isatty() else Format.json)
     try:
         compiled = api.compile_policy(policy)
@@ -226,6 +246,22 @@ def schema() -> None:
     from clawpolicy.tools import schema as case_schema
 
     sys.stdout.write(case_schema.render())
+
+
+def _batch(policy: Path, source: str, jobs: int) -> None:
+    from clawpolicy import api, batch
+    from clawpolicy.diagnostics import render_all
+
+    if source != "-" and not Path(source).exists():
+        raise typer.BadParameter(f"{source} does not exist", param_hint="--batch")
+    progress = sys.stderr if sys.stderr.isatty() else None
+    try:
+        summary = batch.run(str(policy), source, sys.stdout, jobs, progress)
+    except api.PolicyError as error:
+        sys.stderr.write(render_all(error.diagnostics))
+        raise typer.Exit(EXIT_POLICY)
+    sys.stderr.write(summary.render())
+    raise typer.Exit(EXIT_CASE if summary.errors else EXIT_OK)
 
 
 def _render(determination, chosen: Format) -> str:

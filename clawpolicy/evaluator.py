@@ -53,10 +53,26 @@ class Env:
     rules: RuleSet
     award: Rec | None = None
     locals: dict[str, Any] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)  # named rules' values, per award
+    # Each node's value here: evaluation is pure within one environment, and an explanation
+    # reads the values the evaluation already found rather than computing them again.
+    memo: dict[int, Any] = field(default_factory=dict)
+    children: dict[tuple, "Env"] = field(default_factory=dict)
 
     def bind(self, name: str, value: Any) -> "Env":
-        return Env(self.rules, self.award, {**self.locals, name: value}, self.cache)
+        key = (name, id(value))  # the child keeps `value` alive, so its id stays its own
+        child = self.children.get(key)
+        if child is None:
+            child = self.children[key] = Env(self.rules, self.award,
+                                             {**self.locals, name: value}, self.cache)
+        return child
+
+    def top(self) -> "Env":
+        """The environment of this award's named rules (no quantifier variables)."""
+        top = self.cache.get(("top",))
+        if top is None:
+            top = self.cache[("top",)] = Env(self.rules, self.award, cache=self.cache)
+        return top
 
     def named(self, name: str, policy: CheckedPolicy) -> ast.Rule:
         return self.rules.named(name) or policy.rule(name)
@@ -123,6 +139,14 @@ class Evaluator:
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
+        memo = env.memo
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        value = memo[key] = self._eval(node, env)
+        return value
+
+    def _eval(self, node: ast.Expr, env: Env) -> Any:
         match node:
             case ast.Number(value=v):
                 return v
@@ -198,8 +222,7 @@ class Evaluator:
             case "rule":
                 key = resolution.target
                 if key not in env.cache:
-                    env.cache[key] = self.eval(env.named(key, self.policy).body,
-                                               Env(env.rules, env.award, cache=env.cache))
+                    env.cache[key] = self.eval(env.named(key, self.policy).body, env.top())
                 return env.cache[key]
         if resolution.target == "award":
             return env.award
@@ -445,8 +468,7 @@ class Evaluator:
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
                 rule = env.named(node.name, self.policy)
                 if isinstance(value, bool | Unknown):
-                    inner = Env(env.rules, env.award, cache=env.cache)
-                    return f"{node.name} ({self.explain(rule.body, inner)})"
+                    return f"{node.name} ({self.explain(rule.body, env.top())})"
         if isinstance(value, Unknown):
             return self._unknown_words(value)
         if isinstance(value, bool):
@@ -513,8 +535,8 @@ class Evaluator:
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
                     and not isinstance(value, bool):
                 # A named amount or date, with the facts it comes from.
-                inner = Env(env.rules, env.award, cache=env.cache)
-                return f"{node.name} (= {self.describe(env.named(node.name, self.policy).body, inner)})"
+                body = env.named(node.name, self.policy).body
+                return f"{node.name} (= {self.describe(body, env.top())})"
         return f"{self.label(node, env)} ({show(value)})"
 
 

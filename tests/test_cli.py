@@ -53,7 +53,10 @@ def test_bad_flag_is_a_usage_error():
 def test_missing_argument_is_a_usage_error():
     result = run("check", POLICY)
     assert result.exit_code == EXIT_USAGE
-    assert "Missing argument 'CASE'" in result.output
+    assert "give either CASE or --batch CASES" in " ".join(result.output.split())
+    result = run("check")
+    assert result.exit_code == EXIT_USAGE
+    assert "Missing argument 'POLICY'" in result.output
 
 
 def test_invalid_policy_exits_3_with_located_message():

@@ -42,12 +42,15 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
+    # Lark keeps the analysed LALR tables in a cache file keyed by the grammar's hash, so a
+    # process after the first loads them instead of building them (about 0.1 s saved per run).
     return Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=True,
+        cache=True,
     )
 
 

@@ -1,0 +1,144 @@
+"""Many cases in one run: JSON Lines (or a folder of case files) in, one determination per
+line out, in the order read.
+
+Cases are read, determined and written in chunks, so memory stays flat however long the
+input; with several jobs, each worker process checks the policy once and determines its share
+of each chunk. A case that cannot be read or determined is reported on its own line, in its
+place, and the run goes on: as many lines come out as went in."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from clawpolicy import api
+from clawpolicy.casefile import load_case, parse_case
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.diagnostics import DiagnosticError
+from clawpolicy.render.json import render_line
+from clawpolicy.values import format_money
+
+CHUNK = 512
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Summary:
+    outcomes: Counter = field(default_factory=Counter)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    errors: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(self.outcomes.values()) + self.errors
+
+    def add(self, outcome: str | None, totals: list[tuple[str, str]]) -> None:
+        if outcome is None:
+            self.errors += 1
+            return
+        self.outcomes[outcome] += 1
+        for amount, unit in totals:
+            self.totals[unit] = self.totals.get(unit, Decimal(0)) + Decimal(amount)
+
+    def render(self) -> str:
+        parts = [f"{self.outcomes[o]} {o}" for o in ("recovery", "no_recovery", "pending",
+                                                     "not_covered")]
+        totals = ", ".join(format_money(a, u) for u, a in self.totals.items()) or "0.00 USD"
+        return (f"{self.count} cases: {', '.join(parts)}, {self.errors} not read; "
+                f"total recoverable {totals}\n")
+
+
+# An item of work: (where it comes from, the text of a JSON line or the path of a file).
+Item = tuple[str, str, bool]
+
+
+def items(source: str) -> Iterator[Item]:
+    """Each case of the input, lazily: `-` is standard input; a folder, its case files in
+    name order; anything else, a JSON Lines file."""
+    if source != "-" and Path(source).is_dir():
+        for path in sorted(p for p in Path(source).rglob("*") if p.suffix in CASE_SUFFIXES):
+            yield str(path), str(path), True
+        return
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")
+    name = "<stdin>" if source == "-" else source
+    try:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield f"{name}:{number}", line, False
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+_POLICY: CheckedPolicy | None = None
+
+
+def _start_worker(policy_path: str) -> None:
+    global _POLICY
+    _POLICY = api.compile_policy(policy_path)
+
+
+def determine_one(item: Item, policy: CheckedPolicy | None = None) -> tuple[str, str | None,
+                                                                           list]:
+    """(the output line, the outcome or None if the case was not read, the totals)."""
+    where, payload, is_file = item
+    policy = policy or _POLICY
+    try:
+        loaded = load_case(payload) if is_file else \
+            parse_case(payload.encode("utf-8"), where, is_json=True)
+        determination = api.evaluate(policy, loaded)
+    except DiagnosticError as error:
+        line = json.dumps({"source": where, "errors": [
+            {"code": d.code, "message": d.message, "help": d.help,
+             "where": str(d.span) if d.span else d.where} for d in error.diagnostics]},
+            ensure_ascii=False)
+        return line, None, []
+    totals = determination.total_recoverable
+    totals = totals if isinstance(totals, list) else [totals]
+    return render_line(determination), determination.outcome, \
+        [(t.amount, t.unit) for t in totals] if determination.outcome == "recovery" else []
+
+
+def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
+        progress: TextIO | None = None) -> Summary:
+    summary = Summary()
+    policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
+    pool = None
+    if jobs > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (policy_path,))
+    try:
+        chunk: list[Item] = []
+        for item in items(source):
+            chunk.append(item)
+            if len(chunk) == CHUNK:
+                _flush(chunk, policy, pool, out, summary, progress)
+                chunk = []
+        _flush(chunk, policy, pool, out, summary, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    if progress is not None:
+        progress.write("\r" + " " * 30 + "\r")
+    return summary
+
+
+def _flush(chunk: list[Item], policy, pool, out: TextIO, summary: Summary,
+           progress: TextIO | None) -> None:
+    if not chunk:
+        return
+    results = pool.map(determine_one, chunk, chunksize=max(1, len(chunk) // 16)) \
+        if pool is not None else [determine_one(item, policy) for item in chunk]
+    for line, outcome, totals in results:
+        out.write(line + "\n")
+        summary.add(outcome, totals)
+    if progress is not None:
+        progress.write(f"\r{summary.count} cases determined")
+        progress.flush()

@@ -1,0 +1,92 @@
+"""`clawpolicy check POLICY --batch CASES`: one line out for each case in, in order, a bad
+case reported in its place, and the same lines whatever the number of jobs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from clawpolicy.api import evaluate, read_case
+from clawpolicy.cli import EXIT_CASE, EXIT_USAGE, app
+from clawpolicy.render.json import render_line
+from tests.conftest import EXAMPLE_CASES, QUALYS_2019, REVISION_CASES, ROOT
+
+runner = CliRunner()
+
+
+def jsonl(paths) -> str:
+    lines = []
+    for path in paths:
+        data = yaml.load(path.read_text(), Loader=yaml.BaseLoader)
+        data.pop("expect", None)
+        text = json.dumps(data).replace('"null"', "null").replace('"true"', "true") \
+            .replace('"false"', "false")
+        lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def cases_file(tmp_path):
+    path = tmp_path / "cases.jsonl"
+    text = jsonl(EXAMPLE_CASES[:6])
+    lines = text.splitlines()
+    lines.insert(2, '{"case_id": "bad", "as_of": "2024-13-01"}')
+    lines.insert(5, "not json at all")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_one_line_out_for_each_case_in_order_with_bad_cases_in_their_place(cases_file,
+                                                                           qualys_2019):
+    result = runner.invoke(app, ["check", str(QUALYS_2019), "--batch", str(cases_file)])
+    assert result.exit_code == EXIT_CASE  # every case was answered; two could not be read
+    out = result.stdout.splitlines()
+    assert len(out) == 8
+    assert json.loads(out[2])["errors"][0]["code"] == "CP0410"
+    assert json.loads(out[2])["source"] == f"{cases_file}:3"
+    assert json.loads(out[5])["errors"][0]["where"] == f"{cases_file}:6:1"
+    good = [line for i, line in enumerate(out) if i not in (2, 5)]
+    assert good == [render_line(evaluate(qualys_2019, read_case(p))) for p in EXAMPLE_CASES[:6]]
+    assert "8 cases: " in result.stderr and "2 not read" in result.stderr
+
+
+def test_jobs_give_the_same_lines_in_the_same_order(cases_file):
+    one = subprocess.run([sys.executable, "-m", "clawpolicy", "check", str(QUALYS_2019),
+                          "--batch", str(cases_file)], capture_output=True, text=True)
+    two = subprocess.run([sys.executable, "-m", "clawpolicy", "check", str(QUALYS_2019),
+                          "--batch", str(cases_file), "--jobs", "2"],
+                         capture_output=True, text=True)
+    assert one.stdout == two.stdout and one.stdout.count("\n") == 8
+    assert one.stderr == two.stderr
+
+
+def test_standard_input_and_a_folder(tmp_path):
+    text = jsonl(EXAMPLE_CASES[:3])
+    result = runner.invoke(app, ["check", str(QUALYS_2019), "--batch", "-"], input=text)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+    folder = runner.invoke(app, ["check", str(ROOT / "policies" / "qualys.claw"), "--batch",
+                                 str(ROOT / "examples" / "cases" / "revisions")])
+    assert folder.exit_code == 0
+    assert [json.loads(line)["case_id"] for line in folder.stdout.splitlines()] == [
+        read_case(p).case.case_id for p in REVISION_CASES]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check", str(QUALYS_2019)], "give either CASE or --batch CASES"),
+    (["check", str(QUALYS_2019), str(EXAMPLE_CASES[0]), "--batch", "-"],
+     "give either CASE or --batch CASES"),
+    (["check", str(QUALYS_2019), "--batch", "-", "--format", "text"],
+     "--batch writes JSON Lines only"),
+    (["check", str(QUALYS_2019), str(EXAMPLE_CASES[0]), "--jobs", "2"],
+     "--jobs goes with --batch"),
+    (["check", str(QUALYS_2019), "--batch", "/nowhere.jsonl"], "/nowhere.jsonl does not exist"),
+])
+def test_batch_usage_errors(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == EXIT_USAGE
+    assert message in " ".join(result.output.split())
