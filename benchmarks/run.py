@@ -284,8 +284,9 @@ def header(args: argparse.Namespace) -> list[str]:
         f"{platform.platform()}",
         f"cpu: {cpu}; cpu count {os.cpu_count()}"
         + (f" ({usable} usable)" if usable is not None else ""),
-        f"clawpolicy {version('clawpolicy')}, pydantic {version('pydantic')}, lark "
-        f"{version('lark')}, typer {version('typer')}, regopy {version('regopy')}",
+        f"clawpolicy {version('clawpolicy')} from {common.source()}",
+        f"pydantic {version('pydantic')}, lark {version('lark')}, typer {version('typer')}, "
+        f"regopy {version('regopy')}",
         f"seed {args.seed}; {args.repeats} repeats (median, range beside it); each timing "
         f"at least {args.min_time}s",
         f"load average at start: {_load()} (other work on the machine skews every rate)",

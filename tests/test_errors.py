@@ -259,27 +259,23 @@ def test_cp0113_a_policy_file_that_is_not_utf8(tmp_path: Path):
     assert (result.stderr, result.stdout, result.returncode) == (_shown("CP0113"), "", 3)
 
 
+def _include_chain(folder: Path, files: int) -> subprocess.CompletedProcess:
+    """`check` on a policy whose includes nest `files` files deep, the policy counting one."""
+    (folder / "policy.claw").write_text(POLICY + '\ninclude "part1.claw"\n', encoding="utf-8")
+    for n in range(1, files - 1):
+        (folder / f"part{n}.claw").write_text(f'include "part{n + 1}.claw"\n', encoding="utf-8")
+    (folder / f"part{files - 1}.claw").write_text(f"# file {files}\n", encoding="utf-8")
+    (folder / "case.yaml").write_text(CASE, encoding="utf-8")
+    return clawpolicy(folder, "check", "policy.claw", "case.yaml")
+
+
 def test_cp0114_includes_nested_more_than_16_files_deep(tmp_path: Path):
-    (tmp_path / "policy.claw").write_text(POLICY + '\ninclude "part1.claw"\n',
-                                          encoding="utf-8")
-    for n in range(1, 16):
-        (tmp_path / f"part{n}.claw").write_text(f'include "part{n + 1}.claw"\n',
-                                                encoding="utf-8")
-    (tmp_path / "part16.claw").write_text("# the 17th file\n", encoding="utf-8")
-    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
-    result = clawpolicy(tmp_path, "check", "policy.claw", "case.yaml")
+    result = _include_chain(tmp_path, 17)
     assert (result.stderr, result.stdout, result.returncode) == (_shown("CP0114"), "", 3)
 
 
 def test_cp0114_sixteen_files_are_allowed(tmp_path: Path):
-    (tmp_path / "policy.claw").write_text(POLICY + '\ninclude "part1.claw"\n',
-                                          encoding="utf-8")
-    for n in range(1, 15):
-        (tmp_path / f"part{n}.claw").write_text(f'include "part{n + 1}.claw"\n',
-                                                encoding="utf-8")
-    (tmp_path / "part15.claw").write_text("# the 16th file\n", encoding="utf-8")
-    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
-    result = clawpolicy(tmp_path, "check", "policy.claw", "case.yaml")
+    result = _include_chain(tmp_path, 16)
     assert result.returncode == 0, result.stderr
 
 

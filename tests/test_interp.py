@@ -9,23 +9,12 @@ import pytest
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
 from clawpolicy.casefile import LoadedCase, validate_case
+from tests.conftest import ROOT
 
-BASE = """
-policy "Test"
-  adopted by "Committee" on 2019-02-08
-  effective 2019-02-08
-end
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is max(award.amount_awarded - award.amount_as_restated, 0)
-end
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to min(excess, award.amount_paid)
-end
-"""
+# The corpus base: a header, a recoverable amount and a remedy, and no more.
+BASE = "\n".join(line for line in
+                 (ROOT / "tests" / "bad_policies" / "_base.claw").read_text().splitlines()
+                 if not line.startswith("#")) + "\n"
 
 CASE = {
     "case_id": "t", "as_of": "2024-06-30",
