@@ -84,8 +84,11 @@ def _join(base: str, name: str) -> str:
 
 class Evaluator:
     def __init__(self, policy: CheckedPolicy, case: Case, facts: dict[str, Any],
-                 overrides: dict[str, Any] | None = None):
+                 overrides: dict[str, Any] | None = None, reasons: bool = True):
         self.policy = policy
+        # Without reasons, explain and describe say nothing: for the runs that only answer
+        # "what if" (open questions), whose outcomes and amounts are all that is read.
+        self.reasons = reasons
         self.case = case
         self.overrides = overrides or {}
         self.root = Rec("", case, schema.case_record(policy.fact_decls))
@@ -406,6 +409,8 @@ class Evaluator:
     # ------------------------------------------------------------ explanations
     def explain(self, node: ast.Expr, env: Env) -> str:
         """Why a condition came out as it did, in terms a lawyer can check against the facts."""
+        if not self.reasons:
+            return ""
         value = self.eval(node, env)
         match node:
             case ast.Logical():
@@ -519,6 +524,8 @@ class Evaluator:
     def describe(self, node: ast.Expr, env: Env) -> str:
         """An operand with its value: `awards[0].amount_paid (300,000.00 USD)`; a computed one
         shows its parts and what they come to."""
+        if not self.reasons:
+            return ""
         value = self.eval(node, env)
         match node:
             case ast.Number() | ast.MoneyLit() | ast.DateLit() | ast.Text() | ast.Bool() \

@@ -97,14 +97,19 @@ class Determiner:
         return self._composed[key]
 
     # ------------------------------------------------------------ the case
-    def run(self, overrides: dict[str, Any] | None = None) -> CaseRun:
-        ev = Evaluator(self.policy, self.case, self.facts, overrides)
+    def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
+            reuse: CaseRun | None = None, only_award: int | None = None) -> CaseRun:
+        """Determine the case. With `reuse` and `only_award`, the other awards' results are
+        taken from `reuse` (a fact of one award cannot move another)."""
+        ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons)
         case_env = Env(self.rules([]))
         membership = {r.name: self._membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
         records = ev.read(ev.root, "awards")
-        awards = [self.award(ev, rec, membership) for rec in records]
+        awards = [reuse.awards[i] if reuse is not None and only_award is not None
+                  and i != only_award else self.award(ev, rec, membership)
+                  for i, rec in enumerate(records)]
         members = [r for r in self.policy.revisions if membership[r.name] is True]
         others, unknowns = self._others(ev, Env(rs.others(self.policy, members)))
         for r in self.policy.revisions:

@@ -129,8 +129,13 @@ def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
     found by evaluating the case again with the answer in place."""
     type_, unit = _fact_type(determiner, fact)
 
+    award = re.match(r"awards\[(\d+)\]", fact)
+    only = int(award[1]) if award else None
+
     def leads_to(value: Any) -> tuple[str, Any]:
-        answered = determiner.run({fact: value})
+        # Only the outcome and the amounts are read: no reasons, and only the award the fact
+        # belongs to is evaluated again.
+        answered = determiner.run({fact: value}, reasons=False, reuse=run, only_award=only)
         outcome = answered.outcome
         return outcome, total_field(answered.totals()) if outcome == "recovery" else None
 
