@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,10 +50,12 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+from clawpolicy import api  # noqa: E402
 import floor  # noqa: E402
 from generate import generate_list  # noqa: E402
 from rego_peer import RegoPeer, available  # noqa: E402
 
+POLICY_SIZES = (0, 10, 20, 40, 80)
 CURVE = (1, 2, 5, 10, 20)
 
 
@@ -425,6 +428,30 @@ def main(argv: list[str] | None = None) -> int:
             out(f"  {text:<5} linear fit: ms/case = {intercept:.2f} + {slope:.3f} x awards "
                 f"(R^2 {r2:.3f}); ms per award at 20 awards / at 1: "
                 f"{pts[-1][1] / 20 / pts[0][1]:.1f}")
+
+    # ---- cost by policy size: the 2019 policy with more and more conditions, each of which
+    # holds for every award (so outcomes stay put and only the size of the policy grows)
+    out("")
+    out(f"cost by policy size ({curve_cases} cases of 1-5 awards, median of {curve_repeats})")
+    out(f"  {'rules':>6}{'(a) ms/case':>13}")
+    batch = generate_list(curve_cases, args.seed + 200, 1, 5)
+    base_rules = len([r for r in policy.rules if r.kind in ("scope", "condition")])
+    size_points = []
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(common.ROOT / "policies", Path(tmp) / "policies")
+        for extra in POLICY_SIZES:
+            root = Path(tmp) / "policies" / f"size-{extra}.claw"
+            root.write_text('include "qualys-2019.claw"\n' + "".join(
+                f'condition extra_{i}\n  clause "Extra"\n  quote "extra"\n'
+                f'  requires award.id != ""\nend\n' for i in range(extra)))
+            sized = api.compile_policy(root)
+            ws = workloads_for(batch, sized, None, {"claw_eval"})
+            measure(list(ws.values()), curve_repeats, args.min_time)
+            ms = 1000 / ws["claw_eval"].median
+            size_points.append((base_rules + extra, ms))
+            out(f"  {base_rules + extra:>6}{ms:>13.2f}")
+    slope, intercept, r2 = _fit(size_points)
+    out(f"  linear fit: ms/case = {intercept:.2f} + {slope:.4f} x rules (R^2 {r2:.3f})")
 
     # ---- peak memory of a batch run
     out("")

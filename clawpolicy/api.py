@@ -81,7 +81,3 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
             "CP0504", "an amount computed for this case grew beyond the 80 digits clawpolicy "
             "computes with", "check the policy's arithmetic (repeated products of amounts)",
             where=policy.loaded.files[0][1].name)]) from None
-
-
-def check_case(policy_path: str | Path, case_path: str | Path) -> Determination:
-    return evaluate(compile_policy(policy_path), read_case(case_path))

@@ -21,9 +21,6 @@ class Unknown:
     pivot_of: str | None = None
     offset: Any = None
 
-    def merge(self, other: "Unknown") -> "Unknown":
-        return Unknown(merge_facts(self.facts, other.facts))
-
 
 def merge_facts(*groups: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
@@ -95,8 +92,7 @@ def fiscal_year_end_before(day: dt.date, month_day: str) -> dt.date:
 
 
 def format_decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    return text
+    return format(value, "f")
 
 
 def quantize(value: Decimal, unit: str) -> Decimal:

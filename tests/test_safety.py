@@ -4,7 +4,6 @@ folder, run Python, build objects from YAML, or let a binary float near money or
 from __future__ import annotations
 
 import ast as python_ast
-from pathlib import Path
 
 import pytest
 
