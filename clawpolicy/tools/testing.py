@@ -151,9 +151,12 @@ def _expectation(path: Path, loaded: LoadedCase) -> Expectation | None:
         try:
             data = yaml.safe_load(sibling.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{sibling}:{mark.line + 1}:{mark.column + 1}" if mark else str(sibling)
+            problem = getattr(error, "problem", None) or "it cannot be read"
             raise DiagnosticError([Diagnostic(
-                "CP0603", f"the expectation file is not valid YAML: {error}",
-                "check the YAML syntax", where=str(sibling))]) from None
+                "CP0603", f"the expectation file is not valid YAML: {problem}",
+                "check the YAML syntax at that place", where=where)]) from None
         # The same strict model as an `expect:` block, so a typo in a field is an error.
         shell = {"case_id": "expect", "as_of": "2000-01-01", "expect": data}
         return validate_case(shell, str(sibling)).expect
