@@ -91,7 +91,7 @@ class Evaluator:
         self.reasons = reasons
         self.case = case
         self.overrides = overrides or {}
-        self.root = Rec("", case, schema.case_record(policy.fact_decls))
+        self.root = Rec("", case, policy.case_type)
         self.facts = facts
         # Values an unknown fact was compared with: where its answer would turn the result.
         self.pivots: dict[str, list[Any]] = {}

@@ -88,13 +88,13 @@ class Determiner:
         self.policy = policy
         self.case = case
         self.facts = facts
-        self._composed: dict[tuple[str, ...], rs.RuleSet] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         key = tuple(r.name for r in revisions)
-        if key not in self._composed:
-            self._composed[key] = rs.compose(self.policy, revisions)
-        return self._composed[key]
+        composed = self.policy.composed
+        if key not in composed:
+            composed[key] = rs.compose(self.policy, revisions)
+        return composed[key]
 
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,

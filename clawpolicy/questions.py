@@ -106,7 +106,7 @@ def open_questions(determiner: "Determiner", run: "CaseRun") -> list[OpenQuestio
 
 def _fact_type(determiner: "Determiner", fact: str) -> tuple[t.Type, str | None]:
     """The static type of a fact path, and the unit of the record that holds it."""
-    record = schema.case_record(determiner.policy.fact_decls)
+    record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
     current: Any = record
     data: Any = determiner.case

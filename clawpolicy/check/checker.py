@@ -52,6 +52,9 @@ class CheckedPolicy:
     revisions: tuple[ast.Revision, ...]
     resolutions: dict[int, Resolution] = field(repr=False)
     types: dict[int, t.Type] = field(repr=False)
+    case_type: t.Record = field(repr=False)  # the case's facts, with the policy's own `facts`
+    # The rule sets composed so far, by the revisions applied: the same for every case.
+    composed: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[ast.Rule]:
         return [r for r in self.rules if r.kind == kind]
@@ -126,7 +129,7 @@ class _Checker:
         if self.errors:
             raise DiagnosticError(self.errors)
         return CheckedPolicy(self.loaded, self.header, self.facts, self.rules, self.revisions,
-                             self.resolutions, self.types)
+                             self.resolutions, self.types, self.case)
 
     def _check_names(self) -> None:
         seen: dict[str, Span] = {}
