@@ -53,8 +53,9 @@ class Summary:
                 f"total recoverable {totals}\n")
 
 
-# An item of work: (where it comes from, the text of a JSON line or the path of a file).
-Item = tuple[str, str, bool]
+# An item of work: (the file it comes from, its line in a JSON Lines file or None for a case
+# file of its own, the text of the line or None).
+Item = tuple[str, int | None, str | None]
 
 
 def items(source: str) -> Iterator[Item]:
@@ -62,14 +63,14 @@ def items(source: str) -> Iterator[Item]:
     name order; anything else, a JSON Lines file."""
     if source != "-" and Path(source).is_dir():
         for path in sorted(p for p in Path(source).rglob("*") if p.suffix in CASE_SUFFIXES):
-            yield str(path), str(path), True
+            yield str(path), None, None
         return
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")
     name = "<stdin>" if source == "-" else source
     try:
         for number, line in enumerate(stream, start=1):
             if line.strip():
-                yield f"{name}:{number}", line, False
+                yield name, number, line
     finally:
         if stream is not sys.stdin:
             stream.close()
@@ -86,11 +87,12 @@ def _start_worker(policy_path: str) -> None:
 def determine_one(item: Item, policy: CheckedPolicy | None = None) -> tuple[str, str | None,
                                                                            list]:
     """(the output line, the outcome or None if the case was not read, the totals)."""
-    where, payload, is_file = item
+    name, number, text = item
+    where = name if number is None else f"{name}:{number}"
     policy = policy or _POLICY
     try:
-        loaded = load_case(payload) if is_file else \
-            parse_case(payload.encode("utf-8"), where, is_json=True)
+        loaded = load_case(name) if text is None else \
+            parse_case(text.encode("utf-8"), name, is_json=True, line=number)
         determination = api.evaluate(policy, loaded)
     except DiagnosticError as error:
         line = json.dumps({"source": where, "errors": [

@@ -7,7 +7,6 @@ as the only booleans, and a duplicate key is an error rather than a silent overw
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -87,7 +86,11 @@ def load_case(path: str | Path, display: str | None = None) -> LoadedCase:
     return parse_case(raw, name, is_json=str(path).lower().endswith(".json"))
 
 
-def parse_case(raw: bytes, name: str, is_json: bool = False) -> LoadedCase:
+def parse_case(raw: bytes, name: str, is_json: bool = False,
+               line: int | None = None) -> LoadedCase:
+    """A case from bytes. `line`: the case is that one line of a JSON Lines file `name`."""
+    if line is not None:
+        name = f"{name}:{line}"
     if len(raw) > MAX_CASE_BYTES:
         raise _one(name, "CP0402", f"the case file is larger than {MAX_CASE_BYTES} bytes",
                    "split the case, or check that this is the right file")
@@ -97,7 +100,8 @@ def parse_case(raw: bytes, name: str, is_json: bool = False) -> LoadedCase:
         raise _one(name, "CP0403", f"the case file is not UTF-8 text (byte {error.start})",
                    "save the case file as UTF-8") from None
     positions: dict[str, Position] = {}
-    data = _read_json(text, name) if is_json else _read_yaml(text, name, positions)
+    data = _read_json(text, name, line is not None) if is_json else \
+        _read_yaml(text, name, positions)
     if not isinstance(data, dict):
         raise _one(name, "CP0405", "a case file holds one mapping of fields at its top",
                    "start with `case_id:` and `as_of:`, as in docs/cases.md")
@@ -121,7 +125,7 @@ def validate_case(data: dict, name: str, positions: dict[str, Position] | None =
 
 # ---------------------------------------------------------------- readers
 
-def _read_json(text: str, name: str) -> Any:
+def _read_json(text: str, name: str, one_line: bool = False) -> Any:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
         result: dict = {}
         for key, value in pairs:
@@ -139,8 +143,7 @@ def _read_json(text: str, name: str) -> Any:
                    "case may hold", "expected amounts as decimal numbers, e.g. 150000.00") from None
     except json.JSONDecodeError as error:
         # One line of JSON Lines is named `file:line` already: add the column only.
-        place = f"{name}:{error.colno}" if "\n" not in text.strip() and re.search(
-            r":\d+$", name) else f"{name}:{error.lineno}:{error.colno}"
+        place = f"{name}:{error.colno}" if one_line else f"{name}:{error.lineno}:{error.colno}"
         raise _one(place, "CP0401",
                    f"the case file is not valid JSON: {error.msg}",
                    "check the JSON syntax at that place") from None
