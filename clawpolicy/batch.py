@@ -76,6 +76,25 @@ def items(source: str) -> Iterator[Item]:
             stream.close()
 
 
+def total(source: str) -> int | None:
+    """How many cases the input holds, when that can be known before reading it (not for
+    standard input): one pass that keeps nothing."""
+    if source == "-":
+        return None
+    if Path(source).is_dir():
+        return sum(1 for p in Path(source).rglob("*") if p.suffix in CASE_SUFFIXES)
+    with open(source, encoding="utf-8-sig", errors="replace") as stream:
+        return sum(1 for line in stream if line.strip())
+
+
+def progress_line(done: int, of: int | None, width: int = 30) -> str:
+    """`[#########.....]  61% 6100/10000`, or a count where the total is not known."""
+    if not of:
+        return f"{done} cases determined"
+    filled = width * done // of
+    return f"[{'#' * filled}{'.' * (width - filled)}] {100 * done // of:>3}% {done}/{of}"
+
+
 _POLICY: CheckedPolicy | None = None
 
 
@@ -110,6 +129,7 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
         progress: TextIO | None = None) -> Summary:
     summary = Summary()
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
+    expected = total(source) if progress is not None else None
     pool = None
     if jobs > 1:
         import multiprocessing
@@ -120,20 +140,20 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
         for item in items(source):
             chunk.append(item)
             if len(chunk) == CHUNK:
-                _flush(chunk, policy, pool, out, summary, progress)
+                _flush(chunk, policy, pool, out, summary, progress, expected)
                 chunk = []
-        _flush(chunk, policy, pool, out, summary, progress)
+        _flush(chunk, policy, pool, out, summary, progress, expected)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
     if progress is not None:
-        progress.write("\r" + " " * 30 + "\r")
+        progress.write("\r" + " " * 60 + "\r")
     return summary
 
 
 def _flush(chunk: list[Item], policy, pool, out: TextIO, summary: Summary,
-           progress: TextIO | None) -> None:
+           progress: TextIO | None, expected: int | None = None) -> None:
     if not chunk:
         return
     results = pool.map(determine_one, chunk, chunksize=max(1, len(chunk) // 16)) \
@@ -142,5 +162,5 @@ def _flush(chunk: list[Item], policy, pool, out: TextIO, summary: Summary,
         out.write(line + "\n")
         summary.add(outcome, totals)
     if progress is not None:
-        progress.write(f"\r{summary.count} cases determined")
+        progress.write("\r" + progress_line(summary.count, expected))
         progress.flush()

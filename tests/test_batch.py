@@ -90,3 +90,19 @@ def test_batch_usage_errors(args, message):
     result = runner.invoke(app, args)
     assert result.exit_code == EXIT_USAGE
     assert message in " ".join(result.output.split())
+
+
+def test_the_progress_bar_on_a_terminal_and_its_total(tmp_path, cases_file):
+    from clawpolicy import batch
+
+    assert batch.total(str(cases_file)) == 8
+    assert batch.total(str(ROOT / "examples" / "cases" / "revisions")) == len(REVISION_CASES)
+    assert batch.total("-") is None
+    assert batch.progress_line(6100, 10000) == "[##################............]  61% 6100/10000"
+    assert batch.progress_line(12, None) == "12 cases determined"
+    import io
+
+    shown, out = io.StringIO(), io.StringIO()
+    batch.run(str(QUALYS_2019), str(cases_file), out, progress=shown)
+    assert "[##############################] 100% 8/8" in shown.getvalue()
+    assert out.getvalue().count("\n") == 8
