@@ -97,10 +97,6 @@ def others(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
     return RuleSet(tuple(r.name for r in revisions), {"other": tuple(entries)}, ())
 
 
-def changed(revision: ast.Revision) -> set[str]:
-    return {c.target for c in revision.changes}
-
-
 BASE_ALTERNATIVE = "policy"  # `combine with policy`: the unrevised rules remain a way to recover
 
 
@@ -120,7 +116,7 @@ def alternatives(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
 
 def _largest_compatible(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:
     n = len(revisions)
-    clash = [[bool(changed(a) & changed(b)) and a is not b for b in revisions] for a in revisions]
+    clash = [[bool(a.targets & b.targets) and a is not b for b in revisions] for a in revisions]
     groups: list[list[int]] = []
     for mask in range(2 ** n - 1, -1, -1):
         members = [i for i in range(n) if mask >> i & 1]

@@ -251,11 +251,7 @@ class _Checker:
                     known = self.rule_depths[resolution.target] = self.depth(target.body,
                                                                              chain + 1)
                 deepest = max(deepest, d + (known or 0))
-            for value in vars(node).values():
-                if isinstance(value, tuple):
-                    stack.extend((v, d + 1) for v in value if _is_expr(v))
-                elif _is_expr(value):
-                    stack.append((value, d + 1))
+            stack.extend((child, d + 1) for child in ast.children(node))
         return deepest
 
     # ------------------------------------------------------------ case-level rules and revisions
@@ -298,11 +294,7 @@ class _Checker:
                     and resolution.target not in seen:
                 seen.add(resolution.target)
                 stack.append(self.by_name[resolution.target].body)
-            for value in vars(node).values():
-                if isinstance(value, tuple):
-                    stack.extend(v for v in value if _is_expr(v))
-                elif _is_expr(value):
-                    stack.append(value)
+            stack.extend(ast.children(node))
 
     def _check_revision(self, revision: ast.Revision) -> None:
         if revision.applies_to is None:
@@ -408,14 +400,14 @@ class _Checker:
         """Two revisions whose sub-sets can share a participant and that change the same rule
         must say how they combine."""
         self._check_combinations()
-        changed = {r.name: {c.target for c in r.changes} for r in self.revisions}
-        declared = {(r.name, c.other): c.how for r in self.revisions for c in r.combines}
+        declared = {(r.name, c.other) for r in self.revisions for c in r.combines}
         for i, first in enumerate(self.revisions):
             for second in self.revisions[i + 1:]:
-                common = sorted(changed[first.name] & changed[second.name])
-                hows = {declared.get((first.name, second.name)),
-                        declared.get((second.name, first.name))} - {None}
-                if not common or hows or first.applies_to is None or second.applies_to is None:
+                common = sorted(first.targets & second.targets)
+                combined = (first.name, second.name) in declared \
+                    or (second.name, first.name) in declared
+                if not common or combined or first.applies_to is None \
+                        or second.applies_to is None:
                     continue
                 if subsets.can_overlap(self.subset(first), self.subset(second), self._domain):
                     self.error("CP0224", f"revisions `{first.name}` and `{second.name}` both "
@@ -715,13 +707,6 @@ class _Checker:
 
 
 # ---------------------------------------------------------------- type algebra
-
-def _is_expr(value: object) -> bool:
-    return isinstance(value, (ast.Number, ast.MoneyLit, ast.DurationLit, ast.DateLit, ast.Text,
-                              ast.Bool, ast.Name, ast.Field, ast.Call, ast.SetLit, ast.Unary,
-                              ast.Binary, ast.Logical, ast.Test, ast.If, ast.Quantifier,
-                              ast.Aggregate))
-
 
 def _fits(found: t.Type, expected: t.Type) -> bool:
     return found == expected or (expected == t.MONEY and found == t.NUMBER)

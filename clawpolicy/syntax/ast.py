@@ -154,6 +154,15 @@ Expr = (
 )
 
 
+def children(node: "Expr"):
+    """The expressions directly inside an expression, in field order."""
+    for value in vars(node).values():
+        if isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, Expr))
+        elif isinstance(value, Expr):
+            yield value
+
+
 # ---------------------------------------------------------------- declarations
 
 @dataclass(frozen=True)
@@ -259,6 +268,11 @@ class Revision:
     combines: tuple[Combine, ...]
     span: Span = _span()
     name_span: Span = _span()
+
+    @property
+    def targets(self) -> set[str]:
+        """The ids of the rules this revision adds, replaces, removes or changes."""
+        return {c.target for c in self.changes}
 
 
 Decl = Header | Include | FactDecl | Rule | Revision

@@ -64,11 +64,7 @@ def _reads_facts(policy: CheckedPolicy, expr: ast.Expr) -> bool:
             return True
         if resolution is not None and resolution.kind == "rule":
             stack.append(policy.rule(resolution.target).body)
-        for value in vars(node).values():
-            if isinstance(value, tuple):
-                stack.extend(v for v in value if hasattr(v, "span"))
-            elif hasattr(value, "span") and not isinstance(value, str):
-                stack.append(value)
+        stack.extend(ast.children(node))
     return False
 
 
