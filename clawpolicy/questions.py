@@ -170,15 +170,11 @@ def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
         upper = results[i][0] if i < len(results) else None
         outcome, amount = results[start][1]
         # The amount is stated only where it is the same across the whole range.
-        far = _far_end(results[start][0], results[i - 1][0], lower, upper, step)
+        far = _beyond(results[start][0], results[i - 1][0], lower, upper)
         tried = [r for _, r in results[start:i]] + [leads_to(point(x)) for x in far]
-        if amount is not None and any(r[1] != amount for r in tried):
-            amount = None
-            outcome_words = (outcome, True)
-        else:
-            outcome_words = (outcome, False)
+        varies = amount is not None and any(r[1] != amount for r in tried)
         words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None)
-        answers.append((words, outcome_words[0], amount, outcome_words[1]))
+        answers.append((words, outcome, None if varies else amount, varies))
         start = i
     return answers
 
@@ -194,10 +190,9 @@ def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:
     return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
 
 
-def _far_end(first: Any, last: Any, lower: Any, upper: Any, step: Any) -> list[Any]:
-    """Points to probe a range at: the test points that opened and closed it, and, for a
-    range open below or above, a point well beyond the last pivot."""
-    points = [first, last]
+def _beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:
+    """For a range open below or above, a point well beyond its last test point."""
+    points = []
     if lower is None:
         points.append(dt.date(1970, 1, 1) if isinstance(first, dt.date) else Decimal(0))
     if upper is None:
