@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -84,7 +84,6 @@ def check(
     Example: clawpolicy check policies/qualys.claw --batch cases.jsonl --jobs 2 > out.jsonl
     """
     from clawpolicy import api
-    from clawpolicy.diagnostics import render_all
 
     if (case is None) == (batch is None):
         raise typer.BadParameter("give either CASE or --batch CASES", param_hint="CASE")
@@ -100,11 +99,9 @@ def check(
         compiled = api.compile_policy(policy)
         determination = api.evaluate(compiled, api.read_case(case))
     except api.PolicyError as error:
-        sys.stderr.write(render_all(error.diagnostics))
-        raise typer.Exit(EXIT_POLICY)
+        _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
-        sys.stderr.write(render_all(error.diagnostics))
-        raise typer.Exit(EXIT_CASE)
+        _fail(error.diagnostics, EXIT_CASE)
     sys.stdout.write(_render(determination, chosen))
 
 
@@ -154,13 +151,11 @@ def lint(
 
     Example: clawpolicy lint policies/qualys.claw
     """
-    from clawpolicy.diagnostics import render_all
     from clawpolicy.tools.lint import lint as run_lint
 
     errors, warnings = run_lint(policy)
     if errors or warnings:
-        sys.stderr.write(render_all(errors + warnings))
-        raise typer.Exit(EXIT_POLICY if errors else EXIT_FINDINGS)
+        _fail(errors + warnings, EXIT_POLICY if errors else EXIT_FINDINGS)
     sys.stdout.write(f"{policy}: no errors, no warnings\n")
 
 
@@ -184,15 +179,14 @@ def trace(
     Example: clawpolicy trace policies/qualys-2019.claw --format markdown
     """
     from clawpolicy import api
-    from clawpolicy.diagnostics import DiagnosticError, render_all
+    from clawpolicy.diagnostics import DiagnosticError
     from clawpolicy.tools.lint import render_trace
 
     try:
         compiled = api.compile_policy(policy)
         sys.stdout.write(render_trace(compiled, markdown=format is TraceFormat.markdown))
     except DiagnosticError as error:
-        sys.stderr.write(render_all(error.diagnostics))
-        raise typer.Exit(EXIT_POLICY)
+        _fail(error.diagnostics, EXIT_POLICY)
 
 
 @app.command()
@@ -250,7 +244,6 @@ def schema() -> None:
 
 def _batch(policy: Path, source: str, jobs: int) -> None:
     from clawpolicy import api, batch
-    from clawpolicy.diagnostics import render_all
 
     if source != "-" and not Path(source).exists():
         raise typer.BadParameter(f"{source} does not exist", param_hint="--batch")
@@ -258,10 +251,17 @@ def _batch(policy: Path, source: str, jobs: int) -> None:
     try:
         summary = batch.run(str(policy), source, sys.stdout, jobs, progress)
     except api.PolicyError as error:
-        sys.stderr.write(render_all(error.diagnostics))
-        raise typer.Exit(EXIT_POLICY)
+        _fail(error.diagnostics, EXIT_POLICY)
     sys.stderr.write(summary.render())
     raise typer.Exit(EXIT_CASE if summary.errors else EXIT_OK)
+
+
+def _fail(diagnostics, code: int) -> NoReturn:
+    """Every diagnostic to standard error, then the exit code that says what failed."""
+    from clawpolicy.diagnostics import render_all
+
+    sys.stderr.write(render_all(diagnostics))
+    raise typer.Exit(code)
 
 
 def _render(determination, chosen: Format) -> str:
