@@ -26,6 +26,16 @@ class MemoText(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
+class MarkdownText(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+@pytest.fixture
+def markdown_snapshot(snapshot):
+    return snapshot.use_extension(MarkdownText)
+
+
 @pytest.fixture
 def json_snapshot(snapshot):
     return snapshot.use_extension(JSONText)

@@ -26,6 +26,12 @@ def test_text_determination(case_path, qualys_2019, text_snapshot):
     assert layout.text(determination) == text_snapshot
 
 
+@pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_markdown_determination(case_path, qualys_2019, markdown_snapshot):
+    determination = evaluate(qualys_2019, read_case(case_path))
+    assert layout.markdown(determination) == markdown_snapshot
+
+
 def _determine(qualys_2019, stem: str) -> dict:
     (path,) = [p for p in EXAMPLE_CASES if p.stem.endswith(stem)]
     return json.loads(json_render.render(evaluate(qualys_2019, read_case(path))))
@@ -39,6 +45,11 @@ def test_revised_json_determination(case_path, qualys_revised, json_snapshot):
 @pytest.mark.parametrize("case_path", REVISION_CASES, ids=lambda p: p.stem)
 def test_revised_text_determination(case_path, qualys_revised, text_snapshot):
     assert layout.text(evaluate(qualys_revised, read_case(case_path))) == text_snapshot
+
+
+@pytest.mark.parametrize("case_path", REVISION_CASES, ids=lambda p: p.stem)
+def test_revised_markdown_determination(case_path, qualys_revised, markdown_snapshot):
+    assert layout.markdown(evaluate(qualys_revised, read_case(case_path))) == markdown_snapshot
 
 
 def test_every_example_meets_the_expectation_it_states():
@@ -94,3 +105,10 @@ def test_a_condition_that_fails_beats_an_unknown_one(qualys_2019):
     d = _determine(qualys_2019, "no-misconduct-finding")
     assert d["outcome"] == "no_recovery"
     assert d["open_questions"] == []
+
+
+def test_case_schema_is_unchanged(json_snapshot):
+    # The JSON Schema of case files is part of the contract: a change to it is reviewed here.
+    from clawpolicy.tools import schema
+
+    assert schema.render() == json_snapshot
