@@ -187,7 +187,7 @@ class _Checker:
     def _check_rule(self, rule: ast.Rule) -> None:
         expected = {"scope": t.BOOLEAN, "condition": t.BOOLEAN, "note": t.BOOLEAN,
                     "recoverable": t.MONEY, "remedy": t.MONEY, "other": t.MONEY}.get(rule.kind)
-        if rule.kind == "other":
+        if isinstance(rule, ast.Other):
             self._check_other(rule)
             return
         if rule.body is not None:
@@ -197,7 +197,7 @@ class _Checker:
                         "note": "a note's `when`"}.get(rule.kind, f"a {rule.kind}")
                 self.error("CP0302", f"{what} must be {expected}, but this is {found}",
                            f"write an expression of type {expected}", rule.body.span)
-        if rule.unless is not None:
+        if isinstance(rule, ast.Remedy) and rule.unless is not None:
             found = self.expr(rule.unless, {}, 0)
             if found is not None and found != t.BOOLEAN:
                 self.error("CP0302", f"`unless` must be boolean, but this is {found}",
@@ -255,7 +255,7 @@ class _Checker:
         return deepest
 
     # ------------------------------------------------------------ case-level rules and revisions
-    def _check_other(self, rule: ast.Rule) -> None:
+    def _check_other(self, rule: ast.Other) -> None:
         """`other NAME for x in LIST where P recover AMOUNT`: one amount per item, no award."""
         each = rule.each
         if each.when is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 from decimal import Decimal
 
 from clawpolicy.source import Span
@@ -201,6 +202,116 @@ class FactDecl:
     name_span: Span = _span()
 
 
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """A cited block of the policy: a name, the clause it encodes and the words it quotes.
+    Each construct is a class of its own below; `kind` names it in the language's words (the
+    keyword that opens the block), for messages and for the revision lines that name it."""
+
+    kind: ClassVar[str]
+    name: str
+    citation: Citation
+    span: Span = _span()
+    name_span: Span = _span()
+
+    @property
+    def body(self) -> "Expr | None":
+        """The expression the block evaluates, if it has one."""
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Definition(Rule):
+    """`define NAME … as EXPR`: a named value other rules use."""
+
+    kind: ClassVar[str] = "definition"
+    value: "Expr"
+
+    @property
+    def body(self) -> "Expr":
+        return self.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scope(Rule):
+    """`scope NAME … requires EXPR`: what the policy reaches."""
+
+    kind: ClassVar[str] = "scope"
+    requires: "Expr"
+
+    @property
+    def body(self) -> "Expr":
+        return self.requires
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition(Rule):
+    """`condition NAME … requires EXPR`: what must hold for recovery."""
+
+    kind: ClassVar[str] = "condition"
+    requires: "Expr"
+
+    @property
+    def body(self) -> "Expr":
+        return self.requires
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recoverable(Rule):
+    """`recoverable NAME … is EXPR`: the amount recovery may reach."""
+
+    kind: ClassVar[str] = "recoverable"
+    amount: "Expr"
+
+    @property
+    def body(self) -> "Expr":
+        return self.amount
+
+
+@dataclass(frozen=True, kw_only=True)
+class Remedy(Rule):
+    """`remedy NAME … shall|may recover up to EXPR [unless EXPR]`."""
+
+    kind: ClassVar[str] = "remedy"
+    modality: str  # "shall" | "may"
+    cap: "Expr"
+    unless: "Expr | None" = None
+
+    @property
+    def body(self) -> "Expr":
+        return self.cap
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note(Rule):
+    """`note NAME … when EXPR says TEXT`."""
+
+    kind: ClassVar[str] = "note"
+    when: "Expr"
+    text: str
+
+    @property
+    def body(self) -> "Expr":
+        return self.when
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provision(Rule):
+    """`provision NAME … effect TEXT`: operative words the evaluator has nothing to compute
+    for (a statement of effect)."""
+
+    kind: ClassVar[str] = "provision"
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recital(Rule):
+    """`recital NAME … because TEXT`: words of the source that are not operative."""
+
+    kind: ClassVar[str] = "recital"
+    text: str
+
+
 @dataclass(frozen=True)
 class ForEach:
     """`when P for s in stock_sales where Q`: the items an `other` rule recovers from, once
@@ -212,23 +323,24 @@ class ForEach:
     where: "Expr | None"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Every cited block: `kind` is definition, scope, condition, recoverable, remedy, note
-    or provision. `body` is the expression (the remedy's cap; the note's `when`); `extra`
-    holds what only some kinds have (a remedy's modality and `unless`, a note's or a
-    provision's text)."""
+@dataclass(frozen=True, kw_only=True)
+class Other(Rule):
+    """`other NAME … [when P] for x in XS [where Q] recover EXPR`: an amount recoverable that
+    is not an award."""
 
-    kind: str
-    name: str
-    citation: Citation
-    body: "Expr | None"
-    modality: str | None = None
-    unless: "Expr | None" = None
-    text: str | None = None
-    each: ForEach | None = None  # `other` rules only
-    span: Span = _span()
-    name_span: Span = _span()
+    kind: ClassVar[str] = "other"
+    each: ForEach
+    recover: "Expr"
+
+    @property
+    def body(self) -> "Expr":
+        return self.recover
+
+
+# Every kind of cited block, by the keyword that opens it.
+RULE_CLASSES: dict[str, type[Rule]] = {
+    cls.kind: cls for cls in (Definition, Scope, Condition, Recoverable, Remedy, Note,
+                              Provision, Recital, Other)}
 
 
 @dataclass(frozen=True)
@@ -275,7 +387,8 @@ class Revision:
         return {c.target for c in self.changes}
 
 
-Decl = Header | Include | FactDecl | Rule | Revision
+Decl = (Header | Include | FactDecl | Definition | Scope | Condition | Recoverable | Remedy | Note
+        | Provision | Recital | Other | Revision)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 from lark import Token, Tree
 
@@ -20,6 +21,53 @@ _UNITS = {"year": "years", "years": "years", "month": "months", "months": "month
 
 def lower(tree: Tree, source: SourceFile) -> ast.Module:
     return _Lowering(source).module(tree)
+
+
+# The parts of each grammar rule of a block, by name, in the order the grammar gives them
+# (grammar/clawpolicy.lark; `[x]` parts are None when absent, `lines` takes the rest). The
+# lowering reads parts by these names only; a test holds the table to the grammar.
+PARTS: dict[str, tuple[str, ...]] = {
+    "header": ("name", "lines"),
+    "adopted": ("by", "on"),
+    "effective": ("date",),
+    "source": ("path",),
+    "include": ("path",),
+    "fact_decl": ("name", "type", "question"),
+    "definition": ("name", "citation", "value"),
+    "scope": ("name", "citation", "requires"),
+    "condition": ("name", "citation", "requires"),
+    "recoverable": ("name", "citation", "amount"),
+    "remedy": ("name", "citation", "modality", "cap", "unless"),
+    "unless": ("expr",),
+    "note": ("name", "citation", "when", "text"),
+    "provision": ("name", "citation", "text"),
+    "recital": ("name", "citation", "text"),
+    "other": ("name", "citation", "when", "var", "collection", "where", "recover"),
+    "revision": ("name", "citation", "lines"),
+    "applies_to": ("expr",),
+    "rev_effective": ("date",),
+    "reaches": ("expr",),
+    "add_change": ("rule",),
+    "replace_change": ("rule",),
+    "remove_scope": ("target", "citation"),
+    "remove_condition": ("target", "citation"),
+    "remove_remedy": ("target", "citation"),
+    "remove_note": ("target", "citation"),
+    "modality_change": ("target", "modality", "citation"),
+    "combine": ("other", "how", "citation"),
+}
+
+
+def _parts(tree: Tree) -> dict[str, Any]:
+    names = PARTS[str(tree.data)]
+    children = list(tree.children)
+    if names[-1] == "lines":
+        fixed = len(names) - 1
+        return {**dict(zip(names[:-1], children[:fixed])), "lines": children[fixed:]}
+    if len(children) != len(names):
+        raise AssertionError(f"grammar rule {tree.data} has {len(children)} parts, "
+                             f"the lowering names {len(names)}")
+    return dict(zip(names, children))
 
 
 class _Lowering:
@@ -69,31 +117,35 @@ class _Lowering:
 
     def decl(self, tree: Tree) -> ast.Decl:
         kind = str(tree.data)
-        c = tree.children
-        span = self.span(tree)
+        if kind == "revision":
+            return self.revision(tree)
+        if kind in ast.RULE_CLASSES:
+            return self.rule(tree)
+        c, span = _parts(tree), self.span(tree)
         if kind == "header":
             fields: dict[str, object] = {}
             seen: set[str] = set()
-            for line in c[1:]:
+            for line in c["lines"]:
                 if line.data in seen:
                     self.errors.append(Diagnostic(
                         "CP0107", f"the header gives `{line.data}` twice",
                         "give each line of the header once", self.span(line)))
                 seen.add(str(line.data))
+                part = _parts(line)
                 if line.data == "adopted":
-                    fields["adopted_by"] = self.string(line.children[0])
-                    fields["adopted_on"] = self.date(line.children[1])
+                    fields["adopted_by"] = self.string(part["by"])
+                    fields["adopted_on"] = self.date(part["on"])
                 elif line.data == "effective":
-                    fields["effective"] = self.date(line.children[0])
+                    fields["effective"] = self.date(part["date"])
                 else:
-                    fields["source"] = self.string(line.children[0])
+                    fields["source"] = self.string(part["path"])
             return ast.Header(
-                self.string(c[0]), fields.get("adopted_by"), fields.get("adopted_on"),
+                self.string(c["name"]), fields.get("adopted_by"), fields.get("adopted_on"),
                 fields.get("effective"), fields.get("source"), span)
         if kind == "include":
-            return ast.Include(self.string(c[0]), span)
+            return ast.Include(self.string(c["path"]), span)
         if kind == "fact_decl":
-            name, type_tree, question = c
+            name, type_tree, question = c["name"], c["type"], c["question"]
             if type_tree.data == "enum_type":
                 type_name, values = "enum", tuple(str(t) for t in type_tree.children)
             else:
@@ -101,40 +153,52 @@ class _Lowering:
             return ast.FactDecl(str(name), type_name, values,
                                 self.string(question) if question is not None else None,
                                 span, self.span(name))
-        name, citation = c[0], self.citation(c[1])
-        if kind in ("definition", "scope", "condition", "recoverable"):
-            return ast.Rule(kind, str(name), citation, self.expr(c[2]),
-                            span=span, name_span=self.span(name))
-        if kind == "remedy":
-            modality, cap, unless = c[2], c[3], c[4]
-            return ast.Rule("remedy", str(name), citation, self.expr(cap), modality=str(modality),
-                            unless=self.expr(unless.children[0]) if unless is not None else None,
-                            span=span, name_span=self.span(name))
-        if kind == "note":
-            return ast.Rule("note", str(name), citation, self.expr(c[2]), text=self.string(c[3]),
-                            span=span, name_span=self.span(name))
-        if kind in ("provision", "recital"):
-            return ast.Rule(kind, str(name), citation, None, text=self.string(c[2]),
-                            span=span, name_span=self.span(name))
-        if kind == "other":
-            when, var, collection, where, body = c[2], c[3], c[4], c[5], c[6]
-            each = ast.ForEach(self.expr(when) if when is not None else None, str(var),
-                               self.expr(collection),
-                               self.expr(where) if where is not None else None)
-            return ast.Rule("other", str(name), citation, self.expr(body), each=each,
-                            span=span, name_span=self.span(name))
-        if kind == "revision":
-            return self.revision(tree, str(name), citation)
         raise AssertionError(f"grammar rule {kind} has no lowering")
 
-    def revision(self, tree: Tree, name: str, citation: ast.Citation) -> ast.Revision:
+    def rule(self, tree: Tree) -> ast.Rule:
+        """A cited block, lowered into its own class by the names of its parts."""
+        p = _parts(tree)
+        common = {"name": str(p["name"]), "citation": self.citation(p["citation"]),
+                  "span": self.span(tree), "name_span": self.span(p["name"])}
+        match str(tree.data):
+            case "definition":
+                return ast.Definition(value=self.expr(p["value"]), **common)
+            case "scope":
+                return ast.Scope(requires=self.expr(p["requires"]), **common)
+            case "condition":
+                return ast.Condition(requires=self.expr(p["requires"]), **common)
+            case "recoverable":
+                return ast.Recoverable(amount=self.expr(p["amount"]), **common)
+            case "remedy":
+                unless = p["unless"]
+                return ast.Remedy(modality=str(p["modality"]), cap=self.expr(p["cap"]),
+                                  unless=self.expr(_parts(unless)["expr"]) if unless else None,
+                                  **common)
+            case "note":
+                return ast.Note(when=self.expr(p["when"]), text=self.string(p["text"]), **common)
+            case "provision":
+                return ast.Provision(text=self.string(p["text"]), **common)
+            case "recital":
+                return ast.Recital(text=self.string(p["text"]), **common)
+            case "other":
+                each = ast.ForEach(self.optional(p["when"]), str(p["var"]),
+                                   self.expr(p["collection"]), self.optional(p["where"]))
+                return ast.Other(each=each, recover=self.expr(p["recover"]), **common)
+        raise AssertionError(f"grammar rule {tree.data} has no lowering")
+
+    def optional(self, item: Tree | None) -> ast.Expr | None:
+        return self.expr(item) if item is not None else None
+
+    def revision(self, tree: Tree) -> ast.Revision:
+        head = _parts(tree)
+        name, citation = str(head["name"]), self.citation(head["citation"])
         applies_to = reaches = effective = None
         changes: list[ast.Change] = []
         combines: list[ast.Combine] = []
         seen: set[str] = set()
-        for line in tree.children[2:]:
+        for line in head["lines"]:
             kind = str(line.data)
-            c = line.children
+            c = _parts(line)
             if kind in ("applies_to", "rev_effective", "reaches"):
                 if kind in seen:
                     words = {"applies_to": "applies to", "rev_effective": "effective",
@@ -146,28 +210,30 @@ class _Lowering:
                         self.span(line)))
                 seen.add(kind)
             if kind == "applies_to":
-                applies_to = self.expr(c[0])
+                applies_to = self.expr(c["expr"])
             elif kind == "rev_effective":
-                effective = self.date(c[0])
+                effective = self.date(c["date"])
             elif kind == "reaches":
-                reaches = self.expr(c[0])
+                reaches = self.expr(c["expr"])
             elif kind == "combine":
-                combines.append(ast.Combine(str(c[0]), str(c[1]), self.citation(c[2]),
-                                            self.span(line), self.span(c[0])))
+                combines.append(ast.Combine(str(c["other"]), str(c["how"]),
+                                            self.citation(c["citation"]), self.span(line),
+                                            self.span(c["other"])))
             elif kind in ("add_change", "replace_change"):
-                rule = self.decl(c[0])
+                rule = self.rule(c["rule"])
                 changes.append(ast.Change(kind.split("_")[0], rule.kind, rule.name, rule, None,
                                           rule.citation, self.span(line), rule.name_span))
             elif kind == "modality_change":
-                changes.append(ast.Change("modality", "remedy", str(c[0]), None, str(c[1]),
-                                          self.citation(c[2]), self.span(line),
-                                          self.span(c[0])))
+                changes.append(ast.Change("modality", "remedy", str(c["target"]), None,
+                                          str(c["modality"]), self.citation(c["citation"]),
+                                          self.span(line), self.span(c["target"])))
             else:  # remove_scope, remove_condition, ...
-                changes.append(ast.Change("remove", kind.removeprefix("remove_"), str(c[0]),
-                                          None, None, self.citation(c[1]), self.span(line),
-                                          self.span(c[0])))
+                changes.append(ast.Change("remove", kind.removeprefix("remove_"),
+                                          str(c["target"]), None, None,
+                                          self.citation(c["citation"]), self.span(line),
+                                          self.span(c["target"])))
         return ast.Revision(name, citation, applies_to, effective, reaches, tuple(changes),
-                            tuple(combines), self.span(tree), self.span(tree.children[0]))
+                            tuple(combines), self.span(tree), self.span(head["name"]))
 
     def citation(self, tree: Tree) -> ast.Citation:
         clause: str | None = None
