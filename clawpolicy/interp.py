@@ -90,11 +90,7 @@ class Determiner:
         self.facts = facts
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
-        key = tuple(r.name for r in revisions)
-        composed = self.policy.composed
-        if key not in composed:
-            composed[key] = rs.compose(self.policy, revisions)
-        return composed[key]
+        return rs.composed(self.policy, revisions)
 
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
@@ -103,7 +99,7 @@ class Determiner:
         taken from `reuse` (a fact of one award cannot move another)."""
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons)
         case_env = Env(self.rules([]))
-        membership = {r.name: self._membership(ev, r, case_env) for r in self.policy.revisions}
+        membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
         records = ev.read(ev.root, "awards")
@@ -118,7 +114,7 @@ class Determiner:
                 unknowns.append(membership[r.name])
         return CaseRun(awards, others, unknowns, applied, ev)
 
-    def _membership(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
+    def membership(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
         """Is the participant in the revision's sub-set, with the revision in force?"""
         if revision.effective is not None and self.case.as_of < revision.effective:
             return False
@@ -402,4 +398,4 @@ def revision_statuses(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) 
     ev = Evaluator(policy, case, facts)
     env = Env(determiner.rules([]))
     with decimal.localcontext(ARITHMETIC):
-        return {r.name: status_of(determiner._membership(ev, r, env)) for r in policy.revisions}
+        return {r.name: status_of(determiner.membership(ev, r, env)) for r in policy.revisions}

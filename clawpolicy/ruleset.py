@@ -8,6 +8,7 @@ a revision cannot leak to anyone it was not written for."""
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -59,6 +60,22 @@ class RuleSet:
 def base(policy: CheckedPolicy) -> RuleSet:
     return RuleSet((), {kind: tuple(Sourced(r, BASE) for r in policy.rules if r.kind == kind)
                         for kind in KINDS}, ())
+
+
+# The rule sets composed so far for each policy, by the revisions applied: the same for every
+# case, so each is composed once. Held weakly: a policy no longer used takes its sets with it.
+_COMPOSED: "weakref.WeakKeyDictionary[CheckedPolicy, dict[tuple[str, ...], RuleSet]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def composed(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
+    """The rules for these revisions, composed once per policy."""
+    cache = _COMPOSED.setdefault(policy, {})
+    key = tuple(r.name for r in revisions)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = compose(policy, revisions)
+    return found
 
 
 def compose(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:

@@ -41,7 +41,7 @@ def without(policy, name: str):
     """The same policy with one revision taken out (and the combinations that name it)."""
     kept = tuple(dataclasses.replace(r, combines=tuple(c for c in r.combines if c.other != name))
                  for r in policy.revisions if r.name != name)
-    return dataclasses.replace(policy, revisions=kept, composed={})
+    return dataclasses.replace(policy, revisions=kept)
 
 
 def output(policy, data) -> str:

@@ -43,7 +43,7 @@ class Resolution:
     target: str
 
 
-@dataclass
+@dataclass(eq=False)  # one policy is one object: identity, so stages may key caches on it
 class CheckedPolicy:
     loaded: LoadedPolicy
     header: ast.Header
@@ -53,8 +53,6 @@ class CheckedPolicy:
     resolutions: dict[int, Resolution] = field(repr=False)
     types: dict[int, t.Type] = field(repr=False)
     case_type: t.Record = field(repr=False)  # the case's facts, with the policy's own `facts`
-    # The rule sets composed so far, by the revisions applied: the same for every case.
-    composed: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False)
 
     def of_kind(self, kind: str) -> list[ast.Rule]:
         return [r for r in self.rules if r.kind == kind]
