@@ -1,4 +1,5 @@
-"""Static types of the language: what the checker infers for every expression."""
+"""Static types of the language, and their algebra: what the checker infers for every
+expression, and which values combine or compare."""
 
 from __future__ import annotations
 
@@ -70,3 +71,44 @@ Type = Prim | Enum | SetOf | Record | ListOf
 
 def is_numeric(t: Type | None) -> bool:
     return t in (NUMBER, MONEY)
+
+
+# ---------------------------------------------------------------- algebra
+
+def fits(found: Type, expected: Type) -> bool:
+    return found == expected or (expected == MONEY and found == NUMBER)
+
+
+def join(a: Type, b: Type) -> Type | None:
+    """The type two values share, if any: a plain number stands for an amount in the
+    amount's own unit (so `max(x, 0)` and `x > 0` read naturally)."""
+    if a == b:
+        return a
+    if {a, b} == {NUMBER, MONEY}:
+        return MONEY
+    if isinstance(a, SetOf) and isinstance(b, SetOf):
+        inner = join(a.element, b.element)
+        return SetOf(inner) if inner else None
+    return None
+
+
+def arith(op: str, a: Type, b: Type) -> Type | None:
+    if op in "+-":
+        if is_numeric(a) and is_numeric(b):
+            return join(a, b)
+        if a == DATE and b == DURATION:
+            return DATE
+        if op == "+" and a == DURATION and b == DATE:
+            return DATE
+        return None
+    if op == "*":
+        if is_numeric(a) and is_numeric(b) and NUMBER in (a, b):
+            return a if b == NUMBER else b
+        return None
+    if is_numeric(a) and b == NUMBER:
+        return a
+    if a == b == MONEY:
+        return NUMBER
+    return None
+
+

@@ -1,0 +1,68 @@
+"""What the checker proves and hands on: a `CheckedPolicy`, with the resolution of every name
+and the type of every expression kept in side tables keyed by node identity (the AST stays the
+drafter's words), and the few names the language itself gives a meaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from clawpolicy import types as t
+from clawpolicy.loader import LoadedPolicy
+from clawpolicy.syntax import ast
+
+# Kinds of rule that encode policy text and so must cite it.
+CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital",
+               "other")
+# Header dates a policy may name.
+CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
+# min and max take any number of values of one kind; the others have a fixed signature.
+FUNCTIONS = ("min", "max", "fiscal_year_end_before")
+SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE)}
+# What a revision's `applies to` may read: facts about the participant, not about an award.
+PARTICIPANT_ROOTS = ("participant", "company", "facts")
+MAX_NESTING = 64
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a bare name means: a case fact root, an enumeration value, a quantifier's
+    variable, a definition (or the recoverable amount), or a header date."""
+
+    kind: str  # "root" | "enum" | "local" | "rule" | "constant"
+    target: str
+
+
+@dataclass(eq=False)  # one policy is one object: identity, so stages may key caches on it
+class CheckedPolicy:
+    loaded: LoadedPolicy
+    header: ast.Header
+    fact_decls: tuple[ast.FactDecl, ...]
+    rules: tuple[ast.Rule, ...]          # in source order, every kind
+    revisions: tuple[ast.Revision, ...]
+    resolutions: dict[int, Resolution] = field(repr=False)
+    types: dict[int, t.Type] = field(repr=False)
+    case_type: t.Record = field(repr=False)  # the case's facts, with the policy's own `facts`
+
+    def of_kind(self, kind: str) -> list[ast.Rule]:
+        return [r for r in self.rules if r.kind == kind]
+
+    def rule(self, name: str) -> ast.Rule:
+        return self._by_name[name]
+
+    def __post_init__(self) -> None:
+        self._by_name = {r.name: r for r in self.rules}
+
+    def __repr__(self) -> str:
+        return f"CheckedPolicy({self.header.name!r}, sha256={self.loaded.sha256[:12]})"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # how pretty-printers show it
+        printer.text(repr(self))
+
+    @property
+    def recoverable(self) -> ast.Rule:
+        return self.of_kind("recoverable")[0]
+
+    def constant(self, name: str) -> dt.date:
+        return getattr(self.header, CONSTANTS[name])
+
