@@ -105,7 +105,8 @@ def _core_runner(policy):
     try:
         import decimal
 
-        from clawpolicy.interp import ARITHMETIC, Determiner
+        from clawpolicy.determine import ARITHMETIC
+        from clawpolicy.interp import Determiner
     except ImportError:
         return None
 

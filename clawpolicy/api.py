@@ -11,7 +11,7 @@ from clawpolicy.casefile import LoadedCase, load_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.determination import Determination
 from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.interp import determine
+from clawpolicy.determine import determine
 from clawpolicy.loader import load_policy
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clawpolicy import types as t
 from clawpolicy.check import schema
 from clawpolicy.determination import Answer, OpenQuestion, total_field
+from clawpolicy.interp import CaseRun, Determiner
 from clawpolicy.values import Money, merge_facts, quantize
-
-if TYPE_CHECKING:
-    from clawpolicy.interp import CaseRun, Determiner
 
 # Keyed by the fact's path with list indices taken out (`awards[].amount_as_restated`);
 # `{award}` and `{statement}` are filled with the id of the record the fact belongs to.
@@ -85,7 +83,7 @@ def question_for(fact: str, award_ids: list[str], statement_ids: list[str],
 
 # ---------------------------------------------------------------- answering them
 
-def open_questions(determiner: "Determiner", run: "CaseRun") -> list[OpenQuestion]:
+def open_questions(determiner: Determiner, run: CaseRun) -> list[OpenQuestion]:
     """Each unknown fact the outcome turns on, asked in words, with where each answer leads:
     found by running the case again with that answer in place."""
     facts = merge_facts(*(u.facts for e in run.awards for u in e.unknowns),
@@ -104,7 +102,7 @@ def open_questions(determiner: "Determiner", run: "CaseRun") -> list[OpenQuestio
     return questions
 
 
-def _fact_type(determiner: "Determiner", fact: str) -> tuple[t.Type, str | None]:
+def _fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None]:
     """The static type of a fact path, and the unit of the record that holds it."""
     record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
@@ -124,7 +122,7 @@ def _fact_type(determiner: "Determiner", fact: str) -> tuple[t.Type, str | None]
     return current, unit
 
 
-def _answers(determiner: "Determiner", run: "CaseRun", fact: str):
+def _answers(determiner: Determiner, run: CaseRun, fact: str):
     """Each answer the fact could have and where it leads: the case outcome and the total,
     found by evaluating the case again with the answer in place."""
     type_, unit = _fact_type(determiner, fact)

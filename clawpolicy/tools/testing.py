@@ -20,7 +20,7 @@ from clawpolicy.casefile import LoadedCase, load_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.determination import Determination
 from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.interp import revision_statuses
+from clawpolicy.determine import revision_statuses
 from clawpolicy.values import quantize
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

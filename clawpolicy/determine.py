@@ -1,0 +1,50 @@
+"""A case decided: the determiner's run over every award, the open questions it leaves, and
+the Determination that carries both. Pure; the one entry to evaluation."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+from clawpolicy.case import Case
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.determination import Determination, PolicyRef, total_field
+from clawpolicy.evaluator import Env, Evaluator
+from clawpolicy.interp import Determiner, status_of
+from clawpolicy.questions import open_questions
+
+
+# Amounts hold at most 30 significant digits (case.MAX_DIGITS); sums and products of them
+# stay exact within this precision, and an inexact result would be an error, not a rounding.
+ARITHMETIC = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow,
+                                             decimal.DivisionByZero])
+
+
+def determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
+    with decimal.localcontext(ARITHMETIC):
+        return _determine(policy, case, facts)
+
+
+def _determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
+    determiner = Determiner(policy, case, facts)
+    run = determiner.run()
+    return Determination(
+        case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
+        policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
+        outcome=run.outcome, revisions_applied=run.applied,
+        total_recoverable=total_field(run.totals()),
+        awards=[e.result for e in run.awards],
+        other_recoverable=[o for o, _ in run.others],
+        # Any pending award has questions, even when another award already makes the case
+        # one of recovery: the total turns on them.
+        open_questions=open_questions(determiner, run),
+        notes=[n for e in run.awards for n in e.notes])
+
+
+def revision_statuses(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> dict[str, str]:
+    """Whether the participant is in each revision's sub-set: met, not_met or unknown."""
+    determiner = Determiner(policy, case, facts)
+    ev = Evaluator(policy, case, facts)
+    env = Env(determiner.rules([]))
+    with decimal.localcontext(ARITHMETIC):
+        return {r.name: status_of(determiner.membership(ev, r, env)) for r in policy.revisions}
