@@ -15,7 +15,7 @@ then the ratios; the end-to-end rates for single-award cases; the start-up time 
 `clawpolicy check` on one case against `python -c "import typer, pydantic, lark"`; the cost
 per case at 1, 2, 5, 10 and 20 awards per case; and the peak memory (RSS) of a batch run.
 A diagnostic row, (a-), times clawpolicy's determination without its open questions
-(clawpolicy.interp.Determiner.run, an internal API: the row is left out if that changes), to
+(clawpolicy.evaluate.decide.Determiner.run, an internal API: the row is left out if that changes), to
 show what the open questions cost.
 
 Honest numbers: every workload is warmed up first (not counted); the outcomes and amounts of
@@ -105,8 +105,8 @@ def _core_runner(policy):
     try:
         import decimal
 
-        from clawpolicy.determine import ARITHMETIC
-        from clawpolicy.interp import Determiner
+        from clawpolicy.evaluate.determine import ARITHMETIC
+        from clawpolicy.evaluate.decide import Determiner
     except ImportError:
         return None
 

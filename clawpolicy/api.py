@@ -9,10 +9,10 @@ from typing import Any
 from clawpolicy.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
 from clawpolicy.casefile import LoadedCase, load_case
 from clawpolicy.check.checker import CheckedPolicy, check
-from clawpolicy.determination import Determination
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.determine import determine
-from clawpolicy.loader import load_policy
+from clawpolicy.evaluate.determination import Determination
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.evaluate.determine import determine
+from clawpolicy.syntax.load import load_policy
 
 
 class PolicyError(DiagnosticError):

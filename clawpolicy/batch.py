@@ -19,9 +19,9 @@ from typing import Iterator, TextIO
 from clawpolicy import api
 from clawpolicy.casefile import load_case, parse_case
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.diagnostics import DiagnosticError
+from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.render.json import render_line
-from clawpolicy.values import format_money
+from clawpolicy.core.values import format_money
 
 CHUNK = 512
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

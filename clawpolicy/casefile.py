@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from clawpolicy.case import Case, cross_reference_errors
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64

@@ -179,7 +179,7 @@ def trace(
     Example: clawpolicy trace policies/qualys-2019.claw --format markdown
     """
     from clawpolicy import api
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
     from clawpolicy.tools.lint import render_trace
 
     try:
@@ -204,7 +204,7 @@ def fmt(
 
     Example: clawpolicy fmt --check policies/
     """
-    from clawpolicy.diagnostics import DiagnosticError, render_all
+    from clawpolicy.core.diagnostics import DiagnosticError, render_all
     from clawpolicy.tools.fmt import format_file
 
     paths = [p for f in files for p in (sorted(f.rglob("*.claw")) if f.is_dir() else [f])]
@@ -258,7 +258,7 @@ def _batch(policy: Path, source: str, jobs: int) -> None:
 
 def _fail(diagnostics, code: int) -> NoReturn:
     """Every diagnostic to standard error, then the exit code that says what failed."""
-    from clawpolicy.diagnostics import render_all
+    from clawpolicy.core.diagnostics import render_all
 
     sys.stderr.write(render_all(diagnostics))
     raise typer.Exit(code)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clawpolicy.api import PolicyError, compile_policy
-from clawpolicy.diagnostics import render_all
+from clawpolicy.core.diagnostics import render_all
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "bad_policies"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.cli import EXIT_FINDINGS, EXIT_POLICY, app
 from clawpolicy.render import json as json_render
-from clawpolicy.source import SourceFile
+from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
@@ -25,7 +25,7 @@ from tests.conftest import EXAMPLE_CASES, POLICIES, REVISION_CASES, ROOT
 
 runner = CliRunner()
 def _parses(path) -> bool:
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
 
     try:
         source = SourceFile(path.name, path.read_text(encoding="utf-8"))

@@ -25,11 +25,11 @@ from clawpolicy.api import PolicyError, compile_policy, evaluate
 from clawpolicy.casefile import parse_case
 from clawpolicy.check.checker import check
 from clawpolicy.cli import app
-from clawpolicy.diagnostics import DiagnosticError, render_all
-from clawpolicy.loader import LoadedPolicy, read_source
+from clawpolicy.core.diagnostics import DiagnosticError, render_all
+from clawpolicy.syntax.load import LoadedPolicy, read_source
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
-from clawpolicy.source import SourceFile
+from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.tools.fmt import format_file

@@ -4,7 +4,7 @@ to the grammar, so a change to a grammar rule cannot silently shift what a name 
 from __future__ import annotations
 
 
-from clawpolicy.source import SourceFile
+from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import PARTS, _parts, lower
 from clawpolicy.syntax.parse import parse, parser

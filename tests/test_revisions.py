@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 
-from clawpolicy import ruleset as rs
+from clawpolicy.revise import rules as rs
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.check import subsets
 from clawpolicy.render import json as json_render
@@ -112,7 +112,7 @@ def test_alternatives_keep_clashing_revisions_apart(revised):
 
 
 def _dnf(text: str):
-    from clawpolicy.source import SourceFile
+    from clawpolicy.core.source import SourceFile
     from clawpolicy.syntax.lower import lower
     from clawpolicy.syntax.parse import parse
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clawpolicy.cli import EXIT_FINDINGS, EXIT_POLICY, app
-from clawpolicy.source import SourceFile
+from clawpolicy.core.source import SourceFile
 from clawpolicy.tools.lint import lint
 from clawpolicy.tools.sentences import sentences
 from tests.conftest import POLICIES, ROOT

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from clawpolicy.values import Duration, add_duration, format_money, quantize
+from clawpolicy.core.values import Duration, add_duration, format_money, quantize
 
 
 @pytest.mark.parametrize("start, duration, expected", [

@@ -8,15 +8,15 @@ hands on."""
 
 from __future__ import annotations
 
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.check import schema
 from clawpolicy.check.expressions import ExpressionTypes
 from clawpolicy.check.policy import (
     CITED_KINDS, CONSTANTS, FUNCTIONS, MAX_NESTING, CheckedPolicy, Resolution)
 from clawpolicy.check.revisions import RevisionChecks
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.loader import LoadedPolicy
-from clawpolicy.source import Span
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.syntax.load import LoadedPolicy
+from clawpolicy.core.source import Span
 from clawpolicy.syntax import ast
 
 __all__ = ["CheckedPolicy", "Resolution", "check"]

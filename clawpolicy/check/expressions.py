@@ -1,12 +1,12 @@
 """Typing expressions: every name resolved (a case fact, a definition, an enumeration value,
 a quantifier's variable, a header date), every operator given values it can combine, every
-function its signature. The types and their algebra are `clawpolicy.types`."""
+function its signature. The types and their algebra are `clawpolicy.core.types`."""
 
 from __future__ import annotations
 
 import difflib
 
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.check import schema
 from clawpolicy.check.policy import CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, Resolution
 from clawpolicy.syntax import ast

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from clawpolicy import types as t
-from clawpolicy.loader import LoadedPolicy
+from clawpolicy.core import types as t
+from clawpolicy.syntax.load import LoadedPolicy
 from clawpolicy.syntax import ast
 
 # Kinds of rule that encode policy text and so must cite it.

@@ -4,10 +4,10 @@ same rule say how they combine, and alternatives combine one way."""
 
 from __future__ import annotations
 
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.check import subsets
 from clawpolicy.check.policy import PARTICIPANT_ROOTS
-from clawpolicy.source import Span
+from clawpolicy.core.source import Span
 from clawpolicy.syntax import ast
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from clawpolicy import case as case_models
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.syntax import ast
 
 # Records whose null means "there is none" rather than "not known" (case-format.md).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clawpolicy.determination import Determination
+from clawpolicy.evaluate.determination import Determination
 
 
 def render(determination: Determination) -> str:

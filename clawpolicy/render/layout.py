@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from clawpolicy.determination import Determination
+from clawpolicy.evaluate.determination import Determination
 from clawpolicy.render import memo
 
 WIDTH = 100

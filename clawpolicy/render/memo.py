@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from clawpolicy.determination import Amount, Determination
-from clawpolicy.values import format_money
+from clawpolicy.evaluate.determination import Amount, Determination
+from clawpolicy.core.values import format_money
 
 OUTCOME_WORDS = {
     "recovery": "RECOVERY",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from decimal import Decimal
 
-from clawpolicy.source import Span
+from clawpolicy.core.source import Span
 
 
 def _span() -> Span:

@@ -10,8 +10,8 @@ from typing import Any
 from lark import Token, Tree
 
 from clawpolicy.case import MAX_DIGITS
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.source import SourceFile, Span
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)

@@ -9,8 +9,8 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.source import SourceFile, Span
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import SourceFile, Span
 
 # Terminals that are not a fixed word, in a drafter's words.
 _TERMINAL_WORDS = {

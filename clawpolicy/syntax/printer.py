@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
-from clawpolicy.source import SourceFile, Span
+from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
 
 WIDTH = 96

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clawpolicy.loader import read_source
+from clawpolicy.syntax.load import read_source
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.syntax.printer import format_module

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy, check
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.evaluator import Env, Evaluator
-from clawpolicy.loader import load_policy, read_source
-from clawpolicy.ruleset import base
-from clawpolicy.source import SourceFile
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.evaluate.expressions import Env, Evaluator
+from clawpolicy.syntax.load import load_policy, read_source
+from clawpolicy.revise.rules import base
+from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax import ast
 from clawpolicy.tools.sentences import normalize, quoting_rules, trace
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.source import SourceFile, Span
+from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
 
 _ABBREVIATIONS = ("Inc.", "Co.", "Corp.", "Ltd.", "No.", "e.g.", "i.e.", "U.S.", "Mr.", "Ms.",

@@ -18,10 +18,10 @@ from clawpolicy import api
 from clawpolicy.case import Expectation
 from clawpolicy.casefile import LoadedCase, load_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.determination import Determination
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.determine import revision_statuses
-from clawpolicy.values import quantize
+from clawpolicy.evaluate.determination import Determination
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.evaluate.determine import revision_statuses
+from clawpolicy.core.values import quantize
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 STATUSES = ("met", "not_met", "unknown")
@@ -242,7 +242,7 @@ def _record(table: PolicyCoverage, statuses: set[tuple[str, str, str]] | None) -
 # ---------------------------------------------------------------- rendering
 
 def render_text(report: Report) -> str:
-    from clawpolicy.diagnostics import render
+    from clawpolicy.core.diagnostics import render
 
     width = max([len(c.path) for c in report.cases] + [10])
     lines = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from clawpolicy.source import Span
+from clawpolicy.core.source import Span
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 
 from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.determination import Determination, PolicyRef, total_field
-from clawpolicy.evaluator import Env, Evaluator
-from clawpolicy.interp import Determiner, status_of
-from clawpolicy.questions import open_questions
+from clawpolicy.evaluate.determination import Determination, PolicyRef, total_field
+from clawpolicy.evaluate.expressions import Env, Evaluator
+from clawpolicy.evaluate.decide import Determiner, status_of
+from clawpolicy.evaluate.questions import open_questions
 
 
 # Amounts hold at most 30 significant digits (case.MAX_DIGITS); sums and products of them

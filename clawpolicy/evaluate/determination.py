@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-from clawpolicy.values import Money, quantize
+from clawpolicy.core.values import Money, quantize
 
 Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]

@@ -9,8 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.source import SourceFile
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse

@@ -14,14 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.case import Case
 from clawpolicy.check import schema
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.ruleset import RuleSet
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.revise.rules import RuleSet
 from clawpolicy.syntax import ast
-from clawpolicy.values import (
+from clawpolicy.core.values import (
     Absent, Duration, Money, Unknown, add_duration, fiscal_year_end_before, merge_facts, show,
     unknown_of)
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from clawpolicy import ruleset as rs
+from clawpolicy.revise import rules as rs
 from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.determination import (
+from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
-from clawpolicy.evaluator import Env, Evaluator, Rec
+from clawpolicy.evaluate.expressions import Env, Evaluator, Rec
 from clawpolicy.syntax import ast
-from clawpolicy.values import Money, Unknown, merge_facts
+from clawpolicy.core.values import Money, Unknown, merge_facts
 
 
 @dataclass

@@ -8,11 +8,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from clawpolicy import types as t
+from clawpolicy.core import types as t
 from clawpolicy.check import schema
-from clawpolicy.determination import Answer, OpenQuestion, total_field
-from clawpolicy.interp import CaseRun, Determiner
-from clawpolicy.values import Money, merge_facts, quantize
+from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
+from clawpolicy.evaluate.decide import CaseRun, Determiner
+from clawpolicy.core.values import Money, merge_facts, quantize
 
 # Keyed by the fact's path with list indices taken out (`awards[].amount_as_restated`);
 # `{award}` and `{statement}` are filled with the id of the record the fact belongs to.
