@@ -2,7 +2,7 @@
 
 Alternatives are the largest groups of revisions no two of which change the same rule. The
 first build found them by trying every subset (2**n); they are now found from the rules each
-revision changes (`clawpolicy.revise.rules._largest_compatible`). This script times both, on the
+revision changes (`clawpolicy.revise.alternatives._largest_compatible`). This script times both, on the
 same revisions, in one run, and reports the ratio; past 20 revisions only the new method is
 run (2**n is out of reach there), together with a whole determination of a generated policy
 whose participant is in every revision.
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from clawpolicy.revise import rules as rs
+from clawpolicy.revise import alternatives as rs
 from clawpolicy.api import compile_policy, evaluate, read_case
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clawpolicy.revise import rules as rs
+from clawpolicy.revise import alternatives as rs
 
 
 def _by_definition(revisions):

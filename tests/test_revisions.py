@@ -12,6 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 
+from clawpolicy.revise import alternatives as alt
 from clawpolicy.revise import rules as rs
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.check import subsets
@@ -99,16 +100,16 @@ def test_no_revision_means_exactly_the_base_rules(revised):
 def test_alternatives_keep_clashing_revisions_apart(revised):
     r10d1, sox, california = revised.revisions
     # Each federal revision prevails over California's limit, so all three are alternatives.
-    groups = rs.alternatives([r10d1, sox, california])
+    groups = alt.alternatives([r10d1, sox, california])
     assert [[r.name for r in g] for g in groups] == [
         ["rule_10d1"], ["sox_304"], ["california_wage_law"]]
     # Outside California the unrevised rules remain an alternative to the federal floors.
-    groups = rs.alternatives([r10d1, sox])
+    groups = alt.alternatives([r10d1, sox])
     assert [[r.name for r in g] for g in groups] == [[], ["rule_10d1"], ["sox_304"]]
     # Alone, California limits the policy; it is no alternative to it.
-    assert [[r.name for r in g] for g in rs.alternatives([california])] == [
+    assert [[r.name for r in g] for g in alt.alternatives([california])] == [
         ["california_wage_law"]]
-    assert rs.combination(revised, [r10d1, sox]) == "greater"
+    assert alt.combination(revised, [r10d1, sox]) == "greater"
 
 
 def _dnf(text: str):

@@ -46,7 +46,7 @@ class RevisionChecks:
             self._check_change(revision, change)
         for combine in revision.combines:
             other = next((r for r in self.revisions if r.name == combine.other), None)
-            if combine.other == "policy":  # the unrevised rules, as an alternative
+            if combine.other == ast.BASE_POLICY:  # the unrevised rules, as an alternative
                 continue
             if other is None or other is revision:
                 self.error("CP0225", f"`{combine.other}` is not another revision",

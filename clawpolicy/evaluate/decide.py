@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
 from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
@@ -201,11 +202,11 @@ class Determiner:
     def _choose(self, ev: Evaluator, rec: Rec, revisions: list[ast.Revision]) -> AwardEvaluation:
         """Evaluate under each way the revisions can apply; the policy's combination picks
         one, never both."""
-        groups = rs.alternatives(revisions)
+        groups = alternatives.alternatives(revisions)
         results = [(group, self.evaluate(ev, rec, self.rules(group))) for group in groups]
         if len(results) == 1:
             return results[0][1]
-        how = rs.combination(self.policy, revisions)
+        how = alternatives.combination(self.policy, revisions)
         summary = "; ".join(
             f"{' + '.join(r.name for r in group) or 'the policy alone'} gives "
             + (str(e.recoverable) if e.recoverable is not None else

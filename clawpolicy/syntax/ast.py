@@ -358,6 +358,11 @@ class Change:
     target_span: Span = _span()
 
 
+# The name of the unrevised policy where a revision names another (`combine with policy`), and
+# the source of a rule no revision changed.
+BASE_POLICY = "policy"
+
+
 @dataclass(frozen=True)
 class Combine:
     """How this revision combines with another that changes the same rules."""
