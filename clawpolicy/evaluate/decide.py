@@ -18,7 +18,8 @@ from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
-from clawpolicy.evaluate.expressions import Env, Evaluator, Rec
+from clawpolicy.evaluate.env import Env, Rec
+from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
 

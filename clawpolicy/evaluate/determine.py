@@ -9,7 +9,8 @@ from typing import Any
 from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Determination, PolicyRef, total_field
-from clawpolicy.evaluate.expressions import Env, Evaluator
+from clawpolicy.evaluate.env import Env
+from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
 from clawpolicy.evaluate.questions import open_questions
 

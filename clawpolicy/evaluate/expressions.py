@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +18,11 @@ from clawpolicy.case import Case
 from clawpolicy.check import schema
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.revise.rules import RuleSet
+from clawpolicy.evaluate.env import Env, Rec, join_path
+from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, Unknown, add_duration, fiscal_year_end_before, merge_facts, show,
+    Absent, Duration, Money, Unknown, add_duration, fiscal_year_end_before, merge_facts,
     unknown_of)
 
 
@@ -31,58 +31,7 @@ class EvaluationError(DiagnosticError):
     case says does not exist, or amounts in two units added together)."""
 
 
-@dataclass(frozen=True)
-class Rec:
-    """A record of the case, with the path that names it in the case file."""
-
-    path: str
-    data: Any
-    type: t.Record
-    unit: str | None = None
-
-    def __str__(self) -> str:
-        ident = getattr(self.data, "id", None)
-        return str(ident) if ident is not None else self.path
-
-
-@dataclass
-class Env:
-    """Where an expression is evaluated: the rules in force, the award (None for rules of
-    the whole case), the quantifiers' variables, and the values of named rules so far."""
-
-    rules: RuleSet
-    award: Rec | None = None
-    locals: dict[str, Any] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict)  # named rules' values, per award
-    # Each node's value here: evaluation is pure within one environment, and an explanation
-    # reads the values the evaluation already found rather than computing them again.
-    memo: dict[int, Any] = field(default_factory=dict)
-    children: dict[tuple, "Env"] = field(default_factory=dict)
-
-    def bind(self, name: str, value: Any) -> "Env":
-        key = (name, id(value))  # the child keeps `value` alive, so its id stays its own
-        child = self.children.get(key)
-        if child is None:
-            child = self.children[key] = Env(self.rules, self.award,
-                                             {**self.locals, name: value}, self.cache)
-        return child
-
-    def top(self) -> "Env":
-        """The environment of this award's named rules (no quantifier variables)."""
-        top = self.cache.get(("top",))
-        if top is None:
-            top = self.cache[("top",)] = Env(self.rules, self.award, cache=self.cache)
-        return top
-
-    def named(self, name: str, policy: CheckedPolicy) -> ast.Rule:
-        return self.rules.named(name) or policy.rule(name)
-
-
-def _join(base: str, name: str) -> str:
-    return f"{base}.{name}" if base else name
-
-
-class Evaluator:
+class Evaluator(Explainer):
     def __init__(self, policy: CheckedPolicy, case: Case, facts: dict[str, Any],
                  overrides: dict[str, Any] | None = None, reasons: bool = True):
         self.policy = policy
@@ -99,7 +48,7 @@ class Evaluator:
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
         field_type = rec.type.fields[name]
-        path = _join(rec.path, name)
+        path = join_path(rec.path, name)
         if path in self.overrides:
             return self.overrides[path]
         if rec.type.name == "facts":
@@ -406,154 +355,3 @@ class Evaluator:
             total = self.arith("+", total, value, node)
         return unknown_of(*pending) or total
 
-    # ------------------------------------------------------------ explanations
-    def explain(self, node: ast.Expr, env: Env) -> str:
-        """Why a condition came out as it did, in terms a lawyer can check against the facts."""
-        if not self.reasons:
-            return ""
-        value = self.eval(node, env)
-        match node:
-            case ast.Logical():
-                # The operand that settled it; or, when none did alone, every one that counts.
-                decisive = node.op == "or"
-                left = self.eval(node.left, env)
-                if left is decisive:
-                    return self.explain(node.left, env)
-                right = self.eval(node.right, env)
-                if right is decisive:
-                    return self.explain(node.right, env)
-                # Neither settled it alone: each operand counts (an unknown one, and a known
-                # one that would settle it if it changed).
-                parts = [self.explain(p, env) for p in (node.left, node.right)]
-                return "; ".join(dict.fromkeys(parts))
-            case ast.Unary(op="not"):
-                return self.explain(node.operand, env)
-            case ast.Binary(op="in" | "not in"):
-                holds = value if node.op == "in" else (not value if value in (True, False)
-                                                        else value)
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value)
-                if isinstance(node.right, ast.SetLit):
-                    verb = "is one of" if holds else "is not one of"
-                    return f"{self.describe(node.left, env)} {verb} " \
-                           f"{show(self.eval(node.right, env))}"
-                verb = "includes" if holds else "does not include"
-                return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
-            case ast.Binary(op="overlaps"):
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value)
-                verb = "includes one of" if value else "includes none of"
-                return f"{self.describe(node.left, env)} {verb} " \
-                       f"{show(self.eval(node.right, env))}"
-            case ast.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value)
-                is_date = isinstance(self.eval(node.left, env), dt.date)
-                return f"{self.describe(node.left, env)} " \
-                       f"{_comparison_words(node.op, value, is_date)} " \
-                       f"{self.describe(node.right, env)}"
-            case ast.Test():
-                label = self.label(node.subject, env)
-                subject = self.eval(node.subject, env)
-                if node.test in ("present", "absent"):
-                    return f"{label} is present" if not isinstance(subject, Absent) \
-                        else f"there is no {label} (the case records none)"
-                # `is known` asks whether the case records a value at all.
-                return f"{label} is recorded in the case ({show(subject)})" \
-                    if not isinstance(subject, Unknown) else \
-                    f"{label} is not recorded in the case (null)"
-            case ast.Quantifier():
-                return self._explain_quantifier(node, env, value)
-            case ast.If():
-                c = self.eval(node.condition, env)
-                if isinstance(c, Unknown):
-                    return f"{self._unknown_words(c)}; if so, {self.explain(node.then, env)}; " \
-                           f"if not, {self.explain(node.otherwise, env)}"
-                return self.explain(node.then if c else node.otherwise, env)
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
-                rule = env.named(node.name, self.policy)
-                if isinstance(value, bool | Unknown):
-                    return f"{node.name} ({self.explain(rule.body, env.top())})"
-        if isinstance(value, Unknown):
-            return self._unknown_words(value)
-        if isinstance(value, bool):
-            return f"{self.label(node, env)} is {show(value)}"
-        return self.describe(node, env)
-
-    def _explain_quantifier(self, node: ast.Quantifier, env: Env, value: Any) -> str:
-        items = self.eval(node.collection, env)
-        label = self.label(node.collection, env)
-        if isinstance(items, Unknown):
-            return self._unknown_words(items)
-        if not items:
-            return f"{label} lists nothing"
-        results = [(item, self.eval(node.body, env.bind(node.var, item))) for item in items]
-        decisive = node.kind == "any"
-        if value is decisive:
-            item = next(i for i, v in results if v is decisive)
-            return f"{item}: {self.explain(node.body, env.bind(node.var, item))}"
-        # No item settled it: each counts, the unknown ones and those that would settle it.
-        return "; ".join(f"{i}: {self.explain(node.body, env.bind(node.var, i))}"
-                         for i, _ in results)
-
-    def _unknown_words(self, value: Unknown) -> str:
-        facts = ", ".join(value.facts)
-        return f"{facts} {'is' if len(value.facts) == 1 else 'are'} not known"
-
-    def label(self, node: ast.Expr, env: Env) -> str:
-        """The name of what a node reads: a case path, a rule's id, or the drafter's words."""
-        match node:
-            case ast.Name():
-                resolution = self.policy.resolutions[id(node)]
-                if resolution.kind == "local":
-                    return str(env.locals[node.name].path) \
-                        if isinstance(env.locals[node.name], Rec) else node.name
-                if resolution.kind == "root" and node.name == "award" and env.award:
-                    return env.award.path
-                return node.name
-            case ast.Field():
-                subject = self.eval(node.subject, env)
-                if isinstance(subject, Rec):
-                    if subject.type is schema.AWARD and node.name == schema.AWARD_STATEMENTS:
-                        return f"{subject.path}.calculated_on"
-                    return _join(subject.path, node.name)
-                # An unknown record (an award's performance_period, say): name it by its path.
-                return f"{self.label(node.subject, env)}.{node.name}"
-        return " ".join(node.span.text.split()) if node.span is not None else "?"
-
-    def describe(self, node: ast.Expr, env: Env) -> str:
-        """An operand with its value: `awards[0].amount_paid (300,000.00 USD)`; a computed one
-        shows its parts and what they come to."""
-        if not self.reasons:
-            return ""
-        value = self.eval(node, env)
-        match node:
-            case ast.Number() | ast.MoneyLit() | ast.DateLit() | ast.Text() | ast.Bool() \
-                    | ast.DurationLit() | ast.SetLit():
-                return show(value)
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "enum":
-                return node.name
-            case ast.Binary(op="+" | "-" | "*" | "/"):
-                return f"{self.describe(node.left, env)} {node.op} " \
-                       f"{self.describe(node.right, env)} = {show(value)}"
-            case ast.Call():
-                args = ", ".join(self.describe(a, env) for a in node.args)
-                return f"{node.function}({args}) = {show(value)}"
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
-                    and not isinstance(value, bool):
-                # A named amount or date, with the facts it comes from.
-                body = env.named(node.name, self.policy).body
-                return f"{node.name} (= {self.describe(body, env.top())})"
-        return f"{self.label(node, env)} ({show(value)})"
-
-
-def _comparison_words(op: str, holds: bool, is_date: bool) -> str:
-    words = ({"<": "is before", "<=": "is on or before", ">": "is after",
-              ">=": "is on or after", "=": "is", "!=": "is not"} if is_date else
-             {"<": "is less than", "<=": "is at most", ">": "is more than",
-              ">=": "is at least", "=": "is", "!=": "is not"})[op]
-    if holds:
-        return words
-    if op == "!=":
-        return "is"
-    return words.replace("is ", "is not ", 1)

@@ -1,0 +1,63 @@
+"""Where an expression is evaluated: the records of the case it reads (with the path that
+names each in the case file) and the environment of one evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.core import types as t
+from clawpolicy.revise.rules import RuleSet
+from clawpolicy.syntax import ast
+
+
+@dataclass(frozen=True)
+class Rec:
+    """A record of the case, with the path that names it in the case file."""
+
+    path: str
+    data: Any
+    type: t.Record
+    unit: str | None = None
+
+    def __str__(self) -> str:
+        ident = getattr(self.data, "id", None)
+        return str(ident) if ident is not None else self.path
+
+
+@dataclass
+class Env:
+    """Where an expression is evaluated: the rules in force, the award (None for rules of
+    the whole case), the quantifiers' variables, and the values of named rules so far."""
+
+    rules: RuleSet
+    award: Rec | None = None
+    locals: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)  # named rules' values, per award
+    # Each node's value here: evaluation is pure within one environment, and an explanation
+    # reads the values the evaluation already found rather than computing them again.
+    memo: dict[int, Any] = field(default_factory=dict)
+    children: dict[tuple, "Env"] = field(default_factory=dict)
+
+    def bind(self, name: str, value: Any) -> "Env":
+        key = (name, id(value))  # the child keeps `value` alive, so its id stays its own
+        child = self.children.get(key)
+        if child is None:
+            child = self.children[key] = Env(self.rules, self.award,
+                                             {**self.locals, name: value}, self.cache)
+        return child
+
+    def top(self) -> "Env":
+        """The environment of this award's named rules (no quantifier variables)."""
+        top = self.cache.get(("top",))
+        if top is None:
+            top = self.cache[("top",)] = Env(self.rules, self.award, cache=self.cache)
+        return top
+
+    def named(self, name: str, policy: CheckedPolicy) -> ast.Rule:
+        return self.rules.named(name) or policy.rule(name)
+
+
+def join_path(base: str, name: str) -> str:
+    return f"{base}.{name}" if base else name
