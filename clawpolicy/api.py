@@ -13,6 +13,7 @@ from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.syntax.load import load_policy
+from clawpolicy.vocabulary import Vocabulary
 
 
 class PolicyError(DiagnosticError):
@@ -23,16 +24,18 @@ class CaseError(DiagnosticError):
     """The case file is invalid (exit code 4)."""
 
 
-def compile_policy(path: str | Path) -> CheckedPolicy:
+def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
+    """Load and check a policy against a case vocabulary: the shipped one, or one read with
+    `clawpolicy.vocabulary.load(PATH)`. The policy's cases are read with the same one."""
     try:
-        return check(load_policy(path))
+        return check(load_policy(path), vocabulary)
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
 
 
-def read_case(path: str | Path) -> LoadedCase:
+def read_case(path: str | Path, vocabulary: Vocabulary | None = None) -> LoadedCase:
     try:
-        return load_case(path)
+        return load_case(path, vocabulary=vocabulary)
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 
@@ -68,6 +71,10 @@ def policy_facts(policy: CheckedPolicy, loaded: LoadedCase) -> dict[str, Any]:
 
 
 def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
+    if type(loaded.case) is not policy.vocabulary.case_model:
+        raise ValueError(f"the case {loaded.name} was read with another vocabulary than the "
+                         f"policy's ({policy.vocabulary.source}); read it with "
+                         "`read_case(path, policy.vocabulary)`")
     try:
         return determine(policy, loaded.case, policy_facts(policy, loaded))
     except CaseError:

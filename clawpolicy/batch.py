@@ -29,6 +29,7 @@ CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass
 class Summary:
+    zero_unit: str  # the unit a total of nothing is shown in: the vocabulary's default
     outcomes: Counter = field(default_factory=Counter)
     totals: dict[str, Decimal] = field(default_factory=dict)
     errors: int = 0
@@ -48,7 +49,8 @@ class Summary:
     def render(self) -> str:
         parts = [f"{self.outcomes[o]} {o}" for o in ("recovery", "no_recovery", "pending",
                                                      "not_covered")]
-        totals = ", ".join(format_money(a, u) for u, a in self.totals.items()) or "0.00 USD"
+        totals = ", ".join(format_money(a, u) for u, a in self.totals.items()) or \
+            format_money(Decimal(0), self.zero_unit)
         return (f"{self.count} cases: {', '.join(parts)}, {self.errors} not read; "
                 f"total recoverable {totals}\n")
 
@@ -127,8 +129,8 @@ def determine_one(item: Item, policy: CheckedPolicy | None = None) -> tuple[str,
 
 def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
         progress: TextIO | None = None) -> Summary:
-    summary = Summary()
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
+    summary = Summary(policy.vocabulary.default_unit)
     expected = total(source) if progress is not None else None
     pool = None
     if jobs > 1:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from clawpolicy.case import Case, cross_reference_errors
+from clawpolicy import vocabulary as vocabularies
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
@@ -66,7 +66,7 @@ class Position:
 class LoadedCase:
     """A validated case, with where each of its fields stands in the file."""
 
-    case: Case
+    case: Any  # a model of the case vocabulary it was read with
     name: str
     positions: dict[str, Position]
 
@@ -74,8 +74,10 @@ class LoadedCase:
         return _where(self.name, self.positions, path)
 
 
-def load_case(path: str | Path, display: str | None = None) -> LoadedCase:
-    """Read and validate one case file, or raise DiagnosticError naming every problem."""
+def load_case(path: str | Path, display: str | None = None,
+              vocabulary: vocabularies.Vocabulary | None = None) -> LoadedCase:
+    """Read and validate one case file against a case vocabulary (the shipped one by
+    default), or raise DiagnosticError naming every problem."""
     name = display or str(path)
     try:
         raw = Path(path).read_bytes()
@@ -83,11 +85,12 @@ def load_case(path: str | Path, display: str | None = None) -> LoadedCase:
         raise DiagnosticError([Diagnostic(
             "CP0401", f"cannot read the case file: {error.strerror or error}",
             "give the path of a readable YAML or JSON case file", where=name)]) from None
-    return parse_case(raw, name, is_json=str(path).lower().endswith(".json"))
+    return parse_case(raw, name, is_json=str(path).lower().endswith(".json"),
+                      vocabulary=vocabulary)
 
 
-def parse_case(raw: bytes, name: str, is_json: bool = False,
-               line: int | None = None) -> LoadedCase:
+def parse_case(raw: bytes, name: str, is_json: bool = False, line: int | None = None,
+               vocabulary: vocabularies.Vocabulary | None = None) -> LoadedCase:
     """A case from bytes. `line`: the case is that one line of a JSON Lines file `name`."""
     if line is not None:
         name = f"{name}:{line}"
@@ -105,17 +108,20 @@ def parse_case(raw: bytes, name: str, is_json: bool = False,
     if not isinstance(data, dict):
         raise _one(name, "CP0405", "a case file holds one mapping of fields at its top",
                    "start with `case_id:` and `as_of:`, as in docs/cases.md")
-    return LoadedCase(validate_case(data, name, positions), name, positions)
+    return LoadedCase(validate_case(data, name, positions, vocabulary), name, positions)
 
 
-def validate_case(data: dict, name: str, positions: dict[str, Position] | None = None) -> Case:
+def validate_case(data: dict, name: str, positions: dict[str, Position] | None = None,
+                  vocabulary: vocabularies.Vocabulary | None = None) -> Any:
     positions = positions if positions is not None else {}
+    vocabulary = vocabulary or vocabularies.load()
+    model = vocabulary.case_model
     try:
-        case = Case.model_validate(data)
+        case = model.model_validate(data)
     except ValidationError as error:
-        diagnostics = [_field_diagnostic(name, positions, e) for e in error.errors()]
+        diagnostics = [_field_diagnostic(name, positions, e, model) for e in error.errors()]
         raise DiagnosticError(_unique(diagnostics)) from None
-    problems = cross_reference_errors(case)
+    problems = vocabulary.cross_reference_errors(case)
     if problems:
         raise DiagnosticError([
             Diagnostic("CP0406", message, help, where=_where(name, positions, path))
@@ -275,7 +281,8 @@ def _where(name: str, positions: dict[str, Position], path: str) -> str:
     return f"{name}: {path}" if path else name
 
 
-def _field_diagnostic(name: str, positions: dict[str, Position], error: dict) -> Diagnostic:
+def _field_diagnostic(name: str, positions: dict[str, Position], error: dict,
+                      case_model: Any) -> Diagnostic:
     loc = tuple(error["loc"])
     kind = error["type"]
     path = path_of(loc)
@@ -286,7 +293,7 @@ def _field_diagnostic(name: str, positions: dict[str, Position], error: dict) ->
     if kind == "extra_forbidden":
         import difflib
 
-        parent = _model_at(loc[:-1])
+        parent = _model_at(case_model, loc[:-1])
         names = list(parent.model_fields) if parent else []
         allowed = ", ".join(names) if names else "the fields of docs/cases.md"
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
@@ -317,11 +324,11 @@ def _help_for(kind: str) -> str:
     return "see docs/cases.md for what this field holds"
 
 
-def _model_at(loc: tuple):
-    """The model class reached by following `loc` from Case, for listing allowed fields."""
+def _model_at(case_model: Any, loc: tuple):
+    """The model class reached by following `loc` from the case, for listing allowed fields."""
     import typing
 
-    model: Any = Case
+    model: Any = case_model
     for part in loc:
         if isinstance(part, int):
             continue

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 import pytest
 
+from clawpolicy import vocabulary
 from clawpolicy.core.values import Duration, add_duration, format_money, quantize
+
+
+@pytest.fixture(autouse=True)
+def _shipped_units():
+    # The decimal places of each unit are declared by the case vocabulary; reading it
+    # declares them.
+    vocabulary.load()
 
 
 @pytest.mark.parametrize("start, duration, expected", [

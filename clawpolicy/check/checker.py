@@ -18,17 +18,25 @@ from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.syntax.load import LoadedPolicy
 from clawpolicy.core.source import Span
 from clawpolicy.syntax import ast
+from clawpolicy.vocabulary import Vocabulary, load as load_vocabulary
 
 __all__ = ["CheckedPolicy", "Resolution", "check"]
 
 
-def check(loaded: LoadedPolicy) -> CheckedPolicy:
-    return _Checker(loaded).run()
+def check(loaded: LoadedPolicy, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
+    """Check a policy against a case vocabulary (the shipped one by default)."""
+    return _Checker(loaded, vocabulary or load_vocabulary()).run()
 
 
 class _Checker(ExpressionTypes, RevisionChecks):
-    def __init__(self, loaded: LoadedPolicy):
+    def __init__(self, loaded: LoadedPolicy, vocabulary: Vocabulary):
         self.loaded = loaded
+        self.vocabulary = vocabulary
+        self.each = vocabulary.roles.each  # the policy's name for the award being decided
+        self.examples = vocabulary.declarations.examples  # words messages give as examples
+        # What a revision's `applies to` may read: facts about the subject, not an award.
+        self.subject_roots = (vocabulary.roles.subject, *vocabulary.roles.subject_context,
+                              "facts")
         self.errors: list[Diagnostic] = []
         self.resolutions: dict[int, Resolution] = {}
         self.types: dict[int, t.Type] = {}
@@ -60,7 +68,7 @@ class _Checker(ExpressionTypes, RevisionChecks):
                 self.error("CP0117", f"the source document `{self.header.source}` does not exist",
                            "give the path of the policy's text, relative to the policy's folder",
                            self.header.span)
-        self.case = schema.case_record(self.facts)
+        self.case = schema.case_record(self.vocabulary, self.facts)
         self._check_names()
         self._check_shape()
         self.by_name = {r.name: r for r in self.rules}
@@ -72,11 +80,11 @@ class _Checker(ExpressionTypes, RevisionChecks):
         if self.errors:
             raise DiagnosticError(self.errors)
         return CheckedPolicy(self.loaded, self.header, self.facts, self.rules, self.revisions,
-                             self.resolutions, self.types, self.case)
+                             self.resolutions, self.types, self.case, self.vocabulary)
 
     def _check_names(self) -> None:
         seen: dict[str, Span] = {}
-        reserved = set(self.case.fields) | {"award"} | set(CONSTANTS) | set(FUNCTIONS)
+        reserved = set(self.case.fields) | {self.each} | set(CONSTANTS) | set(FUNCTIONS)
         added = [c.rule for r in self.revisions for c in r.changes if c.action == "add"]
         for decl in (*self.facts, *self.rules, *self.revisions, *added):
             where = decl.name_span
@@ -220,8 +228,8 @@ class _Checker(ExpressionTypes, RevisionChecks):
         if expr is None:
             return
         for node in self._reads(expr):
-            if isinstance(node, ast.Name) and node.name == "award" \
-                    and self.resolutions.get(id(node)) == Resolution("root", "award"):
+            if isinstance(node, ast.Name) and node.name == self.each \
+                    and self.resolutions.get(id(node)) == Resolution("root", self.each):
                 self.error("CP0222", "`award` is not known here", why, node.span)
                 return
 

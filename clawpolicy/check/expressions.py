@@ -7,7 +7,6 @@ from __future__ import annotations
 import difflib
 
 from clawpolicy.core import types as t
-from clawpolicy.check import schema
 from clawpolicy.check.policy import CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, Resolution
 from clawpolicy.syntax import ast
 
@@ -85,7 +84,7 @@ class ExpressionTypes:
                     self.error("CP0304", f"only a record that may be absent can be tested "
                                f"with `is {node.test}`",
                                "use `is known` / `is unknown` for a fact that may be unknown; "
-                               "`is present` is for `restatement`", node.span)
+                               f"`is present` is for {self._absent_records()}", node.span)
                 return t.BOOLEAN
             case ast.If():
                 self.boolean(node.condition, scope, depth, "`if`")
@@ -140,7 +139,11 @@ class ExpressionTypes:
             return all(self._is_word(item, scope) for item in node.items) and bool(node.items)
         return isinstance(node, ast.Name) and node.name not in scope \
             and node.name not in self.case.fields and node.name not in CONSTANTS \
-            and node.name != "award" and node.name not in self.by_name
+            and node.name != self.each and node.name not in self.by_name
+
+    def _absent_records(self) -> str:
+        """The records of the case whose absence means there is none (`restatement`)."""
+        return ", ".join(f"`{n}`" for n, f in self.case.fields.items() if f.absent_means_none)
 
     def _absent_able(self, node: ast.Expr) -> bool:
         if isinstance(node, ast.Name):
@@ -156,9 +159,9 @@ class ExpressionTypes:
         if isinstance(expected, t.Enum) and n in expected.values:
             self.resolutions[id(node)] = Resolution("enum", n)
             return expected
-        if n == "award":
+        if n == self.each:
             self.resolutions[id(node)] = Resolution("root", n)
-            return schema.AWARD
+            return self.vocabulary.item_type(self.case)
         if n in self.case.fields:
             self.resolutions[id(node)] = Resolution("root", n)
             return self.case.fields[n].type
@@ -192,7 +195,7 @@ class ExpressionTypes:
             return None
         if not isinstance(subject, t.Record):
             self.error("CP0202", f"{subject} has no field `{node.name}`",
-                       "only records (participant, award, restatement, …) have fields",
+                       f"only records ({self.examples['records']}) have fields",
                        node.name_span)
             return None
         field_type = subject.fields.get(node.name)
@@ -211,7 +214,7 @@ class ExpressionTypes:
             return found.element
         if found is not None:
             self.error("CP0301", f"cannot go through {found}",
-                       "expected a list, such as `awards`, `statements` or `award.statements`",
+                       f"expected a list, such as {self.examples['lists']}",
                        node.span)
         return None
 
@@ -314,11 +317,11 @@ def _arith_help(op: str) -> str:
 
 
 def _name_help(name: str, checker: ExpressionTypes) -> str:
-    candidates = (list(checker.case.fields) + ["award"] + list(CONSTANTS)
+    candidates = (list(checker.case.fields) + [checker.each] + list(CONSTANTS)
                   + [r.name for r in checker.rules if r.kind in ("definition", "recoverable")])
     close = difflib.get_close_matches(name, candidates, n=1)
     if close:
         return f"did you mean `{close[0]}`? (expected a definition, a case fact or a date " \
                "of the header)"
-    return "expected a definition, a case fact (participant, award, restatement, findings, " \
-           "law, …) or a date of the header (effective_date, adoption_date)"
+    return f"expected a definition, a case fact ({checker.examples['facts']}) or a date of the " \
+           "header (effective_date, adoption_date)"

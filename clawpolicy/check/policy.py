@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from clawpolicy.core import types as t
 from clawpolicy.syntax.load import LoadedPolicy
 from clawpolicy.syntax import ast
+from clawpolicy.vocabulary import Vocabulary
 
 # Kinds of rule that encode policy text and so must cite it.
 CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital",
@@ -19,8 +20,6 @@ CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.
 FUNCTIONS = ("min", "max", "fiscal_year_end_before")
 SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE)}
-# What a revision's `applies to` may read: facts about the participant, not about an award.
-PARTICIPANT_ROOTS = ("participant", "company", "facts")
 MAX_NESTING = 64
 
 
@@ -43,6 +42,7 @@ class CheckedPolicy:
     resolutions: dict[int, Resolution] = field(repr=False)
     types: dict[int, t.Type] = field(repr=False)
     case_type: t.Record = field(repr=False)  # the case's facts, with the policy's own `facts`
+    vocabulary: Vocabulary = field(repr=False)  # the case vocabulary it was checked against
 
     def of_kind(self, kind: str) -> list[ast.Rule]:
         return [r for r in self.rules if r.kind == kind]

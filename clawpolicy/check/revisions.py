@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from clawpolicy.core import types as t
 from clawpolicy.check import subsets
-from clawpolicy.check.policy import PARTICIPANT_ROOTS
 from clawpolicy.core.source import Span
 from clawpolicy.syntax import ast
 
@@ -18,17 +17,18 @@ class RevisionChecks:
         if revision.applies_to is None:
             self.error("CP0228", f"the revision `{revision.name}` names no sub-set of "
                        "participants", "add `applies to PREDICATE`, e.g. `applies to "
-                       "participant.executive_officer`", revision.name_span)
+                       f"{self.vocabulary.roles.subject_example}`", revision.name_span)
         else:
             self.boolean(revision.applies_to, {}, 0, "`applies to`")
             for node in self._reads(revision.applies_to):
                 resolution = self.resolutions.get(id(node))
                 if resolution is not None and resolution.kind == "root" \
-                        and resolution.target not in PARTICIPANT_ROOTS:
+                        and resolution.target not in self.subject_roots:
+                    first, *others = self.subject_roots
                     self.error("CP0223", f"`applies to` reads `{node.name}`, which is not a "
                                "fact about the participant",
-                               "name the sub-set by facts of `participant` (or `company`, "
-                               "`facts`)", node.span)
+                               f"name the sub-set by facts of `{first}` (or "
+                               f"{', '.join(f'`{o}`' for o in others)})", node.span)
                     break
             if not subsets.can_hold(self.subset(revision), self._domain):
                 self.error("CP0221", f"the sub-set of revision `{revision.name}` can never "
@@ -74,10 +74,12 @@ class RevisionChecks:
         def definition(name: str):
             rule = self.by_name.get(name)
             return rule.body if rule is not None and rule.kind == "definition" else None
-        return subsets.normal_form(revision.applies_to, definition, self._domain)
+        return subsets.normal_form(revision.applies_to, definition, self._domain,
+                                   self.vocabulary.roles.subject)
 
     def _domain(self, path: str) -> tuple | None:
-        field_type = self.case.fields["participant"].type.fields.get(path.split(".")[-1])
+        subject = self.case.fields[self.vocabulary.roles.subject].type
+        field_type = subject.fields.get(path.split(".")[-1])
         if field_type is None:
             return None
         if field_type.type == t.BOOLEAN:

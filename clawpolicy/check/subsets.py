@@ -1,10 +1,11 @@
 """Can a revision's sub-set of participants hold, and can two sub-sets share a participant?
 
-The `applies to` predicate is put in disjunctive normal form over simple tests of participant
-facts (`participant.executive_officer`, `participant.work_location = "US-CA"`,
-`CFO in participant.positions`). A conjunction that tests one fact two incompatible ways
-cannot hold. Anything the analysis does not understand is taken as "may hold", so it can
-fail to prove two sub-sets apart but never claims a false separation."""
+The `applies to` predicate is put in disjunctive normal form over simple tests of the facts of
+the record the vocabulary names as the case's subject (`participant.executive_officer`,
+`participant.work_location = "US-CA"`, `CFO in participant.positions`). A conjunction that
+tests one fact two incompatible ways cannot hold. Anything the analysis does not understand is
+taken as "may hold", so it can fail to prove two sub-sets apart but never claims a false
+separation."""
 
 from __future__ import annotations
 
@@ -30,15 +31,17 @@ DNF = list[Conjunction]
 
 
 def normal_form(expr: ast.Expr, definition: Callable[[str], ast.Expr | None],
-                domains: Callable[[str], tuple | None]) -> DNF | None:
-    """The predicate as a list of conjunctions, or None if it is beyond this analysis."""
-    return _Analysis(definition, domains).dnf(expr, 0)
+                domains: Callable[[str], tuple | None], subject: str) -> DNF | None:
+    """The predicate as a list of conjunctions over facts of the record `subject`, or None if
+    it is beyond this analysis."""
+    return _Analysis(definition, domains, subject).dnf(expr, 0)
 
 
 class _Analysis:
-    def __init__(self, definition, domains):
+    def __init__(self, definition, domains, subject: str):
         self.definition = definition
         self.domains = domains
+        self.subject = subject
 
     def dnf(self, e: ast.Expr, depth: int) -> DNF | None:
         if depth > 32:
@@ -65,45 +68,46 @@ class _Analysis:
                 body = self.definition(e.name)
                 return self.dnf(body, depth + 1) if body is not None else None
             case ast.Field():
-                path = _path(e)
+                path = self.path(e)
                 return [(Atom(path, "eq", True, True),)] if path else None
             case ast.Binary(op="=" | "!="):
                 return self._equality(e)
             case ast.Binary(op="in" | "not in"):
                 return self._membership(e)
             case ast.Binary(op="overlaps"):
-                path, values = _path(e.left), _literals(e.right)
+                path, values = self.path(e.left), _literals(e.right)
                 if path and values is not None:
                     return [(Atom(path, "has", v, True),) for v in values]
         return None
 
     def _equality(self, e: ast.Binary) -> DNF | None:
         for fact, other in ((e.left, e.right), (e.right, e.left)):
-            path, value = _path(fact), _literal(other)
+            path, value = self.path(fact), _literal(other)
             if path and value is not _NONE:
                 return [(Atom(path, "eq", value, e.op == "="),)]
         return None
 
     def _membership(self, e: ast.Binary) -> DNF | None:
         positive = e.op == "in"
-        path, values = _path(e.left), _literals(e.right)
+        path, values = self.path(e.left), _literals(e.right)
         if path and values is not None:
             atoms = [Atom(path, "eq", v, positive) for v in values]
             return [(a,) for a in atoms] if positive else [tuple(atoms)]
-        path, value = _path(e.right), _literal(e.left)
+        path, value = self.path(e.right), _literal(e.left)
         if path and value is not _NONE:
             return [(Atom(path, "has", value, positive),)]
         return None
 
 
+    def path(self, e: ast.Expr) -> str | None:
+        """`subject.fact`, for a fact of the subject read directly."""
+        if isinstance(e, ast.Field) and isinstance(e.subject, ast.Name) \
+                and e.subject.name == self.subject:
+            return f"{self.subject}.{e.name}"
+        return None
+
+
 _NONE = object()
-
-
-def _path(e: ast.Expr) -> str | None:
-    if isinstance(e, ast.Field) and isinstance(e.subject, ast.Name) \
-            and e.subject.name == "participant":
-        return f"participant.{e.name}"
-    return None
 
 
 def _literal(e: ast.Expr):

@@ -42,11 +42,22 @@ class SetOf:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A derived fact: the items of the case's list `target` whose `key` the record's field
+    `via` names (an award's statements, named by its `calculated_on`)."""
+
+    via: str
+    target: str
+    key: str
+
+
+@dataclass(frozen=True)
 class FieldType:
     type: "Type"
     nullable: bool = True  # null in the case means "not known yet"
     absent_means_none: bool = False  # null means "there is none" (the restatement)
     money_unit_from: str | None = None  # the field of the record that holds the unit
+    link: Link | None = None  # set for a derived fact, which the case does not hold
 
 
 @dataclass(frozen=True)

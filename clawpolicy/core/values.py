@@ -95,12 +95,26 @@ def format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+# The decimal places of each unit, as the case vocabulary declares them (reading a vocabulary
+# declares its units here). A unit declared without places keeps the digits it has.
+_PLACES: dict[str, int | None] = {}
+
+
+def declare_unit(unit: str, places: int | None) -> None:
+    """A unit and its decimal places. A unit is one thing wherever it is declared: declaring
+    it again with other places is refused."""
+    if _PLACES.setdefault(unit, places) != places:
+        raise ValueError(f"the unit {unit} is declared with {_PLACES[unit]} decimal places "
+                         f"already, not {places}")
+
+
 def quantize(value: Decimal, unit: str) -> Decimal:
-    """Money is quantized once, where it leaves the interpreter: cents for USD; a count of
-    shares keeps the digits it has."""
+    """Money is quantized once, where it leaves the interpreter: to the places its unit
+    declares (cents for USD); a unit without places (a count of shares) keeps its digits."""
     wide = decimal.Context(prec=200)  # enough for any amount a case or policy can hold
-    if unit == "USD":
-        return value.quantize(Decimal("0.01"), context=wide)
+    places = _PLACES.get(unit)
+    if places is not None:
+        return value.quantize(Decimal(1).scaleb(-places), context=wide)
     normalized = value.normalize(context=wide)
     return normalized if normalized.as_tuple().exponent <= 0 else \
         value.quantize(Decimal(1), context=wide)

@@ -14,7 +14,6 @@ from typing import Any
 
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
-from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
@@ -57,14 +56,16 @@ class CaseRun:
         return "not_covered"
 
     def totals(self) -> list[Money]:
-        """The awards whose outcome is recovery, and the other amounts, one entry per unit."""
+        """The awards whose outcome is recovery, and the other amounts, one entry per unit
+        (zero in the vocabulary's default unit when there are none)."""
         moneys = [e.recoverable for e in self.awards
                   if e.result.outcome == "recovery" and e.recoverable is not None]
         moneys += [m for _, m in self.others]
         by_unit: dict[str, Decimal] = {}
         for m in moneys:
             by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
-        return [Money(a, u) for u, a in by_unit.items()] or [Money(Decimal(0), "USD")]
+        return [Money(a, u) for u, a in by_unit.items()] or \
+            [Money(Decimal(0), self.evaluator.vocabulary.default_unit)]
 
 
 def status_of(value: Any) -> str:
@@ -77,14 +78,16 @@ def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
     return rule.citation.clause or "", " … ".join(rule.citation.quotes)
 
 
-def _money(value: Any, rec: Rec) -> Money:
-    return value if isinstance(value, Money) else Money(Decimal(value), rec.data.unit)
+def _money(value: Any, rec: Rec, ev: Evaluator) -> Money:
+    """An amount of an award: a plain number is in the award's unit."""
+    return value if isinstance(value, Money) else \
+        Money(Decimal(value), ev.vocabulary.unit_of(rec.type, rec.data))
 
 
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
 
-    def __init__(self, policy: CheckedPolicy, case: Case, facts: dict[str, Any]):
+    def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any]):
         self.policy = policy
         self.case = case
         self.facts = facts
@@ -102,7 +105,7 @@ class Determiner:
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
-        records = ev.read(ev.root, "awards")
+        records = ev.read(ev.root, self.policy.vocabulary.roles.decided)
         awards = [reuse.awards[i] if reuse is not None and only_award is not None
                   and i != only_award else self.award(ev, rec, membership)
                   for i, rec in enumerate(records)]
@@ -149,7 +152,8 @@ class Determiner:
                     unknowns.append(keep if isinstance(keep, Unknown) else value)
                     continue
                 if keep is True:
-                    money = value if isinstance(value, Money) else Money(Decimal(value), "USD")
+                    money = value if isinstance(value, Money) else \
+                        Money(Decimal(value), ev.vocabulary.default_unit)
                     if money.amount <= 0:  # a loss, or nothing: no amount to recover
                         continue
                     found.append((OtherRecoverable(source=item.path, amount=amount(money),
@@ -301,7 +305,7 @@ class Determiner:
         rc = ev.eval(rc_entry.rule.body, env)
         if isinstance(rc, Unknown):
             return self._result(rec, rules, "pending", conditions, [], notes, [rc], None, None)
-        rc = _money(rc, rec)
+        rc = _money(rc, rec, ev)
         reachable: list[tuple[rs.Sourced, Money]] = []
         unknowns: list[Unknown] = []
         for entry in rules.of("remedy"):
@@ -317,7 +321,7 @@ class Determiner:
             if isinstance(cap, Unknown):
                 unknowns.append(cap)
                 continue
-            cap = _money(cap, rec)
+            cap = _money(cap, rec, ev)
             if cap.amount <= 0:
                 notes.append(f"{rule.name} reaches nothing in this award: "
                              f"{ev.describe(rule.body, env)}")
@@ -353,7 +357,7 @@ class Determiner:
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
                 unknowns, recoverable: Money | None, rc: Money | None) -> AwardEvaluation:
         if outcome in ("no_recovery", "not_covered"):
-            recoverable = Money(Decimal(0), rec.data.unit)
+            recoverable = Money(Decimal(0), self.policy.vocabulary.unit_of(rec.type, rec.data))
         result = AwardResult(
             id=rec.data.id, outcome=outcome, revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
@@ -361,3 +365,4 @@ class Determiner:
             recoverable_from=rules.recoverable.source,
             remedies=remedies, conditions=conditions, notes=notes)
         return AwardEvaluation(result, unknowns, recoverable)
+

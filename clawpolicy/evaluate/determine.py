@@ -6,7 +6,6 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
-from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Determination, PolicyRef, total_field
 from clawpolicy.evaluate.env import Env
@@ -21,12 +20,12 @@ ARITHMETIC = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.O
                                              decimal.DivisionByZero])
 
 
-def determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
+def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:
     with decimal.localcontext(ARITHMETIC):
         return _determine(policy, case, facts)
 
 
-def _determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Determination:
+def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:
     determiner = Determiner(policy, case, facts)
     run = determiner.run()
     return Determination(
@@ -42,7 +41,7 @@ def _determine(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> Dete
         notes=[n for e in run.awards for n in e.notes])
 
 
-def revision_statuses(policy: CheckedPolicy, case: Case, facts: dict[str, Any]) -> dict[str, str]:
+def revision_statuses(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> dict[str, str]:
     """Whether the participant is in each revision's sub-set: met, not_met or unknown."""
     determiner = Determiner(policy, case, facts)
     ev = Evaluator(policy, case, facts)

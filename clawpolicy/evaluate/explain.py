@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from clawpolicy.check import schema
 from clawpolicy.core.values import Absent, Unknown, show
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.syntax import ast
@@ -119,14 +118,16 @@ class Explainer:
                 if resolution.kind == "local":
                     return str(env.locals[node.name].path) \
                         if isinstance(env.locals[node.name], Rec) else node.name
-                if resolution.kind == "root" and node.name == "award" and env.award:
+                if resolution.kind == "root" and node.name == self.vocabulary.roles.each \
+                        and env.award:
                     return env.award.path
                 return node.name
             case ast.Field():
                 subject = self.eval(node.subject, env)
                 if isinstance(subject, Rec):
-                    if subject.type is schema.AWARD and node.name == schema.AWARD_STATEMENTS:
-                        return f"{subject.path}.calculated_on"
+                    field_type = subject.type.fields.get(node.name)
+                    if field_type is not None and field_type.link is not None:
+                        return f"{subject.path}.{field_type.link.via}"  # what names them
                     return join_path(subject.path, node.name)
                 # An unknown record (an award's performance_period, say): name it by its path.
                 return f"{self.label(node.subject, env)}.{node.name}"

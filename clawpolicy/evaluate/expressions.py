@@ -14,8 +14,6 @@ from typing import Any
 
 
 from clawpolicy.core import types as t
-from clawpolicy.case import Case
-from clawpolicy.check import schema
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate.env import Env, Rec, join_path
@@ -32,13 +30,14 @@ class EvaluationError(DiagnosticError):
 
 
 class Evaluator(Explainer):
-    def __init__(self, policy: CheckedPolicy, case: Case, facts: dict[str, Any],
+    def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
                  overrides: dict[str, Any] | None = None, reasons: bool = True):
         self.policy = policy
         # Without reasons, explain and describe say nothing: for the runs that only answer
         # "what if" (open questions), whose outcomes and amounts are all that is read.
         self.reasons = reasons
         self.case = case
+        self.vocabulary = policy.vocabulary
         self.overrides = overrides or {}
         self.root = Rec("", case, policy.case_type)
         self.facts = facts
@@ -53,21 +52,23 @@ class Evaluator(Explainer):
             return self.overrides[path]
         if rec.type.name == "facts":
             raw = self.facts.get(name)
-        elif rec.type is schema.AWARD and name == schema.AWARD_STATEMENTS:
-            return self._award_statements(rec)
+        elif field_type.link is not None:
+            return self._linked(rec, field_type.link)
         else:
             raw = getattr(rec.data, name)
         if raw is None:
             if field_type.absent_means_none:
                 return Absent(path)
             return Unknown((path,), pivot_of=path)
-        return self._value(raw, field_type.type, path, rec)
+        return self._value(raw, field_type, path, rec)
 
-    def _value(self, raw: Any, type_: t.Type, path: str, rec: Rec) -> Any:
+    def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
+        type_ = field_type.type
         match type_:
             case t.Prim(name="money"):
-                unit = getattr(rec.data, "unit", None) if rec.type.name != "facts" else None
-                return Money(raw, unit or "USD")
+                unit = field_type.money_unit_from
+                return Money(raw, getattr(rec.data, unit) if unit
+                             else self.vocabulary.default_unit)
             case t.SetOf():
                 return tuple(raw)
             case t.ListOf():
@@ -77,16 +78,18 @@ class Evaluator(Explainer):
                 return Rec(path, raw, type_)
         return raw
 
-    def _award_statements(self, award: Rec) -> Any:
-        refs = award.data.calculated_on
-        path = f"{award.path}.calculated_on"
+    def _linked(self, rec: Rec, link: t.Link) -> Any:
+        """A derived fact: the items of a list of the case that the record names by key."""
+        refs = getattr(rec.data, link.via)
+        path = f"{rec.path}.{link.via}"
         if path in self.overrides:
             refs = self.overrides[path]
         if refs is None or isinstance(refs, Unknown):
             return Unknown((path,))
-        element = self.root.type.fields["statements"].type.element
-        index = {s.id: i for i, s in enumerate(self.case.statements)}
-        return tuple(Rec(f"statements[{index[r]}]", self.case.statements[index[r]], element)
+        element = self.root.type.fields[link.target].type.element
+        items = getattr(self.case, link.target)
+        index = {getattr(s, link.key): i for i, s in enumerate(items)}
+        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element)
                      for r in refs)
 
     # ------------------------------------------------------------ expressions
@@ -176,7 +179,7 @@ class Evaluator(Explainer):
                 if key not in env.cache:
                     env.cache[key] = self.eval(env.named(key, self.policy).body, env.top())
                 return env.cache[key]
-        if resolution.target == "award":
+        if resolution.target == self.vocabulary.roles.each:
             return env.award
         return self.read(self.root, resolution.target)
 

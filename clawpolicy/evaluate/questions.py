@@ -6,79 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clawpolicy.core import types as t
-from clawpolicy.check import schema
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.core.values import Money, merge_facts, quantize
 
-# Keyed by the fact's path with list indices taken out (`awards[].amount_as_restated`);
-# `{award}` and `{statement}` are filled with the id of the record the fact belongs to.
-_QUESTIONS = {
-    "participant.section16_officer":
-        "Is (or was) the participant an officer subject to Section 16 of the Exchange Act?",
-    "participant.executive_officer": "Is (or was) the participant an executive officer?",
-    "participant.executive_officer_since": "Since when has the participant been an "
-                                           "executive officer?",
-    "participant.positions": "Which positions does (or did) the participant hold?",
-    "participant.work_location": "Where does the participant work?",
-    "company.fiscal_year_end": "On what day does the company's fiscal year end?",
-    "restatement.material": "Is the restatement material?",
-    "restatement.kind": "Is the restatement a Big R or a little r restatement?",
-    "restatement.required_date": "On what date was the company required to prepare the "
-                                 "restatement?",
-    "restatement.due_to_misconduct": "Did the restatement result from misconduct?",
-    "findings.misconduct": "What misconduct, if any, has the Committee found on the "
-                           "participant's part?",
-    "findings.caused_restatement": "Has the Committee found that the participant's conduct "
-                                   "caused the restatement?",
-    "findings.should_repay": "Has the Committee decided that repayment is due?",
-    "findings.impracticable": "Has the Committee determined that recovery is impracticable, "
-                              "and on which ground?",
-    "findings.recovery_cost": "What does the Committee estimate recovery would cost?",
-    "law.recovery_prohibited": "Does applicable law prohibit the recovery?",
-    "law.prohibited_remedies": "Which remedies, if any, does applicable law prohibit?",
-    "stock_sales": "Has the participant sold company stock, and when and at what profit?",
-    "awards[].kind": "What kind of compensation is award {award}?",
-    "awards[].basis": "On what measures was award {award} determined?",
-    "awards[].granted": "When was award {award} granted?",
-    "awards[].received": "When was award {award} received?",
-    "awards[].calculated_on": "On which financial statements was award {award} calculated?",
-    "awards[].amount_awarded": "What amount of award {award} was originally determined?",
-    "awards[].amount_paid": "How much of award {award} has been paid or delivered?",
-    "awards[].amount_as_restated": "What would award {award} have been on the restated "
-                                   "results?",
-    "awards[].as_restated_is_estimate": "Is the restated amount of award {award} an "
-                                        "estimate?",
-    "awards[].performance_period.start": "When did the performance period of award {award} "
-                                         "begin?",
-    "awards[].performance_period.end": "When did the performance period of award {award} "
-                                       "end?",
-    "statements[].original_filing_date": "When were the {statement} statements first filed "
-                                         "with the SEC?",
-    "statements[].first_public_issuance": "When were the {statement} statements first "
-                                          "issued publicly?",
-    "statements[].restated": "Were the {statement} statements restated?",
-    "statements[].period_end": "When did the period of the {statement} statements end?",
-}
+if TYPE_CHECKING:
+    from clawpolicy.vocabulary import Vocabulary
+
+# How far apart the answers tried around a plain number (one with no unit) are.
+NUMBER_STEP = Decimal("0.01")
 
 
-def question_for(fact: str, award_ids: list[str], statement_ids: list[str],
+def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
                  declared: dict[str, str | None]) -> str:
+    """The question for a fact, in the words the vocabulary (or the policy, for its own
+    `facts`) declares; a fact declared with no question is asked by its path."""
     if fact.startswith("facts."):
         asked = declared.get(fact.removeprefix("facts."))
         return asked or f"What is {fact}?"
-    generic = re.sub(r"\[\d+\]", "[]", fact)
-    template = _QUESTIONS.get(generic)
-    if template is None:
-        return f"What is {fact}?"
-    award = re.match(r"awards\[(\d+)\]", fact)
-    statement = re.match(r"statements\[(\d+)\]", fact)
-    return template.format(
-        award=award_ids[int(award[1])] if award else "",
-        statement=statement_ids[int(statement[1])] if statement else "")
+    return vocabulary.question(fact, case) or f"What is {fact}?"
 
 
 # ---------------------------------------------------------------- answering them
@@ -88,8 +37,7 @@ def open_questions(determiner: Determiner, run: CaseRun) -> list[OpenQuestion]:
     found by running the case again with that answer in place."""
     facts = merge_facts(*(u.facts for e in run.awards for u in e.unknowns),
                         *(u.facts for u in run.unknowns))
-    award_ids = [a.id for a in determiner.case.awards]
-    statement_ids = [s.id for s in determiner.case.statements]
+    vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     questions = []
     for fact in facts:
@@ -97,13 +45,14 @@ def open_questions(determiner: Determiner, run: CaseRun) -> list[OpenQuestion]:
                           recoverable_depends_on_answer=varies or None)
                    for label, outcome, recoverable, varies in _answers(determiner, run, fact)]
         questions.append(OpenQuestion(
-            fact=fact, question=question_for(fact, award_ids, statement_ids, declared),
+            fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
             answers=answers))
     return questions
 
 
 def _fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None]:
-    """The static type of a fact path, and the unit of the record that holds it."""
+    """The static type of a fact path, and the unit of the record that holds it, where that
+    record has a unit of its own."""
     record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
     current: Any = record
@@ -114,9 +63,9 @@ def _fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None]:
             current = current.element
             data = data[int(part)]
             continue
-        if current is schema.AWARD or isinstance(current, t.Record) and current.name == "award":
-            unit = data.unit
         field_type = current.fields[part]
+        if field_type.money_unit_from is not None:
+            unit = getattr(data, field_type.money_unit_from)
         current = field_type.type
         data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
     return current, unit
@@ -126,9 +75,11 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
     """Each answer the fact could have and where it leads: the case outcome and the total,
     found by evaluating the case again with the answer in place."""
     type_, unit = _fact_type(determiner, fact)
+    vocabulary = determiner.policy.vocabulary
 
-    award = re.match(r"awards\[(\d+)\]", fact)
-    only = int(award[1]) if award else None
+    # A fact of one of the items decided one by one moves only that item's result.
+    item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
+    only = int(item[1]) if item else None
 
     def leads_to(value: Any) -> tuple[str, Any]:
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
@@ -149,11 +100,12 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
                   if isinstance(p, dt.date | Decimal | Money)})
     if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
-    step = dt.timedelta(days=1) if type_ == t.DATE else Decimal("0.01")
+    step = dt.timedelta(days=1) if type_ == t.DATE else \
+        vocabulary.step(unit) if type_ == t.MONEY else NUMBER_STEP
 
     def point(x: Any) -> Any:
         if type_ == t.MONEY and not isinstance(x, Money):
-            return Money(x, unit or "USD")
+            return Money(x, unit or vocabulary.default_unit)
         return x
 
     candidates = sorted({q for p in raw for q in (p - step, p, p + step)
@@ -171,7 +123,7 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
         far = _beyond(results[start][0], results[i - 1][0], lower, upper)
         tried = [r for _, r in results[start:i]] + [leads_to(point(x)) for x in far]
         varies = amount is not None and any(r[1] != amount for r in tried)
-        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None)
+        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step)
         answers.append((words, outcome, None if varies else amount, varies))
         start = i
     return answers
@@ -199,18 +151,15 @@ def _beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:
     return points
 
 
-def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None) -> str:
+def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
+                 step: Any) -> str:
     def fmt(x: Any) -> str:
         if isinstance(x, dt.date):
             return x.isoformat()
         return format(quantize(x, unit), "f") + f" {unit}" if unit else format(x, "f")
     parts = []
     if lower is not None:
-        parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(_prev(lower))}")
+        parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(lower - step)}")
     if upper is not None:
-        parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(_prev(upper))}")
+        parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(upper - step)}")
     return " and ".join(parts) or "any value"
-
-
-def _prev(x: Any) -> Any:
-    return x - (dt.timedelta(days=1) if isinstance(x, dt.date) else Decimal("0.01"))

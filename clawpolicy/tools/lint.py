@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from clawpolicy.case import Case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate.expressions import Env, Evaluator
@@ -73,7 +72,7 @@ def constant_rules(policy: CheckedPolicy) -> list[Diagnostic]:
     rules = [r for r in policy.rules if r.kind in ("scope", "condition")]
     rules += [c.rule for rev in policy.revisions for c in rev.changes
               if c.rule is not None and c.rule.kind in ("scope", "condition")]
-    case = Case(case_id="lint", as_of=dt.date(2000, 1, 1))
+    case = policy.vocabulary.case_model(case_id="lint", as_of=dt.date(2000, 1, 1))
     evaluator = Evaluator(policy, case, {})
     found = []
     for rule in rules:

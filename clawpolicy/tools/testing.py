@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from clawpolicy import api
-from clawpolicy.case import Expectation
 from clawpolicy.casefile import LoadedCase, load_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Determination
@@ -140,12 +140,13 @@ def _run_one(path: Path, override: Path | None, policies: dict):
     except DiagnosticError as error:
         return CaseResult(str(path), case_id, "error", diagnostics=error.diagnostics), None, None
     statuses = _statuses(determination, revision_statuses(policy, loaded.case, facts))
-    diff = compare(expectation, determination)
+    diff = compare(expectation, determination, policy.vocabulary.default_unit)
     return CaseResult(str(path), case_id, "fail" if diff else "pass", diff), policy_path, \
         statuses
 
 
-def _expectation(path: Path, loaded: LoadedCase) -> Expectation | None:
+def _expectation(path: Path, loaded: LoadedCase) -> Any:
+    """The case's expectation (a `case.expectation_model`), or None."""
     sibling = _sibling(path)
     if sibling.exists():
         try:
@@ -174,9 +175,10 @@ def _amounts(value) -> list[str]:
     return [f"{_money(Decimal(a.amount), a.unit)} {a.unit}" for a in items]
 
 
-def compare(expect: Expectation, d: Determination) -> list[str]:
+def compare(expect: Any, d: Determination, default_unit: str) -> list[str]:
     """A unified diff of what was expected against what was found, over the parts the
-    expectation states; empty when they agree."""
+    expectation states; empty when they agree. An award's expected amount is read in the
+    unit the award was found in (the default unit for an award not found)."""
     expected: dict = {}
     actual: dict = {}
     if expect.outcome is not None:
@@ -185,7 +187,7 @@ def compare(expect: Expectation, d: Determination) -> list[str]:
         expected["total_recoverable"] = _amounts(expect.total_recoverable)
         actual["total_recoverable"] = _amounts(d.total_recoverable)
     if expect.awards is not None:
-        units = {a.id: a.recoverable.unit if a.recoverable else "USD" for a in d.awards}
+        units = {a.id: a.recoverable.unit if a.recoverable else default_unit for a in d.awards}
         expected["awards"], actual["awards"] = {}, {}
         for award_id, e in expect.awards.items():
             stated = {}
@@ -193,7 +195,7 @@ def compare(expect: Expectation, d: Determination) -> list[str]:
                 stated["outcome"] = e.outcome
             if "recoverable" in e.model_fields_set:  # null states a pending award's amount
                 stated["recoverable"] = None if e.recoverable is None else \
-                    _money(e.recoverable, units.get(award_id, "USD"))
+                    _money(e.recoverable, units.get(award_id, default_unit))
             expected["awards"][award_id] = stated
         for a in d.awards:
             stated = expected["awards"].get(a.id, {"outcome": None, "recoverable": None})

@@ -1,0 +1,125 @@
+"""The case vocabulary: the records and fields of a case, declared in one data file
+(`case.toml`, shipped with the package; its format is docs/vocabulary.md), and everything
+derived from it: the case models, the JSON Schema, the checker's fact types, the wording of
+open questions, and the roles the engine reads instead of naming clawback words itself.
+
+`load()` reads the shipped vocabulary; `load(path)` another one. Each is read once per
+process, and its models are built on first use."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from clawpolicy.core import types as t
+from clawpolicy.core import values
+from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, VocabularyError, read
+
+__all__ = ["DEFAULT", "Vocabulary", "VocabularyError", "load"]
+
+DEFAULT = Path(__file__).with_name("case.toml")
+_SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+
+
+class Vocabulary:
+    """One vocabulary, read and checked. Its models, schema and fact types are built when
+    first asked for, once."""
+
+    def __init__(self, declarations: Declarations):
+        self.declarations = declarations
+        self.roles = declarations.roles
+        self.units = declarations.units
+        self.default_unit = declarations.roles.default_unit
+        try:
+            for unit in self.units.values():
+                values.declare_unit(unit.name, unit.places)
+        except ValueError as error:
+            raise VocabularyError(f"{declarations.source}: units: {error}") from None
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({self.declarations.source!r})"
+
+    @property
+    def source(self) -> str:
+        return self.declarations.source
+
+    @cached_property
+    def models(self):
+        """The pydantic models of the case and of each record."""
+        from clawpolicy.vocabulary.models import build
+
+        return build(self.declarations)
+
+    @property
+    def case_model(self) -> type:
+        return self.models.case
+
+    @cached_property
+    def case_type(self) -> t.Record:
+        """The case as a record of the language, `facts` left empty."""
+        from clawpolicy.vocabulary.facts import case_type
+
+        return case_type(self.declarations)
+
+    def cross_reference_errors(self, case: Any) -> list[tuple[str, str, str]]:
+        from clawpolicy.vocabulary.models import cross_reference_errors
+
+        return cross_reference_errors(self.declarations, case)
+
+    def json_schema(self) -> dict:
+        from clawpolicy.vocabulary.schema import case_schema
+
+        return case_schema(self)
+
+    # ------------------------------------------------------------ roles
+    def item_type(self, case_type: t.Record) -> t.Record:
+        """The record of the items decided one by one (what `award` names in a policy)."""
+        return case_type.fields[self.roles.decided].type.element
+
+    def unit_of(self, record_type: t.Record, data: Any) -> str:
+        """The unit of the amounts of a record: its unit field, or the default unit."""
+        unit = next((f.money_unit_from for f in record_type.fields.values()
+                     if f.money_unit_from), None)
+        return (getattr(data, unit, None) if unit else None) or self.default_unit
+
+    def step(self, unit: str | None) -> Decimal:
+        """How far apart the answers an open question tries around an amount are."""
+        return self.units[unit or self.default_unit].step
+
+    # ------------------------------------------------------------ questions
+    def question(self, fact: str, case: Any) -> str | None:
+        """The declared question for a fact path (`awards[0].amount_paid`), its placeholders
+        (`{award}`) filled with the key of the item of that record on the path."""
+        fields: tuple[FieldDecl, ...] = self.declarations.fields
+        data, found = case, None
+        keys: dict[str, str] = defaultdict(str)
+        for name, index in _SEGMENT.findall(fact):
+            found = next((f for f in fields if f.name == name), None)
+            if found is None:
+                return None
+            data = getattr(data, name, None) if data is not None else None
+            if found.record is None:
+                continue
+            record = self.declarations.records[found.record]
+            if index and data is not None:
+                data = data[int(index)]
+                if record.key:
+                    keys[record.name] = getattr(data, record.key)
+            fields = record.fields
+        if found is None or found.question is None:
+            return None
+        return found.question.format_map(keys)
+
+
+@lru_cache(maxsize=None)
+def _load(path: str) -> Vocabulary:
+    return Vocabulary(read(Path(path)))
+
+
+def load(path: str | Path | None = None) -> Vocabulary:
+    """The vocabulary declared in `path` (the shipped one by default), read once."""
+    return _load(str(Path(path).resolve()) if path is not None else str(DEFAULT))

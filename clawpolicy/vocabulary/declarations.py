@@ -1,0 +1,346 @@
+"""Reading a vocabulary file: the records and fields of a case, declared in TOML, into plain
+frozen values. Everything is checked here, once, so that the models, the JSON Schema, the fact
+types and the questions built from a vocabulary never meet a declaration they cannot use.
+
+The format is described in docs/vocabulary.md."""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
+ABSENT = ("unknown", "none", "all unknown", "empty", "required")
+FORMATS = ("month-day",)
+EXAMPLES = ("records", "lists", "facts")
+# Fields of the case that are not the vocabulary's: the core of every case file.
+CORE_FIELDS = ("case_id", "title", "as_of", "facts", "expect")
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file that cannot be used: the file, where in it, and what was expected."""
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    name: str
+    type: str                     # one of TYPES
+    values: tuple[str, ...] = ()  # an enum's words
+    record: str | None = None     # a record field's record
+    list: bool = False
+    absent: str = "unknown"       # one of ABSENT
+    format: str | None = None     # one of FORMATS, for a text
+    max: int | None = None        # the most items a list may hold
+    question: str | None = None   # how an open question asks for it
+
+
+@dataclass(frozen=True)
+class LinkDecl:
+    """A derived fact: the items of the case's list `target` whose key the field `via` names."""
+
+    name: str
+    via: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ConstraintDecl:
+    """`field` is at most `at_most`, where both are known."""
+
+    field: str
+    at_most: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordDecl:
+    name: str
+    description: str | None
+    fields: tuple[FieldDecl, ...]
+    key: str | None = None        # the field that identifies an item: unique in its list
+    links: tuple[LinkDecl, ...] = ()
+    constraints: tuple[ConstraintDecl, ...] = ()
+
+    @property
+    def model_name(self) -> str:
+        """The name of its model and of its definition in the JSON Schema: `StockSale`."""
+        return "".join(part.capitalize() for part in self.name.split("_"))
+
+    @property
+    def type_name(self) -> str:
+        """Its name as a type of the language (`a stocksale record`)."""
+        return self.model_name.lower()
+
+    def field(self, name: str) -> FieldDecl | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class UnitDecl:
+    name: str
+    places: int | None  # decimal places an amount is shown with; None keeps its digits
+    step: Decimal       # how far apart the answers an open question tries are
+
+
+@dataclass(frozen=True)
+class Roles:
+    decided: str                  # the case's list whose items are decided one by one
+    each: str                     # the policy's name for the item being decided
+    subject: str                  # the record a revision's sub-set is selected by
+    subject_context: tuple[str, ...]
+    subject_example: str
+    default_unit: str
+
+
+@dataclass(frozen=True)
+class Declarations:
+    source: str
+    description: str
+    fields: tuple[FieldDecl, ...]          # the case's own fields, after the core ones
+    records: dict[str, RecordDecl] = field(hash=False)
+    units: dict[str, UnitDecl] = field(hash=False)
+    roles: Roles
+    examples: dict[str, str] = field(hash=False)
+
+
+def read(path: Path) -> Declarations:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise VocabularyError(f"{path}: cannot read the vocabulary: "
+                              f"{error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise VocabularyError(f"{path}: the vocabulary is not valid TOML: {error}") from None
+    return _Reader(str(path)).declarations(data)
+
+
+class _Reader:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> VocabularyError:
+        return VocabularyError(f"{self.source}: {where}: {message}")
+
+    def table(self, data: Any, where: str, allowed: tuple[str, ...]) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(where, "expected a table")
+        extra = [k for k in data if k not in allowed]
+        if extra:
+            raise self.fail(f"{where}.{extra[0]}", f"unknown key; expected one of: "
+                            f"{', '.join(allowed)}")
+        return data
+
+    def text(self, data: dict, key: str, where: str, required: bool = True) -> str | None:
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"{where}.{key}", "expected a text")
+        return value
+
+    def name(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not _NAME.match(value):
+            raise self.fail(where, "expected a name of lower-case letters, digits and _")
+        return value
+
+    # ------------------------------------------------------------ the file
+    def declarations(self, data: dict) -> Declarations:
+        self.table(data, "the file", ("roles", "units", "examples", "case", "records"))
+        units = self.units(data.get("units"))
+        records = {}
+        for name, body in self.table(data.get("records", {}), "records",
+                                     tuple(data.get("records", {}))).items():
+            records[self.name(name, f"records.{name}")] = self.record(name, body)
+        case = self.table(data.get("case"), "case", ("description", "fields"))
+        fields = self.fields(case.get("fields"), "case.fields")
+        for f in fields:
+            if f.name in CORE_FIELDS:
+                raise self.fail(f"case.fields.{f.name}", "this field belongs to every case; "
+                                "the vocabulary cannot declare it")
+        roles = self.roles(data.get("roles"), units)
+        # Words the engine's messages give as examples: every one is needed.
+        examples = self.table(data.get("examples"), "examples", EXAMPLES)
+        declarations = Declarations(self.source, self.text(case, "description", "case"),
+                                    fields, records, units, roles,
+                                    {k: self.text(examples, k, "examples") for k in EXAMPLES})
+        self.cross_check(declarations)
+        return declarations
+
+    def units(self, data: Any) -> dict[str, UnitDecl]:
+        units = {}
+        for name, body in self.table(data, "units", tuple(data or ())).items():
+            where = f"units.{name}"
+            body = self.table(body, where, ("places", "step"))
+            places = body.get("places")
+            if places is not None and (not isinstance(places, int) or isinstance(places, bool)
+                                       or not 0 <= places <= 30):
+                raise self.fail(f"{where}.places", "expected a whole number from 0 to 30")
+            try:
+                step = Decimal(body.get("step", ""))
+            except (InvalidOperation, TypeError):
+                raise self.fail(f"{where}.step", 'expected a decimal as a text, e.g. "0.01"') \
+                    from None
+            if not step.is_finite() or step <= 0:
+                raise self.fail(f"{where}.step", "expected an amount more than zero")
+            units[name] = UnitDecl(name, places, step)
+        if not units:
+            raise self.fail("units", "expected at least one unit")
+        return units
+
+    def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
+        keys = ("decided", "each", "subject", "subject_context", "subject_example",
+                "default_unit")
+        data = self.table(data, "roles", keys)
+        context = data.get("subject_context", [])
+        if not isinstance(context, list):
+            raise self.fail("roles.subject_context", "expected a list of case fields")
+        roles = Roles(*(self.text(data, k, "roles") for k in keys[:3]),
+                      tuple(self.name(c, "roles.subject_context") for c in context),
+                      self.text(data, "subject_example", "roles"),
+                      self.text(data, "default_unit", "roles"))
+        if roles.default_unit not in units:
+            raise self.fail("roles.default_unit", f"expected one of the units: "
+                            f"{', '.join(units)}")
+        return roles
+
+    def record(self, name: str, data: Any) -> RecordDecl:
+        where = f"records.{name}"
+        data = self.table(data, where, ("description", "key", "fields", "links",
+                                        "constraints"))
+        fields = self.fields(data.get("fields"), f"{where}.fields")
+        key = data.get("key")
+        if key is not None and not any(f.name == key and f.absent == "required"
+                                       and f.type == "text" and not f.list for f in fields):
+            raise self.fail(f"{where}.key", "expected a required text field of the record")
+        links = tuple(
+            LinkDecl(self.name(link, f"{where}.links.{link}"),
+                     *(self.text(self.table(body, f"{where}.links.{link}", ("via", "list")),
+                                 k, f"{where}.links.{link}") for k in ("via", "list")))
+            for link, body in self.table(data.get("links", {}), f"{where}.links",
+                                         tuple(data.get("links", {}))).items())
+        constraints = data.get("constraints", [])
+        if not isinstance(constraints, list):
+            raise self.fail(f"{where}.constraints", "expected a list of tables")
+        checked = []
+        for i, body in enumerate(constraints):
+            at = f"{where}.constraints[{i}]"
+            body = self.table(body, at, ("field", "at_most", "message"))
+            checked.append(ConstraintDecl(*(self.text(body, k, at)
+                                            for k in ("field", "at_most", "message"))))
+        return RecordDecl(name, self.text(data, "description", where, required=False),
+                          fields, key, links, tuple(checked))
+
+    def fields(self, data: Any, where: str) -> tuple[FieldDecl, ...]:
+        if data is None:
+            raise self.fail(where, "expected a table of fields")
+        return tuple(self.field(self.name(name, f"{where}.{name}"), body, f"{where}.{name}")
+                     for name, body in self.table(data, where, tuple(data)).items())
+
+    def field(self, name: str, data: Any, where: str) -> FieldDecl:
+        data = self.table(data, where, ("type", "values", "record", "list", "absent",
+                                        "format", "max", "question"))
+        type_ = data.get("type")
+        if type_ not in TYPES:
+            raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
+        values = data.get("values", [])
+        if (type_ == "enum") != bool(values) or not isinstance(values, list) \
+                or len(set(values)) != len(values):
+            raise self.fail(f"{where}.values", "an enum needs a list of distinct words, and "
+                            "only an enum has values")
+        values = tuple(self.name(v, f"{where}.values") for v in values)
+        record = data.get("record")
+        if (type_ == "record") != (record is not None):
+            raise self.fail(f"{where}.record", "a record field names its record, and only a "
+                            "record field does")
+        many = data.get("list", False)
+        if not isinstance(many, bool):
+            raise self.fail(f"{where}.list", "expected true or false")
+        absent = data.get("absent", "unknown")
+        if absent not in ABSENT:
+            raise self.fail(f"{where}.absent", f"expected one of: {', '.join(ABSENT)}")
+        if absent == "all unknown" and (type_ != "record" or many) \
+                or absent == "empty" and not many:
+            raise self.fail(f"{where}.absent", '"all unknown" is for a record, "empty" for a '
+                            "list")
+        if type_ == "unit" and (many or absent != "unknown"):
+            raise self.fail(where, "a unit field is one unit, the default unit when absent")
+        fmt = data.get("format")
+        if fmt is not None and (fmt not in FORMATS or type_ != "text"):
+            raise self.fail(f"{where}.format", f"expected a text's format: {', '.join(FORMATS)}")
+        limit = data.get("max")
+        if limit is not None and (not many or not isinstance(limit, int) or limit < 1):
+            raise self.fail(f"{where}.max", "expected the most items of a list, a whole number")
+        question = data.get("question")
+        if question is not None and not isinstance(question, str):
+            raise self.fail(f"{where}.question", "expected a text")
+        return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question)
+
+    # ------------------------------------------------------------ across declarations
+    def cross_check(self, d: Declarations) -> None:
+        keyed = {r.name for r in d.records.values() if r.key}
+        for where, f in self._all_fields(d):
+            if f.record is not None and f.record not in d.records:
+                raise self.fail(f"{where}.record", f"no record is named `{f.record}`")
+            if f.question is not None:
+                names = {n for _, n, _, _ in string.Formatter().parse(f.question) if n}
+                unknown = names - keyed
+                if unknown:
+                    raise self.fail(f"{where}.question", f"`{{{sorted(unknown)[0]}}}` names "
+                                    "no record with a key; expected one of: "
+                                    f"{', '.join(sorted(keyed)) or 'none has a key'}")
+        self._no_cycle(d)
+        case_fields = {f.name: f for f in d.fields}
+        for record in d.records.values():
+            where = f"records.{record.name}"
+            for link in record.links:
+                via, target = record.field(link.via), case_fields.get(link.target)
+                if via is None or via.type != "text" or not via.list:
+                    raise self.fail(f"{where}.links.{link.name}.via", "expected a list of "
+                                    "texts of the record")
+                if target is None or not target.list or target.record is None \
+                        or d.records[target.record].key is None:
+                    raise self.fail(f"{where}.links.{link.name}.list", "expected a list of "
+                                    "the case whose records have a key")
+                if record.field(link.name) is not None:
+                    raise self.fail(f"{where}.links.{link.name}", "a field has this name")
+            for i, c in enumerate(record.constraints):
+                for name in (c.field, c.at_most):
+                    f = record.field(name)
+                    if f is None or f.type not in ("money", "number") or f.list:
+                        raise self.fail(f"{where}.constraints[{i}]", f"`{name}` is not an "
+                                        "amount or number of the record")
+        roles = d.roles
+        decided = case_fields.get(roles.decided)
+        if decided is None or not decided.list or decided.record is None:
+            raise self.fail("roles.decided", "expected a list of records of the case")
+        if roles.each in case_fields:
+            raise self.fail("roles.each", "a field of the case has this name")
+        for name in (roles.subject, *roles.subject_context):
+            f = case_fields.get(name)
+            if f is None or f.type != "record" or f.list:
+                raise self.fail("roles.subject", f"`{name}` is not a record of the case")
+
+    def _no_cycle(self, d: Declarations) -> None:
+        """A record may not hold itself, however deep: a case is a finite tree."""
+        def visit(name: str, path: tuple[str, ...]) -> None:
+            if name in path:
+                raise self.fail(f"records.{name}", "the record holds itself "
+                                f"({' > '.join(path + (name,))})")
+            for f in d.records[name].fields:
+                if f.record is not None:
+                    visit(f.record, path + (name,))
+        for name in d.records:
+            visit(name, ())
+
+    def _all_fields(self, d: Declarations):
+        for f in d.fields:
+            yield f"case.fields.{f.name}", f
+        for record in d.records.values():
+            for f in record.fields:
+                yield f"records.{record.name}.fields.{f.name}", f

@@ -1,0 +1,204 @@
+"""The case models, built from a vocabulary's declarations with `pydantic.create_model`:
+exactly the declared fields, unknown keys rejected, frozen, `None` meaning "not known yet"
+(or, where declared, "there is none"). Built once per vocabulary, on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, create_model, field_validator, model_validator
+
+from clawpolicy import case as core
+from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, RecordDecl
+
+_SCALARS = {"text": core.Text, "boolean": core.Boolean, "date": core.Date,
+            "money": core.Money, "number": core.Number}
+
+
+@dataclass(frozen=True)
+class Models:
+    case: type[BaseModel]
+    records: dict[str, type[BaseModel]]   # by record name
+
+
+def build(d: Declarations) -> Models:
+    return _Builder(d).models()
+
+
+# ---------------------------------------------------------------- formats and validators
+
+def _month_day(cls, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(f"2000-{value}")  # a leap year admits 02-29
+    except ValueError:
+        raise ValueError('expected a month and day as "MM-DD", e.g. "12-31"') from None
+    if not re.fullmatch(r"\d\d-\d\d", value):
+        raise ValueError('expected a month and day as "MM-DD", e.g. "12-31"')
+    return value
+
+
+_FORMATS = {"month-day": _month_day}
+
+
+def _null_is_unknown(cls, data: Any) -> Any:
+    """A record whose absence means every one of its facts is unknown."""
+    return {} if data is None else data
+
+
+def _null_is_empty(cls, value: Any) -> Any:
+    # What is listed is what there is: an absent list is an empty one.
+    return [] if value is None else value
+
+
+def _at_most(holder: str, name: str, limit: int):
+    def check(cls, value: list) -> list:
+        if len(value) > limit:
+            raise ValueError(f"a {holder} holds at most {limit} {name}")
+        return value
+    return check
+
+
+def _constraint(field: str, at_most: str, message: str):
+    def check(self):
+        value, bound = getattr(self, field), getattr(self, at_most)
+        if value is not None and bound is not None and value > bound:
+            raise ValueError(message)
+        return self
+    return check
+
+
+class _Builder:
+    def __init__(self, d: Declarations):
+        self.d = d
+        self.built: dict[str, type[BaseModel]] = {}
+        # Records whose absence the case declares as "all unknown": null reads as {}.
+        every = [*d.fields, *(f for r in d.records.values() for f in r.fields)]
+        self.all_unknown = {f.record for f in every if f.absent == "all unknown"}
+
+    def models(self) -> Models:
+        for name in self.d.records:
+            self.record(name)
+        units = tuple(self.d.units)
+        core_fields: dict[str, Any] = {
+            "case_id": (core.Text, ...), "title": (core.Text | None, None),
+            "as_of": (core.Date, ...)}
+        fields = {f.name: self.field(f) for f in self.d.fields}
+        tail = {"facts": (dict[str, Any], {}),
+                # Not a fact: what `clawpolicy test` expects of the determination.
+                "expect": (core.expectation_model(units, self.d.roles.default_unit) | None,
+                           None)}
+        validators = self.validators("case", self.d.fields)
+        case = create_model("Case", __base__=core.CaseModel, __validators__=validators,
+                            **core_fields, **fields, **tail)
+        return Models(case, dict(self.built))
+
+    def record(self, name: str) -> type[BaseModel]:
+        if name not in self.built:
+            decl = self.d.records[name]
+            fields = {f.name: self.field(f) for f in decl.fields}
+            validators = self.validators(decl.name.replace("_", " "), decl.fields)
+            if name in self.all_unknown:
+                validators["_null_is_unknown"] = model_validator(mode="before")(
+                    _null_is_unknown)
+            for i, c in enumerate(decl.constraints):
+                validators[f"_constraint_{i}"] = model_validator(mode="after")(
+                    _constraint(c.field, c.at_most, c.message))
+            self.built[name] = create_model(decl.model_name, __base__=core.CaseModel,
+                                            __validators__=validators, **fields)
+        return self.built[name]
+
+    def field(self, f: FieldDecl) -> tuple[Any, Any]:
+        if f.type == "record":
+            annotation: Any = self.record(f.record)
+        elif f.type == "unit":
+            return Literal[tuple(self.d.units)], self.d.roles.default_unit
+        elif f.type == "enum":
+            annotation = Literal[f.values]
+        else:
+            annotation = _SCALARS[f.type]
+        if f.list:
+            annotation = list[annotation]
+        match f.absent:
+            case "required":
+                return annotation, ...
+            case "all unknown":
+                return annotation, annotation()
+            case "empty":
+                return annotation, []
+        return annotation | None, None
+
+    def validators(self, holder: str, fields: tuple[FieldDecl, ...]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        empty = [f.name for f in fields if f.absent == "empty"]
+        if empty:
+            found["_null_is_empty"] = field_validator(*empty, mode="before")(_null_is_empty)
+        unknown = [f.name for f in fields if f.absent == "all unknown"]
+        if unknown:
+            found["_record_null_is_unknown"] = field_validator(*unknown, mode="before")(
+                _null_is_unknown)
+        for f in fields:
+            if f.max is not None:
+                found[f"_at_most_{f.name}"] = field_validator(f.name)(
+                    _at_most(holder, f.name, f.max))
+            if f.format is not None:
+                found[f"_format_{f.name}"] = field_validator(f.name)(_FORMATS[f.format])
+        return found
+
+
+# ---------------------------------------------------------------- across records
+
+def cross_reference_errors(d: Declarations, case: BaseModel) -> list[tuple[str, str, str]]:
+    """Errors no single field shows: (field path, message, help). Keys unique within their
+    list, then every link naming an item that exists."""
+    keyed, linking = [], []
+    _walk(d, case, d.fields, "", keyed, linking)
+    errors = []
+    for path, record, items in keyed:
+        seen: set[str] = set()
+        word = record.name.replace("_", " ")
+        for i, item in enumerate(items):
+            value = getattr(item, record.key)
+            if value in seen:
+                errors.append((f"{path}[{i}].{record.key}",
+                               f"the {word} {record.key} `{value}` is used twice",
+                               f"give each {word} its own {record.key}"))
+            seen.add(value)
+    for path, record, item in linking:
+        for link in record.links:
+            target = d.records[next(f.record for f in d.fields if f.name == link.target)]
+            keys = [getattr(x, target.key) for x in getattr(case, link.target)]
+            word = target.name.replace("_", " ")
+            for j, ref in enumerate(getattr(item, link.via) or ()):
+                if ref not in keys:
+                    listed = ", ".join(keys) or "none are listed"
+                    errors.append((f"{path}.{link.via}[{j}]",
+                                   f"no {word} has the {target.key} `{ref}`",
+                                   f"expected the {target.key} of a {word} under "
+                                   f"`{link.target}:` ({listed})"))
+    return errors
+
+
+def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
+          keyed: list, linking: list) -> None:
+    """Every list of keyed records and every record with links, in the order of the file."""
+    for f in fields:
+        if f.record is None:
+            continue
+        record: RecordDecl = d.records[f.record]
+        value = getattr(data, f.name)
+        here = f"{path}.{f.name}" if path else f.name
+        items = value if f.list else [value]
+        if f.list and record.key and value is not None:
+            keyed.append((here, record, value))
+        for i, item in enumerate(items or ()):
+            if item is None:
+                continue
+            at = f"{here}[{i}]" if f.list else here
+            if record.links:
+                linking.append((at, record, item))
+            _walk(d, item, record.fields, at, keyed, linking)
