@@ -1,0 +1,293 @@
+"""The case vocabulary is declared, not coded: a record, a field, an enumeration value and a
+question added to a declaration file, with no Python change, are at once validated in cases,
+described in the JSON Schema, typed for the checker and asked as open questions."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from clawpolicy import vocabulary
+from clawpolicy.api import PolicyError, compile_policy, evaluate, read_case
+from clawpolicy.casefile import LoadedCase, validate_case
+from clawpolicy.core.diagnostics import DiagnosticError
+from clawpolicy.tools import schema
+from clawpolicy.vocabulary import VocabularyError
+
+SHIPPED = vocabulary.DEFAULT.read_text(encoding="utf-8")
+
+# What a drafter adds: an enumeration value, a field of the award with its question, and a
+# new record of the case with a field, its enumeration and its question.
+ADDED = """
+[case.fields.separation]
+type = "record"
+record = "separation"
+absent = "all unknown"
+
+[records.separation]
+description = "How the participant left the company, if they did."
+
+[records.separation.fields.reason]
+type = "enum"
+values = ["resigned", "terminated_for_cause", "retired"]
+question = "Why did the participant leave the company?"
+
+[records.separation.fields.date]
+type = "date"
+
+[records.award.fields.acknowledged]
+type = "boolean"
+question = "Did the participant acknowledge the clawback terms of award {award}?"
+"""
+
+POLICY = """
+policy "Separation policy"
+  adopted by "Committee" on 2019-02-08
+  effective 2019-02-08
+end
+
+scope retention_bonuses
+  clause "Scope"
+  quote "retention bonuses"
+  requires award.kind = retention_bonus
+end
+
+condition for_cause
+  clause "Cause"
+  quote "terminated for cause"
+  requires separation.reason = terminated_for_cause and award.acknowledged
+end
+
+recoverable excess
+  clause "Recovery"
+  quote "the bonus"
+  is award.amount_awarded
+end
+
+remedy repay
+  clause "Repayment"
+  quote "shall repay"
+  shall recover up to min(excess, award.amount_paid)
+end
+"""
+
+CASE = {"case_id": "left", "as_of": "2024-06-30",
+        "awards": [{"id": "stay-2023", "kind": "retention_bonus", "acknowledged": True,
+                    "amount_awarded": 50000, "amount_paid": 50000}],
+        "separation": {"reason": None}}
+
+
+@pytest.fixture
+def extended(tmp_path):
+    text = SHIPPED.replace('"discretionary_bonus",', '"discretionary_bonus", "retention_bonus",')
+    assert text != SHIPPED
+    path = tmp_path / "extended.toml"
+    path.write_text(text + ADDED, encoding="utf-8")
+    (tmp_path / "policy.claw").write_text(POLICY, encoding="utf-8")
+    return vocabulary.load(path)
+
+
+def _case(data: dict, vocab) -> LoadedCase:
+    return LoadedCase(validate_case(data, "case.yaml", vocabulary=vocab), "case.yaml", {})
+
+
+def test_the_new_record_field_and_value_are_validated_in_cases(extended):
+    case = _case({**CASE, "separation": {"reason": "retired", "date": "2024-01-31"}},
+                 extended).case
+    assert case.separation.reason == "retired"
+    assert case.awards[0].kind == "retention_bonus"
+    assert case.awards[0].acknowledged is True
+    assert _case({"case_id": "c", "as_of": "2024-06-30"}, extended).case.separation.reason \
+        is None  # absent: every fact of the record unknown, as declared
+    with pytest.raises(DiagnosticError) as caught:
+        _case({**CASE, "separation": {"reason": "fired", "note": 1}}, extended)
+    found = {d.code: d for d in caught.value.diagnostics}
+    assert sorted((d.code, d.where) for d in found.values()) == [
+        ("CP0408", "case.yaml: separation.note"), ("CP0409", "case.yaml: separation.reason")]
+    assert "'terminated_for_cause'" in found["CP0409"].help
+    assert found["CP0408"].help.startswith("expected one of: reason, date")
+    # The shipped vocabulary knows none of it.
+    with pytest.raises(DiagnosticError):
+        _case(CASE, vocabulary.load())
+
+
+def test_the_json_schema_describes_them(extended):
+    rendered = schema.case_schema(extended)
+    separation = rendered["$defs"]["Separation"]
+    assert separation["description"] == "How the participant left the company, if they did."
+    assert separation["properties"]["reason"]["anyOf"][0]["enum"] == [
+        "resigned", "terminated_for_cause", "retired"]
+    award = rendered["$defs"]["Award"]["properties"]
+    assert "retention_bonus" in award["kind"]["anyOf"][0]["enum"]
+    assert award["acknowledged"]["anyOf"][0] == {"type": "boolean"}
+    assert rendered["properties"]["separation"]["$ref"] == "#/$defs/Separation"
+    assert "Separation" not in schema.case_schema()["$defs"]
+
+
+def test_a_policy_reading_them_checks_against_the_vocabulary(extended, tmp_path):
+    policy = compile_policy(tmp_path / "policy.claw", vocabulary=extended)
+    assert policy.vocabulary is extended
+    with pytest.raises(PolicyError) as caught:
+        compile_policy(tmp_path / "policy.claw")  # the shipped vocabulary has none of it
+    assert {d.code for d in caught.value.diagnostics} >= {"CP0201", "CP0202"}
+
+
+def test_a_pending_determination_asks_for_them_in_the_declared_words(extended, tmp_path):
+    policy = compile_policy(tmp_path / "policy.claw", vocabulary=extended)
+    d = evaluate(policy, _case(CASE, extended))
+    assert d.outcome == "pending"
+    (question,) = d.open_questions
+    assert (question.fact, question.question) == (
+        "separation.reason", "Why did the participant leave the company?")
+    assert [(a.if_, a.outcome) for a in question.answers] == [
+        ("resigned", "no_recovery"), ("terminated_for_cause", "recovery"),
+        ("retired", "no_recovery")]
+    unacknowledged = {**CASE, "separation": {"reason": "terminated_for_cause"},
+                      "awards": [{**CASE["awards"][0], "acknowledged": None}]}
+    (question,) = evaluate(policy, _case(unacknowledged, extended)).open_questions
+    assert (question.fact, question.question) == (
+        "awards[0].acknowledged",
+        "Did the participant acknowledge the clawback terms of award stay-2023?")
+
+
+def test_a_case_read_with_another_vocabulary_is_refused(extended, tmp_path):
+    policy = compile_policy(tmp_path / "policy.claw", vocabulary=extended)
+    (tmp_path / "case.yaml").write_text("case_id: c\nas_of: 2024-06-30\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="another vocabulary"):
+        evaluate(policy, read_case(tmp_path / "case.yaml"))
+    assert evaluate(policy, read_case(tmp_path / "case.yaml", extended)).outcome == \
+        "not_covered"
+
+
+# ---------------------------------------------------------------- a vocabulary of its own
+
+MINIMAL = """
+[roles]
+decided = "grants"
+each = "grant"
+subject = "employee"
+subject_context = []
+subject_example = "employee.director"
+default_unit = "EUR"
+
+[units.EUR]
+places = 2
+step = "0.01"
+
+[examples]
+records = "employee, grant"
+lists = "`grants`"
+facts = "employee, grant"
+
+[case]
+description = "One employee and their grants."
+
+[case.fields.employee]
+type = "record"
+record = "employee"
+absent = "all unknown"
+
+[case.fields.grants]
+type = "record"
+record = "grant"
+list = true
+absent = "empty"
+
+[records.employee.fields.director]
+type = "boolean"
+question = "Is the employee a director?"
+
+[records.grant]
+key = "id"
+
+[records.grant.fields.id]
+type = "text"
+absent = "required"
+
+[records.grant.fields.value]
+type = "money"
+question = "What is grant {grant} worth?"
+"""
+
+
+def test_the_engine_reads_roles_not_clawback_words(tmp_path):
+    """Another list decided one by one, another name for its item, another subject, another
+    default unit: nothing in the engine names the shipped ones."""
+    (tmp_path / "v.toml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "p.claw").write_text(textwrap.dedent("""
+        policy "Grants"
+          adopted by "Board" on 2020-01-01
+          effective 2020-01-01
+        end
+
+        scope directors
+          clause "1"
+          quote "directors"
+          requires employee.director
+        end
+
+        recoverable worth
+          clause "2"
+          quote "the grant"
+          is grant.value
+        end
+
+        remedy repay
+          clause "3"
+          quote "shall repay"
+          shall recover up to worth
+        end
+        """), encoding="utf-8")
+    mini = vocabulary.load(tmp_path / "v.toml")
+    policy = compile_policy(tmp_path / "p.claw", vocabulary=mini)
+    case = {"case_id": "g", "as_of": "2024-06-30", "grants": [{"id": "g1", "value": 100}]}
+    d = evaluate(policy, _case(case, mini))
+    assert d.outcome == "pending"
+    assert [q.question for q in d.open_questions] == ["Is the employee a director?"]
+    d = evaluate(policy, _case({**case, "employee": {"director": True}}, mini))
+    assert (d.outcome, d.total_recoverable.amount, d.total_recoverable.unit) == (
+        "recovery", "100.00", "EUR")
+    d = evaluate(policy, _case({**case, "grants": [{"id": "g1"}],
+                                "employee": {"director": True}}, mini))
+    assert [q.question for q in d.open_questions] == ["What is grant g1 worth?"]
+
+
+# ---------------------------------------------------------------- a vocabulary in error
+
+@pytest.mark.parametrize("change, where, message", [
+    (('type = "money"\nquestion = "What is grant {grant} worth?"',
+      'type = "amount"\nquestion = "What is grant {grant} worth?"'),
+     "records.grant.fields.value.type", "expected one of: text, boolean"),
+    (("What is grant {grant} worth?", "What is grant {gant} worth?"),
+     "records.grant.fields.value.question", "`{gant}` names no record with a key"),
+    (('key = "id"', ""), "records.grant.fields.value.question",
+     "`{grant}` names no record with a key"),
+    (('default_unit = "EUR"', 'default_unit = "USD"'), "roles.default_unit",
+     "expected one of the units: EUR"),
+    (('decided = "grants"', 'decided = "employee"'), "roles.decided",
+     "expected a list of records of the case"),
+    (("[records.grant]\n", "[records.grant]\nsize = 3\n"), "records.grant.size",
+     "unknown key"),
+    (("places = 2", "places = 3"), "units", "the unit EUR is declared with 2 decimal places"),
+])
+def test_a_vocabulary_in_error_says_where_and_what_was_expected(tmp_path, change, where,
+                                                                  message):
+    vocabulary.load(_write(tmp_path / "first", MINIMAL))  # declares EUR with 2 places
+    path = _write(tmp_path / "second", MINIMAL.replace(*change))
+    with pytest.raises(VocabularyError) as caught:
+        vocabulary.load(path)
+    assert str(caught.value).startswith(f"{path}: {where}: ")
+    assert message in str(caught.value)
+
+
+def _write(folder, text: str):
+    folder.mkdir()
+    (folder / "v.toml").write_text(text, encoding="utf-8")
+    return folder / "v.toml"
+
+
+def test_a_vocabulary_that_is_not_toml_is_refused(tmp_path):
+    path = _write(tmp_path / "bad", "[roles\n")
+    with pytest.raises(VocabularyError, match="is not valid TOML"):
+        vocabulary.load(path)
