@@ -291,3 +291,17 @@ def test_a_vocabulary_that_is_not_toml_is_refused(tmp_path):
     path = _write(tmp_path / "bad", "[roles\n")
     with pytest.raises(VocabularyError, match="is not valid TOML"):
         vocabulary.load(path)
+
+
+def test_every_declared_field_and_value_is_documented():
+    """cases.md describes the case format to people: a field declared and not documented
+    there is one no drafter would know of."""
+    import re
+
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "cases.md").read_text(encoding="utf-8")
+    declared = vocabulary.load().declarations
+    fields = [*declared.fields, *(f for r in declared.records.values() for f in r.fields)]
+    assert [f.name for f in fields if not re.search(rf"\b{f.name}\b", doc)] == []
+    assert [v for f in fields for v in f.values if f"`{v}`" not in doc] == []
