@@ -270,6 +270,12 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
     (("[records.grant]\n", "[records.grant]\nsize = 3\n"), "records.grant.size",
      "unknown key"),
     (("places = 2", "places = 3"), "units", "the unit EUR is declared with 2 decimal places"),
+    (('[records.grant]\n', '[records.employee.fields.badge]\ntype = "text"\n'
+      'absent = "required"\n\n[records.grant]\n'), "records.employee.fields.badge.absent",
+     "has no required field"),
+    (('[records.grant]\n', '[records.employee.fields.boss]\ntype = "record"\n'
+      'record = "employee"\n\n[records.grant]\n'), "records.employee",
+     "the record holds itself (employee > employee)"),
 ])
 def test_a_vocabulary_in_error_says_where_and_what_was_expected(tmp_path, change, where,
                                                                   message):

@@ -350,7 +350,7 @@ class Determiner:
 
     def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
         """The policy's notes whose `when` holds for this covered award."""
-        return [Note(award=rec.data.id, rule=e.rule.name, clause=e.rule.citation.clause or "",
+        return [Note(award=rec.ident, rule=e.rule.name, clause=e.rule.citation.clause or "",
                      text=e.rule.text or "", source=e.source)
                 for e in env.rules.of("note") if ev.eval(e.rule.body, env) is True]
 
@@ -359,7 +359,7 @@ class Determiner:
         if outcome in ("no_recovery", "not_covered"):
             recoverable = Money(Decimal(0), self.policy.vocabulary.unit_of(rec.type, rec.data))
         result = AwardResult(
-            id=rec.data.id, outcome=outcome, revisions=list(rules.revisions),
+            id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,

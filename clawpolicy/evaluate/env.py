@@ -14,15 +14,20 @@ from clawpolicy.syntax import ast
 
 @dataclass(frozen=True)
 class Rec:
-    """A record of the case, with the path that names it in the case file."""
+    """A record of the case, with the path that names it in the case file, and the field that
+    identifies it among the items of its list (its key), if its record has one."""
 
     path: str
     data: Any
     type: t.Record
-    unit: str | None = None
+    key: str | None = None
+
+    @property
+    def ident(self) -> Any:
+        return getattr(self.data, self.key) if self.key is not None else None
 
     def __str__(self) -> str:
-        ident = getattr(self.data, "id", None)
+        ident = self.ident
         return str(ident) if ident is not None else self.path
 
 

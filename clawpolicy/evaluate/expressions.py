@@ -72,10 +72,11 @@ class Evaluator(Explainer):
             case t.SetOf():
                 return tuple(raw)
             case t.ListOf():
-                return tuple(Rec(f"{path}[{i}]", item, type_.element)
+                key = self.vocabulary.key_of(type_.element)
+                return tuple(Rec(f"{path}[{i}]", item, type_.element, key)
                              for i, item in enumerate(raw))
             case t.Record():
-                return Rec(path, raw, type_)
+                return Rec(path, raw, type_, self.vocabulary.key_of(type_))
         return raw
 
     def _linked(self, rec: Rec, link: t.Link) -> Any:
@@ -89,7 +90,7 @@ class Evaluator(Explainer):
         element = self.root.type.fields[link.target].type.element
         items = getattr(self.case, link.target)
         index = {getattr(s, link.key): i for i, s in enumerate(items)}
-        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element)
+        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
                      for r in refs)
 
     # ------------------------------------------------------------ expressions

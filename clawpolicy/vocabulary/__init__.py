@@ -80,6 +80,14 @@ class Vocabulary:
         """The record of the items decided one by one (what `award` names in a policy)."""
         return case_type.fields[self.roles.decided].type.element
 
+    @cached_property
+    def _keys(self) -> dict[str, str | None]:
+        return {r.type_name: r.key for r in self.declarations.records.values()}
+
+    def key_of(self, record_type: t.Record) -> str | None:
+        """The field that identifies an item of this record among the items of its list."""
+        return self._keys.get(record_type.name)
+
     def unit_of(self, record_type: t.Record, data: Any) -> str:
         """The unit of the amounts of a record: its unit field, or the default unit."""
         unit = next((f.money_unit_from for f in record_type.fields.values()

@@ -108,6 +108,12 @@ class Declarations:
     roles: Roles
     examples: dict[str, str] = field(hash=False)
 
+    @property
+    def all_unknown(self) -> set[str]:
+        """The records whose absence is declared to mean every one of their facts unknown."""
+        every = [*self.fields, *(f for r in self.records.values() for f in r.fields)]
+        return {f.record for f in every if f.absent == "all unknown"}
+
 
 def read(path: Path) -> Declarations:
     try:
@@ -295,6 +301,7 @@ class _Reader:
                                     "no record with a key; expected one of: "
                                     f"{', '.join(sorted(keyed)) or 'none has a key'}")
         self._no_cycle(d)
+        self._distinct(d)
         case_fields = {f.name: f for f in d.fields}
         for record in d.records.values():
             where = f"records.{record.name}"
@@ -317,14 +324,29 @@ class _Reader:
                                         "amount or number of the record")
         roles = d.roles
         decided = case_fields.get(roles.decided)
-        if decided is None or not decided.list or decided.record is None:
-            raise self.fail("roles.decided", "expected a list of records of the case")
+        if decided is None or not decided.list or decided.record is None \
+                or d.records[decided.record].key is None:
+            raise self.fail("roles.decided", "expected a list of records of the case, records "
+                            "with a key (the determination names each item by it)")
         if roles.each in case_fields:
             raise self.fail("roles.each", "a field of the case has this name")
         for name in (roles.subject, *roles.subject_context):
             f = case_fields.get(name)
             if f is None or f.type != "record" or f.list:
                 raise self.fail("roles.subject", f"`{name}` is not a record of the case")
+
+    def _distinct(self, d: Declarations) -> None:
+        """Records are named in the language by their names without `_`: one name each."""
+        seen: dict[str, str] = {}
+        for record in d.records.values():
+            other = seen.setdefault(record.type_name, record.name)
+            if other != record.name:
+                raise self.fail(f"records.{record.name}", f"the record `{other}` has the same "
+                                "name without `_`")
+            for f in record.fields:
+                if f.absent == "required" and record.name in d.all_unknown:
+                    raise self.fail(f"records.{record.name}.fields.{f.name}.absent", "a record "
+                                    'that is "all unknown" when absent has no required field')
 
     def _no_cycle(self, d: Declarations) -> None:
         """A record may not hold itself, however deep: a case is a finite tree."""

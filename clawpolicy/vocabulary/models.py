@@ -77,8 +77,7 @@ class _Builder:
         self.d = d
         self.built: dict[str, type[BaseModel]] = {}
         # Records whose absence the case declares as "all unknown": null reads as {}.
-        every = [*d.fields, *(f for r in d.records.values() for f in r.fields)]
-        self.all_unknown = {f.record for f in every if f.absent == "all unknown"}
+        self.all_unknown = d.all_unknown
 
     def models(self) -> Models:
         for name in self.d.records:
