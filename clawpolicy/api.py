@@ -6,7 +6,7 @@ import decimal
 from pathlib import Path
 from typing import Any
 
-from clawpolicy.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
+from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
 from clawpolicy.casefile import LoadedCase, load_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.evaluate.determination import Determination

@@ -9,7 +9,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from clawpolicy.case import MAX_DIGITS
+from clawpolicy.core.case import MAX_DIGITS
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, create_model, field_validator, model_validator
 
-from clawpolicy import case as core
+from clawpolicy.core import case as core
 from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, RecordDecl
 
 _SCALARS = {"text": core.Text, "boolean": core.Boolean, "date": core.Date,
