@@ -9,7 +9,7 @@ hands on."""
 from __future__ import annotations
 
 from clawpolicy.core import types as t
-from clawpolicy.check import schema
+from clawpolicy.check import facts
 from clawpolicy.check.expressions import ExpressionTypes
 from clawpolicy.check.policy import (
     CITED_KINDS, CONSTANTS, FUNCTIONS, MAX_NESTING, CheckedPolicy, Resolution)
@@ -68,7 +68,7 @@ class _Checker(ExpressionTypes, RevisionChecks):
                 self.error("CP0117", f"the source document `{self.header.source}` does not exist",
                            "give the path of the policy's text, relative to the policy's folder",
                            self.header.span)
-        self.case = schema.case_record(self.vocabulary, self.facts)
+        self.case = facts.case_record(self.vocabulary, self.facts)
         self._check_names()
         self._check_shape()
         self.by_name = {r.name: r for r in self.rules}
