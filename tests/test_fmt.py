@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import shutil
 from decimal import Decimal
 
@@ -99,9 +100,94 @@ def test_check_names_the_files_that_would_change_and_fmt_rewrites_them(tmp_path)
     assert result.exit_code == EXIT_FINDINGS
     assert result.stdout.startswith(f"would reformat {path}\n")
     assert runner.invoke(app, ["fmt", str(path)]).exit_code == 0
-    assert path.read_text() == ('# trailing\npolicy "P"\n  effective 2019-02-08\nend\n\n'
+    assert path.read_text() == ('policy "P"\n  effective 2019-02-08\nend  # trailing\n\n'
                                 "define d\n  as 1 + 2 * 3\nend\n")
     assert runner.invoke(app, ["fmt", "--check", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize("written, printed", [
+    ("(a and b) or (c and d)", "(a and b) or (c and d)"),
+    ("(a and b) or c", "(a and b) or c"),
+    ("a and b or c", "(a and b) or c"),
+    ("a or b and c", "a or (b and c)"),
+    ("a and (b or c) and d", "a and (b or c) and d"),
+    ("not (a or b) and c", "not (a or b) and c"),
+    ("a and b and c or d or e", "(a and b and c) or d or e"),
+])
+def test_and_and_or_never_mix_without_parentheses(written, printed):
+    assert formatted(f"define d as {written} end") == f"define d\n  as {printed}\nend\n"
+
+
+def test_a_long_mixed_expression_keeps_its_parentheses_over_several_lines():
+    long = " and ".join(f"condition_number_{i}_of_a_long_list" for i in range(3))
+    text = formatted(f"define d as ({long}) or short end")
+    assert text == (
+        "define d\n"
+        "  as (condition_number_0_of_a_long_list\n"
+        "      and condition_number_1_of_a_long_list\n"
+        "      and condition_number_2_of_a_long_list)\n"
+        "  or short\n"
+        "end\n")
+    assert formatted(text) == text
+
+
+def test_end_of_line_comments_stay_on_their_line():
+    text = (
+        'policy "P"  # the name\n'
+        "  effective 2019-02-08 # from the board\n"
+        "end\n\n"
+        "fact flag: boolean # a flag\n"
+        '  asks "Is it?"  # the question\n'
+        "end\n\n"
+        "condition c  # the opener\n"
+        '  clause "C" # the clause\n'
+        '  quote "the words"  # the quote\n'
+        "  requires a   # the first\n"
+        "    and b # the second\n"
+        "end # done\n\n"
+        "revision r\n"
+        '  clause "R"\n'
+        '  quote "r"\n'
+        "  applies to participant.section16_officer  # who\n"
+        "  effective 2023-12-01  # when\n\n"
+        "  remove condition c # gone\n"
+        '    clause "R"\n'
+        '    quote "r"\n'
+        "  end\n"
+        "end\n")
+    out = formatted(text)
+    assert out == (
+        'policy "P"  # the name\n'
+        "  effective 2019-02-08  # from the board\n"
+        "end\n\n"
+        "fact flag: boolean  # a flag\n"
+        '  asks "Is it?"  # the question\n'
+        "end\n\n"
+        "condition c  # the opener\n"
+        '  clause "C"  # the clause\n'
+        '  quote "the words"  # the quote\n'
+        "  # the first\n"
+        "  requires a and b  # the second\n"
+        "end  # done\n\n"
+        "revision r\n"
+        '  clause "R"\n'
+        '  quote "r"\n'
+        "  applies to participant.section16_officer  # who\n"
+        "  effective 2023-12-01  # when\n\n"
+        "  remove condition c  # gone\n"
+        '    clause "R"\n'
+        '    quote "r"\n'
+        "  end\n"
+        "end\n")
+    assert formatted(out) == out
+
+
+def test_an_end_of_line_comment_with_no_code_to_follow_goes_above():
+    # After `requires`, the expression is printed on the same line: the comment has no line
+    # of its own to end, so it goes above, as a comment on a line of its own.
+    out = formatted("define d\n  as # why\n  a and b\nend\n")
+    assert out == "define d\n  # why\n  as a and b\nend\n"
+    assert formatted(out) == out
 
 
 def test_a_file_that_does_not_parse_is_reported_not_rewritten(tmp_path):
@@ -158,6 +244,55 @@ EXPRESSIONS = st.recursive(LEAVES, _grow, max_leaves=12)
 def test_any_expression_prints_and_parses_back_to_itself(expr):
     _, module = read(f"define d as {unparse(expr)} end")
     assert module.decls[0].body == expr
+
+
+def _sparing(node: ast.Expr) -> str:
+    """An expression as a drafter may write it: an `and`/`or` chain with only the parentheses
+    precedence needs (`a and b or c`), so that fmt has some to add."""
+    if not isinstance(node, ast.Logical):
+        return unparse(node)
+    mine = 1 if node.op == "or" else 2
+
+    def operand(child: ast.Expr, least: int) -> str:
+        theirs = 1 if isinstance(child, ast.Logical) and child.op == "or" else \
+            2 if isinstance(child, ast.Logical) else 3
+        if isinstance(child, ast.If):
+            theirs = 0
+        return f"({_sparing(child)})" if theirs < least else _sparing(child)
+    return f"{operand(node.left, mine)} {node.op} {operand(node.right, mine + 1)}"
+
+
+def _mixes_without_parentheses(module: ast.Module, text: str) -> list[str]:
+    """Each `and`/`or` operand of the other kind that is not between parentheses."""
+    found, stack = [], [d.body for d in module.decls]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Logical):
+            for child in (node.left, node.right):
+                if isinstance(child, ast.Logical) and child.op != node.op and not (
+                        text[child.span.start - 1] == "(" and text[child.span.end] == ")"):
+                    found.append(child.span.text)
+        stack.extend(ast.children(node))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(EXPRESSIONS, st.randoms(use_true_random=False))
+def test_fmt_of_any_expression_is_a_fixed_point_of_the_same_tree_with_mixes_parenthesized(
+        expr, rng):
+    written = _sparing(expr)
+    # Break some lines before `and`/`or`, each after an end-of-line comment (the generated
+    # texts cannot hold the words `and`/`or`, so no break falls inside a quoted text).
+    pieces = re.split(r"(?= (?:and|or) )", written)
+    broken = "".join(p + (f"  # c{i}\n   " if rng.random() < 0.3 else "")
+                     for i, p in enumerate(pieces[:-1])) + pieces[-1]
+    source, module = read(f"define d as {broken} end\n")
+    out = format_module(module, source)
+    out_source, again = read(out)
+    assert again == module                                   # the same tree
+    assert formatted(out) == out                             # a fixed point
+    assert _mixes_without_parentheses(again, out) == []      # `and`/`or` never mix bare
+    assert [c.text for c in comments(out_source)] == [c.text for c in comments(source)]
 
 
 # ---------------------------------------------------------------- highlighting

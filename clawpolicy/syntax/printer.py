@@ -6,12 +6,19 @@ pass WIDTH is broken at its top-level `and`/`or` (the operator aligned under the
 before the expression) or before `satisfies`; long quotations are wrapped like prose (the
 language folds white space in texts, so wrapping changes no meaning).
 
-Comments are found by a scan of the source outside texts, and each is printed, on a line of
-its own, before the first element of the file it precedes or stands inside. A comment at the
-end of a line of code so moves above that line; formatting twice changes nothing more."""
+`and` and `or` never mix without parentheses: `(a and b) or c` keeps them, and `a and b or c`
+gains them, so that a reader need not know which binds tighter.
+
+Comments are found by a scan of the source outside texts. A comment at the end of a line of
+code stays at the end of the printed line that holds the code it followed (each printed line
+knows where in the source its last element ends). Any other comment is printed, on a line of
+its own, before the first element of the file it precedes or stands inside; so is an
+end-of-line comment whose code is not the end of a printed line (one after `requires`, say,
+whose expression goes on the same printed line). Formatting twice changes nothing more."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,12 +33,18 @@ INDENT = "  "
 _IF, _OR, _AND, _NOT, _COMPARE, _ADD, _MUL, _NEG, _ATOM = range(9)
 _COMPARISONS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in", "overlaps"}
 
+# A printed line, and the source offset where the last element it prints ends (None when it
+# prints no element of its own, e.g. the first lines of a wrapped set).
+Line = tuple[str, "int | None"]
+
 
 @dataclass(frozen=True)
 class Comment:
     line: int
     text: str
     blank_after: bool  # a blank line follows it in the source
+    offset: int = 0    # where its `#` stands
+    trailing: bool = False  # code stands before it on its line
 
 
 def comments(source: SourceFile) -> list[Comment]:
@@ -52,7 +65,8 @@ def comments(source: SourceFile) -> list[Comment]:
             end = len(text) if end < 0 else end
             line, _ = source.line_col(i)
             after = text[end + 1:].split("\n", 1)[0] if end < len(text) else "x"
-            found.append(Comment(line, text[i:end].rstrip(), not after.strip()))
+            code_before = text[text.rfind("\n", 0, i) + 1:i].strip() != ""
+            found.append(Comment(line, text[i:end].rstrip(), not after.strip(), i, code_before))
             i = end
             continue
         i += 1
@@ -92,6 +106,14 @@ def _prec(node: ast.Expr) -> int:
     return _ATOM
 
 
+def _operand_least(operand: ast.Expr, op: str, least: int) -> int:
+    """The binding an operand of `and`/`or` needs: an operand that is itself an `and`/`or` of
+    the other kind is always parenthesized, whatever binds tighter."""
+    if isinstance(operand, ast.Logical) and operand.op != op:
+        return _NOT
+    return least
+
+
 def unparse(node: ast.Expr, least: int = _IF) -> str:
     """One line of source for an expression, parenthesized if it binds looser than `least`."""
     out = _unparse(node)
@@ -126,7 +148,8 @@ def _unparse(node: ast.Expr) -> str:
             return f"-{unparse(o, _NEG)}"
         case ast.Logical(op=op, left=left, right=right):
             p = _prec(node)
-            return f"{unparse(left, p)} {op} {unparse(right, p + 1)}"
+            return f"{unparse(left, _operand_least(left, op, p))} {op} " \
+                   f"{unparse(right, _operand_least(right, op, p + 1))}"
         case ast.Binary(op=op, left=left, right=right) if op in _COMPARISONS:
             return f"{unparse(left, _ADD)} {op} {unparse(right, _ADD)}"
         case ast.Binary(op=op, left=left, right=right):
@@ -147,24 +170,31 @@ def _unparse(node: ast.Expr) -> str:
     raise AssertionError(f"no printing for {type(node).__name__}")
 
 
-def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[str]:
+def _end(node: ast.Expr) -> int | None:
+    return node.span.end if node.span is not None else None
+
+
+def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[Line]:
     """The expression after `prefix` (which sets the column it starts at), on as many lines
-    as it needs to stay within WIDTH."""
+    as it needs to stay within WIDTH, each line with the source end of what it prints."""
     single = prefix + unparse(node, least)
-    if len(single) <= WIDTH or _prec(node) < least:
-        return [single]
+    if len(single) <= WIDTH:
+        return [(single, _end(node))]
+    if _prec(node) < least:  # parenthesized: the inside laid out after the `(`
+        lines = layout(node, prefix + "(")
+        return lines[:-1] + [(lines[-1][0] + ")", lines[-1][1])]
     match node:
         case ast.Logical(op=op):
             operands = _chain(node, op)
             p = _prec(node)
-            lines = layout(operands[0], prefix, p)
+            lines = layout(operands[0], prefix, _operand_least(operands[0], op, p))
             # The operator ends where the keyword before the expression ends (`requires` /
             # `and`); after a keyword shorter than the operator it stands under the operand.
             keyword = prefix.split()[-1] if prefix.split() else ""
             pad = " " * (len(prefix) - len(op) - 1 if len(keyword) >= len(op)
                          else len(prefix))
             for operand in operands[1:]:
-                lines += layout(operand, f"{pad}{op} ", p + 1)
+                lines += layout(operand, f"{pad}{op} ", _operand_least(operand, op, p + 1))
             return lines
         case ast.Binary(op=op, left=left, right=right) if op in _COMPARISONS:
             return layout(right, f"{prefix}{unparse(left, _ADD)} {op} ", _ADD)
@@ -174,16 +204,16 @@ def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[str]:
             return lines + layout(right, f"{' ' * len(prefix)}{op} ", p + 1)
         case ast.SetLit():
             # Wrapping inside a quoted text is safe: the language folds its white space.
-            return textwrap.wrap(unparse(node), WIDTH, initial_indent=prefix,
-                                 subsequent_indent=" " * (len(prefix) + 1),
-                                 break_long_words=False, break_on_hyphens=False)
+            wrapped = textwrap.wrap(unparse(node), WIDTH, initial_indent=prefix,
+                                    subsequent_indent=" " * (len(prefix) + 1),
+                                    break_long_words=False, break_on_hyphens=False)
+            return [(line, None) for line in wrapped[:-1]] + [(wrapped[-1], _end(node))]
         case ast.Quantifier(kind=k, var=v, collection=c, body=b):
             head = f"{prefix}{k}({v} in {unparse(c)}"
             inner = " " * (len(prefix) + len(k) + 1) + "satisfies "
-            lines = [head] + layout(b, inner)
-            lines[-1] += ")"
-            return lines
-    return [single]
+            lines = [(head, _end(c))] + layout(b, inner)
+            return lines[:-1] + [(lines[-1][0] + ")", lines[-1][1])]
+    return [(single, _end(node))]
 
 
 def _chain(node: ast.Expr, op: str) -> list[ast.Expr]:
@@ -203,13 +233,46 @@ def wrap_text(prefix: str, value: str) -> list[str]:
                          break_on_hyphens=False)
 
 
+# ---------------------------------------------------------------- where printed lines end
+
+_TOKEN = re.compile(r"#[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|\d{4}-\d{2}-\d{2}|\w+|\S")
+
+
+def _tokens(span: Span | None, skip: tuple[Span, ...] = ()) -> list[tuple[str, int]]:
+    """The words, texts and signs within a span (comments and the `skip` spans left out), each
+    with the offset where it ends."""
+    if span is None or span.file is None:
+        return []
+    found = []
+    for m in _TOKEN.finditer(span.file.text, span.start, span.end):
+        if m.group().startswith("#") or any(s.start <= m.start() < s.end for s in skip):
+            continue
+        found.append((m.group(), m.end()))
+    return found
+
+
+def _line_ends(span: Span | None, keywords: set[str],
+               skip: tuple[Span, ...] = ()) -> dict[str, int]:
+    """For a block whose lines each open with one of `keywords`: where the first line opened
+    by each keyword ends in the source (its last token before the next keyword)."""
+    ends: dict[str, int] = {}
+    current = None
+    for token, end in _tokens(span, skip):
+        if token in keywords:
+            current = token if token not in ends else None
+        if current is not None:
+            ends[current] = end
+    return ends
+
+
 # ---------------------------------------------------------------- blocks
 
 class _Writer:
-    def __init__(self, source: SourceFile):
+    def __init__(self, source: SourceFile, pending: list[Comment]):
         self.source = source
-        self.pending = comments(source)
+        self.pending = pending
         self.lines: list[str] = []
+        self.ends: list[int | None] = []
 
     def comments_before(self, span: Span | None, indent: str, inside: bool = True) -> None:
         """Print the comments that come before the element at `span`, and those inside it
@@ -220,20 +283,51 @@ class _Writer:
             else span.line_col[0]
         while self.pending and self.pending[0].line <= last_line:
             comment = self.pending.pop(0)
-            self.lines.append(indent + comment.text)
+            self.emit([indent + comment.text])
             if comment.blank_after and comment.line < span.line_col[0]:
-                self.lines.append("")
+                self.emit([""])
 
-    def emit(self, lines: list[str]) -> None:
+    def emit(self, lines: list[str], end: int | None = None) -> None:
+        """Lines of output; `end` is where, in the source, the last of them ends."""
         self.lines.extend(lines)
+        self.ends.extend([None] * (len(lines) - 1) + [end] if lines else [])
+
+    def emit_lines(self, lines: list[Line]) -> None:
+        for line, end in lines:
+            self.emit([line], end)
 
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "":
-            self.lines.append("")
+            self.emit([""])
+
+    def home(self, comment: Comment) -> int | None:
+        """The printed line an end-of-line comment belongs to: the last whose source ends on
+        the comment's line, before it."""
+        found = None
+        for i, end in enumerate(self.ends):
+            if end is not None and end <= comment.offset \
+                    and self.source.line_col(max(0, end - 1))[0] == comment.line:
+                found = i
+        return found
 
 
 def format_module(module: ast.Module, source: SourceFile) -> str:
-    w = _Writer(source)
+    found = comments(source)
+    standalone = {c for c in found if not c.trailing}
+    while True:
+        w = _Writer(source, [c for c in found if c in standalone])
+        _module(w, module)
+        homes = {c: w.home(c) for c in found if c not in standalone}
+        homeless = {c for c, i in homes.items() if i is None}
+        if not homeless:
+            break
+        standalone |= homeless  # printed on a line of their own, before what follows them
+    for comment, i in homes.items():
+        w.lines[i] += "  " + comment.text
+    return "\n".join(w.lines) + "\n"
+
+
+def _module(w: _Writer, module: ast.Module) -> None:
     for i, decl in enumerate(module.decls):
         together = isinstance(decl, ast.Include) and isinstance(module.decls[i - 1], ast.Include)
         if i and not together:
@@ -245,44 +339,53 @@ def format_module(module: ast.Module, source: SourceFile) -> str:
         w.emit([c.text for c in w.pending])
     while w.lines and w.lines[-1] == "":
         w.lines.pop()
-    return "\n".join(w.lines) + "\n"
+        w.ends.pop()
 
 
 def _citation(w: _Writer, citation: ast.Citation, indent: str) -> None:
     if citation.clause is not None:
-        w.emit(wrap_text(f"{indent}clause ", citation.clause))
-    for quote in citation.quotes:
-        w.emit(wrap_text(f"{indent}quote ", quote))
+        ends = _line_ends(citation.span, {"clause", "quote"})
+        w.emit(wrap_text(f"{indent}clause ", citation.clause), ends.get("clause"))
+    spans = citation.quote_spans or (None,) * len(citation.quotes)
+    for quote, span in zip(citation.quotes, spans):
+        w.emit(wrap_text(f"{indent}quote ", quote), span.end if span is not None else None)
 
 
 def _expr_line(w: _Writer, keyword: str, expr: ast.Expr, indent: str) -> None:
     w.comments_before(expr.span, indent)
-    w.emit(layout(expr, f"{indent}{keyword} "))
+    w.emit_lines(layout(expr, f"{indent}{keyword} "))
+
+
+def _end_of(span: Span | None) -> int | None:
+    return span.end if span is not None and span.file is not None else None
 
 
 def _decl(w: _Writer, decl: ast.Decl, indent: str, opener: str = "") -> None:
     match decl:
         case ast.Header():
             w.comments_before(decl.span, "")  # comments inside the header go above it
-            w.emit([f"policy {text(decl.name)}"])
+            ends = _line_ends(decl.span, {"policy", "adopted", "effective", "source", "end"})
+            w.emit([f"policy {text(decl.name)}"], ends.get("policy"))
             if decl.adopted_by is not None or decl.adopted_on is not None:
                 w.emit([f"{INDENT}adopted by {text(decl.adopted_by or '')} on "
-                        f"{decl.adopted_on.isoformat()}"])
+                        f"{decl.adopted_on.isoformat()}"], ends.get("adopted"))
             if decl.effective is not None:
-                w.emit([f"{INDENT}effective {decl.effective.isoformat()}"])
+                w.emit([f"{INDENT}effective {decl.effective.isoformat()}"],
+                       ends.get("effective"))
             if decl.source is not None:
-                w.emit([f"{INDENT}source {text(decl.source)}"])
-            w.emit(["end"])
+                w.emit([f"{INDENT}source {text(decl.source)}"], ends.get("source"))
+            w.emit(["end"], _end_of(decl.span))
         case ast.Include():
-            w.emit([f"include {text(decl.path)}"])
+            w.emit([f"include {text(decl.path)}"], _end_of(decl.span))
         case ast.FactDecl():
             kind = decl.type if decl.type != "enum" else \
                 "one of {" + ", ".join(decl.values) + "}"
             w.comments_before(decl.span, "")
-            w.emit([f"fact {decl.name}: {kind}"])
+            ends = _line_ends(decl.span, {"fact", "asks", "end"})
+            w.emit([f"fact {decl.name}: {kind}"], ends.get("fact"))
             if decl.question is not None:
-                w.emit(wrap_text(f"{INDENT}asks ", decl.question))
-            w.emit(["end"])
+                w.emit(wrap_text(f"{INDENT}asks ", decl.question), ends.get("asks"))
+            w.emit(["end"], _end_of(decl.span))
         case ast.Rule():
             _rule(w, decl, indent, opener)
         case ast.Revision():
@@ -291,10 +394,16 @@ def _decl(w: _Writer, decl: ast.Decl, indent: str, opener: str = "") -> None:
             raise AssertionError(f"no printing for {type(decl).__name__}")
 
 
+def _last_text_end(rule: ast.Rule) -> int | None:
+    """Where the text after `says`, `effect` or `because` ends: the block's last text."""
+    texts = [end for token, end in _tokens(rule.span) if token[:1] in "\"'"]
+    return texts[-1] if texts else None
+
+
 def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str) -> None:
     inner = indent + INDENT
     w.emit([f"{indent}{opener}{'define' if rule.kind == 'definition' else rule.kind} "
-            f"{rule.name}"])
+            f"{rule.name}"], _end_of(rule.name_span))
     w.comments_before(rule.citation.span, inner)
     _citation(w, rule.citation, inner)
     match rule.kind:
@@ -310,11 +419,11 @@ def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str) -> None:
                 _expr_line(w, "unless", rule.unless, inner)
         case "note":
             _expr_line(w, "when", rule.body, inner)
-            w.emit(wrap_text(f"{inner}says ", rule.text))
+            w.emit(wrap_text(f"{inner}says ", rule.text), _last_text_end(rule))
         case "provision":
-            w.emit(wrap_text(f"{inner}effect ", rule.text))
+            w.emit(wrap_text(f"{inner}effect ", rule.text), _last_text_end(rule))
         case "recital":
-            w.emit(wrap_text(f"{inner}because ", rule.text))
+            w.emit(wrap_text(f"{inner}because ", rule.text), _last_text_end(rule))
         case "other":
             each = rule.each
             if each.when is not None:
@@ -324,18 +433,24 @@ def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str) -> None:
                 _expr_line(w, "where", each.where, inner)
             _expr_line(w, "recover", rule.body, inner)
     w.comments_before(rule.span, inner)
-    w.emit([f"{indent}end"])
+    w.emit([f"{indent}end"], _end_of(rule.span))
+
+
+_REVISION_LINES = {"effective", "applies", "reaches", "add", "replace", "remove", "make",
+                   "combine", "end"}
 
 
 def _revision(w: _Writer, revision: ast.Revision, indent: str) -> None:
     inner = indent + INDENT
-    w.emit([f"{indent}revision {revision.name}"])
+    w.emit([f"{indent}revision {revision.name}"], _end_of(revision.name_span))
     w.comments_before(revision.citation.span, inner)
     _citation(w, revision.citation, inner)
     if revision.applies_to is not None:
         _expr_line(w, "applies to", revision.applies_to, inner)
     if revision.effective is not None:
-        w.emit([f"{inner}effective {revision.effective.isoformat()}"])
+        parts = tuple(c.span for c in revision.changes + revision.combines if c.span)
+        w.emit([f"{inner}effective {revision.effective.isoformat()}"],
+               _line_ends(revision.span, _REVISION_LINES, parts).get("effective"))
     if revision.reaches is not None:
         _expr_line(w, "reaches", revision.reaches, inner)
     for change in revision.changes:
@@ -345,17 +460,20 @@ def _revision(w: _Writer, revision: ast.Revision, indent: str) -> None:
             _rule(w, change.rule, inner, f"{change.action} ")
             continue
         if change.action == "remove":
-            w.emit([f"{inner}remove {change.kind} {change.target}"])
+            w.emit([f"{inner}remove {change.kind} {change.target}"],
+                   _end_of(change.target_span))
         else:
-            w.emit([f"{inner}make remedy {change.target} {change.modality}"])
+            w.emit([f"{inner}make remedy {change.target} {change.modality}"],
+                   _line_ends(change.span, {"make", "clause", "quote", "end"}).get("make"))
         _citation(w, change.citation, inner + INDENT)
         w.comments_before(change.span, inner + INDENT)
-        w.emit([f"{inner}end"])
+        w.emit([f"{inner}end"], _end_of(change.span))
     for combine in revision.combines:
         w.blank()
         w.comments_before(combine.span, inner, inside=False)
-        w.emit([f"{inner}combine with {combine.other} by {combine.how}"])
+        w.emit([f"{inner}combine with {combine.other} by {combine.how}"],
+               _line_ends(combine.span, {"combine", "clause", "quote", "end"}).get("combine"))
         _citation(w, combine.citation, inner + INDENT)
-        w.emit([f"{inner}end"])
+        w.emit([f"{inner}end"], _end_of(combine.span))
     w.comments_before(revision.span, inner)
-    w.emit([f"{indent}end"])
+    w.emit([f"{indent}end"], _end_of(revision.span))
