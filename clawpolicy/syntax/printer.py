@@ -273,6 +273,7 @@ class _Writer:
         self.pending = pending
         self.lines: list[str] = []
         self.ends: list[int | None] = []
+        self.placed: dict[Comment, int] = {}  # the printed line of each comment on its own
 
     def comments_before(self, span: Span | None, indent: str, inside: bool = True) -> None:
         """Print the comments that come before the element at `span`, and those inside it
@@ -283,6 +284,7 @@ class _Writer:
             else span.line_col[0]
         while self.pending and self.pending[0].line <= last_line:
             comment = self.pending.pop(0)
+            self.placed[comment] = len(self.lines)
             self.emit([indent + comment.text])
             if comment.blank_after and comment.line < span.line_col[0]:
                 self.emit([""])
@@ -318,13 +320,26 @@ def format_module(module: ast.Module, source: SourceFile) -> str:
         w = _Writer(source, [c for c in found if c in standalone])
         _module(w, module)
         homes = {c: w.home(c) for c in found if c not in standalone}
-        homeless = {c for c, i in homes.items() if i is None}
+        homeless = {c for c, i in homes.items() if i is None} or _out_of_order(found, w, homes)
         if not homeless:
             break
         standalone |= homeless  # printed on a line of their own, before what follows them
     for comment, i in homes.items():
         w.lines[i] += "  " + comment.text
     return "\n".join(w.lines) + "\n"
+
+
+def _out_of_order(found: list[Comment], w: _Writer, homes: dict[Comment, int]) -> set[Comment]:
+    """An end-of-line comment that would print after a comment that follows it in the source
+    (one that went above the expression it ends a line of): it goes on its own line too."""
+    def where(c: Comment) -> int:
+        return homes[c] if c in homes else w.placed[c]
+    latest = None
+    for comment in found:
+        if latest is not None and where(comment) < where(latest):
+            return {latest if latest in homes else comment}
+        latest = comment
+    return set()
 
 
 def _module(w: _Writer, module: ast.Module) -> None:
@@ -336,7 +351,9 @@ def _module(w: _Writer, module: ast.Module) -> None:
         _decl(w, decl, "")
     if w.pending:
         w.blank()
-        w.emit([c.text for c in w.pending])
+        for comment in w.pending:
+            w.placed[comment] = len(w.lines)
+            w.emit([comment.text])
     while w.lines and w.lines[-1] == "":
         w.lines.pop()
         w.ends.pop()
