@@ -18,13 +18,13 @@ whose expression goes on the same printed line). Formatting twice changes nothin
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
 from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
+from clawpolicy.syntax.parse import TOKEN
 
 WIDTH = 96
 INDENT = "  "
@@ -235,16 +235,13 @@ def wrap_text(prefix: str, value: str) -> list[str]:
 
 # ---------------------------------------------------------------- where printed lines end
 
-_TOKEN = re.compile(r"#[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|\d{4}-\d{2}-\d{2}|\w+|\S")
-
-
 def _tokens(span: Span | None, skip: tuple[Span, ...] = ()) -> list[tuple[str, int]]:
     """The words, texts and signs within a span (comments and the `skip` spans left out), each
     with the offset where it ends."""
     if span is None or span.file is None:
         return []
     found = []
-    for m in _TOKEN.finditer(span.file.text, span.start, span.end):
+    for m in TOKEN.finditer(span.file.text, span.start, span.end):
         if m.group().startswith("#") or any(s.start <= m.start() < s.end for s in skip):
             continue
         found.append((m.group(), m.end()))
