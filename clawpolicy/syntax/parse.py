@@ -57,6 +57,7 @@ _CHANGE_WORDS = ("add", "replace", "remove")
 TOKEN = re.compile(r"#[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'"
                    r"|\d{4}-\d{2}-\d{2}|\w+|\S")
 
+
 def grammar_text() -> str:
     """The grammar: inside the installed package, or beside the package in a checkout."""
     packaged = resources.files("clawpolicy").joinpath("grammar/clawpolicy.lark")
