@@ -137,3 +137,134 @@ def test_sentences_split_where_a_lawyer_would():
         'Acme, Inc. (the "Company") adopts this.', "The Company may act.", "If:",
         "one thing holds;", "another holds; and", "then the officer repays the total profit "
         "and nothing more."]
+
+
+# ---------------------------------------------------------------- quotations that count
+
+def _traced(path: str) -> str:
+    result = runner.invoke(app, ["trace", path])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_one_word_quotation_cannot_reach_a_full_trace_without_a_warning(tmp_path):
+    path = write_policy(tmp_path, '''
+        scope granted
+          clause "Applicability"
+          quote "bonuses"
+          requires award.granted >= effective_date
+        end
+        ''')
+    errors, warnings = lint(path)
+    assert errors == []
+    assert [(w.code, w.message, w.help) for w in warnings] == [(
+        "CP1007", "the quotation of `granted` is too short to identify sentence 5",
+        "it covers 1 of the sentence's 12 words; a quotation counts for a sentence from 4 "
+        "words and a quarter of it: quote at least 4 words of sentence 5")]
+    assert str(warnings[0].span) == f"{path}:30:9"
+    traced = _traced(path)
+    assert "  5  This policy applies to bonuses granted on or after the Effective Date.\n" \
+           "     encoded by: NOTHING\n" \
+           "     quoted too briefly to count: granted (1 of 12 words)\n" in traced
+    assert traced.endswith("1 of 2 operative sentences encoded\n")
+
+
+def test_a_defined_term_quoted_alone_counts_nowhere_and_is_warned_about_once(tmp_path):
+    # "the excess" stands in sentence 4 only; "the" in sentences 4 and 5: a quotation of a
+    # few words identifies no sentence, however often it recurs.
+    path = write_policy(tmp_path, '''
+        scope granted
+          clause "Applicability"
+          quote "This policy applies to bonuses granted"
+          requires award.granted >= effective_date
+        end
+        define term
+          clause "Definitions"
+          quote "the"
+          as 1
+        end
+        ''')
+    warnings = lint(path)[1]
+    assert [(w.code, w.message) for w in warnings] == [
+        ("CP1001", "the definition `term` is never used"),
+        ("CP1007", "the quotation of `term` is too short to identify sentence 4")]
+    assert "it also stands in sentence 5" in warnings[1].help
+    assert _traced(path).endswith("2 of 2 operative sentences encoded\n")
+
+
+def test_a_quotation_counts_from_four_words_and_a_quarter_of_its_sentence(tmp_path):
+    # Sentence 5 has 12 words: 4 words is enough (a quarter is 3); 3 words is not.
+    counted = write_policy(tmp_path, '''
+        scope granted
+          clause "Applicability"
+          quote "applies to bonuses granted"
+          requires award.granted >= effective_date
+        end
+        ''')
+    assert lint(counted) == ([], [])
+    (tmp_path / "short").mkdir()
+    short = write_policy(tmp_path / "short", '''
+        scope granted
+          clause "Applicability"
+          quote "applies to bonuses"
+          requires award.granted >= effective_date
+        end
+        ''')
+    assert [w.code for w in lint(short)[1]] == ["CP1007"]
+
+
+def test_a_long_sentence_needs_a_quarter_of_its_words(tmp_path):
+    # In a sentence of 20 words, 4 are not enough (a quarter is 5): neither quotation counts,
+    # and the sentence, left unencoded, names both.
+    (tmp_path / "text.txt").write_text(
+        "One two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty.\n")
+    (tmp_path / "p.claw").write_text(textwrap.dedent('''
+        policy "Example"
+          effective 2020-01-01
+          source "text.txt"
+        end
+        recoverable excess
+          clause "All"
+          quote "One two three four"
+          is max(award.amount_awarded - award.amount_as_restated, 0)
+        end
+        remedy repay
+          clause "All"
+          quote "six seven eight"
+          shall recover up to excess
+        end
+        '''))
+    warnings = lint(str(tmp_path / "p.claw"))[1]
+    assert [(w.code, w.message, w.help) for w in warnings] == [
+        ("CP1007", "the quotation of `excess` is too short to identify sentence 1",
+         "it covers 4 of the sentence's 20 words; a quotation counts for a sentence from 4 "
+         "words and a quarter of it: quote at least 5 words of sentence 1"),
+        ("CP1007", "the quotation of `repay` is too short to identify sentence 1",
+         "it covers 3 of the sentence's 20 words; a quotation counts for a sentence from 4 "
+         "words and a quarter of it: quote at least 5 words of sentence 1")]
+
+
+def test_a_recital_that_quotes_too_little_of_its_sentence_warns(tmp_path):
+    (tmp_path / "purpose").mkdir()
+    path = write_policy(tmp_path / "purpose", "")
+    text = (tmp_path / "purpose" / "p.claw").read_text()
+    (tmp_path / "purpose" / "p.claw").write_text(
+        text.replace('quote "is committed to good governance"', 'quote "good governance"'))
+    warnings = lint(path)[1]
+    assert [(w.code, w.message) for w in warnings] == [
+        ("CP1007", "the quotation of `purpose` is too short to mark sentence 3 non-operative"),
+        ("CP1005", "sentence 5 of the source document is encoded by no rule")]
+
+
+def test_a_quotation_over_two_sentences_counts_for_each_it_covers_enough_of(tmp_path):
+    path = write_policy(tmp_path, '''
+        scope granted
+          clause "Applicability"
+          quote "the executive shall repay the excess. This policy applies to bonuses"
+          requires award.granted >= effective_date
+        end
+        ''')
+    assert lint(path) == ([], [])
+    assert "     encoded by: excess, repay, granted\n" in _traced(path)
+    assert "     encoded by: granted\n" in _traced(path)

@@ -1,6 +1,7 @@
 """`clawpolicy lint`: every static check, plus warnings a drafter wants before anyone runs
 a case: definitions nothing uses, conditions that can never hold or never fail, quotations
-that are not in the source document, and sentences of the source no rule encodes."""
+that are not in the source document or too short to identify a sentence, and sentences of
+the source no rule encodes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from clawpolicy.syntax.load import load_policy, read_source
 from clawpolicy.revise.rules import base
 from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax import ast
-from clawpolicy.tools.sentences import normalize, quoting_rules, trace
+from clawpolicy.tools.sentences import (
+    MIN_WORDS, SHARE, Quotation, Sentence, Traced, normalize, quoting_rules, trace)
 
 
 def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -35,7 +37,9 @@ def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
             'add `source "PATH"` to the header, so quotations and sentences can be checked',
             policy.header.span, severity="warning"))
     else:
-        warnings += quotes_not_in_source(policy, source) + sentences_not_encoded(policy, source)
+        traced = trace(policy, source)
+        warnings += quotes_not_in_source(policy, source) + sentences_not_encoded(traced) \
+            + quotations_too_short(traced)
     return [], sorted(warnings, key=Diagnostic.sort_key)
 
 
@@ -100,11 +104,49 @@ def quotes_not_in_source(policy: CheckedPolicy, source: SourceFile) -> list[Diag
             if normalize(quote) not in text]
 
 
-def sentences_not_encoded(policy: CheckedPolicy, source: SourceFile) -> list[Diagnostic]:
+def sentences_not_encoded(traced: list[Traced]) -> list[Diagnostic]:
+    """Sentences nothing encodes or marks (one quoted too briefly is CP1007's, which says so)."""
     return [Diagnostic("CP1005", f"sentence {t.sentence.number} of the source document is "
                        "encoded by no rule", "encode it in a rule that quotes it, or mark it "
                        "non-operative with a `recital`", t.sentence.span, severity="warning")
-            for t in trace(policy, source) if t.operative and not t.encoded_by]
+            for t in traced if t.operative and not t.encoded_by and not t.too_short]
+
+
+def quotations_too_short(traced: list[Traced]) -> list[Diagnostic]:
+    """A quotation too short to identify the sentence it stands in: where that sentence is
+    left unencoded (it would have counted), and wherever it has fewer than MIN_WORDS words
+    (a defined term, a single word), once, naming the first sentence it stands in."""
+    found: list[Diagnostic] = []
+    warned: set[tuple] = set()
+
+    def key(q: Quotation) -> tuple:
+        return q.rule.name, q.span.start if q.span is not None else q.text
+
+    def warn(q: Quotation, sentence: Sentence, also: list[int]) -> None:
+        warned.add(key(q))
+        what = f"mark sentence {sentence.number} non-operative" if q.rule.kind == "recital" \
+            else f"identify sentence {sentence.number}"
+        need = q.of if q.of < MIN_WORDS else max(MIN_WORDS, -(-q.of * SHARE.numerator
+                                                             // SHARE.denominator))
+        recurs = f" (it also stands in sentence {', '.join(map(str, also))})" if also else ""
+        found.append(Diagnostic(
+            "CP1007", f"the quotation of `{q.rule.name}` is too short to {what}",
+            f"it covers {q.words} of the sentence's {q.of} words{recurs}; a quotation counts "
+            f"for a sentence from {MIN_WORDS} words and a quarter of it: quote at least "
+            f"{need} words of sentence {sentence.number}", q.span, severity="warning"))
+
+    for t in traced:
+        if t.operative and not t.encoded_by:
+            for q in t.too_short:
+                if key(q) not in warned:
+                    warn(q, t.sentence, [])
+    for t in traced:
+        for q in t.too_short:
+            if len(q.text.split()) < MIN_WORDS and key(q) not in warned:
+                also = [u.sentence.number for u in traced if u is not t
+                        and any(key(r) == key(q) for r in u.too_short)]
+                warn(q, t.sentence, also)
+    return found
 
 
 def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
@@ -124,8 +166,12 @@ def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
         for t in traced:
             cell = ", ".join(f"`{r}`" for r in t.encoded_by) if t.operative else \
                 "non-operative: " + "; ".join(f"`{r.name}` ({r.text})" for r in t.recitals)
+            cell = cell or "**not encoded**"
+            if t.too_short:
+                cell += "; quoted too briefly to count: " + ", ".join(
+                    f"`{q.rule.name}` ({q.words} of {q.of} words)" for q in t.too_short)
             text = t.sentence.text.replace("|", "\\|")
-            lines.append(f"| {t.sentence.number} | {text} | {cell or '**not encoded**'} |")
+            lines.append(f"| {t.sentence.number} | {text} | {cell} |")
         return "\n".join(lines + ["", summary]) + "\n"
     lines = [f"{source.name}, sentence by sentence", ""]
     for t in traced:
@@ -134,4 +180,7 @@ def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
             lines += [f"     non-operative: {r.name} ({r.text})" for r in t.recitals]
         else:
             lines.append("     encoded by: " + (", ".join(t.encoded_by) or "NOTHING"))
+        if t.too_short:
+            lines.append("     quoted too briefly to count: " + ", ".join(
+                f"{q.rule.name} ({q.words} of {q.of} words)" for q in t.too_short))
     return "\n".join(lines + ["", summary]) + "\n"

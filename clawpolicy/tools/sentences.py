@@ -3,15 +3,19 @@
 A sentence is the unit a lawyer checks: the text is split into paragraphs, bullet items are
 units of their own, and a paragraph is split after a full stop that ends a sentence (not one
 that ends an abbreviation such as "Inc."). A paragraph that breaks mid-sentence (a page
-break) is joined to the next. A rule encodes a sentence when one of its quotations stands in
-the sentence, or the sentence in the quotation, after white space is folded and typographic
-quotes are made straight. A recital marks a sentence its quotation makes up at least a third
-of."""
+break) is joined to the next.
+
+A rule encodes a sentence when one of its quotations identifies it: the quotation (white
+space folded, typographic quotes made straight) covers the whole sentence, or at least
+MIN_WORDS of its words and at least a quarter of them (SHARE). A recital marks a sentence
+non-operative by the same measure. A shorter quotation, such as a defined term that recurs
+through the text, identifies nothing: it is shown and warned about, never counted."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.source import SourceFile, Span
@@ -22,6 +26,9 @@ _ABBREVIATIONS = ("Inc.", "Co.", "Corp.", "Ltd.", "No.", "e.g.", "i.e.", "U.S.",
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-Z(\"“])")
 _ENUMERATOR = re.compile(r"\(?(\d+|[ivxlcdm]+|[a-z])\)?\.", re.IGNORECASE)
 _TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+# How much of a sentence a quotation must cover to identify it, when not all of it.
+MIN_WORDS = 4
+SHARE = Fraction(1, 4)
 
 
 def normalize(text: str) -> str:
@@ -85,10 +92,28 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """One quotation of a rule, and how much of a sentence it covers."""
+
+    rule: ast.Rule
+    text: str            # white space folded
+    span: Span | None    # where the rule quotes it
+    words: int = 0       # of the sentence's words, how many it covers
+    of: int = 0          # how many words the sentence has
+
+    @property
+    def shown(self) -> str:
+        return f"`{self.rule.name}` ({self.words} of {self.of} words)"
+
+
+@dataclass(frozen=True)
 class Traced:
     sentence: Sentence
     encoded_by: tuple[str, ...]     # ids of the rules that encode it
     recitals: tuple[ast.Rule, ...]  # recitals that mark it non-operative
+    # Quotations that stand in it but are too short to identify it, of rules that neither
+    # encode nor mark it by another quotation.
+    too_short: tuple[Quotation, ...] = ()
 
     @property
     def operative(self) -> bool:
@@ -101,24 +126,67 @@ def quoting_rules(policy: CheckedPolicy) -> list[ast.Rule]:
     return [r for r in policy.rules if r.citation.quotes]
 
 
+def quotations(policy: CheckedPolicy) -> list[Quotation]:
+    return [Quotation(rule, normalize(quote), span)
+            for rule in quoting_rules(policy)
+            for quote, span in zip(rule.citation.quotes,
+                                   rule.citation.quote_spans or (None,) * len(
+                                       rule.citation.quotes))]
+
+
+def identifies(covered: int, total: int, whole: bool) -> bool:
+    """Whether a quotation covering `covered` of a sentence's `total` words identifies it."""
+    return whole or (covered >= MIN_WORDS and covered >= SHARE * total)
+
+
+def coverage(source: SourceFile, found: list[Sentence],
+             quoted: list[Quotation]) -> list[tuple[int, int, Quotation, bool]]:
+    """Each place a quotation stands in a sentence: (sentence number, the quotation's index
+    in `quoted`, the quotation with the words it covers there, whether it identifies the
+    sentence). A quotation is found wherever it occurs in the text, and may run over several
+    sentences."""
+    text = normalize(source.text)
+    ranges, at = [], 0
+    for sentence in found:
+        start = text.find(sentence.text, at)
+        start = at if start < 0 else start
+        ranges.append((start, start + len(sentence.text)))
+        at = start + len(sentence.text)
+    result = []
+    for index, quote in enumerate(quoted):
+        for m in re.finditer(re.escape(quote.text), text) if quote.text else ():
+            for sentence, (start, end) in zip(found, ranges):
+                part = text[max(m.start(), start):min(m.end(), end)]
+                if not part.strip():
+                    continue
+                total, covered = len(sentence.text.split()), len(part.split())
+                whole = m.start() <= start and m.end() >= end
+                result.append((sentence.number, index,
+                               Quotation(quote.rule, quote.text, quote.span, covered, total),
+                               identifies(covered, total, whole)))
+    return result
+
+
 def trace(policy: CheckedPolicy, source: SourceFile) -> list[Traced]:
-    rules = quoting_rules(policy)
+    found = sentences(source)
+    places = coverage(source, found, quotations(policy))
+    # A quotation that identifies some sentence is of that sentence; its words recurring in
+    # another (a title's, say) are not a short quotation of that other one.
+    of_a_sentence = {index for _, index, _, ok in places if ok}
     traced = []
-    for sentence in sentences(source):
-        def encodes(rule: ast.Rule) -> bool:
-            return any(_overlaps(normalize(q), sentence.text) for q in rule.citation.quotes)
-        def marks(recital: ast.Rule) -> bool:
-            # A recital marks a sentence its words make up a good part of, not one that
-            # merely mentions them (a title's words recur in the text).
-            return any(_overlaps(normalize(q), sentence.text)
-                       and len(normalize(q)) * 3 >= len(sentence.text)
-                       for q in recital.citation.quotes)
-        traced.append(Traced(
-            sentence,
-            tuple(r.name for r in rules if r.kind != "recital" and encodes(r)),
-            tuple(r for r in rules if r.kind == "recital" and marks(r))))
+    for sentence in found:
+        standing = [(i, q, ok) for n, i, q, ok in places if n == sentence.number]
+        identifying = {q.rule.name for _, q, ok in standing if ok}
+        encoded = [q.rule for _, q, ok in standing if ok and q.rule.kind != "recital"]
+        recitals = [q.rule for _, q, ok in standing if ok and q.rule.kind == "recital"]
+        short = tuple(q for i, q, ok in standing if not ok and i not in of_a_sentence
+                      and q.rule.name not in identifying)
+        traced.append(Traced(sentence, tuple(r.name for r in _in_order(policy, encoded)),
+                             _in_order(policy, recitals), short))
     return traced
 
 
-def _overlaps(quote: str, sentence: str) -> bool:
-    return bool(quote) and (quote in sentence or sentence in quote)
+def _in_order(policy: CheckedPolicy, rules: list[ast.Rule]) -> tuple[ast.Rule, ...]:
+    """Each rule once, in the policy's order."""
+    order = {r.name: i for i, r in enumerate(quoting_rules(policy))}
+    return tuple(sorted({r.name: r for r in rules}.values(), key=lambda r: order[r.name]))
