@@ -9,7 +9,7 @@ hands on."""
 from __future__ import annotations
 
 from clawpolicy.core import types as t
-from clawpolicy.check import facts
+from clawpolicy.check import advice, facts, hazards
 from clawpolicy.check.expressions import ExpressionTypes
 from clawpolicy.check.policy import (
     CITED_KINDS, CONSTANTS, FUNCTIONS, MAX_NESTING, CheckedPolicy, Resolution)
@@ -77,6 +77,9 @@ class _Checker(ExpressionTypes, RevisionChecks):
         for revision in self.revisions:
             self._check_revision(revision)
         self._check_conflicts()
+        if not self.errors:  # on a policy whose names and types hold
+            self.errors += [read.diagnostic() for read in hazards.unguarded_reads(
+                self.rules, self.revisions, self.resolutions, self.case) if read.certain]
         if self.errors:
             raise DiagnosticError(self.errors)
         return CheckedPolicy(self.loaded, self.header, self.facts, self.rules, self.revisions,
@@ -90,7 +93,8 @@ class _Checker(ExpressionTypes, RevisionChecks):
             where = decl.name_span
             if decl.name in reserved and not isinstance(decl, ast.FactDecl):
                 self.error("CP0209", f"`{decl.name}` is a name the language already gives "
-                           "a meaning", "choose another name for this rule", where)
+                           "a meaning", advice.rename(decl, CONSTANTS, FUNCTIONS, self.each,
+                                                      self.rules + self.revisions), where)
             key = ("fact:" if isinstance(decl, ast.FactDecl) else "") + decl.name
             if key in seen:
                 line, _ = seen[key].line_col

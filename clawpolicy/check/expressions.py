@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 
+from clawpolicy.check import advice
 from clawpolicy.core import types as t
 from clawpolicy.check.policy import CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, Resolution
 from clawpolicy.syntax import ast
@@ -259,7 +260,7 @@ class ExpressionTypes:
             result = t.arith(op, left, right)
             if result is None:
                 self.error("CP0301", f"cannot compute {left} {op} {right}",
-                           _arith_help(op), node.span)
+                           _arith_help(op, node, left, right), node.span)
             return result
         if op in _ORDER:
             if t.join(left, right) is None or left not in (t.NUMBER, t.MONEY, t.DATE) \
@@ -308,7 +309,9 @@ class ExpressionTypes:
         return result
 
 
-def _arith_help(op: str) -> str:
+def _arith_help(op: str, node: ast.Binary, left: t.Type, right: t.Type) -> str:
+    if op == "-" and left == right == t.DATE:
+        return advice.date_minus_date(node)
     if op in "+-":
         return "add or subtract two amounts or numbers, or a duration to or from a date"
     if op == "*":

@@ -1,13 +1,15 @@
 """`clawpolicy lint`: every static check, plus warnings a drafter wants before anyone runs
-a case: definitions nothing uses, conditions that can never hold or never fail, quotations
-that are not in the source document or too short to identify a sentence, and sentences of
-the source no rule encodes."""
+a case: definitions nothing uses, conditions that can never hold or never fail, reads of an
+absent record and date arithmetic that may fail on some case, quotations that are not in the
+source document or too short to identify a sentence, and sentences of the source no rule
+encodes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from clawpolicy.check import dates, hazards
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate.expressions import Env, Evaluator
@@ -25,7 +27,9 @@ def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
         policy = check(load_policy(path))
     except DiagnosticError as error:
         return error.diagnostics, []
-    warnings = unused_definitions(policy)
+    warnings = unused_definitions(policy) + dates.calendar_hazards(policy) + [
+        read.diagnostic() for read in hazards.unguarded_reads(
+            policy.rules, policy.revisions, policy.resolutions, policy.case_type)]
     try:
         warnings += constant_rules(policy)
         source = source_document(policy)
