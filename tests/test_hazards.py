@@ -216,3 +216,18 @@ def test_a_duration_named_by_a_definition_counts(tmp_path):
         end
         ''')
     assert [w.code for w in lint(path)[1] if w.code != "CP1006"] == ["CP1009"]
+
+
+# ---------------------------------------------------------------- messages that teach
+
+def test_a_reserved_name_is_offered_a_free_alternative(tmp_path):
+    path = write(tmp_path, '''
+        define title_definition as 1 end
+        define title as 2 end
+        ''')
+    with pytest.raises(PolicyError) as caught:
+        compile_policy(path)
+    (error,) = caught.value.diagnostics
+    assert error.code == "CP0209"
+    assert error.help == "`title` is a field of the case (`title:` in a case file); choose " \
+                         "another name for this definition, such as `title_definition_2`"

@@ -268,3 +268,11 @@ def test_a_quotation_over_two_sentences_counts_for_each_it_covers_enough_of(tmp_
     assert lint(path) == ([], [])
     assert "     encoded by: excess, repay, granted\n" in _traced(path)
     assert "     encoded by: granted\n" in _traced(path)
+
+
+def test_a_policy_reading_restatement_unguarded_fails_lint():
+    result = runner.invoke(app, ["lint", str(ROOT / "tests/bad_policies/"
+                                                 "unguarded_restatement_read.claw")])
+    assert result.exit_code == EXIT_POLICY
+    assert "error[CP0306]: `restatement.material` is read even when the case has no " \
+           "restatement" in result.stderr
