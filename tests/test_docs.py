@@ -88,3 +88,114 @@ def test_every_error_code_the_docs_name_exists_in_the_source():
         # A range such as CP0401–CP0411 names both ends; each must exist.
         missing = sorted(set(CODE.findall(text)) - known)
         assert not missing, f"{doc.name} names codes the source never raises: {missing}"
+
+
+# ---------------------------------------------------------------- cross-references
+
+ALL_DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+NUMBERED = re.compile(r"^##[ \t]+(?P<number>\d+)\.[ \t]", re.MULTILINE)
+SECTION_REF = re.compile(r"\bsections? (?P<numbers>\d+(?:(?:, | and | to )\d+)*)")
+CODE_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _blank(match: re.Match) -> str:
+    """The matched text as white space, line breaks kept, so that places stay right."""
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _prose(text: str) -> str:
+    """The text with code blocks, code spans and comments blanked out."""
+    return CODE_SPAN.sub(_blank, CODE_FENCE.sub(_blank, COMMENT.sub(_blank, text)))
+
+
+def slug(title: str) -> str:
+    """A heading's anchor as GitHub makes it: links and code marks dropped, lower case,
+    punctuation removed, spaces made hyphens."""
+    title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title).replace("`", "")
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def anchors(doc: Path) -> set[str]:
+    """Every anchor of a document's headings; a repeated one gets -1, -2, ... as on GitHub."""
+    found: dict[str, int] = {}
+    result = set()
+    for match in HEADING.finditer(CODE_FENCE.sub(_blank, doc.read_text(encoding="utf-8"))):
+        base = slug(match["title"])
+        count = found.get(base, 0)
+        result.add(base if count == 0 else f"{base}-{count}")
+        found[base] = count + 1
+    return result
+
+
+def sections(doc: Path) -> set[int]:
+    """The numbers of a document's numbered sections (`## 12. Calendar arithmetic`)."""
+    text = CODE_FENCE.sub(_blank, doc.read_text(encoding="utf-8"))
+    return {int(m["number"]) for m in NUMBERED.finditer(text)}
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _cross_references(doc: Path) -> list[str]:
+    """What is wrong with a document's internal links and section references."""
+    text = _prose(doc.read_text(encoding="utf-8"))
+    problems = []
+    linked_spans = []
+    for m in LINK.finditer(text):
+        target, where = m["target"], f"{doc.name}:{_line(text, m.start())}"
+        linked_spans.append((m.start(), m.end()))
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto:: not ours to check
+            continue
+        path, _, anchor = target.partition("#")
+        file = (doc.parent / path).resolve() if path else doc
+        if not file.exists():
+            problems.append(f"{where}: links to {path}, which does not exist")
+            continue
+        if anchor and file.suffix == ".md" and anchor not in anchors(file):
+            problems.append(f"{where}: links to #{anchor}, which {file.name} has no heading for")
+        said = re.search(r"\bsection (\d+)\b", m["text"])  # "Section 304" is the law's
+        if said and not anchor.startswith(f"{said[1]}-"):
+            problems.append(f"{where}: says section {said[1]} but links to #{anchor}")
+    own = sections(doc)
+    for m in SECTION_REF.finditer(text):
+        if any(start <= m.start() < end for start, end in linked_spans):
+            continue  # checked with its link
+        where = f"{doc.name}:{_line(text, m.start())}"
+        for number in map(int, re.findall(r"\d+", m["numbers"])):
+            if number not in own:
+                problems.append(f"{where}: refers to section {number}, which {doc.name} "
+                                "does not have")
+    return problems
+
+
+@pytest.mark.parametrize("doc", ALL_DOCS, ids=lambda d: d.name)
+def test_every_internal_link_and_section_reference_resolves(doc):
+    assert _cross_references(doc) == []
+
+
+def test_the_cross_reference_check_finds_what_is_wrong(tmp_path):
+    (tmp_path / "other.md").write_text("# Other\n\n## 2. Second part\n\n## 2. Second part\n")
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# Doc\n\n## 1. First\n\n"
+        "See [the other](other.md#2-second-part), [again](other.md#2-second-part-1),\n"
+        "[missing](missing.md), [no such part](other.md#3-third-part),\n"
+        "[other.md, section 3](other.md#2-second-part), section 1 and section 4,\n"
+        "`section 9` in code, [the web](https://example.com/x.md).\n")
+    assert _cross_references(doc) == [
+        "doc.md:6: links to missing.md, which does not exist",
+        "doc.md:6: links to #3-third-part, which other.md has no heading for",
+        "doc.md:7: says section 3 but links to #2-second-part",
+        "doc.md:7: refers to section 4, which doc.md does not have",
+    ]
+
+
+def test_anchors_are_made_as_github_makes_them():
+    assert slug("10. How an award's outcome is decided") == "10-how-an-awards-outcome-is-decided"
+    assert slug("CP0101: syntax error: unexpected word") == "cp0101-syntax-error-unexpected-word"
+    assert slug("`clawpolicy test` (CP06xx)") == "clawpolicy-test-cp06xx"
