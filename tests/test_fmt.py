@@ -131,55 +131,43 @@ def test_a_long_mixed_expression_keeps_its_parentheses_over_several_lines():
     assert formatted(text) == text
 
 
+# Each line as written, and as fmt prints it (None: the same).
+COMMENTED = [
+    ('policy "P"  # the name', None),
+    ("  effective 2019-02-08 # from the board", "  effective 2019-02-08  # from the board"),
+    ("end", None),
+    ("", None),
+    ("fact flag: boolean # a flag", "fact flag: boolean  # a flag"),
+    ('  asks "Is it?"  # the question', None),
+    ("end", None),
+    ("", None),
+    ("condition c  # the opener", None),
+    ('  clause "C" # the clause', '  clause "C"  # the clause'),
+    ('  quote "the words"  # the quote', None),
+    # `a` no longer ends a printed line: its comment goes above the joined expression.
+    ("  requires a   # the first", "  # the first"),
+    ("    and b # the second", "  requires a and b  # the second"),
+    ("end # done", "end  # done"),
+    ("", None),
+    ("revision r", None),
+    ('  clause "R"', None),
+    ('  quote "r"', None),
+    ("  applies to participant.section16_officer  # who", None),
+    ("  effective 2023-12-01  # when", None),
+    ("", None),
+    ("  remove condition c # gone", "  remove condition c  # gone"),
+    ('    clause "R"', None),
+    ('    quote "r"', None),
+    ("  end", None),
+    ("end", None),
+]
+
+
 def test_end_of_line_comments_stay_on_their_line():
-    text = (
-        'policy "P"  # the name\n'
-        "  effective 2019-02-08 # from the board\n"
-        "end\n\n"
-        "fact flag: boolean # a flag\n"
-        '  asks "Is it?"  # the question\n'
-        "end\n\n"
-        "condition c  # the opener\n"
-        '  clause "C" # the clause\n'
-        '  quote "the words"  # the quote\n'
-        "  requires a   # the first\n"
-        "    and b # the second\n"
-        "end # done\n\n"
-        "revision r\n"
-        '  clause "R"\n'
-        '  quote "r"\n'
-        "  applies to participant.section16_officer  # who\n"
-        "  effective 2023-12-01  # when\n\n"
-        "  remove condition c # gone\n"
-        '    clause "R"\n'
-        '    quote "r"\n'
-        "  end\n"
-        "end\n")
-    out = formatted(text)
-    assert out == (
-        'policy "P"  # the name\n'
-        "  effective 2019-02-08  # from the board\n"
-        "end\n\n"
-        "fact flag: boolean  # a flag\n"
-        '  asks "Is it?"  # the question\n'
-        "end\n\n"
-        "condition c  # the opener\n"
-        '  clause "C"  # the clause\n'
-        '  quote "the words"  # the quote\n'
-        "  # the first\n"
-        "  requires a and b  # the second\n"
-        "end  # done\n\n"
-        "revision r\n"
-        '  clause "R"\n'
-        '  quote "r"\n'
-        "  applies to participant.section16_officer  # who\n"
-        "  effective 2023-12-01  # when\n\n"
-        "  remove condition c  # gone\n"
-        '    clause "R"\n'
-        '    quote "r"\n'
-        "  end\n"
-        "end\n")
-    assert formatted(out) == out
+    written = "".join(line + "\n" for line, _ in COMMENTED)
+    printed = "".join((line if out is None else out) + "\n" for line, out in COMMENTED)
+    assert formatted(written) == printed
+    assert formatted(printed) == printed
 
 
 def test_an_end_of_line_comment_with_no_code_to_follow_goes_above():

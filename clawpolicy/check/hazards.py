@@ -216,14 +216,11 @@ class _Reads:
                     gates += ((where, TRUE),)
                 self.walk(value, known, gates, via)
             case ast.Name():
-                rule = self.definition(node)
+                rule = self.followed(node)
                 key = (id(node), known, tuple((id(g), a) for g, a in gates))
-                if rule is not None and key not in self.walked \
-                        and rule.name not in self.in_progress:
+                if rule is not None and key not in self.walked:
                     self.walked.add(key)
-                    self.in_progress.add(rule.name)
-                    self.walk(rule.body, known, gates, via or node)
-                    self.in_progress.discard(rule.name)
+                    self.inside(rule, lambda body: self.walk(body, known, gates, via or node))
             case _:
                 # Every operand is evaluated, left to right: a read in one shows the record
                 # present to those after it.
@@ -254,13 +251,8 @@ class _Reads:
                 found = _common(_common(_union(yes, self.unless(a, value)),
                                         _union(no, self.unless(b, value))), _union(yes, no))
                 return _union(found, self.strict(node))
-            case ast.Name() if (rule := self.definition(node)) is not None \
-                    and rule.name not in self.in_progress:
-                self.in_progress.add(rule.name)
-                try:
-                    return self.unless(rule.body, value)
-                finally:
-                    self.in_progress.discard(rule.name)
+            case ast.Name() if (rule := self.followed(node)) is not None:
+                return self.inside(rule, lambda body: self.unless(body, value))
         return self.strict(node)
 
     def strict(self, node: ast.Expr | None) -> Facts:
@@ -277,19 +269,27 @@ class _Reads:
                 return self.strict(left)
             case ast.Quantifier(collection=c) | ast.Aggregate(collection=c):
                 return self.strict(c)
-            case ast.Name() if (rule := self.definition(node)) is not None \
-                    and rule.name not in self.in_progress:
-                self.in_progress.add(rule.name)
-                try:
-                    return self.strict(rule.body)
-                finally:
-                    self.in_progress.discard(rule.name)
+            case ast.Name() if (rule := self.followed(node)) is not None:
+                return self.inside(rule, lambda body: self.strict(body))
         found: Facts = NOTHING
         for child in ast.children(node):
             found = _union(found, self.strict(child))
         return found
 
     # ------------------------------------------------------------ what a node reads
+    def followed(self, node: ast.Name) -> ast.Rule | None:
+        """The definition a name stands for, unless the analysis is inside it already."""
+        rule = self.definition(node)
+        return rule if rule is not None and rule.name not in self.in_progress else None
+
+    def inside(self, rule: ast.Rule, compute):
+        """`compute` on a definition's expression, the definition marked as being followed."""
+        self.in_progress.add(rule.name)
+        try:
+            return compute(rule.body)
+        finally:
+            self.in_progress.discard(rule.name)
+
     def definition(self, node: ast.Name) -> ast.Rule | None:
         resolution = self.resolutions.get(id(node))
         if resolution is None or resolution.kind != "rule":
@@ -354,13 +354,8 @@ class _Reads:
                     found |= {x if x == y and x is not UNKNOWN else UNKNOWN
                               for x in xs for y in ys}
                 return frozenset(found)
-            case ast.Name() if (rule := self.definition(node)) is not None \
-                    and rule.name not in self.in_progress:
-                self.in_progress.add(rule.name)
-                try:
-                    return self.outcomes(rule.body, record)
-                finally:
-                    self.in_progress.discard(rule.name)
+            case ast.Name() if (rule := self.followed(node)) is not None:
+                return self.inside(rule, lambda body: self.outcomes(body, record))
         return frozenset({True, False, UNKNOWN}) if self.reads(node, record) else None
 
     def reads(self, node: ast.Expr, record: str) -> bool | None:
