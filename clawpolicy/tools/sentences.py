@@ -101,10 +101,6 @@ class Quotation:
     words: int = 0       # of the sentence's words, how many it covers
     of: int = 0          # how many words the sentence has
 
-    @property
-    def shown(self) -> str:
-        return f"`{self.rule.name}` ({self.words} of {self.of} words)"
-
 
 @dataclass(frozen=True)
 class Traced:
