@@ -128,11 +128,12 @@ def test(
 
     Example: clawpolicy test examples/
     """
+    from clawpolicy.render import testreport
     from clawpolicy.tools import testing
 
     report = testing.run(paths, policy)
-    out = testing.render_json(report) if format is ReportFormat.json \
-        else testing.render_text(report)
+    out = testreport.render_json(report) if format is ReportFormat.json \
+        else testreport.render_text(report)
     sys.stdout.write(out)
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
