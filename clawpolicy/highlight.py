@@ -5,6 +5,7 @@ Imported only by Pygments: clawpolicy itself does not need Pygments to run."""
 
 from __future__ import annotations
 
+from clawpolicy import vocabulary as vocabularies
 from pygments.lexer import RegexLexer, words
 from pygments.token import (
     Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String, Whitespace)
@@ -16,6 +17,10 @@ LINES = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", 
          "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
          "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
          "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")
+
+
+# Units of money are the case vocabulary's (clawpolicy/vocabulary/case.toml).
+_UNITS = tuple(vocabularies.load().declarations.units)
 
 
 class ClawPolicyLexer(RegexLexer):
@@ -35,7 +40,7 @@ class ClawPolicyLexer(RegexLexer):
             (words(("and", "or", "not", "in", "overlaps"), prefix=r"\b", suffix=r"\b"),
              Operator.Word),
             (words(("true", "false"), prefix=r"\b", suffix=r"\b"), Keyword.Constant),
-            (words(("USD", "shares", "years", "year", "months", "month", "days", "day",
+            (words((*_UNITS, "years", "year", "months", "month", "days", "day",
                     "boolean", "date", "money", "number", "text"), prefix=r"\b",
                    suffix=r"\b"), Keyword.Type),
             (words(LINES, prefix=r"\b", suffix=r"\b"), Keyword),

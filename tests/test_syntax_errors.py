@@ -21,10 +21,10 @@ def errors(text: str):
 
 def test_an_error_inside_a_conditions_requires_suggests_no_revision_keyword():
     (found,) = errors('condition c\n  clause "C"\n  quote "q"\n'
-                      "  requires award.amount_paid > 0 award\nend\n")
+                      "  requires award.amount_paid > 0 (\nend\n")
     code, place, message, help = found
-    assert (code, place, message) == ("CP0101", (4, 34), "syntax error: unexpected `award`")
-    assert help == "expected one of `end`, `.`, `and`, `or`, a unit (USD, shares, years, " \
+    assert (code, place, message) == ("CP0101", (4, 34), "syntax error: unexpected `(`")
+    assert help == "expected one of `end`, `.`, `and`, `or`, a unit (of money, or years, " \
                    "months, days), an operator (+, -, *, /) here"
     assert not [w for w in REVISION_WORDS if w in help]
 

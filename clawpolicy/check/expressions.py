@@ -38,7 +38,13 @@ class ExpressionTypes:
         match node:
             case ast.Number():
                 return t.NUMBER
-            case ast.MoneyLit():
+            case ast.MoneyLit(unit=unit):
+                units = self.vocabulary.declarations.units
+                if unit not in units:
+                    self.error("CP0214", f"`{unit}` is not a unit of the case vocabulary",
+                               f"write an amount in one of: {', '.join(units)} (or a duration "
+                               "in years, months or days)", node.span)
+                    return None
                 return t.MONEY
             case ast.DurationLit():
                 return t.DURATION

@@ -26,7 +26,7 @@ _TERMINAL_WORDS = {
     "STRING": "a quoted text",
     "DATE": "a date such as 2019-02-08",
     "NUMBER": "a number",
-    "UNIT": "a unit (USD or shares)",
+    "UNIT": "a unit",
     "DURATION_UNIT": "a unit of time (years, months or days)",
     "COMPARE": "a comparison (=, !=, <, <=, >, >=)",
     "ADD_OP": "+ or -",
@@ -43,7 +43,7 @@ _GROUPS = (
     ({"COMPARE", "IN", "IS", "NOT", "OVERLAPS"},
      "a comparison (=, !=, <, <=, >, >=, in, not in, overlaps, is)"),
     ({"ADD_OP", "MUL_OP"}, "an operator (+, -, *, /)"),
-    ({"UNIT", "DURATION_UNIT"}, "a unit (USD, shares, years, months, days)"),
+    ({"UNIT", "DURATION_UNIT"}, "a unit (of money, or years, months, days)"),
 )
 _MAX_EXPECTED = 8
 # How many syntax errors one file may report: past this, the rest is likely one mistake's echo.
