@@ -28,17 +28,18 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 on_server = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_lsp.fixture(scope="module",
-                    config=ClientServerConfig([sys.executable, "-m", "clawpolicy", "lsp"],
-                                              server_env=ENV))
+SERVER = ClientServerConfig([sys.executable, "-m", "clawpolicy", "lsp"], server_env=ENV)
+
+
+@pytest_lsp.fixture(scope="module", config=SERVER)
 async def client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
         root_uri=ROOT.as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=ROOT.as_uri(), name="clawpolicy")]))
     yield
-    assert defects(lsp_client) == []
     await lsp_client.shutdown_session()
+    assert defects(lsp_client) == []
 
 
 # ---------------------------------------------------------------- helpers
@@ -148,6 +149,73 @@ async def test_a_change_that_breaks_a_name_is_reported_with_its_code_and_cleared
     close_file(client, SOX)
     close_file(client, QUALYS)
     assert text
+
+
+@on_server
+async def test_includes_resolve_beside_the_unsaved_file_and_columns_count_utf16(
+        client: LanguageClient, tmp_path: Path):
+    root = write_policy(tmp_path, 'include "parts/base.claw"\n')
+    unsaved = EMOJI_POLICY.replace("\n\n", '\ninclude "parts/missing.claw"\n\n', 1)
+    open_file(client, root, unsaved)
+    await settled(client)
+    (missing,) = client.diagnostics[uri(root)]
+    assert missing.code == "CP0110"
+    assert missing.message.startswith("the included file `parts/missing.claw` does not exist")
+    assert missing.range.start == lsp.Position(line=1, character=0)
+
+    unsaved = unsaved.replace('include "parts/missing.claw"\n', "")
+    replace_text(client, root, unsaved, 2)
+    await settled(client)
+    (unknown,) = client.diagnostics[uri(root)]
+    assert unknown.code == "CP0201"
+    # The emoji is one character but two UTF-16 code units, as the editor counts them.
+    assert unknown.range == lsp.Range(start=lsp.Position(line=5, character=18),
+                                      end=lsp.Position(line=5, character=31))
+
+    base = open_file(client, tmp_path / "parts" / "base.claw")
+    fixed = unsaved.replace("no_such_thing", "participant.work_location")
+    replace_text(client, root, fixed, 3)
+    await settled(client)
+    assert list(client.diagnostics[uri(root)]) == []
+    (target,) = await definition(client, root, position_of(fixed, "parts/base.claw"))
+    assert target.uri == uri(tmp_path / "parts" / "base.claw")
+    close_file(client, tmp_path / "parts" / "base.claw")
+    close_file(client, root)
+    assert base
+
+
+EMOJI_POLICY = ('include "parts/base.claw"\n\ncondition smiles\n  clause "C"\n  quote "x"\n'
+                '  requires "\U0001F600" = no_such_thing\nend\n')
+
+
+def write_policy(folder: Path, text: str) -> Path:
+    """A policy in `folder` whose root file holds `text` and includes the corpus base."""
+    (folder / "parts").mkdir()
+    (folder / "parts" / "base.claw").write_text(
+        (ROOT / "tests" / "bad_policies" / "_base.claw").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    (folder / "root.claw").write_text(text, encoding="utf-8")
+    return folder / "root.claw"
+
+
+@pytest.mark.parametrize("editor, encoding, column", [
+    ("neovim@v0.11.0", "utf-8", 20), ("emacs", "utf-32", 17)])
+@on_server
+async def test_columns_count_in_the_encoding_the_editor_and_server_agree_on(
+        editor: str, encoding: str, column: int, tmp_path: Path):
+    root = write_policy(tmp_path, EMOJI_POLICY)
+    other = await SERVER.start()
+    try:
+        agreed = await other.initialize_session(lsp.InitializeParams(
+            capabilities=pytest_lsp.client_capabilities(editor)))
+        assert agreed.capabilities.position_encoding == encoding
+        open_file(other, root)
+        await settled(other)
+        (unknown,) = other.diagnostics[uri(root)]
+        assert (unknown.code, unknown.range.start.character) == ("CP0201", column)
+    finally:
+        await other.shutdown_session()
+        await other.stop()
 
 
 @on_server
