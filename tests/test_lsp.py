@@ -483,3 +483,23 @@ def test_the_textmate_grammar_and_the_pygments_lexer_colour_the_policies_alike()
             continue  # a quotation never closed: TextMate runs it to the end, Pygments not
         pygments = [(value, scopes[kind]) for _, kind, value in tokens if scopes[kind]]
         assert _textmate_tokens(text) == pygments, path
+
+
+def test_the_vscode_extension_uses_the_generated_grammar_and_starts_the_server():
+    import json
+
+    from clawpolicy.tools import textmate
+
+    folder = ROOT / "editors"
+    package = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    (grammar,) = package["contributes"]["grammars"]
+    assert (folder / grammar["path"]).resolve() == (ROOT / textmate.GRAMMAR_FILE).resolve()
+    assert grammar["scopeName"] == textmate.grammar()["scopeName"]
+    (language,) = package["contributes"]["languages"]
+    assert language["extensions"] == [".claw"] and grammar["language"] == language["id"]
+    settings = json.loads((folder / language["configuration"]).read_text(encoding="utf-8"))
+    assert settings["comments"]["lineComment"] == "#"
+    command = package["contributes"]["configuration"]["properties"]["clawpolicy.command"]
+    assert command["default"] == ["clawpolicy", "lsp"]
+    client = (folder / package["main"]).read_text(encoding="utf-8")
+    assert 'getConfiguration("clawpolicy").get("command")' in client
