@@ -3,14 +3,16 @@ definition, references, completion and formatting. It needs the `lsp` extra (pyg
 
 from __future__ import annotations
 
+import importlib
+
 INSTALL = "pip install 'clawpolicy[lsp]'"
 
 
 def available() -> bool:
     """Whether the language server's own dependencies are installed."""
     try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
+        for name in ("pygls", "lsprotocol"):
+            importlib.import_module(name)
     except ImportError:
         return False
     return True

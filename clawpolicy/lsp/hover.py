@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clawpolicy.lsp import facts as fact_words
 from clawpolicy.lsp.analysis import Analysis
-from clawpolicy.lsp.index import Occurrence, Symbol
+from clawpolicy.lsp.index import Occurrence
 from clawpolicy.source import Span
 from clawpolicy.syntax import ast
 
