@@ -49,8 +49,9 @@ def complete(analysis: Analysis | None, text: str, offset: int) -> list[lsp.Comp
                 for name in field.type.fields]
     items = [lsp.CompletionItem(w, kind=lsp.CompletionItemKind.Keyword) for w in all_words()]
     items += [_fact_item(name, name, fact_decls, case) for name in case.fields]
-    items.append(lsp.CompletionItem("award", kind=lsp.CompletionItemKind.Variable,
-                                    detail="the award being determined"))
+    items.append(lsp.CompletionItem(fact_words.each_word(),
+                                    kind=lsp.CompletionItemKind.Variable,
+                                    detail="the item being decided"))
     items += [lsp.CompletionItem(var, kind=lsp.CompletionItemKind.Variable,
                                  detail=f"each of {collection}")
               for var, collection in bindings.items()]
@@ -97,9 +98,9 @@ def _fact_path(dotted: str, bindings: dict[str, str], case: t.Record,
         collection = _fact_path(bindings[head], bindings, case, depth + 1)
         if collection is None:
             return None
-        path = fact_words.element_path(collection)
-    elif head == "award":
-        path = fact_words.AWARD_PATH
+        path = fact_words.element_path(collection, case)
+    elif head == fact_words.each_word():
+        path = fact_words.each_path()
     elif head in case.fields:
         path = head
     else:

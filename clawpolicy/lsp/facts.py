@@ -12,17 +12,23 @@ from clawpolicy.check import schema
 from clawpolicy.questions import question_for
 from clawpolicy.syntax import ast
 
-# What the bare word `award` reads: the award being determined.
-AWARD_PATH = "awards[]"
+def each_word() -> str:
+    """What a policy calls the item being decided: `award`."""
+    return "award"
+
+
+def each_path() -> str:
+    """The generic path of the item being decided: `awards[]`."""
+    return "awards[]"
 
 
 def case_type(fact_decls: tuple[ast.FactDecl, ...]) -> t.Record:
     return schema.case_record(fact_decls)
 
 
-def element_path(collection: str) -> str:
+def element_path(collection: str, case: t.Record) -> str:
     """The path of the items of a list: an award's statements are the case's statements."""
-    if collection == f"{AWARD_PATH}.{schema.AWARD_STATEMENTS}":
+    if collection == f"{each_path()}.{schema.AWARD_STATEMENTS}":
         return "statements[]"
     return collection + "[]"
 

@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clawpolicy import types as t
 from clawpolicy.lsp import facts as fact_words
 from clawpolicy.source import Span
 from clawpolicy.syntax import ast
@@ -69,12 +70,12 @@ def build(files: list[tuple[Path, ast.Module]]) -> PolicyIndex:
     """Index the files of one policy, each given by its resolved path and its syntax."""
     decls = [(path, d) for path, module in files for d in module.decls]
     index = PolicyIndex(tuple(d for _, d in decls if isinstance(d, ast.FactDecl)))
-    roots = set(fact_words.case_type(index.fact_decls).fields)
+    case = fact_words.case_type(index.fact_decls)
     rule_names = {d.name for _, d in decls if isinstance(d, ast.Rule)}
     rule_names |= {c.target for _, d in decls if isinstance(d, ast.Revision) for c in d.changes
                    if c.action == "add"}
     for path, decl in decls:
-        walker = _Walker(index, path, rule_names, roots)
+        walker = _Walker(index, path, rule_names, case)
         walker.decl(decl)
         index.places.setdefault(path, []).extend(walker.found)
     for path, places in index.places.items():
@@ -88,11 +89,11 @@ def build(files: list[tuple[Path, ast.Module]]) -> PolicyIndex:
 
 
 class _Walker:
-    def __init__(self, index: PolicyIndex, path: Path, rule_names: set[str], roots: set[str]):
+    def __init__(self, index: PolicyIndex, path: Path, rule_names: set[str], case: t.Record):
         self.index = index
         self.path = path
         self.rule_names = rule_names
-        self.roots = roots
+        self.case = case
         self.found: list[Occurrence] = []
 
     def add(self, span: Span | None, **kwargs) -> None:
@@ -144,9 +145,9 @@ class _Walker:
             case ast.Name(name=name):
                 if name in scope:
                     return scope[name]
-                if name == "award":
-                    return fact_words.AWARD_PATH
-                if name in self.roots and name not in self.rule_names:
+                if name == fact_words.each_word():
+                    return fact_words.each_path()
+                if name in self.case.fields and name not in self.rule_names:
                     return name
             case ast.Field(subject=subject, name=name):
                 inner = self.fact_path(subject, scope)
@@ -155,7 +156,7 @@ class _Walker:
 
     def element(self, collection: ast.Expr, scope: dict[str, str | None]) -> str | None:
         path = self.fact_path(collection, scope)
-        return fact_words.element_path(path) if path is not None else None
+        return fact_words.element_path(path, self.case) if path is not None else None
 
     def expr(self, node: ast.Expr | None, scope: dict[str, str | None]) -> None:
         if node is None:
