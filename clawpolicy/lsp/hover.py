@@ -49,8 +49,9 @@ def rule_text(analysis: Analysis, rule: ast.Rule, added_by: str | None = None) -
         parts.append(f"added by the revision `{added_by}`")
     if rule.kind == "definition" and rule.body is not None:
         parts.append("```claw\n" + _as_written(rule.body.span) + "\n```")
-    if rule.text is not None:
-        parts.append(f"{_TEXT_WORDS[rule.kind]}: {rule.text}")
+    text = getattr(rule, "text", None)  # notes, provisions and recitals say something
+    if text is not None:
+        parts.append(f"{_TEXT_WORDS[rule.kind]}: {text}")
     parts += _citation(rule.citation)
     if added_by is None:
         parts += _sentences(analysis, rule)

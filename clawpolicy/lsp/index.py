@@ -131,13 +131,14 @@ class _Walker:
             self.add(rule.name_span, symbol=Symbol("rule", rule.name), declares=True,
                      node=rule)
         scope: dict[str, str | None] = {}
-        if rule.each is not None:
-            self.expr(rule.each.when, scope)
-            self.expr(rule.each.collection, scope)
-            scope = {rule.each.var: self.element(rule.each.collection, scope)}
-            self.expr(rule.each.where, scope)
+        each = getattr(rule, "each", None)  # an `other` rule's items
+        if each is not None:
+            self.expr(each.when, scope)
+            self.expr(each.collection, scope)
+            scope = {each.var: self.element(each.collection, scope)}
+            self.expr(each.where, scope)
         self.expr(rule.body, scope)
-        self.expr(rule.unless, scope)
+        self.expr(getattr(rule, "unless", None), scope)  # a remedy's exception
 
     def fact_path(self, node: ast.Expr, scope: dict[str, str | None]) -> str | None:
         """The generic path of the case fact an expression names, if it names one."""
