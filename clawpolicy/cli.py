@@ -243,6 +243,24 @@ def schema() -> None:
     sys.stdout.write(case_schema.render())
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server for editors, on standard input and output.
+
+    Diagnostics as you type, hover, go to definition, references, completion and formatting:
+    see docs/editors.md. Needs the `lsp` extra; without it, exit code 2.
+
+    Example: clawpolicy lsp
+    """
+    from clawpolicy import lsp as language_server
+
+    if not language_server.available():
+        sys.stderr.write("error: the language server needs its extra: "
+                         f"{language_server.INSTALL}\n")
+        raise typer.Exit(EXIT_USAGE)
+    language_server.serve()
+
+
 def _batch(policy: Path, source: str, jobs: int) -> None:
     from clawpolicy import api, batch
 

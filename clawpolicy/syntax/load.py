@@ -6,6 +6,9 @@ tree: no absolute paths, no `..` that climbs out, no symbolic link that points o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,19 @@ from clawpolicy.syntax.parse import parse
 
 MAX_POLICY_BYTES = 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
+
+# The texts an editor holds and has not saved, by resolved path: read in place of the files
+# on disk. Only the language server sets them, for the length of one analysis.
+_UNSAVED: ContextVar[Mapping[Path, str]] = ContextVar("unsaved", default={})
+
+
+@contextmanager
+def unsaved(texts: Mapping[Path, str]) -> Iterator[None]:
+    token = _UNSAVED.set(texts)
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,8 @@ def read_source(path: Path, name: str, included_by: ast.Include | None,
     span = included_by.span if included_by else None
     where = None if span else name
     try:
-        raw = path.read_bytes()
+        held = _UNSAVED.get().get(path.resolve()) if _UNSAVED.get() else None
+        raw = held.encode("utf-8") if held is not None else path.read_bytes()
     except OSError as error:
         raise DiagnosticError([Diagnostic(
             "CP0110", f"cannot read the {what} `{name}`: {error.strerror or error}",
