@@ -21,7 +21,7 @@ from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.tools.lint import lint, source_document
-from clawpolicy.tools.sentences import Traced, trace
+from clawpolicy.check.sentences import Traced, trace
 
 _INCLUDE = re.compile(r"""^[ \t]*include\s+(["'])(.*?)\1""", re.MULTILINE)
 # How far up from a file without a header to look for the policy that includes it.
