@@ -33,9 +33,12 @@ def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> Ch
         raise PolicyError(error.diagnostics) from None
 
 
-def read_case(path: str | Path, vocabulary: Vocabulary | None = None) -> LoadedCase:
+def read_case(path: str | Path, vocabulary: Vocabulary | None = None,
+              expectation: bool = False) -> LoadedCase:
+    """A case file as `check` reads it: its `expect:` block is read as YAML or JSON like the
+    rest of the file, but its fields are left to `clawpolicy test` (`expectation=True`)."""
     try:
-        return load_case(path, vocabulary=vocabulary)
+        return load_case(path, vocabulary=vocabulary, expectation=expectation)
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 
