@@ -8,7 +8,6 @@ the policy's combination (the greater amount, or the lesser) chooses one, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,55 +16,11 @@ from clawpolicy.revise import rules as rs
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
+from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
-
-
-@dataclass
-class AwardEvaluation:
-    result: AwardResult
-    unknowns: list[Unknown]          # what the outcome turns on, when pending
-    recoverable: Money | None
-    notes: list[Note] = field(default_factory=list)  # the policy's notes that apply
-    # For a pending award, the most it could recover however the open facts are answered,
-    # where that is known: lets alternatives be compared before every fact is in.
-    bound: Money | None = None
-
-
-@dataclass
-class CaseRun:
-    """Everything evaluated for one case, before it is shaped into a Determination."""
-
-    awards: list[AwardEvaluation]
-    others: list[tuple[OtherRecoverable, Money]]
-    unknowns: list[Unknown]          # case-level facts the outcome turns on
-    applied: list[RevisionApplied]
-    evaluator: Evaluator
-
-    @property
-    def outcome(self) -> str:
-        outcomes = [e.result.outcome for e in self.awards]
-        if "recovery" in outcomes or any(m.amount > 0 for _, m in self.others):
-            return "recovery"
-        if "pending" in outcomes or self.unknowns:
-            return "pending"
-        if any(o != "not_covered" for o in outcomes):
-            return "no_recovery"
-        return "not_covered"
-
-    def totals(self) -> list[Money]:
-        """The awards whose outcome is recovery, and the other amounts, one entry per unit
-        (zero in the vocabulary's default unit when there are none)."""
-        moneys = [e.recoverable for e in self.awards
-                  if e.result.outcome == "recovery" and e.recoverable is not None]
-        moneys += [m for _, m in self.others]
-        by_unit: dict[str, Decimal] = {}
-        for m in moneys:
-            by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
-        return [Money(a, u) for u, a in by_unit.items()] or \
-            [Money(Decimal(0), self.evaluator.vocabulary.default_unit)]
 
 
 def status_of(value: Any) -> str:
@@ -98,24 +53,43 @@ class Determiner:
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
             reuse: CaseRun | None = None, only_award: int | None = None) -> CaseRun:
-        """Determine the case. With `reuse` and `only_award`, the other awards' results are
-        taken from `reuse` (a fact of one award cannot move another)."""
+        """Determine the case. With `reuse`, the run `overrides` answers a question of: only
+        the awards that can move are decided again, the others' results are taken from
+        `reuse`: with `only_award`, that award alone (a fact of one award cannot move
+        another); otherwise each award whose evaluation in `reuse` read an answered fact, or
+        every award when the revisions that apply may change."""
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons)
+        ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
-        records = ev.read(ev.root, self.policy.vocabulary.roles.decided)
-        awards = [reuse.awards[i] if reuse is not None and only_award is not None
-                  and i != only_award else self.award(ev, rec, membership)
-                  for i, rec in enumerate(records)]
+        case_reads = frozenset(ev.reads or ())
+        answered = set(overrides or ())
+        decided = self.policy.vocabulary.roles.decided
+        if reuse is not None and (only_award is not None or not answered & reuse.case_reads):
+            moved = [only_award] if only_award is not None else \
+                [i for i, e in enumerate(reuse.awards) if e.reads & answered]
+            # Only these awards' records are made: reading the list makes one for each.
+            records = {i: self._record(ev, decided, i) for i in moved}
+            changed = {i: self.award(ev, rec, membership) for i, rec in records.items()}
+            awards, base = None, reuse
+        else:
+            awards = [self.award(ev, rec, membership) for rec in ev.read(ev.root, decided)]
+            changed, base = None, None
         members = [r for r in self.policy.revisions if membership[r.name] is True]
         others, unknowns = self._others(ev, Env(rs.others(self.policy, members)))
         for r in self.policy.revisions:
             if isinstance(membership[r.name], Unknown) and any(
                     c.kind == "other" for c in r.changes):
                 unknowns.append(membership[r.name])
-        return CaseRun(awards, others, unknowns, applied, ev)
+        return CaseRun(awards, others, unknowns, applied, ev, base, changed, case_reads)
+
+    def _record(self, ev: Evaluator, decided: str, index: int) -> Rec:
+        """The record of one item of the decided list, as reading the whole list makes it."""
+        element = ev.root.type.fields[decided].type.element
+        return Rec(f"{decided}[{index}]", getattr(self.case, decided)[index], element,
+                   ev.vocabulary.key_of(element))
 
     def membership(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
         """Is the participant in the revision's sub-set, with the revision in force?"""
@@ -162,6 +136,17 @@ class Determiner:
 
     # ------------------------------------------------------------ one award
     def award(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
+        if ev.reads is None:
+            return self._award(ev, rec, membership)
+        case_reads, ev.reads = ev.reads, set()
+        try:
+            evaluation = self._award(ev, rec, membership)
+            evaluation.reads = frozenset(ev.reads)
+        finally:
+            ev.reads = case_reads
+        return evaluation
+
+    def _award(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
         sure, unsure, notes = [], [], []
         for revision in self.policy.revisions:
             reach = self._reaches(ev, revision, rec, membership[revision.name])

@@ -20,13 +20,17 @@ from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, Unknown, add_duration, fiscal_year_end_before, merge_facts,
-    unknown_of)
+    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, fiscal_year_end_before,
+    merge_facts, unknown_of)
 
 
 class EvaluationError(DiagnosticError):
     """The policy asked something of this case that has no answer (a fact of a record the
     case says does not exist, or amounts in two units added together)."""
+
+    # For a date that left the calendar: the case facts the date was computed from, if any
+    # (then the case's value is to blame, not the policy: api.evaluate).
+    case_facts: tuple[str, ...] = ()
 
 
 class Evaluator(Explainer):
@@ -43,11 +47,16 @@ class Evaluator(Explainer):
         self.facts = facts
         # Values an unknown fact was compared with: where its answer would turn the result.
         self.pivots: dict[str, list[Any]] = {}
+        # When a set: every case fact read is added, so that a run answering a question
+        # knows which awards its answer can move (evaluate/caserun.py).
+        self.reads: set[str] | None = None
 
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
         field_type = rec.type.fields[name]
         path = join_path(rec.path, name)
+        if self.reads is not None:
+            self.reads.add(path)
         if path in self.overrides:
             return self.overrides[path]
         if rec.type.name == "facts":
@@ -83,6 +92,8 @@ class Evaluator(Explainer):
         """A derived fact: the items of a list of the case that the record names by key."""
         refs = getattr(rec.data, link.via)
         path = f"{rec.path}.{link.via}"
+        if self.reads is not None:
+            self.reads.add(path)
         if path in self.overrides:
             refs = self.overrides[path]
         if refs is None or isinstance(refs, Unknown):
@@ -208,7 +219,13 @@ class Evaluator(Explainer):
             return missing
         match op:
             case "+" | "-":
-                return self.exact(node, lambda: self.arith(op, left, right, node))
+                try:
+                    return self.exact(node, lambda: self.arith(op, left, right, node))
+                except EvaluationError as error:
+                    if error.diagnostics[0].code == "CP0506":
+                        day = node.left if isinstance(left, dt.date) else node.right
+                        error.case_facts = self.case_facts(day, env)
+                    raise
             case "*":
                 if isinstance(left, Money):
                     return self.exact(node, lambda: Money(left.amount * right, left.unit))
@@ -249,6 +266,29 @@ class Evaluator(Explainer):
                     "check the policy's arithmetic (repeated products of amounts)",
                     node.span)]) from None
 
+    def case_facts(self, node: ast.Expr, env: Env) -> tuple[str, ...]:
+        """The case facts the value of `node` was computed from, in the order written,
+        through the definitions it names (not into a quantifier's body, where its variable
+        takes each item in turn)."""
+        found: list[str] = []
+        stack = [(node, env)]
+        while stack:
+            expr, where = stack.pop()
+            subject = where.memo.get(id(expr.subject)) if isinstance(expr, ast.Field) else None
+            if isinstance(subject, Rec):
+                found.append(join_path(subject.path, expr.name))
+            elif isinstance(expr, ast.Name):
+                resolution = self.policy.resolutions[id(expr)]
+                if resolution.kind == "rule":
+                    stack.append((where.named(resolution.target, self.policy).body,
+                                  where.top()))
+                elif resolution.kind == "root" and \
+                        resolution.target != self.vocabulary.roles.each:
+                    found.append(resolution.target)
+            elif not isinstance(expr, ast.Quantifier | ast.Aggregate):
+                stack.extend((child, where) for child in reversed(list(ast.children(expr))))
+        return tuple(dict.fromkeys(found))
+
     def contains(self, items: tuple, value: Any, node: ast.Expr) -> bool:
         """Membership with the same equality as `=`: a plain number stands for an amount."""
         if isinstance(value, Money) or any(isinstance(i, Money) for i in items):
@@ -275,7 +315,7 @@ class Evaluator(Explainer):
             day, duration = (left, right) if isinstance(left, dt.date) else (right, left)
             try:
                 return add_duration(day, duration, sign)
-            except (OverflowError, ValueError):
+            except OutsideCalendar:
                 raise EvaluationError([Diagnostic(
                     "CP0506", f"{day.isoformat()} {op} {duration} falls outside the calendar",
                     "dates run from year 1 to year 9999", node.span if node else None,
@@ -312,6 +352,12 @@ class Evaluator(Explainer):
         if node.function == "fiscal_year_end_before":
             try:
                 return fiscal_year_end_before(*args)
+            except OutsideCalendar as outside:
+                error = EvaluationError([Diagnostic(
+                    "CP0506", f"{outside} falls outside the calendar",
+                    "dates run from year 1 to year 9999", node.span)])
+                error.case_facts = self.case_facts(node.args[0], env)
+                raise error from None
             except ValueError:
                 raise EvaluationError([Diagnostic(
                     "CP0505", f"`{args[1]}` is not a month and day of the year",
