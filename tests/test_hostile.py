@@ -200,9 +200,9 @@ def test_a_line_over_the_case_size_limit_is_one_error_and_is_never_read_whole(tm
 
 
 def test_a_case_file_over_the_limit_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
-    from clawpolicy import source
+    from clawpolicy.core import source
     from clawpolicy.casefile import MAX_CASE_BYTES
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
 
     path = tmp_path / "big.yaml"
     path.write_bytes(b"#" * (3 * MAX_CASE_BYTES))
@@ -344,7 +344,7 @@ def test_a_defect_on_one_case_is_reported_in_its_place_and_the_run_goes_on(tmp_p
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
 def test_json_and_yaml_nest_to_the_same_limit(tmp_path, suffix):
     from clawpolicy.casefile import MAX_DEPTH, load_case
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
 
     def case(levels: int) -> Path:
         inner = "[" * levels + "]" * levels  # lists under `facts.x` (facts is level 1)
@@ -361,17 +361,22 @@ def test_json_and_yaml_nest_to_the_same_limit(tmp_path, suffix):
 
 
 def test_ten_thousand_awards_are_read_and_one_more_is_refused(tmp_path):
-    from clawpolicy.case import MAX_AWARDS
+    from clawpolicy import vocabulary
     from clawpolicy.casefile import parse_case
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
+
+    shipped = vocabulary.load()
+    max_awards = next(f.max for f in shipped.declarations.fields
+                      if f.name == shipped.roles.decided)
+    assert max_awards == 10_000  # the documented limit (docs/cases.md)
 
     def case(n: int) -> bytes:
         return json.dumps({"case_id": "x", "as_of": "2024-06-30",
                            "awards": [{"id": f"a{i}"} for i in range(n)]}).encode()
 
-    assert len(parse_case(case(MAX_AWARDS), "x.json", True).case.awards) == MAX_AWARDS
+    assert len(parse_case(case(max_awards), "x.json", True).case.awards) == max_awards
     with pytest.raises(DiagnosticError) as refused:
-        parse_case(case(MAX_AWARDS + 1), "x.json", True)
+        parse_case(case(max_awards + 1), "x.json", True)
     assert refused.value.diagnostics[0].code == "CP0410"
 
 
@@ -381,7 +386,7 @@ def test_libyaml_and_the_reference_parser_read_the_same(monkeypatch):
     import yaml
 
     from clawpolicy.casefile import parse_case
-    from clawpolicy.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError
 
     files = FILES + sorted((ROOT / "examples" / "cases").rglob("*.yaml")) + \
         sorted((ROOT / "tests" / "bad_cases").glob("*.yaml"))
@@ -451,7 +456,7 @@ def test_answering_a_question_by_deciding_only_the_awards_it_moves_changes_no_an
     """An open question's answers decide again only the awards that read the fact (fast at
     10,000 awards); deciding every award again gives the same determination, byte for
     byte."""
-    from clawpolicy import interp
+    from clawpolicy.evaluate import decide
     from clawpolicy.api import compile_policy, evaluate, read_case
     from clawpolicy.render.json import render
     from tests.conftest import EXAMPLE_CASES, POLICIES, REVISION_CASES
@@ -459,12 +464,12 @@ def test_answering_a_question_by_deciding_only_the_awards_it_moves_changes_no_an
     policy = compile_policy(POLICIES / policy_name)
     cases = [read_case(p) for p in EXAMPLE_CASES + REVISION_CASES] + [MANY_UNITS]
     fast = [render(evaluate(policy, loaded)) for loaded in cases]
-    real = interp.Determiner.run
+    real = decide.Determiner.run
 
     def everything(self, overrides=None, reasons=True, reuse=None, only_award=None):
         return real(self, overrides, reasons)
 
-    monkeypatch.setattr(interp.Determiner, "run", everything)
+    monkeypatch.setattr(decide.Determiner, "run", everything)
     assert [render(evaluate(policy, loaded)) for loaded in cases] == fast
     assert any('"open_questions":[]' not in f.replace(" ", "").replace("\n", "")
                for f in fast)
