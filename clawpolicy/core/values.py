@@ -64,8 +64,9 @@ class Absent:
     path: str
 
 
-class OutsideCalendar(ArithmeticError):
-    """Date arithmetic that goes past either end of the calendar (year 1 to year 9999)."""
+class OutsideCalendar(OverflowError):
+    """Date arithmetic that goes past either end of the calendar (year 1 to year 9999). An
+    OverflowError, as date arithmetic past the calendar always was."""
 
 
 def add_duration(day: dt.date, duration: Duration, sign: int = 1) -> dt.date:
