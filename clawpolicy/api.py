@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.casefile import LoadedCase, load_case
+from clawpolicy.input.reader import LoadedCase, load_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
-from clawpolicy.casefile import parse_case
+from clawpolicy.input.reader import parse_case
 from clawpolicy.check.checker import check
 from clawpolicy.cli import app
 from clawpolicy.core.diagnostics import DiagnosticError, render_all

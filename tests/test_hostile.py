@@ -181,7 +181,7 @@ def test_pipes_and_devices_in_a_batch_folder_get_their_own_lines(tmp_path):
 
 
 def test_a_line_over_the_case_size_limit_is_one_error_and_is_never_read_whole(tmp_path):
-    from clawpolicy.casefile import MAX_CASE_BYTES
+    from clawpolicy.input.reader import MAX_CASE_BYTES
 
     path = tmp_path / "cases.jsonl"
     good = json.dumps({"case_id": "fine", "as_of": "2024-06-30"}).encode()
@@ -201,7 +201,7 @@ def test_a_line_over_the_case_size_limit_is_one_error_and_is_never_read_whole(tm
 
 def test_a_case_file_over_the_limit_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
     from clawpolicy.core import source
-    from clawpolicy.casefile import MAX_CASE_BYTES
+    from clawpolicy.input.reader import MAX_CASE_BYTES
     from clawpolicy.core.diagnostics import DiagnosticError
 
     path = tmp_path / "big.yaml"
@@ -210,7 +210,7 @@ def test_a_case_file_over_the_limit_is_read_no_further_than_the_limit(tmp_path, 
     real = os.read
     monkeypatch.setattr(source.os, "read", lambda fd, n: read.append(n) or real(fd, n))
     with pytest.raises(DiagnosticError) as refused:
-        from clawpolicy.casefile import load_case
+        from clawpolicy.input.reader import load_case
 
         load_case(path)
     assert refused.value.diagnostics[0].code == "CP0402"
@@ -343,7 +343,7 @@ def test_a_defect_on_one_case_is_reported_in_its_place_and_the_run_goes_on(tmp_p
 
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
 def test_json_and_yaml_nest_to_the_same_limit(tmp_path, suffix):
-    from clawpolicy.casefile import MAX_DEPTH, load_case
+    from clawpolicy.input.reader import MAX_DEPTH, load_case
     from clawpolicy.core.diagnostics import DiagnosticError
 
     def case(levels: int) -> Path:
@@ -362,7 +362,7 @@ def test_json_and_yaml_nest_to_the_same_limit(tmp_path, suffix):
 
 def test_ten_thousand_awards_are_read_and_one_more_is_refused(tmp_path):
     from clawpolicy import vocabulary
-    from clawpolicy.casefile import parse_case
+    from clawpolicy.input.reader import parse_case
     from clawpolicy.core.diagnostics import DiagnosticError
 
     shipped = vocabulary.load()
@@ -385,7 +385,7 @@ def test_libyaml_and_the_reference_parser_read_the_same(monkeypatch):
     with PyYAML's own parser."""
     import yaml
 
-    from clawpolicy.casefile import parse_case
+    from clawpolicy.input.reader import parse_case
     from clawpolicy.core.diagnostics import DiagnosticError
 
     files = FILES + sorted((ROOT / "examples" / "cases").rglob("*.yaml")) + \
@@ -426,7 +426,7 @@ def test_parentheses_nest_to_the_limit_of_any_expression(tmp_path):
 
 
 def _many_units():
-    from clawpolicy.casefile import parse_case
+    from clawpolicy.input.reader import parse_case
 
     awards = "".join(
         f"  - {{id: a{i}, kind: {kind}, basis: [financial_results], granted: 2022-01-01, "

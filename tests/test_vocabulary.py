@@ -10,7 +10,7 @@ import pytest
 
 from clawpolicy import vocabulary
 from clawpolicy.api import PolicyError, compile_policy, evaluate, read_case
-from clawpolicy.casefile import LoadedCase, validate_case
+from clawpolicy.input.reader import LoadedCase, validate_case
 from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.tools import schema
 from clawpolicy.vocabulary import VocabularyError

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from clawpolicy import api
-from clawpolicy.casefile import LoadedCase, load_case, read_file, validate_case
+from clawpolicy.input.reader import LoadedCase, load_case, read_file, validate_case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError

@@ -1,6 +1,6 @@
 """Reading case files: YAML or JSON, into `Case`, with every problem located.
 
-One strict reader for everything a case file says (caseyaml.py for YAML, the JSON reader
+One strict reader for everything a case file says (yamlevents.py for YAML, the JSON reader
 here held to the same rules): only a regular file, read no further than its size limit
 allows; UTF-8 text; no YAML feature a case does not need; no key given twice; text that is
 valid Unicode; nothing nested deeper than MAX_DEPTH; numbers kept exact for the case model's
@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from clawpolicy import vocabulary as vocabularies
-from clawpolicy.core.caseyaml import _INT_DIGITS, MAX_DEPTH, Position, ReadError, read_yaml
+from clawpolicy.input.yamlevents import _INT_DIGITS, MAX_DEPTH, Position, ReadError, read_yaml
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.source import TooLarge, printable, read_regular
 
