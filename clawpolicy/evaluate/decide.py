@@ -19,6 +19,7 @@ from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.expressions import Evaluator
+from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
 
@@ -46,32 +47,60 @@ class CaseRun:
 
     @property
     def outcome(self) -> str:
-        outcomes = [e.result.outcome for e in self.awards]
-        if "recovery" in outcomes or any(m.amount > 0 for _, m in self.others):
-            return "recovery"
-        if "pending" in outcomes or self.unknowns:
-            return "pending"
-        if any(o != "not_covered" for o in outcomes):
-            return "no_recovery"
-        return "not_covered"
+        return case_outcome([e.result.outcome for e in self.awards],
+                            [m for _, m in self.others], bool(self.unknowns))
 
     def totals(self) -> list[Money]:
-        """The awards whose outcome is recovery, and the other amounts, one entry per unit
-        (zero in the vocabulary's default unit when there are none)."""
-        moneys = [e.recoverable for e in self.awards
-                  if e.result.outcome == "recovery" and e.recoverable is not None]
-        moneys += [m for _, m in self.others]
-        by_unit: dict[str, Decimal] = {}
-        for m in moneys:
-            by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
-        return [Money(a, u) for u, a in by_unit.items()] or \
-            [Money(Decimal(0), self.evaluator.vocabulary.default_unit)]
+        return case_totals([(e.result.outcome, e.recoverable) for e in self.awards],
+                           [m for _, m in self.others], self.evaluator.vocabulary.default_unit)
+
+
+def case_outcome(outcomes: list[str], others: list[Money], unsettled: bool) -> str:
+    """The case's outcome from its awards' and its other amounts."""
+    if "recovery" in outcomes or any(m.amount > 0 for m in others):
+        return "recovery"
+    if "pending" in outcomes or unsettled:
+        return "pending"
+    if any(o != "not_covered" for o in outcomes):
+        return "no_recovery"
+    return "not_covered"
+
+
+def case_totals(awards: list[tuple[str, Money | None]], others: list[Money],
+                default_unit: str) -> list[Money]:
+    """The awards whose outcome is recovery, and the other amounts, one entry per unit
+    (zero in the vocabulary's default unit when there are none)."""
+    moneys = [m for outcome, m in awards if outcome == "recovery" and m is not None]
+    moneys += others
+    by_unit: dict[str, Decimal] = {}
+    for m in moneys:
+        by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
+    return [Money(a, u) for u, a in by_unit.items()] or [Money(Decimal(0), default_unit)]
 
 
 def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
+
+
+COVERED = {"recovery": 2, "no_recovery": 1, "not_covered": 0}
+
+
+def _preference(group: list[ast.Revision], e: "AwardEvaluation", sign: int) -> tuple:
+    """How an alternative ranks among others (the greater wins)."""
+    r = e.result
+    if r.outcome == "not_covered":
+        deciding = [c.source for c in r.conditions if c.kind == "scope" and c.status == "not_met"]
+    elif r.outcome == "no_recovery" and any(c.status == "not_met" for c in r.conditions):
+        deciding = [c.source for c in r.conditions if c.status == "not_met"]
+    else:
+        deciding = [c.source for c in r.conditions if c.status == "met"] + \
+            [r.recoverable_from] + [m.modality_from or m.source for m in r.remedies]
+    changed = [d for d in deciding if d != "policy"]
+    idle = [g.name for g in group if g.name not in changed]
+    return (sign * e.recoverable.amount, COVERED[r.outcome], len(changed), -len(idle),
+            sorted((g.name for g in group), reverse=True))
 
 
 def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
@@ -97,10 +126,11 @@ class Determiner:
 
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
-            reuse: CaseRun | None = None, only_award: int | None = None) -> CaseRun:
+            reuse: CaseRun | None = None, only_award: int | None = None,
+            tracker: Any = None) -> CaseRun:
         """Determine the case. With `reuse` and `only_award`, the other awards' results are
         taken from `reuse` (a fact of one award cannot move another)."""
-        ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons)
+        ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
@@ -221,11 +251,13 @@ class Determiner:
         known = [(i, group, e) for i, (group, e) in enumerate(results)
                  if e.result.outcome != "pending"]
         pending = [e for _, e in results if e.result.outcome == "pending"]
-        # Ties go to the later alternative: the rules written most specifically for this
-        # participant (a revision over the policy alone).
-        pick = max if how == "greater" else min
-        best = pick(known, key=lambda k: (k[2].recoverable.amount, k[0] if how == "greater"
-                                          else -k[0]), default=None)
+        # The tie rule (docs/revisions.md): the policy's combination first; then the most
+        # specific covered result (recovery over no_recovery over not_covered); then the
+        # alternative whose revisions changed more of the rules that decided the result;
+        # then the one with fewer revisions that decided nothing; then by the revisions'
+        # names. Never the position of a revision in the policy.
+        sign = 1 if how == "greater" else -1
+        best = max(known, key=lambda k: _preference(k[1], k[2], sign), default=None)
         if pending and not (how == "greater" and best is not None and all(
                 e.bound is not None and e.bound.amount <= best[2].recoverable.amount
                 for e in pending)):
@@ -280,9 +312,11 @@ class Determiner:
         removed("condition")
         unknowns = [v for v in scope + met if isinstance(v, Unknown)]
         if any(v is False for v in met):
+            # A condition fails: only the scope is open (not_covered or no_recovery), so only
+            # the scope's unknowns are what the outcome turns on.
             outcome = "pending" if any(isinstance(v, Unknown) for v in scope) else "no_recovery"
             evaluation = self._result(rec, rules, outcome, conditions, [], notes,
-                                      unknowns if outcome == "pending" else [], None, None)
+                                      [v for v in scope if isinstance(v, Unknown)], None, None)
         elif unknowns:
             evaluation = self._result(rec, rules, "pending", conditions, [], notes, unknowns,
                                       None, None)
@@ -302,11 +336,15 @@ class Determiner:
                  notes: list[str]) -> AwardEvaluation:
         rules = env.rules
         rc_entry = rules.recoverable
-        rc = ev.eval(rc_entry.rule.body, env)
-        if isinstance(rc, Unknown):
-            return self._result(rec, rules, "pending", conditions, [], notes, [rc], None, None)
-        rc = _money(rc, rec, ev)
+        # The amounts are read as the evaluator computed them, tracked where an answer being
+        # tried moves them (tracking.py): the comparisons below note where they turn too.
+        rc_t = ev.eval_t(rc_entry.rule.body, env)
+        if isinstance(rc_t, Unknown):
+            return self._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
+        rc_t = lift(lambda v: _money(v, rec, ev), rc_t)
+        rc = plain(rc_t)
         reachable: list[tuple[rs.Sourced, Money]] = []
+        caps: list[Any] = []
         unknowns: list[Unknown] = []
         for entry in rules.of("remedy"):
             rule = entry.rule
@@ -317,23 +355,29 @@ class Determiner:
             if barred:
                 notes.append(f"{rule.name} is not available: {ev.explain(rule.unless, env)}")
                 continue
-            cap = ev.eval(rule.body, env)
-            if isinstance(cap, Unknown):
-                unknowns.append(cap)
+            cap_t = ev.eval_t(rule.body, env)
+            if isinstance(cap_t, Unknown):
+                unknowns.append(cap_t)
                 continue
-            cap = _money(cap, rec, ev)
-            if cap.amount <= 0:
+            cap_t = lift(lambda v: _money(v, rec, ev), cap_t)
+            cap = plain(cap_t)
+            if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
                 notes.append(f"{rule.name} reaches nothing in this award: "
                              f"{ev.describe(rule.body, env)}")
                 continue
             reachable.append((entry, cap))
+            caps.append(cap_t)
         for r in rules.removed:
             if r.kind == "remedy":
                 notes.append(f"{r.name} is removed for this participant by revision {r.source}")
         if unknowns:
             return self._result(rec, rules, "pending", conditions, [], notes, unknowns, None, rc)
-        reach = sum((m.amount for _, m in reachable), Decimal(0))
-        recoverable = Money(max(Decimal(0), min(rc.amount, reach)), rc.unit)
+        reach_t = lift(lambda *cs: sum((c.amount for c in cs), Decimal(0)), *caps)
+        observe(ev.tracker, lambda r, s: r.amount <= s, rc_t, reach_t)
+        recoverable_t = lift(lambda r, s: Money(max(Decimal(0), min(r.amount, s)), r.unit),
+                             rc_t, reach_t)
+        observe(ev.tracker, lambda r: r.amount > 0, recoverable_t)
+        reach, recoverable = plain(reach_t), plain(recoverable_t)
         if rc.amount <= 0:
             notes.append(f"nothing is recoverable: {rc_entry.rule.name} = "
                          f"{ev.describe(rc_entry.rule.body, env)}")

@@ -27,6 +27,13 @@ class PolicyRef(_Out):
     sha256: str
 
 
+class Range(_Out):
+    """The least and the most an amount can be, however the open facts are answered."""
+
+    min: Amount
+    max: Amount
+
+
 class Remedy(_Out):
     kind: str
     modality: Literal["shall", "may"]
@@ -36,6 +43,16 @@ class Remedy(_Out):
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from
     modality_from: str | None = None  # the revision that made it shall or may, if any
     because: str = ""  # how its cap comes from the facts
+    # Where how the amount splits between the remedies turns on an open fact: what this one
+    # can reach across the answers (the amount recovered stands; the split is asked).
+    up_to_range: Range | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        data = handler(self)
+        if data.get("up_to_range") is None:
+            data.pop("up_to_range", None)
+        return data
 
 
 class Condition(_Out):
@@ -58,6 +75,16 @@ class AwardResult(_Out):
     remedies: list[Remedy]
     conditions: list[Condition]
     notes: list[str]
+    # A pending award's amount, from the least to the most any answer to its open facts
+    # gives (where every answer gives an amount in one unit).
+    recoverable_range: Range | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        data = handler(self)
+        if data.get("recoverable_range") is None:
+            data.pop("recoverable_range", None)
+        return data
 
 
 class Answer(_Out):
@@ -66,11 +93,16 @@ class Answer(_Out):
     recoverable: Amount | list[Amount] | None = None
     # True where the answer is a range and the amount moves with the answer within it.
     recoverable_depends_on_answer: bool | None = None
+    # And the least and the most it then is, where it is recovered in one unit.
+    recoverable_range: Range | None = None
+    # Where the answer leaves the result pending: the other open facts it then turns on.
+    pending_on: list[str] | None = None
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
         data = handler(self)
-        for key in ("recoverable", "recoverable_depends_on_answer"):
+        for key in ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
+                    "pending_on"):
             if data.get(key) is None:
                 data.pop(key, None)
         return data

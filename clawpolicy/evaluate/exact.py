@@ -1,0 +1,236 @@
+"""Exact determinations: a case or award is `pending` if and only if two admissible answers to
+its unknown facts give different outcomes or different recoverable amounts.
+
+The case is first evaluated three-valued; the unknown facts an undecided award cites are the
+candidates. Each candidate's admissible answers come from its declared type: a boolean's two
+values, an enumeration's values, a text's literals the policy compares it with plus one
+"any other", a list's none plus the values the policy names, and for an amount or a date the
+intervals between the answers at which a comparison turns (found by tracking, tracking.py).
+Every combination of the candidates' answers is evaluated, up to BOUND combinations; past
+that the award is left as the three-valued evaluation gives it, and a note says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from clawpolicy.core import types as t
+from clawpolicy.core.values import Money, Unknown
+from clawpolicy.evaluate.decide import AwardEvaluation, CaseRun, Determiner
+from clawpolicy.evaluate.determination import Range, amount
+from clawpolicy.evaluate.questions import fact_type
+from clawpolicy.evaluate.tracking import Scale, Tracker
+
+# At most this many combinations of answers are evaluated for one award (or for the case).
+BOUND = 1024
+# Rounds of sampling between thresholds, until no new threshold appears.
+ROUNDS = 6
+# The admissible dates: the calendar a contract of the case can name.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+# The largest amount tried for an amount with no declared bound (in its unit).
+CEILING = Decimal(10) ** 15
+NUMBER_STEP = Decimal("0.01")
+OTHER = "any other"  # the answer for a text that is none of the values the policy names
+OTHER_VALUE = "\u2063any other"  # the text read for it: no policy literal can equal it
+
+
+@dataclass
+class Finite:
+    """A fact's admissible answers: (the value the case reads, the answer's words)."""
+
+    answers: list[tuple[Any, Any]]
+
+
+@dataclass
+class Combination:
+    values: tuple[Any, ...]          # one answer per candidate (an interval's end for ordered)
+    keys: dict[int, tuple]           # per award: (outcome, recoverable, remedies) or pending
+    others: tuple | None             # the other amounts, None where not settled
+    evaluation: dict[int, AwardEvaluation]
+
+
+@dataclass
+class Group:
+    """The candidates of one undecided award (or, where the case itself is undecided, of the
+    whole case), and every combination of their answers."""
+
+    awards: list[int]
+    facts: list[str]
+    domains: dict[str, Any] = field(default_factory=dict)
+    tracker: Tracker | None = None
+    combinations: list[Combination] = field(default_factory=list)
+    overflow: int = 0  # the number of combinations, where it passed BOUND
+
+
+def decision(key: tuple) -> tuple:
+    """What decides: the outcome and the amount (not how the remedies split it)."""
+    return key[:2]
+
+
+class Exact:
+    def __init__(self, determiner: Determiner, run: CaseRun):
+        self.determiner, self.run = determiner, run
+        self.vocabulary = determiner.policy.vocabulary
+
+    # ------------------------------------------------------------ the groups
+    def groups(self) -> list[Group]:
+        pending = [i for i, e in enumerate(self.run.awards) if e.result.outcome == "pending"]
+        if self.run.unknowns:
+            facts = _merge(*(u.facts for i in pending for u in self.run.awards[i].unknowns),
+                           *(u.facts for u in self.run.unknowns))
+            groups = [Group(list(range(len(self.run.awards))), facts)]
+        else:
+            # Awards that share an open fact are one group: an answer moves them together.
+            groups = []
+            for i in pending:
+                facts = _merge(*(u.facts for u in self.run.awards[i].unknowns))
+                joined = [g for g in groups if set(g.facts) & set(facts)]
+                group = Group(sorted({i, *(a for g in joined for a in g.awards)}),
+                              _merge(*(g.facts for g in joined), facts))
+                groups = [g for g in groups if g not in joined] + [group]
+        for group in groups:
+            self.enumerate(group)
+        return groups
+
+    def domain(self, fact: str) -> Any:
+        type_, unit, bound = fact_type(self.determiner, fact)
+        pivots = self.run.evaluator.pivots.get(fact, [])
+        if type_ == t.BOOLEAN:
+            return Finite([(True, True), (False, False)])
+        if isinstance(type_, t.Enum):
+            return Finite([(v, v) for v in type_.values])
+        if type_ == t.TEXT:
+            named = sorted({p for p in pivots if isinstance(p, str)})
+            return Finite([(v, v) for v in named] + [(OTHER_VALUE, OTHER)])
+        if isinstance(type_, t.SetOf | t.ListOf) and \
+                not isinstance(type_.element, t.Record):
+            named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)},
+                           key=repr)
+            subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
+            return Finite([(s, list(s)) for s in subsets])
+        if type_ == t.DATE:
+            return Scale(FIRST_DAY, LAST_DAY, dt.timedelta(days=1))
+        if type_ == t.MONEY:
+            unit = unit or self.vocabulary.default_unit
+            hi = bound.amount if isinstance(bound, Money) else CEILING
+            return Scale(Decimal(0), hi, self.vocabulary.step(unit), unit)
+        if type_ == t.NUMBER:
+            return Scale(Decimal(0), CEILING, NUMBER_STEP)
+        return None
+
+    def enumerate(self, group: Group) -> None:
+        for _ in range(ROUNDS):
+            for fact in group.facts:
+                if fact not in group.domains:
+                    group.domains[fact] = self.domain(fact)
+            if any(d is None for d in group.domains.values()):
+                group.combinations = []
+                return
+            scales = {f: d for f, d in group.domains.items() if isinstance(d, Scale)}
+            if group.tracker is None:
+                group.tracker = Tracker(scales)
+                for fact, scale in scales.items():
+                    self._seed(group.tracker, fact, scale)
+            group.tracker.scales.update(scales)
+            before = {f: list(v) for f, v in group.tracker.thresholds.items()}
+            choices = [self.answers(group, f) for f in group.facts]
+            count = 1
+            for c in choices:
+                count *= len(c)
+            if count > BOUND:
+                group.overflow, group.combinations = count, []
+                return
+            group.combinations = [self.evaluate(group, values)
+                                  for values in itertools.product(*choices)]
+            more = _merge(*(k[3] for c in group.combinations for k in c.keys.values()
+                            if k[0] == "pending"))
+            new = [f for f in more if f not in group.facts]
+            group.facts += new
+            if not new and group.tracker.thresholds == before:
+                return
+
+    def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
+        """The thresholds the three-valued evaluation named directly, as a start."""
+        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        for p in self.run.evaluator.pivots.get(fact, []):
+            p = p.amount if isinstance(p, Money) else p
+            if not isinstance(p, type(scale.lo)):
+                continue
+            i = scale.index(p)
+            for cut in (i - 1, i):
+                if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
+                    tracker.thresholds[fact].append(cut)
+            tracker.thresholds[fact].sort()
+
+    def answers(self, group: Group, fact: str) -> list[Any]:
+        domain = group.domains[fact]
+        if isinstance(domain, Finite):
+            return [value for value, _ in domain.answers]
+        return sorted({x for pair in group.tracker.points(fact) for x in pair})
+
+    def evaluate(self, group: Group, values: tuple) -> Combination:
+        overrides = {}
+        for fact, value in zip(group.facts, values):
+            domain = group.domains[fact]
+            overrides[fact] = group.tracker.wrap(fact, value) if isinstance(domain, Scale) \
+                else value
+        only = group.awards[0] if len(group.awards) == 1 else None
+        answered = self.determiner.run(overrides, reasons=False, reuse=self.run,
+                                       only_award=only, tracker=group.tracker)
+        keys, evaluations = {}, {}
+        for i in group.awards:
+            e = answered.awards[i]
+            evaluations[i] = e
+            keys[i] = award_key(e)
+        others = None if answered.unknowns else \
+            tuple((o.source, m.amount, m.unit) for o, m in answered.others)
+        return Combination(values, keys, others, evaluations)
+
+    def representative(self, group: Group, values: tuple, award: int) -> AwardEvaluation:
+        """The award decided with its reasons, under one combination of answers."""
+        overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
+                         else v) for f, v in zip(group.facts, values)}
+        answered = self.determiner.run(overrides, reuse=self.run, only_award=award
+                                       if len(group.awards) == 1 else None)
+        return answered.awards[award]
+
+    def words(self, group: Group, fact: str, value: Any) -> Any:
+        domain = group.domains[fact]
+        if isinstance(domain, Finite):
+            return next(label for v, label in domain.answers if v == value)
+        return show_point(value, domain)
+
+
+def award_key(e: AwardEvaluation) -> tuple:
+    if e.result.outcome == "pending":
+        return ("pending", None, (), _merge(*(u.facts for u in e.unknowns)))
+    money = e.recoverable
+    return (e.result.outcome, (money.amount, money.unit) if money is not None else None,
+            tuple((r.kind, r.up_to.amount) for r in e.result.remedies))
+
+
+def show_point(value: Any, scale: Scale) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if scale.unit is not None:
+        return f"{format(amount(Money(value, scale.unit)).amount)} {scale.unit}"
+    return format(value, "f")
+
+
+def money_range(moneys: list[Money]) -> Range | None:
+    units = {m.unit for m in moneys}
+    if not moneys or len(units) != 1:
+        return None
+    return Range(min=amount(min(moneys, key=lambda m: m.amount)),
+                 max=amount(max(moneys, key=lambda m: m.amount)))
+
+
+def _merge(*groups: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(f for g in groups for f in g))
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
