@@ -127,6 +127,8 @@ class OtherRecoverable(_Out):
     amount: Amount
     rule: str
     revision: str  # "policy", or the revision whose rule it is
+    # Why the item counts: its date and the window it falls in, as the rule's `where` reads.
+    because: str = ""
 
 
 class RevisionApplied(_Out):
