@@ -200,8 +200,8 @@ class Determiner:
             if reach is True:
                 sure.append(revision)
                 if revision.reaches is not None:  # say why: the window it is received in
-                    notes.append(f"{revision.name} reaches this award: "
-                                 f"{ev.explain(revision.reaches, Env(self.rules([]), rec))}")
+                    why = ev.explain(revision.reaches, Env(self.rules([]), rec))
+                    notes.append(f"{revision.name} reaches this award: {why}")
             elif isinstance(reach, Unknown):
                 unsure.append((revision, reach))
             elif membership[revision.name] is True:
