@@ -466,8 +466,9 @@ def test_answering_a_question_by_deciding_only_the_awards_it_moves_changes_no_an
     fast = [render(evaluate(policy, loaded)) for loaded in cases]
     real = decide.Determiner.run
 
-    def everything(self, overrides=None, reasons=True, reuse=None, only_award=None):
-        return real(self, overrides, reasons)
+    def everything(self, overrides=None, reasons=True, reuse=None, only_award=None,
+                   tracker=None):
+        return real(self, overrides, reasons, tracker=tracker)
 
     monkeypatch.setattr(decide.Determiner, "run", everything)
     assert [render(evaluate(policy, loaded)) for loaded in cases] == fast

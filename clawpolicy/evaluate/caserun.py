@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Iterable
 
 from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.determination import AwardResult, Note, OtherRecoverable, RevisionApplied
@@ -70,14 +71,8 @@ class CaseRun:
 
     @property
     def outcome(self) -> str:
-        outcomes = self._tally.outcomes
-        if outcomes["recovery"] or any(m.amount > 0 for _, m in self.others):
-            return "recovery"
-        if outcomes["pending"] or self.unknowns:
-            return "pending"
-        if any(n for o, n in outcomes.items() if o != "not_covered"):
-            return "no_recovery"
-        return "not_covered"
+        return case_outcome((o for o, n in self._tally.outcomes.items() if n),
+                            [m for _, m in self.others], bool(self.unknowns))
 
     def totals(self) -> list[Money]:
         """The awards whose outcome is recovery, and the other amounts, one entry per unit
@@ -86,10 +81,31 @@ class CaseRun:
         by_unit = self._tally.sums() if self._tally.exact else _sums(
             [e.recoverable for e in self.awards
              if e.result.outcome == "recovery" and e.recoverable is not None])
-        for _, m in self.others:
-            by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
-        return [Money(a, u) for u, a in by_unit.items()] or \
-            [Money(Decimal(0), self.evaluator.vocabulary.default_unit)]
+        return _with_others(by_unit, [m for _, m in self.others],
+                            self.evaluator.vocabulary.default_unit)
+
+
+def case_outcome(outcomes: Iterable[str], others: list[Money], unsettled: bool) -> str:
+    """The case's outcome from its awards' outcomes and its other amounts: recovery if any
+    award's is (or another amount is due), else pending if any is (or a case-level fact is
+    open), else no_recovery if any award is covered, else not_covered."""
+    present = set(outcomes)
+    if "recovery" in present or any(m.amount > 0 for m in others):
+        return "recovery"
+    if "pending" in present or unsettled:
+        return "pending"
+    if present - {"not_covered"}:
+        return "no_recovery"
+    return "not_covered"
+
+
+def case_totals(awards: list[tuple[str, Money | None]], others: list[Money],
+                default_unit: str) -> list[Money]:
+    """The awards whose outcome is recovery, and the other amounts, one entry per unit
+    (zero in the vocabulary's default unit when there are none)."""
+    return _with_others(_sums([m for outcome, m in awards
+                               if outcome == "recovery" and m is not None]),
+                        others, default_unit)
 
 
 def _sums(moneys: list[Money]) -> dict[str, Decimal]:
@@ -97,6 +113,13 @@ def _sums(moneys: list[Money]) -> dict[str, Decimal]:
     for m in moneys:
         by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
     return by_unit
+
+
+def _with_others(by_unit: dict[str, Decimal], others: list[Money],
+                 default_unit: str) -> list[Money]:
+    for m in others:
+        by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
+    return [Money(a, u) for u, a in by_unit.items()] or [Money(Decimal(0), default_unit)]
 
 
 def _recovered(evaluation: AwardEvaluation) -> Money | None:

@@ -33,49 +33,43 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 
 # ---------------------------------------------------------------- answering them
 
-def open_questions(determiner: Determiner, run: CaseRun) -> list[OpenQuestion]:
-    """Each unknown fact the outcome turns on, asked in words, with where each answer leads:
-    found by running the case again with that answer in place."""
-    facts = merge_facts(*(u.facts for e in run.awards for u in e.unknowns),
-                        *(u.facts for u in run.unknowns))
-    vocabulary = determiner.policy.vocabulary
-    declared = {d.name: d.question for d in determiner.policy.fact_decls}
-    questions = []
-    for fact in facts:
-        answers = [Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
-                          recoverable_depends_on_answer=varies or None)
-                   for label, outcome, recoverable, varies in _answers(determiner, run, fact)]
-        questions.append(OpenQuestion(
-            fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-            answers=answers))
-    return questions
-
-
-def _fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None]:
-    """The static type of a fact path, and the unit of the record that holds it, where that
-    record has a unit of its own."""
+def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
+    """The static type of a fact path, the unit of the record that holds it (where that
+    record has a unit of its own), and the most it can be by the vocabulary's constraints on
+    its record (an amount paid is at most the amount awarded), where that is known."""
     record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
     current: Any = record
     data: Any = determiner.case
     unit = None
+    holder: Any = None
     for part in parts:
         if part.isdigit():
             current = current.element
             data = data[int(part)]
             continue
+        holder = (current, data)
         field_type = current.fields[part]
         if field_type.money_unit_from is not None:
             unit = getattr(data, field_type.money_unit_from)
         current = field_type.type
         data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
-    return current, unit
+    bound = None
+    if holder is not None and isinstance(holder[0], t.Record):
+        decls = determiner.policy.vocabulary.declarations.records.values()
+        decl = next((d for d in decls if d.type_name == holder[0].name), None)
+        for c in decl.constraints if decl is not None else ():
+            limit = getattr(holder[1], c.at_most, None)
+            if c.field == parts[-1] and limit is not None:
+                bound = Money(Decimal(limit), unit) if unit else limit
+    return current, unit, bound
 
 
-def _answers(determiner: Determiner, run: CaseRun, fact: str):
-    """Each answer the fact could have and where it leads: the case outcome and the total,
-    found by evaluating the case again with the answer in place."""
-    type_, unit = _fact_type(determiner, fact)
+def fallback_answers(determiner: Determiner, run: CaseRun, fact: str):
+    """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
+    have and where it leads (the case outcome and the total), found by evaluating the case
+    again with the answer in place and the other facts still unknown."""
+    type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
     # A fact of one of the items decided one by one moves only that item's result.

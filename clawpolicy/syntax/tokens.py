@@ -16,8 +16,8 @@ BLOCKS = ("policy", "include", "fact", "define", "scope", "condition", "recovera
           "note", "provision", "recital", "other", "revision", "end")
 # Words inside a block: its lines and the shapes of expressions.
 KEYWORDS = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", "requires",
-            "is", "recover", "up", "to", "unless", "when", "says", "effect", "because", "asks",
-            "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
+            "is", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "effect",
+            "because", "asks", "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
             "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
             "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")
 OPERATOR_WORDS = ("and", "or", "not", "in", "overlaps")
