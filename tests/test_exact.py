@@ -315,3 +315,50 @@ def _decided(d) -> tuple:
             [(a.outcome, a.recoverable, sorted(a.revisions), a.recoverable_from,
               [(r.kind, r.up_to, r.source) for r in a.remedies],
               sorted((c.id, c.status, c.source) for c in a.conditions)) for a in d.awards])
+
+
+def test_answers_past_the_bound_keep_their_promise_and_are_asked_once(qualys_2019):
+    # Found by test_properties: seven open facts make 1,152 combinations, past the bound, and
+    # the answers were then made three-valued ("if section16_officer: pending") while the
+    # case with the answer applied is settled exactly (no_recovery). Each question was also
+    # asked twice.
+    from tests.test_properties import _answer, as_case
+
+    d = dt.date
+    statement = {"period_end": None, "original_filing_date": None,
+                 "first_public_issuance": None, "restated": None}
+    award = {"kind": "performance_equity", "granted": d(2023, 4, 30), "received": None,
+             "calculated_on": ["FY2022"], "unit": "shares", "amount_awarded": None,
+             "amount_paid": 102, "amount_as_restated": 249, "as_restated_is_estimate": False,
+             "basis": ["stock_price", "tsr", "discretionary"]}
+    data = {
+        "case_id": "generated", "as_of": d(2027, 9, 5),
+        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+        "participant": {"section16_officer": None, "executive_officer": None,
+                        "executive_officer_since": d(2021, 3, 1), "positions": ["GC"],
+                        "work_location": None},
+        "statements": [{**statement, "id": "FY2020"}, {**statement, "id": "FY2021"},
+                       {**statement, "id": "FY2022", "original_filing_date": d(2023, 2, 28)}],
+        "restatement": {"due_to_misconduct": True, "kind": None, "material": None,
+                        "required_date": None},
+        "awards": [
+            {**award, "id": "award-0", "basis": ["service", "discretionary"], "granted": None,
+             "received": d(2018, 2, 14), "calculated_on": None, "unit": "USD",
+             "amount_awarded": 3736, "amount_paid": None, "amount_as_restated": 257188,
+             "as_restated_is_estimate": None},
+            {**award, "id": "award-1", "basis": ["stock_price", "tsr", "operating_results"],
+             "granted": d(2020, 11, 17), "calculated_on": None, "unit": "USD",
+             "amount_paid": None, "amount_as_restated": None, "as_restated_is_estimate": True},
+            {**award, "id": "award-2"}, {**award, "id": "award-3"}],
+        "findings": {"misconduct": None, "caused_restatement": "caused", "should_repay": None,
+                     "impracticable": None, "recovery_cost": 305},
+        "law": {"recovery_prohibited": False, "prohibited_remedies": ["cancellation"]},
+        "stock_sales": None}
+    determination = evaluate(qualys_2019, as_case(data))
+    facts = [q.fact for q in determination.open_questions]
+    assert len(facts) == len(set(facts)) and "participant.section16_officer" in facts
+    for question in determination.open_questions:
+        for answer in question.answers:
+            if isinstance(answer.if_, bool | str) and question.fact != "awards[1].calculated_on":
+                answered = evaluate(qualys_2019, as_case(_answer(data, question.fact, answer.if_)))
+                assert answered.outcome == answer.outcome, (question.fact, answer.if_)

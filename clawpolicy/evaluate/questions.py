@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from clawpolicy.core import types as t
-from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
+from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.core.values import Money, merge_facts, quantize
+from clawpolicy.core.values import Money, quantize
 
 if TYPE_CHECKING:
     from clawpolicy.vocabulary import Vocabulary
@@ -65,10 +65,12 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     return current, unit, bound
 
 
-def fallback_answers(determiner: Determiner, run: CaseRun, fact: str):
+def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
+                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
-    again with the answer in place and the other facts still unknown."""
+    again with the answer in place and the other facts still unknown. With `settled`, an
+    answer of a finite fact is followed as the determination would be (exactly)."""
     type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -80,8 +82,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str):
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
         # belongs to is evaluated again.
         try:
-            answered = determiner.run({fact: value}, reasons=False, reuse=run,
-                                      only_award=only)
+            answered = settled(determiner, fact, value) if settled is not None else \
+                determiner.run({fact: value}, reasons=False, reuse=run, only_award=only)
         except EvaluationError as error:
             if error.diagnostics[0].code == "CP0506":
                 return None  # the policy's dates leave the calendar at this answer

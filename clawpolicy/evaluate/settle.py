@@ -31,14 +31,16 @@ class Settled:
     questions: list[OpenQuestion]
 
 
-def settle(determiner: Determiner, run: CaseRun) -> Settled:
+def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
+    """The run settled by the exactness rule, and (with `ask`) its open questions."""
     exact = Exact(determiner, run)
     groups = exact.groups()
     awards = list(run.awards)
     fallback: list[str] = []
     for group in groups:
         if not group.combinations:
-            fallback += [f for f in group.cited + group.facts if f not in fallback]
+            fallback += [f for f in dict.fromkeys(group.cited + group.facts)
+                         if f not in fallback]
             if group.overflow:
                 count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
                     f"{group.overflow:,}"
@@ -67,6 +69,8 @@ def settle(determiner: Determiner, run: CaseRun) -> Settled:
                                    if v is not ANY})
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
+    if not ask:
+        return Settled(settled, [])
     questions = []
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
@@ -84,8 +88,26 @@ def settle(determiner: Determiner, run: CaseRun) -> Settled:
             answers=[Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
                             recoverable_depends_on_answer=varies or None)
                      for label, outcome, recoverable, varies
-                     in fallback_answers(determiner, run, fact)]))
+                     in fallback_answers(determiner, run, fact, _settled_answer)]))
     return Settled(settled, questions)
+
+
+class _Answered(Determiner):
+    """The determiner with one fact answered, in every run it makes."""
+
+    def __init__(self, base: Determiner, answer: dict[str, Any]):
+        super().__init__(base.policy, base.case, base.facts)
+        self.answer = answer
+
+    def run(self, overrides: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> CaseRun:
+        return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)
+
+
+def _settled_answer(determiner: Determiner, fact: str, value: Any) -> CaseRun:
+    """Where an answer leads, settled by the same exactness rule as the determination, so
+    that applying the answer to the case gives what the answer says."""
+    answered = _Answered(determiner, {fact: value})
+    return settle(answered, answered.run(reasons=False), ask=False).run
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
