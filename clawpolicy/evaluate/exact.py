@@ -12,7 +12,6 @@ that the award is left as the three-valued evaluation gives it, and a note says 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,12 +43,27 @@ class Finite:
     answers: list[tuple[Any, Any]]
 
 
+class _Any:
+    """A fact a combination leaves unanswered: it stands for every answer to it."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+
+
+class _Unsettled(Exception):
+    """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
+
+
 @dataclass
 class Combination:
-    values: tuple[Any, ...]          # one answer per candidate (an interval's end for ordered)
+    values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
     keys: dict[int, tuple]           # per award: (outcome, recoverable, remedies) or pending
     others: tuple | None             # the other amounts, None where not settled
     evaluation: dict[int, AwardEvaluation]
+    open: tuple[str, ...] = ()       # the facts it still turns on, where it is pending
 
 
 @dataclass
@@ -62,7 +76,8 @@ class Group:
     domains: dict[str, Any] = field(default_factory=dict)
     tracker: Tracker | None = None
     combinations: list[Combination] = field(default_factory=list)
-    overflow: int = 0  # the number of combinations, where it passed BOUND
+    overflow: int = 0  # past BOUND: more combinations than it
+    cited: list[str] = field(default_factory=list)  # what the three-valued evaluation cited
 
 
 def decision(key: tuple) -> tuple:
@@ -92,6 +107,7 @@ class Exact:
                               _merge(*(g.facts for g in joined), facts))
                 groups = [g for g in groups if g not in joined] + [group]
         for group in groups:
+            group.cited, group.facts = group.facts, []  # added as the search answers them
             self.enumerate(group)
         return groups
 
@@ -122,39 +138,77 @@ class Exact:
         return None
 
     def enumerate(self, group: Group) -> None:
-        for _ in range(ROUNDS):
-            for fact in group.facts:
-                if fact not in group.domains:
-                    group.domains[fact] = self.domain(fact)
-            if any(d is None for d in group.domains.values()):
-                group.combinations = []
-                return
-            scales = {f: d for f, d in group.domains.items() if isinstance(d, Scale)}
-            if group.tracker is None:
-                group.tracker = Tracker(scales)
-                for fact, scale in scales.items():
-                    self._seed(group.tracker, fact, scale)
-            group.tracker.scales.update(scales)
-            before = {f: list(v) for f, v in group.tracker.thresholds.items()}
-            choices = [self.answers(group, f) for f in group.facts]
+        """Every combination of the candidates' answers, as a search over partial ones: the
+        facts are answered one at a time, and where the three-valued evaluation decides the
+        group with some facts still unanswered, that combination stands for every answer to
+        them (the three-valued evaluation is sound: an unknown it does not need cannot
+        change what it decides). Repeated while sampling shows new thresholds."""
+        group.tracker = Tracker({})
+        cache: dict[tuple, Combination] = {}
+        try:
             count = 1
-            for c in choices:
-                count *= len(c)
+            for fact in group.cited:  # the cartesian product of the candidates' answers
+                self._add(group, fact)
+                count *= len(self.answers(group, fact))
+            if count > BOUND:
+                raise _Unsettled(count)
+        except _Unsettled as why:
+            group.overflow = why.args[0]
+            return
+        for _ in range(ROUNDS):
+            before = {f: list(v) for f, v in group.tracker.thresholds.items()}
+            count = 1
+            for fact in group.cited:  # with the thresholds the last round found
+                count *= len(self.answers(group, fact))
             if count > BOUND:
                 group.overflow, group.combinations = count, []
                 return
-            group.combinations = [self.evaluate(group, values)
-                                  for values in itertools.product(*choices)]
-            more = _merge(*(k[3] for c in group.combinations for k in c.keys.values()
-                            if k[0] == "pending"))
-            new = [f for f in more if f not in group.facts]
-            group.facts += new
-            if not new and group.tracker.thresholds == before:
+            leaves: list[tuple[dict, Combination]] = []
+            try:
+                self._search(group, {}, leaves, cache)
+            except _Unsettled as why:
+                group.overflow = why.args[0]
+                group.combinations = []
                 return
+            group.combinations = [
+                Combination(tuple(assigned.get(f, ANY) for f in group.facts), c.keys,
+                            c.others, c.evaluation, c.open)
+                for assigned, c in leaves]
+            if group.tracker.thresholds == before:
+                return
+
+    def _add(self, group: Group, fact: str) -> None:
+        if fact in group.domains:
+            return
+        if fact not in group.facts:
+            group.facts.append(fact)
+        domain = group.domains[fact] = self.domain(fact)
+        if domain is None:
+            raise _Unsettled(0)
+        if isinstance(domain, Scale):
+            group.tracker.scales[fact] = domain
+            self._seed(group.tracker, fact, domain)
+
+    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict) -> None:
+        key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
+        combo = cache.get(key)
+        if combo is None:
+            if len(cache) >= BOUND:
+                raise _Unsettled(BOUND + 1)
+            combo = cache[key] = self.evaluate(group, assigned)
+        open_ = [f for f in combo.open if f not in assigned]
+        if not open_:
+            leaves.append((assigned, combo))
+            return
+        fact = next((f for f in group.facts if f in open_), open_[0])
+        self._add(group, fact)
+        for value in self.answers(group, fact):
+            self._search(group, {**assigned, fact: value}, leaves, cache)
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
         """The thresholds the three-valued evaluation named directly, as a start."""
         lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        tracker.thresholds.setdefault(fact, [])
         for p in self.run.evaluator.pivots.get(fact, []):
             p = p.amount if isinstance(p, Money) else p
             if not isinstance(p, type(scale.lo)):
@@ -169,11 +223,17 @@ class Exact:
         domain = group.domains[fact]
         if isinstance(domain, Finite):
             return [value for value, _ in domain.answers]
-        return sorted({x for pair in group.tracker.points(fact) for x in pair})
+        points = group.tracker.points(fact)
+        if isinstance(domain.lo, dt.date):
+            # A date moves no amount by itself: within an interval the path, and so the
+            # result, is one; its first day stands for it.
+            return [a for a, _ in points]
+        # An amount may move the amount recovered within an interval: both its ends.
+        return sorted({x for pair in points for x in pair})
 
-    def evaluate(self, group: Group, values: tuple) -> Combination:
+    def evaluate(self, group: Group, assigned: dict) -> Combination:
         overrides = {}
-        for fact, value in zip(group.facts, values):
+        for fact, value in assigned.items():
             domain = group.domains[fact]
             overrides[fact] = group.tracker.wrap(fact, value) if isinstance(domain, Scale) \
                 else value
@@ -187,17 +247,22 @@ class Exact:
             keys[i] = award_key(e)
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
-        return Combination(values, keys, others, evaluations)
+        open_ = _merge(*(k[3] for k in keys.values() if k[0] == "pending"),
+                       *(u.facts for u in answered.unknowns))
+        return Combination((), keys, others, evaluations, tuple(open_))
 
     def representative(self, group: Group, values: tuple, award: int) -> AwardEvaluation:
-        """The award decided with its reasons, under one combination of answers."""
+        """The award decided with its reasons, under one combination of answers (a fact it
+        leaves unanswered stays unknown in the reasons)."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
-                         else v) for f, v in zip(group.facts, values)}
+                         else v) for f, v in zip(group.facts, values) if v is not ANY}
         answered = self.determiner.run(overrides, reuse=self.run, only_award=award
                                        if len(group.awards) == 1 else None)
         return answered.awards[award]
 
     def words(self, group: Group, fact: str, value: Any) -> Any:
+        if value is ANY:
+            return "not known"
         domain = group.domains[fact]
         if isinstance(domain, Finite):
             return next(label for v, label in domain.answers if v == value)

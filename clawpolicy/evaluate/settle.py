@@ -19,7 +19,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate.decide import AwardEvaluation, CaseRun, Determiner, case_outcome, \
     case_totals
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
-from clawpolicy.evaluate.exact import BOUND, Combination, Exact, Group, decision, \
+from clawpolicy.evaluate.exact import ANY, BOUND, Combination, Exact, Group, decision, \
     money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.tracking import Scale
@@ -38,10 +38,12 @@ def settle(determiner: Determiner, run: CaseRun) -> Settled:
     fallback: list[str] = []
     for group in groups:
         if not group.combinations:
-            fallback += [f for f in group.facts if f not in fallback]
+            fallback += [f for f in group.cited + group.facts if f not in fallback]
             if group.overflow:
-                why = (f"{group.overflow:,} combinations of the answers to "
-                       f"{', '.join(group.facts)} pass the bound of {BOUND:,}")
+                count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
+                    f"{group.overflow:,}"
+                why = (f"the answers to {', '.join(group.cited)} make {count} combinations, "
+                       f"past the bound of {BOUND:,}")
             else:
                 whole = [f for f, d in group.domains.items() if d is None]
                 why = f"the answers to {', '.join(whole)} (a whole record) are not enumerated"
@@ -61,7 +63,7 @@ def settle(determiner: Determiner, run: CaseRun) -> Settled:
     if whole is not None and len({c.others for c in whole.combinations}) == 1 and \
             whole.combinations[0].others is not None:
         answered = determiner.run({f: _read(whole, f, v) for f, v in
-                                   zip(whole.facts, whole.combinations[0].values)})
+                                   zip(whole.facts, whole.combinations[0].values) if v is not ANY})
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
     questions = []
@@ -96,12 +98,22 @@ def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
 
 
 def _matters(group: Group, j: int) -> bool:
-    """Two combinations that differ in this fact alone give different results."""
-    seen: dict[tuple, set] = {}
-    for c in group.combinations:
-        rest = c.values[:j] + c.values[j + 1:]
-        seen.setdefault(rest, set()).add((tuple(sorted(c.keys.items())), c.others))
-    return any(len(results) > 1 for results in seen.values())
+    """Two combinations that differ in this fact alone give different results. A
+    combination that leaves a fact unanswered (ANY) stands for every answer to it."""
+    combos = group.combinations
+    results = [(tuple(sorted(c.keys.items())), c.others) for c in combos]
+    for x, first in enumerate(combos):
+        here = first.values[j]
+        if here is ANY:
+            continue
+        for y in range(x + 1, len(combos)):
+            there = combos[y].values[j]
+            if there is ANY or there == here or results[y] == results[x]:
+                continue
+            if all(k == j or a is ANY or b is ANY or a == b
+                   for k, (a, b) in enumerate(zip(first.values, combos[y].values))):
+                return True
+    return False
 
 
 def _award(exact: Exact, group: Group, i: int, asked: list[str]) -> AwardEvaluation:
@@ -117,8 +129,9 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str]) -> AwardEvaluat
             remedies = [r.model_copy(update={"up_to_range": _reach(group, i, r.kind,
                                                                    r.up_to.unit)})
                         for r in remedies]
-        notes = [f"not needed: {f} — every admissible answer gives the same result (the "
-                 f"reasons shown take it as {exact.words(group, f, v)})"
+        notes = [f"not needed: {f} — every admissible answer gives the same result"
+                 + (f" (the reasons shown take it as {exact.words(group, f, v)})"
+                    if v is not ANY else "")
                  for f, v in zip(group.facts, first.values) if f not in asked]
         if len({k[2] for k in keys}) > 1:
             notes.append("how the amount splits between the remedies turns on " + ", ".join(
@@ -189,7 +202,8 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
         spans: list[tuple[Any, Any, tuple, tuple]] = []
         for a, b in group.tracker.points(fact):
             ends = [_result(settled, group, [c for c in group.combinations
-                                             if c.values[j] == x], j) for x in (a, b)]
+                                             if c.values[j] is ANY or c.values[j] == x], j)
+                    for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
             if spans and _joins(spans[-1], ends):
                 spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
             else:
@@ -207,7 +221,8 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
     else:
         by_result: dict[tuple, list[Any]] = {}
         for value, label in domain.answers:
-            combos = [c for c in group.combinations if c.values[j] == value]
+            combos = [c for c in group.combinations
+                      if c.values[j] is ANY or c.values[j] == value]
             by_result.setdefault(_freeze(_result(settled, group, combos, j)), []).append(label)
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
