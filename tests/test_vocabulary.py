@@ -311,3 +311,55 @@ def test_every_declared_field_and_value_is_documented():
     fields = [*declared.fields, *(f for r in declared.records.values() for f in r.fields)]
     assert [f.name for f in fields if not re.search(rf"\b{f.name}\b", doc)] == []
     assert [v for f in fields for v in f.values if f"`{v}`" not in doc] == []
+
+
+# ---------------------------------------------------------------- a list derived through a table
+
+def _roles(positions, **participant):
+    case = validate_case({"case_id": "r", "as_of": "2024-06-30",
+                          "participant": {"positions": positions, **participant}}, "case.yaml")
+    roles = case.participant.roles
+    return None if roles is None else [(r.role, r.title) for r in roles]
+
+
+def test_roles_come_from_titles_whatever_their_spelling():
+    assert _roles(["Chief Executive Officer", "acting  c.f.o.", "Interim Chief Financial "
+                   "Officer", "General Counsel"]) == [
+        ("chief_executive_officer", "Chief Executive Officer"),
+        ("chief_financial_officer", "acting  c.f.o."),
+        ("chief_financial_officer", "Interim Chief Financial Officer")]
+
+
+def test_a_title_the_table_does_not_know_gives_a_role_not_known():
+    # Never "no role": a policy that turns on it asks (examples/cases/revisions/21-*.yaml).
+    assert _roles(["CEO", "Executive Chair"]) == [("chief_executive_officer", "CEO"),
+                                                   (None, "Executive Chair")]
+
+
+def test_roles_given_are_read_as_given_and_unknown_titles_leave_them_unknown():
+    assert _roles(["CEO"], roles=[]) == []
+    assert _roles(["Executive Chair"], roles=[{"role": "chief_executive_officer"}]) == [
+        ("chief_executive_officer", None)]
+    assert _roles(None) is None
+
+
+@pytest.mark.parametrize("change, where, message", [
+    (('"CFO" = [{ role = "chief_financial_officer" }]',
+      '"CFO" = [{ role = "chief_financial_officer" }]\n"C.F.O." = []'),
+     "tables.titles.C.F.O.", "another text of the table reads the same"),
+    (('"CFO" = [{ role = "chief_financial_officer" }]', '"CFO" = [{ role = "cfo" }]'),
+     "tables.titles.cfo.role", "`cfo` does not fit the field `role`"),
+    (('"CFO" = [{ role = "chief_financial_officer" }]', '"CFO" = [{ title = "x" }]'),
+     "tables.titles.cfo.title", "(not `title`)"),
+    (('table = "titles"', 'table = "names"'), "records.participant.fields.roles.derive.table",
+     "expected one of the tables: titles"),
+    (('from = "positions"', 'from = "name"'), "records.participant.fields.roles.derive.from",
+     "expected a list of texts of the record"),
+])
+def test_a_table_in_error_says_where_and_what_was_expected(tmp_path, change, where, message):
+    assert change[0] in SHIPPED
+    path = _write(tmp_path / "v", SHIPPED.replace(*change))
+    with pytest.raises(VocabularyError) as caught:
+        vocabulary.load(path)
+    assert str(caught.value).startswith(f"{path}: {where}: ")
+    assert message in str(caught.value)

@@ -38,6 +38,24 @@ class FieldDecl:
     format: str | None = None     # one of FORMATS, for a text
     max: int | None = None        # the most items a list may hold
     question: str | None = None   # how an open question asks for it
+    derive: "DeriveDecl | None" = None  # where absent, derived from another field
+
+
+@dataclass(frozen=True)
+class DeriveDecl:
+    """A list of records that, where the case leaves it out, is derived from the list of texts
+    `source` of the same record: each text gives the records the table `table` lists for it
+    (its `into` field set to the text), or, when the table does not list it, one record with
+    only `into` known."""
+
+    source: str
+    table: str
+    into: str
+
+
+def table_key(text: str) -> str:
+    """How a text is looked up in a table: case, periods, commas and spacing do not count."""
+    return " ".join(text.replace(".", "").replace(",", " ").casefold().split())
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,10 @@ class Declarations:
     units: dict[str, UnitDecl] = field(hash=False)
     roles: Roles
     examples: dict[str, str] = field(hash=False)
+    # Tables a derived field looks texts up in: each key (as `table_key` gives it) names the
+    # records it stands for, as mappings of their fields' values.
+    tables: dict[str, dict[str, tuple[dict[str, Any], ...]]] = field(hash=False,
+                                                                     default_factory=dict)
 
     @property
     def all_unknown(self) -> set[str]:
@@ -157,7 +179,8 @@ class _Reader:
 
     # ------------------------------------------------------------ the file
     def declarations(self, data: dict) -> Declarations:
-        self.table(data, "the file", ("roles", "units", "examples", "case", "records"))
+        self.table(data, "the file", ("roles", "units", "examples", "case", "records",
+                                      "tables"))
         units = self.units(data.get("units"))
         records = {}
         for name, body in self.table(data.get("records", {}), "records",
@@ -174,7 +197,8 @@ class _Reader:
         examples = self.table(data.get("examples"), "examples", EXAMPLES)
         declarations = Declarations(self.source, self.text(case, "description", "case"),
                                     fields, records, units, roles,
-                                    {k: self.text(examples, k, "examples") for k in EXAMPLES})
+                                    {k: self.text(examples, k, "examples") for k in EXAMPLES},
+                                    self.tables(data.get("tables", {})))
         self.cross_check(declarations)
         return declarations
 
@@ -198,6 +222,23 @@ class _Reader:
         if not units:
             raise self.fail("units", "expected at least one unit")
         return units
+
+    def tables(self, data: Any) -> dict[str, dict[str, tuple[dict[str, Any], ...]]]:
+        tables = {}
+        for name, body in self.table(data, "tables", tuple(data)).items():
+            where = f"tables.{self.name(name, f'tables.{name}')}"
+            rows: dict[str, tuple[dict[str, Any], ...]] = {}
+            for text, items in self.table(body, where, tuple(body)).items():
+                key = table_key(text)
+                if key in rows:
+                    raise self.fail(f"{where}.{text}", "another text of the table reads the "
+                                    "same (case, periods, commas and spacing do not count)")
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    raise self.fail(f"{where}.{text}", "expected a list of tables of fields "
+                                    "([] where the text stands for none)")
+                rows[key] = tuple(items)
+            tables[name] = rows
+        return tables
 
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
@@ -250,7 +291,7 @@ class _Reader:
 
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
-                                        "format", "max", "question"))
+                                        "format", "max", "question", "derive"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -285,7 +326,16 @@ class _Reader:
         question = data.get("question")
         if question is not None and not isinstance(question, str):
             raise self.fail(f"{where}.question", "expected a text")
-        return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question)
+        derive = data.get("derive")
+        if derive is not None:
+            body = self.table(derive, f"{where}.derive", ("from", "table", "into"))
+            derive = DeriveDecl(*(self.text(body, k, f"{where}.derive")
+                                  for k in ("from", "table", "into")))
+            if type_ != "record" or not many or absent != "unknown":
+                raise self.fail(f"{where}.derive", "only a list of records unknown when absent "
+                                "is derived")
+        return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
+                         derive)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
@@ -302,6 +352,7 @@ class _Reader:
                                     f"{', '.join(sorted(keyed)) or 'none has a key'}")
         self._no_cycle(d)
         self._distinct(d)
+        self._derived(d)
         case_fields = {f.name: f for f in d.fields}
         for record in d.records.values():
             where = f"records.{record.name}"
@@ -347,6 +398,39 @@ class _Reader:
                 if f.absent == "required" and record.name in d.all_unknown:
                     raise self.fail(f"records.{record.name}.fields.{f.name}.absent", "a record "
                                     'that is "all unknown" when absent has no required field')
+
+    def _derived(self, d: Declarations) -> None:
+        """A derived field reads a list of texts of its record, through a table whose rows
+        are records of the field's record, by their fields and values."""
+        for record in d.records.values():
+            for f in record.fields:
+                if f.derive is None:
+                    continue
+                where = f"records.{record.name}.fields.{f.name}.derive"
+                source, target = record.field(f.derive.source), d.records[f.record]
+                if source is None or source.type != "text" or not source.list:
+                    raise self.fail(f"{where}.from", "expected a list of texts of the record")
+                into = target.field(f.derive.into)
+                if into is None or into.type != "text" or into.list:
+                    raise self.fail(f"{where}.into", f"expected a text of `{target.name}`")
+                if f.derive.table not in d.tables:
+                    raise self.fail(f"{where}.table", "expected one of the tables: "
+                                    f"{', '.join(d.tables) or 'none is declared'}")
+                for text, items in d.tables[f.derive.table].items():
+                    for item in items:
+                        self._row(target, into.name, item, f"tables.{f.derive.table}.{text}")
+
+    def _row(self, target: RecordDecl, into: str, item: dict, where: str) -> None:
+        for name, value in item.items():
+            f = target.field(name)
+            if f is None or name == into or f.list or f.type not in ("enum", "boolean",
+                                                                      "text"):
+                raise self.fail(f"{where}.{name}", f"expected a word, true or false, or a "
+                                f"text field of `{target.name}` (not `{into}`)")
+            fits = (value in f.values if f.type == "enum" else isinstance(value, bool)
+                    if f.type == "boolean" else isinstance(value, str))
+            if not fits:
+                raise self.fail(f"{where}.{name}", f"`{value}` does not fit the field `{name}`")
 
     def _no_cycle(self, d: Declarations) -> None:
         """A record may not hold itself, however deep: a case is a finite tree."""

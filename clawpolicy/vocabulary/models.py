@@ -12,7 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, create_model, field_validator, model_validator
 
 from clawpolicy import case as core
-from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, RecordDecl
+from clawpolicy.vocabulary.declarations import (Declarations, DeriveDecl, FieldDecl, RecordDecl,
+                                                table_key)
 
 _SCALARS = {"text": core.Text, "boolean": core.Boolean, "date": core.Date,
             "money": core.Money, "number": core.Number}
@@ -53,6 +54,24 @@ def _null_is_unknown(cls, data: Any) -> Any:
 def _null_is_empty(cls, value: Any) -> Any:
     # What is listed is what there is: an absent list is an empty one.
     return [] if value is None else value
+
+
+def _derived(name: str, derive: DeriveDecl, table: dict[str, tuple[dict, ...]]):
+    """Fill the list `name`, where the case leaves it out, from the texts of `derive.source`:
+    each text gives the rows the table lists for it, or one row with only the text known."""
+    def fill(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get(name) is not None:
+            return data
+        texts = data.get(derive.source)
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            return data  # unknown, or not texts: the source's own validation speaks
+        rows: list[dict] = []
+        for text in texts:
+            found = table.get(table_key(text))
+            rows.extend([{**row, derive.into: text} for row in found] if found is not None
+                        else [{derive.into: text}])
+        return {**data, name: rows}
+    return fill
 
 
 def _at_most(holder: str, name: str, limit: int):
@@ -104,6 +123,10 @@ class _Builder:
             if name in self.all_unknown:
                 validators["_null_is_unknown"] = model_validator(mode="before")(
                     _null_is_unknown)
+            for f in decl.fields:
+                if f.derive is not None:
+                    validators[f"_derive_{f.name}"] = model_validator(mode="before")(
+                        _derived(f.name, f.derive, self.d.tables[f.derive.table]))
             for i, c in enumerate(decl.constraints):
                 validators[f"_constraint_{i}"] = model_validator(mode="after")(
                     _constraint(c.field, c.at_most, c.message))
