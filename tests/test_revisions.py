@@ -146,3 +146,39 @@ def test_a_contradictory_sub_set_cannot_hold():
     assert subsets.can_hold(_dnf('participant.work_location != "US-CA"'), domains)
 
 
+
+
+# ---------------------------------------------------------------- the 10D-1 exceptions (issue 12)
+
+REVISIONS = POLICIES.parent / "examples" / "cases" / "revisions"
+
+
+def _exception_condition(revised, name: str, changes: dict | None = None):
+    data = yaml.safe_load((REVISIONS / name).read_text())
+    for record, fields in (changes or {}).items():
+        data[record] = {**data[record], **fields}
+    d = evaluate(revised, as_case(data))
+    return d, [next(c.status for c in a.conditions if c.id == "no_impracticability_exception")
+               for a in d.awards]
+
+
+def test_a_cost_label_the_committees_own_estimate_contradicts_does_not_excuse(revised):
+    # 20,000 of cost against 150,000 recoverable: recovered; against 18,000: excused.
+    d, statuses = _exception_condition(revised, "23-10d1-cost-label-contradicted.yaml")
+    assert statuses == ["met", "not_met"]
+    assert [a.outcome for a in d.awards] == ["recovery", "no_recovery"]
+    # Without the documented attempt the Rule's condition fails: no award is excused.
+    d, statuses = _exception_condition(revised, "23-10d1-cost-label-contradicted.yaml",
+                                       {"findings": {"recovery_attempt_documented": False}})
+    assert statuses == ["met", "met"]
+
+
+def test_a_label_whose_conditions_are_unknown_leaves_the_award_pending_and_asks_them(revised):
+    d, _ = _exception_condition(revised, "05-10d1-impracticable-home-country-law.yaml")
+    assert d.outcome == "pending"
+    assert [q.fact for q in d.open_questions] == ["law.home_country_law_adopted",
+                                                  "law.opinion_of_counsel"]
+    d, statuses = _exception_condition(revised, "05-10d1-impracticable-home-country-law.yaml",
+                                       {"law": {"home_country_law_adopted": "2023-01-01",
+                                                "opinion_of_counsel": True}})
+    assert (statuses, d.outcome) == (["met"], "recovery")  # adopted too late
