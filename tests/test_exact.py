@@ -277,3 +277,41 @@ def test_a_revision_whose_subset_excludes_the_participant_changes_nothing(
     more = json_render.render(evaluate(with_nobody, loaded))
     sha = re.compile(r'"sha256": "[0-9a-f]+"')
     assert sha.sub("", more) == sha.sub("", plain)
+
+
+def _policy_in_order(tmp_path_factory, order: list[str]):
+    folder = tmp_path_factory.mktemp("ordered")
+    shutil.copytree(POLICIES, folder, dirs_exist_ok=True)
+    path = folder / "reordered.claw"
+    path.write_text('include "qualys-2019.claw"\n' + "".join(
+        f'include "revisions/{name}.claw"\n' for name in order), encoding="utf-8")
+    return compile_policy(path)
+
+
+def test_the_result_does_not_depend_on_the_order_the_revisions_are_written_in(
+        qualys_revised, tmp_path_factory):
+    # The tie rule (docs/revisions.md): never the position of a revision. California
+    # written first or last, a CFO's RSU that Section 304 covers but recovers nothing from
+    # stays no_recovery, whether or not the participant works in California.
+    from clawpolicy.api import read_case
+    from tests.conftest import REVISION_CASES
+
+    (path,) = [p for p in REVISION_CASES if p.stem.startswith("17-")]
+    loaded = read_case(path)
+    first = _policy_in_order(tmp_path_factory, ["california", "sox-304", "rule-10d-1"])
+    for where in (None, "US-CA", "US-NY"):
+        participant = loaded.case.participant.model_copy(update={"work_location": where})
+        case = loaded.case.model_copy(update={"participant": participant})
+        moved = type(loaded)(case, loaded.name, loaded.positions)
+        shipped = evaluate(qualys_revised, moved)
+        assert [a.outcome for a in shipped.awards] == ["no_recovery"], where
+        other = evaluate(first, moved)
+        # Lists of revisions follow the order they are written in; the results do not.
+        assert _decided(other) == _decided(shipped), where
+
+
+def _decided(d) -> tuple:
+    return (d.outcome, d.total_recoverable, [q.fact for q in d.open_questions],
+            [(a.outcome, a.recoverable, sorted(a.revisions), a.recoverable_from,
+              [(r.kind, r.up_to, r.source) for r in a.remedies],
+              sorted((c.id, c.status, c.source) for c in a.conditions)) for a in d.awards])

@@ -186,8 +186,10 @@ class Determiner:
                         Money(Decimal(value), ev.vocabulary.default_unit)
                     if money.amount <= 0:  # a loss, or nothing: no amount to recover
                         continue
+                    why = ev.explain(each.where, inner) if each.where is not None else ""
                     found.append((OtherRecoverable(source=item.path, amount=amount(money),
-                                                   rule=rule.name, revision=entry.source), money))
+                                                   rule=rule.name, revision=entry.source,
+                                                   because=why), money))
         return found, unknowns
 
     # ------------------------------------------------------------ one award
@@ -197,6 +199,9 @@ class Determiner:
             reach = self._reaches(ev, revision, rec, membership[revision.name])
             if reach is True:
                 sure.append(revision)
+                if revision.reaches is not None:  # say why: the window it is received in
+                    why = ev.explain(revision.reaches, Env(self.rules([]), rec))
+                    notes.append(f"{revision.name} reaches this award: {why}")
             elif isinstance(reach, Unknown):
                 unsure.append((revision, reach))
             elif membership[revision.name] is True:

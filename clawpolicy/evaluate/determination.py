@@ -3,7 +3,7 @@ models. It is data; `render/` turns it into JSON, text or Markdown and decides n
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -15,6 +15,17 @@ Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # Fields left out of the output where they are None (they are there only when they say
+    # something).
+    _optional: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        data = handler(self)
+        for key in self._optional:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class Amount(_Out):
@@ -46,13 +57,7 @@ class Remedy(_Out):
     # Where how the amount splits between the remedies turns on an open fact: what this one
     # can reach across the answers (the amount recovered stands; the split is asked).
     up_to_range: Range | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler):
-        data = handler(self)
-        if data.get("up_to_range") is None:
-            data.pop("up_to_range", None)
-        return data
+    _optional = ("up_to_range",)
 
 
 class Condition(_Out):
@@ -78,13 +83,7 @@ class AwardResult(_Out):
     # A pending award's amount, from the least to the most any answer to its open facts
     # gives (where every answer gives an amount in one unit).
     recoverable_range: Range | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler):
-        data = handler(self)
-        if data.get("recoverable_range") is None:
-            data.pop("recoverable_range", None)
-        return data
+    _optional = ("recoverable_range",)
 
 
 class Answer(_Out):
@@ -97,15 +96,8 @@ class Answer(_Out):
     recoverable_range: Range | None = None
     # Where the answer leaves the result pending: the other open facts it then turns on.
     pending_on: list[str] | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler):
-        data = handler(self)
-        for key in ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
-                    "pending_on"):
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
+    _optional = ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
+                 "pending_on")
 
 
 class OpenQuestion(_Out):
@@ -127,6 +119,8 @@ class OtherRecoverable(_Out):
     amount: Amount
     rule: str
     revision: str  # "policy", or the revision whose rule it is
+    # Why the item counts: its date and the window it falls in, as the rule's `where` reads.
+    because: str = ""
 
 
 class RevisionApplied(_Out):

@@ -65,8 +65,9 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
 
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str):
-    """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could have and where it leads: the case outcome and the total,
-    found by evaluating the case again with the answer in place."""
+    """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
+    have and where it leads (the case outcome and the total), found by evaluating the case
+    again with the answer in place and the other facts still unknown."""
     type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 

@@ -62,8 +62,9 @@ def settle(determiner: Determiner, run: CaseRun) -> Settled:
                   and run.unknowns), None)
     if whole is not None and len({c.others for c in whole.combinations}) == 1 and \
             whole.combinations[0].others is not None:
-        answered = determiner.run({f: _read(whole, f, v) for f, v in
-                                   zip(whole.facts, whole.combinations[0].values) if v is not ANY})
+        first = whole.combinations[0].values
+        answered = determiner.run({f: _read(whole, f, v) for f, v in zip(whole.facts, first)
+                                   if v is not ANY})
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
     questions = []

@@ -60,7 +60,9 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
     sections = [_award(a) for a in d.awards]
     if d.other_recoverable:
         sections.append(Section("Other amounts recoverable", items=[
-            Item(f"{o.source}: {money(o.amount)}", [f"rule {o.rule}"])
+            Item(f"{o.source}: {money(o.amount)}",
+                 [f"rule {o.rule}" + (f" of {o.revision}" if o.revision != "policy" else "")]
+                 + ([f"because {o.because}"] if o.because else []))
             for o in d.other_recoverable]))
     if d.open_questions:
         sections.append(Section("Open questions", items=[
