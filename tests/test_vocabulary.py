@@ -363,3 +363,26 @@ def test_a_table_in_error_says_where_and_what_was_expected(tmp_path, change, whe
         vocabulary.load(path)
     assert str(caught.value).startswith(f"{path}: {where}: ")
     assert message in str(caught.value)
+
+
+# ---------------------------------------------------------------- a field that is another's when absent
+
+def test_attained_is_received_where_the_case_gives_none():
+    awards = validate_case({"case_id": "a", "as_of": "2024-06-30", "awards": [
+        {"id": "a", "received": "2024-02-23"},
+        {"id": "b", "received": "2024-02-23", "attained": "2023-12-31"},
+        {"id": "c", "received": "2024-02-23", "attained": None},
+        {"id": "d"}]}, "case.yaml").awards
+    assert [(str(a.received), str(a.attained)) for a in awards] == [
+        ("2024-02-23", "2024-02-23"), ("2024-02-23", "2023-12-31"),
+        ("2024-02-23", "2024-02-23"), ("None", "None")]
+
+
+@pytest.mark.parametrize("same_as", ["kind", "attained", "nothing"])
+def test_a_field_takes_only_the_value_of_another_of_its_type(tmp_path, same_as):
+    text = SHIPPED.replace('same_as = "received"', f'same_as = "{same_as}"')
+    path = _write(tmp_path / "v", text)
+    with pytest.raises(VocabularyError) as caught:
+        vocabulary.load(path)
+    assert str(caught.value).startswith(
+        f"{path}: records.award.fields.attained.same_as: expected another field of the record")

@@ -39,6 +39,7 @@ class FieldDecl:
     max: int | None = None        # the most items a list may hold
     question: str | None = None   # how an open question asks for it
     derive: "DeriveDecl | None" = None  # where absent, derived from another field
+    same_as: str | None = None    # where absent, the value of this field of the record
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,8 @@ class _Reader:
 
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
-                                        "format", "max", "question", "derive"))
+                                        "format", "max", "question", "derive",
+                                        "same_as"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -334,8 +336,12 @@ class _Reader:
             if type_ != "record" or not many or absent != "unknown":
                 raise self.fail(f"{where}.derive", "only a list of records unknown when absent "
                                 "is derived")
+        same_as = self.text(data, "same_as", where, required=False)
+        if same_as is not None and (many or absent != "unknown"):
+            raise self.fail(f"{where}.same_as", "only a single field unknown when absent takes "
+                            "another's value")
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive)
+                         derive, same_as)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
@@ -404,6 +410,13 @@ class _Reader:
         are records of the field's record, by their fields and values."""
         for record in d.records.values():
             for f in record.fields:
+                if f.same_as is not None:
+                    other = record.field(f.same_as)
+                    if other is None or other is f or (other.type, other.list, other.values) \
+                            != (f.type, f.list, f.values) or other.same_as is not None:
+                        raise self.fail(f"records.{record.name}.fields.{f.name}.same_as",
+                                        "expected another field of the record, of the same "
+                                        "type, that takes no other's value")
                 if f.derive is None:
                     continue
                 where = f"records.{record.name}.fields.{f.name}.derive"

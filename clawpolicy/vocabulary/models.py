@@ -74,6 +74,15 @@ def _derived(name: str, derive: DeriveDecl, table: dict[str, tuple[dict, ...]]):
     return fill
 
 
+def _same_as(name: str, other: str):
+    """A field left out (or null) takes the value of another field of its record."""
+    def fill(self):
+        if getattr(self, name) is None:
+            object.__setattr__(self, name, getattr(self, other))  # the model is frozen
+        return self
+    return fill
+
+
 def _at_most(holder: str, name: str, limit: int):
     def check(cls, value: list) -> list:
         if len(value) > limit:
@@ -124,6 +133,9 @@ class _Builder:
                 validators["_null_is_unknown"] = model_validator(mode="before")(
                     _null_is_unknown)
             for f in decl.fields:
+                if f.same_as is not None:
+                    validators[f"_same_as_{f.name}"] = model_validator(mode="after")(
+                        _same_as(f.name, f.same_as))
                 if f.derive is not None:
                     validators[f"_derive_{f.name}"] = model_validator(mode="before")(
                         _derived(f.name, f.derive, self.d.tables[f.derive.table]))
