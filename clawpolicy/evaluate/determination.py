@@ -96,8 +96,10 @@ class Answer(_Out):
     recoverable_range: Range | None = None
     # Where the answer leaves the result pending: the other open facts it then turns on.
     pending_on: list[str] | None = None
+    # The outcome the answer gives an award that is pending now, where it is not the case's.
+    awards: dict[str, Outcome] | None = None
     _optional = ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
-                 "pending_on")
+                 "pending_on", "awards")
 
 
 class OpenQuestion(_Out):

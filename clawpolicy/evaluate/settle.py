@@ -182,15 +182,19 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
 
 def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
-    outcome, totals, _ = _state(settled, group, combos, unit)
+    outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
-    if outcome == "pending" or any(o == "pending" for o, _ in _state(
-            settled, group, combos, unit)[2]):
+    if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
         sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
         pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
             or None
     total = totals if outcome == "recovery" else None
-    return outcome, total, pending_on
+    # The outcome of each undecided award the answer settles otherwise than the case's
+    # outcome says (one award covered but not recovered while another is recovered).
+    settles = tuple((str(settled.awards[i].result.id), awards[i][0]) for i in group.awards
+                    if settled.awards[i].result.outcome == "pending"
+                    and awards[i][0] != outcome)
+    return outcome, total, pending_on, settles or None
 
 
 def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answer]:
@@ -213,9 +217,9 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
             words = _interval(a, b, domain)
             if first == last:
                 found.append((words, first, None))
-            elif first[0] == last[0] and not first[2] and not last[2]:
+            elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
                 totals = [m for r in (first, last) if r[1] for m in r[1]]
-                found.append((words, (first[0], None, None), (money_range(totals),)))
+                found.append((words, (first[0], None, None, first[3]), (money_range(totals),)))
             else:  # only where one end is itself pending
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
@@ -232,8 +236,9 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
                    recoverable=total_field(list(total)) if total is not None else None,
                    recoverable_depends_on_answer=True if span is not None else None,
                    recoverable_range=span[0] if span is not None else None,
-                   pending_on=list(pending_on) if pending_on else None)
-            for words, (outcome, total, pending_on), span in found]
+                   pending_on=list(pending_on) if pending_on else None,
+                   awards=dict(settles) if settles else None)
+            for words, (outcome, total, pending_on, settles), span in found]
 
 
 def _joins(span: tuple, ends: list[tuple]) -> bool:
@@ -241,7 +246,7 @@ def _joins(span: tuple, ends: list[tuple]) -> bool:
     the amount either moves within both or stands the same in both."""
     _, _, first, last = span
     if first[2] or last[2] or ends[0][2] or ends[1][2] or first[0] != ends[0][0] \
-            or last[0] != ends[1][0]:
+            or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
         return False
     if first == last and ends[0] == ends[1]:
         return last == ends[0]
@@ -249,9 +254,9 @@ def _joins(span: tuple, ends: list[tuple]) -> bool:
 
 
 def _freeze(result: tuple) -> tuple:
-    outcome, total, pending_on = result
+    outcome, total, pending_on, settles = result
     return (outcome, tuple(total) if total is not None else None,
-            tuple(pending_on) if pending_on else None)
+            tuple(pending_on) if pending_on else None, settles)
 
 
 def _interval(a: Any, b: Any, scale: Scale) -> str:

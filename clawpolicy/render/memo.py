@@ -75,6 +75,8 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
                      ", of an amount that depends on the answer"
                      if a.recoverable_depends_on_answer else "")
                   + (f", on {' and '.join(a.pending_on)}" if a.pending_on else "")
+                  + "".join(f"; award {award}: {OUTCOME_WORDS[o].lower()}"
+                            for award, o in (a.awards or {}).items())
                   for a in q.answers] or ["the answer decides the outcome"])
             for q in d.open_questions]))
     if d.notes:
