@@ -19,7 +19,7 @@ ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
 EXAMPLES = ("records", "lists", "facts")
 # Fields of the case that are not the vocabulary's: the core of every case file.
-CORE_FIELDS = ("case_id", "title", "as_of", "facts", "expect")
+CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
@@ -130,6 +130,9 @@ class Declarations:
     # records it stands for, as mappings of their fields' values.
     tables: dict[str, dict[str, tuple[dict[str, Any], ...]]] = field(hash=False,
                                                                      default_factory=dict)
+    # The version of the case format these declarations describe: a case file may give this
+    # one or any earlier one (each adds to the one before), never a later one.
+    format_version: int = 1
 
     @property
     def all_unknown(self) -> set[str]:
@@ -187,7 +190,10 @@ class _Reader:
         for name, body in self.table(data.get("records", {}), "records",
                                      tuple(data.get("records", {}))).items():
             records[self.name(name, f"records.{name}")] = self.record(name, body)
-        case = self.table(data.get("case"), "case", ("description", "fields"))
+        case = self.table(data.get("case"), "case", ("description", "format_version", "fields"))
+        version = case.get("format_version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise self.fail("case.format_version", "expected a whole number from 1")
         fields = self.fields(case.get("fields"), "case.fields")
         for f in fields:
             if f.name in CORE_FIELDS:
@@ -199,7 +205,7 @@ class _Reader:
         declarations = Declarations(self.source, self.text(case, "description", "case"),
                                     fields, records, units, roles,
                                     {k: self.text(examples, k, "examples") for k in EXAMPLES},
-                                    self.tables(data.get("tables", {})))
+                                    self.tables(data.get("tables", {})), version)
         self.cross_check(declarations)
         return declarations
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, create_model, field_validator, model_validator
+from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from clawpolicy import case as core
 from clawpolicy.vocabulary.declarations import (Declarations, DeriveDecl, FieldDecl, RecordDecl,
@@ -83,6 +83,17 @@ def _same_as(name: str, other: str):
     return fill
 
 
+def _format_version(latest: int):
+    def check(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= latest:
+            raise ValueError(f"expected a format version from 1 to {latest}: this clawpolicy "
+                             f"reads case files of version {latest} and every earlier one")
+        return value
+    return check
+
+
 def _at_most(holder: str, name: str, limit: int):
     def check(cls, value: list) -> list:
         if len(value) > limit:
@@ -112,6 +123,12 @@ class _Builder:
             self.record(name)
         units = tuple(self.d.units)
         core_fields: dict[str, Any] = {
+            # Which version of the case format the file is written in; absent: any.
+            "format_version": (Any, Field(None, json_schema_extra={
+                "anyOf": [{"type": "integer", "minimum": 1,
+                           "maximum": self.d.format_version}, {"type": "null"}],
+                "description": "The version of the case format the file is written in: this "
+                               "one or an earlier one."})),
             "case_id": (core.Text, ...), "title": (core.Text | None, None),
             "as_of": (core.Date, ...)}
         fields = {f.name: self.field(f) for f in self.d.fields}
@@ -120,6 +137,8 @@ class _Builder:
                 "expect": (core.expectation_model(units, self.d.roles.default_unit) | None,
                            None)}
         validators = self.validators("case", self.d.fields)
+        validators["_format_version"] = field_validator("format_version", mode="before")(
+            _format_version(self.d.format_version))
         case = create_model("Case", __base__=core.CaseModel, __validators__=validators,
                             **core_fields, **fields, **tail)
         return Models(case, dict(self.built))
