@@ -393,6 +393,7 @@ class Determiner:
         shown = [Remedy(kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
                         clause=_citation(e.rule)[0], quote=_citation(e.rule)[1],
                         source=e.source, modality_from=e.modality_from,
+                        enforced_by=e.rule.enforced_by,
                         because=ev.describe(e.rule.body, env))
                  for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc)

@@ -57,7 +57,9 @@ class Remedy(_Out):
     # Where how the amount splits between the remedies turns on an open fact: what this one
     # can reach across the answers (the amount recovered stands; the split is asked).
     up_to_range: Range | None = None
-    _optional = ("up_to_range",)
+    # Where only a regulator can enforce it (the policy's `enforced only by` line).
+    enforced_by: str | None = None
+    _optional = ("up_to_range", "enforced_by")
 
 
 class Condition(_Out):

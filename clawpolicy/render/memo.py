@@ -115,7 +115,8 @@ def _award(a) -> Section:
                   + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
                      "depending on the open facts" if r.up_to_range else money(r.up_to)),
                   [f"because {r.because}", f"from {r.source}: {r.clause}"]
-                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else []),
+                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else [])
+                  + ([f"only {r.enforced_by} can enforce it"] if r.enforced_by else []),
                   r.quote) for r in a.remedies]
     items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
                    [f"because {c.because}", f"from {c.source}: {c.clause}"], c.quote)

@@ -270,12 +270,13 @@ class Recoverable(Rule):
 
 @dataclass(frozen=True, kw_only=True)
 class Remedy(Rule):
-    """`remedy NAME … shall|may recover up to EXPR [unless EXPR]`."""
+    """`remedy NAME … shall|may recover up to EXPR [unless EXPR] [enforced only by TEXT]`."""
 
     kind: ClassVar[str] = "remedy"
     modality: str  # "shall" | "may"
     cap: "Expr"
     unless: "Expr | None" = None
+    enforced_by: str | None = None  # the one who alone can enforce it (a regulator)
 
     @property
     def body(self) -> "Expr":

@@ -37,8 +37,9 @@ PARTS: dict[str, tuple[str, ...]] = {
     "scope": ("name", "citation", "requires"),
     "condition": ("name", "citation", "requires"),
     "recoverable": ("name", "citation", "amount"),
-    "remedy": ("name", "citation", "modality", "cap", "unless"),
+    "remedy": ("name", "citation", "modality", "cap", "unless", "enforcer"),
     "unless": ("expr",),
+    "enforcer": ("text",),
     "note": ("name", "citation", "when", "text"),
     "provision": ("name", "citation", "text"),
     "recital": ("name", "citation", "text"),
@@ -170,10 +171,11 @@ class _Lowering:
             case "recoverable":
                 return ast.Recoverable(amount=self.expr(p["amount"]), **common)
             case "remedy":
-                unless = p["unless"]
+                unless, enforcer = p["unless"], p["enforcer"]
                 return ast.Remedy(modality=str(p["modality"]), cap=self.expr(p["cap"]),
                                   unless=self.expr(_parts(unless)["expr"]) if unless else None,
-                                  **common)
+                                  enforced_by=self.string(_parts(enforcer)["text"])
+                                  if enforcer else None, **common)
             case "note":
                 return ast.Note(when=self.expr(p["when"]), text=self.string(p["text"]), **common)
             case "provision":
