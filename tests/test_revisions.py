@@ -182,3 +182,13 @@ def test_a_label_whose_conditions_are_unknown_leaves_the_award_pending_and_asks_
                                        {"law": {"home_country_law_adopted": "2023-01-01",
                                                 "opinion_of_counsel": True}})
     assert (statuses, d.outcome) == (["met"], "recovery")  # adopted too late
+
+
+def test_an_exception_the_full_board_determined_does_not_excuse(revised):
+    # Rule 10D-1(b)(1)(iv): the compensation committee, or a majority of the independent
+    # directors; not the board as a whole.
+    d, statuses = _exception_condition(revised, "22-10d1-home-country-law-conditions-met.yaml")
+    assert (statuses, d.outcome) == (["not_met"], "no_recovery")
+    d, statuses = _exception_condition(revised, "22-10d1-home-country-law-conditions-met.yaml",
+                                       {"findings": {"decided_by": "board"}})
+    assert (statuses, d.outcome) == (["met"], "recovery")
