@@ -49,29 +49,52 @@ _PARSERS = {"boolean": parse_boolean, "date": parse_date, "money": parse_amount,
 
 
 def policy_facts(policy: CheckedPolicy, loaded: LoadedCase) -> dict[str, Any]:
-    """The case's `facts:` typed by the policy's own declarations. Undeclared keys are the
-    policy's business, not an error; a declared fact of the wrong type is."""
+    """The case's `facts:` typed by the policy's own declarations. A key the policy does not
+    declare is an error (`CP0414`): a misspelled fact would otherwise be silently unknown."""
+    typed, errors = type_facts(policy.fact_decls, loaded.case.facts, "facts", loaded)
+    if errors:
+        raise CaseError(errors)
+    return typed
+
+
+def type_facts(decls: tuple, raw_facts: dict[str, Any], prefix: str,
+               loaded: LoadedCase) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The mapping `raw_facts` (at `prefix` in the case) typed by the declarations `decls`,
+    and the errors: a value that does not fit (`CP0411`), a key not declared (`CP0414`)."""
     typed: dict[str, Any] = {}
     errors = []
-    for decl in policy.fact_decls:
-        raw = loaded.case.facts.get(decl.name)
+    by_name = {decl.name: decl for decl in decls}
+    for name, raw in raw_facts.items():
+        path = f"{prefix}.{name}"
+        decl = by_name.get(name)
+        if decl is None:
+            errors.append(_undeclared(str(name), path, list(by_name), loaded))
+            continue
         if raw is None:
             continue
-        path = f"facts.{decl.name}"
         try:
             if decl.type == "enum":
                 if raw not in decl.values:
                     raise ValueError(f"expected one of: {', '.join(decl.values)}")
-                typed[decl.name] = raw
+                typed[name] = raw
             else:
-                value = _PARSERS[decl.type](raw)
-                typed[decl.name] = value
+                typed[name] = _PARSERS[decl.type](raw)
         except ValueError as error:
             errors.append(Diagnostic("CP0411", f"`{path}` cannot be {raw!r}", str(error),
                                      where=loaded.where(path)))
-    if errors:
-        raise CaseError(errors)
-    return typed
+    return typed, errors
+
+
+def _undeclared(name: str, path: str, declared: list[str], loaded: LoadedCase) -> Diagnostic:
+    import difflib
+
+    close = difflib.get_close_matches(name, declared, n=1)
+    hint = f"did you mean `{close[0]}`? " if close else ""
+    expected = (f"expected one of: {', '.join(declared)}" if declared
+                else "the policy declares no facts")
+    return Diagnostic("CP0414", f"`{path}` is not a fact the policy declares",
+                      f"{hint}{expected} (a policy declares its facts with `fact NAME: TYPE`)",
+                      where=loaded.where(path))
 
 
 def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:

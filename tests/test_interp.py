@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from clawpolicy.api import PolicyError, compile_policy, evaluate
+from clawpolicy.api import CaseError, PolicyError, compile_policy, evaluate
 from clawpolicy.input.reader import LoadedCase, validate_case
 from tests.conftest import ROOT
 
@@ -129,6 +129,29 @@ def test_policy_facts_are_typed_by_their_declaration(tmp_path):
     assert d.open_questions[0].question == "Did the participant work in California?"
     d = determine(tmp_path, rules, {**CASE, "facts": {"worked_in_california": False}})
     assert d.outcome == "recovery"
+
+
+def test_a_misspelled_fact_is_refused_with_the_declared_one_named(tmp_path):
+    # Left alone, the misspelled key would leave the declared fact unknown: the case pending.
+    rules = """
+        fact worked_in_california: boolean asks "Did the participant work in California?" end
+        fact home_region: one of {americas, emea} end
+        """
+    for value in (False, None):
+        with pytest.raises(CaseError) as caught:
+            determine(tmp_path, rules, {**CASE, "facts": {"worked_in_califonia": value}})
+        (d,) = caught.value.diagnostics
+        assert (d.code, d.message) == (
+            "CP0414", "`facts.worked_in_califonia` is not a fact the policy declares")
+        assert d.help.startswith("did you mean `worked_in_california`? expected one of: "
+                                 "worked_in_california, home_region")
+
+
+def test_a_fact_under_a_policy_that_declares_none_is_refused(tmp_path):
+    with pytest.raises(CaseError) as caught:
+        determine(tmp_path, "", {**CASE, "facts": {"board_approved": True}})
+    (d,) = caught.value.diagnostics
+    assert d.code == "CP0414" and "the policy declares no facts" in d.help
 
 
 def test_division_by_zero_is_a_located_error_not_a_silent_zero(tmp_path):

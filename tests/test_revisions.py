@@ -27,8 +27,9 @@ PROPERTY = settings(max_examples=70, deadline=None,
 # How to place a generated participant outside each revision's sub-set.
 OUTSIDE = {
     "rule_10d1": lambda p: {**p, "executive_officer": False},
+    # No statutory role of Section 304: given as none (titles alone may leave it unknown).
     "sox_304": lambda p: {**p, "positions": [x for x in (p["positions"] or []) if x not in
-                                             ("CEO", "CFO")]},
+                                             ("CEO", "CFO")], "roles": []},
     "california_wage_law": lambda p: {**p, "work_location": "US-NY"},
 }
 
@@ -145,3 +146,49 @@ def test_a_contradictory_sub_set_cannot_hold():
     assert subsets.can_hold(_dnf('participant.work_location != "US-CA"'), domains)
 
 
+
+
+# ---------------------------------------------------------------- the 10D-1 exceptions (issue 12)
+
+REVISIONS = POLICIES.parent / "examples" / "cases" / "revisions"
+
+
+def _exception_condition(revised, name: str, changes: dict | None = None):
+    data = yaml.safe_load((REVISIONS / name).read_text())
+    for record, fields in (changes or {}).items():
+        data[record] = {**data[record], **fields}
+    d = evaluate(revised, as_case(data))
+    return d, [next(c.status for c in a.conditions if c.id == "no_impracticability_exception")
+               for a in d.awards]
+
+
+def test_a_cost_label_the_committees_own_estimate_contradicts_does_not_excuse(revised):
+    # 20,000 of cost against 150,000 recoverable: recovered; against 18,000: excused.
+    d, statuses = _exception_condition(revised, "23-10d1-cost-label-contradicted.yaml")
+    assert statuses == ["met", "not_met"]
+    assert [a.outcome for a in d.awards] == ["recovery", "no_recovery"]
+    # Without the documented attempt the Rule's condition fails: no award is excused.
+    d, statuses = _exception_condition(revised, "23-10d1-cost-label-contradicted.yaml",
+                                       {"findings": {"recovery_attempt_documented": False}})
+    assert statuses == ["met", "met"]
+
+
+def test_a_label_whose_conditions_are_unknown_leaves_the_award_pending_and_asks_them(revised):
+    d, _ = _exception_condition(revised, "05-10d1-impracticable-home-country-law.yaml")
+    assert d.outcome == "pending"
+    assert [q.fact for q in d.open_questions] == ["law.home_country_law_adopted",
+                                                  "law.opinion_of_counsel"]
+    d, statuses = _exception_condition(revised, "05-10d1-impracticable-home-country-law.yaml",
+                                       {"law": {"home_country_law_adopted": "2023-01-01",
+                                                "opinion_of_counsel": True}})
+    assert (statuses, d.outcome) == (["met"], "recovery")  # adopted too late
+
+
+def test_an_exception_the_full_board_determined_does_not_excuse(revised):
+    # Rule 10D-1(b)(1)(iv): the compensation committee, or a majority of the independent
+    # directors; not the board as a whole.
+    d, statuses = _exception_condition(revised, "22-10d1-home-country-law-conditions-met.yaml")
+    assert (statuses, d.outcome) == (["not_met"], "no_recovery")
+    d, statuses = _exception_condition(revised, "22-10d1-home-country-law-conditions-met.yaml",
+                                       {"findings": {"decided_by": "board"}})
+    assert (statuses, d.outcome) == (["met"], "recovery")

@@ -311,3 +311,102 @@ def test_every_declared_field_and_value_is_documented():
     fields = [*declared.fields, *(f for r in declared.records.values() for f in r.fields)]
     assert [f.name for f in fields if not re.search(rf"\b{f.name}\b", doc)] == []
     assert [v for f in fields for v in f.values if f"`{v}`" not in doc] == []
+
+
+# ---------------------------------------------------------------- a list derived through a table
+
+def _roles(positions, **participant):
+    case = validate_case({"case_id": "r", "as_of": "2024-06-30",
+                          "participant": {"positions": positions, **participant}}, "case.yaml")
+    roles = case.participant.roles
+    return None if roles is None else [(r.role, r.title) for r in roles]
+
+
+def test_roles_come_from_titles_whatever_their_spelling():
+    assert _roles(["Chief Executive Officer", "acting  c.f.o.", "Interim Chief Financial "
+                   "Officer", "General Counsel"]) == [
+        ("chief_executive_officer", "Chief Executive Officer"),
+        ("chief_financial_officer", "acting  c.f.o."),
+        ("chief_financial_officer", "Interim Chief Financial Officer")]
+
+
+def test_a_title_the_table_does_not_know_gives_a_role_not_known():
+    # Never "no role": a policy that turns on it asks (examples/cases/revisions/21-*.yaml).
+    assert _roles(["CEO", "Executive Chair"]) == [("chief_executive_officer", "CEO"),
+                                                   (None, "Executive Chair")]
+
+
+def test_roles_given_are_read_as_given_and_unknown_titles_leave_them_unknown():
+    assert _roles(["CEO"], roles=[]) == []
+    assert _roles(["Executive Chair"], roles=[{"role": "chief_executive_officer"}]) == [
+        ("chief_executive_officer", None)]
+    assert _roles(None) is None
+
+
+@pytest.mark.parametrize("change, where, message", [
+    (('"CFO" = [{ role = "chief_financial_officer" }]',
+      '"CFO" = [{ role = "chief_financial_officer" }]\n"C.F.O." = []'),
+     "tables.titles.C.F.O.", "another text of the table reads the same"),
+    (('"CFO" = [{ role = "chief_financial_officer" }]', '"CFO" = [{ role = "cfo" }]'),
+     "tables.titles.cfo.role", "`cfo` does not fit the field `role`"),
+    (('"CFO" = [{ role = "chief_financial_officer" }]', '"CFO" = [{ title = "x" }]'),
+     "tables.titles.cfo.title", "(not `title`)"),
+    (('table = "titles"', 'table = "names"'), "records.participant.fields.roles.derive.table",
+     "expected one of the tables: titles"),
+    (('from = "positions"', 'from = "name"'), "records.participant.fields.roles.derive.from",
+     "expected a list of texts of the record"),
+])
+def test_a_table_in_error_says_where_and_what_was_expected(tmp_path, change, where, message):
+    assert change[0] in SHIPPED
+    path = _write(tmp_path / "v", SHIPPED.replace(*change))
+    with pytest.raises(VocabularyError) as caught:
+        vocabulary.load(path)
+    assert str(caught.value).startswith(f"{path}: {where}: ")
+    assert message in str(caught.value)
+
+
+# ---------------------------------------------------------------- a field that is another's when absent
+
+def test_attained_is_received_where_the_case_gives_none():
+    awards = validate_case({"case_id": "a", "as_of": "2024-06-30", "awards": [
+        {"id": "a", "received": "2024-02-23"},
+        {"id": "b", "received": "2024-02-23", "attained": "2023-12-31"},
+        {"id": "c", "received": "2024-02-23", "attained": None},
+        {"id": "d"}]}, "case.yaml").awards
+    assert [(str(a.received), str(a.attained)) for a in awards] == [
+        ("2024-02-23", "2024-02-23"), ("2024-02-23", "2023-12-31"),
+        ("2024-02-23", "2024-02-23"), ("None", "None")]
+
+
+@pytest.mark.parametrize("same_as", ["kind", "attained", "nothing"])
+def test_a_field_takes_only_the_value_of_another_of_its_type(tmp_path, same_as):
+    text = SHIPPED.replace('same_as = "received"', f'same_as = "{same_as}"')
+    path = _write(tmp_path / "v", text)
+    with pytest.raises(VocabularyError) as caught:
+        vocabulary.load(path)
+    assert str(caught.value).startswith(
+        f"{path}: records.award.fields.attained.same_as: expected another field of the record")
+
+
+# ---------------------------------------------------------------- format versions
+
+@pytest.mark.parametrize("version", [None, 1, 2])
+def test_a_case_file_of_this_or_an_earlier_format_version_is_read(version):
+    case = validate_case({"case_id": "v", "as_of": "2024-06-30", "format_version": version},
+                         "case.yaml")
+    assert case.format_version == version
+
+
+@pytest.mark.parametrize("version", [3, 0, True, "2"])
+def test_a_later_or_malformed_format_version_is_refused(version):
+    with pytest.raises(DiagnosticError) as caught:
+        validate_case({"case_id": "v", "as_of": "2024-06-30", "format_version": version},
+                      "case.yaml")
+    (d,) = caught.value.diagnostics
+    assert d.code == "CP0410" and d.help.startswith("expected a format version from 1 to 2")
+
+
+def test_a_vocabulary_declares_a_whole_format_version(tmp_path):
+    path = _write(tmp_path / "v", SHIPPED.replace("format_version = 2", 'format_version = "2"'))
+    with pytest.raises(VocabularyError, match="case.format_version: expected a whole number"):
+        vocabulary.load(path)

@@ -19,7 +19,7 @@ ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
 EXAMPLES = ("records", "lists", "facts")
 # Fields of the case that are not the vocabulary's: the core of every case file.
-CORE_FIELDS = ("case_id", "title", "as_of", "facts", "expect")
+CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
@@ -38,6 +38,25 @@ class FieldDecl:
     format: str | None = None     # one of FORMATS, for a text
     max: int | None = None        # the most items a list may hold
     question: str | None = None   # how an open question asks for it
+    derive: "DeriveDecl | None" = None  # where absent, derived from another field
+    same_as: str | None = None    # where absent, the value of this field of the record
+
+
+@dataclass(frozen=True)
+class DeriveDecl:
+    """A list of records that, where the case leaves it out, is derived from the list of texts
+    `source` of the same record: each text gives the records the table `table` lists for it
+    (its `into` field set to the text), or, when the table does not list it, one record with
+    only `into` known."""
+
+    source: str
+    table: str
+    into: str
+
+
+def table_key(text: str) -> str:
+    """How a text is looked up in a table: case, periods, commas and spacing do not count."""
+    return " ".join(text.replace(".", "").replace(",", " ").casefold().split())
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,13 @@ class Declarations:
     units: dict[str, UnitDecl] = field(hash=False)
     roles: Roles
     examples: dict[str, str] = field(hash=False)
+    # Tables a derived field looks texts up in: each key (as `table_key` gives it) names the
+    # records it stands for, as mappings of their fields' values.
+    tables: dict[str, dict[str, tuple[dict[str, Any], ...]]] = field(hash=False,
+                                                                     default_factory=dict)
+    # The version of the case format these declarations describe: a case file may give this
+    # one or any earlier one (each adds to the one before), never a later one.
+    format_version: int = 1
 
     @property
     def all_unknown(self) -> set[str]:
@@ -157,13 +183,17 @@ class _Reader:
 
     # ------------------------------------------------------------ the file
     def declarations(self, data: dict) -> Declarations:
-        self.table(data, "the file", ("roles", "units", "examples", "case", "records"))
+        self.table(data, "the file", ("roles", "units", "examples", "case", "records",
+                                      "tables"))
         units = self.units(data.get("units"))
         records = {}
         for name, body in self.table(data.get("records", {}), "records",
                                      tuple(data.get("records", {}))).items():
             records[self.name(name, f"records.{name}")] = self.record(name, body)
-        case = self.table(data.get("case"), "case", ("description", "fields"))
+        case = self.table(data.get("case"), "case", ("description", "format_version", "fields"))
+        version = case.get("format_version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise self.fail("case.format_version", "expected a whole number from 1")
         fields = self.fields(case.get("fields"), "case.fields")
         for f in fields:
             if f.name in CORE_FIELDS:
@@ -174,7 +204,8 @@ class _Reader:
         examples = self.table(data.get("examples"), "examples", EXAMPLES)
         declarations = Declarations(self.source, self.text(case, "description", "case"),
                                     fields, records, units, roles,
-                                    {k: self.text(examples, k, "examples") for k in EXAMPLES})
+                                    {k: self.text(examples, k, "examples") for k in EXAMPLES},
+                                    self.tables(data.get("tables", {})), version)
         self.cross_check(declarations)
         return declarations
 
@@ -198,6 +229,23 @@ class _Reader:
         if not units:
             raise self.fail("units", "expected at least one unit")
         return units
+
+    def tables(self, data: Any) -> dict[str, dict[str, tuple[dict[str, Any], ...]]]:
+        tables = {}
+        for name, body in self.table(data, "tables", tuple(data)).items():
+            where = f"tables.{self.name(name, f'tables.{name}')}"
+            rows: dict[str, tuple[dict[str, Any], ...]] = {}
+            for text, items in self.table(body, where, tuple(body)).items():
+                key = table_key(text)
+                if key in rows:
+                    raise self.fail(f"{where}.{text}", "another text of the table reads the "
+                                    "same (case, periods, commas and spacing do not count)")
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    raise self.fail(f"{where}.{text}", "expected a list of tables of fields "
+                                    "([] where the text stands for none)")
+                rows[key] = tuple(items)
+            tables[name] = rows
+        return tables
 
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
@@ -250,7 +298,8 @@ class _Reader:
 
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
-                                        "format", "max", "question"))
+                                        "format", "max", "question", "derive",
+                                        "same_as"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -285,7 +334,20 @@ class _Reader:
         question = data.get("question")
         if question is not None and not isinstance(question, str):
             raise self.fail(f"{where}.question", "expected a text")
-        return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question)
+        derive = data.get("derive")
+        if derive is not None:
+            body = self.table(derive, f"{where}.derive", ("from", "table", "into"))
+            derive = DeriveDecl(*(self.text(body, k, f"{where}.derive")
+                                  for k in ("from", "table", "into")))
+            if type_ != "record" or not many or absent != "unknown":
+                raise self.fail(f"{where}.derive", "only a list of records unknown when absent "
+                                "is derived")
+        same_as = self.text(data, "same_as", where, required=False)
+        if same_as is not None and (many or absent != "unknown"):
+            raise self.fail(f"{where}.same_as", "only a single field unknown when absent takes "
+                            "another's value")
+        return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
+                         derive, same_as)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
@@ -302,6 +364,7 @@ class _Reader:
                                     f"{', '.join(sorted(keyed)) or 'none has a key'}")
         self._no_cycle(d)
         self._distinct(d)
+        self._derived(d)
         case_fields = {f.name: f for f in d.fields}
         for record in d.records.values():
             where = f"records.{record.name}"
@@ -347,6 +410,46 @@ class _Reader:
                 if f.absent == "required" and record.name in d.all_unknown:
                     raise self.fail(f"records.{record.name}.fields.{f.name}.absent", "a record "
                                     'that is "all unknown" when absent has no required field')
+
+    def _derived(self, d: Declarations) -> None:
+        """A derived field reads a list of texts of its record, through a table whose rows
+        are records of the field's record, by their fields and values."""
+        for record in d.records.values():
+            for f in record.fields:
+                if f.same_as is not None:
+                    other = record.field(f.same_as)
+                    if other is None or other is f or (other.type, other.list, other.values) \
+                            != (f.type, f.list, f.values) or other.same_as is not None:
+                        raise self.fail(f"records.{record.name}.fields.{f.name}.same_as",
+                                        "expected another field of the record, of the same "
+                                        "type, that takes no other's value")
+                if f.derive is None:
+                    continue
+                where = f"records.{record.name}.fields.{f.name}.derive"
+                source, target = record.field(f.derive.source), d.records[f.record]
+                if source is None or source.type != "text" or not source.list:
+                    raise self.fail(f"{where}.from", "expected a list of texts of the record")
+                into = target.field(f.derive.into)
+                if into is None or into.type != "text" or into.list:
+                    raise self.fail(f"{where}.into", f"expected a text of `{target.name}`")
+                if f.derive.table not in d.tables:
+                    raise self.fail(f"{where}.table", "expected one of the tables: "
+                                    f"{', '.join(d.tables) or 'none is declared'}")
+                for text, items in d.tables[f.derive.table].items():
+                    for item in items:
+                        self._row(target, into.name, item, f"tables.{f.derive.table}.{text}")
+
+    def _row(self, target: RecordDecl, into: str, item: dict, where: str) -> None:
+        for name, value in item.items():
+            f = target.field(name)
+            if f is None or name == into or f.list or f.type not in ("enum", "boolean",
+                                                                      "text"):
+                raise self.fail(f"{where}.{name}", f"expected a word, true or false, or a "
+                                f"text field of `{target.name}` (not `{into}`)")
+            fits = (value in f.values if f.type == "enum" else isinstance(value, bool)
+                    if f.type == "boolean" else isinstance(value, str))
+            if not fits:
+                raise self.fail(f"{where}.{name}", f"`{value}` does not fit the field `{name}`")
 
     def _no_cycle(self, d: Declarations) -> None:
         """A record may not hold itself, however deep: a case is a finite tree."""

@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, create_model, field_validator, model_validator
+from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from clawpolicy.core import case as core
-from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, RecordDecl
+from clawpolicy.vocabulary.declarations import (Declarations, DeriveDecl, FieldDecl, RecordDecl,
+                                                table_key)
 
 _SCALARS = {"text": core.Text, "boolean": core.Boolean, "date": core.Date,
             "money": core.Money, "number": core.Number}
@@ -55,6 +56,44 @@ def _null_is_empty(cls, value: Any) -> Any:
     return [] if value is None else value
 
 
+def _derived(name: str, derive: DeriveDecl, table: dict[str, tuple[dict, ...]]):
+    """Fill the list `name`, where the case leaves it out, from the texts of `derive.source`:
+    each text gives the rows the table lists for it, or one row with only the text known."""
+    def fill(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get(name) is not None:
+            return data
+        texts = data.get(derive.source)
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            return data  # unknown, or not texts: the source's own validation speaks
+        rows: list[dict] = []
+        for text in texts:
+            found = table.get(table_key(text))
+            rows.extend([{**row, derive.into: text} for row in found] if found is not None
+                        else [{derive.into: text}])
+        return {**data, name: rows}
+    return fill
+
+
+def _same_as(name: str, other: str):
+    """A field left out (or null) takes the value of another field of its record."""
+    def fill(self):
+        if getattr(self, name) is None:
+            object.__setattr__(self, name, getattr(self, other))  # the model is frozen
+        return self
+    return fill
+
+
+def _format_version(latest: int):
+    def check(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= latest:
+            raise ValueError(f"expected a format version from 1 to {latest}: this clawpolicy "
+                             f"reads case files of version {latest} and every earlier one")
+        return value
+    return check
+
+
 def _at_most(holder: str, name: str, limit: int):
     def check(cls, value: list) -> list:
         if len(value) > limit:
@@ -84,6 +123,12 @@ class _Builder:
             self.record(name)
         units = tuple(self.d.units)
         core_fields: dict[str, Any] = {
+            # Which version of the case format the file is written in; absent: any.
+            "format_version": (Any, Field(None, json_schema_extra={
+                "anyOf": [{"type": "integer", "minimum": 1,
+                           "maximum": self.d.format_version}, {"type": "null"}],
+                "description": "The version of the case format the file is written in: this "
+                               "one or an earlier one."})),
             "case_id": (core.Text, ...), "title": (core.Text | None, None),
             "as_of": (core.Date, ...)}
         fields = {f.name: self.field(f) for f in self.d.fields}
@@ -92,6 +137,8 @@ class _Builder:
                 "expect": (core.expectation_model(units, self.d.roles.default_unit) | None,
                            None)}
         validators = self.validators("case", self.d.fields)
+        validators["_format_version"] = field_validator("format_version", mode="before")(
+            _format_version(self.d.format_version))
         case = create_model("Case", __base__=core.CaseModel, __validators__=validators,
                             **core_fields, **fields, **tail)
         return Models(case, dict(self.built))
@@ -104,6 +151,13 @@ class _Builder:
             if name in self.all_unknown:
                 validators["_null_is_unknown"] = model_validator(mode="before")(
                     _null_is_unknown)
+            for f in decl.fields:
+                if f.same_as is not None:
+                    validators[f"_same_as_{f.name}"] = model_validator(mode="after")(
+                        _same_as(f.name, f.same_as))
+                if f.derive is not None:
+                    validators[f"_derive_{f.name}"] = model_validator(mode="before")(
+                        _derived(f.name, f.derive, self.d.tables[f.derive.table]))
             for i, c in enumerate(decl.constraints):
                 validators[f"_constraint_{i}"] = model_validator(mode="after")(
                     _constraint(c.field, c.at_most, c.message))
