@@ -21,8 +21,21 @@ _DECIMAL = re.compile(r"^[+-]?(\d[\d_]*)(\.\d+)?$")
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
 
+def _refuse_float(value: Any) -> None:
+    """A binary float (a pandas column of amounts, say) has already lost the exact amount:
+    refused in words that say so, and how to pass the amount instead."""
+    if isinstance(value, float) and value != value:
+        raise ValueError("NaN (a missing value, as pandas and NumPy write it) is not an "
+                         "amount; pass None where the amount is not known")
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a binary float, which cannot hold an amount "
+                         f"exactly; pass the amount as a Decimal or a string instead, e.g. "
+                         f"Decimal(\"{value!r}\")")
+
+
 def parse_number(value: Any) -> Decimal:
     """A decimal written exactly: a number or a string, never a binary float."""
+    _refuse_float(value)
     # bool is an int in Python; a float has already lost the exact amount.
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(_AMOUNT)
