@@ -34,7 +34,7 @@ def test_the_wheel_ships_license_type_marker_grammar_policies_and_examples(wheel
     assert "clawpolicy-0.1.0.dist-info/licenses/LICENSE" in names
     assert "clawpolicy/py.typed" in names
     assert "clawpolicy/grammar/clawpolicy.lark" in names
-    for folder in ("policies", "examples"):
+    for folder in ("policies", "examples", "schema"):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file():
                 assert f"clawpolicy/shipped/{path.relative_to(ROOT).as_posix()}" in names

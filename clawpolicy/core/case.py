@@ -86,15 +86,20 @@ def parse_text(value: Any) -> str:
     raise ValueError("expected a text")
 
 
+# A JSON number with a fraction (150000.50) is read exactly (as a Decimal), so the schema
+# accepts it as the reader does; an exponent (1.5e5) is refused by the reader, but is a
+# number like any other once parsed, so the schema cannot tell it (its description says so).
 _DECIMAL_SCHEMA = {
-    "anyOf": [{"type": "integer", "minimum": 0},
+    "anyOf": [{"type": "number", "minimum": 0},
               {"type": "string", "pattern": r"^\+?\d[\d_]*(\.\d+)?$"}],
-    "description": "an exact decimal amount (a decimal string keeps cents exact); never a "
-                   "binary float or exponent notation"}
+    "description": "an exact decimal amount: a number written without an exponent, or a "
+                   "decimal string (which keeps cents exact in any tool); never a binary "
+                   "float or exponent notation"}
 _SIGNED_SCHEMA = {
-    "anyOf": [{"type": "integer"},
+    "anyOf": [{"type": "number"},
               {"type": "string", "pattern": r"^[+-]?\d[\d_]*(\.\d+)?$"}],
-    "description": "an exact decimal number; never a binary float or exponent notation"}
+    "description": "an exact decimal number: a number written without an exponent, or a "
+                   "decimal string; never a binary float or exponent notation"}
 Money = Annotated[Decimal, BeforeValidator(parse_amount), WithJsonSchema(_DECIMAL_SCHEMA)]
 Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema(_SIGNED_SCHEMA)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]

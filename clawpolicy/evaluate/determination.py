@@ -60,6 +60,11 @@ class AwardResult(_Out):
     notes: list[str]
 
 
+# The keys of an answer that are left out, rather than written as null, where they do not
+# apply (the determination's JSON Schema says so too).
+ANSWER_KEYS_LEFT_OUT = ("recoverable", "recoverable_depends_on_answer")
+
+
 class Answer(_Out):
     if_: Any = Field(alias="if")
     outcome: Outcome
@@ -70,7 +75,7 @@ class Answer(_Out):
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
         data = handler(self)
-        for key in ("recoverable", "recoverable_depends_on_answer"):
+        for key in ANSWER_KEYS_LEFT_OUT:
             if data.get(key) is None:
                 data.pop(key, None)
         return data
