@@ -50,3 +50,23 @@ def test_a_path_given_twice_counts_once_and_a_shipped_name_resolves(tmp_path, mo
     assert files.expand([QUALYS, QUALYS]) == [QUALYS]
     assert files.expand([Path("qualys")]) == [QUALYS]
     assert files.policies([Path("qualys-2019")]) == [QUALYS_2019]
+
+
+def test_lint_json_gives_each_policy_its_errors_and_warnings_with_places(tmp_path):
+    import json
+
+    from clawpolicy.tools.lint import lint, render_json
+    from tests.test_errors import POLICY
+
+    (tmp_path / "p.claw").write_text(POLICY)
+    (tmp_path / "bad.claw").write_text("policy \"Broken\"\n  effective 2019-13-01\nend\n")
+    results = [(p, *lint(p)) for p in (tmp_path / "p.claw", tmp_path / "bad.claw")]
+    data = json.loads(render_json(results))
+    assert data["summary"] == {"policies": 2, "errors": len(results[1][1]),
+                               "warnings": len(results[0][2])}
+    (warning,) = data["policies"][0]["warnings"]
+    assert {k: warning[k] for k in ("code", "severity", "file", "line", "column")} == \
+        {"code": "CP1006", "severity": "warning", "file": str(tmp_path / "p.claw"),
+         "line": 1, "column": 1}
+    error = data["policies"][1]["errors"][0]
+    assert (error["code"], error["line"]) == ("CP0105", 2)
