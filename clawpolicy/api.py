@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.casefile import LoadedCase, load_case, validate_case
+from clawpolicy.casefile import LoadedCase, load_case, parse_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
@@ -40,6 +40,17 @@ def read_case(path: str | Path, vocabulary: Vocabulary | None = None) -> LoadedC
     """Read and validate one case file (YAML or JSON), or raise CaseError."""
     try:
         return load_case(path, vocabulary=vocabulary)
+    except DiagnosticError as error:
+        raise CaseError(error.diagnostics) from None
+
+
+def read_case_bytes(raw: bytes, name: str = "-",
+                    vocabulary: Vocabulary | None = None) -> LoadedCase:
+    """Read and validate a case given as the bytes of a case file (standard input): JSON if
+    it starts with `{`, else YAML; or raise CaseError."""
+    is_json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    try:
+        return parse_case(raw, name, is_json=is_json, vocabulary=vocabulary)
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 

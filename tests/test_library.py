@@ -4,6 +4,7 @@ once, cases as paths, mappings or DataFrame rows, threads and worker processes."
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import re
 import shutil
@@ -197,3 +198,17 @@ def test_the_documented_pandas_and_dask_examples_print_what_the_page_shows(title
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                             cwd=tmp_path, timeout=120)
     assert (result.stdout, result.returncode) == (printed, 0), result.stderr[-2000:]
+
+
+def test_a_case_given_as_bytes_is_read_as_json_or_yaml_by_its_first_character():
+    from clawpolicy.api import read_case_bytes
+
+    path = EXAMPLE_CASES[0]
+    from_yaml = read_case_bytes(path.read_bytes()).case
+    as_json = json.dumps(_mapping(path), default=str).encode()
+    assert read_case_bytes(b"\n  " + as_json).case == from_yaml.model_copy(
+        update={"expect": None})
+    with pytest.raises(clawpolicy.CaseError) as raised:
+        read_case_bytes(b'{"case_id": "x", "as_of": "2024-06-30", "awards": [{"id": "a", '
+                        b'"amount_paid": 1.5e5}]}')
+    assert raised.value.diagnostics[0].where == "-: awards[0].amount_paid"
