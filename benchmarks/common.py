@@ -1,5 +1,5 @@
 """What the benchmark scripts share: where things are, and clawpolicy driven through its
-public entry points (`clawpolicy.api`, `casefile.validate_case` / `parse_case`)."""
+public entry points (`clawpolicy.api`, `input.reader.validate_case` / `parse_case`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if str(HERE) not in sys.path:
 
 import clawpolicy  # noqa: E402
 from clawpolicy import api  # noqa: E402
-from clawpolicy.casefile import LoadedCase, parse_case, validate_case  # noqa: E402
+from clawpolicy.input.reader import LoadedCase, parse_case, validate_case  # noqa: E402
 
 # The checkout the imported clawpolicy comes from (PYTHONPATH=/some/snapshot benchmarks a
 # snapshot of another commit), so that its policy and examples go with its code.

@@ -29,14 +29,14 @@ if TYPE_CHECKING:
     from typing import Any
 
     from clawpolicy.api import CaseError, PolicyError
-    from clawpolicy.casefile import LoadedCase
+    from clawpolicy.input.reader import LoadedCase
     from clawpolicy.evaluate.determination import Determination
     from clawpolicy.library import Policy, load_policy, read_case
 
 # Each public name, and the module that defines it (imported when the name is first used).
 _WHERE = {
     "CaseError": "clawpolicy.api", "PolicyError": "clawpolicy.api",
-    "LoadedCase": "clawpolicy.casefile",
+    "LoadedCase": "clawpolicy.input.reader",
     "Determination": "clawpolicy.evaluate.determination",
     "Policy": "clawpolicy.library", "load_policy": "clawpolicy.library",
     "read_case": "clawpolicy.library",

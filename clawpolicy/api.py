@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.casefile import LoadedCase, load_case, parse_case, validate_case
+from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determine import determine
+from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.syntax.load import load_policy
 from clawpolicy.vocabulary import Vocabulary
 
@@ -36,10 +37,12 @@ def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> Ch
         raise PolicyError(error.diagnostics) from None
 
 
-def read_case(path: str | Path, vocabulary: Vocabulary | None = None) -> LoadedCase:
-    """Read and validate one case file (YAML or JSON), or raise CaseError."""
+def read_case(path: str | Path, vocabulary: Vocabulary | None = None,
+              expectation: bool = False) -> LoadedCase:
+    """A case file as `check` reads it: its `expect:` block is read as YAML or JSON like the
+    rest of the file, but its fields are left to `clawpolicy test` (`expectation=True`)."""
     try:
-        return load_case(path, vocabulary=vocabulary)
+        return load_case(path, vocabulary=vocabulary, expectation=expectation)
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 
@@ -109,6 +112,10 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
         return determine(policy, loaded.case, policy_facts(policy, loaded))
     except CaseError:
         raise
+    except EvaluationError as error:
+        if error.case_facts:
+            raise CaseError([_outside_calendar(loaded, error)]) from None
+        raise PolicyError(error.diagnostics) from None
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
     except decimal.DecimalException:
@@ -118,3 +125,16 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
             "CP0504", "an amount computed for this case grew beyond the 80 digits clawpolicy "
             "computes with", "check the policy's arithmetic (repeated products of amounts)",
             where=policy.loaded.files[0][1].name)]) from None
+
+
+def _outside_calendar(loaded: LoadedCase, error: EvaluationError) -> Diagnostic:
+    """A date the policy computes from this case's dates left the calendar: the case is to
+    blame (a date that near either end of it), at the field it came from; the policy's
+    place is named in the help. A date computed from the policy's own dates alone (say
+    `effective_date + 9000 years`) stays the policy's error, CP0506."""
+    policy_error = error.diagnostics[0]
+    path = error.case_facts[0]
+    return Diagnostic(
+        "CP0413", f"the policy's date arithmetic on `{path}` leaves the calendar: "
+        f"{policy_error.message}", "dates run from year 1 to year 9999; check this date (the "
+        f"policy computes with it at {policy_error.span})", where=loaded.where(path))

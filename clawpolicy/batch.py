@@ -1,30 +1,49 @@
 """Many cases in one run: JSON Lines (or a folder of case files) in, one determination per
 line out, in the order read.
 
-Cases are read, determined and written in chunks, so memory stays flat however long the
-input; with several jobs, each worker process checks the policy once and determines its share
-of each chunk. A case that cannot be read or determined is reported on its own line, in its
-place, and the run goes on: as many lines come out as went in."""
+A case that cannot be read or determined, whatever its bytes, is reported on its own line,
+in its place, with its line number or file name and its diagnostics, and the run goes on:
+as many lines come out as went in. Each line is written as soon as it is decided, so an
+interrupted run keeps everything decided before it stopped. Memory stays flat however long
+the input: a line is read at most to the case size limit, and with several jobs only a few
+groups of cases are in flight at once, each worker process having checked the policy once."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import stat
 import sys
-from collections import Counter
+import time
+from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import Iterator, TextIO
+from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
 
 from clawpolicy import api
-from clawpolicy.casefile import load_case, parse_case
+from clawpolicy.input.reader import MAX_CASE_BYTES, load_case, parse_case
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.core.diagnostics import DiagnosticError
+from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.render.json import render_line
+from clawpolicy.core.source import NotRegularFile, printable
 from clawpolicy.core.values import format_money
 
-CHUNK = 512
-CASE_SUFFIXES = (".yaml", ".yml", ".json")
+CASE_SUFFIXES = (".yaml", ".yml", ".json")  # in any case of letters, as `check` reads them
+GROUP = 8            # cases sent to a worker at once
+IN_FLIGHT = 4        # groups per worker sent ahead of the one being written
+_BOM = b"\xef\xbb\xbf"
+
+
+class InputError(Exception):
+    """The batch input itself could not be read on (not one case of it): an error of the
+    environment, CP0801 (or CP0802 for a closed standard input)."""
+
+    def __init__(self, message: str, code: str = "CP0801",
+                 help: str = "check the device or the program the cases come from"):
+        super().__init__(message)
+        self.code, self.message, self.help = code, message, help
 
 
 @dataclass
@@ -33,12 +52,16 @@ class Summary:
     outcomes: Counter = field(default_factory=Counter)
     totals: dict[str, Decimal] = field(default_factory=dict)
     errors: int = 0
+    defects: int = 0  # cases clawpolicy itself failed on (CP0900): reported, never hidden
 
     @property
     def count(self) -> int:
-        return sum(self.outcomes.values()) + self.errors
+        return sum(self.outcomes.values()) + self.errors + self.defects
 
     def add(self, outcome: str | None, totals: list[tuple[str, str]]) -> None:
+        if outcome == DEFECT:
+            self.defects += 1
+            return
         if outcome is None:
             self.errors += 1
             return
@@ -51,31 +74,117 @@ class Summary:
                                                      "not_covered")]
         totals = ", ".join(format_money(a, u) for u, a in self.totals.items()) or \
             format_money(Decimal(0), self.zero_unit)
-        return (f"{self.count} cases: {', '.join(parts)}, {self.errors} not read; "
+        defects = f", {self.defects} internal errors" if self.defects else ""
+        return (f"{self.count} cases: {', '.join(parts)}, {self.errors} not read{defects}; "
                 f"total recoverable {totals}\n")
 
 
-# An item of work: (the file it comes from, its line in a JSON Lines file or None for a case
-# file of its own, the text of the line or None).
-Item = tuple[str, int | None, str | None]
+DEFECT = "internal error"
+
+
+class Item(NamedTuple):
+    """One case of the input: a line of JSON Lines (`line`, `raw`), or a case file of its own
+    (`path`); `problem` when it is known to be unreadable before it is parsed."""
+
+    name: str                     # as messages show it
+    line: int | None = None
+    raw: bytes | None = None
+    path: str | None = None
+    problem: tuple[str, str, str] | None = None  # code, message, help
+
+    @property
+    def where(self) -> str:
+        return self.name if self.line is None else f"{self.name}:{self.line}"
 
 
 def items(source: str) -> Iterator[Item]:
     """Each case of the input, lazily: `-` is standard input; a folder, its case files in
-    name order; anything else, a JSON Lines file."""
-    if source != "-" and Path(source).is_dir():
-        for path in sorted(p for p in Path(source).rglob("*") if p.suffix in CASE_SUFFIXES):
-            yield str(path), None, None
+    name order; anything else, a JSON Lines file (a regular file: see `open_source`)."""
+    if source != "-" and os.path.isdir(source):
+        yield from _folder(source)
         return
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")
-    name = "<stdin>" if source == "-" else source
+    if source == "-":
+        if sys.stdin is None:
+            raise InputError("standard input is closed", "CP0802",
+                             "give the cases on standard input, or name a file or a folder")
+        yield from _lines(sys.stdin.buffer, "<stdin>")
+        return
+    with open_source(source) as stream:
+        yield from _lines(stream, printable(source))
+
+
+def open_source(source: str) -> BinaryIO:
+    """A JSON Lines file, opened for reading: a regular file only, so that a named pipe or
+    a device is refused at once rather than waited on or read forever."""
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                yield name, number, line
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+        if not _regular(fd):
+            raise NotRegularFile(None, "it is not a regular file (give `-` to read a pipe "
+                                 "from standard input)")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _regular(fd: int) -> bool:
+    return stat.S_ISREG(os.fstat(fd).st_mode)
+
+
+def _lines(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """The non-blank lines, each read to at most the case size limit: a longer line is
+    reported in its place and skipped to its end without being kept."""
+    number = 0
+    while True:
+        try:
+            line = stream.readline(MAX_CASE_BYTES + 1)
+        except OSError as error:
+            raise InputError(f"cannot read {name}: {error.strerror or error}") from None
+        if not line:
+            return
+        number += 1
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM):]
+        if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
+            _skip_line(stream, name)
+            yield Item(name, number, problem=(
+                "CP0402", f"the case file is larger than {MAX_CASE_BYTES} bytes",
+                "split the case, or check that this is the right line"))
+        elif line.strip():
+            yield Item(name, number, raw=line)
+
+
+def _skip_line(stream: BinaryIO, name: str) -> None:
+    while True:
+        try:
+            rest = stream.readline(1 << 20)
+        except OSError as error:
+            raise InputError(f"cannot read {name}: {error.strerror or error}") from None
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def _folder(root: str) -> Iterator[Item]:
+    """The case files under `root`, in name order, folders included where their name falls;
+    symbolic links to folders are not followed (no loops). A folder that cannot be listed
+    is reported in its place."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as error:
+        yield Item(printable(root), problem=(
+            "CP0401", f"cannot read the folder: {error.strerror or error}",
+            "give a folder of case files that can be read"))
+        return
+    for entry in entries:
+        try:
+            folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            folder = False
+        if folder:
+            yield from _folder(entry.path)
+        elif entry.name.lower().endswith(CASE_SUFFIXES):
+            yield Item(printable(entry.path), path=entry.path)
 
 
 def total(source: str) -> int | None:
@@ -83,86 +192,151 @@ def total(source: str) -> int | None:
     standard input): one pass that keeps nothing."""
     if source == "-":
         return None
-    if Path(source).is_dir():
-        return sum(1 for p in Path(source).rglob("*") if p.suffix in CASE_SUFFIXES)
-    with open(source, encoding="utf-8-sig", errors="replace") as stream:
-        return sum(1 for line in stream if line.strip())
+    return sum(1 for _ in items(source))
 
 
 def progress_line(done: int, of: int | None, width: int = 30) -> str:
     """`[#########.....]  61% 6100/10000`, or a count where the total is not known."""
     if not of:
         return f"{done} cases determined"
-    filled = width * done // of
+    filled = width * min(done, of) // of
     return f"[{'#' * filled}{'.' * (width - filled)}] {100 * done // of:>3}% {done}/{of}"
 
+
+# ---------------------------------------------------------------- deciding one case
 
 _POLICY: CheckedPolicy | None = None
 
 
 def _start_worker(policy_path: str) -> None:
+    # An interrupt is the parent's to handle: it stops the workers itself, so none of them
+    # prints a traceback of its own. (A worker starts with interrupts held, see _held, so
+    # one that comes while it starts is dropped here.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     global _POLICY
     _POLICY = api.compile_policy(policy_path)
 
 
-def determine_one(item: Item, policy: CheckedPolicy | None = None) -> tuple[str, str | None,
-                                                                           list]:
-    """(the output line, the outcome or None if the case was not read, the totals)."""
-    name, number, text = item
-    where = name if number is None else f"{name}:{number}"
+Result = tuple[str, str | None, list]
+
+
+def determine_one(item: Item, policy: CheckedPolicy | None = None) -> Result:
+    """(the output line, the outcome, None if the case was not read or DEFECT, the totals)."""
     policy = policy or _POLICY
     try:
-        loaded = load_case(name) if text is None else \
-            parse_case(text.encode("utf-8"), name, is_json=True, line=number)
+        if item.problem is not None:
+            code, message, help = item.problem
+            raise DiagnosticError([Diagnostic(code, message, help, where=item.where)])
+        loaded = load_case(item.path, item.name, expectation=False) if item.raw is None else \
+            parse_case(item.raw, item.name, is_json=True, line=item.line, expectation=False)
         determination = api.evaluate(policy, loaded)
+        line = render_line(determination)
     except DiagnosticError as error:
-        line = json.dumps({"source": where, "errors": [
-            {"code": d.code, "message": d.message, "help": d.help,
-             "where": str(d.span) if d.span else d.where} for d in error.diagnostics]},
-            ensure_ascii=False)
-        return line, None, []
+        return _error_line(item, [(d.code, d.message, d.help, str(d.span) if d.span
+                                   else d.where) for d in error.diagnostics]), None, []
+    except Exception as error:  # noqa: BLE001 - a defect: reported in its place, run goes on
+        return _error_line(item, [("CP0900", f"internal error: {type(error).__name__}: "
+                                   f"{error}", "this is a defect of clawpolicy, not of your "
+                                   "files; please report it with the policy and the case",
+                                   item.where)]), DEFECT, []
     totals = determination.total_recoverable
     totals = totals if isinstance(totals, list) else [totals]
-    return render_line(determination), determination.outcome, \
+    return line, determination.outcome, \
         [(t.amount, t.unit) for t in totals] if determination.outcome == "recovery" else []
 
+
+def _error_line(item: Item, errors: list[tuple]) -> str:
+    line = json.dumps({"source": item.where, "errors": [
+        {"code": code, "message": message, "help": help, "where": where}
+        for code, message, help, where in errors]}, ensure_ascii=False)
+    return printable(line)
+
+
+def _determine_group(group: list[Item]) -> list[Result]:
+    return [determine_one(item) for item in group]
+
+
+# ---------------------------------------------------------------- the run
 
 def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
         progress: TextIO | None = None) -> Summary:
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
     summary = Summary(policy.vocabulary.default_unit)
     expected = total(source) if progress is not None else None
-    pool = None
-    if jobs > 1:
-        import multiprocessing
-
-        pool = multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (policy_path,))
+    results = _results(policy, policy_path, items(source), jobs)
+    shown = 0  # when the progress was last shown, in nanoseconds (no float near the data)
     try:
-        chunk: list[Item] = []
-        for item in items(source):
-            chunk.append(item)
-            if len(chunk) == CHUNK:
-                _flush(chunk, policy, pool, out, summary, progress, expected)
-                chunk = []
-        _flush(chunk, policy, pool, out, summary, progress, expected)
+        for line, outcome, totals in results:
+            out.write(line + "\n")
+            out.flush()  # written as decided: nothing decided is lost if the run is stopped
+            summary.add(outcome, totals)
+            if progress is not None and time.monotonic_ns() - shown > 200_000_000:
+                shown = time.monotonic_ns()
+                _show(progress, progress_line(summary.count, expected))
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        results.close()
     if progress is not None:
-        progress.write("\r" + " " * 60 + "\r")
+        _show(progress, progress_line(summary.count, expected))
+        _show(progress, " " * 60 + "\r")
     return summary
 
 
-def _flush(chunk: list[Item], policy, pool, out: TextIO, summary: Summary,
-           progress: TextIO | None, expected: int | None = None) -> None:
-    if not chunk:
+def _show(progress: TextIO, text: str) -> None:
+    progress.write("\r" + text)
+    progress.flush()
+
+
+def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],
+             jobs: int) -> Iterator[Result]:
+    if jobs == 1:
+        for item in work:
+            yield determine_one(item, policy)
         return
-    results = pool.map(determine_one, chunk, chunksize=max(1, len(chunk) // 16)) \
-        if pool is not None else [determine_one(item, policy) for item in chunk]
-    for line, outcome, totals in results:
-        out.write(line + "\n")
-        summary.add(outcome, totals)
-    if progress is not None:
-        progress.write("\r" + progress_line(summary.count, expected))
-        progress.flush()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(policy_path,))
+    done = False
+    try:
+        pending: deque = deque()
+        for group in _groups(work):
+            with _held():  # a worker process may start here: see _start_worker
+                pending.append(pool.submit(_determine_group, group))
+            while len(pending) >= jobs * IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+        done = True
+    finally:
+        pool.shutdown(wait=done, cancel_futures=True)
+        if not done:  # interrupted, or stopped by an error: stop the workers now
+            for child in multiprocessing.active_children():
+                child.terminate()
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    """Interrupts held back (not lost) in this thread, and in any process started meanwhile,
+    which inherits the mask: a Ctrl-C while a worker starts must not stop it half-started."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _groups(work: Iterable[Item]) -> Iterator[list[Item]]:
+    group: list[Item] = []
+    for item in work:
+        group.append(item)
+        if len(group) == GROUP:
+            yield group
+            group = []
+    if group:
+        yield group

@@ -1,16 +1,23 @@
 """The `clawpolicy` command: arguments, rendering and exit codes; no logic of its own.
 
 Exit codes:
-  0  a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
-  1  test: a case failed; lint: warnings; fmt --check: a file would change
-  2  usage error (a bad flag or argument)
-  3  the policy is invalid
-  4  the case file is invalid
-  70 an internal error (a defect of clawpolicy: please report it)
+  0   a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
+  1   test: a case failed; lint: warnings; fmt --check: a file would change
+  2   usage error (a bad flag or argument)
+  3   the policy is invalid
+  4   the case file is invalid
+  70  an internal error (a defect of clawpolicy: please report it)
+  71  a worker process of `check --batch --jobs N` stopped before its cases were decided
+  74  an input or output error: the output cannot be written, or a standard stream is closed
+  130 interrupted (Ctrl-C); quietly, as Unix tools are
+  141 the reader of the output went away (a broken pipe); quietly, as Unix tools are
+
+Errors of the environment (71, 74, 130, 141) are never reported as defects (70).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -26,6 +33,10 @@ EXIT_USAGE = 2
 EXIT_POLICY = 3
 EXIT_CASE = 4
 EXIT_INTERNAL = 70  # a defect of clawpolicy itself; never a traceback
+EXIT_OS = 71        # sysexits EX_OSERR: a worker process stopped
+EXIT_IO = 74        # sysexits EX_IOERR: the output cannot be written, a stream is closed
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 app = typer.Typer(
     name="clawpolicy",
@@ -243,18 +254,44 @@ def schema() -> None:
     sys.stdout.write(case_schema.render())
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server for editors, on standard input and output.
+
+    Diagnostics as you type, hover, go to definition, references, completion and formatting:
+    see docs/editors.md. Needs the `lsp` extra; without it, exit code 2.
+
+    Example: clawpolicy lsp
+    """
+    from clawpolicy import lsp as language_server
+
+    if not language_server.available():
+        sys.stderr.write("error: the language server needs its extra: "
+                         f"{language_server.INSTALL}\n")
+        raise typer.Exit(EXIT_USAGE)
+    language_server.serve()
+
+
 def _batch(policy: Path, source: str, jobs: int) -> None:
     from clawpolicy import api, batch
+    from clawpolicy.core.source import printable
 
-    if source != "-" and not Path(source).exists():
-        raise typer.BadParameter(f"{source} does not exist", param_hint="--batch")
+    if source != "-" and not os.path.isdir(source):
+        if not os.path.lexists(source):
+            raise typer.BadParameter(f"{printable(source)} does not exist", param_hint="--batch")
+        try:
+            batch.open_source(source).close()
+        except OSError as error:
+            raise typer.BadParameter(f"{printable(source)} cannot be read: "
+                                     f"{error.strerror or error}", param_hint="--batch") from None
     progress = sys.stderr if sys.stderr.isatty() else None
     try:
         summary = batch.run(str(policy), source, sys.stdout, jobs, progress)
     except api.PolicyError as error:
         _fail(error.diagnostics, EXIT_POLICY)
     sys.stderr.write(summary.render())
-    raise typer.Exit(EXIT_CASE if summary.errors else EXIT_OK)
+    raise typer.Exit(EXIT_INTERNAL if summary.defects else EXIT_CASE if summary.errors
+                     else EXIT_OK)
 
 
 def _fail(diagnostics, code: int) -> NoReturn:
@@ -276,17 +313,116 @@ def _render(determination, chosen: Format) -> str:
     return layout.text(determination)
 
 
+class OutputFailed(Exception):
+    """Writing the output failed; carries the OSError. Not an OSError itself, so that the
+    command-line library does not turn a broken pipe into exit code 1 on its own."""
+
+
+class _GuardedOutput:
+    """Standard output, with a failed write raised as OutputFailed."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputFailed(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputFailed(error) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+class _QuietErrors:
+    """Standard error, where a failed write is dropped: there is nowhere left to report it,
+    and the exit code still says what happened."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main() -> None:
+    raise SystemExit(_main())
+
+
+def _main() -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from clawpolicy.batch import InputError
+
+    sys.stderr = _QuietErrors(sys.stderr if sys.stderr is not None
+                              else open(os.devnull, "w", encoding="utf-8"))
+    if sys.stdout is None:
+        return _environment("CP0802", "standard output is closed",
+                            "run clawpolicy with its output going to a file, a pipe or a "
+                            "terminal")
+    sys.stdout = _GuardedOutput(sys.stdout)
     try:
-        app(standalone_mode=True)
-    except SystemExit:
-        raise
+        try:
+            app(standalone_mode=True)
+            code = EXIT_OK
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else EXIT_OK if stop.code is None \
+                else EXIT_USAGE
+        sys.stdout.flush()
+        return code
+    except OutputFailed as failed:
+        error = failed.args[0]
+        _silence_output()
+        if isinstance(error, BrokenPipeError):
+            return EXIT_BROKEN_PIPE  # the reader went away: nothing to say, as `head` shows
+        return _environment("CP0801", f"cannot write the output: {error.strerror or error}",
+                            "check that the disk is not full and the output can be written")
+    except InputError as error:
+        return _environment(error.code, error.message, error.help)
+    except BrokenProcessPool as error:
+        sys.stderr.write(f"error[CP0803]: a worker process stopped before its cases were "
+                         f"decided: {error}\n  = help: check the memory and processes the "
+                         "system allows, then run again (the lines written so far are "
+                         "complete)\n")
+        return EXIT_OS
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - the last guard before the user
-        if isinstance(error, KeyboardInterrupt):
-            sys.stderr.write("interrupted\n")
-            raise SystemExit(130) from None
         sys.stderr.write(
             f"error[CP0900]: internal error: {type(error).__name__}: {error}\n"
             "  = help: this is a defect of clawpolicy, not of your files; please report it "
             "with the policy and the case\n")
-        raise SystemExit(EXIT_INTERNAL) from None
+        return EXIT_INTERNAL
+
+
+def _environment(code: str, message: str, help: str) -> int:
+    sys.stderr.write(f"error[{code}]: {message}\n  = help: {help}\n")
+    return EXIT_IO
+
+
+def _silence_output() -> None:
+    """Point standard output at /dev/null, so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -1,26 +1,31 @@
 """A Pygments lexer for policy files, registered under the `pygments.lexers` entry point, so
 that Markdown and Sphinx documents (```claw) and `rich` in a terminal highlight policies.
 
+Its tokens come from `clawpolicy/syntax/tokens.py`, as the editors' TextMate grammar's do.
 Imported only by Pygments: clawpolicy itself does not need Pygments to run."""
 
 from __future__ import annotations
 
-from clawpolicy import vocabulary as vocabularies
-from pygments.lexer import RegexLexer, words
-from pygments.token import (
-    Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String, Whitespace)
+from pygments import token as pygments_token
+from pygments.lexer import RegexLexer
 
-BLOCKS = ("policy", "include", "fact", "define", "scope", "condition", "recoverable", "remedy",
-          "note", "provision", "recital", "other", "revision", "end")
-LINES = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", "requires",
-         "is", "recover", "up", "to", "unless", "when", "says", "effect", "because", "asks",
-         "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
-         "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
-         "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")
+from clawpolicy.syntax.tokens import RULES, STRING_QUOTES, words_pattern
 
 
-# Units of money are the case vocabulary's (clawpolicy/vocabulary/case.toml).
-_UNITS = tuple(vocabularies.load().declarations.units)
+def _token_type(name: str):
+    found = pygments_token
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def _root() -> list[tuple[str, object]]:
+    rules = [(RULES[0].pattern, _token_type(RULES[0].pygments))]  # white space first
+    rules += [(f"{q}(\\\\.|[^{q}\\\\])*{q}", pygments_token.String.Double if q == '"'
+               else pygments_token.String.Single) for q in STRING_QUOTES]
+    rules += [(rule.pattern or words_pattern(rule.words), _token_type(rule.pygments))
+              for rule in RULES[1:]]
+    return rules
 
 
 class ClawPolicyLexer(RegexLexer):
@@ -29,24 +34,4 @@ class ClawPolicyLexer(RegexLexer):
     filenames = ["*.claw"]
     mimetypes = ["text/x-clawpolicy"]
 
-    tokens = {
-        "root": [
-            (r"\s+", Whitespace),
-            (r"#.*?$", Comment.Single),
-            (r'"(\\.|[^"\\])*"', String.Double),
-            (r"'(\\.|[^'\\])*'", String.Single),
-            (r"\d{4}-\d{2}-\d{2}", Literal.Date),
-            (words(BLOCKS, prefix=r"\b", suffix=r"\b"), Keyword.Declaration),
-            (words(("and", "or", "not", "in", "overlaps"), prefix=r"\b", suffix=r"\b"),
-             Operator.Word),
-            (words(("true", "false"), prefix=r"\b", suffix=r"\b"), Keyword.Constant),
-            (words((*_UNITS, "years", "year", "months", "month", "days", "day",
-                    "boolean", "date", "money", "number", "text"), prefix=r"\b",
-                   suffix=r"\b"), Keyword.Type),
-            (words(LINES, prefix=r"\b", suffix=r"\b"), Keyword),
-            (r"\d(_?\d)*(\.\d+)?", Number),
-            (r"[A-Za-z_][A-Za-z0-9_]*", Name),
-            (r"<=|>=|!=|=|<|>|\+|-|\*|/", Operator),
-            (r"[{}(),.:]", Punctuation),
-        ],
-    }
+    tokens = {"root": _root()}

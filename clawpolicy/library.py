@@ -18,7 +18,7 @@ from typing import Any, Literal, Union
 
 from clawpolicy import api
 from clawpolicy import vocabulary as vocabularies
-from clawpolicy.casefile import LoadedCase
+from clawpolicy.input.reader import LoadedCase
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic
 from clawpolicy.core.shipped import resolve_policy

@@ -184,7 +184,7 @@ def test_only_the_codes_no_small_text_file_can_trigger_go_without_an_example():
     without = {s.code for s in SECTIONS if not s.examples}
     # CP0701 to CP0703 are shown by the tests below until `clawpolicy import` is a command.
     assert without == {"CP0113", "CP0114", "CP0115", "CP0120", "CP0402", "CP0403", "CP0701",
-                       "CP0702", "CP0703", "CP0900"}
+                       "CP0702", "CP0703", "CP0801", "CP0802", "CP0803", "CP0900"}
 
 
 def test_the_diagnostic_the_introduction_takes_apart_is_that_of_an_example():
@@ -361,3 +361,50 @@ def test_cp0900_an_internal_error(tmp_path: Path, monkeypatch, capsys):
         cli.main()
     captured = capsys.readouterr()
     assert (captured.err, captured.out, stopped.value.code) == (_shown("CP0900"), "", 70)
+
+
+# ---------------------------------------------------------------- the environment (CP08xx)
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_cp0801_the_output_cannot_be_written(tmp_path: Path):
+    (tmp_path / "policy.claw").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "clawpolicy", "check", "policy.claw",
+                                 "case.yaml"], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
+                                text=True, env=env, timeout=120)
+    assert (result.stderr, result.returncode) == (_shown("CP0801"), 74)
+
+
+def test_cp0802_standard_output_closed(tmp_path: Path):
+    (tmp_path / "policy.claw").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "clawpolicy", "check", "policy.claw",
+                             "case.yaml"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env, timeout=120,
+                            preexec_fn=lambda: os.close(1))
+    assert (result.stderr, result.returncode) == (_shown("CP0802"), 74)
+
+
+def test_cp0803_a_worker_process_stopped(tmp_path: Path, monkeypatch, capsys):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from clawpolicy import batch, cli
+
+    def killed(*args, **kwargs):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly while "
+                                "the future was running or pending.")
+
+    (tmp_path / "policy.claw").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "cases.jsonl").write_text('{"case_id": "x", "as_of": "2024-06-30"}\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(batch, "run", killed)
+    monkeypatch.setattr(sys, "argv", ["clawpolicy", "check", "policy.claw", "--batch",
+                                      "cases.jsonl", "--jobs", "2"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    captured = capsys.readouterr()
+    assert (captured.err, stopped.value.code) == (_shown("CP0803"), 71)
+

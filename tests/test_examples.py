@@ -96,7 +96,11 @@ def test_unknown_restated_amount_is_asked_as_a_range(qualys_2019):
     (question,) = d["open_questions"]
     assert question["fact"] == "awards[0].amount_as_restated"
     assert question["answers"] == [
-        {"if": "< 12000 shares", "outcome": "recovery", "recoverable_depends_on_answer": True},
+        # The amount moves with the answer: from 0.01 share (restated at 11999.99, the
+        # vocabulary's step below the threshold) to all 12000 (restated at nothing).
+        {"if": "< 12000 shares", "outcome": "recovery", "recoverable_depends_on_answer": True,
+         "recoverable_range": {"min": {"amount": "0.01", "unit": "shares"},
+                               "max": {"amount": "12000", "unit": "shares"}}},
         {"if": ">= 12000 shares", "outcome": "no_recovery"},
     ]
 

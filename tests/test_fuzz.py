@@ -3,9 +3,10 @@
 Random text, mutations of the shipped policies and case files, raw bytes (a BOM, CRLF,
 bytes that are not UTF-8), huge and tiny numbers, deep nesting and very long lines go
 through every stage: loading, checking, reading cases, evaluating, rendering, and the
-command itself. The only exception allowed out of a stage is DiagnosticError.
+command itself. The only exception allowed out of a stage is DiagnosticError. JSON Lines
+batches and batch folders mutated byte by byte must give one line for each case they hold.
 
-The CI profile is bounded and deterministic (10,400 examples in all); a longer one runs by
+The CI profile is bounded and deterministic (11,000 examples in all); a longer one runs by
 hand: CLAWPOLICY_FUZZ=long .venv/bin/pytest tests/test_fuzz.py (ten times as many, random)."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
-from clawpolicy.casefile import parse_case
+from clawpolicy.input.reader import parse_case
 from clawpolicy.check.checker import check
 from clawpolicy.cli import app
 from clawpolicy.core.diagnostics import DiagnosticError, render_all
@@ -205,8 +206,77 @@ def test_the_command_never_shows_a_traceback(tmp_path_factory, shape, size, seed
     assert "Traceback" not in result.output
 
 
+# ---------------------------------------------------------------- batches, byte by byte
+
+BYTES = [b"\n", b"\r\n", b"\xff", b"\xfe\xff", b"\x00", b"{", b"}", b"[", b"]", b'"', b"\\",
+         b'"\\ud800"', b"9" * 5000, b"NaN", b"\xef\xbb\xbf", b"\xe9", b"  ", b"\t", b",", b":",
+         "١٥٠".encode(), b"!!int 0x1F", b"<<: ", b"*a", b"&a ", b"---\n", b"[" * 70]
+JSON_LINES = [json.dumps({k: v for k, v in yaml.load(text, Loader=yaml.BaseLoader).items()
+                          if k != "expect"}).encode() for text in CASE_TEXTS]
+
+
+def _mutate_bytes(raw: bytes, rng: random.Random, edits: int) -> bytes:
+    for _ in range(edits):
+        i, j = sorted(rng.randrange(len(raw) + 1) for _ in range(2))
+        match rng.randrange(4):
+            case 0:
+                raw = raw[:i] + raw[j:]
+            case 1:
+                raw = raw[:i] + raw[i:j] * 2 + raw[j:]
+            case 2:
+                raw = raw[:i] + rng.choice(BYTES) + raw[i:]
+            case 3:
+                raw = raw[:i] + bytes([rng.randrange(256)]) + raw[i + 1:]
+    return raw
+
+
+def _check_lines(lines: list[str], count: int) -> None:
+    """As many lines out as cases in, each one JSON object, none an internal error."""
+    assert len(lines) == count
+    for line in lines:
+        line.encode("utf-8")  # valid UTF-8
+        data = json.loads(line)
+        assert "outcome" in data or [e["code"] for e in data["errors"]] != ["CP0900"], data
+
+
+@fuzz(400)
+@given(st.lists(st.integers(0, len(JSON_LINES) - 1), min_size=1, max_size=6),
+       st.integers(0, 2**32), st.integers(1, 8))
+def test_mutated_json_lines_batches_give_one_line_for_each_line(tmp_path_factory, qualys_revised,
+                                                                which, seed, edits):
+    from clawpolicy import batch
+
+    raw = _mutate_bytes(b"\n".join(JSON_LINES[i] for i in which) + b"\n", random.Random(seed),
+                        edits)
+    path = tmp_path_factory.mktemp("jsonl") / "cases.jsonl"
+    path.write_bytes(raw)
+    lines = raw.split(b"\n")
+    lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
+    count = sum(1 for line in lines if line.strip())
+    _check_lines([batch.determine_one(item, qualys_revised)[0]
+                  for item in batch.items(str(path))], count)
+
+
+@fuzz(200)
+@given(st.lists(st.tuples(st.integers(0, len(CASE_TEXTS) - 1),
+                          st.sampled_from([".yaml", ".YAML", ".yml", ".json", ".Json"])),
+                min_size=1, max_size=5), st.integers(0, 2**32), st.integers(0, 6))
+def test_mutated_batch_folders_give_one_line_for_each_case_file(tmp_path_factory,
+                                                                qualys_revised, files, seed,
+                                                                edits):
+    from clawpolicy import batch
+
+    rng = random.Random(seed)
+    folder = tmp_path_factory.mktemp("folder")
+    for n, (which, suffix) in enumerate(files):
+        raw = JSON_LINES[which] if suffix.lower() == ".json" else CASE_TEXTS[which]
+        (folder / f"case{n}{suffix}").write_bytes(_mutate_bytes(raw, rng, edits))
+    _check_lines([batch.determine_one(item, qualys_revised)[0]
+                  for item in batch.items(str(folder))], len(files))
+
+
 def test_the_ci_profile_runs_at_least_ten_thousand_examples():
-    counts = [2000, 2000, 2000, 2000, 1600, 800]
+    counts = [2000, 2000, 2000, 2000, 1600, 800, 400, 200]
     assert sum(counts) >= 10_000
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
-from clawpolicy.casefile import LoadedCase, validate_case
+from clawpolicy.input.reader import LoadedCase, validate_case
 from clawpolicy.check import hazards
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.printer import unparse

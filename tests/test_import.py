@@ -12,7 +12,7 @@ import pytest
 
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.api import read_case
-from clawpolicy.casefile import parse_case
+from clawpolicy.input.reader import parse_case
 from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.tools import tables
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
-from clawpolicy.casefile import LoadedCase, validate_case
+from clawpolicy.input.reader import LoadedCase, validate_case
 from tests.conftest import ROOT
 
 # The corpus base: a header, a recoverable amount and a remedy, and no more.

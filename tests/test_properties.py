@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clawpolicy.api import evaluate
-from clawpolicy.casefile import LoadedCase, validate_case
+from clawpolicy.input.reader import LoadedCase, validate_case
 from tests.strategies import cases
 
 PROPERTY = settings(max_examples=80, deadline=None,

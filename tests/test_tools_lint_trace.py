@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from clawpolicy.cli import EXIT_FINDINGS, EXIT_POLICY, app
 from clawpolicy.core.source import SourceFile
 from clawpolicy.tools.lint import lint
-from clawpolicy.tools.sentences import sentences
+from clawpolicy.check.sentences import sentences
 from tests.conftest import POLICIES, ROOT
 
 runner = CliRunner()

@@ -16,8 +16,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, create_model
 
 # Past this bound an amount is refused with a clear message.
-MAX_DIGITS = 30          # significant digits of any amount
-_DECIMAL = re.compile(r"^[+-]?(\d[\d_]*)(\.\d+)?$")
+MAX_DIGITS = 30          # digits of any amount, before and after the point together
+# ASCII digits only: Python's Decimal would also read Arabic-Indic or full-width ones.
+_DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*)(\.[0-9]+)?", re.ASCII)
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
 
@@ -43,15 +44,25 @@ def parse_number(value: Any) -> Decimal:
         value = str(value)
     if isinstance(value, Decimal):
         value = format(value, "f") if value.is_finite() else "nan"
-    if not isinstance(value, str) or not _DECIMAL.match(value.strip()):
+    if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
         raise ValueError(_AMOUNT)
     try:
         result = Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
         raise ValueError(_AMOUNT) from None
-    if len(result.as_tuple().digits) > MAX_DIGITS:
-        raise ValueError(f"expected an amount of at most {MAX_DIGITS} significant digits")
+    if written_digits(result) > MAX_DIGITS:
+        raise ValueError(f"expected an amount of at most {MAX_DIGITS} digits, before and "
+                         "after the point together")
     return result
+
+
+def written_digits(value: Decimal) -> int:
+    """The digits it takes to write `value` from its first significant digit or its point,
+    whichever comes first: 150000.00 takes 8, 0.001 takes 3. Within MAX_DIGITS, sums and
+    differences of a case's amounts stay far inside the 80 digits arithmetic carries, so
+    a case's amounts can never make it round."""
+    digits, exponent = value.as_tuple().digits, int(value.as_tuple().exponent)
+    return max(len(digits), -exponent) if exponent < 0 else len(digits) + exponent
 
 
 def parse_amount(value: Any) -> Decimal:
@@ -66,7 +77,7 @@ def parse_date(value: Any) -> dt.date:
     # A datetime is a date in Python; a timestamp is not a date in a case file.
     if type(value) is dt.date:
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,3 +52,61 @@ class Span:
     def __str__(self) -> str:
         line, col = self.line_col
         return f"{self.file.name}:{line}:{col}"
+
+
+# ---------------------------------------------------------------- reading files
+
+class NotRegularFile(OSError):
+    """A path that names something other than a regular file: reading it could block (a
+    named pipe) or never end (a device such as /dev/zero)."""
+
+
+class TooLarge(Exception):
+    """A file holds more bytes than its limit."""
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file at `path`, reading at most `limit + 1` of them: raises
+    TooLarge past `limit`, NotRegularFile for anything but a regular file, and OSError when it
+    cannot be read. Opening never blocks, so a named pipe is refused rather than waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+            raise NotRegularFile(None, f"it is {kind}, not a regular file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise TooLarge(limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def printable(text: str) -> str:
+    """`text` as valid Unicode, for a message: a file name the system gave as bytes that are
+    not UTF-8 (Python keeps them as lone surrogates) or a lone surrogate a case escaped shows
+    as an escape, never as invalid output."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _only_escaped_bytes(text) else text.encode("utf-8", "backslashreplace").decode()
+
+
+def _only_escaped_bytes(text: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)

@@ -64,27 +64,40 @@ class Absent:
     path: str
 
 
+class OutsideCalendar(OverflowError):
+    """Date arithmetic that goes past either end of the calendar (year 1 to year 9999). An
+    OverflowError, as date arithmetic past the calendar always was."""
+
+
 def add_duration(day: dt.date, duration: Duration, sign: int = 1) -> dt.date:
     """Calendar arithmetic. Years and months keep the day of the month, or fall back to the
     month's last day when it has no such day: 2020-02-29 + 3 years = 2023-02-28."""
     n = duration.amount * sign
-    if duration.unit == "days":
-        return day + dt.timedelta(days=n)
-    months = n * 12 if duration.unit == "years" else n
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
+    try:
+        if duration.unit == "days":
+            return day + dt.timedelta(days=n)
+        months = n * 12 if duration.unit == "years" else n
+        index = day.year * 12 + (day.month - 1) + months
+        year, month = divmod(index, 12)
+        month += 1
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, min(day.day, last))
+    except (OverflowError, ValueError):
+        raise OutsideCalendar(f"{day.isoformat()} {'+' if sign > 0 else '-'} {duration}") \
+            from None
 
 
 def fiscal_year_end_before(day: dt.date, month_day: str) -> dt.date:
     """The last day of the last fiscal year that ended before `day`, for a fiscal year that
-    ends on `month_day` ("MM-DD"); a 02-29 year end falls on 02-28 in other years."""
+    ends on `month_day` ("MM-DD"); a 02-29 year end falls on 02-28 in other years. ValueError
+    for a `month_day` that is not a day of the year; OutsideCalendar when that fiscal year
+    ended before year 1."""
     month, dom = (int(x) for x in month_day.split("-"))
     dt.date(2000, month, dom)  # a real day of the year (2000 admits 02-29), or ValueError
 
     def end_in(year: int) -> dt.date:
+        if year < dt.MINYEAR:
+            raise OutsideCalendar(f"the fiscal year end before {day.isoformat()}")
         return dt.date(year, month, min(dom, calendar.monthrange(year, month)[1]))
 
     this_year = end_in(day.year)

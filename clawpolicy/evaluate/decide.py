@@ -8,7 +8,6 @@ the policy's combination (the greater amount, or the lesser) chooses one, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,61 +16,37 @@ from clawpolicy.revise import rules as rs
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
+from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.expressions import Evaluator
+from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
-
-
-@dataclass
-class AwardEvaluation:
-    result: AwardResult
-    unknowns: list[Unknown]          # what the outcome turns on, when pending
-    recoverable: Money | None
-    notes: list[Note] = field(default_factory=list)  # the policy's notes that apply
-    # For a pending award, the most it could recover however the open facts are answered,
-    # where that is known: lets alternatives be compared before every fact is in.
-    bound: Money | None = None
-
-
-@dataclass
-class CaseRun:
-    """Everything evaluated for one case, before it is shaped into a Determination."""
-
-    awards: list[AwardEvaluation]
-    others: list[tuple[OtherRecoverable, Money]]
-    unknowns: list[Unknown]          # case-level facts the outcome turns on
-    applied: list[RevisionApplied]
-    evaluator: Evaluator
-
-    @property
-    def outcome(self) -> str:
-        outcomes = [e.result.outcome for e in self.awards]
-        if "recovery" in outcomes or any(m.amount > 0 for _, m in self.others):
-            return "recovery"
-        if "pending" in outcomes or self.unknowns:
-            return "pending"
-        if any(o != "not_covered" for o in outcomes):
-            return "no_recovery"
-        return "not_covered"
-
-    def totals(self) -> list[Money]:
-        """The awards whose outcome is recovery, and the other amounts, one entry per unit
-        (zero in the vocabulary's default unit when there are none)."""
-        moneys = [e.recoverable for e in self.awards
-                  if e.result.outcome == "recovery" and e.recoverable is not None]
-        moneys += [m for _, m in self.others]
-        by_unit: dict[str, Decimal] = {}
-        for m in moneys:
-            by_unit[m.unit] = by_unit.get(m.unit, Decimal(0)) + m.amount
-        return [Money(a, u) for u, a in by_unit.items()] or \
-            [Money(Decimal(0), self.evaluator.vocabulary.default_unit)]
 
 
 def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
+
+
+COVERED = {"recovery": 2, "no_recovery": 1, "not_covered": 0}
+
+
+def _preference(group: list[ast.Revision], e: "AwardEvaluation", sign: int) -> tuple:
+    """How an alternative ranks among others (the greater wins)."""
+    r = e.result
+    if r.outcome == "not_covered":
+        deciding = [c.source for c in r.conditions if c.kind == "scope" and c.status == "not_met"]
+    elif r.outcome == "no_recovery" and any(c.status == "not_met" for c in r.conditions):
+        deciding = [c.source for c in r.conditions if c.status == "not_met"]
+    else:
+        deciding = [c.source for c in r.conditions if c.status == "met"] + \
+            [r.recoverable_from] + [m.modality_from or m.source for m in r.remedies]
+    changed = [d for d in deciding if d != "policy"]
+    idle = [g.name for g in group if g.name not in changed]
+    return (sign * e.recoverable.amount, COVERED[r.outcome], len(changed), -len(idle),
+            sorted((g.name for g in group), reverse=True))
 
 
 def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
@@ -97,25 +72,46 @@ class Determiner:
 
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
-            reuse: CaseRun | None = None, only_award: int | None = None) -> CaseRun:
-        """Determine the case. With `reuse` and `only_award`, the other awards' results are
-        taken from `reuse` (a fact of one award cannot move another)."""
-        ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons)
+            reuse: CaseRun | None = None, only_award: int | None = None,
+            tracker: Any = None) -> CaseRun:
+        """Determine the case. With `reuse`, the run `overrides` answers a question of: only
+        the awards that can move are decided again, the others' results are taken from
+        `reuse`: with `only_award`, that award alone (a fact of one award cannot move
+        another); otherwise each award whose evaluation in `reuse` read an answered fact, or
+        every award when the revisions that apply may change. `tracker` follows an ordered
+        fact through the evaluation, to find where the result turns (tracking.py)."""
+        ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
+        ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
         applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
-        records = ev.read(ev.root, self.policy.vocabulary.roles.decided)
-        awards = [reuse.awards[i] if reuse is not None and only_award is not None
-                  and i != only_award else self.award(ev, rec, membership)
-                  for i, rec in enumerate(records)]
+        case_reads = frozenset(ev.reads or ())
+        answered = set(overrides or ())
+        decided = self.policy.vocabulary.roles.decided
+        if reuse is not None and (only_award is not None or not answered & reuse.case_reads):
+            moved = [only_award] if only_award is not None else \
+                [i for i, e in enumerate(reuse.awards) if e.reads & answered]
+            # Only these awards' records are made: reading the list makes one for each.
+            records = {i: self._record(ev, decided, i) for i in moved}
+            changed = {i: self.award(ev, rec, membership) for i, rec in records.items()}
+            awards, base = None, reuse
+        else:
+            awards = [self.award(ev, rec, membership) for rec in ev.read(ev.root, decided)]
+            changed, base = None, None
         members = [r for r in self.policy.revisions if membership[r.name] is True]
         others, unknowns = self._others(ev, Env(rs.others(self.policy, members)))
         for r in self.policy.revisions:
             if isinstance(membership[r.name], Unknown) and any(
                     c.kind == "other" for c in r.changes):
                 unknowns.append(membership[r.name])
-        return CaseRun(awards, others, unknowns, applied, ev)
+        return CaseRun(awards, others, unknowns, applied, ev, base, changed, case_reads)
+
+    def _record(self, ev: Evaluator, decided: str, index: int) -> Rec:
+        """The record of one item of the decided list, as reading the whole list makes it."""
+        element = ev.root.type.fields[decided].type.element
+        return Rec(f"{decided}[{index}]", getattr(self.case, decided)[index], element,
+                   ev.vocabulary.key_of(element))
 
     def membership(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
         """Is the participant in the revision's sub-set, with the revision in force?"""
@@ -156,17 +152,33 @@ class Determiner:
                         Money(Decimal(value), ev.vocabulary.default_unit)
                     if money.amount <= 0:  # a loss, or nothing: no amount to recover
                         continue
+                    why = ev.explain(each.where, inner) if each.where is not None else ""
                     found.append((OtherRecoverable(source=item.path, amount=amount(money),
-                                                   rule=rule.name, revision=entry.source), money))
+                                                   rule=rule.name, revision=entry.source,
+                                                   because=why), money))
         return found, unknowns
 
     # ------------------------------------------------------------ one award
     def award(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
+        if ev.reads is None:
+            return self._award(ev, rec, membership)
+        case_reads, ev.reads = ev.reads, set()
+        try:
+            evaluation = self._award(ev, rec, membership)
+            evaluation.reads = frozenset(ev.reads)
+        finally:
+            ev.reads = case_reads
+        return evaluation
+
+    def _award(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
         sure, unsure, notes = [], [], []
         for revision in self.policy.revisions:
             reach = self._reaches(ev, revision, rec, membership[revision.name])
             if reach is True:
                 sure.append(revision)
+                if revision.reaches is not None:  # say why: the window it is received in
+                    why = ev.explain(revision.reaches, Env(self.rules([]), rec))
+                    notes.append(f"{revision.name} reaches this award: {why}")
             elif isinstance(reach, Unknown):
                 unsure.append((revision, reach))
             elif membership[revision.name] is True:
@@ -221,11 +233,13 @@ class Determiner:
         known = [(i, group, e) for i, (group, e) in enumerate(results)
                  if e.result.outcome != "pending"]
         pending = [e for _, e in results if e.result.outcome == "pending"]
-        # Ties go to the later alternative: the rules written most specifically for this
-        # participant (a revision over the policy alone).
-        pick = max if how == "greater" else min
-        best = pick(known, key=lambda k: (k[2].recoverable.amount, k[0] if how == "greater"
-                                          else -k[0]), default=None)
+        # The tie rule (docs/revisions.md): the policy's combination first; then the most
+        # specific covered result (recovery over no_recovery over not_covered); then the
+        # alternative whose revisions changed more of the rules that decided the result;
+        # then the one with fewer revisions that decided nothing; then by the revisions'
+        # names. Never the position of a revision in the policy.
+        sign = 1 if how == "greater" else -1
+        best = max(known, key=lambda k: _preference(k[1], k[2], sign), default=None)
         if pending and not (how == "greater" and best is not None and all(
                 e.bound is not None and e.bound.amount <= best[2].recoverable.amount
                 for e in pending)):
@@ -280,9 +294,11 @@ class Determiner:
         removed("condition")
         unknowns = [v for v in scope + met if isinstance(v, Unknown)]
         if any(v is False for v in met):
+            # A condition fails: only the scope is open (not_covered or no_recovery), so only
+            # the scope's unknowns are what the outcome turns on.
             outcome = "pending" if any(isinstance(v, Unknown) for v in scope) else "no_recovery"
             evaluation = self._result(rec, rules, outcome, conditions, [], notes,
-                                      unknowns if outcome == "pending" else [], None, None)
+                                      [v for v in scope if isinstance(v, Unknown)], None, None)
         elif unknowns:
             evaluation = self._result(rec, rules, "pending", conditions, [], notes, unknowns,
                                       None, None)
@@ -302,11 +318,15 @@ class Determiner:
                  notes: list[str]) -> AwardEvaluation:
         rules = env.rules
         rc_entry = rules.recoverable
-        rc = ev.eval(rc_entry.rule.body, env)
-        if isinstance(rc, Unknown):
-            return self._result(rec, rules, "pending", conditions, [], notes, [rc], None, None)
-        rc = _money(rc, rec, ev)
+        # The amounts are read as the evaluator computed them, tracked where an answer being
+        # tried moves them (tracking.py): the comparisons below note where they turn too.
+        rc_t = ev.eval_t(rc_entry.rule.body, env)
+        if isinstance(rc_t, Unknown):
+            return self._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
+        rc_t = lift(lambda v: _money(v, rec, ev), rc_t)
+        rc = plain(rc_t)
         reachable: list[tuple[rs.Sourced, Money]] = []
+        caps: list[Any] = []
         unknowns: list[Unknown] = []
         for entry in rules.of("remedy"):
             rule = entry.rule
@@ -317,23 +337,29 @@ class Determiner:
             if barred:
                 notes.append(f"{rule.name} is not available: {ev.explain(rule.unless, env)}")
                 continue
-            cap = ev.eval(rule.body, env)
-            if isinstance(cap, Unknown):
-                unknowns.append(cap)
+            cap_t = ev.eval_t(rule.body, env)
+            if isinstance(cap_t, Unknown):
+                unknowns.append(cap_t)
                 continue
-            cap = _money(cap, rec, ev)
-            if cap.amount <= 0:
+            cap_t = lift(lambda v: _money(v, rec, ev), cap_t)
+            cap = plain(cap_t)
+            if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
                 notes.append(f"{rule.name} reaches nothing in this award: "
                              f"{ev.describe(rule.body, env)}")
                 continue
             reachable.append((entry, cap))
+            caps.append(cap_t)
         for r in rules.removed:
             if r.kind == "remedy":
                 notes.append(f"{r.name} is removed for this participant by revision {r.source}")
         if unknowns:
             return self._result(rec, rules, "pending", conditions, [], notes, unknowns, None, rc)
-        reach = sum((m.amount for _, m in reachable), Decimal(0))
-        recoverable = Money(max(Decimal(0), min(rc.amount, reach)), rc.unit)
+        reach_t = lift(lambda *cs: sum((c.amount for c in cs), Decimal(0)), *caps)
+        observe(ev.tracker, lambda r, s: r.amount <= s, rc_t, reach_t)
+        recoverable_t = lift(lambda r, s: Money(max(Decimal(0), min(r.amount, s)), r.unit),
+                             rc_t, reach_t)
+        observe(ev.tracker, lambda r: r.amount > 0, recoverable_t)
+        recoverable = plain(recoverable_t)
         if rc.amount <= 0:
             notes.append(f"nothing is recoverable: {rc_entry.rule.name} = "
                          f"{ev.describe(rc_entry.rule.body, env)}")
@@ -344,6 +370,7 @@ class Determiner:
         shown = [Remedy(kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
                         clause=_citation(e.rule)[0], quote=_citation(e.rule)[1],
                         source=e.source, modality_from=e.modality_from,
+                        enforced_by=e.rule.enforced_by,
                         because=ev.describe(e.rule.body, env))
                  for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc)

@@ -3,7 +3,7 @@ models. It is data; `render/` turns it into JSON, text or Markdown and decides n
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
@@ -15,6 +15,17 @@ Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # Fields left out of the output where they are None (they are there only when they say
+    # something).
+    _optional: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        data = handler(self)
+        for key in self._optional:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class Amount(_Out):
@@ -27,6 +38,13 @@ class PolicyRef(_Out):
     sha256: str
 
 
+class Range(_Out):
+    """The least and the most an amount can be, however the open facts are answered."""
+
+    min: Amount
+    max: Amount
+
+
 class Remedy(_Out):
     kind: str
     modality: Literal["shall", "may"]
@@ -36,6 +54,12 @@ class Remedy(_Out):
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from
     modality_from: str | None = None  # the revision that made it shall or may, if any
     because: str = ""  # how its cap comes from the facts
+    # Where how the amount splits between the remedies turns on an open fact: what this one
+    # can reach across the answers (the amount recovered stands; the split is asked).
+    up_to_range: Range | None = None
+    # Where only a regulator can enforce it (the policy's `enforced only by` line).
+    enforced_by: str | None = None
+    _optional = ("up_to_range", "enforced_by")
 
 
 class Condition(_Out):
@@ -58,11 +82,10 @@ class AwardResult(_Out):
     remedies: list[Remedy]
     conditions: list[Condition]
     notes: list[str]
-
-
-# The keys of an answer that are left out, rather than written as null, where they do not
-# apply (the determination's JSON Schema says so too).
-ANSWER_KEYS_LEFT_OUT = ("recoverable", "recoverable_depends_on_answer")
+    # A pending award's amount, from the least to the most any answer to its open facts
+    # gives (where every answer gives an amount in one unit).
+    recoverable_range: Range | None = None
+    _optional = ("recoverable_range",)
 
 
 class Answer(_Out):
@@ -71,14 +94,14 @@ class Answer(_Out):
     recoverable: Amount | list[Amount] | None = None
     # True where the answer is a range and the amount moves with the answer within it.
     recoverable_depends_on_answer: bool | None = None
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler):
-        data = handler(self)
-        for key in ANSWER_KEYS_LEFT_OUT:
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
+    # And the least and the most it then is, where it is recovered in one unit.
+    recoverable_range: Range | None = None
+    # Where the answer leaves the result pending: the other open facts it then turns on.
+    pending_on: list[str] | None = None
+    # The outcome the answer gives an award that is pending now, where it is not the case's.
+    awards: dict[str, Outcome] | None = None
+    _optional = ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
+                 "pending_on", "awards")
 
 
 class OpenQuestion(_Out):
@@ -100,6 +123,8 @@ class OtherRecoverable(_Out):
     amount: Amount
     rule: str
     revision: str  # "policy", or the revision whose rule it is
+    # Why the item counts: its date and the window it falls in, as the rule's `where` reads.
+    because: str = ""
 
 
 class RevisionApplied(_Out):

@@ -11,7 +11,7 @@ from clawpolicy.evaluate.determination import Determination, PolicyRef, total_fi
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
-from clawpolicy.evaluate.questions import open_questions
+from clawpolicy.evaluate.settle import settle
 
 
 # Amounts hold at most 30 significant digits (case.MAX_DIGITS); sums and products of them
@@ -27,7 +27,8 @@ def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determ
 
 def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:
     determiner = Determiner(policy, case, facts)
-    run = determiner.run()
+    settled = settle(determiner, determiner.run())
+    run = settled.run
     return Determination(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
@@ -37,7 +38,7 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
         other_recoverable=[o for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
-        open_questions=open_questions(determiner, run),
+        open_questions=settled.questions,
         notes=[n for e in run.awards for n in e.notes])
 
 

@@ -18,21 +18,30 @@ from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
+from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, Unknown, add_duration, fiscal_year_end_before, merge_facts,
-    unknown_of)
+    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, fiscal_year_end_before,
+    merge_facts, unknown_of)
 
 
 class EvaluationError(DiagnosticError):
     """The policy asked something of this case that has no answer (a fact of a record the
     case says does not exist, or amounts in two units added together)."""
 
+    # For a date that left the calendar: the case facts the date was computed from, if any
+    # (then the case's value is to blame, not the policy: api.evaluate).
+    case_facts: tuple[str, ...] = ()
+
 
 class Evaluator(Explainer):
     def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
-                 overrides: dict[str, Any] | None = None, reasons: bool = True):
+                 overrides: dict[str, Any] | None = None, reasons: bool = True,
+                 tracker: Tracker | None = None):
         self.policy = policy
+        # Where answers to ordered facts are tracked (`tracking.Tracked` overrides): notes
+        # the answers at which comparisons turn.
+        self.tracker = tracker
         # Without reasons, explain and describe say nothing: for the runs that only answer
         # "what if" (open questions), whose outcomes and amounts are all that is read.
         self.reasons = reasons
@@ -43,11 +52,16 @@ class Evaluator(Explainer):
         self.facts = facts
         # Values an unknown fact was compared with: where its answer would turn the result.
         self.pivots: dict[str, list[Any]] = {}
+        # When a set: every case fact read is added, so that a run answering a question
+        # knows which awards its answer can move (evaluate/caserun.py).
+        self.reads: set[str] | None = None
 
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
         field_type = rec.type.fields[name]
         path = join_path(rec.path, name)
+        if self.reads is not None:
+            self.reads.add(path)
         if path in self.overrides:
             return self.overrides[path]
         if rec.type.name == "facts":
@@ -83,6 +97,8 @@ class Evaluator(Explainer):
         """A derived fact: the items of a list of the case that the record names by key."""
         refs = getattr(rec.data, link.via)
         path = f"{rec.path}.{link.via}"
+        if self.reads is not None:
+            self.reads.add(path)
         if path in self.overrides:
             refs = self.overrides[path]
         if refs is None or isinstance(refs, Unknown):
@@ -95,6 +111,10 @@ class Evaluator(Explainer):
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
+        return plain(self.eval_t(node, env))
+
+    def eval_t(self, node: ast.Expr, env: Env) -> Any:
+        """The value, still `Tracked` where it is computed from a tracked answer."""
         memo = env.memo
         key = id(node)
         if key in memo:
@@ -131,10 +151,10 @@ class Evaluator(Explainer):
                 v = self.eval(node.operand, env)
                 return v if isinstance(v, Unknown) else not v
             case ast.Unary(op="-"):
-                v = self.eval(node.operand, env)
+                v = self.eval_t(node.operand, env)
                 if isinstance(v, Unknown):
                     return Unknown(v.facts)
-                return Money(-v.amount, v.unit) if isinstance(v, Money) else -v
+                return lift(lambda x: Money(-x.amount, x.unit) if isinstance(x, Money) else -x, v)
             case ast.Logical():
                 return self.logical(node, env)
             case ast.Binary():
@@ -152,7 +172,7 @@ class Evaluator(Explainer):
             case ast.If():
                 c = self.eval(node.condition, env)
                 if not isinstance(c, Unknown):
-                    return self.eval(node.then if c else node.otherwise, env)
+                    return self.eval_t(node.then if c else node.otherwise, env)
                 a, b = self.eval(node.then, env), self.eval(node.otherwise, env)
                 if a == b and not isinstance(a, Unknown):
                     return a
@@ -178,7 +198,7 @@ class Evaluator(Explainer):
             case "rule":
                 key = resolution.target
                 if key not in env.cache:
-                    env.cache[key] = self.eval(env.named(key, self.policy).body, env.top())
+                    env.cache[key] = self.eval_t(env.named(key, self.policy).body, env.top())
                 return env.cache[key]
         if resolution.target == self.vocabulary.roles.each:
             return env.award
@@ -195,20 +215,42 @@ class Evaluator(Explainer):
         return unknown_of(left, right) or (not decisive)
 
     def binary(self, node: ast.Binary, env: Env) -> Any:
-        left, right = self.eval(node.left, env), self.eval(node.right, env)
+        left, right = self.eval_t(node.left, env), self.eval_t(node.right, env)
         op = node.op
         missing = unknown_of(left, right)
         if missing is not None:
+            left, right = plain(left), plain(right)
             if op in ("+", "-") and isinstance(left, Unknown) and left.pivot_of \
                     and left.offset is None and isinstance(right, Duration | Money | Decimal):
                 return Unknown(left.facts, left.pivot_of, (op, right))
             if op in ("=", "!=", "<", "<=", ">", ">="):
                 self._note_pivot(left, right)
                 self._note_pivot(right, left)
+            elif op in ("in", "not in") and isinstance(right, tuple):
+                for item in right:  # the values a text is compared against
+                    self._note_pivot(left, item)
+            elif op == "overlaps" and isinstance(right, tuple):
+                for item in right:
+                    self._note_pivot(left, item)
             return missing
+        if isinstance(left, Tracked) or isinstance(right, Tracked):
+            compute = lambda a, b: self.known(op, a, b, node, env)  # noqa: E731
+            if op in ("+", "-", "*", "/"):
+                return lift(compute, left, right)
+            return observe(self.tracker, compute, left, right)
+        return self.known(op, left, right, node, env)
+
+    def known(self, op: str, left: Any, right: Any, node: ast.Binary, env: Env) -> Any:
+        """A binary operation on known values."""
         match op:
             case "+" | "-":
-                return self.exact(node, lambda: self.arith(op, left, right, node))
+                try:
+                    return self.exact(node, lambda: self.arith(op, left, right, node))
+                except EvaluationError as error:
+                    if error.diagnostics[0].code == "CP0506":
+                        day = node.left if isinstance(left, dt.date) else node.right
+                        error.case_facts = self.case_facts(day, env)
+                    raise
             case "*":
                 if isinstance(left, Money):
                     return self.exact(node, lambda: Money(left.amount * right, left.unit))
@@ -249,6 +291,29 @@ class Evaluator(Explainer):
                     "check the policy's arithmetic (repeated products of amounts)",
                     node.span)]) from None
 
+    def case_facts(self, node: ast.Expr, env: Env) -> tuple[str, ...]:
+        """The case facts the value of `node` was computed from, in the order written,
+        through the definitions it names (not into a quantifier's body, where its variable
+        takes each item in turn)."""
+        found: list[str] = []
+        stack = [(node, env)]
+        while stack:
+            expr, where = stack.pop()
+            subject = where.memo.get(id(expr.subject)) if isinstance(expr, ast.Field) else None
+            if isinstance(subject, Rec):
+                found.append(join_path(subject.path, expr.name))
+            elif isinstance(expr, ast.Name):
+                resolution = self.policy.resolutions[id(expr)]
+                if resolution.kind == "rule":
+                    stack.append((where.named(resolution.target, self.policy).body,
+                                  where.top()))
+                elif resolution.kind == "root" and \
+                        resolution.target != self.vocabulary.roles.each:
+                    found.append(resolution.target)
+            elif not isinstance(expr, ast.Quantifier | ast.Aggregate):
+                stack.extend((child, where) for child in reversed(list(ast.children(expr))))
+        return tuple(dict.fromkeys(found))
+
     def contains(self, items: tuple, value: Any, node: ast.Expr) -> bool:
         """Membership with the same equality as `=`: a plain number stands for an amount."""
         if isinstance(value, Money) or any(isinstance(i, Money) for i in items):
@@ -275,7 +340,7 @@ class Evaluator(Explainer):
             day, duration = (left, right) if isinstance(left, dt.date) else (right, left)
             try:
                 return add_duration(day, duration, sign)
-            except (OverflowError, ValueError):
+            except OutsideCalendar:
                 raise EvaluationError([Diagnostic(
                     "CP0506", f"{day.isoformat()} {op} {duration} falls outside the calendar",
                     "dates run from year 1 to year 9999", node.span if node else None,
@@ -305,13 +370,33 @@ class Evaluator(Explainer):
                 node.span if node is not None else None, "policy")])
 
     def call(self, node: ast.Call, env: Env) -> Any:
-        args = [self.eval(a, env) for a in node.args]
+        args = [self.eval_t(a, env) for a in node.args]
         missing = unknown_of(*args)
         if missing is not None:
             return missing
+        if any(isinstance(a, Tracked) for a in args):
+            if node.function in ("min", "max"):  # where the pick changes hands
+                observe(self.tracker, lambda *xs: self._picked(node, list(xs), env), *args)
+            return lift(lambda *xs: self.call_known(node, list(xs), env), *args)
+        return self.call_known(node, args, env)
+
+    def _picked(self, node: ast.Call, args: list[Any], env: Env) -> int:
+        """Which argument `min` or `max` picks (the first of equal ones)."""
+        chosen = self.call_known(node, args, env)
+        value = chosen.amount if isinstance(chosen, Money) else chosen
+        return next(i for i, a in enumerate(args)
+                    if (a.amount if isinstance(a, Money) else a) == value)
+
+    def call_known(self, node: ast.Call, args: list[Any], env: Env) -> Any:
         if node.function == "fiscal_year_end_before":
             try:
                 return fiscal_year_end_before(*args)
+            except OutsideCalendar as outside:
+                error = EvaluationError([Diagnostic(
+                    "CP0506", f"{outside} falls outside the calendar",
+                    "dates run from year 1 to year 9999", node.span)])
+                error.case_facts = self.case_facts(node.args[0], env)
+                raise error from None
             except ValueError:
                 raise EvaluationError([Diagnostic(
                     "CP0505", f"`{args[1]}` is not a month and day of the year",

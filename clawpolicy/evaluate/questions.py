@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
+from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.core.values import Money, merge_facts, quantize
 
 if TYPE_CHECKING:
@@ -32,49 +33,43 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 
 # ---------------------------------------------------------------- answering them
 
-def open_questions(determiner: Determiner, run: CaseRun) -> list[OpenQuestion]:
-    """Each unknown fact the outcome turns on, asked in words, with where each answer leads:
-    found by running the case again with that answer in place."""
-    facts = merge_facts(*(u.facts for e in run.awards for u in e.unknowns),
-                        *(u.facts for u in run.unknowns))
-    vocabulary = determiner.policy.vocabulary
-    declared = {d.name: d.question for d in determiner.policy.fact_decls}
-    questions = []
-    for fact in facts:
-        answers = [Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
-                          recoverable_depends_on_answer=varies or None)
-                   for label, outcome, recoverable, varies in _answers(determiner, run, fact)]
-        questions.append(OpenQuestion(
-            fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-            answers=answers))
-    return questions
-
-
-def _fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None]:
-    """The static type of a fact path, and the unit of the record that holds it, where that
-    record has a unit of its own."""
+def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
+    """The static type of a fact path, the unit of the record that holds it (where that
+    record has a unit of its own), and the most it can be by the vocabulary's constraints on
+    its record (an amount paid is at most the amount awarded), where that is known."""
     record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
     current: Any = record
     data: Any = determiner.case
     unit = None
+    holder: Any = None
     for part in parts:
         if part.isdigit():
             current = current.element
             data = data[int(part)]
             continue
+        holder = (current, data)
         field_type = current.fields[part]
         if field_type.money_unit_from is not None:
             unit = getattr(data, field_type.money_unit_from)
         current = field_type.type
         data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
-    return current, unit
+    bound = None
+    if holder is not None and isinstance(holder[0], t.Record):
+        decls = determiner.policy.vocabulary.declarations.records.values()
+        decl = next((d for d in decls if d.type_name == holder[0].name), None)
+        for c in decl.constraints if decl is not None else ():
+            limit = getattr(holder[1], c.at_most, None)
+            if c.field == parts[-1] and limit is not None:
+                bound = Money(Decimal(limit), unit) if unit else limit
+    return current, unit, bound
 
 
-def _answers(determiner: Determiner, run: CaseRun, fact: str):
-    """Each answer the fact could have and where it leads: the case outcome and the total,
-    found by evaluating the case again with the answer in place."""
-    type_, unit = _fact_type(determiner, fact)
+def fallback_answers(determiner: Determiner, run: CaseRun, fact: str):
+    """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
+    have and where it leads (the case outcome and the total), found by evaluating the case
+    again with the answer in place and the other facts still unknown."""
+    type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
     # A fact of one of the items decided one by one moves only that item's result.
@@ -84,17 +79,23 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
     def leads_to(value: Any) -> tuple[str, Any]:
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
         # belongs to is evaluated again.
-        answered = determiner.run({fact: value}, reasons=False, reuse=run, only_award=only)
+        try:
+            answered = determiner.run({fact: value}, reasons=False, reuse=run,
+                                      only_award=only)
+        except EvaluationError as error:
+            if error.diagnostics[0].code == "CP0506":
+                return None  # the policy's dates leave the calendar at this answer
+            raise
         outcome = answered.outcome
         return outcome, total_field(answered.totals()) if outcome == "recovery" else None
 
     if type_ == t.BOOLEAN:
-        return [(v, *leads_to(v), False) for v in (True, False)]
+        return _each([True, False], leads_to)
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
-        return [([], *leads_to(()), False)]
+        return [([], *r, False) for r in [leads_to(())] if r is not None]
     if isinstance(type_, t.Enum):
-        return [(v, *leads_to(v), False) for v in type_.values]
+        return _each(list(type_.values), leads_to)
     raw = sorted({p.amount if isinstance(p, Money) else p
                   for p in run.evaluator.pivots.get(fact, [])
                   if isinstance(p, dt.date | Decimal | Money)})
@@ -108,9 +109,11 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
             return Money(x, unit or vocabulary.default_unit)
         return x
 
-    candidates = sorted({q for p in raw for q in (p - step, p, p + step)
-                         if not (isinstance(q, Decimal) and q < 0)})
-    results = [(q, leads_to(point(q))) for q in candidates]
+    candidates = sorted({q for p in raw for q in (_step(p, -step), p, _step(p, step))
+                         if q is not None and not (isinstance(q, Decimal) and q < 0)})
+    # An answer at which the policy's date arithmetic leaves the calendar is not offered.
+    results = [(q, r) for q, r in ((q, leads_to(point(q))) for q in candidates)
+               if r is not None]
     answers = []
     start = 0
     for i in range(1, len(results) + 1):
@@ -121,12 +124,19 @@ def _answers(determiner: Determiner, run: CaseRun, fact: str):
         outcome, amount = results[start][1]
         # The amount is stated only where it is the same across the whole range.
         far = _beyond(results[start][0], results[i - 1][0], lower, upper)
-        tried = [r for _, r in results[start:i]] + [leads_to(point(x)) for x in far]
+        tried = [r for _, r in results[start:i]] + [
+            r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
         words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step)
         answers.append((words, outcome, None if varies else amount, varies))
         start = i
     return answers
+
+
+def _each(values: list[Any], leads_to) -> list[tuple]:
+    """Each answer of a finite domain and where it leads (but one at which the policy's
+    dates would leave the calendar)."""
+    return [(v, *r, False) for v, r in ((v, leads_to(v)) for v in values) if r is not None]
 
 
 def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:
@@ -146,9 +156,18 @@ def _beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:
     if lower is None:
         points.append(dt.date(1970, 1, 1) if isinstance(first, dt.date) else Decimal(0))
     if upper is None:
-        points.append(last + (dt.timedelta(days=3660) if isinstance(last, dt.date)
-                              else max(last, Decimal(1)) * 10))
+        far = _step(last, dt.timedelta(days=3660)) if isinstance(last, dt.date) else \
+            max(last, Decimal(1)) * 10
+        points.append(dt.date.max if far is None else far)
     return points
+
+
+def _step(x: Any, by: Any) -> Any:
+    """`x + by`, or None past either end of the calendar."""
+    try:
+        return x + by
+    except OverflowError:
+        return None
 
 
 def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,

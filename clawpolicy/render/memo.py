@@ -60,15 +60,23 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
     sections = [_award(a) for a in d.awards]
     if d.other_recoverable:
         sections.append(Section("Other amounts recoverable", items=[
-            Item(f"{o.source}: {money(o.amount)}", [f"rule {o.rule}"])
+            Item(f"{o.source}: {money(o.amount)}",
+                 [f"rule {o.rule}" + (f" of {o.revision}" if o.revision != "policy" else "")]
+                 + ([f"because {o.because}"] if o.because else []))
             for o in d.other_recoverable]))
     if d.open_questions:
         sections.append(Section("Open questions", items=[
             Item(f"{q.question} ({q.fact})",
                  [f"if {_answer_word(a.if_)}: {OUTCOME_WORDS[a.outcome].lower()}"
                   + (f", {money(a.recoverable)}" if a.recoverable is not None else "")
-                  + (", of an amount that depends on the answer"
+                  + (f", between {money(a.recoverable_range.min)} and "
+                     f"{money(a.recoverable_range.max)} depending on the answer"
+                     if a.recoverable_range is not None else
+                     ", of an amount that depends on the answer"
                      if a.recoverable_depends_on_answer else "")
+                  + (f", on {' and '.join(a.pending_on)}" if a.pending_on else "")
+                  + "".join(f"; award {award}: {OUTCOME_WORDS[o].lower()}"
+                            for award, o in (a.awards or {}).items())
                   for a in q.answers] or ["the answer decides the outcome"])
             for q in d.open_questions]))
     if d.notes:
@@ -86,6 +94,9 @@ def _answer_word(value) -> str:
         return "no"
     if value == []:
         return "none"
+    if isinstance(value, list):  # values that lead to the same result
+        words = [_answer_word(v) for v in value]
+        return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
     return str(value)
 
 
@@ -93,12 +104,19 @@ def _award(a) -> Section:
     line = f"Outcome: {OUTCOME_WORDS[a.outcome].lower()}"
     if a.outcome == "recovery":
         line += f", {money(a.recoverable)} recoverable"
+    if a.outcome == "pending" and a.recoverable_range is not None:
+        line += (f", between {money(a.recoverable_range.min)} and "
+                 f"{money(a.recoverable_range.max)} recoverable depending on the open facts")
     intro = [line]
-    if a.recoverable_compensation is not None:
+    # A pending award's Recoverable Compensation is not stated as if it were settled.
+    if a.recoverable_compensation is not None and a.outcome != "pending":
         intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
-    items = [Item(f"Remedy {r.kind} ({r.modality}): up to {money(r.up_to)}",
+    items = [Item(f"Remedy {r.kind} ({r.modality}): up to "
+                  + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
+                     "depending on the open facts" if r.up_to_range else money(r.up_to)),
                   [f"because {r.because}", f"from {r.source}: {r.clause}"]
-                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else []),
+                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else [])
+                  + ([f"only {r.enforced_by} can enforce it"] if r.enforced_by else []),
                   r.quote) for r in a.remedies]
     items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
                    [f"because {c.because}", f"from {c.source}: {c.clause}"], c.quote)

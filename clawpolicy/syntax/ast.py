@@ -209,6 +209,7 @@ class Rule:
     keyword that opens the block), for messages and for the revision lines that name it."""
 
     kind: ClassVar[str]
+    body_field: ClassVar[str | None] = None  # the field that holds the block's expression
     name: str
     citation: Citation
     span: Span = _span()
@@ -217,7 +218,7 @@ class Rule:
     @property
     def body(self) -> "Expr | None":
         """The expression the block evaluates, if it has one."""
-        return None
+        return getattr(self, self.body_field) if self.body_field else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,11 +226,8 @@ class Definition(Rule):
     """`define NAME … as EXPR`: a named value other rules use."""
 
     kind: ClassVar[str] = "definition"
+    body_field: ClassVar[str | None] = "value"
     value: "Expr"
-
-    @property
-    def body(self) -> "Expr":
-        return self.value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -237,11 +235,8 @@ class Scope(Rule):
     """`scope NAME … requires EXPR`: what the policy reaches."""
 
     kind: ClassVar[str] = "scope"
+    body_field: ClassVar[str | None] = "requires"
     requires: "Expr"
-
-    @property
-    def body(self) -> "Expr":
-        return self.requires
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -249,11 +244,8 @@ class Condition(Rule):
     """`condition NAME … requires EXPR`: what must hold for recovery."""
 
     kind: ClassVar[str] = "condition"
+    body_field: ClassVar[str | None] = "requires"
     requires: "Expr"
-
-    @property
-    def body(self) -> "Expr":
-        return self.requires
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,25 +253,20 @@ class Recoverable(Rule):
     """`recoverable NAME … is EXPR`: the amount recovery may reach."""
 
     kind: ClassVar[str] = "recoverable"
+    body_field: ClassVar[str | None] = "amount"
     amount: "Expr"
-
-    @property
-    def body(self) -> "Expr":
-        return self.amount
 
 
 @dataclass(frozen=True, kw_only=True)
 class Remedy(Rule):
-    """`remedy NAME … shall|may recover up to EXPR [unless EXPR]`."""
+    """`remedy NAME … shall|may recover up to EXPR [unless EXPR] [enforced only by TEXT]`."""
 
     kind: ClassVar[str] = "remedy"
+    body_field: ClassVar[str | None] = "cap"
     modality: str  # "shall" | "may"
     cap: "Expr"
     unless: "Expr | None" = None
-
-    @property
-    def body(self) -> "Expr":
-        return self.cap
+    enforced_by: str | None = None  # the one who alone can enforce it (a regulator)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,12 +274,9 @@ class Note(Rule):
     """`note NAME … when EXPR says TEXT`."""
 
     kind: ClassVar[str] = "note"
+    body_field: ClassVar[str | None] = "when"
     when: "Expr"
     text: str
-
-    @property
-    def body(self) -> "Expr":
-        return self.when
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -329,12 +313,9 @@ class Other(Rule):
     is not an award."""
 
     kind: ClassVar[str] = "other"
+    body_field: ClassVar[str | None] = "recover"
     each: ForEach
     recover: "Expr"
-
-    @property
-    def body(self) -> "Expr":
-        return self.recover
 
 
 # Every kind of cited block, by the keyword that opens it.

@@ -6,17 +6,33 @@ tree: no absolute paths, no `..` that climbs out, no symbolic link that points o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.core.source import SourceFile
+from clawpolicy.core.source import SourceFile, TooLarge, printable, read_regular
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 
 MAX_POLICY_BYTES = 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
+
+# The texts an editor holds and has not saved, by resolved path: read in place of the files
+# on disk. Only the language server sets them, for the length of one analysis.
+_UNSAVED: ContextVar[Mapping[Path, str]] = ContextVar("unsaved", default={})
+
+
+@contextmanager
+def unsaved(texts: Mapping[Path, str]) -> Iterator[None]:
+    token = _UNSAVED.set(texts)
+    try:
+        yield
+    finally:
+        _UNSAVED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -42,7 +58,11 @@ class LoadedPolicy:
 
 def load_policy(path: str | Path) -> LoadedPolicy:
     path = Path(path)
-    root = path.resolve().parent
+    try:
+        root = path.resolve().parent
+    except (OSError, RuntimeError) as error:  # a symbolic link loop, a name too long
+        shown = printable(str(path))
+        raise DiagnosticError([_unreadable("policy file", shown, error, where=shown)]) from None
     files: list[tuple[SourceFile, ast.Module]] = []
     errors: list[Diagnostic] = []
     _load(path, root, path.name, None, [], files, errors, display_base=path.parent)
@@ -53,18 +73,20 @@ def load_policy(path: str | Path) -> LoadedPolicy:
 
 def read_source(path: Path, name: str, included_by: ast.Include | None,
                 what: str = "policy file") -> SourceFile:
+    name = printable(name)
     span = included_by.span if included_by else None
     where = None if span else name
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DiagnosticError([Diagnostic(
-            "CP0110", f"cannot read the {what} `{name}`: {error.strerror or error}",
-            "give the path of a readable policy file (.claw)", span, where)]) from None
-    if len(raw) > MAX_POLICY_BYTES:
+        held = _UNSAVED.get().get(path.resolve()) if _UNSAVED.get() else None
+        raw = held.encode("utf-8") if held is not None else read_regular(path, MAX_POLICY_BYTES)
+        if len(raw) > MAX_POLICY_BYTES:  # an editor's unsaved text, held to the same limit
+            raise TooLarge(MAX_POLICY_BYTES)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop
+        raise DiagnosticError([_unreadable(what, name, error, span, where)]) from None
+    except TooLarge:
         raise DiagnosticError([Diagnostic(
             "CP0115", f"the {what} `{name}` is larger than {MAX_POLICY_BYTES} bytes",
-            "split the policy into included files", span, where)])
+            "split the policy into included files", span, where)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -72,6 +94,15 @@ def read_source(path: Path, name: str, included_by: ast.Include | None,
             "CP0113", f"the {what} `{name}` is not UTF-8 text (byte {error.start})",
             f"save the {what} as UTF-8", span, where)]) from None
     return SourceFile(name, text.replace("\r\n", "\n"))
+
+
+def _unreadable(what: str, name: str, error: OSError | RuntimeError, span=None,
+                where: str | None = None) -> Diagnostic:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else \
+        "too many levels of symbolic links" if isinstance(error, RuntimeError) else str(error)
+    return Diagnostic("CP0110", f"cannot read the {what} `{name}`: {reason}",
+                      "give the path of a readable policy file (.claw)", span,
+                      where if span is None else None)
 
 
 def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
@@ -127,8 +158,15 @@ def _resolve_include(decl: ast.Include, path: Path, root: Path) -> tuple[Path, D
         target.resolve().relative_to(root)
     except ValueError:
         return target, escape
-    if not target.is_file():
-        problem = "is a folder, not a file" if target.is_dir() else "does not exist"
+    except (OSError, RuntimeError) as error:  # a symbolic link loop, a name too long
+        return target, _unreadable("included file", raw, error, decl.span)
+    # Anything else that is not a regular file (a named pipe, a device) is refused when read.
+    try:
+        problem = "is a folder, not a file" if target.is_dir() else \
+            None if target.exists() else "does not exist"
+    except OSError as error:
+        problem = f"cannot be read: {error.strerror or error}"
+    if problem:
         return target, Diagnostic(
             "CP0110", f"the included file `{raw}` {problem}",
             "give the path of a policy file, relative to the including file", decl.span)

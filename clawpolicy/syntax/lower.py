@@ -15,6 +15,12 @@ from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
 
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# Parentheses leave no node in the tree, so the checker's limit on how deep an expression
+# nests (check.checker.MAX_NESTING, 64, CP0305) does not see them: they are counted here, on
+# the text outside comments and quoted texts, so that 10,000 of them are refused as 65
+# unary minus signs are.
+MAX_PARENTHESES = 64
+_PARENTHESIS = re.compile(r"""#[^\n]*|"(?:\\.|[^"\\])*"?|'(?:\\.|[^'\\])*'?|[()]""")
 _UNITS = {"year": "years", "years": "years", "month": "months", "months": "months",
           "day": "days", "days": "days"}
 
@@ -37,8 +43,9 @@ PARTS: dict[str, tuple[str, ...]] = {
     "scope": ("name", "citation", "requires"),
     "condition": ("name", "citation", "requires"),
     "recoverable": ("name", "citation", "amount"),
-    "remedy": ("name", "citation", "modality", "cap", "unless"),
+    "remedy": ("name", "citation", "modality", "cap", "unless", "enforcer"),
     "unless": ("expr",),
+    "enforcer": ("text",),
     "note": ("name", "citation", "when", "text"),
     "provision": ("name", "citation", "text"),
     "recital": ("name", "citation", "text"),
@@ -108,8 +115,23 @@ class _Lowering:
                 "write a real date as YYYY-MM-DD, e.g. 2019-02-08", self.span(token)))
             return dt.date(1, 1, 1)
 
+    def parentheses(self) -> None:
+        depth = 0
+        for match in _PARENTHESIS.finditer(self.source.text):
+            if match.group() == "(":
+                depth += 1
+                if depth > MAX_PARENTHESES:
+                    self.errors.append(Diagnostic(
+                        "CP0305", f"the expression nests deeper than {MAX_PARENTHESES} levels",
+                        "split it into named definitions",
+                        Span(self.source, match.start(), match.end())))
+                    return
+            elif match.group() == ")":
+                depth = max(0, depth - 1)
+
     # ------------------------------------------------------------ declarations
     def module(self, tree: Tree) -> ast.Module:
+        self.parentheses()
         decls = tuple(self.decl(child) for child in tree.children)
         if self.errors:
             raise DiagnosticError(self.errors)
@@ -170,10 +192,11 @@ class _Lowering:
             case "recoverable":
                 return ast.Recoverable(amount=self.expr(p["amount"]), **common)
             case "remedy":
-                unless = p["unless"]
+                unless, enforcer = p["unless"], p["enforcer"]
                 return ast.Remedy(modality=str(p["modality"]), cap=self.expr(p["cap"]),
                                   unless=self.expr(_parts(unless)["expr"]) if unless else None,
-                                  **common)
+                                  enforced_by=self.string(_parts(enforcer)["text"])
+                                  if enforcer else None, **common)
             case "note":
                 return ast.Note(when=self.expr(p["when"]), text=self.string(p["text"]), **common)
             case "provision":

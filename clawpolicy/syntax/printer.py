@@ -431,6 +431,8 @@ def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str) -> None:
             _expr_line(w, f"{rule.modality} recover up to", rule.body, inner)
             if rule.unless is not None:
                 _expr_line(w, "unless", rule.unless, inner)
+            if rule.enforced_by is not None:
+                w.emit(wrap_text(f"{inner}enforced only by ", rule.enforced_by))
         case "note":
             _expr_line(w, "when", rule.body, inner)
             w.emit(wrap_text(f"{inner}says ", rule.text), _last_text_end(rule))

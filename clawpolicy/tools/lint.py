@@ -16,8 +16,9 @@ from clawpolicy.evaluate.expressions import Env, Evaluator
 from clawpolicy.syntax.load import load_policy, read_source
 from clawpolicy.revise.rules import base
 from clawpolicy.core.source import SourceFile
+from clawpolicy.render import trace as trace_report
 from clawpolicy.syntax import ast
-from clawpolicy.tools.sentences import (
+from clawpolicy.check.sentences import (
     MIN_WORDS, SHARE, Quotation, Sentence, Traced, normalize, quoting_rules, trace)
 
 
@@ -154,40 +155,13 @@ def quotations_too_short(traced: list[Traced]) -> list[Diagnostic]:
 
 
 def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
+    """`clawpolicy trace`: the policy's source document, sentence by sentence."""
     source = source_document(policy)
     if source is None:
         raise DiagnosticError([Diagnostic(
             "CP1006", "the policy names no source document",
             'add `source "PATH"` to the header', policy.header.span)])
-    traced = trace(policy, source)
-    operative = [t for t in traced if t.operative]
-    encoded = [t for t in operative if t.encoded_by]
-    summary = f"{len(encoded)} of {len(operative)} operative sentences encoded"
-    if markdown:
-        lines = [f"# Trace of {policy.header.name}", "",
-                 f"Source: `{source.name}`", "", "| # | Sentence | Encoded by |",
-                 "|---|---|---|"]
-        for t in traced:
-            cell = ", ".join(f"`{r}`" for r in t.encoded_by) if t.operative else \
-                "non-operative: " + "; ".join(f"`{r.name}` ({r.text})" for r in t.recitals)
-            cell = cell or "**not encoded**"
-            if t.too_short:
-                cell += "; quoted too briefly to count: " + ", ".join(
-                    f"`{q.rule.name}` ({q.words} of {q.of} words)" for q in t.too_short)
-            text = t.sentence.text.replace("|", "\\|")
-            lines.append(f"| {t.sentence.number} | {text} | {cell} |")
-        return "\n".join(lines + ["", summary]) + "\n"
-    lines = [f"{source.name}, sentence by sentence", ""]
-    for t in traced:
-        lines.append(f"{t.sentence.number:>3}  {t.sentence.text}")
-        if not t.operative:
-            lines += [f"     non-operative: {r.name} ({r.text})" for r in t.recitals]
-        else:
-            lines.append("     encoded by: " + (", ".join(t.encoded_by) or "NOTHING"))
-        if t.too_short:
-            lines.append("     quoted too briefly to count: " + ", ".join(
-                f"{q.rule.name} ({q.words} of {q.of} words)" for q in t.too_short))
-    return "\n".join(lines + ["", summary]) + "\n"
+    return trace_report.render(policy.header.name, source.name, trace(policy, source), markdown)
 
 
 def render_json(results: list[tuple[Path, list[Diagnostic], list[Diagnostic]]]) -> str:

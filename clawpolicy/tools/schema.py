@@ -51,15 +51,20 @@ def _fact_type(schema: dict, decl) -> dict:
 
 def determination_schema() -> dict:
     """The JSON Schema of the determination, as `check --format json` prints it."""
-    from clawpolicy.evaluate.determination import ANSWER_KEYS_LEFT_OUT, Determination
+    from pydantic import BaseModel
 
-    schema = Determination.model_json_schema(mode="serialization", by_alias=True)
-    # Every key is always written (null where there is no value), and no other; only an
-    # answer leaves out the keys that do not apply to it.
+    from clawpolicy.evaluate import determination as models
+
+    schema = models.Determination.model_json_schema(mode="serialization", by_alias=True)
+    classes = {name: value for name, value in vars(models).items()
+               if isinstance(value, type) and issubclass(value, BaseModel)}
+    # Every key is always written (null where there is no value), and no other; only the
+    # keys a model leaves out where they do not apply (its `_optional`) may be missing.
     for name, definition in [("Determination", schema), *schema.get("$defs", {}).items()]:
+        left_out = getattr(classes.get(name), "_optional", ())
         definition["additionalProperties"] = False
         definition["required"] = [key for key in definition["properties"]
-                                  if not (name == "Answer" and key in ANSWER_KEYS_LEFT_OUT)]
+                                  if key not in left_out]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": DETERMINATION_ID, **schema}
 

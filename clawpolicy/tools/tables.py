@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy import vocabulary as vocabularies
-from clawpolicy.casefile import validate_case
+from clawpolicy.input.reader import validate_case
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.vocabulary.declarations import FieldDecl
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from clawpolicy import api
-from clawpolicy.casefile import LoadedCase, load_case, validate_case
+from clawpolicy.input.reader import LoadedCase, load_case, read_file, validate_case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
@@ -33,8 +33,9 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     run, skipped = [], []
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES
-                                    and not p.name.endswith((".expect.yaml", ".expect.yml"))):
+            for candidate in sorted(p for p in path.rglob("*")
+                                    if p.suffix.lower() in CASE_SUFFIXES and not p.name.lower()
+                                    .endswith((".expect.yaml", ".expect.yml"))):
                 (run if _has_expectation(candidate) else skipped).append(candidate)
         else:
             run.append(path)
@@ -45,8 +46,8 @@ def _has_expectation(path: Path) -> bool:
     if _sibling(path).exists():
         return True
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = read_file(path)  # the strict reader: no named pipe, no unbounded read
+    except DiagnosticError:
         return True  # let the run report what is wrong with it
     return isinstance(data, dict) and "expect" in data
 
@@ -107,14 +108,11 @@ def _expectation(path: Path, loaded: LoadedCase) -> Any:
     sibling = _sibling(path)
     if sibling.exists():
         try:
-            data = yaml.safe_load(sibling.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"{sibling}:{mark.line + 1}:{mark.column + 1}" if mark else str(sibling)
-            problem = getattr(error, "problem", None) or "it cannot be read"
+            data = read_file(sibling) or {}  # read by the same strict rules as a case file
+        except DiagnosticError as error:
             raise DiagnosticError([Diagnostic(
-                "CP0603", f"the expectation file is not valid YAML: {problem}",
-                "check the YAML syntax at that place", where=where)]) from None
+                "CP0603", d.message.replace("the case file", "the expectation file", 1),
+                d.help, where=d.where) for d in error.diagnostics]) from None
         # The same strict model as an `expect:` block, so a typo in a field is an error.
         shell = {"case_id": "expect", "as_of": "2000-01-01", "expect": data}
         return validate_case(shell, str(sibling)).expect

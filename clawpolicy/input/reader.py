@@ -1,12 +1,15 @@
 """Reading case files: YAML or JSON, into `Case`, with every problem located.
 
-YAML is read with a loader of our own making: only the plain data types (no object tags), no
-anchors or aliases (so no alias bombs), no binary floats (a decimal stays exact), `true`/`false`
-as the only booleans, and a duplicate key is an error rather than a silent overwrite."""
+One strict reader for everything a case file says (yamlevents.py for YAML, the JSON reader
+here held to the same rules): only a regular file, read no further than its size limit
+allows; UTF-8 text; no YAML feature a case does not need; no key given twice; text that is
+valid Unicode; nothing nested deeper than MAX_DEPTH; numbers kept exact for the case model's
+own parsers, which take ASCII digits only."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,50 +19,19 @@ import yaml
 from pydantic import ValidationError
 
 from clawpolicy import vocabulary as vocabularies
+from clawpolicy.input.yamlevents import _INT_DIGITS, MAX_DEPTH, Position, ReadError, read_yaml
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import TooLarge, printable, read_regular
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 64
-_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A JSON string (skipped whole, brackets in it included) or a bracket.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+         (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"))
 
-
-class _CaseLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # type: ignore[override]
-        # An alias can make a small file expand to an enormous one; a case needs none.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (*name) are not allowed in a case file",
-                event.start_mark)
-        return super().compose_node(parent, index)
-
-
-# Only `true` and `false` are booleans (YAML 1.1 would read `no` or `on` as one); a number
-# with a fraction or exponent, an integer with a leading zero, and a date stay text for the
-# case model's own parsers.
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float",
-                           "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
-    for first, resolvers in _CaseLoader.yaml_implicit_resolvers.items()
-}
-_CaseLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", yaml.resolver.re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
-# Plain decimal integers only: YAML 1.1 would read 017 as octal, 0x1F as hex, 1:30 as 90.
-_CaseLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", yaml.resolver.re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
-    list("-+0123456789"))
-
-
-@dataclass(frozen=True)
-class Position:
-    line: int
-    col: int
+__all__ = ["MAX_CASE_BYTES", "MAX_DEPTH", "LoadedCase", "Position", "load_case", "parse_case",
+           "read_data", "read_file", "validate_case"]
 
 
 @dataclass(frozen=True)
@@ -75,47 +47,80 @@ class LoadedCase:
 
 
 def load_case(path: str | Path, display: str | None = None,
-              vocabulary: vocabularies.Vocabulary | None = None) -> LoadedCase:
+              vocabulary: vocabularies.Vocabulary | None = None,
+              expectation: bool = True) -> LoadedCase:
     """Read and validate one case file against a case vocabulary (the shipped one by
-    default), or raise DiagnosticError naming every problem."""
-    name = display or str(path)
+    default), or raise DiagnosticError naming every problem. `expectation`: validate the
+    `expect:` block (`clawpolicy test`), or leave it unread (`check`)."""
+    name = printable(display or str(path))
+    return parse_case(_read_bytes(path, name), name, is_json=_is_json(path),
+                      vocabulary=vocabulary, expectation=expectation)
+
+
+def read_file(path: str | Path) -> Any:
+    """The data of a case file (or an expectation file) by the strict rules, unvalidated."""
+    name = printable(str(path))
+    return read_data(_read_bytes(path, name), name, _is_json(path))
+
+
+def _is_json(path: str | Path) -> bool:
+    return str(path).lower().endswith(".json")
+
+
+def _read_bytes(path: str | Path, name: str) -> bytes:
     try:
-        raw = Path(path).read_bytes()
+        return read_regular(path, MAX_CASE_BYTES)
     except OSError as error:
-        raise DiagnosticError([Diagnostic(
-            "CP0401", f"cannot read the case file: {error.strerror or error}",
-            "give the path of a readable YAML or JSON case file", where=name)]) from None
-    return parse_case(raw, name, is_json=str(path).lower().endswith(".json"),
-                      vocabulary=vocabulary)
+        raise _one(name, "CP0401", f"cannot read the case file: {error.strerror or error}",
+                   "give the path of a readable YAML or JSON case file") from None
+    except TooLarge:
+        raise _too_large(name) from None
 
 
 def parse_case(raw: bytes, name: str, is_json: bool = False, line: int | None = None,
-               vocabulary: vocabularies.Vocabulary | None = None) -> LoadedCase:
+               vocabulary: vocabularies.Vocabulary | None = None,
+               expectation: bool = True) -> LoadedCase:
     """A case from bytes. `line`: the case is that one line of a JSON Lines file `name`."""
     if line is not None:
         name = f"{name}:{line}"
     if len(raw) > MAX_CASE_BYTES:
-        raise _one(name, "CP0402", f"the case file is larger than {MAX_CASE_BYTES} bytes",
-                   "split the case, or check that this is the right file")
+        raise _too_large(name)
+    positions: dict[str, Position] = {}
+    data = read_data(raw, name, is_json, positions, one_line=line is not None)
+    if not isinstance(data, dict):
+        raise _one(name, "CP0405", "a case file holds one mapping of fields at its top",
+                   "start with `case_id:` and `as_of:`, as in docs/cases.md")
+    return LoadedCase(validate_case(data, name, positions, vocabulary, expectation), name,
+                      positions)
+
+
+def read_data(raw: bytes, name: str, is_json: bool = False,
+              positions: dict[str, Position] | None = None, one_line: bool = False) -> Any:
+    """The data of a case file's bytes, by the strict rules above, before any field is
+    validated; `positions` receives where each field's key stands (YAML only)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            raise _one(name, "CP0403", f"the case file is {encoding} text, not UTF-8 (it starts "
+                       f"with a {encoding} byte-order mark)", "save the case file as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _one(name, "CP0403", f"the case file is not UTF-8 text (byte {error.start})",
                    "save the case file as UTF-8") from None
-    positions: dict[str, Position] = {}
-    data = _read_json(text, name, line is not None) if is_json else \
-        _read_yaml(text, name, positions)
-    if not isinstance(data, dict):
-        raise _one(name, "CP0405", "a case file holds one mapping of fields at its top",
-                   "start with `case_id:` and `as_of:`, as in docs/cases.md")
-    return LoadedCase(validate_case(data, name, positions, vocabulary), name, positions)
+    if is_json:
+        return _read_json(text, name, one_line)
+    return _read_yaml(text, name, positions if positions is not None else {})
 
 
 def validate_case(data: dict, name: str, positions: dict[str, Position] | None = None,
-                  vocabulary: vocabularies.Vocabulary | None = None) -> Any:
+                  vocabulary: vocabularies.Vocabulary | None = None,
+                  expectation: bool = True) -> Any:
     positions = positions if positions is not None else {}
     vocabulary = vocabulary or vocabularies.load()
     model = vocabulary.case_model
+    if not expectation and "expect" in data:
+        # `check` leaves the expectation to `clawpolicy test`, which validates it.
+        data = {key: value for key, value in data.items() if key != "expect"}
     try:
         case = model.model_validate(data)
     except ValidationError as error:
@@ -129,6 +134,11 @@ def validate_case(data: dict, name: str, positions: dict[str, Position] | None =
     return case
 
 
+def _too_large(name: str) -> DiagnosticError:
+    return _one(name, "CP0402", f"the case file is larger than {MAX_CASE_BYTES} bytes",
+                "split the case, or check that this is the right file")
+
+
 # ---------------------------------------------------------------- readers
 
 def _read_json(text: str, name: str, one_line: bool = False) -> Any:
@@ -136,14 +146,15 @@ def _read_json(text: str, name: str, one_line: bool = False) -> Any:
         result: dict = {}
         for key, value in pairs:
             if key in result:
-                raise _one(name, "CP0404", f"the key `{key}` appears twice in one mapping",
-                           "keep one of them: a case never silently drops a fact")
+                raise _one(name, "CP0404", f"the key `{printable(key)}` appears twice in one "
+                           "mapping", "keep one of them: a case never silently drops a fact")
             result[key] = value
         return result
 
+    _check_json_depth(text, name, one_line)
     try:
-        return json.loads(text, parse_float=_json_fraction, object_pairs_hook=no_duplicates,
-                          parse_constant=_no_constant)
+        data = json.loads(text, parse_float=_json_fraction, parse_int=_json_integer,
+                          object_pairs_hook=no_duplicates, parse_constant=_no_constant)
     except _NotANumber as error:
         raise _one(name, "CP0401", f"the case file holds `{error}`, which is not a number a "
                    "case may hold", "expected amounts as decimal numbers, e.g. 150000.00") from None
@@ -153,9 +164,52 @@ def _read_json(text: str, name: str, one_line: bool = False) -> Any:
         raise _one(place, "CP0401",
                    f"the case file is not valid JSON: {error.msg}",
                    "check the JSON syntax at that place") from None
-    except RecursionError:
-        raise _one(name, "CP0405", "the case file nests deeper than a case can",
-                   "a case nests a few levels deep; check the file") from None
+    _check_json_text(data, name)
+    return data
+
+
+def _check_json_depth(text: str, name: str, one_line: bool) -> None:
+    """The nesting limit of the YAML reader, before the JSON is parsed (so that its parser
+    never recurses past it), located at the bracket that goes too deep."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the top object is the first bracket
+                line, col = _line_col(text, token.start())
+                raise _too_deep(f"{name}:{col}" if one_line else f"{name}:{line}:{col}")
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _check_json_text(data: Any, name: str) -> None:
+    """Text (keys included) that is valid Unicode, as the YAML reader requires as it reads."""
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            _valid_unicode(value, name, path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else key
+                _valid_unicode(key, name, child)
+                stack.append((item, child))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+
+
+def _valid_unicode(text: str, name: str, path: str) -> None:
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise _one(f"{name}: {printable(path)}", "CP0412", "the case file holds text that is "
+                   f"not valid Unicode: a lone surrogate, \\u{ord(bad.group()):04x}",
+                   "write the character itself, or a surrogate pair that makes one")
+
+
+def _too_deep(where: str) -> DiagnosticError:
+    return _one(where, "CP0405", "the case file nests deeper than a case can",
+                f"a case nests a few levels deep (at most {MAX_DEPTH}); check the file")
 
 
 class _NotANumber(ValueError):
@@ -171,16 +225,22 @@ def _json_fraction(text: str) -> Decimal | str:
     return text if "e" in text.lower() else Decimal(text)
 
 
+def _json_integer(text: str) -> int | Decimal:
+    # Python's int() refuses more than 4300 digits; a Decimal keeps any integer exact.
+    return int(text) if len(text) <= _INT_DIGITS else Decimal(text)
+
+
 def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:
     try:
-        loader = _CaseLoader(text)
+        return read_yaml(text, positions)
+    except ReadError as error:
+        where = f"{name}:{error.place.line}:{error.place.col}" if error.place else name
+        raise _one(where, error.code, error.message, error.help) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow
         line, col = _line_col(text, error.position)
         raise _one(f"{name}:{line}:{col}", "CP0401", "the case file is not valid YAML: it "
                    f"holds the character {error.character!r}, which YAML does not allow",
                    "check the YAML syntax at that place") from None
-    try:
-        node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
@@ -189,68 +249,11 @@ def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:
     except yaml.YAMLError as error:
         raise _one(name, "CP0401", f"the case file is not valid YAML: {error}",
                    "check the YAML syntax") from None
-    except RecursionError:
-        raise _one(name, "CP0405", "the case file nests deeper than a case can",
-                   "a case nests a few levels deep; check the file") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise _one(name, "CP0405", "the case file is empty",
-                   "a case needs at least `case_id:` and `as_of:`")
-    return _construct(loader, node, "", name, positions, 0)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _construct(loader: _CaseLoader, node: yaml.Node, path: str, name: str,
-               positions: dict[str, Position], depth: int) -> Any:
-    mark = node.start_mark
-    where = f"{name}:{mark.line + 1}:{mark.column + 1}"
-    if depth > MAX_DEPTH:
-        raise _one(where, "CP0405", "the case file nests deeper than a case can",
-                   "a case nests a few levels deep; check the file")
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
-        raise _one(where, "CP0401", f"the case file uses a YAML feature a case may not "
-                   f"({node.tag})", "use plain values: text, numbers, dates, true/false, "
-                   "null, lists and mappings")
-    if isinstance(node, yaml.MappingNode):
-        result: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _one(where, "CP0405", "a key in a case file must be a plain word",
-                           "write keys as plain words, e.g. `amount_paid:`")
-            key = loader.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key)
-            child = f"{path}.{key}" if path else key
-            key_mark = key_node.start_mark
-            if key in result:
-                raise _one(f"{name}:{key_mark.line + 1}:{key_mark.column + 1}", "CP0404",
-                           f"the key `{key}` appears twice in one mapping",
-                           "keep one of them: a case never silently drops a fact")
-            positions[child] = Position(key_mark.line + 1, key_mark.column + 1)
-            result[key] = _construct(loader, value_node, child, name, positions, depth + 1)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            child = f"{path}[{i}]"
-            positions[child] = Position(item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_construct(loader, item, child, name, positions, depth + 1))
-        return items
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError, TypeError):
-        raise _one(where, "CP0401", f"the case file uses a YAML feature a case may not "
-                   f"({node.tag})", "use plain values: text, numbers, dates, true/false, "
-                   "null, lists and mappings") from None
-    if not isinstance(value, (str, int, bool)) and value is not None:
-        raise _one(where, "CP0401", "the case file uses a YAML feature a case may not",
-                   "use plain values: text, numbers, dates, true/false, null, lists and mappings")
-    return value
 
 
 # ---------------------------------------------------------------- messages
@@ -303,15 +306,27 @@ def _field_diagnostic(name: str, positions: dict[str, Position], error: dict,
                           where=where)
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
-        return Diagnostic("CP0409", f"`{path}` cannot be {error.get('input')!r}",
+        return Diagnostic("CP0409", f"`{path}` cannot be {_brief(error.get('input'))}",
                           f"expected {expected}", where=where)
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     value = error.get("input")
-    shown = f"`{path}` cannot be {value!r}" if isinstance(value, (str, int, bool, Decimal)) \
+    shown = f"`{path}` cannot be {_brief(value)}" if isinstance(value, (str, int, bool, Decimal)) \
         else f"`{path}` is not valid"
     if message.startswith("expected"):
         return Diagnostic("CP0410", shown, message, where=where)
     return Diagnostic("CP0410", f"{shown}: {message}", _help_for(kind), where=where)
+
+
+def _brief(value: Any) -> str:
+    """A value as a message shows it: whole when short, its start and its length when not."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 40:
+        return f"a number of {len(str(abs(value)))} digits"
+    shown = repr(value)
+    if len(shown) <= 60:
+        return shown
+    if isinstance(value, Decimal):
+        return f"a number of {len(value.as_tuple().digits)} digits"
+    return f"{shown[:40]}…' ({len(str(value))} characters)"
 
 
 def _help_for(kind: str) -> str:

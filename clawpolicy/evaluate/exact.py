@@ -1,0 +1,320 @@
+"""Exact determinations: a case or award is `pending` if and only if two admissible answers to
+its unknown facts give different outcomes or different recoverable amounts.
+
+The case is first evaluated three-valued; the unknown facts an undecided award cites are the
+candidates. Each candidate's admissible answers come from its declared type: a boolean's two
+values, an enumeration's values, a text's literals the policy compares it with plus one
+"any other", a list's none plus the values the policy names, and for an amount or a date the
+intervals between the answers at which a comparison turns (found by tracking, tracking.py).
+Every combination of the candidates' answers is evaluated, up to BOUND combinations; past
+that the award is left as the three-valued evaluation gives it, and a note says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from clawpolicy.core import types as t
+from clawpolicy.core.values import Money, Unknown
+from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
+from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.determination import Range, amount
+from clawpolicy.evaluate.questions import fact_type
+from clawpolicy.evaluate.tracking import Scale, Tracker
+
+# At most this many combinations of answers are evaluated for one award (or for the case).
+BOUND = 1024
+# Rounds of sampling between thresholds, until no new threshold appears.
+ROUNDS = 6
+# The admissible dates: the calendar a contract of the case can name.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+# The largest amount tried for an amount with no declared bound (in its unit).
+CEILING = Decimal(10) ** 15
+NUMBER_STEP = Decimal("0.01")
+OTHER = "any other"  # the answer for a text that is none of the values the policy names
+OTHER_VALUE = "\u2063any other"  # the text read for it: no policy literal can equal it
+
+
+@dataclass
+class Finite:
+    """A fact's admissible answers: (the value the case reads, the answer's words)."""
+
+    answers: list[tuple[Any, Any]]
+
+
+class _Any:
+    """A fact a combination leaves unanswered: it stands for every answer to it."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+
+
+class _Unsettled(Exception):
+    """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
+
+
+@dataclass
+class Combination:
+    values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
+    keys: dict[int, tuple]           # per award: (outcome, recoverable, remedies) or pending
+    others: tuple | None             # the other amounts, None where not settled
+    evaluation: dict[int, AwardEvaluation]
+    open: tuple[str, ...] = ()       # the facts it still turns on, where it is pending
+
+
+@dataclass
+class Group:
+    """The candidates of one undecided award (or, where the case itself is undecided, of the
+    whole case), and every combination of their answers."""
+
+    awards: list[int]
+    facts: list[str]
+    domains: dict[str, Any] = field(default_factory=dict)
+    tracker: Tracker | None = None
+    combinations: list[Combination] = field(default_factory=list)
+    overflow: int = 0  # past BOUND: more combinations than it
+    cited: list[str] = field(default_factory=list)  # what the three-valued evaluation cited
+
+
+def decision(key: tuple) -> tuple:
+    """What decides: the outcome and the amount (not how the remedies split it)."""
+    return key[:2]
+
+
+class Exact:
+    def __init__(self, determiner: Determiner, run: CaseRun):
+        self.determiner, self.run = determiner, run
+        self.vocabulary = determiner.policy.vocabulary
+
+    # ------------------------------------------------------------ the groups
+    def groups(self) -> list[Group]:
+        pending = [i for i, e in enumerate(self.run.awards) if e.result.outcome == "pending"]
+        if self.run.unknowns:
+            facts = _merge(*(u.facts for i in pending for u in self.run.awards[i].unknowns),
+                           *(u.facts for u in self.run.unknowns))
+            groups = [Group(list(range(len(self.run.awards))), facts)]
+        else:
+            # Awards that share an open fact are one group: an answer moves them together.
+            groups = []
+            for i in pending:
+                facts = _merge(*(u.facts for u in self.run.awards[i].unknowns))
+                joined = [g for g in groups if set(g.facts) & set(facts)]
+                group = Group(sorted({i, *(a for g in joined for a in g.awards)}),
+                              _merge(*(g.facts for g in joined), facts))
+                groups = [g for g in groups if g not in joined] + [group]
+        for group in groups:
+            group.cited, group.facts = group.facts, []  # added as the search answers them
+            self.enumerate(group)
+        return groups
+
+    def domain(self, fact: str) -> Any:
+        type_, unit, bound = fact_type(self.determiner, fact)
+        pivots = self.run.evaluator.pivots.get(fact, [])
+        if type_ == t.BOOLEAN:
+            return Finite([(True, True), (False, False)])
+        if isinstance(type_, t.Enum):
+            return Finite([(v, v) for v in type_.values])
+        if type_ == t.TEXT:
+            if _declared_format(self.vocabulary, fact) is not None:
+                # A text of a declared form (a month and day) is no free text: "any other"
+                # is not an answer it admits, and its values are not enumerated here.
+                return None
+            named = sorted({p for p in pivots if isinstance(p, str)})
+            return Finite([(v, v) for v in named] + [(OTHER_VALUE, OTHER)])
+        if isinstance(type_, t.SetOf | t.ListOf) and \
+                not isinstance(type_.element, t.Record):
+            named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)},
+                           key=repr)
+            subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
+            return Finite([(s, list(s)) for s in subsets])
+        if type_ == t.DATE:
+            return Scale(FIRST_DAY, LAST_DAY, dt.timedelta(days=1))
+        if type_ == t.MONEY:
+            unit = unit or self.vocabulary.default_unit
+            hi = bound.amount if isinstance(bound, Money) else CEILING
+            return Scale(Decimal(0), hi, self.vocabulary.step(unit), unit)
+        if type_ == t.NUMBER:
+            return Scale(Decimal(0), CEILING, NUMBER_STEP)
+        return None
+
+    def enumerate(self, group: Group) -> None:
+        """Every combination of the candidates' answers, as a search over partial ones: the
+        facts are answered one at a time, and where the three-valued evaluation decides the
+        group with some facts still unanswered, that combination stands for every answer to
+        them (the three-valued evaluation is sound: an unknown it does not need cannot
+        change what it decides). Repeated while sampling shows new thresholds."""
+        group.tracker = Tracker({})
+        cache: dict[tuple, Combination] = {}
+        try:
+            count = 1
+            for fact in group.cited:  # the cartesian product of the candidates' answers
+                self._add(group, fact)
+                count *= len(self.answers(group, fact))
+            if count > BOUND:
+                raise _Unsettled(count)
+        except _Unsettled as why:
+            group.overflow = why.args[0]
+            return
+        for _ in range(ROUNDS):
+            before = {f: list(v) for f, v in group.tracker.thresholds.items()}
+            count = 1
+            for fact in group.cited:  # with the thresholds the last round found
+                count *= len(self.answers(group, fact))
+            if count > BOUND:
+                group.overflow, group.combinations = count, []
+                return
+            leaves: list[tuple[dict, Combination]] = []
+            try:
+                self._search(group, {}, leaves, cache)
+            except _Unsettled as why:
+                group.overflow = why.args[0]
+                group.combinations = []
+                return
+            group.combinations = [
+                Combination(tuple(assigned.get(f, ANY) for f in group.facts), c.keys,
+                            c.others, c.evaluation, c.open)
+                for assigned, c in leaves]
+            if group.tracker.thresholds == before:
+                return
+
+    def _add(self, group: Group, fact: str) -> None:
+        if fact in group.domains:
+            return
+        if fact not in group.facts:
+            group.facts.append(fact)
+        domain = group.domains[fact] = self.domain(fact)
+        if domain is None:
+            raise _Unsettled(0)
+        if isinstance(domain, Scale):
+            group.tracker.scales[fact] = domain
+            self._seed(group.tracker, fact, domain)
+
+    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict) -> None:
+        key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
+        combo = cache.get(key)
+        if combo is None:
+            if len(cache) >= BOUND:
+                raise _Unsettled(BOUND + 1)
+            combo = cache[key] = self.evaluate(group, assigned)
+        open_ = [f for f in combo.open if f not in assigned]
+        if not open_:
+            leaves.append((assigned, combo))
+            return
+        fact = next((f for f in group.facts if f in open_), open_[0])
+        self._add(group, fact)
+        for value in self.answers(group, fact):
+            self._search(group, {**assigned, fact: value}, leaves, cache)
+
+    def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
+        """The thresholds the three-valued evaluation named directly, as a start."""
+        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        tracker.thresholds.setdefault(fact, [])
+        for p in self.run.evaluator.pivots.get(fact, []):
+            p = p.amount if isinstance(p, Money) else p
+            if not isinstance(p, type(scale.lo)):
+                continue
+            i = scale.index(p)
+            for cut in (i - 1, i):
+                if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
+                    tracker.thresholds[fact].append(cut)
+            tracker.thresholds[fact].sort()
+
+    def answers(self, group: Group, fact: str) -> list[Any]:
+        domain = group.domains[fact]
+        if isinstance(domain, Finite):
+            return [value for value, _ in domain.answers]
+        points = group.tracker.points(fact)
+        if isinstance(domain.lo, dt.date):
+            # A date moves no amount by itself: within an interval the path, and so the
+            # result, is one; its first day stands for it.
+            return [a for a, _ in points]
+        # An amount may move the amount recovered within an interval: both its ends.
+        return sorted({x for pair in points for x in pair})
+
+    def evaluate(self, group: Group, assigned: dict) -> Combination:
+        overrides = {}
+        for fact, value in assigned.items():
+            domain = group.domains[fact]
+            overrides[fact] = group.tracker.wrap(fact, value) if isinstance(domain, Scale) \
+                else value
+        only = group.awards[0] if len(group.awards) == 1 else None
+        answered = self.determiner.run(overrides, reasons=False, reuse=self.run,
+                                       only_award=only, tracker=group.tracker)
+        keys, evaluations = {}, {}
+        for i in group.awards:
+            e = answered.awards[i]
+            evaluations[i] = e
+            keys[i] = award_key(e)
+        others = None if answered.unknowns else \
+            tuple((o.source, m.amount, m.unit) for o, m in answered.others)
+        open_ = _merge(*(k[3] for k in keys.values() if k[0] == "pending"),
+                       *(u.facts for u in answered.unknowns))
+        return Combination((), keys, others, evaluations, tuple(open_))
+
+    def representative(self, group: Group, values: tuple, award: int) -> AwardEvaluation:
+        """The award decided with its reasons, under one combination of answers (a fact it
+        leaves unanswered stays unknown in the reasons)."""
+        overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
+                         else v) for f, v in zip(group.facts, values) if v is not ANY}
+        answered = self.determiner.run(overrides, reuse=self.run, only_award=award
+                                       if len(group.awards) == 1 else None)
+        return answered.awards[award]
+
+    def words(self, group: Group, fact: str, value: Any) -> Any:
+        if value is ANY:
+            return "not known"
+        domain = group.domains[fact]
+        if isinstance(domain, Finite):
+            return next(label for v, label in domain.answers if v == value)
+        return show_point(value, domain)
+
+
+def award_key(e: AwardEvaluation) -> tuple:
+    if e.result.outcome == "pending":
+        return ("pending", None, (), _merge(*(u.facts for u in e.unknowns)))
+    money = e.recoverable
+    return (e.result.outcome, (money.amount, money.unit) if money is not None else None,
+            tuple((r.kind, r.up_to.amount) for r in e.result.remedies))
+
+
+def show_point(value: Any, scale: Scale) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if scale.unit is not None:
+        return f"{format(amount(Money(value, scale.unit)).amount)} {scale.unit}"
+    return format(value, "f")
+
+
+def money_range(moneys: list[Money]) -> Range | None:
+    units = {m.unit for m in moneys}
+    if not moneys or len(units) != 1:
+        return None
+    return Range(min=amount(min(moneys, key=lambda m: m.amount)),
+                 max=amount(max(moneys, key=lambda m: m.amount)))
+
+
+def _merge(*groups: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(f for g in groups for f in g))
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def _declared_format(vocabulary: Any, fact: str) -> str | None:
+    """The form the vocabulary declares for a text fact (e.g. a month and day), if any."""
+    fields = {f.name: f for f in vocabulary.declarations.fields}
+    found = None
+    for part in re.sub(r"\[\d+\]", "", fact).split("."):
+        found = fields.get(part)
+        if found is None:
+            return None
+        record = vocabulary.declarations.records.get(found.record) if found.record else None
+        fields = {f.name: f for f in record.fields} if record is not None else {}
+    return found.format if found is not None else None

@@ -1,0 +1,273 @@
+"""What the combinations of answers (exact.py) settle: each undecided award decided where
+every admissible answer gives the same outcome and amount, the range of those that stay
+pending, and the open questions, each asked only where an answer changes something, with
+where each answer leads.
+
+An answer's result is found the way the determination itself is: the combinations that keep
+that answer settle each award of its group (decided where they agree), and the case's
+outcome and total follow from those and the other awards. Applying the answer to the case
+therefore yields exactly what the answer says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from clawpolicy.core.values import Money
+from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
+from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
+from clawpolicy.evaluate.exact import ANY, BOUND, Combination, Exact, Group, decision, \
+    money_range, show_point
+from clawpolicy.evaluate.questions import fallback_answers, question_for
+from clawpolicy.evaluate.tracking import Scale
+
+
+@dataclass
+class Settled:
+    run: CaseRun
+    questions: list[OpenQuestion]
+
+
+def settle(determiner: Determiner, run: CaseRun) -> Settled:
+    exact = Exact(determiner, run)
+    groups = exact.groups()
+    awards = list(run.awards)
+    fallback: list[str] = []
+    for group in groups:
+        if not group.combinations:
+            fallback += [f for f in group.cited + group.facts if f not in fallback]
+            if group.overflow:
+                count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
+                    f"{group.overflow:,}"
+                why = (f"the answers to {', '.join(group.cited)} make {count} combinations, "
+                       f"past the bound of {BOUND:,}")
+            else:
+                whole = [f for f, d in group.domains.items() if d is None]
+                why = f"the answers to {', '.join(whole)} (a whole record) are not enumerated"
+            for i in group.awards:
+                if awards[i].result.outcome == "pending":
+                    awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
+                                       "left as the facts known decide it")
+            continue
+        asked = [f for j, f in enumerate(group.facts) if _matters(group, j)]
+        for i in group.awards:
+            if run.awards[i].result.outcome == "pending":
+                awards[i] = _award(exact, group, i, asked)
+    unknowns = run.unknowns
+    others = run.others
+    whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
+                  and run.unknowns), None)
+    if whole is not None and len({c.others for c in whole.combinations}) == 1 and \
+            whole.combinations[0].others is not None:
+        first = whole.combinations[0].values
+        answered = determiner.run({f: _read(whole, f, v) for f, v in zip(whole.facts, first)
+                                   if v is not ANY})
+        others, unknowns = answered.others, []
+    settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
+    questions = []
+    vocabulary = determiner.policy.vocabulary
+    declared = {d.name: d.question for d in determiner.policy.fact_decls}
+    for group in groups:
+        if not group.combinations:
+            continue
+        for j, fact in enumerate(group.facts):
+            if _matters(group, j):
+                questions.append(OpenQuestion(
+                    fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
+                    answers=_answers(settled, group, j, exact)))
+    for fact in fallback:
+        questions.append(OpenQuestion(
+            fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
+            answers=[Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
+                            recoverable_depends_on_answer=varies or None)
+                     for label, outcome, recoverable, varies
+                     in fallback_answers(determiner, run, fact)]))
+    return Settled(settled, questions)
+
+
+def _read(group: Group, fact: str, value: Any) -> Any:
+    domain = group.domains[fact]
+    return domain.answer(value) if isinstance(domain, Scale) else value
+
+
+def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
+    result = e.result.model_copy(update={"notes": e.result.notes + [note]})
+    return AwardEvaluation(result, e.unknowns, e.recoverable, e.notes, e.bound)
+
+
+def _matters(group: Group, j: int) -> bool:
+    """Two combinations that differ in this fact alone give different results. A
+    combination that leaves a fact unanswered (ANY) stands for every answer to it."""
+    combos = group.combinations
+    results = [(tuple(sorted(c.keys.items())), c.others) for c in combos]
+    for x, first in enumerate(combos):
+        here = first.values[j]
+        if here is ANY:
+            continue
+        for y in range(x + 1, len(combos)):
+            there = combos[y].values[j]
+            if there is ANY or there == here or results[y] == results[x]:
+                continue
+            if all(k == j or a is ANY or b is ANY or a == b
+                   for k, (a, b) in enumerate(zip(first.values, combos[y].values))):
+                return True
+    return False
+
+
+def _award(exact: Exact, group: Group, i: int, asked: list[str]) -> AwardEvaluation:
+    keys = [c.keys[i] for c in group.combinations]
+    base = exact.run.awards[i]
+    if keys[0][0] != "pending" and len({decision(k) for k in keys}) == 1:
+        # Shown with its reasons under one combination: the first that reaches with the most
+        # remedies, so that each remedy any answer uses is shown with its range.
+        first = max(group.combinations, key=lambda c: len(c.keys[i][2]))
+        chosen = exact.representative(group, first.values, i)
+        remedies = chosen.result.remedies
+        if len({k[2] for k in keys}) > 1:  # only the split between the remedies turns
+            remedies = [r.model_copy(update={"up_to_range": _reach(group, i, r.kind,
+                                                                   r.up_to.unit)})
+                        for r in remedies]
+        notes = [f"not needed: {f} — every admissible answer gives the same result"
+                 + (f" (the reasons shown take it as {exact.words(group, f, v)})"
+                    if v is not ANY else "")
+                 for f, v in zip(group.facts, first.values) if f not in asked]
+        if len({k[2] for k in keys}) > 1:
+            notes.append("how the amount splits between the remedies turns on " + ", ".join(
+                f"{f} (the reasons shown take it as {exact.words(group, f, v)})"
+                for f, v in zip(group.facts, first.values) if f in asked)
+                + ": each remedy shows what it can reach")
+        result = chosen.result.model_copy(update={
+            "remedies": remedies, "notes": chosen.result.notes + notes})
+        return AwardEvaluation(result, [], chosen.recoverable, chosen.notes)
+    moneys = [c.evaluation[i].recoverable for c in group.combinations]
+    span = money_range(moneys) if all(m is not None for m in moneys) else None
+    result = base.result.model_copy(update={"recoverable_range": span,
+                                            "recoverable_compensation": None})
+    return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
+
+
+def _reach(group: Group, i: int, kind: str, unit: str):
+    """What one remedy reaches across the combinations (nothing where it reaches nothing)."""
+    return money_range([
+        next((Money(Decimal(m.up_to.amount), m.up_to.unit)
+              for m in c.evaluation[i].result.remedies if m.kind == kind), Money(Decimal(0), unit))
+        for c in group.combinations])
+
+
+# ---------------------------------------------------------------- answers
+
+def _state(settled: CaseRun, group: Group, combos: list[Combination],
+           default_unit: str) -> tuple[str, Any, list[tuple[str, Money | None]]]:
+    """The case's outcome and totals where only these combinations remain."""
+    awards = [(e.result.outcome, e.recoverable) for e in settled.awards]
+    for i in group.awards:
+        keys = {decision(c.keys[i]) for c in combos}
+        if len(keys) == 1 and next(iter(keys))[0] != "pending":
+            awards[i] = (combos[0].keys[i][0], combos[0].evaluation[i].recoverable)
+        else:
+            awards[i] = ("pending", None)
+    others_known = {c.others for c in combos}
+    unsettled = bool(settled.unknowns)
+    others = [m for _, m in settled.others]
+    if len(group.awards) == len(settled.awards) and settled.unknowns:
+        unsettled = len(others_known) != 1 or None in others_known
+        if not unsettled:
+            others = [Money(a, u) for _, a, u in combos[0].others]
+    outcome = case_outcome([o for o, _ in awards], others, unsettled)
+    return outcome, case_totals(awards, others, default_unit), awards
+
+
+def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -> tuple:
+    unit = settled.evaluator.vocabulary.default_unit
+    outcome, totals, awards = _state(settled, group, combos, unit)
+    pending_on = None
+    if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
+        sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
+        pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
+            or None
+    total = totals if outcome == "recovery" else None
+    # The outcome of each undecided award the answer settles otherwise than the case's
+    # outcome says (one award covered but not recovered while another is recovered).
+    settles = tuple((str(settled.awards[i].result.id), awards[i][0]) for i in group.awards
+                    if settled.awards[i].result.outcome == "pending"
+                    and awards[i][0] != outcome)
+    return outcome, total, pending_on, settles or None
+
+
+def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answer]:
+    fact = group.facts[j]
+    domain = group.domains[fact]
+    found: list[tuple[Any, tuple, Any]] = []
+    if isinstance(domain, Scale):
+        # Each interval between thresholds: its two ends, which bound what it gives (within
+        # it the evaluation takes one path, so an amount moves monotonely between them).
+        spans: list[tuple[Any, Any, tuple, tuple]] = []
+        for a, b in group.tracker.points(fact):
+            ends = [_result(settled, group, [c for c in group.combinations
+                                             if c.values[j] is ANY or c.values[j] == x], j)
+                    for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
+            if spans and _joins(spans[-1], ends):
+                spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
+            else:
+                spans.append((a, b, ends[0], ends[1]))
+        for a, b, first, last in spans:
+            words = _interval(a, b, domain)
+            if first == last:
+                found.append((words, first, None))
+            elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
+                totals = [m for r in (first, last) if r[1] for m in r[1]]
+                found.append((words, (first[0], None, None, first[3]), (money_range(totals),)))
+            else:  # only where one end is itself pending
+                found.append((f"{words} (at {show_point(a, domain)})", first, None))
+                found.append((f"{words} (at {show_point(b, domain)})", last, None))
+    else:
+        by_result: dict[tuple, list[Any]] = {}
+        for value, label in domain.answers:
+            combos = [c for c in group.combinations
+                      if c.values[j] is ANY or c.values[j] == value]
+            by_result.setdefault(_freeze(_result(settled, group, combos, j)), []).append(label)
+        for result, labels in by_result.items():
+            label = labels[0] if len(labels) == 1 else labels
+            found.append((label, result, None))
+    return [Answer(**{"if": words}, outcome=outcome,
+                   recoverable=total_field(list(total)) if total is not None else None,
+                   recoverable_depends_on_answer=True if span is not None else None,
+                   recoverable_range=span[0] if span is not None else None,
+                   pending_on=list(pending_on) if pending_on else None,
+                   awards=dict(settles) if settles else None)
+            for words, (outcome, total, pending_on, settles), span in found]
+
+
+def _joins(span: tuple, ends: list[tuple]) -> bool:
+    """An interval continues the one before it where both give the same outcome, known, and
+    the amount either moves within both or stands the same in both."""
+    _, _, first, last = span
+    if first[2] or last[2] or ends[0][2] or ends[1][2] or first[0] != ends[0][0] \
+            or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
+        return False
+    if first == last and ends[0] == ends[1]:
+        return last == ends[0]
+    return first != last and ends[0] != ends[1]
+
+
+def _freeze(result: tuple) -> tuple:
+    outcome, total, pending_on, settles = result
+    return (outcome, tuple(total) if total is not None else None,
+            tuple(pending_on) if pending_on else None, settles)
+
+
+def _interval(a: Any, b: Any, scale: Scale) -> str:
+    """An interval's words: a date by the last day before it and its own last day, an amount
+    by its first amount and the first amount past it."""
+    dates = isinstance(a, dt.date)
+    parts = []
+    if a > scale.lo:
+        parts.append(f"> {show_point(scale.point(scale.index(a) - 1), scale)}" if dates
+                     else f">= {show_point(a, scale)}")
+    if b < scale.hi:
+        parts.append(f"<= {show_point(b, scale)}" if dates
+                     else f"< {show_point(scale.point(scale.index(b) + 1), scale)}")
+    return " and ".join(parts) or "any value"

@@ -1,0 +1,144 @@
+"""Concolic tracking of one ordered fact (an amount, a number or a date): where a comparison
+turns, found exactly.
+
+An answer to an unknown amount or date is evaluated as a concrete sample wrapped in
+`Tracked`, which carries, beside the concrete value, the function from the fact's answer to
+the value computed so far (the fact moved by a duration, shifted by an amount, capped by
+`min` or `max`, ...). Where a tracked value meets a comparison, or `min`/`max` picks between
+it and another, the `Tracker` finds the answer at which that comparison turns: between the
+sample and the nearest thresholds already known on either side, by bisection over whole steps
+of the fact (cents, days). The evaluation then goes on with the concrete value. Sampling each
+interval between the thresholds and repeating until no new threshold appears finds every
+answer at which the result can turn, including those that pass through `min`, `max` and
+calendar arithmetic."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from clawpolicy.core.diagnostics import DiagnosticError
+from clawpolicy.core.values import Money
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A concrete value computed from the answer to `fact`, and how it is computed from it."""
+
+    value: Any
+    fact: str
+    forward: Callable[[Any], Any]
+
+
+def plain(value: Any) -> Any:
+    return value.value if isinstance(value, Tracked) else value
+
+
+@dataclass
+class Scale:
+    """An ordered fact's answers as whole steps: index i stands for `lo + i * step`."""
+
+    lo: Any
+    hi: Any
+    step: Any  # a Decimal, or a timedelta of one day
+    unit: str | None = None  # for an amount: its unit (the answer is Money)
+
+    def index(self, x: Any) -> int:
+        if isinstance(x, dt.date):
+            return x.toordinal()
+        return int((x - self.lo) / self.step)
+
+    def point(self, i: int) -> Any:
+        if isinstance(self.lo, dt.date):
+            return dt.date.fromordinal(i)
+        return self.lo + i * self.step
+
+    def answer(self, x: Any) -> Any:
+        """The value the case reads for the answer x."""
+        return Money(x, self.unit) if self.unit is not None else x
+
+
+@dataclass
+class Tracker:
+    """The thresholds found so far for each tracked fact, as indices: a threshold i means
+    that answers up to `point(i)` and from `point(i + 1)` may lead to different results."""
+
+    scales: dict[str, Scale]
+    samples: dict[str, Any] = field(default_factory=dict)  # the answer being evaluated
+    thresholds: dict[str, list[int]] = field(default_factory=dict)
+
+    def wrap(self, fact: str, x: Any) -> Tracked:
+        scale = self.scales[fact]
+        self.samples[fact] = x
+        return Tracked(scale.answer(x), fact, lambda y: scale.answer(y))
+
+    def observe(self, fact: str, outcome: Callable[[Any], Any]) -> None:
+        """A comparison whose result is `outcome(answer)`: note where it turns, between the
+        sample and the thresholds known on either side."""
+        scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
+        x0 = scale.index(self.samples[fact])
+        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        at = bisect.bisect_left(known, x0)
+        left = known[at - 1] + 1 if at > 0 else lo
+        right = known[at] if at < len(known) else hi
+
+        def g(i: int) -> Any:
+            try:
+                return outcome(scale.point(i))
+            except (DiagnosticError, ArithmeticError, ValueError, OverflowError, TypeError):
+                return ("no value",)
+
+        here = g(x0)
+        if right > x0 and g(right) != here:
+            a, b = x0, right  # g(a) == here, g(b) != here
+            while b - a > 1:
+                m = (a + b) // 2
+                a, b = (m, b) if g(m) == here else (a, m)
+            bisect.insort(known, a) if a not in known else None
+        if left < x0 and g(left) != here:
+            a, b = left, x0  # g(a) != here, g(b) == here
+            while b - a > 1:
+                m = (a + b) // 2
+                a, b = (a, m) if g(m) == here else (m, b)
+            bisect.insort(known, a) if a not in known else None
+
+    def points(self, fact: str) -> list[tuple[Any, Any]]:
+        """The intervals between the thresholds, each as its first and last answer."""
+        scale = self.scales[fact]
+        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
+        starts = [lo] + [i + 1 for i in cuts]
+        ends = cuts + [hi]
+        return [(scale.point(a), scale.point(b)) for a, b in zip(starts, ends)]
+
+
+def lift(compute: Callable[..., Any], *values: Any) -> Any:
+    """`compute` over the concrete values; still tracked where exactly one fact is."""
+    concrete = compute(*(plain(v) for v in values))
+    facts = {v.fact for v in values if isinstance(v, Tracked)}
+    if len(facts) != 1:
+        return concrete
+    fact = facts.pop()
+    return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
+
+
+def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) -> Any:
+    """`compute` over the concrete values (a comparison, or which of several `min` picks);
+    for each tracked fact among them, the answer at which its result turns is noted."""
+    result = compute(*(plain(v) for v in values))
+    if tracker is not None:
+        for fact in dict.fromkeys(v.fact for v in values if isinstance(v, Tracked)):
+            tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)))
+    return result
+
+
+def _at(values: tuple, fact: str, x: Any) -> list[Any]:
+    return [v.forward(x) if isinstance(v, Tracked) and v.fact == fact else plain(v)
+            for v in values]
+
+
+def decimal_scale(lo: Decimal, hi: Decimal, step: Decimal, unit: str | None) -> Scale:
+    return Scale(lo, max(lo, hi), step, unit)
