@@ -368,3 +368,22 @@ def _relocate(diagnostic: Diagnostic, case: _Case) -> Diagnostic:
     place = case.cells.get(probe, case.row)
     return Diagnostic(diagnostic.code, diagnostic.message, diagnostic.help,
                       where=f"{place}: {path}" if path else place)
+
+
+def write_template(folder: Path, vocabulary: vocabularies.Vocabulary | None = None
+                   ) -> list[Path]:
+    """The template's tables, each its header row only, written into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in template(vocabulary):
+        path = folder / f"{table.name}.csv"
+        path.write_text(_csv([table.header]), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def json_lines(cases: list[dict]) -> str:
+    """The cases, one JSON object a line, as `check --batch` reads them."""
+    import json
+
+    return "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
