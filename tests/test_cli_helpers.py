@@ -9,10 +9,12 @@ from clawpolicy.tools import files, hints
 from tests.conftest import POLICIES, QUALYS, QUALYS_2019
 
 
-def test_swapped_arguments_are_named_with_the_command_meant():
+def test_swapped_arguments_are_named_with_the_command_meant(tmp_path):
     assert hints.swapped("case.yaml", "policy.claw") == \
         "the policy comes first, then the case: clawpolicy check policy.claw case.yaml"
-    assert "looks like a case file, not a policy" in hints.swapped("case.json", None)
+    (tmp_path / "case.json").write_text("{}")
+    assert "looks like a case file, not a policy" in hints.swapped(tmp_path / "case.json", None)
+    assert hints.swapped(tmp_path / "missing.json", None) is None  # the reader says why
     assert hints.swapped("policy.claw", "case.yaml") is None
     assert hints.swapped("qualys-2019", "case.yaml") is None
 

@@ -21,7 +21,7 @@ def swapped(policy: str | Path, case: str | Path | None) -> str | None:
     """POLICY that is a case file, and CASE a policy: the two given the wrong way round."""
     if _suffix(policy) in CASE_SUFFIXES and case is not None and _suffix(case) == POLICY_SUFFIX:
         return (f"the policy comes first, then the case: clawpolicy check {case} {policy}")
-    if _suffix(policy) in CASE_SUFFIXES:
+    if _suffix(policy) in CASE_SUFFIXES and Path(policy).is_file():  # not a pipe or device
         return (f"{policy} looks like a case file, not a policy: give the policy (.claw, or "
                 "the name of a shipped policy: clawpolicy policies) first, then the case")
     return None
