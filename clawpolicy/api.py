@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import decimal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.input.reader import LoadedCase, load_case
+from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy, check
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.syntax.load import load_policy
@@ -27,9 +29,10 @@ class CaseError(DiagnosticError):
 
 def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
     """Load and check a policy against a case vocabulary: the shipped one, or one read with
-    `clawpolicy.vocabulary.load(PATH)`. The policy's cases are read with the same one."""
+    `clawpolicy.vocabulary.load(PATH)`. The policy's cases are read with the same one.
+    `path` may name a shipped policy (`qualys-2019`) where no such file exists."""
     try:
-        return check(load_policy(path), vocabulary)
+        return check(load_policy(resolve_policy(path)), vocabulary)
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
 
@@ -40,6 +43,30 @@ def read_case(path: str | Path, vocabulary: Vocabulary | None = None,
     rest of the file, but its fields are left to `clawpolicy test` (`expectation=True`)."""
     try:
         return load_case(path, vocabulary=vocabulary, expectation=expectation)
+    except DiagnosticError as error:
+        raise CaseError(error.diagnostics) from None
+
+
+def read_case_bytes(raw: bytes, name: str = "-",
+                    vocabulary: Vocabulary | None = None) -> LoadedCase:
+    """Read and validate a case given as the bytes of a case file (standard input): JSON if
+    it starts with `{`, else YAML; or raise CaseError."""
+    is_json = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    try:
+        return parse_case(raw, name, is_json=is_json, vocabulary=vocabulary)
+    except DiagnosticError as error:
+        raise CaseError(error.diagnostics) from None
+
+
+def read_case_data(data: Mapping[str, Any], name: str | None = None,
+                   vocabulary: Vocabulary | None = None) -> LoadedCase:
+    """Validate a case given as a mapping of its fields (as a case file holds them), or
+    raise CaseError. `name` names it in messages; by default its `case_id`."""
+    if name is None:
+        case_id = data.get("case_id")
+        name = f"case {case_id}" if isinstance(case_id, str) else "case"
+    try:
+        return LoadedCase(validate_case(dict(data), name, {}, vocabulary), name, {})
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 
@@ -98,6 +125,8 @@ def _undeclared(name: str, path: str, declared: list[str], loaded: LoadedCase) -
 
 
 def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
+    """The determination of a checked policy for a case read with its vocabulary; raises
+    CaseError (a declared fact of the wrong type) or PolicyError."""
     if type(loaded.case) is not policy.vocabulary.case_model:
         raise ValueError(f"the case {loaded.name} was read with another vocabulary than the "
                          f"policy's ({policy.vocabulary.source}); read it with "

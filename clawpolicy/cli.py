@@ -6,6 +6,8 @@ Exit codes:
   2   usage error (a bad flag or argument)
   3   the policy is invalid
   4   the case file is invalid
+  5   check --fail-on recovery: the outcome (of any case, with --batch) is recovery
+  6   check --fail-on pending: the outcome (of any case, with --batch) is pending
   70  an internal error (a defect of clawpolicy: please report it)
   71  a worker process of `check --batch --jobs N` stopped before its cases were decided
   74  an input or output error: the output cannot be written, or a standard stream is closed
@@ -32,6 +34,8 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_POLICY = 3
 EXIT_CASE = 4
+EXIT_RECOVERY = 5   # check --fail-on recovery: the outcome is recovery
+EXIT_PENDING = 6    # check --fail-on pending: the outcome is pending
 EXIT_INTERNAL = 70  # a defect of clawpolicy itself; never a traceback
 EXIT_OS = 71        # sysexits EX_OSERR: a worker process stopped
 EXIT_IO = 74        # sysexits EX_IOERR: the output cannot be written, a stream is closed
@@ -42,7 +46,8 @@ app = typer.Typer(
     name="clawpolicy",
     help="Evaluate executive-compensation clawback policies against case files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -52,6 +57,13 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    md = "md"  # markdown, as a user types it
+
+
+class FailOn(str, Enum):
+    recovery = "recovery"
+    pending = "pending"
+
 
 
 def _version(value: bool) -> None:
@@ -70,50 +82,76 @@ def main_options(
 
 @app.command()
 def check(
-    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw).",
-                                show_default=False),
-    case: Optional[Path] = typer.Argument(None, metavar="[CASE]",
-                                          help="The case file (YAML or JSON).",
-                                          show_default=False),
+    policy: Path = typer.Argument(..., metavar="POLICY",
+                                help="The policy file (.claw), or a shipped policy's name "
+                                "(clawpolicy policies).", show_default=False),
+    cases: Optional[list[str]] = typer.Argument(None, metavar="[CASE]",
+                                                help="The case file (YAML or JSON); - for "
+                                                "standard input.", show_default=False),
     format: Optional[Format] = typer.Option(
         None, "--format", "-f",
-        help="Output format: text, json or markdown. Default: text on a terminal, json "
+        help="Output format: text, json or markdown (md). Default: text on a terminal, json "
              "otherwise."),
     batch: Optional[str] = typer.Option(
         None, "--batch", metavar="CASES",
         help="Determine many cases: a JSON Lines file, - for standard input, or a folder of "
-             "case files. Writes one determination per line (JSON Lines), in input order; a "
-             "case that cannot be read gets a line with its errors; a summary goes to "
-             "standard error. Exit code 4 if any case could not be read."),
+             "case files. Writes one determination per line (JSON Lines), in input order, "
+             "each naming its source; a case that cannot be read gets a line with its "
+             "errors; a summary goes to standard error. Exit code 4 if any case could not "
+             "be read."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64,
                              help="With --batch: worker processes."),
+    fail_on: Optional[list[FailOn]] = typer.Option(
+        None, "--fail-on",
+        help="Exit 5 if the outcome (of any case, with --batch) is recovery, 6 if pending."),
 ) -> None:
     """Print the reasoned determination of POLICY for the participant in CASE.
 
     Example: clawpolicy check policies/qualys-2019.claw examples/cases/01-full-recovery-paid-bonus.yaml
 
-    Example: clawpolicy check policies/qualys.claw --batch cases.jsonl --jobs 2 > out.jsonl
+    Example: clawpolicy check qualys --batch cases.jsonl --jobs 2 > out.jsonl
     """
     from clawpolicy import api
+    from clawpolicy.tools import hints
 
-    if (case is None) == (batch is None):
+    given = list(cases or [])
+    mistake = hints.swapped(policy, given[0] if given else None) \
+        or hints.several_cases(policy, given)
+    if mistake:
+        raise typer.BadParameter(mistake, param_hint="CASE")
+    if (not given) == (batch is None):
         raise typer.BadParameter("give either CASE or --batch CASES", param_hint="CASE")
     if batch is not None:
         if format not in (None, Format.json):
             raise typer.BadParameter("--batch writes JSON Lines only", param_hint="--format")
-        _batch(policy, batch, jobs)
+        mistake = hints.table_for_batch(batch)
+        if mistake:
+            raise typer.BadParameter(mistake, param_hint="--batch")
+        _batch(policy, batch, jobs, fail_on or [])
         return
     if jobs != 1:
         raise typer.BadParameter("--jobs goes with --batch", param_hint="--jobs")
     chosen = format or (Format.text if sys.stdout.isatty() else Format.json)
     try:
         compiled = api.compile_policy(policy)
-        determination = api.evaluate(compiled, api.read_case(case))
+        loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
+            else api.read_case(given[0])
+        determination = api.evaluate(compiled, loaded)
     except api.PolicyError as error:
         _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
         _fail(error.diagnostics, EXIT_CASE)
     sys.stdout.write(_render(determination, chosen))
+    raise typer.Exit(_fail_on_code([determination.outcome], fail_on or []))
+
+
+def _fail_on_code(outcomes, fail_on) -> int:
+    if FailOn.recovery in fail_on and "recovery" in outcomes:
+        return EXIT_RECOVERY
+    if FailOn.pending in fail_on and "pending" in outcomes:
+        return EXIT_PENDING
+    return EXIT_OK
+
 
 
 class ReportFormat(str, Enum):
@@ -149,11 +187,21 @@ def test(
     raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
 
 
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def lint(
-    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw)."),
+    paths: list[Path] = typer.Argument(..., metavar="POLICY...",
+                                       help="Policy files, or folders of them (each policy "
+                                       "in it, not the files its policies include)."),
+    format: LintFormat = typer.Option(LintFormat.text, "--format", "-f",
+                                      help="text, or json for machines (each finding with "
+                                      "its file, line and column)."),
 ) -> None:
-    """Check POLICY without a case: every static error, and warnings.
+    """Check policies without a case: every static error, and warnings.
 
     Warnings: definitions never used (CP1001), scopes or conditions that can never hold or
     never fail (CP1002, CP1003), quotations not word for word in the source document
@@ -161,44 +209,68 @@ def lint(
     non-operative (CP1005), no source document (CP1006). Exit code 3 on errors, 1 on
     warnings, 0 when clean.
 
-    Example: clawpolicy lint policies/qualys.claw
+    Example: clawpolicy lint policies/
     """
+    from clawpolicy.core.diagnostics import render_all
+    from clawpolicy.tools import files
     from clawpolicy.tools.lint import lint as run_lint
+    from clawpolicy.tools.lint import render_json
 
-    errors, warnings = run_lint(policy)
-    if errors or warnings:
-        _fail(errors + warnings, EXIT_POLICY if errors else EXIT_FINDINGS)
-    sys.stdout.write(f"{policy}: no errors, no warnings\n")
+    results = [(path, *run_lint(path)) for path in files.policies(paths)]
+    if format is LintFormat.json:
+        sys.stdout.write(render_json(results))
+    else:
+        for path, errors, warnings in results:
+            if errors or warnings:
+                sys.stderr.write(render_all(errors + warnings))
+            else:
+                sys.stdout.write(f"{path}: no errors, no warnings\n")
+    raise typer.Exit(EXIT_POLICY if any(e for _, e, _ in results)
+                     else EXIT_FINDINGS if any(w for _, _, w in results) else EXIT_OK)
 
 
 class TraceFormat(str, Enum):
     text = "text"
     markdown = "markdown"
+    md = "md"
 
 
 @app.command()
 def trace(
-    policy: Path = typer.Argument(..., metavar="POLICY", help="The policy file (.claw)."),
+    paths: list[Path] = typer.Argument(..., metavar="POLICY...",
+                                       help="Policy files, or folders of them."),
     format: TraceFormat = typer.Option(TraceFormat.text, "--format", "-f",
-                                       help="text, or markdown for a table a lawyer can "
-                                       "review beside the text."),
+                                       help="text, or markdown (md) for a table a lawyer "
+                                       "can review beside the text."),
 ) -> None:
     """Show the source document sentence by sentence, with the rules that encode each.
 
     Ends with "N of M operative sentences encoded"; sentences a `recital` marks as
-    non-operative are shown with the reason and not counted.
+    non-operative are shown with the reason and not counted. With several policies, each
+    report is headed by its file.
 
     Example: clawpolicy trace policies/qualys-2019.claw --format markdown
     """
     from clawpolicy import api
-    from clawpolicy.core.diagnostics import DiagnosticError
+    from clawpolicy.core.diagnostics import DiagnosticError, render_all
+    from clawpolicy.tools import files
     from clawpolicy.tools.lint import render_trace
 
-    try:
-        compiled = api.compile_policy(policy)
-        sys.stdout.write(render_trace(compiled, markdown=format is TraceFormat.markdown))
-    except DiagnosticError as error:
-        _fail(error.diagnostics, EXIT_POLICY)
+    policies = files.policies(paths)
+    failed = False
+    for index, path in enumerate(policies):
+        try:
+            report = render_trace(api.compile_policy(path),
+                                  markdown=format is not TraceFormat.text)
+        except DiagnosticError as error:
+            sys.stderr.write(render_all(error.diagnostics))
+            failed = True
+            continue
+        if len(policies) > 1:
+            heading = f"# {path}" if format is not TraceFormat.text else f"== {path} =="
+            sys.stdout.write(("\n" if index else "") + heading + "\n\n")
+        sys.stdout.write(report)
+    raise typer.Exit(EXIT_POLICY if failed else EXIT_OK)
 
 
 @app.command()
@@ -208,6 +280,9 @@ def fmt(
     check: bool = typer.Option(False, "--check",
                                help="Change nothing; exit 1 and name the files that would "
                                "change."),
+    diff: bool = typer.Option(False, "--diff",
+                              help="Change nothing; print what would change as a unified "
+                              "diff, and exit 1 if anything would."),
 ) -> None:
     """Rewrite policy files in the one canonical layout, keeping their comments.
 
@@ -216,42 +291,92 @@ def fmt(
 
     Example: clawpolicy fmt --check policies/
     """
-    from clawpolicy.core.diagnostics import DiagnosticError, render_all
-    from clawpolicy.tools.fmt import format_file
+    from clawpolicy.tools import files as policy_files
+    from clawpolicy.tools.fmt import run
 
-    paths = [p for f in files for p in (sorted(f.rglob("*.claw")) if f.is_dir() else [f])]
-    changed, failed = [], []
-    for path in paths:
-        try:
-            before, after = format_file(path)
-        except DiagnosticError as error:
-            sys.stderr.write(render_all(error.diagnostics))
-            failed.append(path)
-            continue
-        if before != after:
-            changed.append(path)
-            if not check:
-                path.write_text(after, encoding="utf-8")
-    verb = "would reformat" if check else "reformatted"
-    for path in changed:
-        sys.stdout.write(f"{verb} {path}\n")
-    formatted = len(paths) - len(changed) - len(failed)
-    sys.stdout.write(f"{formatted} of {len(paths)} files already formatted"
-                     + (f", {len(failed)} not read" if failed else "") + "\n")
-    if failed:
-        raise typer.Exit(EXIT_POLICY)
-    raise typer.Exit(EXIT_FINDINGS if check and changed else EXIT_OK)
+    changed, failed = run(policy_files.expand(files), check, diff, sys.stdout, sys.stderr)
+    raise typer.Exit(EXIT_POLICY if failed else EXIT_FINDINGS if (check or diff) and changed
+                     else EXIT_OK)
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of case files, so other tools can validate cases.
+def schema(
+    policy: Optional[Path] = typer.Argument(
+        None, metavar="[POLICY]", help="A policy: add the facts it declares under `facts:`.",
+        show_default=False),
+    determination: bool = typer.Option(False, "--determination",
+                                       help="The JSON Schema of the determination instead."),
+) -> None:
+    """Print the JSON Schema of case files (schema/case.schema.json), or --determination's.
 
     Example: clawpolicy schema > case.schema.json
     """
-    from clawpolicy.tools import schema as case_schema
+    from clawpolicy import api
+    from clawpolicy.tools import schema as schemas
 
-    sys.stdout.write(case_schema.render())
+    if determination and policy is not None:
+        raise typer.BadParameter("--determination takes no POLICY")
+    compiled = None
+    if policy is not None:
+        try:
+            compiled = api.compile_policy(policy)
+        except api.PolicyError as error:
+            _fail(error.diagnostics, EXIT_POLICY)
+    sys.stdout.write(schemas.render(policy=compiled, determination=determination))
+
+
+@app.command()
+def policies() -> None:
+    """List the shipped policies; a name works wherever a policy file is asked for.
+
+    Example: clawpolicy check qualys-2019 case.yaml
+    """
+    from clawpolicy import api
+    from clawpolicy.core.shipped import policies as shipped
+
+    found = shipped()
+    if not found:
+        sys.stdout.write("no policies are shipped with this installation\n")
+    for name, path in found.items():
+        title = api.compile_policy(path).header.name
+        sys.stdout.write(f"{name}\t{title}\t{path}\n")
+
+
+@app.command("import")
+def import_(
+    tables: Optional[list[Path]] = typer.Argument(
+        None, metavar="FILE...", help="CSV tables: cases.csv, and awards.csv, "
+        "statements.csv, ... (docs/import.md).", show_default=False),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="CASES.jsonl",
+                                         help="The cases' file (JSON Lines); - for stdout."),
+    template: Optional[Path] = typer.Option(None, "--template", metavar="FOLDER",
+                                            help="Write the empty tables of the template "
+                                            "(their header rows) into FOLDER instead."),
+) -> None:
+    """Turn HR and equity-plan CSV tables into cases, one a line (docs/import.md).
+
+    Each bad cell is reported as FILE:ROW:COLUMN; nothing is written then (exit code 4).
+
+    Example: clawpolicy import cases.csv awards.csv statements.csv -o cases.jsonl
+    """
+    from clawpolicy.core.diagnostics import DiagnosticError
+    from clawpolicy.tools import tables as csv_tables
+
+    if template is not None:
+        sys.stdout.writelines(f"wrote {p}\n" for p in csv_tables.write_template(template))
+        return
+    if not tables or output is None:
+        raise typer.BadParameter("give the CSV tables and -o CASES.jsonl (or --template "
+                                 "FOLDER)", param_hint="FILE...")
+    try:
+        cases = csv_tables.import_tables(tables)
+    except DiagnosticError as error:
+        _fail(error.diagnostics, EXIT_CASE)
+    if output == "-":
+        sys.stdout.write(csv_tables.json_lines(cases))
+        return
+    Path(output).write_text(csv_tables.json_lines(cases), encoding="utf-8")
+    sys.stderr.write(f"{len(cases)} cases written to {output}\n")
 
 
 @app.command()
@@ -272,7 +397,7 @@ def lsp() -> None:
     language_server.serve()
 
 
-def _batch(policy: Path, source: str, jobs: int) -> None:
+def _batch(policy: Path, source: str, jobs: int, fail_on) -> None:
     from clawpolicy import api, batch
     from clawpolicy.core.source import printable
 
@@ -291,6 +416,7 @@ def _batch(policy: Path, source: str, jobs: int) -> None:
         _fail(error.diagnostics, EXIT_POLICY)
     sys.stderr.write(summary.render())
     raise typer.Exit(EXIT_INTERNAL if summary.defects else EXIT_CASE if summary.errors
+                     else _fail_on_code(summary.outcomes, fail_on) if fail_on
                      else EXIT_OK)
 
 
@@ -308,59 +434,15 @@ def _render(determination, chosen: Format) -> str:
 
     if chosen is Format.json:
         return json_render.render(determination)
-    if chosen is Format.markdown:
+    if chosen in (Format.markdown, Format.md):
         return layout.markdown(determination)
     return layout.text(determination)
 
 
-class OutputFailed(Exception):
-    """Writing the output failed; carries the OSError. Not an OSError itself, so that the
-    command-line library does not turn a broken pipe into exit code 1 on its own."""
-
-
-class _GuardedOutput:
-    """Standard output, with a failed write raised as OutputFailed."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except OSError as error:
-            raise OutputFailed(error) from None
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except OSError as error:
-            raise OutputFailed(error) from None
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-class _QuietErrors:
-    """Standard error, where a failed write is dropped: there is nowhere left to report it,
-    and the exit code still says what happened."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except (OSError, ValueError):
-            return len(text)
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except (OSError, ValueError):
-            pass
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
+from clawpolicy.tools.streams import GuardedOutput as _GuardedOutput  # noqa: E402
+from clawpolicy.tools.streams import OutputFailed  # noqa: E402
+from clawpolicy.tools.streams import QuietErrors as _QuietErrors  # noqa: E402
+from clawpolicy.tools.streams import silence_output as _silence_output  # noqa: E402
 
 
 def main() -> None:
@@ -416,13 +498,3 @@ def _main() -> int:
 def _environment(code: str, message: str, help: str) -> int:
     sys.stderr.write(f"error[{code}]: {message}\n  = help: {help}\n")
     return EXIT_IO
-
-
-def _silence_output() -> None:
-    """Point standard output at /dev/null, so that the flush at exit does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass

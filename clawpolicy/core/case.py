@@ -22,8 +22,21 @@ _DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*)(\.[0-9]+)?", re.ASCII)
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
 
+def _refuse_float(value: Any) -> None:
+    """A binary float (a pandas column of amounts, say) has already lost the exact amount:
+    refused in words that say so, and how to pass the amount instead."""
+    if isinstance(value, float) and value != value:
+        raise ValueError("NaN (a missing value, as pandas and NumPy write it) is not an "
+                         "amount; pass None where the amount is not known")
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a binary float, which cannot hold an amount "
+                         f"exactly; pass the amount as a Decimal or a string instead, e.g. "
+                         f"Decimal(\"{value!r}\")")
+
+
 def parse_number(value: Any) -> Decimal:
     """A decimal written exactly: a number or a string, never a binary float."""
+    _refuse_float(value)
     # bool is an int in Python; a float has already lost the exact amount.
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError(_AMOUNT)
@@ -84,15 +97,20 @@ def parse_text(value: Any) -> str:
     raise ValueError("expected a text")
 
 
+# A JSON number with a fraction (150000.50) is read exactly (as a Decimal), so the schema
+# accepts it as the reader does; an exponent (1.5e5) is refused by the reader, but is a
+# number like any other once parsed, so the schema cannot tell it (its description says so).
 _DECIMAL_SCHEMA = {
-    "anyOf": [{"type": "integer", "minimum": 0},
+    "anyOf": [{"type": "number", "minimum": 0},
               {"type": "string", "pattern": r"^\+?\d[\d_]*(\.\d+)?$"}],
-    "description": "an exact decimal amount (a decimal string keeps cents exact); never a "
-                   "binary float or exponent notation"}
+    "description": "an exact decimal amount: a number written without an exponent, or a "
+                   "decimal string (which keeps cents exact in any tool); never a binary "
+                   "float or exponent notation"}
 _SIGNED_SCHEMA = {
-    "anyOf": [{"type": "integer"},
+    "anyOf": [{"type": "number"},
               {"type": "string", "pattern": r"^[+-]?\d[\d_]*(\.\d+)?$"}],
-    "description": "an exact decimal number; never a binary float or exponent notation"}
+    "description": "an exact decimal number: a number written without an exponent, or a "
+                   "decimal string; never a binary float or exponent notation"}
 Money = Annotated[Decimal, BeforeValidator(parse_amount), WithJsonSchema(_DECIMAL_SCHEMA)]
 Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema(_SIGNED_SCHEMA)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]

@@ -78,3 +78,15 @@ def render_all(diagnostics: list[Diagnostic]) -> str:
         if n:
             counts.append(f"{n} {severity}{'' if n == 1 else 's'}")
     return f"{body}\n\n{', '.join(counts)}\n" if counts else f"{body}\n"
+
+
+def as_dict(diagnostic: Diagnostic) -> dict:
+    """One diagnostic for a program (`lint --format json`): its place as file, line and
+    column where it has a span, and as `where` (what the text shows after `-->`) always."""
+    d = diagnostic
+    place: dict = {"file": None, "line": None, "column": None, "where": d.where}
+    if d.span is not None:
+        line, col = d.span.line_col
+        place = {"file": d.span.file.name, "line": line, "column": col, "where": str(d.span)}
+    return {"code": d.code, "severity": d.severity, "message": d.message, "help": d.help,
+            **place}

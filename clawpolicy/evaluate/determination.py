@@ -133,6 +133,9 @@ class RevisionApplied(_Out):
 
 
 class Determination(_Out):
+    """The reasoned determination of a policy for one case: the object of the contract
+    (docs/cases.md), frozen. `clawpolicy.to_json` renders it as `check --format json` does."""
+
     case_id: str
     title: str | None
     as_of: str
@@ -144,6 +147,14 @@ class Determination(_Out):
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
     notes: list[Note]
+
+    @property
+    def totals(self) -> list[Amount]:
+        """`total_recoverable` always as a list, one amount per unit. The contract's JSON
+        keeps its own rule (one object where the awards use one unit, a list where they use
+        several), which this reads for a program that would rather not test for it."""
+        total = self.total_recoverable
+        return list(total) if isinstance(total, list) else [total]
 
 
 def amount(money: Money) -> Amount:

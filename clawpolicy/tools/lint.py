@@ -162,3 +162,19 @@ def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
             "CP1006", "the policy names no source document",
             'add `source "PATH"` to the header', policy.header.span)])
     return trace_report.render(policy.header.name, source.name, trace(policy, source), markdown)
+
+
+def render_json(results: list[tuple[Path, list[Diagnostic], list[Diagnostic]]]) -> str:
+    """`lint --format json`: each policy with its errors and warnings, and the totals."""
+    import json
+
+    from clawpolicy.core.diagnostics import as_dict
+
+    data = {
+        "policies": [{"path": str(path), "errors": [as_dict(d) for d in errors],
+                      "warnings": [as_dict(d) for d in warnings]}
+                     for path, errors, warnings in results],
+        "summary": {"policies": len(results),
+                    "errors": sum(len(e) for _, e, _ in results),
+                    "warnings": sum(len(w) for _, _, w in results)}}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,59 @@
+"""The common mistakes of the command line, recognised before anything is read, each with
+the command the user meant: several case files or a folder given as CASE (`--batch`), the
+policy and the case swapped, a CSV given to `--batch` (`clawpolicy import`).
+
+Each function returns the message of a usage error (exit code 2), or None."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+POLICY_SUFFIX = ".claw"
+CASE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls")
+
+
+def _suffix(path: str | Path) -> str:
+    return Path(path).suffix.lower()
+
+
+def swapped(policy: str | Path, case: str | Path | None) -> str | None:
+    """POLICY that is a case file, and CASE a policy: the two given the wrong way round."""
+    if _suffix(policy) in CASE_SUFFIXES and case is not None and _suffix(case) == POLICY_SUFFIX:
+        return (f"the policy comes first, then the case: clawpolicy check {case} {policy}")
+    if _suffix(policy) in CASE_SUFFIXES and Path(policy).is_file():  # not a pipe or device
+        return (f"{policy} looks like a case file, not a policy: give the policy (.claw, or "
+                "the name of a shipped policy: clawpolicy policies) first, then the case")
+    return None
+
+
+def several_cases(policy: str | Path, cases: list[str]) -> str | None:
+    """A folder, or more than one file, given as CASE: that is what `--batch` is for."""
+    if len(cases) > 1:
+        return (f"CASE is one case file, and {len(cases)} were given: to determine many "
+                f"cases, put them in a folder and give it to --batch: clawpolicy check "
+                f"{policy} --batch FOLDER (or a JSON Lines file)")
+    if cases and cases[0] != "-" and Path(cases[0]).is_dir():
+        return (f"{cases[0]} is a folder: to determine every case in it, use "
+                f"clawpolicy check {policy} --batch {cases[0]}")
+    return None
+
+
+def table_for_batch(source: str) -> str | None:
+    """A spreadsheet given to `--batch`, which reads JSON Lines or a folder of case files."""
+    if _suffix(source) in TABLE_SUFFIXES:
+        return (f"--batch reads JSON Lines or a folder of case files, and {source} is a "
+                "table: turn the tables into cases first with clawpolicy import FILE... -o "
+                "cases.jsonl (docs/import.md)")
+    if source != "-" and Path(source).is_file():
+        try:
+            with open(source, "rb") as handle:
+                first = handle.readline(4096).lstrip(b"\xef\xbb\xbf").strip()
+        except OSError:
+            return None
+        if first and not first.startswith((b"{", b"[")) and b"," in first \
+                and b"case_id" in first:
+            return (f"{source} looks like a CSV table (its first line is a header with "
+                    "case_id), not JSON Lines: turn it into cases first with clawpolicy "
+                    "import FILE... -o cases.jsonl (docs/import.md)")
+    return None

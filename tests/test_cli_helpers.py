@@ -1,0 +1,74 @@
+"""What the command line recognises before reading anything: the mistakes it hints at, and
+the policies among the files and folders a command is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clawpolicy.tools import files, hints
+from tests.conftest import POLICIES, QUALYS, QUALYS_2019
+
+
+def test_swapped_arguments_are_named_with_the_command_meant(tmp_path):
+    assert hints.swapped("case.yaml", "policy.claw") == \
+        "the policy comes first, then the case: clawpolicy check policy.claw case.yaml"
+    (tmp_path / "case.json").write_text("{}")
+    assert "looks like a case file, not a policy" in hints.swapped(tmp_path / "case.json", None)
+    assert hints.swapped(tmp_path / "missing.json", None) is None  # the reader says why
+    assert hints.swapped("policy.claw", "case.yaml") is None
+    assert hints.swapped("qualys-2019", "case.yaml") is None
+
+
+def test_a_folder_or_several_cases_given_as_case_point_to_batch(tmp_path):
+    assert "use clawpolicy check p.claw --batch" in hints.several_cases("p.claw",
+                                                                        [str(tmp_path)])
+    two = hints.several_cases("p.claw", ["a.yaml", "b.yaml"])
+    assert "2 were given" in two and "--batch FOLDER" in two
+    assert hints.several_cases("p.claw", ["a.yaml"]) is None
+    assert hints.several_cases("p.claw", ["-"]) is None
+
+
+def test_a_csv_given_to_batch_points_to_import(tmp_path):
+    assert "clawpolicy import" in hints.table_for_batch("people.csv")
+    disguised = tmp_path / "cases.jsonl"
+    disguised.write_text("case_id,as_of\nc1,2024-06-30\n")
+    assert "looks like a CSV table" in hints.table_for_batch(str(disguised))
+    jsonl = tmp_path / "real.jsonl"
+    jsonl.write_text('{"case_id": "c1", "as_of": "2024-06-30"}\n')
+    assert hints.table_for_batch(str(jsonl)) is None
+    assert hints.table_for_batch("-") is None
+    assert hints.table_for_batch(str(tmp_path)) is None
+
+
+def test_a_folder_gives_its_policies_not_the_parts_they_include():
+    assert files.policies([POLICIES]) == [QUALYS_2019, QUALYS]
+    revision = POLICIES / "revisions" / "sox-304.claw"
+    assert files.policies([revision]) == [revision]  # given by name: linted as asked
+    assert revision in files.expand([POLICIES])      # fmt formats every file
+
+
+def test_a_path_given_twice_counts_once_and_a_shipped_name_resolves(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert files.expand([QUALYS, QUALYS]) == [QUALYS]
+    assert files.expand([Path("qualys")]) == [QUALYS]
+    assert files.policies([Path("qualys-2019")]) == [QUALYS_2019]
+
+
+def test_lint_json_gives_each_policy_its_errors_and_warnings_with_places(tmp_path):
+    import json
+
+    from clawpolicy.tools.lint import lint, render_json
+    from tests.test_errors import POLICY
+
+    (tmp_path / "p.claw").write_text(POLICY)
+    (tmp_path / "bad.claw").write_text("policy \"Broken\"\n  effective 2019-13-01\nend\n")
+    results = [(p, *lint(p)) for p in (tmp_path / "p.claw", tmp_path / "bad.claw")]
+    data = json.loads(render_json(results))
+    assert data["summary"] == {"policies": 2, "errors": len(results[1][1]),
+                               "warnings": len(results[0][2])}
+    (warning,) = data["policies"][0]["warnings"]
+    assert {k: warning[k] for k in ("code", "severity", "file", "line", "column")} == \
+        {"code": "CP1006", "severity": "warning", "file": str(tmp_path / "p.claw"),
+         "line": 1, "column": 1}
+    error = data["policies"][1]["errors"][0]
+    assert (error["code"], error["line"]) == ("CP0105", 2)

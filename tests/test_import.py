@@ -1,0 +1,160 @@
+"""`clawpolicy import`'s tables, in-process: the template derived from the vocabulary, the
+round trip of every example through the tables, and each bad cell located by file, row and
+column (the command itself is tested in tests/test_cli_conventions.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from clawpolicy import vocabulary as vocabularies
+from clawpolicy.api import read_case
+from clawpolicy.input.reader import parse_case
+from clawpolicy.core.diagnostics import DiagnosticError
+from clawpolicy.tools import tables
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+
+TEMPLATE = ROOT / "examples" / "import"
+TEMPLATE_CASES = [ROOT / "examples" / "cases" / "01-full-recovery-paid-bonus.yaml",
+                  ROOT / "examples" / "cases" / "16-partly-paid-award.yaml",
+                  ROOT / "examples" / "cases" / "revisions"
+                  / "07-sox304-ceo-window-and-stock-sales.yaml"]
+
+
+def _as_data(path: Path) -> dict:
+    return read_case(path).case.model_dump(mode="json", exclude={"expect"})
+
+
+def _write(folder: Path, exported: dict[str, str]) -> list[Path]:
+    paths = []
+    for name, text in exported.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        paths.append(folder / f"{name}.csv")
+    return paths
+
+
+def _read_back(cases: list[dict]) -> list:
+    """The imported cases as JSON Lines, read back as `check --batch` reads them."""
+    lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    return [parse_case(line.encode(), "cases.jsonl", is_json=True, line=n).case
+            for n, line in enumerate(lines.splitlines(), 1)]
+
+
+def test_every_example_goes_through_the_tables_and_back_unchanged(tmp_path):
+    paths = EXAMPLE_CASES + REVISION_CASES
+    originals = [read_case(p).case.model_copy(update={"expect": None}) for p in paths]
+    files = _write(tmp_path, tables.export([_as_data(p) for p in paths]))
+    assert _read_back(tables.import_tables(files)) == originals
+
+
+def test_the_committed_template_is_three_examples_and_imports_to_them():
+    exported = tables.export([_as_data(p) for p in TEMPLATE_CASES])
+    assert sorted(p.name for p in TEMPLATE.iterdir()) == sorted(f"{n}.csv" for n in exported)
+    for name, text in exported.items():
+        assert (TEMPLATE / f"{name}.csv").read_text(encoding="utf-8") == text
+    imported = tables.import_tables(sorted(TEMPLATE.glob("*.csv")))
+    assert _read_back(imported) == [read_case(p).case.model_copy(update={"expect": None})
+                                    for p in TEMPLATE_CASES]
+
+
+def test_docs_import_md_lists_every_column_of_every_table():
+    text = (ROOT / "docs" / "import.md").read_text()
+    for table in tables.template():
+        section = text.split(f"### `{table.name}.csv`", 1)[1].split("\n### ", 1)[0]
+        assert re.findall(r"^\| `([^`]+)` \|", section, re.M) == table.header, table.name
+
+
+def test_the_template_follows_the_vocabulary(tmp_path):
+    source = vocabularies.DEFAULT.read_text(encoding="utf-8")
+    (tmp_path / "case.toml").write_text(
+        source + '\n[records.award.fields.vested]\ntype = "date"\n', encoding="utf-8")
+    words = vocabularies.load(tmp_path / "case.toml")
+    (awards,) = [t for t in tables.template(words) if t.name == "awards"]
+    assert awards.header[-1] == "vested"
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "cases.csv").write_text("case_id,as_of\nc1,2024-06-30\n")
+    (folder / "awards.csv").write_text("case_id,id,vested\nc1,a1,2024-01-31\n")
+    (case,) = tables.import_tables(sorted(folder.iterdir()), words)
+    assert case["awards"] == [{"id": "a1", "vested": "2024-01-31"}]
+
+
+def _problems(tmp_path, files: dict[str, str]) -> list[tuple[str, str, str]]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(DiagnosticError) as raised:
+        tables.import_tables([tmp_path / name for name in files])
+    prefix = str(tmp_path) + "/"
+    return [(d.code, d.where.replace(prefix, ""), d.message) for d in raised.value.diagnostics]
+
+
+def test_each_bad_cell_is_reported_by_file_row_and_column(tmp_path):
+    found = _problems(tmp_path, {
+        "cases.csv": "case_id,as_of,participant.section16_officer,participnt.name\n"
+                     "c1,2024-02-30,yes,x\n"
+                     "c2,2024-06-30,TRUE,\n",
+        "awards.csv": "case_id,id,amount_awarded,amount_paid,basis\n"
+                      "c1,a1,100,50,financial_results\n"
+                      "c3,a2,100,50,\n"
+                      "c2,a3,1.5e5,,stock_price;nonsense\n",
+        "people.csv": "case_id\n"})
+    assert found == [
+        ("CP0702", "awards.csv:3:1: case_id", "no case has the id `c3`"),
+        ("CP0410", "awards.csv:4:3: awards[0].amount_awarded",
+         "`awards[0].amount_awarded` cannot be '1.5e5'"),
+        ("CP0409", "awards.csv:4:5: awards[0].basis[1]",
+         "`awards[0].basis[1]` cannot be 'nonsense'"),
+        ("CP0701", "cases.csv:1:4", "unknown column `participnt.name` in the table of cases"),
+        ("CP0410", "cases.csv:2:2: as_of", "`as_of` cannot be '2024-02-30'"),
+        ("CP0410", "cases.csv:2:3: participant.section16_officer",
+         "`participant.section16_officer` cannot be 'yes'"),
+        ("CP0701", "people.csv", "`people.csv` is not a table of the template"),
+    ]
+
+
+def test_the_structure_of_the_tables_is_checked(tmp_path):
+    found = _problems(tmp_path, {
+        "cases.csv": "case_id,as_of,restatement,restatement.kind,stock_sales\n"
+                     "c1,2024-06-30,false,big_r,maybe\n"
+                     "c1,2024-06-30,,,\n",
+        "acme-awards.csv": "case_id,id,amount_paid\nc1,a1,5,extra\n"})
+    assert found == [
+        ("CP0703", "acme-awards.csv:2:4", "row 2 has 4 cells, the header 3"),
+        ("CP0702", "cases.csv:2:3: restatement",
+         "`restatement` is marked false (not given) but has values"),
+        ("CP0702", "cases.csv:2:5: stock_sales", "`stock_sales` cannot be 'maybe'"),
+        ("CP0702", "cases.csv:3:1: case_id", "the case `c1` has two rows"),
+    ]
+
+
+def test_given_or_not_columns_tell_an_empty_record_from_an_absent_one(tmp_path):
+    (tmp_path / "cases.csv").write_text(
+        "case_id,as_of,restatement,stock_sales,facts.home_region,facts.flag\n"
+        "c1,2024-06-30,true,true,emea,TRUE\n"
+        "c2,2024-06-30,,false,,\n"
+        "c3,2024-06-30,,,,\n")
+    (tmp_path / "stock_sales.csv").write_text("case_id,date,profit\nc3,2022-06-01,10\n")
+    c1, c2, c3 = tables.import_tables([tmp_path / "cases.csv", tmp_path / "stock_sales.csv"])
+    assert (c1["restatement"], c1["stock_sales"]) == ({}, [])
+    assert c1["facts"] == {"home_region": "emea", "flag": True}
+    assert (c2.get("restatement"), c2["stock_sales"]) == (None, None)
+    assert c3["stock_sales"] == [{"date": "2022-06-01", "profit": "10"}]
+
+
+def test_a_table_that_cannot_be_read_is_named(tmp_path):
+    (tmp_path / "cases.csv").write_bytes(b"case_id,as_of\nc\xe9,2024-06-30\n")
+    (tmp_path / "awards.csv").write_text("id\na1\n")
+    with pytest.raises(DiagnosticError) as raised:
+        tables.import_tables([tmp_path / "cases.csv", tmp_path / "awards.csv",
+                              tmp_path / "statements.csv", tmp_path / "cases.xlsx"])
+    found = [(d.code, d.where.replace(str(tmp_path) + "/", ""), d.message)
+             for d in raised.value.diagnostics]
+    assert found == [
+        ("CP0701", "awards.csv:1:1", "the table has no `case_id` column"),
+        ("CP0703", "cases.csv", "the table is not UTF-8 text (byte 15)"),
+        ("CP0701", "cases.xlsx", "the file is not a CSV file"),
+        ("CP0703", "statements.csv", "cannot read the table: No such file or directory"),
+    ]
