@@ -33,7 +33,8 @@ from clawpolicy.vocabulary.declarations import FieldDecl
 CASES = "cases"
 KEY = "case_id"
 FACTS = "facts"  # `facts.NAME` columns of the cases table: the facts a policy declares
-CORE = ("case_id", "title", "as_of")
+VERSION = "format_version"
+CORE = (VERSION, "case_id", "title", "as_of")
 SEPARATOR = ";"
 EMPTY_LIST = "[]"
 TRUE, FALSE = "true", "false"
@@ -350,7 +351,9 @@ def _put(case: _Case, path: tuple[str, ...], column: Column, cell: str, where: s
     target = case.data if into is None else into
     for part in path[:-1]:
         target = target.setdefault(part, {})
-    target[path[-1]] = _value(text, column.field)
+    # The case format's version is a whole number, the only core field that is not text.
+    target[path[-1]] = int(text) if column.name == VERSION and text.isascii() \
+        and text.isdigit() else _value(text, column.field)
 
 
 def _value(text: str, decl: FieldDecl | None) -> Any:
