@@ -1,0 +1,94 @@
+"""The `clawpolicy` command: arguments, rendering and exit codes; no logic of its own.
+
+Exit codes:
+  0   a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
+  1   test: a case failed; lint: warnings; fmt --check: a file would change
+  2   usage error (a bad flag or argument)
+  3   the policy is invalid
+  4   the case file is invalid
+  5   check --fail-on recovery: the outcome (of any case, with --batch) is recovery
+  6   check --fail-on pending: the outcome (of any case, with --batch) is pending
+  70  an internal error (a defect of clawpolicy: please report it)
+  71  a worker process of `check --batch --jobs N` stopped before its cases were decided
+  74  an input or output error: the output cannot be written, or a standard stream is closed
+  130 interrupted (Ctrl-C); quietly, as Unix tools are
+  141 the reader of the output went away (a broken pipe); quietly, as Unix tools are
+
+Errors of the environment (71, 74, 130, 141) are never reported as defects (70).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Each command registers itself on `app` when its module is imported; a new command is a
+# module of this package, imported here.
+from clawpolicy.cli import check as _check  # noqa: F401
+from clawpolicy.cli import policytools as _policytools  # noqa: F401
+from clawpolicy.cli.common import (EXIT_BROKEN_PIPE, EXIT_CASE, EXIT_FINDINGS, EXIT_INTERNAL,
+                                   EXIT_INTERRUPTED, EXIT_IO, EXIT_OK, EXIT_OS, EXIT_PENDING,
+                                   EXIT_POLICY, EXIT_RECOVERY, EXIT_USAGE, app)
+from clawpolicy.tools.streams import GuardedOutput as _GuardedOutput
+from clawpolicy.tools.streams import OutputFailed
+from clawpolicy.tools.streams import QuietErrors as _QuietErrors
+from clawpolicy.tools.streams import silence_output as _silence_output
+
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED",
+           "EXIT_IO", "EXIT_OK", "EXIT_OS", "EXIT_PENDING", "EXIT_POLICY", "EXIT_RECOVERY",
+           "EXIT_USAGE", "app", "main", "_check", "_policytools"]
+
+
+def main() -> None:
+    raise SystemExit(_main())
+
+
+def _main() -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from clawpolicy.batch import InputError
+
+    sys.stderr = _QuietErrors(sys.stderr if sys.stderr is not None
+                              else open(os.devnull, "w", encoding="utf-8"))
+    if sys.stdout is None:
+        return _environment("CP0802", "standard output is closed",
+                            "run clawpolicy with its output going to a file, a pipe or a "
+                            "terminal")
+    sys.stdout = _GuardedOutput(sys.stdout)
+    try:
+        try:
+            app(standalone_mode=True)
+            code = EXIT_OK
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else EXIT_OK if stop.code is None \
+                else EXIT_USAGE
+        sys.stdout.flush()
+        return code
+    except OutputFailed as failed:
+        error = failed.args[0]
+        _silence_output()
+        if isinstance(error, BrokenPipeError):
+            return EXIT_BROKEN_PIPE  # the reader went away: nothing to say, as `head` shows
+        return _environment("CP0801", f"cannot write the output: {error.strerror or error}",
+                            "check that the disk is not full and the output can be written")
+    except InputError as error:
+        return _environment(error.code, error.message, error.help)
+    except BrokenProcessPool as error:
+        sys.stderr.write(f"error[CP0803]: a worker process stopped before its cases were "
+                         f"decided: {error}\n  = help: check the memory and processes the "
+                         "system allows, then run again (the lines written so far are "
+                         "complete)\n")
+        return EXIT_OS
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BaseException as error:  # noqa: BLE001 - the last guard before the user
+        sys.stderr.write(
+            f"error[CP0900]: internal error: {type(error).__name__}: {error}\n"
+            "  = help: this is a defect of clawpolicy, not of your files; please report it "
+            "with the policy and the case\n")
+        return EXIT_INTERNAL
+
+
+def _environment(code: str, message: str, help: str) -> int:
+    sys.stderr.write(f"error[{code}]: {message}\n  = help: {help}\n")
+    return EXIT_IO

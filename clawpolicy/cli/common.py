@@ -1,0 +1,88 @@
+"""What every command shares: the application, the exit codes, the formats, failing and
+rendering. The exit codes are listed in `clawpolicy.cli`'s docstring."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import NoReturn
+
+import typer
+
+from clawpolicy import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_POLICY = 3
+EXIT_CASE = 4
+EXIT_RECOVERY = 5   # check --fail-on recovery: the outcome is recovery
+EXIT_PENDING = 6    # check --fail-on pending: the outcome is pending
+EXIT_INTERNAL = 70  # a defect of clawpolicy itself; never a traceback
+EXIT_OS = 71        # sysexits EX_OSERR: a worker process stopped
+EXIT_IO = 74        # sysexits EX_IOERR: the output cannot be written, a stream is closed
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+app = typer.Typer(
+    name="clawpolicy",
+    help="Evaluate executive-compensation clawback policies against case files.",
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    md = "md"  # markdown, as a user types it
+
+
+class FailOn(str, Enum):
+    recovery = "recovery"
+    pending = "pending"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"clawpolicy {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Evaluate executive-compensation clawback policies against case files."""
+
+
+def _fail_on_code(outcomes, fail_on) -> int:
+    if FailOn.recovery in fail_on and "recovery" in outcomes:
+        return EXIT_RECOVERY
+    if FailOn.pending in fail_on and "pending" in outcomes:
+        return EXIT_PENDING
+    return EXIT_OK
+
+
+def _fail(diagnostics, code: int) -> NoReturn:
+    """Every diagnostic to standard error, then the exit code that says what failed."""
+    from clawpolicy.core.diagnostics import render_all
+
+    sys.stderr.write(render_all(diagnostics))
+    raise typer.Exit(code)
+
+
+def _render(determination, chosen: Format) -> str:
+    from clawpolicy.render import json as json_render
+    from clawpolicy.render import layout
+
+    if chosen is Format.json:
+        return json_render.render(determination)
+    if chosen in (Format.markdown, Format.md):
+        return layout.markdown(determination)
+    return layout.text(determination)
