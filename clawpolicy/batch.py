@@ -15,9 +15,8 @@ import os
 import signal
 import stat
 import sys
-import time
 from collections import Counter, deque
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
@@ -27,6 +26,7 @@ from clawpolicy.input.reader import MAX_CASE_BYTES, load_case, parse_case
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.render.json import render_line
+from clawpolicy.render.progress import BatchProgress
 from clawpolicy.core.source import NotRegularFile, printable
 from clawpolicy.core.values import format_money
 
@@ -195,14 +195,6 @@ def total(source: str) -> int | None:
     return sum(1 for _ in items(source))
 
 
-def progress_line(done: int, of: int | None, width: int = 30) -> str:
-    """`[#########.....]  61% 6100/10000`, or a count where the total is not known."""
-    if not of:
-        return f"{done} cases determined"
-    filled = width * min(done, of) // of
-    return f"[{'#' * filled}{'.' * (width - filled)}] {100 * done // of:>3}% {done}/{of}"
-
-
 # ---------------------------------------------------------------- deciding one case
 
 _POLICY: CheckedPolicy | None = None
@@ -232,7 +224,7 @@ def determine_one(item: Item, policy: CheckedPolicy | None = None) -> Result:
         loaded = load_case(item.path, item.name, expectation=False) if item.raw is None else \
             parse_case(item.raw, item.name, is_json=True, line=item.line, expectation=False)
         determination = api.evaluate(policy, loaded)
-        line = render_line(determination)
+        line = render_line(determination, source=item.where)
     except DiagnosticError as error:
         return _error_line(item, [(d.code, d.message, d.help, str(d.span) if d.span
                                    else d.where) for d in error.diagnostics]), None, []
@@ -262,30 +254,25 @@ def _determine_group(group: list[Item]) -> list[Result]:
 
 def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
         progress: TextIO | None = None) -> Summary:
+    """Determine every case of `source`, writing each line to `out` as it is decided. With
+    `progress` (a terminal: the command line decides), a display of the count, the rate and
+    the time left is drawn there on time, and erased at the end."""
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
     summary = Summary(policy.vocabulary.default_unit)
-    expected = total(source) if progress is not None else None
+    display = nullcontext(None) if progress is None else \
+        BatchProgress(progress, total(source), force_terminal=True)
     results = _results(policy, policy_path, items(source), jobs)
-    shown = 0  # when the progress was last shown, in nanoseconds (no float near the data)
     try:
-        for line, outcome, totals in results:
-            out.write(line + "\n")
-            out.flush()  # written as decided: nothing decided is lost if the run is stopped
-            summary.add(outcome, totals)
-            if progress is not None and time.monotonic_ns() - shown > 200_000_000:
-                shown = time.monotonic_ns()
-                _show(progress, progress_line(summary.count, expected))
+        with display as shown:
+            for line, outcome, totals in results:
+                out.write(line + "\n")
+                out.flush()  # written as decided: nothing decided is lost if it is stopped
+                summary.add(outcome, totals)
+                if shown is not None:
+                    shown.advance()
     finally:
         results.close()
-    if progress is not None:
-        _show(progress, progress_line(summary.count, expected))
-        _show(progress, " " * 60 + "\r")
     return summary
-
-
-def _show(progress: TextIO, text: str) -> None:
-    progress.write("\r" + text)
-    progress.flush()
 
 
 def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],

@@ -90,7 +90,8 @@ def _batch(policy: Path, source: str, jobs: int, fail_on) -> None:
         except OSError as error:
             raise typer.BadParameter(f"{printable(source)} cannot be read: "
                                      f"{error.strerror or error}", param_hint="--batch") from None
-    progress = sys.stderr if sys.stderr.isatty() else None
+    # Progress only where it cannot garble the output: lines on the same terminal show it.
+    progress = sys.stderr if sys.stderr.isatty() and not sys.stdout.isatty() else None
     try:
         summary = batch.run(str(policy), source, sys.stdout, jobs, progress)
     except api.PolicyError as error:

@@ -12,7 +12,11 @@ def render(determination: Determination) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_line(determination: Determination) -> str:
-    """The same object on one line, for JSON Lines."""
+def render_line(determination: Determination, source: str | None = None) -> str:
+    """The same object on one line, for JSON Lines; with `source` (where the case came from:
+    `FILE:LINE` of a JSON Lines input, or a case file's name) first, so every line of a
+    batch, determined or not, names its input."""
     data = determination.model_dump(mode="json", by_alias=True)
+    if source is not None:
+        data = {"source": source, **data}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -65,6 +65,12 @@ def determination_schema() -> dict:
         definition["additionalProperties"] = False
         definition["required"] = [key for key in definition["properties"]
                                   if key not in left_out]
+    # A line of `check --batch` names where its case came from, first; nowhere else.
+    schema["properties"] = {"source": {
+        "type": "string", "title": "Source",
+        "description": "Only in a line of `check --batch`: where the case came from "
+                       "(FILE:LINE of JSON Lines, or the case file's name)."},
+        **schema["properties"]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": DETERMINATION_ID, **schema}
 
