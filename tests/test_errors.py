@@ -182,9 +182,8 @@ def test_every_section_shows_its_code_rendered():
 
 def test_only_the_codes_no_small_text_file_can_trigger_go_without_an_example():
     without = {s.code for s in SECTIONS if not s.examples}
-    # CP0701 to CP0703 are shown by the tests below until `clawpolicy import` is a command.
-    assert without == {"CP0113", "CP0114", "CP0115", "CP0120", "CP0402", "CP0403", "CP0701",
-                       "CP0702", "CP0703", "CP0801", "CP0802", "CP0803", "CP0900"}
+    assert without == {"CP0113", "CP0114", "CP0115", "CP0120", "CP0402", "CP0403", "CP0801",
+                       "CP0802", "CP0803", "CP0900"}
 
 
 def test_the_diagnostic_the_introduction_takes_apart_is_that_of_an_example():
@@ -304,28 +303,6 @@ def test_cp0120_a_pickled_policy_whose_files_changed(tmp_path: Path, monkeypatch
     with pytest.raises(PolicyError) as raised:
         pickle.loads(sent)
     assert render_all(raised.value.diagnostics) == _shown("CP0120")
-
-
-@pytest.mark.parametrize("code, files", [
-    ("CP0701", {"cases.csv": "case_id,as_of,participnt.name\nc1,2024-06-30,Jane Doe\n"}),
-    ("CP0702", {"cases.csv": "case_id,as_of\nc1,2024-06-30\n",
-                "awards.csv": "case_id,id,amount_paid\nc2,bonus-2023,50000\n"}),
-    ("CP0703", {"cases.csv": "case_id,as_of\nc1,2024-06-30,extra\n"}),
-])
-def test_cp07xx_the_tables_of_import(code, files, tmp_path: Path, monkeypatch):
-    from clawpolicy.core.diagnostics import DiagnosticError, render_all
-    from clawpolicy.tools.tables import import_tables
-
-    (section,) = [s for s in SECTIONS if s.code == code]
-    shown = [b for b in section.text_blocks() if b.startswith("error[")]
-    tables = [b for b in section.text_blocks() if not b.startswith("error[")]
-    assert tables == list(files.values())  # the tables the section shows are those used
-    monkeypatch.chdir(tmp_path)
-    for name, text in files.items():
-        Path(name).write_text(text, encoding="utf-8")
-    with pytest.raises(DiagnosticError) as raised:
-        import_tables([Path(name) for name in files])
-    assert [render_all(raised.value.diagnostics)] == shown
 
 
 def test_cp0402_a_case_file_over_10_mb(tmp_path: Path):
