@@ -17,8 +17,10 @@ An example in the catalogue reads:
     ...
     ```
 
-The files are written into an empty folder and `python -m clawpolicy COMMAND` is run there.
-The named stream must equal the block and the other stream must be empty. Codes whose
+The files are written into an empty folder and `clawpolicy COMMAND` is run there: in this
+process, through the same entry point as the installed command (its streams, argument
+parsing and exit code), which a test checks against `python -m clawpolicy` in a process of
+its own. The named stream must equal the block and the other stream must be empty. Codes whose
 trigger is not a small text file (a file too large, bytes that are not UTF-8, an include
 chain 17 files long, an internal error) are shown as a plain ```text block and produced here
 by the tests at the end of this file."""
@@ -139,12 +141,39 @@ def clawpolicy(folder: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def run_example(example: Example, folder: Path) -> subprocess.CompletedProcess:
+def in_process(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """`clawpolicy ARGS` run in `folder` through the command's entry point, in this process:
+    as the installed command does, with standard streams that are pipes (not terminals)."""
+    import io
+
+    from clawpolicy.cli import _main
+
+    saved = sys.argv, sys.stdin, sys.stdout, sys.stderr, os.getcwd()
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = [io.TextIOWrapper(b, encoding="utf-8", newline="") for b in (out, err)]
+    try:
+        os.chdir(folder)
+        sys.argv = ["clawpolicy", *args]
+        sys.stdin = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+        sys.stdout, sys.stderr = streams
+        code = _main()
+        for stream in streams:
+            stream.flush()
+    finally:
+        sys.argv, sys.stdin, sys.stdout, sys.stderr, cwd = saved
+        os.chdir(cwd)
+    return subprocess.CompletedProcess(["clawpolicy", *args], code,
+                                       out.getvalue().decode("utf-8"),
+                                       err.getvalue().decode("utf-8"))
+
+
+def run_example(example: Example, folder: Path, runner=in_process) -> subprocess.CompletedProcess:
+    folder.mkdir(parents=True, exist_ok=True)
     for name, body in example.files.items():
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body.encode("utf-8"))
-    return clawpolicy(folder, *shlex.split(example.command))
+    return runner(folder, *shlex.split(example.command))
 
 
 def _codes_in_source() -> set[str]:
@@ -208,6 +237,19 @@ def test_example_output_is_exact(example: Example, tmp_path: Path):
     assert shown == example.output
     assert other == "", f"unexpected output on the other stream:\n{other}"
     assert result.returncode == example.exit
+
+
+# One example of each stream and kind of command, run by the installed interpreter in a process
+# of its own, gives the same bytes as in this process.
+SAMPLES = [e for e in EXAMPLES if e.code in ("CP0101", "CP0410", "CP0701", "CP1001")]
+
+
+@pytest.mark.parametrize("example", SAMPLES, ids=[f"{e.code}-line{e.line}" for e in SAMPLES])
+def test_in_process_runs_give_the_bytes_of_a_process_of_its_own(example, tmp_path: Path):
+    alone = run_example(example, tmp_path / "alone", runner=clawpolicy)
+    here = run_example(example, tmp_path / "here")
+    assert (here.returncode, here.stdout, here.stderr) == \
+        (alone.returncode, alone.stdout, alone.stderr)
 
 
 # ---------------------------------------------------------------- codes shown without an example
