@@ -82,11 +82,12 @@ def test_the_template_follows_the_vocabulary(tmp_path):
     assert case["awards"] == [{"id": "a1", "vested": "2024-01-31"}]
 
 
-def _problems(tmp_path, files: dict[str, str]) -> list[tuple[str, str, str]]:
+def _problems(tmp_path, files: dict[str, str], more: list[Path] = ()
+              ) -> list[tuple[str, str, str]]:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(DiagnosticError) as raised:
-        tables.import_tables([tmp_path / name for name in files])
+        tables.import_tables([tmp_path / name for name in files] + list(more))
     prefix = str(tmp_path) + "/"
     return [(d.code, d.where.replace(prefix, ""), d.message) for d in raised.value.diagnostics]
 
@@ -149,12 +150,84 @@ def test_a_table_that_cannot_be_read_is_named(tmp_path):
     (tmp_path / "awards.csv").write_text("id\na1\n")
     with pytest.raises(DiagnosticError) as raised:
         tables.import_tables([tmp_path / "cases.csv", tmp_path / "awards.csv",
-                              tmp_path / "statements.csv", tmp_path / "cases.xlsx"])
+                              tmp_path / "statements.csv", tmp_path / "cases.xls",
+                              tmp_path / "cases.xlsx"])
     found = [(d.code, d.where.replace(str(tmp_path) + "/", ""), d.message)
              for d in raised.value.diagnostics]
     assert found == [
         ("CP0701", "awards.csv:1:1", "the table has no `case_id` column"),
         ("CP0703", "cases.csv", "the table is not UTF-8 text (byte 15)"),
-        ("CP0701", "cases.xlsx", "the file is not a CSV file"),
+        ("CP0701", "cases.xls", "the file is not a CSV file or a workbook"),
+        ("CP0703", "cases.xlsx", "the workbook cannot be read: No such file or directory"),
         ("CP0703", "statements.csv", "cannot read the table: No such file or directory"),
     ]
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _typed(cell: str, column: str):
+    """A cell as Excel holds it when typed in by hand: numbers, dates and TRUE/FALSE typed."""
+    import datetime as dt
+
+    if not cell or column in ("case_id", "id"):
+        return cell or None
+    if cell in ("true", "false"):
+        return cell == "true"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+        return dt.date.fromisoformat(cell)
+    if re.fullmatch(r"\d+", cell):
+        return int(cell)
+    if re.fullmatch(r"\d+\.\d+", cell):
+        return float(cell)
+    return cell
+
+
+def _workbook(path: Path, exported: dict[str, str], typed: bool = True) -> Path:
+    import csv
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, text in exported.items():
+        sheet = book.create_sheet(name)
+        rows = list(csv.reader(io.StringIO(text)))
+        for row in rows:
+            sheet.append([_typed(c, h) if typed else c for c, h in zip(row, rows[0])])
+    book.save(path)
+    return path
+
+
+def test_every_example_goes_through_a_workbook_and_back_unchanged(tmp_path):
+    paths = EXAMPLE_CASES + REVISION_CASES
+    originals = [read_case(p).case.model_copy(update={"expect": None}) for p in paths]
+    book = _workbook(tmp_path / "cases.xlsx", tables.export([_as_data(p) for p in paths]))
+    assert _read_back(tables.import_tables([book])) == originals
+
+
+def test_each_bad_cell_of_a_workbook_is_reported_by_sheet_row_and_column(tmp_path):
+    import datetime as dt
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of"])
+    book.active.append(["c1", dt.datetime(2024, 6, 30, 14, 30)])
+    book.create_sheet("award").append(["case_id", "id"])
+    book.save(tmp_path / "hr.xlsx")
+    found = _problems(tmp_path, {}, [tmp_path / "hr.xlsx"])
+    assert found == [
+        ("CP0701", "hr.xlsx[award]", "the sheet `award` is not a table of the template"),
+        ("CP0410", "hr.xlsx[cases]:2:2: as_of", "`as_of` cannot be '2024-06-30 14:30:00'"),
+    ]
+
+
+def test_a_workbook_without_the_xlsx_extra_names_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(DiagnosticError) as raised:
+        tables.import_tables([tmp_path / "cases.xlsx"])
+    (diagnostic,) = raised.value.diagnostics
+    assert "pip install 'clawpolicy[xlsx]'" in diagnostic.help

@@ -206,14 +206,15 @@ def policies() -> None:
 def import_(
     tables: Optional[list[Path]] = typer.Argument(
         None, metavar="FILE...", help="CSV tables: cases.csv, and awards.csv, "
-        "statements.csv, ... (docs/import.md).", show_default=False),
+        "statements.csv, ... (docs/import.md); or an .xlsx workbook with one sheet per table "
+        "(the xlsx extra).", show_default=False),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="CASES.jsonl",
                                          help="The cases' file (JSON Lines); - for stdout."),
     template: Optional[Path] = typer.Option(None, "--template", metavar="FOLDER",
                                             help="Write the empty tables of the template "
                                             "(their header rows) into FOLDER instead."),
 ) -> None:
-    """Turn HR and equity-plan CSV tables into cases, one a line (docs/import.md).
+    """Turn HR and equity-plan tables (CSV or .xlsx) into cases, one a line (docs/import.md).
 
     Each bad cell is reported as FILE:ROW:COLUMN; nothing is written then (exit code 4).
 

@@ -1,5 +1,5 @@
-"""`clawpolicy import`: cases from CSV tables, as an HR or equity-plan system exports them
-(docs/import.md).
+"""`clawpolicy import`: cases from CSV tables, as an HR or equity-plan system exports them,
+or from the sheets of an Excel workbook, one per table (docs/import.md).
 
 The template is derived from the case vocabulary, never written out by hand: one table of
 cases (`cases.csv`: the core fields, and every single record of the case flattened into
@@ -27,6 +27,7 @@ from typing import Any
 
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import validate_case
+from clawpolicy.tools import workbook
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.vocabulary.declarations import FieldDecl
 
@@ -39,6 +40,7 @@ SEPARATOR = ";"
 EMPTY_LIST = "[]"
 TRUE, FALSE = "true", "false"
 MAX_TABLE_BYTES = 100 * 1024 * 1024
+WORKBOOK = ".xlsx"  # an Excel workbook: one sheet per table (tools/workbook.py)
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,24 @@ def import_tables(paths: list[Path], vocabulary: vocabularies.Vocabulary | None 
     errors: list[Diagnostic] = []
     read: dict[str, list[tuple[Path, list[Column | None], list[tuple[int, list[str]]]]]] = {}
     for path in paths:
+        if path.suffix.lower() == WORKBOOK:
+            for label, sheet, lines in workbook.sheets(path, errors):
+                table = tables.get(sheet)
+                if table is None:
+                    close = difflib.get_close_matches(sheet, list(tables), n=1)
+                    errors.append(Diagnostic(
+                        "CP0701", f"the sheet `{sheet}` is not a table of the template",
+                        (f"did you mean `{close[0]}`? " if close else "") +
+                        f"name each sheet after its table: {', '.join(tables)}", where=label))
+                    continue
+                loaded = _table_rows(label, lines, table, errors)
+                if loaded is not None:
+                    read.setdefault(table.name, []).append((label, *loaded))
+            continue
         table = _table_of(path, tables, errors)
         if table is not None:
-            loaded = _read(path, table, errors)
+            lines = _read(path, table, errors)
+            loaded = None if lines is None else _table_rows(str(path), lines, table, errors)
             if loaded is not None:
                 read.setdefault(table.name, []).append((path, *loaded))
     if CASES not in read and not errors:
@@ -198,7 +215,8 @@ def _table_of(path: Path, tables: dict[str, Table], errors: list) -> Table | Non
                 return table
     known = ", ".join(f"{n}.csv" for n in tables)
     if stem is None:
-        message, hint = "is not a CSV file", f"export the tables as CSV: {known}"
+        message, hint = "is not a CSV file or a workbook", \
+            f"export the tables as CSV ({known}), or as the sheets of one .xlsx workbook"
     else:
         message = f"`{path.name}` is not a table of the template"
         close = difflib.get_close_matches(stem, list(tables), n=1)
@@ -209,7 +227,8 @@ def _table_of(path: Path, tables: dict[str, Table], errors: list) -> Table | Non
     return None
 
 
-def _read(path: Path, table: Table, errors: list):
+def _read(path: Path, table: Table, errors: list) -> list[list[str]] | None:
+    """The rows of cells of a CSV file, as text."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -233,6 +252,12 @@ def _read(path: Path, table: Table, errors: list):
         errors.append(Diagnostic("CP0703", f"the table is not valid CSV: {error}",
                                  "check the quoting of its cells", where=str(path)))
         return None
+    return lines
+
+
+def _table_rows(path: str, lines: list[list[str]], table: Table, errors: list):
+    """The columns of a table's header row and its non-empty rows (numbered as the file or
+    sheet numbers them), from its rows of cells as text."""
     if not lines:
         errors.append(Diagnostic("CP0703", "the table is empty",
                                  f"start it with the header row: {','.join(table.header)}",
@@ -291,7 +316,7 @@ def _case_row(path, columns, number, cells, cases, errors) -> None:
             if cell.strip().lower() not in ("", TRUE, FALSE):
                 errors.append(Diagnostic(
                     "CP0702", f"`{column.name}` cannot be {cell!r}",
-                    f"expected true (given), false (not given) or an empty cell",
+                    "expected true (given), false (not given) or an empty cell",
                     where=f"{where}: {column.name}"))
             elif cell.strip():
                 case.given[column.name] = cell.strip().lower() == TRUE

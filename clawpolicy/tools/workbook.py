@@ -1,0 +1,81 @@
+"""The sheets of an Excel workbook as rows of text cells, for `clawpolicy import`: each sheet
+is one of the template's tables, named after it (`cases`, `awards`, `statements`, ...).
+
+A cell becomes the text a CSV export would hold (docs/import.md):
+- text as it is; `TRUE`/`FALSE` cells as `true`/`false`;
+- a date (a date-time at midnight) as `YYYY-MM-DD`; a date-time with a time of day as
+  `YYYY-MM-DD HH:MM:SS`, which a date field then refuses at its cell (no field holds a time);
+- a whole number as its digits; any other number as the shortest decimal that reads back to
+  the same binary number, which is what Excel shows and stores as the cell's text. Excel keeps
+  every number as binary floating point: an amount that must be exact to more than 15
+  significant digits belongs in a text cell (format the column as Text).
+
+Reading needs openpyxl, in the `xlsx` extra; without it the workbook is refused with the
+command that installs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from clawpolicy.core.diagnostics import Diagnostic
+
+INSTALL = "pip install 'clawpolicy[xlsx]'"
+
+
+def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]]]:
+    """(label for messages, `BOOK.xlsx[SHEET]`; the sheet's name; its rows of text cells)
+    for each sheet of the workbook; problems are added to `errors`."""
+    try:
+        import openpyxl
+    except ImportError:
+        errors.append(Diagnostic("CP0703", "reading a workbook needs the `xlsx` extra",
+                                 f"install it ({INSTALL}), or export the tables as CSV",
+                                 where=str(path)))
+        return
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        errors.append(Diagnostic("CP0703", f"the workbook cannot be read: {reason}",
+                                 "give an .xlsx workbook saved by Excel or a compatible "
+                                 "program", where=str(path)))
+        return
+    try:
+        for sheet in book.worksheets:
+            label = f"{path}[{sheet.title}]"
+            rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            yield label, sheet.title, _trimmed(rows)
+    finally:
+        book.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0, 0) \
+            else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        exact = Decimal(repr(value))  # the shortest decimal of the binary number Excel keeps
+        return format(exact.quantize(1) if exact == exact.to_integral_value() else exact, "f")
+    return str(value)
+
+
+def _trimmed(rows: list[list[str]]) -> list[list[str]]:
+    """Rows without the empty cells a sheet's used range adds to their right, and without
+    the empty rows below the last row with something in it."""
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    width = len(rows[0]) if rows else 0
+    while width and not rows[0][width - 1].strip():
+        width -= 1
+    return [row[:width] if not any(c.strip() for c in row[width:]) else row for row in rows]
