@@ -1,9 +1,13 @@
 """What open questions answer: a threshold an answer reaches through `sum(...)` is found as
-one through `min` or `max` is (evaluate/tracking.py)."""
+one through `min` or `max` is (evaluate/tracking.py), and a whole record left unknown does not
+keep pending what the other facts' answers decide."""
 
 from __future__ import annotations
 
+import yaml
+
 from clawpolicy.api import compile_policy, evaluate, read_case_data
+from tests.conftest import ROOT
 
 POLICY = '''policy "Sums"
   effective 2019-02-08
@@ -48,3 +52,22 @@ def test_a_threshold_through_a_sum_is_asked_at_the_amount_where_it_turns(tmp_pat
     assert [(a.if_, a.outcome, a.recoverable.amount if a.recoverable else None)
             for a in question.answers] == [
         ("< 300000.00 USD", "recovery", "600000.00"), (">= 300000.00 USD", "no_recovery", None)]
+
+
+def test_a_whole_record_left_unknown_does_not_keep_pending_what_the_other_answers_decide(
+        qualys_revised):
+    """Found by the probe of issue 10: example 20 (a CEO; `stock_sales: null`) with
+    `participant.executive_officer` blanked came out pending, although both answers give the
+    same result, because the unknown stock sales (a whole record, not enumerated) stopped the
+    search. The awards are decided; the stock sales are still asked."""
+    path = ROOT / "examples" / "cases" / "20-tsr-psu-estimate-shares.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    before = evaluate(qualys_revised, read_case_data(data))
+    data["participant"]["executive_officer"] = None
+    after = evaluate(qualys_revised, read_case_data(data))
+    assert (after.outcome, after.totals) == (before.outcome, before.totals) != ("pending", [])
+    assert [(a.outcome, a.recoverable) for a in after.awards] == \
+        [(a.outcome, a.recoverable) for a in before.awards]
+    assert any("not needed: participant.executive_officer" in n for n in after.awards[0].notes)
+    assert [q.fact for q in after.open_questions] == ["stock_sales"]
