@@ -1,7 +1,6 @@
 """What open questions answer: a threshold an answer reaches through `sum(...)` is found as
 one through `min` or `max` is (evaluate/tracking.py); where only the split between the
-remedies turns on a fact, each answer gives the split it leads to; and a whole record left
-unknown does not keep pending what the other facts' answers decide."""
+remedies turns on a fact, each answer gives the split it leads to."""
 
 from __future__ import annotations
 
@@ -96,21 +95,3 @@ def test_no_split_is_given_where_the_amount_itself_turns(qualys_revised):
     assert determination.open_questions
     assert all(a.split is None for q in determination.open_questions for a in q.answers)
 
-
-def test_a_whole_record_left_unknown_does_not_keep_pending_what_the_other_answers_decide(
-        qualys_revised):
-    """Found by the probe of issue 10: example 20 (a CEO; `stock_sales: null`) with
-    `participant.executive_officer` blanked came out pending, although both answers give the
-    same result, because the unknown stock sales (a whole record, not enumerated) stopped the
-    search. The awards are decided; the stock sales are still asked."""
-    path = ROOT / "examples" / "cases" / "20-tsr-psu-estimate-shares.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.pop("expect", None)
-    before = evaluate(qualys_revised, read_case_data(data))
-    data["participant"]["executive_officer"] = None
-    after = evaluate(qualys_revised, read_case_data(data))
-    assert (after.outcome, after.totals) == (before.outcome, before.totals) != ("pending", [])
-    assert [(a.outcome, a.recoverable) for a in after.awards] == \
-        [(a.outcome, a.recoverable) for a in before.awards]
-    assert any("not needed: participant.executive_officer" in n for n in after.awards[0].notes)
-    assert [q.fact for q in after.open_questions] == ["stock_sales"]

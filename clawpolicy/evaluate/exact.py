@@ -80,9 +80,6 @@ class Group:
     combinations: list[Combination] = field(default_factory=list)
     overflow: int = 0  # past BOUND: more combinations than it
     cited: list[str] = field(default_factory=list)  # what the three-valued evaluation cited
-    # Facts whose answers are not enumerated (a whole record): always left unanswered, so
-    # the combinations decide what they can without them, and the rest stays pending.
-    unenumerable: list[str] = field(default_factory=list)
 
 
 def decision(key: tuple) -> tuple:
@@ -158,7 +155,7 @@ class Exact:
             count = 1
             for fact in group.cited:  # the cartesian product of the candidates' answers
                 self._add(group, fact)
-                count *= len(self.answers(group, fact)) if fact in group.facts else 1
+                count *= len(self.answers(group, fact))
             if count > BOUND:
                 raise _Unsettled(count)
         except _Unsettled as why:
@@ -168,7 +165,7 @@ class Exact:
             before = {f: list(v) for f, v in group.tracker.thresholds.items()}
             count = 1
             for fact in group.cited:  # with the thresholds the last round found
-                count *= len(self.answers(group, fact)) if fact in group.facts else 1
+                count *= len(self.answers(group, fact))
             if count > BOUND:
                 group.overflow, group.combinations = count, []
                 return
@@ -189,12 +186,11 @@ class Exact:
     def _add(self, group: Group, fact: str) -> None:
         if fact in group.domains:
             return
-        domain = group.domains[fact] = self.domain(fact)
-        if domain is None:
-            group.unenumerable.append(fact)
-            return
         if fact not in group.facts:
             group.facts.append(fact)
+        domain = group.domains[fact] = self.domain(fact)
+        if domain is None:
+            raise _Unsettled(0)
         if isinstance(domain, Scale):
             group.tracker.scales[fact] = domain
             self._seed(group.tracker, fact, domain)
@@ -206,15 +202,12 @@ class Exact:
             if len(cache) >= BOUND:
                 raise _Unsettled(BOUND + 1)
             combo = cache[key] = self.evaluate(group, assigned)
-        while True:
-            open_ = [f for f in combo.open if f not in assigned and f not in group.unenumerable]
-            if not open_:
-                leaves.append((assigned, combo))
-                return
-            fact = next((f for f in group.facts if f in open_), open_[0])
-            self._add(group, fact)
-            if fact not in group.unenumerable:
-                break
+        open_ = [f for f in combo.open if f not in assigned]
+        if not open_:
+            leaves.append((assigned, combo))
+            return
+        fact = next((f for f in group.facts if f in open_), open_[0])
+        self._add(group, fact)
         for value in self.answers(group, fact):
             self._search(group, {**assigned, fact: value}, leaves, cache)
 

@@ -39,26 +39,26 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     awards = list(run.awards)
     fallback: list[str] = []
     for group in groups:
-        # A fact not enumerated (a whole record) is asked as the three-valued evaluation
-        # leaves it; the combinations of the others decide what they can without it.
-        fallback += [f for f in group.unenumerable if f not in fallback]
-        if not group.combinations:  # past the bound
+        if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
-            count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
-                f"{group.overflow:,}"
-            _unsettled(awards, group, f"the answers to {', '.join(group.cited)} make {count} "
-                       f"combinations, past the bound of {BOUND:,}")
+            if group.overflow:
+                count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
+                    f"{group.overflow:,}"
+                why = (f"the answers to {', '.join(group.cited)} make {count} combinations, "
+                       f"past the bound of {BOUND:,}")
+            else:
+                whole = [f for f, d in group.domains.items() if d is None]
+                why = f"the answers to {', '.join(whole)} (a whole record) are not enumerated"
+            for i in group.awards:
+                if awards[i].result.outcome == "pending":
+                    awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
+                                       "left as the facts known decide it")
             continue
         asked = [f for j, f in enumerate(group.facts) if _matters(group, j)]
         for i in group.awards:
             if run.awards[i].result.outcome == "pending":
                 awards[i] = _award(exact, group, i, asked)
-                whole = [f for f in group.unenumerable if any(
-                    c.keys[i][0] == "pending" and f in c.keys[i][3] for c in group.combinations)]
-                if whole:
-                    _unsettled(awards, [i], f"the answers to {', '.join(whole)} (a whole "
-                               "record) are not enumerated")
     unknowns = run.unknowns
     others = run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
@@ -114,13 +114,6 @@ def _settled_answer(determiner: Determiner, fact: str, value: Any) -> CaseRun:
 def _read(group: Group, fact: str, value: Any) -> Any:
     domain = group.domains[fact]
     return domain.answer(value) if isinstance(domain, Scale) else value
-
-
-def _unsettled(awards: list[AwardEvaluation], group: Group | list[int], why: str) -> None:
-    for i in group.awards if isinstance(group, Group) else group:
-        if awards[i].result.outcome == "pending":
-            awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is left as "
-                               "the facts known decide it")
 
 
 def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
@@ -216,8 +209,8 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
     pending_on = None
     if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
         sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
-        pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] + \
-            [f for f in group.unenumerable if any(f in c.open for c in combos)] or None
+        pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
+            or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
