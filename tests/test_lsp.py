@@ -279,7 +279,8 @@ async def test_hover_on_a_rule_shows_its_clause_quote_and_source_sentence(
     assert "clause: Condition (3)" in shown
     assert "> no more than three (3) years have elapsed" in shown
     assert "encodes sentence" in shown and "of qualys-clawback-policy-2019.txt" in shown
-    assert shown.endswith("revised by `rule_10d1` (replace), `sox_304` (remove)")
+    assert shown.endswith("revised by `rule_10d1` (replace as `within_lookback_fiscal_years`), "
+                          "`sox_304` (replace as `received_within_12_month_window`)")
     close_file(client, QUALYS_2019)
 
 

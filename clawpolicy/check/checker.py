@@ -103,6 +103,29 @@ class _Checker(ExpressionTypes, RevisionChecks):
                            "give each rule its own id", where)
             else:
                 seen[key] = where
+        self._check_renamed(seen, reserved)
+
+    def _check_renamed(self, ids: dict[str, Span], reserved: set[str]) -> None:
+        """A replacing condition's own name (`replace condition X as Y`) is no other rule's
+        id; revisions that replace the same X may give it the same name."""
+        named: dict[str, tuple[str, Span]] = {}
+        for revision in self.revisions:
+            for change in (c for c in revision.changes if c.renamed):
+                name, where = change.rule.name, change.rule.name_span
+                if name in reserved:
+                    self.error("CP0209", f"`{name}` is a name the language already gives a "
+                               "meaning", "give the replacing condition another name", where)
+                    continue
+                clash = ids.get(name) or (named[name][1] if name in named
+                                          and named[name][0] != change.target else None)
+                if clash is not None:
+                    line, _ = clash.line_col
+                    self.error("CP0230", f"`{name}`, the name the revision `{revision.name}` "
+                               f"gives the condition replacing `{change.target}`, is already "
+                               f"used (at {clash.file.name}:{line})",
+                               "give the replacing condition a name of its own; "
+                               f"`{change.target}` stays the handle that links the two", where)
+                named.setdefault(name, (change.target, where))
 
     def _check_shape(self) -> None:
         for rule in self.rules:

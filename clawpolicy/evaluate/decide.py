@@ -155,7 +155,8 @@ class Determiner:
                     why = ev.explain(each.where, inner) if each.where is not None else ""
                     found.append((OtherRecoverable(source=item.path, amount=amount(money),
                                                    rule=rule.name, revision=entry.source,
-                                                   because=why), money))
+                                                   because=why,
+                                                   clause=rule.citation.clause or ""), money))
         return found, unknowns
 
     # ------------------------------------------------------------ one award
@@ -267,7 +268,8 @@ class Determiner:
                 clause, quote = _citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
-                    quote=quote, because=ev.explain(entry.rule.body, env), source=entry.source))
+                    quote=quote, because=ev.explain(entry.rule.body, env), source=entry.source,
+                    replaces=entry.replaces))
                 values.append(value)
             return values
 
@@ -288,7 +290,7 @@ class Determiner:
                 conditions.append(Condition(
                     id=entry.rule.name, kind="condition", status="not_applicable",
                     clause=clause, quote=quote, because="the award is outside the policy's scope",
-                    source=entry.source))
+                    source=entry.source, replaces=entry.replaces))
             return self._result(rec, rules, "not_covered", conditions, [], notes, [], None, None)
         met = run("condition")
         removed("condition")

@@ -70,6 +70,10 @@ class Condition(_Out):
     quote: str
     because: str
     source: str = "policy"
+    # Where a revision's condition carries a name of its own (`replace condition X as Y`):
+    # `id` is its name, and this the id of the condition it replaces.
+    replaces: str | None = None
+    _optional = ("replaces",)
 
 
 class AwardResult(_Out):
@@ -88,6 +92,18 @@ class AwardResult(_Out):
     _optional = ("recoverable_range",)
 
 
+class Split(_Out):
+    """What one remedy of an award reaches under an answer, where only the split between the
+    remedies turns on the question (the amount recovered stands): `up_to`, or `up_to_range`
+    where it moves with the answer."""
+
+    award: str
+    remedy: str
+    up_to: Amount | None = None
+    up_to_range: Range | None = None
+    _optional = ("up_to", "up_to_range")
+
+
 class Answer(_Out):
     if_: Any = Field(alias="if")
     outcome: Outcome
@@ -100,8 +116,11 @@ class Answer(_Out):
     pending_on: list[str] | None = None
     # The outcome the answer gives an award that is pending now, where it is not the case's.
     awards: dict[str, Outcome] | None = None
+    # Where only the split between the remedies turns on the question: what each remedy
+    # reaches under this answer (an addition to the contract).
+    split: list[Split] | None = None
     _optional = ("recoverable", "recoverable_depends_on_answer", "recoverable_range",
-                 "pending_on", "awards")
+                 "pending_on", "awards", "split")
 
 
 class OpenQuestion(_Out):
@@ -125,6 +144,8 @@ class OtherRecoverable(_Out):
     revision: str  # "policy", or the revision whose rule it is
     # Why the item counts: its date and the window it falls in, as the rule's `where` reads.
     because: str = ""
+    # The clause the `other` rule encodes (an addition to the contract).
+    clause: str = ""
 
 
 class RevisionApplied(_Out):

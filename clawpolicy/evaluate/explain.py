@@ -168,4 +168,6 @@ def _comparison_words(op: str, holds: bool, is_date: bool) -> str:
         return words
     if op == "!=":
         return "is"
+    if op == "=":
+        return "is not"
     return words.replace("is ", "is not ", 1)

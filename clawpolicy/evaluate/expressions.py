@@ -437,10 +437,12 @@ class Evaluator(Explainer):
                     continue
                 if not keep:
                     continue
-            value = Decimal(1) if node.kind == "count" else self.eval(node.value, inner)
+            # The values stay tracked (tracking.py), so that a threshold an answer reaches
+            # through a sum is found as one through `min` or `max` is.
+            value = Decimal(1) if node.kind == "count" else self.eval_t(node.value, inner)
             if isinstance(value, Unknown):
                 pending.append(value)
                 continue
-            total = self.arith("+", total, value, node)
+            total = lift(lambda a, b: self.arith("+", a, b, node), total, value)
         return unknown_of(*pending) or total
 

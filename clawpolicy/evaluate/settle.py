@@ -18,7 +18,8 @@ from typing import Any
 from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import Answer, OpenQuestion, total_field
+from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
+    total_field
 from clawpolicy.evaluate.exact import ANY, BOUND, Combination, Exact, Group, decision, \
     money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
@@ -219,17 +220,58 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
     return outcome, total, pending_on, settles or None
 
 
+def _splitting(settled: CaseRun, group: Group) -> list[tuple[int, list[str]]]:
+    """The awards of the group decided but for the split between their remedies, each with
+    the remedies it shows."""
+    return [(i, [r.kind for r in settled.awards[i].result.remedies]) for i in group.awards
+            if settled.awards[i].result.outcome != "pending"
+            and len({c.keys[i][2] for c in group.combinations}) > 1]
+
+
+def _split(settled: CaseRun, combos: list[Combination],
+           splitting: list[tuple[int, list[str]]]) -> tuple:
+    """What each remedy of those awards reaches where only these combinations remain: the
+    least and the most, (award, remedy, least, most, unit)."""
+    found = []
+    for i, kinds in splitting:
+        result = settled.awards[i].result
+        for kind in kinds:
+            unit = next(r.up_to.unit for r in result.remedies if r.kind == kind)
+            reach = [next((Decimal(m.up_to.amount) for m in c.evaluation[i].result.remedies
+                           if m.kind == kind), Decimal(0)) for c in combos]
+            found.append((str(result.id), kind, min(reach), max(reach), unit))
+    return tuple(found)
+
+
+def _spread(first: tuple, last: tuple) -> tuple:
+    """The splits of an interval's two ends, as one (a remedy moves monotonely within it)."""
+    return tuple((a, k, min(lo, lo2), max(hi, hi2), u)
+                 for (a, k, lo, hi, u), (_, _, lo2, hi2, _) in zip(first, last))
+
+
+def _splits(split: tuple) -> list[Split] | None:
+    found = [Split(award=a, remedy=k, up_to=amount(Money(lo, u))) if lo == hi else
+             Split(award=a, remedy=k, up_to_range=Range(min=amount(Money(lo, u)),
+                                                        max=amount(Money(hi, u))))
+             for a, k, lo, hi, u in split]
+    return found or None
+
+
 def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answer]:
     fact = group.facts[j]
     domain = group.domains[fact]
     found: list[tuple[Any, tuple, Any]] = []
+    splitting = _splitting(settled, group)
+
+    def result(combos: list[Combination]) -> tuple:
+        return _result(settled, group, combos, j) + (_split(settled, combos, splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
         spans: list[tuple[Any, Any, tuple, tuple]] = []
         for a, b in group.tracker.points(fact):
-            ends = [_result(settled, group, [c for c in group.combinations
-                                             if c.values[j] is ANY or c.values[j] == x], j)
+            ends = [result([c for c in group.combinations
+                            if c.values[j] is ANY or c.values[j] == x])
                     for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
             if spans and _joins(spans[-1], ends):
                 spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
@@ -239,9 +281,12 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
             words = _interval(a, b, domain)
             if first == last:
                 found.append((words, first, None))
+            elif first[:4] == last[:4]:  # only the split moves with the answer
+                found.append((words, first[:4] + (_spread(first[4], last[4]),), None))
             elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
                 totals = [m for r in (first, last) if r[1] for m in r[1]]
-                found.append((words, (first[0], None, None, first[3]), (money_range(totals),)))
+                found.append((words, (first[0], None, None, first[3],
+                                      _spread(first[4], last[4])), (money_range(totals),)))
             else:  # only where one end is itself pending
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
@@ -250,7 +295,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
         for value, label in domain.answers:
             combos = [c for c in group.combinations
                       if c.values[j] is ANY or c.values[j] == value]
-            by_result.setdefault(_freeze(_result(settled, group, combos, j)), []).append(label)
+            by_result.setdefault(_freeze(result(combos)), []).append(label)
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
             found.append((label, result, None))
@@ -259,8 +304,8 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
                    recoverable_depends_on_answer=True if span is not None else None,
                    recoverable_range=span[0] if span is not None else None,
                    pending_on=list(pending_on) if pending_on else None,
-                   awards=dict(settles) if settles else None)
-            for words, (outcome, total, pending_on, settles), span in found]
+                   awards=dict(settles) if settles else None, split=_splits(split))
+            for words, (outcome, total, pending_on, settles, split), span in found]
 
 
 def _joins(span: tuple, ends: list[tuple]) -> bool:
@@ -272,13 +317,15 @@ def _joins(span: tuple, ends: list[tuple]) -> bool:
         return False
     if first == last and ends[0] == ends[1]:
         return last == ends[0]
-    return first != last and ends[0] != ends[1]
+    # Intervals in which only the split moves stay apart: each answer says how it splits.
+    return first != last and ends[0] != ends[1] and first[:4] != last[:4] \
+        and ends[0][:4] != ends[1][:4]
 
 
 def _freeze(result: tuple) -> tuple:
-    outcome, total, pending_on, settles = result
+    outcome, total, pending_on, settles, split = result
     return (outcome, tuple(total) if total is not None else None,
-            tuple(pending_on) if pending_on else None, settles)
+            tuple(pending_on) if pending_on else None, settles, split)
 
 
 def _interval(a: Any, b: Any, scale: Scale) -> str:

@@ -9,8 +9,8 @@ it and another, the `Tracker` finds the answer at which that comparison turns: b
 sample and the nearest thresholds already known on either side, by bisection over whole steps
 of the fact (cents, days). The evaluation then goes on with the concrete value. Sampling each
 interval between the thresholds and repeating until no new threshold appears finds every
-answer at which the result can turn, including those that pass through `min`, `max` and
-calendar arithmetic."""
+answer at which the result can turn, including those that pass through `min`, `max`,
+`sum(...)` and calendar arithmetic."""
 
 from __future__ import annotations
 

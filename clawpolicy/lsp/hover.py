@@ -108,7 +108,8 @@ def _sentences(analysis: Analysis, rule: ast.Rule) -> list[str]:
 
 
 def _revisions_changing(analysis: Analysis, name: str) -> list[tuple[str, str]]:
-    return [(o.node.name, c.action) for s, o in analysis.index.declarations.items()
+    return [(o.node.name, f"{c.action} as `{c.rule.name}`" if c.renamed else c.action)
+            for s, o in analysis.index.declarations.items()
             if s.kind == "revision" and isinstance(o.node, ast.Revision)
             for c in o.node.changes if c.target == name and c.action != "add"]
 

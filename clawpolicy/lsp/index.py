@@ -121,7 +121,7 @@ class _Walker:
                     self.add(change.target_span, symbol=Symbol("rule", change.target),
                              declares=change.action == "add", node=change)
                     if change.rule is not None:
-                        self.rule(change.rule, declares=False)
+                        self.rule(change.rule, declares=change.renamed)
                 for combine in decl.combines:
                     self.add(combine.other_span, symbol=Symbol("revision", combine.other),
                              node=combine)

@@ -61,7 +61,8 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
     if d.other_recoverable:
         sections.append(Section("Other amounts recoverable", items=[
             Item(f"{o.source}: {money(o.amount)}",
-                 [f"rule {o.rule}" + (f" of {o.revision}" if o.revision != "policy" else "")]
+                 [f"rule {o.rule}" + (f" of {o.revision}" if o.revision != "policy" else "")
+                  + (f": {o.clause}" if o.clause else "")]
                  + ([f"because {o.because}"] if o.because else []))
             for o in d.other_recoverable]))
     if d.open_questions:
@@ -77,6 +78,7 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
                   + (f", on {' and '.join(a.pending_on)}" if a.pending_on else "")
                   + "".join(f"; award {award}: {OUTCOME_WORDS[o].lower()}"
                             for award, o in (a.awards or {}).items())
+                  + _split_words(a.split or [])
                   for a in q.answers] or ["the answer decides the outcome"])
             for q in d.open_questions]))
     if d.notes:
@@ -85,6 +87,17 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
                  [f"{n.clause} ({n.rule})"] if n.rule else [])
             for n in d.notes]))
     return title, header, sections
+
+
+def _split_words(split) -> str:
+    """How an answer splits an award's amount between its remedies."""
+    awards: dict[str, list[str]] = {}
+    for x in split:
+        awards.setdefault(x.award, []).append(
+            f"{x.remedy} up to {money(x.up_to)}" if x.up_to is not None else
+            f"{x.remedy} up to {money(x.up_to_range.min)} to {money(x.up_to_range.max)} "
+            "with the answer")
+    return "".join(f"; {award}: {', '.join(parts)}" for award, parts in awards.items())
 
 
 def _answer_word(value) -> str:
@@ -119,7 +132,8 @@ def _award(a) -> Section:
                   + ([f"only {r.enforced_by} can enforce it"] if r.enforced_by else []),
                   r.quote) for r in a.remedies]
     items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
-                   [f"because {c.because}", f"from {c.source}: {c.clause}"], c.quote)
+                   [f"because {c.because}", f"from {c.source}: {c.clause}"]
+                   + ([f"in place of {c.replaces}"] if c.replaces else []), c.quote)
               for c in a.conditions]
     items += [Item(f"Note: {n}") for n in a.notes]
     return Section(f"Award {a.id}", intro, items)

@@ -27,6 +27,14 @@ class Sourced:
     rule: ast.Rule
     source: str
     modality_from: str | None = None  # the revision that made a remedy shall or may
+    # The id of the rule it replaces, where the replacing rule carries a name of its own
+    # (`replace condition X as Y`): the handle that links the two.
+    replaces: str | None = None
+
+    @property
+    def handle(self) -> str:
+        """The id revisions name this rule by: the replaced id, or its own."""
+        return self.replaces or self.rule.name
 
 
 @dataclass(frozen=True)
@@ -86,21 +94,22 @@ def compose(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet
     for revision in revisions:
         for change in revision.changes:
             entries = rules[change.kind]
-            index = next((i for i, e in enumerate(entries) if e.rule.name == change.target), None)
+            index = next((i for i, e in enumerate(entries) if e.handle == change.target), None)
             match change.action:
                 case "add":
                     entries.append(Sourced(change.rule, revision.name))
                 case "replace":
-                    entries[index] = Sourced(change.rule, revision.name)
+                    entries[index] = Sourced(change.rule, revision.name,
+                                             replaces=change.target if change.renamed else None)
                 case "remove":
                     del entries[index]
                     removed.append(Removed(change.kind, change.target, revision.name,
                                            change.citation))
                 case "modality":
                     entry = entries[index]
-                    entries[index] = Sourced(
-                        dataclasses.replace(entry.rule, modality=change.modality), entry.source,
-                        revision.name)
+                    entries[index] = dataclasses.replace(
+                        entry, rule=dataclasses.replace(entry.rule, modality=change.modality),
+                        modality_from=revision.name)
     return RuleSet(tuple(r.name for r in revisions),
                    {kind: tuple(entries) for kind, entries in rules.items()}, tuple(removed))
 

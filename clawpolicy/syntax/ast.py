@@ -327,7 +327,9 @@ RULE_CLASSES: dict[str, type[Rule]] = {
 @dataclass(frozen=True)
 class Change:
     """What a revision does to one rule of the base policy: `add` a rule, `replace` one by
-    its id, `remove` one, or `modality` (make a remedy shall or may)."""
+    its id, `remove` one, or `modality` (make a remedy shall or may). A replacing condition
+    may carry a name of its own (`replace condition X as Y`): then `rule.name` is Y and
+    `target` stays X, the handle that links the two."""
 
     action: str  # "add" | "replace" | "remove" | "modality"
     kind: str  # the kind of rule it adds, replaces or removes
@@ -337,6 +339,11 @@ class Change:
     citation: Citation
     span: Span = _span()
     target_span: Span = _span()
+
+    @property
+    def renamed(self) -> bool:
+        """A replacing rule that carries a name of its own (`replace condition X as Y`)."""
+        return self.rule is not None and self.action == "replace" and self.rule.name != self.target
 
 
 # The name of the unrevised policy where a revision names another (`combine with policy`), and

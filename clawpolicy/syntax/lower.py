@@ -56,6 +56,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "reaches": ("expr",),
     "add_change": ("rule",),
     "replace_change": ("rule",),
+    "replace_condition_as": ("target", "name", "citation", "requires"),
     "remove_scope": ("target", "citation"),
     "remove_condition": ("target", "citation"),
     "remove_remedy": ("target", "citation"),
@@ -246,6 +247,13 @@ class _Lowering:
                 rule = self.rule(c["rule"])
                 changes.append(ast.Change(kind.split("_")[0], rule.kind, rule.name, rule, None,
                                           rule.citation, self.span(line), rule.name_span))
+            elif kind == "replace_condition_as":
+                rule = ast.Condition(name=str(c["name"]), citation=self.citation(c["citation"]),
+                                     requires=self.expr(c["requires"]), span=self.span(line),
+                                     name_span=self.span(c["name"]))
+                changes.append(ast.Change("replace", "condition", str(c["target"]), rule, None,
+                                          rule.citation, self.span(line),
+                                          self.span(c["target"])))
             elif kind == "modality_change":
                 changes.append(ast.Change("modality", "remedy", str(c["target"]), None,
                                           str(c["modality"]), self.citation(c["citation"]),

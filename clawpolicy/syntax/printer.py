@@ -414,10 +414,10 @@ def _last_text_end(rule: ast.Rule) -> int | None:
     return texts[-1] if texts else None
 
 
-def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str) -> None:
+def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str, head: str = "") -> None:
     inner = indent + INDENT
     w.emit([f"{indent}{opener}{'define' if rule.kind == 'definition' else rule.kind} "
-            f"{rule.name}"], _end_of(rule.name_span))
+            f"{head}{rule.name}"], _end_of(rule.name_span))
     w.comments_before(rule.citation.span, inner)
     _citation(w, rule.citation, inner)
     match rule.kind:
@@ -473,7 +473,8 @@ def _revision(w: _Writer, revision: ast.Revision, indent: str) -> None:
         w.blank()
         w.comments_before(change.span, inner, inside=False)
         if change.action in ("add", "replace"):
-            _rule(w, change.rule, inner, f"{change.action} ")
+            _rule(w, change.rule, inner, f"{change.action} ",
+                  f"{change.target} as " if change.renamed else "")
             continue
         if change.action == "remove":
             w.emit([f"{inner}remove {change.kind} {change.target}"],

@@ -178,7 +178,7 @@ def _coverage_table(policy: CheckedPolicy, path: Path) -> PolicyCoverage:
              if r.kind in ("scope", "condition")]
     for revision in policy.revisions:
         rules.append(RuleCoverage(revision.name, "revision", revision.name))
-        rules += [RuleCoverage(c.target, c.kind, revision.name) for c in revision.changes
+        rules += [RuleCoverage(c.rule.name, c.kind, revision.name) for c in revision.changes
                   if c.action in ("add", "replace") and c.kind in ("scope", "condition")]
     return PolicyCoverage(str(path), rules)
 

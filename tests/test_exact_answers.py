@@ -1,0 +1,97 @@
+"""What open questions answer: a threshold an answer reaches through `sum(...)` is found as
+one through `min` or `max` is (evaluate/tracking.py); where only the split between the
+remedies turns on a fact, each answer gives the split it leads to."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import yaml
+
+from clawpolicy.api import compile_policy, evaluate, read_case_data
+from tests.conftest import ROOT
+
+POLICY = '''policy "Sums"
+  effective 2019-02-08
+end
+
+condition small_total
+  clause "1"
+  quote "the awards together come to less than 500,000 USD"
+  requires sum(a.amount_as_restated for a in awards) < 500000 USD
+end
+
+recoverable whole
+  clause "2"
+  quote "the whole award"
+  is award.amount_awarded
+end
+
+remedy repay
+  clause "3"
+  quote "shall repay"
+  shall recover up to whole
+end
+'''
+
+
+def award(ident: str, restated) -> dict:
+    return {"id": ident, "kind": "cash_incentive", "granted": "2022-02-15",
+            "received": "2023-02-28", "unit": "USD", "amount_awarded": "300000",
+            "amount_paid": "300000", "amount_as_restated": restated}
+
+
+def test_a_threshold_through_a_sum_is_asked_at_the_amount_where_it_turns(tmp_path):
+    path = tmp_path / "sums.claw"
+    path.write_text(POLICY, encoding="utf-8")
+    case = read_case_data({"case_id": "sums", "as_of": "2024-06-30",
+                           "awards": [award("a", None), award("b", "200000")]})
+    determination = evaluate(compile_policy(path), case)
+    assert determination.outcome == "pending"
+    [question] = determination.open_questions
+    assert question.fact == "awards[0].amount_as_restated"
+    # 200,000 of the other award leaves 300,000 below the 500,000 the sum is compared with.
+    assert [(a.if_, a.outcome, a.recoverable.amount if a.recoverable else None)
+            for a in question.answers] == [
+        ("< 300000.00 USD", "recovery", "600000.00"), (">= 300000.00 USD", "no_recovery", None)]
+
+
+def test_where_only_the_split_turns_each_answer_gives_the_split_it_leads_to(qualys_revised):
+    """Regression example revisions/18: 60,000 USD is recovered whatever was paid; the answer
+    to `amount_paid` decides only how repayment and cancellation share it. Each answer says
+    how, and the case with a value of that answer splits it so."""
+    path = ROOT / "examples" / "cases" / "revisions" / "18-10d1-amount-paid-unknown.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    determination = evaluate(qualys_revised, read_case_data(data))
+    [question] = determination.open_questions
+    assert question.fact == "awards[0].amount_paid"
+    tried = {"< 0.01 USD": ["0"], ">= 0.01 USD and < 60000.00 USD": ["0.01", "30000", "59999.99"],
+             ">= 60000.00 USD and < 240000.01 USD": ["60000", "240000"],
+             ">= 240000.01 USD and < 300000.00 USD": ["240000.01", "299999.99"],
+             ">= 300000.00 USD": ["300000"]}
+    assert [a.if_ for a in question.answers] == list(tried)
+    for answer in question.answers:
+        assert (answer.outcome, answer.recoverable.amount) == ("recovery", "60000.00")
+        for paid in tried[answer.if_]:
+            data["awards"][0]["amount_paid"] = paid
+            [award] = evaluate(qualys_revised, read_case_data(data)).awards
+            reached = {r.kind: Decimal(r.up_to.amount) for r in award.remedies}
+            for split in answer.split:
+                assert split.award == award.id
+                got = reached.get(split.remedy, Decimal(0))
+                if split.up_to is not None:
+                    assert got == Decimal(split.up_to.amount), (answer.if_, paid, split)
+                else:
+                    low, high = split.up_to_range.min.amount, split.up_to_range.max.amount
+                    assert Decimal(low) <= got <= Decimal(high), (answer.if_, paid, split)
+
+
+def test_no_split_is_given_where_the_amount_itself_turns(qualys_revised):
+    path = ROOT / "examples" / "cases" / "12-restated-amount-unknown.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert determination.open_questions
+    assert all(a.split is None for q in determination.open_questions for a in q.answers)
+
