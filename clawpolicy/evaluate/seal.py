@@ -14,8 +14,8 @@ from typing import Any
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import Seal
 
-# Fields of a case file that the determination does not read: `expect:` is for
-# `clawpolicy test`, and the format version only says how the rest is written.
+# The field of a case file that the determination does not read: `expect:` is for
+# `clawpolicy test` (which `check` leaves unread).
 _NOT_SEALED = ("expect",)
 
 
