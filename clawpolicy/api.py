@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
+from clawpolicy.input import assume as whatif
 from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
 from clawpolicy.check.checker import CheckedPolicy, check
-from clawpolicy.evaluate.determination import Determination
+from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determine import determine
@@ -25,6 +26,9 @@ class PolicyError(DiagnosticError):
 
 class CaseError(DiagnosticError):
     """The case file is invalid (exit code 4)."""
+
+
+AssumptionError = whatif.AssumptionError  # an assumption that cannot be made (exit code 2)
 
 
 def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
@@ -66,7 +70,7 @@ def read_case_data(data: Mapping[str, Any], name: str | None = None,
         case_id = data.get("case_id")
         name = f"case {case_id}" if isinstance(case_id, str) else "case"
     try:
-        return LoadedCase(validate_case(dict(data), name, {}, vocabulary), name, {})
+        return LoadedCase(validate_case(dict(data), name, {}, vocabulary), name, {}, dict(data))
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
 
@@ -124,15 +128,42 @@ def _undeclared(name: str, path: str, declared: list[str], loaded: LoadedCase) -
                       where=loaded.where(path))
 
 
-def evaluate(policy: CheckedPolicy, loaded: LoadedCase) -> Determination:
+def assume(policy: CheckedPolicy, loaded: LoadedCase,
+           assumptions: Sequence[str]) -> tuple[LoadedCase, list[Assumption]]:
+    """The case as if it said each of `assumptions` (`FACT=VALUE`), validated again, and
+    the assumptions as the determination records them; or AssumptionError (a usage error)
+    naming each fact that does not exist or cannot hold the value."""
+    if loaded.data is None:
+        raise ValueError(f"the case {loaded.name} was not read from its fields; read it with "
+                         "`read_case`, `read_case_bytes` or `read_case_data`")
+    data, done = whatif.apply(loaded.data, assumptions, policy.vocabulary,
+                              [decl.name for decl in policy.fact_decls], loaded.case)
+    try:
+        case = validate_case(data, loaded.name, loaded.positions, policy.vocabulary)
+        assumed = LoadedCase(case, loaded.name, loaded.positions, data)
+        policy_facts(policy, assumed)
+    except DiagnosticError as error:
+        raise AssumptionError([whatif.misfit(d, done) for d in error.diagnostics]) from None
+    return assumed, [Assumption(fact=a.fact, value=a.value) for a in done]
+
+
+def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
+             assumptions: Sequence[str] = ()) -> Determination:
     """The determination of a checked policy for a case read with its vocabulary; raises
-    CaseError (a declared fact of the wrong type) or PolicyError."""
+    CaseError (a declared fact of the wrong type) or PolicyError. With `assumptions`
+    (`FACT=VALUE`, as `check --assume` takes them), the determination is made as if the
+    case said so, lists them, and is sealed with the case as read; a wrong assumption
+    raises AssumptionError."""
     if type(loaded.case) is not policy.vocabulary.case_model:
         raise ValueError(f"the case {loaded.name} was read with another vocabulary than the "
                          f"policy's ({policy.vocabulary.source}); read it with "
                          "`read_case(path, policy.vocabulary)`")
+    read, recorded = loaded, []
+    if assumptions:
+        loaded, recorded = assume(policy, read, assumptions)
     try:
-        return determine(policy, loaded.case, policy_facts(policy, loaded))
+        return determine(policy, loaded.case, policy_facts(policy, loaded), recorded,
+                         sealed=read.case)
     except CaseError:
         raise
     except EvaluationError as error:

@@ -113,6 +113,28 @@ def items(source: str) -> Iterator[Item]:
         yield from _lines(stream, printable(source))
 
 
+def case_items(sources: Iterable[str]) -> Iterator[Item]:
+    """The cases of several inputs, in order: a case file (`.yaml`, `.yml` or `.json`), a
+    folder of them, or a JSON Lines file (`-`: standard input)."""
+    for source in sources:
+        if source != "-" and not os.path.isdir(source) \
+                and source.lower().endswith(CASE_SUFFIXES):
+            yield Item(printable(source), path=source)
+        else:
+            yield from items(source)
+
+
+def read_item(item: Item, vocabulary=None) -> api.LoadedCase:
+    """The case of one item, read as `check` reads it; raises DiagnosticError."""
+    if item.problem is not None:
+        code, message, help = item.problem
+        raise DiagnosticError([Diagnostic(code, message, help, where=item.where)])
+    if item.raw is None:
+        return load_case(item.path, item.name, vocabulary=vocabulary, expectation=False)
+    return parse_case(item.raw, item.name, is_json=True, line=item.line, vocabulary=vocabulary,
+                      expectation=False)
+
+
 def open_source(source: str) -> BinaryIO:
     """A JSON Lines file, opened for reading: a regular file only, so that a named pipe or
     a device is refused at once rather than waited on or read forever."""
@@ -218,11 +240,7 @@ def determine_one(item: Item, policy: CheckedPolicy | None = None) -> Result:
     """(the output line, the outcome, None if the case was not read or DEFECT, the totals)."""
     policy = policy or _POLICY
     try:
-        if item.problem is not None:
-            code, message, help = item.problem
-            raise DiagnosticError([Diagnostic(code, message, help, where=item.where)])
-        loaded = load_case(item.path, item.name, expectation=False) if item.raw is None else \
-            parse_case(item.raw, item.name, is_json=True, line=item.line, expectation=False)
+        loaded = read_item(item)
         determination = api.evaluate(policy, loaded)
         line = render_line(determination, source=item.where)
     except DiagnosticError as error:

@@ -2,7 +2,8 @@
 
 Exit codes:
   0   a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
-  1   test: a case failed; lint: warnings; fmt --check: a file would change
+  1   test: a case failed; lint: warnings; fmt --check: a file would change; verify: the
+      determination differs; diff: some determination (or rule) changes
   2   usage error (a bad flag or argument)
   3   the policy is invalid
   4   the case file is invalid
@@ -26,6 +27,7 @@ import sys
 # module of this package, imported here.
 from clawpolicy.cli import check as _check  # noqa: F401
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
+from clawpolicy.cli import whatif as _whatif  # noqa: F401
 from clawpolicy.cli.common import (EXIT_BROKEN_PIPE, EXIT_CASE, EXIT_FINDINGS, EXIT_INTERNAL,
                                    EXIT_INTERRUPTED, EXIT_IO, EXIT_OK, EXIT_OS, EXIT_PENDING,
                                    EXIT_POLICY, EXIT_RECOVERY, EXIT_USAGE, app)
@@ -36,7 +38,7 @@ from clawpolicy.tools.streams import silence_output as _silence_output
 
 __all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED",
            "EXIT_IO", "EXIT_OK", "EXIT_OS", "EXIT_PENDING", "EXIT_POLICY", "EXIT_RECOVERY",
-           "EXIT_USAGE", "app", "main", "_check", "_policytools"]
+           "EXIT_USAGE", "app", "main", "_check", "_policytools", "_whatif"]
 
 
 def main() -> None:

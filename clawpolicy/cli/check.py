@@ -9,8 +9,8 @@ from typing import Optional
 
 import typer
 
-from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY, FailOn,
-                                   Format, _fail, _fail_on_code, _render, app)
+from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY, EXIT_USAGE,
+                                   FailOn, Format, _fail, _fail_on_code, _render, app)
 
 
 @app.command()
@@ -37,12 +37,19 @@ def check(
     fail_on: Optional[list[FailOn]] = typer.Option(
         None, "--fail-on",
         help="Exit 5 if the outcome (of any case, with --batch) is recovery, 6 if pending."),
+    assume: Optional[list[str]] = typer.Option(
+        None, "--assume", metavar="FACT=VALUE",
+        help="What-if: determine the case as if it said FACT=VALUE (repeatable), e.g. "
+             "findings.misconduct=fraud or awards[bonus-fy2022].amount_as_restated=300000. "
+             "The JSON lists the assumptions; the memo marks each assumed fact."),
 ) -> None:
     """Print the reasoned determination of POLICY for the participant in CASE.
 
     Example: clawpolicy check policies/qualys-2019.claw examples/cases/01-full-recovery-paid-bonus.yaml
 
     Example: clawpolicy check qualys --batch cases.jsonl --jobs 2 > out.jsonl
+
+    Example: clawpolicy check qualys-2019 case.yaml --assume findings.should_repay=true
     """
     from clawpolicy import api
     from clawpolicy.tools import hints
@@ -55,6 +62,8 @@ def check(
     if (not given) == (batch is None):
         raise typer.BadParameter("give either CASE or --batch CASES", param_hint="CASE")
     if batch is not None:
+        if assume:
+            raise typer.BadParameter("--assume goes with one CASE", param_hint="--assume")
         if format not in (None, Format.json):
             raise typer.BadParameter("--batch writes JSON Lines only", param_hint="--format")
         mistake = hints.table_for_batch(batch)
@@ -69,7 +78,9 @@ def check(
         compiled = api.compile_policy(policy)
         loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
             else api.read_case(given[0])
-        determination = api.evaluate(compiled, loaded)
+        determination = api.evaluate(compiled, loaded, assume or [])
+    except api.AssumptionError as error:
+        _fail(error.diagnostics, EXIT_USAGE)
     except api.PolicyError as error:
         _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
@@ -100,3 +111,4 @@ def _batch(policy: Path, source: str, jobs: int, fail_on) -> None:
     raise typer.Exit(EXIT_INTERNAL if summary.defects else EXIT_CASE if summary.errors
                      else _fail_on_code(summary.outcomes, fail_on) if fail_on
                      else EXIT_OK)
+

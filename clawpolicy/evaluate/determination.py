@@ -153,6 +153,24 @@ class RevisionApplied(_Out):
     because: str
 
 
+class Assumption(_Out):
+    """A fact taken as given for a what-if (`check --assume FACT=VALUE`): its path in the
+    case (an item of a list by its index) and the value, as a case file would hold it."""
+
+    fact: str
+    value: Any
+
+
+class Seal(_Out):
+    """What the determination was made from, so that it can be made again and compared
+    byte for byte (`clawpolicy verify`): a reproducibility check, not a signature."""
+
+    policy_sha256: str       # the policy with all its includes (as `policy.sha256`)
+    case_sha256: str         # the case as read, over a canonical form (docs/cases.md)
+    engine_version: str      # clawpolicy's version
+    vocabulary_version: int  # the case format version of the vocabulary
+
+
 class Determination(_Out):
     """The reasoned determination of a policy for one case: the object of the contract
     (docs/cases.md), frozen. `clawpolicy.to_json` renders it as `check --format json` does."""
@@ -168,6 +186,10 @@ class Determination(_Out):
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
     notes: list[Note]
+    # The facts taken as given (`check --assume`), in the order given; [] for none.
+    assumptions: list[Assumption] = []
+    seal: Seal | None = None
+    _optional = ("seal",)
 
     @property
     def totals(self) -> list[Amount]:

@@ -4,13 +4,16 @@ the Determination that carries both. Pure; the one entry to evaluation."""
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from typing import Any
 
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.evaluate.determination import Determination, PolicyRef, total_field
+from clawpolicy.evaluate.determination import (Assumption, Determination, PolicyRef,
+                                               total_field)
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
+from clawpolicy.evaluate.seal import seal
 from clawpolicy.evaluate.settle import settle
 
 
@@ -20,9 +23,15 @@ ARITHMETIC = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.O
                                              decimal.DivisionByZero])
 
 
-def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:
+def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
+              assumptions: Sequence[Assumption] = (), sealed: Any = None) -> Determination:
+    """The determination of `case`. Where facts were assumed (`assumptions`, already applied
+    to `case`), `sealed` is the case as read, which the seal fingerprints."""
     with decimal.localcontext(ARITHMETIC):
-        return _determine(policy, case, facts)
+        determination = _determine(policy, case, facts)
+    return determination.model_copy(update={
+        "assumptions": list(assumptions),
+        "seal": seal(policy, case if sealed is None else sealed)})
 
 
 def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:

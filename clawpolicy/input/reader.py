@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ class LoadedCase:
     case: Any  # a model of the case vocabulary it was read with
     name: str
     positions: dict[str, Position]
+    # The fields as the file held them, before validation: what a what-if (`check
+    # --assume`) changes and validates again.
+    data: dict | None = field(default=None, compare=False, repr=False)
 
     def where(self, path: str) -> str:
         return _where(self.name, self.positions, path)
@@ -91,7 +94,7 @@ def parse_case(raw: bytes, name: str, is_json: bool = False, line: int | None = 
         raise _one(name, "CP0405", "a case file holds one mapping of fields at its top",
                    "start with `case_id:` and `as_of:`, as in docs/cases.md")
     return LoadedCase(validate_case(data, name, positions, vocabulary, expectation), name,
-                      positions)
+                      positions, data)
 
 
 def read_data(raw: bytes, name: str, is_json: bool = False,

@@ -4,6 +4,7 @@ questions and notes. Laid out as text or Markdown by `layout`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -86,6 +87,8 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
             Item(f"{n.award}: {n.text}" if n.award else n.text,
                  [f"{n.clause} ({n.rule})"] if n.rule else [])
             for n in d.notes]))
+    if d.assumptions:
+        _mark_assumed(d, header, sections)
     return title, header, sections
 
 
@@ -98,6 +101,29 @@ def _split_words(split) -> str:
             f"{x.remedy} up to {money(x.up_to_range.min)} to {money(x.up_to_range.max)} "
             "with the answer")
     return "".join(f"; {award}: {', '.join(parts)}" for award, parts in awards.items())
+
+
+ASSUMED = "[assumed]"
+
+
+def _mark_assumed(d: Determination, header: list[str], sections: list[Section]) -> None:
+    """A what-if: the assumptions are stated at the top, and each assumed fact is marked
+    wherever a reason cites it, so the memo never reads as if the case said so."""
+    said = [f"{a.fact} = {'not known' if a.value is None else _answer_word(a.value)}"
+            for a in d.assumptions]
+    header += ["", "What-if: determined as if the case said " + "; ".join(said)
+               + f" (each marked {ASSUMED} where it is cited)"]
+    pattern = re.compile("(" + "|".join(re.escape(a.fact) for a in d.assumptions)
+                         + r")(?![\w\[.])")
+
+    def mark(text: str) -> str:
+        return pattern.sub(lambda m: f"{m[1]} {ASSUMED}", text)
+
+    for section in sections:
+        section.intro = [mark(line) for line in section.intro]
+        for item in section.items:
+            item.text = mark(item.text)
+            item.details = [mark(detail) for detail in item.details]
 
 
 def _answer_word(value) -> str:

@@ -1,0 +1,48 @@
+"""The seal of a determination: the fingerprints of what it was made from (the policy with
+its includes, the case in a canonical form) and the versions of the engine and of the case
+vocabulary, so that anyone holding the policy and the case can make it again and compare the
+bytes (`clawpolicy verify`). A reproducibility check, not a signature."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from typing import Any
+
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.evaluate.determination import Seal
+
+# The field of a case file that the determination does not read: `expect:` is for
+# `clawpolicy test` (which `check` leaves unread).
+_NOT_SEALED = ("expect",)
+
+
+def canonical_case(case: Any) -> bytes:
+    """The case as its validated model holds it, written one way: keys sorted, no
+    whitespace, amounts as exact decimal strings, dates as ISO dates. Key order, YAML versus
+    JSON, comments and quoting do not change it; a changed fact does."""
+    data = case.model_dump(mode="json", by_alias=True, exclude=set(_NOT_SEALED))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def case_sha256(case: Any) -> str:
+    return hashlib.sha256(canonical_case(case)).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """The version of the clawpolicy installed (`clawpolicy.__version__`, which this layer
+    may not import): the distribution's metadata, written from the same pyproject.toml."""
+    try:
+        return metadata.version("clawpolicy")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unreleased"
+
+
+def seal(policy: CheckedPolicy, case: Any) -> Seal:
+    return Seal(policy_sha256=policy.loaded.sha256, case_sha256=case_sha256(case),
+                engine_version=engine_version(),
+                vocabulary_version=policy.vocabulary.declarations.format_version)

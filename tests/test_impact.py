@@ -1,0 +1,178 @@
+"""`clawpolicy diff OLD NEW [CASES]`: the impact of a change of policy, case by case, with the
+rule changes that cause it; held to what a reader of examples/cases/revisions/EXPECTED.md
+derives by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from clawpolicy.api import read_case
+from clawpolicy.cli import app
+from clawpolicy.tools import impact, impactreport
+from tests.conftest import EXAMPLE_CASES, QUALYS, QUALYS_2019, REVISION_CASES, ROOT
+
+# From examples/cases/revisions/EXPECTED.md: each revision example whose determination under
+# policies/qualys.claw differs from what policies/qualys-2019.claw alone gives ("2019 alone"
+# in its row, or the 2019 reading of ../EXPECTED.md on its facts), and the revision
+# responsible. The rest (06, 08, 13, 15, 19, 22) come out the same under both: 06 and 08
+# recover nothing either way, 13 is outside every sub-set, 15's revision ties with the 2019
+# rules, 19's award is not reached, 22's exception holds where 2019 finds no fault.
+EXPECTED = {
+    "01-10d1-no-fault-recovery": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "02-10d1-little-r": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "03-10d1-lookback-received-too-early": ("no_recovery", "recovery",
+                                            ["rule_10d1 now applies"]),
+    "04-10d1-received-before-nasdaq-date": ("no_recovery", "recovery",
+                                            ["rule_10d1 now applies"]),
+    "05-10d1-impracticable-home-country-law": ("no_recovery", "pending",
+                                               ["rule_10d1 now applies"]),
+    "07-sox304-ceo-window-and-stock-sales": ("no_recovery", "recovery",
+                                             ["sox_304 now applies"]),
+    "09-sox304-time-based-equity": ("not_covered", "recovery", ["sox_304 now applies"]),
+    "10-california-partly-paid": ("recovery", "recovery", ["california_wage_law now applies"]),
+    "11-california-fully-paid": ("recovery", "no_recovery",
+                                 ["california_wage_law now applies"]),
+    "12-california-cfo-10d1-and-sox": ("no_recovery", "recovery", ["sox_304 now applies"]),
+    "14-pending-executive-officer-unknown": ("no_recovery", "pending", ["rule_10d1 may apply"]),
+    "16-cfo-10d1-and-sox-no-misconduct": ("no_recovery", "recovery",
+                                          ["rule_10d1 now applies", "sox_304 now applies"]),
+    "17-sox304-rsu-work-location-unknown": ("not_covered", "no_recovery",
+                                            ["sox_304 now applies"]),
+    "18-10d1-amount-paid-unknown": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "20-sox304-title-spelled-out": ("no_recovery", "recovery", ["sox_304 now applies"]),
+    "21-sox304-unknown-title": ("no_recovery", "pending", ["sox_304 may apply"]),
+    "23-10d1-cost-label-contradicted": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "24-10d1-tax-qualified-plan": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "25-attained-and-paid-both-read": ("no_recovery", "recovery", ["sox_304 now applies"]),
+}
+
+
+def _compare(old, new, paths):
+    return impact.compare(old, new, [(str(p), lambda p=p: read_case(p)) for p in paths])
+
+
+def test_the_revisions_change_exactly_the_cases_a_reader_expects(qualys_2019, qualys_revised):
+    result = _compare(qualys_2019, qualys_revised, REVISION_CASES)
+    found = {c.source.rsplit("/", 1)[-1].removesuffix(".yaml"):
+             (c.before.outcome, c.after.outcome,
+              [f"{x.id} {x.why}" for x in c.causes if x.kind == "revision"])
+             for c in result.cases}
+    assert found == EXPECTED
+    assert result.examined == len(REVISION_CASES) and not result.errors
+    # Each change is put down to a revision alone: the 2019 rules are the same in both.
+    assert all(x.kind == "revision" for c in result.cases for x in c.causes)
+
+
+def test_amounts_before_and_after_are_the_determinations(qualys_2019, qualys_revised):
+    (change,) = _compare(qualys_2019, qualys_revised,
+                         [p for p in REVISION_CASES if p.stem.startswith("10-")]).cases
+    assert change.before.total_recoverable == {"amount": "180000.00", "unit": "USD"}
+    assert change.after.total_recoverable == {"amount": "100000.00", "unit": "USD"}
+    assert change.kind == "amount"
+    assert change.after.awards["ltip-cash-2021"] == (
+        "recovery", {"amount": "100000.00", "unit": "USD"})
+
+
+def test_a_policy_against_itself_changes_nothing(qualys_2019):
+    result = _compare(qualys_2019, qualys_2019, EXAMPLE_CASES)
+    assert result.rules == [] and result.cases == [] and not result.changed
+    assert result.summary()["unchanged"] == len(EXAMPLE_CASES)
+
+
+def test_the_rules_that_differ_with_their_citations(qualys_2019, qualys_revised):
+    changes = impact.rule_changes(qualys_2019, qualys_revised)
+    revisions = [(c.change, c.id, c.clause) for c in changes if c.kind == "revision"]
+    assert revisions == [
+        ("added", "rule_10d1", "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"),
+        ("added", "sox_304", "Sarbanes-Oxley Act of 2002, Section 304(a)"),
+        ("added", "california_wage_law", "California Labor Code Section 221")]
+    # The definitions the revision files add; no rule of the 2019 text changes.
+    assert {c.change for c in changes} == {"added"}
+    assert {c.kind for c in changes} == {"revision", "definition"}
+    assert [c.id for c in impact.rule_changes(qualys_revised, qualys_2019)
+            if c.kind == "revision"] == ["rule_10d1", "sox_304", "california_wage_law"]
+
+
+def test_a_changed_rule_is_the_cause_where_a_determination_cites_it(tmp_path):
+    from clawpolicy.api import compile_policy
+
+    text = QUALYS_2019.read_text(encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    for source in (ROOT / "policies" / "sources").iterdir():
+        (tmp_path / "sources" / source.name).write_bytes(source.read_bytes())
+    old, new = tmp_path / "old.claw", tmp_path / "new.claw"
+    old.write_text(text, encoding="utf-8")
+    # Three years become two: condition (3) is changed.
+    assert text.count("+ 3 years") == 1
+    new.write_text(text.replace("+ 3 years", "+ 2 years"), encoding="utf-8")
+    result = _compare(compile_policy(old), compile_policy(new), EXAMPLE_CASES)
+    assert [(c.change, c.kind) for c in result.rules] == [("changed", "condition")]
+    assert result.cases, "some recovery falls outside two years"
+    for case in result.cases:
+        assert [(x.why, x.kind) for x in case.causes] == [("changed", "condition")]
+        assert case.before.outcome == "recovery" and case.after.outcome == "no_recovery"
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_diff_on_the_command_line_text_and_json(tmp_path):
+    folder = ROOT / "examples" / "cases" / "revisions"
+    text = run("diff", QUALYS_2019, QUALYS, folder)
+    assert text.exit_code == 1
+    assert "Summary: 19 of 25 cases change" in text.stdout
+    assert "  because: revision california_wage_law now applies (California Labor Code " \
+        "Section 221)" in text.stdout
+    data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
+    assert data["summary"]["changed"] == 19 and data["summary"]["unchanged"] == 6
+    assert data["summary"]["by_kind"] == {"outcome": 18, "amount": 1}
+    assert sum(data["summary"]["by_outcome"].values()) == 19
+    assert data["cases"][0]["causes"][0] == {
+        "why": "now applies", "kind": "revision", "id": "rule_10d1",
+        "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}
+    same = run("diff", QUALYS_2019, QUALYS_2019, EXAMPLE_CASES[0])
+    assert same.exit_code == 0 and "Summary: 0 of 1 cases change" in same.stdout
+
+
+def test_diff_reads_json_lines_and_reports_a_bad_case_in_its_place(tmp_path):
+    from clawpolicy.input.reader import read_file
+
+    lines = tmp_path / "cases.jsonl"
+    good = [json.dumps(read_file(p), default=str) for p in REVISION_CASES[:2]]
+    lines.write_text("\n".join([good[0], '{"case_id": "x"}', good[1]]) + "\n",
+                     encoding="utf-8")
+    result = run("diff", QUALYS_2019, QUALYS, lines, "-f", "json")
+    assert result.exit_code == 4
+    data = json.loads(result.stdout)
+    assert [c["source"] for c in data["cases"]] == [f"{lines}:1", f"{lines}:3"]
+    assert [e["source"] for e in data["errors"]] == [f"{lines}:2"]
+    assert data["errors"][0]["errors"][0]["code"] == "CP0407"
+
+
+def test_diff_with_no_cases_lists_the_rules(tmp_path):
+    result = run("diff", QUALYS_2019, QUALYS)
+    assert result.exit_code == 1
+    # Eight definitions of the revisions (received_in_sox_window among them), three revisions.
+    assert "Rules that differ: 11" in result.stdout
+    assert "  added    revision sox_304 (Sarbanes-Oxley Act of 2002, Section 304(a))" \
+        in result.stdout
+    assert "Summary" not in result.stdout
+    assert run("diff", QUALYS, QUALYS).exit_code == 0
+
+
+def test_diff_of_the_shipped_examples_is_reviewed(qualys_2019, qualys_revised, text_snapshot):
+    # Every example, both folders: the 2019 examples were written for the 2019 policy, so
+    # where a revision reaches their participants, this is what changes (reviewed here).
+    result = _compare(qualys_2019, qualys_revised, EXAMPLE_CASES + REVISION_CASES)
+    rendered = impactreport.render_text(result, with_cases=True)
+    assert rendered.replace(str(ROOT) + "/", "") == text_snapshot
+
+
+@pytest.mark.parametrize("missing", ["nothing-here.yaml", "nothing-here"])
+def test_diff_refuses_a_case_path_that_does_not_exist(missing, tmp_path):
+    result = run("diff", QUALYS_2019, QUALYS, tmp_path / missing)
+    assert result.exit_code == 2

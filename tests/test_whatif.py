@@ -1,0 +1,251 @@
+"""What-if (`check --assume`) and sealed determinations (`verify`): an assumed answer gives
+exactly what the open question promised for it, and a determination made again from its
+policy and case is the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from clawpolicy import api
+from clawpolicy.cli import app
+from clawpolicy.evaluate.seal import case_sha256
+from clawpolicy.input.reader import read_file
+from clawpolicy.render import json as json_render
+from clawpolicy.render import layout
+from clawpolicy.tools import verify as verifying
+from tests.conftest import EXAMPLE_CASES, QUALYS, QUALYS_2019, REVISION_CASES
+
+ALL_CASES = [(QUALYS_2019, p) for p in EXAMPLE_CASES] + [(QUALYS, p) for p in REVISION_CASES]
+
+
+@pytest.fixture(scope="module")
+def policies(qualys_2019, qualys_revised):
+    return {QUALYS_2019: qualys_2019, QUALYS: qualys_revised}
+
+
+def _values(answer: str | bool | list) -> list[str]:
+    """Values (as --assume writes them) that fall within one answer of an open question."""
+    if isinstance(answer, bool):
+        return [str(answer).lower()]
+    if isinstance(answer, list):
+        return [json.dumps(v) for v in answer] if answer else ["[]"]
+    if re.fullmatch(r"[\w-]+", answer):  # one word of a fixed list
+        return [answer]
+    if answer == "any value":
+        return ["0"]
+    if answer == "any other":
+        return ["some-other-value"]
+    parts = re.fullmatch(r"([<>]=?) (\S+)(?: \S+)?(?: and ([<>]=?) (\S+)(?: \S+)?)?", answer)
+    assert parts, f"an answer this test does not read: {answer}"
+    op, bound = parts[1], parts[2]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound):
+        day = dt.date.fromisoformat(bound)
+        return [str(day if op in ("<=", ">=") else day + dt.timedelta(days=1 if op == ">" else -1))]
+    amount = Decimal(bound)
+    if op == "<":  # the most and the least of the range
+        return [str(amount - Decimal("0.01")), "0"]
+    return [str(amount if op == ">=" else amount + Decimal("0.01"))]
+
+
+def _promises():
+    from clawpolicy.api import compile_policy
+
+    compiled = {QUALYS_2019: compile_policy(QUALYS_2019), QUALYS: compile_policy(QUALYS)}
+    for policy, path in ALL_CASES:
+        d = api.evaluate(compiled[policy], api.read_case(path))
+        for q in d.open_questions:
+            for answer in q.answers:
+                for value in _values(answer.if_):
+                    yield pytest.param(policy, path, q.fact, value, answer,
+                                       id=f"{path.stem}:{q.fact}={value}")
+
+
+PROMISES = list(_promises())
+
+
+def test_the_examples_leave_questions_of_every_kind_to_assume():
+    assert len({p.values[1] for p in PROMISES}) >= 9  # pending examples with questions
+    kinds = {type(p.values[4].if_).__name__ for p in PROMISES}
+    assert kinds == {"bool", "list", "str"}
+
+
+@pytest.mark.parametrize(("policy", "path", "fact", "value", "answer"), PROMISES)
+def test_assuming_an_answer_gives_what_the_question_promised(policies, policy, path, fact,
+                                                             value, answer):
+    d = api.evaluate(policies[policy], api.read_case(path), [f"{fact}={value}"])
+    assert d.outcome == answer.outcome
+    assert fact not in [q.fact for q in d.open_questions]
+    if answer.recoverable is not None:
+        assert d.total_recoverable == answer.recoverable
+    if answer.recoverable_range is not None:
+        total = Decimal(d.totals[0].amount)
+        assert Decimal(answer.recoverable_range.min.amount) <= total \
+            <= Decimal(answer.recoverable_range.max.amount)
+    if answer.pending_on:
+        assert [q.fact for q in d.open_questions] == answer.pending_on
+    for award, outcome in (answer.awards or {}).items():
+        assert [a.outcome for a in d.awards if a.id == award] == [outcome]
+    assert [(a.fact, a.value) for a in d.assumptions] == [(fact, json.loads(value)
+                                                          if value[0] in '["tf' else value)]
+
+
+def test_an_award_may_be_named_by_its_id(qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if "restated-amount-unknown" in p.stem)
+    by_id = api.evaluate(qualys_2019, api.read_case(path),
+                         ["awards[psu-2022].amount_as_restated=9000"])
+    by_index = api.evaluate(qualys_2019, api.read_case(path),
+                            ["awards[0].amount_as_restated=9000"])
+    assert json_render.render(by_id) == json_render.render(by_index)
+    assert by_id.totals[0].amount == "3000"
+
+
+def test_the_seal_is_of_the_case_as_read_not_as_assumed(qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    loaded = api.read_case(path)
+    plain = api.evaluate(qualys_2019, loaded)
+    assumed = api.evaluate(qualys_2019, loaded, ["findings.misconduct=fraud"])
+    assert plain.seal == assumed.seal
+    assert plain.assumptions == []
+
+
+def test_the_memo_marks_each_assumed_fact_where_it_is_cited(qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    d = api.evaluate(qualys_2019, api.read_case(path),
+                     ["findings.misconduct=fraud", "findings.should_repay=true"])
+    memo = layout.text(d)
+    assert "What-if: determined as if the case said findings.misconduct = fraud; " \
+        "findings.should_repay = yes" in memo
+    assert "findings.misconduct [assumed] (fraud)" in memo
+    assert "findings.should_repay [assumed] is true" in memo
+    assert "findings.caused_restatement [assumed]" not in memo
+    assert "findings.misconduct [assumed]" in layout.markdown(d).replace("\\_", "_")
+
+
+@pytest.mark.parametrize(("assume", "code", "words"), [
+    ("findings.misconduc=fraud", "CP1101", "did you mean `findings.misconduct`?"),
+    ("findings.misconduct=frod", "CP1102", "did you mean `fraud`?"),
+    ("awards[bonus-fy202].amount_paid=1", "CP1101", "did you mean `awards[bonus-fy2022]`?"),
+    ("awards[3].amount_paid=1", "CP1101", "`awards` has 1 item(s)"),
+    ("awards[0].amount_paid=abc", "CP1102", "`awards[0].amount_paid` cannot be 'abc'"),
+    ("awards[0].amount_paid=99999999", "CP1102", "at most amount_awarded"),
+    ("as_of=2024-02-30", "CP1102", "`as_of` cannot be '2024-02-30'"),
+    ("restatement=true", "CP1101", "`restatement` is a record"),
+    ("facts.region=emea", "CP1101", "the policy declares no facts"),
+    ("findings.misconduct", "CP1100", "FACT=VALUE"),
+])
+def test_a_wrong_assumption_is_a_usage_error_naming_the_fact(assume, code, words):
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    result = CliRunner().invoke(app, ["check", str(QUALYS_2019), str(path), "-f", "json",
+                                      "--assume", assume])
+    assert result.exit_code == 2
+    assert f"error[{code}]" in result.stderr and words in result.stderr
+    assert f"--> --assume {assume}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_case_fingerprint_ignores_key_order_and_yaml_or_json(tmp_path):
+    for path in EXAMPLE_CASES + REVISION_CASES:
+        data = read_file(path)
+        shuffled = dict(reversed(list(data.items())))
+        copy = tmp_path / f"{path.stem}.json"
+        copy.write_text(json.dumps(shuffled, default=str), encoding="utf-8")
+        assert case_sha256(api.read_case(copy).case) == case_sha256(api.read_case(path).case)
+
+
+def test_the_case_fingerprint_changes_with_a_fact(tmp_path):
+    path = EXAMPLE_CASES[0]
+    text = path.read_text(encoding="utf-8")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("364000", "364001"), encoding="utf-8")
+    assert case_sha256(api.read_case(changed).case) != case_sha256(api.read_case(path).case)
+
+
+@pytest.mark.parametrize(("policy", "path"), ALL_CASES, ids=lambda v: getattr(v, "stem", ""))
+def test_verify_passes_on_every_example_and_fails_on_one_byte_edited(policies, policy, path,
+                                                                     tmp_path):
+    d = api.evaluate(policies[policy], api.read_case(path))
+    recorded = tmp_path / "d.json"
+    recorded.write_text(json_render.render(d), encoding="utf-8")
+    assert verifying.verify(recorded, policies[policy], api.read_case(path)).same
+    raw = bytearray(recorded.read_bytes())
+    at = raw.index(b'"outcome": "') + len(b'"outcome": "')
+    raw[at] = ord("x")  # one byte of the case's outcome
+    recorded.write_bytes(bytes(raw))
+    verdict = verifying.verify(recorded, policies[policy], api.read_case(path))
+    assert not verdict.same
+    assert "first difference: line 9, column 15" in verdict.render()
+
+
+def test_verify_on_the_command_line(tmp_path):
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    runner = CliRunner()
+    made = runner.invoke(app, ["check", str(QUALYS_2019), str(path), "-f", "json",
+                               "--assume", "findings.misconduct=fraud"])
+    recorded = tmp_path / "d.json"
+    recorded.write_text(made.stdout, encoding="utf-8")
+    ok = runner.invoke(app, ["verify", str(recorded), str(QUALYS_2019), str(path)])
+    assert ok.exit_code == 0 and ok.stdout.startswith("verified: ")
+    other = runner.invoke(app, ["verify", str(recorded), str(QUALYS), str(path)])
+    assert other.exit_code == 1
+    assert "seal: policy_sha256 differs" in other.stdout
+    missing = runner.invoke(app, ["verify", str(tmp_path / "none.json"), str(QUALYS_2019),
+                                  str(path)])
+    assert missing.exit_code == 2 and "error[CP1110]" in missing.stderr
+
+
+def test_verify_reads_a_line_of_batch_output(qualys_2019, tmp_path):
+    path = EXAMPLE_CASES[0]
+    d = api.evaluate(qualys_2019, api.read_case(path))
+    recorded = tmp_path / "d.json"
+    recorded.write_text(json_render.render_line(d) + "\n", encoding="utf-8")
+    assert verifying.verify(recorded, qualys_2019, api.read_case(path)).same
+
+
+def test_a_fact_the_policy_declares_is_assumed_and_typed_by_its_declaration(tmp_path):
+    policy = tmp_path / "policy.claw"
+    policy.write_text('''policy "Example"
+  effective 2019-02-08
+end
+
+condition board_approved
+  clause "Approval"
+  quote "the board approves"
+  requires facts.board_approved
+end
+
+recoverable excess
+  clause "Recovery"
+  quote "the excess"
+  is max(award.amount_awarded - award.amount_as_restated, 0)
+end
+
+remedy repay
+  clause "Repayment"
+  quote "shall repay"
+  shall recover up to excess
+end
+
+fact board_approved: boolean asks "Did the board approve the recovery?" end
+''', encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text("case_id: example\nas_of: 2024-06-30\nawards:\n  - id: b\n"
+                    "    kind: cash_incentive\n    amount_awarded: 100\n"
+                    "    amount_as_restated: 80\n", encoding="utf-8")
+    compiled = api.compile_policy(policy)
+    assert api.evaluate(compiled, api.read_case(case)).outcome == "pending"
+    d = api.evaluate(compiled, api.read_case(case), ["facts.board_approved=true"])
+    assert d.outcome == "recovery" and d.totals[0].amount == "20.00"
+    with pytest.raises(api.AssumptionError) as wrong:
+        api.evaluate(compiled, api.read_case(case), ["facts.board_approved=maybe"])
+    (diagnostic,) = wrong.value.diagnostics
+    assert (diagnostic.code, diagnostic.message) == (
+        "CP1102", "`facts.board_approved` cannot be 'maybe'")
+    with pytest.raises(api.AssumptionError) as unknown:
+        api.evaluate(compiled, api.read_case(case), ["facts.board_aproved=true"])
+    assert "did you mean `facts.board_approved`?" in unknown.value.diagnostics[0].help
