@@ -14,6 +14,10 @@ QUALYS_2019 = POLICIES / "qualys-2019.claw"
 QUALYS = POLICIES / "qualys.claw"
 EXAMPLE_CASES = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
 REVISION_CASES = sorted((ROOT / "examples" / "cases" / "revisions").glob("*.yaml"))
+NORTHROP_2010 = POLICIES / "northrop-grumman-2010.claw"
+NORTHROP_CASES = sorted((ROOT / "examples" / "cases" / "northrop-grumman-2010").glob("*.yaml"))
+# The examples of the other companies' policies, each case with the policy it is decided by.
+COMPANY_CASES = [(NORTHROP_2010, path) for path in NORTHROP_CASES]
 
 
 class JSONText(SingleFileSnapshotExtension):
