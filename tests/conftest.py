@@ -23,6 +23,13 @@ QUALYS_2019 = POLICIES / "qualys-2019.claw"
 QUALYS = POLICIES / "qualys.claw"
 EXAMPLE_CASES = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
 REVISION_CASES = sorted((ROOT / "examples" / "cases" / "revisions").glob("*.yaml"))
+NORTHROP_2010 = POLICIES / "northrop-grumman-2010.claw"
+NORTHROP_CASES = sorted((ROOT / "examples" / "cases" / "northrop-grumman-2010").glob("*.yaml"))
+ICF_2023 = POLICIES / "icf-2023.claw"
+ICF_CASES = sorted((ROOT / "examples" / "cases" / "icf-2023").glob("*.yaml"))
+# The examples of the other companies' policies, each case with the policy it is decided by.
+COMPANY_CASES = ([(NORTHROP_2010, path) for path in NORTHROP_CASES]
+                 + [(ICF_2023, path) for path in ICF_CASES])
 
 
 # The engine's version in a determination's seal is masked in snapshots: a release changes

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from clawpolicy.cli import (EXIT_CASE, EXIT_FINDINGS, EXIT_OK, EXIT_PENDING, EXIT_POLICY,
                             EXIT_RECOVERY, EXIT_USAGE, app)
-from tests.conftest import EXAMPLE_CASES, POLICIES, QUALYS, QUALYS_2019, ROOT
+from tests.conftest import (EXAMPLE_CASES, ICF_2023, NORTHROP_2010, POLICIES, QUALYS, QUALYS_2019,
+                            ROOT)
 
 runner = CliRunner()
 RECOVERY = EXAMPLE_CASES[0]                                    # 01-full-recovery-paid-bonus
@@ -96,9 +97,11 @@ def test_fail_on_with_a_batch(tmp_path):
 def test_lint_takes_several_files_and_folders():
     result = run("lint", POLICIES)
     assert result.exit_code == EXIT_OK, result.output
-    assert result.stdout == (f"{QUALYS_2019}: no errors, no warnings\n"
+    assert result.stdout == (f"{ICF_2023}: no errors, no warnings\n"
+                             f"{NORTHROP_2010}: no errors, no warnings\n"
+                             f"{QUALYS_2019}: no errors, no warnings\n"
                              f"{QUALYS}: no errors, no warnings\n")
-    assert run("lint", QUALYS_2019, QUALYS).stdout == result.stdout
+    assert run("lint", ICF_2023, NORTHROP_2010, QUALYS_2019, QUALYS).stdout == result.stdout
 
 
 def test_lint_json_for_machines(tmp_path):
@@ -151,6 +154,9 @@ def test_policies_lists_the_shipped_policies_and_a_name_works_as_a_path(tmp_path
     result = run("policies")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
+        f"icf-2023\tICF International, Inc. Compensation Recovery Policy\t{ICF_2023}",
+        "northrop-grumman-2010\tNorthrop Grumman Corporation Policy Regarding the Recoupment of"
+        f" Certain Performance-Based Compensation Payments\t{NORTHROP_2010}",
         f"qualys-2019\tQualys, Inc. Clawback Policy\t{QUALYS_2019}",
         f"qualys\tQualys, Inc. Clawback Policy\t{QUALYS}"]
     monkeypatch.chdir(tmp_path)

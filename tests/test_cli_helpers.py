@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from clawpolicy.tools import files, hints
-from tests.conftest import POLICIES, QUALYS, QUALYS_2019
+from tests.conftest import ICF_2023, NORTHROP_2010, POLICIES, QUALYS, QUALYS_2019
 
 
 def test_swapped_arguments_are_named_with_the_command_meant(tmp_path):
@@ -41,7 +41,7 @@ def test_a_csv_given_to_batch_points_to_import(tmp_path):
 
 
 def test_a_folder_gives_its_policies_not_the_parts_they_include():
-    assert files.policies([POLICIES]) == [QUALYS_2019, QUALYS]
+    assert files.policies([POLICIES]) == [ICF_2023, NORTHROP_2010, QUALYS_2019, QUALYS]
     revision = POLICIES / "revisions" / "sox-304.claw"
     assert files.policies([revision]) == [revision]  # given by name: linted as asked
     assert revision in files.expand([POLICIES])      # fmt formats every file

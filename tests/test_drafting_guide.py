@@ -8,7 +8,8 @@ redirect writes the command's output to FILE. `check-jsonschema --schemafile SCH
 is replayed with the jsonschema library; other commands (`pip install ...`) are skipped.
 
 Then the policy the guide ends with must lint clean, trace every operative sentence, pass its
-cases and be formatted."""
+cases and be formatted; and so must the real policy its last step walks through (Northrop
+Grumman's), which must be, word for word, the one shipped in policies/."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "drafting-guide.md"
 POLICY = "northwind.claw"
 CASES = "cases"
+# Step 10: a real policy, in a folder of its own; the guide ends with the shipped file.
+NORTHROP = "northrop/northrop-grumman-2010.claw"
+NORTHROP_TEXT = "northrop/sources/northrop-grumman-recoupment-2010.txt"
+NORTHROP_CASES = "northrop/cases"
 
 FENCE = re.compile(
     r"(?:^<!--\s*claw-file:\s*(?P<file>\S+)\s*-->\n)?^```(?P<lang>[\w-]*)[ \t]*\n"
@@ -188,12 +193,12 @@ def test_every_fragment_is_part_of_a_version_of_the_policy():
     text = GUIDE.read_text(encoding="utf-8")
     blocks = [(m["file"], m["body"], text.count("\n", 0, m.start()) + 1)
               for m in FENCE.finditer(text) if m["lang"] == "claw"]
-    versions = [_folded(body) for name, body, _ in blocks if name == POLICY]
+    versions = [_folded(body) for name, body, _ in blocks if name in (POLICY, NORTHROP)]
     fragments = [(body, line) for name, body, line in blocks if name is None]
     assert fragments, "the guide shows no rule on its own"
     for body, line in fragments:
         assert any(_folded(body) in version for version in versions), (
-            f"the ```claw block at {GUIDE.name}:{line} is in no version of {POLICY}")
+            f"the ```claw block at {GUIDE.name}:{line} is in no version of {POLICY} or {NORTHROP}")
 
 
 def test_the_guides_cases_are_valid_under_the_schema(replayed):
@@ -202,3 +207,38 @@ def test_the_guides_cases_are_valid_under_the_schema(replayed):
         replayed.folder, ["check-jsonschema", "--schemafile", "case.schema.json",
                           *sorted(glob.glob(f"{CASES}/*.yaml", root_dir=replayed.folder))])
     assert code == 0, errors
+
+
+def test_the_real_policy_walked_through_is_the_shipped_one(replayed):
+    # Step 10 ends with policies/northrop-grumman-2010.claw, on its text, word for word: the
+    # walk-through cannot drift from the policy a user runs.
+    assert replayed.written[NORTHROP_TEXT] == \
+        (ROOT / "policies" / "sources" / "northrop-grumman-recoupment-2010.txt").read_text()
+    on_disk = (replayed.folder / NORTHROP).read_text(encoding="utf-8")
+    assert on_disk == replayed.written[NORTHROP]
+    assert on_disk == (ROOT / "policies" / "northrop-grumman-2010.claw").read_text()
+
+
+def test_the_real_policy_lints_clean_traces_everything_and_passes_its_cases(replayed):
+    lint = clawpolicy(replayed.folder, "lint", NORTHROP)
+    assert (lint.returncode, lint.stdout) == (0, f"{NORTHROP}: no errors, no warnings\n")
+    trace = clawpolicy(replayed.folder, "trace", NORTHROP)
+    encoded, operative = TRACED.findall(trace.stdout)[-1]
+    assert int(operative) > 0 and encoded == operative, trace.stdout
+    cases = [p for p in replayed.written if p.startswith(f"{NORTHROP_CASES}/")]
+    assert len(cases) >= 4, cases
+    run = clawpolicy(replayed.folder, "test", f"{NORTHROP_CASES}/")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(rf"^{len(cases)} cases: {len(cases)} passed, 0 failed", run.stdout,
+                     re.MULTILINE), run.stdout
+
+
+def test_the_real_policys_first_draft_is_caught_by_its_cases(replayed):
+    # The guide shows a draft whose amount (the excess) the cases, derived from the text,
+    # refuse: the draft is a version of the file that differs from the final one.
+    versions = [body for name, body, _ in (
+        (m["file"], m["body"], 0) for m in FENCE.finditer(GUIDE.read_text(encoding="utf-8")))
+        if name == NORTHROP]
+    assert len(versions) >= 2 and versions[0] != versions[-1]
+    assert "is max(award.amount_awarded - award.amount_as_restated, 0)" in versions[0]
+    assert "is award.amount_paid" in versions[-1]

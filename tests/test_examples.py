@@ -11,7 +11,8 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from clawpolicy.tools import testing
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+from clawpolicy.api import compile_policy
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, ROOT
 
 
 @pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
@@ -52,12 +53,28 @@ def test_revised_markdown_determination(case_path, qualys_revised, markdown_snap
     assert layout.markdown(evaluate(qualys_revised, read_case(case_path))) == markdown_snapshot
 
 
+@pytest.fixture(scope="module")
+def company_policies():
+    return {path: compile_policy(path) for path in {p for p, _ in COMPANY_CASES}}
+
+
+@pytest.mark.parametrize("policy_path,case_path", COMPANY_CASES,
+                         ids=lambda v: v.stem)
+def test_other_companies_json_determination(policy_path, case_path, company_policies,
+                                            json_snapshot):
+    # The other companies' examples, each decided by its own company's policy.
+    determination = evaluate(company_policies[policy_path], read_case(case_path))
+    assert json_render.render(determination) == json_snapshot
+
+
 def test_every_example_meets_the_expectation_it_states():
     # Each example states, in its `expect:` block, what a reader of the policy text expects
-    # (derived by hand: examples/cases/EXPECTED.md and examples/cases/revisions/EXPECTED.md).
+    # (derived by hand: the EXPECTED.md of each folder of examples/cases/).
     report = testing.run([ROOT / "examples"])
     assert [c.path for c in report.cases if c.status != "pass"] == []
-    assert len(report.cases) == len(EXAMPLE_CASES) + len(REVISION_CASES) and not report.skipped
+    assert len(report.cases) == (len(EXAMPLE_CASES) + len(REVISION_CASES) + len(COMPANY_CASES))
+    assert not report.skipped
+    assert len(report.coverage) == 2 + len({p for p, _ in COMPANY_CASES})
     for table in report.coverage:
         assert table.never_exercised == []
 

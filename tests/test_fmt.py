@@ -54,7 +54,9 @@ def formatted(text: str) -> str:
 def test_the_shipped_policies_are_formatted():
     result = runner.invoke(app, ["fmt", "--check", str(POLICIES)])
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == "5 of 5 files already formatted\n"
+    shipped = len(list(POLICIES.rglob("*.claw")))  # Qualys (2019, revised, 3 revisions), others
+    assert shipped >= 6
+    assert result.stdout == f"{shipped} of {shipped} files already formatted\n"
 
 
 @pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -80,7 +80,8 @@ def test_a_path_and_a_mapping_give_the_determination_of_the_command(case, polici
 def test_a_shipped_policy_is_found_by_name_unless_a_file_of_that_name_exists(tmp_path,
                                                                              monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert set(clawpolicy.shipped_policies()) == {"qualys", "qualys-2019"}
+    assert set(clawpolicy.shipped_policies()) == {"icf-2023", "northrop-grumman-2010", "qualys",
+                                                 "qualys-2019"}
     assert clawpolicy.load_policy("qualys-2019").sha256 == \
         clawpolicy.load_policy(QUALYS_2019).sha256
     assert clawpolicy.load_policy("qualys-2019.claw").path == \

@@ -63,6 +63,16 @@ def test_a_fresh_environment_checks_a_shipped_policy_by_name_from_any_folder(whe
     if expected.exists():  # the snapshot masks the seal's engine version
         assert mask_engine_version(result.stdout) == expected.read_text()
     assert '"outcome": "recovery"' in result.stdout
+    # Another company's shipped policy, by name, on one of its shipped examples.
+    (elsewhere / "ng.yaml").write_text((ROOT / "examples" / "cases" / "northrop-grumman-2010"
+                                        / "01-full-recovery-cash-bonus.yaml").read_text())
+    result = subprocess.run([str(env / "bin" / "clawpolicy"), "check", "northrop-grumman-2010",
+                             "ng.yaml", "--format", "json"], cwd=elsewhere,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (ROOT / "tests" / "__snapshots__" / "test_examples" / (
+        "test_other_companies_json_determination"
+        "[northrop-grumman-2010-01-full-recovery-cash-bonus].json")).read_text()
 
 
 def test_the_pre_commit_hooks_run_commands_that_exist():

@@ -18,7 +18,9 @@ from clawpolicy.api import CaseError, compile_policy, evaluate, read_case
 from clawpolicy.render.json import render as render_json
 from clawpolicy.tools import schema as schemas
 from clawpolicy.vocabulary.schema import BEYOND_SCHEMA
-from tests.conftest import EXAMPLE_CASES, QUALYS, QUALYS_2019, REVISION_CASES, ROOT
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, QUALYS, QUALYS_2019, REVISION_CASES, ROOT
+
+ALL_EXAMPLES = EXAMPLE_CASES + REVISION_CASES + [case for _, case in COMPANY_CASES]
 
 SCHEMA_DIR = ROOT / "schema"
 CASE_SCHEMA = SCHEMA_DIR / "case.schema.json"
@@ -85,7 +87,7 @@ def test_each_schema_id_resolves_to_its_own_file(path):
     assert urljoin(path.as_uri(), schema["$id"]) == path.as_uri()
 
 
-@pytest.mark.parametrize("path", EXAMPLE_CASES + REVISION_CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_EXAMPLES, ids=lambda p: p.name)
 def test_every_example_is_valid_and_names_the_schema_for_editors(path, validator):
     errors = list(validator.iter_errors(as_data(path)))
     assert not errors, errors[0].message
@@ -95,7 +97,7 @@ def test_every_example_is_valid_and_names_the_schema_for_editors(path, validator
     assert (path.parent / match[1]).resolve() == CASE_SCHEMA
 
 
-@pytest.mark.parametrize("path", EXAMPLE_CASES + REVISION_CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_EXAMPLES, ids=lambda p: p.name)
 def test_plain_safe_load_validates_once_its_dates_are_text(path, validator):
     data = yaml.safe_load(path.read_text())  # YAML 1.1: datetime.date objects
     assert not list(validator.iter_errors(json.loads(json.dumps(data, default=str))))
@@ -176,4 +178,8 @@ def test_every_example_determination_is_valid_by_the_determination_schema():
             assert not errors, (path.name, errors[0].message)
             checked += 1
     assert checked == 2 * len(EXAMPLE_CASES + REVISION_CASES)
+    for policy_path, path in COMPANY_CASES:  # the other companies' cases, by their own policy
+        output = json.loads(render_json(evaluate(compile_policy(policy_path), read_case(path))))
+        errors = list(validator.iter_errors(output))
+        assert not errors, (path.name, errors[0].message)
     assert list(validator.iter_errors({**output, "surprise": 1}))
