@@ -19,8 +19,31 @@ def from_day_number(n: int) -> dt.date:
     return dt.date.fromordinal(n + EPOCH)
 
 
+# Dates computed from a case's dates (its own lie in shape.YEARS) stay in these years: the
+# calendar is a table over them, which the solver reads without search.
+TABLE_YEARS = (1990, 2060)
+_YEARS = range(TABLE_YEARS[0], TABLE_YEARS[1] + 1)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _cumulative(leap_year: bool) -> list[int]:
+    """Days before each month (index 1..12)."""
+    lengths = [31, 29 if leap_year else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return [0] + [sum(lengths[:k]) for k in range(12)]
+
+
+def _by_year(y: z3.ArithRef, value) -> z3.ArithRef:
+    result = value(_YEARS[0])
+    for year in _YEARS[1:]:
+        result = z3.If(y == year, value(year), result)
+    return result
+
+
 def leap(y: z3.ArithRef) -> z3.BoolRef:
-    return z3.And(y % 4 == 0, z3.Or(y % 100 != 0, y % 400 == 0))
+    return z3.Or(*[y == year for year in _YEARS if _is_leap(year)])
 
 
 def days_in_month(y: z3.ArithRef, m: z3.ArithRef) -> z3.ArithRef:
@@ -28,44 +51,61 @@ def days_in_month(y: z3.ArithRef, m: z3.ArithRef) -> z3.ArithRef:
                  z3.If(z3.Or(m == 4, m == 6, m == 9, m == 11), 30, 31))
 
 
+def _month_start(is_leap: z3.BoolRef, m: z3.ArithRef) -> z3.ArithRef:
+    leap_days, common = _cumulative(True), _cumulative(False)
+    result = z3.IntVal(0)
+    for k in range(2, 13):
+        result = z3.If(m == k, z3.If(is_leap, leap_days[k], common[k]), result)
+    return result
+
+
 def days_from_civil(y: z3.ArithRef, m: z3.ArithRef, d: z3.ArithRef) -> z3.ArithRef:
-    """Howard Hinnant's days_from_civil, for years after 0 (linear but for division by
-    constants)."""
-    yy = y - z3.If(m <= 2, 1, 0)
-    era = yy / 400
-    yoe = yy - era * 400
-    mp = (m + 9) % 12
-    doy = (153 * mp + 2) / 5 + d - 1
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
+    """The day number of a year, month and day (the year in TABLE_YEARS)."""
+    return _by_year(y, lambda year: day_number(dt.date(year, 1, 1))) + \
+        _month_start(leap(y), m) + d - 1
 
 
 class Calendar:
-    """Converts day numbers to year, month and day with fresh variables, whose defining
-    constraints (`facts`) hold whatever else is asked: each is a function of its day."""
+    """Converts day numbers to year, month and day through the calendar's table; `facts`
+    keep every converted day within the table's years."""
 
     def __init__(self) -> None:
         self.facts: list[z3.BoolRef] = []
         self._civil: dict[int, tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef]] = {}
-        self._count = 0
 
     def civil(self, n: z3.ArithRef) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef]:
         key = n.get_id()
         found = self._civil.get(key)
         if found is None:
-            self._count += 1
-            y, m, d = (z3.Int(f"cal{self._count}_{p}") for p in "ymd")
-            self.facts += [m >= 1, m <= 12, d >= 1, d <= days_in_month(y, m), y >= 1,
-                           days_from_civil(y, m, d) == n]
+            self.facts += [n >= day_number(dt.date(_YEARS[0], 1, 1)),
+                           n <= day_number(dt.date(_YEARS[-1], 12, 31))]
+            y = z3.IntVal(_YEARS[0]) + z3.Sum(*[
+                z3.If(n >= day_number(dt.date(year, 1, 1)), 1, 0) for year in _YEARS[1:]])
+            year_start = z3.IntVal(day_number(dt.date(_YEARS[0], 1, 1)))
+            for year in _YEARS[1:]:
+                start = day_number(dt.date(year, 1, 1))
+                year_start = z3.If(n >= start, start, year_start)
+            doy = n - year_start
+            is_leap = leap(y)
+            leap_days, common = _cumulative(True), _cumulative(False)
+            m = z3.IntVal(1) + z3.Sum(*[
+                z3.If(doy >= z3.If(is_leap, leap_days[k], common[k]), 1, 0)
+                for k in range(2, 13)])
+            d = doy - _month_start(is_leap, m) + 1
             found = self._civil[key] = (y, m, d)
         return found
 
     def add_months(self, n: z3.ArithRef, months: int) -> z3.ArithRef:
         y, m, d = self.civil(n)
-        index = y * 12 + (m - 1) + months
-        y2, m2 = index / 12, index % 12 + 1
-        return days_from_civil(y2, m2, z3.If(d < days_in_month(y2, m2), d,
-                                             days_in_month(y2, m2)))
+        # Where month m lands, months later: a year offset and a month, for each m.
+        dy, m2 = z3.IntVal(0), z3.IntVal(1)
+        for month in range(1, 13):
+            offset, landed = divmod(month - 1 + months, 12)
+            dy = z3.If(m == month, offset, dy)
+            m2 = z3.If(m == month, landed + 1, m2)
+        y2 = y + dy
+        last = days_in_month(y2, m2)
+        return days_from_civil(y2, m2, z3.If(d < last, d, last))
 
     def fiscal_year_end_before(self, n: z3.ArithRef, month: z3.ArithRef,
                                day: z3.ArithRef) -> z3.ArithRef:

@@ -17,9 +17,11 @@ import z3
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.prove.decide import OUTCOMES, Case, Decider
 from clawpolicy.prove.shape import BOUNDS, OTHER_TEXTS, YEARS, Shape, Unsupported, case_of
+
 from clawpolicy.syntax import ast
 
-TIMEOUT_MS = 120_000
+TIMEOUT_MS = 300_000
+HINT_MS = 20_000
 FRAGMENT = (f"cases of one award, up to {BOUNDS['statements']} statements, up to "
             f"{BOUNDS['stock_sales']} stock sales and {BOUNDS['roles']} roles (one item of any "
             f"other list), amounts in the default unit, dates in {YEARS[0]}-{YEARS[1]}; "
@@ -125,7 +127,15 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
     solver = z3.Solver()
     solver.set("timeout", TIMEOUT_MS)
     solver.add(*shape.domain, *shape.calendar.facts, premise, z3.Not(agree))
-    verdict = solver.check()
+    # A difference is often found first among cases whose every fact is known: tried briefly
+    # (as assumptions, which only narrow the search), then the whole shape.
+    known = [k for kind, k, _, _ in shape.leaves.values()
+             if z3.is_const(k) and not z3.is_true(k) and kind != "record"]
+    solver.set("timeout", HINT_MS)
+    verdict = solver.check(*known)
+    if verdict != z3.sat:
+        solver.set("timeout", TIMEOUT_MS)
+        verdict = solver.check()
     seconds = time.perf_counter() - start
     if verdict == z3.unsat:
         return Proof(claim, "proved", seconds)

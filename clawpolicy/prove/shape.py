@@ -15,7 +15,7 @@ from typing import Any
 import z3
 
 from clawpolicy.core import types as t
-from clawpolicy.prove.calendar import Calendar, day_number, days_in_month, from_day_number
+from clawpolicy.prove.calendar import Calendar, day_number, from_day_number
 
 # The bounded shape: the most items each list of a case holds; any other list holds one.
 BOUNDS = {"awards": 1, "statements": 3, "stock_sales": 2, "roles": 2}
@@ -160,8 +160,9 @@ class Shape:
         if kind == "text" and path.split("[")[0] in self.month_days or \
                 kind == "text" and _unindexed(path) in self.month_days:
             month, day = z3.Int(f"{path}.month"), z3.Int(f"{path}.day")
-            self.domain += [month >= 1, month <= 12, day >= 1,
-                            day <= days_in_month(z3.IntVal(2000), month)]
+            longest = z3.If(month == 2, 29, z3.If(z3.Or(month == 4, month == 6, month == 9,
+                                                        month == 11), 30, 31))
+            self.domain += [month >= 1, month <= 12, day >= 1, day <= longest]
             self.leaves[path] = ("md", known, (month, day), None)
             return V("md", known, (month, day))
         if kind == "text":
