@@ -42,7 +42,8 @@ def test_the_shipped_revisions_touch_no_one_outside_their_sub_sets():
     assert result.exit_code == 0, result.output
     for name in ("rule_10d1", "sox_304", "california_wage_law"):
         assert f"{name} touches no one outside its sub-set: proved" in result.output
-    assert result.output.startswith("Bounds: cases of one award, up to 3 statements")
+    assert result.output.startswith("Bounds: cases of one item of the list decided item by "
+                                    "item, up to 3 items of every other list")
 
 
 def test_a_leaky_revision_is_refuted_with_a_case_the_evaluator_shows_differing(tmp_path):

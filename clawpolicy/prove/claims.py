@@ -16,15 +16,15 @@ import z3
 
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.prove.decide import OUTCOMES, Case, Decider
-from clawpolicy.prove.shape import BOUNDS, OTHER_TEXTS, YEARS, Shape, Unsupported, case_of
+from clawpolicy.prove.shape import LIST_BOUND, OTHER_TEXTS, YEARS, Shape, Unsupported, case_of
 
 from clawpolicy.syntax import ast
 
 TIMEOUT_MS = 300_000
 HINT_MS = 20_000
-FRAGMENT = (f"cases of one award, up to {BOUNDS['statements']} statements, up to "
-            f"{BOUNDS['stock_sales']} stock sales and {BOUNDS['roles']} roles (one item of any "
-            f"other list), amounts in the default unit, dates in {YEARS[0]}-{YEARS[1]}; "
+FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
+            "every other list (of the case or of a record), amounts in the default unit, dates "
+            f"in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
             "amount) and notes, the other amounts, and whether the evaluation stops with an "
             "error; open questions and their settling are not")

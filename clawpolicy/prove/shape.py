@@ -1,5 +1,5 @@
 """The symbolic case: every fact a policy reads, as SMT variables, for cases of a bounded
-shape (BOUNDS), and the case file a model of them stands for.
+shape (LIST_BOUND), and the case file a model of them stands for.
 
 A fact is a value and whether it is known (the third value); a list holds up to its bound of
 items, each present or not; a set of words holds each word or not. Case facts are created
@@ -17,8 +17,9 @@ import z3
 from clawpolicy.core import types as t
 from clawpolicy.prove.calendar import Calendar, day_number, from_day_number
 
-# The bounded shape: the most items each list of a case holds; any other list holds one.
-BOUNDS = {"awards": 1, "statements": 3, "stock_sales": 2, "roles": 2}
+# The bounded shape: the list decided item by item holds one item; every other list of
+# records (of the case, or of a record) holds up to LIST_BOUND.
+LIST_BOUND = 3
 # Case dates lie in these years (day numbers keep the calendar's arithmetic in them).
 YEARS = (2000, 2040)
 # Words a case may hold beside those a policy names: enough to differ from each of them.
@@ -173,10 +174,10 @@ class Shape:
         raise Unsupported(f"a fact of type {kind} ({path})")
 
     def _list(self, typ: t.ListOf, path: str, ft: t.FieldType) -> V:
-        bound = BOUNDS.get(path.split(".")[-1], 1)
+        decided = path == self.vocabulary.roles.decided
         items, previous = [], TRUE
-        for i in range(bound):
-            present = TRUE if path == self.vocabulary.roles.decided else z3.Bool(f"{path}[{i}]!")
+        for i in range(1 if decided else LIST_BOUND):
+            present = TRUE if decided else z3.Bool(f"{path}[{i}]!")
             self.domain.append(z3.Implies(present, previous))
             previous = present
             item = SymRecord(f"{path}[{i}]", typ.element, self)

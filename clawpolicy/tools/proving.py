@@ -145,6 +145,8 @@ def equivalence(old_policy, new: Path, where: str | None, output: Path) -> Repor
     new_policy = api.compile_policy(new)
     where_policy, expr = where_expression(new, where) if where else (None, None)
     proof = claims.prove_equivalent(old_policy, new_policy, expr, where_policy, output)
+    if proof.outside is not None:  # one claim, and nothing to say of it but this
+        raise ProveError([_outside(proof)], 1)
     report = Report([f"Bounds: {claims.FRAGMENT}."])
     if where:
         report.lines.append(f"Where: {where}")
