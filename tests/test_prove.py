@@ -226,3 +226,114 @@ def test_cp1404_a_counterexample_the_evaluator_does_not_show_is_a_defect(tmp_pat
     result = run("prove", str(LEAKY), "-o", str(tmp_path))
     assert result.exit_code == 70
     assert "error[CP1404]" in result.output
+
+
+# ---------------------------------------------------------------- on the suite's own cases
+
+def _resolve(case, path: str):
+    """The value a case model holds at a path like `awards[0].performance_period.end`
+    (None where it holds none), and whether the place exists at all."""
+    import re
+    node = case
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if node is None:
+            return None, False
+        if part.startswith("["):
+            i = int(part[1:-1])
+            if i >= len(node):
+                return None, False
+            node = node[i]
+        else:
+            node = getattr(node, part)
+    return node, True
+
+
+class OutsideShape(Exception):
+    pass
+
+
+def _pins_of(shape, case) -> list:
+    """The symbolic case's facts pinned to a real case's (the engine's reading of it)."""
+    from decimal import Decimal
+    pins = []
+    for path, (kind, known, val, info) in shape.leaves.items():
+        value, exists = _resolve(case, path)
+        if not exists:
+            continue
+        if kind == "record":
+            pins.append(known == z3.BoolVal(value is not None))
+            continue
+        if kind == "list":
+            pins.append(known == z3.BoolVal(value is not None))
+            items = list(value or [])
+            if len(items) > len(val):
+                raise OutsideShape(path)
+            pins += [p == z3.BoolVal(i < len(items)) for i, (p, _) in enumerate(val)]
+            continue
+        if kind == "link":
+            via, _ = _resolve(case, path)
+            pins.append(known == z3.BoolVal(via is not None))
+            ids = [s.id for s in case.statements]
+            pins += [b == z3.BoolVal(via is not None and ids[i] in via if i < len(ids)
+                                     else False) for i, b in enumerate(val)]
+            continue
+        if kind == "unit":
+            if value != val:
+                raise OutsideShape(path)
+            continue
+        pins.append(known == z3.BoolVal(value is not None))
+        if value is None:
+            continue
+        value = getattr(value, "value", value)  # an enumeration's member
+        if kind == "bool":
+            pins.append(val == z3.BoolVal(bool(value)))
+        elif kind == "date":
+            pins.append(val == day_number(value))
+        elif kind == "num":
+            cents = Decimal(value) * 100
+            if cents != cents.to_integral_value():
+                raise OutsideShape(path)
+            pins.append(val == int(cents))
+        elif kind == "enum":
+            pins.append(val == shape.symbol(str(value)))
+        elif kind == "text":
+            word = value if value in shape.texts else "other-1"
+            pins.append(val == shape.text(word))
+        elif kind == "md":
+            month, day = (int(x) for x in str(value).split("-"))
+            pins += [val[0] == month, val[1] == day]
+        elif kind == "set":
+            words = {str(getattr(w, "value", w)) for w in value}
+            words = {w if w in val else "other-1" for w in words}
+            pins += [b == z3.BoolVal(w in words) for w, b in val.items()]
+    return pins
+
+
+def test_the_translation_agrees_with_the_evaluator_on_the_suites_generated_cases():
+    from hypothesis import HealthCheck, given, settings
+    from tests.strategies import cases
+
+    policy = api.compile_policy(QUALYS)
+    shape = claims.shape_for(policy)
+    symbolic = Decider(policy, shape).case()
+    compared = []
+
+    @settings(max_examples=400 if LONG else 40, derandomize=not LONG, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(cases(max_awards=1))
+    def agrees(data):
+        loaded = api.read_case_data(data, vocabulary=policy.vocabulary)
+        try:
+            pins = _pins_of(shape, loaded.case)
+        except OutsideShape:
+            return  # a unit other than the default, a list longer than the bound
+        solver = z3.Solver()
+        solver.add(*shape.domain, *shape.calendar.facts, *pins)
+        assert solver.check() == z3.sat, data
+        expected = observe.of_run(policy, loaded.case, api.policy_facts(policy, loaded))
+        got = observe.of_model(symbolic, solver.model())
+        assert observe.comparable(got) == observe.comparable(expected), data
+        compared.append(1)
+
+    agrees()
+    assert len(compared) >= (200 if LONG else 20)

@@ -44,8 +44,8 @@ def prove(
         if against is None:
             report = proving.prove_policy(policy, output or Path("."))
         else:
-            report = proving.prove_against(policy, against, where,
-                                           output or Path("counterexample.yaml"))
+            report = proving.equivalence(policy, against, where,
+                                         output or Path("counterexample.yaml"))
     except PolicyError as error:
         _fail(error.diagnostics, EXIT_POLICY)
     except proving.ProveError as error:

@@ -130,18 +130,14 @@ def prove_policy(policy_path: Path, folder: Path) -> Report:
     return report
 
 
-def prove_against(old: Path, new: Path, where: str | None, output: Path) -> Report:
-    """OLD and NEW agree on every case of the bounded shape (where the condition holds)."""
-    require_z3()
-    result = equivalence(api.compile_policy(old), new, where, output)
-    return result
-
-
-def equivalence(old_policy, new: Path, where: str | None, output: Path) -> Report:
-    """The function `diff OLD NEW --prove [--where EXPR]` runs: (old, new, where, output)."""
+def equivalence(old: Path, new: Path, where: str | None, output: Path) -> Report:
+    """OLD and NEW agree on every case of the bounded shape (where the condition `where`, in
+    the policy language, holds); a counterexample is written to `output`. The function
+    `diff OLD NEW --prove [--where EXPR]` runs. Raises PolicyError, ProveError."""
     require_z3()
     from clawpolicy.prove import claims
 
+    old_policy = api.compile_policy(old)
     new_policy = api.compile_policy(new)
     where_policy, expr = where_expression(new, where) if where else (None, None)
     proof = claims.prove_equivalent(old_policy, new_policy, expr, where_policy, output)
@@ -173,5 +169,4 @@ def _line(proof, report: Report) -> str:
     return f"{proof.claim}: not proved (the solver gave up)"
 
 
-__all__ = ["INSTALL", "ProveError", "Report", "equivalence", "prove_against", "prove_policy",
-]
+__all__ = ["INSTALL", "ProveError", "Report", "equivalence", "prove_policy"]
