@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import z3
 
 from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.prove.calendar import day_number
 from clawpolicy.prove.shape import FALSE, TRUE, Shape, Unsupported, V
 from clawpolicy.prove.terms import Terms
 from clawpolicy.revise import alternatives
@@ -20,7 +21,6 @@ from clawpolicy.syntax import ast
 
 OUTCOMES = ("not_covered", "no_recovery", "recovery", "pending")
 NC, NR, REC, PENDING = (z3.IntVal(i) for i in range(4))
-COVERED = {0: 0, 1: 1, 2: 2}
 MODALITY = {"may": 0, "shall": 1}
 MAX_REVISIONS = 6  # every way 3**n that revisions can govern an award is translated
 
@@ -106,7 +106,6 @@ class Decider:
         applies = top.term(revision.applies_to)
         if revision.effective is None:
             return applies
-        from clawpolicy.prove.calendar import day_number
         as_of = self.shape.root.read("as_of")
         in_force = as_of.val >= day_number(revision.effective)
         return V("bool", z3.Or(z3.Not(in_force), applies.known), z3.And(in_force, applies.val),

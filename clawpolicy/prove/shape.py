@@ -8,6 +8,7 @@ when a policy first reads them, so a counterexample writes only what the policie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -158,8 +159,7 @@ class Shape:
                 self.domain.append(cents >= 0)
             self.leaves[path] = ("num", known, cents, None)
             return V("num", known, cents)  # in hundredths, exact
-        if kind == "text" and path.split("[")[0] in self.month_days or \
-                kind == "text" and _unindexed(path) in self.month_days:
+        if kind == "text" and _unindexed(path) in self.month_days:
             month, day = z3.Int(f"{path}.month"), z3.Int(f"{path}.day")
             longest = z3.If(month == 2, 29, z3.If(z3.Or(month == 4, month == 6, month == 9,
                                                         month == 11), 30, 31))
@@ -208,7 +208,6 @@ class Shape:
 
 
 def _unindexed(path: str) -> str:
-    import re
     return re.sub(r"\[\d+\]", "", path)
 
 
@@ -279,7 +278,6 @@ def _value(shape: Shape, kind: str, val: Any, info: Any, get, ids) -> Any:
 
 def _put(case: dict[str, Any], path: str, value: Any) -> None:
     """Put a value at a path like `awards[0].performance_period.end`, where its records are."""
-    import re
     node: Any = case
     parts = re.findall(r"[^.\[\]]+|\[\d+\]", path)
     for n, part in enumerate(parts):

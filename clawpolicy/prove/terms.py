@@ -11,7 +11,7 @@ import z3
 
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.prove.calendar import day_number
-from clawpolicy.prove.shape import FALSE, TRUE, Shape, SymList, SymRecord, SymSet, Unsupported, V
+from clawpolicy.prove.shape import FALSE, TRUE, Shape, SymRecord, Unsupported, V
 from clawpolicy.revise.rules import RuleSet
 from clawpolicy.syntax import ast
 
