@@ -61,21 +61,43 @@ def diff(
         "(- for standard input). With none, the rules that differ.", show_default=False),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
                                       help="text (for people) or json (for programs)."),
+    prove: bool = typer.Option(False, "--prove", help="Instead of comparing cases, prove "
+                               "that OLD and NEW agree on every case of a bounded shape, or "
+                               "write a counterexample (docs/proofs.md; the prove extra)."),
+    where: Optional[str] = typer.Option(
+        None, "--where", metavar="EXPR", help="With --prove: only on the cases where this "
+        "condition of the policy language holds."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="With --prove: where the counterexample is written "
+        "(default counterexample.yaml)."),
 ) -> None:
     """The impact of a policy change: for each case whose determination changes, the outcome
     and amount before and after and the rule changes that cause it (rules added, removed or
     changed, revisions that now apply); a summary by kind. With no cases, the rules that
-    differ, with their citations.
+    differ, with their citations. With --prove, a proof over every case instead.
 
-    Exit code 1 if a determination changes (with no cases: if a rule differs), 0 if none
-    does, 4 if a case could not be read, 3 if a policy is invalid.
+    Exit code 1 if a determination changes (with no cases: if a rule differs; with --prove:
+    if they are not proved to agree), 0 if none does, 4 if a case could not be read, 3 if a
+    policy is invalid.
 
     Example: clawpolicy diff qualys-2019 qualys examples/cases
+
+    Example: clawpolicy diff qualys-2019 qualys --prove --where 'not participant.executive_officer'
     """
     from functools import partial
 
     from clawpolicy import api, batch
+    from clawpolicy.cli import prove as proofs
     from clawpolicy.tools import impact, impactreport
+
+    if where is not None and not prove:
+        proofs.where_alone("--prove")
+    if output is not None and not prove:
+        _usage("-o goes with --prove: it names the counterexample's file", "--output")
+    if prove:
+        if cases:
+            _usage("--prove compares the policies over every case, not over CASES", "CASES")
+        proofs.prove_equivalence(old, new, where, output)
 
     try:
         before, after = api.compile_policy(old), api.compile_policy(new)
@@ -92,3 +114,7 @@ def diff(
                      else impactreport.render_text(result, with_cases=bool(cases)))
     raise typer.Exit(EXIT_CASE if result.errors else EXIT_FINDINGS if result.changed
                      else EXIT_OK)
+
+
+def _usage(message: str, hint: str) -> None:
+    raise typer.BadParameter(message, param_hint=hint)
