@@ -13,7 +13,7 @@ from clawpolicy.syntax import ast
 from clawpolicy.vocabulary import Vocabulary
 
 # Kinds of rule that encode policy text and so must cite it.
-CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital",
+CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", "provision", "recital",
                "other")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
