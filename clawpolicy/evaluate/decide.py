@@ -213,6 +213,7 @@ class Determiner:
                  note: str) -> AwardEvaluation:
         result = evaluation.result.model_copy(update={
             "outcome": "pending", "recoverable": None, "remedies": [], "excused": None,
+            "outstanding": None,
             "notes": evaluation.result.notes + [note]})
         return AwardEvaluation(result, unknowns, None, evaluation.notes)
 
@@ -424,13 +425,22 @@ class Determiner:
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
                 unknowns, recoverable: Money | None, rc: Money | None,
                 excused: Excused | None = None) -> AwardEvaluation:
+        unit = self.policy.vocabulary.unit_of(rec.type, rec.data)
         if outcome in ("no_recovery", "not_covered"):
-            recoverable = Money(Decimal(0), self.policy.vocabulary.unit_of(rec.type, rec.data))
+            recoverable = Money(Decimal(0), unit)
+        recovered = outstanding = None
+        items = self.policy.vocabulary.recoveries(self.case, rec.ident)
+        if items is not None:  # what the case records as recovered already, and what is left
+            total = sum(items, Decimal(0))
+            recovered = amount(Money(total, unit))
+            if recoverable is not None:
+                outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
         result = AwardResult(
             id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, notes=notes, excused=excused)
+            remedies=remedies, conditions=conditions, notes=notes, excused=excused,
+            recovered=recovered, outstanding=outstanding)
         return AwardEvaluation(result, unknowns, recoverable)
 
