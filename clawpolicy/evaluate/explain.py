@@ -151,6 +151,10 @@ class Explainer:
             case ast.Call():
                 args = ", ".join(self.describe(a, env) for a in node.args)
                 return f"{node.function}({args}) = {show(value)}"
+            case ast.If() if isinstance(self.eval(node.condition, env), bool):
+                # The branch taken, as though the other were not written.
+                return self.describe(node.then if self.eval(node.condition, env)
+                                     else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
                     and not isinstance(value, bool):
                 # A named amount or date, with the facts it comes from.
