@@ -29,8 +29,8 @@ def test_no_recoveries_yet_leave_all_outstanding(tmp_path):
 
 
 def test_recoveries_of_an_award_add_up_and_never_leave_less_than_nothing(tmp_path):
-    d = determine(tmp_path, "", case(recoveries=[{"award": "a", "amount": 30},
-                                                 {"award": "a", "amount": 25}]))
+    d = determine(tmp_path, "", case(recoveries=[{"award": "a", "amount_recovered": 30},
+                                                 {"award": "a", "amount_recovered": 25}]))
     (a,) = d.awards
     assert (a.recoverable.amount, a.recovered.amount, a.outstanding.amount) == \
         ("40.00", "55.00", "0.00")
@@ -45,7 +45,7 @@ def test_a_pending_award_has_what_was_recovered_but_nothing_outstanding_yet(tmp_
           requires findings.misconduct = fraud
         end
         """
-    (a,) = determine(tmp_path, rules, case(recoveries=[{"award": "a", "amount": 10}])).awards
+    (a,) = determine(tmp_path, rules, case(recoveries=[{"award": "a", "amount_recovered": 10}])).awards
     assert (a.outcome, a.recovered.amount, a.outstanding) == ("pending", "10.00", None)
 
 
@@ -54,10 +54,10 @@ def test_a_policy_reads_the_recoveries_of_the_award_it_decides(tmp_path):
         note partly
           clause "N"
           quote "n"
-          when sum(r.amount for r in recoveries where r.award = award.id) > 0
+          when sum(r.amount_recovered for r in recoveries where r.award = award.id) > 0
           says "recovered in part"
         end
         """
     assert [n.rule for n in determine(tmp_path, rules, case(
-        recoveries=[{"award": "a", "amount": 10}])).notes] == ["partly"]
+        recoveries=[{"award": "a", "amount_recovered": 10}])).notes] == ["partly"]
     assert determine(tmp_path, rules, case(recoveries=[])).notes == []

@@ -29,7 +29,7 @@ def copy_example(tmp_path, name: str):
 def test_passing_suite_exits_0_with_a_table_and_coverage():
     result = runner.invoke(app, ["test", str(ROOT / "examples")])
     assert result.exit_code == 0, result.stdout
-    assert "52 cases: 52 passed, 0 failed" in result.stdout
+    assert "53 cases: 53 passed, 0 failed" in result.stdout
     assert "Coverage of policies/qualys-2019.claw" in result.stdout.replace(str(ROOT) + "/", "")
     assert "never exercised: none" in result.stdout
 
