@@ -127,8 +127,8 @@ async def test_a_change_that_breaks_a_name_is_reported_with_its_code_and_cleared
     assert list(client.diagnostics[uri(QUALYS)]) == []
     assert list(client.diagnostics[uri(SOX)]) == []
 
-    broken = sox.replace("restatement.due_to_misconduct\nend",
-                         "restatement.due_to_misconduc\nend", 1)
+    broken = sox.replace("restatement.due_to_misconduct)\nend",
+                         "restatement.due_to_misconduc)\nend", 1)
     assert broken != sox
     replace_text(client, SOX, broken, 2)
     await settled(client)
@@ -139,8 +139,8 @@ async def test_a_change_that_breaks_a_name_is_reported_with_its_code_and_cleared
     assert found.message == (
         "the restatement has no fact `due_to_misconduc`\n"
         "help: did you mean `due_to_misconduct`? expected one of: material, kind, "
-        "required_date, due_to_misconduct")
-    assert found.range.start == position_of(broken, "due_to_misconduc\nend", shift=0)
+        "required_date, due_to_misconduct, cause")
+    assert found.range.start == position_of(broken, "due_to_misconduc)\nend", shift=0)
     assert list(client.diagnostics[uri(QUALYS)]) == []  # the error is in the included file
 
     replace_text(client, SOX, sox, 3)
@@ -304,7 +304,7 @@ async def test_hover_on_a_definition_shows_its_value(client: LanguageClient):
     shown = await hover_text(client, SOX, position_of(sox, "define sox_trigger", shift=9))
     assert shown.startswith("**define** `sox_trigger`: boolean")
     assert ("```claw\nrestatement is present and restatement.material and "
-            "restatement.due_to_misconduct\n```") in shown
+            "resulted_from_misconduct\n```") in shown
     close_file(client, SOX)
 
 

@@ -160,8 +160,9 @@ def _exception_condition(revised, name: str, changes: dict | None = None):
     for record, fields in (changes or {}).items():
         data[record] = {**data[record], **fields}
     d = evaluate(revised, as_case(data))
-    return d, [next(c.status for c in a.conditions if c.id == "no_impracticability_exception")
-               for a in d.awards]
+    # Whether no exception excuses the award ("met"), as the condition that held the
+    # exceptions said before they were `excuse` rules reporting `excused`.
+    return d, ["not_met" if a.excused is not None else "met" for a in d.awards]
 
 
 def test_a_cost_label_the_committees_own_estimate_contradicts_does_not_excuse(revised):

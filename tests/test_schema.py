@@ -36,6 +36,8 @@ BEYOND = {
     "octal_is_not_a_number.yaml": "notation",
     "paid_more_than_awarded.yaml": "cross-field rules",
     "unknown_statement.yaml": "references",
+    "recovery_in_another_unit.yaml": "references",
+    "recovery_of_no_award.yaml": "references",
 }
 
 

@@ -164,7 +164,8 @@ class _Checker(ExpressionTypes, RevisionChecks):
 
     def _check_rule(self, rule: ast.Rule) -> None:
         expected = {"scope": t.BOOLEAN, "condition": t.BOOLEAN, "note": t.BOOLEAN,
-                    "recoverable": t.MONEY, "remedy": t.MONEY, "other": t.MONEY}.get(rule.kind)
+                    "recoverable": t.MONEY, "remedy": t.MONEY, "other": t.MONEY,
+                    "excuse": t.MONEY}.get(rule.kind)
         if isinstance(rule, ast.Other):
             self._check_other(rule)
             return
@@ -172,9 +173,12 @@ class _Checker(ExpressionTypes, RevisionChecks):
             found = self.rule_type(rule)
             if expected is not None and found is not None and not t.fits(found, expected):
                 what = {"remedy": "a remedy's cap", "recoverable": "a recoverable amount",
-                        "note": "a note's `when`"}.get(rule.kind, f"a {rule.kind}")
+                        "note": "a note's `when`",
+                        "excuse": "an excused amount"}.get(rule.kind, f"a {rule.kind}")
                 self.error("CP0302", f"{what} must be {expected}, but this is {found}",
                            f"write an expression of type {expected}", rule.body.span)
+        if isinstance(rule, ast.Excuse):
+            self.boolean(rule.when, {}, 0, "`when`")
         if isinstance(rule, ast.Remedy) and rule.unless is not None:
             found = self.expr(rule.unless, {}, 0)
             if found is not None and found != t.BOOLEAN:

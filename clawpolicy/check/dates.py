@@ -68,11 +68,16 @@ def _too_far(moved: tuple) -> str | None:
     return "far" if sum(_years(d) for _, d in durations) > MAX_YEARS else None
 
 
+def _excuse_test(rule: ast.Rule) -> ast.Expr | None:
+    return rule.when if isinstance(rule, ast.Excuse) else None
+
+
 def _expressions(policy: CheckedPolicy):
     rules = list(policy.rules) + [c.rule for r in policy.revisions for c in r.changes
                                   if c.rule is not None]
     for rule in rules:
-        yield from (e for e in (rule.body, getattr(rule, "unless", None)) if e is not None)
+        yield from (e for e in (rule.body, getattr(rule, "unless", None),
+                                      _excuse_test(rule)) if e is not None)
         each = getattr(rule, "each", None)  # an `other` rule's list and tests
         if each is not None:
             yield from (e for e in (each.when, each.collection, each.where) if e is not None)

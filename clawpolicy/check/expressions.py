@@ -8,7 +8,8 @@ import difflib
 
 from clawpolicy.check import advice
 from clawpolicy.core import types as t
-from clawpolicy.check.policy import CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, Resolution
+from clawpolicy.check.policy import (
+    CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, USAGE, Resolution)
 from clawpolicy.syntax import ast
 
 _ARITH = {"+", "-", "*", "/"}
@@ -294,7 +295,7 @@ class ExpressionTypes:
                     found is not None and found != want for found, want in zip(types, params)):
                 wanted = ", ".join(str(p) for p in params)
                 self.error("CP0303", f"`{node.function}` takes ({wanted})",
-                           f"write `{node.function}(a date, a month and day such as \"12-31\")`",
+                           f"write `{node.function}({USAGE[node.function]})`",
                            node.span)
                 return None
             return result

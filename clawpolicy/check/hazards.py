@@ -146,6 +146,11 @@ class _Reads:
                     self.walk(rule.body, after_scopes, gates + scopes)
                 case "recoverable":
                     self.walk(rule.body, after_conditions, gates + scopes + conditions)
+                case "excuse":  # the amount is read when `when` is true
+                    before = gates + scopes + conditions
+                    self.walk(rule.when, after_conditions, before)
+                    self.walk(rule.body, _union(after_conditions, self.unless(rule.when, False)),
+                              before + ((rule.when, TRUE),))
                 case "remedy":
                     before, known_here = gates + scopes + conditions, after_conditions
                     if rule.unless is not None:  # the cap is read when `unless` is false

@@ -13,13 +13,21 @@ from clawpolicy.syntax import ast
 from clawpolicy.vocabulary import Vocabulary
 
 # Kinds of rule that encode policy text and so must cite it.
-CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "provision", "recital",
+CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", "provision", "recital",
                "other")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.
-FUNCTIONS = ("min", "max", "fiscal_year_end_before")
-SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE)}
+FUNCTIONS = ("min", "max", "fiscal_year_end_before", "at_the_time_of", "at_any_time_during")
+SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE),
+              # whether a span held (FROM, TO; TO not recorded: open) meets a date or a range
+              "at_the_time_of": ((t.DATE, t.DATE, t.DATE), t.BOOLEAN),
+              "at_any_time_during": ((t.DATE, t.DATE, t.DATE, t.DATE), t.BOOLEAN)}
+# What each function of SIGNATURES is written with, for the help of a wrong call.
+USAGE = {"fiscal_year_end_before": 'a date, a month and day such as "12-31"',
+         "at_the_time_of": "a date, the date a span began, the date it ended",
+         "at_any_time_during": "the first and last dates of a range, the date a span began, "
+                               "the date it ended"}
 MAX_NESTING = 64
 
 

@@ -132,7 +132,8 @@ def expectation_model(units: tuple[str, ...], default_unit: str) -> type[CaseMod
     unit = Literal[units]  # type: ignore[valid-type]
     award = create_model(
         "AwardExpectation", __base__=CaseModel, outcome=(Outcome | None, None),
-        recoverable=(Money | None, None))
+        recoverable=(Money | None, None), excused=(Money | None, None),
+        recovered=(Money | None, None), outstanding=(Money | None, None))
     amount = create_model(
         "AmountExpectation", __base__=CaseModel, amount=(Money, ...),
         unit=(unit, default_unit))
@@ -142,6 +143,9 @@ def expectation_model(units: tuple[str, ...], default_unit: str) -> type[CaseMod
         policy=(Text | None, None),  # the policy file, relative to the case file
         outcome=(Outcome | None, None),
         total_recoverable=(amount | list[amount] | None, None),
+        total_excused=(amount | list[amount] | None, None),
+        total_recovered=(amount | list[amount] | None, None),
+        total_outstanding=(amount | list[amount] | None, None),
         awards=(dict[str, award] | None, None),  # by the id of each award of the determination
         open_questions=(list[Text] | None, None),  # the facts asked, in order
         revisions_applied=(list[Text] | None, None))

@@ -15,7 +15,7 @@ from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
-    AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
+    AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.expressions import Evaluator
@@ -213,7 +213,8 @@ class Determiner:
     def _pending(self, evaluation: AwardEvaluation, rec: Rec, unknowns: list[Unknown],
                  note: str) -> AwardEvaluation:
         result = evaluation.result.model_copy(update={
-            "outcome": "pending", "recoverable": None, "remedies": [],
+            "outcome": "pending", "recoverable": None, "remedies": [], "excused": None,
+            "outstanding": None,
             "notes": evaluation.result.notes + [note]})
         return AwardEvaluation(result, unknowns, None, evaluation.notes)
 
@@ -313,11 +314,40 @@ class Determiner:
     def _bound(self, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
         """The most this award could recover if every open condition were met: the amount the
         remedies reach, if the amount and the remedies are known already."""
-        trial = self._amounts(ev, env, rec, [], [])
+        trial = self._amounts(ev, env, rec, [], [], bounding=True)
         return trial.recoverable if trial.result.outcome != "pending" else None
 
+    def _excuse(self, ev: Evaluator, env: Env, rec: Rec, rc: Money, notes: list[str],
+                bounding: bool) -> tuple[Excused | None, Decimal, list[Unknown]]:
+        """The first exception in force that excuses part of the recoverable amount: what it
+        excuses (at most that amount), or the unknown it turns on. `bounding` (the most the
+        award could recover) takes an exception not known to hold as not holding."""
+        if rc.amount <= 0:
+            return None, Decimal(0), []
+        for entry in env.rules.of("excuse"):
+            rule = entry.rule
+            test = ev.eval(rule.when, env)
+            value = ev.eval(rule.body, env) if test is True else None
+            for open_ in (test, value):
+                if isinstance(open_, Unknown):
+                    if bounding:
+                        break
+                    return None, Decimal(0), [open_]
+            else:
+                if test is not True:
+                    continue
+                part = min(max(_money(value, rec, ev).amount, Decimal(0)), rc.amount)
+                if part <= 0:
+                    continue
+                notes.append(f"{rule.name} excuses {Money(part, rc.unit)} of "
+                             f"{env.rules.recoverable.rule.name}: {ev.explain(rule.when, env)}")
+                excused = amount(Money(part, rc.unit))
+                return Excused(amount=excused.amount, unit=excused.unit, exception=rule.name,
+                               clause=_citation(rule)[0]), part, []
+        return None, Decimal(0), []
+
     def _amounts(self, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition],
-                 notes: list[str]) -> AwardEvaluation:
+                 notes: list[str], bounding: bool = False) -> AwardEvaluation:
         rules = env.rules
         rc_entry = rules.recoverable
         # The amounts are read as the evaluator computed them, tracked where an answer being
@@ -327,10 +357,14 @@ class Determiner:
             return self._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
         rc_t = lift(lambda v: _money(v, rec, ev), rc_t)
         rc = plain(rc_t)
+        excused, part, unknowns = self._excuse(ev, env, rec, rc, notes, bounding)
+        if part:
+            rc_t = lift(lambda r: Money(r.amount - part, r.unit), rc_t)
+        owed = plain(rc_t)
         reachable: list[tuple[rs.Sourced, Money]] = []
         caps: list[Any] = []
-        unknowns: list[Unknown] = []
-        for entry in rules.of("remedy"):
+        # Where an exception excuses all that is owed, no remedy has anything to reach.
+        for entry in rules.of("remedy") if owed.amount > 0 or not part else ():
             rule = entry.rule
             barred = ev.eval(rule.unless, env) if rule.unless is not None else False
             if isinstance(barred, Unknown):
@@ -345,6 +379,9 @@ class Determiner:
                 continue
             cap_t = lift(lambda v: _money(v, rec, ev), cap_t)
             cap = plain(cap_t)
+            if part and cap.amount > owed.amount:  # no remedy reaches what is excused
+                cap_t = lift(lambda c: Money(min(c.amount, owed.amount), c.unit), cap_t)
+                cap = plain(cap_t)
             if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
                 notes.append(f"{rule.name} reaches nothing in this award: "
                              f"{ev.describe(rule.body, env)}")
@@ -365,17 +402,21 @@ class Determiner:
         if rc.amount <= 0:
             notes.append(f"nothing is recoverable: {rc_entry.rule.name} = "
                          f"{ev.describe(rc_entry.rule.body, env)}")
-        elif recoverable.amount < rc.amount:
-            notes.append(f"{rc_entry.rule.name} is {rc}, but the available remedies reach "
-                         f"only {recoverable}")
+        elif recoverable.amount < owed.amount:
+            notes.append(f"{rc_entry.rule.name} is {owed}"
+                         + (" once excused" if part else "")
+                         + f", but the available remedies reach only {recoverable}")
         outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
         shown = [Remedy(kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
                         clause=_citation(e.rule)[0], quote=_citation(e.rule)[1],
                         source=e.source, modality_from=e.modality_from,
                         enforced_by=e.rule.enforced_by,
-                        because=ev.describe(e.rule.body, env))
+                        because=ev.describe(e.rule.body, env)
+                        + (f", less {Money(part, rc.unit)} excused by {excused.exception}"
+                           if excused is not None and cap.amount >= owed.amount else ""))
                  for e, cap in reachable] if outcome == "recovery" else []
-        return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc)
+        return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
+                            excused)
 
     def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
         """The policy's notes whose `when` holds for this covered award."""
@@ -384,14 +425,24 @@ class Determiner:
                 for e in env.rules.of("note") if ev.eval(e.rule.body, env) is True]
 
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
-                unknowns, recoverable: Money | None, rc: Money | None) -> AwardEvaluation:
+                unknowns, recoverable: Money | None, rc: Money | None,
+                excused: Excused | None = None) -> AwardEvaluation:
+        unit = self.policy.vocabulary.unit_of(rec.type, rec.data)
         if outcome in ("no_recovery", "not_covered"):
-            recoverable = Money(Decimal(0), self.policy.vocabulary.unit_of(rec.type, rec.data))
+            recoverable = Money(Decimal(0), unit)
+        recovered = outstanding = None
+        items = self.policy.vocabulary.recoveries(self.case, rec.ident)
+        if items is not None:  # what the case records as recovered already, and what is left
+            total = sum(items, Decimal(0))
+            recovered = amount(Money(total, unit))
+            if recoverable is not None:
+                outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
         result = AwardResult(
             id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, notes=notes)
+            remedies=remedies, conditions=conditions, notes=notes, excused=excused,
+            recovered=recovered, outstanding=outstanding)
         return AwardEvaluation(result, unknowns, recoverable)
 

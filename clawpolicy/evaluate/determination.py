@@ -3,6 +3,7 @@ models. It is data; `render/` turns it into JSON, text or Markdown and decides n
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
@@ -62,6 +63,16 @@ class Remedy(_Out):
     _optional = ("up_to_range", "enforced_by")
 
 
+class Excused(_Out):
+    """What an exception of the policy (an `excuse`) keeps from being recovered: the amount,
+    in the award's unit, the exception's name and the clause it cites."""
+
+    amount: str
+    unit: str
+    exception: str
+    clause: str
+
+
 class Condition(_Out):
     id: str
     kind: Literal["scope", "condition"]
@@ -89,7 +100,13 @@ class AwardResult(_Out):
     # A pending award's amount, from the least to the most any answer to its open facts
     # gives (where every answer gives an amount in one unit).
     recoverable_range: Range | None = None
-    _optional = ("recoverable_range",)
+    # What an exception of the policy excuses from the recoverable amount (Item 402(w)
+    # discloses reliance on it, and the amount).
+    excused: Excused | None = None
+    # What the case records as recovered already, and what is left: recoverable - recovered.
+    recovered: Amount | None = None
+    outstanding: Amount | None = None
+    _optional = ("recoverable_range", "excused", "recovered", "outstanding")
 
 
 class Split(_Out):
@@ -182,6 +199,13 @@ class Determination(_Out):
     outcome: Outcome
     revisions_applied: list[RevisionApplied]
     total_recoverable: Amount | list[Amount]
+    # What the policy's exceptions excuse, over the awards decided (same shape as
+    # total_recoverable); present where an award has an amount excused.
+    total_excused: Amount | list[Amount] | None = None
+    # What the case records as recovered already, and what is outstanding, over the awards
+    # decided; present where the case records recoveries.
+    total_recovered: Amount | list[Amount] | None = None
+    total_outstanding: Amount | list[Amount] | None = None
     awards: list[AwardResult]
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
@@ -189,7 +213,7 @@ class Determination(_Out):
     # The facts taken as given (`check --assume`), in the order given; [] for none.
     assumptions: list[Assumption] = []
     seal: Seal | None = None
-    _optional = ("seal",)
+    _optional = ("total_excused", "total_recovered", "total_outstanding", "seal")
 
     @property
     def totals(self) -> list[Amount]:
@@ -203,6 +227,16 @@ class Determination(_Out):
 def amount(money: Money) -> Amount:
     """Money leaves the interpreter here, quantized once (cents for USD)."""
     return Amount(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
+
+
+def sum_field(amounts: list[Amount | Excused | None]) -> Amount | list[Amount] | None:
+    """The sum of some awards' amounts, one per unit in the order the units first appear
+    (the shape of total_recoverable); None where no award has one."""
+    by_unit: dict[str, Decimal] = {}
+    for a in amounts:
+        if a is not None:
+            by_unit[a.unit] = by_unit.get(a.unit, Decimal(0)) + Decimal(a.amount)
+    return total_field([Money(v, u) for u, v in by_unit.items()]) if by_unit else None
 
 
 def total_field(moneys: list[Money]) -> Amount | list[Amount]:

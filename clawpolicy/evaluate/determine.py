@@ -9,7 +9,7 @@ from typing import Any
 
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (Assumption, Determination, PolicyRef,
-                                               total_field)
+                                               sum_field, total_field)
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
@@ -43,6 +43,9 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
         policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
         outcome=run.outcome, revisions_applied=run.applied,
         total_recoverable=total_field(run.totals()),
+        total_excused=sum_field([e.result.excused for e in run.awards]),
+        total_recovered=sum_field([e.result.recovered for e in run.awards]),
+        total_outstanding=sum_field([e.result.outstanding for e in run.awards]),
         awards=[e.result for e in run.awards],
         other_recoverable=[o for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case

@@ -23,6 +23,8 @@ class Explainer:
             return ""
         value = self.eval(node, env)
         match node:
+            case ast.Call(function="at_the_time_of" | "at_any_time_during"):
+                return self._explain_span(node, env, value)
             case ast.Logical():
                 # The operand that settled it; or, when none did alone, every one that counts.
                 decisive = node.op == "or"
@@ -151,12 +153,30 @@ class Explainer:
             case ast.Call():
                 args = ", ".join(self.describe(a, env) for a in node.args)
                 return f"{node.function}({args}) = {show(value)}"
+            case ast.If() if isinstance(self.eval(node.condition, env), bool):
+                # The branch taken, as though the other were not written.
+                return self.describe(node.then if self.eval(node.condition, env)
+                                     else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
                     and not isinstance(value, bool):
                 # A named amount or date, with the facts it comes from.
                 body = env.named(node.name, self.policy).body
                 return f"{node.name} (= {self.describe(body, env.top())})"
         return f"{self.label(node, env)} ({show(value)})"
+
+
+    def _explain_span(self, node: ast.Call, env: Env, value) -> str:
+        """`executive_officer_since (2019-01-07) to executive_officer_until (not recorded:
+        still so) overlaps 2023-01-01 to 2023-12-31`."""
+        if isinstance(value, Unknown):
+            return self._unknown_words(value)
+        *when, start, end = node.args
+        to = self.describe(end, env) if not isinstance(self.eval(end, env), Unknown) \
+            else f"{self.label(end, env)} (not recorded: still so)"
+        dates = " to ".join(self.describe(d, env) for d in when)
+        verb = ("includes" if value else "does not include") if len(when) == 1 else \
+            ("overlaps" if value else "does not overlap")
+        return f"{self.describe(start, env)} to {to} {verb} {dates}"
 
 
 def _comparison_words(op: str, holds: bool, is_date: bool) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from clawpolicy.core import types as t
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.evaluate import spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
@@ -55,6 +56,8 @@ class Evaluator(Explainer):
         # When a set: every case fact read is added, so that a run answering a question
         # knows which awards its answer can move (evaluate/caserun.py).
         self.reads: set[str] | None = None
+        # The comparisons each span function stands for (spans.py), built once per call.
+        self.expanded: dict[int, ast.Expr] = {}
 
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
@@ -370,6 +373,8 @@ class Evaluator(Explainer):
                 node.span if node is not None else None, "policy")])
 
     def call(self, node: ast.Call, env: Env) -> Any:
+        if node.function in spans.SPANS:
+            return self.eval_t(self.expand(node), env)
         args = [self.eval_t(a, env) for a in node.args]
         missing = unknown_of(*args)
         if missing is not None:
@@ -379,6 +384,12 @@ class Evaluator(Explainer):
                 observe(self.tracker, lambda *xs: self._picked(node, list(xs), env), *args)
             return lift(lambda *xs: self.call_known(node, list(xs), env), *args)
         return self.call_known(node, args, env)
+
+    def expand(self, node: ast.Call) -> ast.Expr:
+        found = self.expanded.get(id(node))
+        if found is None:
+            found = self.expanded[id(node)] = spans.expansion(node)
+        return found
 
     def _picked(self, node: ast.Call, args: list[Any], env: Env) -> int:
         """Which argument `min` or `max` picks (the first of equal ones)."""

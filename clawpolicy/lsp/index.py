@@ -139,6 +139,8 @@ class _Walker:
             self.expr(each.where, scope)
         self.expr(rule.body, scope)
         self.expr(getattr(rule, "unless", None), scope)  # a remedy's exception
+        if isinstance(rule, ast.Excuse):  # an excuse's test
+            self.expr(rule.when, scope)
 
     def fact_path(self, node: ast.Expr, scope: dict[str, str | None]) -> str | None:
         """The generic path of the case fact an expression names, if it names one."""

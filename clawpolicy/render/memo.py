@@ -55,6 +55,10 @@ def build(d: Determination) -> tuple[str, list[str], list[Section]]:
     if d.outcome == "recovery":
         outcome += f", {money(d.total_recoverable)} recoverable"
     header += ["", outcome]
+    for label, total in (("Excused", d.total_excused), ("Recovered already", d.total_recovered),
+                         ("Outstanding", d.total_outstanding)):
+        if total is not None:
+            header.append(f"{label}: {money(total)}")
     if d.revisions_applied:
         header.append("Revisions applied: " + "; ".join(
             f"{r.id} ({r.because})" for r in d.revisions_applied))
@@ -150,6 +154,12 @@ def _award(a) -> Section:
     # A pending award's Recoverable Compensation is not stated as if it were settled.
     if a.recoverable_compensation is not None and a.outcome != "pending":
         intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
+    if a.excused is not None:
+        intro.append(f"Excused: {money(a.excused)} under {a.excused.exception} "
+                     f"({a.excused.clause})")
+    if a.recovered is not None:
+        intro.append(f"Recovered already: {money(a.recovered)}; outstanding: "
+                     f"{money(a.outstanding)}")
     items = [Item(f"Remedy {r.kind} ({r.modality}): up to "
                   + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
                      "depending on the open facts" if r.up_to_range else money(r.up_to)),

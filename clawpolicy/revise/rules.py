@@ -17,7 +17,7 @@ from clawpolicy.syntax import ast
 
 # Where a rule comes from when no revision changed it: the policy text itself.
 BASE = ast.BASE_POLICY
-KINDS = ("scope", "condition", "recoverable", "remedy", "note", "other")
+KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", "other")
 
 
 @dataclass(frozen=True)

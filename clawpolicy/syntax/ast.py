@@ -280,6 +280,17 @@ class Note(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Excuse(Rule):
+    """`excuse NAME … when EXPR excuses EXPR`: when `when` holds, so much of the recoverable
+    amount is not recovered, and the determination reports it as excused."""
+
+    kind: ClassVar[str] = "excuse"
+    body_field: ClassVar[str | None] = "amount"
+    when: "Expr"
+    amount: "Expr"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provision(Rule):
     """`provision NAME … effect TEXT`: operative words the evaluator has nothing to compute
     for (a statement of effect)."""
@@ -321,7 +332,7 @@ class Other(Rule):
 # Every kind of cited block, by the keyword that opens it.
 RULE_CLASSES: dict[str, type[Rule]] = {
     cls.kind: cls for cls in (Definition, Scope, Condition, Recoverable, Remedy, Note,
-                              Provision, Recital, Other)}
+                              Excuse, Provision, Recital, Other)}
 
 
 @dataclass(frozen=True)
@@ -381,7 +392,7 @@ class Revision:
 
 
 Decl = (Header | Include | FactDecl | Definition | Scope | Condition | Recoverable | Remedy | Note
-        | Provision | Recital | Other | Revision)
+        | Excuse | Provision | Recital | Other | Revision)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "unless": ("expr",),
     "enforcer": ("text",),
     "note": ("name", "citation", "when", "text"),
+    "excuse": ("name", "citation", "when", "amount"),
     "provision": ("name", "citation", "text"),
     "recital": ("name", "citation", "text"),
     "other": ("name", "citation", "when", "var", "collection", "where", "recover"),
@@ -61,6 +62,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "remove_condition": ("target", "citation"),
     "remove_remedy": ("target", "citation"),
     "remove_note": ("target", "citation"),
+    "remove_excuse": ("target", "citation"),
     "modality_change": ("target", "modality", "citation"),
     "combine": ("other", "how", "citation"),
 }
@@ -200,6 +202,9 @@ class _Lowering:
                                   if enforcer else None, **common)
             case "note":
                 return ast.Note(when=self.expr(p["when"]), text=self.string(p["text"]), **common)
+            case "excuse":
+                return ast.Excuse(when=self.expr(p["when"]), amount=self.expr(p["amount"]),
+                                  **common)
             case "provision":
                 return ast.Provision(text=self.string(p["text"]), **common)
             case "recital":

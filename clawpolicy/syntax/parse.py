@@ -50,7 +50,7 @@ _MAX_EXPECTED = 8
 MAX_SYNTAX_ERRORS = 20
 # The words that open a block, where reading resumes after a syntax error.
 _BLOCK_WORDS = ("policy", "include", "fact", "define", "scope", "condition", "recoverable",
-                "remedy", "note", "provision", "recital", "other", "revision")
+                "remedy", "note", "excuse", "provision", "recital", "other", "revision")
 # Words before which a block word opens a change inside a revision, not a block of its own.
 _CHANGE_WORDS = ("add", "replace", "remove")
 # The words, texts, comments and signs of a policy, as far as resuming and layout need them.

@@ -436,6 +436,9 @@ def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str, head: str = "") 
         case "note":
             _expr_line(w, "when", rule.body, inner)
             w.emit(wrap_text(f"{inner}says ", rule.text), _last_text_end(rule))
+        case "excuse":
+            _expr_line(w, "when", rule.when, inner)
+            _expr_line(w, "excuses", rule.body, inner)
         case "provision":
             w.emit(wrap_text(f"{inner}effect ", rule.text), _last_text_end(rule))
         case "recital":

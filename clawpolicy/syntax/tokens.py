@@ -13,10 +13,10 @@ from clawpolicy import vocabulary as vocabularies
 
 # Words that open (or close) a block.
 BLOCKS = ("policy", "include", "fact", "define", "scope", "condition", "recoverable", "remedy",
-          "note", "provision", "recital", "other", "revision", "end")
+          "note", "excuse", "provision", "recital", "other", "revision", "end")
 # Words inside a block: its lines and the shapes of expressions.
 KEYWORDS = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", "requires",
-            "is", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "effect",
+            "is", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "excuses", "effect",
             "because", "asks", "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
             "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
             "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")

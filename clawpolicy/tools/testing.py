@@ -125,6 +125,11 @@ def _money(value: Decimal, unit: str) -> str:
     return format(quantize(value, unit), "f")
 
 
+# The totals and the amounts of an award an expectation may state.
+TOTALS = ("total_recoverable", "total_excused", "total_recovered", "total_outstanding")
+AWARD_AMOUNTS = ("recoverable", "excused", "recovered", "outstanding")
+
+
 def _amounts(value) -> list[str]:
     items = value if isinstance(value, list) else [value]
     return [f"{_money(Decimal(a.amount), a.unit)} {a.unit}" for a in items]
@@ -138,9 +143,10 @@ def compare(expect: Any, d: Determination, default_unit: str) -> list[str]:
     actual: dict = {}
     if expect.outcome is not None:
         expected["outcome"], actual["outcome"] = expect.outcome, d.outcome
-    if expect.total_recoverable is not None:
-        expected["total_recoverable"] = _amounts(expect.total_recoverable)
-        actual["total_recoverable"] = _amounts(d.total_recoverable)
+    for total in TOTALS:  # an absent total in the determination is none
+        if getattr(expect, total) is not None:
+            expected[total] = _amounts(getattr(expect, total))
+            actual[total] = _amounts(getattr(d, total)) if getattr(d, total) else []
     if expect.awards is not None:
         units = {a.id: a.recoverable.unit if a.recoverable else default_unit for a in d.awards}
         expected["awards"], actual["awards"] = {}, {}
@@ -148,14 +154,17 @@ def compare(expect: Any, d: Determination, default_unit: str) -> list[str]:
             stated = {}
             if "outcome" in e.model_fields_set:
                 stated["outcome"] = e.outcome
-            if "recoverable" in e.model_fields_set:  # null states a pending award's amount
-                stated["recoverable"] = None if e.recoverable is None else \
-                    _money(e.recoverable, units.get(award_id, default_unit))
+            for part in AWARD_AMOUNTS:  # null states a pending award's amount, or none
+                if part in e.model_fields_set:
+                    value = getattr(e, part)
+                    stated[part] = None if value is None else \
+                        _money(value, units.get(award_id, default_unit))
             expected["awards"][award_id] = stated
         for a in d.awards:
             stated = expected["awards"].get(a.id, {"outcome": None, "recoverable": None})
-            found = {"outcome": a.outcome,
-                     "recoverable": a.recoverable.amount if a.recoverable else None}
+            found = {"outcome": a.outcome} | {
+                part: getattr(a, part).amount if getattr(a, part) else None
+                for part in AWARD_AMOUNTS}
             actual["awards"][a.id] = {k: v for k, v in found.items() if k in stated}
     if expect.open_questions is not None:
         expected["open_questions"] = list(expect.open_questions)

@@ -94,6 +94,20 @@ class Vocabulary:
                      if f.money_unit_from), None)
         return (getattr(data, unit, None) if unit else None) or self.default_unit
 
+    def recoveries(self, case: Any, ident: Any) -> list[Decimal] | None:
+        """The amounts the case records as recovered already from the decided item `ident`
+        (in its unit: the reader holds them to it); None where the case does not say."""
+        if self.roles.recovered is None:
+            return None
+        listed, amount = self.roles.recovered
+        items = getattr(case, listed, None)
+        if items is None:
+            return None
+        record = self.declarations.records[next(
+            f.record for f in self.declarations.fields if f.name == listed)]
+        naming = next(f.name for f in record.fields if f.names == self.roles.decided)
+        return [getattr(i, amount) for i in items if getattr(i, naming) == ident]
+
     def step(self, unit: str | None) -> Decimal:
         """How far apart the answers an open question tries around an amount are."""
         return self.units[unit or self.default_unit].step

@@ -40,6 +40,7 @@ class FieldDecl:
     question: str | None = None   # how an open question asks for it
     derive: "DeriveDecl | None" = None  # where absent, derived from another field
     same_as: str | None = None    # where absent, the value of this field of the record
+    names: str | None = None      # a text naming an item of this case list by its key
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class DeriveDecl:
     source: str
     table: str
     into: str
+
+
+def _pair(text: str | None) -> tuple[str, str] | None:
+    return (text.partition(".")[0], text.partition(".")[2]) if text else None
 
 
 def table_key(text: str) -> str:
@@ -115,6 +120,9 @@ class Roles:
     subject_context: tuple[str, ...]
     subject_example: str
     default_unit: str
+    # The case's list of what was recovered already (each naming a decided item), and the
+    # amount field of its records.
+    recovered: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +257,7 @@ class _Reader:
 
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
-                "default_unit")
+                "default_unit", "recovered")
         data = self.table(data, "roles", keys)
         context = data.get("subject_context", [])
         if not isinstance(context, list):
@@ -257,7 +265,8 @@ class _Reader:
         roles = Roles(*(self.text(data, k, "roles") for k in keys[:3]),
                       tuple(self.name(c, "roles.subject_context") for c in context),
                       self.text(data, "subject_example", "roles"),
-                      self.text(data, "default_unit", "roles"))
+                      self.text(data, "default_unit", "roles"),
+                      _pair(self.text(data, "recovered", "roles", required=False)))
         if roles.default_unit not in units:
             raise self.fail("roles.default_unit", f"expected one of the units: "
                             f"{', '.join(units)}")
@@ -299,7 +308,7 @@ class _Reader:
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
                                         "format", "max", "question", "derive",
-                                        "same_as"))
+                                        "same_as", "names"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -346,8 +355,11 @@ class _Reader:
         if same_as is not None and (many or absent != "unknown"):
             raise self.fail(f"{where}.same_as", "only a single field unknown when absent takes "
                             "another's value")
+        names = self.text(data, "names", where, required=False)
+        if names is not None and (type_ != "text" or many):
+            raise self.fail(f"{where}.names", "only a single text names an item of a list")
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive, same_as)
+                         derive, same_as, names)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
@@ -355,6 +367,10 @@ class _Reader:
         for where, f in self._all_fields(d):
             if f.record is not None and f.record not in d.records:
                 raise self.fail(f"{where}.record", f"no record is named `{f.record}`")
+            target = next((c for c in d.fields if c.name == f.names and c.list), None)
+            if f.names is not None and (target is None or target.record not in keyed):
+                raise self.fail(f"{where}.names", "expected a list of the case whose records "
+                                "have a key")
             if f.question is not None:
                 names = {n for _, n, _, _ in string.Formatter().parse(f.question) if n}
                 unknown = names - keyed
@@ -397,6 +413,15 @@ class _Reader:
             f = case_fields.get(name)
             if f is None or f.type != "record" or f.list:
                 raise self.fail("roles.subject", f"`{name}` is not a record of the case")
+        if roles.recovered is not None:
+            listed = case_fields.get(roles.recovered[0])
+            inner = d.records[listed.record] if listed and listed.record and listed.list else None
+            amount = inner.field(roles.recovered[1]) if inner else None
+            if amount is None or amount.type != "money" or amount.list or not any(
+                    f.names == roles.decided for f in inner.fields):
+                raise self.fail("roles.recovered", "expected LIST.AMOUNT: a list of the case, "
+                                f"whose records name one of the {roles.decided}, and their "
+                                "money field")
 
     def _distinct(self, d: Declarations) -> None:
         """Records are named in the language by their names without `_`: one name each."""

@@ -95,8 +95,8 @@ def _format_version(latest: int):
 
 
 def _at_most(holder: str, name: str, limit: int):
-    def check(cls, value: list) -> list:
-        if len(value) > limit:
+    def check(cls, value: list | None) -> list | None:
+        if value is not None and len(value) > limit:  # None: a list not known yet
             raise ValueError(f"a {holder} holds at most {limit} {name}")
         return value
     return check
@@ -233,7 +233,32 @@ def cross_reference_errors(d: Declarations, case: BaseModel) -> list[tuple[str, 
                                    f"no {word} has the {target.key} `{ref}`",
                                    f"expected the {target.key} of a {word} under "
                                    f"`{link.target}:` ({listed})"))
+        for f in (f for f in record.fields if f.names):
+            errors += _named(d, case, path, record, item, f)
     return errors
+
+
+def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item: Any,
+           f: FieldDecl) -> list[tuple[str, str, str]]:
+    """A text naming an item of a list by its key: it names one, and where both records have
+    a unit, the item's unit is the named one's (amounts are never converted)."""
+    target = d.records[next(c.record for c in d.fields if c.name == f.names)]
+    items = {getattr(x, target.key): x for x in getattr(case, f.names)}
+    ref, word = getattr(item, f.name), target.name.replace("_", " ")
+    if ref not in items:
+        listed = ", ".join(items) or "none are listed"
+        article = "an" if word[:1] in "aeiou" else "a"
+        return [(f"{path}.{f.name}", f"no {word} has the {target.key} `{ref}`",
+                 f"expected the {target.key} of {article} {word} under `{f.names}:` "
+                 f"({listed})")]
+    unit = next((u.name for u in record.fields if u.type == "unit"), None)
+    other = next((u.name for u in target.fields if u.type == "unit"), None)
+    if unit and other and getattr(item, unit) != getattr(items[ref], other):
+        return [(f"{path}.{unit}", f"`{path}.{unit}` is {getattr(item, unit)}, but the {word} "
+                 f"`{ref}` it names is in {getattr(items[ref], other)}",
+                 f"expected `{unit}: {getattr(items[ref], other)}`, the unit of the {word} (left "
+                 f"out, it is {d.roles.default_unit}): amounts are never converted")]
+    return []
 
 
 def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
@@ -252,6 +277,6 @@ def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
             if item is None:
                 continue
             at = f"{here}[{i}]" if f.list else here
-            if record.links:
+            if record.links or any(f.names for f in record.fields):
                 linking.append((at, record, item))
             _walk(d, item, record.fields, at, keyed, linking)

@@ -30,8 +30,8 @@ BEYOND_SCHEMA = {
     "cross-field rules": "rules across fields, such as an award's amount_paid at most its "
                          "amount_awarded",
     "references": "references between records: each id used once, and each id that names "
-                  "another record (a statement an award was calculated on) naming one the "
-                  "case lists",
+                  "another record (a statement an award was calculated on, the award a "
+                  "recovery was made of) naming one the case lists, in that record's unit",
     "limits": "a file of at most 10 MB, in UTF-8, nested at most 64 levels; amounts of at "
               "most 30 significant digits",
 }
