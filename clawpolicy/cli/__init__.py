@@ -26,6 +26,7 @@ import sys
 # module of this package, imported here.
 from clawpolicy.cli import check as _check  # noqa: F401
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
+from clawpolicy.cli import report as _report  # noqa: F401
 from clawpolicy.cli.common import (EXIT_BROKEN_PIPE, EXIT_CASE, EXIT_FINDINGS, EXIT_INTERNAL,
                                    EXIT_INTERRUPTED, EXIT_IO, EXIT_OK, EXIT_OS, EXIT_PENDING,
                                    EXIT_POLICY, EXIT_RECOVERY, EXIT_USAGE, app)

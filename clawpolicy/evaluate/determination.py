@@ -72,6 +72,25 @@ class Condition(_Out):
     source: str = "policy"
 
 
+class AwardFacts(_Out):
+    """What the case records of an award, as a memo's summary, arithmetic and timeline show
+    it (read through the vocabulary's `[roles.item_summary]`); null where not recorded."""
+
+    kind: str | None = None
+    measures: list[str] | None = None  # the measures it was determined on
+    unit: str | None = None
+    grant_date: str | None = None
+    attainment_date: str | None = None
+    receipt_date: str | None = None
+    awarded: str | None = None
+    as_restated: str | None = None
+    paid: str | None = None
+    unpaid: str | None = None  # awarded less paid, where both are recorded
+    estimate: bool | None = None  # whether the amount as restated is an estimate
+    filed: list[str] | None = None   # the filing dates of the statements it was calculated on
+    issued: list[str] | None = None  # their first public issuance
+
+
 class AwardResult(_Out):
     id: str
     outcome: Outcome
@@ -85,6 +104,7 @@ class AwardResult(_Out):
     # A pending award's amount, from the least to the most any answer to its open facts
     # gives (where every answer gives an amount in one unit).
     recoverable_range: Range | None = None
+    facts: AwardFacts = AwardFacts()
     _optional = ("recoverable_range",)
 
 
@@ -127,6 +147,16 @@ class OtherRecoverable(_Out):
     because: str = ""
 
 
+class Participant(_Out):
+    """Who the case is about, as the memo's header names them: what the case records (null
+    where it records nothing), read through the vocabulary's `[roles.summary]`."""
+
+    id: str | None = None
+    name: str | None = None
+    roles: list[str] | None = None
+    titles: list[str] | None = None
+
+
 class RevisionApplied(_Out):
     id: str
     because: str
@@ -147,6 +177,7 @@ class Determination(_Out):
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
     notes: list[Note]
+    participant: Participant  # an addition to the contract: who the case is about
 
     @property
     def totals(self) -> list[Amount]:

@@ -4,10 +4,14 @@ the Determination that carries both. Pure; the one entry to evaluation."""
 from __future__ import annotations
 
 import decimal
+from decimal import Decimal
 from typing import Any
 
+from clawpolicy.core.values import quantize
+
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.evaluate.determination import Determination, PolicyRef, total_field
+from clawpolicy.evaluate.determination import (AwardFacts, Determination, Participant,
+                                               PolicyRef, total_field)
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
@@ -32,14 +36,65 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
     return Determination(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
+        participant=participant(policy, case),
         outcome=run.outcome, revisions_applied=run.applied,
         total_recoverable=total_field(run.totals()),
-        awards=[e.result for e in run.awards],
+        awards=[e.result.model_copy(update={"facts": item_facts(policy, case, item)})
+                for e, item in zip(run.awards, getattr(case, policy.vocabulary.roles.decided))],
         other_recoverable=[o for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=settled.questions,
         notes=[n for e in run.awards for n in e.notes])
+
+
+def participant(policy: CheckedPolicy, case: Any) -> Participant:
+    """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
+    roles = policy.vocabulary.roles
+    subject = getattr(case, roles.subject, None)
+    return Participant(**{key: _read(subject, path.split("."))
+                          for key, path in roles.summary})
+
+
+def item_facts(policy: CheckedPolicy, case: Any, item: Any) -> AwardFacts:
+    """What the case records of one decided item, as `[roles.item_summary]` reads it; a path
+    through a link reads the items of the case's list it names."""
+    declarations = policy.vocabulary.declarations
+    record = declarations.records[next(f.record for f in declarations.fields
+                                       if f.name == policy.vocabulary.roles.decided)]
+    links = {link.name: link for link in record.links}
+    found = {}
+    for key, path in policy.vocabulary.roles.item_summary:
+        first, *rest = path.split(".")
+        link = links.get(first)
+        if link is not None:
+            named = set(getattr(item, link.via, None) or ())
+            target = declarations.records[next(f.record for f in declarations.fields
+                                               if f.name == link.target)]
+            data = [i for i in getattr(case, link.target, None) or ()
+                    if getattr(i, target.key) in named]
+            found[key] = _read(data, rest)
+        else:
+            found[key] = _read(getattr(item, first, None), rest)
+    unit = found.get("unit") or policy.vocabulary.default_unit
+    if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
+        found["unpaid"] = found["awarded"] - found["paid"]
+    # Amounts as the contract writes them: quantized once, here (cents for USD).
+    return AwardFacts(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
+                         for k, v in found.items()})
+
+
+def _read(data: Any, path: list[str]) -> Any:
+    """A text, or a list of texts, at `path`; a list's items are read one by one. None where
+    the case records nothing."""
+    if data is None:
+        return None
+    if isinstance(data, list | tuple):
+        found = [_read(item, path) for item in data]
+        return [str(f) for f in found if f is not None]
+    if not path:
+        return data if isinstance(data, bool | Decimal) else str(getattr(data, "value", data))
+    return _read(getattr(data, path[0], None), path[1:])
 
 
 def revision_statuses(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> dict[str, str]:

@@ -18,6 +18,12 @@ TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
 EXAMPLES = ("records", "lists", "facts")
+# The keys of the determination's summary of its subject (`[roles.summary]`).
+SUMMARY = ("id", "name", "roles", "titles")
+# The keys of each decided item's facts in the determination (`[roles.item_summary]`): what a
+# memo's summary table, recovery arithmetic and timeline show.
+ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "receipt_date", "awarded",
+                "as_restated", "estimate", "paid", "filed", "issued")
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -40,6 +46,12 @@ class FieldDecl:
     question: str | None = None   # how an open question asks for it
     derive: "DeriveDecl | None" = None  # where absent, derived from another field
     same_as: str | None = None    # where absent, the value of this field of the record
+    label: str | None = None      # how a memo names it; by default its name, in words
+
+    @property
+    def words(self) -> str:
+        """How a reason in a memo names the fact: `amount as restated`."""
+        return self.label if self.label is not None else self.name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,11 @@ class Roles:
     subject_context: tuple[str, ...]
     subject_example: str
     default_unit: str
+    # What the determination's `participant` says of the subject: each of its keys (id, name,
+    # roles, titles) with the path in the subject record it is read from ("roles.role": the
+    # `role` of each item of the list `roles`).
+    summary: tuple[tuple[str, str], ...] = ()
+    item_summary: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,9 +264,13 @@ class _Reader:
             tables[name] = rows
         return tables
 
+    def summary(self, data: Any, name: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        body = self.table(data, f"roles.{name}", keys)
+        return tuple((k, self.text(body, k, f"roles.{name}")) for k in keys if k in body)
+
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
-                "default_unit")
+                "default_unit", "summary", "item_summary")
         data = self.table(data, "roles", keys)
         context = data.get("subject_context", [])
         if not isinstance(context, list):
@@ -257,7 +278,10 @@ class _Reader:
         roles = Roles(*(self.text(data, k, "roles") for k in keys[:3]),
                       tuple(self.name(c, "roles.subject_context") for c in context),
                       self.text(data, "subject_example", "roles"),
-                      self.text(data, "default_unit", "roles"))
+                      self.text(data, "default_unit", "roles"),
+                      self.summary(data.get("summary", {}), "summary", SUMMARY),
+                      self.summary(data.get("item_summary", {}), "item_summary",
+                                   ITEM_SUMMARY))
         if roles.default_unit not in units:
             raise self.fail("roles.default_unit", f"expected one of the units: "
                             f"{', '.join(units)}")
@@ -299,7 +323,7 @@ class _Reader:
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
                                         "format", "max", "question", "derive",
-                                        "same_as"))
+                                        "same_as", "label"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -346,8 +370,9 @@ class _Reader:
         if same_as is not None and (many or absent != "unknown"):
             raise self.fail(f"{where}.same_as", "only a single field unknown when absent takes "
                             "another's value")
+        label = self.text(data, "label", where, required=False)
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive, same_as)
+                         derive, same_as, label)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
