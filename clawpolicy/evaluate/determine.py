@@ -39,8 +39,8 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
         participant=participant(policy, case),
         outcome=run.outcome, revisions_applied=run.applied,
         total_recoverable=total_field(run.totals()),
-        awards=[e.result.model_copy(update={"facts": item_facts(policy, case, item)})
-                for e, item in zip(run.awards, getattr(case, policy.vocabulary.roles.decided))],
+        awards=[e.result.model_copy(update={"facts": f})
+                for e, f in zip(run.awards, item_facts(policy, case))],
         other_recoverable=[o for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
@@ -56,24 +56,31 @@ def participant(policy: CheckedPolicy, case: Any) -> Participant:
                           for key, path in roles.summary})
 
 
-def item_facts(policy: CheckedPolicy, case: Any, item: Any) -> AwardFacts:
-    """What the case records of one decided item, as `[roles.item_summary]` reads it; a path
-    through a link reads the items of the case's list it names."""
+def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
+    """What the case records of each decided item, as `[roles.item_summary]` reads it; a path
+    through a link reads the items of the case's list it names (indexed once per case)."""
     declarations = policy.vocabulary.declarations
+    decided = policy.vocabulary.roles.decided
     record = declarations.records[next(f.record for f in declarations.fields
-                                       if f.name == policy.vocabulary.roles.decided)]
-    links = {link.name: link for link in record.links}
+                                       if f.name == decided)]
+    links, indexes = {link.name: link for link in record.links}, {}
+    for link in links.values():
+        target = declarations.records[next(f.record for f in declarations.fields
+                                           if f.name == link.target)]
+        indexes[link.name] = {getattr(i, target.key): i
+                              for i in getattr(case, link.target, None) or ()}
+    return [_facts(policy, item, links, indexes) for item in getattr(case, decided)]
+
+
+def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> AwardFacts:
     found = {}
     for key, path in policy.vocabulary.roles.item_summary:
         first, *rest = path.split(".")
         link = links.get(first)
         if link is not None:
-            named = set(getattr(item, link.via, None) or ())
-            target = declarations.records[next(f.record for f in declarations.fields
-                                               if f.name == link.target)]
-            data = [i for i in getattr(case, link.target, None) or ()
-                    if getattr(i, target.key) in named]
-            found[key] = _read(data, rest)
+            index = indexes[first]
+            named = dict.fromkeys(getattr(item, link.via, None) or ())
+            found[key] = _read([index[n] for n in named if n in index], rest)
         else:
             found[key] = _read(getattr(item, first, None), rest)
     unit = found.get("unit") or policy.vocabulary.default_unit
