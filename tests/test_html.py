@@ -175,3 +175,19 @@ def test_html_page_fetches_nothing(qualys_2019):
     assert not tags & {"script", "link", "img", "iframe", "object", "embed", "font"}
     assert "default-src 'none'" in page and "@import" not in page and "url(" not in page
     assert not re.search(r'(?:src|href)="(?!#)', page)
+
+
+def test_check_writes_the_page_and_the_detail_level_asked_for():
+    from typer.testing import CliRunner
+
+    from clawpolicy.cli import app
+
+    case = str(next(p for p in EXAMPLE_CASES if p.stem.startswith("24-")))
+    runner = CliRunner()
+    page = runner.invoke(app, ["check", "qualys-2019", case, "--format", "html"])
+    assert page.exit_code == 0 and page.stdout.startswith("<!DOCTYPE html>")
+    assert '<mark class="deciding">' in page.stdout and "<svg" in page.stdout
+    fails = runner.invoke(app, ["check", "qualys-2019", case, "-f", "text", "--explain", "fails"])
+    full = runner.invoke(app, ["check", "qualys-2019", case, "-f", "text", "--explain", "full"])
+    assert "[met]" not in fails.stdout and "[unknown]" in fails.stdout
+    assert full.stdout.count("because") > fails.stdout.count("because") > 0
