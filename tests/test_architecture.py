@@ -22,7 +22,7 @@ CORE_WORDS = {
     # Words of the policy language (the `other` block) and of plain English in messages.
     "other", "none",
     # The determination's own keys (case-format.md): an output contract, not a case fact.
-    "awards",
+    "awards", "participant",
 }
 
 

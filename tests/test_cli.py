@@ -36,7 +36,9 @@ def test_text_and_markdown_put_outcome_and_amount_first():
     text = run("check", POLICY, CASE, "--format", "text").stdout
     markdown = run("check", POLICY, CASE, "--format", "markdown").stdout
     assert "Outcome: RECOVERY, 156,000.00 USD recoverable" in text.split("Award ")[0]
-    assert markdown.startswith("# Determination for case full-recovery-paid-bonus")
+    # The header names the participant first, then the case.
+    assert markdown.startswith("# Determination for Dana Whitfield (p-101)")
+    assert "| **Case** | full-recovery-paid-bonus: " in markdown.split("## Summary")[0]
     assert "Outcome: RECOVERY, 156,000.00 USD recoverable" in markdown.split("## Award")[0]
 
 

@@ -12,7 +12,7 @@ from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from clawpolicy.tools import testing
 from clawpolicy.api import compile_policy
-from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, ROOT
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, ROOT, MemoText
 
 
 @pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
@@ -133,3 +133,31 @@ def test_case_schema_is_unchanged(json_snapshot):
     from clawpolicy.tools import schema
 
     assert schema.render() == json_snapshot
+
+
+class HTMLText(MemoText):
+    file_extension = "html"
+
+
+@pytest.mark.parametrize("level", ["full", "fails"])
+@pytest.mark.parametrize("stem", ["24-recovery-and-pending-awards", "13-time-based-and-discretionary"])
+def test_memo_detail_levels(stem, level, qualys_2019, text_snapshot):
+    # `--explain full` shows every condition with its reason and quotation; `fails` only the
+    # conditions that do not hold or are not known. The default (`summary`) is above.
+    (path,) = [p for p in EXAMPLE_CASES if p.stem == stem]
+    assert layout.text(evaluate(qualys_2019, read_case(path)), level) == text_snapshot
+
+
+def test_html_memo_of_a_revised_policy_case(qualys_revised, snapshot):
+    from clawpolicy.render import html
+    from clawpolicy.tools.lint import source_document
+
+    (path,) = [p for p in REVISION_CASES if p.stem.startswith("12-")]
+    page = html.render(evaluate(qualys_revised, read_case(path)), source_document(qualys_revised))
+    assert page == snapshot.use_extension(HTMLText)
+
+
+def test_the_readme_shows_the_memo_as_check_prints_it(qualys_2019):
+    (path,) = [p for p in EXAMPLE_CASES if p.stem.startswith("11-")]
+    memo = layout.text(evaluate(qualys_2019, read_case(path)))
+    assert f"```\n{memo}```" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -111,9 +111,12 @@ def test_guarded_read_of_absent_restatement_is_simply_false(tmp_path):
 
 
 def test_because_names_the_facts_and_their_values(tmp_path):
+    # By the award's id and the fact's meaning (the vocabulary's words), never by list index.
     c = condition(tmp_path, "award.amount_as_restated < award.amount_awarded")
-    assert c.because == ("awards[0].amount_as_restated (60.00 USD) is less than "
-                         "awards[0].amount_awarded (100.00 USD)")
+    assert c.because == ("a: amount as restated (60.00 USD) is less than "
+                         "a: amount awarded (100.00 USD)")
+    c = condition(tmp_path, "participant.section16_officer")
+    assert c.because == "participant: Section 16 officer is true"
 
 
 def test_policy_facts_are_typed_by_their_declaration(tmp_path):
@@ -169,6 +172,7 @@ def test_amounts_of_thirty_digits_stay_exact(tmp_path):
     assert d.awards[0].recoverable.amount == "123456789012345678901234567.88"
 
 
-def test_an_unknown_nested_fact_is_named_by_its_case_path(tmp_path):
+def test_an_unknown_nested_fact_is_named_by_its_award_and_meaning(tmp_path):
+    # The reason names it by the award's id; the open question keeps the case path.
     c = condition(tmp_path, "award.performance_period.end > 2020-01-01")
-    assert c.because == "awards[0].performance_period is not known"
+    assert c.because == "a: performance period is not known"

@@ -112,8 +112,8 @@ def test_a_ceo_found_blameless_never_reads_the_committees_fault_test_as_met():
     # The 12-month window is a met condition, with the dates that make it so.
     window = shown["received_within_12_month_window"]
     assert (window.status, window.replaces) == ("met", "within_three_years_of_filing")
-    for words in ("statements[0].first_public_issuance (2022-02-09)",
-                  "awards[0].received (2022-02-25)", "+ 12 months = 2023-02-09"):
+    for words in ("FY2021: first public issuance (2022-02-09)",
+                  "bonus-fy2021: received (2022-02-25)", "+ 12 months = 2023-02-09"):
         assert words in window.because
     # A condition no revision renamed carries no `replaces`.
     assert shown["permitted_by_law"].replaces is None

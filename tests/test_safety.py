@@ -28,7 +28,8 @@ def test_the_language_has_no_way_out_to_python_or_files():
     for word in ('"import"', '"open"', '"exec"', '"eval"', '"read"', '"write"', '"call"'):
         assert word not in grammar
     from clawpolicy.check.checker import FUNCTIONS
-    assert set(FUNCTIONS) == {"min", "max", "fiscal_year_end_before"}
+    assert set(FUNCTIONS) == {"min", "max", "fiscal_year_end_before", "at_the_time_of",
+                              "at_any_time_during"}
 
 
 @pytest.mark.parametrize("include", ["/etc/passwd", "../outside.claw", "link.claw"])

@@ -52,8 +52,8 @@ def test_the_explanation_names_the_span_and_an_open_end(tmp_path):
     c = condition(tmp_path, "at_the_time_of(2021-01-01, participant.executive_officer_since, "
                             "participant.executive_officer_until)",
                   case(executive_officer_since="2020-01-01"))
-    assert c.because == ("participant.executive_officer_since (2020-01-01) to "
-                         "participant.executive_officer_until (not recorded: still so) includes "
+    assert c.because == ("participant: executive officer since (2020-01-01) to "
+                         "participant: executive officer until (not recorded: still so) includes "
                          "2021-01-01")
 
 

@@ -118,13 +118,14 @@ def test_the_memo_marks_each_assumed_fact_where_it_is_cited(qualys_2019):
     path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
     d = api.evaluate(qualys_2019, api.read_case(path),
                      ["findings.misconduct=fraud", "findings.should_repay=true"])
-    memo = layout.text(d)
+    memo = " ".join(layout.text(d, "full").split())
     assert "What-if: determined as if the case said findings.misconduct = fraud; " \
         "findings.should_repay = yes" in memo
-    assert "findings.misconduct [assumed] (fraud)" in memo
-    assert "findings.should_repay [assumed] is true" in memo
-    assert "findings.caused_restatement [assumed]" not in memo
-    assert "findings.misconduct [assumed]" in layout.markdown(d).replace("\\_", "_")
+    # Reasons name facts by their meaning (the vocabulary's labels), marked where assumed.
+    assert "findings: misconduct found [assumed] (fraud)" in memo
+    assert "findings: should repay [assumed] is true" in memo
+    assert "misconduct caused the restatement [assumed]" not in memo
+    assert "misconduct found [assumed]" in layout.markdown(d, "full").replace("\\", "")
 
 
 @pytest.mark.parametrize(("assume", "code", "words"), [

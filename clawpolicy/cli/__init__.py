@@ -28,6 +28,7 @@ import sys
 from clawpolicy.cli import check as _check  # noqa: F401
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
 from clawpolicy.cli import prove as _prove  # noqa: F401
+from clawpolicy.cli import report as _report  # noqa: F401
 from clawpolicy.cli import whatif as _whatif  # noqa: F401
 from clawpolicy.cli.common import (EXIT_BROKEN_PIPE, EXIT_CASE, EXIT_FINDINGS, EXIT_INTERNAL,
                                    EXIT_INTERRUPTED, EXIT_IO, EXIT_OK, EXIT_OS, EXIT_PENDING,
@@ -39,7 +40,7 @@ from clawpolicy.tools.streams import silence_output as _silence_output
 
 __all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED",
            "EXIT_IO", "EXIT_OK", "EXIT_OS", "EXIT_PENDING", "EXIT_POLICY", "EXIT_RECOVERY",
-           "EXIT_USAGE", "app", "main", "_check", "_policytools", "_prove", "_whatif"]
+           "EXIT_USAGE", "app", "main", "_check", "_policytools", "_prove", "_report", "_whatif"]
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY, EXIT_USAGE,
+                                   Explain,
                                    FailOn, Format, _fail, _fail_on_code, _render, app)
 
 
@@ -23,8 +24,13 @@ def check(
                                                 "standard input.", show_default=False),
     format: Optional[Format] = typer.Option(
         None, "--format", "-f",
-        help="Output format: text, json or markdown (md). Default: text on a terminal, json "
-             "otherwise."),
+        help="Output format: text, json, markdown (md) or html (one self-contained page, the "
+             "policy's text beside the memo). Default: text on a terminal, json otherwise."),
+    explain: Explain = typer.Option(
+        Explain.summary, "--explain",
+        help="How much of the reasoning the memo shows: full (every condition with its "
+             "reason and quotation), summary (the conditions that hold one line each), fails "
+             "(only the conditions that do not hold or are not known). JSON keeps it all."),
     batch: Optional[str] = typer.Option(
         None, "--batch", metavar="CASES",
         help="Determine many cases: a JSON Lines file, - for standard input, or a folder of "
@@ -85,7 +91,7 @@ def check(
         _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
         _fail(error.diagnostics, EXIT_CASE)
-    sys.stdout.write(_render(determination, chosen))
+    sys.stdout.write(_render(determination, chosen, explain, compiled))
     raise typer.Exit(_fail_on_code([determination.outcome], fail_on or []))
 
 

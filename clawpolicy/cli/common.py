@@ -40,6 +40,15 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     md = "md"  # markdown, as a user types it
+    html = "html"
+
+
+class Explain(str, Enum):
+    """How much of the reasoning a memo shows (the JSON keeps it all)."""
+
+    full = "full"
+    summary = "summary"
+    fails = "fails"
 
 
 class FailOn(str, Enum):
@@ -77,12 +86,19 @@ def _fail(diagnostics, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _render(determination, chosen: Format) -> str:
+def _render(determination, chosen: Format, explain: Explain = Explain.summary,
+            policy=None) -> str:
     from clawpolicy.render import json as json_render
     from clawpolicy.render import layout
 
     if chosen is Format.json:
         return json_render.render(determination)
     if chosen in (Format.markdown, Format.md):
-        return layout.markdown(determination)
-    return layout.text(determination)
+        return layout.markdown(determination, explain.value)
+    if chosen is Format.html:
+        from clawpolicy.render import html
+        from clawpolicy.tools.lint import source_document
+
+        source = source_document(policy) if policy is not None else None
+        return html.render(determination, source, explain.value)
+    return layout.text(determination, explain.value)

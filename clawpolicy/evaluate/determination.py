@@ -87,6 +87,25 @@ class Condition(_Out):
     _optional = ("replaces",)
 
 
+class AwardFacts(_Out):
+    """What the case records of an award, as a memo's summary, arithmetic and timeline show
+    it (read through the vocabulary's `[roles.item_summary]`); null where not recorded."""
+
+    kind: str | None = None
+    measures: list[str] | None = None  # the measures it was determined on
+    unit: str | None = None
+    grant_date: str | None = None
+    attainment_date: str | None = None
+    receipt_date: str | None = None
+    awarded: str | None = None
+    as_restated: str | None = None
+    paid: str | None = None
+    unpaid: str | None = None  # awarded less paid, where both are recorded
+    estimate: bool | None = None  # whether the amount as restated is an estimate
+    filed: list[str] | None = None   # the filing dates of the statements it was calculated on
+    issued: list[str] | None = None  # their first public issuance
+
+
 class AwardResult(_Out):
     id: str
     outcome: Outcome
@@ -106,6 +125,7 @@ class AwardResult(_Out):
     # What the case records as recovered already, and what is left: recoverable - recovered.
     recovered: Amount | None = None
     outstanding: Amount | None = None
+    facts: AwardFacts = AwardFacts()
     _optional = ("recoverable_range", "excused", "recovered", "outstanding")
 
 
@@ -165,6 +185,16 @@ class OtherRecoverable(_Out):
     clause: str = ""
 
 
+class Participant(_Out):
+    """Who the case is about, as the memo's header names them: what the case records (null
+    where it records nothing), read through the vocabulary's `[roles.summary]`."""
+
+    id: str | None = None
+    name: str | None = None
+    roles: list[str] | None = None
+    titles: list[str] | None = None
+
+
 class RevisionApplied(_Out):
     id: str
     because: str
@@ -210,6 +240,7 @@ class Determination(_Out):
     other_recoverable: list[OtherRecoverable]
     open_questions: list[OpenQuestion]
     notes: list[Note]
+    participant: Participant  # an addition to the contract: who the case is about
     # The facts taken as given (`check --assume`), in the order given; [] for none.
     assumptions: list[Assumption] = []
     seal: Seal | None = None

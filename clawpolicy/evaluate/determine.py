@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from clawpolicy.core.values import quantize
+
 from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.evaluate.determination import (Assumption, Determination, PolicyRef,
-                                               sum_field, total_field)
+from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination,
+                                               Participant, PolicyRef, sum_field, total_field)
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
@@ -41,17 +44,75 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
     return Determination(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
+        participant=participant(policy, case),
         outcome=run.outcome, revisions_applied=run.applied,
         total_recoverable=total_field(run.totals()),
         total_excused=sum_field([e.result.excused for e in run.awards]),
         total_recovered=sum_field([e.result.recovered for e in run.awards]),
         total_outstanding=sum_field([e.result.outstanding for e in run.awards]),
-        awards=[e.result for e in run.awards],
+        awards=[e.result.model_copy(update={"facts": f})
+                for e, f in zip(run.awards, item_facts(policy, case))],
         other_recoverable=[o for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=settled.questions,
         notes=[n for e in run.awards for n in e.notes])
+
+
+def participant(policy: CheckedPolicy, case: Any) -> Participant:
+    """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
+    roles = policy.vocabulary.roles
+    subject = getattr(case, roles.subject, None)
+    return Participant(**{key: _read(subject, path.split("."))
+                          for key, path in roles.summary})
+
+
+def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
+    """What the case records of each decided item, as `[roles.item_summary]` reads it; a path
+    through a link reads the items of the case's list it names (indexed once per case)."""
+    declarations = policy.vocabulary.declarations
+    decided = policy.vocabulary.roles.decided
+    record = declarations.records[next(f.record for f in declarations.fields
+                                       if f.name == decided)]
+    links, indexes = {link.name: link for link in record.links}, {}
+    for link in links.values():
+        target = declarations.records[next(f.record for f in declarations.fields
+                                           if f.name == link.target)]
+        indexes[link.name] = {getattr(i, target.key): i
+                              for i in getattr(case, link.target, None) or ()}
+    return [_facts(policy, item, links, indexes) for item in getattr(case, decided)]
+
+
+def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> AwardFacts:
+    found = {}
+    for key, path in policy.vocabulary.roles.item_summary:
+        first, *rest = path.split(".")
+        link = links.get(first)
+        if link is not None:
+            index = indexes[first]
+            named = dict.fromkeys(getattr(item, link.via, None) or ())
+            found[key] = _read([index[n] for n in named if n in index], rest)
+        else:
+            found[key] = _read(getattr(item, first, None), rest)
+    unit = found.get("unit") or policy.vocabulary.default_unit
+    if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
+        found["unpaid"] = found["awarded"] - found["paid"]
+    # Amounts as the contract writes them: quantized once, here (cents for USD).
+    return AwardFacts(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
+                         for k, v in found.items()})
+
+
+def _read(data: Any, path: list[str]) -> Any:
+    """A text, or a list of texts, at `path`; a list's items are read one by one. None where
+    the case records nothing."""
+    if data is None:
+        return None
+    if isinstance(data, list | tuple):
+        found = [_read(item, path) for item in data]
+        return [str(f) for f in found if f is not None]
+    if not path:
+        return data if isinstance(data, bool | Decimal) else str(getattr(data, "value", data))
+    return _read(getattr(data, path[0], None), path[1:])
 
 
 def revision_statuses(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> dict[str, str]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Unknown, show
-from clawpolicy.evaluate.env import Env, Rec, join_path
+from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.syntax import ast
 
 
@@ -44,7 +45,7 @@ class Explainer:
                 holds = value if node.op == "in" else (not value if value in (True, False)
                                                         else value)
                 if isinstance(value, Unknown):
-                    return self._unknown_words(value)
+                    return self._unknown_words(value, env)
                 if isinstance(node.right, ast.SetLit):
                     verb = "is one of" if holds else "is not one of"
                     return f"{self.describe(node.left, env)} {verb} " \
@@ -53,13 +54,13 @@ class Explainer:
                 return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
             case ast.Binary(op="overlaps"):
                 if isinstance(value, Unknown):
-                    return self._unknown_words(value)
+                    return self._unknown_words(value, env)
                 verb = "includes one of" if value else "includes none of"
                 return f"{self.describe(node.left, env)} {verb} " \
                        f"{show(self.eval(node.right, env))}"
             case ast.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
                 if isinstance(value, Unknown):
-                    return self._unknown_words(value)
+                    return self._unknown_words(value, env)
                 is_date = isinstance(self.eval(node.left, env), dt.date)
                 return f"{self.describe(node.left, env)} " \
                        f"{_comparison_words(node.op, value, is_date)} " \
@@ -79,7 +80,7 @@ class Explainer:
             case ast.If():
                 c = self.eval(node.condition, env)
                 if isinstance(c, Unknown):
-                    return f"{self._unknown_words(c)}; if so, {self.explain(node.then, env)}; " \
+                    return f"{self._unknown_words(c, env)}; if so, {self.explain(node.then, env)}; " \
                            f"if not, {self.explain(node.otherwise, env)}"
                 return self.explain(node.then if c else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
@@ -87,7 +88,7 @@ class Explainer:
                 if isinstance(value, bool | Unknown):
                     return f"{node.name} ({self.explain(rule.body, env.top())})"
         if isinstance(value, Unknown):
-            return self._unknown_words(value)
+            return self._unknown_words(value, env)
         if isinstance(value, bool):
             return f"{self.label(node, env)} is {show(value)}"
         return self.describe(node, env)
@@ -96,20 +97,20 @@ class Explainer:
         items = self.eval(node.collection, env)
         label = self.label(node.collection, env)
         if isinstance(items, Unknown):
-            return self._unknown_words(items)
+            return self._unknown_words(items, env)
         if not items:
             return f"{label} lists nothing"
         results = [(item, self.eval(node.body, env.bind(node.var, item))) for item in items]
         decisive = node.kind == "any"
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
-            return f"{item}: {self.explain(node.body, env.bind(node.var, item))}"
+            return _of(item, self.explain(node.body, env.bind(node.var, item)))
         # No item settled it: each counts, the unknown ones and those that would settle it.
-        return "; ".join(f"{i}: {self.explain(node.body, env.bind(node.var, i))}"
+        return "; ".join(_of(i, self.explain(node.body, env.bind(node.var, i)))
                          for i, _ in results)
 
-    def _unknown_words(self, value: Unknown) -> str:
-        facts = ", ".join(value.facts)
+    def _unknown_words(self, value: Unknown, env: Env) -> str:
+        facts = ", ".join(self._fact_path(f, env) for f in value.facts)
         return f"{facts} {'is' if len(value.facts) == 1 else 'are'} not known"
 
     def label(self, node: ast.Expr, env: Env) -> str:
@@ -128,12 +129,30 @@ class Explainer:
                 subject = self.eval(node.subject, env)
                 if isinstance(subject, Rec):
                     field_type = subject.type.fields.get(node.name)
-                    if field_type is not None and field_type.link is not None:
-                        return f"{subject.path}.{field_type.link.via}"  # what names them
-                    return join_path(subject.path, node.name)
+                    name = field_type.link.via if field_type is not None \
+                        and field_type.link is not None else node.name  # what names them
+                    return self._fact(subject, name)
                 # An unknown record (an award's performance_period, say): name it by its path.
                 return f"{self.label(node.subject, env)}.{node.name}"
         return " ".join(node.span.text.split()) if node.span is not None else "?"
+
+    def _fact_path(self, path: str, env: Env) -> str:
+        """An unknown fact's path in the words of `_fact`, where it is a field of the award
+        being decided or of a record of the case; any other path as it is."""
+        owner, _, name = path.rpartition(".")
+        if env.award is not None and owner == env.award.path:
+            return self._fact(env.award, name)
+        field = self.root.type.fields.get(owner)
+        if field is not None and isinstance(field.type, t.Record) and name.isidentifier():
+            return self._fact(Rec(owner, None, field.type), name)
+        return path
+
+    def _fact(self, subject: Rec, name: str) -> str:
+        """A fact by its meaning and whose it is: `bonus-2021: amount as restated`; a record
+        without a key is named by its path (`restatement: material`)."""
+        words = self.vocabulary.words_of(subject.type, name)
+        owner = subject.ident if subject.ident is not None else subject.path
+        return f"{owner}: {words}" if owner else words
 
     def describe(self, node: ast.Expr, env: Env) -> str:
         """An operand with its value: `awards[0].amount_paid (300,000.00 USD)`; a computed one
@@ -169,7 +188,7 @@ class Explainer:
         """`executive_officer_since (2019-01-07) to executive_officer_until (not recorded:
         still so) overlaps 2023-01-01 to 2023-12-31`."""
         if isinstance(value, Unknown):
-            return self._unknown_words(value)
+            return self._unknown_words(value, env)
         *when, start, end = node.args
         to = self.describe(end, env) if not isinstance(self.eval(end, env), Unknown) \
             else f"{self.label(end, env)} (not recorded: still so)"
@@ -177,6 +196,11 @@ class Explainer:
         verb = ("includes" if value else "does not include") if len(when) == 1 else \
             ("overlaps" if value else "does not overlap")
         return f"{self.describe(start, env)} to {to} {verb} {dates}"
+
+
+def _of(item: Any, reason: str) -> str:
+    """A reason about one item of a list, prefixed by the item unless it already names it."""
+    return reason if reason.startswith(f"{item}: ") else f"{item}: {reason}"
 
 
 def _comparison_words(op: str, holds: bool, is_date: bool) -> str:

@@ -23,7 +23,9 @@ from clawpolicy.syntax import ast
 TIMEOUT_MS = 300_000
 HINT_MS = 20_000
 FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
-            "every other list (of the case or of a record), amounts in the default unit, dates "
+            "every other list (of the case or of a record) but none of the lists whose items "
+            "name a decided item (recoveries, findings per item), amounts in the default unit, "
+            "a product of two numbers of the case rounded down to a hundredth, dates "
             f"in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
             "amount) and notes, the other amounts, and whether the evaluation stops with an "
@@ -37,7 +39,7 @@ class Proof:
 
     claim: str
     status: str
-    seconds: float = 0.0
+    seconds: float = 0  # solving time, for the report only
     counterexample: dict[str, Any] | None = None
     outcomes: tuple[str, str] | None = None  # the evaluator's, with and without / old, new
     outside: tuple[str, Any] | None = None   # what is outside the fragment, and where

@@ -13,6 +13,7 @@ from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.prove.calendar import day_number
 from clawpolicy.prove.shape import FALSE, TRUE, Shape, SymRecord, Unsupported, V
 from clawpolicy.revise.rules import RuleSet
+from clawpolicy.evaluate import spans
 from clawpolicy.syntax import ast
 
 COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
@@ -153,12 +154,15 @@ class Terms:
         if op in ("+", "-"):
             return self._arith(op, left, right, known, err)
         if op == "*":
+            if left.kind != "num" or right.kind != "num":
+                raise Unsupported(f"`*` of a {left.kind} and a {right.kind}")
             factor = right if z3.is_int_value(right.val) else left
             other = left if factor is right else right
-            if left.kind != "num" or right.kind != "num" or not z3.is_int_value(factor.val) \
-                    or factor.val.as_long() % 100:
-                raise Unsupported("`*` other than by a whole number written in the policy")
-            return V("num", known, other.val * (factor.val.as_long() // 100), err)
+            if z3.is_int_value(factor.val) and factor.val.as_long() % 100 == 0:
+                return V("num", known, other.val * (factor.val.as_long() // 100), err)
+            # Two numbers of the case (a portion of an amount): the product in hundredths,
+            # rounded down to a whole hundredth (docs/proofs.md: the one approximation).
+            return V("num", known, (left.val * right.val) / 100, err)
         if op == "/":
             raise Unsupported("`/` (a division is not exact in hundredths)")
         if op in ("in", "not in"):
@@ -216,6 +220,8 @@ class Terms:
                          self.shape.symbol(word))
 
     def call(self, node: ast.Call, local: dict[str, V]) -> V:
+        if node.function in spans.SPANS:  # the comparisons it stands for, as evaluated
+            return self.term(spans.expansion(node), local)
         args = [self.term(a, local) for a in node.args]
         known = z3.And(*[a.known for a in args])
         err = z3.Or(*[a.err for a in args])

@@ -1,6 +1,11 @@
-"""The content of the memo a lawyer reads: outcome and amount first, then each award's
-remedies and conditions with the facts behind them and the quoted clause, then the open
-questions and notes. Laid out as text or Markdown by `layout`."""
+"""The content of the memo a lawyer reads, built once and laid out as text, Markdown or HTML:
+a header that names the participant, the policy and the date; the outcome; a summary table of
+the awards; one line for each award without recovery, with the reason that decided it; the
+conditions and the recovery arithmetic of each award with recovery or pending; the open
+questions as a table of answers; each note once. How much of the reasoning it shows is its
+detail level (`check --explain`): `full`, every condition with its reason and quotation;
+`summary`, the conditions that hold as one line each and the others in full; `fails`, only
+the conditions that do not hold or are not known."""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from clawpolicy.evaluate.determination import Amount, Determination
 from clawpolicy.core.values import format_money
+from clawpolicy.evaluate.determination import Amount, AwardResult, Determination
 
 OUTCOME_WORDS = {
     "recovery": "RECOVERY",
@@ -19,22 +24,50 @@ OUTCOME_WORDS = {
 }
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
                 "not_applicable": "n/a"}
+LEVELS = ("full", "summary", "fails")
+SETTLED = ("not_covered", "no_recovery")  # outcomes shown as one line each
 
 
 @dataclass
 class Item:
-    """A line of the memo, with lines that explain it beneath."""
+    """A line of the memo, with lines that explain it beneath, and the words of the policy it
+    cites: `quote` and where it comes from (`source`: the policy, or a revision)."""
 
     text: str
     details: list[str] = field(default_factory=list)
     quote: str | None = None
+    source: str = "policy"
+    brief: bool = False  # shown as its line alone: the quotation only links it to its words
 
 
 @dataclass
-class Section:
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class AwardPart:
+    """An award with recovery or pending: its outcome, arithmetic, remedies and conditions."""
+
+    id: str
+    outcome: str
+    arithmetic: Table | None
+    items: list[Item]
+
+
+@dataclass
+class Memo:
     title: str
-    intro: list[str] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
+    header: list[tuple[str, str]]
+    outcome: str
+    summary: Table
+    settled: list[Item]
+    awards: list[AwardPart]
+    others: Table | None
+    questions: Table | None
+    notes: list[Item]
+    deciding: list[Item] = field(default_factory=list)  # the reasons that decided the case
 
 
 def money(amount: Amount | list[Amount] | None) -> str:
@@ -44,56 +77,178 @@ def money(amount: Amount | list[Amount] | None) -> str:
     return " and ".join(format_money(Decimal(a.amount), a.unit) for a in amounts)
 
 
-def build(d: Determination) -> tuple[str, list[str], list[Section]]:
-    title = f"Determination for case {d.case_id}"
-    header = []
-    if d.title:
-        header.append(d.title)
-    header += [f"Policy: {d.policy.name} (sha256 {d.policy.sha256[:12]})",
-               f"As of: {d.as_of}"]
-    outcome = f"Outcome: {OUTCOME_WORDS[d.outcome]}"
+def _fact_money(value: str | None, unit: str | None) -> str:
+    return format_money(Decimal(value), unit or "") if value is not None else "not known"
+
+
+def words(value: str | None) -> str:
+    """A word of the case's vocabulary as a reader reads it: `cash_incentive` → cash incentive."""
+    return value.replace("_", " ") if value else "not known"
+
+
+def build(d: Determination, level: str = "summary") -> Memo:
+    p = d.participant
+    who = p.name or p.id or f"case {d.case_id}"
+    title = f"Determination for {who}" + (f" ({p.id})" if p.name and p.id else "")
+    header = [("Participant", f"{p.name or 'not named'}, id {p.id or 'not given'}")]
+    if p.roles or p.titles:
+        header.append(("Roles", ("; ".join(words(r) for r in p.roles or []) or "none")
+                       + (f" (titles: {', '.join(p.titles)})" if p.titles else "")))
+    header.append(("Case", d.case_id + (f": {d.title}" if d.title else "")))
+    header.append(("Policy", f"{d.policy.name}, sha256 {d.policy.sha256[:12]}"))
+    if d.revisions_applied:
+        header.append(("Revisions applied", "; ".join(
+            f"{r.id} ({r.because})" for r in d.revisions_applied)))
+    header.append(("As of", d.as_of))
+    outcome = OUTCOME_WORDS[d.outcome]
     if d.outcome == "recovery":
         outcome += f", {money(d.total_recoverable)} recoverable"
-    header += ["", outcome]
     for label, total in (("Excused", d.total_excused), ("Recovered already", d.total_recovered),
                          ("Outstanding", d.total_outstanding)):
         if total is not None:
-            header.append(f"{label}: {money(total)}")
-    if d.revisions_applied:
-        header.append("Revisions applied: " + "; ".join(
-            f"{r.id} ({r.because})" for r in d.revisions_applied))
-    sections = [_award(a) for a in d.awards]
+            header.append((label, money(total)))
+    memo = Memo(title, header, outcome, _summary(d), [], [], None, None, _notes(d))
+    for a in d.awards:
+        if a.outcome in SETTLED:
+            memo.settled.append(_settled(a))
+            memo.deciding.append(memo.settled[-1])
+        else:
+            memo.awards.append(_award(a, level))
+            # Whatever the detail level, every condition that holds or is open decided it.
+            memo.deciding += [Item(c.id, quote=c.quote, source=c.source)
+                              for c in a.conditions if c.status != "not_applicable"]
+            memo.deciding += [Item(r.kind, quote=r.quote, source=r.source) for r in a.remedies]
     if d.other_recoverable:
-        sections.append(Section("Other amounts recoverable", items=[
-            Item(f"{o.source}: {money(o.amount)}",
-                 [f"rule {o.rule}" + (f" of {o.revision}" if o.revision != "policy" else "")
-                  + (f": {o.clause}" if o.clause else "")]
-                 + ([f"because {o.because}"] if o.because else []))
-            for o in d.other_recoverable]))
+        memo.others = Table(["Source", "Amount", "Rule", "Because"], [
+            [o.source, money(o.amount),
+             o.rule + (f" of {o.revision}" if o.revision != "policy" else "")
+             + (f": {o.clause}" if o.clause else ""), o.because]
+            for o in d.other_recoverable])
     if d.open_questions:
-        sections.append(Section("Open questions", items=[
-            Item(f"{q.question} ({q.fact})",
-                 [f"if {_answer_word(a.if_)}: {OUTCOME_WORDS[a.outcome].lower()}"
-                  + (f", {money(a.recoverable)}" if a.recoverable is not None else "")
-                  + (f", between {money(a.recoverable_range.min)} and "
-                     f"{money(a.recoverable_range.max)} depending on the answer"
-                     if a.recoverable_range is not None else
-                     ", of an amount that depends on the answer"
-                     if a.recoverable_depends_on_answer else "")
-                  + (f", on {' and '.join(a.pending_on)}" if a.pending_on else "")
-                  + "".join(f"; award {award}: {OUTCOME_WORDS[o].lower()}"
-                            for award, o in (a.awards or {}).items())
-                  + _split_words(a.split or [])
-                  for a in q.answers] or ["the answer decides the outcome"])
-            for q in d.open_questions]))
-    if d.notes:
-        sections.append(Section("Notes", items=[
-            Item(f"{n.award}: {n.text}" if n.award else n.text,
-                 [f"{n.clause} ({n.rule})"] if n.rule else [])
-            for n in d.notes]))
+        memo.questions = Table(["Question", "Fact", "If the answer is", "It leads to"], [
+            # The question and its fact once, on the row of its first answer.
+            [q.question if i == 0 else "", q.fact if i == 0 else "",
+             _answer_word(a.if_) if a else "any", _leads_to(a)]
+            for q in d.open_questions for i, a in enumerate(q.answers or [None])])
     if d.assumptions:
-        _mark_assumed(d, header, sections)
-    return title, header, sections
+        _mark_assumed(d, memo)
+    return memo
+
+
+def _summary(d: Determination) -> Table:
+    rows = []
+    for a in d.awards:
+        f = a.facts
+        received = f.receipt_date or "not known"
+        if f.attainment_date and f.attainment_date != f.receipt_date:
+            received += f" / attained {f.attainment_date}"
+        recoverable = "none" if a.outcome in SETTLED else money(a.recoverable) \
+            if a.recoverable is not None else (
+            f"{money(a.recoverable_range.min)} to {money(a.recoverable_range.max)}"
+            if a.recoverable_range is not None else "not known yet"
+            if a.outcome == "pending" else "none")
+        remedies = "; ".join(f"{r.kind} ({r.modality}) {money(r.up_to)}" for r in a.remedies)
+        rows.append([a.id, words(f.kind), f.grant_date or "not known", received,
+                     OUTCOME_WORDS[a.outcome].lower(), recoverable,
+                     remedies or ("not decided yet" if a.outcome == "pending" else "none")])
+    return Table(["Award", "Kind", "Granted", "Received", "Outcome", "Recoverable",
+                  "Remedies"], rows)
+
+
+def _settled(a: AwardResult) -> Item:
+    """One line: the award, its outcome and the condition that decided it."""
+    deciding = next((c for c in a.conditions if c.status == "not_met"), None)
+    text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
+    if deciding is None:
+        return Item(text + (f", because {a.notes[0]}" if a.notes else ""))
+    return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
+                quote=deciding.quote, source=deciding.source, brief=True)
+
+
+def _arithmetic(a: AwardResult) -> Table:
+    f, unit = a.facts, a.facts.unit
+    rows = [["Awarded", _fact_money(f.awarded, unit)],
+            ["As restated", _fact_money(f.as_restated, unit)
+             + (" (an estimate)" if f.estimate else "")],
+            ["Excess (Recoverable Compensation)", money(a.recoverable_compensation)
+             if a.recoverable_compensation is not None and a.outcome != "pending"
+             else "not known yet"],
+            ["Paid", _fact_money(f.paid, unit)],
+            ["Unpaid", _fact_money(f.unpaid, unit)]]
+    rows += [[f"{r.kind.capitalize()} ({r.modality})",
+              f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}"
+              if r.up_to_range else money(r.up_to)] for r in a.remedies]
+    return Table(["Step", "Amount"], rows)
+
+
+def _award(a: AwardResult, level: str) -> AwardPart:
+    line = OUTCOME_WORDS[a.outcome].lower()
+    if a.outcome == "recovery":
+        line += f", {money(a.recoverable)} recoverable"
+    if a.outcome == "pending" and a.recoverable_range is not None:
+        line += (f", between {money(a.recoverable_range.min)} and "
+                 f"{money(a.recoverable_range.max)} recoverable depending on the open facts")
+    items = [Item(f"Remedy {r.kind} ({r.modality}): up to "
+                  + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
+                     "depending on the open facts" if r.up_to_range else money(r.up_to)),
+                  [f"because {r.because}", f"{r.clause} ({_source(r.source)})"]
+                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else [])
+                  + ([f"only {r.enforced_by} can enforce it"] if r.enforced_by else []),
+                  r.quote, r.source) for r in a.remedies]
+    for c in a.conditions:
+        holds = c.status in ("met", "not_applicable")
+        if level == "fails" and holds:
+            continue
+        text = f"[{STATUS_WORDS[c.status]}] {c.clause}: {c.id}" \
+            + (f" (in place of {c.replaces})" if c.replaces else "")
+        if level == "summary" and holds:
+            items.append(Item(text, quote=c.quote, source=c.source, brief=True))
+        else:
+            items.append(Item(text, [f"because {c.because}", _source(c.source)], c.quote,
+                              c.source))
+    if a.excused is not None:
+        items.insert(0, Item(f"Excused: {money(a.excused)} under {a.excused.exception}",
+                             [a.excused.clause]))
+    if a.recovered is not None:
+        items.insert(0, Item(f"Recovered already: {money(a.recovered)}; outstanding: "
+                             f"{money(a.outstanding)}"))
+    return AwardPart(a.id, line, _arithmetic(a), items)
+
+
+def _source(source: str) -> str:
+    return "from the policy" if source == "policy" else f"from revision {source}"
+
+
+def _notes(d: Determination) -> list[Item]:
+    """Each note once, with the awards it concerns."""
+    found: dict[str, list[str]] = {}
+    cites: dict[str, str] = {}
+    for a in d.awards:
+        for n in a.notes:
+            found.setdefault(n, []).append(a.id)
+    for n in d.notes:
+        found.setdefault(n.text, []).extend([n.award] if n.award else [])
+        if n.rule:
+            cites[n.text] = f"{n.clause} ({n.rule})"
+    return [Item((f"{', '.join(dict.fromkeys(awards))}: " if awards else "") + text,
+                 [cites[text]] if text in cites else [])
+            for text, awards in found.items()]
+
+
+def _leads_to(a) -> str:
+    if a is None:
+        return "the answer decides the outcome"
+    return (OUTCOME_WORDS[a.outcome].lower()
+            + (f", {money(a.recoverable)}" if a.recoverable is not None else "")
+            + (f", between {money(a.recoverable_range.min)} and "
+               f"{money(a.recoverable_range.max)} depending on the answer"
+               if a.recoverable_range is not None else
+               ", of an amount that depends on the answer"
+               if a.recoverable_depends_on_answer else "")
+            + (f", on {' and '.join(a.pending_on)}" if a.pending_on else "")
+            + "".join(f"; award {award}: {OUTCOME_WORDS[o].lower()}"
+                      for award, o in (a.awards or {}).items())
+            + _split_words(a.split or []))
 
 
 def _split_words(split) -> str:
@@ -110,24 +265,42 @@ def _split_words(split) -> str:
 ASSUMED = "[assumed]"
 
 
-def _mark_assumed(d: Determination, header: list[str], sections: list[Section]) -> None:
-    """A what-if: the assumptions are stated at the top, and each assumed fact is marked
-    wherever a reason cites it, so the memo never reads as if the case said so."""
+def _mark_assumed(d: Determination, memo: Memo) -> None:
+    """A what-if: the assumptions are stated in the header, and each assumed fact is marked
+    wherever a reason cites it (by its path, or by the words a reason names it with), so the
+    memo never reads as if the case said so."""
     said = [f"{a.fact} = {'not known' if a.value is None else _answer_word(a.value)}"
             for a in d.assumptions]
-    header += ["", "What-if: determined as if the case said " + "; ".join(said)
-               + f" (each marked {ASSUMED} where it is cited)"]
-    pattern = re.compile("(" + "|".join(re.escape(a.fact) for a in d.assumptions)
+    memo.header.append(("What-if", "determined as if the case said " + "; ".join(said)
+                        + f" (each marked {ASSUMED} where it is cited)"))
+    from clawpolicy import vocabulary as vocabularies
+
+    vocabulary = vocabularies.load()
+    names = []
+    for a in d.assumptions:
+        names.append(a.fact)
+        *record, last = re.split(r"\.(?![^\[]*\])", a.fact)
+        item = re.fullmatch(r"(\w+)\[([^\]]+)\]", record[-1]) if record else None
+        key = item[2] if item else None
+        if item and key.isdigit() and item[1] == vocabulary.roles.decided \
+                and int(key) < len(d.awards):
+            key = d.awards[int(key)].id  # a decided item is cited by its id
+        owner = (key if item else ".".join(record)) if record else ""
+        names += [f"{owner}: {label}" if owner else label
+                  for label in vocabulary.labels_of(last)]
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(set(names), key=len,
+                                                                     reverse=True))
                          + r")(?![\w\[.])")
 
     def mark(text: str) -> str:
         return pattern.sub(lambda m: f"{m[1]} {ASSUMED}", text)
 
-    for section in sections:
-        section.intro = [mark(line) for line in section.intro]
-        for item in section.items:
-            item.text = mark(item.text)
-            item.details = [mark(detail) for detail in item.details]
+    for item in [*memo.settled, *(i for part in memo.awards for i in part.items), *memo.notes]:
+        item.text = mark(item.text)
+        item.details = [mark(detail) for detail in item.details]
+    for table in (memo.others, memo.questions):
+        if table is not None:
+            table.rows = [[mark(cell) for cell in row] for row in table.rows]
 
 
 def _answer_word(value) -> str:
@@ -141,35 +314,3 @@ def _answer_word(value) -> str:
         words = [_answer_word(v) for v in value]
         return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
     return str(value)
-
-
-def _award(a) -> Section:
-    line = f"Outcome: {OUTCOME_WORDS[a.outcome].lower()}"
-    if a.outcome == "recovery":
-        line += f", {money(a.recoverable)} recoverable"
-    if a.outcome == "pending" and a.recoverable_range is not None:
-        line += (f", between {money(a.recoverable_range.min)} and "
-                 f"{money(a.recoverable_range.max)} recoverable depending on the open facts")
-    intro = [line]
-    # A pending award's Recoverable Compensation is not stated as if it were settled.
-    if a.recoverable_compensation is not None and a.outcome != "pending":
-        intro.append(f"Recoverable Compensation: {money(a.recoverable_compensation)}")
-    if a.excused is not None:
-        intro.append(f"Excused: {money(a.excused)} under {a.excused.exception} "
-                     f"({a.excused.clause})")
-    if a.recovered is not None:
-        intro.append(f"Recovered already: {money(a.recovered)}; outstanding: "
-                     f"{money(a.outstanding)}")
-    items = [Item(f"Remedy {r.kind} ({r.modality}): up to "
-                  + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
-                     "depending on the open facts" if r.up_to_range else money(r.up_to)),
-                  [f"because {r.because}", f"from {r.source}: {r.clause}"]
-                  + ([f"made {r.modality} by {r.modality_from}"] if r.modality_from else [])
-                  + ([f"only {r.enforced_by} can enforce it"] if r.enforced_by else []),
-                  r.quote) for r in a.remedies]
-    items += [Item(f"[{STATUS_WORDS[c.status]}] {c.id} ({c.kind})",
-                   [f"because {c.because}", f"from {c.source}: {c.clause}"]
-                   + ([f"in place of {c.replaces}"] if c.replaces else []), c.quote)
-              for c in a.conditions]
-    items += [Item(f"Note: {n}") for n in a.notes]
-    return Section(f"Award {a.id}", intro, items)

@@ -88,6 +88,20 @@ class Vocabulary:
         """The field that identifies an item of this record among the items of its list."""
         return self._keys.get(record_type.name)
 
+    @cached_property
+    def _words(self) -> dict[tuple[str, str], str]:
+        return {(r.type_name, f.name): f.words for r in self.declarations.records.values()
+                for f in r.fields}
+
+    def words_of(self, record_type: t.Record, name: str) -> str:
+        """How a memo names a fact of a record: its declared `label`, or its name in words."""
+        return self._words.get((record_type.name, name), name.replace("_", " "))
+
+    def labels_of(self, name: str) -> set[str]:
+        """Every way a memo names a field called `name`, whatever its record."""
+        return {words for (_, field), words in self._words.items() if field == name} \
+            or {name.replace("_", " ")}
+
     def unit_of(self, record_type: t.Record, data: Any) -> str:
         """The unit of the amounts of a record: its unit field, or the default unit."""
         unit = next((f.money_unit_from for f in record_type.fields.values()

@@ -18,6 +18,12 @@ TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
 EXAMPLES = ("records", "lists", "facts")
+# The keys of the determination's summary of its subject (`[roles.summary]`).
+SUMMARY = ("id", "name", "roles", "titles")
+# The keys of each decided item's facts in the determination (`[roles.item_summary]`): what a
+# memo's summary table, recovery arithmetic and timeline show.
+ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "receipt_date", "awarded",
+                "as_restated", "estimate", "paid", "filed", "issued")
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -41,6 +47,12 @@ class FieldDecl:
     derive: "DeriveDecl | None" = None  # where absent, derived from another field
     same_as: str | None = None    # where absent, the value of this field of the record
     names: str | None = None      # a text naming an item of this case list by its key
+    label: str | None = None      # how a memo names it; by default its name, in words
+
+    @property
+    def words(self) -> str:
+        """How a reason in a memo names the fact: `amount as restated`."""
+        return self.label if self.label is not None else self.name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,11 @@ class Roles:
     # The case's list of what was recovered already (each naming a decided item), and the
     # amount field of its records.
     recovered: tuple[str, str] | None = None
+    # What the determination's `participant` says of the subject: each of its keys (id, name,
+    # roles, titles) with the path in the subject record it is read from ("roles.role": the
+    # `role` of each item of the list `roles`).
+    summary: tuple[tuple[str, str], ...] = ()
+    item_summary: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,9 +272,13 @@ class _Reader:
             tables[name] = rows
         return tables
 
+    def summary(self, data: Any, name: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        body = self.table(data, f"roles.{name}", keys)
+        return tuple((k, self.text(body, k, f"roles.{name}")) for k in keys if k in body)
+
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
-                "default_unit", "recovered")
+                "default_unit", "recovered", "summary", "item_summary")
         data = self.table(data, "roles", keys)
         context = data.get("subject_context", [])
         if not isinstance(context, list):
@@ -266,7 +287,10 @@ class _Reader:
                       tuple(self.name(c, "roles.subject_context") for c in context),
                       self.text(data, "subject_example", "roles"),
                       self.text(data, "default_unit", "roles"),
-                      _pair(self.text(data, "recovered", "roles", required=False)))
+                      _pair(self.text(data, "recovered", "roles", required=False)),
+                      self.summary(data.get("summary", {}), "summary", SUMMARY),
+                      self.summary(data.get("item_summary", {}), "item_summary",
+                                   ITEM_SUMMARY))
         if roles.default_unit not in units:
             raise self.fail("roles.default_unit", f"expected one of the units: "
                             f"{', '.join(units)}")
@@ -308,7 +332,7 @@ class _Reader:
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
                                         "format", "max", "question", "derive",
-                                        "same_as", "names"))
+                                        "same_as", "names", "label"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -358,8 +382,9 @@ class _Reader:
         names = self.text(data, "names", where, required=False)
         if names is not None and (type_ != "text" or many):
             raise self.fail(f"{where}.names", "only a single text names an item of a list")
+        label = self.text(data, "label", where, required=False)
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive, same_as, names)
+                         derive, same_as, names, label)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:

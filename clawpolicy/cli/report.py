@@ -1,0 +1,73 @@
+"""`clawpolicy report`: the report across many determinations, for a board, the auditors or
+an Item 402(w) disclosure."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from clawpolicy.cli.common import EXIT_CASE, EXIT_USAGE, _fail, app
+
+INSTALL = "pip install 'clawpolicy[report]'"
+
+
+class ReportFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    markdown = "markdown"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def report(
+    determinations: str = typer.Argument(..., metavar="DETERMINATIONS.jsonl",
+                                         help="What `check --batch` wrote: one determination "
+                                         "a line.", show_default=False),
+    format: ReportFormat = typer.Option(ReportFormat.markdown, "--format", "-f",
+                                        help="csv, xlsx (needs -o), markdown (md) or html."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write the report to FILE (default: standard "
+                                         "output)."),
+    redact: bool = typer.Option(False, "--redact",
+                                help="Replace ids with stable pseudonyms and leave names out, "
+                                "for a report that leaves the compensation team."),
+) -> None:
+    """One row per participant and award, totals per unit, and an Item 402(w)-style summary:
+    the aggregate, the amount outstanding, the estimates used and the exceptions relied on.
+
+    Example: clawpolicy report out.jsonl --format xlsx -o board.xlsx --redact
+    """
+    from clawpolicy.core.diagnostics import DiagnosticError
+    from clawpolicy.render import report as reports
+    from clawpolicy.tools import report as reading
+
+    if format is ReportFormat.xlsx and output in (None, "-"):
+        raise typer.BadParameter("an XLSX workbook is written to a file: give -o FILE.xlsx",
+                                 param_hint="--output")
+    if format is ReportFormat.xlsx:
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            sys.stderr.write(f"error: --format xlsx needs its extra: {INSTALL}\n")
+            raise typer.Exit(EXIT_USAGE) from None
+    try:
+        found, errors = reading.read(determinations)
+    except DiagnosticError as error:
+        _fail(error.diagnostics, EXIT_CASE)
+    built = reports.build(found, errors, redact)
+    title = "Clawback determinations: report" + (" (redacted)" if redact else "")
+    if format is ReportFormat.xlsx:
+        reports.xlsx(built, output)
+        return
+    text = reports.csv_text(built) if format is ReportFormat.csv else \
+        reports.html(built, title) if format is ReportFormat.html else \
+        reports.markdown(built, title)
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as target:
+        target.write(text)

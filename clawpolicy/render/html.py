@@ -1,0 +1,162 @@
+"""The memo as one self-contained HTML page: the memo's content (`memo.build`) beside the
+policy's source text, the sentences that decided the case highlighted and each reason linked
+to its sentence, and a timeline of each award's dates drawn as inline SVG.
+
+Self-contained: no script, font, style sheet or image is fetched (a Content-Security-Policy
+says so to the browser too). Every text is escaped, whatever a case supplies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from clawpolicy.check import sentences as traced
+from clawpolicy.core.source import SourceFile
+from clawpolicy.evaluate.determination import AwardResult, Determination
+from clawpolicy.render import memo as memos
+
+_CSS = """
+body{font:15px/1.45 Georgia,serif;margin:0;color:#111;background:#fff}
+.page{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2rem;padding:1.5rem}
+.page.alone{grid-template-columns:minmax(0,1fr)}
+h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}
+table{border-collapse:collapse;margin:.4rem 0}td,th{border:1px solid #bbb;padding:.2rem .5rem;
+text-align:left;vertical-align:top}th{background:#f1f1f1}
+dl.header{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:0}
+dl.header dt{font-weight:bold}dl.header dd{margin:0}
+.outcome{font-size:1.1rem;font-weight:bold;margin:.8rem 0}
+ul{padding-left:1.2rem}li{margin:.25rem 0}.detail{color:#333}
+blockquote{margin:.2rem 0 .4rem 1rem;padding-left:.6rem;border-left:3px solid #c90;color:#333}
+aside{border-left:1px solid #ddd;padding-left:1.5rem}
+aside .sentences{max-height:90vh;overflow:auto;position:sticky;top:1rem}
+aside p{margin:.35rem 0}mark.deciding{background:#ffe58a;padding:0 .1rem}
+svg.timeline{display:block;margin:.4rem 0}
+@media print{.page{display:block}aside .sentences{max-height:none;position:static}}
+"""
+_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
+           "base-uri 'none'; form-action 'none'")
+
+
+def render(d: Determination, source: SourceFile | None = None, level: str = "summary") -> str:
+    m = memos.build(d, level)
+    found = traced.sentences(source) if source is not None else []
+    deciding = _deciding(source, found, m.deciding) if source is not None else {}
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{escape(m.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           f'<div class="page{"" if source is not None else " alone"}">',
+           '<main class="memo">', f"<h1>{escape(m.title)}</h1>", '<dl class="header" id="header">']
+    out += [f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in m.header]
+    out += ["</dl>", f'<p class="outcome" id="outcome">Outcome: {escape(m.outcome)}</p>',
+            "<h2>Summary</h2>", _table(m.summary, "summary")]
+    if m.settled:
+        out += ["<h2>Awards without recovery</h2>", _items(m.settled, deciding)]
+    by_id = {a.id: a for a in d.awards}
+    for part in m.awards:
+        out += [f"<section class=\"award\"><h2>Award {escape(part.id)}</h2>",
+                f"<p>Outcome: {escape(part.outcome)}</p>", _timeline(by_id[part.id], d.as_of)]
+        if part.arithmetic:
+            out.append(_table(part.arithmetic))
+        out += [_items(part.items, deciding), "</section>"]
+    if m.others:
+        out += ["<h2>Other amounts recoverable</h2>", _table(m.others)]
+    if m.questions:
+        out += ["<h2>Open questions</h2>", _table(m.questions, "questions")]
+    if m.notes:
+        out += ["<h2>Notes</h2>", _items(m.notes, deciding)]
+    out.append("</main>")
+    if source is not None:
+        out += ['<aside class="source" id="source">', '<div class="sentences">',
+                f"<h2>{escape(source.name)}</h2>"]
+        out += [_sentence(s, s.number in deciding.values()) for s in found]
+        out += ["</div>", "</aside>"]
+    out += ["</div>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def deciding_sentences(source: SourceFile, d: Determination, level: str = "summary") -> set[int]:
+    """The numbers of the source's sentences that decided the case: those that a quotation of
+    a deciding reason identifies."""
+    return set(_deciding(source, traced.sentences(source), memos.build(d, level).deciding)
+               .values())
+
+
+def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, int]:
+    """Each deciding quotation (white space folded) and the first sentence it identifies."""
+    quotes = list(dict.fromkeys(traced.normalize(i.quote) for i in items
+                                if i.quote and i.source == "policy"))
+    quoted = [traced.Quotation(None, q, None) for q in quotes]
+    result: dict[str, int] = {}
+    for number, index, _, identifies in traced.coverage(source, found, quoted):
+        if identifies:
+            result.setdefault(quotes[index], number)
+    return result
+
+
+def _sentence(s: traced.Sentence, highlighted: bool) -> str:
+    body = escape(s.text)
+    if highlighted:
+        return f'<p id="s-{s.number}"><mark class="deciding">{body}</mark></p>'
+    return f'<p id="s-{s.number}">{body}</p>'
+
+
+def _table(table: memos.Table, ident: str | None = None) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                   for row in table.rows)
+    at = f' id="{ident}"' if ident else ""
+    return f"<table{at}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _items(items: list[memos.Item], deciding: dict[str, int]) -> str:
+    out = ["<ul>"]
+    for item in items:
+        number = deciding.get(traced.normalize(item.quote)) if item.quote else None
+        text = escape(item.text)
+        if number is not None:
+            text = f'<a class="reason" href="#s-{number}">{text}</a>'
+        out.append(f"<li>{text}")
+        out += [f'<div class="detail">{escape(detail)}</div>' for detail in item.details]
+        if item.quote and not item.brief:
+            out.append(f"<blockquote>{escape(item.quote)}</blockquote>")
+        out.append("</li>")
+    out.append("</ul>")
+    return "\n".join(out)
+
+
+# The timeline: one row per dated event, on one scale from the earliest to the latest.
+_WIDTH, _ROW, _LEFT, _RIGHT = 640, 18, 12, 250
+
+
+def _timeline(a: AwardResult, as_of: str) -> str:
+    f = a.facts
+    events = [("grant", f.grant_date), ("attainment", f.attainment_date),
+              ("receipt", f.receipt_date)]
+    events += [("statements filed", day) for day in f.filed or []]
+    events += [("statements issued", day) for day in f.issued or []]
+    events.append(("as of", as_of))
+    dated = sorted(((dt.date.fromisoformat(day), what) for what, day in events if day),
+                   key=lambda e: e[0])
+    if not dated:
+        return ""
+    first, last = dated[0][0], dated[-1][0]
+    span = max((last - first).days, 1)
+    usable = _WIDTH - _LEFT - _RIGHT
+    height = _ROW * len(dated) + 12
+    parts = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" '
+             f'height="{height}" viewBox="0 0 {_WIDTH} {height}" role="img" '
+             f'aria-label="Timeline of award {escape(a.id)}">',
+             f"<title>Timeline of award {escape(a.id)}</title>",
+             f'<line x1="{_LEFT}" y1="{height - 6}" x2="{_LEFT + usable}" y2="{height - 6}" '
+             'stroke="#888" stroke-width="1"/>']
+    for row, (day, what) in enumerate(dated):
+        x = _LEFT + round(usable * (day - first).days / span)
+        y = _ROW * row + 12
+        parts += [f'<line x1="{x}" y1="{y}" x2="{x}" y2="{height - 6}" stroke="#ccc" '
+                  'stroke-dasharray="2,2"/>',
+                  f'<circle cx="{x}" cy="{y}" r="4" fill="{"#c33" if what == "as of" else "#236"}"/>',
+                  f'<text x="{x + 8}" y="{y + 4}" font-size="12">'
+                  f"{escape(what)} {day.isoformat()}</text>"]
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,237 @@
+"""The report a board, the auditors or a proxy statement's Item 402(w) disclosure reads, from
+many determinations (`check --batch`'s JSON Lines): one row per participant and award, the
+totals per unit, and a summary of the aggregate, what is still outstanding, the estimates the
+amounts rest on and the exceptions relied on with the amounts they excused. Built once
+(`build`), laid out as CSV, Markdown, HTML or an XLSX workbook; it decides nothing and adds
+only what the determinations say, each amount in its unit (never two units in one sum).
+
+Determinations are read as the JSON objects they are, so that fields added to the contract
+(`excused`, `recovered`, `outstanding` and their case totals) are reported where present."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+from clawpolicy.render.layout import escape_markdown
+from clawpolicy.render.memo import OUTCOME_WORDS, Table, words
+
+TOTALS = ("total_recoverable", "total_excused", "total_recovered", "total_outstanding")
+
+
+@dataclass
+class Report:
+    awards: Table
+    totals: Table
+    summary: Table
+    estimates: Table
+    exceptions: Table
+    not_determined: Table
+    # The amounts of the tables, as numbers, for a workbook: (table, row, column) -> Decimal.
+    numbers: dict[tuple[str, int, int], Decimal] = field(default_factory=dict)
+
+    def tables(self) -> list[tuple[str, Table]]:
+        return [("Awards", self.awards), ("Totals per unit", self.totals),
+                ("Item 402(w) summary", self.summary), ("Estimates used", self.estimates),
+                ("Exceptions relied on", self.exceptions),
+                ("Cases not determined", self.not_determined)]
+
+
+class _Pseudonyms:
+    """Stable pseudonyms: the same id gives the same pseudonym in every report."""
+
+    def __init__(self, on: bool):
+        self.on = on
+
+    def __call__(self, prefix: str, value: str | None) -> str:
+        if not self.on or value is None:
+            return value or ""
+        return f"{prefix}-{hashlib.sha256(f'{prefix}:{value}'.encode()).hexdigest()[:10]}"
+
+
+def _amounts(value: Any) -> list[tuple[Decimal, str]]:
+    """An amount field of the contract (one `{amount, unit}` or a list) as (amount, unit)."""
+    if not value:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [(Decimal(a["amount"]), a["unit"]) for a in items]
+
+
+def _amount_of(value: dict | None) -> dict | None:
+    return {"amount": value["amount"], "unit": value["unit"]} if value else None
+
+
+def _shown(amounts: list[tuple[Decimal, str]]) -> str:
+    """Amounts as the determinations give them (already quantized), with thousands marked."""
+    return " and ".join(_money(a, u) for a, u in amounts)
+
+
+def _money(amount: Decimal, unit: str) -> str:
+    whole, point, fraction = format(amount, "f").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{point}{fraction} {unit}"
+
+
+def build(determinations: list[dict], errors: list[dict], redact: bool = False) -> Report:
+    name = _Pseudonyms(redact)
+    numbers: dict[tuple[str, int, int], Decimal] = {}
+    rows, estimates, exceptions = [], [], {}
+    sums: dict[str, dict[str, Decimal]] = {k: {} for k in TOTALS}
+    counted: dict[str, int] = {k: 0 for k in TOTALS}
+    outcomes: dict[str, int] = {}
+    for d in determinations:
+        person = d.get("participant") or {}
+        who = [name("P", person.get("id")), "" if redact else person.get("name") or "",
+               name("C", d["case_id"])]
+        outcomes[d["outcome"]] = outcomes.get(d["outcome"], 0) + 1
+        for key in TOTALS:
+            if key in d:
+                counted[key] += 1
+                for amount, unit in _amounts(d[key]):
+                    sums[key][unit] = sums[key].get(unit, Decimal(0)) + amount
+        questions = "; ".join(q["question"] for q in d.get("open_questions", []))
+        for a in d["awards"]:
+            award = name("A", a["id"])
+            recoverable = _amounts(a.get("recoverable")) if a["outcome"] == "recovery" else []
+            if recoverable:
+                numbers[("awards", len(rows), 5)] = recoverable[0][0]
+            rows.append([*who, award, OUTCOME_WORDS[a["outcome"]].lower(),
+                         str(recoverable[0][0]) if recoverable else "",
+                         recoverable[0][1] if recoverable else "",
+                         "; ".join(f"{r['kind']} ({r['modality']}) {_shown(_amounts(r['up_to']))}"
+                                   for r in a.get("remedies", [])),
+                         _shown(_amounts(_amount_of(a.get("excused")))),
+                         _shown(_amounts(a.get("outstanding"))),
+                         questions if a["outcome"] == "pending" else ""])
+            facts = a.get("facts") or {}
+            if facts.get("estimate"):
+                estimates.append([*who[:1], who[2], award, words(facts.get("kind")),
+                                  ", ".join(words(b) for b in facts.get("measures") or []),
+                                  _shown(_amounts({"amount": facts["as_restated"],
+                                                   "unit": facts.get("unit") or ""}))
+                                  if facts.get("as_restated") else "not known"])
+            excused = a.get("excused")
+            if excused:
+                key = (excused.get("exception", ""), excused.get("clause", ""))
+                per_unit = exceptions.setdefault(key, {})
+                per_unit[excused["unit"]] = per_unit.get(excused["unit"], Decimal(0)) \
+                    + Decimal(excused["amount"])
+        for o in d.get("other_recoverable", []):
+            amount, unit = _amounts(o["amount"])[0]
+            numbers[("awards", len(rows), 5)] = amount
+            rows.append([*who, name("S", o["source"]), "recovery", str(amount), unit,
+                         f"{o['rule']}", "", "", ""])
+    units = sorted({u for s in sums.values() for u in s})
+    totals = []
+    for i, unit in enumerate(units):
+        row = [unit]
+        for j, key in enumerate(TOTALS):
+            value = sums[key].get(unit)
+            row.append(str(value) if value is not None else "")
+            if value is not None:
+                numbers[("totals", i, j + 1)] = value
+        totals.append(row)
+    return Report(
+        Table(["Participant", "Name", "Case", "Award", "Outcome", "Recoverable", "Unit",
+               "Remedies", "Excused", "Outstanding", "Open questions"], rows),
+        Table(["Unit", "Recoverable", "Excused", "Recovered", "Outstanding"], totals),
+        Table(["Item", "Amount"], _summary(determinations, sums, counted, outcomes,
+                                           len(errors))),
+        Table(["Participant", "Case", "Award", "Kind", "Measures",
+               "Amount as restated (estimate)"],
+              estimates),
+        Table(["Exception", "Clause", "Amount excused"],
+              [[e, c, _shown([(v, u) for u, v in sorted(per.items())])]
+               for (e, c), per in exceptions.items()]),
+        Table(["Source", "Errors"], [[str(e.get("source", "")), "; ".join(
+            f"{x.get('code')}: {x.get('message')}" for x in e.get("errors", []))]
+            for e in errors]),
+        numbers)
+
+
+def _summary(determinations, sums, counted, outcomes, unread) -> list[list[str]]:
+    def total(key: str) -> str:
+        if counted[key] == 0:
+            return "not recorded in these determinations"
+        amounts = _shown(sorted(((v, u) for u, v in sums[key].items()), key=lambda a: a[1]))
+        missing = len(determinations) - counted[key]
+        return (amounts or "none") + (f" (not recorded in {missing} of "
+                                      f"{len(determinations)} determinations)" if missing else "")
+    rows = [["Cases determined", str(len(determinations))],
+            ["Cases not determined", str(unread)]]
+    rows += [[f"Cases: {OUTCOME_WORDS[o].lower()}", str(n)] for o, n in sorted(outcomes.items())]
+    rows += [["Aggregate erroneously awarded compensation", total("total_recoverable")],
+             ["Recovery excused under an exception", total("total_excused")],
+             ["Recovered", total("total_recovered")],
+             ["Outstanding", total("total_outstanding")]]
+    return rows
+
+
+def csv_text(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for i, (title, table) in enumerate(report.tables()):
+        if i:
+            writer.writerow([])
+        writer.writerow([f"# {title}"])
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+    return out.getvalue()
+
+
+def markdown(report: Report, title: str) -> str:
+    out = [f"# {escape_markdown(title)}"]
+    for name, table in report.tables():
+        out += ["", f"## {name}", ""]
+        if not table.rows:
+            out.append("None.")
+            continue
+        out.append("| " + " | ".join(escape_markdown(c) for c in table.columns) + " |")
+        out.append("|" + "---|" * len(table.columns))
+        out += ["| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(out) + "\n"
+
+
+def html(report: Report, title: str) -> str:
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+           'style-src \'unsafe-inline\'">', f"<title>{escape(title)}</title>",
+           "<style>body{font:14px/1.4 Georgia,serif;margin:1.5rem}table{border-collapse:"
+           "collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}"
+           "th{background:#f1f1f1}</style>", "</head>", "<body>", f"<h1>{escape(title)}</h1>"]
+    for name, table in report.tables():
+        out.append(f"<h2>{escape(name)}</h2>")
+        if not table.rows:
+            out.append("<p>None.</p>")
+            continue
+        out.append("<table><thead><tr>" + "".join(f"<th>{escape(c)}</th>"
+                                                  for c in table.columns) + "</tr></thead>")
+        out.append("<tbody>" + "\n".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+            for row in table.rows) + "</tbody></table>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def xlsx(report: Report, target) -> None:
+    """The report as a workbook, one sheet per table, amounts as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    keys = {"Awards": "awards", "Totals per unit": "totals"}
+    for name, table in report.tables():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(table.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for r, row in enumerate(table.rows):
+            sheet.append([report.numbers.get((keys.get(name, ""), r, c), value)
+                          for c, value in enumerate(row)])
+    book.save(target)

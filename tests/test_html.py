@@ -1,0 +1,193 @@
+"""The HTML memo as a reader sees it (headless Chromium, from Debian's `chromium` package),
+and the memo in HTML and Markdown against hostile text from a case: whatever a case supplies
+stays text, never an element or an attribute."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+import yaml
+
+from clawpolicy.api import evaluate, read_case, read_case_bytes
+from clawpolicy.render import html, layout
+from clawpolicy.tools.lint import source_document
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+UNDER_CI = os.environ.get("CI") == "true"
+
+# What a reader sees, measured in the browser by a script injected into a copy of the page
+# (the page itself carries no script, and its Content-Security-Policy forbids one: the copy
+# drops that line). The result is written into the page, which Chromium prints.
+PROBE = """<script>
+function seen(el) {
+  if (!el) return false;
+  const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  return box.width > 0 && box.height > 0 && style.visibility !== 'hidden'
+    && style.display !== 'none' && parseFloat(style.opacity) > 0;
+}
+const marks = [...document.querySelectorAll('mark.deciding')];
+const svgs = [...document.querySelectorAll('svg.timeline')];
+const links = [...document.querySelectorAll('a.reason')];
+const result = {
+  header: seen(document.getElementById('header')),
+  header_text: document.getElementById('header').innerText,
+  summary: seen(document.getElementById('summary')),
+  summary_rows: document.querySelectorAll('#summary tbody tr').length,
+  highlighted: marks.filter(seen).length,
+  highlight_colour: marks.length ? getComputedStyle(marks[0]).backgroundColor : '',
+  timelines: svgs.map(s => { const b = s.getBBox(); return [b.width, b.height]; }),
+  links_resolve: links.every(a => document.getElementById(a.getAttribute('href').slice(1))),
+  links: links.length,
+};
+const out = document.createElement('pre');
+out.id = 'probe-result';
+out.textContent = JSON.stringify(result);
+document.body.appendChild(out);
+</script>"""
+
+
+def _seen_in_chromium(page: str, tmp_path) -> dict:
+    probed = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    probed = probed.replace("</body>", PROBE + "\n</body>")
+    target = tmp_path / "memo.html"
+    target.write_text(probed, encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+         "--window-size=1400,1000", "--dump-dom", target.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="probe-result">(.*?)</pre>', result.stdout, re.S)
+    assert found, result.stderr[-2000:]
+    return json.loads(found.group(1).replace("&lt;", "<").replace("&gt;", ">")
+                      .replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.skipif(CHROMIUM is None and not UNDER_CI,
+                    reason="headless Chromium is not installed (apt-get install chromium); "
+                           "under CI (CI=true) this test runs and .ci/run installs it")
+def test_html_memo_of_a_revised_policy_case_reads_right_in_chromium(qualys_revised, tmp_path):
+    assert CHROMIUM is not None, "CI must have chromium: .ci/run installs it"
+    (path,) = [p for p in REVISION_CASES if p.stem.startswith("12-")]
+    determination = evaluate(qualys_revised, read_case(path))
+    source = source_document(qualys_revised)
+    seen = _seen_in_chromium(html.render(determination, source), tmp_path)
+    assert seen["header"] and seen["summary"]
+    assert determination.participant.name in seen["header_text"]
+    assert seen["summary_rows"] == len(determination.awards)
+    deciding = html.deciding_sentences(source, determination)
+    assert deciding and seen["highlighted"] == len(deciding)
+    assert seen["highlight_colour"] not in ("", "rgba(0, 0, 0, 0)")
+    assert seen["links"] > 0 and seen["links_resolve"]
+    recovered = [a for a in determination.awards if a.outcome in ("recovery", "pending")]
+    assert len(seen["timelines"]) == len(recovered) > 0
+    assert all(w > 0 and h > 0 for w, h in seen["timelines"])
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute of a page, and the text inside <script>/<style>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _elements(page: str) -> Counter:
+    parser = _Elements()
+    parser.feed(page)
+    parser.close()
+    return parser.elements
+
+
+HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>',
+           "' onmouseover='alert(1)", "</textarea><svg onload=alert(1)>",
+           "[link](javascript:alert(1)) *bold* _it_ `code` | pipe", "line\n\n# heading\n- item",
+           "&lt;b&gt;entity&lt;/b&gt; <!-- comment -->"]
+
+
+def _case(path, text: str) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["title"] = f"title {text}"
+    data["case_id"] = f"case {text}"
+    data["participant"]["name"] = f"name {text}"
+    data["participant"]["id"] = f"id {text}"
+    data["participant"]["positions"] = [f"title {text}"]
+    for i, award in enumerate(data["awards"]):
+        award["id"] = f"award{i} {text}"
+    return data
+
+
+def _determine(policy, data):
+    return evaluate(policy, read_case_bytes(json.dumps(data, default=str).encode(), "case.json"))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_case_text_injects_no_element_or_attribute(text, qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("24-"))
+    benign = _determine(qualys_2019, _case(path, "plain"))
+    hostile = _determine(qualys_2019, _case(path, text))
+    source = source_document(qualys_2019)
+    for level in ("full", "summary"):
+        # The same elements, with the same attributes, whatever the case's text.
+        assert _elements(html.render(hostile, source, level)) == \
+            _elements(html.render(benign, source, level))
+    for md in _renderers():
+        assert _elements(md.render(layout.markdown(hostile, "full"))) == \
+            _elements(md.render(layout.markdown(benign, "full")))
+
+
+def _renderers():
+    """CommonMark, and GFM's extensions of it (tables, strikethrough)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark"), MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def test_markdown_reads_alike_in_commonmark_and_gfm(qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("16-"))
+    page = layout.markdown(evaluate(qualys_2019, read_case(path)), "full")
+    common, gfm = (_elements(md.render(page)) for md in _renderers())
+    # Lists nested by four spaces nest in both; GFM adds only its tables.
+    assert common[("ul", ())] == gfm[("ul", ())] > common[("h2", ())]
+    assert gfm[("table", ())] >= 2 and common[("strong", ())] == gfm[("strong", ())] <= 6
+    nested = [line for line in page.splitlines() if line.startswith("    - ")]
+    assert nested and not [line for line in page.splitlines() if line.startswith("  - ")]
+
+
+def test_html_page_fetches_nothing(qualys_2019):
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("24-"))
+    page = html.render(evaluate(qualys_2019, read_case(path)), source_document(qualys_2019))
+    tags = {tag for tag, _ in _elements(page)}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "font"}
+    assert "default-src 'none'" in page and "@import" not in page and "url(" not in page
+    assert not re.search(r'(?:src|href)="(?!#)', page)
+
+
+def test_check_writes_the_page_and_the_detail_level_asked_for():
+    from typer.testing import CliRunner
+
+    from clawpolicy.cli import app
+
+    case = str(next(p for p in EXAMPLE_CASES if p.stem.startswith("24-")))
+    runner = CliRunner()
+    page = runner.invoke(app, ["check", "qualys-2019", case, "--format", "html"])
+    assert page.exit_code == 0 and page.stdout.startswith("<!DOCTYPE html>")
+    assert '<mark class="deciding">' in page.stdout and "<svg" in page.stdout
+    fails = runner.invoke(app, ["check", "qualys-2019", case, "-f", "text", "--explain", "fails"])
+    full = runner.invoke(app, ["check", "qualys-2019", case, "-f", "text", "--explain", "full"])
+    assert "[met]" not in fails.stdout and "[unknown]" in fails.stdout
+    assert full.stdout.count("because") > fails.stdout.count("because") > 0

@@ -1,0 +1,163 @@
+"""`clawpolicy report`: a 1,000-case batch as CSV, XLSX (read back), Markdown and HTML; the
+totals per unit; the Item 402(w) summary with the fields other determinations add
+(`excused`, `total_outstanding`, ...); stable pseudonyms; located errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from clawpolicy.api import evaluate, read_case
+from clawpolicy.cli import EXIT_CASE, EXIT_USAGE, app
+from clawpolicy.render import json as json_render
+from tests.conftest import EXAMPLE_CASES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def examples(qualys_2019) -> list[dict]:
+    return [json.loads(json_render.render(evaluate(qualys_2019, read_case(p))))
+            for p in EXAMPLE_CASES]
+
+
+def _batch(examples: list[dict], count: int) -> list[dict]:
+    """`count` determinations, the examples over and over, each of its own participant."""
+    batch = []
+    for i in range(count):
+        d = json.loads(json.dumps(examples[i % len(examples)]))
+        d["case_id"] = f"{d['case_id']}-{i}"
+        d["participant"]["id"] = f"p-{i:04d}"
+        d["participant"]["name"] = f"Person Number{i:04d}"
+        batch.append(d)
+    return batch
+
+
+def _write(tmp_path, determinations: list[dict], extra: str = "") -> str:
+    path = tmp_path / "out.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in determinations) + extra,
+                    encoding="utf-8")
+    return str(path)
+
+
+def _totals(determinations: list[dict]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for d in determinations:
+        total = d["total_recoverable"]
+        for t in total if isinstance(total, list) else [total]:
+            sums[t["unit"]] = sums.get(t["unit"], Decimal(0)) + Decimal(t["amount"])
+    return sums
+
+
+def test_a_thousand_cases_in_every_format(examples, tmp_path):
+    batch = _batch(examples, 1000)
+    source = _write(tmp_path, batch)
+    rows = sum(len(d["awards"]) + len(d["other_recoverable"]) for d in batch)
+    expected = _totals(batch)
+
+    result = runner.invoke(app, ["report", source, "--format", "xlsx", "-o",
+                                 str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "r.xlsx", read_only=True)
+    awards = list(book["Awards"].iter_rows(values_only=True))
+    assert awards[0][:5] == ("Participant", "Name", "Case", "Award", "Outcome")
+    assert len(awards) == rows + 1
+    totals = {row[0]: row[1] for row in book["Totals per unit"].iter_rows(min_row=2,
+                                                                          values_only=True)}
+    assert {u: Decimal(str(v)) for u, v in totals.items()} == expected
+    # Recoverable amounts are numbers a spreadsheet can add, and add up to the totals.
+    by_unit = Counter()
+    for row in awards[1:]:
+        if row[5] is not None:
+            assert isinstance(row[5], int | float)
+            by_unit[row[6]] += Decimal(str(row[5]))
+    assert by_unit == expected
+
+    result = runner.invoke(app, ["report", source, "--format", "csv"])
+    assert result.exit_code == 0
+    lines = list(csv.reader(io.StringIO(result.stdout)))
+    assert lines[0] == ["# Awards"] and len(lines[2:2 + rows]) == rows
+    for fmt, marker in (("markdown", "## Item 402(w) summary"), ("html", "<h2>Awards</h2>")):
+        result = runner.invoke(app, ["report", source, "--format", fmt, "-o",
+                                     str(tmp_path / f"r.{fmt}")])
+        assert result.exit_code == 0 and result.stdout == ""
+        text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
+        assert marker in text and "Person Number0999" in text
+
+
+def test_the_summary_reads_the_fields_other_determinations_add(examples, tmp_path):
+    d = json.loads(json.dumps(next(e for e in examples if e["outcome"] == "recovery")))
+    award = d["awards"][0]
+    award["excused"] = {"amount": "1000.00", "unit": "USD", "exception": "impracticable_cost",
+                        "clause": "Exception (i)"}
+    award["outstanding"] = {"amount": "500.00", "unit": "USD"}
+    d["total_excused"] = {"amount": "1000.00", "unit": "USD"}
+    d["total_recovered"] = [{"amount": "2.00", "unit": "USD"}]
+    d["total_outstanding"] = {"amount": "500.00", "unit": "USD"}
+    plain = json.loads(json.dumps(examples[1]))
+    result = runner.invoke(app, ["report", _write(tmp_path, [d, plain]), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    summary = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert summary["Recovery excused under an exception"] == \
+        "1,000.00 USD (not recorded in 1 of 2 determinations)"
+    assert summary["Recovered"] == "2.00 USD (not recorded in 1 of 2 determinations)"
+    assert summary["Outstanding"] == "500.00 USD (not recorded in 1 of 2 determinations)"
+    assert ["impracticable_cost", "Exception (i)", "1,000.00 USD"] in rows
+    assert ["USD", "156000.00", "1000.00", "2.00", "500.00"] in rows
+    award_row = next(r for r in rows if len(r) == 11 and r[3] == award["id"])
+    assert award_row[8:10] == ["1,000.00 USD", "500.00 USD"]
+
+
+def test_redacted_reports_name_no_one_and_keep_pseudonyms_stable(examples, tmp_path):
+    batch = _batch(examples, 60)
+    source = _write(tmp_path, batch)
+    first = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
+    second = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
+    assert first == second
+    for d in batch:
+        assert d["participant"]["name"] not in first and d["participant"]["id"] not in first
+        assert d["case_id"] not in first
+    rows = [r for r in csv.reader(io.StringIO(first))][2:]
+    people = {r[0] for r in rows if r and r[0].startswith("P-")}
+    assert len(people) == 60  # one pseudonym per participant, none shared
+
+
+def test_hostile_text_in_a_report_stays_text(examples, tmp_path):
+    d = json.loads(json.dumps(examples[0]))
+    d["participant"]["name"] = "<img src=x onerror=alert(1)>"
+    d["case_id"] = "| *x* [a](javascript:alert(1))"
+    source = _write(tmp_path, [d])
+    page = runner.invoke(app, ["report", source, "--format", "html"]).stdout
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    markdown = runner.invoke(app, ["report", source, "--format", "md"]).stdout
+    assert "<img" not in markdown and r"\| \*x\* \[a\](javascript:alert(1))" in markdown
+
+
+def test_lines_that_are_not_determinations_are_located(examples, tmp_path):
+    source = _write(tmp_path, [examples[0]], '{"case_id": 3}\nnot json\n')
+    result = runner.invoke(app, ["report", source])
+    assert result.exit_code == EXIT_CASE
+    assert "error[CP1201]: line 2 is not a determination: `case_id` is missing or not a str" \
+        in result.stderr
+    assert f"error[CP1200]: line 3 is not JSON: Expecting value\n  --> {source}:3:1" \
+        in result.stderr
+    assert runner.invoke(app, ["report", str(tmp_path / "none.jsonl")]).exit_code == EXIT_CASE
+
+
+def test_unread_cases_are_listed_and_xlsx_needs_a_file(examples, tmp_path):
+    unread = '{"source": "cases.jsonl:7", "errors": [{"code": "CP0409", "message": "bad"}]}\n'
+    source = _write(tmp_path, [examples[0]], unread)
+    result = runner.invoke(app, ["report", source, "--format", "csv"])
+    assert result.exit_code == 0 and "cases.jsonl:7,CP0409: bad" in result.stdout
+    assert "Cases not determined,1" in result.stdout
+    result = runner.invoke(app, ["report", source, "--format", "xlsx"])
+    assert result.exit_code == EXIT_USAGE and "-o FILE.xlsx" in result.output
