@@ -70,9 +70,10 @@ def test_a_fresh_environment_checks_a_shipped_policy_by_name_from_any_folder(whe
                              "ng.yaml", "--format", "json"], cwd=elsewhere,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (ROOT / "tests" / "__snapshots__" / "test_examples" / (
+    shipped = ROOT / "tests" / "__snapshots__" / "test_examples" / (
         "test_other_companies_json_determination"
-        "[northrop-grumman-2010-01-full-recovery-cash-bonus].json")).read_text()
+        "[northrop-grumman-2010-01-full-recovery-cash-bonus].json")
+    assert mask_engine_version(result.stdout) == shipped.read_text()
 
 
 def test_the_pre_commit_hooks_run_commands_that_exist():
