@@ -9,9 +9,9 @@ from typing import Optional
 
 import typer
 
-from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY, EXIT_USAGE,
-                                   Explain,
-                                   FailOn, Format, _fail, _fail_on_code, _render, app)
+from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY,
+                                   Explain, FailOn, Format, _fail, _fail_on_code, _render, app,
+                                   reported)
 
 
 @app.command()
@@ -80,17 +80,11 @@ def check(
     if jobs != 1:
         raise typer.BadParameter("--jobs goes with --batch", param_hint="--jobs")
     chosen = format or (Format.text if sys.stdout.isatty() else Format.json)
-    try:
+    with reported():
         compiled = api.compile_policy(policy)
         loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
             else api.read_case(given[0])
         determination = api.evaluate(compiled, loaded, assume or [])
-    except api.AssumptionError as error:
-        _fail(error.diagnostics, EXIT_USAGE)
-    except api.PolicyError as error:
-        _fail(error.diagnostics, EXIT_POLICY)
-    except api.CaseError as error:
-        _fail(error.diagnostics, EXIT_CASE)
     sys.stdout.write(_render(determination, chosen, explain, compiled))
     raise typer.Exit(_fail_on_code([determination.outcome], fail_on or []))
 

@@ -4,6 +4,7 @@ rendering. The exit codes are listed in `clawpolicy.cli`'s docstring."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from typing import NoReturn
 
@@ -102,3 +103,19 @@ def _render(determination, chosen: Format, explain: Explain = Explain.summary,
         source = source_document(policy) if policy is not None else None
         return html.render(determination, source, explain.value)
     return layout.text(determination, explain.value)
+
+
+@contextmanager
+def reported(assumption_exit: int = EXIT_USAGE):
+    """An invalid policy, case or assumption within the block: its diagnostics to standard
+    error and its exit code (an assumption's is the command's to choose)."""
+    from clawpolicy import api
+
+    try:
+        yield
+    except api.AssumptionError as error:
+        _fail(error.diagnostics, assumption_exit)
+    except api.PolicyError as error:
+        _fail(error.diagnostics, EXIT_POLICY)
+    except api.CaseError as error:
+        _fail(error.diagnostics, EXIT_CASE)

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from clawpolicy.cli.common import (EXIT_CASE, EXIT_FINDINGS, EXIT_OK, EXIT_POLICY, EXIT_USAGE,
-                                   _fail, app)
+                                   _fail, app, reported)
 from clawpolicy.cli.policytools import ReportFormat
 
 
@@ -36,16 +36,11 @@ def verify(
     from clawpolicy.tools import verify as verifying
 
     try:
-        verdict = verifying.verify(determination, api.compile_policy(policy),
-                                   api.read_case(case))
+        with reported(assumption_exit=EXIT_FINDINGS):
+            verdict = verifying.verify(determination, api.compile_policy(policy),
+                                       api.read_case(case))
     except verifying.VerifyError as error:
         _fail([error.diagnostic], EXIT_USAGE)
-    except api.AssumptionError as error:
-        _fail(error.diagnostics, EXIT_FINDINGS)
-    except api.PolicyError as error:
-        _fail(error.diagnostics, EXIT_POLICY)
-    except api.CaseError as error:
-        _fail(error.diagnostics, EXIT_CASE)
     sys.stdout.write(verdict.render())
     raise typer.Exit(EXIT_OK if verdict.same else EXIT_FINDINGS)
 
