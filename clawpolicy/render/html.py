@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from pathlib import PurePath
 
 from clawpolicy.check import sentences as traced
 from clawpolicy.core.source import SourceFile
@@ -68,7 +69,7 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
     out.append("</main>")
     if source is not None:
         out += ['<aside class="source" id="source">', '<div class="sentences">',
-                f"<h2>{escape(source.name)}</h2>"]
+                f"<h2>{escape(PurePath(source.name).name)}</h2>"]
         out += [_sentence(s, s.number in deciding.values()) for s in found]
         out += ["</div>", "</aside>"]
     out += ["</div>", "</body>", "</html>"]
