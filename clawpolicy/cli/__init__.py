@@ -48,10 +48,6 @@ def main() -> None:
 
 
 def _main() -> int:
-    from concurrent.futures.process import BrokenProcessPool
-
-    from clawpolicy.batch import InputError
-
     sys.stderr = _QuietErrors(sys.stderr if sys.stderr is not None
                               else open(os.devnull, "w", encoding="utf-8"))
     if sys.stdout is None:
@@ -75,22 +71,30 @@ def _main() -> int:
             return EXIT_BROKEN_PIPE  # the reader went away: nothing to say, as `head` shows
         return _environment("CP0801", f"cannot write the output: {error.strerror or error}",
                             "check that the disk is not full and the output can be written")
-    except InputError as error:
-        return _environment(error.code, error.message, error.help)
-    except BrokenProcessPool as error:
-        sys.stderr.write(f"error[CP0803]: a worker process stopped before its cases were "
-                         f"decided: {error}\n  = help: check the memory and processes the "
-                         "system allows, then run again (the lines written so far are "
-                         "complete)\n")
-        return EXIT_OS
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - the last guard before the user
+        if _raised_by("clawpolicy.batch", "InputError", error):
+            return _environment(error.code, error.message, error.help)
+        if _raised_by("concurrent.futures.process", "BrokenProcessPool", error):
+            sys.stderr.write(f"error[CP0803]: a worker process stopped before its cases were "
+                             f"decided: {error}\n  = help: check the memory and processes the "
+                             "system allows, then run again (the lines written so far are "
+                             "complete)\n")
+            return EXIT_OS
         sys.stderr.write(
             f"error[CP0900]: internal error: {type(error).__name__}: {error}\n"
             "  = help: this is a defect of clawpolicy, not of your files; please report it "
             "with the policy and the case\n")
         return EXIT_INTERNAL
+
+
+def _raised_by(module: str, name: str, error: BaseException) -> bool:
+    """Whether `error` is the exception `name` of `module`, without importing the module: a
+    command that never loaded it (a single `check`: no batch, no process pool) cannot have
+    raised it, and importing them for the test alone would slow every start."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(error, getattr(loaded, name))
 
 
 def _environment(code: str, message: str, help: str) -> int:

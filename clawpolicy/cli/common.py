@@ -89,11 +89,12 @@ def _fail(diagnostics, code: int) -> NoReturn:
 
 def _render(determination, chosen: Format, explain: Explain = Explain.summary,
             policy=None) -> str:
-    from clawpolicy.render import json as json_render
-    from clawpolicy.render import layout
-
     if chosen is Format.json:
+        from clawpolicy.render import json as json_render
+
         return json_render.render(determination)
+    from clawpolicy.render import layout  # the memo's modules, only for a memo
+
     if chosen in (Format.markdown, Format.md):
         return layout.markdown(determination, explain.value)
     if chosen is Format.html:

@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.input.yamlevents import ReadError, read_yaml
 from clawpolicy.vocabulary import Vocabulary
 from clawpolicy.vocabulary.declarations import FieldDecl
 
@@ -74,6 +71,10 @@ def apply(data: dict, assumptions: Sequence[str], vocabulary: Vocabulary,
 
 def _value(written: str, given: str) -> Any:
     """The value as the YAML reader of case files reads it, amounts kept exact as text."""
+    import yaml  # only for a what-if: a plain `check` of a JSON case never loads YAML
+
+    from clawpolicy.input.yamlevents import ReadError, read_yaml
+
     try:
         value = read_yaml(f"v: {written}\n", {})["v"]
     except (ReadError, yaml.YAMLError, KeyError, TypeError):

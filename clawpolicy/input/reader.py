@@ -15,11 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from clawpolicy import vocabulary as vocabularies
-from clawpolicy.input.yamlevents import _INT_DIGITS, MAX_DEPTH, Position, ReadError, read_yaml
+from clawpolicy.input.limits import _INT_DIGITS, MAX_DEPTH, Position
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.source import TooLarge, printable, read_regular
 
@@ -234,6 +233,10 @@ def _json_integer(text: str) -> int | Decimal:
 
 
 def _read_yaml(text: str, name: str, positions: dict[str, Position]) -> Any:
+    import yaml  # here, not above: a JSON case never loads YAML
+
+    from clawpolicy.input.yamlevents import ReadError, read_yaml
+
     try:
         return read_yaml(text, positions)
     except ReadError as error:

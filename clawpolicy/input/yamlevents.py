@@ -21,8 +21,9 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-MAX_DEPTH = 64          # mappings and lists nested below the top mapping, as in JSON
-_INT_DIGITS = 4300      # longer integers stay exact as a Decimal (Python's int() refuses them)
+from clawpolicy.input.limits import _INT_DIGITS, MAX_DEPTH, Position, ReadError
+
+__all__ = ["MAX_DEPTH", "Position", "ReadError", "read_yaml"]
 
 _STR = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {ev.MappingStartEvent: "tag:yaml.org,2002:map",
@@ -35,21 +36,6 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)", re.ASCII)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FEATURE_HELP = ("use plain values: text, numbers, dates, true/false, null, lists and "
                  "mappings")
-
-
-@dataclass(frozen=True)
-class Position:
-    line: int
-    col: int
-
-
-class ReadError(Exception):
-    """A problem with the file as YAML: a code, a message, a help line and where."""
-
-    def __init__(self, code: str, message: str, help: str, mark: Any = None):
-        super().__init__(message)
-        self.code, self.message, self.help = code, message, help
-        self.place = Position(mark.line + 1, mark.column + 1) if mark is not None else None
 
 
 def read_yaml(text: str, positions: dict[str, Position]) -> Any:
