@@ -19,6 +19,7 @@ from collections import Counter, deque
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
 
 from clawpolicy import api
@@ -29,9 +30,12 @@ from clawpolicy.render.json import render_line
 from clawpolicy.render.progress import BatchProgress
 from clawpolicy.core.source import NotRegularFile, printable
 from clawpolicy.core.values import format_money
+from clawpolicy.syntax.load import unsaved
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")  # in any case of letters, as `check` reads them
-GROUP = 8            # cases sent to a worker at once
+FIRST_GROUP = 8      # cases sent to a worker at once, at first; doubled up to GROUP
+GROUP = 64
+GROUP_BYTES = 1 << 20  # a group closes at this much input, to keep memory flat
 IN_FLIGHT = 4        # groups per worker sent ahead of the one being written
 _BOM = b"\xef\xbb\xbf"
 
@@ -222,7 +226,7 @@ def total(source: str) -> int | None:
 _POLICY: CheckedPolicy | None = None
 
 
-def _start_worker(policy_path: str) -> None:
+def _start_worker(path: str, texts: dict[str, str]) -> None:
     # An interrupt is the parent's to handle: it stops the workers itself, so none of them
     # prints a traceback of its own. (A worker starts with interrupts held, see _held, so
     # one that comes while it starts is dropped here.)
@@ -230,7 +234,19 @@ def _start_worker(policy_path: str) -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     global _POLICY
-    _POLICY = api.compile_policy(policy_path)
+    # The policy the parent checked, compiled here from the texts it sent (compiled forms
+    # do not pickle): the files are not read again, so an edit made meanwhile cannot give
+    # a worker another policy than the parent's.
+    with unsaved({Path(name): text for name, text in texts.items()}):
+        _POLICY = api.compile_policy(path, None)
+
+
+def policy_texts(policy: CheckedPolicy) -> dict[str, str]:
+    """The text of each of a checked policy's files, by resolved path: what a worker
+    process needs to compile the same policy (see _start_worker)."""
+    root = policy.loaded.root
+    return {str((root / relative).resolve()): source.text
+            for relative, source, _ in policy.loaded.files}
 
 
 Result = tuple[str, str | None, list]
@@ -282,44 +298,72 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
     results = _results(policy, policy_path, items(source), jobs)
     try:
         with display as shown:
-            for line, outcome, totals in results:
-                out.write(line + "\n")
+            for group in results:
+                for line, outcome, totals in group:
+                    out.write(line + "\n")
+                    summary.add(outcome, totals)
+                    if shown is not None:
+                        shown.advance()
                 out.flush()  # written as decided: nothing decided is lost if it is stopped
-                summary.add(outcome, totals)
-                if shown is not None:
-                    shown.advance()
     finally:
         results.close()
     return summary
 
 
 def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],
-             jobs: int) -> Iterator[Result]:
+             jobs: int) -> Iterator[list[Result]]:
+    """The results, in input order, a group at a time (one case at a time with one job)."""
     if jobs == 1:
         for item in work:
-            yield determine_one(item, policy)
+            yield [determine_one(item, policy)]
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(policy_path,))
+                               initializer=_start_worker,
+                               initargs=(policy_path, policy_texts(policy)))
     done = False
     try:
-        pending: deque = deque()
-        for group in _groups(work):
-            with _held():  # a worker process may start here: see _start_worker
-                pending.append(pool.submit(_determine_group, group))
-            while len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
         done = True
     finally:
         pool.shutdown(wait=done, cancel_futures=True)
         if not done:  # interrupted, or stopped by an error: stop the workers now
             for child in multiprocessing.active_children():
                 child.terminate()
+
+
+def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],
+              limit: int) -> Iterator[list[Result]]:
+    """Each group's results in input order, at most `limit` groups in the pool at once.
+    Until a worker has answered (workers start by importing clawpolicy and compiling the
+    policy: most of a second), the parent determines the groups that do not fit in the pool
+    itself rather than wait, so a small batch is not slower with several jobs than with one.
+    `pending` holds, in input order, a future of the pool or results already made here."""
+    pending: deque = deque()
+    in_pool = 0
+    warm = False
+    for group in groups:
+        while pending and isinstance(pending[0], list):
+            yield pending.popleft()
+        if in_pool >= limit and not warm:
+            warm = pending[0].done()
+            if not warm:
+                pending.append([determine_one(item, policy) for item in group])
+                continue
+        while in_pool >= limit:
+            head = pending.popleft()
+            if not isinstance(head, list):
+                in_pool -= 1
+                head = head.result()
+            yield head
+        with _held():  # a worker process may start here: see _start_worker
+            pending.append(pool.submit(_determine_group, group))
+        in_pool += 1
+    while pending:
+        head = pending.popleft()
+        yield head if isinstance(head, list) else head.result()
 
 
 @contextmanager
@@ -337,11 +381,17 @@ def _held() -> Iterator[None]:
 
 
 def _groups(work: Iterable[Item]) -> Iterator[list[Item]]:
+    """The cases in groups for the workers: small at first, so that every worker has work
+    at once, then up to GROUP cases (or GROUP_BYTES of input) each, so that sending them
+    costs little beside determining them."""
     group: list[Item] = []
+    size, held = FIRST_GROUP, 0
     for item in work:
         group.append(item)
-        if len(group) == GROUP:
+        held += len(item.raw) if item.raw is not None else 0
+        if len(group) >= size or held >= GROUP_BYTES:
             yield group
-            group = []
+            group, held = [], 0
+            size = min(size * 2, GROUP)
     if group:
         yield group

@@ -24,6 +24,10 @@ from clawpolicy.core.source import TooLarge, printable, read_regular
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Decoded UTF-8 holds no surrogate: in JSON text one can only come from an escape such as
+# \ud800. Text without one of these needs no walk over its values (a superset: an escaped
+# backslash before `ud8` is walked too, and found clean).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # A JSON string (skipped whole, brackets in it included) or a bracket.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -166,13 +170,16 @@ def _read_json(text: str, name: str, one_line: bool = False) -> Any:
         raise _one(place, "CP0401",
                    f"the case file is not valid JSON: {error.msg}",
                    "check the JSON syntax at that place") from None
-    _check_json_text(data, name)
+    if _SURROGATE_ESCAPE.search(text):
+        _check_json_text(data, name)
     return data
 
 
 def _check_json_depth(text: str, name: str, one_line: bool) -> None:
     """The nesting limit of the YAML reader, before the JSON is parsed (so that its parser
     never recurses past it), located at the bracket that goes too deep."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH + 1:
+        return  # too few brackets (in strings or not) to nest too deep: nothing to locate
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
         bracket = token.group()
