@@ -226,19 +226,44 @@ def total(source: str) -> int | None:
 _POLICY: CheckedPolicy | None = None
 
 
-def _start_worker(path: str, texts: dict[str, str]) -> None:
+def _quiet_interrupts() -> None:
     # An interrupt is the parent's to handle: it stops the workers itself, so none of them
     # prints a traceback of its own. (A worker starts with interrupts held, see _held, so
     # one that comes while it starts is dropped here.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _start_worker(path: str, texts: dict[str, str]) -> None:
+    """A worker started afresh (spawn): the policy the parent checked, compiled here from
+    the texts it sent (compiled forms do not pickle). The files are not read again, so an
+    edit made meanwhile cannot give a worker another policy than the parent's."""
+    _quiet_interrupts()
     global _POLICY
-    # The policy the parent checked, compiled here from the texts it sent (compiled forms
-    # do not pickle): the files are not read again, so an edit made meanwhile cannot give
-    # a worker another policy than the parent's.
     with unsaved({Path(name): text for name, text in texts.items()}):
         _POLICY = api.compile_policy(path, None)
+
+
+def _adopt_policy(policy: CheckedPolicy) -> None:
+    """A worker forked from the parent: it holds the parent's checked policy already."""
+    _quiet_interrupts()
+    global _POLICY
+    _POLICY = policy
+
+
+def _worker_start(policy: CheckedPolicy, policy_path: str):
+    """How workers start: forked from the parent where that is safe (Linux, and no other
+    thread in the parent that a fork could catch holding a lock), so that they start at once
+    with everything imported and the policy compiled; otherwise spawned afresh, each
+    importing clawpolicy and compiling the policy from its texts."""
+    import multiprocessing
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork"), _adopt_policy, (policy,)
+    return multiprocessing.get_context("spawn"), _start_worker, \
+        (policy_path, policy_texts(policy))
 
 
 def policy_texts(policy: CheckedPolicy) -> dict[str, str]:
@@ -320,9 +345,8 @@ def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn"),
-                               initializer=_start_worker,
-                               initargs=(policy_path, policy_texts(policy)))
+    context, start, arguments = _worker_start(policy, policy_path)
+    pool = ProcessPoolExecutor(jobs, context, initializer=start, initargs=arguments)
     done = False
     try:
         yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
