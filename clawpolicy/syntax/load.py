@@ -17,6 +17,7 @@ from clawpolicy.core.source import SourceFile, TooLarge, printable, read_regular
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
+from clawpolicy.syntax.treecache import cached_parse
 
 MAX_POLICY_BYTES = 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
@@ -110,7 +111,9 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
     try:
         source = read_source(path, str(display_base / name) if included_by is None
                              else name, included_by)
-        module = lower(parse(source), source)
+        # Files on disk come back run after run: their trees are kept (treecache.py). An
+        # editor's unsaved text changes at each keystroke: it is parsed afresh.
+        module = lower((parse if _UNSAVED.get() else cached_parse)(source), source)
     except DiagnosticError as error:
         errors.extend(error.diagnostics)
         return
