@@ -4,7 +4,6 @@ public entry points (`clawpolicy.api`, `input.reader.validate_case` / `parse_cas
 from __future__ import annotations
 
 import io
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ if str(HERE) not in sys.path:
 import clawpolicy  # noqa: E402
 from clawpolicy import api  # noqa: E402
 from clawpolicy.input.reader import LoadedCase, parse_case, validate_case  # noqa: E402
+from clawpolicy.render.json import render_line  # noqa: E402
 
 # The checkout the imported clawpolicy comes from (PYTHONPATH=/some/snapshot benchmarks a
 # snapshot of another commit), so that its policy and examples go with its code.
@@ -76,6 +76,5 @@ def end_to_end(policy, line: bytes, sink: io.StringIO) -> None:
     case file, determine with full reasons, write the contract's JSON object as one line."""
     loaded = parse_case(line, "case.json", is_json=True)
     determination = api.evaluate(policy, loaded)
-    data = determination.model_dump(mode="json", by_alias=True)
-    sink.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    sink.write(render_line(determination))  # as `check --batch` writes it
     sink.write("\n")

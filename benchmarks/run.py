@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from clawpolicy import api  # noqa: E402
 import floor  # noqa: E402
+import scaling  # noqa: E402
 from generate import generate_list  # noqa: E402
 from rego_peer import RegoPeer, available  # noqa: E402
 
@@ -218,13 +219,18 @@ def clawpolicy_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "clawpolicy"]
 
 
+# The start-up runs may write bytecode (the uncounted first run does), as an installed
+# package has it: PYTHONDONTWRITEBYTECODE would make every run compile clawpolicy again.
+_BYTECODE = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def wall_times(command: list[str], runs: int) -> list[float]:
     """Wall-clock seconds of `runs` runs of a command (one more before, not counted)."""
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
         done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, check=False)
+                              stderr=subprocess.PIPE, check=False, env=_BYTECODE)
         if i:
             times.append(time.perf_counter() - start)
         if done.returncode != 0:
@@ -317,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-time", type=float, default=None,
                         help="least seconds per timing (default 0.3; 0.05 with --quick)")
     parser.add_argument("--no-rego", action="store_true", help="leave out the Rego peer")
+    parser.add_argument("--long", action="store_true",
+                        help="the peak RSS of a 1,000,000-case batch (about 10 minutes; "
+                             "default 20,000 cases, 2,000 with --quick)")
     parser.add_argument("--rss-child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child:
@@ -387,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
           "1 award per case: clawpolicy end to end / floor end to end")
     ratio(single_w.get("claw_eval"), single_w.get("rego_eval"),
           "1 award per case: clawpolicy eval / Rego")
+
+    # ---- the revised policy beside the 2019 one (benchmarks/scaling.py)
+    out("")
+    scaling.revised_section(out, cases, single, policy, workloads_for, measure,
+                            args.repeats, args.min_time)
 
     # ---- start-up
     out("")
@@ -484,6 +498,14 @@ def main(argv: list[str] | None = None) -> int:
             f"getrusage ru_maxrss {r['maxrss_kib'] / 1024:.1f} MiB)")
     if any(r["hwm_kib"] is not None for r in reports.values()):
         out("  (peak is VmHWM; ru_maxrss also counts the parent's RSS at the fork)")
+
+    # ---- whole commands: --jobs 2, and the peak RSS of a long batch (benchmarks/scaling.py)
+    out("")
+    scaling.jobs_section(out, args.seed, (600, 2_000) if quick else (600, 20_000),
+                         1 if quick else 3)
+    out("")
+    scaling.rss_section(out, 1_000_000 if args.long else 2_000 if quick else 20_000,
+                        args.seed)
 
     out("")
     out(f"run time: {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")

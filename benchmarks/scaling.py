@@ -1,0 +1,177 @@
+"""The sections of benchmarks/run.py that run whole commands or another policy: the revised
+policy beside the 2019 one, the `--jobs 2` speed-up of `check --batch`, and the peak RSS of
+a long batch streamed through `--jobs 2`.
+
+    python benchmarks/scaling.py --rss-batch N     # the RSS child: N single-award cases
+                                                    # streamed into check --batch - --jobs 2
+
+Everything here is measured as in run.py: the same cases for the things compared, repeats
+interleaved, medians with their range, the load average printed beside the figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from clawpolicy import api  # noqa: E402
+from generate import generate  # noqa: E402
+
+REVISED = common.ROOT / "policies" / "qualys.claw"
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+# ---------------------------------------------------------------- the revised policy
+
+def revised_section(out: Callable[[str], None], cases: list[dict], single: list[dict],
+                    policy, workloads_for, measure, repeats: int, min_time: float) -> dict:
+    """End to end (one JSON line in, one out) on the same cases under the 2019 policy and the
+    revised one (`policies/qualys.claw`: the 2019 text plus its revisions), single-award and
+    mixed, interleaved. Returns the ratios, revised / 2019 time, by workload."""
+    revised = api.compile_policy(REVISED)
+    rows = {}
+    for label, batch in (("1 award per case", single), ("mixed, 1-20 awards", cases)):
+        old = workloads_for(batch, policy, None, {"claw_e2e"},
+                            f", 2019, {label}")["claw_e2e"]
+        new = workloads_for(batch, revised, None, {"claw_e2e"},
+                            f", revised, {label}")["claw_e2e"]
+        measure([old, new], repeats, min_time)
+        rows[label] = (old, new)
+    out("the revised policy (policies/qualys.claw) beside the 2019 one, end to end, same cases")
+    out(f"{'':<50}{'cases/s':>10}{'awards/s':>11}{'ms/case':>10}   range of cases/s")
+    for old, new in rows.values():
+        out(old.row())
+        out(new.row())
+    ratios = {}
+    for label, (old, new) in rows.items():
+        ratios[label] = old.median / new.median
+        out(f"  {label}: revised / 2019: takes {ratios[label]:.2f}x the time")
+    return ratios
+
+
+# ---------------------------------------------------------------- --jobs 2
+
+def _batch_command(path: Path, jobs: int) -> list[str]:
+    from run import clawpolicy_command
+
+    return clawpolicy_command() + ["check", str(common.POLICY), "--batch", str(path),
+                                   "--jobs", str(jobs)]
+
+
+def _wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 4):  # 4: a case not read; none is, but it is not a failure
+        raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
+                         f"{done.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
+
+
+def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
+                 repeats: int) -> dict[int, float]:
+    """`check --batch FILE --jobs 1` against `--jobs 2`, wall clock of the whole command
+    (start-up included), on single-award cases, runs interleaved. Returns the speed-up
+    (jobs 1 time / jobs 2 time) by batch size."""
+    out(f"check --batch, --jobs 2 against --jobs 1: wall clock of the whole command, "
+        f"single-award cases, median of {repeats} (range); cpu count {os.cpu_count()}; "
+        f"load average before: {_load()}")
+    speedups = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            path = Path(tmp) / f"cases-{size}.jsonl"
+            with path.open("w", encoding="utf-8") as f:
+                for case in generate(size, seed + 7, 1, 1):
+                    f.write(json.dumps(case, separators=(",", ":")) + "\n")
+            times: dict[int, list[float]] = {1: [], 2: []}
+            _wall(_batch_command(path, 2))  # warm-up: the files in the page cache
+            for r in range(repeats):
+                for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
+                    times[jobs].append(_wall(_batch_command(path, jobs)))
+            one, two = statistics.median(times[1]), statistics.median(times[2])
+            speedups[size] = one / two
+            out(f"  {size:>7,} cases   --jobs 1 {one:7.2f} s ({min(times[1]):.2f}-"
+                f"{max(times[1]):.2f})   --jobs 2 {two:7.2f} s ({min(times[2]):.2f}-"
+                f"{max(times[2]):.2f})   speed-up {one / two:.2f}x")
+    out(f"  load average after: {_load()}")
+    return speedups
+
+
+# ---------------------------------------------------------------- peak RSS of a long batch
+
+def rss_section(out: Callable[[str], None], cases: int, seed: int) -> dict:
+    """A fresh process streams `cases` generated single-award cases into `check --batch -
+    --jobs 2` and counts the lines that come out; the peak RSS is the largest of any process
+    of the command (getrusage of the children, workers included)."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--rss-batch",
+                           str(cases), "--seed", str(seed)], cwd=common.ROOT,
+                          stdout=subprocess.PIPE, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"error: the RSS run exited {done.returncode}")
+    report = json.loads(done.stdout)
+    out(f"peak RSS of a batch of {cases:,} single-award cases, streamed from the generator "
+        f"into check --batch - --jobs 2, output counted and dropped")
+    out(f"  {report['lines']:,} lines out in {report['seconds']:.0f} s "
+        f"({report['lines'] / report['seconds']:,.0f} cases/s); peak RSS of any process "
+        f"{report['maxrss_kib'] / 1024:.1f} MiB")
+    return report
+
+
+def rss_child(cases: int, seed: int) -> None:
+    from run import clawpolicy_command
+
+    command = clawpolicy_command() + ["check", str(common.POLICY), "--batch", "-",
+                                      "--jobs", "2"]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=common.ROOT, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def feed() -> None:
+        try:
+            for case in generate(cases, seed + 11, 1, 1, prefix="rss"):
+                child.stdin.write(json.dumps(case, separators=(",", ":")).encode() + b"\n")
+        finally:
+            child.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    lines = 0
+    while True:
+        chunk = child.stdout.read(1 << 20)
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+    feeder.join()
+    code = child.wait()
+    if code not in (0, 4):
+        raise SystemExit(f"error: {' '.join(command)} exited {code}")
+    print(json.dumps({"lines": lines, "seconds": time.perf_counter() - start,
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rss-batch", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=2024)
+    arguments = parser.parse_args()
+    rss_child(arguments.rss_batch, arguments.seed)
