@@ -7,10 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lark import Token, Tree
 
 from clawpolicy import api
 from clawpolicy.render.json import render
 from clawpolicy.syntax import treecache
+from clawpolicy.syntax.load import read_source
+from clawpolicy.syntax.parse import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "policies" / "qualys.claw"  # includes its revisions: several files
@@ -34,6 +37,29 @@ def test_a_cold_a_warm_a_damaged_and_no_cache_give_the_same_bytes(tmp_path, monk
         path.write_bytes(b"not a pickle")
     assert _determination() == reference            # damaged: parsed again, stored again
     assert all(path.read_bytes() != b"not a pickle" for path in stored)
+
+
+def _everything(tree) -> list:
+    """Every rule, position and token of a tree, ends included (a span needs both)."""
+    if isinstance(tree, Tree):
+        meta = sorted(vars(tree.meta).items()) if tree._meta is not None else None
+        return [("tree", tree.data, meta)] + [x for c in tree.children for x in _everything(c)]
+    if isinstance(tree, Token):
+        return [("token", tree.type, str(tree), tree.start_pos, tree.line, tree.column,
+                 tree.end_line, tree.end_column, tree.end_pos)]
+    return [tree]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "policies").rglob("*.claw")),
+                         ids=lambda p: p.name)
+def test_a_kept_tree_is_the_parsed_tree_to_the_last_position(path, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAWPOLICY_CACHE_DIR", str(tmp_path))
+    source = read_source(path, path.name, None)
+    fresh = parse(source)
+    assert treecache.cached_parse(source) is not None  # cold: parsed and kept
+    assert list(tmp_path.glob("*.tree"))
+    monkeypatch.setattr(treecache, "parse", None)  # warm: it must come from the cache
+    assert _everything(treecache.cached_parse(source)) == _everything(fresh)
 
 
 def test_an_invalid_policy_is_reported_and_never_stored(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ same policy starts without building Lark's parser or lexing the file.
 Building the parser (even from Lark's own table cache) and the first parse of a policy take
 about 40 ms, the largest part of a `check` that clawpolicy itself spends beyond its imports.
 A tree is stored under the hash of everything it depends on: the file's text, the grammar,
-the parser's options (parse.py), the versions of Lark and Python; a stored tree is used only where all of them
+the parser's options (parse.py) and this file, the versions of Lark and Python; a stored tree is used only where all of them
 are equal, and a file that does not parse is never stored. Anything wrong with the cache (a
 folder that cannot be made, a file that cannot be read or unpickled) means parsing as if it
 were not there: the tree is the same either way.
@@ -22,7 +22,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Tree
+from lark import Token, Tree
 
 from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax.parse import grammar_text, parse
@@ -71,8 +71,9 @@ def _salt() -> bytes:
 
     from clawpolicy.syntax import parse as parsing
 
-    # parse.py holds the parser's options: a change there is a change of the trees.
-    options = Path(parsing.__file__).read_bytes()
+    # parse.py holds the parser's options, this file the way trees are kept: a change of
+    # either is a change of what is stored.
+    options = Path(parsing.__file__).read_bytes() + b"\0" + Path(__file__).read_bytes()
     return hashlib.sha256("\0".join((
         grammar_text(), lark.__version__, sys.version, str(pickle.HIGHEST_PROTOCOL)))
         .encode("utf-8") + b"\0" + options).digest()
@@ -83,11 +84,22 @@ def _store(folder: Path, path: Path, tree: Tree) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with open(partial, "wb") as out:
-            pickle.dump(tree, out, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(tree)
         os.replace(partial, path)  # whole or not at all, whoever reads it meanwhile
         _prune(folder)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
         pass
+
+
+class _Pickler(pickle.Pickler):
+    """Lark's own pickling of a Token keeps where it starts but not where it ends, which
+    every span (and so every caret under a diagnostic) needs: a token is kept whole."""
+
+    def reducer_override(self, obj):
+        if type(obj) is Token:
+            return Token, (obj.type, str(obj), obj.start_pos, obj.line, obj.column,
+                           obj.end_line, obj.end_column, obj.end_pos)
+        return NotImplemented
 
 
 def _prune(folder: Path) -> None:
