@@ -37,7 +37,6 @@ import io
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -53,6 +52,7 @@ import common  # noqa: E402
 from clawpolicy import api  # noqa: E402
 import floor  # noqa: E402
 import scaling  # noqa: E402
+from scaling import clawpolicy_command, rss_child, wall_times  # noqa: E402
 from generate import generate_list  # noqa: E402
 from rego_peer import RegoPeer, available  # noqa: E402
 
@@ -210,66 +210,6 @@ def outcome_mix(cases: list[dict]) -> str:
     total = sum(counts.values())
     return ", ".join(f"{o} {counts.get(o, 0) / total:.0%}"
                      for o in ("recovery", "no_recovery", "pending", "not_covered"))
-
-
-# ---------------------------------------------------------------------------- subprocesses
-
-def clawpolicy_command() -> list[str]:
-    script = Path(sys.executable).with_name("clawpolicy")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "clawpolicy"]
-
-
-# The start-up runs may write bytecode (the uncounted first run does), as an installed
-# package has it: PYTHONDONTWRITEBYTECODE would make every run compile clawpolicy again.
-_BYTECODE = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def wall_times(command: list[str], runs: int) -> list[float]:
-    """Wall-clock seconds of `runs` runs of a command (one more before, not counted)."""
-    times = []
-    for i in range(runs + 1):
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, check=False, env=_BYTECODE)
-        if i:
-            times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
-                             f"{done.stderr.decode(errors='replace')[-500:]}")
-    return times
-
-
-def _status_kib(field: str) -> int | None:
-    """A field of /proc/self/status in KiB (Linux), or None."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def rss_child(mode: str, path: str) -> None:
-    """Run inside a subprocess: a batch run over a JSON Lines file, then its peak RSS.
-
-    resource.getrusage's ru_maxrss is reported, and beside it Linux's VmHWM: the ru_maxrss of
-    a process started by fork and exec also counts its parent's RSS at the fork (here the
-    benchmark's own, larger, process); VmHWM is this process's alone."""
-    policy = common.compile_policy()
-    baseline = _status_kib("VmRSS")
-    kept = []
-    count = 0
-    with open(path, "rb") as cases, open(os.devnull, "w", encoding="utf-8") as sink:
-        for line in cases:
-            if mode == "stream":
-                common.end_to_end(policy, line, sink)
-            else:  # keep every determination, as a caller collecting a batch would
-                kept.append(common.api.evaluate(
-                    policy, common.parse_case(line, "case.json", is_json=True)))
-            count += 1
-    print(json.dumps({"cases": count, "baseline_kib": baseline, "hwm_kib": _status_kib("VmHWM"),
-                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
 # ---------------------------------------------------------------------------- report

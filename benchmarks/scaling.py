@@ -31,6 +31,66 @@ from generate import generate  # noqa: E402
 REVISED = common.ROOT / "policies" / "qualys.claw"
 
 
+# ---------------------------------------------------------------------------- subprocesses
+
+def clawpolicy_command() -> list[str]:
+    script = Path(sys.executable).with_name("clawpolicy")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "clawpolicy"]
+
+
+# The start-up runs may write bytecode (the uncounted first run does), as an installed
+# package has it: PYTHONDONTWRITEBYTECODE would make every run compile clawpolicy again.
+_BYTECODE = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def wall_times(command: list[str], runs: int) -> list[float]:
+    """Wall-clock seconds of `runs` runs of a command (one more before, not counted)."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, check=False, env=_BYTECODE)
+        if i:
+            times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
+                             f"{done.stderr.decode(errors='replace')[-500:]}")
+    return times
+
+
+def _status_kib(field: str) -> int | None:
+    """A field of /proc/self/status in KiB (Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def rss_child(mode: str, path: str) -> None:
+    """Run inside a subprocess: a batch run over a JSON Lines file, then its peak RSS.
+
+    resource.getrusage's ru_maxrss is reported, and beside it Linux's VmHWM: the ru_maxrss of
+    a process started by fork and exec also counts its parent's RSS at the fork (here the
+    benchmark's own, larger, process); VmHWM is this process's alone."""
+    policy = common.compile_policy()
+    baseline = _status_kib("VmRSS")
+    kept = []
+    count = 0
+    with open(path, "rb") as cases, open(os.devnull, "w", encoding="utf-8") as sink:
+        for line in cases:
+            if mode == "stream":
+                common.end_to_end(policy, line, sink)
+            else:  # keep every determination, as a caller collecting a batch would
+                kept.append(common.api.evaluate(
+                    policy, common.parse_case(line, "case.json", is_json=True)))
+            count += 1
+    print(json.dumps({"cases": count, "baseline_kib": baseline, "hwm_kib": _status_kib("VmHWM"),
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
 def _load() -> str:
     try:
         return ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -70,8 +130,6 @@ def revised_section(out: Callable[[str], None], cases: list[dict], single: list[
 # ---------------------------------------------------------------- --jobs 2
 
 def _batch_command(path: Path, jobs: int) -> list[str]:
-    from run import clawpolicy_command
-
     return clawpolicy_command() + ["check", str(common.POLICY), "--batch", str(path),
                                    "--jobs", str(jobs)]
 
@@ -136,9 +194,7 @@ def rss_section(out: Callable[[str], None], cases: int, seed: int) -> dict:
     return report
 
 
-def rss_child(cases: int, seed: int) -> None:
-    from run import clawpolicy_command
-
+def rss_batch_child(cases: int, seed: int) -> None:
     command = clawpolicy_command() + ["check", str(common.POLICY), "--batch", "-",
                                       "--jobs", "2"]
     start = time.perf_counter()
@@ -175,4 +231,4 @@ if __name__ == "__main__":
     parser.add_argument("--rss-batch", type=int, required=True)
     parser.add_argument("--seed", type=int, default=2024)
     arguments = parser.parse_args()
-    rss_child(arguments.rss_batch, arguments.seed)
+    rss_batch_child(arguments.rss_batch, arguments.seed)
