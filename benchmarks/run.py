@@ -1,7 +1,7 @@
 """How fast is clawpolicy, against a hand-written floor and a Rego peer? One run, one process.
 
-    python benchmarks/run.py            # about two minutes on 2 cores
-    python benchmarks/run.py --quick    # a smoke run of about ten seconds
+    python benchmarks/run.py            # about four minutes on 2 cores (idle)
+    python benchmarks/run.py --quick    # a smoke run of about a minute
 
 For the same seeded cases (benchmarks/generate.py: 1 to 20 awards each, every outcome):
   (a) clawpolicy, evaluation alone: the compiled policy reused, the cases validated
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=None,
                         help="cases in the main batch (default 150; 12 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="a smoke run of about 10 seconds")
+    parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeats", type=int, default=None, help="default 5; 3 with --quick")
     parser.add_argument("--min-time", type=float, default=None,
