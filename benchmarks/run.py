@@ -14,6 +14,9 @@ For the same seeded cases (benchmarks/generate.py: 1 to 20 awards each, every ou
 then the ratios; the end-to-end rates for single-award cases; the start-up time of
 `clawpolicy check` on one case against `python -c "import typer, pydantic, lark"`; the cost
 per case at 1, 2, 5, 10 and 20 awards per case; and the peak memory (RSS) of a batch run.
+benchmarks/scaling.py adds, in the same run: the revised policy (qualys.claw) beside the
+2019 one on the same cases; `check --batch --jobs 2` against `--jobs 1` as whole commands;
+the peak RSS of `--batch - --jobs 2` fed 20,000 generated cases (1,000,000 with --long).
 A diagnostic row, (a-), times clawpolicy's determination without its open questions
 (clawpolicy.evaluate.decide.Determiner.run, an internal API: the row is left out if that changes), to
 show what the open questions cost.
