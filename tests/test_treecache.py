@@ -85,3 +85,21 @@ def test_the_cache_keeps_at_most_its_limit(tmp_path, monkeypatch):
         (policies / f"p{i}.claw").write_text(text + f"\n# copy {i}\n", encoding="utf-8")
         api.compile_policy(policies / f"p{i}.claw")
     assert 0 < len(list(folder.glob("*.tree"))) <= 4
+
+
+def test_trees_in_a_folder_others_can_write_to_are_never_unpickled(tmp_path, monkeypatch):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    monkeypatch.setenv("CLAWPOLICY_CACHE_DIR", str(folder))
+    source = read_source(POLICY, POLICY.name, None)
+    treecache.cached_parse(source)
+    (stored,) = folder.glob("*.tree")
+    stored.write_bytes(__import__("pickle").dumps("planted"))  # not a tree: never returned
+    folder.chmod(0o777)
+    loads = []
+    monkeypatch.setattr(treecache.pickle, "load", lambda f: loads.append(f) or "planted")
+    assert isinstance(treecache.cached_parse(source), Tree)
+    assert loads == []                                # group/other-writable: not read at all
+    folder.chmod(0o700)
+    treecache.cached_parse(source)
+    assert len(loads) == 1                            # private again: read

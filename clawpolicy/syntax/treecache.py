@@ -34,7 +34,7 @@ def cached_parse(source: SourceFile) -> Tree:
     """The parse tree of `source`, from the cache where it holds it; else `parse`, whose
     errors are raised as they are."""
     folder = cache_folder()
-    if folder is None:
+    if folder is None or not _private(folder):
         return parse(source)
     path = folder / (_key(source.text) + ".tree")
     try:
@@ -57,6 +57,20 @@ def cache_folder() -> Path | None:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "clawpolicy"
+
+
+def _private(folder: Path) -> bool:
+    """Trees are unpickled, so they are read only from a folder that no one else can write
+    to: owned by this user, not writable by group or others. A folder not made yet is made
+    so (in _store)."""
+    try:
+        stat = folder.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or stat.st_uid == getuid()) and not stat.st_mode & 0o022
 
 
 def _key(text: str) -> str:
