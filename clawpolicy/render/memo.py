@@ -38,6 +38,7 @@ class Item:
     quote: str | None = None
     source: str = "policy"
     brief: bool = False  # shown as its line alone: the quotation only links it to its words
+    award: str | None = None  # the award a line without recovery is about
 
 
 @dataclass
@@ -160,9 +161,9 @@ def _settled(a: AwardResult) -> Item:
     deciding = next((c for c in a.conditions if c.status == "not_met"), None)
     text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
     if deciding is None:
-        return Item(text + (f", because {a.notes[0]}" if a.notes else ""))
+        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id)
     return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
-                quote=deciding.quote, source=deciding.source, brief=True)
+                quote=deciding.quote, source=deciding.source, brief=True, award=a.id)
 
 
 def _arithmetic(a: AwardResult) -> Table:
