@@ -18,7 +18,7 @@ import yaml
 from clawpolicy.api import evaluate, read_case, read_case_bytes
 from clawpolicy.render import html, layout
 from clawpolicy.tools.lint import source_document
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(n)), None)
@@ -211,3 +211,25 @@ def test_awards_without_recovery_have_a_timeline_with_the_window_that_decided_th
     assert "Condition (3):" in settled and \
         "as_of on or before 2024-02-19 (counted from 2021-02-19)" in settled
     assert "as_of 2024-02-20: outside the window" in settled
+
+
+@pytest.mark.parametrize("policy_path,case_path", [
+    c for c in COMPANY_CASES if c[1].stem.startswith(("01-", "08-"))], ids=lambda v: v.stem)
+def test_every_reason_that_quotes_the_policy_links_to_its_sentence(policy_path, case_path):
+    # Short quotations too ("to the extent permitted by law", which identifies no sentence by
+    # its share of the words) and quotations of several passages, joined by " … ".
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import memo as memos
+
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    source = source_document(policy)
+    page = html.render(determination, source)
+    m = memos.build(determination)
+    quoting = [i for i in [*m.settled, *(i for a in m.awards for i in a.items)]
+               if i.quote and i.source == "policy"]
+    links = re.findall(r'<a class="reason" href="#s-(\d+)">', page)
+    assert len(links) == len(quoting) > 0
+    highlighted = set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page))
+    assert set(links) <= highlighted
+    assert {int(n) for n in highlighted} == html.deciding_sentences(source, determination)

@@ -37,6 +37,12 @@ class Amount(_Out):
 class PolicyRef(_Out):
     name: str
     sha256: str
+    # Which version of the policy: its header's adoption (date, and by whom) and effective
+    # date, where it states them (an addition to the contract).
+    adopted_on: str | None = None
+    adopted_by: str | None = None
+    effective: str | None = None
+    _optional = ("adopted_on", "adopted_by", "effective")
 
 
 class Range(_Out):

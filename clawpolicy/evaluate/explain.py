@@ -6,6 +6,7 @@ it has just computed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from clawpolicy.core import types as t
@@ -132,9 +133,9 @@ class Explainer:
         decisive = node.kind == "any"
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
-            return _of(item, self.explain(node.body, env.bind(node.var, item)))
+            return _of(self._item(item), self.explain(node.body, env.bind(node.var, item)))
         # No item settled it: each counts, the unknown ones and those that would settle it.
-        return "; ".join(_of(i, self.explain(node.body, env.bind(node.var, i)))
+        return "; ".join(_of(self._item(i), self.explain(node.body, env.bind(node.var, i)))
                          for i, _ in results)
 
     def _unknown_words(self, value: Unknown, env: Env) -> str:
@@ -173,13 +174,53 @@ class Explainer:
         field = self.root.type.fields.get(owner)
         if field is not None and isinstance(field.type, t.Record) and name.isidentifier():
             return self._fact(Rec(owner, None, field.type), name)
+        named, record = self._named(owner) if "[" in owner else (None, None)
+        if named is not None and name in record.fields:
+            return f"{named}: {self.vocabulary.words_of(record, name)}"
         return path
+
+    def _named(self, path: str) -> tuple[str | None, t.Record | None]:
+        """A record of the case by its meaning, not its place in a list: an item with a key
+        by its key (`statements[0]` → `FY2023`), a record inside it by the item and the
+        record's words (`bonus-fy2023: performance period`), an item without a key by its
+        list's words and its number (`participant: roles, item 1`); and its type. None where
+        the path does not name a record of the case."""
+        name, record, data = "", self.root.type, self.case
+        for part in path.split("."):
+            found = re.fullmatch(r"(\w+)(?:\[(\d+)\])?", part)
+            field = record.fields.get(found[1]) if found else None
+            if field is None:
+                return None, None
+            words = self.vocabulary.words_of(record, found[1])
+            data = getattr(data, found[1], None) if data is not None else None
+            if found[2] is None:
+                if not isinstance(field.type, t.Record):
+                    return None, None
+                name, record = f"{name}: {words}" if name else words, field.type
+                continue
+            if not isinstance(field.type, t.ListOf):
+                return None, None
+            index, record = int(found[2]), field.type.element
+            data = data[index] if isinstance(data, list | tuple) and index < len(data) \
+                else None
+            key = self.vocabulary.key_of(record)
+            ident = getattr(data, key, None) if key and data is not None else None
+            name = str(ident) if ident is not None else \
+                f"{name + ': ' if name else ''}{words}, item {index + 1}"
+        return name, record
+
+    def _item(self, item: Any) -> Any:
+        """An item of a list, as a reason names it: by its key, or by its meaning."""
+        if isinstance(item, Rec) and item.ident is None and "[" in item.path:
+            return self._named(item.path)[0] or item
+        return item
 
     def _fact(self, subject: Rec, name: str) -> str:
         """A fact by its meaning and whose it is: `bonus-2021: amount as restated`; a record
-        without a key is named by its path (`restatement: material`)."""
+        without a key is named by its path (`restatement: material`), or by its meaning where
+        the path runs through a list (`_item`)."""
         words = self.vocabulary.words_of(subject.type, name)
-        owner = subject.ident if subject.ident is not None else subject.path
+        owner = subject.ident if subject.ident is not None else str(self._item(subject))
         return f"{owner}: {words}" if owner else words
 
     def describe(self, node: ast.Expr, env: Env) -> str:

@@ -73,29 +73,42 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
     if source is not None:
         out += ['<aside class="source" id="source">', '<div class="sentences">',
                 f"<h2>{escape(PurePath(source.name).name)}</h2>"]
-        out += [_sentence(s, s.number in deciding.values()) for s in found]
+        highlighted = {n for numbers in deciding.values() for n in numbers}
+        out += [_sentence(s, s.number in highlighted) for s in found]
         out += ["</div>", "</aside>"]
     out += ["</div>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
 def deciding_sentences(source: SourceFile, d: Determination, level: str = "summary") -> set[int]:
-    """The numbers of the source's sentences that decided the case: those that a quotation of
-    a deciding reason identifies."""
-    return set(_deciding(source, traced.sentences(source), memos.build(d, level).deciding)
-               .values())
+    """The numbers of the source's sentences that decided the case: those where the
+    quotations of the deciding reasons stand."""
+    found = _deciding(source, traced.sentences(source), memos.build(d, level).deciding)
+    return {n for numbers in found.values() for n in numbers}
 
 
-def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, int]:
-    """Each deciding quotation (white space folded) and the first sentence it identifies."""
+def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, list[int]]:
+    """Each deciding quotation (white space folded) and the sentences it stands in, the
+    first its reason links to: for each of its parts (a rule may quote several passages,
+    joined by " … "), the sentence the part identifies, or else the first it stands in (a
+    short quotation, "to the extent permitted by law", identifies no sentence by its share of
+    the words, but is still read where it stands)."""
     quotes = list(dict.fromkeys(traced.normalize(i.quote) for i in items
                                 if i.quote and i.source == "policy"))
-    quoted = [traced.Quotation(None, q, None) for q in quotes]
-    result: dict[str, int] = {}
+    parts = [(q, p) for q in quotes for p in dict.fromkeys(q.split(" … ")) if p]
+    quoted = [traced.Quotation(None, p, None) for _, p in parts]
+    first: dict[int, int] = {}
+    identified: dict[int, int] = {}
     for number, index, _, identifies in traced.coverage(source, found, quoted):
+        first.setdefault(index, number)
         if identifies:
-            result.setdefault(quotes[index], number)
-    return result
+            identified.setdefault(index, number)
+    result: dict[str, list[int]] = {}
+    for index, (quote, _) in enumerate(parts):
+        number = identified.get(index, first.get(index))
+        if number is not None and number not in result.setdefault(quote, []):
+            result[quote].append(number)
+    return {q: numbers for q, numbers in result.items() if numbers}
 
 
 def _sentence(s: traced.Sentence, highlighted: bool) -> str:
@@ -113,11 +126,12 @@ def _table(table: memos.Table, ident: str | None = None) -> str:
     return f"<table{at}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _items(items: list[memos.Item], deciding: dict[str, int], after=None) -> str:
+def _items(items: list[memos.Item], deciding: dict[str, list[int]], after=None) -> str:
     """A list of the memo's items; `after(item)`: what follows an item's text, if any."""
     out = ["<ul>"]
     for item in items:
-        number = deciding.get(traced.normalize(item.quote)) if item.quote else None
+        numbers = deciding.get(traced.normalize(item.quote)) if item.quote else None
+        number = numbers[0] if numbers else None
         text = escape(item.text)
         if number is not None:
             text = f'<a class="reason" href="#s-{number}">{text}</a>'
