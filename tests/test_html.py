@@ -18,7 +18,7 @@ import yaml
 from clawpolicy.api import evaluate, read_case, read_case_bytes
 from clawpolicy.render import html, layout
 from clawpolicy.tools.lint import source_document
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(n)), None)
@@ -45,6 +45,8 @@ const result = {
   highlighted: marks.filter(seen).length,
   highlight_colour: marks.length ? getComputedStyle(marks[0]).backgroundColor : '',
   timelines: svgs.map(s => { const b = s.getBBox(); return [b.width, b.height]; }),
+  windows: [...document.querySelectorAll('svg.timeline g.window')].map(g => {
+    const b = g.getBBox(); return b.width > 0 && b.height > 0; }),
   links_resolve: links.every(a => document.getElementById(a.getAttribute('href').slice(1))),
   links: links.length,
 };
@@ -87,9 +89,12 @@ def test_html_memo_of_a_revised_policy_case_reads_right_in_chromium(qualys_revis
     assert deciding and seen["highlighted"] == len(deciding)
     assert seen["highlight_colour"] not in ("", "rgba(0, 0, 0, 0)")
     assert seen["links"] > 0 and seen["links_resolve"]
-    recovered = [a for a in determination.awards if a.outcome in ("recovery", "pending")]
-    assert len(seen["timelines"]) == len(recovered) > 0
+    # A timeline for every award, with or without recovery (each has dates here), and in
+    # it each window its conditions compared a date with (the look-back, the 12 months).
+    assert len(seen["timelines"]) == len(determination.awards) > 0
     assert all(w > 0 and h > 0 for w, h in seen["timelines"])
+    windows = [w for a in determination.awards for c in a.conditions for w in c.windows or []]
+    assert len(seen["windows"]) == len(windows) > 0 and all(seen["windows"])
 
 
 class _Elements(HTMLParser):
@@ -191,3 +196,40 @@ def test_check_writes_the_page_and_the_detail_level_asked_for():
     full = runner.invoke(app, ["check", "qualys-2019", case, "-f", "text", "--explain", "full"])
     assert "[met]" not in fails.stdout and "[unknown]" in fails.stdout
     assert full.stdout.count("because") > fails.stdout.count("because") > 0
+
+
+def test_awards_without_recovery_have_a_timeline_with_the_window_that_decided_them(
+        qualys_2019):
+    # Case 19: bonus-fy2020's statements were filed more than three years before the
+    # determination; two more awards are without recovery, two recovered.
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("19-"))
+    determination = evaluate(qualys_2019, read_case(path))
+    page = html.render(determination, source_document(qualys_2019))
+    assert page.count('<svg class="timeline"') == len(determination.awards) == 5
+    settled = page.split("<h2>Awards without recovery</h2>")[1].split("<h2>")[0]
+    assert settled.count('<svg class="timeline"') == 3
+    assert "Condition (3):" in settled and \
+        "as_of on or before 2024-02-19 (counted from 2021-02-19)" in settled
+    assert "as_of 2024-02-20: outside the window" in settled
+
+
+@pytest.mark.parametrize("policy_path,case_path", [
+    c for c in COMPANY_CASES if c[1].stem.startswith(("01-", "08-"))], ids=lambda v: v.stem)
+def test_every_reason_that_quotes_the_policy_links_to_its_sentence(policy_path, case_path):
+    # Short quotations too ("to the extent permitted by law", which identifies no sentence by
+    # its share of the words) and quotations of several passages, joined by " … ".
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import memo as memos
+
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    source = source_document(policy)
+    page = html.render(determination, source)
+    m = memos.build(determination)
+    quoting = [i for i in [*m.settled, *(i for a in m.awards for i in a.items)]
+               if i.quote and i.source == "policy"]
+    links = re.findall(r'<a class="reason" href="#s-(\d+)">', page)
+    assert len(links) == len(quoting) > 0
+    highlighted = set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page))
+    assert set(links) <= highlighted
+    assert {int(n) for n in highlighted} == html.deciding_sentences(source, determination)

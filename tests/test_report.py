@@ -126,6 +126,10 @@ def test_redacted_reports_name_no_one_and_keep_pseudonyms_stable(examples, tmp_p
     for d in batch:
         assert d["participant"]["name"] not in first and d["participant"]["id"] not in first
         assert d["case_id"] not in first
+        # Nor the awards, though the open questions name them ("What would award psu-2022
+        # have been on the restated results?").
+        assert not [a["id"] for a in d["awards"] if a["id"] in first]
+    assert "What would award A-" in first
     rows = [r for r in csv.reader(io.StringIO(first))][2:]
     people = {r[0] for r in rows if r and r[0].startswith("P-")}
     assert len(people) == 60  # one pseudonym per participant, none shared

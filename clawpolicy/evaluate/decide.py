@@ -269,7 +269,7 @@ class Determiner:
                 clause, quote = _citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
-                    quote=quote, because=ev.explain(entry.rule.body, env), source=entry.source,
+                    quote=quote, **ev.explained(entry.rule.body, env), source=entry.source,
                     replaces=entry.replaces))
                 values.append(value)
             return values

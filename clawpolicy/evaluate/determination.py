@@ -37,6 +37,12 @@ class Amount(_Out):
 class PolicyRef(_Out):
     name: str
     sha256: str
+    # Which version of the policy: its header's adoption (date, and by whom) and effective
+    # date, where it states them (an addition to the contract).
+    adopted_on: str | None = None
+    adopted_by: str | None = None
+    effective: str | None = None
+    _optional = ("adopted_on", "adopted_by", "effective")
 
 
 class Range(_Out):
@@ -73,6 +79,23 @@ class Excused(_Out):
     clause: str
 
 
+class Window(_Out):
+    """A date a condition's reason compares with bounds, and the bounds it computed (an
+    addition to the contract): the window the date must fall in, as the rule reads it. A side
+    without a bound is open (null); `counted_from` is the date a bound's period is counted
+    from (`filed + 3 years`: the filing date), where one is."""
+
+    fact: str  # what is dated, by its meaning: "bonus-fy2021: received", "as_of"
+    date: str
+    start: str | None = None
+    start_included: bool | None = None
+    end: str | None = None
+    end_included: bool | None = None
+    counted_from: str | None = None
+    inside: bool = True  # whether the date falls in the window
+    _optional = ("start", "start_included", "end", "end_included", "counted_from")
+
+
 class Condition(_Out):
     id: str
     kind: Literal["scope", "condition"]
@@ -84,7 +107,10 @@ class Condition(_Out):
     # Where a revision's condition carries a name of its own (`replace condition X as Y`):
     # `id` is its name, and this the id of the condition it replaces.
     replaces: str | None = None
-    _optional = ("replaces",)
+    # The windows of dates its reason states (an addition to the contract), where it
+    # compares dates with bounds; left out where it compares none.
+    windows: list[Window] | None = None
+    _optional = ("replaces", "windows")
 
 
 class AwardFacts(_Out):

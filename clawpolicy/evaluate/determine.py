@@ -43,7 +43,7 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
     run = settled.run
     return Determination(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
-        policy=PolicyRef(name=policy.header.name, sha256=policy.loaded.sha256),
+        policy=policy_ref(policy),
         participant=participant(policy, case),
         outcome=run.outcome, revisions_applied=run.applied,
         total_recoverable=total_field(run.totals()),
@@ -57,6 +57,15 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Deter
         # one of recovery: the total turns on them.
         open_questions=settled.questions,
         notes=[n for e in run.awards for n in e.notes])
+
+
+def policy_ref(policy: CheckedPolicy) -> PolicyRef:
+    """The policy, and which version of it: as its header says."""
+    header = policy.header
+    return PolicyRef(name=header.name, sha256=policy.loaded.sha256,
+                     adopted_on=header.adopted_on.isoformat() if header.adopted_on else None,
+                     adopted_by=header.adopted_by,
+                     effective=header.effective.isoformat() if header.effective else None)
 
 
 def participant(policy: CheckedPolicy, case: Any) -> Participant:

@@ -6,10 +6,12 @@ it has just computed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from clawpolicy.core import types as t
-from clawpolicy.core.values import Absent, Unknown, show
+from clawpolicy.core.values import Absent, Duration, Unknown, show
+from clawpolicy.evaluate.determination import Window
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.syntax import ast
 
@@ -17,6 +19,21 @@ from clawpolicy.syntax import ast
 class Explainer:
     """The explanations of `expressions.Evaluator`: read the values it computed (its `eval`)
     and the checker's resolutions, write English."""
+
+    # While `explained` writes a reason: the date comparisons it states (None otherwise), and
+    # whether they are read under a `not`.
+    _dated: list | None = None
+    _negated: bool = False
+
+    def explained(self, node: ast.Expr, env: Env) -> dict[str, Any]:
+        """A condition's reason (`because`), and the windows of dates it states (`windows`):
+        each date the reason compares with bounds, as the bounds the comparisons computed."""
+        self._dated, self._negated = [], False
+        try:
+            because = self.explain(node, env)
+            return {"because": because, "windows": _windows(self._dated) or None}
+        finally:
+            self._dated = None
 
     def explain(self, node: ast.Expr, env: Env) -> str:
         """Why a condition came out as it did, in terms a lawyer can check against the facts."""
@@ -40,7 +57,11 @@ class Explainer:
                 parts = [self.explain(p, env) for p in (node.left, node.right)]
                 return "; ".join(dict.fromkeys(parts))
             case ast.Unary(op="not"):
-                return self.explain(node.operand, env)
+                self._negated = not self._negated
+                try:
+                    return self.explain(node.operand, env)
+                finally:
+                    self._negated = not self._negated
             case ast.Binary(op="in" | "not in"):
                 holds = value if node.op == "in" else (not value if value in (True, False)
                                                         else value)
@@ -62,6 +83,8 @@ class Explainer:
                 if isinstance(value, Unknown):
                     return self._unknown_words(value, env)
                 is_date = isinstance(self.eval(node.left, env), dt.date)
+                if is_date and self._dated is not None and node.op not in ("=", "!="):
+                    self._bound(node, env, value)
                 return f"{self.describe(node.left, env)} " \
                        f"{_comparison_words(node.op, value, is_date)} " \
                        f"{self.describe(node.right, env)}"
@@ -80,8 +103,14 @@ class Explainer:
             case ast.If():
                 c = self.eval(node.condition, env)
                 if isinstance(c, Unknown):
-                    return f"{self._unknown_words(c, env)}; if so, {self.explain(node.then, env)}; " \
-                           f"if not, {self.explain(node.otherwise, env)}"
+                    # Neither branch is taken yet: the dates they compare bound nothing.
+                    dated, self._dated = self._dated, None
+                    try:
+                        return f"{self._unknown_words(c, env)}; if so, " \
+                               f"{self.explain(node.then, env)}; if not, " \
+                               f"{self.explain(node.otherwise, env)}"
+                    finally:
+                        self._dated = dated
                 return self.explain(node.then if c else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
                 rule = env.named(node.name, self.policy)
@@ -104,9 +133,9 @@ class Explainer:
         decisive = node.kind == "any"
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
-            return _of(item, self.explain(node.body, env.bind(node.var, item)))
+            return _of(self._item(item), self.explain(node.body, env.bind(node.var, item)))
         # No item settled it: each counts, the unknown ones and those that would settle it.
-        return "; ".join(_of(i, self.explain(node.body, env.bind(node.var, i)))
+        return "; ".join(_of(self._item(i), self.explain(node.body, env.bind(node.var, i)))
                          for i, _ in results)
 
     def _unknown_words(self, value: Unknown, env: Env) -> str:
@@ -145,13 +174,53 @@ class Explainer:
         field = self.root.type.fields.get(owner)
         if field is not None and isinstance(field.type, t.Record) and name.isidentifier():
             return self._fact(Rec(owner, None, field.type), name)
+        named, record = self._named(owner) if "[" in owner else (None, None)
+        if named is not None and name in record.fields:
+            return f"{named}: {self.vocabulary.words_of(record, name)}"
         return path
+
+    def _named(self, path: str) -> tuple[str | None, t.Record | None]:
+        """A record of the case by its meaning, not its place in a list: an item with a key
+        by its key (`statements[0]` → `FY2023`), a record inside it by the item and the
+        record's words (`bonus-fy2023: performance period`), an item without a key by its
+        list's words and its number (`participant: roles, item 1`); and its type. None where
+        the path does not name a record of the case."""
+        name, record, data = "", self.root.type, self.case
+        for part in path.split("."):
+            found = re.fullmatch(r"(\w+)(?:\[(\d+)\])?", part)
+            field = record.fields.get(found[1]) if found else None
+            if field is None:
+                return None, None
+            words = self.vocabulary.words_of(record, found[1])
+            data = getattr(data, found[1], None) if data is not None else None
+            if found[2] is None:
+                if not isinstance(field.type, t.Record):
+                    return None, None
+                name, record = f"{name}: {words}" if name else words, field.type
+                continue
+            if not isinstance(field.type, t.ListOf):
+                return None, None
+            index, record = int(found[2]), field.type.element
+            data = data[index] if isinstance(data, list | tuple) and index < len(data) \
+                else None
+            key = self.vocabulary.key_of(record)
+            ident = getattr(data, key, None) if key and data is not None else None
+            name = str(ident) if ident is not None else \
+                f"{name + ': ' if name else ''}{words}, item {index + 1}"
+        return name, record
+
+    def _item(self, item: Any) -> Any:
+        """An item of a list, as a reason names it: by its key, or by its meaning."""
+        if isinstance(item, Rec) and item.ident is None and "[" in item.path:
+            return self._named(item.path)[0] or item
+        return item
 
     def _fact(self, subject: Rec, name: str) -> str:
         """A fact by its meaning and whose it is: `bonus-2021: amount as restated`; a record
-        without a key is named by its path (`restatement: material`)."""
+        without a key is named by its path (`restatement: material`), or by its meaning where
+        the path runs through a list (`_item`)."""
         words = self.vocabulary.words_of(subject.type, name)
-        owner = subject.ident if subject.ident is not None else subject.path
+        owner = subject.ident if subject.ident is not None else str(self._item(subject))
         return f"{owner}: {words}" if owner else words
 
     def describe(self, node: ast.Expr, env: Env) -> str:
@@ -196,6 +265,59 @@ class Explainer:
         verb = ("includes" if value else "does not include") if len(when) == 1 else \
             ("overlaps" if value else "does not overlap")
         return f"{self.describe(start, env)} to {to} {verb} {dates}"
+
+    def _bound(self, node: ast.Binary, env: Env, holds: bool) -> None:
+        """A date compared with a bound: noted, the date on the left (the side that reads the
+        decided item, where only one does), the bound as the rule requires it (under a `not`,
+        the comparison reversed)."""
+        date, bound, op = node.left, node.right, node.op
+        if self._reads_item(bound, env) and not self._reads_item(date, env):
+            date, bound, op = bound, date, _MIRROR[op]
+        if self._negated:
+            op, holds = _OPPOSITE[op], not holds
+        self._dated.append((self.label(date, env), self.eval(date, env), op,
+                            self.eval(bound, env), self._counted_from(bound, env), holds,
+                            id(env)))
+
+    def _reads_item(self, node: ast.Expr, env: Env) -> bool:
+        """Whether `node` is a fact of the item being decided (`award.received`)."""
+        if not isinstance(node, ast.Field) or env.award is None:
+            return False
+        subject = self.eval(node.subject, env)
+        return isinstance(subject, Rec) and subject.path == env.award.path
+
+    def _counted_from(self, node: ast.Expr, env: Env) -> dt.date | None:
+        """Where a bound is a period counted from a date (`filed + 3 years`), that date."""
+        while isinstance(node, ast.Name) and self.policy.resolutions[id(node)].kind == "rule":
+            node, env = env.named(node.name, self.policy).body, env.top()
+        if isinstance(node, ast.Binary) and node.op in ("+", "-"):
+            base, period = self.eval(node.left, env), self.eval(node.right, env)
+            if isinstance(base, dt.date) and isinstance(period, Duration):
+                return base
+        return None
+
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _windows(dated: list) -> list[Window]:
+    """The comparisons of one date (in one place of the reason: the same item of a list) as
+    one window, its tightest bounds; in the order the reason states them."""
+    found: dict[tuple, dict[str, Any]] = {}
+    for label, day, op, bound, counted, holds, place in dated:
+        w = found.setdefault((label, place), {"fact": label, "date": day.isoformat(),
+                                              "inside": True})
+        w["inside"] = w["inside"] and holds
+        side, included = ("start", op == ">=") if op in (">", ">=") else ("end", op == "<=")
+        tighter = side not in w or (bound < w[side] if side == "end" else bound > w[side]) \
+            or (bound == w[side] and not included)
+        if tighter:
+            w[side], w[f"{side}_included"] = bound, included
+        if counted is not None and "counted_from" not in w:
+            w["counted_from"] = counted
+    return [Window(**{k: v.isoformat() if isinstance(v, dt.date) else v
+                      for k, v in w.items()}) for w in found.values()]
 
 
 def _of(item: Any, reason: str) -> str:

@@ -1,20 +1,21 @@
 """The memo as one self-contained HTML page: the memo's content (`memo.build`) beside the
 policy's source text, the sentences that decided the case highlighted and each reason linked
-to its sentence, and a timeline of each award's dates drawn as inline SVG.
+to its sentence, and a timeline of each award's dates and windows drawn as inline SVG
+(timeline.py).
 
 Self-contained: no script, font, style sheet or image is fetched (a Content-Security-Policy
 says so to the browser too). Every text is escaped, whatever a case supplies."""
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 from pathlib import PurePath
 
 from clawpolicy.check import sentences as traced
 from clawpolicy.core.source import SourceFile
-from clawpolicy.evaluate.determination import AwardResult, Determination
+from clawpolicy.evaluate.determination import Determination
 from clawpolicy.render import memo as memos
+from clawpolicy.render import timeline
 
 _CSS = """
 body{font:15px/1.45 Georgia,serif;margin:0;color:#111;background:#fff}
@@ -51,12 +52,14 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
     out += [f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in m.header]
     out += ["</dl>", f'<p class="outcome" id="outcome">Outcome: {escape(m.outcome)}</p>',
             "<h2>Summary</h2>", _table(m.summary, "summary")]
-    if m.settled:
-        out += ["<h2>Awards without recovery</h2>", _items(m.settled, deciding)]
     by_id = {a.id: a for a in d.awards}
+    if m.settled:
+        # Each with its timeline, where the case dates it.
+        out += ["<h2>Awards without recovery</h2>", _items(
+            m.settled, deciding, lambda i: timeline.svg(by_id[i.award], d.as_of))]
     for part in m.awards:
         out += [f"<section class=\"award\"><h2>Award {escape(part.id)}</h2>",
-                f"<p>Outcome: {escape(part.outcome)}</p>", _timeline(by_id[part.id], d.as_of)]
+                f"<p>Outcome: {escape(part.outcome)}</p>", timeline.svg(by_id[part.id], d.as_of)]
         if part.arithmetic:
             out.append(_table(part.arithmetic))
         out += [_items(part.items, deciding), "</section>"]
@@ -70,29 +73,42 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
     if source is not None:
         out += ['<aside class="source" id="source">', '<div class="sentences">',
                 f"<h2>{escape(PurePath(source.name).name)}</h2>"]
-        out += [_sentence(s, s.number in deciding.values()) for s in found]
+        highlighted = {n for numbers in deciding.values() for n in numbers}
+        out += [_sentence(s, s.number in highlighted) for s in found]
         out += ["</div>", "</aside>"]
     out += ["</div>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
 def deciding_sentences(source: SourceFile, d: Determination, level: str = "summary") -> set[int]:
-    """The numbers of the source's sentences that decided the case: those that a quotation of
-    a deciding reason identifies."""
-    return set(_deciding(source, traced.sentences(source), memos.build(d, level).deciding)
-               .values())
+    """The numbers of the source's sentences that decided the case: those where the
+    quotations of the deciding reasons stand."""
+    found = _deciding(source, traced.sentences(source), memos.build(d, level).deciding)
+    return {n for numbers in found.values() for n in numbers}
 
 
-def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, int]:
-    """Each deciding quotation (white space folded) and the first sentence it identifies."""
+def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, list[int]]:
+    """Each deciding quotation (white space folded) and the sentences it stands in, the
+    first its reason links to: for each of its parts (a rule may quote several passages,
+    joined by " … "), the sentence the part identifies, or else the first it stands in (a
+    short quotation, "to the extent permitted by law", identifies no sentence by its share of
+    the words, but is still read where it stands)."""
     quotes = list(dict.fromkeys(traced.normalize(i.quote) for i in items
                                 if i.quote and i.source == "policy"))
-    quoted = [traced.Quotation(None, q, None) for q in quotes]
-    result: dict[str, int] = {}
+    parts = [(q, p) for q in quotes for p in dict.fromkeys(q.split(" … ")) if p]
+    quoted = [traced.Quotation(None, p, None) for _, p in parts]
+    first: dict[int, int] = {}
+    identified: dict[int, int] = {}
     for number, index, _, identifies in traced.coverage(source, found, quoted):
+        first.setdefault(index, number)
         if identifies:
-            result.setdefault(quotes[index], number)
-    return result
+            identified.setdefault(index, number)
+    result: dict[str, list[int]] = {}
+    for index, (quote, _) in enumerate(parts):
+        number = identified.get(index, first.get(index))
+        if number is not None and number not in result.setdefault(quote, []):
+            result[quote].append(number)
+    return {q: numbers for q, numbers in result.items() if numbers}
 
 
 def _sentence(s: traced.Sentence, highlighted: bool) -> str:
@@ -110,10 +126,12 @@ def _table(table: memos.Table, ident: str | None = None) -> str:
     return f"<table{at}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _items(items: list[memos.Item], deciding: dict[str, int]) -> str:
+def _items(items: list[memos.Item], deciding: dict[str, list[int]], after=None) -> str:
+    """A list of the memo's items; `after(item)`: what follows an item's text, if any."""
     out = ["<ul>"]
     for item in items:
-        number = deciding.get(traced.normalize(item.quote)) if item.quote else None
+        numbers = deciding.get(traced.normalize(item.quote)) if item.quote else None
+        number = numbers[0] if numbers else None
         text = escape(item.text)
         if number is not None:
             text = f'<a class="reason" href="#s-{number}">{text}</a>'
@@ -121,43 +139,8 @@ def _items(items: list[memos.Item], deciding: dict[str, int]) -> str:
         out += [f'<div class="detail">{escape(detail)}</div>' for detail in item.details]
         if item.quote and not item.brief:
             out.append(f"<blockquote>{escape(item.quote)}</blockquote>")
+        if after is not None:
+            out.append(after(item))
         out.append("</li>")
     out.append("</ul>")
     return "\n".join(out)
-
-
-# The timeline: one row per dated event, on one scale from the earliest to the latest.
-_WIDTH, _ROW, _LEFT, _RIGHT = 640, 18, 12, 250
-
-
-def _timeline(a: AwardResult, as_of: str) -> str:
-    f = a.facts
-    events = [("grant", f.grant_date), ("attainment", f.attainment_date),
-              ("receipt", f.receipt_date)]
-    events += [("statements filed", day) for day in f.filed or []]
-    events += [("statements issued", day) for day in f.issued or []]
-    events.append(("as of", as_of))
-    dated = sorted(((dt.date.fromisoformat(day), what) for what, day in events if day),
-                   key=lambda e: e[0])
-    if not dated:
-        return ""
-    first, last = dated[0][0], dated[-1][0]
-    span = max((last - first).days, 1)
-    usable = _WIDTH - _LEFT - _RIGHT
-    height = _ROW * len(dated) + 12
-    parts = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" '
-             f'height="{height}" viewBox="0 0 {_WIDTH} {height}" role="img" '
-             f'aria-label="Timeline of award {escape(a.id)}">',
-             f"<title>Timeline of award {escape(a.id)}</title>",
-             f'<line x1="{_LEFT}" y1="{height - 6}" x2="{_LEFT + usable}" y2="{height - 6}" '
-             'stroke="#888" stroke-width="1"/>']
-    for row, (day, what) in enumerate(dated):
-        x = _LEFT + round(usable * (day - first).days / span)
-        y = _ROW * row + 12
-        parts += [f'<line x1="{x}" y1="{y}" x2="{x}" y2="{height - 6}" stroke="#ccc" '
-                  'stroke-dasharray="2,2"/>',
-                  f'<circle cx="{x}" cy="{y}" r="4" fill="{"#c33" if what == "as of" else "#236"}"/>',
-                  f'<text x="{x + 8}" y="{y + 4}" font-size="12">'
-                  f"{escape(what)} {day.isoformat()}</text>"]
-    parts.append("</svg>")
-    return "".join(parts)

@@ -38,6 +38,7 @@ class Item:
     quote: str | None = None
     source: str = "policy"
     brief: bool = False  # shown as its line alone: the quotation only links it to its words
+    award: str | None = None  # the award a line without recovery is about
 
 
 @dataclass
@@ -95,7 +96,8 @@ def build(d: Determination, level: str = "summary") -> Memo:
         header.append(("Roles", ("; ".join(words(r) for r in p.roles or []) or "none")
                        + (f" (titles: {', '.join(p.titles)})" if p.titles else "")))
     header.append(("Case", d.case_id + (f": {d.title}" if d.title else "")))
-    header.append(("Policy", f"{d.policy.name}, sha256 {d.policy.sha256[:12]}"))
+    header.append(("Policy", ", ".join([d.policy.name, *_version(d.policy),
+                                        f"sha256 {d.policy.sha256[:12]}"])))
     if d.revisions_applied:
         header.append(("Revisions applied", "; ".join(
             f"{r.id} ({r.because})" for r in d.revisions_applied)))
@@ -120,7 +122,7 @@ def build(d: Determination, level: str = "summary") -> Memo:
             memo.deciding += [Item(r.kind, quote=r.quote, source=r.source) for r in a.remedies]
     if d.other_recoverable:
         memo.others = Table(["Source", "Amount", "Rule", "Because"], [
-            [o.source, money(o.amount),
+            [place(o.source), money(o.amount),
              o.rule + (f" of {o.revision}" if o.revision != "policy" else "")
              + (f": {o.clause}" if o.clause else ""), o.because]
             for o in d.other_recoverable])
@@ -133,6 +135,21 @@ def build(d: Determination, level: str = "summary") -> Memo:
     if d.assumptions:
         _mark_assumed(d, memo)
     return memo
+
+
+def _version(policy) -> list[str]:
+    """Which version of the policy: adopted when and by whom, effective when."""
+    adopted = (f"adopted {policy.adopted_on}" if policy.adopted_on else "") + \
+        (f" by {policy.adopted_by}" if policy.adopted_by else "")
+    effective = f"effective {policy.effective}" if policy.effective else ""
+    return [part.strip() for part in (adopted, effective) if part]
+
+
+def place(path: str) -> str:
+    """An item of a list of the case as a reason names it: `stock_sales[1]` → stock sales,
+    item 2 (numbered from one, as a reader counts)."""
+    found = re.fullmatch(r"(\w+)\[(\d+)\]", path)
+    return f"{words(found[1])}, item {int(found[2]) + 1}" if found else path
 
 
 def _summary(d: Determination) -> Table:
@@ -160,9 +177,9 @@ def _settled(a: AwardResult) -> Item:
     deciding = next((c for c in a.conditions if c.status == "not_met"), None)
     text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
     if deciding is None:
-        return Item(text + (f", because {a.notes[0]}" if a.notes else ""))
+        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id)
     return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
-                quote=deciding.quote, source=deciding.source, brief=True)
+                quote=deciding.quote, source=deciding.source, brief=True, award=a.id)
 
 
 def _arithmetic(a: AwardResult) -> Table:

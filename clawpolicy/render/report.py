@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from clawpolicy.render.layout import escape_markdown
-from clawpolicy.render.memo import OUTCOME_WORDS, Table, words
+from clawpolicy.render.memo import OUTCOME_WORDS, Table, place, words
 
 TOTALS = ("total_recoverable", "total_excused", "total_recovered", "total_outstanding")
 
@@ -52,6 +52,17 @@ class _Pseudonyms:
         if not self.on or value is None:
             return value or ""
         return f"{prefix}-{hashlib.sha256(f'{prefix}:{value}'.encode()).hexdigest()[:10]}"
+
+    def text(self, text: str, ids: list[tuple[str, str | None]], person: str | None) -> str:
+        """A text that names the case's ids (an open question: "What would award psu-2022
+        have been ...?"), each replaced by its pseudonym, and the person's name left out."""
+        if not self.on:
+            return text
+        found = [(value, self(prefix, value)) for prefix, value in ids if value]
+        found += [(person, "the participant")] if person else []
+        for value, pseudonym in sorted(found, key=lambda f: -len(f[0])):
+            text = text.replace(value, pseudonym)
+        return text
 
 
 def _amounts(value: Any) -> list[tuple[Decimal, str]]:
@@ -94,7 +105,10 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
                 counted[key] += 1
                 for amount, unit in _amounts(d[key]):
                     sums[key][unit] = sums[key].get(unit, Decimal(0)) + amount
-        questions = "; ".join(q["question"] for q in d.get("open_questions", []))
+        questions = name.text("; ".join(q["question"] for q in d.get("open_questions", [])),
+                              [("A", a["id"]) for a in d["awards"]]
+                              + [("P", person.get("id")), ("C", d["case_id"])],
+                              person.get("name"))
         for a in d["awards"]:
             award = name("A", a["id"])
             recoverable = _amounts(a.get("recoverable")) if a["outcome"] == "recovery" else []
@@ -124,7 +138,7 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
         for o in d.get("other_recoverable", []):
             amount, unit = _amounts(o["amount"])[0]
             numbers[("awards", len(rows), 5)] = amount
-            rows.append([*who, name("S", o["source"]), "recovery", str(amount), unit,
+            rows.append([*who, name("S", place(o["source"])), "recovery", str(amount), unit,
                          f"{o['rule']}", "", "", ""])
     units = sorted({u for s in sums.values() for u in s})
     totals = []
