@@ -1,0 +1,34 @@
+"""The calendar functions of the language, evaluated on known values: the fiscal year end
+before a date, for one month and day (`fiscal_year_end_before`), and over a fiscal calendar
+with its changes (`fiscal_period_end_before`, `fiscal_years_start_before`; core/fiscal.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from clawpolicy.core import fiscal
+from clawpolicy.core.values import Unknown, fiscal_year_end_before
+
+FUNCTIONS = ("fiscal_year_end_before", "fiscal_period_end_before", "fiscal_years_start_before")
+
+
+def needed(function: str, args: list[Any]) -> list[Any]:
+    """The arguments, with the month and day of a year end set aside (None) where the
+    calendar lists its ends, since it is then not read: unknown, it leaves nothing unknown."""
+    if function in FUNCTIONS[1:] and isinstance(args[-1], Unknown) \
+            and isinstance(args[-2], tuple) and args[-2]:
+        return [*args[:-1], None]
+    return args
+
+
+def call(function: str, args: list[Any]) -> dt.date:
+    """ValueError for a month and day that is not a day of the year; OutsideCalendar for a
+    date before year 1."""
+    if function == "fiscal_year_end_before":
+        return fiscal_year_end_before(*args)
+    if function == "fiscal_period_end_before":
+        day, ends, month_day = args
+        return fiscal.end_before(day, tuple(ends), month_day)
+    day, count, least, ends, month_day = args
+    return fiscal.years_start_before(day, int(count), least, tuple(ends), month_day)
