@@ -19,7 +19,7 @@ CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", 
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.
 FUNCTIONS = ("min", "max", "fiscal_year_end_before", "at_the_time_of", "at_any_time_during",
-             "fiscal_period_end_before", "fiscal_years_start_before")
+             "fiscal_period_end_before", "fiscal_years_start_before", "at_price")
 DATES = t.SetOf(t.DATE)
 SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE),
               # over a fiscal calendar with its changes (core/fiscal.py): the periods' ends
@@ -27,6 +27,8 @@ SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE),
               "fiscal_period_end_before": ((t.DATE, DATES, t.TEXT), t.DATE),
               "fiscal_years_start_before": ((t.DATE, t.NUMBER, t.DURATION, DATES, t.TEXT),
                                             t.DATE),
+              # so many units (shares) at a price each: an amount in the price's unit
+              "at_price": ((t.MONEY, t.MONEY), t.MONEY),
               # whether a span held (FROM, TO; TO not recorded: open) meets a date or a range
               "at_the_time_of": ((t.DATE, t.DATE, t.DATE), t.BOOLEAN),
               "at_any_time_during": ((t.DATE, t.DATE, t.DATE, t.DATE), t.BOOLEAN)}
@@ -40,6 +42,7 @@ USAGE = {"fiscal_year_end_before": 'a date, a month and day such as "12-31"',
          "fiscal_years_start_before": 'a date, how many years, the least a period lasts to '
                                       'count as a year, the fiscal periods\' ends, a month and '
                                       'day such as "12-31"'}
+USAGE["at_price"] = "an amount (of shares, say), the price of one unit of it"
 # The functions whose argument at this index is a count of years, written as a whole number.
 COUNTS = {"fiscal_years_start_before": 1}
 MAX_NESTING = 64

@@ -16,7 +16,7 @@ from typing import Any
 from clawpolicy.core import types as t
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.evaluate import calendars, spans
+from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
@@ -374,7 +374,7 @@ class Evaluator(Explainer):
     def call(self, node: ast.Call, env: Env) -> Any:
         if node.function in spans.SPANS:
             return self.eval_t(self.expand(node), env)
-        args = calendars.needed(node.function, [self.eval_t(a, env) for a in node.args])
+        args = functions.needed(node.function, [self.eval_t(a, env) for a in node.args])
         missing = unknown_of(*args)
         if missing is not None:
             return missing
@@ -398,9 +398,9 @@ class Evaluator(Explainer):
                     if (a.amount if isinstance(a, Money) else a) == value)
 
     def call_known(self, node: ast.Call, args: list[Any], env: Env) -> Any:
-        if node.function in calendars.FUNCTIONS:
+        if node.function in functions.FUNCTIONS:
             try:
-                return calendars.call(node.function, args)
+                return functions.call(node.function, args)
             except OutsideCalendar as outside:
                 error = EvaluationError([Diagnostic(
                     "CP0506", f"{outside} falls outside the calendar",

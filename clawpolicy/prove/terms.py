@@ -238,6 +238,8 @@ class Terms:
                      self.shape.calendar.fiscal_year_end_before(day.val, month, dom), err)
         if node.function in CALENDARS:
             return self.fiscal_calendar(node, args, known, err)
+        if node.function == "at_price":  # a product of two numbers, as `*` takes it
+            return V("num", known, (args[0].val * args[1].val) / 100, err)
         if node.function not in ("min", "max"):
             raise Unsupported(f"the function {node.function}")
         value = args[0].val
