@@ -29,7 +29,8 @@ def test_the_language_has_no_way_out_to_python_or_files():
         assert word not in grammar
     from clawpolicy.check.checker import FUNCTIONS
     assert set(FUNCTIONS) == {"min", "max", "fiscal_year_end_before", "at_the_time_of",
-                              "at_any_time_during"}
+                              "at_any_time_during", "fiscal_period_end_before",
+                              "fiscal_years_start_before", "at_price"}
 
 
 @pytest.mark.parametrize("include", ["/etc/passwd", "../outside.claw", "link.claw"])

@@ -9,7 +9,7 @@ import difflib
 from clawpolicy.check import advice
 from clawpolicy.core import types as t
 from clawpolicy.check.policy import (
-    CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, USAGE, Resolution)
+    COUNTS, CONSTANTS, FUNCTIONS, MAX_NESTING, SIGNATURES, USAGE, Resolution)
 from clawpolicy.syntax import ast
 
 _ARITH = {"+", "-", "*", "/"}
@@ -283,6 +283,16 @@ class ExpressionTypes:
             return None
         return t.BOOLEAN
 
+    def count_written(self, arg: ast.Expr, function: str) -> None:
+        """A count of fiscal years is a whole number of at least one, written in the policy: the
+        policy's own reading, never a fact of the case."""
+        if not (isinstance(arg, ast.Number) and arg.value == arg.value.to_integral_value()
+                and arg.value >= 1):
+            self.error("CP0240", f"`{function}` counts a whole number of years, at least 1, "
+                       "written in the policy",
+                       f"write the count in the call, e.g. `{function}(…, 3, 9 months, …)`",
+                       arg.span)
+
     def call(self, node: ast.Call, scope, depth: int) -> t.Type | None:
         if node.function not in FUNCTIONS:
             self.error("CP0208", f"unknown function `{node.function}`",
@@ -298,6 +308,8 @@ class ExpressionTypes:
                            f"write `{node.function}({USAGE[node.function]})`",
                            node.span)
                 return None
+            if node.function in COUNTS:
+                self.count_written(node.args[COUNTS[node.function]], node.function)
             return result
         if not node.args:
             self.error("CP0303", f"`{node.function}` needs at least one value",

@@ -18,8 +18,17 @@ CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", 
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
 # min and max take any number of values of one kind; the others have a fixed signature.
-FUNCTIONS = ("min", "max", "fiscal_year_end_before", "at_the_time_of", "at_any_time_during")
+FUNCTIONS = ("min", "max", "fiscal_year_end_before", "at_the_time_of", "at_any_time_during",
+             "fiscal_period_end_before", "fiscal_years_start_before", "at_price")
+DATES = t.SetOf(t.DATE)
 SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE),
+              # over a fiscal calendar with its changes (core/fiscal.py): the periods' ends
+              # and the month and day of a year end where none are listed
+              "fiscal_period_end_before": ((t.DATE, DATES, t.TEXT), t.DATE),
+              "fiscal_years_start_before": ((t.DATE, t.NUMBER, t.DURATION, DATES, t.TEXT),
+                                            t.DATE),
+              # so many units (shares) at a price each: an amount in the price's unit
+              "at_price": ((t.MONEY, t.MONEY), t.MONEY),
               # whether a span held (FROM, TO; TO not recorded: open) meets a date or a range
               "at_the_time_of": ((t.DATE, t.DATE, t.DATE), t.BOOLEAN),
               "at_any_time_during": ((t.DATE, t.DATE, t.DATE, t.DATE), t.BOOLEAN)}
@@ -27,7 +36,15 @@ SIGNATURES = {"fiscal_year_end_before": ((t.DATE, t.TEXT), t.DATE),
 USAGE = {"fiscal_year_end_before": 'a date, a month and day such as "12-31"',
          "at_the_time_of": "a date, the date a span began, the date it ended",
          "at_any_time_during": "the first and last dates of a range, the date a span began, "
-                               "the date it ended"}
+                               "the date it ended",
+         "fiscal_period_end_before": 'a date, the fiscal periods\' ends, a month and day such '
+                                     'as "12-31"',
+         "fiscal_years_start_before": 'a date, how many years, the least a period lasts to '
+                                      'count as a year, the fiscal periods\' ends, a month and '
+                                      'day such as "12-31"'}
+USAGE["at_price"] = "an amount (of shares, say), the price of one unit of it"
+# The functions whose argument at this index is a count of years, written as a whole number.
+COUNTS = {"fiscal_years_start_before": 1}
 MAX_NESTING = 64
 
 

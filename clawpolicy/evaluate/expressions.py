@@ -16,14 +16,13 @@ from typing import Any
 from clawpolicy.core import types as t
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.evaluate import spans
+from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, fiscal_year_end_before,
-    merge_facts, unknown_of)
+    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, merge_facts, unknown_of)
 
 
 class EvaluationError(DiagnosticError):
@@ -375,7 +374,7 @@ class Evaluator(Explainer):
     def call(self, node: ast.Call, env: Env) -> Any:
         if node.function in spans.SPANS:
             return self.eval_t(self.expand(node), env)
-        args = [self.eval_t(a, env) for a in node.args]
+        args = functions.needed(node.function, [self.eval_t(a, env) for a in node.args])
         missing = unknown_of(*args)
         if missing is not None:
             return missing
@@ -399,9 +398,9 @@ class Evaluator(Explainer):
                     if (a.amount if isinstance(a, Money) else a) == value)
 
     def call_known(self, node: ast.Call, args: list[Any], env: Env) -> Any:
-        if node.function == "fiscal_year_end_before":
+        if node.function in functions.FUNCTIONS:
             try:
-                return fiscal_year_end_before(*args)
+                return functions.call(node.function, args)
             except OutsideCalendar as outside:
                 error = EvaluationError([Diagnostic(
                     "CP0506", f"{outside} falls outside the calendar",
@@ -410,7 +409,7 @@ class Evaluator(Explainer):
                 raise error from None
             except ValueError:
                 raise EvaluationError([Diagnostic(
-                    "CP0505", f"`{args[1]}` is not a month and day of the year",
+                    "CP0505", f"`{args[-1]}` is not a month and day of the year",
                     'expected a fiscal year end as "MM-DD", e.g. "12-31"', node.span)]) from None
         pick = min if node.function == "min" else max
         money = next((a for a in args if isinstance(a, Money)), None)

@@ -112,10 +112,18 @@ class Calendar:
         """The last day of the last fiscal year that ended strictly before day `n`, for a
         year ending on month-day (a 02-29 end falls on 02-28 in other years)."""
         y, _, _ = self.civil(n)
+        this_year = self.year_end_in(y, month, day)
+        return z3.If(this_year < n, this_year, self.year_end_in(y - 1, month, day))
 
-        def end_in(year: z3.ArithRef) -> z3.ArithRef:
-            last = days_in_month(year, month)
-            return days_from_civil(year, month, z3.If(day < last, day, last))
+    @staticmethod
+    def year_end_in(year: z3.ArithRef, month: z3.ArithRef, day: z3.ArithRef) -> z3.ArithRef:
+        """The fiscal year end (month-day) that falls in `year`."""
+        last = days_in_month(year, month)
+        return days_from_civil(year, month, z3.If(day < last, day, last))
 
-        this_year = end_in(y)
-        return z3.If(this_year < n, this_year, end_in(y - 1))
+    def fiscal_years_start_before(self, n: z3.ArithRef, years: int, month: z3.ArithRef,
+                                  day: z3.ArithRef) -> z3.ArithRef:
+        """The first day of the `years` fiscal years that ended strictly before day `n`, on a
+        calendar whose every year ends on month-day (each a year long, so each counts)."""
+        y, _, _ = self.civil(self.fiscal_year_end_before(n, month, day))
+        return self.year_end_in(y - years, month, day) + 1

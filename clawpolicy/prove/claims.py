@@ -20,11 +20,15 @@ from clawpolicy.prove.shape import LIST_BOUND, OTHER_TEXTS, YEARS, Shape, Unsupp
 
 from clawpolicy.syntax import ast
 
+# The functions that read their last argument as a month and day ("12-31").
+MONTH_DAY_LAST = ("fiscal_year_end_before", "fiscal_period_end_before",
+                  "fiscal_years_start_before")
 TIMEOUT_MS = 300_000
 HINT_MS = 20_000
 FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
+            "fiscal calendars of one year end each year (no period ends listed), "
             "a product of two numbers of the case rounded down to a hundredth, dates "
             f"in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
@@ -79,8 +83,8 @@ def shape_for(*policies: CheckedPolicy) -> Shape:
         for node in _walk((policy.rules, policy.revisions), set()):
             if isinstance(node, ast.Text):
                 texts.add(node.value)
-            elif isinstance(node, ast.Call) and node.function == "fiscal_year_end_before":
-                path = _field_path(node.args[1]) if len(node.args) > 1 else None
+            elif isinstance(node, ast.Call) and node.function in MONTH_DAY_LAST:
+                path = _field_path(node.args[-1]) if len(node.args) > 1 else None
                 if path:
                     month_days.add(path)
     shape = Shape(policies[0].case_type, policies[0].vocabulary, texts - set(OTHER_TEXTS),

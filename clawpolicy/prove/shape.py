@@ -126,6 +126,11 @@ class Shape:
             self.leaves[path] = ("record", known, None, None)
             return V("record", known, SymRecord(path, typ, self))
         known = self._known(ft, path)
+        if isinstance(typ, t.SetOf) and typ.element == t.DATE:
+            # A fiscal calendar's period ends: the bounded shape lists none (one year end
+            # each year).
+            self.leaves[path] = ("dates", TRUE, (), None)
+            return V("dates", TRUE, ())
         if isinstance(typ, t.SetOf):
             words = typ.element.values if isinstance(typ.element, t.Enum) else self.texts
             members = {w: z3.Bool(f"{path}∋{w}") for w in words}
@@ -275,6 +280,8 @@ def _value(shape: Shape, kind: str, val: Any, info: Any, get, ids) -> Any:
             return f"{get(val[0]).as_long():02d}-{get(val[1]).as_long():02d}"
         case "set":
             return [w for w, b in val.items() if z3.is_true(get(b))]
+        case "dates":
+            return []
         case "link":
             return [f"{info[:1].upper()}{i + 1}" for i, b in enumerate(val)
                     if z3.is_true(get(b))]

@@ -16,6 +16,10 @@ from clawpolicy.revise.rules import RuleSet
 from clawpolicy.evaluate import spans
 from clawpolicy.syntax import ast
 
+
+# The calendar functions over a company's fiscal periods (check/policy.py).
+CALENDARS = ("fiscal_period_end_before", "fiscal_years_start_before")
+
 COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
@@ -232,6 +236,10 @@ class Terms:
             month, dom = md.val
             return V("date", known,
                      self.shape.calendar.fiscal_year_end_before(day.val, month, dom), err)
+        if node.function in CALENDARS:
+            return self.fiscal_calendar(node, args, known, err)
+        if node.function == "at_price":  # a product of two numbers, as `*` takes it
+            return V("num", known, (args[0].val * args[1].val) / 100, err)
         if node.function not in ("min", "max"):
             raise Unsupported(f"the function {node.function}")
         value = args[0].val
@@ -239,6 +247,25 @@ class Terms:
             value = z3.If(a.val < value if node.function == "min" else a.val > value,
                           a.val, value)
         return V(args[0].kind, known, value, err)
+
+    def fiscal_calendar(self, node: ast.Call, args: list[V], known: Any, err: Any) -> V:
+        """A calendar function over the bounded shape's fiscal calendar: one year end each
+        year (no period ends listed), so every period is a year and counts as one."""
+        *_, ends, md = args
+        if ends.kind != "dates" or md.kind != "md":
+            raise Unsupported("a fiscal calendar other than the facts of the case")
+        month, dom = md.val
+        calendar = self.shape.calendar
+        if node.function == "fiscal_period_end_before":
+            return V("date", known, calendar.fiscal_year_end_before(args[0].val, month, dom),
+                     err)
+        least = args[2].val
+        if least[1] == "days" and least[0] > 365 or least[1] != "days" and \
+                least[0] * (12 if least[1] == "years" else 1) > 12:
+            raise Unsupported("a fiscal year counted only when longer than a year")
+        count = int(node.args[1].value)  # a whole number written in the policy (CP0240)
+        return V("date", known,
+                 calendar.fiscal_years_start_before(args[0].val, count, month, dom), err)
 
     # ------------------------------------------------------------ collections
     def _collection(self, node: ast.Expr, local: dict[str, V]) -> tuple[V, list]:

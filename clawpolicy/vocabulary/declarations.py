@@ -48,6 +48,7 @@ class FieldDecl:
     same_as: str | None = None    # where absent, the value of this field of the record
     names: str | None = None      # a text naming an item of this case list by its key
     label: str | None = None      # how a memo names it; by default its name, in words
+    default_unit: bool = False    # money in the default unit, though its record has a unit
 
     @property
     def words(self) -> str:
@@ -332,7 +333,7 @@ class _Reader:
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
                                         "format", "max", "question", "derive",
-                                        "same_as", "names", "label"))
+                                        "same_as", "names", "label", "default_unit"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -383,8 +384,11 @@ class _Reader:
         if names is not None and (type_ != "text" or many):
             raise self.fail(f"{where}.names", "only a single text names an item of a list")
         label = self.text(data, "label", where, required=False)
+        in_default = data.get("default_unit", False)
+        if not isinstance(in_default, bool) or in_default and type_ != "money":
+            raise self.fail(f"{where}.default_unit", "expected true or false, and only for money")
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive, same_as, names, label)
+                         derive, same_as, names, label, in_default)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:

@@ -50,7 +50,8 @@ def _field(d: Declarations, records: dict[str, t.Record], holder: str, f: FieldD
         inner = t.ListOf(inner) if isinstance(inner, t.Record) else t.SetOf(inner)
     return t.FieldType(inner, nullable=f.absent in _NULLABLE and f.type != "unit",
                        absent_means_none=f.absent == "none",
-                       money_unit_from=unit if inner == t.MONEY else None)
+                       money_unit_from=unit if inner == t.MONEY and not f.default_unit
+                       else None)
 
 
 def _case_field(d: Declarations, name: str) -> FieldDecl:
