@@ -8,13 +8,25 @@ reads it is unknown (`None`) unless another part of it is already false: `False 
 `False`, as in clawpolicy. An award is
 - not_covered if any scope test is false (section 16 officer; incentive kind and basis;
   granted on or after 2019-02-08);
-- else no_recovery if a condition is false (pending instead if a scope test is unknown);
-- else pending if any scope test or condition is unknown;
+- else no_recovery if a condition is false (undecided instead if a scope test is unknown);
+- else undecided if any scope test or condition is unknown;
 - else its amount: Recoverable Compensation rc = max(awarded - as_restated, 0); repayment
   reaches min(rc, paid) unless the law prohibits repayment; cancellation reaches
   min(rc, awarded - paid) unless the law prohibits cancellation; an unknown bar or amount
-  makes the award pending; the award's recoverable is min(rc, the remedies' reach), and the
-  outcome is recovery if that is more than zero, else no_recovery.
+  leaves the award undecided; the award's recoverable is min(rc, the remedies' reach), and
+  the outcome is recovery if that is more than zero, else no_recovery.
+
+The exactness rule (docs/cases.md, "Exactness"): an award the known facts leave undecided
+is `pending` only if two admissible answers to its unknown facts give different outcomes or
+amounts; otherwise it is decided as every answer decides it. The floor settles it by hand:
+it answers the unknown facts one at a time (a search that stops where the facts answered so
+far decide), trying one answer from each class of answers these rules tell apart, and for
+an amount every point where a comparison or `min`/`max` here can turn and the step beside
+it (the rules are piecewise linear in the amounts, so two points of each piece show whether
+the amount moves). As the engine does, an unknown list the policy names no value of
+(`calculated_on`; `prohibited_remedies`, whose values the policy names only on the left of
+`in`) is answered by the empty list alone. The engine's bound on the combinations (1,024 per
+group of awards) is not reached by these rules' cases, and the floor has none.
 """
 
 from __future__ import annotations
@@ -30,6 +42,26 @@ FAULT = frozenset({"gross_negligence", "intentional_misconduct", "fraud"})
 CAUSED = frozenset({"caused", "partially"})
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+STEP = Decimal("0.01")            # the vocabulary's step for USD and for shares
+CEILING = Decimal(10) ** 15       # the largest amount the engine tries (no declared bound)
+FIRST_DAY = dt.date(1900, 1, 1)
+UNDECIDED = "undecided"
+
+# One answer from each class of answers the rules tell apart, for the facts that are not
+# amounts (an amount's answers depend on the amounts known: _amount_answers).
+ANSWERS: dict[str, list] = {
+    "officer": [True, False], "material": [True, False], "should_repay": [True, False],
+    "prohibited": [True, False], "restated": [True, False],
+    "kind": ["cash_incentive", "other"], "basis": [["financial_results"], []],
+    "misconduct": ["fraud", "none"], "caused": ["caused", "not_caused"],
+    "remedies": [[]], "calculated_on": [[]],
+    "granted": [EFFECTIVE - dt.timedelta(days=1), EFFECTIVE],
+}
+AMOUNTS = ("awarded", "as_restated", "paid")
+# The order the facts are answered in: the scope first, then the conditions, then amounts.
+ORDER = ("officer", "kind", "basis", "granted", "material", "awarded", "as_restated",
+         "calculated_on", "misconduct", "caused", "should_repay", "prohibited", "remedies",
+         "paid")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -74,89 +106,145 @@ def evaluate(case: dict) -> list[tuple[str, str, Decimal | None]]:
     findings = _record(case, "findings")
     law = _record(case, "law")
     restatement = case.get("restatement")
-    as_of = _date(case["as_of"])
     statements = {s["id"]: s for s in case.get("statements") or ()}
-
     # What does not depend on the award.
-    officer = participant.get("section16_officer")
-    material = False if restatement is None else restatement.get("material")
-    committee = _and(_in(findings.get("misconduct"), FAULT),
-                     _in(findings.get("caused_restatement"), CAUSED),
-                     findings.get("should_repay"))
-    prohibited = law.get("recovery_prohibited")
-    permitted = None if prohibited is None else not prohibited
-    remedies = law.get("prohibited_remedies")
-    repay_barred = None if remedies is None else "repayment" in remedies
-    cancel_barred = None if remedies is None else "cancellation" in remedies
-
+    shared = {
+        "as_of": _date(case["as_of"]),
+        "officer": participant.get("section16_officer"),
+        "material": False if restatement is None else restatement.get("material"),
+        "misconduct": findings.get("misconduct"),
+        "caused": findings.get("caused_restatement"),
+        "should_repay": findings.get("should_repay"),
+        "prohibited": law.get("recovery_prohibited"),
+        "remedies": law.get("prohibited_remedies"),
+    }
     results = []
     for award in case.get("awards") or ():
-        outcome, recoverable = _award(award, officer, material, committee, permitted,
-                                      repay_barred, cancel_barred, as_of, statements)
+        facts = dict(shared)
+        facts.update(kind=award.get("kind"), basis=award.get("basis"),
+                     granted=_date(award.get("granted")),
+                     awarded=_money(award.get("amount_awarded")),
+                     as_restated=_money(award.get("amount_as_restated")),
+                     paid=_money(award.get("amount_paid")),
+                     calculated_on=award.get("calculated_on"))
+        refs = facts["calculated_on"]
+        for i, ref in enumerate(refs or ()):
+            facts[("restated", i)] = statements[ref].get("restated")
+            facts[("filed", i)] = _date(statements[ref].get("original_filing_date"))
+        outcome, recoverable = _settled(facts)
         if recoverable is not None and award.get("unit", "USD") == "USD":
             recoverable = recoverable.quantize(CENT)
         results.append((award["id"], outcome, recoverable))
     return results
 
 
-def _award(award: dict, officer, material, committee, permitted, repay_barred, cancel_barred,
-           as_of: dt.date, statements: dict) -> tuple[str, Decimal | None]:
+def _settled(facts: dict) -> tuple[str, Decimal | None]:
+    """The award by the exactness rule: decided where every admissible answer to its unknown
+    facts gives the same outcome and amount, else pending."""
+    found: set[tuple[str, Decimal | None]] = set()
+    if _search(facts, found):
+        return found.pop()
+    return "pending", None
+
+
+def _search(facts: dict, found: set) -> bool:
+    """Adds what each answer to the open facts gives; False as soon as two differ."""
+    result = _decide(facts)
+    if result[0] != UNDECIDED:
+        found.add(result)
+        return len(found) == 1
+    fact = next(f for f in _open(facts))
+    for value in _answers(fact, facts):
+        if not _search({**facts, fact: value}, found):
+            return False
+    return True
+
+
+def _open(facts: dict):
+    for name in ORDER:
+        if facts.get(name) is None:
+            yield name
+    for key, value in facts.items():
+        if isinstance(key, tuple) and value is None:
+            yield key
+
+
+def _answers(fact: Any, facts: dict) -> list:
+    if isinstance(fact, tuple):  # a statement's fact
+        if fact[0] == "restated":
+            return ANSWERS["restated"]
+        return [facts["as_of"], FIRST_DAY]  # filed within three years of as_of, or long before
+    if fact in AMOUNTS:
+        return _amount_answers(fact, facts)
+    return ANSWERS[fact]
+
+
+def _amount_answers(fact: str, facts: dict) -> list[Decimal]:
+    """Every point at which a comparison, `min` or `max` of these rules can turn (the amounts
+    known, their sums and differences), with the step on either side, and the ends."""
+    known = [facts[a] for a in AMOUNTS if a != fact and facts[a] is not None]
+    hi = facts["awarded"] if fact == "paid" and facts["awarded"] is not None else CEILING
+    points = {ZERO, STEP, hi - STEP, hi}
+    for a in known:
+        points.add(a)
+        for b in known:
+            points.update((a - b, a + b))
+    near = {p + d for p in points for d in (-STEP, ZERO, STEP)}
+    return sorted(p for p in near if ZERO <= p <= hi)
+
+
+def _decide(f: dict) -> tuple[str, Decimal | None]:
+    """The award by the facts known (three-valued): UNDECIDED where an unknown can matter."""
     # ---- scope
-    basis = award.get("basis")
-    incentive = _and(_in(award.get("kind"), INCENTIVE_KINDS),
+    basis = f["basis"]
+    incentive = _and(_in(f["kind"], INCENTIVE_KINDS),
                      None if basis is None else not INCENTIVE_BASES.isdisjoint(basis))
-    granted = _date(award.get("granted"))
+    granted = f["granted"]
     in_time = None if granted is None else granted >= EFFECTIVE
-    scope = (officer, incentive, in_time)
+    scope = (f["officer"], incentive, in_time)
     if False in scope:
         return "not_covered", ZERO
 
     # ---- conditions
-    awarded = _money(award.get("amount_awarded"))
-    restated_amount = _money(award.get("amount_as_restated"))
+    awarded, restated_amount = f["awarded"], f["as_restated"]
     less = None if awarded is None or restated_amount is None else restated_amount < awarded
-    refs = award.get("calculated_on")
+    refs = f["calculated_on"]
     if refs is None:
         within = None
     else:
         within = False
-        for ref in refs:
-            statement = statements[ref]
-            filed = _date(statement.get("original_filing_date"))
-            on_time = None if filed is None else as_of <= _plus_three_years(filed)
-            this = _and(statement.get("restated"), on_time)
+        for i in range(len(refs)):
+            filed = f[("filed", i)]
+            on_time = None if filed is None else f["as_of"] <= _plus_three_years(filed)
+            this = _and(f[("restated", i)], on_time)
             if this is True:
                 within = True
                 break
             if this is None:
                 within = None
-    conditions = (material, less, within, committee, permitted)
+    committee = _and(_in(f["misconduct"], FAULT), _in(f["caused"], CAUSED), f["should_repay"])
+    prohibited = f["prohibited"]
+    permitted = None if prohibited is None else not prohibited
+    conditions = (f["material"], less, within, committee, permitted)
     if False in conditions:
-        return ("pending" if None in scope else "no_recovery"), (None if None in scope else ZERO)
+        return (UNDECIDED, None) if None in scope else ("no_recovery", ZERO)
     if None in scope or None in conditions:
-        return "pending", None
+        return UNDECIDED, None
 
     # ---- amount and remedies
     rc = max(awarded - restated_amount, ZERO)
-    paid = _money(award.get("amount_paid"))
+    paid, remedies = f["paid"], f["remedies"]
     reach = ZERO
-    unknown = False
-    if repay_barred is None:
-        unknown = True
-    elif not repay_barred:
+    if remedies is None:
+        return UNDECIDED, None
+    if "repayment" not in remedies:
         if paid is None:
-            unknown = True
-        else:
-            reach += max(min(rc, paid), ZERO)
-    if cancel_barred is None:
-        unknown = True
-    elif not cancel_barred:
+            return UNDECIDED, None
+        reach += max(min(rc, paid), ZERO)
+    if "cancellation" not in remedies:
         if paid is None:
-            unknown = True
-        else:
-            reach += max(min(rc, awarded - paid), ZERO)
-    if unknown:
-        return "pending", None
+            return UNDECIDED, None
+        reach += max(min(rc, awarded - paid), ZERO)
     recoverable = max(ZERO, min(rc, reach))
     return ("recovery" if recoverable > 0 else "no_recovery"), recoverable
 
