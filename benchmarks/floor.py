@@ -99,9 +99,11 @@ def _record(case: dict, name: str) -> dict:
     return case.get(name) or {}
 
 
-def evaluate(case: dict) -> list[tuple[str, str, Decimal | None]]:
+def evaluate(case: dict, exact: bool = True) -> list[tuple[str, str, Decimal | None]]:
     """(award id, outcome, recoverable) for each award, in order. The recoverable is None
-    when the award is pending, zero when no_recovery or not_covered; USD amounts in cents."""
+    when the award is pending, zero when no_recovery or not_covered; USD amounts in cents.
+    With `exact` false, an award the known facts leave undecided is pending (the three-valued
+    evaluation alone, as the Rego peer computes it)."""
     participant = _record(case, "participant")
     findings = _record(case, "findings")
     law = _record(case, "law")
@@ -131,7 +133,9 @@ def evaluate(case: dict) -> list[tuple[str, str, Decimal | None]]:
         for i, ref in enumerate(refs or ()):
             facts[("restated", i)] = statements[ref].get("restated")
             facts[("filed", i)] = _date(statements[ref].get("original_filing_date"))
-        outcome, recoverable = _settled(facts)
+        outcome, recoverable = _settled(facts) if exact else _decide(facts)
+        if outcome == UNDECIDED:
+            outcome = "pending"
         if recoverable is not None and award.get("unit", "USD") == "USD":
             recoverable = recoverable.quantize(CENT)
         results.append((award["id"], outcome, recoverable))
