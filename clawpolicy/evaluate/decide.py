@@ -18,7 +18,8 @@ from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
-from clawpolicy.evaluate.expressions import Evaluator
+from clawpolicy.evaluate.compiled import compiled
+from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -80,7 +81,20 @@ class Determiner:
         another); otherwise each award whose evaluation in `reuse` read an answered fact, or
         every award when the revisions that apply may change. `tracker` follows an ordered
         fact through the evaluation, to find where the result turns (tracking.py)."""
+        fast = compiled(self.policy, memo=reasons)
+        try:
+            return self._run(overrides, reasons, reuse, only_award, tracker, fast)
+        except EvaluationError:
+            if fast is None:
+                raise
+            # The error again, from the reference: it names the case facts a date that left
+            # the calendar came from by the values it kept of each node.
+            return self._run(overrides, reasons, reuse, only_award, tracker, None)
+
+    def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
+             only_award: int | None, tracker: Any, fast: Any) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
+        ev.compiled = fast
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
