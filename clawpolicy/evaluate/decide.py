@@ -18,7 +18,9 @@ from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
-from clawpolicy.evaluate.expressions import Evaluator
+from clawpolicy.evaluate.compiled import compiled
+from clawpolicy.evaluate.depends import MISSING, RuleValues
+from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -66,6 +68,9 @@ class Determiner:
         self.policy = policy
         self.case = case
         self.facts = facts
+        # The rules' values in the run of the case as it stands: a run answering a question
+        # takes those no answered fact can move from here (depends.py).
+        self.values: RuleValues | None = None
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         return rs.composed(self.policy, revisions)
@@ -80,7 +85,22 @@ class Determiner:
         another); otherwise each award whose evaluation in `reuse` read an answered fact, or
         every award when the revisions that apply may change. `tracker` follows an ordered
         fact through the evaluation, to find where the result turns (tracking.py)."""
+        fast = compiled(self.policy, memo=reasons)
+        try:
+            return self._run(overrides, reasons, reuse, only_award, tracker, fast)
+        except EvaluationError:
+            if fast is None:
+                raise
+            # The error again, from the reference: it names the case facts a date that left
+            # the calendar came from by the values it kept of each node.
+            return self._run(overrides, reasons, reuse, only_award, tracker, None)
+
+    def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
+             only_award: int | None, tracker: Any, fast: Any) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
+        ev.compiled = fast
+        if fast is not None and not overrides and reuse is None:
+            self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
@@ -265,7 +285,7 @@ class Determiner:
         def run(kind: str) -> list[Any]:
             values = []
             for entry in rules.of(kind):
-                value = ev.eval(entry.rule.body, env)
+                value = self._rule(ev, entry.rule.body, env)
                 clause, quote = _citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
@@ -310,6 +330,23 @@ class Determiner:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
         evaluation.notes.extend(self._notes(ev, env, rec))
         return evaluation
+
+    def _rule(self, ev: Evaluator, body: ast.Expr, env: Env) -> Any:
+        """A scope or condition rule's value; where this run answers a question (without
+        reasons, its reads not recorded), taken from the run of the case as it stands if no
+        answered fact can move it."""
+        values, path = self.values, env.award.path
+        if values is None:
+            return ev.eval(body, env)
+        if not ev.overrides:
+            value = ev.eval(body, env)
+            values.put(env.rules, path, body, value)
+            return value
+        if not ev.reasons and ev.reads is None and ev.compiled is not None:
+            value = values.get(env.rules, path, body, ev.overrides)
+            if value is not MISSING:
+                return value
+        return ev.eval(body, env)
 
     def _bound(self, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
         """The most this award could recover if every open condition were met: the amount the
