@@ -245,7 +245,8 @@ class Exact:
                 else value
         only = group.awards[0] if len(group.awards) == 1 else None
         answered = self.determiner.run(overrides, reasons=False, reuse=self.run,
-                                       only_award=only, tracker=group.tracker)
+                                       only_award=only, tracker=group.tracker,
+                                       within=frozenset(group.awards))
         keys, evaluations = {}, {}
         for i in group.awards:
             e = answered.awards[i]

@@ -57,6 +57,9 @@ class Evaluator(Explainer):
         # When a set: every case fact read is added, so that a run answering a question
         # knows which awards its answer can move (evaluate/caserun.py).
         self.reads: set[str] | None = None
+        # When a set (awardmemo.py): the field names of the rules whose values were taken from
+        # the run of the case as it stands instead of being evaluated (decide.Determiner._rule).
+        self.names: set[str] | None = None
         # The comparisons each span function stands for (spans.py), built once per call.
         self.expanded: dict[int, ast.Expr] = {}
         # The policy's expressions compiled into closures (compiled.py), or None: the tree
