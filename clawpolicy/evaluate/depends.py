@@ -10,6 +10,7 @@ not know makes the rule depend on everything: it is always evaluated again."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from clawpolicy.check.checker import CheckedPolicy
@@ -17,6 +18,8 @@ from clawpolicy.core import types as t
 from clawpolicy.revise.rules import RuleSet
 from clawpolicy.syntax import ast
 
+_READS: "weakref.WeakKeyDictionary[CheckedPolicy, tuple[dict, dict]]" = \
+    weakref.WeakKeyDictionary()
 _KNOWN = (ast.Number, ast.MoneyLit, ast.DurationLit, ast.DateLit, ast.Text, ast.Bool,
           ast.Name, ast.Field, ast.SetLit, ast.Unary, ast.Logical, ast.Binary, ast.Test,
           ast.If, ast.Call, ast.Quantifier, ast.Aggregate)
@@ -30,8 +33,12 @@ class RuleValues:
     def __init__(self, policy: CheckedPolicy):
         self.policy = policy
         self.values: dict[tuple[int, str, int], Any] = {}
-        self._reads: dict[tuple[int, int], tuple[RuleSet, frozenset | None]] = {}
-        self._links = _links(policy.case_type)
+        # What each rule can read depends on the policy alone: found once per policy, not
+        # once per case.
+        found = _READS.get(policy)
+        if found is None:
+            found = _READS[policy] = ({}, _links(policy.case_type))
+        self._reads, self._links = found
 
     def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
         """The rule's value as the case stands, where no answered fact can move it."""
