@@ -19,7 +19,8 @@ benchmarks/scaling.py adds, in the same run: the revised policy (qualys.claw) be
 the peak RSS of `--batch - --jobs 2` fed 20,000 generated cases (1,000,000 with --long).
 A diagnostic row, (a-), times clawpolicy's determination without its open questions
 (clawpolicy.evaluate.decide.Determiner.run, an internal API: the row is left out if that changes), to
-show what the open questions cost.
+show what the open questions cost; and (a ref) times (a) with the compiled evaluator off
+(clawpolicy.evaluate.compiled.ENABLED), the tree walk that stays the executable reference.
 
 Honest numbers: every workload is warmed up first (not counted); the outcomes and amounts of
 (a), (c) and (d) are checked to agree before anything is timed; repeats are interleaved
@@ -120,6 +121,14 @@ def _core_runner(policy):
     return core
 
 
+def _has_compiled() -> bool:
+    try:
+        from clawpolicy.evaluate import compiled
+    except ImportError:  # a snapshot from before the compiled evaluator
+        return False
+    return compiled.ENABLED
+
+
 def workloads_for(cases: list[dict], policy, peer: RegoPeer | None, which: set[str],
                   suffix: str = "") -> dict[str, Workload]:
     lines = [json.dumps(c, separators=(",", ":")).encode() for c in cases]
@@ -131,6 +140,15 @@ def workloads_for(cases: list[dict], policy, peer: RegoPeer | None, which: set[s
         for lc in loaded:
             common.evaluate(policy, lc)
         return n
+
+    def claw_reference() -> int:
+        """(a) with the compiled evaluator off: the tree walk, the executable reference."""
+        from clawpolicy.evaluate import compiled
+        compiled.ENABLED = False
+        try:
+            return claw_eval()
+        finally:
+            compiled.ENABLED = True
 
     def claw_core() -> int:
         for lc in loaded:
@@ -167,6 +185,7 @@ def workloads_for(cases: list[dict], policy, peer: RegoPeer | None, which: set[s
     table = {
         "claw_eval": ("(a) clawpolicy, evaluation alone", claw_eval),
         "claw_core": ("(a-) clawpolicy, without open questions", claw_core),
+        "claw_ref": ("(a ref) clawpolicy eval, reference tree walk", claw_reference),
         "claw_e2e": ("(b) clawpolicy, end to end", claw_e2e),
         "floor_eval": ("(c) floor, plain Python", floor_eval),
         "floor_e2e": ("(c') floor, end to end", floor_e2e),
@@ -174,6 +193,8 @@ def workloads_for(cases: list[dict], policy, peer: RegoPeer | None, which: set[s
     }
     if core is None:
         which = which - {"claw_core"}
+    if not _has_compiled():
+        which = which - {"claw_ref"}
     if peer is None:
         which = which - {"rego_eval"}
     return {name: Workload(label + suffix, run, n, awards)
@@ -305,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     out(f"batch: {len(cases)} cases, {n_awards} awards ({n_awards / len(cases):.1f} per case; "
         f"{outcome_mix(cases)}); and {len(single)} single-award cases")
     out("check: " + check_agreement(cases + single, policy, peer))
-    main_w = workloads_for(cases, policy, peer, {"claw_eval", "claw_core", "claw_e2e",
-                                                 "floor_eval", "floor_e2e", "rego_eval"})
+    main_w = workloads_for(cases, policy, peer, {"claw_eval", "claw_core", "claw_ref",
+                                                 "claw_e2e", "floor_eval", "floor_e2e",
+                                                 "rego_eval"})
     single_w = workloads_for(single, policy, peer, {"claw_eval", "claw_e2e", "floor_e2e",
                                                     "rego_eval"}, ", 1 award per case")
     everything = list(main_w.values()) + list(single_w.values())
@@ -335,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio(get("claw_core"), get("rego_eval"), "clawpolicy without open questions (a-) / Rego (d)")
     ratio(get("claw_eval"), get("claw_core"), "clawpolicy eval (a) / without open questions (a-)")
     ratio(get("claw_e2e"), get("claw_eval"), "clawpolicy end to end (b) / eval alone (a)")
+    ratio(get("claw_eval"), get("claw_ref"), "compiled evaluator (a) / reference tree walk")
     ratio(single_w.get("claw_e2e"), single_w.get("floor_e2e"),
           "1 award per case: clawpolicy end to end / floor end to end")
     ratio(single_w.get("claw_eval"), single_w.get("rego_eval"),

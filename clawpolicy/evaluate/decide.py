@@ -16,9 +16,12 @@ from clawpolicy.revise import rules as rs
 from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
+from clawpolicy.evaluate.awardmemo import AwardMemo
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.env import Env, Rec
-from clawpolicy.evaluate.expressions import Evaluator
+from clawpolicy.evaluate.compiled import compiled
+from clawpolicy.evaluate.depends import MISSING, RuleValues
+from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -66,6 +69,12 @@ class Determiner:
         self.policy = policy
         self.case = case
         self.facts = facts
+        # The rules' values in the run of the case as it stands: a run answering a question
+        # takes those no answered fact can move from here (depends.py).
+        self.values: RuleValues | None = None
+        # The awards decided in the runs that answer questions, kept by what they depended on
+        # (awardmemo.py): the combinations of answers exact.py tries share them.
+        self.memo = AwardMemo()
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         return rs.composed(self.policy, revisions)
@@ -73,14 +82,31 @@ class Determiner:
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
             reuse: CaseRun | None = None, only_award: int | None = None,
-            tracker: Any = None) -> CaseRun:
+            tracker: Any = None, within: frozenset[int] | None = None) -> CaseRun:
         """Determine the case. With `reuse`, the run `overrides` answers a question of: only
         the awards that can move are decided again, the others' results are taken from
         `reuse`: with `only_award`, that award alone (a fact of one award cannot move
         another); otherwise each award whose evaluation in `reuse` read an answered fact, or
-        every award when the revisions that apply may change. `tracker` follows an ordered
-        fact through the evaluation, to find where the result turns (tracking.py)."""
+        every award when the revisions that apply may change; of those, only the awards in
+        `within` if given (the caller reads no other). `tracker` follows an ordered fact
+        through the evaluation, to find where the result turns (tracking.py)."""
+        fast = compiled(self.policy, memo=reasons)
+        try:
+            return self._run(overrides, reasons, reuse, only_award, tracker, fast, within)
+        except EvaluationError:
+            if fast is None:
+                raise
+            # The error again, from the reference: it names the case facts a date that left
+            # the calendar came from by the values it kept of each node.
+            return self._run(overrides, reasons, reuse, only_award, tracker, None, within)
+
+    def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
+             only_award: int | None, tracker: Any, fast: Any,
+             within: frozenset[int] | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
+        ev.compiled = fast
+        if fast is not None and not overrides and reuse is None:
+            self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
@@ -89,12 +115,15 @@ class Determiner:
         case_reads = frozenset(ev.reads or ())
         answered = set(overrides or ())
         decided = self.policy.vocabulary.roles.decided
-        if reuse is not None and (only_award is not None or not answered & reuse.case_reads):
+        every = reuse is not None and bool(answered & reuse.case_reads)
+        if reuse is not None and (only_award is not None or within is not None or not every):
             moved = [only_award] if only_award is not None else \
-                [i for i, e in enumerate(reuse.awards) if e.reads & answered]
+                [i for i, e in enumerate(reuse.awards)
+                 if (within is None or i in within) and (every or e.reads & answered)]
             # Only these awards' records are made: reading the list makes one for each.
             records = {i: self._record(ev, decided, i) for i in moved}
-            changed = {i: self.award(ev, rec, membership) for i, rec in records.items()}
+            changed = {i: self.memo.award(self, ev, i, rec, membership)
+                       for i, rec in records.items()}
             awards, base = None, reuse
         else:
             awards = [self.award(ev, rec, membership) for rec in ev.read(ev.root, decided)]
@@ -265,7 +294,7 @@ class Determiner:
         def run(kind: str) -> list[Any]:
             values = []
             for entry in rules.of(kind):
-                value = ev.eval(entry.rule.body, env)
+                value = self._rule(ev, entry.rule.body, env)
                 clause, quote = _citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
@@ -310,6 +339,26 @@ class Determiner:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
         evaluation.notes.extend(self._notes(ev, env, rec))
         return evaluation
+
+    def _rule(self, ev: Evaluator, body: ast.Expr, env: Env) -> Any:
+        """A scope or condition rule's value; where this run answers a question (without
+        reasons, its reads not recorded), taken from the run of the case as it stands if no
+        answered fact can move it."""
+        values, path = self.values, env.award.path
+        if values is None:
+            return ev.eval(body, env)
+        if not ev.overrides:
+            value = ev.eval(body, env)
+            values.put(env.rules, path, body, value)
+            return value
+        if not ev.reasons and (ev.reads is None or ev.names is not None) \
+                and ev.compiled is not None:
+            value = values.get(env.rules, path, body, ev.overrides)
+            if value is not MISSING:
+                if ev.names is not None:  # what would stop it being reused (awardmemo.py)
+                    ev.names.update(values.reads(env.rules, body))
+                return value
+        return ev.eval(body, env)
 
     def _bound(self, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
         """The most this award could recover if every open condition were met: the amount the

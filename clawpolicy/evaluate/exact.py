@@ -244,8 +244,10 @@ class Exact:
             overrides[fact] = group.tracker.wrap(fact, value) if isinstance(domain, Scale) \
                 else value
         only = group.awards[0] if len(group.awards) == 1 else None
-        answered = self.determiner.run(overrides, reasons=False, reuse=self.run,
-                                       only_award=only, tracker=group.tracker)
+        # With nothing answered, the run is the one the search starts from: not made again.
+        answered = self.run if not overrides else self.determiner.run(
+            overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
+            within=frozenset(group.awards))
         keys, evaluations = {}, {}
         for i in group.awards:
             e = answered.awards[i]

@@ -19,10 +19,11 @@ from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
+from clawpolicy.evaluate.operands import if_unknown, negative_of, not_of, set_of, test_of
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, merge_facts, unknown_of)
+    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, unknown_of)
 
 
 class EvaluationError(DiagnosticError):
@@ -55,15 +56,37 @@ class Evaluator(Explainer):
         # When a set: every case fact read is added, so that a run answering a question
         # knows which awards its answer can move (evaluate/caserun.py).
         self.reads: set[str] | None = None
+        # When a set (awardmemo.py): the field names of the rules whose values were taken from
+        # the run of the case as it stands instead of being evaluated (decide.Determiner._rule).
+        self.names: set[str] | None = None
         # The comparisons each span function stands for (spans.py), built once per call.
         self.expanded: dict[int, ast.Expr] = {}
+        # The policy's expressions compiled into closures (compiled.py), or None: the tree
+        # walk below, the executable reference, evaluates every node.
+        self.compiled: Any = None
+        self._fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
+        """A fact of the case (or its answer); read once per evaluator, which holds one case
+        and one set of answers: the paths it reads are noted each time."""
+        key = (rec.path, name)
+        found = self._fields.get(key)
+        if found is None:
+            outer, self.reads = self.reads, set()
+            try:
+                value = self._read(rec, name)
+                found = self._fields[key] = (value, tuple(self.reads))
+            finally:
+                self.reads = outer
+        if self.reads is not None:
+            self.reads.update(found[1])
+        return found[0]
+
+    def _read(self, rec: Rec, name: str) -> Any:
         field_type = rec.type.fields[name]
         path = join_path(rec.path, name)
-        if self.reads is not None:
-            self.reads.add(path)
+        self.reads.add(path)
         if path in self.overrides:
             return self.overrides[path]
         if rec.type.name == "facts":
@@ -99,8 +122,7 @@ class Evaluator(Explainer):
         """A derived fact: the items of a list of the case that the record names by key."""
         refs = getattr(rec.data, link.via)
         path = f"{rec.path}.{link.via}"
-        if self.reads is not None:
-            self.reads.add(path)
+        self.reads.add(path)
         if path in self.overrides:
             refs = self.overrides[path]
         if refs is None or isinstance(refs, Unknown):
@@ -117,6 +139,8 @@ class Evaluator(Explainer):
 
     def eval_t(self, node: ast.Expr, env: Env) -> Any:
         """The value, still `Tracked` where it is computed from a tracked answer."""
+        if self.compiled is not None:
+            return self.compiled.of(node)(self, env)
         memo = env.memo
         key = id(node)
         if key in memo:
@@ -137,49 +161,24 @@ class Evaluator(Explainer):
             case ast.Name():
                 return self.name(node, env)
             case ast.Field():
-                subject = self.eval(node.subject, env)
-                if isinstance(subject, Unknown):
-                    return Unknown(subject.facts)
-                if isinstance(subject, Absent):
-                    raise EvaluationError([Diagnostic(
-                        "CP0501", f"the policy reads `{subject.path}.{node.name}`, but this "
-                        f"case has no {subject.path}",
-                        f"guard the rule: `{subject.path} is present and ...`", node.span)])
-                return self.read(subject, node.name)
+                return self.field_of(node, self.eval(node.subject, env))
             case ast.SetLit():
-                items = tuple(self.eval(i, env) for i in node.items)
-                return unknown_of(*items) or items
+                return set_of(tuple(self.eval(i, env) for i in node.items))
             case ast.Unary(op="not"):
-                v = self.eval(node.operand, env)
-                return v if isinstance(v, Unknown) else not v
+                return not_of(self.eval(node.operand, env))
             case ast.Unary(op="-"):
-                v = self.eval_t(node.operand, env)
-                if isinstance(v, Unknown):
-                    return Unknown(v.facts)
-                return lift(lambda x: Money(-x.amount, x.unit) if isinstance(x, Money) else -x, v)
+                return negative_of(self.eval_t(node.operand, env))
             case ast.Logical():
                 return self.logical(node, env)
             case ast.Binary():
                 return self.binary(node, env)
             case ast.Test():
-                v = self.eval(node.subject, env)
-                match node.test:
-                    case "known":
-                        return not isinstance(v, Unknown)
-                    case "unknown":
-                        return isinstance(v, Unknown)
-                    case "present":
-                        return not isinstance(v, Absent)
-                return isinstance(v, Absent)
+                return test_of(node.test, self.eval(node.subject, env))
             case ast.If():
                 c = self.eval(node.condition, env)
                 if not isinstance(c, Unknown):
                     return self.eval_t(node.then if c else node.otherwise, env)
-                a, b = self.eval(node.then, env), self.eval(node.otherwise, env)
-                if a == b and not isinstance(a, Unknown):
-                    return a
-                return Unknown(merge_facts(c.facts, *(x.facts for x in (a, b)
-                                                      if isinstance(x, Unknown))))
+                return if_unknown(c, self.eval(node.then, env), self.eval(node.otherwise, env))
             case ast.Call():
                 return self.call(node, env)
             case ast.Quantifier():
@@ -187,6 +186,17 @@ class Evaluator(Explainer):
             case ast.Aggregate():
                 return self.aggregate(node, env)
         raise AssertionError(f"no evaluation for {type(node).__name__}")
+
+    def field_of(self, node: ast.Field, subject: Any) -> Any:
+        """A field of a record already evaluated."""
+        if isinstance(subject, Unknown):
+            return Unknown(subject.facts)
+        if isinstance(subject, Absent):
+            raise EvaluationError([Diagnostic(
+                "CP0501", f"the policy reads `{subject.path}.{node.name}`, but this "
+                f"case has no {subject.path}",
+                f"guard the rule: `{subject.path} is present and ...`", node.span)])
+        return self.read(subject, node.name)
 
     def name(self, node: ast.Name, env: Env) -> Any:
         resolution = self.policy.resolutions[id(node)]
@@ -217,7 +227,11 @@ class Evaluator(Explainer):
         return unknown_of(left, right) or (not decisive)
 
     def binary(self, node: ast.Binary, env: Env) -> Any:
-        left, right = self.eval_t(node.left, env), self.eval_t(node.right, env)
+        return self.binary_of(node, self.eval_t(node.left, env), self.eval_t(node.right, env),
+                              env)
+
+    def binary_of(self, node: ast.Binary, left: Any, right: Any, env: Env) -> Any:
+        """A binary operation on its operands' values (still tracked where they are)."""
         op = node.op
         missing = unknown_of(left, right)
         if missing is not None:
@@ -374,7 +388,12 @@ class Evaluator(Explainer):
     def call(self, node: ast.Call, env: Env) -> Any:
         if node.function in spans.SPANS:
             return self.eval_t(self.expand(node), env)
-        args = functions.needed(node.function, [self.eval_t(a, env) for a in node.args])
+        return self.call_of(node, [self.eval_t(a, env) for a in node.args], env)
+
+    def call_of(self, node: ast.Call, args: list[Any], env: Env) -> Any:
+        """A function (not a span function: those read as their expansion) on its
+        arguments' values, still tracked where they are."""
+        args = functions.needed(node.function, args)
         missing = unknown_of(*args)
         if missing is not None:
             return missing
@@ -419,13 +438,18 @@ class Evaluator(Explainer):
         return Money(pick(amounts), money.unit)
 
     def quantifier(self, node: ast.Quantifier, env: Env) -> Any:
-        items = self.eval(node.collection, env)
+        return self.quantifier_of(node, self.eval(node.collection, env), env,
+                                  lambda inner: self.eval(node.body, inner))
+
+    def quantifier_of(self, node: ast.Quantifier, items: Any, env: Env, body) -> Any:
+        """`any` or `all` over the items, `body` evaluating the body where the variable is
+        bound to one of them."""
         if isinstance(items, Unknown):
             return items
         decisive = node.kind == "any"
         pending = []
         for item in items:
-            v = self.eval(node.body, env.bind(node.var, item))
+            v = body(env.bind(node.var, item))
             if v is decisive:
                 return decisive
             if isinstance(v, Unknown):
@@ -433,7 +457,13 @@ class Evaluator(Explainer):
         return unknown_of(*pending) or (not decisive)
 
     def aggregate(self, node: ast.Aggregate, env: Env) -> Any:
-        items = self.eval(node.collection, env)
+        return self.aggregate_of(node, self.eval(node.collection, env), env,
+                                 lambda inner: self.eval(node.where, inner),
+                                 lambda inner: self.eval_t(node.value, inner))
+
+    def aggregate_of(self, node: ast.Aggregate, items: Any, env: Env, where, value_of) -> Any:
+        """`sum` or `count` over the items, kept by `where` (if the node has one); `value_of`
+        gives an item's value still tracked where it is."""
         if isinstance(items, Unknown):
             return items
         total: Any = Decimal(0)
@@ -441,7 +471,7 @@ class Evaluator(Explainer):
         for item in items:
             inner = env.bind(node.var, item)
             if node.where is not None:
-                keep = self.eval(node.where, inner)
+                keep = where(inner)
                 if isinstance(keep, Unknown):
                     pending.append(keep)
                     continue
@@ -449,10 +479,11 @@ class Evaluator(Explainer):
                     continue
             # The values stay tracked (tracking.py), so that a threshold an answer reaches
             # through a sum is found as one through `min` or `max` is.
-            value = Decimal(1) if node.kind == "count" else self.eval_t(node.value, inner)
+            value = Decimal(1) if node.kind == "count" else value_of(inner)
             if isinstance(value, Unknown):
                 pending.append(value)
                 continue
             total = lift(lambda a, b: self.arith("+", a, b, node), total, value)
         return unknown_of(*pending) or total
+
 

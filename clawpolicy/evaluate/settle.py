@@ -99,6 +99,10 @@ class _Answered(Determiner):
     def __init__(self, base: Determiner, answer: dict[str, Any]):
         super().__init__(base.policy, base.case, base.facts)
         self.answer = answer
+        # The rules' values and the awards decided, shared with the determiner it answers
+        # for: each is kept by what it depends on, the answer included (depends.py,
+        # awardmemo.py), so what one answer's search decided serves the others.
+        self.values, self.memo = base.values, base.memo
 
     def run(self, overrides: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> CaseRun:
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)

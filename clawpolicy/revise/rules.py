@@ -79,11 +79,16 @@ _COMPOSED: "weakref.WeakKeyDictionary[CheckedPolicy, dict[tuple[str, ...], RuleS
 
 def composed(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
     """The rules for these revisions, composed once per policy."""
-    cache = _COMPOSED.setdefault(policy, {})
+    return _once(_COMPOSED, compose, policy, revisions)
+
+
+def _once(table: "weakref.WeakKeyDictionary", make, policy: CheckedPolicy,
+          revisions: Sequence[ast.Revision]) -> RuleSet:
+    cache = table.setdefault(policy, {})
     key = tuple(r.name for r in revisions)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = compose(policy, revisions)
+        found = cache[key] = make(policy, revisions)
     return found
 
 
@@ -117,7 +122,16 @@ def compose(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet
 def others(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
     """The amounts recoverable that are not awards: the base policy's `other` rules and those
     each revision adds. They belong to the case, not to an award, so revisions that are
-    alternatives for an award each contribute their own."""
+    alternatives for an award each contribute their own. Made once per policy and set of
+    revisions, as the composed rule sets are."""
+    return _once(_OTHERS, _others, policy, revisions)
+
+
+_OTHERS: "weakref.WeakKeyDictionary[CheckedPolicy, dict[tuple[str, ...], RuleSet]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _others(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSet:
     entries = [e for e in base(policy).of("other")]
     entries += [Sourced(c.rule, r.name) for r in revisions for c in r.changes
                 if c.action == "add" and c.kind == "other"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
@@ -42,10 +43,10 @@ class LoadedPolicy:
     # In include order, root file first: (name relative to `root`, source, module).
     files: tuple[tuple[str, SourceFile, ast.Module], ...]
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """Hash of every file's path (relative to the root folder) and text, in load order,
-        so it does not depend on where the checkout lives."""
+        so it does not depend on where the checkout lives (computed once, not per case)."""
         digest = hashlib.sha256()
         for relative, source, _ in self.files:
             digest.update(relative.encode("utf-8") + b"\0")

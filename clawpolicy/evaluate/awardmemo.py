@@ -1,0 +1,88 @@
+"""Awards decided once per answer that can move them: in the runs that answer open questions
+(without reasons), an award already decided where every fact its evaluation read took the
+same answer is not decided again (exact.py tries many combinations of answers; most change
+only some of the awards of a group, and the answers a sub-search tries repeat those of the
+search above it).
+
+What an award's result depends on is recorded as it is decided: the paths of the facts its
+evaluation read (an answer it did not read cannot have changed it, and the evaluation is
+deterministic), the names of the fields of the rules whose values it took from the run of
+the case as it stands (depends.py: such a rule would be evaluated again where an answer
+touches one of those names), and which revisions take the participant in. A result is kept
+only if deciding it noted no new threshold for an ordered fact (tracking.py), so that taking
+it again leaves the search exactly as deciding it again would; the thresholds the tracked
+answers it read had then are part of what it depends on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
+
+
+class AwardMemo:
+    """The awards decided in answering runs, by award and by what they depended on."""
+
+    def __init__(self) -> None:
+        # award index -> (paths read, field names of the rules reused) -> key -> evaluation
+        self._entries: dict[int, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
+        # (what was read, the answered facts) -> those of the facts that bear on it
+        self._bearing: dict[tuple, tuple[str, ...]] = {}
+
+    def award(self, determiner: Any, ev: Any, index: int, rec: Any,
+              membership: dict[str, Any]) -> Any:
+        """The award's evaluation in a run answering a question: decided again only where no
+        earlier one stands. The reference (the compiled path off) decides every one again, so
+        that the differential tests (tests/test_compiled.py) hold the memo to it too."""
+        if ev.reasons or ev.reads is not None or ev.compiled is None:
+            return determiner.award(ev, rec, membership)
+        member = tuple(membership.items())
+        by_reads = self._entries.setdefault(index, {})
+        answered, atoms = tuple(ev.overrides), _atoms(ev)
+        for reads, found in by_reads.items():
+            hit = found.get(self._key(reads, answered, atoms, member))
+            if hit is not None:
+                return hit
+        before = _thresholds(ev.tracker)
+        outer, ev.reads, ev.names = ev.reads, set(), set()
+        try:
+            evaluation = determiner._award(ev, rec, membership)
+            reads = (frozenset(ev.reads), frozenset(ev.names))
+        finally:
+            ev.reads, ev.names = outer, None
+        if _thresholds(ev.tracker) == before:
+            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, member)] = \
+                evaluation
+        return evaluation
+
+    def _key(self, reads: tuple[frozenset, frozenset], answered: tuple[str, ...],
+             atoms: dict[str, tuple], member: tuple) -> tuple:
+        """The answers that bear on an evaluation that read `reads`: those it read (or that
+        would stop a reused rule being reused); and which revisions take the participant
+        in."""
+        bearing = self._bearing.get((reads, answered))
+        if bearing is None:
+            paths, names = reads
+            bearing = self._bearing[(reads, answered)] = tuple(sorted(
+                f for f in answered if f in paths or f.rsplit(".", 1)[-1] in names))
+        return member, tuple(atoms[f] for f in bearing)
+
+
+def _atoms(ev: Any) -> dict[str, tuple]:
+    """Each answer as the memo tells answers apart: its value, whether it is tracked, and
+    for a tracked one the thresholds known so far."""
+    tracker, atoms = ev.tracker, {}
+    for fact, value in ev.overrides.items():
+        known = ()
+        if tracker is not None and fact in tracker.scales:
+            scale = tracker.scales[fact]
+            known = (scale.lo, scale.hi, scale.step, scale.unit,
+                     tuple(tracker.thresholds.get(fact, ())))
+        atoms[fact] = (fact, plain(value), isinstance(value, Tracked), known)
+    return atoms
+
+
+def _thresholds(tracker: Tracker | None) -> Any:
+    if tracker is None:
+        return None
+    return {fact: tuple(known) for fact, known in tracker.thresholds.items()}

@@ -1,0 +1,225 @@
+"""The policy's expressions compiled, once per checked policy, into Python closures: the fast
+path beside the tree walk of expressions.py, which stays the executable reference.
+
+Each node becomes one closure `f(evaluator, env)` that calls its children's closures
+directly: no dispatch on the node's kind, no lookup of the checker's resolutions, no
+memoising of each node's value. The meaning of each kind, once its operands are evaluated,
+is the reference's own (`Evaluator.binary_of`, `call_of`, `field_of`, `quantifier_of`, ...,
+and the functions at the end of expressions.py), so the two cannot drift apart; the
+differential tests (tests/test_compiled.py) hold every determination to be byte-identical.
+
+A node kind the compiler does not know compiles to a closure that hands the node to the
+reference (`Evaluator._eval`), whose children come back here: a construct added to the
+language keeps working, only slower, until it is compiled too.
+
+Two tables are kept: one whose closures also record each node's value in `env.memo` (for
+a determination with reasons: `explain.py` reads the values from there), and one without
+(for the runs that answer an open question, which write no reasons)."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from typing import Any, Callable
+
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.core.values import Money, Unknown, unknown_of
+from clawpolicy.evaluate import operands as x
+from clawpolicy.evaluate import spans
+from clawpolicy.core.values import Duration
+from clawpolicy.evaluate.tracking import plain
+from clawpolicy.syntax import ast
+
+Closure = Callable[[Any, Any], Any]
+
+# CLAWPOLICY_EVALUATOR=reference turns the compiled path off (the tree walk alone): for the
+# differential tests and for a suspected defect.
+ENABLED = os.environ.get("CLAWPOLICY_EVALUATOR", "compiled") != "reference"
+
+
+class Compiled:
+    """The closures of one checked policy's expressions, made on first use."""
+
+    def __init__(self, policy: CheckedPolicy, memo: bool):
+        self._policy, self.memo = weakref.ref(policy), memo  # the table lives as long as it
+        self._closures: dict[int, tuple[Any, Closure]] = {}  # id(node) -> (node, closure)
+
+    @property
+    def policy(self) -> CheckedPolicy:
+        policy = self._policy()
+        assert policy is not None, "the compiled table outlived its policy"
+        return policy
+
+    def of(self, node: ast.Expr) -> Closure:
+        found = self._closures.get(id(node))
+        if found is None:
+            found = self._closures[id(node)] = (node, self._compile(node))
+        return found[1]
+
+    # ------------------------------------------------------------ compiling
+    def _compile(self, node: ast.Expr) -> Closure:
+        make = _MAKERS.get(type(node))
+        fn = make(self, node) if make is not None else _reference(node)
+        if not self.memo:
+            return fn
+        key = id(node)
+
+        def memoised(ev: Any, env: Any) -> Any:
+            memo = env.memo
+            if key in memo:
+                return memo[key]
+            value = memo[key] = fn(ev, env)
+            return value
+        return memoised
+
+    def _name(self, node: ast.Name) -> Closure:
+        resolution = self.policy.resolutions[id(node)]
+        kind, target = resolution.kind, resolution.target
+        if kind == "local":
+            return lambda ev, env: env.locals[target]
+        if kind == "enum":
+            return _constant(target)
+        if kind == "constant":
+            return _constant(self.policy.constant(target))
+        if kind == "rule":
+            def rule(ev: Any, env: Any) -> Any:
+                cache = env.cache
+                if target in cache:
+                    return cache[target]
+                body = env.named(target, ev.policy).body
+                value = cache[target] = self.of(body)(ev, env.top())
+                return value
+            return rule
+        if target == self.policy.vocabulary.roles.each:
+            return lambda ev, env: env.award
+        return lambda ev, env: ev.read(ev.root, target)
+
+
+def _reference(node: ast.Expr) -> Closure:
+    """A kind the compiler does not know: the tree walk evaluates it (its children compiled)."""
+    return lambda ev, env: ev._eval(node, env)
+
+
+def _constant(value: Any) -> Closure:
+    return lambda ev, env: value
+
+
+def _field(c: Compiled, node: ast.Field) -> Closure:
+    subject = c.of(node.subject)
+    return lambda ev, env: ev.field_of(node, plain(subject(ev, env)))
+
+
+def _set(c: Compiled, node: ast.SetLit) -> Closure:
+    items = [c.of(i) for i in node.items]
+    return lambda ev, env: x.set_of(tuple(plain(i(ev, env)) for i in items))
+
+
+def _unary(c: Compiled, node: ast.Unary) -> Closure:
+    operand = c.of(node.operand)
+    if node.op == "not":
+        return lambda ev, env: x.not_of(plain(operand(ev, env)))
+    if node.op == "-":
+        return lambda ev, env: x.negative_of(operand(ev, env))
+    return _reference(node)
+
+
+def _logical(c: Compiled, node: ast.Logical) -> Closure:
+    left, right = c.of(node.left), c.of(node.right)
+    decisive = node.op == "or"  # the value that settles it alone
+
+    def logical(ev: Any, env: Any) -> Any:
+        a = plain(left(ev, env))
+        if a is decisive:
+            return decisive
+        b = plain(right(ev, env))
+        if b is decisive:
+            return decisive
+        return unknown_of(a, b) or (not decisive)
+    return logical
+
+
+def _binary(c: Compiled, node: ast.Binary) -> Closure:
+    left, right = c.of(node.left), c.of(node.right)
+    return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
+
+
+def _test(c: Compiled, node: ast.Test) -> Closure:
+    subject, test = c.of(node.subject), node.test
+    return lambda ev, env: x.test_of(test, plain(subject(ev, env)))
+
+
+def _if(c: Compiled, node: ast.If) -> Closure:
+    condition, then, otherwise = c.of(node.condition), c.of(node.then), c.of(node.otherwise)
+
+    def if_(ev: Any, env: Any) -> Any:
+        v = plain(condition(ev, env))
+        if not isinstance(v, Unknown):
+            return (then if v else otherwise)(ev, env)
+        return x.if_unknown(v, plain(then(ev, env)), plain(otherwise(ev, env)))
+    return if_
+
+
+def _call(c: Compiled, node: ast.Call) -> Closure:
+    if node.function in spans.SPANS:  # the comparisons it stands for, expanded once
+        return c.of(spans.expansion(node))
+    args = [c.of(a) for a in node.args]
+    return lambda ev, env: ev.call_of(node, [a(ev, env) for a in args], env)
+
+
+def _quantifier(c: Compiled, node: ast.Quantifier) -> Closure:
+    collection, body = c.of(node.collection), c.of(node.body)
+
+    def quantifier(ev: Any, env: Any) -> Any:
+        return ev.quantifier_of(node, plain(collection(ev, env)), env,
+                                lambda inner: plain(body(ev, inner)))
+    return quantifier
+
+
+def _aggregate(c: Compiled, node: ast.Aggregate) -> Closure:
+    collection = c.of(node.collection)
+    where = c.of(node.where) if node.where is not None else None
+    value = c.of(node.value) if node.kind != "count" else None
+
+    def aggregate(ev: Any, env: Any) -> Any:  # the values still tracked, as the reference's
+        return ev.aggregate_of(
+            node, plain(collection(ev, env)), env,
+            (lambda inner: plain(where(ev, inner))) if where is not None else None,
+            (lambda inner: value(ev, inner)) if value is not None else None)
+    return aggregate
+
+
+_MAKERS: dict[type, Callable[[Compiled, Any], Closure]] = {
+    ast.Number: lambda c, n: _constant(n.value),
+    ast.MoneyLit: lambda c, n: _constant(Money(n.value, n.unit)),
+    ast.DurationLit: lambda c, n: _constant(Duration(n.amount, n.unit)),
+    ast.DateLit: lambda c, n: _constant(n.value),
+    ast.Text: lambda c, n: _constant(n.value),
+    ast.Bool: lambda c, n: _constant(n.value),
+    ast.Name: lambda c, n: c._name(n),
+    ast.Field: _field,
+    ast.SetLit: _set,
+    ast.Unary: _unary,
+    ast.Logical: _logical,
+    ast.Binary: _binary,
+    ast.Test: _test,
+    ast.If: _if,
+    ast.Call: _call,
+    ast.Quantifier: _quantifier,
+    ast.Aggregate: _aggregate,
+}
+
+# The compiled tables of each checked policy, with and without the memo (a policy is
+# compiled once, in each process that evaluates it).
+_TABLES: "weakref.WeakKeyDictionary[CheckedPolicy, dict[bool, Compiled]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def compiled(policy: CheckedPolicy, memo: bool) -> Compiled | None:
+    """The policy's compiled expressions, or None where the compiled path is off."""
+    if not ENABLED:
+        return None
+    tables = _TABLES.setdefault(policy, {})
+    table = tables.get(memo)
+    if table is None:
+        table = tables[memo] = Compiled(policy, memo)
+    return table

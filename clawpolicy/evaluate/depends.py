@@ -1,0 +1,113 @@
+"""Open questions by dependency: which facts each rule can read, so that a run answering a
+question evaluates again only the rules that read an answered fact, and takes the others'
+values from the determination's own run.
+
+What a rule can read is found from its text, through the named rules it uses (as the rule
+set in force resolves them): the names of the fields it reads, of any record (a rule reading
+`s.restated` depends on every statement's `restated`). That over-approximates what it reads
+for one case, and so never reuses a value an answer could move. A node kind this module does
+not know makes the rule depend on everything: it is always evaluated again."""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.core import types as t
+from clawpolicy.revise.rules import RuleSet
+from clawpolicy.syntax import ast
+
+_READS: "weakref.WeakKeyDictionary[CheckedPolicy, tuple[dict, dict]]" = \
+    weakref.WeakKeyDictionary()
+_KNOWN = (ast.Number, ast.MoneyLit, ast.DurationLit, ast.DateLit, ast.Text, ast.Bool,
+          ast.Name, ast.Field, ast.SetLit, ast.Unary, ast.Logical, ast.Binary, ast.Test,
+          ast.If, ast.Call, ast.Quantifier, ast.Aggregate)
+_MISSING = object()
+
+
+class RuleValues:
+    """The values of the scope and condition rules in the run of the case as it stands, by
+    rule set, award and rule; and what each rule can read."""
+
+    def __init__(self, policy: CheckedPolicy):
+        self.policy = policy
+        self.values: dict[tuple[int, str, int], Any] = {}
+        # What each rule can read depends on the policy alone: found once per policy, not
+        # once per case.
+        found = _READS.get(policy)
+        if found is None:
+            found = _READS[policy] = ({}, _links(policy.case_type))
+        self._reads, self._links = found
+
+    def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
+        """The rule's value as the case stands, where no answered fact can move it."""
+        value = self.values.get((id(rules), award, id(body)), _MISSING)
+        if value is _MISSING:
+            return _MISSING
+        reads = self.reads(rules, body)
+        if reads is None or any(path.rsplit(".", 1)[-1] in reads for path in answered):
+            return _MISSING
+        return value
+
+    def put(self, rules: RuleSet, award: str, body: ast.Expr, value: Any) -> None:
+        self.values[(id(rules), award, id(body))] = value
+
+    def reads(self, rules: RuleSet, body: ast.Expr) -> frozenset | None:
+        """The names of the fields the rule can read, or None where that is not known."""
+        key = (id(rules), id(body))
+        found = self._reads.get(key)
+        if found is None:  # the rule set is kept with it, so that its id stays its own
+            found = self._reads[key] = (rules, self._names(rules, body))
+        return found[1]
+
+    def _names(self, rules: RuleSet, body: ast.Expr) -> frozenset | None:
+        names: set[str] = set()
+        seen: set[int] = set()
+        stack = [body]
+        each = self.policy.vocabulary.roles.each
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, _KNOWN):
+                return None
+            if isinstance(node, ast.Field):
+                names.add(node.name)
+                names.update(self._links.get(node.name, ()))
+            elif isinstance(node, ast.Name):
+                resolution = self.policy.resolutions[id(node)]
+                if resolution.kind == "rule":
+                    rule = rules.named(resolution.target) or self.policy.rule(resolution.target)
+                    if id(rule.body) not in seen:
+                        seen.add(id(rule.body))
+                        stack.append(rule.body)
+                elif resolution.kind == "root":
+                    if resolution.target != each:
+                        names.add(resolution.target)
+                elif resolution.kind not in ("local", "enum", "constant"):
+                    return None
+            stack.extend(ast.children(node))
+        return frozenset(names)
+
+
+def _links(case_type: t.Record) -> dict[str, set[str]]:
+    """For each derived field's name, the fields it is derived from (`statements`: the
+    award's `calculated_on`)."""
+    found: dict[str, set[str]] = {}
+    stack, seen = [case_type], set()
+    while stack:
+        record = stack.pop()
+        if record.name in seen:
+            continue
+        seen.add(record.name)
+        for name, field_type in record.fields.items():
+            if field_type.link is not None:
+                found.setdefault(name, set()).add(field_type.link.via)
+            inner = field_type.type
+            if isinstance(inner, t.ListOf | t.SetOf):
+                inner = inner.element
+            if isinstance(inner, t.Record):
+                stack.append(inner)
+    return found
+
+
+MISSING = _MISSING

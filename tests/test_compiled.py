@@ -1,0 +1,158 @@
+"""Differential tests: the compiled evaluator (evaluate/compiled.py) gives determinations
+byte-identical to the tree walk (evaluate/expressions.py), the executable reference, on every
+shipped example and on generated cases: 1,000 per CI run through the three-valued runs
+(with reasons and without, as open questions are answered), and 60 through the whole
+determination; ten times as many, at random, with CLAWPOLICY_FUZZ=long. Also with the compiler knowing no node kind at all, which is how a
+construct added to the language is evaluated until it is compiled too."""
+
+from __future__ import annotations
+
+import decimal
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from clawpolicy.api import evaluate, policy_facts, read_case
+from clawpolicy.core.diagnostics import DiagnosticError
+from clawpolicy.evaluate import compiled
+from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.determine import ARITHMETIC
+from clawpolicy.render import json as json_render
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES
+from tests.strategies import cases
+from tests.test_properties import as_case
+
+LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
+SCALE = 10 if LONG else 1
+
+
+def profile(examples: int):
+    return settings(max_examples=examples * SCALE, deadline=None, derandomize=not LONG,
+                    database=None, suppress_health_check=list(HealthCheck))
+
+
+def both(policy, loaded) -> tuple[str, str]:
+    """The determination's JSON by the compiled path, then by the reference alone."""
+    assert compiled.ENABLED, "CLAWPOLICY_EVALUATOR=reference: nothing to compare"
+    fast = json_render.render(evaluate(policy, loaded))
+    compiled.ENABLED = False
+    try:
+        reference = json_render.render(evaluate(policy, loaded))
+    finally:
+        compiled.ENABLED = True
+    return fast, reference
+
+
+def test_the_compiled_path_is_taken(qualys_2019):
+    """Not a comparison of the reference with itself: the closures are made and called."""
+    loaded = read_case(EXAMPLE_CASES[0])
+    evaluate(qualys_2019, loaded)
+    table = compiled.compiled(qualys_2019, memo=True)
+    assert table is not None and table._closures
+
+
+@pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
+def test_examples_2019(case_path, qualys_2019):
+    fast, reference = both(qualys_2019, read_case(case_path))
+    assert fast == reference
+
+
+@pytest.mark.parametrize("case_path", REVISION_CASES, ids=lambda p: p.stem)
+def test_examples_revised(case_path, qualys_revised):
+    fast, reference = both(qualys_revised, read_case(case_path))
+    assert fast == reference
+
+
+@pytest.mark.parametrize("case_path", EXAMPLE_CASES[:6] + REVISION_CASES[:6],
+                         ids=lambda p: p.stem)
+def test_a_kind_the_compiler_does_not_know_falls_back_to_the_reference(
+        case_path, qualys_2019, qualys_revised, monkeypatch):
+    policy = qualys_revised if case_path in REVISION_CASES else qualys_2019
+    loaded = read_case(case_path)
+    _, reference = both(policy, loaded)
+    monkeypatch.setattr(compiled, "_MAKERS", {})
+    monkeypatch.setattr(compiled, "_TABLES", compiled.weakref.WeakKeyDictionary())
+    assert json_render.render(evaluate(policy, loaded)) == reference
+    assert compiled.compiled(policy, memo=True)._closures  # every node through the fallback
+
+
+def runs(policy, loaded) -> str:
+    """The three-valued runs over the case, with reasons and without (as an open question's
+    answers are evaluated), before the exactness rule settles them: what the compiled closures
+    compute, at a fraction of the cost of a whole determination."""
+    facts = policy_facts(policy, loaded)
+    with decimal.localcontext(ARITHMETIC):
+        out = []
+        for reasons in (True, False):
+            try:
+                run = Determiner(policy, loaded.case, facts).run(reasons=reasons)
+            except DiagnosticError as error:
+                out.append(repr(error.diagnostics))
+                continue
+            out += [e.result.model_dump_json() for e in run.awards]
+            out += [repr((e.unknowns, e.recoverable, e.bound, sorted(e.reads)))
+                    for e in run.awards]
+            out.append(repr((run.outcome, run.totals(), run.unknowns, run.applied,
+                             [o.model_dump_json() for o, _ in run.others],
+                             run.evaluator.pivots)))
+    return "\n".join(out)
+
+
+def both_runs(policy, loaded) -> tuple[str, str]:
+    fast = runs(policy, loaded)
+    compiled.ENABLED = False
+    try:
+        return fast, runs(policy, loaded)
+    finally:
+        compiled.ENABLED = True
+
+
+def _generated(policy, data, compare) -> None:
+    fast, reference = compare(policy, as_case(data))
+    assert fast == reference
+
+
+@profile(600)
+@given(cases(max_awards=4))
+def test_generated_runs_2019(qualys_2019, data):
+    _generated(qualys_2019, data, both_runs)
+
+
+@profile(400)
+@given(cases(max_awards=4))
+def test_generated_runs_revised(qualys_revised, data):
+    _generated(qualys_revised, data, both_runs)
+
+
+@profile(50)
+@given(cases(max_awards=2))
+def test_generated_determinations_2019(qualys_2019, data):
+    _generated(qualys_2019, data, both)
+
+
+@profile(10)
+@given(cases(max_awards=2))
+def test_generated_determinations_revised(qualys_revised, data):
+    _generated(qualys_revised, data, both)
+
+
+def test_each_rule_knows_the_facts_it_can_read(qualys_2019):
+    """Open questions by dependency: a rule is evaluated again for an answer only if it can
+    read the fact answered, through the named rules it uses and the derived facts."""
+    from clawpolicy.evaluate.depends import RuleValues
+    from clawpolicy.revise import rules as rs
+
+    base = rs.composed(qualys_2019, [])
+    values = RuleValues(qualys_2019)
+    reads = {e.rule.name: values.reads(base, e.rule.body)
+             for kind in ("scope", "condition") for e in base.of(kind)}
+    assert reads["within_three_years_of_filing"] == {
+        "statements", "calculated_on", "restated", "as_of", "original_filing_date"}
+    assert reads["incentive"] == {"kind", "basis"}  # through incentive_compensation
+    assert reads["covered_participant"] == {"participant", "section16_officer"}
+    body = next(e.rule.body for e in base.of("condition") if e.rule.name == "permitted_by_law")
+    values.put(base, "awards[0]", body, True)
+    assert values.get(base, "awards[0]", body, {"findings.should_repay": True}) is True
+    assert values.get(base, "awards[0]", body, {"law.recovery_prohibited": True}) \
+        is not True  # an answer it reads: evaluated again
