@@ -165,3 +165,18 @@ def test_unread_cases_are_listed_and_xlsx_needs_a_file(examples, tmp_path):
     assert "Cases not determined,1" in result.stdout
     result = runner.invoke(app, ["report", source, "--format", "xlsx"])
     assert result.exit_code == EXIT_USAGE and "-o FILE.xlsx" in result.output
+
+
+def test_redacted_cases_not_determined_keep_neither_file_names_nor_quoted_values(examples,
+                                                                                 tmp_path):
+    unread = ('{"source": "cases/jordan-castellanos.yaml", "errors": [{"code": "CP0405", '
+              '"message": "`Jordan Castellanos` is not a date", "help": "expected a date as '
+              'YYYY-MM-DD", "where": "cases/jordan-castellanos.yaml: as_of"}]}\n')
+    source = _write(tmp_path, [examples[0]], unread)
+    plain = runner.invoke(app, ["report", source, "--format", "csv"]).stdout
+    assert "cases/jordan-castellanos.yaml" in plain and "`Jordan Castellanos`" in plain
+    redacted = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
+    assert "Jordan" not in redacted and "castellanos" not in redacted
+    assert "CP0405 at as_of: expected a date as YYYY-MM-DD" in redacted
+    assert redacted == runner.invoke(app, ["report", source, "--format", "csv",
+                                           "--redact"]).stdout

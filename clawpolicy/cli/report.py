@@ -33,7 +33,9 @@ def report(
                                          help="Write the report to FILE (default: standard "
                                          "output)."),
     redact: bool = typer.Option(False, "--redact",
-                                help="Replace ids with stable pseudonyms and leave names out, "
+                                help="Replace ids and case sources with stable pseudonyms and leave "
+                                "names out (a case not determined shows its error's code, field "
+                                "and expectation, not its message, which may quote the case), "
                                 "for a report that leaves the compensation team."),
 ) -> None:
     """One row per participant and award, totals per unit, and an Item 402(w)-style summary:

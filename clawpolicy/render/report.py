@@ -162,10 +162,21 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
         Table(["Exception", "Clause", "Amount excused"],
               [[e, c, _shown([(v, u) for u, v in sorted(per.items())])]
                for (e, c), per in exceptions.items()]),
-        Table(["Source", "Errors"], [[str(e.get("source", "")), "; ".join(
-            f"{x.get('code')}: {x.get('message')}" for x in e.get("errors", []))]
-            for e in errors]),
+        Table(["Source", "Errors"], [[name("S", str(e.get("source", ""))), "; ".join(
+            _error(x, redact) for x in e.get("errors", []))] for e in errors]),
         numbers)
+
+
+def _error(error: dict, redact: bool) -> str:
+    """One error of a case not determined. Redacted, the message (which may quote the case's
+    own values, a name among them) gives way to the field it is about and what was expected,
+    which come from the vocabulary, not from the case."""
+    if not redact:
+        return f"{error.get('code')}: {error.get('message')}"
+    where = str(error.get("where") or "")
+    field = where.rpartition(": ")[2] if ": " in where else ""
+    return f"{error.get('code')}" + (f" at {field}" if field else "") + \
+        (f": {error['help']}" if error.get("help") else "")
 
 
 def _summary(determinations, sums, counted, outcomes, unread) -> list[list[str]]:
