@@ -95,3 +95,54 @@ def test_no_split_is_given_where_the_amount_itself_turns(qualys_revised):
     assert determination.open_questions
     assert all(a.split is None for q in determination.open_questions for a in q.answers)
 
+
+
+def _example_20(**changes) -> dict:
+    """Regression probe of revised example 20 (the CEO under Sarbanes-Oxley 304): its
+    executive-officer status and its stock sales blanked, a whole record left unknown."""
+    path = ROOT / "examples" / "cases" / "revisions" / "20-sox304-title-spelled-out.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["participant"]["executive_officer"] = None
+    data["stock_sales"] = None
+    data.update(changes)
+    return data
+
+
+def _with_sales(data: dict, *sales: tuple[str, str]) -> dict:
+    return {**data, "stock_sales": [{"date": day, "proceeds": "1000000", "profit": profit}
+                                     for day, profit in sales]}
+
+
+def test_an_unknown_list_of_sales_is_asked_with_none_and_any_other(qualys_revised):
+    data = _example_20()
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert determination.outcome == "recovery"
+    [question] = determination.open_questions
+    assert question.fact == "stock_sales"
+    none, other = question.answers
+    assert (none.if_, none.outcome, none.recoverable.amount) == ([], "recovery", "650000.00")
+    assert (other.if_, other.outcome, other.recoverable) == ("any other", "recovery", None)
+    assert other.recoverable_depends_on_answer
+    # Each answer keeps its promise: none gives the amount; items give recovery, and the
+    # amount moves with them (a profit inside Section 304's twelve months adds to it).
+    for answered, total in [(data | {"stock_sales": []}, "650000.00"),
+                            (_with_sales(data, ("2023-03-01", "280000")), "650000.00"),
+                            (_with_sales(data, ("2022-05-16", "1240000")), "1890000.00")]:
+        got = evaluate(qualys_revised, read_case_data(answered))
+        assert (got.outcome, got.total_recoverable.amount) == ("recovery", total)
+
+
+def test_where_only_the_sales_can_recover_any_other_is_pending_on_them(qualys_revised):
+    data = _example_20()
+    data["awards"] = [a for a in data["awards"] if a["id"] != "bonus-fy2021"]
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert determination.outcome == "pending"
+    [question] = determination.open_questions
+    none, other = question.answers
+    assert (none.if_, none.outcome) == ([], "no_recovery")
+    assert (other.if_, other.outcome, other.pending_on) == ("any other", "pending",
+                                                            ["stock_sales"])
+    outcomes = {evaluate(qualys_revised, read_case_data(_with_sales(data, sale))).outcome
+                for sale in [("2023-03-01", "280000"), ("2022-05-16", "1240000")]}
+    assert outcomes == {"no_recovery", "recovery"}  # items can lead either way: pending

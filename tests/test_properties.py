@@ -73,7 +73,14 @@ def test_pending_always_asks_and_each_answer_keeps_its_promise(qualys_2019, data
         for answer in question.answers:
             if isinstance(answer.if_, bool | str) and not _is_range(answer.if_):
                 answered = _answer(data, question.fact, answer.if_)
-                assert evaluate(qualys_2019, as_case(answered)).outcome == answer.outcome
+                try:
+                    loaded = as_case(answered)
+                except Exception:  # noqa: BLE001
+                    # A list's "any other" stands for items, not for one value to put in
+                    # (its promise is tested in tests/test_exact_answers.py).
+                    assert answer.if_ == "any other"
+                    continue
+                assert evaluate(qualys_2019, loaded).outcome == answer.outcome
 
 
 def _is_range(value) -> bool:

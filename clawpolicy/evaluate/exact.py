@@ -22,7 +22,7 @@ from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
-from clawpolicy.evaluate.questions import fact_type
+from clawpolicy.evaluate.questions import ANY_OTHER, fact_type
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -34,7 +34,7 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 # The largest amount tried for an amount with no declared bound (in its unit).
 CEILING = Decimal(10) ** 15
 NUMBER_STEP = Decimal("0.01")
-OTHER = "any other"  # the answer for a text that is none of the values the policy names
+OTHER = ANY_OTHER  # the answer for a text that is none of the values the policy names
 OTHER_VALUE = "\u2063any other"  # the text read for it: no policy literal can equal it
 
 

@@ -65,6 +65,11 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     return current, unit, bound
 
 
+# The answer that stands for every value but those listed before it: a text none of the
+# policy's values, a list of records that holds items.
+ANY_OTHER = "any other"
+
+
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[[Determiner, str, Any], CaseRun] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
@@ -95,7 +100,15 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _each([True, False], leads_to)
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
-        return [([], *r, False) for r in [leads_to(())] if r is not None]
+        answers = [([], *r, False) for r in [leads_to(())] if r is not None]
+        if isinstance(type_, t.ListOf):
+            # A list of records that holds items leads where the case leads with the list
+            # unknown: the outcome the other facts decide (pending, on the items, where that
+            # is open), with an amount that moves with what the items are.
+            outcome = run.outcome
+            answers.append((ANY_OTHER, outcome, None, True,
+                            [fact] if outcome == "pending" else None))
+        return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
     raw = sorted({p.amount if isinstance(p, Money) else p
