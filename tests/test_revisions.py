@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pytest
 import yaml
@@ -21,7 +22,11 @@ from tests.conftest import EXAMPLE_CASES, POLICIES
 from tests.strategies import cases
 from tests.test_properties import as_case
 
-PROPERTY = settings(max_examples=70, deadline=None,
+# 40 generated participants a revision in the default suite, ten times as many in the long
+# profile (CLAWPOLICY_FUZZ=long); tests/test_exact.py and `clawpolicy prove` hold the same
+# promise over cases of their own.
+PROPERTY = settings(max_examples=400 if os.environ.get("CLAWPOLICY_FUZZ") == "long" else 40,
+                    deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # How to place a generated participant outside each revision's sub-set.
