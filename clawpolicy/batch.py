@@ -354,8 +354,20 @@ def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],
     finally:
         pool.shutdown(wait=done, cancel_futures=True)
         if not done:  # interrupted, or stopped by an error: stop the workers now
+            global _WORKERS_STOPPED
+            _WORKERS_STOPPED = True
             for child in multiprocessing.active_children():
                 child.terminate()
+
+
+_WORKERS_STOPPED = False
+
+
+def workers_stopped() -> bool:
+    """Whether a pool of workers was stopped mid-batch (interrupted, or by an error). Its
+    threads, cut off mid-send, would then print a traceback of their own as Python exits, so
+    the command leaves without Python's exit handlers (cli.main), its output written."""
+    return _WORKERS_STOPPED
 
 
 def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],

@@ -44,7 +44,18 @@ __all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "E
 
 
 def main() -> None:
-    raise SystemExit(_main())
+    code = _main()
+    batch = sys.modules.get("clawpolicy.batch")
+    if batch is not None and batch.workers_stopped():
+        # The worker pool's threads were cut off mid-send: Python's exit handlers would
+        # print their traceback. Everything written is flushed; leave without them.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def _main() -> int:
