@@ -34,8 +34,7 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 # The largest amount tried for an amount with no declared bound (in its unit).
 CEILING = Decimal(10) ** 15
 NUMBER_STEP = Decimal("0.01")
-OTHER = ANY_OTHER  # the answer for a text that is none of the values the policy names
-OTHER_VALUE = "\u2063any other"  # the text read for it: no policy literal can equal it
+OTHER_VALUE = "\u2063any other"  # the text read for ANY_OTHER: no policy literal equals it
 
 
 @dataclass
@@ -126,7 +125,7 @@ class Exact:
                 # is not an answer it admits, and its values are not enumerated here.
                 return None
             named = sorted({p for p in pivots if isinstance(p, str)})
-            return Finite([(v, v) for v in named] + [(OTHER_VALUE, OTHER)])
+            return Finite([(v, v) for v in named] + [(OTHER_VALUE, ANY_OTHER)])
         if isinstance(type_, t.SetOf | t.ListOf) and \
                 not isinstance(type_.element, t.Record):
             named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
@@ -70,6 +70,16 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
 ANY_OTHER = "any other"
 
 
+class Fallback(NamedTuple):
+    """One answer found without the combinations: its label, where it leads, whether the
+    amount moves with the answer, and (where it leaves the case pending) on what."""
+    label: Any
+    outcome: str
+    recoverable: Any
+    varies: bool
+    pending_on: list[str] | None = None
+
+
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[[Determiner, str, Any], CaseRun] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
@@ -100,14 +110,14 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _each([True, False], leads_to)
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
-        answers = [([], *r, False) for r in [leads_to(())] if r is not None]
+        answers = [Fallback([], *r, False) for r in [leads_to(())] if r is not None]
         if isinstance(type_, t.ListOf):
             # A list of records that holds items leads where the case leads with the list
             # unknown: the outcome the other facts decide (pending, on the items, where that
             # is open), with an amount that moves with what the items are.
             outcome = run.outcome
-            answers.append((ANY_OTHER, outcome, None, True,
-                            [fact] if outcome == "pending" else None))
+            answers.append(Fallback(ANY_OTHER, outcome, None, True,
+                                    [fact] if outcome == "pending" else None))
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
@@ -143,15 +153,16 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
         words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step)
-        answers.append((words, outcome, None if varies else amount, varies))
+        answers.append(Fallback(words, outcome, None if varies else amount, varies))
         start = i
     return answers
 
 
-def _each(values: list[Any], leads_to) -> list[tuple]:
+def _each(values: list[Any], leads_to) -> list[Fallback]:
     """Each answer of a finite domain and where it leads (but one at which the policy's
     dates would leave the calendar)."""
-    return [(v, *r, False) for v, r in ((v, leads_to(v)) for v in values) if r is not None]
+    return [Fallback(v, *r, False) for v, r in ((v, leads_to(v)) for v in values)
+            if r is not None]
 
 
 def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:

@@ -86,11 +86,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-            answers=[Answer(**{"if": label}, outcome=outcome, recoverable=recoverable,
-                            recoverable_depends_on_answer=varies or None,
-                            pending_on=(more or [None])[0])
-                     for label, outcome, recoverable, varies, *more
-                     in fallback_answers(determiner, run, fact, _settled_answer)]))
+            answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
+                            recoverable_depends_on_answer=a.varies or None,
+                            pending_on=a.pending_on)
+                     for a in fallback_answers(determiner, run, fact, _settled_answer)]))
     return Settled(settled, questions)
 
 
