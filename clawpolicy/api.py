@@ -80,18 +80,32 @@ _PARSERS = {"boolean": parse_boolean, "date": parse_date, "money": parse_amount,
 
 
 def policy_facts(policy: CheckedPolicy, loaded: LoadedCase) -> dict[str, Any]:
-    """The case's `facts:` typed by the policy's own declarations. A key the policy does not
-    declare is an error (`CP0414`): a misspelled fact would otherwise be silently unknown."""
-    typed, errors = type_facts(policy.fact_decls, loaded.case.facts, "facts", loaded)
+    """The case's `facts:` typed by the policy's own declarations, by name, and each decided
+    item's `facts:` typed by those declared per item, by path (`awards[0].facts.NAME`). A key
+    the policy does not declare there is an error (`CP0414`): a misspelled fact would
+    otherwise be silently unknown."""
+    whole = tuple(d for d in policy.fact_decls if d.per is None)
+    per = tuple(d for d in policy.fact_decls if d.per is not None)
+    typed, errors = type_facts(whole, loaded.case.facts, "facts", loaded, per)
+    decided = policy.vocabulary.roles.decided
+    for i, item in enumerate(getattr(loaded.case, decided)):
+        prefix = f"{decided}[{i}].facts"
+        found, wrong = type_facts(per, item.facts, prefix, loaded, whole,
+                                  policy.vocabulary.roles.each)
+        typed |= {f"{prefix}.{name}": value for name, value in found.items()}
+        errors += wrong
     if errors:
         raise CaseError(errors)
     return typed
 
 
-def type_facts(decls: tuple, raw_facts: dict[str, Any], prefix: str,
-               loaded: LoadedCase) -> tuple[dict[str, Any], list[Diagnostic]]:
+def type_facts(decls: tuple, raw_facts: dict[str, Any], prefix: str, loaded: LoadedCase,
+               elsewhere: tuple = (), item: str | None = None
+               ) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The mapping `raw_facts` (at `prefix` in the case) typed by the declarations `decls`,
-    and the errors: a value that does not fit (`CP0411`), a key not declared (`CP0414`)."""
+    and the errors: a value that does not fit (`CP0411`), a key not declared (`CP0414`;
+    `elsewhere` are the facts declared at the other level, named where the key is one;
+    `item`: the word of the item whose facts these are, or None for the case's)."""
     typed: dict[str, Any] = {}
     errors = []
     by_name = {decl.name: decl for decl in decls}
@@ -99,7 +113,8 @@ def type_facts(decls: tuple, raw_facts: dict[str, Any], prefix: str,
         path = f"{prefix}.{name}"
         decl = by_name.get(name)
         if decl is None:
-            errors.append(_undeclared(str(name), path, list(by_name), loaded))
+            other = next((d for d in elsewhere if d.name == name), None)
+            errors.append(_undeclared(str(name), path, list(by_name), loaded, other, item))
             continue
         if raw is None:
             continue
@@ -116,16 +131,24 @@ def type_facts(decls: tuple, raw_facts: dict[str, Any], prefix: str,
     return typed, errors
 
 
-def _undeclared(name: str, path: str, declared: list[str], loaded: LoadedCase) -> Diagnostic:
+def _undeclared(name: str, path: str, declared: list[str], loaded: LoadedCase,
+                other: Any, item: str | None) -> Diagnostic:
     import difflib
 
+    if other is not None:  # declared, but for the other level
+        where = (f"the whole case: give it under the case's `facts:`" if other.per is None
+                 else f"each {other.per}: give it under each {other.per}'s own `facts:`")
+        return Diagnostic("CP0414", f"`{path}` is not a fact the policy declares here",
+                          f"the policy declares `{name}` once for {where}",
+                          where=loaded.where(path))
     close = difflib.get_close_matches(name, declared, n=1)
     hint = f"did you mean `{close[0]}`? " if close else ""
+    per = f" per {item}" if item is not None else ""
     expected = (f"expected one of: {', '.join(declared)}" if declared
-                else "the policy declares no facts")
+                else f"the policy declares no facts{per}")
     return Diagnostic("CP0414", f"`{path}` is not a fact the policy declares",
-                      f"{hint}{expected} (a policy declares its facts with `fact NAME: TYPE`)",
-                      where=loaded.where(path))
+                      f"{hint}{expected} (a policy declares its facts{per} with "
+                      f"`fact NAME: TYPE{per}`)", where=loaded.where(path))
 
 
 def assume(policy: CheckedPolicy, loaded: LoadedCase,
@@ -137,7 +160,8 @@ def assume(policy: CheckedPolicy, loaded: LoadedCase,
         raise ValueError(f"the case {loaded.name} was not read from its fields; read it with "
                          "`read_case`, `read_case_bytes` or `read_case_data`")
     data, done = whatif.apply(loaded.data, assumptions, policy.vocabulary,
-                              [decl.name for decl in policy.fact_decls], loaded.case)
+                              [d.name for d in policy.fact_decls if d.per is None], loaded.case,
+                              [d.name for d in policy.fact_decls if d.per is not None])
     try:
         case = validate_case(data, loaded.name, loaded.positions, policy.vocabulary)
         assumed = LoadedCase(case, loaded.name, loaded.positions, data)

@@ -390,23 +390,23 @@ def test_a_field_takes_only_the_value_of_another_of_its_type(tmp_path, same_as):
 
 # ---------------------------------------------------------------- format versions
 
-@pytest.mark.parametrize("version", [None, 1, 2, 3, 4, 5])
+@pytest.mark.parametrize("version", [None, 1, 2, 3, 4, 5, 6])
 def test_a_case_file_of_this_or_an_earlier_format_version_is_read(version):
     case = validate_case({"case_id": "v", "as_of": "2024-06-30", "format_version": version},
                          "case.yaml")
     assert case.format_version == version
 
 
-@pytest.mark.parametrize("version", [6, 0, True, "2"])
+@pytest.mark.parametrize("version", [7, 0, True, "2"])
 def test_a_later_or_malformed_format_version_is_refused(version):
     with pytest.raises(DiagnosticError) as caught:
         validate_case({"case_id": "v", "as_of": "2024-06-30", "format_version": version},
                       "case.yaml")
     (d,) = caught.value.diagnostics
-    assert d.code == "CP0410" and d.help.startswith("expected a format version from 1 to 5")
+    assert d.code == "CP0410" and d.help.startswith("expected a format version from 1 to 6")
 
 
 def test_a_vocabulary_declares_a_whole_format_version(tmp_path):
-    path = _write(tmp_path / "v", SHIPPED.replace("format_version = 5", 'format_version = "5"'))
+    path = _write(tmp_path / "v", SHIPPED.replace("format_version = 6", 'format_version = "6"'))
     with pytest.raises(VocabularyError, match="case.format_version: expected a whole number"):
         vocabulary.load(path)

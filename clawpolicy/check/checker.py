@@ -68,6 +68,7 @@ class _Checker(ExpressionTypes, RevisionChecks):
                 self.error("CP0117", f"the source document `{self.header.source}` does not exist",
                            "give the path of the policy's text, relative to the policy's folder",
                            self.header.span)
+        self._check_per()
         self.case = facts.case_record(self.vocabulary, self.facts)
         self._check_names()
         self._check_shape()
@@ -104,6 +105,17 @@ class _Checker(ExpressionTypes, RevisionChecks):
             else:
                 seen[key] = where
         self._check_renamed(seen, reserved)
+
+    def _check_per(self) -> None:
+        """A fact declared `per` something is declared per the item decided (`per award`)."""
+        wrong = [d for d in self.facts if d.per is not None and d.per != self.each]
+        for decl in wrong:
+            self.error("CP0231", f"a fact is declared per `{decl.per}`, which is not the item "
+                       "a determination decides",
+                       f"expected `per {self.each}` (one value for each {self.each}, given "
+                       f"under its `facts:`), or no `per` (one value for the whole case)",
+                       decl.per_span)
+        self.facts = tuple(d for d in self.facts if d not in wrong)
 
     def _check_renamed(self, ids: dict[str, Span], reserved: set[str]) -> None:
         """A replacing condition's own name (`replace condition X as Y`) is no other rule's

@@ -1,5 +1,6 @@
 """The facts a policy may name: the case vocabulary's fact types (`clawpolicy.vocabulary`),
-with `facts` typed by the policy's own declarations."""
+with `facts` typed by the policy's own declarations: the case's `facts` by those declared for
+the whole case, and each decided item's `facts` (`award.facts`) by those declared `per` item."""
 
 from __future__ import annotations
 
@@ -7,15 +8,33 @@ from clawpolicy.core import types as t
 from clawpolicy.syntax import ast
 from clawpolicy.vocabulary import Vocabulary
 
+FACTS = "facts"  # the language's namespace of a policy's own facts
+
 
 def case_record(vocabulary: Vocabulary, fact_decls: tuple[ast.FactDecl, ...] = ()) -> t.Record:
-    """The case as a record, with `facts` typed by the policy's own declarations."""
+    """The case as a record, with `facts` typed by the policy's own declarations, and the
+    decided items' `facts` by those declared per item: a money fact of an item is in the
+    item's own unit."""
     base = vocabulary.case_type
-    declared = {
-        d.name: t.FieldType(t.Enum(f"facts.{d.name}", d.values) if d.type == "enum"
-                            else t.Prim(d.type))
-        for d in fact_decls
-    }
     fields = dict(base.fields)
-    fields["facts"] = t.FieldType(t.Record("facts", declared), nullable=False)
+    fields[FACTS] = _facts([d for d in fact_decls if d.per is None], None)
+    decided = vocabulary.roles.decided
+    item = fields[decided].type
+    assert isinstance(item, t.ListOf)
+    unit = next((f.money_unit_from for f in item.element.fields.values()
+                 if f.money_unit_from is not None), None)
+    element = t.Record(item.element.name, {
+        **item.element.fields, FACTS: _facts([d for d in fact_decls if d.per is not None], unit)})
+    fields[decided] = t.FieldType(t.ListOf(element), fields[decided].nullable,
+                                  fields[decided].absent_means_none)
     return t.Record("case", fields)
+
+
+def _facts(decls: list[ast.FactDecl], unit: str | None) -> t.FieldType:
+    declared = {
+        d.name: t.FieldType(t.Enum(f"{FACTS}.{d.name}", d.values) if d.type == "enum"
+                            else t.Prim(d.type),
+                            money_unit_from=unit if d.type == "money" else None)
+        for d in decls
+    }
+    return t.FieldType(t.Record(FACTS, declared), nullable=False)

@@ -381,6 +381,10 @@ class Determiner:
                 if isinstance(open_, Unknown):
                     if bounding:
                         break
+                    # Said, not left silent: the award is pending on this exception.
+                    notes.append(f"whether {rule.name} excuses part of "
+                                 f"{env.rules.recoverable.rule.name} is not known yet: "
+                                 f"{ev.explain(rule.when, env)}")
                     return None, Decimal(0), [open_]
             else:
                 if test is not True:

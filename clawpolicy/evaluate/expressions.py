@@ -15,6 +15,7 @@ from typing import Any
 
 from clawpolicy.core import types as t
 from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.facts import FACTS
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
@@ -89,8 +90,13 @@ class Evaluator(Explainer):
         self.reads.add(path)
         if path in self.overrides:
             return self.overrides[path]
-        if rec.type.name == "facts":
-            raw = self.facts.get(name)
+        if rec.type.name == FACTS:
+            # The case's own facts by name; an item's (`award.facts`) by their path.
+            raw = self.facts.get(name if rec.path == FACTS else path)
+        elif isinstance(field_type.type, t.Record) and field_type.type.name == FACTS:
+            # A policy's facts are read from `self.facts`, typed by its declarations; the
+            # record stands on its holder, whose unit an item's money facts are in.
+            return Rec(path, rec.data, field_type.type, None)
         elif field_type.link is not None:
             return self._linked(rec, field_type.link)
         else:

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
+from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
@@ -25,9 +26,20 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
                  declared: dict[str, str | None]) -> str:
     """The question for a fact, in the words the vocabulary (or the policy, for its own
     `facts`) declares; a fact declared with no question is asked by its path."""
-    if fact.startswith("facts."):
-        asked = declared.get(fact.removeprefix("facts."))
+    if fact.startswith(f"{FACTS}."):
+        asked = declared.get(fact.removeprefix(f"{FACTS}."))
         return asked or f"What is {fact}?"
+    item = re.fullmatch(rf"({re.escape(vocabulary.roles.decided)})\[(\d+)\]\.{FACTS}\.(\w+)",
+                        fact)
+    if item is not None:  # a fact the policy declares per item: asked of that item
+        asked = declared.get(item[3]) or f"What is {FACTS}.{item[3]}?"
+        record = next(f.record for f in vocabulary.declarations.fields if f.name == item[1])
+        key = vocabulary.declarations.records[record].key
+        named = str(getattr(getattr(case, item[1])[int(item[2])], key)) if key else item[2]
+        each = vocabulary.roles.each
+        placeholder = "{" + each + "}"
+        return asked.replace(placeholder, named) if placeholder in asked \
+            else f"{asked} ({each} {named})"
     return vocabulary.question(fact, case) or f"What is {fact}?"
 
 
@@ -53,6 +65,8 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
         if field_type.money_unit_from is not None:
             unit = getattr(data, field_type.money_unit_from)
         current = field_type.type
+        if isinstance(current, t.Record) and current.name == FACTS:
+            continue  # a policy's own facts stand on their holder, in its unit
         data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
     bound = None
     if holder is not None and isinstance(holder[0], t.Record):

@@ -21,6 +21,7 @@ from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.vocabulary import Vocabulary
 from clawpolicy.vocabulary.declarations import FieldDecl
 
+FACTS = "facts"  # where a case holds the facts a policy declares for itself
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\[\]]+)\])?")
 # The case's own fields a what-if may set, besides the vocabulary's records.
 _CORE = {"as_of": FieldDecl("as_of", "date")}
@@ -48,13 +49,16 @@ def split(text: str, example: str = "FACT") -> tuple[str, str]:
 
 
 def apply(data: dict, assumptions: Sequence[str], vocabulary: Vocabulary,
-          policy_facts: Iterable[str] = (), case: Any = None) -> tuple[dict, list[Assumed]]:
+          policy_facts: Iterable[str] = (), case: Any = None,
+          item_facts: Iterable[str] = ()) -> tuple[dict, list[Assumed]]:
     """A copy of the case's fields `data` with each assumption set, in order, and the
     assumptions as recorded; an AssumptionError names every one that cannot be set. `case`,
     the validated case, gives the items of a list the file leaves to be derived (roles from
-    positions), so that one of them can be assumed."""
+    positions), so that one of them can be assumed. `policy_facts` are the names of the
+    facts the policy declares for the whole case (`facts.NAME`), `item_facts` those it
+    declares per item decided (`awards[0].facts.NAME`)."""
     data = copy.deepcopy(data)
-    declared = list(policy_facts)
+    declared = (list(policy_facts), list(item_facts))
     done, errors = [], []
     for given in assumptions:
         try:
@@ -94,16 +98,17 @@ def _plain(value: Any) -> Any:
     return value  # a mapping: the vocabulary refuses it where a value is expected
 
 
-def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary, declared: list[str],
-         given: str, model: Any) -> str:
+def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary,
+         declared: tuple[list[str], list[str]], given: str, model: Any) -> str:
     segments = fact.split(".")
     parsed = [_SEGMENT.fullmatch(s) for s in segments]
     if not all(parsed):
         raise _unknown(fact, "a fact's path is names joined by dots, an item of a list by "
                        "its index or key in brackets: awards[0].amount_paid", given)
     decls = vocabulary.declarations
-    if parsed[0][1] == "facts" and parsed[0][2] is None:
-        return _set_policy_fact(data, fact, [m[0] for m in parsed[1:]], value, declared, given)
+    if parsed[0][1] == FACTS and parsed[0][2] is None:
+        return _set_policy_fact(data, fact, [m[0] for m in parsed[1:]], value, declared[0],
+                                given, "")
     fields = {f.name: f for f in decls.fields} | _CORE
     holder: Any = data
     path = ""
@@ -112,6 +117,10 @@ def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary, declared: li
         last = n == len(parsed) - 1
         decl = fields.get(name)
         here = f"{path}.{name}" if path else name
+        if name == FACTS and index is None and re.fullmatch(
+                rf"{re.escape(vocabulary.roles.decided)}\[\d+\]", path):
+            return _set_policy_fact(holder, fact, [m[0] for m in parsed[n + 1:]], value,
+                                    declared[1], given, f"{path}.")
         if decl is None:
             raise _unknown(fact, _did_you_mean(name, list(fields), here), given)
         if index is not None and not decl.list:
@@ -185,21 +194,23 @@ def _index(items: list, index: str, key: str | None, here: str, fact: str, given
                    f"{listed})", given)
 
 
-def _set_policy_fact(data: dict, fact: str, names: list[str], value: Any,
-                     declared: list[str], given: str) -> str:
+def _set_policy_fact(holder: dict, fact: str, names: list[str], value: Any,
+                     declared: list[str], given: str, prefix: str) -> str:
+    """A fact the policy declares, set in the `facts:` of `holder` (the case, or an item of
+    the list decided, at `prefix`)."""
     if len(names) != 1:
-        raise _unknown(fact, "a policy's own fact is `facts.NAME`", given)
+        raise _unknown(fact, f"a policy's own fact is `{prefix}{FACTS}.NAME`", given)
     (name,) = names
     if name not in declared:
         expected = f"expected one of: {', '.join(declared)}" if declared \
-            else "the policy declares no facts"
+            else f"the policy declares no facts {'per item' if prefix else ''}".rstrip()
         close = difflib.get_close_matches(name, declared, n=1)
-        raise _unknown(fact, (f"did you mean `facts.{close[0]}`? " if close else "")
+        raise _unknown(fact, (f"did you mean `{prefix}{FACTS}.{close[0]}`? " if close else "")
                        + expected, given)
-    if not isinstance(data.get("facts"), dict):
-        data["facts"] = {}
-    data["facts"][name] = value
-    return f"facts.{name}"
+    if not isinstance(holder.get(FACTS), dict):
+        holder[FACTS] = {}
+    holder[FACTS][name] = value
+    return f"{prefix}{FACTS}.{name}"
 
 
 def _did_you_mean(name: str, known: list[str], here: str) -> str:

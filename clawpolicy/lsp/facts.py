@@ -9,7 +9,7 @@ field of each award, also read as `award.amount_paid`), `statements[].restated`,
 from __future__ import annotations
 
 from clawpolicy import vocabulary as vocabularies
-from clawpolicy.check.facts import case_record
+from clawpolicy.check.facts import FACTS, case_record
 from clawpolicy.core import types as t
 from clawpolicy.syntax import ast
 
@@ -72,8 +72,11 @@ def describe_type(field: t.FieldType) -> str:
 def question(path: str, fact_decls: tuple[ast.FactDecl, ...]) -> str:
     """The question a determination asks when the fact at `path` is not known, as declared,
     with the ids of the items it belongs to left as placeholders (`{award}`)."""
-    if path.startswith("facts."):
-        asked = next((d.question for d in fact_decls if d.name == path[len("facts."):]), None)
+    holder, _, name = path.rpartition(".")
+    if holder.rpartition(".")[2] == FACTS:  # the policy's own: `facts.X`, `awards[].facts.X`
+        per = holder != FACTS
+        asked = next((d.question for d in fact_decls
+                      if d.name == name and (d.per is not None) == per), None)
         return asked or f"What is {path}?"
     declarations = _vocabulary().declarations
     fields, found = declarations.fields, None

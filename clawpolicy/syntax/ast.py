@@ -192,7 +192,8 @@ class Include:
 
 @dataclass(frozen=True)
 class FactDecl:
-    """A fact the policy declares for itself, read from the case file's `facts:`."""
+    """A fact the policy declares for itself, read from the case file's `facts:`; with `per`
+    (`per award`), one value for each item decided, read from that item's own `facts:`."""
 
     name: str
     type: str  # "boolean" | "date" | "money" | "number" | "text" | "enum"
@@ -200,6 +201,8 @@ class FactDecl:
     question: str | None
     span: Span = _span()
     name_span: Span = _span()
+    per: str | None = None  # the word after `per`, or None: one value for the whole case
+    per_span: Span | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -38,7 +38,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "effective": ("date",),
     "source": ("path",),
     "include": ("path",),
-    "fact_decl": ("name", "type", "question"),
+    "fact_decl": ("name", "type", "per", "question"),
     "definition": ("name", "citation", "value"),
     "scope": ("name", "citation", "requires"),
     "condition": ("name", "citation", "requires"),
@@ -170,14 +170,15 @@ class _Lowering:
         if kind == "include":
             return ast.Include(self.string(c["path"]), span)
         if kind == "fact_decl":
-            name, type_tree, question = c["name"], c["type"], c["question"]
+            name, type_tree, question, per = c["name"], c["type"], c["question"], c["per"]
             if type_tree.data == "enum_type":
                 type_name, values = "enum", tuple(str(t) for t in type_tree.children)
             else:
                 type_name, values = str(type_tree.children[0]), ()
             return ast.FactDecl(str(name), type_name, values,
                                 self.string(question) if question is not None else None,
-                                span, self.span(name))
+                                span, self.span(name), str(per) if per is not None else None,
+                                self.span(per) if per is not None else None)
         raise AssertionError(f"grammar rule {kind} has no lowering")
 
     def rule(self, tree: Tree) -> ast.Rule:

@@ -396,7 +396,8 @@ def _decl(w: _Writer, decl: ast.Decl, indent: str, opener: str = "") -> None:
                 "one of {" + ", ".join(decl.values) + "}"
             w.comments_before(decl.span, "")
             ends = _line_ends(decl.span, {"fact", "asks", "end"})
-            w.emit([f"fact {decl.name}: {kind}"], ends.get("fact"))
+            per = f" per {decl.per}" if decl.per is not None else ""
+            w.emit([f"fact {decl.name}: {kind}{per}"], ends.get("fact"))
             if decl.question is not None:
                 w.emit(wrap_text(f"{INDENT}asks ", decl.question), ends.get("asks"))
             w.emit(["end"], _end_of(decl.span))

@@ -17,7 +17,7 @@ BLOCKS = ("policy", "include", "fact", "define", "scope", "condition", "recovera
 # Words inside a block: its lines and the shapes of expressions.
 KEYWORDS = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", "requires",
             "is", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "excuses", "effect",
-            "because", "asks", "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
+            "because", "asks", "per", "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
             "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
             "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")
 OPERATOR_WORDS = ("and", "or", "not", "in", "overlaps")

@@ -27,16 +27,29 @@ def case_schema(vocabulary: vocabularies.Vocabulary | None = None,
     schema = (vocabulary or vocabularies.load()).json_schema()
     if policy is not None and policy.fact_decls:
         schema = json.loads(json.dumps(schema))  # the vocabulary's own stays as it is
-        properties = {decl.name: {"anyOf": [_fact_type(schema, decl), {"type": "null"}],
-                                  "description": decl.question or f"the policy's fact "
-                                                                  f"`{decl.name}`"}
-                      for decl in policy.fact_decls}
-        schema["properties"]["facts"] = {
-            "type": "object", "default": {}, "properties": properties,
-            # Facts the policy does not declare are read and left alone (docs/cases.md).
-            "additionalProperties": True,
-            "description": f"the facts the policy {policy.header.name!r} declares for itself"}
+        whole = [d for d in policy.fact_decls if d.per is None]
+        per = [d for d in policy.fact_decls if d.per is not None]
+        name = policy.header.name
+        schema["properties"]["facts"] = _facts(
+            schema, whole, f"the facts the policy {name!r} declares for itself")
+        declarations = policy.vocabulary.declarations
+        item = next(f.record for f in declarations.fields
+                    if f.name == policy.vocabulary.roles.decided)
+        each = policy.vocabulary.roles.each
+        schema["$defs"][declarations.records[item].model_name]["properties"]["facts"] = _facts(
+            schema, per, f"the facts the policy {name!r} declares per {each}, a money fact "
+                         f"in the {each}'s own unit")
     return schema
+
+
+def _facts(schema: dict, decls: list, description: str) -> dict:
+    properties = {decl.name: {"anyOf": [_fact_type(schema, decl), {"type": "null"}],
+                              "description": decl.question or f"the policy's fact "
+                                                              f"`{decl.name}`"}
+                  for decl in decls}
+    # A key the policy does not declare is refused (CP0414, docs/cases.md).
+    return {"type": "object", "default": {}, "properties": properties,
+            "additionalProperties": False, "description": description}
 
 
 def _fact_type(schema: dict, decl) -> dict:

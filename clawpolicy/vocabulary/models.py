@@ -117,6 +117,8 @@ class _Builder:
         self.built: dict[str, type[BaseModel]] = {}
         # Records whose absence the case declares as "all unknown": null reads as {}.
         self.all_unknown = d.all_unknown
+        # The record of the items decided one by one (an award), which holds facts too.
+        self.decided = next(f.record for f in d.fields if f.name == d.roles.decided)
 
     def models(self) -> Models:
         for name in self.d.records:
@@ -132,7 +134,10 @@ class _Builder:
             "case_id": (core.Text, ...), "title": (core.Text | None, None),
             "as_of": (core.Date, ...)}
         fields = {f.name: self.field(f) for f in self.d.fields}
-        tail = {"facts": (dict[str, Any], {}),
+        tail = {"facts": (dict[str, Any], Field({}, description=(
+                    "The facts a policy declares for the whole case (`fact NAME: TYPE`), "
+                    "each of its declared type; a key the policy does not declare is an "
+                    "error."))),
                 # Not a fact: what `clawpolicy test` expects of the determination.
                 "expect": (core.expectation_model(units, self.d.roles.default_unit) | None,
                            None)}
@@ -147,6 +152,14 @@ class _Builder:
         if name not in self.built:
             decl = self.d.records[name]
             fields = {f.name: self.field(f) for f in decl.fields}
+            if name == self.decided:
+                # The facts a policy declares per item (`fact NAME: TYPE per award`), typed
+                # by the policy once the case is read, as the case's own `facts:` are.
+                each = self.d.roles.each
+                fields["facts"] = (dict[str, Any], Field({}, description=(
+                    f"The facts a policy declares per {each} (`fact NAME: TYPE per {each}`), "
+                    f"each of its declared type, a money fact in the {each}'s own unit; a "
+                    "key the policy does not declare is an error.")))
             validators = self.validators(decl.name.replace("_", " "), decl.fields)
             if name in self.all_unknown:
                 validators["_null_is_unknown"] = model_validator(mode="before")(
