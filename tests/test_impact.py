@@ -57,6 +57,7 @@ EXPECTED = {
     "30-10d1-52-53-week-years": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
     # The cost exception on share awards at their share price (one contradicted, one pending).
     "31-10d1-cost-share-awards": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "32-10d1-impracticable-per-award": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
 }
 
 
@@ -134,13 +135,13 @@ def test_diff_on_the_command_line_text_and_json(tmp_path):
     folder = ROOT / "examples" / "cases" / "revisions"
     text = run("diff", QUALYS_2019, QUALYS, folder)
     assert text.exit_code == 1
-    assert "Summary: 24 of 31 cases change" in text.stdout
+    assert "Summary: 25 of 32 cases change" in text.stdout
     assert "  because: revision california_wage_law now applies (California Labor Code " \
         "Section 221)" in text.stdout
     data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
-    assert data["summary"]["changed"] == 24 and data["summary"]["unchanged"] == 7
-    assert data["summary"]["by_kind"] == {"outcome": 23, "amount": 1}  # 26-31: outcomes
-    assert sum(data["summary"]["by_outcome"].values()) == 24
+    assert data["summary"]["changed"] == 25 and data["summary"]["unchanged"] == 7
+    assert data["summary"]["by_kind"] == {"outcome": 24, "amount": 1}  # 26-32: outcomes
+    assert sum(data["summary"]["by_outcome"].values()) == 25
     assert data["cases"][0]["causes"][0] == {
         "why": "now applies", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}
@@ -166,10 +167,10 @@ def test_diff_reads_json_lines_and_reports_a_bad_case_in_its_place(tmp_path):
 def test_diff_with_no_cases_lists_the_rules(tmp_path):
     result = run("diff", QUALYS_2019, QUALYS)
     assert result.exit_code == 1
-    # Fifteen definitions of the revisions (received_in_sox_window, the service dates,
-    # resulted_from_misconduct, the look-back's two ends and a share award's recoverable
-    # amount in dollars among them) and three revisions.
-    assert "Rules that differ: 18" in result.stdout
+    # Twenty definitions of the revisions (received_in_sox_window, the service dates,
+    # resulted_from_misconduct, the look-back's two ends, a share award's recoverable
+    # amount in dollars and the findings made award by award among them) and three revisions.
+    assert "Rules that differ: 23" in result.stdout
     assert "  added    revision sox_304 (Sarbanes-Oxley Act of 2002, Section 304(a))" \
         in result.stdout
     assert "Summary" not in result.stdout

@@ -381,7 +381,6 @@ class Determiner:
                 if isinstance(open_, Unknown):
                     if bounding:
                         break
-                    # Said, not left silent: the award is pending on this exception.
                     notes.append(f"whether {rule.name} excuses part of "
                                  f"{env.rules.recoverable.rule.name} is not known yet: "
                                  f"{ev.explain(rule.when, env)}")

@@ -266,7 +266,11 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
                  f"({listed})")]
     unit = next((u.name for u in record.fields if u.type == "unit"), None)
     other = next((u.name for u in target.fields if u.type == "unit"), None)
-    if unit and other and getattr(item, unit) != getattr(items[ref], other):
+    # Only an amount given in the record's unit must be in the named item's (a finding that
+    # sets no amount, or gives only amounts in the default unit, converts nothing).
+    in_unit = any(getattr(item, m.name) is not None for m in record.fields
+                  if m.type == "money" and not m.default_unit)
+    if unit and other and in_unit and getattr(item, unit) != getattr(items[ref], other):
         return [(f"{path}.{unit}", f"`{path}.{unit}` is {getattr(item, unit)}, but the {word} "
                  f"`{ref}` it names is in {getattr(items[ref], other)}",
                  f"expected `{unit}: {getattr(items[ref], other)}`, the unit of the {word} (left "
