@@ -182,3 +182,15 @@ def test_the_shipped_icf_policy_reads_disposals_per_award_in_shares():
     unsold = api.evaluate(icf, api.read_case(path, icf.vocabulary),
                           ["awards[0].facts.disposed_of=0"])
     assert unsold.notes == []
+
+
+def test_the_importer_reads_facts_per_award_from_the_awards_table(tmp_path):
+    from clawpolicy.tools.tables import import_tables
+
+    (tmp_path / "cases.csv").write_text("case_id,as_of,facts.board_approved\nc1,2024-06-30,true\n")
+    (tmp_path / "awards.csv").write_text(
+        "case_id,id,unit,amount_awarded,amount_as_restated,facts.disposed_of\n"
+        "c1,psu,shares,1000,600,150\n")
+    (case,) = import_tables(sorted(tmp_path.glob("*.csv")))
+    assert case["facts"] == {"board_approved": True}
+    assert case["awards"][0]["facts"] == {"disposed_of": "150"}

@@ -55,6 +55,8 @@ class Column:
 class Table:
     name: str                 # `cases`, or the case's list field it fills (`awards`)
     columns: tuple[Column, ...]
+    # `facts.NAME` columns hold a policy's own facts: of the case, or of each item decided.
+    facts: bool = False
 
     @property
     def header(self) -> list[str]:
@@ -70,7 +72,8 @@ def template(vocabulary: vocabularies.Vocabulary | None = None) -> list[Table]:
         if decl.type == "record" and decl.list:
             columns = [Column(KEY, (), None)]
             columns += _flatten(declarations, decl.record, ())
-            tables.append(Table(decl.name, tuple(columns)))
+            tables.append(Table(decl.name, tuple(columns),
+                                facts=decl.name == declarations.roles.decided))
             if decl.absent not in ("empty", "all unknown"):
                 cases.append(Column(decl.name, (decl.name,), decl, presence=True))
         elif decl.type == "record":
@@ -79,7 +82,7 @@ def template(vocabulary: vocabularies.Vocabulary | None = None) -> list[Table]:
             cases += _flatten(declarations, decl.record, (decl.name,))
         else:
             cases.append(Column(decl.name, (decl.name,), decl))
-    return [Table(CASES, tuple(cases)), *tables]
+    return [Table(CASES, tuple(cases), facts=True), *tables]
 
 
 def _flatten(declarations, record: str | None, prefix: tuple[str, ...]) -> list[Column]:
@@ -268,7 +271,7 @@ def _table_rows(path: str, lines: list[list[str]], table: Table, errors: list):
     for index, name in enumerate(lines[0], 1):
         column = by_name.get(name.strip())
         fact = name.strip().removeprefix(FACTS + ".")
-        if column is None and table.name == CASES and fact != name.strip() and fact:
+        if column is None and table.facts and fact != name.strip() and fact:
             column = Column(name.strip(), (FACTS, fact), None)  # a fact the policy declares
         if column is None:
             close = difflib.get_close_matches(name.strip(), list(by_name), n=1)
