@@ -10,13 +10,13 @@ from typing import Any
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
 from clawpolicy.input import assume as whatif
 from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
-from clawpolicy.check.checker import CheckedPolicy, check
+from clawpolicy.check.cache import checked_policy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.syntax.load import load_policy
 from clawpolicy.vocabulary import Vocabulary
 
 
@@ -34,9 +34,10 @@ AssumptionError = whatif.AssumptionError  # an assumption that cannot be made (e
 def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
     """Load and check a policy against a case vocabulary: the shipped one, or one read with
     `clawpolicy.vocabulary.load(PATH)`. The policy's cases are read with the same one.
-    `path` may name a shipped policy (`qualys-2019`) where no such file exists."""
+    `path` may name a shipped policy (`qualys-2019`) where no such file exists. A policy
+    checked before and unchanged since is not checked again (check/cache.py)."""
     try:
-        return check(load_policy(resolve_policy(path)), vocabulary)
+        return checked_policy(resolve_policy(path), vocabulary)
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
 

@@ -23,7 +23,7 @@ from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
 
 from clawpolicy import api
 from clawpolicy.input.reader import MAX_CASE_BYTES, load_case, parse_case
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.render.json import render_line
 from clawpolicy.render.progress import BatchProgress

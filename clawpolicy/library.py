@@ -19,7 +19,7 @@ from typing import Any, Literal, Union
 from clawpolicy import api
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import LoadedCase
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determination import Determination
 
