@@ -323,16 +323,34 @@ def _results(policy: CheckedPolicy, work: Iterable[Item],
         for item in work:
             yield [determine_one(item, policy)]
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, _worker_context(), initializer=_adopt_policy,
-                               initargs=(policy,))
+    work = iter(work)
+    first = next(work, None)
+    if first is None:
+        return
+    # The first case is determined here, before the workers start: a forked worker then
+    # inherits what deciding it built (the case models, the policy's compiled forms, the
+    # rule sets composed) instead of building them again, each for itself.
+    yield [determine_one(first, policy)]
+    context = _worker_context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # What the parent holds moves out of the collector's sight: a worker's collections
+        # neither walk it nor write to its pages, which would copy them into each worker.
+        gc.freeze()
+    pool = ProcessPoolExecutor(jobs, context, initializer=_adopt_policy, initargs=(policy,))
     done = False
     try:
-        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
+        # A forked worker answers at once: the parent fills in only for spawned ones.
+        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT,
+                             fill_in=not forked)
         done = True
     finally:
+        if forked:
+            gc.unfreeze()
         pool.shutdown(wait=done, cancel_futures=True)
         if not done:  # interrupted, or stopped by an error: stop the workers now
             global _WORKERS_STOPPED
@@ -352,15 +370,16 @@ def workers_stopped() -> bool:
 
 
 def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],
-              limit: int) -> Iterator[list[Result]]:
+              limit: int, fill_in: bool = True) -> Iterator[list[Result]]:
     """Each group's results in input order, at most `limit` groups in the pool at once.
-    Until a worker has answered (workers start by importing clawpolicy and compiling the
-    policy: most of a second), the parent determines the groups that do not fit in the pool
-    itself rather than wait, so a small batch is not slower with several jobs than with one.
+    With `fill_in` (spawned workers), until a worker has answered (a spawned worker starts
+    by importing clawpolicy: most of a second), the parent determines the groups that do not
+    fit in the pool itself rather than wait, so a small batch is not slower with several
+    jobs than with one; forked workers answer at once, and the parent leaves them the cores.
     `pending` holds, in input order, a future of the pool or results already made here."""
     pending: deque = deque()
     in_pool = 0
-    warm = False
+    warm = not fill_in
     for group in groups:
         while pending and isinstance(pending[0], list):
             yield pending.popleft()

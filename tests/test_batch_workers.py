@@ -75,3 +75,22 @@ def test_results_come_in_input_order_while_the_parent_fills_in(tmp_path, monkeyp
     pool.threads.shutdown()
     assert results == expected
     assert by_parent and len(pool.submitted) < groups  # the parent determined some itself
+
+
+def test_forked_workers_start_from_the_first_case_decided_and_leave_nothing_frozen(
+        tmp_path, qualys_2019):
+    import gc
+
+    from tests.conftest import EXAMPLE_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(EXAMPLE_CASES[:10]) * 3, encoding="utf-8")
+    expected = [batch.determine_one(item, qualys_2019) for item in batch.items(str(cases))]
+    frozen = gc.get_freeze_count()
+    found = batch._results(qualys_2019, batch.items(str(cases)), jobs=2)
+    first = next(found)
+    assert first == expected[:1]  # decided here, before any worker starts
+    rest = [r for group in found for r in group]
+    assert rest == expected[1:]
+    assert gc.get_freeze_count() == frozen
