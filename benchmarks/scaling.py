@@ -134,15 +134,20 @@ def _batch_command(path: Path, jobs: int) -> list[str]:
                                    "--jobs", str(jobs)]
 
 
-def _wall(command: list[str]) -> float:
+def _run(command: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds of a command, and the CPU seconds (user and system) of its
+    processes, workers included: on a machine shared with other work the CPU time says what
+    the command cost where the wall clock says what share of the cores it got."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 4):  # 4: a case not read; none is, but it is not a failure
         raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
                          f"{done.stderr.decode(errors='replace')[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
@@ -161,15 +166,21 @@ def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
                 for case in generate(size, seed + 7, 1, 1):
                     f.write(json.dumps(case, separators=(",", ":")) + "\n")
             times: dict[int, list[float]] = {1: [], 2: []}
-            _wall(_batch_command(path, 2))  # warm-up: the files in the page cache
+            cpu: dict[int, list[float]] = {1: [], 2: []}
+            _run(_batch_command(path, 2))  # warm-up: the files in the page cache
             for r in range(repeats):
                 for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
-                    times[jobs].append(_wall(_batch_command(path, jobs)))
+                    wall, used = _run(_batch_command(path, jobs))
+                    times[jobs].append(wall)
+                    cpu[jobs].append(used)
             one, two = statistics.median(times[1]), statistics.median(times[2])
             speedups[size] = one / two
             out(f"  {size:>7,} cases   --jobs 1 {one:7.2f} s ({min(times[1]):.2f}-"
                 f"{max(times[1]):.2f})   --jobs 2 {two:7.2f} s ({min(times[2]):.2f}-"
                 f"{max(times[2]):.2f})   speed-up {one / two:.2f}x")
+            out(f"  {'':>7}         cpu, all processes: --jobs 1 {statistics.median(cpu[1]):.2f} s"
+                f"   --jobs 2 {statistics.median(cpu[2]):.2f} s   (--jobs 2 / --jobs 1: "
+                f"{statistics.median(cpu[2]) / statistics.median(cpu[1]):.2f}x)")
     out(f"  load average after: {_load()}")
     return speedups
 
