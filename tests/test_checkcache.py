@@ -48,6 +48,10 @@ def test_an_included_file_changed_since_is_read_and_the_policy_checked_again(pol
     included.write_text(text + "\n# edited\n")
     after = api.compile_policy(policy)
     assert after.loaded.sha256 != before.loaded.sha256
+    # The files not changed are taken as they were kept, and each node names its own file
+    # as the policy lists it (`prove` tells a revision's file from the root file so).
+    listed = {id(source) for _, source, _ in after.loaded.files}
+    assert all(id(rule.span.file) in listed for rule in after.rules + after.revisions)
     assert [s.text for _, s, _ in after.loaded.files] == \
         [s.text for _, s, _ in api.compile_policy(policy).loaded.files]
     included.write_text(text)

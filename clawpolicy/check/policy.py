@@ -112,7 +112,6 @@ class CheckedPolicy:
         return getattr(self.header, CONSTANTS[name])
 
 
-
 def _restore(state: dict) -> CheckedPolicy:
     for name in CheckedPolicy.BY_NODE:
         state[name] = {id(node): value for node, value in state[name]}

@@ -126,7 +126,7 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
                              else name, included_by)
         # Files on disk come back run after run: their trees are kept (treecache.py). An
         # editor's unsaved text changes at each keystroke: it is parsed afresh.
-        module = _module(source)
+        source, module = _module(source)
     except DiagnosticError as error:
         errors.extend(error.diagnostics)
         return
@@ -162,16 +162,18 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
         _load(target, root, shown, decl, stack, files, errors, display_base)
 
 
-def _module(source: SourceFile) -> ast.Module:
+def _module(source: SourceFile) -> tuple[SourceFile, ast.Module]:
+    """The file and its module: a known one (the same name and text) as it was, so that its
+    nodes' spans name the very file the policy lists; else parsed and lowered."""
     seen = _KNOWN.get().get(source.name)
     if seen is not None and seen[0].text == source.text:
-        return seen[1]
+        return seen
     # The parser (Lark) is imported only when a file is parsed.
     from clawpolicy.syntax.lower import lower
     from clawpolicy.syntax.parse import parse
     from clawpolicy.syntax.treecache import cached_parse
 
-    return lower((parse if _UNSAVED.get() else cached_parse)(source), source)
+    return source, lower((parse if _UNSAVED.get() else cached_parse)(source), source)
 
 
 def _resolve_include(decl: ast.Include, path: Path, root: Path) -> tuple[Path, Diagnostic | None]:
