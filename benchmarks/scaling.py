@@ -185,6 +185,42 @@ def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
     return speedups
 
 
+# ---------------------------------------------------------------- a pickled policy
+
+_UNPICKLE = """
+import pickle, sys, time
+import clawpolicy.library, clawpolicy.api
+data = open(sys.argv[1], "rb").read()
+start = time.perf_counter()
+policy = pickle.loads(data)
+loaded = time.perf_counter()
+policy.evaluate(sys.argv[2])
+print(loaded - start, time.perf_counter() - loaded)
+"""
+
+
+def pickle_section(out: Callable[[str], None], case: Path) -> None:
+    """What a worker process receives of a `Policy` (the checked policy itself, docs/api.md),
+    and what unpickling it and its first case cost in a fresh process, after the imports."""
+    import pickle
+
+    import clawpolicy
+
+    out("a pickled Policy, as a worker process receives it (unpickled in a fresh process, "
+        "after the imports)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in (common.POLICY, REVISED):
+            data = pickle.dumps(clawpolicy.load_policy(path))
+            sent = Path(tmp) / "policy.pickle"
+            sent.write_bytes(data)
+            done = subprocess.run([sys.executable, "-c", _UNPICKLE, str(sent), str(case)],
+                                  capture_output=True, text=True, check=True)
+            loads, first = (float(x) for x in done.stdout.split())
+            out(f"  {path.name:<24}{len(data):>9,} bytes   unpickled in {loads * 1000:.1f} ms;"
+                f" its first case {first * 1000:.0f} ms (the case models, YAML and the"
+                f" policy's compiled forms built)")
+
+
 # ---------------------------------------------------------------- peak RSS of a long batch
 
 def rss_section(out: Callable[[str], None], cases: int, seed: int) -> dict:
