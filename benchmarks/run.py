@@ -472,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     out("")
     scaling.rss_section(out, 1_000_000 if args.long else 2_000 if quick else 20_000,
                         args.seed)
+    out("")
+    scaling.pickle_section(out, common.ROOT / "examples" / "cases" /
+                           "01-full-recovery-paid-bonus.yaml")
 
     out("")
     out(f"run time: {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")

@@ -134,15 +134,20 @@ def _batch_command(path: Path, jobs: int) -> list[str]:
                                    "--jobs", str(jobs)]
 
 
-def _wall(command: list[str]) -> float:
+def _run(command: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds of a command, and the CPU seconds (user and system) of its
+    processes, workers included: on a machine shared with other work the CPU time says what
+    the command cost where the wall clock says what share of the cores it got."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 4):  # 4: a case not read; none is, but it is not a failure
         raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
                          f"{done.stderr.decode(errors='replace')[-500:]}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
@@ -161,17 +166,59 @@ def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
                 for case in generate(size, seed + 7, 1, 1):
                     f.write(json.dumps(case, separators=(",", ":")) + "\n")
             times: dict[int, list[float]] = {1: [], 2: []}
-            _wall(_batch_command(path, 2))  # warm-up: the files in the page cache
+            cpu: dict[int, list[float]] = {1: [], 2: []}
+            _run(_batch_command(path, 2))  # warm-up: the files in the page cache
             for r in range(repeats):
                 for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
-                    times[jobs].append(_wall(_batch_command(path, jobs)))
+                    wall, used = _run(_batch_command(path, jobs))
+                    times[jobs].append(wall)
+                    cpu[jobs].append(used)
             one, two = statistics.median(times[1]), statistics.median(times[2])
             speedups[size] = one / two
             out(f"  {size:>7,} cases   --jobs 1 {one:7.2f} s ({min(times[1]):.2f}-"
                 f"{max(times[1]):.2f})   --jobs 2 {two:7.2f} s ({min(times[2]):.2f}-"
                 f"{max(times[2]):.2f})   speed-up {one / two:.2f}x")
+            out(f"  {'':>7}         cpu, all processes: --jobs 1 {statistics.median(cpu[1]):.2f} s"
+                f"   --jobs 2 {statistics.median(cpu[2]):.2f} s   (--jobs 2 / --jobs 1: "
+                f"{statistics.median(cpu[2]) / statistics.median(cpu[1]):.2f}x)")
     out(f"  load average after: {_load()}")
     return speedups
+
+
+# ---------------------------------------------------------------- a pickled policy
+
+_UNPICKLE = """
+import pickle, sys, time
+import clawpolicy.library, clawpolicy.api
+data = open(sys.argv[1], "rb").read()
+start = time.perf_counter()
+policy = pickle.loads(data)
+loaded = time.perf_counter()
+policy.evaluate(sys.argv[2])
+print(loaded - start, time.perf_counter() - loaded)
+"""
+
+
+def pickle_section(out: Callable[[str], None], case: Path) -> None:
+    """What a worker process receives of a `Policy` (the checked policy itself, docs/api.md),
+    and what unpickling it and its first case cost in a fresh process, after the imports."""
+    import pickle
+
+    import clawpolicy
+
+    out("a pickled Policy, as a worker process receives it (unpickled in a fresh process, "
+        "after the imports)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in (common.POLICY, REVISED):
+            data = pickle.dumps(clawpolicy.load_policy(path))
+            sent = Path(tmp) / "policy.pickle"
+            sent.write_bytes(data)
+            done = subprocess.run([sys.executable, "-c", _UNPICKLE, str(sent), str(case)],
+                                  capture_output=True, text=True, check=True)
+            loads, first = (float(x) for x in done.stdout.split())
+            out(f"  {path.name:<24}{len(data):>9,} bytes   unpickled in {loads * 1000:.1f} ms;"
+                f" its first case {first * 1000:.0f} ms (the case models, YAML and the"
+                f" policy's compiled forms built)")
 
 
 # ---------------------------------------------------------------- peak RSS of a long batch

@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.input import assume as whatif
 from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
-from clawpolicy.check.checker import CheckedPolicy, check
+from clawpolicy.check.cache import checked_policy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.syntax.load import load_policy
 from clawpolicy.vocabulary import Vocabulary
 
 
@@ -28,15 +27,23 @@ class CaseError(DiagnosticError):
     """The case file is invalid (exit code 4)."""
 
 
-AssumptionError = whatif.AssumptionError  # an assumption that cannot be made (exit code 2)
+def __getattr__(name: str) -> Any:
+    # AssumptionError (an assumption that cannot be made, exit code 2) is input/assume.py's,
+    # imported only where `check --assume` is used or the class is named.
+    if name == "AssumptionError":
+        from clawpolicy.input.assume import AssumptionError
+
+        return AssumptionError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def compile_policy(path: str | Path, vocabulary: Vocabulary | None = None) -> CheckedPolicy:
     """Load and check a policy against a case vocabulary: the shipped one, or one read with
     `clawpolicy.vocabulary.load(PATH)`. The policy's cases are read with the same one.
-    `path` may name a shipped policy (`qualys-2019`) where no such file exists."""
+    `path` may name a shipped policy (`qualys-2019`) where no such file exists. A policy
+    checked before and unchanged since is not checked again (check/cache.py)."""
     try:
-        return check(load_policy(resolve_policy(path)), vocabulary)
+        return checked_policy(resolve_policy(path), vocabulary)
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
 
@@ -156,6 +163,8 @@ def assume(policy: CheckedPolicy, loaded: LoadedCase,
     """The case as if it said each of `assumptions` (`FACT=VALUE`), validated again, and
     the assumptions as the determination records them; or AssumptionError (a usage error)
     naming each fact that does not exist or cannot hold the value."""
+    from clawpolicy.input import assume as whatif
+
     if loaded.data is None:
         raise ValueError(f"the case {loaded.name} was not read from its fields; read it with "
                          "`read_case`, `read_case_bytes` or `read_case_data`")
@@ -167,7 +176,8 @@ def assume(policy: CheckedPolicy, loaded: LoadedCase,
         assumed = LoadedCase(case, loaded.name, loaded.positions, data)
         policy_facts(policy, assumed)
     except DiagnosticError as error:
-        raise AssumptionError([whatif.misfit(d, done) for d in error.diagnostics]) from None
+        raise whatif.AssumptionError([whatif.misfit(d, done)
+                                      for d in error.diagnostics]) from None
     return assumed, [Assumption(fact=a.fact, value=a.value) for a in done]
 
 

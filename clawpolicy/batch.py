@@ -19,18 +19,16 @@ from collections import Counter, deque
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
 
 from clawpolicy import api
 from clawpolicy.input.reader import MAX_CASE_BYTES, load_case, parse_case
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.render.json import render_line
 from clawpolicy.render.progress import BatchProgress
 from clawpolicy.core.source import NotRegularFile, printable
 from clawpolicy.core.values import format_money
-from clawpolicy.syntax.load import unsaved
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")  # in any case of letters, as `check` reads them
 FIRST_GROUP = 8      # cases sent to a worker at once, at first; doubled up to GROUP
@@ -235,43 +233,26 @@ def _quiet_interrupts() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _start_worker(path: str, texts: dict[str, str]) -> None:
-    """A worker started afresh (spawn): the policy the parent checked, compiled here from
-    the texts it sent (compiled forms do not pickle). The files are not read again, so an
-    edit made meanwhile cannot give a worker another policy than the parent's."""
-    _quiet_interrupts()
-    global _POLICY
-    with unsaved({Path(name): text for name, text in texts.items()}):
-        _POLICY = api.compile_policy(path, None)
-
-
 def _adopt_policy(policy: CheckedPolicy) -> None:
-    """A worker forked from the parent: it holds the parent's checked policy already."""
+    """A worker's policy: the parent's checked policy, held already by a forked worker and
+    unpickled by a spawned one (the AST, its tables and the vocabulary: the files are not
+    read again, so an edit made meanwhile cannot give a worker another policy than the
+    parent's). Its compiled forms are built here on first use."""
     _quiet_interrupts()
     global _POLICY
     _POLICY = policy
 
 
-def _worker_start(policy: CheckedPolicy, policy_path: str):
+def _worker_context():
     """How workers start: forked from the parent where that is safe (Linux, and no other
     thread in the parent that a fork could catch holding a lock), so that they start at once
     with everything imported and the policy compiled; otherwise spawned afresh, each
-    importing clawpolicy and compiling the policy from its texts."""
+    importing clawpolicy and receiving the checked policy, pickled, once."""
     import multiprocessing
     import threading
 
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork"), _adopt_policy, (policy,)
-    return multiprocessing.get_context("spawn"), _start_worker, \
-        (policy_path, policy_texts(policy))
-
-
-def policy_texts(policy: CheckedPolicy) -> dict[str, str]:
-    """The text of each of a checked policy's files, by resolved path: what a worker
-    process needs to compile the same policy (see _start_worker)."""
-    root = policy.loaded.root
-    return {str((root / relative).resolve()): source.text
-            for relative, source, _ in policy.loaded.files}
+    fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if fork else "spawn")
 
 
 Result = tuple[str, str | None, list]
@@ -320,7 +301,7 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
     summary = Summary(policy.vocabulary.default_unit)
     display = nullcontext(None) if progress is None else \
         BatchProgress(progress, total(source), force_terminal=True)
-    results = _results(policy, policy_path, items(source), jobs)
+    results = _results(policy, items(source), jobs)
     try:
         with display as shown:
             for group in results:
@@ -335,23 +316,41 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
     return summary
 
 
-def _results(policy: CheckedPolicy, policy_path: str, work: Iterable[Item],
+def _results(policy: CheckedPolicy, work: Iterable[Item],
              jobs: int) -> Iterator[list[Result]]:
     """The results, in input order, a group at a time (one case at a time with one job)."""
     if jobs == 1:
         for item in work:
             yield [determine_one(item, policy)]
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context, start, arguments = _worker_start(policy, policy_path)
-    pool = ProcessPoolExecutor(jobs, context, initializer=start, initargs=arguments)
+    work = iter(work)
+    first = next(work, None)
+    if first is None:
+        return
+    # The first case is determined here, before the workers start: a forked worker then
+    # inherits what deciding it built (the case models, the policy's compiled forms, the
+    # rule sets composed) instead of building them again, each for itself.
+    yield [determine_one(first, policy)]
+    context = _worker_context()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # What the parent holds moves out of the collector's sight: a worker's collections
+        # neither walk it nor write to its pages, which would copy them into each worker.
+        gc.freeze()
+    pool = ProcessPoolExecutor(jobs, context, initializer=_adopt_policy, initargs=(policy,))
     done = False
     try:
-        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
+        # A forked worker answers at once: the parent fills in only for spawned ones.
+        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT,
+                             fill_in=not forked)
         done = True
     finally:
+        if forked:
+            gc.unfreeze()
         pool.shutdown(wait=done, cancel_futures=True)
         if not done:  # interrupted, or stopped by an error: stop the workers now
             global _WORKERS_STOPPED
@@ -371,15 +370,16 @@ def workers_stopped() -> bool:
 
 
 def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],
-              limit: int) -> Iterator[list[Result]]:
+              limit: int, fill_in: bool = True) -> Iterator[list[Result]]:
     """Each group's results in input order, at most `limit` groups in the pool at once.
-    Until a worker has answered (workers start by importing clawpolicy and compiling the
-    policy: most of a second), the parent determines the groups that do not fit in the pool
-    itself rather than wait, so a small batch is not slower with several jobs than with one.
+    With `fill_in` (spawned workers), until a worker has answered (a spawned worker starts
+    by importing clawpolicy: most of a second), the parent determines the groups that do not
+    fit in the pool itself rather than wait, so a small batch is not slower with several
+    jobs than with one; forked workers answer at once, and the parent leaves them the cores.
     `pending` holds, in input order, a future of the pool or results already made here."""
     pending: deque = deque()
     in_pool = 0
-    warm = False
+    warm = not fill_in
     for group in groups:
         while pending and isinstance(pending[0], list):
             yield pending.popleft()
@@ -394,7 +394,7 @@ def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],
                 in_pool -= 1
                 head = head.result()
             yield head
-        with _held():  # a worker process may start here: see _start_worker
+        with _held():  # a worker process may start here: see _adopt_policy
             pending.append(pool.submit(_determine_group, group))
         in_pool += 1
     while pending:

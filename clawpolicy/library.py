@@ -6,8 +6,8 @@
     determination.outcome, determination.totals
 
 A `Policy` is compiled (read, parsed, checked) once. It holds no state that an evaluation
-changes, so one `Policy` may serve many threads at once; it pickles for worker processes
-(see `Policy.__reduce__`)."""
+changes, so one `Policy` may serve many threads at once; it pickles, as the checked policy
+itself, for worker processes (see `Policy.__reduce__`)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from typing import Any, Literal, Union
 from clawpolicy import api
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import LoadedCase
-from clawpolicy.check.checker import CheckedPolicy
-from clawpolicy.core.diagnostics import Diagnostic
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determination import Determination
 
@@ -110,21 +109,11 @@ class Policy:
                 yield error
 
     def __reduce__(self):
-        # A checked policy keys its side tables by the identity of its syntax nodes, which
-        # a pickle does not keep; and compiling is quick (docs/api.md gives the figures).
-        # So a pickled policy is its files' place and hash: a worker process compiles it
-        # again, and refuses to go on if the files changed in between.
-        return (_restore, (str(self._path), self.sha256, self._vocabulary_path))
-
-
-def _restore(path: str, sha256: str, vocabulary_path: str | None) -> Policy:
-    policy = load_policy(path, vocabulary_path)
-    if policy.sha256 != sha256:
-        raise PolicyError([Diagnostic(
-            "CP0120", "the policy changed on disk since it was loaded and sent to this "
-            "worker process", "load the policy again, and do not edit its files while "
-            "cases are being determined", where=path)])
-    return policy
+        # Pickled as the checked policy itself (its AST, the checker's tables, the
+        # vocabulary: see CheckedPolicy.__reduce__), never as a path to read again: an
+        # unpickled policy needs no file and decides as this one does. Its compiled forms
+        # are built again on first use.
+        return (Policy, (self._checked, self._path, self._vocabulary_path))
 
 
 def load_policy(path: str | os.PathLike[str],

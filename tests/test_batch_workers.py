@@ -1,6 +1,5 @@
 """How `check --batch --jobs N` hands out its cases (clawpolicy/batch.py): a spawned worker
-compiles the policy the parent checked, from the texts it was sent, whatever the files
-hold meanwhile; and the results come out in input order however the workers finish,
+receives the policy the parent checked, pickled, and reads no file of it; and the results come out in input order however the workers finish,
 including the groups the parent determines itself while its workers start."""
 
 from __future__ import annotations
@@ -13,21 +12,22 @@ from clawpolicy import api, batch
 from tests.conftest import ROOT
 
 
-def test_a_spawned_worker_compiles_the_parents_policy_not_the_files_edited_since(
+def test_spawned_workers_receive_the_parents_checked_policy_and_read_no_file(
         tmp_path, monkeypatch):
+    from tests.conftest import REVISION_CASES
+    from tests.test_batch import jsonl
+
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    path = tmp_path / "policies" / "qualys.claw"  # with its revisions: several files
-    parent = api.compile_policy(path)
-    texts = batch.policy_texts(parent)
-    assert len(texts) == len(parent.loaded.files) > 1
-    for name in texts:  # every file edited after the parent checked it
-        with open(name, "a", encoding="utf-8") as f:
-            f.write("\n# edited\n")
-    monkeypatch.setattr(batch, "_quiet_interrupts", lambda: None)  # not in the test runner
-    monkeypatch.setattr(batch, "_POLICY", None)
-    batch._start_worker(str(path), texts)
-    assert batch._POLICY.loaded.sha256 == parent.loaded.sha256
-    assert api.compile_policy(path).loaded.sha256 != parent.loaded.sha256
+    parent = api.compile_policy(tmp_path / "policies" / "qualys.claw")  # several files
+    shutil.rmtree(tmp_path / "policies")  # nothing for a worker to compile again from
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(REVISION_CASES[:10]) * 3, encoding="utf-8")
+    expected = [[batch.determine_one(item, parent)] for item in batch.items(str(cases))]
+    monkeypatch.setattr(batch, "_worker_context",
+                        lambda: __import__("multiprocessing").get_context("spawn"))
+    found = list(batch._results(parent, batch.items(str(cases)), jobs=2))
+    assert [r for group in found for r in group] == [r for [r] in expected]
+    assert len(found) < len(expected)  # in groups: from the workers, not case by case
 
 
 class _SlowStart:
@@ -75,3 +75,22 @@ def test_results_come_in_input_order_while_the_parent_fills_in(tmp_path, monkeyp
     pool.threads.shutdown()
     assert results == expected
     assert by_parent and len(pool.submitted) < groups  # the parent determined some itself
+
+
+def test_forked_workers_start_from_the_first_case_decided_and_leave_nothing_frozen(
+        tmp_path, qualys_2019):
+    import gc
+
+    from tests.conftest import EXAMPLE_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(EXAMPLE_CASES[:10]) * 3, encoding="utf-8")
+    expected = [batch.determine_one(item, qualys_2019) for item in batch.items(str(cases))]
+    frozen = gc.get_freeze_count()
+    found = batch._results(qualys_2019, batch.items(str(cases)), jobs=2)
+    first = next(found)
+    assert first == expected[:1]  # decided here, before any worker starts
+    rest = [r for group in found for r in group]
+    assert rest == expected[1:]
+    assert gc.get_freeze_count() == frozen

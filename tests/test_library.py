@@ -154,19 +154,73 @@ def test_one_policy_serves_many_threads_with_the_sequential_results():
     assert found == expected
 
 
-def test_a_policy_pickles_and_refuses_to_unpickle_once_its_files_changed(tmp_path):
+_UNPICKLED = """
+import json, pickle, sys
+import clawpolicy
+with open(sys.argv[1], "rb") as f:
+    policy = pickle.load(f)
+for case in sys.argv[2:]:
+    print(json.dumps(clawpolicy.to_json(policy.evaluate(case))))
+"""
+
+
+def _in_a_fresh_process(policy, cases: list[Path], tmp_path: Path) -> list[str]:
+    """The determinations of `cases` by `policy` unpickled in a new Python process."""
+    sent = tmp_path / "policy.pickle"
+    sent.write_bytes(pickle.dumps(policy))
+    result = subprocess.run([sys.executable, "-c", _UNPICKLED, str(sent), *map(str, cases)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_pickled_policy_is_the_checked_policy_and_needs_no_file(tmp_path):
     shutil.copytree(QUALYS.parent, tmp_path / "policies")
-    policy = clawpolicy.load_policy(tmp_path / "policies" / "qualys.claw")
+    policy = clawpolicy.load_policy(tmp_path / "policies" / "qualys.claw")  # 4 files
+    expected = [clawpolicy.to_json(policy.evaluate(case)) for case in REVISION_CASES]
+    shutil.rmtree(tmp_path / "policies")  # the worker has no file to read: none is needed
+    assert _in_a_fresh_process(policy, REVISION_CASES, tmp_path) == expected
     again = pickle.loads(pickle.dumps(policy))
-    case = REVISION_CASES[0]
-    assert again.sha256 == policy.sha256
-    assert clawpolicy.to_json(again.evaluate(case)) == clawpolicy.to_json(policy.evaluate(case))
-    data = pickle.dumps(policy)
-    included = tmp_path / "policies" / "revisions" / "sox-304.claw"
-    included.write_text(included.read_text() + "\n# edited\n")
-    with pytest.raises(clawpolicy.PolicyError) as raised:
-        pickle.loads(data)
-    assert [d.code for d in raised.value.diagnostics] == ["CP0120"]
+    assert (again.name, again.sha256, again.path) == (policy.name, policy.sha256, policy.path)
+    assert again.vocabulary is policy.vocabulary  # the shipped one: cases read here fit it
+
+
+def test_a_pickled_policy_keeps_its_own_vocabulary_without_its_file(tmp_path):
+    words = tmp_path / "words" / "case.toml"
+    words.parent.mkdir()
+    shutil.copy(ROOT / "clawpolicy" / "vocabulary" / "case.toml", words)
+    policy = clawpolicy.load_policy(QUALYS_2019, vocabulary=words)
+    cases = EXAMPLE_CASES[:6]
+    expected = [clawpolicy.to_json(policy.evaluate(case)) for case in cases]
+    shutil.rmtree(words.parent)
+    assert _in_a_fresh_process(policy, cases, tmp_path) == expected
+    again = pickle.loads(pickle.dumps(policy))
+    assert again.vocabulary is not clawpolicy.load_policy(QUALYS_2019).vocabulary
+    assert again.vocabulary.declarations == policy.vocabulary.declarations
+
+
+def test_the_checked_policys_tables_by_node_are_keyed_again_by_the_unpickled_nodes():
+    from dataclasses import fields
+
+    from clawpolicy.check.policy import CheckedPolicy, _nodes
+
+    by_int = {f.name for f in fields(CheckedPolicy) if f.type.startswith("dict[int,")}
+    assert by_int == set(CheckedPolicy.BY_NODE)  # a new table by node must be listed there
+    checked = compile_policy(QUALYS)
+    again = pickle.loads(pickle.dumps(checked))
+
+    def tables(policy):
+        roots = [getattr(policy, f.name) for f in fields(policy)
+                 if f.name not in CheckedPolicy.BY_NODE]
+        nodes = list(_nodes(roots).values())  # in the same order: the same structure
+        return {name: [(i, getattr(policy, name)[id(node)]) for i, node in enumerate(nodes)
+                       if id(node) in getattr(policy, name)]
+                for name in CheckedPolicy.BY_NODE}
+
+    found, expected = tables(again), tables(checked)
+    assert found == expected
+    assert all(len(found[name]) == len(getattr(checked, name)) > 0
+               for name in CheckedPolicy.BY_NODE)
 
 
 def test_totals_is_always_a_list_and_the_contract_field_is_unchanged(policies):

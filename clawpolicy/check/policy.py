@@ -5,7 +5,8 @@ drafter's words), and the few names the language itself gives a meaning."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from clawpolicy.core import types as t
 from clawpolicy.syntax.load import LoadedPolicy
@@ -69,6 +70,25 @@ class CheckedPolicy:
     case_type: t.Record = field(repr=False)  # the case's facts, with the policy's own `facts`
     vocabulary: Vocabulary = field(repr=False)  # the case vocabulary it was checked against
 
+    # The side tables keyed by the identity of a syntax node: pickled as (node, value) pairs.
+    BY_NODE = ("resolutions", "types")
+
+    def __reduce__(self):
+        # A pickle keeps which objects are one, not their identities: each table keyed by
+        # a node's id is sent as (node, value) pairs and keyed again by the new nodes. What
+        # is sent is the checked policy alone (AST, tables, vocabulary): the compiled forms
+        # and caches every stage keeps beside it are built again where it is unpickled.
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        nodes = _nodes([v for name, v in state.items() if name not in self.BY_NODE])
+        for name in self.BY_NODE:
+            table = state[name]
+            missing = [key for key in table if key not in nodes]
+            if missing:
+                raise pickle.PicklingError(f"the checked policy's `{name}` has {len(missing)} "
+                                           "entries for nodes that are not in the policy")
+            state[name] = tuple((nodes[key], value) for key, value in table.items())
+        return _restore, (state,)
+
     def of_kind(self, kind: str) -> list[ast.Rule]:
         return [r for r in self.rules if r.kind == kind]
 
@@ -91,3 +111,29 @@ class CheckedPolicy:
     def constant(self, name: str) -> dt.date:
         return getattr(self.header, CONSTANTS[name])
 
+
+def _restore(state: dict) -> CheckedPolicy:
+    for name in CheckedPolicy.BY_NODE:
+        state[name] = {id(node): value for node, value in state[name]}
+    return CheckedPolicy(**state)
+
+
+def _nodes(roots: list) -> dict[int, object]:
+    """Every dataclass instance reachable from `roots` (through dataclass fields, tuples,
+    lists and the values of dicts), by identity."""
+    found: dict[int, object] = {}
+    stack = list(roots)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (str, int, type(None))) or id(value) in found:
+            continue
+        if is_dataclass(value) and not isinstance(value, type):
+            found[id(value)] = value
+            stack.extend(getattr(value, f.name) for f in fields(value))
+        elif isinstance(value, (tuple, list)):
+            found[id(value)] = value
+            stack.extend(value)
+        elif isinstance(value, dict):
+            found[id(value)] = value
+            stack.extend(value.values())
+    return found

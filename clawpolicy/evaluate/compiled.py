@@ -22,7 +22,7 @@ import os
 import weakref
 from typing import Any, Callable
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.values import Money, Unknown, unknown_of
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans

@@ -13,7 +13,7 @@ from typing import Any
 
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo

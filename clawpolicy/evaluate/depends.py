@@ -13,7 +13,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core import types as t
 from clawpolicy.revise.rules import RuleSet
 from clawpolicy.syntax import ast

@@ -10,7 +10,7 @@ from typing import Any
 
 from clawpolicy.core.values import quantize
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination,
                                                Participant, PolicyRef, sum_field, total_field)
 from clawpolicy.evaluate.env import Env

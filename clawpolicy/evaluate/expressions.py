@@ -14,8 +14,8 @@ from typing import Any
 
 
 from clawpolicy.core import types as t
-from clawpolicy.check.checker import CheckedPolicy
 from clawpolicy.check.facts import FACTS
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path

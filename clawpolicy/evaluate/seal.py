@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import Seal
 
 # The field of a case file that the determination does not read: `expect:` is for

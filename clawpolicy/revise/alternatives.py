@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.syntax import ast
 
 

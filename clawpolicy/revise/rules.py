@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
-from clawpolicy.check.checker import CheckedPolicy
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.syntax import ast
 
 # Where a rule comes from when no revision changed it: the policy text itself.

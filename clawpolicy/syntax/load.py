@@ -16,9 +16,6 @@ from pathlib import Path
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.source import SourceFile, TooLarge, printable, read_regular
 from clawpolicy.syntax import ast
-from clawpolicy.syntax.lower import lower
-from clawpolicy.syntax.parse import parse
-from clawpolicy.syntax.treecache import cached_parse
 
 MAX_POLICY_BYTES = 1024 * 1024
 MAX_INCLUDE_DEPTH = 16
@@ -35,6 +32,21 @@ def unsaved(texts: Mapping[Path, str]) -> Iterator[None]:
         yield
     finally:
         _UNSAVED.reset(token)
+
+
+# Modules lowered before (a checked policy kept between runs, check/cache.py), by source
+# name: a file whose name and text are the same is not parsed again.
+_KNOWN: ContextVar[Mapping[str, tuple[SourceFile, ast.Module]]] = ContextVar("known",
+                                                                            default={})
+
+
+@contextmanager
+def known(files: Mapping[str, tuple[SourceFile, ast.Module]]) -> Iterator[None]:
+    token = _KNOWN.set(files)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
                              else name, included_by)
         # Files on disk come back run after run: their trees are kept (treecache.py). An
         # editor's unsaved text changes at each keystroke: it is parsed afresh.
-        module = lower((parse if _UNSAVED.get() else cached_parse)(source), source)
+        source, module = _module(source)
     except DiagnosticError as error:
         errors.extend(error.diagnostics)
         return
@@ -148,6 +160,20 @@ def _load(path: Path, root: Path, name: str, included_by: ast.Include | None,
         relative = target.resolve().relative_to(root).as_posix()
         shown = str(display_base / relative)
         _load(target, root, shown, decl, stack, files, errors, display_base)
+
+
+def _module(source: SourceFile) -> tuple[SourceFile, ast.Module]:
+    """The file and its module: a known one (the same name and text) as it was, so that its
+    nodes' spans name the very file the policy lists; else parsed and lowered."""
+    seen = _KNOWN.get().get(source.name)
+    if seen is not None and seen[0].text == source.text:
+        return seen
+    # The parser (Lark) is imported only when a file is parsed.
+    from clawpolicy.syntax.lower import lower
+    from clawpolicy.syntax.parse import parse
+    from clawpolicy.syntax.treecache import cached_parse
+
+    return source, lower((parse if _UNSAVED.get() else cached_parse)(source), source)
 
 
 def _resolve_include(decl: ast.Include, path: Path, root: Path) -> tuple[Path, Diagnostic | None]:

@@ -16,7 +16,6 @@ It holds at most MAX_ENTRIES trees: past that, the oldest half is removed."""
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from functools import lru_cache
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from lark import Token, Tree
 
+from clawpolicy.core.cachedir import cache_folder, keep
+from clawpolicy.core.cachedir import private as _private
 from clawpolicy.core.source import SourceFile
 from clawpolicy.syntax.parse import grammar_text, parse
 
@@ -49,30 +50,6 @@ def cached_parse(source: SourceFile) -> Tree:
     return tree
 
 
-def cache_folder() -> Path | None:
-    chosen = os.environ.get("CLAWPOLICY_CACHE_DIR")
-    if chosen is not None and chosen.strip().lower() in ("off", "0", "no", ""):
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clawpolicy"
-
-
-def _private(folder: Path) -> bool:
-    """Trees are unpickled, so they are read only from a folder that no one else can write
-    to: owned by this user, not writable by group or others. A folder not made yet is made
-    so (in _store)."""
-    try:
-        stat = folder.stat()
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    getuid = getattr(os, "getuid", None)
-    return (getuid is None or stat.st_uid == getuid()) and not stat.st_mode & 0o022
-
-
 def _key(text: str) -> str:
     digest = hashlib.sha256(_salt())
     digest.update(text.encode("utf-8", "surrogatepass"))
@@ -94,15 +71,8 @@ def _salt() -> bytes:
 
 
 def _store(folder: Path, path: Path, tree: Tree) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with open(partial, "wb") as out:
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(tree)
-        os.replace(partial, path)  # whole or not at all, whoever reads it meanwhile
-        _prune(folder)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
-        pass
+    keep(path, lambda out: _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(tree),
+         MAX_ENTRIES)
 
 
 class _Pickler(pickle.Pickler):
@@ -114,15 +84,3 @@ class _Pickler(pickle.Pickler):
             return Token, (obj.type, str(obj), obj.start_pos, obj.line, obj.column,
                            obj.end_line, obj.end_column, obj.end_pos)
         return NotImplemented
-
-
-def _prune(folder: Path) -> None:
-    entries = [e for e in os.scandir(folder) if e.name.endswith(".tree")]
-    if len(entries) <= MAX_ENTRIES:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime)
-    for entry in entries[:len(entries) // 2]:
-        try:
-            os.remove(entry.path)
-        except OSError:
-            pass

@@ -19,7 +19,7 @@ from clawpolicy.core import types as t
 from clawpolicy.core import values
 from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, VocabularyError, read
 
-__all__ = ["DEFAULT", "Vocabulary", "VocabularyError", "load"]
+__all__ = ["DEFAULT", "Vocabulary", "VocabularyError", "adopt", "load"]
 
 DEFAULT = Path(__file__).with_name("case.toml")
 _SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -42,6 +42,11 @@ class Vocabulary:
 
     def __repr__(self) -> str:
         return f"Vocabulary({self.declarations.source!r})"
+
+    def __reduce__(self):
+        # Pickled as its declarations (its models are classes built here: built again where
+        # it is unpickled), and whether it is the shipped one (see `adopt`).
+        return adopt, (self.declarations, self.declarations.source == str(DEFAULT))
 
     @property
     def source(self) -> str:
@@ -159,3 +164,18 @@ def _load(path: str) -> Vocabulary:
 def load(path: str | Path | None = None) -> Vocabulary:
     """The vocabulary declared in `path` (the shipped one by default), read once."""
     return _load(str(Path(path).resolve()) if path is not None else str(DEFAULT))
+
+
+_ADOPTED: dict[Declarations, Vocabulary] = {}
+
+
+def adopt(declarations: Declarations, shipped: bool = False) -> Vocabulary:
+    """The vocabulary of `declarations` read elsewhere (an unpickled policy's), one per
+    process: the shipped one of this process where it declares the same, so that the cases
+    this process reads with `load()` fit a policy checked elsewhere."""
+    if shipped and load().declarations == declarations:
+        return load()
+    found = _ADOPTED.get(declarations)
+    if found is None:
+        found = _ADOPTED[declarations] = Vocabulary(declarations)
+    return found
