@@ -1,0 +1,98 @@
+"""Reasons recorded as the evaluation goes, and rendered in words only for the determination
+that is written out.
+
+Where a decision (decide.py) gives a reason, it records what the reason needs: a `Reason`,
+the kind of sentence (`explained`: a condition's reason with the windows of dates it states;
+`explain`: why an expression came out as it did; `describe`: an operand or an amount with
+its derivation), the node, and the environment it was evaluated in, whose memo holds the
+value of each operand the evaluation computed, with the evaluator that reads them, and the
+words written around it. No English is written then. The runs that answer an open question
+record nothing (they give no reasons); of a determination's own runs, what is never shown
+is never written: the alternatives the policy's combination does not choose, the trial of
+the most a pending award could recover, the awards the exactness rule decides again under
+an answer, and every reason of a determination made for its outcomes and amounts alone
+(`clawpolicy test`).
+
+`rendered` writes the reasons of the results a determination is made of (determine.py),
+where the words are first needed. A model that still holds a recorded reason serializes and
+prints as though it were written (determination.py, `Reason.__repr__`), so its JSON never
+depends on when its reasons are written; explain.py reads only values the evaluation
+computed, so it writes the same words later as it would have then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the models import this module
+    from pydantic import BaseModel
+
+    from clawpolicy.evaluate.determination import AwardResult
+    from clawpolicy.evaluate.env import Env
+    from clawpolicy.syntax import ast
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Reason:
+    """What one reason needs, to be written later: its kind of sentence, the node, the
+    environment that holds the values of its operands, the evaluator that computed them,
+    and the words before and after it."""
+
+    kind: str  # "explain", "describe" or "explained"
+    node: "ast.Expr"
+    env: "Env"
+    evaluator: Any  # expressions.Evaluator (which this module must not import)
+    before: str = ""
+    after: str = ""
+
+    def words(self) -> str:
+        ev = self.evaluator
+        said = ev.describe(self.node, self.env) if self.kind == "describe" else \
+            ev.explain(self.node, self.env)
+        return f"{self.before}{said}{self.after}" if self.before or self.after else said
+
+    def fields(self) -> dict[str, Any]:
+        """The fields of a model this reason fills: `because`, and for a condition's reason
+        the windows of dates it states."""
+        if self.kind == "explained":
+            return self.evaluator.explained(self.node, self.env)
+        return {"because": self.words()}
+
+    def __str__(self) -> str:
+        return self.words()
+
+    def __repr__(self) -> str:
+        return repr(self.words())
+
+
+def said(ev: Any, kind: str, node: "ast.Expr", env: "Env", before: str = "",
+         after: str = "") -> Reason | str:
+    """The record of a reason; in a run that gives no reasons, only the words around it (as
+    an explanation without reasons says nothing)."""
+    if not ev.reasons:
+        return before + after
+    return Reason(kind, node, env, ev, before, after)
+
+
+def written(model: "BaseModel") -> "BaseModel":
+    """A model of the determination with its own reasons in words (`because`, a list of
+    notes): itself where it holds none. Its models inside are not written here."""
+    update: dict[str, Any] = {}
+    for name in model._reasons:
+        value = getattr(model, name)
+        if type(value) is Reason:
+            update.update(value.fields())
+        elif type(value) is list and any(type(v) is Reason for v in value):
+            update[name] = [v.words() if type(v) is Reason else v for v in value]
+    return model.model_copy(update=update) if update else model
+
+
+def rendered(result: "AwardResult", **update: Any) -> "AwardResult":
+    """An award's result with every reason in words, its conditions' and remedies'
+    included (and `update` applied)."""
+    for name in ("conditions", "remedies"):
+        items = getattr(result, name)
+        if any(type(i.because) is Reason for i in items):
+            update[name] = [written(i) for i in items]
+    result = written(result)
+    return result.model_copy(update=update) if update else result
