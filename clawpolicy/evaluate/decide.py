@@ -23,7 +23,7 @@ from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
-from clawpolicy.evaluate.reasons import Reason, said
+from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -33,14 +33,6 @@ def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
-
-
-def _condition(because: Reason | str, **fields: Any) -> Condition:
-    """A condition with its reason: one recorded, to be written later, is no text yet, so
-    the model is made without validation then (every other field is of its type)."""
-    if type(because) is Reason:
-        return Condition.model_construct(because=because, **fields)
-    return Condition(because=because, windows=None, **fields)
 
 
 def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
@@ -106,8 +98,7 @@ class Determiner:
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
-        applied = [RevisionApplied.model_construct(id=r.name,
-                                                   because=self._why_applies(ev, r, case_env))
+        applied = [made(RevisionApplied, id=r.name, because=self._why_applies(ev, r, case_env))
                    for r in self.policy.revisions if membership[r.name] is True]
         case_reads = frozenset(ev.reads or ())
         answered = set(overrides or ())
@@ -178,9 +169,8 @@ class Determiner:
                         continue
                     why = said(ev, "explain", each.where, inner) \
                         if each.where is not None else ""
-                    # Made without validation: its reason is written later (reasons.py).
-                    found.append((OtherRecoverable.model_construct(
-                        source=item.path, amount=amount(money), rule=rule.name,
+                    found.append((made(
+                        OtherRecoverable, source=item.path, amount=amount(money), rule=rule.name,
                         revision=entry.source, because=why,
                         clause=rule.citation.clause or ""), money))
         return found, unknowns
@@ -257,10 +247,10 @@ class Determiner:
             for entry in rules.of(kind):
                 value = self._rule(ev, entry.rule.body, env)
                 clause, quote = _citation(entry.rule)
-                conditions.append(_condition(
-                    said(ev, "explained", entry.rule.body, env), id=entry.rule.name,
-                    kind=kind, status=status_of(value), clause=clause, quote=quote,
-                    source=entry.source, replaces=entry.replaces))
+                conditions.append(made(
+                    Condition, because=said(ev, "explained", entry.rule.body, env),
+                    id=entry.rule.name, kind=kind, status=status_of(value),
+                    clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
             return values
 
@@ -419,8 +409,8 @@ class Determiner:
                          + (" once excused" if part else "")
                          + f", but the available remedies reach only {recoverable}")
         outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
-        shown = [Remedy.model_construct(
-            kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
+        shown = [made(
+            Remedy, kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
             clause=_citation(e.rule)[0], quote=_citation(e.rule)[1], source=e.source,
             modality_from=e.modality_from, enforced_by=e.rule.enforced_by,
             because=said(ev, "describe", e.rule.body, env, after=(
@@ -449,9 +439,8 @@ class Determiner:
             recovered = amount(Money(total, unit))
             if recoverable is not None:
                 outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
-        # Made without validation: its notes may hold reasons still to be written (reasons.py).
-        result = AwardResult.model_construct(
-            id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
+        result = made(
+            AwardResult, id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,

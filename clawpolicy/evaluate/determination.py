@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from clawpolicy.core.values import Money, quantize
-from clawpolicy.evaluate.reasons import written
+from clawpolicy.evaluate.reasons import write
 
 Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
@@ -20,14 +20,13 @@ class _Out(BaseModel):
     # Fields left out of the output where they are None (they are there only when they say
     # something).
     _optional: ClassVar[tuple[str, ...]] = ()
-    # Fields that may hold a reason recorded but not yet written (evaluate/reasons.py): the
-    # model is made without validation then, and written when the determination is built;
-    # until then it serializes as though it were written.
+    # Fields that may hold a reason recorded but not yet written (evaluate/reasons.py): it is
+    # written when the determination is built, or when the model is first serialized.
     _reasons: ClassVar[tuple[str, ...]] = ()
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
-        data = handler(written(self) if self._reasons else self)
+        data = handler(write(self) if self._reasons else self)
         for key in self._optional:
             if data.get(key) is None:
                 data.pop(key, None)

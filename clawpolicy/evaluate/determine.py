@@ -16,7 +16,7 @@ from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determina
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
-from clawpolicy.evaluate.reasons import rendered, written
+from clawpolicy.evaluate.reasons import rendered, write
 from clawpolicy.evaluate.seal import seal
 from clawpolicy.evaluate.settle import settle
 
@@ -51,14 +51,14 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=policy_ref(policy),
         participant=participant(policy, case),
-        outcome=run.outcome, revisions_applied=[written(r) for r in run.applied],
+        outcome=run.outcome, revisions_applied=[write(r) for r in run.applied],
         total_recoverable=total_field(run.totals()),
         total_excused=sum_field([e.result.excused for e in run.awards]),
         total_recovered=sum_field([e.result.recovered for e in run.awards]),
         total_outstanding=sum_field([e.result.outstanding for e in run.awards]),
-        awards=[rendered(e.result, facts=f)
+        awards=[rendered(e.result).model_copy(update={"facts": f})
                 for e, f in zip(run.awards, item_facts(policy, case))],
-        other_recoverable=[written(o) for o, _ in run.others],
+        other_recoverable=[write(o) for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=settled.questions,

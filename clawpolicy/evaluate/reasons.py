@@ -74,25 +74,43 @@ def said(ev: Any, kind: str, node: "ast.Expr", env: "Env", before: str = "",
     return Reason(kind, node, env, ev, before, after)
 
 
-def written(model: "BaseModel") -> "BaseModel":
-    """A model of the determination with its own reasons in words (`because`, a list of
-    notes): itself where it holds none. Its models inside are not written here."""
-    update: dict[str, Any] = {}
+def made(model: type, **fields: Any) -> Any:
+    """A model of the determination whose fields may hold recorded reasons (a `Reason`, or a
+    list of notes with some): validated with those fields empty, then given them, to be
+    written when the determination is built (`rendered`) or the model first serialized."""
+    late = {name: value for name, value in fields.items() if type(value) is Reason
+            or type(value) is list and any(type(v) is Reason for v in value)}
+    if not late:
+        return model(**fields)
+    made = model(**{**fields, **{name: "" if type(value) is Reason else []
+                                 for name, value in late.items()}})
+    made.__dict__.update({name: list(value) if type(value) is list else value
+                          for name, value in late.items()})
+    return made
+
+
+def write(model: "BaseModel") -> "BaseModel":
+    """The model's own recorded reasons in words (`because`, a list of notes), in place: what
+    it states stays as it was made (frozen), its words are filled in. Its models inside are
+    written by their own `write`."""
+    fields = model.__dict__
     for name in model._reasons:
-        value = getattr(model, name)
+        value = fields[name]
         if type(value) is Reason:
-            update.update(value.fields())
-        elif type(value) is list and any(type(v) is Reason for v in value):
-            update[name] = [v.words() if type(v) is Reason else v for v in value]
-    return model.model_copy(update=update) if update else model
+            fields.update(value.fields())
+        elif type(value) is list:
+            for i, v in enumerate(value):
+                if type(v) is Reason:
+                    value[i] = v.words()
+    return model
 
 
-def rendered(result: "AwardResult", **update: Any) -> "AwardResult":
-    """An award's result with every reason in words, its conditions' and remedies'
-    included (and `update` applied)."""
-    for name in ("conditions", "remedies"):
-        items = getattr(result, name)
-        if any(type(i.because) is Reason for i in items):
-            update[name] = [written(i) for i in items]
-    result = written(result)
-    return result.model_copy(update=update) if update else result
+def rendered(result: "AwardResult") -> "AwardResult":
+    """An award's result with every reason in words, its conditions' and remedies' too."""
+    for c in result.conditions:
+        if type(c.because) is Reason:
+            write(c)
+    for r in result.remedies:
+        if type(r.because) is Reason:
+            write(r)
+    return write(result)
