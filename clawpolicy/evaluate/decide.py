@@ -98,7 +98,7 @@ class Determiner:
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
-        applied = [made(RevisionApplied, id=r.name, because=self._why_applies(ev, r, case_env))
+        applied = [made(RevisionApplied, "because", self._why_applies(ev, r, case_env), id=r.name)
                    for r in self.policy.revisions if membership[r.name] is True]
         case_reads = frozenset(ev.reads or ())
         answered = set(overrides or ())
@@ -170,8 +170,8 @@ class Determiner:
                     why = said(ev, "explain", each.where, inner) \
                         if each.where is not None else ""
                     found.append((made(
-                        OtherRecoverable, source=item.path, amount=amount(money), rule=rule.name,
-                        revision=entry.source, because=why,
+                        OtherRecoverable, "because", why, source=item.path,
+                        amount=amount(money), rule=rule.name, revision=entry.source,
                         clause=rule.citation.clause or ""), money))
         return found, unknowns
 
@@ -248,7 +248,7 @@ class Determiner:
                 value = self._rule(ev, entry.rule.body, env)
                 clause, quote = _citation(entry.rule)
                 conditions.append(made(
-                    Condition, because=said(ev, "explained", entry.rule.body, env),
+                    Condition, "because", said(ev, "explained", entry.rule.body, env),
                     id=entry.rule.name, kind=kind, status=status_of(value),
                     clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
@@ -410,12 +410,12 @@ class Determiner:
                          + f", but the available remedies reach only {recoverable}")
         outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
         shown = [made(
-            Remedy, kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
-            clause=_citation(e.rule)[0], quote=_citation(e.rule)[1], source=e.source,
-            modality_from=e.modality_from, enforced_by=e.rule.enforced_by,
-            because=said(ev, "describe", e.rule.body, env, after=(
+            Remedy, "because", said(ev, "describe", e.rule.body, env, after=(
                 f", less {Money(part, rc.unit)} excused by {excused.exception}"
-                if excused is not None and cap.amount >= owed.amount else "")))
+                if excused is not None and cap.amount >= owed.amount else "")),
+            kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
+            clause=_citation(e.rule)[0], quote=_citation(e.rule)[1], source=e.source,
+            modality_from=e.modality_from, enforced_by=e.rule.enforced_by)
             for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
                             excused)
@@ -440,11 +440,12 @@ class Determiner:
             if recoverable is not None:
                 outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
         result = made(
-            AwardResult, id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
+            AwardResult, "notes", notes, id=rec.ident, outcome=outcome,
+            revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, notes=notes, excused=excused,
+            remedies=remedies, conditions=conditions, excused=excused,
             recovered=recovered, outstanding=outstanding)
         return AwardEvaluation(result, unknowns, recoverable)
 

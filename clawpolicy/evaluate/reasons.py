@@ -21,8 +21,7 @@ computed, so it writes the same words later as it would have then."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the models import this module
     from pydantic import BaseModel
@@ -32,11 +31,11 @@ if TYPE_CHECKING:  # the models import this module
     from clawpolicy.syntax import ast
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Reason:
+class Reason(NamedTuple):
     """What one reason needs, to be written later: its kind of sentence, the node, the
     environment that holds the values of its operands, the evaluator that computed them,
-    and the words before and after it."""
+    and the words before and after it. Immutable, and cheap to make (a tuple: most runs
+    make hundreds); equal only to itself."""
 
     kind: str  # "explain", "describe" or "explained"
     node: "ast.Expr"
@@ -44,6 +43,9 @@ class Reason:
     evaluator: Any  # expressions.Evaluator (which this module must not import)
     before: str = ""
     after: str = ""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
     def words(self) -> str:
         ev = self.evaluator
@@ -74,18 +76,20 @@ def said(ev: Any, kind: str, node: "ast.Expr", env: "Env", before: str = "",
     return Reason(kind, node, env, ev, before, after)
 
 
-def made(model: type, **fields: Any) -> Any:
-    """A model of the determination whose fields may hold recorded reasons (a `Reason`, or a
-    list of notes with some): validated with those fields empty, then given them, to be
-    written when the determination is built (`rendered`) or the model first serialized."""
-    late = {name: value for name, value in fields.items() if type(value) is Reason
-            or type(value) is list and any(type(v) is Reason for v in value)}
-    if not late:
+def made(model: type, name: str, value: Any, **fields: Any) -> Any:
+    """A model of the determination made with `fields`, and its field `name` (a reason, or
+    a list of notes) holding `value`: where that is a recorded reason (or a list with some),
+    the model is validated with the field empty, then given it, to be written when the
+    determination is built (`rendered`) or the model first serialized."""
+    if type(value) is Reason:
+        fields[name] = ""
+    elif type(value) is list and any(type(v) is Reason for v in value):
+        fields[name], value = [], list(value)
+    else:
+        fields[name] = value
         return model(**fields)
-    made = model(**{**fields, **{name: "" if type(value) is Reason else []
-                                 for name, value in late.items()}})
-    made.__dict__.update({name: list(value) if type(value) is list else value
-                          for name, value in late.items()})
+    made = model(**fields)
+    made.__dict__[name] = value
     return made
 
 
