@@ -69,14 +69,21 @@ def test_only_the_reasons_the_determination_states_are_written(
     not chosen, a pending award the exactness rule decides again, an answer's run)."""
     policy, loaded = _policy(policies, policy_path), read_case(case_path)
     written: list[str] = []
-    words = reasons.Reason.words
+    words, fields = reasons.Reason.words, reasons.Reason.fields
 
     def counted(self):
         text = words(self)
         written.append(text)
         return text
+
+    def counted_fields(self):
+        found = fields(self)
+        written.append(found["because"])
+        return found
     monkeypatch.setattr(reasons.Reason, "words", counted)
+    monkeypatch.setattr(reasons.Reason, "fields", counted_fields)
     output = render(evaluate(policy, loaded))
+    assert written
     for text in written:
         assert json.dumps(text, ensure_ascii=False)[1:-1] in output
 
