@@ -182,12 +182,13 @@ def assume(policy: CheckedPolicy, loaded: LoadedCase,
 
 
 def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
-             assumptions: Sequence[str] = ()) -> Determination:
+             assumptions: Sequence[str] = (), reasons: bool = True) -> Determination:
     """The determination of a checked policy for a case read with its vocabulary; raises
     CaseError (a declared fact of the wrong type) or PolicyError. With `assumptions`
     (`FACT=VALUE`, as `check --assume` takes them), the determination is made as if the
     case said so, lists them, and is sealed with the case as read; a wrong assumption
-    raises AssumptionError."""
+    raises AssumptionError. Without `reasons` (for a caller that reads only outcomes, amounts
+    and statuses), no reason is written: every `because` is empty."""
     if type(loaded.case) is not policy.vocabulary.case_model:
         raise ValueError(f"the case {loaded.name} was read with another vocabulary than the "
                          f"policy's ({policy.vocabulary.source}); read it with "
@@ -197,7 +198,7 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
         loaded, recorded = assume(policy, read, assumptions)
     try:
         return determine(policy, loaded.case, policy_facts(policy, loaded), recorded,
-                         sealed=read.case)
+                         sealed=read.case, reasons=reasons)
     except CaseError:
         raise
     except EvaluationError as error:

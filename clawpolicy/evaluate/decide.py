@@ -18,10 +18,12 @@ from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
+from clawpolicy.evaluate.combine import combine, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
+from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -31,25 +33,6 @@ def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
-
-
-COVERED = {"recovery": 2, "no_recovery": 1, "not_covered": 0}
-
-
-def _preference(group: list[ast.Revision], e: "AwardEvaluation", sign: int) -> tuple:
-    """How an alternative ranks among others (the greater wins)."""
-    r = e.result
-    if r.outcome == "not_covered":
-        deciding = [c.source for c in r.conditions if c.kind == "scope" and c.status == "not_met"]
-    elif r.outcome == "no_recovery" and any(c.status == "not_met" for c in r.conditions):
-        deciding = [c.source for c in r.conditions if c.status == "not_met"]
-    else:
-        deciding = [c.source for c in r.conditions if c.status == "met"] + \
-            [r.recoverable_from] + [m.modality_from or m.source for m in r.remedies]
-    changed = [d for d in deciding if d != "policy"]
-    idle = [g.name for g in group if g.name not in changed]
-    return (sign * e.recoverable.amount, COVERED[r.outcome], len(changed), -len(idle),
-            sorted((g.name for g in group), reverse=True))
 
 
 def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
@@ -65,8 +48,12 @@ def _money(value: Any, rec: Rec, ev: Evaluator) -> Money:
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
 
-    def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any]):
+    def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
+                 reasons: bool = True):
         self.policy = policy
+        # Whether a run gives reasons unless told (recorded, written later: reasons.py); a
+        # determination made for its outcomes and amounts alone gives none.
+        self.reasons = reasons
         self.case = case
         self.facts = facts
         # The rules' values in the run of the case as it stands: a run answering a question
@@ -80,7 +67,7 @@ class Determiner:
         return rs.composed(self.policy, revisions)
 
     # ------------------------------------------------------------ the case
-    def run(self, overrides: dict[str, Any] | None = None, reasons: bool = True,
+    def run(self, overrides: dict[str, Any] | None = None, reasons: bool | None = None,
             reuse: CaseRun | None = None, only_award: int | None = None,
             tracker: Any = None, within: frozenset[int] | None = None) -> CaseRun:
         """Determine the case. With `reuse`, the run `overrides` answers a question of: only
@@ -90,6 +77,7 @@ class Determiner:
         every award when the revisions that apply may change; of those, only the awards in
         `within` if given (the caller reads no other). `tracker` follows an ordered fact
         through the evaluation, to find where the result turns (tracking.py)."""
+        reasons = self.reasons if reasons is None else reasons
         fast = compiled(self.policy, memo=reasons)
         try:
             return self._run(overrides, reasons, reuse, only_award, tracker, fast, within)
@@ -110,7 +98,7 @@ class Determiner:
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
         membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
-        applied = [RevisionApplied(id=r.name, because=self._why_applies(ev, r, case_env))
+        applied = [made(RevisionApplied, "because", self._why_applies(ev, r, case_env), id=r.name)
                    for r in self.policy.revisions if membership[r.name] is True]
         case_reads = frozenset(ev.reads or ())
         answered = set(overrides or ())
@@ -148,11 +136,9 @@ class Determiner:
             return False
         return ev.eval(revision.applies_to, env)
 
-    def _why_applies(self, ev: Evaluator, revision: ast.Revision, env: Env) -> str:
-        why = ev.explain(revision.applies_to, env)
-        if revision.effective is not None:
-            why += f"; in force from {revision.effective.isoformat()}"
-        return why
+    def _why_applies(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
+        return said(ev, "explain", revision.applies_to, env, after="" if revision.effective
+                    is None else f"; in force from {revision.effective.isoformat()}")
 
     def _others(self, ev: Evaluator, env: Env) -> tuple[list, list[Unknown]]:
         """Amounts recoverable that are not awards, from the `other` rules in force."""
@@ -181,11 +167,12 @@ class Determiner:
                         Money(Decimal(value), ev.vocabulary.default_unit)
                     if money.amount <= 0:  # a loss, or nothing: no amount to recover
                         continue
-                    why = ev.explain(each.where, inner) if each.where is not None else ""
-                    found.append((OtherRecoverable(source=item.path, amount=amount(money),
-                                                   rule=rule.name, revision=entry.source,
-                                                   because=why,
-                                                   clause=rule.citation.clause or ""), money))
+                    why = said(ev, "explain", each.where, inner) \
+                        if each.where is not None else ""
+                    found.append((made(
+                        OtherRecoverable, "because", why, source=item.path,
+                        amount=amount(money), rule=rule.name, revision=entry.source,
+                        clause=rule.citation.clause or ""), money))
         return found, unknowns
 
     # ------------------------------------------------------------ one award
@@ -207,13 +194,15 @@ class Determiner:
             if reach is True:
                 sure.append(revision)
                 if revision.reaches is not None:  # say why: the window it is received in
-                    why = ev.explain(revision.reaches, Env(self.rules([]), rec))
-                    notes.append(f"{revision.name} reaches this award: {why}")
+                    notes.append(said(ev, "explain", revision.reaches,
+                                      Env(self.rules([]), rec),
+                                      f"{revision.name} reaches this award: "))
             elif isinstance(reach, Unknown):
                 unsure.append((revision, reach))
             elif membership[revision.name] is True:
-                notes.append(f"{revision.name} applies to the participant but does not reach "
-                             f"this award: {ev.explain(revision.reaches, Env(self.rules([]), rec))}")
+                notes.append(said(ev, "explain", revision.reaches, Env(self.rules([]), rec),
+                                  f"{revision.name} applies to the participant but does not "
+                                  "reach this award: "))
         chosen = self._choose(ev, rec, sure)
         chosen.result.notes[:0] = notes
         if unsure:
@@ -223,8 +212,8 @@ class Determiner:
             if (alternative.result.outcome, alternative.recoverable) != \
                     (chosen.result.outcome, chosen.recoverable):
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
-                return self._pending(chosen, rec, [facts], "which revisions govern this "
-                                     f"award is not known: {', '.join(r.name for r, _ in unsure)}")
+                return pending(chosen, [facts], "which revisions govern this award is not "
+                               f"known: {', '.join(r.name for r, _ in unsure)}")
         return chosen
 
     def _reaches(self, ev: Evaluator, revision: ast.Revision, rec: Rec, member: Any) -> Any:
@@ -239,51 +228,13 @@ class Determiner:
                                          if isinstance(v, Unknown))))
         return True
 
-    def _pending(self, evaluation: AwardEvaluation, rec: Rec, unknowns: list[Unknown],
-                 note: str) -> AwardEvaluation:
-        result = evaluation.result.model_copy(update={
-            "outcome": "pending", "recoverable": None, "remedies": [], "excused": None,
-            "outstanding": None,
-            "notes": evaluation.result.notes + [note]})
-        return AwardEvaluation(result, unknowns, None, evaluation.notes)
-
     def _choose(self, ev: Evaluator, rec: Rec, revisions: list[ast.Revision]) -> AwardEvaluation:
         """Evaluate under each way the revisions can apply; the policy's combination picks
-        one, never both."""
+        one, never both (combine.py)."""
         groups = alternatives.alternatives(revisions)
         results = [(group, self.evaluate(ev, rec, self.rules(group))) for group in groups]
-        if len(results) == 1:
-            return results[0][1]
-        how = alternatives.combination(self.policy, revisions)
-        summary = "; ".join(
-            f"{' + '.join(r.name for r in group) or 'the policy alone'} gives "
-            + (str(e.recoverable) if e.recoverable is not None else
-               f"up to {e.bound} once its open facts are settled" if e.bound is not None
-               else "an amount not known yet")
-            for group, e in results)
-        known = [(i, group, e) for i, (group, e) in enumerate(results)
-                 if e.result.outcome != "pending"]
-        pending = [e for _, e in results if e.result.outcome == "pending"]
-        # The tie rule (docs/revisions.md): the policy's combination first; then the most
-        # specific covered result (recovery over no_recovery over not_covered); then the
-        # alternative whose revisions changed more of the rules that decided the result;
-        # then the one with fewer revisions that decided nothing; then by the revisions'
-        # names. Never the position of a revision in the policy.
-        sign = 1 if how == "greater" else -1
-        best = max(known, key=lambda k: _preference(k[1], k[2], sign), default=None)
-        if pending and not (how == "greater" and best is not None and all(
-                e.bound is not None and e.bound.amount <= best[2].recoverable.amount
-                for e in pending)):
-            unknowns = [u for e in pending for u in e.unknowns]
-            return self._pending(pending[0], rec, unknowns,
-                                 f"the revisions are alternatives ({summary}); which gives "
-                                 f"the {how} amount is not known yet")
-        _, group, evaluation = best
-        names = " + ".join(r.name for r in group) or "the policy alone"
-        evaluation.result.notes.append(
-            f"alternatives that change the same rules, combined by the {how} amount, never "
-            f"both: {summary}; {names} applies")
-        return evaluation
+        return results[0][1] if len(results) == 1 else \
+            combine(alternatives.combination(self.policy, revisions), results)
 
     def evaluate(self, ev: Evaluator, rec: Rec, rules: rs.RuleSet) -> AwardEvaluation:
         """Decide one award under one RuleSet: scope, conditions, amount, remedies."""
@@ -296,10 +247,10 @@ class Determiner:
             for entry in rules.of(kind):
                 value = self._rule(ev, entry.rule.body, env)
                 clause, quote = _citation(entry.rule)
-                conditions.append(Condition(
-                    id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
-                    quote=quote, **ev.explained(entry.rule.body, env), source=entry.source,
-                    replaces=entry.replaces))
+                conditions.append(made(
+                    Condition, "because", said(ev, "explained", entry.rule.body, env),
+                    id=entry.rule.name, kind=kind, status=status_of(value),
+                    clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
             return values
 
@@ -381,9 +332,9 @@ class Determiner:
                 if isinstance(open_, Unknown):
                     if bounding:
                         break
-                    notes.append(f"whether {rule.name} excuses part of "
-                                 f"{env.rules.recoverable.rule.name} is not known yet: "
-                                 f"{ev.explain(rule.when, env)}")
+                    notes.append(said(ev, "explain", rule.when, env,
+                                      f"whether {rule.name} excuses part of "
+                                      f"{env.rules.recoverable.rule.name} is not known yet: "))
                     return None, Decimal(0), [open_]
             else:
                 if test is not True:
@@ -391,8 +342,9 @@ class Determiner:
                 part = min(max(_money(value, rec, ev).amount, Decimal(0)), rc.amount)
                 if part <= 0:
                     continue
-                notes.append(f"{rule.name} excuses {Money(part, rc.unit)} of "
-                             f"{env.rules.recoverable.rule.name}: {ev.explain(rule.when, env)}")
+                notes.append(said(ev, "explain", rule.when, env,
+                                  f"{rule.name} excuses {Money(part, rc.unit)} of "
+                                  f"{env.rules.recoverable.rule.name}: "))
                 excused = amount(Money(part, rc.unit))
                 return Excused(amount=excused.amount, unit=excused.unit, exception=rule.name,
                                clause=_citation(rule)[0]), part, []
@@ -423,7 +375,8 @@ class Determiner:
                 unknowns.append(barred)
                 continue
             if barred:
-                notes.append(f"{rule.name} is not available: {ev.explain(rule.unless, env)}")
+                notes.append(said(ev, "explain", rule.unless, env,
+                                  f"{rule.name} is not available: "))
                 continue
             cap_t = ev.eval_t(rule.body, env)
             if isinstance(cap_t, Unknown):
@@ -435,8 +388,8 @@ class Determiner:
                 cap_t = lift(lambda c: Money(min(c.amount, owed.amount), c.unit), cap_t)
                 cap = plain(cap_t)
             if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
-                notes.append(f"{rule.name} reaches nothing in this award: "
-                             f"{ev.describe(rule.body, env)}")
+                notes.append(said(ev, "describe", rule.body, env,
+                                  f"{rule.name} reaches nothing in this award: "))
                 continue
             reachable.append((entry, cap))
             caps.append(cap_t)
@@ -452,21 +405,21 @@ class Determiner:
         observe(ev.tracker, lambda r: r.amount > 0, recoverable_t)
         recoverable = plain(recoverable_t)
         if rc.amount <= 0:
-            notes.append(f"nothing is recoverable: {rc_entry.rule.name} = "
-                         f"{ev.describe(rc_entry.rule.body, env)}")
+            notes.append(said(ev, "describe", rc_entry.rule.body, env,
+                              f"nothing is recoverable: {rc_entry.rule.name} = "))
         elif recoverable.amount < owed.amount:
             notes.append(f"{rc_entry.rule.name} is {owed}"
                          + (" once excused" if part else "")
                          + f", but the available remedies reach only {recoverable}")
         outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
-        shown = [Remedy(kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
-                        clause=_citation(e.rule)[0], quote=_citation(e.rule)[1],
-                        source=e.source, modality_from=e.modality_from,
-                        enforced_by=e.rule.enforced_by,
-                        because=ev.describe(e.rule.body, env)
-                        + (f", less {Money(part, rc.unit)} excused by {excused.exception}"
-                           if excused is not None and cap.amount >= owed.amount else ""))
-                 for e, cap in reachable] if outcome == "recovery" else []
+        shown = [made(
+            Remedy, "because", said(ev, "describe", e.rule.body, env, after=(
+                f", less {Money(part, rc.unit)} excused by {excused.exception}"
+                if excused is not None and cap.amount >= owed.amount else "")),
+            kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
+            clause=_citation(e.rule)[0], quote=_citation(e.rule)[1], source=e.source,
+            modality_from=e.modality_from, enforced_by=e.rule.enforced_by)
+            for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
                             excused)
 
@@ -489,12 +442,13 @@ class Determiner:
             recovered = amount(Money(total, unit))
             if recoverable is not None:
                 outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
-        result = AwardResult(
-            id=rec.ident, outcome=outcome, revisions=list(rules.revisions),
+        result = made(
+            AwardResult, "notes", notes, id=rec.ident, outcome=outcome,
+            revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, notes=notes, excused=excused,
+            remedies=remedies, conditions=conditions, excused=excused,
             recovered=recovered, outstanding=outstanding)
         return AwardEvaluation(result, unknowns, recoverable)
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from clawpolicy.core.values import Money, quantize
+from clawpolicy.evaluate.reasons import write
 
 Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
@@ -19,10 +20,13 @@ class _Out(BaseModel):
     # Fields left out of the output where they are None (they are there only when they say
     # something).
     _optional: ClassVar[tuple[str, ...]] = ()
+    # Fields that may hold a reason recorded but not yet written (evaluate/reasons.py): it is
+    # written when the determination is built, or when the model is first serialized.
+    _reasons: ClassVar[tuple[str, ...]] = ()
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
-        data = handler(self)
+        data = handler(write(self) if self._reasons else self)
         for key in self._optional:
             if data.get(key) is None:
                 data.pop(key, None)
@@ -61,6 +65,7 @@ class Remedy(_Out):
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from
     modality_from: str | None = None  # the revision that made it shall or may, if any
     because: str = ""  # how its cap comes from the facts
+    _reasons = ("because",)
     # Where how the amount splits between the remedies turns on an open fact: what this one
     # can reach across the answers (the amount recovered stands; the split is asked).
     up_to_range: Range | None = None
@@ -111,6 +116,7 @@ class Condition(_Out):
     # compares dates with bounds; left out where it compares none.
     windows: list[Window] | None = None
     _optional = ("replaces", "windows")
+    _reasons = ("because",)
 
 
 class AwardFacts(_Out):
@@ -153,6 +159,7 @@ class AwardResult(_Out):
     outstanding: Amount | None = None
     facts: AwardFacts = AwardFacts()
     _optional = ("recoverable_range", "excused", "recovered", "outstanding")
+    _reasons = ("notes",)
 
 
 class Split(_Out):
@@ -209,6 +216,7 @@ class OtherRecoverable(_Out):
     because: str = ""
     # The clause the `other` rule encodes (an addition to the contract).
     clause: str = ""
+    _reasons = ("because",)
 
 
 class Participant(_Out):
@@ -224,6 +232,7 @@ class Participant(_Out):
 class RevisionApplied(_Out):
     id: str
     because: str
+    _reasons = ("because",)
 
 
 class Assumption(_Out):

@@ -16,6 +16,7 @@ from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determina
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
+from clawpolicy.evaluate.reasons import rendered, write
 from clawpolicy.evaluate.seal import seal
 from clawpolicy.evaluate.settle import settle
 
@@ -27,32 +28,37 @@ ARITHMETIC = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.O
 
 
 def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
-              assumptions: Sequence[Assumption] = (), sealed: Any = None) -> Determination:
+              assumptions: Sequence[Assumption] = (), sealed: Any = None,
+              reasons: bool = True) -> Determination:
     """The determination of `case`. Where facts were assumed (`assumptions`, already applied
-    to `case`), `sealed` is the case as read, which the seal fingerprints."""
+    to `case`), `sealed` is the case as read, which the seal fingerprints. Without `reasons`,
+    for a caller that reads only outcomes, amounts and statuses: every reason is empty."""
     with decimal.localcontext(ARITHMETIC):
-        determination = _determine(policy, case, facts)
+        determination = _determine(policy, case, facts, reasons)
     return determination.model_copy(update={
         "assumptions": list(assumptions),
         "seal": seal(policy, case if sealed is None else sealed)})
 
 
-def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> Determination:
-    determiner = Determiner(policy, case, facts)
+def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
+               reasons: bool) -> Determination:
+    determiner = Determiner(policy, case, facts, reasons)
     settled = settle(determiner, determiner.run())
     run = settled.run
+    # The reasons of the results the determination is made of are written here, and only
+    # these (reasons.py): the runs behind them recorded what each needs.
     return Determination(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=policy_ref(policy),
         participant=participant(policy, case),
-        outcome=run.outcome, revisions_applied=run.applied,
+        outcome=run.outcome, revisions_applied=[write(r) for r in run.applied],
         total_recoverable=total_field(run.totals()),
         total_excused=sum_field([e.result.excused for e in run.awards]),
         total_recovered=sum_field([e.result.recovered for e in run.awards]),
         total_outstanding=sum_field([e.result.outstanding for e in run.awards]),
-        awards=[e.result.model_copy(update={"facts": f})
+        awards=[rendered(e.result).model_copy(update={"facts": f})
                 for e, f in zip(run.awards, item_facts(policy, case))],
-        other_recoverable=[o for o, _ in run.others],
+        other_recoverable=[write(o) for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=settled.questions,
