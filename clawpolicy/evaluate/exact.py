@@ -58,6 +58,11 @@ class _Unsettled(Exception):
     """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
 
 
+class _Undecided(Exception):
+    """Searching for the outcome alone: every award the group settles is known to stay
+    pending, whatever the combinations not tried yet give."""
+
+
 @dataclass
 class Combination:
     values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
@@ -79,6 +84,9 @@ class Group:
     combinations: list[Combination] = field(default_factory=list)
     overflow: int = 0  # past BOUND: more combinations than it
     cited: list[str] = field(default_factory=list)  # what the three-valued evaluation cited
+    # Searching for the outcome alone (Exact's `outcome_only`): the search stopped once two
+    # of its combinations disagreed on every award it settles; no combinations are kept.
+    undecided: bool = False
 
 
 def decision(key: tuple) -> tuple:
@@ -87,9 +95,13 @@ def decision(key: tuple) -> tuple:
 
 
 class Exact:
-    def __init__(self, determiner: Determiner, run: CaseRun):
+    def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):
+        """With `outcome_only`, only what the groups settle each award to is wanted (the
+        outcome and amount), not the combinations: a search stops as soon as every award it
+        settles is known to stay pending (see `_Watch`)."""
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
+        self.outcome_only = outcome_only
 
     # ------------------------------------------------------------ the groups
     def groups(self) -> list[Group]:
@@ -169,11 +181,15 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
+            watch = _Watch(self.run, group) if self.outcome_only else None
             try:
-                self._search(group, {}, leaves, cache)
+                self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
                 group.combinations = []
+                return
+            except _Undecided:
+                group.undecided, group.combinations = True, []
                 return
             group.combinations = [
                 Combination(tuple(assigned.get(f, ANY) for f in group.facts), c.keys,
@@ -194,7 +210,8 @@ class Exact:
             group.tracker.scales[fact] = domain
             self._seed(group.tracker, fact, domain)
 
-    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict) -> None:
+    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict,
+                watch: "_Watch | None" = None) -> None:
         key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
         combo = cache.get(key)
         if combo is None:
@@ -204,11 +221,13 @@ class Exact:
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))
+            if watch is not None:
+                watch.leaf(combo)
             return
         fact = next((f for f in group.facts if f in open_), open_[0])
         self._add(group, fact)
         for value in self.answers(group, fact):
-            self._search(group, {**assigned, fact: value}, leaves, cache)
+            self._search(group, {**assigned, fact: value}, leaves, cache, watch)
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
         """The thresholds the three-valued evaluation named directly, as a start."""
@@ -274,6 +293,39 @@ class Exact:
         if isinstance(domain, Finite):
             return next(label for v, label in domain.answers if v == value)
         return show_point(value, domain)
+
+
+class _Watch:
+    """Which awards of a group are known to stay pending, from the combinations found so far.
+
+    An award the group settles (one pending as the facts known decide it) stays pending once
+    one combination leaves it pending or two decide it differently; so does the case's other
+    amounts (a whole-case group) once two combinations differ in them or one leaves them
+    unsettled. That holds for the search's last round too: a round only adds answers (the
+    intervals between thresholds are split, never moved), so a combination found in one
+    round is found again in every later one, and a round that runs past BOUND leaves the
+    awards pending as well. Once nothing the group settles can be decided, the rest of the
+    search cannot change what it settles: `_Undecided` stops it."""
+
+    def __init__(self, run: CaseRun, group: Group):
+        self.first: dict[int, tuple] = {}
+        self.open = {i for i in group.awards if run.awards[i].result.outcome == "pending"}
+        self.others: list = []
+        self.whole = bool(run.unknowns)  # the group settles the other amounts too
+
+    def leaf(self, combo: Combination) -> None:
+        for i in list(self.open):
+            key = combo.keys[i]
+            seen = self.first.setdefault(i, decision(key))
+            if key[0] == "pending" or decision(key) != seen:
+                self.open.discard(i)
+        if self.whole and self.others is not None:
+            if combo.others is None or (self.others and self.others[0] != combo.others):
+                self.others = None
+            elif not self.others:
+                self.others.append(combo.others)
+        if not self.open and (not self.whole or self.others is None):
+            raise _Undecided()
 
 
 def award_key(e: AwardEvaluation) -> tuple:

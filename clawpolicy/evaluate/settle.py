@@ -33,12 +33,16 @@ class Settled:
 
 
 def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
-    """The run settled by the exactness rule, and (with `ask`) its open questions."""
-    exact = Exact(determiner, run)
+    """The run settled by the exactness rule, and (with `ask`) its open questions. Without
+    `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
+    an award that stays pending keeps the run's evaluation, without its range or notes."""
+    exact = Exact(determiner, run, outcome_only=not ask)
     groups = exact.groups()
     awards = list(run.awards)
     fallback: list[str] = []
     for group in groups:
+        if group.undecided:  # every award it settles stays pending (exact._Watch)
+            continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
