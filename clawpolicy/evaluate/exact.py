@@ -102,6 +102,13 @@ class Exact:
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only
+        # Searching for the outcome alone, where the case leads without any award recovering
+        # is known (an award stays pending), or some award recovers whatever the answers:
+        # then an award counts only by whether it recovers, and how much (_Watch).
+        self.pending_known = False
+        self.recovery_known = not run.unknowns and (
+            any(e.result.outcome == "recovery" for e in run.awards)
+            or any(m.amount > 0 for _, m in run.others))
 
     # ------------------------------------------------------------ the groups
     def groups(self) -> list[Group]:
@@ -121,7 +128,15 @@ class Exact:
                 groups = [g for g in groups if g not in joined] + [group]
         for group in groups:
             group.cited, group.facts = group.facts, []  # added as the search answers them
+        # The groups are independent searches (what the memo shares is what each would find
+        # for itself); for the outcome alone, the smaller ones first: one that leaves an
+        # award pending spares the others most of their search.
+        order = sorted(groups, key=lambda g: len(g.cited)) if self.outcome_only else groups
+        for group in order:
             self.enumerate(group)
+            if self.outcome_only and not group.combinations and any(
+                    self.run.awards[i].result.outcome == "pending" for i in group.awards):
+                self.pending_known = True  # past the bound, or known to stay pending
         return groups
 
     def domain(self, fact: str) -> Any:
@@ -181,7 +196,7 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
-            watch = _Watch(self.run, group) if self.outcome_only else None
+            watch = _Watch(self, group) if self.outcome_only else None
             try:
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
@@ -296,29 +311,41 @@ class Exact:
 
 
 class _Watch:
-    """Which awards of a group are known to stay pending, from the combinations found so far.
+    """Which awards of a group are settled as far as the outcome alone needs, from the
+    combinations found so far.
 
     An award the group settles (one pending as the facts known decide it) stays pending once
-    one combination leaves it pending or two decide it differently; so does the case's other
+    one combination leaves it pending or two decide it differently; so do the case's other
     amounts (a whole-case group) once two combinations differ in them or one leaves them
     unsettled. That holds for the search's last round too: a round only adds answers (the
     intervals between thresholds are split, never moved), so a combination found in one
     round is found again in every later one, and a round that runs past BOUND leaves the
-    awards pending as well. Once nothing the group settles can be decided, the rest of the
-    search cannot change what it settles: `_Undecided` stops it."""
+    awards pending as well. Where the case is known to be pending unless an award recovers,
+    or known to recover, an award counts only by whether it recovers and how much: one
+    combination that does not recover settles that (it will not). Once nothing the group
+    settles can count otherwise, the rest of the search cannot change the outcome or the
+    amount: `_Undecided` stops it."""
 
-    def __init__(self, run: CaseRun, group: Group):
+    def __init__(self, exact: Exact, group: Group):
+        self.exact = exact
         self.first: dict[int, tuple] = {}
-        self.open = {i for i in group.awards if run.awards[i].result.outcome == "pending"}
+        self.open = {i for i in group.awards if exact.run.awards[i].result.outcome == "pending"}
+        self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
         self.others: list = []
-        self.whole = bool(run.unknowns)  # the group settles the other amounts too
+        self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
 
     def leaf(self, combo: Combination) -> None:
+        exact = self.exact
         for i in list(self.open):
             key = combo.keys[i]
             seen = self.first.setdefault(i, decision(key))
             if key[0] == "pending" or decision(key) != seen:
                 self.open.discard(i)
+                exact.pending_known = exact.pending_known or not self.whole
+            elif key[0] != "recovery":
+                self.unrecovered.add(i)
+        if not self.whole and (exact.pending_known or exact.recovery_known):
+            self.open -= self.unrecovered
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):
                 self.others = None
