@@ -15,9 +15,12 @@ answers it read had then are part of what it depends on."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
+
+
+_NONE = object()
 
 
 class AwardMemo:
@@ -28,6 +31,8 @@ class AwardMemo:
         self._entries: dict[int, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
         # (what was read, the answered facts) -> those of the facts that bear on it
         self._bearing: dict[tuple, tuple[str, ...]] = {}
+        # parts of awards (`part`): what -> (paths read, field names) -> key -> value
+        self._parts: dict[tuple, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
 
     def award(self, determiner: Any, ev: Any, index: int, rec: Any,
               membership: dict[str, Any]) -> Any:
@@ -54,6 +59,38 @@ class AwardMemo:
             by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, member)] = \
                 evaluation
         return evaluation
+
+    def part(self, what: tuple, ev: Any, compute: Callable[[], Any]) -> Any:
+        """A part of an award's decision in a run answering a question, while `award` records
+        what the award depends on (searching.py: which revisions reach it, and its decision
+        under a set of revisions or a rule set): taken from an earlier run where every answer
+        it read (and the thresholds known of each, tracked) is the same, and kept only where
+        evaluating it noted no new threshold, on the terms `award` keeps awards by. `what`
+        names the part and everything else it is computed from. What it read is recorded for
+        the award as evaluating it would have recorded it."""
+        if ev.reasons or ev.names is None or ev.reads is None or ev.compiled is None:
+            return compute()
+        by_reads = self._parts.setdefault(what, {})
+        answered, atoms = tuple(ev.overrides), _atoms(ev)
+        for reads, found in by_reads.items():
+            hit = found.get(self._key(reads, answered, atoms, ()), _NONE)
+            if hit is not _NONE:
+                ev.reads.update(reads[0])
+                ev.names.update(reads[1])
+                return hit
+        before = _thresholds(ev.tracker)
+        outer = ev.reads, ev.names
+        ev.reads, ev.names = set(), set()
+        try:
+            value = compute()
+            reads = (frozenset(ev.reads), frozenset(ev.names))
+        finally:
+            outer[0].update(ev.reads)
+            outer[1].update(ev.names)
+            ev.reads, ev.names = outer
+        if _thresholds(ev.tracker) == before:
+            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, ())] = value
+        return value
 
     def _key(self, reads: tuple[frozenset, frozenset], answered: tuple[str, ...],
              atoms: dict[str, tuple], member: tuple) -> tuple:

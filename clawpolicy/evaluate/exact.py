@@ -23,6 +23,7 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_type
+from clawpolicy.evaluate.searching import searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -102,6 +103,7 @@ class Exact:
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only
+        self.searcher = searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where the case leads without any award recovering
         # is known (an award stays pending), or some award recovers whatever the answers:
         # then an award counts only by whether it recovers, and how much (_Watch).
@@ -278,7 +280,7 @@ class Exact:
                 else value
         only = group.awards[0] if len(group.awards) == 1 else None
         # With nothing answered, the run is the one the search starts from: not made again.
-        answered = self.run if not overrides else self.determiner.run(
+        answered = self.run if not overrides else self.searcher.run(
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
         keys, evaluations = {}, {}

@@ -1,0 +1,65 @@
+"""The determiner the exactness search runs (exact.py): the same decisions, with the parts of
+an award's decision that its answers cannot move taken from earlier runs.
+
+A combination of answers decides an award again wherever an answer it read differs
+(awardmemo.py); most of that decision does not read the answer that differs. Which revisions
+reach the award, and its decision under each set of revisions that may apply, are kept
+apart (`AwardMemo.part`) by the answers each read, and so is its decision under one rule
+set, so a combination that differs from an
+earlier one in a fact read by one of them decides again only that one. The parts are pure
+functions of the facts they read, so taking one again gives what deciding it again would;
+what they note for the search (the thresholds of a tracked amount or date) is kept as the
+award memo keeps it: a part that noted a new threshold is not kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clawpolicy.core.values import Unknown
+from clawpolicy.evaluate.caserun import AwardEvaluation
+from clawpolicy.evaluate.decide import Determiner
+
+# The kinds of parts kept (each with what else it is computed from).
+_REACH, _CHOICE, _RULES = 0, 1, 2
+
+
+class Searching(Determiner):
+    """A determiner sharing the rules' values and the memo of the one it searches for."""
+
+    def __init__(self, base: Determiner):
+        super().__init__(base.policy, base.case, base.facts)
+        self.values, self.memo = base.values, base.memo
+
+    def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any) -> Any:
+        if more:
+            return super()._reaches(ev, revision, rec, member, *more)
+        held = member.facts if isinstance(member, Unknown) else member
+        return self.memo.part((_REACH, revision.name, rec.path, held), ev,
+                              lambda: super(Searching, self)._reaches(ev, revision, rec, member))
+
+    def _choose(self, ev: Any, rec: Any, revisions: list, *more: Any) -> AwardEvaluation:
+        if more:
+            return super()._choose(ev, rec, revisions, *more)
+        kept = self.memo.part((_CHOICE, rec.path, tuple(r.name for r in revisions)), ev,
+                              lambda: super(Searching, self)._choose(ev, rec, revisions))
+        return _fresh(kept)
+
+
+    def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any) -> AwardEvaluation:
+        if more:
+            return super().evaluate(ev, rec, rules, *more)
+        # The rule sets are composed once per policy (revise/rules.py): one id each.
+        kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
+                              lambda: super(Searching, self).evaluate(ev, rec, rules))
+        return _fresh(kept)
+
+
+def searching(determiner: Determiner) -> Searching:
+    return determiner if isinstance(determiner, Searching) else Searching(determiner)
+
+
+def _fresh(e: AwardEvaluation) -> AwardEvaluation:
+    """A copy its caller may add notes to, leaving the kept one as it was."""
+    result = e.result.model_copy(update={"notes": list(e.result.notes)})
+    return AwardEvaluation(result, list(e.unknowns), e.recoverable, list(e.notes), e.bound,
+                           e.reads)
