@@ -23,7 +23,7 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_type
-from clawpolicy.evaluate.searching import searching
+from clawpolicy.evaluate import searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -102,8 +102,8 @@ class Exact:
         settles is known to stay pending (see `_Watch`)."""
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
-        self.outcome_only = outcome_only
-        self.searcher = searching(determiner)  # the combinations are run by it
+        self.outcome_only = outcome_only and searching.SHORTCUTS
+        self.searcher = searching.searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where the case leads without any award recovering
         # is known (an award stays pending), or some award recovers whatever the answers:
         # then an award counts only by whether it recovers, and how much (_Watch).
