@@ -61,11 +61,11 @@ def measure(paths: list[Path], repeats: int) -> list[tuple[str, int, float, floa
     return rows
 
 
-def heavy_section(out: Callable[[str], None], quick: bool) -> None:
+def heavy_section(out: Callable[[str], None], quick: bool, repeats: int | None = None) -> None:
     paths = sorted(CASES.glob("*.json"))
     if quick:
         paths = [p for p in paths if p.stem in QUICK]
-    repeats = 1 if quick else 3
+    repeats = repeats or (1 if quick else 3)
     if not paths:
         out(f"the heavy tail: no cases in {CASES}")
         return
@@ -87,6 +87,7 @@ def heavy_section(out: Callable[[str], None], quick: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
+    parser.add_argument("--repeats", type=int, default=None, help="default 3; 1 with --quick")
     parser.add_argument("--reference", action="store_true",
                         help="the search without its shortcuts (evaluate/searching.py)")
     args = parser.parse_args(argv)
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         searching.SHORTCUTS = False
     print(f"clawpolicy from {common.source()}" + (", search shortcuts off" if args.reference
                                                     else ""))
-    heavy_section(print, args.quick)
+    heavy_section(print, args.quick, args.repeats)
     return 0
 
 
