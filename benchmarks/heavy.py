@@ -29,7 +29,7 @@ from clawpolicy import api  # noqa: E402
 # The cases of this checkout (a snapshot imported through PYTHONPATH may have none).
 CASES = Path(__file__).resolve().parents[1] / "tests" / "heavy_cases"
 REVISED = common.ROOT / "policies" / "qualys.claw"
-QUICK = ("slow", "slow8", "slow13", "slow24", "slow30", "two-award-53s")
+QUICK = ("slow", "slow8", "slow13", "slow24", "slow30", "two-award-53s", "gen-0008")
 
 
 def _cpu(run: Callable[[], object]) -> float:
