@@ -34,14 +34,15 @@ BENCHMARK_ONLY = {"gen-0008", "gen-0054"}
 
 def both(policy, loaded) -> tuple[str, str]:
     """The determination's JSON with the search's shortcuts, then by the reference."""
-    assert searching.SHORTCUTS, "the shortcuts are off: nothing to compare"
-    fast = json_render.render(evaluate(policy, loaded))
-    searching.SHORTCUTS = False
+    return render(policy, loaded, True), render(policy, loaded, False)
+
+
+def render(policy, loaded, shortcuts: bool) -> str:
+    searching.SHORTCUTS = shortcuts
     try:
-        reference = json_render.render(evaluate(policy, loaded))
+        return json_render.render(evaluate(policy, loaded))
     finally:
         searching.SHORTCUTS = True
-    return fast, reference
 
 
 @pytest.mark.parametrize("path", [p for p in HEAVY if p.stem in QUICK
@@ -86,9 +87,5 @@ def test_the_shortcuts_cut_the_search(qualys_revised, monkeypatch):
     fast = len(runs)
     assert any(taken)
     runs.clear()
-    searching.SHORTCUTS = False
-    try:
-        evaluate(qualys_revised, loaded)
-    finally:
-        searching.SHORTCUTS = True
+    render(qualys_revised, loaded, False)
     assert fast < len(runs) / 2
