@@ -5,7 +5,8 @@ A combination of answers decides an award again wherever an answer it read diffe
 (awardmemo.py), though most of that decision does not read the answer that differs. Which
 revisions reach the award, its decision under each set of revisions that may apply, and its
 decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, so
-a combination decides again only the parts its differing answer can move. A part is a pure
+a combination decides again only the parts its differing answer can move; so are which
+revisions take the participant in and the other amounts, read once a run. A part is a pure
 function of the facts it reads, so taking it again gives what deciding it again would; what
 it notes for the search (the thresholds of a tracked amount or date) is kept as the award
 memo keeps it: a part that noted a new threshold is not kept.
@@ -26,7 +27,7 @@ from clawpolicy.evaluate.decide import Determiner
 SHORTCUTS = True
 
 # The kinds of parts kept (each with what else it is computed from).
-_REACH, _CHOICE, _RULES = 0, 1, 2
+_REACH, _CHOICE, _RULES, _MEMBER, _OTHERS = 0, 1, 2, 3, 4
 
 
 class Searching(Determiner):
@@ -58,6 +59,34 @@ class Searching(Determiner):
         kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
                               lambda: super(Searching, self).evaluate(ev, rec, rules))
         return _fresh(kept)
+
+
+    def membership(self, ev: Any, revision: Any, env: Any, *more: Any) -> Any:
+        if more or not SHORTCUTS:
+            return super().membership(ev, revision, env, *more)
+        return _recorded(self, (_MEMBER, revision.name), ev,
+                         lambda: super(Searching, self).membership(ev, revision, env))
+
+    def _others(self, ev: Any, env: Any, *more: Any) -> tuple[list, list]:
+        if more or not SHORTCUTS:
+            return super()._others(ev, env, *more)
+        found, unknowns = _recorded(
+            self, (_OTHERS, env.rules.revisions), ev,
+            lambda: super(Searching, self)._others(ev, env))
+        return list(found), list(unknowns)  # the caller adds to them
+
+
+def _recorded(determiner: Searching, what: tuple, ev: Any, compute: Any) -> Any:
+    """A part the run reads for the whole case (which revisions take the participant in, the
+    other amounts), kept like a part of an award: in a run answering a question, which
+    records no reads of its own (decide.Determiner.run), what it reads is recorded for it."""
+    if ev.reads is not None or ev.names is not None:
+        return compute()
+    ev.reads, ev.names = set(), set()
+    try:
+        return determiner.memo.part(what, ev, compute)
+    finally:
+        ev.reads, ev.names = None, None
 
 
 def searching(determiner: Determiner) -> Searching:
