@@ -37,39 +37,44 @@ class Searching(Determiner):
         super().__init__(base.policy, base.case, base.facts)
         self.values, self.memo = base.values, base.memo
 
-    def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any) -> Any:
-        if more or not SHORTCUTS:
-            return super()._reaches(ev, revision, rec, member, *more)
+    # Each part is kept only as called today; called otherwise (an argument added to
+    # decide.py's method), it is decided as the base determiner decides it.
+    def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any,
+                 **named: Any) -> Any:
+        if more or named or not SHORTCUTS:
+            return super()._reaches(ev, revision, rec, member, *more, **named)
         held = member.facts if isinstance(member, Unknown) else member
         return self.memo.part((_REACH, revision.name, rec.path, held), ev,
                               lambda: super(Searching, self)._reaches(ev, revision, rec, member))
 
-    def _choose(self, ev: Any, rec: Any, revisions: list, *more: Any) -> AwardEvaluation:
-        if more or not SHORTCUTS:
-            return super()._choose(ev, rec, revisions, *more)
+    def _choose(self, ev: Any, rec: Any, revisions: list, *more: Any,
+                **named: Any) -> AwardEvaluation:
+        if more or named or not SHORTCUTS:
+            return super()._choose(ev, rec, revisions, *more, **named)
         kept = self.memo.part((_CHOICE, rec.path, tuple(r.name for r in revisions)), ev,
                               lambda: super(Searching, self)._choose(ev, rec, revisions))
         return _fresh(kept)
 
 
-    def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any) -> AwardEvaluation:
-        if more or not SHORTCUTS:
-            return super().evaluate(ev, rec, rules, *more)
+    def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any,
+                 **named: Any) -> AwardEvaluation:
+        if more or named or not SHORTCUTS:
+            return super().evaluate(ev, rec, rules, *more, **named)
         # The rule sets are composed once per policy (revise/rules.py): one id each.
         kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
                               lambda: super(Searching, self).evaluate(ev, rec, rules))
         return _fresh(kept)
 
 
-    def membership(self, ev: Any, revision: Any, env: Any, *more: Any) -> Any:
-        if more or not SHORTCUTS:
-            return super().membership(ev, revision, env, *more)
+    def membership(self, ev: Any, revision: Any, env: Any, *more: Any, **named: Any) -> Any:
+        if more or named or not SHORTCUTS:
+            return super().membership(ev, revision, env, *more, **named)
         return _recorded(self, (_MEMBER, revision.name), ev,
                          lambda: super(Searching, self).membership(ev, revision, env))
 
-    def _others(self, ev: Any, env: Any, *more: Any) -> tuple[list, list]:
-        if more or not SHORTCUTS:
-            return super()._others(ev, env, *more)
+    def _others(self, ev: Any, env: Any, *more: Any, **named: Any) -> tuple[list, list]:
+        if more or named or not SHORTCUTS:
+            return super()._others(ev, env, *more, **named)
         found, unknowns = _recorded(
             self, (_OTHERS, env.rules.revisions), ev,
             lambda: super(Searching, self)._others(ev, env))
