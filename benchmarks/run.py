@@ -17,6 +17,8 @@ per case at 1, 2, 5, 10 and 20 awards per case; and the peak memory (RSS) of a b
 benchmarks/scaling.py adds, in the same run: the revised policy (qualys.claw) beside the
 2019 one on the same cases; `check --batch --jobs 2` against `--jobs 1` as whole commands;
 the peak RSS of `--batch - --jobs 2` fed 20,000 generated cases (1,000,000 with --long).
+benchmarks/heavy.py times the heavy tail: the determinations of tests/heavy_cases, whose
+exactness search runs past its bound, against one evaluation of each.
 A diagnostic row, (a-), times clawpolicy's determination without its open questions
 (clawpolicy.evaluate.decide.Determiner.run, an internal API: the row is left out if that changes), to
 show what the open questions cost; and (a ref) times (a) with the compiled evaluator off
@@ -55,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from clawpolicy import api  # noqa: E402
 import floor  # noqa: E402
+import heavy  # noqa: E402
 import scaling  # noqa: E402
 from scaling import clawpolicy_command, rss_child, wall_times  # noqa: E402
 from generate import generate_list  # noqa: E402
@@ -475,6 +478,10 @@ def main(argv: list[str] | None = None) -> int:
     out("")
     scaling.pickle_section(out, common.ROOT / "examples" / "cases" /
                            "01-full-recovery-paid-bonus.yaml")
+
+    # ---- the exactness search's heavy tail (benchmarks/heavy.py)
+    out("")
+    heavy.heavy_section(out, quick)
 
     out("")
     out(f"run time: {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")

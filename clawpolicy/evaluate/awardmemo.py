@@ -15,9 +15,13 @@ answers it read had then are part of what it depends on."""
 
 from __future__ import annotations
 
-from typing import Any
+from operator import itemgetter
+from typing import Any, Callable
 
 from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
+
+
+_NONE = object()
 
 
 class AwardMemo:
@@ -26,8 +30,15 @@ class AwardMemo:
     def __init__(self) -> None:
         # award index -> (paths read, field names of the rules reused) -> key -> evaluation
         self._entries: dict[int, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
-        # (what was read, the answered facts) -> those of the facts that bear on it
-        self._bearing: dict[tuple, tuple[str, ...]] = {}
+        # (what was read, the answered facts) -> what picks the facts that bear on it
+        self._bearing: dict[tuple, Callable[[dict], Any]] = {}
+        # parts of awards (`part`): what -> (paths read, field names) -> key -> value
+        self._parts: dict[tuple, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
+        # Each answer as the memo tells answers apart (and each membership), numbered: a key
+        # is then a short tuple of numbers, cheap to make and to look up for every set of
+        # reads kept. The last run's numbers are kept while its thresholds stand.
+        self._ids: dict[tuple, int] = {}
+        self._last: tuple | None = None
 
     def award(self, determiner: Any, ev: Any, index: int, rec: Any,
               membership: dict[str, Any]) -> Any:
@@ -36,9 +47,9 @@ class AwardMemo:
         that the differential tests (tests/test_compiled.py) hold the memo to it too."""
         if ev.reasons or ev.reads is not None or ev.compiled is None:
             return determiner.award(ev, rec, membership)
-        member = tuple(membership.items())
+        member = self._ids.setdefault((None, tuple(membership.items())), len(self._ids))
         by_reads = self._entries.setdefault(index, {})
-        answered, atoms = tuple(ev.overrides), _atoms(ev)
+        answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():
             hit = found.get(self._key(reads, answered, atoms, member))
             if hit is not None:
@@ -55,17 +66,69 @@ class AwardMemo:
                 evaluation
         return evaluation
 
-    def _key(self, reads: tuple[frozenset, frozenset], answered: tuple[str, ...],
-             atoms: dict[str, tuple], member: tuple) -> tuple:
+    def part(self, what: tuple, ev: Any, compute: Callable[[], Any]) -> Any:
+        """A part of an award's decision in a run answering a question, while `award` records
+        what the award depends on (searching.py: which revisions reach it, and its decision
+        under a set of revisions or a rule set): taken from an earlier run where every answer
+        it read (and the thresholds known of each, tracked) is the same, and kept only where
+        evaluating it noted no new threshold, on the terms `award` keeps awards by. `what`
+        names the part and everything else it is computed from. What it read is recorded for
+        the award as evaluating it would have recorded it."""
+        if ev.reasons or ev.names is None or ev.reads is None or ev.compiled is None:
+            return compute()
+        by_reads = self._parts.setdefault(what, {})
+        answered, atoms = self._atoms(ev)
+        for reads, found in by_reads.items():
+            hit = found.get(self._key(reads, answered, atoms, -1), _NONE)
+            if hit is not _NONE:
+                ev.reads.update(reads[0])
+                ev.names.update(reads[1])
+                return hit
+        before = _thresholds(ev.tracker)
+        outer = ev.reads, ev.names
+        ev.reads, ev.names = set(), set()
+        try:
+            value = compute()
+            reads = (frozenset(ev.reads), frozenset(ev.names))
+        finally:
+            outer[0].update(ev.reads)
+            outer[1].update(ev.names)
+            ev.reads, ev.names = outer
+        if _thresholds(ev.tracker) == before:
+            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = value
+        return value
+
+    def _atoms(self, ev: Any) -> tuple[frozenset, dict[str, int]]:
+        """The facts the run answers, and the number of each answer (see `_ids`)."""
+        tracker = ev.tracker
+        # Thresholds are only ever added: their count tells whether any was.
+        version = sum(map(len, tracker.thresholds.values())) if tracker is not None else 0
+        last = self._last
+        if last is not None and last[0] is ev and last[1] == version:
+            return last[2]
+        ids = self._ids
+        atoms = {fact: ids.setdefault(atom, len(ids)) for fact, atom in _atoms(ev).items()}
+        found = frozenset(atoms), atoms
+        self._last = (ev, version, found)
+        return found
+
+    def _key(self, reads: tuple[frozenset, frozenset], answered: frozenset,
+             atoms: dict[str, int], member: int) -> tuple:
         """The answers that bear on an evaluation that read `reads`: those it read (or that
         would stop a reused rule being reused); and which revisions take the participant
         in."""
-        bearing = self._bearing.get((reads, answered))
-        if bearing is None:
+        pick = self._bearing.get((reads, answered))
+        if pick is None:
             paths, names = reads
-            bearing = self._bearing[(reads, answered)] = tuple(sorted(
-                f for f in answered if f in paths or f.rsplit(".", 1)[-1] in names))
-        return member, tuple(atoms[f] for f in bearing)
+            bearing = sorted(f for f in answered if f in paths or f.rsplit(".", 1)[-1] in names)
+            # One tuple of their numbers (or the one number, or none), taken in C.
+            pick = self._bearing[(reads, answered)] = \
+                itemgetter(*bearing) if bearing else _nothing
+        return member, pick(atoms)
+
+
+def _nothing(atoms: dict) -> tuple:
+    return ()
 
 
 def _atoms(ev: Any) -> dict[str, tuple]:

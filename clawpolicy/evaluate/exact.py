@@ -23,6 +23,7 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_type
+from clawpolicy.evaluate import searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -58,6 +59,11 @@ class _Unsettled(Exception):
     """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
 
 
+class _Undecided(Exception):
+    """Searching for the outcome alone: every award the group settles is known to stay
+    pending, whatever the combinations not tried yet give."""
+
+
 @dataclass
 class Combination:
     values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
@@ -79,6 +85,9 @@ class Group:
     combinations: list[Combination] = field(default_factory=list)
     overflow: int = 0  # past BOUND: more combinations than it
     cited: list[str] = field(default_factory=list)  # what the three-valued evaluation cited
+    # Searching for the outcome alone (Exact's `outcome_only`): the search stopped once two
+    # of its combinations disagreed on every award it settles; no combinations are kept.
+    undecided: bool = False
 
 
 def decision(key: tuple) -> tuple:
@@ -87,9 +96,21 @@ def decision(key: tuple) -> tuple:
 
 
 class Exact:
-    def __init__(self, determiner: Determiner, run: CaseRun):
+    def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):
+        """With `outcome_only`, only what the groups settle each award to is wanted (the
+        outcome and amount), not the combinations: a search stops as soon as every award it
+        settles is known to stay pending (see `_Watch`)."""
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
+        self.outcome_only = outcome_only and searching.SHORTCUTS
+        self.searcher = searching.searching(determiner)  # the combinations are run by it
+        # Searching for the outcome alone, where the case leads without any award recovering
+        # is known (an award stays pending), or some award recovers whatever the answers:
+        # then an award counts only by whether it recovers, and how much (_Watch).
+        self.pending_known = False
+        self.recovery_known = not run.unknowns and (
+            any(e.result.outcome == "recovery" for e in run.awards)
+            or any(m.amount > 0 for _, m in run.others))
 
     # ------------------------------------------------------------ the groups
     def groups(self) -> list[Group]:
@@ -109,7 +130,15 @@ class Exact:
                 groups = [g for g in groups if g not in joined] + [group]
         for group in groups:
             group.cited, group.facts = group.facts, []  # added as the search answers them
+        # The groups are independent searches (what the memo shares is what each would find
+        # for itself); for the outcome alone, the smaller ones first: one that leaves an
+        # award pending spares the others most of their search.
+        order = sorted(groups, key=lambda g: len(g.cited)) if self.outcome_only else groups
+        for group in order:
             self.enumerate(group)
+            if self.outcome_only and not group.combinations and any(
+                    self.run.awards[i].result.outcome == "pending" for i in group.awards):
+                self.pending_known = True  # past the bound, or known to stay pending
         return groups
 
     def domain(self, fact: str) -> Any:
@@ -169,11 +198,15 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
+            watch = _Watch(self, group) if self.outcome_only else None
             try:
-                self._search(group, {}, leaves, cache)
+                self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
                 group.combinations = []
+                return
+            except _Undecided:
+                group.undecided, group.combinations = True, []
                 return
             group.combinations = [
                 Combination(tuple(assigned.get(f, ANY) for f in group.facts), c.keys,
@@ -194,7 +227,8 @@ class Exact:
             group.tracker.scales[fact] = domain
             self._seed(group.tracker, fact, domain)
 
-    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict) -> None:
+    def _search(self, group: Group, assigned: dict, leaves: list, cache: dict,
+                watch: "_Watch | None" = None) -> None:
         key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
         combo = cache.get(key)
         if combo is None:
@@ -204,11 +238,13 @@ class Exact:
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))
+            if watch is not None:
+                watch.leaf(combo)
             return
         fact = next((f for f in group.facts if f in open_), open_[0])
         self._add(group, fact)
         for value in self.answers(group, fact):
-            self._search(group, {**assigned, fact: value}, leaves, cache)
+            self._search(group, {**assigned, fact: value}, leaves, cache, watch)
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
         """The thresholds the three-valued evaluation named directly, as a start."""
@@ -244,7 +280,7 @@ class Exact:
                 else value
         only = group.awards[0] if len(group.awards) == 1 else None
         # With nothing answered, the run is the one the search starts from: not made again.
-        answered = self.run if not overrides else self.determiner.run(
+        answered = self.run if not overrides else self.searcher.run(
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
         keys, evaluations = {}, {}
@@ -274,6 +310,51 @@ class Exact:
         if isinstance(domain, Finite):
             return next(label for v, label in domain.answers if v == value)
         return show_point(value, domain)
+
+
+class _Watch:
+    """Which awards of a group are settled as far as the outcome alone needs, from the
+    combinations found so far.
+
+    An award the group settles (one pending as the facts known decide it) stays pending once
+    one combination leaves it pending or two decide it differently; so do the case's other
+    amounts (a whole-case group) once two combinations differ in them or one leaves them
+    unsettled. That holds for the search's last round too: a round only adds answers (the
+    intervals between thresholds are split, never moved), so a combination found in one
+    round is found again in every later one, and a round that runs past BOUND leaves the
+    awards pending as well. Where the case is known to be pending unless an award recovers,
+    or known to recover, an award counts only by whether it recovers and how much: one
+    combination that does not recover settles that (it will not). Once nothing the group
+    settles can count otherwise, the rest of the search cannot change the outcome or the
+    amount: `_Undecided` stops it."""
+
+    def __init__(self, exact: Exact, group: Group):
+        self.exact = exact
+        self.first: dict[int, tuple] = {}
+        self.open = {i for i in group.awards if exact.run.awards[i].result.outcome == "pending"}
+        self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
+        self.others: list = []
+        self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
+
+    def leaf(self, combo: Combination) -> None:
+        exact = self.exact
+        for i in list(self.open):
+            key = combo.keys[i]
+            seen = self.first.setdefault(i, decision(key))
+            if key[0] == "pending" or decision(key) != seen:
+                self.open.discard(i)
+                exact.pending_known = exact.pending_known or not self.whole
+            elif key[0] != "recovery":
+                self.unrecovered.add(i)
+        if not self.whole and (exact.pending_known or exact.recovery_known):
+            self.open -= self.unrecovered
+        if self.whole and self.others is not None:
+            if combo.others is None or (self.others and self.others[0] != combo.others):
+                self.others = None
+            elif not self.others:
+                self.others.append(combo.others)
+        if not self.open and (not self.whole or self.others is None):
+            raise _Undecided()
 
 
 def award_key(e: AwardEvaluation) -> tuple:

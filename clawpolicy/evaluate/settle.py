@@ -23,6 +23,7 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split
 from clawpolicy.evaluate.exact import ANY, BOUND, Combination, Exact, Group, decision, \
     money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
+from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
 
@@ -33,12 +34,16 @@ class Settled:
 
 
 def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
-    """The run settled by the exactness rule, and (with `ask`) its open questions."""
-    exact = Exact(determiner, run)
+    """The run settled by the exactness rule, and (with `ask`) its open questions. Without
+    `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
+    an award that stays pending keeps the run's evaluation, without its range or notes."""
+    exact = Exact(determiner, run, outcome_only=not ask)
     groups = exact.groups()
     awards = list(run.awards)
     fallback: list[str] = []
     for group in groups:
+        if group.undecided:  # every award it settles stays pending (exact._Watch)
+            continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
@@ -93,16 +98,15 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     return Settled(settled, questions)
 
 
-class _Answered(Determiner):
-    """The determiner with one fact answered, in every run it makes."""
+class _Answered(Searching):
+    """The determiner with one fact answered, in every run it makes. The rules' values and
+    the awards decided are shared with the determiner it answers for (Searching): each is
+    kept by what it depends on, the answer included (depends.py, awardmemo.py), so what one
+    answer's search decided serves the others."""
 
     def __init__(self, base: Determiner, answer: dict[str, Any]):
-        super().__init__(base.policy, base.case, base.facts)
+        super().__init__(base)
         self.answer = answer
-        # The rules' values and the awards decided, shared with the determiner it answers
-        # for: each is kept by what it depends on, the answer included (depends.py,
-        # awardmemo.py), so what one answer's search decided serves the others.
-        self.values, self.memo = base.values, base.memo
 
     def run(self, overrides: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> CaseRun:
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)

@@ -1,0 +1,105 @@
+"""The determiner the exactness search runs (exact.py): the same decisions, with the parts of
+an award's decision that an answer cannot move taken from earlier runs.
+
+A combination of answers decides an award again wherever an answer it read differs
+(awardmemo.py), though most of that decision does not read the answer that differs. Which
+revisions reach the award, its decision under each set of revisions that may apply, and its
+decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, so
+a combination decides again only the parts its differing answer can move; so are which
+revisions take the participant in and the other amounts, read once a run. A part is a pure
+function of the facts it reads, so taking it again gives what deciding it again would; what
+it notes for the search (the thresholds of a tracked amount or date) is kept as the award
+memo keeps it: a part that noted a new threshold is not kept.
+
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clawpolicy.core.values import Unknown
+from clawpolicy.evaluate.caserun import AwardEvaluation
+from clawpolicy.evaluate.decide import Determiner
+
+# False: the search takes none of its shortcuts (no part of an award kept, and each answer
+# past the bound searched to its end, exact.Exact's `outcome_only`): the reference that
+# tests/test_search.py holds them to, byte for byte.
+SHORTCUTS = True
+
+# The kinds of parts kept (each with what else it is computed from).
+_REACH, _CHOICE, _RULES, _MEMBER, _OTHERS = 0, 1, 2, 3, 4
+
+
+class Searching(Determiner):
+    """A determiner sharing the rules' values and the memo of the one it searches for."""
+
+    def __init__(self, base: Determiner):
+        super().__init__(base.policy, base.case, base.facts, base.reasons)
+        self.values, self.memo = base.values, base.memo
+
+    # Each part is kept only as called today; called otherwise (an argument added to
+    # decide.py's method), it is decided as the base determiner decides it.
+    def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any,
+                 **named: Any) -> Any:
+        if more or named or not SHORTCUTS:
+            return super()._reaches(ev, revision, rec, member, *more, **named)
+        held = member.facts if isinstance(member, Unknown) else member
+        return self.memo.part((_REACH, revision.name, rec.path, held), ev,
+                              lambda: super(Searching, self)._reaches(ev, revision, rec, member))
+
+    def _choose(self, ev: Any, rec: Any, revisions: list, *more: Any,
+                **named: Any) -> AwardEvaluation:
+        if more or named or not SHORTCUTS:
+            return super()._choose(ev, rec, revisions, *more, **named)
+        kept = self.memo.part((_CHOICE, rec.path, tuple(r.name for r in revisions)), ev,
+                              lambda: super(Searching, self)._choose(ev, rec, revisions))
+        return _fresh(kept)
+
+
+    def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any,
+                 **named: Any) -> AwardEvaluation:
+        if more or named or not SHORTCUTS:
+            return super().evaluate(ev, rec, rules, *more, **named)
+        # The rule sets are composed once per policy (revise/rules.py): one id each.
+        kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
+                              lambda: super(Searching, self).evaluate(ev, rec, rules))
+        return _fresh(kept)
+
+
+    def membership(self, ev: Any, revision: Any, env: Any, *more: Any, **named: Any) -> Any:
+        if more or named or not SHORTCUTS:
+            return super().membership(ev, revision, env, *more, **named)
+        return _recorded(self, (_MEMBER, revision.name), ev,
+                         lambda: super(Searching, self).membership(ev, revision, env))
+
+    def _others(self, ev: Any, env: Any, *more: Any, **named: Any) -> tuple[list, list]:
+        if more or named or not SHORTCUTS:
+            return super()._others(ev, env, *more, **named)
+        found, unknowns = _recorded(
+            self, (_OTHERS, env.rules.revisions), ev,
+            lambda: super(Searching, self)._others(ev, env))
+        return list(found), list(unknowns)  # the caller adds to them
+
+
+def _recorded(determiner: Searching, what: tuple, ev: Any, compute: Any) -> Any:
+    """A part the run reads for the whole case (which revisions take the participant in, the
+    other amounts), kept like a part of an award: in a run answering a question, which
+    records no reads of its own (decide.Determiner.run), what it reads is recorded for it."""
+    if ev.reads is not None or ev.names is not None:
+        return compute()
+    ev.reads, ev.names = set(), set()
+    try:
+        return determiner.memo.part(what, ev, compute)
+    finally:
+        ev.reads, ev.names = None, None
+
+
+def searching(determiner: Determiner) -> Searching:
+    return determiner if isinstance(determiner, Searching) else Searching(determiner)
+
+
+def _fresh(e: AwardEvaluation) -> AwardEvaluation:
+    """A copy its caller may add notes to, leaving the kept one as it was."""
+    result = e.result.model_copy(update={"notes": list(e.result.notes)})
+    return AwardEvaluation(result, list(e.unknowns), e.recoverable, list(e.notes), e.bound,
+                           e.reads)

@@ -1,0 +1,91 @@
+"""The exactness search's shortcuts give determinations byte-identical to the search without
+them (evaluate/searching.py, `SHORTCUTS = False`: every answer past the bound searched to its
+end, no part of an award kept), the reference: on every shipped example, on the heavy cases
+(tests/heavy_cases: searches past the bound, where the shortcuts cut most), and on generated
+cases. The default suite takes the heavy cases the reference settles in
+well under a second each, and 40 generated cases of up to two awards; CLAWPOLICY_FUZZ=long
+takes every heavy case (the reference needs 20 s for slow.json) and 250 generated cases of
+up to four awards at random."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from clawpolicy.api import evaluate, read_case
+from clawpolicy.evaluate import awardmemo, exact, searching
+from clawpolicy.render import json as json_render
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+from tests.strategies import cases
+from tests.test_properties import as_case
+
+LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
+HEAVY = sorted((ROOT / "tests" / "heavy_cases").glob("*.json"))
+# Those the reference settles in a fraction of a second, each past the bound; the rest (up to
+# 20 s each by the reference) in the long profile only.
+QUICK = {"slow1", "slow2", "slow3", "slow19", "slow22", "slow24", "slow25", "slow26",
+         "slow27", "slow29", "slow32", "two-award-53s"}
+# The reference takes minutes on these (4 to 16 on main): compared by hand once
+# (tests/heavy_cases/README.md), timed by benchmarks/heavy.py.
+BENCHMARK_ONLY = {"gen-0008", "gen-0054", "gen-0084"}
+
+
+def both(policy, loaded) -> tuple[str, str]:
+    """The determination's JSON with the search's shortcuts, then by the reference."""
+    return render(policy, loaded, True), render(policy, loaded, False)
+
+
+def render(policy, loaded, shortcuts: bool) -> str:
+    searching.SHORTCUTS = shortcuts
+    try:
+        return json_render.render(evaluate(policy, loaded))
+    finally:
+        searching.SHORTCUTS = True
+
+
+@pytest.mark.parametrize("path", [p for p in HEAVY if p.stem in QUICK
+                                  or LONG and p.stem not in BENCHMARK_ONLY],
+                         ids=lambda p: p.stem)
+def test_heavy_cases(path, qualys_revised):
+    fast, reference = both(qualys_revised, read_case(path))
+    assert fast == reference
+
+
+@pytest.mark.parametrize("case_path", EXAMPLE_CASES + REVISION_CASES, ids=lambda p: p.stem)
+def test_examples(case_path, qualys_2019, qualys_revised):
+    policy = qualys_revised if case_path in REVISION_CASES else qualys_2019
+    fast, reference = both(policy, read_case(case_path))
+    assert fast == reference
+
+
+@settings(max_examples=250 if LONG else 40, deadline=None, derandomize=not LONG,
+          database=None, suppress_health_check=list(HealthCheck))
+@given(cases(max_awards=4 if LONG else 2))
+def test_generated(qualys_revised, data):
+    fast, reference = both(qualys_revised, as_case(data))
+    assert fast == reference
+
+
+def test_the_shortcuts_cut_the_search(qualys_revised, monkeypatch):
+    """Not the reference compared with itself: past the bound, an answer's search stops
+    once what it settles is known, and parts of awards are taken again."""
+    runs, taken = [], []
+    combination, part = exact.Exact.evaluate, awardmemo.AwardMemo.part
+
+    def counted(self, what, ev, compute):
+        computed = []
+        value = part(self, what, ev, lambda: computed.append(1) or compute())
+        taken.append(not computed)
+        return value
+    monkeypatch.setattr(exact.Exact, "evaluate",
+                        lambda self, *a: runs.append(1) or combination(self, *a))
+    monkeypatch.setattr(awardmemo.AwardMemo, "part", counted)
+    loaded = read_case(ROOT / "tests" / "heavy_cases" / "slow24.json")
+    evaluate(qualys_revised, loaded)
+    fast = len(runs)
+    assert any(taken)
+    runs.clear()
+    render(qualys_revised, loaded, False)
+    assert fast < len(runs) / 2
