@@ -194,3 +194,33 @@ def test_the_importer_reads_facts_per_award_from_the_awards_table(tmp_path):
     (case,) = import_tables(sorted(tmp_path.glob("*.csv")))
     assert case["facts"] == {"board_approved": True}
     assert case["awards"][0]["facts"] == {"disposed_of": "150"}
+
+
+def test_an_award_finding_without_a_cost_leaves_the_other_entrys_cost_in_force():
+    # A second entry for the award (an amount set) gives no cost: the first entry's stands.
+    icf = api.compile_policy(ROOT / "policies" / "icf-2023.claw")
+    path = ROOT / "examples" / "cases" / "icf-2023" / "10-cost-exemption-met.yaml"
+    loaded = api.read_case(path, icf.vocabulary)
+    data = {**loaded.data, "findings": {**loaded.data["findings"], "impracticable": None,
+                                        "recovery_cost": None},
+            "award_findings": [{"award": "bonus-fy2024", "impracticable": "cost_exceeds_recovery",
+                                "recovery_cost": "100000"},
+                               {"award": "bonus-fy2024", "amount_set": "50000"}]}
+    d = api.evaluate(icf, api.read_case_data(data, vocabulary=icf.vocabulary))
+    assert (d.outcome, d.awards[0].recoverable.amount, d.open_questions) == \
+        ("recovery", "120000.00", [])
+
+
+def test_a_finding_of_impracticability_alone_sets_no_amount_under_the_2019_text():
+    qualys_2019 = api.compile_policy(ROOT / "policies" / "qualys-2019.claw")
+    path = ROOT / "examples" / "cases" / "27-bonus-in-euros.yaml"
+    loaded = api.read_case(path, qualys_2019.vocabulary)
+    data = {**loaded.data, "award_findings": [
+        {"award": "bonus-fy2021-de", "impracticable": "cost_exceeds_recovery",
+         "recovery_cost": "1000"}]}
+    d = api.evaluate(qualys_2019, api.read_case_data(data, vocabulary=qualys_2019.vocabulary))
+    assert [(a.id, a.outcome, a.recoverable.amount) for a in d.awards] == [
+        ("bonus-fy2021", "recovery", "156000.00"), ("bonus-fy2021-de", "recovery", "54000.00")]
+    unknown = {**data, "award_findings": [{"award": "bonus-fy2021-de"}]}
+    d = api.evaluate(qualys_2019, api.read_case_data(unknown, vocabulary=qualys_2019.vocabulary))
+    assert d.awards[1].outcome == "pending"  # something was set, not yet known what

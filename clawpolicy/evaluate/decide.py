@@ -332,9 +332,12 @@ class Determiner:
                 if isinstance(open_, Unknown):
                     if bounding:
                         break
-                    notes.append(said(ev, "explain", rule.when, env,
-                                      f"whether {rule.name} excuses part of "
-                                      f"{env.rules.recoverable.rule.name} is not known yet: "))
+                    recoverable = env.rules.recoverable.rule.name
+                    notes.append(
+                        said(ev, "explain", rule.when, env, f"whether {rule.name} excuses "
+                             f"part of {recoverable} is not known yet: ") if open_ is test
+                        else said(ev, "describe", rule.body, env, f"{rule.name} applies, but "
+                                  f"how much of {recoverable} it excuses is not known yet: "))
                     return None, Decimal(0), [open_]
             else:
                 if test is not True:

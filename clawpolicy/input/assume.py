@@ -107,8 +107,8 @@ def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary,
                        "its index or key in brackets: awards[0].amount_paid", given)
     decls = vocabulary.declarations
     if parsed[0][1] == FACTS and parsed[0][2] is None:
-        return _set_policy_fact(data, fact, [m[0] for m in parsed[1:]], value, declared[0],
-                                given, "")
+        return _set_policy_fact(data, fact, [m[0] for m in parsed[1:]], value, declared,
+                                given, "", vocabulary)
     fields = {f.name: f for f in decls.fields} | _CORE
     holder: Any = data
     path = ""
@@ -120,7 +120,7 @@ def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary,
         if name == FACTS and index is None and re.fullmatch(
                 rf"{re.escape(vocabulary.roles.decided)}\[\d+\]", path):
             return _set_policy_fact(holder, fact, [m[0] for m in parsed[n + 1:]], value,
-                                    declared[1], given, f"{path}.")
+                                    declared, given, f"{path}.", vocabulary)
         if decl is None:
             raise _unknown(fact, _did_you_mean(name, list(fields), here), given)
         if index is not None and not decl.list:
@@ -195,16 +195,25 @@ def _index(items: list, index: str, key: str | None, here: str, fact: str, given
 
 
 def _set_policy_fact(holder: dict, fact: str, names: list[str], value: Any,
-                     declared: list[str], given: str, prefix: str) -> str:
-    """A fact the policy declares, set in the `facts:` of `holder` (the case, or an item of
-    the list decided, at `prefix`)."""
+                     declared: tuple[list[str], list[str]], given: str, prefix: str,
+                     vocabulary: Vocabulary) -> str:
+    """A fact the policy declares, set in the `facts:` of `holder` (the case, with `prefix`
+    empty, or an item of the list decided, at `prefix`); `declared`: the names the policy
+    declares for the whole case and per item."""
+    here, there = declared if not prefix else declared[::-1]
     if len(names) != 1:
         raise _unknown(fact, f"a policy's own fact is `{prefix}{FACTS}.NAME`", given)
     (name,) = names
-    if name not in declared:
-        expected = f"expected one of: {', '.join(declared)}" if declared \
-            else f"the policy declares no facts {'per item' if prefix else ''}".rstrip()
-        close = difflib.get_close_matches(name, declared, n=1)
+    if name not in here:
+        each = vocabulary.roles.each
+        if name in there:  # declared, but at the other level
+            raise _unknown(fact, f"the policy declares `{name}` per {each}: assume "
+                           f"`{vocabulary.roles.decided}[ID].{FACTS}.{name}`" if not prefix
+                           else f"the policy declares `{name}` once for the whole case: "
+                           f"assume `{FACTS}.{name}`", given)
+        expected = f"expected one of: {', '.join(here)}" if here \
+            else f"the policy declares no facts {f'per {each}' if prefix else ''}".rstrip()
+        close = difflib.get_close_matches(name, here, n=1)
         raise _unknown(fact, (f"did you mean `{prefix}{FACTS}.{close[0]}`? " if close else "")
                        + expected, given)
     if not isinstance(holder.get(FACTS), dict):

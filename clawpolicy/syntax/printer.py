@@ -3,8 +3,9 @@
 The layout: blocks separated by one blank line, two spaces of indent per level, operators
 with one space around them, parentheses only where the tree needs them. A line that would
 pass WIDTH is broken at its top-level `and`/`or` (the operator aligned under the keyword
-before the expression) or before `satisfies`; long quotations are wrapped like prose (the
-language folds white space in texts, so wrapping changes no meaning).
+before the expression), or before `satisfies` or an aggregate's `where`; long quotations are
+wrapped like prose (the language folds white space in texts, so wrapping changes no
+meaning).
 
 `and` and `or` never mix without parentheses: `(a and b) or c` keeps them, and `a and b or c`
 gains them, so that a reader need not know which binds tighter.
@@ -19,11 +20,11 @@ whose expression goes on the same printed line). Formatting twice changes nothin
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from decimal import Decimal
 
 from clawpolicy.core.source import SourceFile, Span
 from clawpolicy.syntax import ast
+from clawpolicy.syntax.comments import Comment, comments  # noqa: F401 (printer.comments)
 from clawpolicy.syntax.parse import TOKEN
 
 WIDTH = 96
@@ -36,41 +37,6 @@ _COMPARISONS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in", "overlaps"}
 # A printed line, and the source offset where the last element it prints ends (None when it
 # prints no element of its own, e.g. the first lines of a wrapped set).
 Line = tuple[str, "int | None"]
-
-
-@dataclass(frozen=True)
-class Comment:
-    line: int
-    text: str
-    blank_after: bool  # a blank line follows it in the source
-    offset: int = 0    # where its `#` stands
-    trailing: bool = False  # code stands before it on its line
-
-
-def comments(source: SourceFile) -> list[Comment]:
-    """Every comment outside a quoted text, in order."""
-    text, found, i, quote = source.text, [], 0, None
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            end = text.find("\n", i)
-            end = len(text) if end < 0 else end
-            line, _ = source.line_col(i)
-            after = text[end + 1:].split("\n", 1)[0] if end < len(text) else "x"
-            code_before = text[text.rfind("\n", 0, i) + 1:i].strip() != ""
-            found.append(Comment(line, text[i:end].rstrip(), not after.strip(), i, code_before))
-            i = end
-            continue
-        i += 1
-    return found
 
 
 def number(value: Decimal) -> str:
@@ -212,6 +178,13 @@ def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[Line]:
             head = f"{prefix}{k}({v} in {unparse(c)}"
             inner = " " * (len(prefix) + len(k) + 1) + "satisfies "
             lines = [(head, _end(c))] + layout(b, inner)
+            return lines[:-1] + [(lines[-1][0] + ")", lines[-1][1])]
+        case ast.Aggregate(kind=k, var=v, collection=c, value=e, where=w) if w is not None:
+            # Broken before `where`, its condition laid out under it, as after `satisfies`.
+            each = f"{unparse(e)} for " if e is not None else ""
+            head = f"{prefix}{k}({each}{v} in {unparse(c)}"
+            inner = " " * (len(prefix) + len(k) + 1) + "where "
+            lines = [(head, _end(c))] + layout(w, inner)
             return lines[:-1] + [(lines[-1][0] + ")", lines[-1][1])]
     return [(single, _end(node))]
 

@@ -20,12 +20,13 @@ DETERMINATION_ID = "determination.schema.json"
 
 def case_schema(vocabulary: vocabularies.Vocabulary | None = None,
                 policy: "CheckedPolicy | None" = None) -> dict:
-    """The case schema; with a policy, in that policy's vocabulary, and with `facts:` holding
-    the facts the policy declares, each of its declared type (or null: not known)."""
+    """The case schema; with a policy, in that policy's vocabulary, and with `facts:` (the
+    case's and each award's) holding the facts the policy declares there, each of its
+    declared type (or null: not known), and nothing else (even where it declares none)."""
     if policy is not None:
         vocabulary = policy.vocabulary
     schema = (vocabulary or vocabularies.load()).json_schema()
-    if policy is not None and policy.fact_decls:
+    if policy is not None:  # the reader refuses a key the policy does not declare, at both
         schema = json.loads(json.dumps(schema))  # the vocabulary's own stays as it is
         whole = [d for d in policy.fact_decls if d.per is None]
         per = [d for d in policy.fact_decls if d.per is not None]
