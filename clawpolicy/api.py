@@ -11,6 +11,7 @@ from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_
 from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
 from clawpolicy.check.cache import checked_policy
 from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.check.facts import by_level
 from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
@@ -91,8 +92,7 @@ def policy_facts(policy: CheckedPolicy, loaded: LoadedCase) -> dict[str, Any]:
     item's `facts:` typed by those declared per item, by path (`awards[0].facts.NAME`). A key
     the policy does not declare there is an error (`CP0414`): a misspelled fact would
     otherwise be silently unknown."""
-    whole = tuple(d for d in policy.fact_decls if d.per is None)
-    per = tuple(d for d in policy.fact_decls if d.per is not None)
+    whole, per = by_level(policy.fact_decls)
     typed, errors = type_facts(whole, loaded.case.facts, "facts", loaded, per)
     decided = policy.vocabulary.roles.decided
     for i, item in enumerate(getattr(loaded.case, decided)):
@@ -168,9 +168,9 @@ def assume(policy: CheckedPolicy, loaded: LoadedCase,
     if loaded.data is None:
         raise ValueError(f"the case {loaded.name} was not read from its fields; read it with "
                          "`read_case`, `read_case_bytes` or `read_case_data`")
+    whole, per = by_level(policy.fact_decls)
     data, done = whatif.apply(loaded.data, assumptions, policy.vocabulary,
-                              [d.name for d in policy.fact_decls if d.per is None], loaded.case,
-                              [d.name for d in policy.fact_decls if d.per is not None])
+                              [d.name for d in whole], loaded.case, [d.name for d in per])
     try:
         case = validate_case(data, loaded.name, loaded.positions, policy.vocabulary)
         assumed = LoadedCase(case, loaded.name, loaded.positions, data)

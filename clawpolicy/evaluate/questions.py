@@ -29,14 +29,12 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
     if fact.startswith(f"{FACTS}."):
         asked = declared.get(fact.removeprefix(f"{FACTS}."))
         return asked or f"What is {fact}?"
-    item = re.fullmatch(rf"({re.escape(vocabulary.roles.decided)})\[(\d+)\]\.{FACTS}\.(\w+)",
-                        fact)
+    item = re.fullmatch(rf"{re.escape(vocabulary.roles.decided)}\[\d+\]\.{FACTS}\.(\w+)", fact)
     if item is not None:  # a fact the policy declares per item: asked of that item
-        asked = declared.get(item[3]) or f"What is {FACTS}.{item[3]}?"
-        record = next(f.record for f in vocabulary.declarations.fields if f.name == item[1])
-        key = vocabulary.declarations.records[record].key
-        named = str(getattr(getattr(case, item[1])[int(item[2])], key)) if key else item[2]
-        each = vocabulary.roles.each
+        asked = declared.get(item[1]) or f"What is {FACTS}.{item[1]}?"
+        each, decided = vocabulary.roles.each, vocabulary.roles.decided
+        record = next(f.record for f in vocabulary.declarations.fields if f.name == decided)
+        named = vocabulary.keys_on(fact, case)[record]
         placeholder = "{" + each + "}"
         return asked.replace(placeholder, named) if placeholder in asked \
             else f"{asked} ({each} {named})"

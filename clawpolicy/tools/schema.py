@@ -28,8 +28,9 @@ def case_schema(vocabulary: vocabularies.Vocabulary | None = None,
     schema = (vocabulary or vocabularies.load()).json_schema()
     if policy is not None:  # the reader refuses a key the policy does not declare, at both
         schema = json.loads(json.dumps(schema))  # the vocabulary's own stays as it is
-        whole = [d for d in policy.fact_decls if d.per is None]
-        per = [d for d in policy.fact_decls if d.per is not None]
+        from clawpolicy.check.facts import by_level
+
+        whole, per = by_level(policy.fact_decls)
         name = policy.header.name
         schema["properties"]["facts"] = _facts(
             schema, whole, f"the facts the policy {name!r} declares for itself")
@@ -43,7 +44,7 @@ def case_schema(vocabulary: vocabularies.Vocabulary | None = None,
     return schema
 
 
-def _facts(schema: dict, decls: list, description: str) -> dict:
+def _facts(schema: dict, decls: tuple, description: str) -> dict:
     properties = {decl.name: {"anyOf": [_fact_type(schema, decl), {"type": "null"}],
                               "description": decl.question or f"the policy's fact "
                                                               f"`{decl.name}`"}

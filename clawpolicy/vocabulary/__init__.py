@@ -135,13 +135,25 @@ class Vocabulary:
     def question(self, fact: str, case: Any) -> str | None:
         """The declared question for a fact path (`awards[0].amount_paid`), its placeholders
         (`{award}`) filled with the key of the item of that record on the path."""
+        found, keys = self._walk(fact, case)
+        if found is None or found.question is None:
+            return None
+        return found.question.format_map(keys)
+
+    def keys_on(self, fact: str, case: Any) -> dict[str, str]:
+        """The key of each keyed item a fact path runs through, by its record's name
+        (`{"award": "bonus-fy2021"}` for `awards[0].facts.x`), as far as the path names fields
+        of the vocabulary (a policy's own `facts` are not)."""
+        return self._walk(fact, case)[1]
+
+    def _walk(self, fact: str, case: Any) -> tuple[FieldDecl | None, dict[str, str]]:
         fields: tuple[FieldDecl, ...] = self.declarations.fields
         data, found = case, None
         keys: dict[str, str] = defaultdict(str)
         for name, index in _SEGMENT.findall(fact):
             found = next((f for f in fields if f.name == name), None)
             if found is None:
-                return None
+                return None, keys
             data = getattr(data, name, None) if data is not None else None
             if found.record is None:
                 continue
@@ -151,9 +163,7 @@ class Vocabulary:
                 if record.key:
                     keys[record.name] = getattr(data, record.key)
             fields = record.fields
-        if found is None or found.question is None:
-            return None
-        return found.question.format_map(keys)
+        return found, keys
 
 
 @lru_cache(maxsize=None)
