@@ -2,8 +2,10 @@
 the cases validated beforehand, one whole determination per case.
 
     python benchmarks/profile_eval.py --cases 150 --top 15 [--sort tottime] [--out FILE.prof]
+        [--policy policies/qualys.claw] [--core]
 
-The same seeded batch as run.py by default. One warm-up pass is not profiled. Under the
+The same seeded batch and policy (the 2019 one) as run.py by default; `--core` profiles one
+three-valued evaluation without open questions (run.py's (a-)) instead of the determination. One warm-up pass is not profiled. Under the
 profiler everything runs some 2-3 times slower; read the shares, not the seconds.
 """
 
@@ -32,29 +34,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--sort", default="cumulative", help="cumulative (default) or tottime")
     parser.add_argument("--out", help="also save the raw profile (for snakeviz, pstats)")
+    parser.add_argument("--policy", type=Path, default=common.POLICY,
+                        help="the policy file (default: the 2019 policy, as run.py)")
+    parser.add_argument("--core", action="store_true",
+                        help="one evaluation without open questions, not the determination")
     args = parser.parse_args(argv)
 
-    policy = common.compile_policy()
+    from clawpolicy import api
+    from run import _core_runner
+
+    policy = api.compile_policy(args.policy)
     cases = generate_list(args.cases, args.seed, args.awards_min, args.awards_max)
     loaded = [common.prevalidate(c) for c in cases]
+    one = _core_runner(policy) if args.core else lambda lc: common.evaluate(policy, lc)
+    if one is None:
+        parser.error("--core: this clawpolicy has no Determiner to run without open questions")
     for lc in loaded:  # warm-up, not profiled
-        common.evaluate(policy, lc)
-    start = time.perf_counter()
+        one(lc)
+    start = time.process_time()
     for lc in loaded:
-        common.evaluate(policy, lc)
-    plain = time.perf_counter() - start
+        one(lc)
+    plain = time.process_time() - start
 
     profiler = cProfile.Profile()
     profiler.enable()
     for lc in loaded:
-        common.evaluate(policy, lc)
+        one(lc)
     profiler.disable()
     if args.out:
         profiler.dump_stats(args.out)
 
     awards = sum(len(c["awards"]) for c in cases)
     print(f"{len(cases)} cases, {awards} awards, seed {args.seed}; unprofiled pass "
-          f"{plain:.2f}s ({plain / len(cases) * 1000:.2f} ms/case)")
+          f"{plain:.2f}s CPU ({plain / len(cases) * 1000:.2f} ms/case); policy {args.policy.name}"
+          + (", without open questions" if args.core else ""))
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
     stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
