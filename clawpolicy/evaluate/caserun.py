@@ -29,6 +29,12 @@ class AwardEvaluation:
     # answer to any other fact cannot change it.
     reads: frozenset = frozenset()
 
+    def fresh(self) -> "AwardEvaluation":
+        """A copy its caller may add notes to, leaving this one as it was."""
+        result = self.result.model_copy(update={"notes": list(self.result.notes)})
+        return AwardEvaluation(result, list(self.unknowns), self.recoverable, list(self.notes),
+                               self.bound, self.reads)
+
 
 class CaseRun:
     """Everything evaluated for one case, before it is shaped into a Determination.

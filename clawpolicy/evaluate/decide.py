@@ -24,6 +24,7 @@ from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.reasons import made, said
+from clawpolicy.evaluate.shared import Shared, signatures
 from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
@@ -62,9 +63,15 @@ class Determiner:
         # The awards decided in the runs that answer questions, kept by what they depended on
         # (awardmemo.py): the combinations of answers exact.py tries share them.
         self.memo = AwardMemo()
+        # While an award is decided on the compiled path: what the ways revisions can apply
+        # to it share (shared.py).
+        self.shared: Shared | None = None
+        self._composed = rs.composed_table(policy)
+        self._signatures = signatures(policy)
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
-        return rs.composed(self.policy, revisions)
+        found = self._composed.get(tuple(r.name for r in revisions))
+        return found if found is not None else rs.composed(self.policy, revisions)
 
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool | None = None,
@@ -188,6 +195,25 @@ class Determiner:
         return evaluation
 
     def _award(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
+        outer = self.shared
+        # Only where revisions may make more than one rule set (and not on the reference).
+        self.shared = Shared(rec, ev.reasons, self.policy, self._signatures) \
+            if ev.compiled is not None and self.policy.revisions else None
+        try:
+            return self._decide(ev, rec, membership)
+        finally:
+            self.shared = outer
+
+    def _at(self, rules: rs.RuleSet, rec: Rec, node: ast.Expr, own: Env | None = None) -> Env:
+        """Where `node` is evaluated for the award `rec` under `rules`: shared with the other
+        rule sets that resolve its names alike where this run shares them (shared.py), else
+        `own` (a new environment if not given)."""
+        shared = self.shared
+        if shared is not None and shared.rec is rec:
+            own = shared.env(rules, node, own)
+        return own if own is not None else Env(rules, rec)
+
+    def _decide(self, ev: Evaluator, rec: Rec, membership: dict[str, Any]) -> AwardEvaluation:
         sure, unsure, notes = [], [], []
         for revision in self.policy.revisions:
             reach = self._reaches(ev, revision, rec, membership[revision.name])
@@ -195,14 +221,19 @@ class Determiner:
                 sure.append(revision)
                 if revision.reaches is not None:  # say why: the window it is received in
                     notes.append(said(ev, "explain", revision.reaches,
-                                      Env(self.rules([]), rec),
+                                      self._at(self.rules([]), rec, revision.reaches),
                                       f"{revision.name} reaches this award: "))
             elif isinstance(reach, Unknown):
                 unsure.append((revision, reach))
             elif membership[revision.name] is True:
-                notes.append(said(ev, "explain", revision.reaches, Env(self.rules([]), rec),
+                notes.append(said(ev, "explain", revision.reaches,
+                                  self._at(self.rules([]), rec, revision.reaches),
                                   f"{revision.name} applies to the participant but does not "
                                   "reach this award: "))
+        if self.shared is not None and not (sure or unsure):  # the base rules alone
+            self.shared = None
+        elif unsure and self.shared is not None:  # two choices: decide each rule set once
+            self.shared.keep = True
         chosen = self._choose(ev, rec, sure)
         chosen.result.notes[:0] = notes
         if unsure:
@@ -220,7 +251,7 @@ class Determiner:
         if member is False:
             return False
         reach = True if revision.reaches is None else \
-            ev.eval(revision.reaches, Env(self.rules([]), rec))
+            ev.eval(revision.reaches, self._at(self.rules([]), rec, revision.reaches))
         if reach is False:
             return False
         if isinstance(member, Unknown) or isinstance(reach, Unknown):
@@ -231,10 +262,14 @@ class Determiner:
     def _choose(self, ev: Evaluator, rec: Rec, revisions: list[ast.Revision]) -> AwardEvaluation:
         """Evaluate under each way the revisions can apply; the policy's combination picks
         one, never both (combine.py)."""
-        groups = alternatives.alternatives(revisions)
-        results = [(group, self.evaluate(ev, rec, self.rules(group))) for group in groups]
-        return results[0][1] if len(results) == 1 else \
-            combine(alternatives.combination(self.policy, revisions), results)
+        groups, how = alternatives.ways(self.policy, revisions)
+        shared = self.shared
+        if shared is not None and shared.keep and shared.rec is rec:
+            results = [(group, shared.decided(ev, rules, lambda: self.evaluate(ev, rec, rules)))
+                       for group in groups for rules in (self.rules(group),)]
+        else:
+            results = [(group, self.evaluate(ev, rec, self.rules(group))) for group in groups]
+        return results[0][1] if len(results) == 1 else combine(how, results)
 
     def evaluate(self, ev: Evaluator, rec: Rec, rules: rs.RuleSet) -> AwardEvaluation:
         """Decide one award under one RuleSet: scope, conditions, amount, remedies."""
@@ -245,10 +280,11 @@ class Determiner:
         def run(kind: str) -> list[Any]:
             values = []
             for entry in rules.of(kind):
-                value = self._rule(ev, entry.rule.body, env)
+                at = env if self.shared is None else self._at(rules, rec, entry.rule.body, env)
+                value = self._rule(ev, entry.rule.body, at, rules)
                 clause, quote = _citation(entry.rule)
                 conditions.append(made(
-                    Condition, "because", said(ev, "explained", entry.rule.body, env),
+                    Condition, "because", said(ev, "explained", entry.rule.body, at),
                     id=entry.rule.name, kind=kind, status=status_of(value),
                     clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
@@ -291,23 +327,23 @@ class Determiner:
         evaluation.notes.extend(self._notes(ev, env, rec))
         return evaluation
 
-    def _rule(self, ev: Evaluator, body: ast.Expr, env: Env) -> Any:
-        """A scope or condition rule's value; where this run answers a question (without
-        reasons, its reads not recorded), taken from the run of the case as it stands if no
-        answered fact can move it."""
+    def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
+        """A scope or condition rule's value under `rules` (evaluated in `env`); where this
+        run answers a question (without reasons, its reads not recorded), taken from the run
+        of the case as it stands if no answered fact can move it."""
         values, path = self.values, env.award.path
         if values is None:
             return ev.eval(body, env)
         if not ev.overrides:
             value = ev.eval(body, env)
-            values.put(env.rules, path, body, value)
+            values.put(rules, path, body, value)
             return value
         if not ev.reasons and (ev.reads is None or ev.names is not None) \
                 and ev.compiled is not None:
-            value = values.get(env.rules, path, body, ev.overrides)
+            value = values.get(rules, path, body, ev.overrides)
             if value is not MISSING:
                 if ev.names is not None:  # what would stop it being reused (awardmemo.py)
-                    ev.names.update(values.reads(env.rules, body))
+                    ev.names.update(values.reads(rules, body))
                 return value
         return ev.eval(body, env)
 
@@ -428,9 +464,11 @@ class Determiner:
 
     def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
         """The policy's notes whose `when` holds for this covered award."""
+        rules = env.rules
         return [Note(award=rec.ident, rule=e.rule.name, clause=e.rule.citation.clause or "",
                      text=e.rule.text or "", source=e.source)
-                for e in env.rules.of("note") if ev.eval(e.rule.body, env) is True]
+                for e in rules.of("note")
+                if ev.eval(e.rule.body, self._at(rules, rec, e.rule.body, env)) is True]
 
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
                 unknowns, recoverable: Money | None, rc: Money | None,

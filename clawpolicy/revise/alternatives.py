@@ -4,12 +4,30 @@ This module finds those ways, from the rules each revision changes."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Sequence
 
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.syntax import ast
 
+# The ways found so far for each policy, by the names of the revisions that may apply: the
+# same for every award they apply to, so each is found once per policy (as the rule sets are
+# composed once, rules.py). Held weakly: a policy no longer used takes its ways with it.
+_WAYS: "weakref.WeakKeyDictionary[CheckedPolicy, dict[tuple[str, ...], tuple]]" = \
+    weakref.WeakKeyDictionary()
 
+
+def ways(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) \
+        -> tuple[list[list[ast.Revision]], str]:
+    """The ways these revisions can apply (`alternatives`) and how the policy combines them
+    (`combination`), found once per policy and list of revisions. Shared: not to be
+    changed."""
+    table = _WAYS.setdefault(policy, {})
+    key = tuple(r.name for r in revisions)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = (alternatives(revisions), combination(policy, revisions))
+    return found
 
 
 def alternatives(revisions: Sequence[ast.Revision]) -> list[list[ast.Revision]]:

@@ -82,6 +82,12 @@ def composed(policy: CheckedPolicy, revisions: Sequence[ast.Revision]) -> RuleSe
     return _once(_COMPOSED, compose, policy, revisions)
 
 
+def composed_table(policy: CheckedPolicy) -> dict[tuple[str, ...], RuleSet]:
+    """The rule sets composed so far for the policy, by the names of the revisions applied:
+    for a caller that looks many up (`composed` where one is missing)."""
+    return _COMPOSED.setdefault(policy, {})
+
+
 def _once(table: "weakref.WeakKeyDictionary", make, policy: CheckedPolicy,
           revisions: Sequence[ast.Revision]) -> RuleSet:
     cache = table.setdefault(policy, {})
