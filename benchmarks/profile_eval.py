@@ -2,10 +2,14 @@
 the cases validated beforehand, one whole determination per case.
 
     python benchmarks/profile_eval.py --cases 150 --top 15 [--sort tottime] [--out FILE.prof]
-        [--policy policies/qualys.claw] [--core]
+        [--policy policies/qualys.claw] [--core] [--counts]
 
 The same seeded batch and policy (the 2019 one) as run.py by default; `--core` profiles one
-three-valued evaluation without open questions (run.py's (a-)) instead of the determination. One warm-up pass is not profiled. Under the
+three-valued evaluation without open questions (run.py's (a-)) instead of the determination;
+`--counts` prints, instead of a profile, what one pass does per award: the expression nodes
+the compiled closures evaluate (not taken from the memo), the rule sets an award is decided
+under, the revisions' memberships and reaches, the notes' rule sets (the work the revised
+policy adds to the 2019 one, beside the overhead of doing some of it twice). One warm-up pass is not profiled. Under the
 profiler everything runs some 2-3 times slower; read the shares, not the seconds.
 """
 
@@ -38,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the policy file (default: the 2019 policy, as run.py)")
     parser.add_argument("--core", action="store_true",
                         help="one evaluation without open questions, not the determination")
+    parser.add_argument("--counts", action="store_true",
+                        help="what one pass evaluates per award, not a profile")
     args = parser.parse_args(argv)
 
     from clawpolicy import api
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     one = _core_runner(policy) if args.core else lambda lc: common.evaluate(policy, lc)
     if one is None:
         parser.error("--core: this clawpolicy has no Determiner to run without open questions")
+    if args.counts:
+        return counts(one, loaded, sum(len(c["awards"]) for c in cases), args.policy)
     for lc in loaded:  # warm-up, not profiled
         one(lc)
     start = time.process_time()
@@ -73,6 +81,56 @@ def main(argv: list[str] | None = None) -> int:
     stats.strip_dirs().sort_stats(args.sort).print_stats(args.top)
     # Keep the table; drop pstats' preamble of blank lines.
     print("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
+    return 0
+
+
+def counts(one, loaded, awards: int, policy: Path) -> int:
+    """One pass, counting what it evaluates (by wrapping the determiner's methods and the
+    compiled closures; a memo hit is not counted)."""
+    from collections import Counter
+
+    from clawpolicy.evaluate import compiled
+    from clawpolicy.evaluate.decide import Determiner
+
+    counted: Counter = Counter()
+
+    def counting(name, method):
+        def wrapper(*args, **named):
+            counted[name] += 1
+            return method(*args, **named)
+        return wrapper
+
+    compile_node = compiled.Compiled._compile
+
+    def _compile(table, node):
+        fn = compile_node(table, node)
+        if not table.memo:
+            return counting("nodes evaluated (no reasons)", fn)
+
+        def miss(ev, env):
+            if id(node) not in env.memo:
+                counted["nodes evaluated"] += 1
+            return fn(ev, env)
+        return miss
+
+    patched = {"evaluate": "rule sets decided", "membership": "memberships",
+               "_reaches": "reaches", "_notes": "notes' rule sets", "_choose": "choices"}
+    saved = {name: getattr(Determiner, name) for name in patched}
+    compiled.Compiled._compile = _compile
+    compiled._TABLES.clear()
+    for name, label in patched.items():
+        setattr(Determiner, name, counting(label, saved[name]))
+    try:
+        for lc in loaded:
+            one(lc)
+    finally:
+        compiled.Compiled._compile = compile_node
+        compiled._TABLES.clear()
+        for name, method in saved.items():
+            setattr(Determiner, name, method)
+    print(f"{len(loaded)} cases, {awards} awards; policy {policy.name}; per award:")
+    for label, n in sorted(counted.items()):
+        print(f"  {label:<30} {n / awards:8.2f}")
     return 0
 
 
