@@ -299,8 +299,11 @@ class Exact:
         leaves unanswered stays unknown in the reasons)."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
+        # Only this award is read: the group's other awards are not decided again (with
+        # their reasons) beside it.
         answered = self.determiner.run(overrides, reuse=self.run, only_award=award
-                                       if len(group.awards) == 1 else None)
+                                       if len(group.awards) == 1 else None,
+                                       within=frozenset((award,)))
         return answered.awards[award]
 
     def words(self, group: Group, fact: str, value: Any) -> Any:
