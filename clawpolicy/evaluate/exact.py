@@ -294,17 +294,17 @@ class Exact:
                        *(u.facts for u in answered.unknowns))
         return Combination((), keys, others, evaluations, tuple(open_))
 
-    def representative(self, group: Group, values: tuple, award: int) -> AwardEvaluation:
-        """The award decided with its reasons, under one combination of answers (a fact it
-        leaves unanswered stays unknown in the reasons)."""
+    def representatives(self, group: Group, values: tuple,
+                        awards: list[int]) -> dict[int, AwardEvaluation]:
+        """Awards of the group decided with their reasons, under one combination of answers
+        (a fact it leaves unanswered stays unknown in the reasons): in one run, which decides
+        only them (an award's decision does not depend on which others a run decides)."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
-        # Only this award is read: the group's other awards are not decided again (with
-        # their reasons) beside it.
-        answered = self.determiner.run(overrides, reuse=self.run, only_award=award
+        answered = self.determiner.run(overrides, reuse=self.run, only_award=awards[0]
                                        if len(group.awards) == 1 else None,
-                                       within=frozenset((award,)))
-        return answered.awards[award]
+                                       within=frozenset(awards))
+        return {i: answered.awards[i] for i in awards}
 
     def words(self, group: Group, fact: str, value: Any) -> Any:
         if value is ANY:
