@@ -177,7 +177,7 @@ class Exact:
         group with some facts still unanswered, that combination stands for every answer to
         them (the three-valued evaluation is sound: an unknown it does not need cannot
         change what it decides). Repeated while sampling shows new thresholds."""
-        group.tracker = Tracker({})
+        group.tracker = Tracker({}, given=searching.SHORTCUTS)
         cache: dict[tuple, Combination] = {}
         try:
             count = 1
