@@ -301,8 +301,11 @@ class Exact:
         only them (an award's decision does not depend on which others a run decides)."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
-        answered = self.determiner.run(overrides, reuse=self.run, only_award=awards[0]
-                                       if len(group.awards) == 1 else None,
+        only = awards[0] if len(group.awards) == 1 else None
+        if not searching.SHORTCUTS:  # one run each, deciding every award it can move
+            return {i: self.determiner.run(overrides, reuse=self.run, only_award=only)
+                    .awards[i] for i in awards}
+        answered = self.determiner.run(overrides, reuse=self.run, only_award=only,
                                        within=frozenset(awards))
         return {i: answered.awards[i] for i in awards}
 
