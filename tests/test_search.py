@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from clawpolicy.api import evaluate, read_case
-from clawpolicy.evaluate import awardmemo, exact, searching
+from clawpolicy.evaluate import awardmemo, exact, searching, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import cases
@@ -89,3 +89,40 @@ def test_the_shortcuts_cut_the_search(qualys_revised, monkeypatch):
     runs.clear()
     render(qualys_revised, loaded, False)
     assert fast < len(runs) / 2
+
+
+# Generated cases of run.py's mixed batch (benchmarks/generate.py, seed 2024, 1-20 awards:
+# cases 4 and 10) whose groups hold several awards that one combination settles.
+SEARCH_CASES = sorted((ROOT / "tests" / "search_cases").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", SEARCH_CASES, ids=lambda p: p.stem)
+def test_settled_awards_are_shown_from_one_run(path, qualys_revised, monkeypatch):
+    """The awards of a group shown under the same combination are decided with their
+    reasons in one run that decides only them (exact.Exact.representatives), each as the
+    reference decides it in a run of its own; the tracker takes a comparison's result at the
+    sample as the evaluation computed it, and finds the same thresholds."""
+    shown, runs, compared = [], [], []
+    representatives, observe = exact.Exact.representatives, tracking.Tracker.observe
+
+    def showing(self, group, values, awards):
+        shown.append(len(awards))
+        run = self.determiner.run
+        self.determiner.run = lambda *a, **k: runs.append(1) or run(*a, **k)
+        try:
+            return representatives(self, group, values, awards)
+        finally:
+            del self.determiner.run
+
+    def counted(self, fact, outcome, *given):
+        return observe(self, fact, lambda x: compared.append(1) or outcome(x), *given)
+    monkeypatch.setattr(exact.Exact, "representatives", showing)
+    monkeypatch.setattr(tracking.Tracker, "observe", counted)
+    loaded = read_case(path)
+    fast = render(qualys_revised, loaded, True)
+    assert max(shown) > 1
+    fast_runs, evaluations = len(runs), len(compared)
+    runs.clear()
+    compared.clear()
+    assert fast == render(qualys_revised, loaded, False)
+    assert fast_runs < len(runs) and evaluations < len(compared)

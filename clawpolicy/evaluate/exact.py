@@ -177,7 +177,7 @@ class Exact:
         group with some facts still unanswered, that combination stands for every answer to
         them (the three-valued evaluation is sound: an unknown it does not need cannot
         change what it decides). Repeated while sampling shows new thresholds."""
-        group.tracker = Tracker({})
+        group.tracker = Tracker({}, given=searching.SHORTCUTS)
         cache: dict[tuple, Combination] = {}
         try:
             count = 1
@@ -294,14 +294,20 @@ class Exact:
                        *(u.facts for u in answered.unknowns))
         return Combination((), keys, others, evaluations, tuple(open_))
 
-    def representative(self, group: Group, values: tuple, award: int) -> AwardEvaluation:
-        """The award decided with its reasons, under one combination of answers (a fact it
-        leaves unanswered stays unknown in the reasons)."""
+    def representatives(self, group: Group, values: tuple,
+                        awards: list[int]) -> dict[int, AwardEvaluation]:
+        """Awards of the group decided with their reasons, under one combination of answers
+        (a fact it leaves unanswered stays unknown in the reasons): in one run, which decides
+        only them (an award's decision does not depend on which others a run decides)."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
-        answered = self.determiner.run(overrides, reuse=self.run, only_award=award
-                                       if len(group.awards) == 1 else None)
-        return answered.awards[award]
+        only = awards[0] if len(group.awards) == 1 else None
+        if not searching.SHORTCUTS:  # one run each, deciding every award it can move
+            return {i: self.determiner.run(overrides, reuse=self.run, only_award=only)
+                    .awards[i] for i in awards}
+        answered = self.determiner.run(overrides, reuse=self.run, only_award=only,
+                                       within=frozenset(awards))
+        return {i: answered.awards[i] for i in awards}
 
     def words(self, group: Group, fact: str, value: Any) -> Any:
         if value is ANY:

@@ -61,9 +61,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                                        "left as the facts known decide it")
             continue
         asked = [f for j, f in enumerate(group.facts) if _matters(group, j)]
-        for i in group.awards:
-            if run.awards[i].result.outcome == "pending":
-                awards[i] = _award(exact, group, i, asked)
+        pending = [i for i in group.awards if run.awards[i].result.outcome == "pending"]
+        shown = _shown(exact, group, pending)
+        for i in pending:
+            awards[i] = _award(exact, group, i, asked, shown.get(i))
     unknowns = run.unknowns
     others = run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
@@ -148,14 +149,38 @@ def _matters(group: Group, j: int) -> bool:
     return False
 
 
-def _award(exact: Exact, group: Group, i: int, asked: list[str]) -> AwardEvaluation:
+def _settles(group: Group, i: int) -> bool:
+    """Every combination decides the award, and the same way."""
+    keys = [c.keys[i] for c in group.combinations]
+    return keys[0][0] != "pending" and len({decision(k) for k in keys}) == 1
+
+
+def _first(group: Group, i: int) -> Combination:
+    """The combination a settled award is shown under, with its reasons: the first that
+    reaches with the most remedies, so that each remedy any answer uses is shown with its
+    range."""
+    return max(group.combinations, key=lambda c: len(c.keys[i][2]))
+
+
+def _shown(exact: Exact, group: Group, pending: list[int]) -> dict[int, AwardEvaluation]:
+    """Each award the group settles, decided with its reasons under the combination it is
+    shown under: those shown under the same combination in one run."""
+    by_values: dict[tuple, list[int]] = {}
+    for i in pending:
+        if _settles(group, i):
+            by_values.setdefault(_first(group, i).values, []).append(i)
+    return {i: e for values, found in by_values.items()
+            for i, e in exact.representatives(group, values, found).items()}
+
+
+def _award(exact: Exact, group: Group, i: int, asked: list[str],
+           chosen: AwardEvaluation | None) -> AwardEvaluation:
+    """The award as the group settles it; `chosen`, where it settles it, is the award shown
+    with its reasons (`_shown`)."""
     keys = [c.keys[i] for c in group.combinations]
     base = exact.run.awards[i]
-    if keys[0][0] != "pending" and len({decision(k) for k in keys}) == 1:
-        # Shown with its reasons under one combination: the first that reaches with the most
-        # remedies, so that each remedy any answer uses is shown with its range.
-        first = max(group.combinations, key=lambda c: len(c.keys[i][2]))
-        chosen = exact.representative(group, first.values, i)
+    if chosen is not None:
+        first = _first(group, i)
         remedies = chosen.result.remedies
         if len({k[2] for k in keys}) > 1:  # only the split between the remedies turns
             remedies = [r.model_copy(update={"up_to_range": _reach(group, i, r.kind,

@@ -24,6 +24,9 @@ from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.core.values import Money
 
 
+_UNSET = object()
+
+
 @dataclass(frozen=True)
 class Tracked:
     """A concrete value computed from the answer to `fact`, and how it is computed from it."""
@@ -69,15 +72,20 @@ class Tracker:
     scales: dict[str, Scale]
     samples: dict[str, Any] = field(default_factory=dict)  # the answer being evaluated
     thresholds: dict[str, list[int]] = field(default_factory=dict)
+    # A comparison's result at the sample is the one the evaluation computed (each tracked
+    # value is its forward function at the sample): taken as given, not computed again.
+    # False: computed again, as the search without its shortcuts does (searching.SHORTCUTS).
+    given: bool = True
 
     def wrap(self, fact: str, x: Any) -> Tracked:
         scale = self.scales[fact]
         self.samples[fact] = x
         return Tracked(scale.answer(x), fact, lambda y: scale.answer(y))
 
-    def observe(self, fact: str, outcome: Callable[[Any], Any]) -> None:
-        """A comparison whose result is `outcome(answer)`: note where it turns, between the
-        sample and the thresholds known on either side."""
+    def observe(self, fact: str, outcome: Callable[[Any], Any], here: Any = _UNSET) -> None:
+        """A comparison whose result is `outcome(answer)` (`here` at the sample, where the
+        caller has it): note where it turns, between the sample and the thresholds known on
+        either side."""
         scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
         x0 = scale.index(self.samples[fact])
         lo, hi = scale.index(scale.lo), scale.index(scale.hi)
@@ -91,7 +99,8 @@ class Tracker:
             except (DiagnosticError, ArithmeticError, ValueError, OverflowError, TypeError):
                 return ("no value",)
 
-        here = g(x0)
+        if here is _UNSET or not self.given:
+            here = g(x0)
         if right > x0 and g(right) != here:
             a, b = x0, right  # g(a) == here, g(b) != here
             while b - a > 1:
@@ -131,7 +140,7 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     result = compute(*(plain(v) for v in values))
     if tracker is not None:
         for fact in dict.fromkeys(v.fact for v in values if isinstance(v, Tracked)):
-            tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)))
+            tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
 
 

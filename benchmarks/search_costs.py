@@ -1,0 +1,176 @@
+"""Where the exactness rule's time goes, on run.py's generated mixes: per mix, the awards the
+facts known leave pending, their candidates and answers, every run the search makes by kind
+(the combinations of answers, the sub-searches that settle an answer past the bound or of a
+fact whose answers cannot be listed, the runs that show a settled award with its reasons),
+the comparisons the tracker follows, and the CPU of each, exclusive (a run inside a
+sub-search counts to the sub-search).
+
+    python benchmarks/search_costs.py [--cases 60] [--mixed 12] [--seed 2024] [--repeats 3]
+    PYTHONPATH=/some/snapshot python benchmarks/search_costs.py   # another commit's code
+
+It instruments clawpolicy's internals (evaluate/exact.py, settle.py, tracking.py) by wrapping
+their functions: a snapshot without one of them counts nothing for it. CPU is
+time.process_time, the fastest of the repeats by total; under the wrappers everything runs
+somewhat slower, so read the shares against the first run, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import decimal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from generate import generate_list  # noqa: E402
+from clawpolicy import api  # noqa: E402
+from clawpolicy.evaluate import decide, determine, exact, settle, tracking  # noqa: E402
+
+_SUB = "sub-searches (all their runs)"
+# (owner, function name, kind): the kinds of work, innermost wins (but within a sub-search).
+_KINDS = [
+    (api, "evaluate", "rest: the determination built and rendered"),
+    (determine, "settle", "search: groups, answers, questions"),
+    (exact.Exact, "evaluate", "combination runs"),
+    (exact.Exact, "representative", "runs showing a settled award"),
+    (exact.Exact, "representatives", "runs showing a settled award"),
+    (settle, "_settled_answer", "sub-searches (all their runs)"),
+    (tracking.Tracker, "observe", "tracked comparisons (Tracker.observe)"),
+]
+
+
+class Clock:
+    """Exclusive CPU and calls by kind, through wrapped functions."""
+
+    def __init__(self) -> None:
+        self.cpu: collections.Counter = collections.Counter()
+        self.calls: collections.Counter = collections.Counter()
+        self.stack: list[list] = []
+
+    def wrap(self, owner: object, name: str, kind: str) -> None:
+        inner = getattr(owner, name, None)
+        if inner is None:
+            return
+        clock = self
+
+        def wrapped(*args, **kwargs):
+            clock.enter(kind)
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                clock.leave()
+        setattr(owner, name, wrapped)
+
+    def enter(self, kind: str) -> None:
+        within = any(k == _SUB for k, _ in self.stack)
+        kind = _SUB if within else kind
+        now = time.process_time()
+        if self.stack:
+            self.cpu[self.stack[-1][0]] += now - self.stack[-1][1]
+        self.stack.append([kind, now])
+        self.calls[kind] += not within
+
+    def leave(self) -> None:
+        now = time.process_time()
+        kind, since = self.stack.pop()
+        self.cpu[kind] += now - since
+        if self.stack:
+            self.stack[-1][1] = now
+
+
+def instrument(clock: Clock) -> collections.Counter:
+    counts: collections.Counter = collections.Counter()
+    for owner, name, kind in _KINDS:
+        clock.wrap(owner, name, kind)
+    run = decide.Determiner.run
+
+    def first_run(self, overrides=None, *args, **kwargs):
+        # The determination's own run (nothing answered, nothing reused, not in a search).
+        first = not overrides and not kwargs.get("reuse") and len(clock.stack) == 1 \
+            and clock.stack[0][0].startswith("rest")
+        if first:
+            clock.enter("first run: one evaluation, with reasons")
+        try:
+            return run(self, overrides, *args, **kwargs)
+        finally:
+            if first:
+                clock.leave()
+    decide.Determiner.run = first_run
+    runs = decide.Determiner._run
+
+    def counted(self, *args, **kwargs):
+        counts["runs"] += 1
+        return runs(self, *args, **kwargs)
+    decide.Determiner._run = counted
+    groups = exact.Exact.groups
+
+    def counted_groups(self):
+        found = groups(self)
+        if not self.outcome_only:  # the determination's own search, not a sub-search
+            for group in found:
+                counts["groups"] += 1
+                counts["candidates"] += len(group.cited)
+                counts["facts searched"] += len(group.facts)
+                counts["answers"] += sum(len(self.answers(group, f)) for f in group.facts
+                                         if group.domains.get(f) is not None)
+                counts["combinations"] += len(group.combinations)
+                counts["past the bound or not listable"] += not group.combinations
+        return found
+    exact.Exact.groups = counted_groups
+    observe = tracking.Tracker.observe
+
+    def counted_observe(self, fact, outcome, *more):
+        def g(x):
+            counts["tracked comparison evaluations"] += 1
+            return outcome(x)
+        return observe(self, fact, g, *more)
+    tracking.Tracker.observe = counted_observe
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=60, help="single-award cases per policy")
+    parser.add_argument("--mixed", type=int, default=12, help="cases of 1-20 awards")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    clock = Clock()
+    counts = instrument(clock)
+    print(f"clawpolicy from {common.source()}; seed {args.seed}; CPU ms per case, exclusive, "
+          f"fastest of {args.repeats}")
+    for name in ("qualys-2019.claw", "qualys.claw"):
+        policy = api.compile_policy(common.ROOT / "policies" / name)
+        for n, hi in ((args.cases, 1), (args.mixed, 20)):
+            cases = [common.prevalidate(c) for c in generate_list(n, args.seed, 1, hi)]
+            with decimal.localcontext(determine.ARITHMETIC):
+                pending = sum(e.result.outcome == "pending" for c in cases
+                              for e in decide.Determiner(policy, c.case, {}).run().awards)
+            best = None
+            for _ in range(args.repeats + 1):  # the first pass warms up
+                clock.cpu.clear()
+                clock.calls.clear()
+                counts.clear()
+                for lc in cases:
+                    api.evaluate(policy, lc)
+                total = sum(clock.cpu.values())
+                if best is None or total < best[0]:
+                    best = (total, dict(clock.cpu), dict(clock.calls), dict(counts))
+            total, cpu, calls, found = best
+            first = cpu.get("first run: one evaluation, with reasons", 0) or 1e-9
+            print(f"\n{name}, {n} cases of 1-{hi} awards: {pending} awards pending as the "
+                  f"facts known decide them; {total * 1000 / n:.3f} ms/case, "
+                  f"{total / first:.2f}x the first run")
+            print("  " + ", ".join(f"{k} {v}" for k, v in found.items()))
+            for kind in sorted(cpu, key=lambda k: -cpu[k]):
+                print(f"  {kind:45s} {calls[kind]:6d} calls {cpu[kind] * 1000 / n:8.3f} ms/case"
+                      f" {cpu[kind] / first:6.2f}x the first run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
