@@ -53,7 +53,7 @@ class Searching(Determiner):
             return super()._choose(ev, rec, revisions, *more, **named)
         kept = self.memo.part((_CHOICE, rec.path, tuple(r.name for r in revisions)), ev,
                               lambda: super(Searching, self)._choose(ev, rec, revisions))
-        return _fresh(kept)
+        return kept.fresh()
 
 
     def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any,
@@ -63,7 +63,7 @@ class Searching(Determiner):
         # The rule sets are composed once per policy (revise/rules.py): one id each.
         kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
                               lambda: super(Searching, self).evaluate(ev, rec, rules))
-        return _fresh(kept)
+        return kept.fresh()
 
 
     def membership(self, ev: Any, revision: Any, env: Any, *more: Any, **named: Any) -> Any:
@@ -96,10 +96,3 @@ def _recorded(determiner: Searching, what: tuple, ev: Any, compute: Any) -> Any:
 
 def searching(determiner: Determiner) -> Searching:
     return determiner if isinstance(determiner, Searching) else Searching(determiner)
-
-
-def _fresh(e: AwardEvaluation) -> AwardEvaluation:
-    """A copy its caller may add notes to, leaving the kept one as it was."""
-    result = e.result.model_copy(update={"notes": list(e.result.notes)})
-    return AwardEvaluation(result, list(e.unknowns), e.recoverable, list(e.notes), e.bound,
-                           e.reads)
