@@ -3,6 +3,7 @@ rendering. The exit codes are listed in `clawpolicy.cli`'s docstring."""
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -120,3 +121,21 @@ def reported(assumption_exit: int = EXIT_USAGE):
         _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
         _fail(error.diagnostics, EXIT_CASE)
+
+
+@contextmanager
+def start_up():
+    """A command's start-up (its modules imported, the policy unpickled or checked, the
+    case models built and the case read) without the cyclic collector: what it makes lives
+    until the command ends, so the collector's passes over it find nothing (a tenth of a
+    cold `check`'s CPU). When it ends, however it ends, what was made is frozen out of the
+    collector's later passes (gc.freeze) and the collector runs again as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
