@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
+
+from typer.main import get_command_name
 
 # Each command registers itself on `app` when its module is imported; a new command is a
 # module of this package, imported here.
@@ -68,7 +71,8 @@ def _main() -> int:
     sys.stdout = _GuardedOutput(sys.stdout)
     try:
         try:
-            app(standalone_mode=True)
+            with _only_the_command(sys.argv[1:]):
+                app(standalone_mode=True)
             code = EXIT_OK
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else EXIT_OK if stop.code is None \
@@ -98,6 +102,25 @@ def _main() -> int:
             "  = help: this is a defect of clawpolicy, not of your files; please report it "
             "with the policy and the case\n")
         return EXIT_INTERNAL
+
+
+@contextmanager
+def _only_the_command(args: list[str]):
+    """Typer builds every registered command (their signatures read, their parameters made)
+    on every run, to find the one named: with `args` naming one, the others are set aside
+    while it runs. Its help, usage and errors name only it, so they read the same. Anything
+    else (no command, an option first, a name that is no command, whose error lists them,
+    shell completion) sees them all."""
+    registered = app.registered_commands
+    named = [c for c in registered if args and args[0] == (
+        c.name or get_command_name(c.callback.__name__ if c.callback else ""))]
+    completing = any(key.startswith("_CLAWPOLICY_COMPLETE") for key in os.environ)
+    if len(named) == 1 and not completing:
+        app.registered_commands = named
+    try:
+        yield
+    finally:
+        app.registered_commands = registered
 
 
 def _raised_by(module: str, name: str, error: BaseException) -> bool:
