@@ -13,7 +13,12 @@ assigning to a frozen field (refused as a dataclass refuses it), `dataclasses.fi
 `is_dataclass`, `replace`, a `match` pattern's `__match_args__`. After that the class is the
 dataclass `dataclass` makes, with no trace of the stand-ins. Unpickling sets an instance's
 `__dict__` without calling any of them, so a class whose instances are only unpickled and
-read is never made. Only for classes `dataclass` changes in place (no `slots=True`)."""
+read is never made. Only for classes `dataclass` changes in place (no `slots=True`).
+
+A class is made under a lock, but a thread that looks one of its methods up while another
+thread is making it may find the method of `object` for an instant: the first use of a class
+belongs to one thread (as every use is in clawpolicy, which starts no thread that builds
+these values)."""
 
 from __future__ import annotations
 
