@@ -72,3 +72,30 @@ def test_lint_json_gives_each_policy_its_errors_and_warnings_with_places(tmp_pat
          "line": 1, "column": 1}
     error = data["policies"][1]["errors"][0]
     assert (error["code"], error["line"]) == ("CP0105", 2)
+
+
+def test_a_check_run_in_the_callers_process_leaves_its_collector_as_it_was():
+    """The program freezes its start-up out of the collector (cli.common.start_up); a caller
+    running `check` in its own process (as tests do) finds its collector as it left it:
+    running, nothing of its own frozen; and the program's own run does freeze."""
+    import gc
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from clawpolicy.cli import app
+    from tests.conftest import EXAMPLE_CASES, QUALYS_2019
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    result = CliRunner().invoke(app, ["check", str(QUALYS_2019), str(EXAMPLE_CASES[0]),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+    code = ("import gc, io, sys; sys.stdout = io.StringIO(); from clawpolicy.cli import _main; "
+            "_main(); sys.stdout = sys.__stdout__; print(gc.get_freeze_count() > 0, "
+            "gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code, "check", str(QUALYS_2019),
+                           str(EXAMPLE_CASES[0]), "--format", "json"], capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr

@@ -29,6 +29,7 @@ from typer.main import get_command_name
 # Each command registers itself on `app` when its module is imported; a new command is a
 # module of this package, imported here.
 from clawpolicy.cli import check as _check  # noqa: F401
+from clawpolicy.cli import common as _common
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
 from clawpolicy.cli import prove as _prove  # noqa: F401
 from clawpolicy.cli import report as _report  # noqa: F401
@@ -69,6 +70,7 @@ def _main() -> int:
                             "run clawpolicy with its output going to a file, a pipe or a "
                             "terminal")
     sys.stdout = _GuardedOutput(sys.stdout)
+    _common.AS_PROGRAM = True
     try:
         try:
             with _only_the_command(sys.argv[1:]):
@@ -102,6 +104,8 @@ def _main() -> int:
             "  = help: this is a defect of clawpolicy, not of your files; please report it "
             "with the policy and the case\n")
         return EXIT_INTERNAL
+    finally:
+        _common.AS_PROGRAM = False
 
 
 @contextmanager
