@@ -20,6 +20,7 @@ Errors of the environment (71, 74, 130, 141) are never reported as defects (70).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from contextlib import contextmanager
@@ -71,6 +72,11 @@ def _main() -> int:
                             "terminal")
     sys.stdout = _GuardedOutput(sys.stdout)
     _common.AS_PROGRAM = True
+    paused = sys.argv[1:2] == ["check"] and gc.isenabled()
+    if paused:
+        # Its start-up (cli.common.start_up) begins here: typer's parsing of its arguments
+        # builds pydantic's validators, importing most of pydantic.
+        gc.disable()
     try:
         try:
             with _only_the_command(sys.argv[1:]):
@@ -106,6 +112,8 @@ def _main() -> int:
         return EXIT_INTERNAL
     finally:
         _common.AS_PROGRAM = False
+        if paused:
+            gc.enable()  # where it stopped before its start-up was over (a usage error)
 
 
 @contextmanager

@@ -138,7 +138,7 @@ def start_up():
     and the one at exit), which is what saves the time (a sixth of a cold `check`'s CPU).
     A caller running commands in its own process keeps its collector as it was: nothing
     of its own is frozen."""
-    enabled = gc.isenabled()
+    enabled = gc.isenabled() or AS_PROGRAM  # the program may have paused it already
     gc.disable()
     try:
         yield
