@@ -49,7 +49,16 @@ __all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "E
 
 
 def main() -> None:
-    code = _main()
+    # Called from the top level of `__main__` (the `clawpolicy` command, `python -m
+    # clawpolicy`), this is the program: its process ends with the command, so `check`'s
+    # start-up may stay frozen out of the collector to the end (cli.common.start_up).
+    # Called from anywhere else (a test), the caller's collector is left as it was.
+    _common.AS_PROGRAM = sys._getframe(1).f_globals.get("__name__") == "__main__" \
+        and gc.get_freeze_count() == 0
+    try:
+        code = _main()
+    finally:
+        _common.AS_PROGRAM = False
     batch = sys.modules.get("clawpolicy.batch")
     if batch is not None and batch.workers_stopped():
         # The worker pool's threads were cut off mid-send: Python's exit handlers would
@@ -71,8 +80,7 @@ def _main() -> int:
                             "run clawpolicy with its output going to a file, a pipe or a "
                             "terminal")
     sys.stdout = _GuardedOutput(sys.stdout)
-    _common.AS_PROGRAM = True
-    paused = sys.argv[1:2] == ["check"] and gc.isenabled()
+    paused = _common.AS_PROGRAM and sys.argv[1:2] == ["check"] and gc.isenabled()
     if paused:
         # Its start-up (cli.common.start_up) begins here: typer's parsing of its arguments
         # builds pydantic's validators, importing most of pydantic.
@@ -111,7 +119,6 @@ def _main() -> int:
             "with the policy and the case\n")
         return EXIT_INTERNAL
     finally:
-        _common.AS_PROGRAM = False
         if paused:
             gc.enable()  # where it stopped before its start-up was over (a usage error)
 

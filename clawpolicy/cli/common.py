@@ -123,8 +123,8 @@ def reported(assumption_exit: int = EXIT_USAGE):
         _fail(error.diagnostics, EXIT_CASE)
 
 
-# True while `clawpolicy.cli.main` runs a command: the process is the program, and ends
-# with the command (not a caller running commands in its own process, as tests do).
+# True while `clawpolicy.cli.main` runs a command as the program, whose process ends with
+# the command (not for a caller running commands in its own process, as tests do).
 AS_PROGRAM = False
 
 
