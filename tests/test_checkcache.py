@@ -114,3 +114,21 @@ def test_a_run_that_finds_its_policy_kept_imports_neither_parser_nor_checker(pol
     assert [r.stdout.strip() for r in runs] == [
         "['clawpolicy.check.checker', 'clawpolicy.syntax.lower', 'lark']", "[]"], \
         [r.stderr for r in runs]
+
+
+@pytest.mark.parametrize("first", ["policy", "vocabulary"])
+def test_a_kept_policy_brings_the_shipped_vocabulary_without_reading_it_again(policies, first):
+    """Kept by this same code from this same `case.toml` (the key says so), its vocabulary is
+    taken as the shipped one: no vocabulary file is read; a process that read the shipped
+    vocabulary first compares the two instead. Either way cases are read with the policy's."""
+    code = ("import sys; from clawpolicy import api, vocabulary; "
+            "read = vocabulary.load() if sys.argv[3] == 'vocabulary' else None; "
+            "policy = api.compile_policy(sys.argv[1]); "
+            "api.evaluate(policy, api.read_case(sys.argv[2])); "
+            "print('tomllib' in sys.modules, policy.vocabulary is vocabulary.load())")
+    runs = [subprocess.run([sys.executable, "-c", code, str(policies / "qualys.claw"),
+                            str(CASE), first], capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    read_again = "True" if first == "vocabulary" else "False"
+    assert [r.stdout.strip() for r in runs] == ["True True", f"{read_again} True"], \
+        [r.stderr for r in runs]

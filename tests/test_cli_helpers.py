@@ -72,3 +72,36 @@ def test_lint_json_gives_each_policy_its_errors_and_warnings_with_places(tmp_pat
          "line": 1, "column": 1}
     error = data["policies"][1]["errors"][0]
     assert (error["code"], error["line"]) == ("CP0105", 2)
+
+
+def test_a_check_run_in_the_callers_process_leaves_its_collector_as_it_was(monkeypatch, capsys):
+    """The program freezes its start-up out of the collector (cli.common.start_up); a caller
+    running `check` in its own process (typer's CliRunner, or `cli.main()` from a function)
+    finds its collector as it left it: running, nothing frozen; and the program's own run,
+    `main()` from the top level of `__main__`, does freeze."""
+    import gc
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from clawpolicy import cli
+    from tests.conftest import EXAMPLE_CASES, QUALYS_2019
+
+    args = ["check", str(QUALYS_2019), str(EXAMPLE_CASES[0]), "--format", "json"]
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    result = CliRunner().invoke(cli.app, args)
+    assert result.exit_code == 0, result.output
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+    monkeypatch.setattr(sys, "argv", ["clawpolicy", *args])
+    try:
+        cli.main()
+    except SystemExit as stop:
+        assert stop.code == 0, capsys.readouterr().err
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+    code = ("import gc, io, sys\nsys.stdout = io.StringIO()\nfrom clawpolicy.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__\n"
+            "print(gc.get_freeze_count() > 0, gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr

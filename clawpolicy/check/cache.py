@@ -28,7 +28,7 @@ from pathlib import Path
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.cachedir import cache_folder, keep, private
 from clawpolicy.syntax.load import known, load_policy
-from clawpolicy.vocabulary import Vocabulary, load
+from clawpolicy.vocabulary import Vocabulary, load, vouched
 
 MAX_ENTRIES = 64
 SUFFIX = ".checked"
@@ -95,7 +95,8 @@ def _salt() -> bytes:
 
 def _read(entry: Path) -> CheckedPolicy | None:
     try:
-        with open(entry, "rb") as stored:
+        # Kept by this same code (the key's salt): its shipped vocabulary is this process's.
+        with open(entry, "rb") as stored, vouched():
             kept = pickle.load(stored)
     except Exception:  # noqa: BLE001 - not there, or unreadable: check instead
         return None

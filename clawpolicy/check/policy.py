@@ -9,6 +9,7 @@ import pickle
 from dataclasses import dataclass, field, fields, is_dataclass
 
 from clawpolicy.core import types as t
+from clawpolicy.core.deferred import deferred
 from clawpolicy.syntax.load import LoadedPolicy
 from clawpolicy.syntax import ast
 from clawpolicy.vocabulary import Vocabulary
@@ -49,7 +50,7 @@ COUNTS = {"fiscal_years_start_before": 1}
 MAX_NESTING = 64
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Resolution:
     """What a bare name means: a case fact root, an enumeration value, a quantifier's
     variable, a definition (or the recoverable amount), or a header date."""

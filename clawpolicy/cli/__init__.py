@@ -20,12 +20,17 @@ Errors of the environment (71, 74, 130, 141) are never reported as defects (70).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from contextlib import contextmanager
+
+from typer.main import get_command_name
 
 # Each command registers itself on `app` when its module is imported; a new command is a
 # module of this package, imported here.
 from clawpolicy.cli import check as _check  # noqa: F401
+from clawpolicy.cli import common as _common
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
 from clawpolicy.cli import prove as _prove  # noqa: F401
 from clawpolicy.cli import report as _report  # noqa: F401
@@ -44,7 +49,16 @@ __all__ = ["EXIT_BROKEN_PIPE", "EXIT_CASE", "EXIT_FINDINGS", "EXIT_INTERNAL", "E
 
 
 def main() -> None:
-    code = _main()
+    # Called from the top level of `__main__` (the `clawpolicy` command, `python -m
+    # clawpolicy`), this is the program: its process ends with the command, so `check`'s
+    # start-up may stay frozen out of the collector to the end (cli.common.start_up).
+    # Called from anywhere else (a test), the caller's collector is left as it was.
+    _common.AS_PROGRAM = sys._getframe(1).f_globals.get("__name__") == "__main__" \
+        and gc.get_freeze_count() == 0
+    try:
+        code = _main()
+    finally:
+        _common.AS_PROGRAM = False
     batch = sys.modules.get("clawpolicy.batch")
     if batch is not None and batch.workers_stopped():
         # The worker pool's threads were cut off mid-send: Python's exit handlers would
@@ -66,9 +80,15 @@ def _main() -> int:
                             "run clawpolicy with its output going to a file, a pipe or a "
                             "terminal")
     sys.stdout = _GuardedOutput(sys.stdout)
+    paused = _common.AS_PROGRAM and sys.argv[1:2] == ["check"] and gc.isenabled()
+    if paused:
+        # Its start-up (cli.common.start_up) begins here: typer's parsing of its arguments
+        # builds pydantic's validators, importing most of pydantic.
+        gc.disable()
     try:
         try:
-            app(standalone_mode=True)
+            with _only_the_command(sys.argv[1:]):
+                app(standalone_mode=True)
             code = EXIT_OK
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else EXIT_OK if stop.code is None \
@@ -98,6 +118,28 @@ def _main() -> int:
             "  = help: this is a defect of clawpolicy, not of your files; please report it "
             "with the policy and the case\n")
         return EXIT_INTERNAL
+    finally:
+        if paused:
+            gc.enable()  # where it stopped before its start-up was over (a usage error)
+
+
+@contextmanager
+def _only_the_command(args: list[str]):
+    """Typer builds every registered command (their signatures read, their parameters made)
+    on every run, to find the one named: with `args` naming one, the others are set aside
+    while it runs. Its help, usage and errors name only it, so they read the same. Anything
+    else (no command, an option first, a name that is no command, whose error lists them,
+    shell completion) sees them all."""
+    registered = app.registered_commands
+    named = [c for c in registered if args and args[0] == (
+        c.name or get_command_name(c.callback.__name__ if c.callback else ""))]
+    completing = any(key.startswith("_CLAWPOLICY_COMPLETE") for key in os.environ)
+    if len(named) == 1 and not completing:
+        app.registered_commands = named
+    try:
+        yield
+    finally:
+        app.registered_commands = registered
 
 
 def _raised_by(module: str, name: str, error: BaseException) -> bool:

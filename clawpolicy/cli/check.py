@@ -11,7 +11,7 @@ import typer
 
 from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY,
                                    Explain, FailOn, Format, _fail, _fail_on_code, _render, app,
-                                   reported)
+                                   reported, start_up)
 
 
 @app.command()
@@ -57,8 +57,9 @@ def check(
 
     Example: clawpolicy check qualys-2019 case.yaml --assume findings.should_repay=true
     """
-    from clawpolicy import api
-    from clawpolicy.tools import hints
+    with start_up():
+        from clawpolicy import api
+        from clawpolicy.tools import hints
 
     given = list(cases or [])
     mistake = hints.swapped(policy, given[0] if given else None) \
@@ -81,9 +82,10 @@ def check(
         raise typer.BadParameter("--jobs goes with --batch", param_hint="--jobs")
     chosen = format or (Format.text if sys.stdout.isatty() else Format.json)
     with reported():
-        compiled = api.compile_policy(policy)
-        loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
-            else api.read_case(given[0])
+        with start_up():
+            compiled = api.compile_policy(policy)
+            loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
+                else api.read_case(given[0])
         determination = api.evaluate(compiled, loaded, assume or [])
     sys.stdout.write(_render(determination, chosen, explain, compiled))
     raise typer.Exit(_fail_on_code([determination.outcome], fail_on or []))

@@ -3,6 +3,7 @@ rendering. The exit codes are listed in `clawpolicy.cli`'s docstring."""
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -120,3 +121,29 @@ def reported(assumption_exit: int = EXIT_USAGE):
         _fail(error.diagnostics, EXIT_POLICY)
     except api.CaseError as error:
         _fail(error.diagnostics, EXIT_CASE)
+
+
+# True while `clawpolicy.cli.main` runs a command as the program, whose process ends with
+# the command (not for a caller running commands in its own process, as tests do).
+AS_PROGRAM = False
+
+
+@contextmanager
+def start_up():
+    """A command's start-up (its modules imported, the policy unpickled or checked, the
+    case models built and the case read) without the cyclic collector: what it makes lives
+    until the command ends, so the collector's passes over it find nothing. When it ends,
+    however it ends, the collector runs again as before; in the program, what was made is
+    first frozen out of its later passes (gc.freeze: the passes of the command's own work
+    and the one at exit), which is what saves the time (a sixth of a cold `check`'s CPU).
+    A caller running commands in its own process keeps its collector as it was: nothing
+    of its own is frozen."""
+    enabled = gc.isenabled() or AS_PROGRAM  # the program may have paused it already
+    gc.disable()
+    try:
+        yield
+    finally:
+        if AS_PROGRAM:
+            gc.freeze()
+        if enabled:
+            gc.enable()

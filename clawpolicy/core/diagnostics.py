@@ -13,12 +13,12 @@ One renderer prints them all, in the shape
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from clawpolicy.core.deferred import deferred
 from clawpolicy.core.source import Span
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Diagnostic:
     code: str
     message: str

@@ -8,6 +8,8 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from clawpolicy.core.deferred import deferred
+
 
 @dataclass(frozen=True, eq=False)
 class SourceFile:
@@ -33,7 +35,7 @@ class SourceFile:
         return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Span:
     """A range of characters in one source file. Never part of a node's equality."""
 

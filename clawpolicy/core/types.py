@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clawpolicy.core.deferred import deferred
+
 
 @dataclass(frozen=True)
 class Prim:
@@ -22,7 +24,7 @@ DURATION = Prim("duration")
 TEXT = Prim("text")
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Enum:
     """A closed set of words, such as the values of `findings.misconduct`."""
 
@@ -41,7 +43,7 @@ class SetOf:
         return f"a set of {self.element}"
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Link:
     """A derived fact: the items of the case's list `target` whose `key` the record's field
     `via` names (an award's statements, named by its `calculated_on`)."""
@@ -51,7 +53,7 @@ class Link:
     key: str
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class FieldType:
     type: "Type"
     nullable: bool = True  # null in the case means "not known yet"
@@ -60,7 +62,7 @@ class FieldType:
     link: Link | None = None  # set for a derived fact, which the case does not hold
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Record:
     name: str
     fields: dict[str, FieldType] = field(compare=False, hash=False)
@@ -69,7 +71,7 @@ class Record:
         return f"a {self.name} record"
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class ListOf:
     element: Record
 

@@ -3,14 +3,15 @@ that reading a JSON case (or a batch of JSON Lines) never imports YAML."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from clawpolicy.core.deferred import deferred
 
 MAX_DEPTH = 64          # mappings and lists nested below the top mapping, as in JSON
 _INT_DIGITS = 4300      # longer integers stay exact as a Decimal (Python's int() refuses them)
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Position:
     line: int
     col: int

@@ -4,10 +4,11 @@ and repr so that two policies that say the same thing compare equal."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar
 from decimal import Decimal
 
+from clawpolicy.core.deferred import deferred
 from clawpolicy.core.source import Span
 
 
@@ -17,51 +18,51 @@ def _span() -> Span:
 
 # ---------------------------------------------------------------- expressions
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Number:
     value: Decimal
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class MoneyLit:
     value: Decimal
     unit: str
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class DurationLit:
     amount: int
     unit: str  # "years" | "months" | "days"
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class DateLit:
     value: dt.date
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Text:
     value: str
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Bool:
     value: bool
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Name:
     name: str
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Field:
     subject: "Expr"
     name: str
@@ -69,7 +70,7 @@ class Field:
     name_span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Call:
     function: str
     args: tuple["Expr", ...]
@@ -77,20 +78,20 @@ class Call:
     name_span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class SetLit:
     items: tuple["Expr", ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Unary:
     op: str  # "-" | "not"
     operand: "Expr"
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Binary:
     """Arithmetic, comparison, membership and set overlap: `op` is the source operator
     ("+", "-", "*", "/", "=", "!=", "<", "<=", ">", ">=", "in", "not in", "overlaps")."""
@@ -101,7 +102,7 @@ class Binary:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Logical:
     op: str  # "and" | "or"
     left: "Expr"
@@ -109,7 +110,7 @@ class Logical:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Test:
     """`x is known`, `x is unknown`, `x is present`, `x is absent`."""
 
@@ -118,7 +119,7 @@ class Test:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class If:
     condition: "Expr"
     then: "Expr"
@@ -126,7 +127,7 @@ class If:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Quantifier:
     """`any(s in xs satisfies p)` and `every(s in xs satisfies p)`."""
 
@@ -137,7 +138,7 @@ class Quantifier:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Aggregate:
     """`sum(e for x in xs where p)` and `count(x in xs where p)`; `value` is None for count."""
 
@@ -166,7 +167,7 @@ def children(node: "Expr"):
 
 # ---------------------------------------------------------------- declarations
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Citation:
     clause: str | None
     quotes: tuple[str, ...]
@@ -174,7 +175,7 @@ class Citation:
     quote_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Header:
     name: str
     adopted_by: str | None
@@ -184,13 +185,13 @@ class Header:
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Include:
     path: str
     span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class FactDecl:
     """A fact the policy declares for itself, read from the case file's `facts:`; with `per`
     (`per award`), one value for each item decided, read from that item's own `facts:`."""
@@ -205,7 +206,7 @@ class FactDecl:
     per_span: Span | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Rule:
     """A cited block of the policy: a name, the clause it encodes and the words it quotes.
     Each construct is a class of its own below; `kind` names it in the language's words (the
@@ -224,7 +225,7 @@ class Rule:
         return getattr(self, self.body_field) if self.body_field else None
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Definition(Rule):
     """`define NAME … as EXPR`: a named value other rules use."""
 
@@ -233,7 +234,7 @@ class Definition(Rule):
     value: "Expr"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Scope(Rule):
     """`scope NAME … requires EXPR`: what the policy reaches."""
 
@@ -242,7 +243,7 @@ class Scope(Rule):
     requires: "Expr"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Condition(Rule):
     """`condition NAME … requires EXPR`: what must hold for recovery."""
 
@@ -251,7 +252,7 @@ class Condition(Rule):
     requires: "Expr"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Recoverable(Rule):
     """`recoverable NAME … is EXPR`: the amount recovery may reach."""
 
@@ -260,7 +261,7 @@ class Recoverable(Rule):
     amount: "Expr"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Remedy(Rule):
     """`remedy NAME … shall|may recover up to EXPR [unless EXPR] [enforced only by TEXT]`."""
 
@@ -272,7 +273,7 @@ class Remedy(Rule):
     enforced_by: str | None = None  # the one who alone can enforce it (a regulator)
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Note(Rule):
     """`note NAME … when EXPR says TEXT`."""
 
@@ -282,7 +283,7 @@ class Note(Rule):
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Excuse(Rule):
     """`excuse NAME … when EXPR excuses EXPR`: when `when` holds, so much of the recoverable
     amount is not recovered, and the determination reports it as excused."""
@@ -293,7 +294,7 @@ class Excuse(Rule):
     amount: "Expr"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Provision(Rule):
     """`provision NAME … effect TEXT`: operative words the evaluator has nothing to compute
     for (a statement of effect)."""
@@ -302,7 +303,7 @@ class Provision(Rule):
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Recital(Rule):
     """`recital NAME … because TEXT`: words of the source that are not operative."""
 
@@ -310,7 +311,7 @@ class Recital(Rule):
     text: str
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class ForEach:
     """`when P for s in stock_sales where Q`: the items an `other` rule recovers from, once
     the case satisfies `when`."""
@@ -321,7 +322,7 @@ class ForEach:
     where: "Expr | None"
 
 
-@dataclass(frozen=True, kw_only=True)
+@deferred(frozen=True, kw_only=True)
 class Other(Rule):
     """`other NAME … [when P] for x in XS [where Q] recover EXPR`: an amount recoverable that
     is not an award."""
@@ -338,7 +339,7 @@ RULE_CLASSES: dict[str, type[Rule]] = {
                               Excuse, Provision, Recital, Other)}
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Change:
     """What a revision does to one rule of the base policy: `add` a rule, `replace` one by
     its id, `remove` one, or `modality` (make a remedy shall or may). A replacing condition
@@ -365,7 +366,7 @@ class Change:
 BASE_POLICY = "policy"
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Combine:
     """How this revision combines with another that changes the same rules."""
 
@@ -376,7 +377,7 @@ class Combine:
     other_span: Span = _span()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Revision:
     name: str
     citation: Citation
@@ -398,7 +399,7 @@ Decl = (Header | Include | FactDecl | Definition | Scope | Condition | Recoverab
         | Excuse | Provision | Recital | Other | Revision)
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Module:
     """One parsed file."""
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from clawpolicy.core import types as t
 from clawpolicy.core import values
 from clawpolicy.vocabulary.declarations import Declarations, FieldDecl, VocabularyError, read
 
-__all__ = ["DEFAULT", "Vocabulary", "VocabularyError", "adopt", "load"]
+__all__ = ["DEFAULT", "Vocabulary", "VocabularyError", "adopt", "load", "vouched"]
 
 DEFAULT = Path(__file__).with_name("case.toml")
 _SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -166,9 +167,15 @@ class Vocabulary:
         return found, keys
 
 
-@lru_cache(maxsize=None)
+# The vocabularies read in this process, by the resolved path of their file.
+_LOADED: dict[str, Vocabulary] = {}
+
+
 def _load(path: str) -> Vocabulary:
-    return Vocabulary(read(Path(path)))
+    found = _LOADED.get(path)
+    if found is None:
+        found = _LOADED.setdefault(path, Vocabulary(read(Path(path))))
+    return found
 
 
 def load(path: str | Path | None = None) -> Vocabulary:
@@ -183,9 +190,34 @@ def adopt(declarations: Declarations, shipped: bool = False) -> Vocabulary:
     """The vocabulary of `declarations` read elsewhere (an unpickled policy's), one per
     process: the shipped one of this process where it declares the same, so that the cases
     this process reads with `load()` fit a policy checked elsewhere."""
+    if shipped and _SHIPPED_VOUCHED and str(DEFAULT) not in _LOADED \
+            and declarations.source == str(DEFAULT):
+        # Read from what was kept by this same code from this same file (see `vouched`):
+        # the shipped vocabulary itself, with no need to read the file again.
+        return _LOADED.setdefault(str(DEFAULT), Vocabulary(declarations))
     if shipped and load().declarations == declarations:
         return load()
     found = _ADOPTED.get(declarations)
     if found is None:
         found = _ADOPTED[declarations] = Vocabulary(declarations)
     return found
+
+
+_SHIPPED_VOUCHED = False
+
+
+@contextmanager
+def vouched():
+    """Within the block, the shipped vocabulary of a policy unpickled before this process
+    has read its own is taken as this process's, unread and uncompared: for a caller that
+    vouches that what it unpickles was pickled by this same code from this same file, as
+    check/cache.py does by the size and time of change of every file of this package and of
+    `case.toml` (the key of what it keeps). It saves reading and checking `case.toml`
+    again on every start of a command that reads a kept policy."""
+    global _SHIPPED_VOUCHED
+    before, _SHIPPED_VOUCHED = _SHIPPED_VOUCHED, True
+    try:
+        yield
+    finally:
+        _SHIPPED_VOUCHED = before
+

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from clawpolicy.core.deferred import deferred
 
 TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
@@ -33,7 +34,7 @@ class VocabularyError(ValueError):
     """A vocabulary file that cannot be used: the file, where in it, and what was expected."""
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class FieldDecl:
     name: str
     type: str                     # one of TYPES
@@ -56,7 +57,7 @@ class FieldDecl:
         return self.label if self.label is not None else self.name.replace("_", " ")
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class DeriveDecl:
     """A list of records that, where the case leaves it out, is derived from the list of texts
     `source` of the same record: each text gives the records the table `table` lists for it
@@ -77,7 +78,7 @@ def table_key(text: str) -> str:
     return " ".join(text.replace(".", "").replace(",", " ").casefold().split())
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class LinkDecl:
     """A derived fact: the items of the case's list `target` whose key the field `via` names."""
 
@@ -86,7 +87,7 @@ class LinkDecl:
     target: str
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class ConstraintDecl:
     """`field` is at most `at_most`, where both are known."""
 
@@ -95,7 +96,7 @@ class ConstraintDecl:
     message: str
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class RecordDecl:
     name: str
     description: str | None
@@ -118,14 +119,14 @@ class RecordDecl:
         return next((f for f in self.fields if f.name == name), None)
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class UnitDecl:
     name: str
     places: int | None  # decimal places an amount is shown with; None keeps its digits
     step: Decimal       # how far apart the answers an open question tries are
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Roles:
     decided: str                  # the case's list whose items are decided one by one
     each: str                     # the policy's name for the item being decided
@@ -143,7 +144,7 @@ class Roles:
     item_summary: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Declarations:
     source: str
     description: str
@@ -168,6 +169,8 @@ class Declarations:
 
 
 def read(path: Path) -> Declarations:
+    import tomllib  # here: a command that reads a kept policy reads no vocabulary file
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

@@ -1,0 +1,114 @@
+"""A cold `clawpolicy check POLICY case.json --format json` against the bare
+`python -c "import typer, pydantic, lark"`, in CPU time (the user and system time of the
+process, from getrusage) and wall clock, runs interleaved, medians; with `--base DIR`, the
+same command run from another checkout of clawpolicy (`PYTHONPATH=DIR`), interleaved with
+this one, its output compared byte for byte first.
+
+The policy is kept (check/cache.py) before anything is timed, as on a second run of the same
+command: a private cache folder is filled by two untimed runs of each command. The case is
+one generated single-award case (generate.py), written as JSON.
+
+    .venv/bin/python benchmarks/coldstart.py --runs 15 --base /path/to/main/checkout
+
+On a machine shared with other work, read the CPU ratios: wall clock is the share of the
+cores the command got."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate_list  # noqa: E402
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, bytes]:
+    """Wall and CPU seconds of one run (its process and any it waited for), and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"error: {' '.join(command)} exited {done.returncode}: "
+                         f"{done.stderr.decode(errors='replace')[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=11, help="timed runs of each (default 11)")
+    parser.add_argument("--base", type=Path, default=None,
+                        help="another checkout of clawpolicy to run beside this one")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+
+    root = HERE.parent
+    # As an installed package runs: bytecode written once, then read.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["CLAWPOLICY_CACHE_DIR"] = str(Path(tmp) / "cache")
+        case = Path(tmp) / "case.json"
+        case.write_text(json.dumps(generate_list(1, args.seed, 1, 1)[0]), encoding="utf-8")
+
+        def check(checkout: Path) -> list[str]:
+            return [sys.executable, "-m", "clawpolicy", "check",
+                    str(checkout / "policies" / "qualys-2019.claw"), str(case), "--format",
+                    "json"]
+
+        commands = {"this checkout": (check(root), env, root)}
+        if args.base is not None:
+            base = args.base.resolve()
+            commands["base"] = (check(base), dict(env, PYTHONPATH=str(base)), base)
+        commands["bare imports"] = ([sys.executable, "-c", "import typer, pydantic, lark"],
+                                    env, root)
+        outputs = {}
+        for name, command in commands.items():
+            for _ in range(2):  # the policy kept, the bytecode written
+                outputs[name] = _run(*command)[2]
+        if args.base is not None and outputs["base"] != outputs["this checkout"]:
+            raise SystemExit("error: the base checkout's determination differs")
+        print(f"cold check, {args.runs} runs each, interleaved; python "
+              f"{sys.version.split()[0]}; load average before: {_load()}")
+        times: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in commands}
+        for _ in range(args.runs):
+            for name, command in commands.items():
+                wall, cpu, _ = _run(*command)
+                times[name][0].append(wall)
+                times[name][1].append(cpu)
+    print(f"{'':<16}{'CPU ms':>8}  {'(range)':<12}{'wall ms':>8}  (range)")
+    for name, (wall, cpu) in times.items():
+        print(f"{name:<16}{statistics.median(cpu) * 1000:>8.0f}  "
+              f"{f'({min(cpu) * 1000:.0f}-{max(cpu) * 1000:.0f})':<12}"
+              f"{statistics.median(wall) * 1000:>8.0f}  "
+              f"({min(wall) * 1000:.0f}-{max(wall) * 1000:.0f})")
+    bare_wall, bare_cpu = (statistics.median(x) for x in times["bare imports"])
+    for name in [n for n in commands if n != "bare imports"]:
+        wall, cpu = (statistics.median(x) for x in times[name])
+        print(f"{name} / the bare imports: CPU {cpu / bare_cpu:.2f}x, wall "
+              f"{wall / bare_wall:.2f}x")
+    if args.base is not None:
+        print(f"this checkout / base, CPU: "
+              f"{statistics.median(times['this checkout'][1]) / statistics.median(times['base'][1]):.3f}")
+    print(f"load average after: {_load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
