@@ -146,3 +146,60 @@ def test_where_only_the_sales_can_recover_any_other_is_pending_on_them(qualys_re
     outcomes = {evaluate(qualys_revised, read_case_data(_with_sales(data, sale))).outcome
                 for sale in [("2023-03-01", "280000"), ("2022-05-16", "1240000")]}
     assert outcomes == {"no_recovery", "recovery"}  # items can lead either way: pending
+
+
+# Points at which `facts.f` turns, nested ever closer together: (centre, half-width) of
+# each condition `(f - centre)^2 > width^2`, the next pair inside the last one's gap.
+NESTED = [("1000", "100"), ("875.0", "50.0"), ("812.5", "25.0"), ("781.25", "12.5"),
+          ("765.62", "6.25"), ("757.81", "3.12"), ("753.91", "1.56"), ("751.96", "0.78"),
+          ("750.99", "0.39"), ("750.5", "0.2"), ("750.25", "0.1")]
+
+
+def _nested_thresholds() -> str:
+    """A policy whose conditions turn on `facts.f` at the NESTED points: sampling finds one
+    more pair each round, so the points are still moving after the search's rounds."""
+    conditions = [('c1', 'facts.f > 1000')] + [
+        (f"c{n}", f"(facts.f - {c}) * (facts.f - {c}) > {w} * {w}")
+        for n, (c, w) in enumerate(NESTED, start=2)]
+    text = ['policy "Nested"\n  effective 2019-01-01\nend\n\nfact f: number end\n'
+            'fact g: boolean end\n\nscope incentive\n  clause "S"\n  quote "q"\n'
+            '  requires award.kind in {cash_incentive, performance_equity}\nend\n']
+    text += [f'condition {name}\n  clause "{name}"\n  quote "q"\n  requires {test}\nend\n'
+             for name, test in reversed(conditions)]
+    removed = "".join(f'  remove condition {name}\n    clause "V"\n    quote "q"\n  end\n'
+                      for name, _ in conditions)
+    text.append('recoverable rc\n  clause "R"\n  quote "q"\n'
+                '  is max(award.amount_awarded - award.amount_as_restated, 0)\nend\n\n'
+                'remedy repay\n  clause "P"\n  quote "q"\n  shall recover up to rc\nend\n\n'
+                'revision rv\n  clause "V"\n  quote "q"\n  applies to facts.g\n' + removed +
+                '  replace recoverable rc\n    clause "V"\n    quote "q"\n'
+                '    is award.amount_paid\n  end\n'
+                '  combine with policy by greater\n    clause "V"\n    quote "q"\n  end\nend\n')
+    return "\n".join(text)
+
+
+def test_where_the_turning_points_still_move_after_the_rounds_no_answer_is_promised(tmp_path):
+    """Found by review: past the search's rounds of sampling (exact.ROUNDS) the answers of
+    the last round were given as settled, and one promised recovery where the award is
+    pending. Now the award is left as the facts known decide it, with a note saying why, and
+    every answer it gives keeps its promise."""
+    path = tmp_path / "nested.claw"
+    path.write_text(_nested_thresholds(), encoding="utf-8")
+    policy = compile_policy(path)
+    data = {"case_id": "nested", "as_of": "2023-09-29",
+            "participant": {"id": "p", "name": "P", "section16_officer": True},
+            "awards": [{"id": "A", "kind": "cash_incentive", "granted": "2021-02-11",
+                        "unit": "USD", "amount_awarded": "500", "amount_paid": "400",
+                        "amount_as_restated": "100"}]}
+    determination = evaluate(policy, read_case_data(data))
+    [award_] = determination.awards
+    assert award_.outcome == "pending"
+    assert any("still moving after 6 rounds of sampling" in note for note in award_.notes)
+    for question in determination.open_questions:
+        fact = question.fact.removeprefix("facts.")
+        for answer in question.answers:
+            if answer.if_ == "any value":
+                assert answer.outcome == "pending"
+                continue
+            answered = evaluate(policy, read_case_data({**data, "facts": {fact: answer.if_}}))
+            assert answered.outcome == answer.outcome, (fact, answer.if_)

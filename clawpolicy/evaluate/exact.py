@@ -88,6 +88,9 @@ class Group:
     # Searching for the outcome alone (Exact's `outcome_only`): the search stopped once two
     # of its combinations disagreed on every award it settles; no combinations are kept.
     undecided: bool = False
+    # The points at which an answer turns were still moving after ROUNDS rounds of sampling:
+    # the combinations found may miss one, so none is kept.
+    moving: bool = False
 
 
 def decision(key: tuple) -> tuple:
@@ -214,6 +217,7 @@ class Exact:
                 for assigned, c in leaves]
             if group.tracker.thresholds == before:
                 return
+        group.moving, group.combinations = True, []
 
     def _add(self, group: Group, fact: str) -> None:
         if fact in group.domains:

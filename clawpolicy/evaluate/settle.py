@@ -20,7 +20,7 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, 
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
     total_field
-from clawpolicy.evaluate.exact import ANY, BOUND, Combination, Exact, Group, decision, \
+from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Group, decision, \
     money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
@@ -52,6 +52,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                     f"{group.overflow:,}"
                 why = (f"the answers to {', '.join(group.cited)} make {count} combinations, "
                        f"past the bound of {BOUND:,}")
+            elif group.moving:
+                why = (f"the points at which the answers to {', '.join(group.facts)} turn "
+                       f"were still moving after {ROUNDS} rounds of sampling")
             else:
                 whole = [f for f, d in group.domains.items() if d is None]
                 why = f"the answers to {', '.join(whole)} (a whole record) are not enumerated"
