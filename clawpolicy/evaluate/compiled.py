@@ -14,7 +14,15 @@ language keeps working, only slower, until it is compiled too.
 
 Two tables are kept: one whose closures also record each node's value in `env.memo` (for
 a determination with reasons: `explain.py` reads the values from there), and one without
-(for the runs that answer an open question, which write no reasons)."""
+(for the runs that answer an open question, which write no reasons). A leaf is never
+memoised, in either: a constant (folded at compile time, a set of constants too), a name (a
+local, a fact read once per evaluator, a named rule with its own cache per award) and a
+field of a record (read once per evaluator) cost less to evaluate again than to look up.
+
+The common cases are specialised where the closure is made, each falling back to the
+reference's meaning for anything else: a field of a record reads it without the checks for
+an unknown or absent record; a comparison of two known values of one type (amounts of one
+unit) compares them; `and`/`or` of two known truth values needs no merge of unknowns."""
 
 from __future__ import annotations
 
@@ -22,12 +30,15 @@ import os
 import weakref
 from typing import Any, Callable
 
+import datetime as dt
+from decimal import Decimal
+
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.core.values import Money, Unknown, unknown_of
+from clawpolicy.core.values import Duration, Money, Unknown, unknown_of
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans
-from clawpolicy.core.values import Duration
-from clawpolicy.evaluate.tracking import plain
+from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.tracking import Tracked, plain
 from clawpolicy.syntax import ast
 
 Closure = Callable[[Any, Any], Any]
@@ -60,7 +71,7 @@ class Compiled:
     def _compile(self, node: ast.Expr) -> Closure:
         make = _MAKERS.get(type(node))
         fn = make(self, node) if make is not None else _reference(node)
-        if not self.memo:
+        if not self.memo or isinstance(node, _LEAVES) or hasattr(fn, "constant"):
             return fn
         key = id(node)
 
@@ -101,16 +112,27 @@ def _reference(node: ast.Expr) -> Closure:
 
 
 def _constant(value: Any) -> Closure:
-    return lambda ev, env: value
+    def constant(ev: Any, env: Any) -> Any:
+        return value
+    constant.constant = value  # type: ignore[attr-defined]  # for folding (_set)
+    return constant
 
 
 def _field(c: Compiled, node: ast.Field) -> Closure:
-    subject = c.of(node.subject)
-    return lambda ev, env: ev.field_of(node, plain(subject(ev, env)))
+    subject, name = c.of(node.subject), node.name
+
+    def field(ev: Any, env: Any) -> Any:
+        record = subject(ev, env)
+        if type(record) is Rec:  # neither unknown nor absent: the checks are for those
+            return ev.read(record, name)
+        return ev.field_of(node, plain(record))
+    return field
 
 
 def _set(c: Compiled, node: ast.SetLit) -> Closure:
     items = [c.of(i) for i in node.items]
+    if all(hasattr(i, "constant") for i in items):  # folded: the same value every time
+        return _constant(x.set_of(tuple(plain(i.constant) for i in items)))  # type: ignore
     return lambda ev, env: x.set_of(tuple(plain(i(ev, env)) for i in items))
 
 
@@ -128,19 +150,44 @@ def _logical(c: Compiled, node: ast.Logical) -> Closure:
     decisive = node.op == "or"  # the value that settles it alone
 
     def logical(ev: Any, env: Any) -> Any:
-        a = plain(left(ev, env))
+        a = left(ev, env)
+        if type(a) is Tracked:
+            a = a.value
         if a is decisive:
             return decisive
-        b = plain(right(ev, env))
+        b = right(ev, env)
+        if type(b) is Tracked:
+            b = b.value
         if b is decisive:
             return decisive
+        if type(a) is bool and type(b) is bool:  # both the other truth value
+            return a
         return unknown_of(a, b) or (not decisive)
     return logical
 
 
+# The types whose two known values of one type a comparison compares as they are (the
+# reference's `known` with `comparable`: amounts compare in one unit).
+_AS_THEY_ARE = frozenset({Decimal, dt.date, str, bool, int})
+
+
 def _binary(c: Compiled, node: ast.Binary) -> Closure:
     left, right = c.of(node.left), c.of(node.right)
-    return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
+    compare = x.COMPARISONS.get(node.op)
+    if compare is None:
+        return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
+
+    def comparison(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        kind = type(a)
+        if kind is type(b):
+            if kind is Money:
+                if a.unit == b.unit:
+                    return compare(a.amount, b.amount)
+            elif kind in _AS_THEY_ARE:
+                return compare(a, b)
+        return ev.binary_of(node, a, b, env)  # unknown, tracked, mixed or in two units
+    return comparison
 
 
 def _test(c: Compiled, node: ast.Test) -> Closure:
@@ -187,6 +234,9 @@ def _aggregate(c: Compiled, node: ast.Aggregate) -> Closure:
             (lambda inner: value(ev, inner)) if value is not None else None)
     return aggregate
 
+
+# Never memoised (see the module's docstring); nor is a constant.
+_LEAVES = (ast.Name, ast.Field)
 
 _MAKERS: dict[type, Callable[[Compiled, Any], Closure]] = {
     ast.Number: lambda c, n: _constant(n.value),

@@ -20,7 +20,8 @@ from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
-from clawpolicy.evaluate.operands import if_unknown, negative_of, not_of, set_of, test_of
+from clawpolicy.evaluate.operands import (
+    COMPARISONS, if_unknown, negative_of, not_of, set_of, test_of)
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
@@ -297,21 +298,25 @@ class Evaluator(Explainer):
             case "overlaps":
                 return any(self.contains(right, x, node) for x in left)
         a, b = self.comparable(left, right, node)
-        return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b,
-                ">=": a >= b}[op]
+        return COMPARISONS[op](a, b)
 
     def exact(self, node: ast.Expr, compute):
         """Sums, differences and products are exact or an error, never rounded in silence
         (only a division rounds, to the 80 significant digits of the context)."""
-        with decimal.localcontext() as context:
-            context.traps[decimal.Inexact] = True
-            try:
-                return compute()
-            except decimal.Inexact:
-                raise EvaluationError([Diagnostic(
-                    "CP0504", "this amount needs more than 80 significant digits for this case",
-                    "check the policy's arithmetic (repeated products of amounts)",
-                    node.span)]) from None
+        # The trap set on the context in force and put back (a local context is a copy of
+        # it: four times the cost, for every sum the policy computes).
+        traps = decimal.getcontext().traps
+        held = traps[decimal.Inexact]
+        traps[decimal.Inexact] = True
+        try:
+            return compute()
+        except decimal.Inexact:
+            raise EvaluationError([Diagnostic(
+                "CP0504", "this amount needs more than 80 significant digits for this case",
+                "check the policy's arithmetic (repeated products of amounts)",
+                node.span)]) from None
+        finally:
+            traps[decimal.Inexact] = held
 
     def case_facts(self, node: ast.Expr, env: Env) -> tuple[str, ...]:
         """The case facts the value of `node` was computed from, in the order written,
