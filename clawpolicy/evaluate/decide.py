@@ -62,6 +62,8 @@ class Determiner:
         # The awards decided in the runs that answer questions, kept by what they depended on
         # (awardmemo.py): the combinations of answers exact.py tries share them.
         self.memo = AwardMemo()
+        # The facts its evaluators read, shared where no answer moves them (expressions.py).
+        self.facts_read: dict[tuple[str, str], Any] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         return rs.composed(self.policy, revisions)
@@ -93,6 +95,7 @@ class Determiner:
              within: frozenset[int] | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
+        ev.shared = self.facts_read if fast is not None else None
         if fast is not None and not overrides and reuse is None:
             self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None

@@ -67,6 +67,11 @@ class Evaluator(Explainer):
         # walk below, the executable reference, evaluates every node.
         self.compiled: Any = None
         self._fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
+        # When a dict (the compiled path: decide.Determiner gives each of its evaluators the
+        # same): the facts read by the evaluators of the case before, as their `_fields`,
+        # each kept where it reads no answered fact, and taken from there where this
+        # evaluator answers none of the paths it read.
+        self.shared: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] | None = None
 
     # ------------------------------------------------------------ facts
     def read(self, rec: Rec, name: str) -> Any:
@@ -75,15 +80,26 @@ class Evaluator(Explainer):
         key = (rec.path, name)
         found = self._fields.get(key)
         if found is None:
-            outer, self.reads = self.reads, set()
-            try:
-                value = self._read(rec, name)
-                found = self._fields[key] = (value, tuple(self.reads))
-            finally:
-                self.reads = outer
+            found = self._fields[key] = self._first(rec, name, key)
         if self.reads is not None:
             self.reads.update(found[1])
         return found[0]
+
+    def _first(self, rec: Rec, name: str, key: tuple[str, str]) -> tuple[Any, tuple[str, ...]]:
+        """A fact's first reading by this evaluator, with the paths it read."""
+        shared, overrides = self.shared, self.overrides
+        if shared is not None:
+            found = shared.get(key)
+            if found is not None and not (overrides and any(p in overrides for p in found[1])):
+                return found
+        outer, self.reads = self.reads, set()
+        try:
+            found = (self._read(rec, name), tuple(self.reads))
+        finally:
+            self.reads = outer
+        if shared is not None and not (overrides and any(p in overrides for p in found[1])):
+            shared[key] = found
+        return found
 
     def _read(self, rec: Rec, name: str) -> Any:
         field_type = rec.type.fields[name]
