@@ -174,6 +174,10 @@ _AS_THEY_ARE = frozenset({Decimal, dt.date, str, bool, int})
 def _binary(c: Compiled, node: ast.Binary) -> Closure:
     left, right = c.of(node.left), c.of(node.right)
     compare = x.COMPARISONS.get(node.op)
+    if node.op in ("in", "not in"):
+        return _membership(node, left, right)
+    if node.op in ("+", "-"):
+        return _sum(node, left, right)
     if compare is None:
         return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
 
@@ -188,6 +192,30 @@ def _binary(c: Compiled, node: ast.Binary) -> Closure:
                 return compare(a, b)
         return ev.binary_of(node, a, b, env)  # unknown, tracked, mixed or in two units
     return comparison
+
+
+def _membership(node: ast.Binary, left: Closure, right: Closure) -> Closure:
+    """A text in a set (or not): a text equals no amount, so no item needs its unit."""
+    inside = node.op == "in"
+
+    def membership(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        if type(a) is str and type(b) is tuple:
+            return (a in b) is inside
+        return ev.binary_of(node, a, b, env)
+    return membership
+
+
+def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
+    """Amounts of one unit added or taken away, exactly (the reference's `arith`)."""
+    sign = 1 if node.op == "+" else -1
+
+    def sum_(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        if type(a) is Money and type(b) is Money and a.unit == b.unit:
+            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit))
+        return ev.binary_of(node, a, b, env)
+    return sum_
 
 
 def _test(c: Compiled, node: ast.Test) -> Closure:
@@ -210,7 +238,23 @@ def _call(c: Compiled, node: ast.Call) -> Closure:
     if node.function in spans.SPANS:  # the comparisons it stands for, expanded once
         return c.of(spans.expansion(node))
     args = [c.of(a) for a in node.args]
+    if node.function in ("min", "max"):
+        return _extreme(node, args)
     return lambda ev, env: ev.call_of(node, [a(ev, env) for a in args], env)
+
+
+def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
+    """`min` or `max` of amounts of one unit: the amount picked, in that unit (the reference's
+    `call_known`)."""
+    pick = min if node.function == "min" else max
+
+    def extreme(ev: Any, env: Any) -> Any:
+        values = [a(ev, env) for a in args]
+        unit = values[0].unit if type(values[0]) is Money else None
+        if unit is not None and all(type(v) is Money and v.unit == unit for v in values):
+            return Money(pick([v.amount for v in values]), unit)
+        return ev.call_of(node, values, env)
+    return extreme
 
 
 def _quantifier(c: Compiled, node: ast.Quantifier) -> Closure:

@@ -1,5 +1,5 @@
-"""The expression evaluator and its explanations. Pure: it reads no files and keeps no state
-between determinations.
+"""The expression evaluator (its explanations in explain.py, its reading of the case's facts
+in reading.py). Pure: it reads no files and keeps no state between determinations.
 
 Every expression is three-valued: a known value, or `Unknown` naming the case facts it is
 missing (`false and unknown` is `false`). Rules are looked up in the RuleSet the evaluation
@@ -12,14 +12,12 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
-
-from clawpolicy.core import types as t
-from clawpolicy.check.facts import FACTS
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
+from clawpolicy.evaluate.reading import Reader
 from clawpolicy.evaluate.operands import (
     COMPARISONS, if_unknown, negative_of, not_of, set_of, test_of)
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
@@ -37,7 +35,7 @@ class EvaluationError(DiagnosticError):
     case_facts: tuple[str, ...] = ()
 
 
-class Evaluator(Explainer):
+class Evaluator(Explainer, Reader):
     def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
                  overrides: dict[str, Any] | None = None, reasons: bool = True,
                  tracker: Tracker | None = None):
@@ -72,89 +70,6 @@ class Evaluator(Explainer):
         # each kept where it reads no answered fact, and taken from there where this
         # evaluator answers none of the paths it read.
         self.shared: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] | None = None
-
-    # ------------------------------------------------------------ facts
-    def read(self, rec: Rec, name: str) -> Any:
-        """A fact of the case (or its answer); read once per evaluator, which holds one case
-        and one set of answers: the paths it reads are noted each time."""
-        key = (rec.path, name)
-        found = self._fields.get(key)
-        if found is None:
-            found = self._fields[key] = self._first(rec, name, key)
-        if self.reads is not None:
-            self.reads.update(found[1])
-        return found[0]
-
-    def _first(self, rec: Rec, name: str, key: tuple[str, str]) -> tuple[Any, tuple[str, ...]]:
-        """A fact's first reading by this evaluator, with the paths it read."""
-        shared, overrides = self.shared, self.overrides
-        if shared is not None:
-            found = shared.get(key)
-            if found is not None and not (overrides and any(p in overrides for p in found[1])):
-                return found
-        outer, self.reads = self.reads, set()
-        try:
-            found = (self._read(rec, name), tuple(self.reads))
-        finally:
-            self.reads = outer
-        if shared is not None and not (overrides and any(p in overrides for p in found[1])):
-            shared[key] = found
-        return found
-
-    def _read(self, rec: Rec, name: str) -> Any:
-        field_type = rec.type.fields[name]
-        path = join_path(rec.path, name)
-        self.reads.add(path)
-        if path in self.overrides:
-            return self.overrides[path]
-        if rec.type.name == FACTS:
-            # The case's own facts by name; an item's (`award.facts`) by their path.
-            raw = self.facts.get(name if rec.path == FACTS else path)
-        elif isinstance(field_type.type, t.Record) and field_type.type.name == FACTS:
-            # A policy's facts are read from `self.facts`, typed by its declarations; the
-            # record stands on its holder, whose unit an item's money facts are in.
-            return Rec(path, rec.data, field_type.type, None)
-        elif field_type.link is not None:
-            return self._linked(rec, field_type.link)
-        else:
-            raw = getattr(rec.data, name)
-        if raw is None:
-            if field_type.absent_means_none:
-                return Absent(path)
-            return Unknown((path,), pivot_of=path)
-        return self._value(raw, field_type, path, rec)
-
-    def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
-        type_ = field_type.type
-        match type_:
-            case t.Prim(name="money"):
-                unit = field_type.money_unit_from
-                return Money(raw, getattr(rec.data, unit) if unit
-                             else self.vocabulary.default_unit)
-            case t.SetOf():
-                return tuple(raw)
-            case t.ListOf():
-                key = self.vocabulary.key_of(type_.element)
-                return tuple(Rec(f"{path}[{i}]", item, type_.element, key)
-                             for i, item in enumerate(raw))
-            case t.Record():
-                return Rec(path, raw, type_, self.vocabulary.key_of(type_))
-        return raw
-
-    def _linked(self, rec: Rec, link: t.Link) -> Any:
-        """A derived fact: the items of a list of the case that the record names by key."""
-        refs = getattr(rec.data, link.via)
-        path = f"{rec.path}.{link.via}"
-        self.reads.add(path)
-        if path in self.overrides:
-            refs = self.overrides[path]
-        if refs is None or isinstance(refs, Unknown):
-            return Unknown((path,))
-        element = self.root.type.fields[link.target].type.element
-        items = getattr(self.case, link.target)
-        index = {getattr(s, link.key): i for i, s in enumerate(items)}
-        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
-                     for r in refs)
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
