@@ -196,6 +196,10 @@ class Evaluator(Explainer, Reader):
 
     def known(self, op: str, left: Any, right: Any, node: ast.Binary, env: Env) -> Any:
         """A binary operation on known values."""
+        compare = COMPARISONS.get(op)  # the most frequent, first
+        if compare is not None:
+            a, b = self.comparable(left, right, node)
+            return compare(a, b)
         match op:
             case "+" | "-":
                 try:
@@ -228,8 +232,7 @@ class Evaluator(Explainer, Reader):
                 return found if op == "in" else not found
             case "overlaps":
                 return any(self.contains(right, x, node) for x in left)
-        a, b = self.comparable(left, right, node)
-        return COMPARISONS[op](a, b)
+        raise AssertionError(f"no operation {op}")
 
     def exact(self, node: ast.Expr, compute):
         """Sums, differences and products are exact or an error, never rounded in silence

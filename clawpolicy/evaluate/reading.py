@@ -79,6 +79,8 @@ class Reader:
 
     def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
         type_ = field_type.type
+        if type(type_) is t.Prim and type_.name != "money":  # a date, a text, a number ...
+            return raw
         match type_:
             case t.Prim(name="money"):
                 unit = field_type.money_unit_from
