@@ -49,7 +49,7 @@ def test_the_compiled_path_is_taken(qualys_2019):
     loaded = read_case(EXAMPLE_CASES[0])
     evaluate(qualys_2019, loaded)
     table = compiled.compiled(qualys_2019, memo=True)
-    assert table is not None and table._closures
+    assert table is not None and table.closures
 
 
 @pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
@@ -74,7 +74,7 @@ def test_a_kind_the_compiler_does_not_know_falls_back_to_the_reference(
     monkeypatch.setattr(compiled, "_MAKERS", {})
     monkeypatch.setattr(compiled, "_TABLES", compiled.weakref.WeakKeyDictionary())
     assert json_render.render(evaluate(policy, loaded)) == reference
-    assert compiled.compiled(policy, memo=True)._closures  # every node through the fallback
+    assert compiled.compiled(policy, memo=True).closures  # every node through the fallback
 
 
 def runs(policy, loaded) -> str:

@@ -53,7 +53,10 @@ class Compiled:
 
     def __init__(self, policy: CheckedPolicy, memo: bool):
         self._policy, self.memo = weakref.ref(policy), memo  # the table lives as long as it
-        self._closures: dict[int, tuple[Any, Closure]] = {}  # id(node) -> (node, closure)
+        # id(node) -> its closure, looked up by Evaluator.eval_t as well; `_nodes` keeps
+        # each node alive, so that its id stays its own.
+        self.closures: dict[int, Closure] = {}
+        self._nodes: list[ast.Expr] = []
 
     @property
     def policy(self) -> CheckedPolicy:
@@ -62,10 +65,11 @@ class Compiled:
         return policy
 
     def of(self, node: ast.Expr) -> Closure:
-        found = self._closures.get(id(node))
+        found = self.closures.get(id(node))
         if found is None:
-            found = self._closures[id(node)] = (node, self._compile(node))
-        return found[1]
+            self._nodes.append(node)
+            found = self.closures[id(node)] = self._compile(node)
+        return found
 
     # ------------------------------------------------------------ compiling
     def _compile(self, node: ast.Expr) -> Closure:

@@ -73,12 +73,15 @@ class Evaluator(Explainer, Reader):
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
-        return plain(self.eval_t(node, env))
+        value = self.eval_t(node, env)
+        return value.value if type(value) is Tracked else value  # plain(), inlined
 
     def eval_t(self, node: ast.Expr, env: Env) -> Any:
         """The value, still `Tracked` where it is computed from a tracked answer."""
-        if self.compiled is not None:
-            return self.compiled.of(node)(self, env)
+        compiled = self.compiled
+        if compiled is not None:
+            found = compiled.closures.get(id(node))
+            return (found or compiled.of(node))(self, env)
         memo = env.memo
         key = id(node)
         if key in memo:
