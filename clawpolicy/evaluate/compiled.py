@@ -97,12 +97,19 @@ class Compiled:
         if kind == "constant":
             return _constant(self.policy.constant(target))
         if kind == "rule":
+            # The rule's closure under each rule set (a revision may replace it), the rule
+            # set kept alive beside it so that its id stays its own.
+            bodies: dict[int, tuple[Any, Closure]] = {}
+
             def rule(ev: Any, env: Any) -> Any:
                 cache = env.cache
                 if target in cache:
                     return cache[target]
-                body = env.named(target, ev.policy).body
-                value = cache[target] = self.of(body)(ev, env.top())
+                found = bodies.get(id(env.rules))
+                if found is None:
+                    found = bodies[id(env.rules)] = \
+                        (env.rules, self.of(env.named(target, ev.policy).body))
+                value = cache[target] = found[1](ev, env.top())
                 return value
             return rule
         if target == self.policy.vocabulary.roles.each:
