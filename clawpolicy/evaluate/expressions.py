@@ -73,7 +73,12 @@ class Evaluator(Explainer, Reader):
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
-        value = self.eval_t(node, env)
+        compiled = self.compiled  # eval_t's lookup, inlined: the explanations' every read
+        if compiled is not None:
+            found = compiled.closures.get(id(node))
+            value = (found or compiled.of(node))(self, env)
+        else:
+            value = self.eval_t(node, env)
         return value.value if type(value) is Tracked else value  # plain(), inlined
 
     def eval_t(self, node: ast.Expr, env: Env) -> Any:
