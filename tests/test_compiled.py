@@ -49,7 +49,7 @@ def test_the_compiled_path_is_taken(qualys_2019):
     loaded = read_case(EXAMPLE_CASES[0])
     evaluate(qualys_2019, loaded)
     table = compiled.compiled(qualys_2019, memo=True)
-    assert table is not None and table._closures
+    assert table is not None and table.closures
 
 
 @pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
@@ -74,7 +74,7 @@ def test_a_kind_the_compiler_does_not_know_falls_back_to_the_reference(
     monkeypatch.setattr(compiled, "_MAKERS", {})
     monkeypatch.setattr(compiled, "_TABLES", compiled.weakref.WeakKeyDictionary())
     assert json_render.render(evaluate(policy, loaded)) == reference
-    assert compiled.compiled(policy, memo=True)._closures  # every node through the fallback
+    assert compiled.compiled(policy, memo=True).closures  # every node through the fallback
 
 
 def runs(policy, loaded) -> str:
@@ -156,3 +156,59 @@ def test_each_rule_knows_the_facts_it_can_read(qualys_2019):
     assert values.get(base, "awards[0]", body, {"findings.should_repay": True}) is True
     assert values.get(base, "awards[0]", body, {"law.recovery_prohibited": True}) \
         is not True  # an answer it reads: evaluated again
+
+
+# The specialised closures (compiled.py: comparisons, membership, sums, min and max, `and`
+# and `or`) on operands the policies never give them, each against the reference's value or
+# error: two units, a plain number beside an amount, amounts equal but written apart, a sum
+# past the 80 digits.
+def _specialised_cases():
+    from decimal import Decimal
+
+    from clawpolicy.syntax import ast
+
+    usd = lambda v: ast.MoneyLit(Decimal(v), "USD")  # noqa: E731
+    eur = lambda v: ast.MoneyLit(Decimal(v), "EUR")  # noqa: E731
+    big = ast.MoneyLit(Decimal("9" * 80), "USD")
+    return [
+        ast.Binary("<", usd("1"), eur("2")),
+        ast.Binary("=", ast.Number(Decimal("1")), usd("1.00")),
+        ast.Binary(">=", usd("1.0"), usd("1.00")),
+        ast.Binary("!=", ast.Text("a"), ast.Text("b")),
+        ast.Binary("in", ast.Text("a"), ast.SetLit((usd("1"), ast.Text("a")))),
+        ast.Binary("not in", ast.Text("b"), ast.SetLit((ast.Text("a"),))),
+        ast.Binary("in", ast.Number(Decimal("1")), ast.SetLit((usd("1"),))),
+        ast.Binary("-", usd("5"), eur("7")),
+        ast.Binary("-", usd("0"), usd("0.00")),
+        ast.Binary("+", usd("5"), ast.Number(Decimal("2"))),
+        ast.Binary("+", big, usd("0.5")),
+        ast.Call("max", (usd("1"), ast.Number(Decimal("3")))),
+        ast.Call("min", (usd("1"), eur("2"))),
+        ast.Call("min", (usd("1.0"), usd("1.00"), usd("2"))),
+        ast.Call("max", (ast.Number(Decimal("1")), ast.Number(Decimal("2")))),
+        ast.Logical("and", ast.Bool(True), ast.Bool(True)),
+        ast.Logical("or", ast.Bool(False), ast.Bool(False)),
+        ast.Logical("or", ast.Bool(False), ast.Bool(True)),
+    ]
+
+
+@pytest.mark.parametrize("node", _specialised_cases(), ids=repr)
+def test_specialised_closures_agree_with_the_reference(node, qualys_2019):
+    from clawpolicy.evaluate.env import Env
+    from clawpolicy.evaluate.expressions import Evaluator
+    from clawpolicy.revise.rules import composed
+
+    loaded = read_case(EXAMPLE_CASES[0])
+    facts = policy_facts(qualys_2019, loaded)
+
+    def value(fast: bool) -> str:
+        ev = Evaluator(qualys_2019, loaded.case, facts)
+        ev.compiled = compiled.Compiled(qualys_2019, memo=False) if fast else None
+        try:
+            with decimal.localcontext(ARITHMETIC):
+                found = ev.eval_t(node, Env(composed(qualys_2019, [])))
+        except DiagnosticError as error:
+            return repr(error.diagnostics)
+        return f"{found!r} {type(found).__name__}"
+
+    assert value(True) == value(False)

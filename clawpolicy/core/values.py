@@ -121,13 +121,20 @@ def declare_unit(unit: str, places: int | None) -> None:
                          f"already, not {places}")
 
 
+_WIDE = decimal.Context(prec=200)  # enough for any amount a case or policy can hold
+_QUANTA: dict[int, Decimal] = {}  # 2 places: Decimal("0.01")
+
+
 def quantize(value: Decimal, unit: str) -> Decimal:
     """Money is quantized once, where it leaves the interpreter: to the places its unit
     declares (cents for USD); a unit without places (a count of shares) keeps its digits."""
-    wide = decimal.Context(prec=200)  # enough for any amount a case or policy can hold
+    wide = _WIDE
     places = _PLACES.get(unit)
     if places is not None:
-        return value.quantize(Decimal(1).scaleb(-places), context=wide)
+        quantum = _QUANTA.get(places)
+        if quantum is None:
+            quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+        return value.quantize(quantum, context=wide)
     normalized = value.normalize(context=wide)
     return normalized if normalized.as_tuple().exponent <= 0 else \
         value.quantize(Decimal(1), context=wide)

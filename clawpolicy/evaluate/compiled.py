@@ -14,7 +14,15 @@ language keeps working, only slower, until it is compiled too.
 
 Two tables are kept: one whose closures also record each node's value in `env.memo` (for
 a determination with reasons: `explain.py` reads the values from there), and one without
-(for the runs that answer an open question, which write no reasons)."""
+(for the runs that answer an open question, which write no reasons). A leaf is never
+memoised, in either: a constant (folded at compile time, a set of constants too), a name (a
+local, a fact read once per evaluator, a named rule with its own cache per award) and a
+field of a record (read once per evaluator) cost less to evaluate again than to look up.
+
+The common cases are specialised where the closure is made, each falling back to the
+reference's meaning for anything else: a field of a record reads it without the checks for
+an unknown or absent record; a comparison of two known values of one type (amounts of one
+unit) compares them; `and`/`or` of two known truth values needs no merge of unknowns."""
 
 from __future__ import annotations
 
@@ -22,12 +30,15 @@ import os
 import weakref
 from typing import Any, Callable
 
+import datetime as dt
+from decimal import Decimal
+
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.core.values import Money, Unknown, unknown_of
+from clawpolicy.core.values import Duration, Money, Unknown, unknown_of
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans
-from clawpolicy.core.values import Duration
-from clawpolicy.evaluate.tracking import plain
+from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.tracking import Tracked, plain
 from clawpolicy.syntax import ast
 
 Closure = Callable[[Any, Any], Any]
@@ -42,7 +53,10 @@ class Compiled:
 
     def __init__(self, policy: CheckedPolicy, memo: bool):
         self._policy, self.memo = weakref.ref(policy), memo  # the table lives as long as it
-        self._closures: dict[int, tuple[Any, Closure]] = {}  # id(node) -> (node, closure)
+        # id(node) -> its closure, looked up by Evaluator.eval_t as well; `_nodes` keeps
+        # each node alive, so that its id stays its own.
+        self.closures: dict[int, Closure] = {}
+        self._nodes: list[ast.Expr] = []
 
     @property
     def policy(self) -> CheckedPolicy:
@@ -51,16 +65,17 @@ class Compiled:
         return policy
 
     def of(self, node: ast.Expr) -> Closure:
-        found = self._closures.get(id(node))
+        found = self.closures.get(id(node))
         if found is None:
-            found = self._closures[id(node)] = (node, self._compile(node))
-        return found[1]
+            self._nodes.append(node)
+            found = self.closures[id(node)] = self._compile(node)
+        return found
 
     # ------------------------------------------------------------ compiling
     def _compile(self, node: ast.Expr) -> Closure:
         make = _MAKERS.get(type(node))
         fn = make(self, node) if make is not None else _reference(node)
-        if not self.memo:
+        if not self.memo or isinstance(node, _LEAVES) or hasattr(fn, "constant"):
             return fn
         key = id(node)
 
@@ -82,12 +97,19 @@ class Compiled:
         if kind == "constant":
             return _constant(self.policy.constant(target))
         if kind == "rule":
+            # The rule's closure under each rule set (a revision may replace it), the rule
+            # set kept alive beside it so that its id stays its own.
+            bodies: dict[int, tuple[Any, Closure]] = {}
+
             def rule(ev: Any, env: Any) -> Any:
                 cache = env.cache
                 if target in cache:
                     return cache[target]
-                body = env.named(target, ev.policy).body
-                value = cache[target] = self.of(body)(ev, env.top())
+                found = bodies.get(id(env.rules))
+                if found is None:
+                    found = bodies[id(env.rules)] = \
+                        (env.rules, self.of(env.named(target, ev.policy).body))
+                value = cache[target] = found[1](ev, env.top())
                 return value
             return rule
         if target == self.policy.vocabulary.roles.each:
@@ -101,16 +123,27 @@ def _reference(node: ast.Expr) -> Closure:
 
 
 def _constant(value: Any) -> Closure:
-    return lambda ev, env: value
+    def constant(ev: Any, env: Any) -> Any:
+        return value
+    constant.constant = value  # type: ignore[attr-defined]  # for folding (_set)
+    return constant
 
 
 def _field(c: Compiled, node: ast.Field) -> Closure:
-    subject = c.of(node.subject)
-    return lambda ev, env: ev.field_of(node, plain(subject(ev, env)))
+    subject, name = c.of(node.subject), node.name
+
+    def field(ev: Any, env: Any) -> Any:
+        record = subject(ev, env)
+        if type(record) is Rec:  # neither unknown nor absent: the checks are for those
+            return ev.read(record, name)
+        return ev.field_of(node, plain(record))
+    return field
 
 
 def _set(c: Compiled, node: ast.SetLit) -> Closure:
     items = [c.of(i) for i in node.items]
+    if all(hasattr(i, "constant") for i in items):  # folded: the same value every time
+        return _constant(x.set_of(tuple(plain(i.constant) for i in items)))  # type: ignore
     return lambda ev, env: x.set_of(tuple(plain(i(ev, env)) for i in items))
 
 
@@ -128,19 +161,72 @@ def _logical(c: Compiled, node: ast.Logical) -> Closure:
     decisive = node.op == "or"  # the value that settles it alone
 
     def logical(ev: Any, env: Any) -> Any:
-        a = plain(left(ev, env))
+        a = left(ev, env)
+        if type(a) is Tracked:
+            a = a.value
         if a is decisive:
             return decisive
-        b = plain(right(ev, env))
+        b = right(ev, env)
+        if type(b) is Tracked:
+            b = b.value
         if b is decisive:
             return decisive
+        if type(a) is bool and type(b) is bool:  # both the other truth value
+            return a
         return unknown_of(a, b) or (not decisive)
     return logical
 
 
+# The types whose two known values of one type a comparison compares as they are (the
+# reference's `known` with `comparable`: amounts compare in one unit).
+_AS_THEY_ARE = frozenset({Decimal, dt.date, str, bool, int})
+
+
 def _binary(c: Compiled, node: ast.Binary) -> Closure:
     left, right = c.of(node.left), c.of(node.right)
-    return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
+    compare = x.COMPARISONS.get(node.op)
+    if node.op in ("in", "not in"):
+        return _membership(node, left, right)
+    if node.op in ("+", "-"):
+        return _sum(node, left, right)
+    if compare is None:
+        return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
+
+    def comparison(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        kind = type(a)
+        if kind is type(b):
+            if kind is Money:
+                if a.unit == b.unit:
+                    return compare(a.amount, b.amount)
+            elif kind in _AS_THEY_ARE:
+                return compare(a, b)
+        return ev.binary_of(node, a, b, env)  # unknown, tracked, mixed or in two units
+    return comparison
+
+
+def _membership(node: ast.Binary, left: Closure, right: Closure) -> Closure:
+    """A text in a set (or not): a text equals no amount, so no item needs its unit."""
+    inside = node.op == "in"
+
+    def membership(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        if type(a) is str and type(b) is tuple:
+            return (a in b) is inside
+        return ev.binary_of(node, a, b, env)
+    return membership
+
+
+def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
+    """Amounts of one unit added or taken away, exactly (the reference's `arith`)."""
+    sign = 1 if node.op == "+" else -1
+
+    def sum_(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        if type(a) is Money and type(b) is Money and a.unit == b.unit:
+            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit))
+        return ev.binary_of(node, a, b, env)
+    return sum_
 
 
 def _test(c: Compiled, node: ast.Test) -> Closure:
@@ -163,7 +249,23 @@ def _call(c: Compiled, node: ast.Call) -> Closure:
     if node.function in spans.SPANS:  # the comparisons it stands for, expanded once
         return c.of(spans.expansion(node))
     args = [c.of(a) for a in node.args]
+    if node.function in ("min", "max"):
+        return _extreme(node, args)
     return lambda ev, env: ev.call_of(node, [a(ev, env) for a in args], env)
+
+
+def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
+    """`min` or `max` of amounts of one unit: the amount picked, in that unit (the reference's
+    `call_known`)."""
+    pick = min if node.function == "min" else max
+
+    def extreme(ev: Any, env: Any) -> Any:
+        values = [a(ev, env) for a in args]
+        unit = values[0].unit if type(values[0]) is Money else None
+        if unit is not None and all(type(v) is Money and v.unit == unit for v in values):
+            return Money(pick([v.amount for v in values]), unit)
+        return ev.call_of(node, values, env)
+    return extreme
 
 
 def _quantifier(c: Compiled, node: ast.Quantifier) -> Closure:
@@ -187,6 +289,9 @@ def _aggregate(c: Compiled, node: ast.Aggregate) -> Closure:
             (lambda inner: value(ev, inner)) if value is not None else None)
     return aggregate
 
+
+# Never memoised (see the module's docstring); nor is a constant.
+_LEAVES = (ast.Name, ast.Field)
 
 _MAKERS: dict[type, Callable[[Compiled, Any], Closure]] = {
     ast.Number: lambda c, n: _constant(n.value),

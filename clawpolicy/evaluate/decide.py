@@ -68,6 +68,8 @@ class Determiner:
         self.shared: Shared | None = None
         self._composed = rs.composed_table(policy)
         self._signatures = signatures(policy)
+        # The facts its evaluators read, shared where no answer moves them (reading.py).
+        self.facts_read: dict[tuple[str, str], Any] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         found = self._composed.get(tuple(r.name for r in revisions))
@@ -100,6 +102,7 @@ class Determiner:
              within: frozenset[int] | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
+        ev.shared = self.facts_read if fast is not None else None
         if fast is not None and not overrides and reuse is None:
             self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None

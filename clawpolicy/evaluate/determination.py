@@ -24,6 +24,18 @@ class _Out(BaseModel):
     # written when the determination is built, or when the model is first serialized.
     _reasons: ClassVar[tuple[str, ...]] = ()
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        assert not (cls._optional or cls._reasons) or hasattr(cls, "_drop_absent"), \
+            f"{cls.__name__} leaves fields out or writes reasons: it must be a _Shaped"
+
+
+class _Shaped(_Out):
+    """A model whose serializer leaves out its `_optional` fields where they are None and
+    writes its recorded reasons first: a Python call for every such model serialized, which
+    a model without either (an amount: most of a determination's models) does not pay."""
+
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
         data = handler(write(self) if self._reasons else self)
@@ -38,7 +50,7 @@ class Amount(_Out):
     unit: str
 
 
-class PolicyRef(_Out):
+class PolicyRef(_Shaped):
     name: str
     sha256: str
     # Which version of the policy: its header's adoption (date, and by whom) and effective
@@ -56,7 +68,7 @@ class Range(_Out):
     max: Amount
 
 
-class Remedy(_Out):
+class Remedy(_Shaped):
     kind: str
     modality: Literal["shall", "may"]
     up_to: Amount
@@ -84,7 +96,7 @@ class Excused(_Out):
     clause: str
 
 
-class Window(_Out):
+class Window(_Shaped):
     """A date a condition's reason compares with bounds, and the bounds it computed (an
     addition to the contract): the window the date must fall in, as the rule reads it. A side
     without a bound is open (null); `counted_from` is the date a bound's period is counted
@@ -101,7 +113,7 @@ class Window(_Out):
     _optional = ("start", "start_included", "end", "end_included", "counted_from")
 
 
-class Condition(_Out):
+class Condition(_Shaped):
     id: str
     kind: Literal["scope", "condition"]
     status: Status
@@ -138,7 +150,7 @@ class AwardFacts(_Out):
     issued: list[str] | None = None  # their first public issuance
 
 
-class AwardResult(_Out):
+class AwardResult(_Shaped):
     id: str
     outcome: Outcome
     revisions: list[str]  # the revisions that govern this award, in the policy's order
@@ -162,7 +174,7 @@ class AwardResult(_Out):
     _reasons = ("notes",)
 
 
-class Split(_Out):
+class Split(_Shaped):
     """What one remedy of an award reaches under an answer, where only the split between the
     remedies turns on the question (the amount recovered stands): `up_to`, or `up_to_range`
     where it moves with the answer."""
@@ -174,7 +186,7 @@ class Split(_Out):
     _optional = ("up_to", "up_to_range")
 
 
-class Answer(_Out):
+class Answer(_Shaped):
     if_: Any = Field(alias="if")
     outcome: Outcome
     recoverable: Amount | list[Amount] | None = None
@@ -207,7 +219,7 @@ class Note(_Out):
     source: str = "policy"
 
 
-class OtherRecoverable(_Out):
+class OtherRecoverable(_Shaped):
     source: str  # where the amount stands in the case file, e.g. stock_sales[0]
     amount: Amount
     rule: str
@@ -229,7 +241,7 @@ class Participant(_Out):
     titles: list[str] | None = None
 
 
-class RevisionApplied(_Out):
+class RevisionApplied(_Shaped):
     id: str
     because: str
     _reasons = ("because",)
@@ -253,7 +265,7 @@ class Seal(_Out):
     vocabulary_version: int  # the case format version of the vocabulary
 
 
-class Determination(_Out):
+class Determination(_Shaped):
     """The reasoned determination of a policy for one case: the object of the contract
     (docs/cases.md), frozen. `clawpolicy.to_json` renders it as `check --format json` does."""
 

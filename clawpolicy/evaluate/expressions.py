@@ -1,5 +1,5 @@
-"""The expression evaluator and its explanations. Pure: it reads no files and keeps no state
-between determinations.
+"""The expression evaluator (its explanations in explain.py, its reading of the case's facts
+in reading.py). Pure: it reads no files and keeps no state between determinations.
 
 Every expression is three-valued: a known value, or `Unknown` naming the case facts it is
 missing (`false and unknown` is `false`). Rules are looked up in the RuleSet the evaluation
@@ -12,15 +12,14 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
-
-from clawpolicy.core import types as t
-from clawpolicy.check.facts import FACTS
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
-from clawpolicy.evaluate.operands import if_unknown, negative_of, not_of, set_of, test_of
+from clawpolicy.evaluate.reading import Reader
+from clawpolicy.evaluate.operands import (
+    COMPARISONS, if_unknown, negative_of, not_of, set_of, test_of)
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
@@ -36,7 +35,7 @@ class EvaluationError(DiagnosticError):
     case_facts: tuple[str, ...] = ()
 
 
-class Evaluator(Explainer):
+class Evaluator(Explainer, Reader):
     def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
                  overrides: dict[str, Any] | None = None, reasons: bool = True,
                  tracker: Tracker | None = None):
@@ -66,87 +65,28 @@ class Evaluator(Explainer):
         # walk below, the executable reference, evaluates every node.
         self.compiled: Any = None
         self._fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
-
-    # ------------------------------------------------------------ facts
-    def read(self, rec: Rec, name: str) -> Any:
-        """A fact of the case (or its answer); read once per evaluator, which holds one case
-        and one set of answers: the paths it reads are noted each time."""
-        key = (rec.path, name)
-        found = self._fields.get(key)
-        if found is None:
-            outer, self.reads = self.reads, set()
-            try:
-                value = self._read(rec, name)
-                found = self._fields[key] = (value, tuple(self.reads))
-            finally:
-                self.reads = outer
-        if self.reads is not None:
-            self.reads.update(found[1])
-        return found[0]
-
-    def _read(self, rec: Rec, name: str) -> Any:
-        field_type = rec.type.fields[name]
-        path = join_path(rec.path, name)
-        self.reads.add(path)
-        if path in self.overrides:
-            return self.overrides[path]
-        if rec.type.name == FACTS:
-            # The case's own facts by name; an item's (`award.facts`) by their path.
-            raw = self.facts.get(name if rec.path == FACTS else path)
-        elif isinstance(field_type.type, t.Record) and field_type.type.name == FACTS:
-            # A policy's facts are read from `self.facts`, typed by its declarations; the
-            # record stands on its holder, whose unit an item's money facts are in.
-            return Rec(path, rec.data, field_type.type, None)
-        elif field_type.link is not None:
-            return self._linked(rec, field_type.link)
-        else:
-            raw = getattr(rec.data, name)
-        if raw is None:
-            if field_type.absent_means_none:
-                return Absent(path)
-            return Unknown((path,), pivot_of=path)
-        return self._value(raw, field_type, path, rec)
-
-    def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
-        type_ = field_type.type
-        match type_:
-            case t.Prim(name="money"):
-                unit = field_type.money_unit_from
-                return Money(raw, getattr(rec.data, unit) if unit
-                             else self.vocabulary.default_unit)
-            case t.SetOf():
-                return tuple(raw)
-            case t.ListOf():
-                key = self.vocabulary.key_of(type_.element)
-                return tuple(Rec(f"{path}[{i}]", item, type_.element, key)
-                             for i, item in enumerate(raw))
-            case t.Record():
-                return Rec(path, raw, type_, self.vocabulary.key_of(type_))
-        return raw
-
-    def _linked(self, rec: Rec, link: t.Link) -> Any:
-        """A derived fact: the items of a list of the case that the record names by key."""
-        refs = getattr(rec.data, link.via)
-        path = f"{rec.path}.{link.via}"
-        self.reads.add(path)
-        if path in self.overrides:
-            refs = self.overrides[path]
-        if refs is None or isinstance(refs, Unknown):
-            return Unknown((path,))
-        element = self.root.type.fields[link.target].type.element
-        items = getattr(self.case, link.target)
-        index = {getattr(s, link.key): i for i, s in enumerate(items)}
-        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
-                     for r in refs)
+        # When a dict (the compiled path: decide.Determiner gives each of its evaluators the
+        # same): the facts read by the evaluators of the case before, as their `_fields`,
+        # each kept where it reads no answered fact, and taken from there where this
+        # evaluator answers none of the paths it read.
+        self.shared: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] | None = None
 
     # ------------------------------------------------------------ expressions
     def eval(self, node: ast.Expr, env: Env) -> Any:
-        return plain(self.eval_t(node, env))
+        compiled = self.compiled  # eval_t's lookup, inlined: the explanations' every read
+        if compiled is not None:
+            found = compiled.closures.get(id(node))
+            value = (found or compiled.of(node))(self, env)
+        else:
+            value = self.eval_t(node, env)
+        return value.value if type(value) is Tracked else value  # plain(), inlined
 
     def eval_t(self, node: ast.Expr, env: Env) -> Any:
         """The value, still `Tracked` where it is computed from a tracked answer."""
-        if self.compiled is not None:
-            return self.compiled.of(node)(self, env)
+        compiled = self.compiled
+        if compiled is not None:
+            found = compiled.closures.get(id(node))
+            return (found or compiled.of(node))(self, env)
         memo = env.memo
         key = id(node)
         if key in memo:
@@ -264,6 +204,10 @@ class Evaluator(Explainer):
 
     def known(self, op: str, left: Any, right: Any, node: ast.Binary, env: Env) -> Any:
         """A binary operation on known values."""
+        compare = COMPARISONS.get(op)  # the most frequent, first
+        if compare is not None:
+            a, b = self.comparable(left, right, node)
+            return compare(a, b)
         match op:
             case "+" | "-":
                 try:
@@ -296,22 +240,25 @@ class Evaluator(Explainer):
                 return found if op == "in" else not found
             case "overlaps":
                 return any(self.contains(right, x, node) for x in left)
-        a, b = self.comparable(left, right, node)
-        return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b,
-                ">=": a >= b}[op]
+        raise AssertionError(f"no operation {op}")
 
     def exact(self, node: ast.Expr, compute):
         """Sums, differences and products are exact or an error, never rounded in silence
         (only a division rounds, to the 80 significant digits of the context)."""
-        with decimal.localcontext() as context:
-            context.traps[decimal.Inexact] = True
-            try:
-                return compute()
-            except decimal.Inexact:
-                raise EvaluationError([Diagnostic(
-                    "CP0504", "this amount needs more than 80 significant digits for this case",
-                    "check the policy's arithmetic (repeated products of amounts)",
-                    node.span)]) from None
+        # The trap set on the context in force and put back (a local context is a copy of
+        # it: four times the cost, for every sum the policy computes).
+        traps = decimal.getcontext().traps
+        held = traps[decimal.Inexact]
+        traps[decimal.Inexact] = True
+        try:
+            return compute()
+        except decimal.Inexact:
+            raise EvaluationError([Diagnostic(
+                "CP0504", "this amount needs more than 80 significant digits for this case",
+                "check the policy's arithmetic (repeated products of amounts)",
+                node.span)]) from None
+        finally:
+            traps[decimal.Inexact] = held
 
     def case_facts(self, node: ast.Expr, env: Env) -> tuple[str, ...]:
         """The case facts the value of `node` was computed from, in the order written,

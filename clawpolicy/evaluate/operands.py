@@ -4,10 +4,16 @@ cannot drift apart."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from clawpolicy.core.values import Absent, Money, Unknown, merge_facts, unknown_of
 from clawpolicy.evaluate.tracking import lift
+
+
+# The comparisons of two known values, once `comparable` (amounts in one unit).
+COMPARISONS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+               ">": operator.gt, ">=": operator.ge}
 
 
 def set_of(items: tuple) -> Any:

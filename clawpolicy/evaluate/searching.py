@@ -31,11 +31,13 @@ _REACH, _CHOICE, _RULES, _MEMBER, _OTHERS = 0, 1, 2, 3, 4
 
 
 class Searching(Determiner):
-    """A determiner sharing the rules' values and the memo of the one it searches for."""
+    """A determiner sharing the rules' values, the memo and the facts read of the one it
+    searches for."""
 
     def __init__(self, base: Determiner):
         super().__init__(base.policy, base.case, base.facts, base.reasons)
         self.values, self.memo = base.values, base.memo
+        self.facts_read = base.facts_read  # the same case and facts (expressions.Evaluator)
 
     # Each part is kept only as called today; called otherwise (an argument added to
     # decide.py's method), it is decided as the base determiner decides it.

@@ -1,0 +1,112 @@
+"""The case's facts as an evaluator reads them (a part of `expressions.Evaluator`): each
+fact once per evaluator, typed by its declaration, in the record it belongs to, with the
+paths it read noted, an answer to a question (`overrides`) in place of the case's value; and,
+on the compiled path, once per determiner where no answer moves it (`shared`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clawpolicy.check.facts import FACTS
+from clawpolicy.core import types as t
+from clawpolicy.core.values import Absent, Money, Unknown
+from clawpolicy.evaluate.env import Rec, join_path
+
+
+class Reader:
+    """Reads for `expressions.Evaluator`, whose constructor sets what these use: the case,
+    its root record, the policy's facts, the vocabulary, the answers (`overrides`), the paths
+    read (`reads`), and the facts read so far (`_fields`, `shared`)."""
+
+    case: Any
+    root: Rec
+    facts: dict[str, Any]
+    vocabulary: Any
+    overrides: dict[str, Any]
+    reads: set[str] | None
+    _fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]]
+    shared: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] | None
+
+    def read(self, rec: Rec, name: str) -> Any:
+        """A fact of the case (or its answer); read once per evaluator, which holds one case
+        and one set of answers: the paths it reads are noted each time."""
+        key = (rec.path, name)
+        found = self._fields.get(key)
+        if found is None:
+            found = self._fields[key] = self._first(rec, name, key)
+        if self.reads is not None:
+            self.reads.update(found[1])
+        return found[0]
+
+    def _first(self, rec: Rec, name: str, key: tuple[str, str]) -> tuple[Any, tuple[str, ...]]:
+        """A fact's first reading by this evaluator, with the paths it read."""
+        shared, overrides = self.shared, self.overrides
+        if shared is not None:
+            found = shared.get(key)
+            if found is not None and not (overrides and any(p in overrides for p in found[1])):
+                return found
+        outer, self.reads = self.reads, set()
+        try:
+            found = (self._read(rec, name), tuple(self.reads))
+        finally:
+            self.reads = outer
+        if shared is not None and not (overrides and any(p in overrides for p in found[1])):
+            shared[key] = found
+        return found
+
+    def _read(self, rec: Rec, name: str) -> Any:
+        field_type = rec.type.fields[name]
+        path = join_path(rec.path, name)
+        self.reads.add(path)
+        if path in self.overrides:
+            return self.overrides[path]
+        if rec.type.name == FACTS:
+            # The case's own facts by name; an item's (`award.facts`) by their path.
+            raw = self.facts.get(name if rec.path == FACTS else path)
+        elif isinstance(field_type.type, t.Record) and field_type.type.name == FACTS:
+            # A policy's facts are read from `self.facts`, typed by its declarations; the
+            # record stands on its holder, whose unit an item's money facts are in.
+            return Rec(path, rec.data, field_type.type, None)
+        elif field_type.link is not None:
+            return self._linked(rec, field_type.link)
+        else:
+            raw = getattr(rec.data, name)
+        if raw is None:
+            if field_type.absent_means_none:
+                return Absent(path)
+            return Unknown((path,), pivot_of=path)
+        return self._value(raw, field_type, path, rec)
+
+    def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
+        type_ = field_type.type
+        if type(type_) is t.Prim and type_.name != "money":  # a date, a text, a number ...
+            return raw
+        match type_:
+            case t.Prim(name="money"):
+                unit = field_type.money_unit_from
+                return Money(raw, getattr(rec.data, unit) if unit
+                             else self.vocabulary.default_unit)
+            case t.SetOf():
+                return tuple(raw)
+            case t.ListOf():
+                key = self.vocabulary.key_of(type_.element)
+                return tuple(Rec(f"{path}[{i}]", item, type_.element, key)
+                             for i, item in enumerate(raw))
+            case t.Record():
+                return Rec(path, raw, type_, self.vocabulary.key_of(type_))
+        return raw
+
+    def _linked(self, rec: Rec, link: t.Link) -> Any:
+        """A derived fact: the items of a list of the case that the record names by key."""
+        refs = getattr(rec.data, link.via)
+        path = f"{rec.path}.{link.via}"
+        self.reads.add(path)
+        if path in self.overrides:
+            refs = self.overrides[path]
+        if refs is None or isinstance(refs, Unknown):
+            return Unknown((path,))
+        element = self.root.type.fields[link.target].type.element
+        items = getattr(self.case, link.target)
+        index = {getattr(s, link.key): i for i, s in enumerate(items)}
+        return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
+                     for r in refs)
