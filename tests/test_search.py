@@ -126,3 +126,57 @@ def test_settled_awards_are_shown_from_one_run(path, qualys_revised, monkeypatch
     compared.clear()
     assert fast == render(qualys_revised, loaded, False)
     assert fast_runs < len(runs) and evaluations < len(compared)
+
+
+# Found by review: two awards pending on `f` and settled by the search, beside a third the
+# known facts decide although it reads `f` (`true` decides its `or`), where `f = 0` would
+# divide by zero. The search's combinations decide only the group's awards, so no answer
+# it tries evaluates the third; showing the settled awards must not either, with the
+# shortcuts or without them.
+DIVIDES = '''policy "Divides"
+  effective 2019-01-01
+end
+
+fact f: number end
+
+condition small_or_safe
+  clause "1"
+  quote "q"
+  requires award.amount_awarded <= 100 or (10 / facts.f > 1 or true)
+end
+
+condition either_way
+  clause "2"
+  quote "q"
+  requires award.amount_awarded > 100 or facts.f > 5 or facts.f <= 5
+end
+
+recoverable excess
+  clause "3"
+  quote "q"
+  is max(award.amount_awarded - award.amount_as_restated, 0)
+end
+
+remedy repay
+  clause "4"
+  quote "q"
+  shall recover up to excess
+end
+'''
+
+
+def test_showing_settled_awards_decides_no_award_outside_their_group(tmp_path):
+    from clawpolicy.api import compile_policy, read_case_data
+
+    path = tmp_path / "divides.claw"
+    path.write_text(DIVIDES, encoding="utf-8")
+    policy = compile_policy(path)
+    awards = [{"id": name, "kind": "cash_incentive", "granted": "2021-02-11", "unit": "USD",
+               "amount_awarded": amount, "amount_paid": amount, "amount_as_restated": "10"}
+              for name, amount in (("A", "50"), ("B", "60"), ("K", "200"))]
+    loaded = read_case_data({"case_id": "divides", "as_of": "2023-09-29", "awards": awards})
+    fast, reference = both(policy, loaded)
+    assert fast == reference
+    determination = evaluate(policy, loaded)
+    assert determination.outcome == "recovery" and not determination.open_questions
+    assert [a.recoverable.amount for a in determination.awards] == ["40.00", "50.00", "190.00"]

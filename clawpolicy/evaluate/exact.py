@@ -302,13 +302,16 @@ class Exact:
                         awards: list[int]) -> dict[int, AwardEvaluation]:
         """Awards of the group decided with their reasons, under one combination of answers
         (a fact it leaves unanswered stays unknown in the reasons): in one run, which decides
-        only them (an award's decision does not depend on which others a run decides)."""
+        only them (an award's decision does not depend on which others a run decides). As
+        the combinations were, no award outside the group is decided again: an answer that
+        would make another award's evaluation fail (a division by zero) is not one its
+        search tried."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
         only = awards[0] if len(group.awards) == 1 else None
-        if not searching.SHORTCUTS:  # one run each, deciding every award it can move
-            return {i: self.determiner.run(overrides, reuse=self.run, only_award=only)
-                    .awards[i] for i in awards}
+        if not searching.SHORTCUTS:  # one run each
+            return {i: self.determiner.run(overrides, reuse=self.run, only_award=only,
+                                           within=frozenset({i})).awards[i] for i in awards}
         answered = self.determiner.run(overrides, reuse=self.run, only_award=only,
                                        within=frozenset(awards))
         return {i: answered.awards[i] for i in awards}
