@@ -91,6 +91,30 @@ def test_the_shortcuts_cut_the_search(qualys_revised, monkeypatch):
     assert fast < len(runs) / 2
 
 
+def test_a_sub_search_takes_parts_in_its_first_run(qualys_revised, monkeypatch):
+    """The first run of a search under one answer (settle.py, an answer past the bound)
+    reads every fact and notes the pivots its search takes answers from: there too, parts of
+    an award another such run evaluated under the same answers to what they read are taken
+    (awardmemo.AwardMemo.part), with what they read and the pivots they noted; the
+    determination stays the reference's."""
+    recorded = []
+    part = awardmemo.AwardMemo.part
+
+    def counted(self, what, ev, compute):
+        computed = []
+        value = part(self, what, ev, lambda: computed.append(1) or compute())
+        if ev.names is None and ev.reads is not None and not ev.reasons:
+            recorded.append(not computed)
+        return value
+    monkeypatch.setattr(awardmemo.AwardMemo, "part", counted)
+    loaded = read_case(ROOT / "tests" / "heavy_cases" / "slow24.json")
+    fast = render(qualys_revised, loaded, True)
+    assert any(recorded) and not all(recorded)
+    recorded.clear()
+    assert fast == render(qualys_revised, loaded, False)
+    assert not recorded  # the reference takes no part
+
+
 # Generated cases of run.py's mixed batch (benchmarks/generate.py, seed 2024, 1-20 awards:
 # cases 4 and 10) whose groups hold several awards that one combination settles.
 SEARCH_CASES = sorted((ROOT / "tests" / "search_cases").glob("*.json"))

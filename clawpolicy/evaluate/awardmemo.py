@@ -22,6 +22,7 @@ from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
 
 
 _NONE = object()
+_RECORDING = object()  # marks the parts kept from a sub-search's first run (`part`)
 
 
 class AwardMemo:
@@ -73,30 +74,52 @@ class AwardMemo:
         it read (and the thresholds known of each, tracked) is the same, and kept only where
         evaluating it noted no new threshold, on the terms `award` keeps awards by. `what`
         names the part and everything else it is computed from. What it read is recorded for
-        the award as evaluating it would have recorded it."""
-        if ev.reasons or ev.names is None or ev.reads is None or ev.compiled is None:
+        the award as evaluating it would have recorded it.
+
+        Also in the first run of a search under an answer (settle.py's sub-searches: the
+        answer in place, no run to take rules' values from, every fact read recorded): there
+        a part is evaluated in full, so what it read is every fact, and the values at which
+        an unknown fact's comparisons turn (the evaluator's pivots, which that search takes
+        its answers from) are kept with it and noted again where it is taken. Those parts are
+        kept apart from the others, which read less (the rules' values they took instead)."""
+        recording = ev.names is None and ev.tracker is None and bool(ev.overrides)
+        if ev.reasons or ev.reads is None or ev.compiled is None or \
+                (ev.names is None and not recording):
             return compute()
+        if recording:
+            what = (_RECORDING, *what)
         by_reads = self._parts.setdefault(what, {})
         answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():
             hit = found.get(self._key(reads, answered, atoms, -1), _NONE)
             if hit is not _NONE:
                 ev.reads.update(reads[0])
-                ev.names.update(reads[1])
+                if recording:
+                    hit, pivots = hit
+                    note_pivots(ev.pivots, pivots)
+                else:
+                    ev.names.update(reads[1])
                 return hit
         before = _thresholds(ev.tracker)
-        outer = ev.reads, ev.names
-        ev.reads, ev.names = set(), set()
+        outer = ev.reads, ev.names, ev.pivots
+        ev.reads, ev.names = set(), None if recording else set()
+        if recording:
+            ev.pivots = {}
         try:
             value = compute()
-            reads = (frozenset(ev.reads), frozenset(ev.names))
+            reads = (frozenset(ev.reads), frozenset(ev.names or ()))
+            if recording:
+                value = (value, ev.pivots)
         finally:
             outer[0].update(ev.reads)
-            outer[1].update(ev.names)
-            ev.reads, ev.names = outer
+            if recording:
+                note_pivots(outer[2], ev.pivots)
+            else:
+                outer[1].update(ev.names)
+            ev.reads, ev.names, ev.pivots = outer
         if _thresholds(ev.tracker) == before:
             by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = value
-        return value
+        return value[0] if recording else value
 
     def _atoms(self, ev: Any) -> tuple[frozenset, dict[str, int]]:
         """The facts the run answers, and the number of each answer (see `_ids`)."""
@@ -125,6 +148,17 @@ class AwardMemo:
             pick = self._bearing[(reads, answered)] = \
                 itemgetter(*bearing) if bearing else _nothing
         return member, pick(atoms)
+
+
+def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:
+    """Pivots noted in another evaluator (or while a part was evaluated), noted again in
+    `into` as noting them one by one would (expressions.py `_note_pivot`): in their order,
+    each once, so that the lists come out as evaluating the part there gives them."""
+    for fact, found in pivots.items():
+        known = into.setdefault(fact, [])
+        for p in found:
+            if p not in known:
+                known.append(p)
 
 
 def _nothing(atoms: dict) -> tuple:

@@ -331,7 +331,7 @@ class Determiner:
         return evaluation
 
     def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
-        """A scope or condition rule's value under `rules` (evaluated in `env`); where this
+        """A scope, condition or note rule's value under `rules` (evaluated in `env`); where this
         run answers a question (without reasons, its reads not recorded), taken from the run
         of the case as it stands if no answered fact can move it."""
         values, path = self.values, env.award.path
@@ -471,7 +471,8 @@ class Determiner:
         return [Note(award=rec.ident, rule=e.rule.name, clause=e.rule.citation.clause or "",
                      text=e.rule.text or "", source=e.source)
                 for e in rules.of("note")
-                if ev.eval(e.rule.body, self._at(rules, rec, e.rule.body, env)) is True]
+                if self._rule(ev, e.rule.body, self._at(rules, rec, e.rule.body, env),
+                              rules) is True]
 
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
                 unknowns, recoverable: Money | None, rc: Money | None,

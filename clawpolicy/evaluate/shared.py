@@ -15,7 +15,9 @@ under both. So, while one award is decided in a run:
 - `decided` gives the award's decision under a rule set it was decided under already in
   this run (decide.py decides under the ways the revisions known to reach it can apply, then
   under those of the revisions that may reach it), a copy each time, with what deciding it
-  read recorded again for its caller.
+  read, and the pivots it noted, recorded again for its caller (awardmemo.py keeps a part of
+  a decision by what it read and noted, and may take it in a run that does not take the
+  part this one was first decided in).
 
 Both only on the compiled path: the tree walk, the executable reference, decides each
 alternative in full, so that the differential tests (tests/test_compiled.py) hold this to
@@ -27,6 +29,7 @@ import weakref
 from typing import Any, Callable
 
 from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.evaluate.awardmemo import note_pivots
 from clawpolicy.evaluate.caserun import AwardEvaluation
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.revise.rules import RuleSet
@@ -106,22 +109,26 @@ class Shared:
         ev.names where they are recorded) is recorded again each time it is taken."""
         found = self._decided.get(id(rules))
         if found is None:
-            outer = ev.reads, ev.names
+            outer = ev.reads, ev.names, ev.pivots
             ev.reads = set() if outer[0] is not None else None
             ev.names = set() if outer[1] is not None else None
+            ev.pivots = {}
             try:
                 evaluation = decide()
-                found = self._decided[id(rules)] = (rules, evaluation, ev.reads, ev.names)
+                found = self._decided[id(rules)] = (rules, evaluation, ev.reads, ev.names,
+                                                    ev.pivots)
             finally:
-                read, named = ev.reads, ev.names
-                ev.reads, ev.names = outer
+                read, named, pivots = ev.reads, ev.names, ev.pivots
+                ev.reads, ev.names, ev.pivots = outer
                 if outer[0] is not None:
                     outer[0].update(read)
                 if outer[1] is not None:
                     outer[1].update(named)
+                note_pivots(outer[2], pivots)
         else:
             if ev.reads is not None:
                 ev.reads.update(found[2])
             if ev.names is not None:
                 ev.names.update(found[3])
+            note_pivots(ev.pivots, found[4])
         return found[1].fresh()
