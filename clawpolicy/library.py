@@ -20,6 +20,7 @@ from clawpolicy import api
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import LoadedCase
 from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.core import deferred
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determination import Determination
 
@@ -41,6 +42,9 @@ class Policy:
 
     def __init__(self, checked: CheckedPolicy, path: Path,
                  vocabulary_path: str | None = None) -> None:
+        # The classes made by dataclass() on first use (core/deferred.py) are made now, in
+        # one thread: threads that share this policy never meet one half made.
+        deferred.make_all()
         self._checked = checked
         self._path = path
         self._vocabulary_path = vocabulary_path

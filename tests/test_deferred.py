@@ -138,3 +138,33 @@ print(before, unpickled, pending() < unpickled, same, type(module).__name__)
         1 for c in vars(ast).values() if isinstance(c, type) and c.__module__ == ast.__name__
         and "__dataclass_params__" in c.__dict__)
     assert (made, same, kind) == ("True", "True", "Module")
+
+
+def test_a_subclass_calling_super_reaches_the_owner_s_own_method():
+    """Found by review: the stand-in looked the method up on the instance's class, so a
+    subclass's own `__init__` calling `super().__init__` ran itself again."""
+    (Base, _), (Plain, _) = _pair()
+
+    def subclass(base):
+        class Named(base):
+            def __init__(self, name: str) -> None:
+                super().__init__(a=len(name), b=name)
+        return Named
+
+    made, plain = subclass(Base)("four"), subclass(Plain)("four")
+    assert (made.a, made.b) == (plain.a, plain.b) == (4, "four")
+
+
+def test_a_library_policy_leaves_no_class_to_make_for_its_threads(tmp_path):
+    """Found by review: threads sharing an unpickled policy could meet a syntax-tree class
+    half made (`Binary() takes no arguments`). A library `Policy` makes them all first."""
+    script = (
+        "import pickle, clawpolicy\n"
+        "from clawpolicy.core import deferred\n"
+        f"policy = pickle.loads(open({str(tmp_path / 'p.pkl')!r}, 'rb').read())\n"
+        "print(len(deferred._PENDING))\n")
+    import clawpolicy
+    (tmp_path / "p.pkl").write_bytes(pickle.dumps(clawpolicy.load_policy("qualys-2019")))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "0"

@@ -152,8 +152,10 @@ def _result(d) -> tuple:
 
 
 def _leads(answer) -> tuple:
+    """What an answer leads to: the case's result, and each award's outcome where an award
+    is what turns (an award pending on the answer while the case's total stays put)."""
     return (answer.outcome, repr(answer.recoverable), repr(answer.recoverable_range),
-            answer.recoverable_depends_on_answer)
+            answer.recoverable_depends_on_answer, repr(answer.awards))
 
 
 @profile(900)

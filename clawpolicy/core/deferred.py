@@ -17,17 +17,19 @@ read is never made. Only for classes `dataclass` changes in place (no `slots=Tru
 
 A class is made under a lock, but a thread that looks one of its methods up while another
 thread is making it may find the method of `object` for an instant: the first use of a class
-belongs to one thread (as every use is in clawpolicy, which starts no thread that builds
-these values)."""
+belongs to one thread. The library's `Policy`, which may serve many threads at once, makes
+every class still pending when it is made (`make_all`), so no thread meets one."""
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 from typing import Any
 
 # What dataclass() may add to a class: methods, then class attributes.
-_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
+_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__") + (
+    ("__replace__",) if sys.version_info >= (3, 13) else ())
 _ATTRIBUTES = ("__dataclass_fields__", "__dataclass_params__", "__match_args__")
 
 # The classes not made yet: their dataclass() parameters and the stand-ins put on them.
@@ -64,10 +66,19 @@ def make(cls: type) -> None:
         dataclasses.dataclass(cls, **params)
 
 
+def make_all() -> None:
+    """Run dataclass() on every class not made yet."""
+    with _LOCK:
+        while _PENDING:
+            make(next(iter(_PENDING)))
+
+
 def _method(owner: type, name: str):
     def stand_in(self, *args, **kwargs):
         make(owner)
-        real = getattr(type(self), name)
+        # The owner's own method now (or what it inherits), not a subclass's override that
+        # reached this one through super().
+        real = getattr(owner, name)
         if real is None:  # __hash__ = None: what hash() says of an unhashable instance
             raise TypeError(f"unhashable type: {type(self).__name__!r}")
         return real(self, *args, **kwargs)
