@@ -4,8 +4,10 @@ an award's decision that an answer cannot move taken from earlier runs.
 A combination of answers decides an award again wherever an answer it read differs
 (awardmemo.py), though most of that decision does not read the answer that differs. Which
 revisions reach the award, its decision under each set of revisions that may apply, and its
-decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, so
-a combination decides again only the parts its differing answer can move; so are which
+decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, and
+so are its amounts and remedies apart from its conditions (a condition's answer, the most
+frequent, moves no amount), so a combination decides again only the parts its differing
+answer can move; so are which
 revisions take the participant in and the other amounts, read once a run. A part is a pure
 function of the facts it reads, so taking it again gives what deciding it again would; what
 it notes for the search (the thresholds of a tracked amount or date) is kept as the award
