@@ -82,10 +82,9 @@ class AwardMemo:
         an unknown fact's comparisons turn (the evaluator's pivots, which that search takes
         its answers from) are kept with it and noted again where it is taken. Those parts are
         kept apart from the others, which read less (the rules' values they took instead)."""
-        recording = ev.names is None and ev.tracker is None and bool(ev.overrides)
-        if ev.reasons or ev.reads is None or ev.compiled is None or \
-                (ev.names is None and not recording):
+        if not keeps(ev):
             return compute()
+        recording = ev.names is None
         if recording:
             what = (_RECORDING, *what)
         by_reads = self._parts.setdefault(what, {})
@@ -148,6 +147,14 @@ class AwardMemo:
             pick = self._bearing[(reads, answered)] = \
                 itemgetter(*bearing) if bearing else _nothing
         return member, pick(atoms)
+
+
+def keeps(ev: Any) -> bool:
+    """Whether `AwardMemo.part` keeps parts in this evaluator's run: one answering a question
+    while an award's reads are recorded (`award`), or a sub-search's first run."""
+    if ev.reasons or ev.reads is None or ev.compiled is None:
+        return False
+    return ev.names is not None or (ev.tracker is None and bool(ev.overrides))
 
 
 def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:

@@ -4,8 +4,10 @@ an award's decision that an answer cannot move taken from earlier runs.
 A combination of answers decides an award again wherever an answer it read differs
 (awardmemo.py), though most of that decision does not read the answer that differs. Which
 revisions reach the award, its decision under each set of revisions that may apply, and its
-decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, so
-a combination decides again only the parts its differing answer can move; so are which
+decision under each rule set are kept apart (`AwardMemo.part`) by the answers each read, and
+so are its amounts and remedies apart from its conditions (a condition's answer, the most
+frequent, moves no amount), so a combination decides again only the parts its differing
+answer can move; so are which
 revisions take the participant in and the other amounts, read once a run. A part is a pure
 function of the facts it reads, so taking it again gives what deciding it again would; what
 it notes for the search (the thresholds of a tracked amount or date) is kept as the award
@@ -18,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from clawpolicy.core.values import Unknown
+from clawpolicy.evaluate.awardmemo import keeps
 from clawpolicy.evaluate.caserun import AwardEvaluation
 from clawpolicy.evaluate.decide import Determiner
 
@@ -27,7 +30,7 @@ from clawpolicy.evaluate.decide import Determiner
 SHORTCUTS = True
 
 # The kinds of parts kept (each with what else it is computed from).
-_REACH, _CHOICE, _RULES, _MEMBER, _OTHERS = 0, 1, 2, 3, 4
+_REACH, _CHOICE, _RULES, _MEMBER, _OTHERS, _AMOUNTS = 0, 1, 2, 3, 4, 5
 
 
 class Searching(Determiner):
@@ -38,6 +41,10 @@ class Searching(Determiner):
         super().__init__(base.policy, base.case, base.facts, base.reasons)
         self.values, self.memo = base.values, base.memo
         self.facts_read = base.facts_read  # the same case and facts (expressions.Evaluator)
+        # Without revisions an award's decision is its one rule set's: where the award memo
+        # records it (`ev.names` kept), a part would be kept on the very terms the award is,
+        # so it is not kept again (`_whole`).
+        self.whole = not base.policy.revisions
 
     # Each part is kept only as called today; called otherwise (an argument added to
     # decide.py's method), it is decided as the base determiner decides it.
@@ -51,7 +58,7 @@ class Searching(Determiner):
 
     def _choose(self, ev: Any, rec: Any, revisions: list, *more: Any,
                 **named: Any) -> AwardEvaluation:
-        if more or named or not SHORTCUTS:
+        if more or named or not SHORTCUTS or self._whole(ev):
             return super()._choose(ev, rec, revisions, *more, **named)
         kept = self.memo.part((_CHOICE, rec.path, tuple(r.name for r in revisions)), ev,
                               lambda: super(Searching, self)._choose(ev, rec, revisions))
@@ -60,13 +67,33 @@ class Searching(Determiner):
 
     def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any,
                  **named: Any) -> AwardEvaluation:
-        if more or named or not SHORTCUTS:
+        if more or named or not SHORTCUTS or self._whole(ev):
             return super().evaluate(ev, rec, rules, *more, **named)
         # The rule sets are composed once per policy (revise/rules.py): one id each.
         kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
                               lambda: super(Searching, self).evaluate(ev, rec, rules))
         return kept.fresh()
 
+
+    def _amounts(self, ev: Any, env: Any, rec: Any, conditions: list, notes: list,
+                 bounding: bool = False, *more: Any, **named: Any) -> AwardEvaluation:
+        """The amount and remedies of an award whose conditions are met (or its bound), kept
+        apart from the conditions: a combination that moves only a condition (an answer the
+        amounts do not read) takes them, and the result is made with its own conditions."""
+        if more or named or not SHORTCUTS or notes or not keeps(ev):
+            return super()._amounts(ev, env, rec, conditions, notes, bounding, *more, **named)
+        kept = self.memo.part(
+            (_AMOUNTS, rec.path, id(env.rules), bounding), ev,
+            lambda: super(Searching, self)._amounts(ev, env, rec, [], [], bounding))
+        result = kept.result.model_copy(update={"notes": list(kept.result.notes),
+                                                "conditions": list(conditions)})
+        return AwardEvaluation(result, list(kept.unknowns), kept.recoverable, list(kept.notes),
+                               kept.bound, kept.reads)
+
+    def _whole(self, ev: Any) -> bool:
+        """A part the award memo keeps whole: the policy has no revisions and the award's
+        reads are recorded for it (not a sub-search's first run, whose parts are kept)."""
+        return self.whole and ev.names is not None
 
     def membership(self, ev: Any, revision: Any, env: Any, *more: Any, **named: Any) -> Any:
         if more or named or not SHORTCUTS:
