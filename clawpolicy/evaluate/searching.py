@@ -64,7 +64,6 @@ class Searching(Determiner):
                               lambda: super(Searching, self)._choose(ev, rec, revisions))
         return kept.fresh()
 
-
     def evaluate(self, ev: Any, rec: Any, rules: Any, *more: Any,
                  **named: Any) -> AwardEvaluation:
         if more or named or not SHORTCUTS or self._whole(ev):
@@ -73,7 +72,6 @@ class Searching(Determiner):
         kept = self.memo.part((_RULES, rec.path, id(rules), rules.revisions), ev,
                               lambda: super(Searching, self).evaluate(ev, rec, rules))
         return kept.fresh()
-
 
     def _amounts(self, ev: Any, env: Any, rec: Any, conditions: list, notes: list,
                  bounding: bool = False, *more: Any, **named: Any) -> AwardEvaluation:
