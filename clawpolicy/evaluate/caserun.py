@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.determination import AwardResult, Note, OtherRecoverable, RevisionApplied
@@ -29,9 +29,10 @@ class AwardEvaluation:
     # answer to any other fact cannot change it.
     reads: frozenset = frozenset()
 
-    def fresh(self) -> "AwardEvaluation":
-        """A copy its caller may add notes to, leaving this one as it was."""
-        result = self.result.model_copy(update={"notes": list(self.result.notes)})
+    def fresh(self, **result: Any) -> "AwardEvaluation":
+        """A copy its caller may add notes to, leaving this one as it was; `result` replaces
+        fields of the award's result in the copy."""
+        result = self.result.model_copy(update={"notes": list(self.result.notes), **result})
         return AwardEvaluation(result, list(self.unknowns), self.recoverable, list(self.notes),
                                self.bound, self.reads)
 

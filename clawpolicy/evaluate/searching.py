@@ -83,10 +83,7 @@ class Searching(Determiner):
         kept = self.memo.part(
             (_AMOUNTS, rec.path, id(env.rules), bounding), ev,
             lambda: super(Searching, self)._amounts(ev, env, rec, [], [], bounding))
-        result = kept.result.model_copy(update={"notes": list(kept.result.notes),
-                                                "conditions": list(conditions)})
-        return AwardEvaluation(result, list(kept.unknowns), kept.recoverable, list(kept.notes),
-                               kept.bound, kept.reads)
+        return kept.fresh(conditions=list(conditions))
 
     def _whole(self, ev: Any) -> bool:
         """A part the award memo keeps whole: the policy has no revisions and the award's
