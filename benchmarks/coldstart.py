@@ -4,6 +4,14 @@ process, from getrusage) and wall clock, runs interleaved, medians; with `--base
 same command run from another checkout of clawpolicy (`PYTHONPATH=DIR`), interleaved with
 this one, its output compared byte for byte first.
 
+A third row, "typer alone", is what any typer command with `check`'s parameters costs before
+its body runs: a typer app with one command of the same parameter types (a path, a list of
+texts, three enumerations, a bounded integer, a list of an enumeration, a list of texts), a
+group callback with a `--version` flag as clawpolicy's, and an empty body, given the same
+arguments. typer (0.29 here) builds a pydantic TypeAdapter for each
+parameter as it parses them, so it brings pydantic's model machinery that the bare imports
+leave out; the difference between `check` and this row is what clawpolicy's own code costs.
+
 The policy is kept (check/cache.py) before anything is timed, as on a second run of the same
 command: a private cache folder is filled by two untimed runs of each command. The case is
 one generated single-award case (generate.py), written as JSON.
@@ -50,6 +58,59 @@ def _run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
     return wall, cpu, done.stdout
 
 
+# A typer command with the parameter types of `clawpolicy check` (cli/check.py) and an empty
+# body: what typer itself costs to parse them.
+_TYPER_ALONE = """
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", is_eager=True)) -> None:
+    pass
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Explain(str, Enum):
+    full = "full"
+    summary = "summary"
+
+
+class FailOn(str, Enum):
+    recovery = "recovery"
+    pending = "pending"
+
+
+@app.command()
+def check(policy: Path = typer.Argument(...),
+          cases: Optional[list[str]] = typer.Argument(None),
+          format: Optional[Format] = typer.Option(None, "--format", "-f"),
+          explain: Explain = typer.Option(Explain.summary, "--explain"),
+          batch: Optional[str] = typer.Option(None, "--batch"),
+          jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64),
+          fail_on: Optional[list[FailOn]] = typer.Option(None, "--fail-on"),
+          assume: Optional[list[str]] = typer.Option(None, "--assume")) -> None:
+    pass
+
+
+@app.command()
+def other() -> None:
+    pass
+
+
+app()
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=11, help="timed runs of each (default 11)")
@@ -78,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
             commands["base"] = (check(base), dict(env, PYTHONPATH=str(base)), base)
         commands["bare imports"] = ([sys.executable, "-c", "import typer, pydantic, lark"],
                                     env, root)
+        alone = Path(tmp) / "typer_alone.py"
+        alone.write_text(_TYPER_ALONE, encoding="utf-8")
+        commands["typer alone"] = ([sys.executable, str(alone)] + check(root)[3:], env, root)
         outputs = {}
         for name, command in commands.items():
             for _ in range(2):  # the policy kept, the bytecode written
@@ -99,10 +163,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{statistics.median(wall) * 1000:>8.0f}  "
               f"({min(wall) * 1000:.0f}-{max(wall) * 1000:.0f})")
     bare_wall, bare_cpu = (statistics.median(x) for x in times["bare imports"])
-    for name in [n for n in commands if n != "bare imports"]:
+    for name in [n for n in commands if n not in ("bare imports", "typer alone")]:
         wall, cpu = (statistics.median(x) for x in times[name])
         print(f"{name} / the bare imports: CPU {cpu / bare_cpu:.2f}x, wall "
               f"{wall / bare_wall:.2f}x")
+    alone_cpu = statistics.median(times["typer alone"][1])
+    print(f"typer alone / the bare imports: CPU {alone_cpu / bare_cpu:.2f}x; this checkout "
+          f"beyond typer alone: CPU {(statistics.median(times['this checkout'][1]) - alone_cpu) * 1000:.0f} ms")
     if args.base is not None:
         print(f"this checkout / base, CPU: "
               f"{statistics.median(times['this checkout'][1]) / statistics.median(times['base'][1]):.3f}")
