@@ -203,3 +203,66 @@ def test_where_the_turning_points_still_move_after_the_rounds_no_answer_is_promi
                 continue
             answered = evaluate(policy, read_case_data({**data, "facts": {fact: answer.if_}}))
             assert answered.outcome == answer.outcome, (fact, answer.if_)
+
+
+def _fault_case(**changes) -> dict:
+    """A Section 16 officer (not an executive officer: the 2019 rules alone) whose bonus
+    was calculated on a restated FY2021, with fault found: 150,000 USD recoverable, 100,000
+    by repayment and 50,000 by cancellation where both are open."""
+    case = {
+        "case_id": "lists", "as_of": "2024-06-30", "company": {"fiscal_year_end": "12-31"},
+        "participant": {"section16_officer": True, "executive_officer": False,
+                        "positions": ["VP"], "work_location": "US-NY"},
+        "statements": [{"id": "FY2021", "original_filing_date": "2022-02-18",
+                        "first_public_issuance": "2022-02-09", "restated": True}],
+        "restatement": {"material": True, "kind": "big_r", "required_date": "2024-05-10",
+                        "due_to_misconduct": False},
+        "awards": [{"id": "bonus", "kind": "cash_incentive", "basis": ["financial_results"],
+                    "granted": "2021-02-10", "received": "2022-03-01",
+                    "calculated_on": ["FY2021"], "amount_awarded": "500000",
+                    "amount_paid": "300000", "amount_as_restated": "350000"}],
+        "findings": {"misconduct": "gross_negligence", "caused_restatement": "partially",
+                     "should_repay": True},
+        "law": {"recovery_prohibited": False, "prohibited_remedies": []},
+        "stock_sales": []}
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        holder = case
+        for part in parents:
+            holder = holder[int(part)] if part.isdigit() else holder[part]
+        holder[last] = value
+    return case
+
+
+def _kept(policy, data: dict, fact: str) -> list:
+    """Each answer of the one question on `fact`, applied to the case: what it gives."""
+    determination = evaluate(policy, read_case_data(data))
+    assert determination.outcome == "pending"
+    [question] = determination.open_questions
+    assert question.fact == fact
+    found = []
+    for answer in question.answers:
+        for value in answer.if_ if answer.if_ and isinstance(answer.if_[0], list) \
+                else [answer.if_]:
+            given = _fault_case(**{fact.replace("[", ".").replace("]", ""): value})
+            got = evaluate(policy, read_case_data(given))
+            assert got.outcome == answer.outcome, (value, answer)
+            found.append((value, got.outcome))
+    return found
+
+
+def test_a_value_looked_for_in_a_list_not_known_yet_is_asked(qualys_revised):
+    """`unless repayment in law.prohibited_remedies`: the list is asked with each remedy the
+    policy names, alone and together; where law bars both, nothing is recovered."""
+    found = _kept(qualys_revised, _fault_case(**{"law.prohibited_remedies": None}),
+                  "law.prohibited_remedies")
+    assert found == [([], "recovery"), (["cancellation"], "recovery"),
+                     (["repayment"], "recovery"), (["cancellation", "repayment"], "no_recovery")]
+
+
+def test_a_list_naming_records_of_the_case_is_asked_with_their_keys(qualys_revised):
+    """`calculated_on` names the case's statements (a link): not known, it is asked with the
+    statements the case lists, not taken as naming none."""
+    found = _kept(qualys_revised, _fault_case(**{"awards.0.calculated_on": None}),
+                  "awards[0].calculated_on")
+    assert found == [([], "no_recovery"), (["FY2021"], "recovery")]

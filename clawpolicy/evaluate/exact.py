@@ -22,7 +22,7 @@ from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
-from clawpolicy.evaluate.questions import ANY_OTHER, fact_type
+from clawpolicy.evaluate.questions import ANY_OTHER, fact_type, linked_keys
 from clawpolicy.evaluate import searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
@@ -160,8 +160,8 @@ class Exact:
             return Finite([(v, v) for v in named] + [(OTHER_VALUE, ANY_OTHER)])
         if isinstance(type_, t.SetOf | t.ListOf) and \
                 not isinstance(type_.element, t.Record):
-            named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)},
-                           key=repr)
+            named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)}
+                           | set(linked_keys(self.determiner, fact)), key=repr)
             subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
             return Finite([(s, list(s)) for s in subsets])
         if type_ == t.DATE:

@@ -191,9 +191,14 @@ class Evaluator(Explainer, Reader):
             elif op in ("in", "not in") and isinstance(right, tuple):
                 for item in right:  # the values a text is compared against
                     self._note_pivot(left, item)
-            elif op == "overlaps" and isinstance(right, tuple):
-                for item in right:
-                    self._note_pivot(left, item)
+            elif op in ("in", "not in"):
+                # A value looked for in a list not known yet (`repayment in
+                # law.prohibited_remedies`): the list's answers must hold it, and not.
+                self._note_pivot(right, left)
+            elif op == "overlaps":
+                for one, other in ((left, right), (right, left)):
+                    for item in other if isinstance(other, tuple) else ():
+                        self._note_pivot(one, item)
             return missing
         if isinstance(left, Tracked) or isinstance(right, Tracked):
             compute = lambda a, b: self.known(op, a, b, node, env)  # noqa: E731

@@ -47,6 +47,36 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     """The static type of a fact path, the unit of the record that holds it (where that
     record has a unit of its own), and the most it can be by the vocabulary's constraints on
     its record (an amount paid is at most the amount awarded), where that is known."""
+    current, unit, holder, last = _walk(determiner, fact)
+    bound = None
+    decl = _declaration(determiner, holder)
+    for c in decl.constraints if decl is not None else ():
+        limit = getattr(holder[1], c.at_most, None)
+        if c.field == last and limit is not None:
+            bound = Money(Decimal(limit), unit) if unit else limit
+    return current, unit, bound
+
+
+def linked_keys(determiner: Determiner, fact: str) -> list[Any]:
+    """Where `fact` is the field a link of its record goes through (an award's
+    `calculated_on` names items of the case's `statements`), the keys of the items the case
+    lists there: the values an answer to it can name. Otherwise none."""
+    _, _, holder, last = _walk(determiner, fact)
+    decl = _declaration(determiner, holder)
+    link = next((k for k in decl.links if k.via == last), None) if decl is not None else None
+    if link is None:
+        return []
+    declarations = determiner.policy.vocabulary.declarations
+    target = declarations.records[next(f.record for f in declarations.fields
+                                       if f.name == link.target)]
+    items = getattr(determiner.case, link.target, None) or ()
+    return [getattr(item, target.key) for item in items if getattr(item, target.key, None)
+            is not None]
+
+
+def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]:
+    """(the fact's static type, its unit, (the type and data of the record holding it),
+    the fact's last name) along the fact's path through the case."""
     record = determiner.policy.case_type
     parts = fact.replace("]", "").replace("[", ".").split(".")
     current: Any = record
@@ -66,15 +96,15 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
         if isinstance(current, t.Record) and current.name == FACTS:
             continue  # a policy's own facts stand on their holder, in its unit
         data = getattr(data, part, None) if not isinstance(data, dict) else data.get(part)
-    bound = None
-    if holder is not None and isinstance(holder[0], t.Record):
-        decls = determiner.policy.vocabulary.declarations.records.values()
-        decl = next((d for d in decls if d.type_name == holder[0].name), None)
-        for c in decl.constraints if decl is not None else ():
-            limit = getattr(holder[1], c.at_most, None)
-            if c.field == parts[-1] and limit is not None:
-                bound = Money(Decimal(limit), unit) if unit else limit
-    return current, unit, bound
+    return current, unit, holder, parts[-1]
+
+
+def _declaration(determiner: Determiner, holder: Any) -> Any:
+    """The vocabulary's declaration of the record holding a fact, where it is one."""
+    if holder is None or not isinstance(holder[0], t.Record):
+        return None
+    decls = determiner.policy.vocabulary.declarations.records.values()
+    return next((d for d in decls if d.type_name == holder[0].name), None)
 
 
 # The answer that stands for every value but those listed before it: a text none of the
