@@ -266,3 +266,50 @@ def test_a_list_naming_records_of_the_case_is_asked_with_their_keys(qualys_revis
     found = _kept(qualys_revised, _fault_case(**{"awards.0.calculated_on": None}),
                   "awards[0].calculated_on")
     assert found == [([], "no_recovery"), (["FY2021"], "recovery")]
+
+
+def _excused_case(restated, held=None, **findings) -> dict:
+    """An executive officer's fully paid bonus under Rule 10D-1 alone (no fault: the 2019
+    rules recover nothing), with one of the Rule's exceptions found."""
+    case = _fault_case(**{"awards.0.amount_paid": "500000",
+                          "awards.0.amount_as_restated": restated})
+    case["as_of"] = "2024-06-28"
+    case["participant"].update(executive_officer=True, executive_officer_since="2020-01-01",
+                               positions=["GC"])
+    case["statements"] = [{"id": "FY2023", "original_filing_date": "2024-02-16",
+                           "first_public_issuance": "2024-02-07", "restated": True}]
+    case["awards"][0].update(granted="2023-02-09", received="2023-12-31",
+                             calculated_on=["FY2023"],
+                             performance_period={"start": "2023-01-01", "end": "2023-12-31"})
+    if held is not None:
+        case["awards"][0]["held_in_tax_qualified_plan"] = held
+    case["findings"] = {"misconduct": "none", "caused_restatement": "not_caused",
+                        "should_repay": False, "decided_by": "compensation_committee",
+                        **findings}
+    return case
+
+
+def test_what_an_exception_excuses_moves_with_the_answer_as_the_amount_does(qualys_revised):
+    """The cost of recovery (150,000 USD) exceeds the excess 500,000 - R exactly where R is
+    above 350,000; a tax-qualified plan holding 40,000 excuses min(40,000, 500,000 - R). The
+    answers turn there and only there (what is excused was once taken as the amount at the
+    answer tried, which turned the result at every answer tried), and each answer, applied,
+    gives what it says."""
+    cases = [
+        (_excused_case(None, impracticable="cost_exceeds_recovery",
+                       recovery_attempt_documented=True, recovery_cost="150000"),
+         [("< 350000.01 USD", "recovery", ["0", "350000"]),
+          (">= 350000.01 USD", "no_recovery", ["350000.01", "499999.99", "600000"])]),
+        (_excused_case(None, held="40000", impracticable="tax_qualified_plan"),
+         [("< 460000.00 USD", "recovery", ["0", "459999.99"]),
+          (">= 460000.00 USD", "no_recovery", ["460000", "500000"])])]
+    for data, expected in cases:
+        determination = evaluate(qualys_revised, read_case_data(data))
+        [question] = determination.open_questions
+        assert [(a.if_, a.outcome) for a in question.answers] == [e[:2] for e in expected]
+        assert not any(n.startswith("not settled") for n in determination.awards[0].notes)
+        for _, outcome, values in expected:
+            for value in values:
+                data["awards"][0]["amount_as_restated"] = value
+                got = evaluate(qualys_revised, read_case_data(data))
+                assert got.outcome == outcome, (value, got.outcome)

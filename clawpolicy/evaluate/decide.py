@@ -22,6 +22,7 @@ from clawpolicy.evaluate.combine import combine, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
+from clawpolicy.evaluate.excuses import award_money, citation, excuse
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.shared import Shared, signatures
@@ -34,16 +35,6 @@ def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
-
-
-def _citation(rule: ast.Rule | ast.Revision) -> tuple[str, str]:
-    return rule.citation.clause or "", " … ".join(rule.citation.quotes)
-
-
-def _money(value: Any, rec: Rec, ev: Evaluator) -> Money:
-    """An amount of an award: a plain number is in the award's unit."""
-    return value if isinstance(value, Money) else \
-        Money(Decimal(value), ev.vocabulary.unit_of(rec.type, rec.data))
 
 
 class Determiner:
@@ -285,7 +276,7 @@ class Determiner:
             for entry in rules.of(kind):
                 at = env if self.shared is None else self._at(rules, rec, entry.rule.body, env)
                 value = self._rule(ev, entry.rule.body, at, rules)
-                clause, quote = _citation(entry.rule)
+                clause, quote = citation(entry.rule)
                 conditions.append(made(
                     Condition, "because", said(ev, "explained", entry.rule.body, at),
                     id=entry.rule.name, kind=kind, status=status_of(value),
@@ -306,7 +297,7 @@ class Determiner:
         removed("scope")
         if any(v is False for v in scope):
             for entry in rules.of("condition"):
-                clause, quote = _citation(entry.rule)
+                clause, quote = citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind="condition", status="not_applicable",
                     clause=clause, quote=quote, because="the award is outside the policy's scope",
@@ -356,42 +347,6 @@ class Determiner:
         trial = self._amounts(ev, env, rec, [], [], bounding=True)
         return trial.recoverable if trial.result.outcome != "pending" else None
 
-    def _excuse(self, ev: Evaluator, env: Env, rec: Rec, rc: Money, notes: list[str],
-                bounding: bool) -> tuple[Excused | None, Decimal, list[Unknown]]:
-        """The first exception in force that excuses part of the recoverable amount: what it
-        excuses (at most that amount), or the unknown it turns on. `bounding` (the most the
-        award could recover) takes an exception not known to hold as not holding."""
-        if rc.amount <= 0:
-            return None, Decimal(0), []
-        for entry in env.rules.of("excuse"):
-            rule = entry.rule
-            test = ev.eval(rule.when, env)
-            value = ev.eval(rule.body, env) if test is True else None
-            for open_ in (test, value):
-                if isinstance(open_, Unknown):
-                    if bounding:
-                        break
-                    recoverable = env.rules.recoverable.rule.name
-                    notes.append(
-                        said(ev, "explain", rule.when, env, f"whether {rule.name} excuses "
-                             f"part of {recoverable} is not known yet: ") if open_ is test
-                        else said(ev, "describe", rule.body, env, f"{rule.name} applies, but "
-                                  f"how much of {recoverable} it excuses is not known yet: "))
-                    return None, Decimal(0), [open_]
-            else:
-                if test is not True:
-                    continue
-                part = min(max(_money(value, rec, ev).amount, Decimal(0)), rc.amount)
-                if part <= 0:
-                    continue
-                notes.append(said(ev, "explain", rule.when, env,
-                                  f"{rule.name} excuses {Money(part, rc.unit)} of "
-                                  f"{env.rules.recoverable.rule.name}: "))
-                excused = amount(Money(part, rc.unit))
-                return Excused(amount=excused.amount, unit=excused.unit, exception=rule.name,
-                               clause=_citation(rule)[0]), part, []
-        return None, Decimal(0), []
-
     def _amounts(self, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition],
                  notes: list[str], bounding: bool = False) -> AwardEvaluation:
         rules = env.rules
@@ -401,11 +356,12 @@ class Determiner:
         rc_t = ev.eval_t(rc_entry.rule.body, env)
         if isinstance(rc_t, Unknown):
             return self._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
-        rc_t = lift(lambda v: _money(v, rec, ev), rc_t)
+        rc_t = lift(lambda v: award_money(v, rec, ev), rc_t)
         rc = plain(rc_t)
-        excused, part, unknowns = self._excuse(ev, env, rec, rc, notes, bounding)
+        excused, part_t, unknowns = excuse(ev, env, rec, rc_t, notes, bounding)
+        part = plain(part_t)
         if part:
-            rc_t = lift(lambda r: Money(r.amount - part, r.unit), rc_t)
+            rc_t = lift(lambda r, p: Money(r.amount - p, r.unit), rc_t, part_t)
         owed = plain(rc_t)
         reachable: list[tuple[rs.Sourced, Money]] = []
         caps: list[Any] = []
@@ -424,10 +380,11 @@ class Determiner:
             if isinstance(cap_t, Unknown):
                 unknowns.append(cap_t)
                 continue
-            cap_t = lift(lambda v: _money(v, rec, ev), cap_t)
+            cap_t = lift(lambda v: award_money(v, rec, ev), cap_t)
             cap = plain(cap_t)
-            if part and cap.amount > owed.amount:  # no remedy reaches what is excused
-                cap_t = lift(lambda c: Money(min(c.amount, owed.amount), c.unit), cap_t)
+            # No remedy reaches what is excused: each is capped by what is owed (tracked).
+            if part and observe(ev.tracker, lambda c, o: c.amount > o.amount, cap_t, rc_t):
+                cap_t = lift(lambda c, o: Money(min(c.amount, o.amount), c.unit), cap_t, rc_t)
                 cap = plain(cap_t)
             if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
                 notes.append(said(ev, "describe", rule.body, env,
@@ -459,7 +416,7 @@ class Determiner:
                 f", less {Money(part, rc.unit)} excused by {excused.exception}"
                 if excused is not None and cap.amount >= owed.amount else "")),
             kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
-            clause=_citation(e.rule)[0], quote=_citation(e.rule)[1], source=e.source,
+            clause=citation(e.rule)[0], quote=citation(e.rule)[1], source=e.source,
             modality_from=e.modality_from, enforced_by=e.rule.enforced_by)
             for e, cap in reachable] if outcome == "recovery" else []
         return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
