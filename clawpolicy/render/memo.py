@@ -164,7 +164,10 @@ def _summary(d: Determination) -> Table:
             f"{money(a.recoverable_range.min)} to {money(a.recoverable_range.max)}"
             if a.recoverable_range is not None else "not known yet"
             if a.outcome == "pending" else "none")
-        remedies = "; ".join(f"{r.kind} ({r.modality}) {money(r.up_to)}" for r in a.remedies)
+        # Where how the amount splits between the remedies is not known, each shows its range.
+        remedies = "; ".join(f"{r.kind} ({r.modality}) " + (
+            f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}" if r.up_to_range
+            else money(r.up_to)) for r in a.remedies)
         rows.append([a.id, words(f.kind), f.grant_date or "not known", received,
                      OUTCOME_WORDS[a.outcome].lower(), recoverable,
                      remedies or ("not decided yet" if a.outcome == "pending" else "none")])

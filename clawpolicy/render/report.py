@@ -82,6 +82,14 @@ def _shown(amounts: list[tuple[Decimal, str]]) -> str:
     return " and ".join(_money(a, u) for a, u in amounts)
 
 
+def _reach(remedy: dict) -> str:
+    """What a remedy reaches: its range where how the amount splits is not known."""
+    span = remedy.get("up_to_range")
+    if span:
+        return f"{_shown(_amounts(span['min']))} to {_shown(_amounts(span['max']))}"
+    return _shown(_amounts(remedy["up_to"]))
+
+
 def _money(amount: Decimal, unit: str) -> str:
     whole, point, fraction = format(amount, "f").partition(".")
     sign = "-" if whole.startswith("-") else ""
@@ -117,7 +125,7 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
             rows.append([*who, award, OUTCOME_WORDS[a["outcome"]].lower(),
                          str(recoverable[0][0]) if recoverable else "",
                          recoverable[0][1] if recoverable else "",
-                         "; ".join(f"{r['kind']} ({r['modality']}) {_shown(_amounts(r['up_to']))}"
+                         "; ".join(f"{r['kind']} ({r['modality']}) {_reach(r)}"
                                    for r in a.get("remedies", [])),
                          _shown(_amounts(_amount_of(a.get("excused")))),
                          _shown(_amounts(a.get("outstanding"))),
