@@ -11,41 +11,35 @@ groups of cases are in flight at once, each worker process having checked the po
 from __future__ import annotations
 
 import json
-import os
+import queue
 import signal
-import stat
 import sys
+import threading
 from collections import Counter, deque
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import BinaryIO, Iterable, Iterator, NamedTuple, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from clawpolicy import api
-from clawpolicy.input.reader import MAX_CASE_BYTES, load_case, parse_case
+# The input side (input/lines.py), reached through this module by the command line too.
+from clawpolicy.input.lines import (CASE_SUFFIXES, InputError, Item, case_items, items,
+                                    open_source, total)
+
+__all__ = ["CASE_SUFFIXES", "InputError", "Item", "Summary", "case_items", "determine_one",
+           "items", "open_source", "run", "total", "workers_stopped"]
+from clawpolicy.input.reader import load_case, parse_case
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.render.json import render_line
 from clawpolicy.render.progress import BatchProgress
-from clawpolicy.core.source import NotRegularFile, printable
+from clawpolicy.core.source import printable
 from clawpolicy.core.values import format_money
 
-CASE_SUFFIXES = (".yaml", ".yml", ".json")  # in any case of letters, as `check` reads them
 FIRST_GROUP = 8      # cases sent to a worker at once, at first; doubled up to GROUP
 GROUP = 64
 GROUP_BYTES = 1 << 20  # a group closes at this much input, to keep memory flat
 IN_FLIGHT = 4        # groups per worker sent ahead of the one being written
-_BOM = b"\xef\xbb\xbf"
-
-
-class InputError(Exception):
-    """The batch input itself could not be read on (not one case of it): an error of the
-    environment, CP0801 (or CP0802 for a closed standard input)."""
-
-    def __init__(self, message: str, code: str = "CP0801",
-                 help: str = "check the device or the program the cases come from"):
-        super().__init__(message)
-        self.code, self.message, self.help = code, message, help
 
 
 @dataclass
@@ -84,48 +78,6 @@ class Summary:
 DEFECT = "internal error"
 
 
-class Item(NamedTuple):
-    """One case of the input: a line of JSON Lines (`line`, `raw`), or a case file of its own
-    (`path`); `problem` when it is known to be unreadable before it is parsed."""
-
-    name: str                     # as messages show it
-    line: int | None = None
-    raw: bytes | None = None
-    path: str | None = None
-    problem: tuple[str, str, str] | None = None  # code, message, help
-
-    @property
-    def where(self) -> str:
-        return self.name if self.line is None else f"{self.name}:{self.line}"
-
-
-def items(source: str) -> Iterator[Item]:
-    """Each case of the input, lazily: `-` is standard input; a folder, its case files in
-    name order; anything else, a JSON Lines file (a regular file: see `open_source`)."""
-    if source != "-" and os.path.isdir(source):
-        yield from _folder(source)
-        return
-    if source == "-":
-        if sys.stdin is None:
-            raise InputError("standard input is closed", "CP0802",
-                             "give the cases on standard input, or name a file or a folder")
-        yield from _lines(sys.stdin.buffer, "<stdin>")
-        return
-    with open_source(source) as stream:
-        yield from _lines(stream, printable(source))
-
-
-def case_items(sources: Iterable[str]) -> Iterator[Item]:
-    """The cases of several inputs, in order: a case file (`.yaml`, `.yml` or `.json`), a
-    folder of them, or a JSON Lines file (`-`: standard input)."""
-    for source in sources:
-        if source != "-" and not os.path.isdir(source) \
-                and source.lower().endswith(CASE_SUFFIXES):
-            yield Item(printable(source), path=source)
-        else:
-            yield from items(source)
-
-
 def read_item(item: Item, vocabulary=None) -> api.LoadedCase:
     """The case of one item, read as `check` reads it; raises DiagnosticError."""
     if item.problem is not None:
@@ -135,88 +87,6 @@ def read_item(item: Item, vocabulary=None) -> api.LoadedCase:
         return load_case(item.path, item.name, vocabulary=vocabulary, expectation=False)
     return parse_case(item.raw, item.name, is_json=True, line=item.line, vocabulary=vocabulary,
                       expectation=False)
-
-
-def open_source(source: str) -> BinaryIO:
-    """A JSON Lines file, opened for reading: a regular file only, so that a named pipe or
-    a device is refused at once rather than waited on or read forever."""
-    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not _regular(fd):
-            raise NotRegularFile(None, "it is not a regular file (give `-` to read a pipe "
-                                 "from standard input)")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _regular(fd: int) -> bool:
-    return stat.S_ISREG(os.fstat(fd).st_mode)
-
-
-def _lines(stream: BinaryIO, name: str) -> Iterator[Item]:
-    """The non-blank lines, each read to at most the case size limit: a longer line is
-    reported in its place and skipped to its end without being kept."""
-    number = 0
-    while True:
-        try:
-            line = stream.readline(MAX_CASE_BYTES + 1)
-        except OSError as error:
-            raise InputError(f"cannot read {name}: {error.strerror or error}") from None
-        if not line:
-            return
-        number += 1
-        if number == 1 and line.startswith(_BOM):
-            line = line[len(_BOM):]
-        if len(line) > MAX_CASE_BYTES and not line.endswith(b"\n"):
-            _skip_line(stream, name)
-            yield Item(name, number, problem=(
-                "CP0402", f"the case file is larger than {MAX_CASE_BYTES} bytes",
-                "split the case, or check that this is the right line"))
-        elif line.strip():
-            yield Item(name, number, raw=line)
-
-
-def _skip_line(stream: BinaryIO, name: str) -> None:
-    while True:
-        try:
-            rest = stream.readline(1 << 20)
-        except OSError as error:
-            raise InputError(f"cannot read {name}: {error.strerror or error}") from None
-        if not rest or rest.endswith(b"\n"):
-            return
-
-
-def _folder(root: str) -> Iterator[Item]:
-    """The case files under `root`, in name order, folders included where their name falls;
-    symbolic links to folders are not followed (no loops). A folder that cannot be listed
-    is reported in its place."""
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError as error:
-        yield Item(printable(root), problem=(
-            "CP0401", f"cannot read the folder: {error.strerror or error}",
-            "give a folder of case files that can be read"))
-        return
-    for entry in entries:
-        try:
-            folder = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            folder = False
-        if folder:
-            yield from _folder(entry.path)
-        elif entry.name.lower().endswith(CASE_SUFFIXES):
-            yield Item(printable(entry.path), path=entry.path)
-
-
-def total(source: str) -> int | None:
-    """How many cases the input holds, when that can be known before reading it (not for
-    standard input): one pass that keeps nothing."""
-    if source == "-":
-        return None
-    return sum(1 for _ in items(source))
 
 
 # ---------------------------------------------------------------- deciding one case
@@ -249,7 +119,6 @@ def _worker_context():
     with everything imported and the policy compiled; otherwise spawned afresh, each
     importing clawpolicy and receiving the checked policy, pickled, once."""
     import multiprocessing
-    import threading
 
     fork = sys.platform.startswith("linux") and threading.active_count() == 1
     return multiprocessing.get_context("fork" if fork else "spawn")
@@ -344,9 +213,16 @@ def _results(policy: CheckedPolicy, work: Iterable[Item],
     pool = ProcessPoolExecutor(jobs, context, initializer=_adopt_policy, initargs=(policy,))
     done = False
     try:
-        # A forked worker answers at once: the parent fills in only for spawned ones.
-        yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT,
-                             fill_in=not forked)
+        if forked:
+            # The workers are forked at the first task, before the thread that reads ahead
+            # starts: a fork must not copy a thread in the middle of reading the input.
+            with _held():  # a worker starts with interrupts held, as in _streamed
+                started = pool.submit(int)
+            _result(started)
+            yield from _streamed(pool, _Feed(work), jobs * IN_FLIGHT)
+        else:
+            # A spawned worker starts slowly: the parent fills in meanwhile (_in_order).
+            yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
         done = True
     finally:
         if forked:
@@ -370,16 +246,15 @@ def workers_stopped() -> bool:
 
 
 def _in_order(pool, policy: CheckedPolicy, groups: Iterable[list[Item]],
-              limit: int, fill_in: bool = True) -> Iterator[list[Result]]:
-    """Each group's results in input order, at most `limit` groups in the pool at once.
-    With `fill_in` (spawned workers), until a worker has answered (a spawned worker starts
-    by importing clawpolicy: most of a second), the parent determines the groups that do not
-    fit in the pool itself rather than wait, so a small batch is not slower with several
-    jobs than with one; forked workers answer at once, and the parent leaves them the cores.
-    `pending` holds, in input order, a future of the pool or results already made here."""
+              limit: int) -> Iterator[list[Result]]:
+    """Each group's results in input order, at most `limit` groups in the pool at once, for
+    spawned workers: until one has answered (a spawned worker starts by importing
+    clawpolicy: most of a second), the parent determines the groups that do not fit in the
+    pool itself rather than wait, so a small batch is not slower with several jobs than with
+    one. `pending` holds, in input order, a future of the pool or results made here."""
     pending: deque = deque()
     in_pool = 0
-    warm = not fill_in
+    warm = False
     for group in groups:
         while pending and isinstance(pending[0], list):
             yield pending.popleft()
@@ -414,6 +289,78 @@ def _held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+class _Feed:
+    """The cases read ahead, a few at a time, by a thread of their own: while the input
+    pauses (a pipe's writer waits), what was read is sent and what is decided written."""
+
+    _END, WAITING = object(), object()
+
+    def __init__(self, work: Iterable[Item]):
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        threading.Thread(target=self._read, args=(work,), daemon=True).start()
+
+    def _read(self, work: Iterable[Item]) -> None:
+        try:
+            for item in work:
+                self._queue.put(item)
+            self._queue.put(self._END)
+        except BaseException as error:  # noqa: BLE001 - raised in the thread that reads on
+            self._queue.put([error])
+
+    def get(self, wait_ms: int) -> Item | object | None:
+        """The next case; WAITING if none came within `wait_ms`; None at the end."""
+        try:
+            item = self._queue.get(timeout=wait_ms / 1000)
+        except queue.Empty:
+            return self.WAITING
+        if isinstance(item, list):
+            raise item[0]
+        return None if item is self._END else item
+
+
+PAUSE_MS, WAKE_MS = 50, 500  # a pause of the input that sends a group; a wait's step
+
+
+def _streamed(pool, feed: _Feed, limit: int) -> Iterator[list[Result]]:
+    """Each group's results in input order, at most `limit` groups in the pool at once; a
+    group is made as `_groups` makes one, or sent as it stands when the input pauses."""
+    pending: deque = deque()
+    group: list[Item] = []
+    size, held, ended = FIRST_GROUP, 0, False
+    while True:
+        while pending and pending[0].done():
+            yield pending.popleft().result()
+        if not ended:
+            item = feed.get(PAUSE_MS if group or pending else WAKE_MS)
+            if item is None:
+                ended = True
+            elif item is not _Feed.WAITING:
+                group.append(item)
+                held += len(item.raw) if item.raw is not None else 0
+                if len(group) < size and held < GROUP_BYTES:
+                    continue
+        if group:  # full, or the input ended or paused
+            if len(pending) >= limit:
+                yield _result(pending.popleft())
+            with _held():
+                pending.append(pool.submit(_determine_group, group))
+            group, held, size = [], 0, min(size * 2, GROUP)
+        elif ended:
+            if not pending:
+                return
+            yield _result(pending.popleft())
+
+
+def _result(future) -> list[Result]:
+    """A group's results, waited for in short steps: an interrupt that the system hands to
+    another thread (the one reading ahead) is handled only when this one wakes."""
+    from concurrent.futures import wait
+
+    while not future.done():
+        wait([future], timeout=WAKE_MS / 1000)
+    return future.result()
 
 
 def _groups(work: Iterable[Item]) -> Iterator[list[Item]]:

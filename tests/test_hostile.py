@@ -474,3 +474,27 @@ def test_answering_a_question_by_deciding_only_the_awards_it_moves_changes_no_an
     assert [render(evaluate(policy, loaded)) for loaded in cases] == fast
     assert any('"open_questions":[]' not in f.replace(" ", "").replace("\n", "")
                for f in fast)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cases_read_from_a_pipe_that_pauses_are_decided_and_written_meanwhile(jobs):
+    """A writer that sends 100 cases and then waits (a program still producing the rest):
+    every case already sent is decided and its line written before more input comes, with
+    several jobs as with one; the run ends when the input does."""
+    line = json.dumps({"case_id": "fine", "as_of": "2024-06-30"}) + "\n"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "clawpolicy", "check", str(QUALYS),
+                             "--batch", "-", "--jobs", jobs], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    try:
+        proc.stdin.write((line * 100).encode())
+        proc.stdin.flush()  # and the pipe stays open: more may come
+        got = [proc.stdout.readline() for _ in range(100)]  # blocks if a line is held back
+        assert all(json.loads(g)["case_id"] == "fine" for g in got)
+        proc.stdin.write(line.encode())
+        proc.stdin.close()
+        assert len(proc.stdout.read().splitlines()) == 1
+        assert proc.wait(timeout=CEILING) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

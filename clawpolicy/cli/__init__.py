@@ -105,7 +105,7 @@ def _main() -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - the last guard before the user
-        if _raised_by("clawpolicy.batch", "InputError", error):
+        if _raised_by("clawpolicy.input.lines", "InputError", error):
             return _environment(error.code, error.message, error.help)
         if _raised_by("concurrent.futures.process", "BrokenProcessPool", error):
             sys.stderr.write(f"error[CP0803]: a worker process stopped before its cases were "
