@@ -296,7 +296,7 @@ class Determiner:
         def removed(kind: str) -> None:
             for r in rules.removed:
                 if r.kind == kind:
-                    conditions.append(Condition(
+                    conditions.append(Condition._make(
                         id=r.name, kind=kind, status="not_applicable",
                         clause=r.citation.clause or "", quote=" … ".join(r.citation.quotes),
                         because=f"removed for this participant by revision {r.source}",
@@ -307,7 +307,7 @@ class Determiner:
         if any(v is False for v in scope):
             for entry in rules.of("condition"):
                 clause, quote = _citation(entry.rule)
-                conditions.append(Condition(
+                conditions.append(Condition._make(
                     id=entry.rule.name, kind="condition", status="not_applicable",
                     clause=clause, quote=quote, because="the award is outside the policy's scope",
                     source=entry.source, replaces=entry.replaces))
@@ -388,8 +388,8 @@ class Determiner:
                                   f"{rule.name} excuses {Money(part, rc.unit)} of "
                                   f"{env.rules.recoverable.rule.name}: "))
                 excused = amount(Money(part, rc.unit))
-                return Excused(amount=excused.amount, unit=excused.unit, exception=rule.name,
-                               clause=_citation(rule)[0]), part, []
+                return Excused._make(amount=excused.amount, unit=excused.unit,
+                                     exception=rule.name, clause=_citation(rule)[0]), part, []
         return None, Decimal(0), []
 
     def _amounts(self, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition],
@@ -468,8 +468,9 @@ class Determiner:
     def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
         """The policy's notes whose `when` holds for this covered award."""
         rules = env.rules
-        return [Note(award=rec.ident, rule=e.rule.name, clause=e.rule.citation.clause or "",
-                     text=e.rule.text or "", source=e.source)
+        return [Note._make(award=rec.ident, rule=e.rule.name,
+                           clause=e.rule.citation.clause or "", text=e.rule.text or "",
+                           source=e.source)
                 for e in rules.of("note")
                 if self._rule(ev, e.rule.body, self._at(rules, rec, e.rule.body, env),
                               rules) is True]

@@ -1,12 +1,19 @@
 """The determination: the output contract of `../shared/spec/case-format.md` as pydantic
-models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing."""
+models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing.
+
+The engine makes them without pydantic's validation (`_Out._make`) from values it already
+holds in the fields' types, and `render/json.py` writes them without pydantic's serializer,
+so their schemas are built only where a program asks pydantic for them (`defer_build`):
+`model_dump`, `model_validate`, `model_json_schema`, a model made by hand. `VALIDATE` makes
+every one through pydantic instead (tests/test_determination_make.py compares the two)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic_core import PydanticUndefined
 
 from clawpolicy.core.values import Money, quantize
 from clawpolicy.evaluate.reasons import write
@@ -15,8 +22,26 @@ Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
 
+# Every model the engine makes validated by pydantic (its `__init__`), as a model made by
+# hand is: the reference `_Out._make` is tested against.
+VALIDATE = False
+
+
+class _Plan(NamedTuple):
+    """A model's fields in their order, with their defaults (None for a required one), the
+    required ones, and those that may hold a list (copied, as validation copies them)."""
+
+    template: dict[str, Any]
+    required: frozenset[str]
+    lists: tuple[str, ...]
+
+
+_PLANS: dict[type, _Plan] = {}
+_new, _set = object.__new__, object.__setattr__
+
+
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
     # Fields left out of the output where they are None (they are there only when they say
     # something).
     _optional: ClassVar[tuple[str, ...]] = ()
@@ -29,6 +54,41 @@ class _Out(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         assert not (cls._optional or cls._reasons) or hasattr(cls, "_drop_absent"), \
             f"{cls.__name__} leaves fields out or writes reasons: it must be a _Shaped"
+
+    @classmethod
+    def _make(cls, **fields: Any) -> Any:
+        """The model holding `fields` (by their names), made as pydantic's `__init__` makes
+        it (the fields in their order, the defaults, which fields were set, lists copied) but
+        without validating the values, which the engine makes in the fields' types. A field
+        missing or unknown is left to pydantic, which says so."""
+        plan = _PLANS.get(cls) or _plan(cls)
+        values = plan.template.copy()
+        values.update(fields)
+        if VALIDATE or len(values) != len(plan.template) or not plan.required.issubset(fields):
+            return cls(**fields)
+        for name in plan.lists:
+            value = values[name]
+            if type(value) is list or type(value) is tuple:
+                values[name] = list(value)
+            elif type(value) is dict:
+                values[name] = dict(value)
+        model = _new(cls)
+        _set(model, "__dict__", values)
+        _set(model, "__pydantic_fields_set__", set(fields))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
+
+
+def _plan(cls: type[_Out]) -> _Plan:
+    fields = cls.model_fields
+    template = {name: None if f.default is PydanticUndefined else f.default
+                for name, f in fields.items()}
+    required = frozenset(name for name, f in fields.items() if f.default is PydanticUndefined)
+    lists = tuple(name for name, f in fields.items()
+                  if "list" in str(f.annotation) or "dict" in str(f.annotation))
+    _PLANS[cls] = plan = _Plan(template, required, lists)
+    return plan
 
 
 class _Shaped(_Out):
@@ -169,7 +229,7 @@ class AwardResult(_Shaped):
     # What the case records as recovered already, and what is left: recoverable - recovered.
     recovered: Amount | None = None
     outstanding: Amount | None = None
-    facts: AwardFacts = AwardFacts()
+    facts: AwardFacts = AwardFacts._make()
     _optional = ("recoverable_range", "excused", "recovered", "outstanding")
     _reasons = ("notes",)
 
@@ -304,7 +364,7 @@ class Determination(_Shaped):
 
 def amount(money: Money) -> Amount:
     """Money leaves the interpreter here, quantized once (cents for USD)."""
-    return Amount(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
+    return Amount._make(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
 
 
 def sum_field(amounts: list[Amount | Excused | None]) -> Amount | list[Amount] | None:

@@ -46,7 +46,7 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons:
     run = settled.run
     # The reasons of the results the determination is made of are written here, and only
     # these (reasons.py): the runs behind them recorded what each needs.
-    return Determination(
+    return Determination._make(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=policy_ref(policy),
         participant=participant(policy, case),
@@ -68,7 +68,7 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons:
 def policy_ref(policy: CheckedPolicy) -> PolicyRef:
     """The policy, and which version of it: as its header says."""
     header = policy.header
-    return PolicyRef(name=header.name, sha256=policy.loaded.sha256,
+    return PolicyRef._make(name=header.name, sha256=policy.loaded.sha256,
                      adopted_on=header.adopted_on.isoformat() if header.adopted_on else None,
                      adopted_by=header.adopted_by,
                      effective=header.effective.isoformat() if header.effective else None)
@@ -78,7 +78,7 @@ def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
     roles = policy.vocabulary.roles
     subject = getattr(case, roles.subject, None)
-    return Participant(**{key: _read(subject, path.split("."))
+    return Participant._make(**{key: _read(subject, path.split("."))
                           for key, path in roles.summary})
 
 
@@ -127,7 +127,7 @@ def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> Awar
     if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
         found["unpaid"] = found["awarded"] - found["paid"]
     # Amounts as the contract writes them: quantized once, here (cents for USD).
-    return AwardFacts(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
+    return AwardFacts._make(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
                          for k, v in found.items()})
 
 
