@@ -1,5 +1,5 @@
 """Differential tests: the determination made without pydantic's validation
-(`determination._Out._make`) is the one pydantic's `__init__` makes (`VALIDATE`), and written
+(`determination._Out._make`) is the one pydantic's `__init__` makes, and written
 by render/json.py's own writer it gives the bytes of pydantic-core's `model_dump_json`
 (`PYDANTIC`), one line and indented: on every shipped example, on generated cases
 (benchmarks/generate.py, and the property tests' strategy), and on text and values chosen to
@@ -69,13 +69,16 @@ def written_alike(made: Determination) -> None:
         json_render.PYDANTIC = False
 
 
-def compare(policy, loaded) -> None:
-    fast = evaluate(policy, loaded)
-    determination.VALIDATE = True
+def made(mode: str, policy, loaded) -> Determination:
+    determination.making(mode)
     try:
-        reference = evaluate(policy, loaded)
+        return evaluate(policy, loaded)
     finally:
-        determination.VALIDATE = False
+        determination.making("auto")
+
+
+def compare(policy, loaded) -> None:
+    fast, reference = made("fast", policy, loaded), made("validate", policy, loaded)
     written_alike(fast)  # first: the writer writes the recorded reasons itself
     written_alike(reference)
     assert fast == reference
@@ -127,10 +130,43 @@ def test_awkward_text_and_values(qualys_2019):
 
 
 def test_a_field_missing_is_pydantics_error():
-    with pytest.raises(ValidationError):
-        Condition._make(id="c", kind="condition", status="met")
-    fields = dict(id="c", kind="condition", status="met", clause="1", quote="q", because="b")
-    assert Condition._make(**fields) == Condition(**fields)
+    determination.making("fast")
+    try:
+        with pytest.raises(ValidationError):
+            Condition._make(id="c", kind="condition", status="met")
+        fields = dict(id="c", kind="condition", status="met", clause="1", quote="q",
+                      because="b")
+        same_models(Condition._make(**fields), Condition(**fields))
+    finally:
+        determination.making("auto")
+
+
+def test_after_its_first_models_a_class_is_made_by_pydantic(monkeypatch):
+    """"auto": the first `WARM` models of a class unvalidated, then its schema built and
+    pydantic's `__init__` (faster once built) from then on."""
+    monkeypatch.setattr(determination, "WARM", 2)
+    validated = []
+
+    class Probe(determination._Out):  # a class of its own: its schema not built yet
+        fact: str
+        dates: list[str] = []
+
+        def __init__(self, **fields):
+            validated.append(fields["fact"])
+            super().__init__(**fields)
+
+    determination.making("auto")
+    try:
+        assert not Probe.__pydantic_complete__
+        dates = ["2024-01-01"]
+        made = [Probe._make(fact=f"f{i}", dates=dates) for i in range(5)]
+        assert validated == ["f2", "f3", "f4"]
+        assert Probe.__dict__["_make"] is Probe and Probe.__pydantic_complete__
+        assert [p.fact for p in made] == [f"f{i}" for i in range(5)]
+        assert all(p.dates == dates and p.dates is not dates for p in made)
+    finally:
+        determination.making("auto")
+    assert "_make" not in Probe.__dict__
 
 
 def test_a_cold_check_builds_no_schema_of_the_determination():

@@ -1,11 +1,11 @@
 """The determination: the output contract of `../shared/spec/case-format.md` as pydantic
 models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing.
 
-The engine makes them without pydantic's validation (`_Out._make`) from values it already
-holds in the fields' types, and `render/json.py` writes them without pydantic's serializer,
-so their schemas are built only where a program asks pydantic for them (`defer_build`):
-`model_dump`, `model_validate`, `model_json_schema`, a model made by hand. `VALIDATE` makes
-every one through pydantic instead (tests/test_determination_make.py compares the two)."""
+The engine makes its first models of each class without pydantic's validation (`_Out._make`),
+from values it holds in the fields' types, and `render/json.py` writes them without
+pydantic's serializer, so their schemas are built (`defer_build`) only where a program asks
+pydantic for them (`model_dump`, `model_json_schema`, a model made by hand) or a run makes
+many (`MAKE`). tests/test_json_writer.py compares the models made both ways."""
 
 from __future__ import annotations
 
@@ -22,9 +22,15 @@ Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
 
-# Every model the engine makes validated by pydantic (its `__init__`), as a model made by
-# hand is: the reference `_Out._make` is tested against.
-VALIDATE = False
+# How the engine makes the models (`_Out._make`). "auto": a class's first `WARM` models
+# without validation, then its schema is built and pydantic's `__init__`, faster a model
+# once built, makes the rest (so a cold `check` builds no schema and a batch pays nothing a
+# model); so too where a program has built the schema (`model_dump`, a model made by hand).
+# "fast": never validated; "validate": always, the reference (tests/test_json_writer.py).
+# Set it with `making`.
+MAKE = "auto"
+WARM = 64
+_MADE: dict[type, int] = {}
 
 
 class _Plan(NamedTuple):
@@ -61,10 +67,18 @@ class _Out(BaseModel):
         it (the fields in their order, the defaults, which fields were set, lists copied) but
         without validating the values, which the engine makes in the fields' types. A field
         missing or unknown is left to pydantic, which says so."""
+        if MAKE != "fast":
+            if MAKE == "validate":
+                return cls(**fields)
+            made = _MADE[cls] = _MADE.get(cls, 0) + 1
+            if made > WARM or cls.__pydantic_complete__:
+                cls.model_rebuild()
+                type.__setattr__(cls, "_make", cls)  # from now on, pydantic's __init__
+                return cls(**fields)
         plan = _PLANS.get(cls) or _plan(cls)
         values = plan.template.copy()
         values.update(fields)
-        if VALIDATE or len(values) != len(plan.template) or not plan.required.issubset(fields):
+        if len(values) != len(plan.template) or not plan.required.issubset(fields):
             return cls(**fields)
         for name in plan.lists:
             value = values[name]
@@ -78,6 +92,19 @@ class _Out(BaseModel):
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
         return model
+
+
+def making(mode: str) -> None:
+    """Make the models from now on as `mode` says ("auto", "fast" or "validate"), each
+    class counted again from its first model."""
+    global MAKE
+    MAKE = mode
+    _MADE.clear()
+    classes = [_Out]
+    for cls in classes:
+        classes += cls.__subclasses__()
+        if "_make" in cls.__dict__ and cls is not _Out:
+            type.__delattr__(cls, "_make")
 
 
 def _plan(cls: type[_Out]) -> _Plan:
