@@ -7,8 +7,8 @@ pydantic's serializer, so their schemas are built (`defer_build`) only where a p
 pydantic for them (`model_dump`, `model_json_schema`, a model made by hand) or a run makes
 many (`MAKE`). tests/test_json_writer.py compares the models made both ways."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic reads the fields' types as objects
+# instead of evaluating each as a string, a quarter of this module's import (4 ms of 18).
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, NamedTuple
 
