@@ -287,7 +287,7 @@ class Determiner:
         def removed(kind: str) -> None:
             for r in rules.removed:
                 if r.kind == kind:
-                    conditions.append(Condition(
+                    conditions.append(Condition._make(
                         id=r.name, kind=kind, status="not_applicable",
                         clause=r.citation.clause or "", quote=" … ".join(r.citation.quotes),
                         because=f"removed for this participant by revision {r.source}",
@@ -298,7 +298,7 @@ class Determiner:
         if any(v is False for v in scope):
             for entry in rules.of("condition"):
                 clause, quote = citation(entry.rule)
-                conditions.append(Condition(
+                conditions.append(Condition._make(
                     id=entry.rule.name, kind="condition", status="not_applicable",
                     clause=clause, quote=quote, because="the award is outside the policy's scope",
                     source=entry.source, replaces=entry.replaces))
@@ -425,8 +425,9 @@ class Determiner:
     def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
         """The policy's notes whose `when` holds for this covered award."""
         rules = env.rules
-        return [Note(award=rec.ident, rule=e.rule.name, clause=e.rule.citation.clause or "",
-                     text=e.rule.text or "", source=e.source)
+        return [Note._make(award=rec.ident, rule=e.rule.name,
+                           clause=e.rule.citation.clause or "", text=e.rule.text or "",
+                           source=e.source)
                 for e in rules.of("note")
                 if self._rule(ev, e.rule.body, self._at(rules, rec, e.rule.body, env),
                               rules) is True]

@@ -1,12 +1,19 @@
 """The determination: the output contract of `../shared/spec/case-format.md` as pydantic
-models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing."""
+models. It is data; `render/` turns it into JSON, text or Markdown and decides nothing.
 
-from __future__ import annotations
+The engine makes its first models of each class without pydantic's validation (`_Out._make`),
+from values it holds in the fields' types, and `render/json.py` writes them without
+pydantic's serializer, so their schemas are built (`defer_build`) only where a program asks
+pydantic for them (`model_dump`, `model_json_schema`, a model made by hand) or a run makes
+many (`MAKE`). tests/test_json_writer.py compares the models made both ways."""
 
+# No `from __future__ import annotations`: pydantic reads the fields' types as objects
+# instead of evaluating each as a string, a quarter of this module's import (4 ms of 18).
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic_core import PydanticUndefined
 
 from clawpolicy.core.values import Money, quantize
 from clawpolicy.evaluate.reasons import write
@@ -15,8 +22,32 @@ Outcome = Literal["recovery", "no_recovery", "pending", "not_covered"]
 Status = Literal["met", "not_met", "unknown", "not_applicable"]
 
 
+# How the engine makes the models (`_Out._make`). "auto": a class's first `WARM` models
+# without validation, then its schema is built and pydantic's `__init__`, faster a model
+# once built, makes the rest (so a cold `check` builds no schema and a batch pays nothing a
+# model); so too where a program has built the schema (`model_dump`, a model made by hand).
+# "fast": never validated; "validate": always, the reference (tests/test_json_writer.py).
+# Set it with `making`.
+MAKE = "auto"
+WARM = 64
+_MADE: dict[type, int] = {}
+
+
+class _Plan(NamedTuple):
+    """A model's fields in their order, with their defaults (None for a required one), the
+    required ones, and those that may hold a list (copied, as validation copies them)."""
+
+    template: dict[str, Any]
+    required: frozenset[str]
+    lists: tuple[str, ...]
+
+
+_PLANS: dict[type, _Plan] = {}
+_new, _set = object.__new__, object.__setattr__
+
+
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
     # Fields left out of the output where they are None (they are there only when they say
     # something).
     _optional: ClassVar[tuple[str, ...]] = ()
@@ -29,6 +60,62 @@ class _Out(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         assert not (cls._optional or cls._reasons) or hasattr(cls, "_drop_absent"), \
             f"{cls.__name__} leaves fields out or writes reasons: it must be a _Shaped"
+
+    @classmethod
+    def _make(cls, **fields: Any) -> Any:
+        """The model holding `fields` (by their names), made as pydantic's `__init__` makes
+        it (the fields in their order, the defaults, which fields were set, lists copied) but
+        without validating the values, which the engine makes in the fields' types. A field
+        missing or unknown is left to pydantic, which says so."""
+        if MAKE != "fast":
+            if MAKE == "validate":
+                return cls(**fields)
+            made = _MADE[cls] = _MADE.get(cls, 0) + 1
+            if made > WARM or cls.__pydantic_complete__:
+                cls.model_rebuild()
+                type.__setattr__(cls, "_make", cls)  # from now on, pydantic's __init__
+                return cls(**fields)
+        plan = _PLANS.get(cls) or _plan(cls)
+        values = plan.template.copy()
+        values.update(fields)
+        if len(values) != len(plan.template) or not plan.required.issubset(fields):
+            return cls(**fields)
+        for name in plan.lists:
+            value = values[name]
+            if type(value) is list or type(value) is tuple:
+                values[name] = list(value)
+            elif type(value) is dict:
+                values[name] = dict(value)
+        model = _new(cls)
+        _set(model, "__dict__", values)
+        _set(model, "__pydantic_fields_set__", set(fields))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
+
+
+def making(mode: str) -> None:
+    """Make the models from now on as `mode` says ("auto", "fast" or "validate"), each
+    class counted again from its first model."""
+    global MAKE
+    MAKE = mode
+    _MADE.clear()
+    classes = [_Out]
+    for cls in classes:
+        classes += cls.__subclasses__()
+        if "_make" in cls.__dict__ and cls is not _Out:
+            type.__delattr__(cls, "_make")
+
+
+def _plan(cls: type[_Out]) -> _Plan:
+    fields = cls.model_fields
+    template = {name: None if f.default is PydanticUndefined else f.default
+                for name, f in fields.items()}
+    required = frozenset(name for name, f in fields.items() if f.default is PydanticUndefined)
+    lists = tuple(name for name, f in fields.items()
+                  if "list" in str(f.annotation) or "dict" in str(f.annotation))
+    _PLANS[cls] = plan = _Plan(template, required, lists)
+    return plan
 
 
 class _Shaped(_Out):
@@ -169,7 +256,7 @@ class AwardResult(_Shaped):
     # What the case records as recovered already, and what is left: recoverable - recovered.
     recovered: Amount | None = None
     outstanding: Amount | None = None
-    facts: AwardFacts = AwardFacts()
+    facts: AwardFacts = AwardFacts._make()
     _optional = ("recoverable_range", "excused", "recovered", "outstanding")
     _reasons = ("notes",)
 
@@ -304,7 +391,7 @@ class Determination(_Shaped):
 
 def amount(money: Money) -> Amount:
     """Money leaves the interpreter here, quantized once (cents for USD)."""
-    return Amount(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
+    return Amount._make(amount=format(quantize(money.amount, money.unit), "f"), unit=money.unit)
 
 
 def sum_field(amounts: list[Amount | Excused | None]) -> Amount | list[Amount] | None:

@@ -4,6 +4,7 @@ the Determination that carries both. Pure; the one entry to evaluation."""
 from __future__ import annotations
 
 import decimal
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -34,20 +35,18 @@ def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
     to `case`), `sealed` is the case as read, which the seal fingerprints. Without `reasons`,
     for a caller that reads only outcomes, amounts and statuses: every reason is empty."""
     with decimal.localcontext(ARITHMETIC):
-        determination = _determine(policy, case, facts, reasons)
-    return determination.model_copy(update={
-        "assumptions": list(assumptions),
-        "seal": seal(policy, case if sealed is None else sealed)})
+        return _determine(policy, case, facts, reasons, assumptions,
+                          case if sealed is None else sealed)
 
 
-def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
-               reasons: bool) -> Determination:
+def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons: bool,
+               assumptions: Sequence[Assumption], sealed: Any) -> Determination:
     determiner = Determiner(policy, case, facts, reasons)
     settled = settle(determiner, determiner.run())
     run = settled.run
     # The reasons of the results the determination is made of are written here, and only
     # these (reasons.py): the runs behind them recorded what each needs.
-    return Determination(
+    return Determination._make(
         case_id=case.case_id, title=case.title, as_of=case.as_of.isoformat(),
         policy=policy_ref(policy),
         participant=participant(policy, case),
@@ -62,13 +61,14 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=settled.questions,
-        notes=[n for e in run.awards for n in e.notes])
+        notes=[n for e in run.awards for n in e.notes],
+        assumptions=list(assumptions), seal=seal(policy, sealed))
 
 
 def policy_ref(policy: CheckedPolicy) -> PolicyRef:
     """The policy, and which version of it: as its header says."""
     header = policy.header
-    return PolicyRef(name=header.name, sha256=policy.loaded.sha256,
+    return PolicyRef._make(name=header.name, sha256=policy.loaded.sha256,
                      adopted_on=header.adopted_on.isoformat() if header.adopted_on else None,
                      adopted_by=header.adopted_by,
                      effective=header.effective.isoformat() if header.effective else None)
@@ -78,24 +78,38 @@ def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
     roles = policy.vocabulary.roles
     subject = getattr(case, roles.subject, None)
-    return Participant(**{key: _read(subject, path.split("."))
+    return Participant._make(**{key: _read(subject, path.split("."))
                           for key, path in roles.summary})
 
 
 def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
     """What the case records of each decided item, as `[roles.item_summary]` reads it; a path
     through a link reads the items of the case's list it names (indexed once per case)."""
-    declarations = policy.vocabulary.declarations
-    decided = policy.vocabulary.roles.decided
-    record = declarations.records[next(f.record for f in declarations.fields
-                                       if f.name == decided)]
-    links, indexes = {link.name: link for link in record.links}, {}
-    for link in links.values():
-        target = declarations.records[next(f.record for f in declarations.fields
-                                           if f.name == link.target)]
-        indexes[link.name] = {getattr(i, target.key): i
-                              for i in getattr(case, link.target, None) or ()}
+    decided, links, keys = _links(policy)
+    indexes = {name: {getattr(i, key): i for i in getattr(case, links[name].target, None) or ()}
+               for name, key in keys.items()}
     return [_facts(policy, item, links, indexes) for item in getattr(case, decided)]
+
+
+_LINKS: "weakref.WeakKeyDictionary[CheckedPolicy, tuple[str, dict, dict]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _links(policy: CheckedPolicy) -> tuple[str, dict, dict[str, str]]:
+    """The decided items' field, their record's links by name, and the key of the record
+    each link names: read from the declarations once per policy."""
+    found = _LINKS.get(policy)
+    if found is None:
+        declarations = policy.vocabulary.declarations
+        decided = policy.vocabulary.roles.decided
+        named: dict[str, Any] = {}
+        for f in declarations.fields:
+            named.setdefault(f.name, f.record)
+        links = {link.name: link for link in declarations.records[named[decided]].links}
+        keys = {name: declarations.records[named[link.target]].key
+                for name, link in links.items()}
+        found = _LINKS[policy] = (decided, links, keys)
+    return found
 
 
 def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> AwardFacts:
@@ -113,7 +127,7 @@ def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> Awar
     if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
         found["unpaid"] = found["awarded"] - found["paid"]
     # Amounts as the contract writes them: quantized once, here (cents for USD).
-    return AwardFacts(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
+    return AwardFacts._make(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
                          for k, v in found.items()})
 
 

@@ -63,6 +63,6 @@ def excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
                               f"{rule.name} excuses {Money(part, rc.unit)} of "
                               f"{env.rules.recoverable.rule.name}: "))
             excused = amount(Money(part, rc.unit))
-            return Excused(amount=excused.amount, unit=excused.unit, exception=rule.name,
-                           clause=citation(rule)[0]), part_t, []
+            return Excused._make(amount=excused.amount, unit=excused.unit,
+                                 exception=rule.name, clause=citation(rule)[0]), part_t, []
     return None, Decimal(0), []

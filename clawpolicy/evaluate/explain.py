@@ -316,8 +316,8 @@ def _windows(dated: list) -> list[Window]:
             w[side], w[f"{side}_included"] = bound, included
         if counted is not None and "counted_from" not in w:
             w["counted_from"] = counted
-    return [Window(**{k: v.isoformat() if isinstance(v, dt.date) else v
-                      for k, v in w.items()}) for w in found.values()]
+    return [Window._make(**{k: v.isoformat() if isinstance(v, dt.date) else v
+                            for k, v in w.items()}) for w in found.values()]
 
 
 def _of(item: Any, reason: str) -> str:

@@ -87,8 +87,8 @@ def made(model: type, name: str, value: Any, **fields: Any) -> Any:
         fields[name], value = [], list(value)
     else:
         fields[name] = value
-        return model(**fields)
-    made = model(**fields)
+        return model._make(**fields)
+    made = model._make(**fields)
     made.__dict__[name] = value
     return made
 

@@ -43,6 +43,6 @@ def engine_version() -> str:
 
 
 def seal(policy: CheckedPolicy, case: Any) -> Seal:
-    return Seal(policy_sha256=policy.loaded.sha256, case_sha256=case_sha256(case),
+    return Seal._make(policy_sha256=policy.loaded.sha256, case_sha256=case_sha256(case),
                 engine_version=engine_version(),
                 vocabulary_version=policy.vocabulary.declarations.format_version)

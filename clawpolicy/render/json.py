@@ -1,27 +1,136 @@
 """The contract's JSON object: fixed key order, two-space indent, UTF-8, a final newline.
 
-Written by pydantic-core's serializer straight from the determination (`model_dump_json`),
-not by `model_dump` and then the json module: the same bytes (the same key order, the same
-escapes of control characters, non-ASCII text as itself, `": "` and `","` with an indent)
-in about two thirds of the time. tests/test_examples.py holds the bytes to the snapshots."""
+Written straight from the models' fields by `written`: the same bytes as pydantic-core's
+`model_dump_json(by_alias=True)` (each model's fields in their order, an `_optional` field
+left out where it is None, recorded reasons written first, the same escapes of control
+characters, non-ASCII text as itself, `":"` and `","` on one line, `": "` and a two-space
+indent otherwise), without a Python call per model into pydantic's wrap serializer and
+without building the models' serialization schemas (a cold `check` does not need them).
+`PYDANTIC` writes through `model_dump_json` instead: tests/test_json_writer.py compares the
+two byte for byte on the examples and on generated cases."""
 
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # the json module's C encoder, non-ASCII kept
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import to_json
 
 from clawpolicy.evaluate.determination import Determination
+from clawpolicy.evaluate.reasons import write
+
+# Write through pydantic-core's serializer (`model_dump_json`), the reference.
+PYDANTIC = False
 
 
 def render(determination: Determination) -> str:
-    return determination.model_dump_json(by_alias=True, indent=2) + "\n"
+    if PYDANTIC:
+        return determination.model_dump_json(by_alias=True, indent=2) + "\n"
+    return written(determination, indent=True) + "\n"
 
 
 def render_line(determination: Determination, source: str | None = None) -> str:
     """The same object on one line, for JSON Lines; with `source` (where the case came from:
     `FILE:LINE` of a JSON Lines input, or a case file's name) first, so every line of a
     batch, determined or not, names its input."""
-    line = determination.model_dump_json(by_alias=True)
+    line = determination.model_dump_json(by_alias=True) if PYDANTIC else written(determination)
     if source is None:
         return line
     # The object's own keys follow `source`: its opening brace is replaced by the key.
     return '{"source":' + json.dumps(source, ensure_ascii=False) + "," + line[1:]
+
+
+def written(model: BaseModel, indent: bool = False) -> str:
+    """A model as pydantic-core writes it: on one line, or indented by two spaces a level."""
+    if indent:
+        return to_json(_plain(model), indent=2).decode()
+    out: list[str] = []
+    _line(model, out)
+    return "".join(out)
+
+
+# Each model class's fields in their order, (name, key, key as JSON, left out where None),
+# and whether it records reasons.
+_Plan = tuple[tuple[tuple[str, str, str, bool], ...], bool]
+_FIELDS: dict[type, _Plan] = {}
+
+
+def _fields(cls: type) -> _Plan:
+    optional = set(getattr(cls, "_optional", ()))
+    found = tuple((name, key, encode_basestring(key), name in optional)
+                  for name, f in cls.model_fields.items()
+                  for key in (f.serialization_alias or f.alias or name,))
+    _FIELDS[cls] = plan = (found, bool(getattr(cls, "_reasons", ())))
+    return plan
+
+
+def _line(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        out.append("[")
+        for item in value:
+            _line(item, out)
+            out.append(",")
+        out[-1] = "]"
+    elif isinstance(value, BaseModel):
+        fields, reasons = _FIELDS.get(kind) or _fields(kind)
+        if reasons:
+            write(value)
+        data = value.__dict__
+        out.append("{")
+        start = len(out)
+        for name, _, key, optional in fields:
+            item = data[name]
+            if optional and item is None:
+                continue
+            out.append(key)
+            out.append(":")
+            _line(item, out)
+            out.append(",")
+        if len(out) == start:
+            out.append("}")
+        else:
+            out[-1] = "}"
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        out.append("{")
+        for key, item in value.items():
+            out.append(encode_basestring(key))
+            out.append(":")
+            _line(item, out)
+            out.append(",")
+        out[-1] = "}"
+    else:  # a number, or a value of an `Any` field: as pydantic-core infers it
+        out.append(to_json(value).decode())
+
+
+def _plain(value: Any) -> Any:
+    """A model as plain dictionaries and lists (as `model_dump` gives it), for
+    pydantic-core's writer of plain data (`to_json`), which indents as it does for models."""
+    kind = type(value)
+    if kind is list:
+        return [_plain(item) for item in value]
+    plan = _FIELDS.get(kind)
+    if plan is None:
+        if not isinstance(value, BaseModel):
+            return value
+        plan = _fields(kind)
+    fields, reasons = plan
+    if reasons:
+        write(value)
+    data = value.__dict__
+    return {key: _plain(data[name]) for name, key, _, optional in fields
+            if not (optional and data[name] is None)}
