@@ -5,10 +5,12 @@ it again, and changes reach only the server's copy of a file, never the disk."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -196,6 +198,48 @@ def write_policy(folder: Path, text: str) -> Path:
         encoding="utf-8")
     (folder / "root.claw").write_text(text, encoding="utf-8")
     return folder / "root.claw"
+
+
+def _root_within(path: Path, top: Path | None, seconds: float = 20) -> Path:
+    """The policy root the server finds for `path`, reading files as it does; fails rather
+    than hang when a read blocks."""
+    from clawpolicy.lsp.analysis import root_of
+    from clawpolicy.lsp.server import PolicyServer
+
+    found: list[Path] = []
+    read = functools.partial(PolicyServer().read, {})
+    search = threading.Thread(target=lambda: found.append(root_of(path, read, top)),
+                              daemon=True)
+    search.start()
+    search.join(seconds)
+    assert found, "the search for the policy's root blocked"
+    return found[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_beside_or_above_a_policy_file_is_passed_over(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.claw")
+    (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "sub" / "other.claw")
+    (tmp_path / "device.claw").symlink_to("/dev/zero")
+    policy = tmp_path / "sub" / "p.claw"
+    policy.write_text('policy "P"\n  effective 2020-01-01\nend\n', encoding="utf-8")
+    (tmp_path / "outer.claw").write_text('include "sub/p.claw"\n', encoding="utf-8")
+    assert _root_within(policy, None) == tmp_path / "outer.claw"
+
+
+def test_the_search_for_an_including_policy_stops_at_the_project_or_workspace_top(
+        tmp_path: Path):
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (tmp_path / "outer.claw").write_text('include "project/sub/p.claw"\n', encoding="utf-8")
+    policy = project / "sub" / "p.claw"
+    policy.write_text('policy "P"\n  effective 2020-01-01\nend\n', encoding="utf-8")
+    assert _root_within(policy, None) == tmp_path / "outer.claw"
+    assert _root_within(policy, project) == policy  # the workspace's folder is the top
+    (project / ".git").mkdir()
+    assert _root_within(policy, None) == policy  # so is a repository's
+    assert _root_within(policy, tmp_path) == tmp_path / "outer.claw"  # inside the workspace
 
 
 @pytest.mark.parametrize("editor, encoding, column", [

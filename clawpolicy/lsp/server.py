@@ -19,7 +19,7 @@ from clawpolicy import __version__
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.syntax.load import unsaved
 from clawpolicy.lsp import positions
-from clawpolicy.lsp.analysis import Analysis, analyse, root_of
+from clawpolicy.lsp.analysis import Analysis, analyse, read_policy_text, root_of
 from clawpolicy.lsp.complete import complete
 from clawpolicy.lsp.hover import hover
 from clawpolicy.lsp.index import Occurrence, Symbol, build
@@ -46,10 +46,7 @@ class PolicyServer(LanguageServer):
     def read(self, texts: dict[Path, str], path: Path) -> str | None:
         if path in texts:
             return texts[path]
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return read_policy_text(path)
 
     def root(self, path: Path, texts: dict[Path, str]) -> Path:
         top = positions.path_of(self.workspace.root_uri) if self.workspace.root_uri else None
