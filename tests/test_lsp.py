@@ -6,6 +6,7 @@ it again, and changes reach only the server's copy of a file, never the disk."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -116,6 +117,40 @@ def test_without_the_extra_it_says_what_to_install_and_exits_2():
     assert run.stdout == ""
     assert run.stderr == ("error: the language server needs its extra: "
                           "pip install 'clawpolicy[lsp]'\n")
+
+
+def _session(messages: list[dict]) -> subprocess.CompletedProcess:
+    """Run the server on `messages`, standard input left open after them, as an editor does."""
+    server = subprocess.Popen([sys.executable, "-m", "clawpolicy", "lsp"], env=ENV,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    for message in messages:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    server.stdin.flush()
+    stop = threading.Timer(60, server.kill)  # a server that never ends fails, not hangs
+    stop.start()
+    try:
+        out, err = server.stdout.read(), server.stderr.read()
+        server.wait()
+    finally:
+        stop.cancel()
+        server.kill()
+        server.stdin.close()
+    return subprocess.CompletedProcess(server.args, server.returncode, out, err.decode())
+
+
+START = [{"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None,
+                                                      "capabilities": {}}},
+         {"method": "initialized", "params": {}}]
+
+
+def test_a_session_ends_with_0_after_shutdown_then_exit_and_1_on_exit_alone():
+    clean = _session([*START, {"id": 2, "method": "shutdown"}, {"method": "exit"}])
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert b'{"id": 2, "jsonrpc": "2.0", "result": null}' in clean.stdout
+    abrupt = _session([*START, {"method": "exit"}])
+    assert (abrupt.returncode, abrupt.stderr) == (1, "")
 
 
 # ---------------------------------------------------------------- diagnostics
