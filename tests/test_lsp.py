@@ -462,11 +462,44 @@ async def test_completion_offers_the_fields_of_the_record_before_the_dot(
                                position_of(typing, "s.restated", shift=len("s.")))
     assert "original_filing_date" in {i.label for i in statement}
 
-    anywhere = {i.label for i in await complete(client, QUALYS_2019,
-                                                position_of(typing, "participant.", shift=0))}
-    assert {"condition", "requires", "restatement", "award", "material_restatement",
-            "effective_date", "min"} <= anywhere
+    expression = {i.label for i in await complete(client, QUALYS_2019,
+                                                  position_of(typing, "participant.", shift=0))}
+    assert {"restatement", "award", "material_restatement", "effective_date", "min"} \
+        <= expression  # after `as`: what an expression may start with, no block's words
+    assert not {"condition", "requires"} & expression
+    line_start = {i.label for i in await complete(client, QUALYS_2019,
+                                                  position_of(typing, "  as participant.",
+                                                              shift=2))}
+    assert {"condition", "requires", "restatement", "award"} <= line_start
     close_file(client, QUALYS_2019)
+
+
+COMPLETING = ('policy "U"\n  effective 2019-02-08\nend\n\ndefine threshold\n  clause "T"\n'
+              '  quote "q"\n  as 5 USD\nend\n\ncondition c\n  clause "C"\n  quote "q"\n'
+              '  requires findings is known\nend\n')
+
+
+def test_completion_where_an_expression_starts_offers_what_can_stand_there(tmp_path: Path):
+    from clawpolicy.lsp.analysis import analyse
+    from clawpolicy.lsp.complete import complete as completions
+
+    path = tmp_path / "p.claw"
+    path.write_text(COMPLETING, encoding="utf-8")
+    analysis = analyse(path, {}, None)
+
+    def labels(text: str, needle: str, shift: int) -> set[str]:
+        return {i.label for i in completions(analysis, text, text.index(needle) + shift)}
+
+    start = labels(COMPLETING, "findings is", 0)
+    assert {"findings", "award", "restatement", "threshold", "not", "any", "effective_date",
+            "min", "true"} <= start
+    assert not start & {"policy", "condition", "end", "clause", "requires", "USD", "years"}
+    typing = COMPLETING.replace("findings is known", "threshold < fi")
+    assert "findings" in labels(typing, "< fi", 4) and "condition" not in labels(
+        typing, "< fi", 4)
+    assert labels(COMPLETING, "is known", 3) == {"known", "unknown", "present", "absent"}
+    line_start = labels(COMPLETING, "  requires", 2)  # a line's first word: the block's words
+    assert {"requires", "clause", "end", "findings"} <= line_start
 
 
 @on_server
