@@ -150,8 +150,9 @@ def _searchable(folder: Path) -> bool:
         info = folder.stat()
     except OSError:
         return False
-    owner = getattr(os, "geteuid", None)
-    return not info.st_mode & stat.S_IWOTH and (owner is None or info.st_uid == owner())
+    if os.name != "posix":  # Windows reports every folder as writable by all, owned by none
+        return True
+    return not info.st_mode & stat.S_IWOTH and info.st_uid == os.geteuid()
 
 
 def read_policy_text(path: Path) -> str | None:
