@@ -5,10 +5,13 @@ it again, and changes reach only the server's copy of a file, never the disk."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -116,6 +119,40 @@ def test_without_the_extra_it_says_what_to_install_and_exits_2():
                           "pip install 'clawpolicy[lsp]'\n")
 
 
+def _session(messages: list[dict]) -> subprocess.CompletedProcess:
+    """Run the server on `messages`, standard input left open after them, as an editor does."""
+    server = subprocess.Popen([sys.executable, "-m", "clawpolicy", "lsp"], env=ENV,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    for message in messages:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    server.stdin.flush()
+    stop = threading.Timer(60, server.kill)  # a server that never ends fails, not hangs
+    stop.start()
+    try:
+        out, err = server.stdout.read(), server.stderr.read()
+        server.wait()
+    finally:
+        stop.cancel()
+        server.kill()
+        server.stdin.close()
+    return subprocess.CompletedProcess(server.args, server.returncode, out, err.decode())
+
+
+START = [{"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None,
+                                                      "capabilities": {}}},
+         {"method": "initialized", "params": {}}]
+
+
+def test_a_session_ends_with_0_after_shutdown_then_exit_and_1_on_exit_alone():
+    clean = _session([*START, {"id": 2, "method": "shutdown"}, {"method": "exit"}])
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert b'{"id": 2, "jsonrpc": "2.0", "result": null}' in clean.stdout
+    abrupt = _session([*START, {"method": "exit"}])
+    assert (abrupt.returncode, abrupt.stderr) == (1, "")
+
+
 # ---------------------------------------------------------------- diagnostics
 
 @on_server
@@ -196,6 +233,48 @@ def write_policy(folder: Path, text: str) -> Path:
         encoding="utf-8")
     (folder / "root.claw").write_text(text, encoding="utf-8")
     return folder / "root.claw"
+
+
+def _root_within(path: Path, top: Path | None, seconds: float = 20) -> Path:
+    """The policy root the server finds for `path`, reading files as it does; fails rather
+    than hang when a read blocks."""
+    from clawpolicy.lsp.analysis import root_of
+    from clawpolicy.lsp.server import PolicyServer
+
+    found: list[Path] = []
+    read = functools.partial(PolicyServer().read, {})
+    search = threading.Thread(target=lambda: found.append(root_of(path, read, top)),
+                              daemon=True)
+    search.start()
+    search.join(seconds)
+    assert found, "the search for the policy's root blocked"
+    return found[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_beside_or_above_a_policy_file_is_passed_over(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.claw")
+    (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "sub" / "other.claw")
+    (tmp_path / "device.claw").symlink_to("/dev/zero")
+    policy = tmp_path / "sub" / "p.claw"
+    policy.write_text('policy "P"\n  effective 2020-01-01\nend\n', encoding="utf-8")
+    (tmp_path / "outer.claw").write_text('include "sub/p.claw"\n', encoding="utf-8")
+    assert _root_within(policy, None) == tmp_path / "outer.claw"
+
+
+def test_the_search_for_an_including_policy_stops_at_the_project_or_workspace_top(
+        tmp_path: Path):
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (tmp_path / "outer.claw").write_text('include "project/sub/p.claw"\n', encoding="utf-8")
+    policy = project / "sub" / "p.claw"
+    policy.write_text('policy "P"\n  effective 2020-01-01\nend\n', encoding="utf-8")
+    assert _root_within(policy, None) == tmp_path / "outer.claw"
+    assert _root_within(policy, project) == policy  # the workspace's folder is the top
+    (project / ".git").mkdir()
+    assert _root_within(policy, None) == policy  # so is a repository's
+    assert _root_within(policy, tmp_path) == tmp_path / "outer.claw"  # inside the workspace
 
 
 @pytest.mark.parametrize("editor, encoding, column", [
@@ -383,11 +462,44 @@ async def test_completion_offers_the_fields_of_the_record_before_the_dot(
                                position_of(typing, "s.restated", shift=len("s.")))
     assert "original_filing_date" in {i.label for i in statement}
 
-    anywhere = {i.label for i in await complete(client, QUALYS_2019,
-                                                position_of(typing, "participant.", shift=0))}
-    assert {"condition", "requires", "restatement", "award", "material_restatement",
-            "effective_date", "min"} <= anywhere
+    expression = {i.label for i in await complete(client, QUALYS_2019,
+                                                  position_of(typing, "participant.", shift=0))}
+    assert {"restatement", "award", "material_restatement", "effective_date", "min"} \
+        <= expression  # after `as`: what an expression may start with, no block's words
+    assert not {"condition", "requires"} & expression
+    line_start = {i.label for i in await complete(client, QUALYS_2019,
+                                                  position_of(typing, "  as participant.",
+                                                              shift=2))}
+    assert {"condition", "requires", "restatement", "award"} <= line_start
     close_file(client, QUALYS_2019)
+
+
+COMPLETING = ('policy "U"\n  effective 2019-02-08\nend\n\ndefine threshold\n  clause "T"\n'
+              '  quote "q"\n  as 5 USD\nend\n\ncondition c\n  clause "C"\n  quote "q"\n'
+              '  requires findings is known\nend\n')
+
+
+def test_completion_where_an_expression_starts_offers_what_can_stand_there(tmp_path: Path):
+    from clawpolicy.lsp.analysis import analyse
+    from clawpolicy.lsp.complete import complete as completions
+
+    path = tmp_path / "p.claw"
+    path.write_text(COMPLETING, encoding="utf-8")
+    analysis = analyse(path, {}, None)
+
+    def labels(text: str, needle: str, shift: int) -> set[str]:
+        return {i.label for i in completions(analysis, text, text.index(needle) + shift)}
+
+    start = labels(COMPLETING, "findings is", 0)
+    assert {"findings", "award", "restatement", "threshold", "not", "any", "effective_date",
+            "min", "true"} <= start
+    assert not start & {"policy", "condition", "end", "clause", "requires", "USD", "years"}
+    typing = COMPLETING.replace("findings is known", "threshold < fi")
+    assert "findings" in labels(typing, "< fi", 4) and "condition" not in labels(
+        typing, "< fi", 4)
+    assert labels(COMPLETING, "is known", 3) == {"known", "unknown", "present", "absent"}
+    line_start = labels(COMPLETING, "  requires", 2)  # a line's first word: the block's words
+    assert {"requires", "clause", "end", "findings"} <= line_start
 
 
 @on_server

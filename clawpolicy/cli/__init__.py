@@ -3,7 +3,8 @@
 Exit codes:
   0   a determination was made (whatever its outcome); for test, lint and fmt --check: all is well
   1   test: a case failed; lint: warnings; fmt --check: a file would change; verify: the
-      determination differs; diff: some determination (or rule) changes
+      determination differs; diff: some determination (or rule) changes; lsp: the editor
+      said exit without asking it to shut down first
   2   usage error (a bad flag or argument)
   3   the policy is invalid
   4   the case file is invalid

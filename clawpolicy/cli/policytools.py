@@ -245,7 +245,9 @@ def lsp() -> None:
     """Run the language server for editors, on standard input and output.
 
     Diagnostics as you type, hover, go to definition, references, completion and formatting:
-    see docs/editors.md. Needs the `lsp` extra; without it, exit code 2.
+    see docs/editors.md. Needs the `lsp` extra; without it, exit code 2. Ends with exit code
+    0 when the editor asked it to shut down before saying exit, 1 otherwise (as the Language
+    Server Protocol asks).
 
     Example: clawpolicy lsp
     """
@@ -255,4 +257,4 @@ def lsp() -> None:
         sys.stderr.write("error: the language server needs its extra: "
                          f"{language_server.INSTALL}\n")
         raise typer.Exit(EXIT_USAGE)
-    language_server.serve()
+    raise typer.Exit(language_server.serve())

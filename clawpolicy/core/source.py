@@ -75,15 +75,18 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
 def read_regular(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of the regular file at `path`, reading at most `limit + 1` of them: raises
     TooLarge past `limit`, NotRegularFile for anything but a regular file, and OSError when it
-    cannot be read. Opening never blocks, so a named pipe is refused rather than waited on."""
+    cannot be read. Opening never blocks, so a named pipe is refused rather than waited on;
+    a file whose size is already past `limit` is refused before any of it is read."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
         | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
             raise NotRegularFile(None, f"it is {kind}, not a regular file")
+        if info.st_size > limit:
+            raise TooLarge(limit)
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))

@@ -18,7 +18,8 @@ def available() -> bool:
     return True
 
 
-def serve() -> None:
+def serve() -> int:
+    """Run the server until the client says exit; the exit code the protocol asks for."""
     from clawpolicy.lsp.server import serve as run
 
-    run()
+    return run()

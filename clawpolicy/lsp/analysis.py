@@ -6,7 +6,9 @@ unsaved change is seen, and includes resolve relative to each file's place on di
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +16,9 @@ from pathlib import Path
 from clawpolicy.check.checker import check
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.syntax.load import load_policy, read_source, unsaved
+from clawpolicy.syntax.load import MAX_POLICY_BYTES, load_policy, read_source, unsaved
 from clawpolicy.lsp.index import PolicyIndex, build
-from clawpolicy.core.source import SourceFile
+from clawpolicy.core.source import SourceFile, TooLarge, read_regular
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
@@ -24,8 +26,10 @@ from clawpolicy.tools.lint import lint, source_document
 from clawpolicy.check.sentences import Traced, trace
 
 _INCLUDE = re.compile(r"""^[ \t]*include\s+(["'])(.*?)\1""", re.MULTILINE)
-# How far up from a file without a header to look for the policy that includes it.
+# How far up from a file to look for the policy that includes it, at most.
 _SEARCH_LEVELS = 3
+# A folder that marks the top of a project: the walk up stops there.
+_PROJECT_MARKERS = (".git",)
 
 
 @dataclass
@@ -124,14 +128,41 @@ def root_of(path: Path, read: Callable[[Path], str | None], top: Path | None = N
 
 
 def _candidates(path: Path, top: Path | None) -> list[Path]:
+    """The policy files that may include `path`: those of its folder and of the folders above
+    it, up to the first of the workspace's folder `top` (when `path` is inside it), a
+    project's top folder (one holding `.git`), and three levels above. A folder that anyone
+    may write to (such as /tmp) or that another user owns is not searched, nor any above it:
+    files there are not the drafter's."""
+    inside = top is not None and top in path.parents
     folders = []
     for level, folder in enumerate(path.parents):
-        if level > _SEARCH_LEVELS:
+        if level > _SEARCH_LEVELS or not _searchable(folder):
             break
         folders.append(folder)
-        if folder == top:
+        if folder == top or (not inside and any((folder / m).exists()
+                                                for m in _PROJECT_MARKERS)):
             break
     return [c.resolve() for folder in folders for c in sorted(folder.glob("*.claw"))]
+
+
+def _searchable(folder: Path) -> bool:
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    if os.name != "posix":  # Windows reports every folder as writable by all, owned by none
+        return True
+    return not info.st_mode & stat.S_IWOTH and info.st_uid == os.geteuid()
+
+
+def read_policy_text(path: Path) -> str | None:
+    """The text of a policy file on disk, or None when it cannot be read as one: only a
+    regular file is read (a named pipe would block the server for good, a device never end),
+    and at most one byte past the policy's limit."""
+    try:
+        return read_regular(path, MAX_POLICY_BYTES).decode("utf-8-sig")
+    except (OSError, TooLarge, UnicodeDecodeError):
+        return None
 
 
 def _includes(candidate: Path, target: Path, read: Callable[[Path], str | None]) -> bool:

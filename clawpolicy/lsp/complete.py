@@ -1,6 +1,10 @@
 """Completion: after a dot, the fields of the record before it (`participant.` offers the
-participant's fields, typed from the case's record); elsewhere, the language's words, the
-case's facts and the policy's rules.
+participant's fields, typed from the case's record); where an expression starts (after
+`requires`, `when`, `and`, `(`, `=` ...), what can stand there: the case's facts, the
+variables in scope, the policy's rules and definitions, the header's dates, the functions and
+the words that open an expression (`not`, `if`, `any` ...); after `is` within an expression,
+`known`, `unknown`, `present` and `absent`; elsewhere, all of these and the language's other
+words.
 
 It reads the text before the cursor, not the syntax tree, because the text being typed rarely
 parses: `restatement.` alone is a syntax error."""
@@ -17,12 +21,20 @@ from clawpolicy.lsp import facts as fact_words
 from clawpolicy.lsp.analysis import Analysis
 from clawpolicy.syntax import ast
 from clawpolicy.syntax.tokens import BLOCKS, all_words
+from clawpolicy.syntax.tokens import CONSTANTS as CONSTANT_WORDS
 
 _PATH_BEFORE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.(\w*)$")
 _BINDING = re.compile(r"\b(?:any|every|count)\s*\(\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)"
                       r"|\bfor\s+([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)")
 _BLOCK_START = re.compile(r"^(?:" + "|".join(b for b in BLOCKS if b != "end") + r")\b",
                           re.MULTILINE)
+# The words and signs after which an expression starts, and the words that may open one.
+_OPENS_EXPRESSION = {"requires", "as", "is", "to", "unless", "when", "reaches", "where",
+                     "excuses", "in", "if", "then", "else", "satisfies", "and", "or", "not",
+                     "(", ",", "{", "=", "<", ">", "+", "-", "*", "/"}
+_EXPRESSION_WORDS = ("not", "if", "any", "every", "sum", "count", *CONSTANT_WORDS)
+_AFTER_IS = ("known", "unknown", "present", "absent")
+_LAST_TOKEN = re.compile(r"(\w+|[^\w\s])\s*$")
 # Text that ends inside a quoted text or a comment.
 _OPEN_STRING_OR_COMMENT = re.compile(
     r"""(?:[^"'#]|#[^\n]*\n|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')*"""
@@ -47,7 +59,11 @@ def complete(analysis: Analysis | None, text: str, offset: int) -> list[lsp.Comp
             return []
         return [_fact_item(f"{path}.{name}", name, fact_decls, case)
                 for name in field.type.fields]
-    items = [lsp.CompletionItem(w, kind=lsp.CompletionItemKind.Keyword) for w in all_words()]
+    context = _context(line)
+    if context == "is":
+        return [lsp.CompletionItem(w, kind=lsp.CompletionItemKind.Keyword) for w in _AFTER_IS]
+    words = _EXPRESSION_WORDS if context == "expression" else all_words()
+    items = [lsp.CompletionItem(w, kind=lsp.CompletionItemKind.Keyword) for w in words]
     items += [_fact_item(name, name, fact_decls, case) for name in case.fields]
     items.append(lsp.CompletionItem(fact_words.each_word(),
                                     kind=lsp.CompletionItemKind.Variable,
@@ -62,6 +78,18 @@ def complete(analysis: Analysis | None, text: str, offset: int) -> list[lsp.Comp
     items += [lsp.CompletionItem(name, kind=lsp.CompletionItemKind.Function)
               for name in FUNCTIONS]
     return items
+
+
+def _context(line: str) -> str | None:
+    """"expression" where an expression starts before the word being typed, "is" after an `is`
+    inside one (not the `is` a line starts with), None elsewhere (a line's first word)."""
+    head = line[:len(line) - len(re.search(r"\w*$", line)[0])]  # before the word typed
+    token = _LAST_TOKEN.search(head)
+    if token is None or token[1] not in _OPENS_EXPRESSION:
+        return None
+    if token[1] == "is" and head[:token.start()].strip():
+        return "is"
+    return "expression"
 
 
 def _declared(analysis: Analysis | None) -> tuple[tuple[ast.FactDecl, ...], dict[str, str]]:

@@ -9,6 +9,8 @@ as a diagnostic, and the features answer from what does."""
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import traceback
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from clawpolicy import __version__
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.syntax.load import unsaved
 from clawpolicy.lsp import positions
-from clawpolicy.lsp.analysis import Analysis, analyse, root_of
+from clawpolicy.lsp.analysis import Analysis, analyse, read_policy_text, root_of
 from clawpolicy.lsp.complete import complete
 from clawpolicy.lsp.hover import hover
 from clawpolicy.lsp.index import Occurrence, Symbol, build
@@ -32,6 +34,7 @@ class PolicyServer(LanguageServer):
         super().__init__("clawpolicy", __version__)
         self.analyses: dict[Path, Analysis] = {}
         self.published: dict[Path, set[Path]] = {}  # by root: the files it published for
+        self.shut_down = False  # the client asked to shut down (before it says exit)
 
     # ------------------------------------------------------------ documents
     def texts(self) -> dict[Path, str]:
@@ -46,10 +49,7 @@ class PolicyServer(LanguageServer):
     def read(self, texts: dict[Path, str], path: Path) -> str | None:
         if path in texts:
             return texts[path]
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return read_policy_text(path)
 
     def root(self, path: Path, texts: dict[Path, str]) -> Path:
         top = positions.path_of(self.workspace.root_uri) if self.workspace.root_uri else None
@@ -144,6 +144,10 @@ def _guarded(handler):
 
 def make_server() -> PolicyServer:
     server = PolicyServer()
+
+    @server.feature(lsp.SHUTDOWN)
+    def on_shutdown(ls: PolicyServer, params) -> None:
+        ls.shut_down = True
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -252,5 +256,19 @@ def definitions(analysis: Analysis, occurrence: Occurrence, codec) -> list[lsp.L
     return [positions.location(codec, declared.span)] if declared is not None else []
 
 
-def serve() -> None:
-    make_server().start_io()
+def serve() -> int:
+    """Serve on standard input and output until the client says exit (or goes away); the
+    exit code the protocol asks for: 0 when it asked to shut down first, 1 otherwise."""
+    server = make_server()
+    # pygls closes the output it writes to when the client says exit: give it its own handle
+    # on standard output, so the command's own closing (a flush) still finds its stream open.
+    try:
+        output = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    except (AttributeError, OSError, ValueError):  # an output with no file behind it
+        output = None
+    try:
+        server.start_io(sys.stdin.buffer, output)
+    finally:
+        if output is not None and not output.closed:
+            output.close()
+    return 0 if server.shut_down else 1

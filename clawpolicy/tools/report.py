@@ -5,14 +5,15 @@ report built and laid out by `render.report`."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.core.source import printable
+from clawpolicy.core.source import TooLarge, printable, read_regular
 
 # What a line must hold to be reported: the keys of the contract the report reads.
 _CASE_KEYS = {"case_id": str, "outcome": str, "awards": list}
 _AWARD_KEYS = {"id": str, "outcome": str}
+# The determinations are read whole, at most one byte past this (docs/errors.md, CP1202).
+MAX_DETERMINATIONS_BYTES = 256 * 1024 * 1024
 
 
 def read(path: str) -> tuple[list[dict], list[dict]]:
@@ -20,12 +21,11 @@ def read(path: str) -> tuple[list[dict], list[dict]]:
     errors). Raises DiagnosticError with every line that is neither."""
     shown = printable(path)
     try:
-        if not Path(path).is_file():
-            raise OSError("not a regular file" if Path(path).exists() else "no such file")
-        text = Path(path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular(path, MAX_DETERMINATIONS_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, TooLarge) as error:
         reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else \
-            getattr(error, "strerror", None) or str(error)
+            f"it is larger than {MAX_DETERMINATIONS_BYTES} bytes" \
+            if isinstance(error, TooLarge) else _reason(error)
         raise DiagnosticError([Diagnostic(
             "CP1202", f"the determinations cannot be read: {reason}",
             "give the JSON Lines file `clawpolicy check POLICY --batch CASES` wrote",
@@ -56,6 +56,12 @@ def read(path: str) -> tuple[list[dict], list[dict]]:
     if problems:
         raise DiagnosticError(problems)
     return found, errors
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"  # as the system says it, lower case, as the other reasons
+    return error.strerror or str(error)
 
 
 def _problem(data) -> str | None:

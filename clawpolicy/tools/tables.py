@@ -29,6 +29,7 @@ from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import validate_case
 from clawpolicy.tools import workbook
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import TooLarge, read_regular
 from clawpolicy.vocabulary.declarations import FieldDecl
 
 CASES = "cases"
@@ -233,12 +234,12 @@ def _table_of(path: Path, tables: dict[str, Table], errors: list) -> Table | Non
 def _read(path: Path, table: Table, errors: list) -> list[list[str]] | None:
     """The rows of cells of a CSV file, as text."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_TABLE_BYTES)
     except OSError as error:
         errors.append(Diagnostic("CP0703", f"cannot read the table: {error.strerror or error}",
                                  "give the path of a readable CSV file", where=str(path)))
         return None
-    if len(raw) > MAX_TABLE_BYTES:
+    except TooLarge:
         errors.append(Diagnostic("CP0703", f"the table is larger than {MAX_TABLE_BYTES} bytes",
                                  "split it into several files of the same table",
                                  where=str(path)))

@@ -16,13 +16,17 @@ command that installs it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
 from clawpolicy.core.diagnostics import Diagnostic
+from clawpolicy.core.source import TooLarge, read_regular
 
 INSTALL = "pip install 'clawpolicy[xlsx]'"
+# A workbook is held to the limit of a CSV table: it is read whole, at most one byte past it.
+MAX_WORKBOOK_BYTES = 100 * 1024 * 1024
 
 
 def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]]]:
@@ -36,7 +40,19 @@ def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]
                                  where=str(path)))
         return
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        raw = read_regular(path, MAX_WORKBOOK_BYTES)
+    except TooLarge:
+        errors.append(Diagnostic("CP0703", f"the workbook is larger than {MAX_WORKBOOK_BYTES} "
+                                 "bytes", "split its sheets into several workbooks, or export "
+                                 "them as CSV", where=str(path)))
+        return
+    except OSError as error:
+        errors.append(Diagnostic("CP0703", "the workbook cannot be read: "
+                                 f"{error.strerror or error}", "give the path of a readable "
+                                 ".xlsx workbook", where=str(path)))
+        return
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         errors.append(Diagnostic("CP0703", f"the workbook cannot be read: {reason}",
