@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
+from clawpolicy.input.reader import LoadedCase, check_text, load_case, parse_case, validate_case
 from clawpolicy.check.cache import checked_policy
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.check.facts import by_level
 from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
+from clawpolicy.core.source import printable
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.vocabulary import Vocabulary
@@ -77,7 +78,9 @@ def read_case_data(data: Mapping[str, Any], name: str | None = None,
     if name is None:
         case_id = data.get("case_id")
         name = f"case {case_id}" if isinstance(case_id, str) else "case"
+    name = printable(name)
     try:
+        check_text(data, name)  # a lone surrogate, refused as the file reader refuses it
         return LoadedCase(validate_case(dict(data), name, {}, vocabulary), name, {}, dict(data))
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None

@@ -126,6 +126,23 @@ def test_read_case_takes_a_path_or_a_mapping_and_refuses_anything_else():
     assert [d.where for d in raised.value.diagnostics] == ["row 7: as_of"]
 
 
+@pytest.mark.parametrize("field", ["case_id", "title", "participant.name",
+                                   "facts.\ud800"])
+def test_a_lone_surrogate_in_a_mapping_is_a_case_error_at_its_field(policies, field):
+    """As the file reader refuses it (CP0412), not a UnicodeEncodeError from the hash."""
+    case = _mapping(EXAMPLE_CASES[0])
+    record, _, key = field.rpartition(".")
+    target = case.setdefault(record, {}) if record else case
+    target[key] = "bad\ud800" if key != "\ud800" else "a value"
+    for call in (clawpolicy.read_case, policies[QUALYS_2019.resolve()].evaluate):
+        with pytest.raises(clawpolicy.CaseError) as raised:
+            call(case)
+        (diagnostic,) = raised.value.diagnostics
+        assert diagnostic.code == "CP0412"
+        assert diagnostic.where.endswith(": " + field.replace("\ud800", "\\ud800"))
+        str(raised.value).encode("utf-8")  # the message itself is valid Unicode
+
+
 def test_evaluate_many_streams_and_can_go_on_past_a_bad_case(policies):
     policy = policies[QUALYS_2019.resolve()]
     good = _mapping(EXAMPLE_CASES[0])
