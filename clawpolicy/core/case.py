@@ -77,6 +77,9 @@ def parse_date(value: Any) -> dt.date:
     # A datetime is a date in Python; a timestamp is not a date in a case file.
     if type(value) is dt.date:
         return value
+    if isinstance(value, dt.datetime):  # a pandas Timestamp too
+        raise ValueError(f"{value.isoformat(' ')} is a date and time, an instant; a case's "
+                         "dates are days: pass its `.date()`")
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
