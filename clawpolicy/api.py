@@ -206,7 +206,7 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
         raise
     except EvaluationError as error:
         if error.case_facts:
-            raise CaseError([_outside_calendar(loaded, error)]) from None
+            raise CaseError([_blamed_on_the_case(loaded, error)]) from None
         raise PolicyError(error.diagnostics) from None
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
@@ -219,13 +219,23 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
             where=policy.loaded.files[0][1].name)]) from None
 
 
-def _outside_calendar(loaded: LoadedCase, error: EvaluationError) -> Diagnostic:
-    """A date the policy computes from this case's dates left the calendar: the case is to
-    blame (a date that near either end of it), at the field it came from; the policy's
+def _blamed_on_the_case(loaded: LoadedCase, error: EvaluationError) -> Diagnostic:
+    """A computation the policy makes with this case's values left the calendar (a date that
+    near either end of it) or the precision (amounts that large or small multiplied
+    together): the case is to blame, at the first field the computation read; the policy's
     place is named in the help. A date computed from the policy's own dates alone (say
-    `effective_date + 9000 years`) stays the policy's error, CP0506."""
+    `effective_date + 9000 years`), or an amount the policy's own numbers alone take past
+    the precision, stays the policy's error, CP0506 or CP0504."""
     policy_error = error.diagnostics[0]
     path = error.case_facts[0]
+    if policy_error.code == "CP0504":
+        read = " and ".join(f"`{fact}`" for fact in error.case_facts[:3])
+        more = f" (and {len(error.case_facts) - 3} more)" if len(error.case_facts) > 3 else ""
+        return Diagnostic(
+            "CP0413", f"the policy's arithmetic on {read}{more} needs more than 80 significant "
+            "digits for this case's values", "amounts this large or this small, multiplied "
+            f"together, cannot be computed exactly; check these values (the policy computes "
+            f"with them at {policy_error.span})", where=loaded.where(path))
     return Diagnostic(
         "CP0413", f"the policy's date arithmetic on `{path}` leaves the calendar: "
         f"{policy_error.message}", "dates run from year 1 to year 9999; check this date (the "
