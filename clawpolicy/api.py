@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.case import parse_amount, parse_boolean, parse_date, parse_number, parse_text
-from clawpolicy.input.reader import LoadedCase, load_case, parse_case, validate_case
+from clawpolicy.input.reader import LoadedCase, check_text, load_case, parse_case, validate_case
 from clawpolicy.check.cache import checked_policy
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.check.facts import by_level
 from clawpolicy.evaluate.determination import Assumption, Determination
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.core.shipped import resolve_policy
+from clawpolicy.core.source import printable
 from clawpolicy.evaluate.determine import determine
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.vocabulary import Vocabulary
@@ -77,7 +78,9 @@ def read_case_data(data: Mapping[str, Any], name: str | None = None,
     if name is None:
         case_id = data.get("case_id")
         name = f"case {case_id}" if isinstance(case_id, str) else "case"
+    name = printable(name)
     try:
+        check_text(data, name)  # a lone surrogate, refused as the file reader refuses it
         return LoadedCase(validate_case(dict(data), name, {}, vocabulary), name, {}, dict(data))
     except DiagnosticError as error:
         raise CaseError(error.diagnostics) from None
@@ -203,7 +206,7 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
         raise
     except EvaluationError as error:
         if error.case_facts:
-            raise CaseError([_outside_calendar(loaded, error)]) from None
+            raise CaseError([_blamed_on_the_case(loaded, error)]) from None
         raise PolicyError(error.diagnostics) from None
     except DiagnosticError as error:
         raise PolicyError(error.diagnostics) from None
@@ -216,13 +219,23 @@ def evaluate(policy: CheckedPolicy, loaded: LoadedCase,
             where=policy.loaded.files[0][1].name)]) from None
 
 
-def _outside_calendar(loaded: LoadedCase, error: EvaluationError) -> Diagnostic:
-    """A date the policy computes from this case's dates left the calendar: the case is to
-    blame (a date that near either end of it), at the field it came from; the policy's
+def _blamed_on_the_case(loaded: LoadedCase, error: EvaluationError) -> Diagnostic:
+    """A computation the policy makes with this case's values left the calendar (a date that
+    near either end of it) or the precision (amounts that large or small multiplied
+    together): the case is to blame, at the first field the computation read; the policy's
     place is named in the help. A date computed from the policy's own dates alone (say
-    `effective_date + 9000 years`) stays the policy's error, CP0506."""
+    `effective_date + 9000 years`), or an amount the policy's own numbers alone take past
+    the precision, stays the policy's error, CP0506 or CP0504."""
     policy_error = error.diagnostics[0]
     path = error.case_facts[0]
+    if policy_error.code == "CP0504":
+        read = " and ".join(f"`{fact}`" for fact in error.case_facts[:3])
+        more = f" (and {len(error.case_facts) - 3} more)" if len(error.case_facts) > 3 else ""
+        return Diagnostic(
+            "CP0413", f"the policy's arithmetic on {read}{more} needs more than 80 significant "
+            "digits for this case's values", "amounts this large or this small, multiplied "
+            f"together, cannot be computed exactly; check these values (the policy computes "
+            f"with them at {policy_error.span})", where=loaded.where(path))
     return Diagnostic(
         "CP0413", f"the policy's date arithmetic on `{path}` leaves the calendar: "
         f"{policy_error.message}", "dates run from year 1 to year 9999; check this date (the "

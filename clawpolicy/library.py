@@ -21,6 +21,7 @@ from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import LoadedCase
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core import deferred
+from clawpolicy.core.diagnostics import Diagnostic
 from clawpolicy.core.shipped import resolve_policy
 from clawpolicy.evaluate.determination import Determination
 
@@ -106,6 +107,8 @@ class Policy:
             name = f"cases[{index}]" if isinstance(case, Mapping) and not isinstance(
                 case.get("case_id"), str) else None
             try:
+                if not isinstance(case, _CASE_TYPES):
+                    raise _not_a_case(case, f"cases[{index}]")
                 yield self.evaluate(case, name)
             except CaseError as error:
                 if errors == "raise":
@@ -118,6 +121,18 @@ class Policy:
         # unpickled policy needs no file and decides as this one does. Its compiled forms
         # are built again on first use.
         return (Policy, (self._checked, self._path, self._vocabulary_path))
+
+
+_CASE_TYPES = (Mapping, str, os.PathLike, LoadedCase)
+
+
+def _not_a_case(case: Any, where: str) -> CaseError:
+    """An item of `evaluate_many` that is no case at all: a CaseError in its place, so that
+    `errors="yield"` goes on past it as past any other invalid case."""
+    return CaseError([Diagnostic(
+        "CP0405", f"a case is a mapping of its fields, the path of a case file or a case read "
+        f"with `read_case`, not {type(case).__name__}",
+        "give each case as a mapping (its `case_id:`, `as_of:` ...) or a path", where=where)])
 
 
 def load_policy(path: str | os.PathLike[str],

@@ -38,6 +38,7 @@ def determine(tmp_path, rules: str, case: dict | None = None):
 
 def condition(tmp_path, expression: str, case: dict | None = None):
     d = determine(tmp_path, f"""
+        define ratio as award.amount_awarded / award.amount_as_restated end
         condition c
           clause "C"
           quote "c"
@@ -170,6 +171,60 @@ def test_amounts_of_thirty_digits_stay_exact(tmp_path):
                                 "amount_as_restated": "0.01"}]}
     d = determine(tmp_path, "", case)
     assert d.awards[0].recoverable.amount == "123456789012345678901234567.88"
+
+
+_HUGE = {**CASE, "awards": [{**CASE["awards"][0], "amount_awarded": "9" * 30,
+                             "amount_paid": 0, "amount_as_restated": "0." + "0" * 29 + "1"}]}
+_SQUARED = """
+    define ratio as award.amount_awarded / award.amount_as_restated end
+    condition grown
+      clause "C"
+      quote "q"
+      requires ratio * ratio * award.amount_awarded > 0
+    end
+"""
+
+
+@pytest.mark.parametrize("compiled_path", [True, False], ids=["compiled", "reference"])
+def test_an_amount_the_case_makes_outgrow_the_precision_is_the_case_error(
+        tmp_path, monkeypatch, compiled_path):
+    """The policy decides ordinary cases; a case whose extreme amounts make its products
+    outgrow the 80 digits is blamed (CP0413, exit code 4) at the fields the product read."""
+    from clawpolicy.evaluate import compiled
+
+    monkeypatch.setattr(compiled, "ENABLED", compiled_path)
+    ordinary = {**CASE, "awards": [{**CASE["awards"][0], "amount_as_restated": 80}]}
+    assert determine(tmp_path, _SQUARED, ordinary).outcome  # (100 / 80)² × 100 is exact
+    with pytest.raises(CaseError) as caught:
+        determine(tmp_path, _SQUARED, _HUGE)
+    (d,) = caught.value.diagnostics
+    assert d.code == "CP0413"
+    assert d.where == "case.yaml: awards[0].amount_awarded"
+    assert "`awards[0].amount_awarded` and `awards[0].amount_as_restated`" in d.message
+    assert "p.claw:" in d.help  # the policy's place, for the reader who doubts it
+    # A sum of exact amounts that the case makes too wide (compiled: its own sum closure).
+    with pytest.raises(CaseError) as caught:
+        condition(tmp_path, "ratio * award.amount_awarded + award.amount_as_restated > 0",
+                  _HUGE)
+    assert [d.code for d in caught.value.diagnostics] == ["CP0413"]
+
+
+@pytest.mark.parametrize("compiled_path", [True, False], ids=["compiled", "reference"])
+@pytest.mark.parametrize("expression", [
+    # The policy's own numbers have more digits together than the precision: no case fits.
+    "award.amount_paid * 1.0000000000000000000000000001 * 1.0000000000000000000000000001"
+    " * 1.0000000000000000000000000001 > 0",
+    # A quotient rounded to all 80 digits, then added to: inexact for ordinary amounts.
+    "award.amount_awarded / 3 + award.amount_awarded > 0",
+])
+def test_an_amount_the_policy_makes_outgrow_the_precision_stays_its_error(
+        tmp_path, monkeypatch, compiled_path, expression):
+    from clawpolicy.evaluate import compiled
+
+    monkeypatch.setattr(compiled, "ENABLED", compiled_path)
+    with pytest.raises(PolicyError) as caught:
+        condition(tmp_path, expression)
+    assert [d.code for d in caught.value.diagnostics] == ["CP0504"]
 
 
 def test_an_unknown_nested_fact_is_named_by_its_award_and_meaning(tmp_path):

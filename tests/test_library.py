@@ -4,6 +4,7 @@ once, cases as paths, mappings or DataFrame rows, threads and worker processes."
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import pickle
 import re
@@ -126,6 +127,23 @@ def test_read_case_takes_a_path_or_a_mapping_and_refuses_anything_else():
     assert [d.where for d in raised.value.diagnostics] == ["row 7: as_of"]
 
 
+@pytest.mark.parametrize("field", ["case_id", "title", "participant.name",
+                                   "facts.\ud800"])
+def test_a_lone_surrogate_in_a_mapping_is_a_case_error_at_its_field(policies, field):
+    """As the file reader refuses it (CP0412), not a UnicodeEncodeError from the hash."""
+    case = _mapping(EXAMPLE_CASES[0])
+    record, _, key = field.rpartition(".")
+    target = case.setdefault(record, {}) if record else case
+    target[key] = "bad\ud800" if key != "\ud800" else "a value"
+    for call in (clawpolicy.read_case, policies[QUALYS_2019.resolve()].evaluate):
+        with pytest.raises(clawpolicy.CaseError) as raised:
+            call(case)
+        (diagnostic,) = raised.value.diagnostics
+        assert diagnostic.code == "CP0412"
+        assert diagnostic.where.endswith(": " + field.replace("\ud800", "\\ud800"))
+        str(raised.value).encode("utf-8")  # the message itself is valid Unicode
+
+
 def test_evaluate_many_streams_and_can_go_on_past_a_bad_case(policies):
     policy = policies[QUALYS_2019.resolve()]
     good = _mapping(EXAMPLE_CASES[0])
@@ -143,6 +161,28 @@ def test_evaluate_many_streams_and_can_go_on_past_a_bad_case(policies):
     assert [type(r).__name__ for r in results] == ["Determination", "CaseError",
                                                    "Determination"]
     assert results[1].diagnostics[0].where.startswith("cases[1]")
+    # An item that is no case at all is a CaseError in its place too, not a TypeError that
+    # ends the stream.
+    results = list(policy.evaluate_many([good, 5, good], errors="yield"))
+    assert [type(r).__name__ for r in results] == ["Determination", "CaseError",
+                                                   "Determination"]
+    assert [(d.code, d.where) for d in results[1].diagnostics] == [("CP0405", "cases[1]")]
+    assert "not int" in results[1].diagnostics[0].message
+    with pytest.raises(clawpolicy.CaseError):
+        list(policy.evaluate_many([good, 5]))
+
+
+@pytest.mark.parametrize("instant", [dt.datetime(2023, 9, 29), dt.datetime(2023, 9, 29, 12)])
+def test_a_datetime_is_refused_saying_to_pass_its_date(policies, instant):
+    case = _mapping(EXAMPLE_CASES[0])
+    case["as_of"] = instant
+    with pytest.raises(clawpolicy.CaseError) as raised:
+        policies[QUALYS_2019.resolve()].evaluate(case)
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.code, diagnostic.where) == ("CP0410", "case full-recovery-paid-bonus: as_of")
+    assert "pass its `.date()`" in diagnostic.message
+    case["as_of"] = instant.date()
+    assert policies[QUALYS_2019.resolve()].evaluate(case).outcome == "recovery"
 
 
 def test_one_policy_serves_many_threads_with_the_sequential_results():

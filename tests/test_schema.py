@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from clawpolicy.api import CaseError, compile_policy, evaluate, read_case
+from clawpolicy.api import CaseError, compile_policy, evaluate, read_case, read_case_data
 from clawpolicy.render.json import render as render_json
 from clawpolicy.tools import schema as schemas
 from clawpolicy.vocabulary.schema import BEYOND_SCHEMA
@@ -185,3 +185,73 @@ def test_every_example_determination_is_valid_by_the_determination_schema():
         errors = list(validator.iter_errors(output))
         assert not errors, (path.name, errors[0].message)
     assert list(validator.iter_errors({**output, "surprise": 1}))
+
+
+# ---------------------------------------------------------------- the patterns and the parsers
+
+def _accepts(parse, value) -> bool:
+    try:
+        parse(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _texts():
+    """Texts around the edges of what a case's amounts, dates and months-days may be."""
+    from clawpolicy.core.case import _SPACE
+
+    spaces = [" ", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "\ufeff", "\u200b"]
+    assert all(c.isspace() for c in spaces[:-2]) and not any(c.isspace() for c in spaces[-2:])
+    amounts = ["0", "5", "+5", "-5", "-0", "-0.00", "-0_0", "0_", "1_000.50", "1.", ".5",
+               "1e5", "0x1F", "١٥٠", "１５", "12.3.4", "", "+", "-"]
+    dates = [f"{y:04d}-{m:02d}-{d:02d}" for y in (0, 1, 4, 100, 400, 1900, 2000, 2023, 2024,
+                                                  9996, 9999)
+             for m in range(0, 14) for d in (0, 1, 28, 29, 30, 31, 32)]
+    dates += ["2024-6-30", "24-06-30", "2024/06/30", "٢٠٢٤-06-30", "2024-06-30T00:00"]
+    month_days = [f"{m:02d}-{d:02d}" for m in range(0, 14) for d in range(0, 33)]
+    month_days += ["2-28", "hello", "١٢-٣١", " 12-31", "12-31 "]
+    padded = [f"{s}{t}" for s in spaces for t in ("5", "2024-06-30")] + \
+             [f"{t}{s}" for s in spaces for t in ("5", "2024-06-30")]
+    return _SPACE, amounts + padded, dates + padded, month_days
+
+
+def test_the_schema_patterns_accept_what_the_reader_accepts_and_nothing_else():
+    """Issue 16: the schema describes what the reader accepts, in both directions: ASCII
+    digits only, the whitespace str.strip() takes off, a date of the calendar, and the
+    fiscal year end's month and day."""
+    from clawpolicy.core import case
+    from clawpolicy.vocabulary.models import _month_day
+
+    space, amounts, dates, month_days = _texts()
+    assert set(re.findall(r"\\u([0-9a-f]{4})", space)) == {
+        f"{ord(c):04x}" for c in map(chr, range(0x110000)) if c.isspace()}
+    unsigned = case._DECIMAL_SCHEMA["anyOf"][1]["pattern"]
+    signed = case._SIGNED_SCHEMA["anyOf"][1]["pattern"]
+    for text in amounts:
+        assert bool(re.search(unsigned, text)) == _accepts(case.parse_amount, text), text
+        assert bool(re.search(signed, text)) == _accepts(case.parse_number, text), text
+    for text in dates:
+        assert bool(re.search(case.DATE_SCHEMA["pattern"], text)) == \
+            _accepts(case.parse_date, text), text
+    for text in month_days:
+        assert bool(re.search(case.MONTH_DAY_PATTERN, text)) == \
+            _accepts(lambda v: _month_day(None, v), text), text
+
+
+def test_the_schema_and_the_reader_agree_on_digits_and_the_fiscal_year_end(validator):
+    base = {"case_id": "x", "as_of": "2024-06-30"}
+    for patch, valid in [({"awards": [{"id": "a", "amount_awarded": "١٥٠"}]}, False),
+                         ({"awards": [{"id": "a", "amount_awarded": " 150 "}]}, True),
+                         ({"company": {"fiscal_year_end": "02-30"}}, False),
+                         ({"company": {"fiscal_year_end": "hello"}}, False),
+                         ({"company": {"fiscal_year_end": "02-29"}}, True),
+                         ({"as_of": "2024-06-30 "}, True), ({"as_of": "2023-02-29"}, False)]:
+        data = {**base, **patch}
+        assert validator.is_valid(data) is valid, patch
+        try:
+            read_case_data(data)
+            read = True
+        except CaseError:
+            read = False
+        assert read is valid, patch

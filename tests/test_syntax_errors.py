@@ -29,6 +29,21 @@ def test_an_error_inside_a_conditions_requires_suggests_no_revision_keyword():
     assert not [w for w in REVISION_WORDS if w in help]
 
 
+def test_a_keyword_the_lexer_took_from_a_longer_word_is_named_as_the_word_written():
+    # `recover` may follow an expression (an `other` block), so the lexer takes it from the
+    # start of `recoverable`; the message names what the file says (errors.md: "The message
+    # names what was found"), and the caret spans it.
+    text = "define floor as 500 USD\n\nrecoverable excess\n"
+    with pytest.raises(DiagnosticError) as caught:
+        parse(SourceFile("p.claw", text))
+    found = caught.value.diagnostics[0]
+    assert (found.code, found.span.line_col, found.message) == (
+        "CP0101", (3, 1), "syntax error: unexpected `recoverable`")
+    assert text[found.span.start:found.span.end] == "recoverable"
+    assert errors("define floor as 500 USD\n\nremedy r\n")[0][2] == \
+        "syntax error: unexpected `remedy`"
+
+
 def test_where_a_value_is_missing_the_help_asks_for_a_value():
     (found,) = errors("define d as 1 + end\n")
     assert found[3] == "expected a value (a name, a number, a date, a quoted text, `(`, …) here"

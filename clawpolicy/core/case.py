@@ -77,6 +77,9 @@ def parse_date(value: Any) -> dt.date:
     # A datetime is a date in Python; a timestamp is not a date in a case file.
     if type(value) is dt.date:
         return value
+    if isinstance(value, dt.datetime):  # a pandas Timestamp too
+        raise ValueError(f"{value.isoformat(' ')} is a date and time, an instant; a case's "
+                         "dates are days: pass its `.date()`")
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
@@ -97,23 +100,41 @@ def parse_text(value: Any) -> str:
     raise ValueError("expected a text")
 
 
+# The schema's patterns say what the parsers above accept, in both directions (a test holds
+# them to each other): ASCII digits only (a pattern's \d is any script's), and the
+# whitespace that str.strip() takes off either end (every character for which str.isspace()
+# is true: a test holds the list to it), each written as an escape.
+_SPACE = ("[" + "".join(f"\\u{c:04x}" for c in (
+    *range(0x09, 0x0e), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200b),
+    0x2028, 0x2029, 0x202f, 0x205f, 0x3000)) + "]*")
+# A month and day of any year (02-29 included), as the `month-day` format takes it.
+MONTH_DAY_PATTERN = (r"^((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+                     r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|[12][0-9]))$")
+_UNSIGNED = r"\+?[0-9][0-9_]*(\.[0-9]+)?|-0[0_]*(\.0+)?"  # minus zero is not below zero
+_SIGNED = r"[+-]?[0-9][0-9_]*(\.[0-9]+)?"
+# A day of the calendar, years 1 to 9999, as dt.date.fromisoformat takes it.
+_LEAP = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
+_DAY = (r"(?!0000)[0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+        r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))")
+DATE_SCHEMA = {"type": "string", "pattern": f"^{_SPACE}({_DAY}|{_LEAP}){_SPACE}$",
+               "description": "a date as YYYY-MM-DD, a day of the calendar"}
 # A JSON number with a fraction (150000.50) is read exactly (as a Decimal), so the schema
 # accepts it as the reader does; an exponent (1.5e5) is refused by the reader, but is a
 # number like any other once parsed, so the schema cannot tell it (its description says so).
 _DECIMAL_SCHEMA = {
     "anyOf": [{"type": "number", "minimum": 0},
-              {"type": "string", "pattern": r"^\+?\d[\d_]*(\.\d+)?$"}],
+              {"type": "string", "pattern": f"^{_SPACE}({_UNSIGNED}){_SPACE}$"}],
     "description": "an exact decimal amount: a number written without an exponent, or a "
                    "decimal string (which keeps cents exact in any tool); never a binary "
                    "float or exponent notation"}
 _SIGNED_SCHEMA = {
     "anyOf": [{"type": "number"},
-              {"type": "string", "pattern": r"^[+-]?\d[\d_]*(\.\d+)?$"}],
+              {"type": "string", "pattern": f"^{_SPACE}{_SIGNED}{_SPACE}$"}],
     "description": "an exact decimal number: a number written without an exponent, or a "
                    "decimal string; never a binary float or exponent notation"}
 Money = Annotated[Decimal, BeforeValidator(parse_amount), WithJsonSchema(_DECIMAL_SCHEMA)]
 Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema(_SIGNED_SCHEMA)]
-Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Date = Annotated[dt.date, BeforeValidator(parse_date), WithJsonSchema(DATE_SCHEMA)]
 Boolean = Annotated[bool, BeforeValidator(parse_boolean)]
 Text = Annotated[str, BeforeValidator(parse_text)]
 

@@ -224,7 +224,7 @@ def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
     def sum_(ev: Any, env: Any) -> Any:
         a, b = left(ev, env), right(ev, env)
         if type(a) is Money and type(b) is Money and a.unit == b.unit:
-            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit))
+            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit), env, (a, b))
         return ev.binary_of(node, a, b, env)
     return sum_
 

@@ -30,8 +30,9 @@ class EvaluationError(DiagnosticError):
     """The policy asked something of this case that has no answer (a fact of a record the
     case says does not exist, or amounts in two units added together)."""
 
-    # For a date that left the calendar: the case facts the date was computed from, if any
-    # (then the case's value is to blame, not the policy: api.evaluate).
+    # For a date that left the calendar, or an amount that outgrew the precision: the case
+    # facts it was computed from, if the case's values are to blame, not the policy
+    # (api.evaluate).
     case_facts: tuple[str, ...] = ()
 
 
@@ -216,18 +217,22 @@ class Evaluator(Explainer, Reader):
         match op:
             case "+" | "-":
                 try:
-                    return self.exact(node, lambda: self.arith(op, left, right, node))
+                    return self.exact(node, lambda: self.arith(op, left, right, node), env,
+                                      (left, right))
                 except EvaluationError as error:
                     if error.diagnostics[0].code == "CP0506":
                         day = node.left if isinstance(left, dt.date) else node.right
                         error.case_facts = self.case_facts(day, env)
                     raise
             case "*":
+                operands = (left, right)
                 if isinstance(left, Money):
-                    return self.exact(node, lambda: Money(left.amount * right, left.unit))
+                    return self.exact(node, lambda: Money(left.amount * right, left.unit), env,
+                                      operands)
                 if isinstance(right, Money):
-                    return self.exact(node, lambda: Money(left * right.amount, right.unit))
-                return self.exact(node, lambda: left * right)
+                    return self.exact(node, lambda: Money(left * right.amount, right.unit), env,
+                                      operands)
+                return self.exact(node, lambda: left * right, env, operands)
             case "/":
                 divisor = right.amount if isinstance(right, Money) else right
                 if divisor == 0:
@@ -247,9 +252,10 @@ class Evaluator(Explainer, Reader):
                 return any(self.contains(right, x, node) for x in left)
         raise AssertionError(f"no operation {op}")
 
-    def exact(self, node: ast.Expr, compute):
+    def exact(self, node: ast.Expr, compute, env: Env | None = None, operands: tuple = ()):
         """Sums, differences and products are exact or an error, never rounded in silence
-        (only a division rounds, to the 80 significant digits of the context)."""
+        (only a division rounds, to the 80 significant digits of the context). The error
+        names the case facts to blame, where they are (`outgrown_by`)."""
         # The trap set on the context in force and put back (a local context is a copy of
         # it: four times the cost, for every sum the policy computes).
         traps = decimal.getcontext().traps
@@ -258,23 +264,48 @@ class Evaluator(Explainer, Reader):
         try:
             return compute()
         except decimal.Inexact:
-            raise EvaluationError([Diagnostic(
+            error = EvaluationError([Diagnostic(
                 "CP0504", "this amount needs more than 80 significant digits for this case",
                 "check the policy's arithmetic (repeated products of amounts)",
-                node.span)]) from None
+                node.span)])
         finally:
             traps[decimal.Inexact] = held
+        if env is not None:
+            error.case_facts = self.outgrown_by(node, env, operands)
+        raise error
+
+    def outgrown_by(self, node: ast.Expr, env: Env, operands: tuple) -> tuple[str, ...]:
+        """The case facts to blame for the amount at `node` outgrowing the precision: those
+        it was computed from, unless the policy is to blame (none): an operand holds every
+        digit of the precision (a quotient rounded to them, which no sum or product keeps
+        exact, whatever the case), or the policy's own numbers in it have more significant
+        digits together than the precision holds (no case's amounts could make it fit)."""
+        prec = decimal.getcontext().prec
+        for value in operands:
+            amount = value.amount if isinstance(value, Money) else value
+            if isinstance(amount, Decimal) and len(amount.as_tuple().digits) >= prec:
+                return ()
+        facts, numbers = self.sources(node, env)
+        digits = sum(len(n.normalize().as_tuple().digits) for n in numbers)
+        return facts if digits <= prec else ()
 
     def case_facts(self, node: ast.Expr, env: Env) -> tuple[str, ...]:
-        """The case facts the value of `node` was computed from, in the order written,
-        through the definitions it names (not into a quantifier's body, where its variable
-        takes each item in turn)."""
+        """The case facts the value of `node` was computed from (`sources`)."""
+        return self.sources(node, env)[0]
+
+    def sources(self, node: ast.Expr, env: Env) -> tuple[tuple[str, ...], list[Decimal]]:
+        """The case facts the value of `node` was computed from, in the order written, and
+        the policy's own numbers in it, through the definitions it names (not into a
+        quantifier's body, where its variable takes each item in turn)."""
         found: list[str] = []
+        numbers: list[Decimal] = []
         stack = [(node, env)]
         while stack:
             expr, where = stack.pop()
             subject = where.memo.get(id(expr.subject)) if isinstance(expr, ast.Field) else None
-            if isinstance(subject, Rec):
+            if isinstance(expr, ast.Number | ast.MoneyLit):
+                numbers.append(expr.value)
+            elif isinstance(subject, Rec):
                 found.append(join_path(subject.path, expr.name))
             elif isinstance(expr, ast.Name):
                 resolution = self.policy.resolutions[id(expr)]
@@ -286,7 +317,7 @@ class Evaluator(Explainer, Reader):
                     found.append(resolution.target)
             elif not isinstance(expr, ast.Quantifier | ast.Aggregate):
                 stack.extend((child, where) for child in reversed(list(ast.children(expr))))
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found)), numbers
 
     def contains(self, items: tuple, value: Any, node: ast.Expr) -> bool:
         """Membership with the same equality as `=`: a plain number stands for an amount."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,8 +34,8 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
          (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"))
 
-__all__ = ["MAX_CASE_BYTES", "MAX_DEPTH", "LoadedCase", "Position", "load_case", "parse_case",
-           "read_data", "read_file", "validate_case"]
+__all__ = ["MAX_CASE_BYTES", "MAX_DEPTH", "LoadedCase", "Position", "check_text", "load_case",
+           "parse_case", "read_data", "read_file", "validate_case"]
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _read_json(text: str, name: str, one_line: bool = False) -> Any:
                    f"the case file is not valid JSON: {error.msg}",
                    "check the JSON syntax at that place") from None
     if _SURROGATE_ESCAPE.search(text):
-        _check_json_text(data, name)
+        check_text(data, name)
     return data
 
 
@@ -192,19 +193,22 @@ def _check_json_depth(text: str, name: str, one_line: bool) -> None:
             depth -= 1
 
 
-def _check_json_text(data: Any, name: str) -> None:
-    """Text (keys included) that is valid Unicode, as the YAML reader requires as it reads."""
+def check_text(data: Any, name: str) -> None:
+    """Text (keys included) that is valid Unicode, as the YAML reader requires as it reads:
+    for JSON, and for a case given as a mapping (api.read_case_data), whose lone surrogate
+    would otherwise reach the determination's hash and fail there as no CaseError."""
     stack = [(data, "")]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
             _valid_unicode(value, name, path)
-        elif isinstance(value, dict):
+        elif isinstance(value, Mapping):
             for key, item in value.items():
-                child = f"{path}.{key}" if path else key
-                _valid_unicode(key, name, child)
+                child = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str):
+                    _valid_unicode(key, name, child)
                 stack.append((item, child))
-        elif isinstance(value, list):
+        elif isinstance(value, (list, tuple)):
             stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
 
 

@@ -171,12 +171,23 @@ def _expected_words(names: set[str]) -> str:
     return "one of " + ", ".join(words)
 
 
+_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+_WORD = re.compile(r"[A-Za-z0-9_]*")
+
+
 def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic:
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         token: Token = error.token
         start = token.start_pos or 0
-        span = Span(source, start, max(start + 1, token.end_pos or start + 1))
-        found = f"`{token.value}`" if token.value else describe_terminal(token.type)
+        end = max(start + 1, token.end_pos or start + 1)
+        value = token.value
+        if value and _WORD_CHAR.fullmatch(value[-1]):
+            # A keyword the lexer took from the start of a longer word (`recover` of
+            # `recoverable`): the message names, and the caret spans, the word written.
+            end = _WORD.match(source.text, start).end()
+            value = source.text[start:end]
+        span = Span(source, start, end)
+        found = f"`{value}`" if value else describe_terminal(token.type)
         return Diagnostic(
             "CP0101",
             f"syntax error: unexpected {found}",

@@ -55,12 +55,12 @@ def _facts(schema: dict, decls: tuple, description: str) -> dict:
 
 
 def _fact_type(schema: dict, decl) -> dict:
-    from clawpolicy.core.case import _DECIMAL_SCHEMA, _SIGNED_SCHEMA
+    from clawpolicy.core.case import _DECIMAL_SCHEMA, _SIGNED_SCHEMA, DATE_SCHEMA
 
     if decl.type == "enum":
         return {"type": "string", "enum": list(decl.values)}
     return {"boolean": {"type": "boolean"}, "text": {"type": "string"},
-            "date": {"type": "string", "format": "date"},
+            "date": DATE_SCHEMA,
             "money": _DECIMAL_SCHEMA, "number": _SIGNED_SCHEMA}[decl.type]
 
 

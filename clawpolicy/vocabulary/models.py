@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, create_model, field_validator, model_validator
+from pydantic import (BaseModel, Field, WithJsonSchema, create_model, field_validator,
+                      model_validator)
 
 from clawpolicy.core import case as core
 from clawpolicy.vocabulary.declarations import (Declarations, DeriveDecl, FieldDecl, RecordDecl,
@@ -44,6 +45,7 @@ def _month_day(cls, value: str | None) -> str | None:
 
 
 _FORMATS = {"month-day": _month_day}
+_PATTERNS = {"month-day": core.MONTH_DAY_PATTERN}
 
 
 def _null_is_unknown(cls, data: Any) -> Any:
@@ -187,6 +189,9 @@ class _Builder:
             annotation = Literal[f.values]
         else:
             annotation = _SCALARS[f.type]
+        if f.format is not None:  # the schema says what the format's validator accepts
+            annotation = Annotated[annotation, WithJsonSchema(
+                {"type": "string", "pattern": _PATTERNS[f.format]})]
         if f.list:
             annotation = list[annotation]
         match f.absent:

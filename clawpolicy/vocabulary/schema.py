@@ -38,8 +38,8 @@ BEYOND_SCHEMA = {
 
 _READING = (
     "This schema describes a case as JSON, or as YAML 1.2 (the YAML of editors), holds it: "
-    "dates are text (YYYY-MM-DD, checked with `format: date`: validate with format "
-    "assertion on). A program that reads a case with PyYAML's `yaml.safe_load` (YAML 1.1) "
+    "dates are text (YYYY-MM-DD, a day of the calendar, checked by a pattern; like amounts "
+    "written as text, they may have spaces around them, as clawpolicy reads them). A program that reads a case with PyYAML's `yaml.safe_load` (YAML 1.1) "
     "gets `datetime.date` objects, and `yes`/`no` as booleans: validate "
     "`json.loads(json.dumps(data, default=str))` for the dates, and read the case with "
     "clawpolicy for the rest. clawpolicy also refuses what a JSON Schema cannot express: ")
