@@ -25,15 +25,22 @@ from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.depends import links
 from clawpolicy.syntax import ast
 
-# Per policy: each field name's tests, as (kind, words), or None where it is read otherwise.
-_TESTS: "weakref.WeakKeyDictionary[CheckedPolicy, dict[str, list | None]]" = \
-    weakref.WeakKeyDictionary()
+# Per policy: each field name's tests, as (kind, words), or None where it is read otherwise;
+# and by (name, answers), each answer's first alike.
+_FOUND: "weakref.WeakKeyDictionary[CheckedPolicy, dict]" = weakref.WeakKeyDictionary()
 
 
 def representatives(policy: CheckedPolicy, fact: str, answers: list[Any]) -> list[Any] | None:
     """For each answer (in order), the first answer alike it; None where each is its own."""
     name = re.sub(r"\[\d+\]", "", fact).rsplit(".", 1)[-1]
-    tests = _tests(policy, name)
+    found = _found(policy)
+    key = (name, tuple(answers))
+    if key not in found:
+        found[key] = _classes(_tests(policy, name), answers)
+    return found[key]
+
+
+def _classes(tests: list | None, answers: list[Any]) -> list[Any] | None:
     if not tests:  # read otherwise, or (a fact no rule reads) not asked about
         return None
     first: dict[tuple, Any] = {}
@@ -66,10 +73,15 @@ def _result(kind: str, words: frozenset, answer: Any) -> tuple | None:
     return None
 
 
-def _tests(policy: CheckedPolicy, name: str) -> list | None:
-    found = _TESTS.get(policy)
+def _found(policy: CheckedPolicy) -> dict:
+    found = _FOUND.get(policy)
     if found is None:
-        found = _TESTS[policy] = {}
+        found = _FOUND[policy] = {}
+    return found
+
+
+def _tests(policy: CheckedPolicy, name: str) -> list | None:
+    found = _found(policy)
     if name not in found:
         found[name] = _find(policy, name)
     return found[name]
