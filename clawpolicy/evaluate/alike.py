@@ -9,11 +9,11 @@ and `x is known` for one word; `x overlaps {...}` and `a in x` for a list. No ev
 then tell them apart: a run without reasons decides every award the same way under each (its
 outcome, amount, remedies and what is still open). Any other read of a field of that name
 (quoted through a definition, compared with another fact, counted, iterated, a field derived
-from it or keyed by it, a path the vocabulary's roles name) leaves each answer its own: the fact is read by
-its name wherever it stands, so a field of the same name in another record only makes the
-classes finer. What the runs with reasons show (the reasons quote the value) is not taken
-from here: the search shows an award under the first answer of its class, which is the
-combination the plain search would show it under."""
+from it or keyed by it, a path the vocabulary's roles name) leaves each answer its own: the
+fact is read by its name wherever it stands, so a field of the same name in another record
+only makes the classes finer. What the runs with reasons show (the reasons quote the value)
+is not taken from here: the search shows an award under the first answer of its class, which
+is the combination the plain search would show it under."""
 
 from __future__ import annotations
 
@@ -65,10 +65,8 @@ def _result(kind: str, words: frozenset, answer: Any) -> tuple | None:
             return ()
         return None
     if isinstance(answer, tuple) and all(isinstance(a, str) for a in answer):
-        if kind == "overlaps":
+        if kind in ("overlaps", "contains"):  # (contains: one word, is it in the list)
             return (bool(words.intersection(answer)),)
-        if kind == "contains":
-            return (bool(words.intersection(answer)),)  # one word: is it in the list
         return None
     return None
 
