@@ -10,8 +10,10 @@ up to four awards at random."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 
 from clawpolicy.api import evaluate, read_case
@@ -66,6 +68,55 @@ def test_examples(case_path, qualys_2019, qualys_revised):
 def test_generated(qualys_revised, data):
     fast, reference = both(qualys_revised, as_case(data))
     assert fast == reference
+
+
+@settings(max_examples=250 if LONG else 40, deadline=None, derandomize=not LONG,
+          database=None, suppress_health_check=list(HealthCheck))
+@given(cases(max_awards=4 if LONG else 2))
+def test_generated_2019(qualys_2019, data):
+    """The 2019 policy: its conditions test the Committee's findings against sets of words
+    (answers alike, evaluate/alike.py), the shortcut it takes most."""
+    fast, reference = both(qualys_2019, as_case(data))
+    assert fast == reference
+
+
+def _blanked(facts: tuple[str, ...]):
+    """examples/cases/10 (pending on the Committee's findings) with more facts unknown."""
+    data = yaml.safe_load((ROOT / "examples" / "cases" /
+                           "10-pending-committee-findings.yaml").read_text(encoding="utf-8"))
+    data.pop("expect")
+    for fact in facts:
+        holder, name = data, fact
+        for part in re.findall(r"\w+|\[\d+\]", fact)[:-1]:
+            holder = holder[int(part[1:-1])] if part.startswith("[") else holder[part]
+        name = fact.rsplit(".", 1)[-1]
+        holder[name] = None
+    return as_case(data)
+
+
+# Answers alike under the 2019 policy: three of `misconduct`'s four words, two of
+# `caused_restatement`'s three, an award's two incentive kinds and every `basis` it tests;
+# with an amount among the facts asked (tracked: taken only where no threshold moved).
+ALIKE = [(), ("findings.caused_restatement",),
+         ("findings.caused_restatement", "awards[0].amount_as_restated"),
+         ("awards[0].kind", "awards[0].basis", "findings.should_repay"),
+         ("awards[0].kind", "awards[0].amount_paid", "findings.caused_restatement")]
+
+
+@pytest.mark.parametrize("blank", ALIKE, ids=lambda b: "+".join(b) or "as-given")
+def test_answers_alike_are_decided_once(blank, qualys_2019, monkeypatch):
+    """The combination of an answer alike an earlier one is taken, not evaluated again, and
+    the determination is the reference's (which evaluates each)."""
+    runs = []
+    combination = exact.Exact.evaluate
+    monkeypatch.setattr(exact.Exact, "evaluate",
+                        lambda self, *a: runs.append(1) or combination(self, *a))
+    loaded = _blanked(blank)
+    fast = render(qualys_2019, loaded, True)
+    taken = len(runs)
+    runs.clear()
+    assert fast == render(qualys_2019, loaded, False)
+    assert taken < len(runs)
 
 
 def test_the_shortcuts_cut_the_search(qualys_revised, monkeypatch):

@@ -37,7 +37,7 @@ class RuleValues:
         # once per case.
         found = _READS.get(policy)
         if found is None:
-            found = _READS[policy] = ({}, _links(policy.case_type))
+            found = _READS[policy] = ({}, links(policy.case_type))
         self._reads, self._links = found
 
     def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
@@ -89,7 +89,7 @@ class RuleValues:
         return frozenset(names)
 
 
-def _links(case_type: t.Record) -> dict[str, set[str]]:
+def links(case_type: t.Record) -> dict[str, set[str]]:
     """For each derived field's name, the fields it is derived from (`statements`: the
     award's `calculated_on`)."""
     found: dict[str, set[str]] = {}

@@ -23,7 +23,7 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_type, linked_keys
-from clawpolicy.evaluate import searching
+from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -91,6 +91,10 @@ class Group:
     # The points at which an answer turns were still moving after ROUNDS rounds of sampling:
     # the combinations found may miss one, so none is kept.
     moving: bool = False
+    # A listed fact's answers alike (alike.py): each to the first of its class.
+    alike: dict[str, dict] = field(default_factory=dict)
+    # The combinations whose evaluation noted no threshold: the thresholds' count then.
+    clean: dict[tuple, int] = field(default_factory=dict)
 
 
 def decision(key: tuple) -> tuple:
@@ -230,6 +234,7 @@ class Exact:
         if isinstance(domain, Scale):
             group.tracker.scales[fact] = domain
             self._seed(group.tracker, fact, domain)
+        self._alike(group, fact)
 
     def _search(self, group: Group, assigned: dict, leaves: list, cache: dict,
                 watch: "_Watch | None" = None) -> None:
@@ -238,7 +243,7 @@ class Exact:
         if combo is None:
             if len(cache) >= BOUND:
                 raise _Unsettled(BOUND + 1)
-            combo = cache[key] = self.evaluate(group, assigned)
+            combo = cache[key] = self._combination(group, assigned, key, cache)
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))
@@ -249,6 +254,37 @@ class Exact:
         self._add(group, fact)
         for value in self.answers(group, fact):
             self._search(group, {**assigned, fact: value}, leaves, cache, watch)
+
+    def _combination(self, group: Group, assigned: dict, key: tuple,
+                     cache: dict) -> Combination:
+        """The combination of these answers. Where an answer is alike an earlier one of its
+        fact (alike.py: every test the policy makes on it treats them alike), the combination
+        of the first answer of its class is what evaluating gives, and is taken: where no
+        amount or date is answered (no comparison is tracked), or where its evaluation noted
+        no threshold and none has been noted since (the same evaluation, on the same
+        thresholds, notes none either). A search shortcut (searching.SHORTCUTS)."""
+        if searching.SHORTCUTS:
+            same = tuple((f, group.alike.get(f, {}).get(v, v)) for f, v in key)
+            taken = cache.get(same) if same != key else None
+            if taken is not None and (
+                    group.clean.get(same) == _version(group.tracker)
+                    or not any(isinstance(group.domains[f], Scale) for f in assigned)):
+                return taken
+        before = _version(group.tracker)
+        combo = self.evaluate(group, assigned)
+        if _version(group.tracker) == before:
+            group.clean[key] = before
+        return combo
+
+    def _alike(self, group: Group, fact: str) -> None:
+        """Each answer of a listed fact to the first answer alike it, where some are."""
+        domain = group.domains[fact]
+        if not isinstance(domain, Finite) or not searching.SHORTCUTS:
+            return
+        values = [value for value, _ in domain.answers]
+        firsts = alike.representatives(self.determiner.policy, fact, values)
+        if firsts is not None:
+            group.alike[fact] = dict(zip(values, firsts))
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
         """The thresholds the three-valued evaluation named directly, as a start."""
@@ -368,6 +404,11 @@ class _Watch:
                 self.others.append(combo.others)
         if not self.open and (not self.whole or self.others is None):
             raise _Undecided()
+
+
+def _version(tracker: Tracker | None) -> int:
+    """How many thresholds the tracker holds: they are only ever added to."""
+    return sum(map(len, tracker.thresholds.values())) if tracker is not None else 0
 
 
 def award_key(e: AwardEvaluation) -> tuple:

@@ -34,6 +34,10 @@ class Tracked:
     value: Any
     fact: str
     forward: Callable[[Any], Any]
+    # Each answer's value kept once computed (`lift`): the comparisons a run notes share the
+    # chain of values they are computed from (an amount capped, summed, compared three
+    # times). False: computed again at each call (the search without its shortcuts).
+    remember: bool = False
 
 
 def plain(value: Any) -> Any:
@@ -80,7 +84,7 @@ class Tracker:
     def wrap(self, fact: str, x: Any) -> Tracked:
         scale = self.scales[fact]
         self.samples[fact] = x
-        return Tracked(scale.answer(x), fact, lambda y: scale.answer(y))
+        return Tracked(scale.answer(x), fact, lambda y: scale.answer(y), self.given)
 
     def observe(self, fact: str, outcome: Callable[[Any], Any], here: Any = _UNSET) -> None:
         """A comparison whose result is `outcome(answer)` (`here` at the sample, where the
@@ -131,7 +135,16 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
     if len(facts) != 1:
         return concrete
     fact = facts.pop()
-    return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
+    if not any(v.remember for v in values if isinstance(v, Tracked)):
+        return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
+    kept: dict[Any, Any] = {}  # this value at each answer (a pure function of it)
+
+    def forward(x: Any) -> Any:
+        found = kept.get(x, _UNSET)
+        if found is _UNSET:
+            found = kept[x] = compute(*_at(values, fact, x))
+        return found
+    return Tracked(concrete, fact, forward, True)
 
 
 def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) -> Any:

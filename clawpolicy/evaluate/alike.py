@@ -1,0 +1,165 @@
+"""Answers alike: the answers to an enumerated fact that every test the policy makes on it
+treats alike, found once per policy from its text, so that the exactness search (exact.py)
+decides one of them and gives the others its combination.
+
+An enumerated fact's answers (one of a fixed list, or a list of such words) are alike where
+every place the policy reads a field of that name is a test against literal words and each
+of those tests gives them the same result: `x in {a, b}`, `x not in {...}`, `x = a`, `x != a`
+and `x is known` for one word; `x overlaps {...}` and `a in x` for a list. No evaluation can
+then tell them apart: a run without reasons decides every award the same way under each (its
+outcome, amount, remedies and what is still open). Any other read of a field of that name
+(quoted through a definition, compared with another fact, counted, iterated, a field derived
+from it or keyed by it, a path the vocabulary's roles name) leaves each answer its own: the
+fact is read by its name wherever it stands, so a field of the same name in another record
+only makes the classes finer. What the runs with reasons show (the reasons quote the value)
+is not taken from here: the search shows an award under the first answer of its class, which
+is the combination the plain search would show it under."""
+
+from __future__ import annotations
+
+import re
+import weakref
+from typing import Any
+
+from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.evaluate.depends import links
+from clawpolicy.syntax import ast
+
+# Per policy: each field name's tests, as (kind, words), or None where it is read otherwise;
+# and by (name, answers), each answer's first alike.
+_FOUND: "weakref.WeakKeyDictionary[CheckedPolicy, dict]" = weakref.WeakKeyDictionary()
+
+
+def representatives(policy: CheckedPolicy, fact: str, answers: list[Any]) -> list[Any] | None:
+    """For each answer (in order), the first answer alike it; None where each is its own."""
+    name = re.sub(r"\[\d+\]", "", fact).rsplit(".", 1)[-1]
+    found = _found(policy)
+    key = (name, tuple(answers))
+    if key not in found:
+        found[key] = _classes(_tests(policy, name), answers)
+    return found[key]
+
+
+def _classes(tests: list | None, answers: list[Any]) -> list[Any] | None:
+    if not tests:  # read otherwise, or (a fact no rule reads) not asked about
+        return None
+    first: dict[tuple, Any] = {}
+    found = []
+    for answer in answers:
+        signature = []
+        for kind, words in tests:
+            result = _result(kind, words, answer)
+            if result is None:
+                return None
+            signature.append(result)
+        found.append(first.setdefault(tuple(signature), answer))
+    return found if len(first) < len(answers) else None
+
+
+def _result(kind: str, words: frozenset, answer: Any) -> tuple | None:
+    """What one test gives for an answer (None: a test this answer's type does not meet)."""
+    if isinstance(answer, str):
+        if kind == "member":
+            return (answer in words,)
+        if kind == "known":
+            return ()
+        return None
+    if isinstance(answer, tuple) and all(isinstance(a, str) for a in answer):
+        if kind in ("overlaps", "contains"):  # (contains: one word, is it in the list)
+            return (bool(words.intersection(answer)),)
+        return None
+    return None
+
+
+def _found(policy: CheckedPolicy) -> dict:
+    found = _FOUND.get(policy)
+    if found is None:
+        found = _FOUND[policy] = {}
+    return found
+
+
+def _tests(policy: CheckedPolicy, name: str) -> list | None:
+    found = _found(policy)
+    if name not in found:
+        found[name] = _find(policy, name)
+    return found[name]
+
+
+def _find(policy: CheckedPolicy, name: str) -> list | None:
+    roles = policy.vocabulary.roles
+    named = {roles.decided, roles.each, roles.subject, *roles.subject_context,
+             roles.subject_example, *(roles.recovered or ())}
+    # (The summaries, `roles.summary` and `item_summary`, are read from the case as given,
+    # never from an answer: determine.py.)
+    if any(name in re.split(r"[.\[\]]", path) for path in named) or \
+            any(name in via for via in links(policy.case_type).values()) or \
+            any(r.key == name for r in policy.vocabulary.declarations.records.values()):
+        return None
+    tests = []
+    for node, parent in _walk([policy.fact_decls, policy.rules, policy.revisions]):
+        if isinstance(node, ast.Field) and node.name == name or isinstance(node, ast.Name) \
+                and _resolved(policy, node) == ("root", name):
+            test = _test(policy, node, parent)
+            if test is None:
+                return None
+            tests.append(test)
+    return tests
+
+
+def _test(policy: CheckedPolicy, node: Any, parent: Any) -> tuple | None:
+    """The test `parent` makes on the read `node`, where it is one against literal words."""
+    if isinstance(parent, ast.Test) and parent.test in ("known", "unknown"):
+        return ("known", frozenset())
+    if not isinstance(parent, ast.Binary):
+        return None
+    other = parent.right if parent.left is node else parent.left
+    if parent.op in ("in", "not in") and parent.left is node:
+        words = _words(policy, other)
+        return ("member", words) if words is not None else None
+    if parent.op in ("=", "!="):
+        words = _words(policy, other, alone=True)
+        return ("member", words) if words is not None else None
+    if parent.op == "overlaps":
+        words = _words(policy, other)
+        return ("overlaps", words) if words is not None else None
+    if parent.op in ("in", "not in") and parent.right is node:
+        words = _words(policy, other, alone=True)
+        return ("contains", words) if words is not None else None
+    return None
+
+
+def _words(policy: CheckedPolicy, node: Any, alone: bool = False) -> frozenset | None:
+    """The literal words of a set (or, `alone`, of one word), or None."""
+    items = (node,) if alone else node.items if isinstance(node, ast.SetLit) else None
+    if items is None:
+        return None
+    words = set()
+    for item in items:
+        if isinstance(item, ast.Name) and _resolved(policy, item)[0] == "enum":
+            words.add(_resolved(policy, item)[1])
+        elif isinstance(item, ast.Text):
+            words.add(item.value)
+        else:
+            return None
+    return frozenset(words)
+
+
+def _resolved(policy: CheckedPolicy, node: ast.Name) -> tuple[str, str] | tuple[None, None]:
+    resolution = policy.resolutions.get(id(node))
+    return (resolution.kind, resolution.target) if resolution is not None else (None, None)
+
+
+def _walk(roots: list) -> Any:
+    """Every syntax node reachable from `roots`, each with the node that holds it."""
+    stack: list[tuple[Any, Any]] = [(r, None) for r in roots]
+    seen: set[int] = set()
+    while stack:
+        value, parent = stack.pop()
+        if isinstance(value, tuple | list):
+            stack.extend((v, parent) for v in value)
+            continue
+        if type(value).__module__ != ast.__name__ or id(value) in seen:
+            continue
+        seen.add(id(value))
+        yield value, parent
+        stack.extend((v, value) for v in vars(value).values())
