@@ -213,6 +213,36 @@ def test_verify_reads_a_line_of_batch_output(qualys_2019, tmp_path):
     assert verifying.verify(recorded, qualys_2019, api.read_case(path)).same
 
 
+def test_verify_takes_each_line_check_batch_writes_as_it_is(tmp_path):
+    # A line of `check --batch` starts with the `source` of its case (a case file's name,
+    # `FILE:LINE` of JSON Lines, `<stdin>:LINE`): verify takes the line as written.
+    runner = CliRunner()
+    folder = tmp_path / "cäses"
+    folder.mkdir()
+    case = folder / "01 bonus.yaml"
+    case.write_bytes(EXAMPLE_CASES[0].read_bytes())
+    as_json = tmp_path / "case.json"
+    as_json.write_text(json.dumps(read_file(case)), encoding="utf-8")
+    jsonl = tmp_path / "cases.jsonl"
+    jsonl.write_text(as_json.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    runs = [(["--batch", str(folder)], None, case, str(case)),
+            (["--batch", str(jsonl)], None, as_json, f"{jsonl}:1"),
+            (["--batch", "-"], jsonl.read_text(encoding="utf-8"), as_json, "<stdin>:1")]
+    for args, given, path, source in runs:
+        made = runner.invoke(app, ["check", str(QUALYS_2019), *args], input=given)
+        assert made.exit_code == 0, made.output
+        assert json.loads(made.stdout)["source"] == source
+        recorded = tmp_path / "line.json"
+        recorded.write_text(made.stdout, encoding="utf-8")
+        ok = runner.invoke(app, ["verify", str(recorded), str(QUALYS_2019), str(path)])
+        assert ok.exit_code == 0 and ok.stdout.startswith("verified: "), ok.output
+        # The rest of the line is still compared byte for byte.
+        recorded.write_text(made.stdout.replace('"outcome":"', '"outcome":"x'),
+                            encoding="utf-8")
+        edited = runner.invoke(app, ["verify", str(recorded), str(QUALYS_2019), str(path)])
+        assert edited.exit_code == 1 and "first difference: line 1" in edited.stdout
+
+
 def test_a_fact_the_policy_declares_is_assumed_and_typed_by_its_declaration(tmp_path):
     policy = tmp_path / "policy.claw"
     policy.write_text('''policy "Example"

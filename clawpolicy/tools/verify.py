@@ -46,14 +46,31 @@ def read_determination(path: str | Path) -> bytes:
                                  "--format json` wrote", where=name))
 
 
-def recorded_assumptions(recorded: bytes) -> list[str]:
-    """The assumptions the determination lists, as `check --assume` takes them; none where
-    the bytes are not a determination (the comparison then shows what differs)."""
+def _parsed(recorded: bytes):
+    """The recorded JSON, or None where it does not parse."""
     try:
-        data = json.loads(recorded.decode("utf-8"))
+        return json.loads(recorded.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def recorded_assumptions(data) -> list[str]:
+    """The assumptions the parsed determination lists, as `check --assume` takes them; none
+    where it is not a determination (the comparison then shows what differs)."""
+    try:
         return [f"{a['fact']}={_written(a['value'])}" for a in data.get("assumptions", [])]
-    except (ValueError, AttributeError, KeyError, TypeError):
+    except (AttributeError, KeyError, TypeError):
         return []
+
+
+def batch_source(data) -> str | None:
+    """The `source` a line of `check --batch` output starts with (where its case came from:
+    a case file's name, `FILE:LINE` of JSON Lines, `<stdin>:LINE`), or None. It names the
+    input, not the determination, so the line is made again with it and compared whole."""
+    if isinstance(data, dict) and data and next(iter(data)) == "source" \
+            and isinstance(data["source"], str):
+        return data["source"]
+    return None
 
 
 def _written(value) -> str:
@@ -67,9 +84,11 @@ def verify(determination: str | Path, policy: api.CheckedPolicy,
     """Raises VerifyError, api.AssumptionError (the recorded assumptions cannot be made on
     this case) or the CaseError and PolicyError of `check`."""
     recorded = read_determination(determination)
-    made = api.evaluate(policy, loaded, recorded_assumptions(recorded))
+    data = _parsed(recorded)
+    made = api.evaluate(policy, loaded, recorded_assumptions(data))
     one_line = recorded.count(b"\n") <= 1 and not recorded.startswith(b"{\n")
-    again = (json_render.render_line(made) + ("\n" if recorded.endswith(b"\n") else "")
+    again = (json_render.render_line(made, batch_source(data))
+             + ("\n" if recorded.endswith(b"\n") else "")
              if one_line else json_render.render(made)).encode("utf-8")
     name = printable(str(determination))
     if again == recorded:
@@ -78,7 +97,7 @@ def verify(determination: str | Path, policy: api.CheckedPolicy,
                               f"  policy sha256 {made.seal.policy_sha256}",
                               f"  case sha256   {made.seal.case_sha256}"])
     return Verdict(False, [f"{name} differs from the determination made again",
-                           *_first_difference(recorded, again), *_seal_reasons(recorded, made)])
+                           *_first_difference(recorded, again), *_seal_reasons(data, made)])
 
 
 def _first_difference(recorded: bytes, again: bytes) -> list[str]:
@@ -102,14 +121,13 @@ def _clip(line: str, column: int, width: int = 90) -> str:
     return ("…" if start else "") + shown + ("…" if start + width < len(line) else "")
 
 
-def _seal_reasons(recorded: bytes, made) -> list[str]:
+def _seal_reasons(data, made) -> list[str]:
     """What the recorded seal says about the difference, where it can be read."""
-    try:
-        seal = json.loads(recorded.decode("utf-8")).get("seal") or {}
-        if not isinstance(seal, dict):
-            return []
-    except (ValueError, AttributeError):
+    if data is None:
         return ["  the recorded file is not a determination's JSON (it does not parse)"]
+    seal = (data.get("seal") if isinstance(data, dict) else None) or {}
+    if not isinstance(seal, dict):
+        return []
     now = made.seal.model_dump()
     why = {"policy_sha256": "made with another text of the policy (or its includes)",
            "case_sha256": "made for another case (or another version of this one)",
