@@ -8,6 +8,7 @@ from clawpolicy.syntax.load import read_source
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.syntax.printer import format_module
+from clawpolicy.tools.streams import write_file
 
 
 def format_file(path: Path) -> tuple[str, str]:
@@ -39,7 +40,7 @@ def run(paths: list[Path], check: bool, diff: bool, out, err) -> tuple[int, int]
                     before.splitlines(keepends=True), after.splitlines(keepends=True),
                     f"{path}", f"{path} (formatted)"))
             elif not check:
-                path.write_text(after, encoding="utf-8")
+                write_file(path, after)
     listing = err if diff else out
     verb = "would reformat" if check or diff else "reformatted"
     for path in changed:
