@@ -301,6 +301,63 @@ def test_diff_reports_cases_it_cannot_read_as_a_case_error(tmp_path):
     assert "error[CP0401]: cannot read the cases: it is not a regular file" in result.stdout
 
 
+POLICY = """policy "Example"
+  effective 2019-02-08
+end
+
+condition repayment_due
+  clause "Condition (4)"
+  quote "should repay"
+  requires findings.should_repay
+end
+
+recoverable excess
+  clause "Recovery"
+  quote "the excess"
+  is max(award.amount_awarded - award.amount_as_restated, 0)
+end
+
+remedy repay
+  clause "Repayment"
+  quote "shall repay"
+  shall recover up to excess
+end
+"""
+
+
+def test_arguments_that_are_not_utf8_are_escaped_never_a_defect(tmp_path):
+    # Bytes that are not UTF-8 in a policy's name or an assumption (Python keeps them as
+    # lone surrogates): the policy is read and determined, the assumption is a usage error,
+    # and every message shows the bytes escaped.
+    policy = tmp_path / os.fsdecode(b"pol\xff.claw")
+    policy.write_text(POLICY, encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE + "findings:\n  should_repay: true\n", encoding="utf-8")
+    (tmp_path / "cases.jsonl").write_text(json.dumps({"case_id": "fine", "as_of":
+                                                      "2024-06-30"}) + "\n")
+    (tmp_path / "plain.claw").write_text(POLICY, encoding="utf-8")
+    one = command("check", str(policy), str(case), "-f", "json", capture_output=True)
+    plain = command("check", str(tmp_path / "plain.claw"), str(case), "-f", "json",
+                    capture_output=True)
+    assert one.returncode == 0 and one.stderr == b""
+    assert json.loads(one.stdout)["outcome"] == json.loads(plain.stdout)["outcome"]
+    many = command("check", str(policy), "--batch", str(tmp_path / "cases.jsonl"),
+                   capture_output=True)
+    assert many.returncode == 0 and b"internal" not in many.stderr
+    for assumption, first in [(b"title=ok\xff", "error[CP1102]: `ok\\xff` holds bytes"),
+                              (b"ti\xfftle=ok", "error[CP1101]: `ti\\xfftle` is not a fact")]:
+        assumed = command("check", str(policy), str(case), "--assume",
+                          os.fsdecode(assumption), capture_output=True, text=True)
+        assert assumed.returncode == 2 and assumed.stderr.startswith(first), assumed.stderr
+        shown = assumption.decode("utf-8", "backslashreplace")
+        assert f"--> --assume {shown}\n" in assumed.stderr
+    messy = tmp_path / os.fsdecode(b"messy\xff.claw")
+    messy.write_text(POLICY.replace("  effective", "      effective"), encoding="utf-8")
+    listed = command("fmt", "--check", str(messy), capture_output=True, text=True)
+    assert listed.returncode == 1
+    assert f"would reformat {tmp_path}/messy\\xff.claw\n" in listed.stdout
+
+
 def _many_cases(tmp_path: Path, count: int) -> Path:
     line = json.dumps({"case_id": "fine", "as_of": "2024-06-30"})
     path = tmp_path / "many.jsonl"
