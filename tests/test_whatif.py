@@ -150,6 +150,21 @@ def test_a_wrong_assumption_is_a_usage_error_naming_the_fact(assume, code, words
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("second", ["findings.misconduct=none", "findings.misconduct=fraud"])
+def test_a_fact_assumed_twice_is_a_usage_error_not_the_last_value(second):
+    # Which of two values was meant is not clawpolicy's to guess (issue 17): even the same
+    # value twice is refused, and an item named by its key or its index is the same fact.
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    for assumed in (["findings.misconduct=fraud", second],
+                    ["awards[bonus-fy2022].amount_paid=1", "awards[0].amount_paid=2"]):
+        result = CliRunner().invoke(app, ["check", str(QUALYS_2019), str(path), "-f", "json",
+                                          *(a for one in assumed for a in ("--assume", one))])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith("error[CP1103]: `")
+        assert " is assumed twice: " in result.stderr
+        assert f"--> --assume {assumed[1]}\n" in result.stderr
+
+
 def test_the_case_fingerprint_ignores_key_order_and_yaml_or_json(tmp_path):
     for path in EXAMPLE_CASES + REVISION_CASES:
         data = read_file(path)

@@ -66,6 +66,12 @@ def apply(data: dict, assumptions: Sequence[str], vocabulary: Vocabulary,
             fact, written = split(given, vocabulary.roles.subject_example)
             value = _value(written, given)
             path = _set(data, fact, value, vocabulary, declared, given, case)
+            first = next((a for a in done if a.fact == path), None)
+            if first is not None:  # which value was meant is not for clawpolicy to guess
+                raise _error("CP1103", f"`{path}` is assumed twice: "
+                             f"{split(first.given)[1]}, then {written}",
+                             "assume each fact once; to compare values, run check once with "
+                             "each", given)
             done.append(Assumed(path, value, given))
         except AssumptionError as error:
             errors += error.diagnostics
