@@ -218,6 +218,18 @@ def test_verify_on_the_command_line(tmp_path):
     missing = runner.invoke(app, ["verify", str(tmp_path / "none.json"), str(QUALYS_2019),
                                   str(path)])
     assert missing.exit_code == 2 and "error[CP1110]" in missing.stderr
+    # The memo is not the determination's JSON: a usage error, as cases.md says, not a
+    # difference found (exit code 1).
+    memo = tmp_path / "d.txt"
+    memo.write_text(runner.invoke(app, ["check", str(QUALYS_2019), str(path), "-f",
+                                        "text"]).stdout, encoding="utf-8")
+    (tmp_path / "list.json").write_text("[1]\n", encoding="utf-8")
+    for given, message in [(memo, "the determination is not JSON: Expecting value (line 1, "
+                                  "column 1)"),
+                           (tmp_path / "list.json", "the determination is not a JSON object")]:
+        wrong = runner.invoke(app, ["verify", str(given), str(QUALYS_2019), str(path)])
+        assert wrong.exit_code == 2 and wrong.stdout == ""
+        assert wrong.stderr.startswith(f"error[CP1110]: {message}\n  --> {given}\n")
 
 
 def test_verify_reads_a_line_of_batch_output(qualys_2019, tmp_path):

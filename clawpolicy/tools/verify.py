@@ -15,6 +15,8 @@ from clawpolicy.render import json as json_render
 
 # A determination is a few hundred kilobytes at most; its case is held to 10 MB.
 MAX_DETERMINATION_BYTES = 64 * 1024 * 1024
+HELP = ("give the JSON file `clawpolicy check --format json` wrote, or one line of --batch "
+        "output, not the memo")
 
 
 class VerifyError(Exception):
@@ -42,16 +44,25 @@ def read_determination(path: str | Path) -> bytes:
         message = f"the determination is larger than {MAX_DETERMINATION_BYTES} bytes"
     except OSError as error:
         message = f"cannot read the determination: {error.strerror or error}"
-    raise VerifyError(Diagnostic("CP1110", message, "give the JSON file `clawpolicy check "
-                                 "--format json` wrote", where=name))
+    raise VerifyError(Diagnostic("CP1110", message, HELP, where=name))
 
 
-def _parsed(recorded: bytes):
-    """The recorded JSON, or None where it does not parse."""
+def parsed(recorded: bytes, path: str | Path) -> dict:
+    """The recorded JSON object; a VerifyError where the file is not one (a memo, a file
+    that is not UTF-8): nothing to compare a determination with. A JSON object that is not
+    this determination is compared, and its first difference shown."""
     try:
-        return json.loads(recorded.decode("utf-8"))
-    except ValueError:
-        return None
+        data = json.loads(recorded.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        message = f"the determination is not UTF-8 text (byte {error.start + 1})"
+    except json.JSONDecodeError as error:
+        message = (f"the determination is not JSON: {error.msg} (line {error.lineno}, "
+                   f"column {error.colno})")
+    else:
+        if isinstance(data, dict):
+            return data
+        message = "the determination is not a JSON object"
+    raise VerifyError(Diagnostic("CP1110", message, HELP, where=printable(str(path))))
 
 
 def recorded_assumptions(data) -> list[str]:
@@ -67,7 +78,7 @@ def batch_source(data) -> str | None:
     """The `source` a line of `check --batch` output starts with (where its case came from:
     a case file's name, `FILE:LINE` of JSON Lines, `<stdin>:LINE`), or None. It names the
     input, not the determination, so the line is made again with it and compared whole."""
-    if isinstance(data, dict) and data and next(iter(data)) == "source" \
+    if data and next(iter(data)) == "source" \
             and isinstance(data["source"], str):
         return data["source"]
     return None
@@ -84,7 +95,7 @@ def verify(determination: str | Path, policy: api.CheckedPolicy,
     """Raises VerifyError, api.AssumptionError (the recorded assumptions cannot be made on
     this case) or the CaseError and PolicyError of `check`."""
     recorded = read_determination(determination)
-    data = _parsed(recorded)
+    data = parsed(recorded, determination)
     made = api.evaluate(policy, loaded, recorded_assumptions(data))
     one_line = recorded.count(b"\n") <= 1 and not recorded.startswith(b"{\n")
     again = (json_render.render_line(made, batch_source(data))
@@ -123,9 +134,7 @@ def _clip(line: str, column: int, width: int = 90) -> str:
 
 def _seal_reasons(data, made) -> list[str]:
     """What the recorded seal says about the difference, where it can be read."""
-    if data is None:
-        return ["  the recorded file is not a determination's JSON (it does not parse)"]
-    seal = (data.get("seal") if isinstance(data, dict) else None) or {}
+    seal = data.get("seal") or {}
     if not isinstance(seal, dict):
         return []
     now = made.seal.model_dump()
