@@ -64,7 +64,8 @@ def check(
 
     given = list(cases or [])
     mistake = hints.swapped(policy, given[0] if given else None) \
-        or hints.several_cases(policy, given)
+        or hints.several_cases(policy, given) \
+        or hints.json_lines_as_case(policy, given[0] if len(given) == 1 else None)
     if mistake:
         raise typer.BadParameter(mistake, param_hint="CASE")
     if (not given) == (batch is None):
