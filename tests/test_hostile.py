@@ -281,7 +281,9 @@ def test_every_output_file_and_stream_that_cannot_be_written_is_an_io_error(tmp_
                        "cannot write none/x.csv: No such file or directory"),
                       (["report", "out.jsonl", "-o", "/dev/full"], "cannot write /dev/full: "),
                       (["report", "out.jsonl", "-f", "xlsx", "-o", "/dev/full"],
-                       "cannot write /dev/full: ")]:
+                       "cannot write /dev/full: "),
+                      (["import", "--template", "out.jsonl"], "cannot write out.jsonl: File "
+                       "exists")]:
         code, stderr = _io_error(args, tmp_path, stdout=subprocess.DEVNULL)
         assert code == 74 and stderr.startswith(f"error[CP0801]: {why}"), (args, stderr)
     with open("/dev/full", "w") as full:
