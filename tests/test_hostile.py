@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from clawpolicy import batch
 from clawpolicy.cli import app
 from tests.conftest import QUALYS, ROOT
+from tests.test_errors import POLICY  # the catalogue's example policy
 
 CORPUS = ROOT / "tests" / "hostile"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
@@ -301,30 +302,6 @@ def test_diff_reports_cases_it_cannot_read_as_a_case_error(tmp_path):
     result = runner.invoke(app, ["diff", str(QUALYS), str(QUALYS), str(fifo)])
     assert f"{fifo}: not compared" in result.stdout
     assert "error[CP0401]: cannot read the cases: it is not a regular file" in result.stdout
-
-
-POLICY = """policy "Example"
-  effective 2019-02-08
-end
-
-condition repayment_due
-  clause "Condition (4)"
-  quote "should repay"
-  requires findings.should_repay
-end
-
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is max(award.amount_awarded - award.amount_as_restated, 0)
-end
-
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to excess
-end
-"""
 
 
 def test_arguments_that_are_not_utf8_are_escaped_never_a_defect(tmp_path):
