@@ -139,6 +139,9 @@ def test_fmt_diff_shows_the_change_and_changes_nothing(tmp_path):
 @pytest.mark.parametrize("args, hint", [
     (["check", QUALYS_2019, ROOT / "examples" / "cases"], "--batch"),
     (["check", QUALYS_2019, EXAMPLE_CASES[0], EXAMPLE_CASES[1]], "--batch FOLDER"),
+    (["check", QUALYS_2019, ROOT / "tests" / "hostile" / "mixed.jsonl"],
+     "holds JSON Lines (one case a line), and CASE is one case: to determine each, use "
+     "clawpolicy check"),
     (["check", EXAMPLE_CASES[0], QUALYS_2019], "the policy comes first, then the case"),
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import" / "cases.csv"],
      "clawpolicy import"),

@@ -28,6 +28,24 @@ def test_a_folder_or_several_cases_given_as_case_point_to_batch(tmp_path):
     assert hints.several_cases("p.claw", ["-"]) is None
 
 
+def test_json_lines_given_as_case_point_to_batch(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = '{"case_id": "c1", "as_of": "2024-06-30"}\n'
+    Path("cases.jsonl").write_text(line + "\n" + line)
+    assert hints.json_lines_as_case("p.claw", "cases.jsonl") == (
+        "cases.jsonl holds JSON Lines (one case a line), and CASE is one case: to determine "
+        "each, use clawpolicy check p.claw --batch cases.jsonl")
+    Path("lines.json").write_text("\ufeff" + line * 2)  # whatever the name, with a BOM
+    assert "--batch lines.json" in hints.json_lines_as_case("p.claw", "lines.json")
+    # One line is one case (JSON is YAML), and a pretty JSON or a YAML case is no mistake.
+    Path("one.jsonl").write_text(line)
+    Path("pretty.json").write_text('{\n  "case_id": "c1",\n  "as_of": "2024-06-30"\n}\n')
+    Path("case.yaml").write_text("case_id: c1\nas_of: 2024-06-30\n")
+    for case in ("one.jsonl", "pretty.json", "case.yaml", "missing.jsonl", "-", "."):
+        assert hints.json_lines_as_case("p.claw", case) is None, case
+    assert hints.json_lines_as_case("p.claw", None) is None
+
+
 def test_a_csv_given_to_batch_points_to_import(tmp_path):
     assert "clawpolicy import" in hints.table_for_batch("people.csv")
     disguised = tmp_path / "cases.jsonl"

@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from clawpolicy import batch
 from clawpolicy.cli import app
 from tests.conftest import QUALYS, ROOT
+from tests.test_errors import POLICY  # the catalogue's example policy
 
 CORPUS = ROOT / "tests" / "hostile"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
@@ -250,6 +251,90 @@ def test_a_full_disk_during_a_batch_is_an_io_error_not_a_defect():
     assert result.returncode == 74
     assert result.stderr.startswith("error[CP0801]: cannot write the output: ")
     assert "Traceback" not in result.stderr
+
+
+def _io_error(args: list[str], cwd: Path, **kwargs) -> tuple[int, str]:
+    result = command(*args, cwd=cwd, stderr=subprocess.PIPE, text=True, **kwargs)
+    assert "Traceback" not in result.stderr and "CP0900" not in result.stderr
+    return result.returncode, result.stderr
+
+
+def test_a_closed_standard_input_for_one_case_is_an_io_error(tmp_path):
+    code, stderr = _io_error(["check", str(QUALYS), "-"], tmp_path, stdout=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0))
+    assert (code, stderr.splitlines()[0]) == (74, "error[CP0802]: standard input is closed")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_every_output_file_and_stream_that_cannot_be_written_is_an_io_error(tmp_path):
+    # The file -o names (a folder, in a folder that does not exist, on a full device) and
+    # the output written with writelines (fmt --diff) fail as CP0801, exit code 74.
+    made = runner.invoke(app, ["check", str(QUALYS), "--batch", str(ROOT / "examples" /
+                                                                     "revisions")])
+    (tmp_path / "out.jsonl").write_text(made.stdout, encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "f.claw").write_text('policy "Example"\n      effective 2019-02-08\nend\n')
+    table = str(ROOT / "examples" / "import" / "cases.csv")
+    for args, why in [(["import", table, "-o", "folder"], "cannot write folder: Is a directory"),
+                      (["import", table, "-o", "/dev/full"], "cannot write /dev/full: No space"),
+                      (["report", "out.jsonl", "-o", "folder"], "cannot write folder: Is a "),
+                      (["report", "out.jsonl", "-o", "none/x.csv"],
+                       "cannot write none/x.csv: No such file or directory"),
+                      (["report", "out.jsonl", "-o", "/dev/full"], "cannot write /dev/full: "),
+                      (["report", "out.jsonl", "-f", "xlsx", "-o", "/dev/full"],
+                       "cannot write /dev/full: "),
+                      (["import", "--template", "out.jsonl"], "cannot write out.jsonl: File "
+                       "exists")]:
+        code, stderr = _io_error(args, tmp_path, stdout=subprocess.DEVNULL)
+        assert code == 74 and stderr.startswith(f"error[CP0801]: {why}"), (args, stderr)
+    with open("/dev/full", "w") as full:
+        code, stderr = _io_error(["fmt", "--diff", "f.claw"], tmp_path, stdout=full)
+    assert code == 74 and stderr.startswith("error[CP0801]: cannot write the output: ")
+
+
+def test_diff_reports_cases_it_cannot_read_as_a_case_error(tmp_path):
+    fifo = tmp_path / "cases.fifo"
+    os.mkfifo(fifo)
+    for source in (str(fifo), "/dev/zero"):
+        code, _ = _io_error(["diff", str(QUALYS), str(QUALYS), source], tmp_path,
+                            stdout=subprocess.PIPE)
+        assert code == 4
+    result = runner.invoke(app, ["diff", str(QUALYS), str(QUALYS), str(fifo)])
+    assert f"{fifo}: not compared" in result.stdout
+    assert "error[CP0401]: cannot read the cases: it is not a regular file" in result.stdout
+
+
+def test_arguments_that_are_not_utf8_are_escaped_never_a_defect(tmp_path):
+    # Bytes that are not UTF-8 in a policy's name or an assumption (Python keeps them as
+    # lone surrogates): the policy is read and determined, the assumption is a usage error,
+    # and every message shows the bytes escaped.
+    policy = tmp_path / os.fsdecode(b"pol\xff.claw")
+    policy.write_text(POLICY, encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE + "findings:\n  should_repay: true\n", encoding="utf-8")
+    (tmp_path / "cases.jsonl").write_text(json.dumps({"case_id": "fine", "as_of":
+                                                      "2024-06-30"}) + "\n")
+    (tmp_path / "plain.claw").write_text(POLICY, encoding="utf-8")
+    one = command("check", str(policy), str(case), "-f", "json", capture_output=True)
+    plain = command("check", str(tmp_path / "plain.claw"), str(case), "-f", "json",
+                    capture_output=True)
+    assert one.returncode == 0 and one.stderr == b""
+    assert json.loads(one.stdout)["outcome"] == json.loads(plain.stdout)["outcome"]
+    many = command("check", str(policy), "--batch", str(tmp_path / "cases.jsonl"),
+                   capture_output=True)
+    assert many.returncode == 0 and b"internal" not in many.stderr
+    for assumption, first in [(b"title=ok\xff", "error[CP1102]: `ok\\xff` holds bytes"),
+                              (b"ti\xfftle=ok", "error[CP1101]: `ti\\xfftle` is not a fact")]:
+        assumed = command("check", str(policy), str(case), "--assume",
+                          os.fsdecode(assumption), capture_output=True, text=True)
+        assert assumed.returncode == 2 and assumed.stderr.startswith(first), assumed.stderr
+        shown = assumption.decode("utf-8", "backslashreplace")
+        assert f"--> --assume {shown}\n" in assumed.stderr
+    messy = tmp_path / os.fsdecode(b"messy\xff.claw")
+    messy.write_text(POLICY.replace("  effective", "      effective"), encoding="utf-8")
+    listed = command("fmt", "--check", str(messy), capture_output=True, text=True)
+    assert listed.returncode == 1
+    assert f"would reformat {tmp_path}/messy\\xff.claw\n" in listed.stdout
 
 
 def _many_cases(tmp_path: Path, count: int) -> Path:

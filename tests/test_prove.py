@@ -242,6 +242,15 @@ def test_cp1400_without_z3_the_command_says_which_extra_to_install(monkeypatch):
     assert "pip install 'clawpolicy[prove]'" in result.output
 
 
+def test_a_counterexample_that_cannot_be_written_is_an_output_error(tmp_path):
+    # Raised as OutputFailed, naming the file: the program gives CP0801, exit 74 (not 70).
+    from clawpolicy.tools.streams import OutputFailed
+
+    result = run("prove", str(LEAKY), "-o", str(tmp_path / "none"))
+    assert isinstance(result.exception, OutputFailed), result.output
+    assert result.exception.target == str(tmp_path / "none" / "counterexample-new_york.yaml")
+
+
 def test_cp1404_a_counterexample_the_evaluator_does_not_show_is_a_defect(tmp_path, monkeypatch):
     from clawpolicy.prove import observe as observed
     monkeypatch.setattr(observed, "of_run", lambda policy, case, facts: {"error": True})

@@ -150,6 +150,21 @@ def test_a_wrong_assumption_is_a_usage_error_naming_the_fact(assume, code, words
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("second", ["findings.misconduct=none", "findings.misconduct=fraud"])
+def test_a_fact_assumed_twice_is_a_usage_error_not_the_last_value(second):
+    # Which of two values was meant is not clawpolicy's to guess (issue 17): even the same
+    # value twice is refused, and an item named by its key or its index is the same fact.
+    path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)
+    for assumed in (["findings.misconduct=fraud", second],
+                    ["awards[bonus-fy2022].amount_paid=1", "awards[0].amount_paid=2"]):
+        result = CliRunner().invoke(app, ["check", str(QUALYS_2019), str(path), "-f", "json",
+                                          *(a for one in assumed for a in ("--assume", one))])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith("error[CP1103]: `")
+        assert " is assumed twice: " in result.stderr
+        assert f"--> --assume {assumed[1]}\n" in result.stderr
+
+
 def test_the_case_fingerprint_ignores_key_order_and_yaml_or_json(tmp_path):
     for path in EXAMPLE_CASES + REVISION_CASES:
         data = read_file(path)
@@ -203,6 +218,18 @@ def test_verify_on_the_command_line(tmp_path):
     missing = runner.invoke(app, ["verify", str(tmp_path / "none.json"), str(QUALYS_2019),
                                   str(path)])
     assert missing.exit_code == 2 and "error[CP1110]" in missing.stderr
+    # The memo is not the determination's JSON: a usage error, as cases.md says, not a
+    # difference found (exit code 1).
+    memo = tmp_path / "d.txt"
+    memo.write_text(runner.invoke(app, ["check", str(QUALYS_2019), str(path), "-f",
+                                        "text"]).stdout, encoding="utf-8")
+    (tmp_path / "list.json").write_text("[1]\n", encoding="utf-8")
+    for given, message in [(memo, "the determination is not JSON: Expecting value (line 1, "
+                                  "column 1)"),
+                           (tmp_path / "list.json", "the determination is not a JSON object")]:
+        wrong = runner.invoke(app, ["verify", str(given), str(QUALYS_2019), str(path)])
+        assert wrong.exit_code == 2 and wrong.stdout == ""
+        assert wrong.stderr.startswith(f"error[CP1110]: {message}\n  --> {given}\n")
 
 
 def test_verify_reads_a_line_of_batch_output(qualys_2019, tmp_path):
@@ -211,6 +238,36 @@ def test_verify_reads_a_line_of_batch_output(qualys_2019, tmp_path):
     recorded = tmp_path / "d.json"
     recorded.write_text(json_render.render_line(d) + "\n", encoding="utf-8")
     assert verifying.verify(recorded, qualys_2019, api.read_case(path)).same
+
+
+def test_verify_takes_each_line_check_batch_writes_as_it_is(tmp_path):
+    # A line of `check --batch` starts with the `source` of its case (a case file's name,
+    # `FILE:LINE` of JSON Lines, `<stdin>:LINE`): verify takes the line as written.
+    runner = CliRunner()
+    folder = tmp_path / "cäses"
+    folder.mkdir()
+    case = folder / "01 bonus.yaml"
+    case.write_bytes(EXAMPLE_CASES[0].read_bytes())
+    as_json = tmp_path / "case.json"
+    as_json.write_text(json.dumps(read_file(case)), encoding="utf-8")
+    jsonl = tmp_path / "cases.jsonl"
+    jsonl.write_text(as_json.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    runs = [(["--batch", str(folder)], None, case, str(case)),
+            (["--batch", str(jsonl)], None, as_json, f"{jsonl}:1"),
+            (["--batch", "-"], jsonl.read_text(encoding="utf-8"), as_json, "<stdin>:1")]
+    for args, given, path, source in runs:
+        made = runner.invoke(app, ["check", str(QUALYS_2019), *args], input=given)
+        assert made.exit_code == 0, made.output
+        assert json.loads(made.stdout)["source"] == source
+        recorded = tmp_path / "line.json"
+        recorded.write_text(made.stdout, encoding="utf-8")
+        ok = runner.invoke(app, ["verify", str(recorded), str(QUALYS_2019), str(path)])
+        assert ok.exit_code == 0 and ok.stdout.startswith("verified: "), ok.output
+        # The rest of the line is still compared byte for byte.
+        recorded.write_text(made.stdout.replace('"outcome":"', '"outcome":"x'),
+                            encoding="utf-8")
+        edited = runner.invoke(app, ["verify", str(recorded), str(QUALYS_2019), str(path)])
+        assert edited.exit_code == 1 and "first difference: line 1" in edited.stdout
 
 
 def test_a_fact_the_policy_declares_is_assumed_and_typed_by_its_declaration(tmp_path):

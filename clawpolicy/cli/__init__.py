@@ -40,7 +40,7 @@ from clawpolicy.cli.common import (EXIT_BROKEN_PIPE, EXIT_CASE, EXIT_FINDINGS, E
                                    EXIT_INTERRUPTED, EXIT_IO, EXIT_OK, EXIT_OS, EXIT_PENDING,
                                    EXIT_POLICY, EXIT_RECOVERY, EXIT_USAGE, app)
 from clawpolicy.tools.streams import GuardedOutput as _GuardedOutput
-from clawpolicy.tools.streams import OutputFailed
+from clawpolicy.tools.streams import InputClosed, OutputFailed
 from clawpolicy.tools.streams import QuietErrors as _QuietErrors
 from clawpolicy.tools.streams import silence_output as _silence_output
 
@@ -98,11 +98,18 @@ def _main() -> int:
         return code
     except OutputFailed as failed:
         error = failed.args[0]
+        if failed.target is not None:  # a file the command writes (-o FILE)
+            return _environment("CP0801", f"cannot write {failed.target}: "
+                                f"{error.strerror or error}", "check that the folder exists, "
+                                "the name is not a folder's, and the disk is not full")
         _silence_output()
         if isinstance(error, BrokenPipeError):
             return EXIT_BROKEN_PIPE  # the reader went away: nothing to say, as `head` shows
         return _environment("CP0801", f"cannot write the output: {error.strerror or error}",
                             "check that the disk is not full and the output can be written")
+    except InputClosed:
+        return _environment("CP0802", "standard input is closed",
+                            "give the case on standard input, or name its file")
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - the last guard before the user

@@ -60,10 +60,12 @@ def check(
     with start_up():
         from clawpolicy import api
         from clawpolicy.tools import hints
+        from clawpolicy.tools.streams import standard_input
 
     given = list(cases or [])
     mistake = hints.swapped(policy, given[0] if given else None) \
-        or hints.several_cases(policy, given)
+        or hints.several_cases(policy, given) \
+        or hints.json_lines_as_case(policy, given[0] if len(given) == 1 else None)
     if mistake:
         raise typer.BadParameter(mistake, param_hint="CASE")
     if (not given) == (batch is None):
@@ -84,7 +86,7 @@ def check(
     with reported():
         with start_up():
             compiled = api.compile_policy(policy)
-            loaded = api.read_case_bytes(sys.stdin.buffer.read(), "-") if given[0] == "-" \
+            loaded = api.read_case_bytes(standard_input().read(), "-") if given[0] == "-" \
                 else api.read_case(given[0])
         determination = api.evaluate(compiled, loaded, assume or [])
     sys.stdout.write(_render(determination, chosen, explain, compiled))

@@ -222,6 +222,7 @@ def import_(
     """
     from clawpolicy.core.diagnostics import DiagnosticError
     from clawpolicy.tools import tables as csv_tables
+    from clawpolicy.tools.streams import write_file
 
     if template is not None:
         sys.stdout.writelines(f"wrote {p}\n" for p in csv_tables.write_template(template))
@@ -236,7 +237,7 @@ def import_(
     if output == "-":
         sys.stdout.write(csv_tables.json_lines(cases))
         return
-    Path(output).write_text(csv_tables.json_lines(cases), encoding="utf-8")
+    write_file(output, csv_tables.json_lines(cases))
     sys.stderr.write(f"{len(cases)} cases written to {output}\n")
 
 

@@ -46,6 +46,7 @@ def report(
     from clawpolicy.core.diagnostics import DiagnosticError
     from clawpolicy.render import report as reports
     from clawpolicy.tools import report as reading
+    from clawpolicy.tools.streams import output_file, write_file
 
     if format is ReportFormat.xlsx and output in (None, "-"):
         raise typer.BadParameter("an XLSX workbook is written to a file: give -o FILE.xlsx",
@@ -63,7 +64,12 @@ def report(
     built = reports.build(found, errors, redact)
     title = "Clawback determinations: report" + (" (redacted)" if redact else "")
     if format is ReportFormat.xlsx:
-        reports.xlsx(built, output)
+        import io
+
+        book = io.BytesIO()  # built whole first: a failed write leaves no zip half-closed
+        reports.xlsx(built, book)
+        with output_file(output, binary=True) as target:
+            target.write(book.getvalue())
         return
     text = reports.csv_text(built) if format is ReportFormat.csv else \
         reports.html(built, title) if format is ReportFormat.html else \
@@ -71,5 +77,4 @@ def report(
     if output in (None, "-"):
         sys.stdout.write(text)
         return
-    with open(output, "w", encoding="utf-8", newline="") as target:
-        target.write(text)
+    write_file(output, text)

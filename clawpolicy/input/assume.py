@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.source import printable
 from clawpolicy.vocabulary import Vocabulary
 from clawpolicy.vocabulary.declarations import FieldDecl
 
@@ -65,6 +66,12 @@ def apply(data: dict, assumptions: Sequence[str], vocabulary: Vocabulary,
             fact, written = split(given, vocabulary.roles.subject_example)
             value = _value(written, given)
             path = _set(data, fact, value, vocabulary, declared, given, case)
+            first = next((a for a in done if a.fact == path), None)
+            if first is not None:  # which value was meant is not for clawpolicy to guess
+                raise _error("CP1103", f"`{path}` is assumed twice: "
+                             f"{split(first.given)[1]}, then {written}",
+                             "assume each fact once; to compare values, run check once with "
+                             "each", given)
             done.append(Assumed(path, value, given))
         except AssumptionError as error:
             errors += error.diagnostics
@@ -79,6 +86,9 @@ def _value(written: str, given: str) -> Any:
 
     from clawpolicy.input.yamlevents import ReadError, read_yaml
 
+    if printable(written) != written:  # bytes that are not UTF-8 text: no value holds them
+        raise _error("CP1102", f"`{written}` holds bytes that are not UTF-8 text",
+                     "write the value as UTF-8 text", given)
     try:
         value = read_yaml(f"v: {written}\n", {})["v"]
     except (ReadError, yaml.YAMLError, KeyError, TypeError):
@@ -234,7 +244,9 @@ def _unknown(fact: str, help: str, given: str) -> AssumptionError:
 
 
 def _error(code: str, message: str, help: str, given: str) -> AssumptionError:
-    return AssumptionError([Diagnostic(code, message, help, where=f"--assume {given}")])
+    # An argument the system gave as bytes that are not UTF-8 is shown escaped (\xff).
+    return AssumptionError([Diagnostic(code, printable(message), help,
+                                       where=f"--assume {printable(given)}")])
 
 
 def misfit(diagnostic: Diagnostic, assumed: Sequence[Assumed]) -> Diagnostic:

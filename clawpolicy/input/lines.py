@@ -54,7 +54,14 @@ def items(source: str) -> Iterator[Item]:
                              "give the cases on standard input, or name a file or a folder")
         yield from _lines(sys.stdin.buffer, "<stdin>")
         return
-    with open_source(source) as stream:
+    try:
+        stream = open_source(source)
+    except OSError as error:  # `diff` reports it in its place (`check` refused it first)
+        yield Item(printable(source), problem=(
+            "CP0401", f"cannot read the cases: {error.strerror or error}",
+            "give case files, folders of them or a JSON Lines file (- for standard input)"))
+        return
+    with stream:
         yield from _lines(stream, printable(source))
 
 

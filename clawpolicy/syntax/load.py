@@ -6,6 +6,7 @@ tree: no absolute paths, no `..` that climbs out, no symbolic link that points o
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -61,7 +62,9 @@ class LoadedPolicy:
         so it does not depend on where the checkout lives (computed once, not per case)."""
         digest = hashlib.sha256()
         for relative, source, _ in self.files:
-            digest.update(relative.encode("utf-8") + b"\0")
+            # The name's bytes as the system gave them (UTF-8 for a UTF-8 name; a name that is
+            # not UTF-8 is kept by Python as lone surrogates, which UTF-8 cannot encode).
+            digest.update(os.fsencode(relative) + b"\0")
             digest.update(source.text.encode("utf-8") + b"\0")
         return digest.hexdigest()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clawpolicy.core.source import printable
 from clawpolicy.syntax.load import read_source
 from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.syntax.printer import format_module
+from clawpolicy.tools.streams import write_file
 
 
 def format_file(path: Path) -> tuple[str, str]:
@@ -37,13 +39,13 @@ def run(paths: list[Path], check: bool, diff: bool, out, err) -> tuple[int, int]
             if diff:
                 out.writelines(difflib.unified_diff(
                     before.splitlines(keepends=True), after.splitlines(keepends=True),
-                    f"{path}", f"{path} (formatted)"))
+                    printable(str(path)), f"{printable(str(path))} (formatted)"))
             elif not check:
-                path.write_text(after, encoding="utf-8")
+                write_file(path, after)
     listing = err if diff else out
     verb = "would reformat" if check or diff else "reformatted"
     for path in changed:
-        listing.write(f"{verb} {path}\n")
+        listing.write(f"{verb} {printable(str(path))}\n")
     formatted = len(paths) - len(changed) - len(failed)
     listing.write(f"{formatted} of {len(paths)} files already formatted"
                   + (f", {len(failed)} not read" if failed else "") + "\n")

@@ -1,6 +1,6 @@
 """The common mistakes of the command line, recognised before anything is read, each with
-the command the user meant: several case files or a folder given as CASE (`--batch`), the
-policy and the case swapped, a CSV given to `--batch` (`clawpolicy import`).
+the command the user meant: several case files, a folder or a JSON Lines file given as CASE
+(`--batch`), the policy and the case swapped, a CSV given to `--batch` (`clawpolicy import`).
 
 Each function returns the message of a usage error (exit code 2), or None."""
 
@@ -36,6 +36,31 @@ def several_cases(policy: str | Path, cases: list[str]) -> str | None:
     if cases and cases[0] != "-" and Path(cases[0]).is_dir():
         return (f"{cases[0]} is a folder: to determine every case in it, use "
                 f"clawpolicy check {policy} --batch {cases[0]}")
+    return None
+
+
+def json_lines_as_case(policy: str | Path, case: str | None) -> str | None:
+    """A JSON Lines file (one case a line, more than one line) given as CASE: read as one
+    YAML or JSON document, it fails on its second line with an error that does not say
+    why. Known by its first 64 KB: a whole line that is a JSON object, then another line
+    that starts one."""
+    if case is None or case == "-" or not Path(case).is_file():  # not a pipe or a device
+        return None
+    try:
+        with open(case, "rb") as handle:
+            pieces = handle.read(64 * 1024).lstrip(b"\xef\xbb\xbf").split(b"\n")
+    except OSError:
+        return None
+    found = [(n, piece.strip()) for n, piece in enumerate(pieces) if piece.strip()][:2]
+    if len(found) < 2 or found[0][0] == len(pieces) - 1:  # one line, or the first not whole
+        return None
+    (_, first), (_, second) = found
+    if first.startswith(b"{") and first.endswith(b"}") and second.startswith(b"{"):
+        from clawpolicy.core.source import printable
+
+        return (f"{printable(case)} holds JSON Lines (one case a line), and CASE is one case: "
+                f"to determine each, use clawpolicy check {printable(str(policy))} --batch "
+                f"{printable(case)}")
     return None
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from clawpolicy import api
 from clawpolicy.core.diagnostics import Diagnostic
+from clawpolicy.core.source import printable
+from clawpolicy.tools.streams import OutputFailed
 from clawpolicy.syntax import ast
 
 INSTALL = "pip install 'clawpolicy[prove]'"
@@ -120,7 +122,7 @@ def prove_policy(policy_path: Path, folder: Path) -> Report:
         name = proof.claim.split(" ", 1)[0]
         if proof.status == "refuted":
             path = folder / f"counterexample-{name}.yaml"
-            claims.write_case(proof.counterexample, path)
+            _write_case(claims, proof.counterexample, path)
             report.lines.append(f"{proof.claim}: REFUTED ({proof.seconds:.1f} s); "
                                 f"counterexample: {path}")
             report.lines += _verify(proof, path, (f"with {name}", f"without {name}"))
@@ -140,9 +142,11 @@ def equivalence(old: Path, new: Path, where: str | None, output: Path) -> Report
     old_policy = api.compile_policy(old)
     new_policy = api.compile_policy(new)
     where_policy, expr = where_expression(new, where) if where else (None, None)
-    proof = claims.prove_equivalent(old_policy, new_policy, expr, where_policy, output)
+    proof = claims.prove_equivalent(old_policy, new_policy, expr, where_policy, None)
     if proof.outside is not None:  # one claim, and nothing to say of it but this
         raise ProveError([_outside(proof)], 1)
+    if proof.counterexample is not None:
+        _write_case(claims, proof.counterexample, output)
     report = Report([f"Bounds: {claims.FRAGMENT}."])
     if where:
         report.lines.append(f"Where: {where}")
@@ -154,6 +158,14 @@ def equivalence(old: Path, new: Path, where: str | None, output: Path) -> Report
         report.lines.append(_line(proof, report))
     report.failed = proof.status != "proved"
     return report
+
+
+def _write_case(claims, case: dict, path: Path) -> None:
+    """The counterexample written to `path`; a failure is the environment's (CP0801)."""
+    try:
+        claims.write_case(case, path)
+    except OSError as error:
+        raise OutputFailed(error, printable(str(path))) from None
 
 
 def _line(proof, report: Report) -> str:

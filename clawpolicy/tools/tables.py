@@ -29,7 +29,8 @@ from clawpolicy import vocabulary as vocabularies
 from clawpolicy.input.reader import validate_case
 from clawpolicy.tools import workbook
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.core.source import TooLarge, read_regular
+from clawpolicy.core.source import TooLarge, printable, read_regular
+from clawpolicy.tools.streams import OutputFailed, write_file
 from clawpolicy.vocabulary.declarations import FieldDecl
 
 CASES = "cases"
@@ -409,11 +410,14 @@ def _relocate(diagnostic: Diagnostic, case: _Case) -> Diagnostic:
 def write_template(folder: Path, vocabulary: vocabularies.Vocabulary | None = None
                    ) -> list[Path]:
     """The template's tables, each its header row only, written into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFailed(error, printable(str(folder))) from None
     written = []
     for table in template(vocabulary):
         path = folder / f"{table.name}.csv"
-        path.write_text(_csv([table.header]), encoding="utf-8")
+        write_file(path, _csv([table.header]))
         written.append(path)
     return written
 

@@ -15,6 +15,8 @@ from clawpolicy.render import json as json_render
 
 # A determination is a few hundred kilobytes at most; its case is held to 10 MB.
 MAX_DETERMINATION_BYTES = 64 * 1024 * 1024
+HELP = ("give the JSON file `clawpolicy check --format json` wrote, or one line of --batch "
+        "output, not the memo")
 
 
 class VerifyError(Exception):
@@ -42,18 +44,44 @@ def read_determination(path: str | Path) -> bytes:
         message = f"the determination is larger than {MAX_DETERMINATION_BYTES} bytes"
     except OSError as error:
         message = f"cannot read the determination: {error.strerror or error}"
-    raise VerifyError(Diagnostic("CP1110", message, "give the JSON file `clawpolicy check "
-                                 "--format json` wrote", where=name))
+    raise VerifyError(Diagnostic("CP1110", message, HELP, where=name))
 
 
-def recorded_assumptions(recorded: bytes) -> list[str]:
-    """The assumptions the determination lists, as `check --assume` takes them; none where
-    the bytes are not a determination (the comparison then shows what differs)."""
+def parsed(recorded: bytes, path: str | Path) -> dict:
+    """The recorded JSON object; a VerifyError where the file is not one (a memo, a file
+    that is not UTF-8): nothing to compare a determination with. A JSON object that is not
+    this determination is compared, and its first difference shown."""
     try:
         data = json.loads(recorded.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        message = f"the determination is not UTF-8 text (byte {error.start + 1})"
+    except json.JSONDecodeError as error:
+        message = (f"the determination is not JSON: {error.msg} (line {error.lineno}, "
+                   f"column {error.colno})")
+    else:
+        if isinstance(data, dict):
+            return data
+        message = "the determination is not a JSON object"
+    raise VerifyError(Diagnostic("CP1110", message, HELP, where=printable(str(path))))
+
+
+def recorded_assumptions(data) -> list[str]:
+    """The assumptions the parsed determination lists, as `check --assume` takes them; none
+    where it is not a determination (the comparison then shows what differs)."""
+    try:
         return [f"{a['fact']}={_written(a['value'])}" for a in data.get("assumptions", [])]
-    except (ValueError, AttributeError, KeyError, TypeError):
+    except (AttributeError, KeyError, TypeError):
         return []
+
+
+def batch_source(data) -> str | None:
+    """The `source` a line of `check --batch` output starts with (where its case came from:
+    a case file's name, `FILE:LINE` of JSON Lines, `<stdin>:LINE`), or None. It names the
+    input, not the determination, so the line is made again with it and compared whole."""
+    if data and next(iter(data)) == "source" \
+            and isinstance(data["source"], str):
+        return data["source"]
+    return None
 
 
 def _written(value) -> str:
@@ -67,9 +95,11 @@ def verify(determination: str | Path, policy: api.CheckedPolicy,
     """Raises VerifyError, api.AssumptionError (the recorded assumptions cannot be made on
     this case) or the CaseError and PolicyError of `check`."""
     recorded = read_determination(determination)
-    made = api.evaluate(policy, loaded, recorded_assumptions(recorded))
+    data = parsed(recorded, determination)
+    made = api.evaluate(policy, loaded, recorded_assumptions(data))
     one_line = recorded.count(b"\n") <= 1 and not recorded.startswith(b"{\n")
-    again = (json_render.render_line(made) + ("\n" if recorded.endswith(b"\n") else "")
+    again = (json_render.render_line(made, batch_source(data))
+             + ("\n" if recorded.endswith(b"\n") else "")
              if one_line else json_render.render(made)).encode("utf-8")
     name = printable(str(determination))
     if again == recorded:
@@ -78,7 +108,7 @@ def verify(determination: str | Path, policy: api.CheckedPolicy,
                               f"  policy sha256 {made.seal.policy_sha256}",
                               f"  case sha256   {made.seal.case_sha256}"])
     return Verdict(False, [f"{name} differs from the determination made again",
-                           *_first_difference(recorded, again), *_seal_reasons(recorded, made)])
+                           *_first_difference(recorded, again), *_seal_reasons(data, made)])
 
 
 def _first_difference(recorded: bytes, again: bytes) -> list[str]:
@@ -102,14 +132,11 @@ def _clip(line: str, column: int, width: int = 90) -> str:
     return ("…" if start else "") + shown + ("…" if start + width < len(line) else "")
 
 
-def _seal_reasons(recorded: bytes, made) -> list[str]:
+def _seal_reasons(data, made) -> list[str]:
     """What the recorded seal says about the difference, where it can be read."""
-    try:
-        seal = json.loads(recorded.decode("utf-8")).get("seal") or {}
-        if not isinstance(seal, dict):
-            return []
-    except (ValueError, AttributeError):
-        return ["  the recorded file is not a determination's JSON (it does not parse)"]
+    seal = data.get("seal") or {}
+    if not isinstance(seal, dict):
+        return []
     now = made.seal.model_dump()
     why = {"policy_sha256": "made with another text of the policy (or its includes)",
            "case_sha256": "made for another case (or another version of this one)",
