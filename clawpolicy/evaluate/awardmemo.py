@@ -23,6 +23,7 @@ from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
 
 _NONE = object()
 _RECORDING = object()  # marks the parts kept from a sub-search's first run (`part`)
+_BARE = object()  # marks those kept from a run read for outcomes and amounts alone
 
 
 class AwardMemo:
@@ -48,7 +49,7 @@ class AwardMemo:
         that the differential tests (tests/test_compiled.py) hold the memo to it too."""
         if ev.reasons or ev.reads is not None or ev.compiled is None:
             return determiner.award(ev, rec, membership)
-        member = self._ids.setdefault((None, tuple(membership.items())), len(self._ids))
+        member = self._ids.setdefault((None, ev.bare, tuple(membership.items())), len(self._ids))
         by_reads = self._entries.setdefault(index, {})
         answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():
@@ -87,6 +88,8 @@ class AwardMemo:
         recording = ev.names is None
         if recording:
             what = (_RECORDING, *what)
+        if ev.bare:  # its conditions recorded for the combination alone: kept apart
+            what = (_BARE, *what)
         by_reads = self._parts.setdefault(what, {})
         answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():

@@ -20,7 +20,7 @@ from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, OtherRecoverable, RevisionApplied, amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
-from clawpolicy.evaluate.combine import combine, pending
+from clawpolicy.evaluate.combine import Seen, combine, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
@@ -35,6 +35,11 @@ def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
+
+
+# False: every run records its awards' conditions in full, as the determination's (the
+# reference tests/test_shared.py holds the bare runs to, byte for byte): see `run`.
+BARE = True
 
 
 class Determiner:
@@ -76,11 +81,18 @@ class Determiner:
         another); otherwise each award whose evaluation in `reuse` read an answered fact, or
         every award when the revisions that apply may change; of those, only the awards in
         `within` if given (the caller reads no other). `tracker` follows an ordered fact
-        through the evaluation, to find where the result turns (tracking.py)."""
+        through the evaluation, to find where the result turns (tracking.py).
+
+        A run told `reasons=False` that answers a question is read for its outcomes and
+        amounts alone (the exactness search's combinations, where an answer leads): on the
+        compiled path its awards' conditions are recorded only as the combination of
+        alternatives reads them (`BARE`, combine.Seen), never as the determination's."""
+        bare = BARE and reasons is False and bool(overrides)
         reasons = self.reasons if reasons is None else reasons
         fast = compiled(self.policy, memo=reasons)
         try:
-            return self._run(overrides, reasons, reuse, only_award, tracker, fast, within)
+            return self._run(overrides, reasons, reuse, only_award, tracker, fast, within,
+                             bare)
         except EvaluationError:
             if fast is None:
                 raise
@@ -90,9 +102,10 @@ class Determiner:
 
     def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
              only_award: int | None, tracker: Any, fast: Any,
-             within: frozenset[int] | None = None) -> CaseRun:
+             within: frozenset[int] | None = None, bare: bool = False) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
+        ev.bare = bare and fast is not None  # the reference records every condition
         ev.shared = self.facts_read if fast is not None else None
         if fast is not None and not overrides and reuse is None:
             self.values = RuleValues(self.policy)
@@ -268,7 +281,10 @@ class Determiner:
     def evaluate(self, ev: Evaluator, rec: Rec, rules: rs.RuleSet) -> AwardEvaluation:
         """Decide one award under one RuleSet: scope, conditions, amount, remedies."""
         env = Env(rules, rec)
-        conditions: list[Condition] = []
+        # In a run read for its outcomes and amounts alone (`run`'s `bare`), each condition
+        # is recorded only as the combination of alternatives reads it (combine.Seen).
+        conditions: list[Any] = []
+        bare = ev.bare
         notes: list[str] = []
 
         def run(kind: str) -> list[Any]:
@@ -276,18 +292,21 @@ class Determiner:
             for entry in rules.of(kind):
                 at = env if self.shared is None else self._at(rules, rec, entry.rule.body, env)
                 value = self._rule(ev, entry.rule.body, at, rules)
-                clause, quote = citation(entry.rule)
-                conditions.append(made(
-                    Condition, "because", said(ev, "explained", entry.rule.body, at),
-                    id=entry.rule.name, kind=kind, status=status_of(value),
-                    clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
+                if bare:
+                    conditions.append(Seen(kind, status_of(value), entry.source))
+                else:
+                    clause, quote = citation(entry.rule)
+                    conditions.append(made(
+                        Condition, "because", said(ev, "explained", entry.rule.body, at),
+                        id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
+                        quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
             return values
 
         def removed(kind: str) -> None:
             for r in rules.removed:
                 if r.kind == kind:
-                    conditions.append(Condition(
+                    conditions.append(Seen(kind, "not_applicable", r.source) if bare else Condition(
                         id=r.name, kind=kind, status="not_applicable",
                         clause=r.citation.clause or "", quote=" … ".join(r.citation.quotes),
                         because=f"removed for this participant by revision {r.source}",
@@ -297,6 +316,9 @@ class Determiner:
         removed("scope")
         if any(v is False for v in scope):
             for entry in rules.of("condition"):
+                if bare:
+                    conditions.append(Seen("condition", "not_applicable", entry.source))
+                    continue
                 clause, quote = citation(entry.rule)
                 conditions.append(Condition(
                     id=entry.rule.name, kind="condition", status="not_applicable",
@@ -360,13 +382,16 @@ class Determiner:
             recovered = amount(Money(total, unit))
             if recoverable is not None:
                 outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
+        bare = bool(conditions) and type(conditions[0]) is Seen
         result = made(
             AwardResult, "notes", notes, id=rec.ident, outcome=outcome,
             revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, excused=excused,
+            remedies=remedies, conditions=[] if bare else conditions, excused=excused,
             recovered=recovered, outstanding=outstanding)
+        if bare:  # a result never written (`run`): its conditions as the combination reads them
+            result.__dict__["conditions"] = conditions
         return AwardEvaluation(result, unknowns, recoverable)
 
