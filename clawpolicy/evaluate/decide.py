@@ -246,7 +246,12 @@ class Determiner:
         if unsure:
             # Settle what turns on revisions that may or may not govern this award: if
             # applying them changes nothing, nothing is asked.
-            alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
+            # Read for its outcome and amount alone: bare (`run`), as the reference is not.
+            outer, ev.bare = ev.bare, ev.bare or (BARE and ev.compiled is not None)
+            try:
+                alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
+            finally:
+                ev.bare = outer
             if (alternative.result.outcome, alternative.recoverable) != \
                     (chosen.result.outcome, chosen.recoverable):
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
