@@ -38,7 +38,7 @@ def status_of(value: Any) -> str:
 
 
 # False: every run records its awards' conditions in full, as the determination's (the
-# reference tests/test_shared.py holds the bare runs to, byte for byte): see `run`.
+# reference tests/test_bare.py holds the bare runs to, byte for byte): see `run`.
 BARE = True
 
 
