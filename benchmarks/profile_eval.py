@@ -91,6 +91,10 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
 
     from clawpolicy.evaluate import compiled
     from clawpolicy.evaluate.decide import Determiner
+    try:
+        from clawpolicy.evaluate import amounts
+    except ImportError:  # a checkout from before evaluate/amounts.py
+        amounts = None
 
     counted: Counter = Counter()
 
@@ -114,12 +118,19 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
         return miss
 
     patched = {"evaluate": "rule sets decided", "membership": "memberships",
-               "_reaches": "reaches", "_notes": "notes' rule sets", "_choose": "choices"}
+               "_reaches": "reaches", "_choose": "choices"}
     saved = {name: getattr(Determiner, name) for name in patched}
+    # The notes are evaluated by evaluate/amounts.py where it has them (before, decide.py).
+    notes = getattr(amounts, "policy_notes", None) if amounts is not None else None
+    if notes is None:
+        patched["_notes"] = "notes' rule sets"
+        saved["_notes"] = Determiner._notes
     compiled.Compiled._compile = _compile
     compiled._TABLES.clear()
     for name, label in patched.items():
         setattr(Determiner, name, counting(label, saved[name]))
+    if notes is not None:
+        amounts.policy_notes = counting("notes' rule sets", notes)
     try:
         for lc in loaded:
             one(lc)
@@ -128,6 +139,8 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
         compiled._TABLES.clear()
         for name, method in saved.items():
             setattr(Determiner, name, method)
+        if notes is not None:
+            amounts.policy_notes = notes
     print(f"{len(loaded)} cases, {awards} awards; policy {policy.name}; per award:")
     for label, n in sorted(counted.items()):
         print(f"  {label:<30} {n / awards:8.2f}")

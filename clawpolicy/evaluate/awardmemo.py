@@ -23,6 +23,7 @@ from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
 
 _NONE = object()
 _RECORDING = object()  # marks the parts kept from a sub-search's first run (`part`)
+_BARE = object()  # marks those kept from a run read for outcomes and amounts alone
 
 
 class AwardMemo:
@@ -33,7 +34,7 @@ class AwardMemo:
         self._entries: dict[int, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
         # (what was read, the answered facts) -> what picks the facts that bear on it
         self._bearing: dict[tuple, Callable[[dict], Any]] = {}
-        # parts of awards (`part`): what -> (paths read, field names) -> key -> value
+        # parts of awards (`part`): what -> (paths read, field names) -> key -> (value, Frame)
         self._parts: dict[tuple, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
         # Each answer as the memo tells answers apart (and each membership), numbered: a key
         # is then a short tuple of numbers, cheap to make and to look up for every set of
@@ -48,7 +49,7 @@ class AwardMemo:
         that the differential tests (tests/test_compiled.py) hold the memo to it too."""
         if ev.reasons or ev.reads is not None or ev.compiled is None:
             return determiner.award(ev, rec, membership)
-        member = self._ids.setdefault((None, tuple(membership.items())), len(self._ids))
+        member = self._ids.setdefault((None, ev.bare, tuple(membership.items())), len(self._ids))
         by_reads = self._entries.setdefault(index, {})
         answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():
@@ -87,38 +88,23 @@ class AwardMemo:
         recording = ev.names is None
         if recording:
             what = (_RECORDING, *what)
+        if ev.bare:  # its conditions recorded for the combination alone: kept apart
+            what = (_BARE, *what)
         by_reads = self._parts.setdefault(what, {})
         answered, atoms = self._atoms(ev)
         for reads, found in by_reads.items():
             hit = found.get(self._key(reads, answered, atoms, -1), _NONE)
             if hit is not _NONE:
-                ev.reads.update(reads[0])
-                if recording:
-                    hit, pivots = hit
-                    note_pivots(ev.pivots, pivots)
-                else:
-                    ev.names.update(reads[1])
-                return hit
+                hit[1].replay(ev)
+                return hit[0]
         before = _thresholds(ev.tracker)
-        outer = ev.reads, ev.names, ev.pivots
-        ev.reads, ev.names = set(), None if recording else set()
-        if recording:
-            ev.pivots = {}
-        try:
-            value = compute()
-            reads = (frozenset(ev.reads), frozenset(ev.names or ()))
-            if recording:
-                value = (value, ev.pivots)
-        finally:
-            outer[0].update(ev.reads)
-            if recording:
-                note_pivots(outer[2], ev.pivots)
-            else:
-                outer[1].update(ev.names)
-            ev.reads, ev.names, ev.pivots = outer
+        # The pivots are recorded apart (and kept) only in a sub-search's first run.
+        value, frame = framed(ev, compute, pivots=recording)
         if _thresholds(ev.tracker) == before:
-            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = value
-        return value[0] if recording else value
+            reads = (frozenset(frame.reads), frozenset(frame.names or ()))
+            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = \
+                (value, frame)
+        return value
 
     def _atoms(self, ev: Any) -> tuple[frozenset, dict[str, int]]:
         """The facts the run answers, and the number of each answer (see `_ids`)."""
@@ -155,6 +141,47 @@ def keeps(ev: Any) -> bool:
     if ev.reasons or ev.reads is None or ev.compiled is None:
         return False
     return ev.names is not None or (ev.tracker is None and bool(ev.overrides))
+
+
+class Frame:
+    """What a computation recorded apart from its caller (`framed`): the paths of the facts
+    it read (ev.reads), the fields of the rules whose values it took from an earlier run
+    (ev.names) and the pivots it noted (ev.pivots), each None where it was not recorded
+    apart."""
+
+    __slots__ = ("reads", "names", "pivots")
+
+    def __init__(self, reads: set | None, names: set | None, pivots: dict | None):
+        self.reads, self.names, self.pivots = reads, names, pivots
+
+    def replay(self, ev: Any) -> None:
+        """Recorded again into `ev`'s sets, as computing it there records it."""
+        if self.reads is not None and ev.reads is not None:
+            ev.reads.update(self.reads)
+        if self.names is not None and ev.names is not None:
+            ev.names.update(self.names)
+        if self.pivots is not None:
+            note_pivots(ev.pivots, self.pivots)
+
+
+def framed(ev: Any, compute: Callable[[], Any], pivots: bool = True) -> tuple[Any, Frame]:
+    """`compute()` with what it reads recorded into a frame of its own, then into the
+    caller's sets as well (`Frame.replay`), so that a caller that takes the value again
+    later can record the same again: the facts read and the rules' fields named, each where
+    the caller records them; the pivots noted where `pivots` (else they are noted straight
+    into the caller's, and the frame keeps none)."""
+    outer = ev.reads, ev.names, ev.pivots
+    frame = Frame(set() if outer[0] is not None else None,
+                  set() if outer[1] is not None else None, {} if pivots else None)
+    ev.reads, ev.names = frame.reads, frame.names
+    if pivots:
+        ev.pivots = frame.pivots
+    try:
+        value = compute()
+    finally:
+        ev.reads, ev.names, ev.pivots = outer
+        frame.replay(ev)
+    return value, frame
 
 
 def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:

@@ -4,13 +4,22 @@ chooses one here, never both; the tie rule of docs/revisions.md ranks the rest."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from clawpolicy.core.values import Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation
 from clawpolicy.syntax import ast
 
 COVERED = {"recovery": 2, "no_recovery": 1, "not_covered": 0}
+
+
+class Seen(NamedTuple):
+    """A condition of an award's result as the combination reads it (`_preference`): where
+    the result is never written (decide.Determiner.run's `bare` runs, which answer a
+    question for outcomes and amounts alone), this is all that is recorded of it."""
+    kind: str
+    status: str
+    source: str
 
 
 def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]]) \

@@ -14,19 +14,19 @@ from typing import Any
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
 from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.evaluate import amounts
+from clawpolicy.evaluate.amounts import citation
 from clawpolicy.evaluate.determination import (
-    AwardResult, Condition, Excused, Note, OtherRecoverable, Remedy, RevisionApplied, amount)
+    AwardResult, Condition, Excused, OtherRecoverable, RevisionApplied, amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
-from clawpolicy.evaluate.combine import combine, pending
+from clawpolicy.evaluate.combine import Seen, combine, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
-from clawpolicy.evaluate.excuses import award_money, citation, excuse
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.shared import Shared, signatures
-from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
 
@@ -35,6 +35,11 @@ def status_of(value: Any) -> str:
     if isinstance(value, Unknown):
         return "unknown"
     return "met" if value else "not_met"
+
+
+# False: every run records its awards' conditions in full, as the determination's (the
+# reference tests/test_bare.py holds the bare runs to, byte for byte): see `run`.
+BARE = True
 
 
 class Determiner:
@@ -76,11 +81,18 @@ class Determiner:
         another); otherwise each award whose evaluation in `reuse` read an answered fact, or
         every award when the revisions that apply may change; of those, only the awards in
         `within` if given (the caller reads no other). `tracker` follows an ordered fact
-        through the evaluation, to find where the result turns (tracking.py)."""
+        through the evaluation, to find where the result turns (tracking.py).
+
+        A run told `reasons=False` that answers a question is read for its outcomes and
+        amounts alone (the exactness search's combinations, where an answer leads): on the
+        compiled path its awards' conditions are recorded only as the combination of
+        alternatives reads them (`BARE`, combine.Seen), never as the determination's."""
+        bare = BARE and reasons is False and bool(overrides)
         reasons = self.reasons if reasons is None else reasons
         fast = compiled(self.policy, memo=reasons)
         try:
-            return self._run(overrides, reasons, reuse, only_award, tracker, fast, within)
+            return self._run(overrides, reasons, reuse, only_award, tracker, fast, within,
+                             bare)
         except EvaluationError:
             if fast is None:
                 raise
@@ -90,9 +102,10 @@ class Determiner:
 
     def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
              only_award: int | None, tracker: Any, fast: Any,
-             within: frozenset[int] | None = None) -> CaseRun:
+             within: frozenset[int] | None = None, bare: bool = False) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
+        ev.bare = bare and fast is not None  # the reference records every condition
         ev.shared = self.facts_read if fast is not None else None
         if fast is not None and not overrides and reuse is None:
             self.values = RuleValues(self.policy)
@@ -233,7 +246,12 @@ class Determiner:
         if unsure:
             # Settle what turns on revisions that may or may not govern this award: if
             # applying them changes nothing, nothing is asked.
-            alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
+            # Read for its outcome and amount alone: bare (`run`), as the reference is not.
+            outer, ev.bare = ev.bare, ev.bare or (BARE and ev.compiled is not None)
+            try:
+                alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
+            finally:
+                ev.bare = outer
             if (alternative.result.outcome, alternative.recoverable) != \
                     (chosen.result.outcome, chosen.recoverable):
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
@@ -268,7 +286,10 @@ class Determiner:
     def evaluate(self, ev: Evaluator, rec: Rec, rules: rs.RuleSet) -> AwardEvaluation:
         """Decide one award under one RuleSet: scope, conditions, amount, remedies."""
         env = Env(rules, rec)
-        conditions: list[Condition] = []
+        # In a run read for its outcomes and amounts alone (`run`'s `bare`), each condition
+        # is recorded only as the combination of alternatives reads it (combine.Seen).
+        conditions: list[Any] = []
+        bare = ev.bare
         notes: list[str] = []
 
         def run(kind: str) -> list[Any]:
@@ -276,18 +297,21 @@ class Determiner:
             for entry in rules.of(kind):
                 at = env if self.shared is None else self._at(rules, rec, entry.rule.body, env)
                 value = self._rule(ev, entry.rule.body, at, rules)
-                clause, quote = citation(entry.rule)
-                conditions.append(made(
-                    Condition, "because", said(ev, "explained", entry.rule.body, at),
-                    id=entry.rule.name, kind=kind, status=status_of(value),
-                    clause=clause, quote=quote, source=entry.source, replaces=entry.replaces))
+                if bare:
+                    conditions.append(Seen(kind, status_of(value), entry.source))
+                else:
+                    clause, quote = citation(entry.rule)
+                    conditions.append(made(
+                        Condition, "because", said(ev, "explained", entry.rule.body, at),
+                        id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
+                        quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
             return values
 
         def removed(kind: str) -> None:
             for r in rules.removed:
                 if r.kind == kind:
-                    conditions.append(Condition._make(
+                    conditions.append(Seen(kind, "not_applicable", r.source) if bare else Condition._make(
                         id=r.name, kind=kind, status="not_applicable",
                         clause=r.citation.clause or "", quote=" … ".join(r.citation.quotes),
                         because=f"removed for this participant by revision {r.source}",
@@ -297,6 +321,9 @@ class Determiner:
         removed("scope")
         if any(v is False for v in scope):
             for entry in rules.of("condition"):
+                if bare:
+                    conditions.append(Seen("condition", "not_applicable", entry.source))
+                    continue
                 clause, quote = citation(entry.rule)
                 conditions.append(Condition._make(
                     id=entry.rule.name, kind="condition", status="not_applicable",
@@ -315,10 +342,10 @@ class Determiner:
         elif unknowns:
             evaluation = self._result(rec, rules, "pending", conditions, [], notes, unknowns,
                                       None, None)
-            evaluation.bound = self._bound(ev, env, rec)
+            evaluation.bound = amounts.bound(self, ev, env, rec)
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
-        evaluation.notes.extend(self._notes(ev, env, rec))
+        evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
         return evaluation
 
     def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
@@ -341,96 +368,11 @@ class Determiner:
                 return value
         return ev.eval(body, env)
 
-    def _bound(self, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
-        """The most this award could recover if every open condition were met: the amount the
-        remedies reach, if the amount and the remedies are known already."""
-        trial = self._amounts(ev, env, rec, [], [], bounding=True)
-        return trial.recoverable if trial.result.outcome != "pending" else None
-
     def _amounts(self, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition],
                  notes: list[str], bounding: bool = False) -> AwardEvaluation:
-        rules = env.rules
-        rc_entry = rules.recoverable
-        # The amounts are read as the evaluator computed them, tracked where an answer being
-        # tried moves them (tracking.py): the comparisons below note where they turn too.
-        rc_t = ev.eval_t(rc_entry.rule.body, env)
-        if isinstance(rc_t, Unknown):
-            return self._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
-        rc_t = lift(lambda v: award_money(v, rec, ev), rc_t)
-        rc = plain(rc_t)
-        excused, part_t, unknowns = excuse(ev, env, rec, rc_t, notes, bounding)
-        part = plain(part_t)
-        if part:
-            rc_t = lift(lambda r, p: Money(r.amount - p, r.unit), rc_t, part_t)
-        owed = plain(rc_t)
-        reachable: list[tuple[rs.Sourced, Money]] = []
-        caps: list[Any] = []
-        # Where an exception excuses all that is owed, no remedy has anything to reach.
-        for entry in rules.of("remedy") if owed.amount > 0 or not part else ():
-            rule = entry.rule
-            barred = ev.eval(rule.unless, env) if rule.unless is not None else False
-            if isinstance(barred, Unknown):
-                unknowns.append(barred)
-                continue
-            if barred:
-                notes.append(said(ev, "explain", rule.unless, env,
-                                  f"{rule.name} is not available: "))
-                continue
-            cap_t = ev.eval_t(rule.body, env)
-            if isinstance(cap_t, Unknown):
-                unknowns.append(cap_t)
-                continue
-            cap_t = lift(lambda v: award_money(v, rec, ev), cap_t)
-            cap = plain(cap_t)
-            # No remedy reaches what is excused: each is capped by what is owed (tracked).
-            if part and observe(ev.tracker, lambda c, o: c.amount > o.amount, cap_t, rc_t):
-                cap_t = lift(lambda c, o: Money(min(c.amount, o.amount), c.unit), cap_t, rc_t)
-                cap = plain(cap_t)
-            if observe(ev.tracker, lambda c: c.amount <= 0, cap_t):
-                notes.append(said(ev, "describe", rule.body, env,
-                                  f"{rule.name} reaches nothing in this award: "))
-                continue
-            reachable.append((entry, cap))
-            caps.append(cap_t)
-        for r in rules.removed:
-            if r.kind == "remedy":
-                notes.append(f"{r.name} is removed for this participant by revision {r.source}")
-        if unknowns:
-            return self._result(rec, rules, "pending", conditions, [], notes, unknowns, None, rc)
-        reach_t = lift(lambda *cs: sum((c.amount for c in cs), Decimal(0)), *caps)
-        observe(ev.tracker, lambda r, s: r.amount <= s, rc_t, reach_t)
-        recoverable_t = lift(lambda r, s: Money(max(Decimal(0), min(r.amount, s)), r.unit),
-                             rc_t, reach_t)
-        observe(ev.tracker, lambda r: r.amount > 0, recoverable_t)
-        recoverable = plain(recoverable_t)
-        if rc.amount <= 0:
-            notes.append(said(ev, "describe", rc_entry.rule.body, env,
-                              f"nothing is recoverable: {rc_entry.rule.name} = "))
-        elif recoverable.amount < owed.amount:
-            notes.append(f"{rc_entry.rule.name} is {owed}"
-                         + (" once excused" if part else "")
-                         + f", but the available remedies reach only {recoverable}")
-        outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
-        shown = [made(
-            Remedy, "because", said(ev, "describe", e.rule.body, env, after=(
-                f", less {Money(part, rc.unit)} excused by {excused.exception}"
-                if excused is not None and cap.amount >= owed.amount else "")),
-            kind=e.rule.name, modality=e.rule.modality, up_to=amount(cap),
-            clause=citation(e.rule)[0], quote=citation(e.rule)[1], source=e.source,
-            modality_from=e.modality_from, enforced_by=e.rule.enforced_by)
-            for e, cap in reachable] if outcome == "recovery" else []
-        return self._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
-                            excused)
-
-    def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
-        """The policy's notes whose `when` holds for this covered award."""
-        rules = env.rules
-        return [Note._make(award=rec.ident, rule=e.rule.name,
-                           clause=e.rule.citation.clause or "", text=e.rule.text or "",
-                           source=e.source)
-                for e in rules.of("note")
-                if self._rule(ev, e.rule.body, self._at(rules, rec, e.rule.body, env),
-                              rules) is True]
+        """The award's amount and remedies (amounts.py); searching.Searching keeps them
+        apart."""
+        return amounts.derive(self, ev, env, rec, conditions, notes, bounding)
 
     def _result(self, rec: Rec, rules: rs.RuleSet, outcome: str, conditions, remedies, notes,
                 unknowns, recoverable: Money | None, rc: Money | None,
@@ -445,13 +387,16 @@ class Determiner:
             recovered = amount(Money(total, unit))
             if recoverable is not None:
                 outstanding = amount(Money(max(recoverable.amount - total, Decimal(0)), unit))
+        bare = bool(conditions) and type(conditions[0]) is Seen
         result = made(
             AwardResult, "notes", notes, id=rec.ident, outcome=outcome,
             revisions=list(rules.revisions),
             recoverable=amount(recoverable) if recoverable is not None else None,
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
-            remedies=remedies, conditions=conditions, excused=excused,
+            remedies=remedies, conditions=[] if bare else conditions, excused=excused,
             recovered=recovered, outstanding=outstanding)
+        if bare:  # a result never written (`run`): its conditions as the combination reads them
+            result.__dict__["conditions"] = conditions
         return AwardEvaluation(result, unknowns, recoverable)
 

@@ -60,6 +60,9 @@ class Evaluator(Explainer, Reader):
         # When a set (awardmemo.py): the field names of the rules whose values were taken from
         # the run of the case as it stands instead of being evaluated (decide.Determiner._rule).
         self.names: set[str] | None = None
+        # Whether the awards' conditions are recorded only as the combination reads them
+        # (decide.Determiner.run: a run read for its outcomes and amounts alone).
+        self.bare = False
         # The comparisons each span function stands for (spans.py), built once per call.
         self.expanded: dict[int, ast.Expr] = {}
         # The policy's expressions compiled into closures (compiled.py), or None: the tree

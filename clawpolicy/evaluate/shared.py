@@ -29,7 +29,7 @@ import weakref
 from typing import Any, Callable
 
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.evaluate.awardmemo import note_pivots
+from clawpolicy.evaluate.awardmemo import Frame, framed
 from clawpolicy.evaluate.caserun import AwardEvaluation
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.revise.rules import RuleSet
@@ -83,7 +83,7 @@ class Shared:
         self.rec, self._policy, self._table = rec, policy, table
         # Environments are shared only in a run with reasons (see the module's text).
         self._envs: dict[frozenset, Env] | None = {} if envs else None
-        self._decided: dict[int, tuple[RuleSet, AwardEvaluation, Any, Any]] = {}
+        self._decided: dict[int, tuple[RuleSet, AwardEvaluation, Frame]] = {}
         # Whether the award is decided under more than one list of revisions (those known to
         # reach it, then those that may), so that its decisions are kept (copied on each use).
         self.keep = False
@@ -109,26 +109,8 @@ class Shared:
         ev.names where they are recorded) is recorded again each time it is taken."""
         found = self._decided.get(id(rules))
         if found is None:
-            outer = ev.reads, ev.names, ev.pivots
-            ev.reads = set() if outer[0] is not None else None
-            ev.names = set() if outer[1] is not None else None
-            ev.pivots = {}
-            try:
-                evaluation = decide()
-                found = self._decided[id(rules)] = (rules, evaluation, ev.reads, ev.names,
-                                                    ev.pivots)
-            finally:
-                read, named, pivots = ev.reads, ev.names, ev.pivots
-                ev.reads, ev.names, ev.pivots = outer
-                if outer[0] is not None:
-                    outer[0].update(read)
-                if outer[1] is not None:
-                    outer[1].update(named)
-                note_pivots(outer[2], pivots)
+            evaluation, frame = framed(ev, decide)
+            found = self._decided[id(rules)] = (rules, evaluation, frame)
         else:
-            if ev.reads is not None:
-                ev.reads.update(found[2])
-            if ev.names is not None:
-                ev.names.update(found[3])
-            note_pivots(ev.pivots, found[4])
+            found[2].replay(ev)
         return found[1].fresh()
