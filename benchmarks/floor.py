@@ -23,10 +23,10 @@ it answers the unknown facts one at a time (a search that stops where the facts 
 far decide), trying one answer from each class of answers these rules tell apart, and for
 an amount every point where a comparison or `min`/`max` here can turn and the step beside
 it (the rules are piecewise linear in the amounts, so two points of each piece show whether
-the amount moves). As the engine does, an unknown list the policy names no value of
-(`calculated_on`; `prohibited_remedies`, whose values the policy names only on the left of
-`in`) is answered by the empty list alone. The engine's bound on the combinations (1,024 per
-group of awards) is not reached by these rules' cases, and the floor has none.
+the amount moves). As the engine does, an unknown list is answered by none, each value
+alone and all of them: `prohibited_remedies` with the remedies the rules look for in it,
+`calculated_on` with the statements the case lists. The engine's bound on the combinations
+(1,024 per group of awards) is not reached by these rules' cases, and the floor has none.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ ANSWERS: dict[str, list] = {
     "prohibited": [True, False], "restated": [True, False],
     "kind": ["cash_incentive", "other"], "basis": [["financial_results"], []],
     "misconduct": ["fraud", "none"], "caused": ["caused", "not_caused"],
-    "remedies": [[]], "calculated_on": [[]],
+    "remedies": [[], ["cancellation"], ["repayment"], ["cancellation", "repayment"]],
     "granted": [EFFECTIVE - dt.timedelta(days=1), EFFECTIVE],
 }
 AMOUNTS = ("awarded", "as_restated", "paid")
@@ -128,11 +128,8 @@ def evaluate(case: dict, exact: bool = True) -> list[tuple[str, str, Decimal | N
                      awarded=_money(award.get("amount_awarded")),
                      as_restated=_money(award.get("amount_as_restated")),
                      paid=_money(award.get("amount_paid")),
-                     calculated_on=award.get("calculated_on"))
-        refs = facts["calculated_on"]
-        for i, ref in enumerate(refs or ()):
-            facts[("restated", i)] = statements[ref].get("restated")
-            facts[("filed", i)] = _date(statements[ref].get("original_filing_date"))
+                     calculated_on=award.get("calculated_on"), statements=statements)
+        facts.update(_statement_facts(facts["calculated_on"], statements))
         outcome, recoverable = _settled(facts) if exact else _decide(facts)
         if outcome == UNDECIDED:
             outcome = "pending"
@@ -140,6 +137,15 @@ def evaluate(case: dict, exact: bool = True) -> list[tuple[str, str, Decimal | N
             recoverable = recoverable.quantize(CENT)
         results.append((award["id"], outcome, recoverable))
     return results
+
+
+def _statement_facts(refs: list | None, statements: dict) -> dict:
+    """What the award reads of the statements it was calculated on, by their position."""
+    found: dict = {}
+    for i, ref in enumerate(refs or ()):
+        found[("restated", i)] = statements[ref].get("restated")
+        found[("filed", i)] = _date(statements[ref].get("original_filing_date"))
+    return found
 
 
 def _settled(facts: dict) -> tuple[str, Decimal | None]:
@@ -159,7 +165,10 @@ def _search(facts: dict, found: set) -> bool:
         return len(found) == 1
     fact = next(f for f in _open(facts))
     for value in _answers(fact, facts):
-        if not _search({**facts, fact: value}, found):
+        answered = {**facts, fact: value}
+        if fact == "calculated_on":
+            answered.update(_statement_facts(value, facts["statements"]))
+        if not _search(answered, found):
             return False
     return True
 
@@ -180,6 +189,9 @@ def _answers(fact: Any, facts: dict) -> list:
         return [facts["as_of"], FIRST_DAY]  # filed within three years of as_of, or long before
     if fact in AMOUNTS:
         return _amount_answers(fact, facts)
+    if fact == "calculated_on":
+        ids = list(facts["statements"])
+        return [[]] + [[i] for i in ids] + ([ids] if len(ids) > 1 else [])
     return ANSWERS[fact]
 
 
