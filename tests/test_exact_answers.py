@@ -313,3 +313,15 @@ def test_what_an_exception_excuses_moves_with_the_answer_as_the_amount_does(qual
                 data["awards"][0]["amount_as_restated"] = value
                 got = evaluate(qualys_revised, read_case_data(data))
                 assert got.outcome == outcome, (value, got.outcome)
+
+
+def test_a_text_of_a_declared_form_is_not_called_a_whole_record(qualys_revised):
+    """`company.fiscal_year_end` not known: its answers (month-days) are not enumerated, and
+    the note says what it is, a text of the form month-day, not a record."""
+    data = _excused_case("400000")  # no exception found: 100,000 if in the look-back
+    data["company"]["fiscal_year_end"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    notes = [n for n in determination.awards[0].notes if n.startswith("not settled")]
+    assert notes == ["not settled exactly: the answers to company.fiscal_year_end (a text of "
+                     "the form month-day) are not enumerated; the award is left as the facts "
+                     "known decide it"]

@@ -443,6 +443,12 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
+def not_enumerated(vocabulary: Any, fact: str) -> str:
+    """Why a fact's answers are not enumerated: a text of a declared form, or a record."""
+    form = _declared_format(vocabulary, fact)
+    return f"a text of the form {form}" if form is not None else "a whole record"
+
+
 def _declared_format(vocabulary: Any, fact: str) -> str | None:
     """The form the vocabulary declares for a text fact (e.g. a month and day), if any."""
     fields = {f.name: f for f in vocabulary.declarations.fields}

@@ -21,7 +21,7 @@ from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
     total_field
 from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Group, decision, \
-    money_range, show_point
+    money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -57,7 +57,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                        f"were still moving after {ROUNDS} rounds of sampling")
             else:
                 whole = [f for f, d in group.domains.items() if d is None]
-                why = f"the answers to {', '.join(whole)} (a whole record) are not enumerated"
+                why = "the answers to " + ", ".join(
+                    f"{f} ({not_enumerated(exact.vocabulary, f)})" for f in whole) \
+                    + " are not enumerated"
             for i in group.awards:
                 if awards[i].result.outcome == "pending":
                     awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
