@@ -276,3 +276,38 @@ def test_a_policy_reading_restatement_unguarded_fails_lint():
     assert result.exit_code == EXIT_POLICY
     assert "error[CP0306]: `restatement.material` is read even when the case has no " \
            "restatement" in result.stderr
+
+
+def test_words_long_enough_that_stand_in_several_sentences_identify_none(tmp_path):
+    """Four words are enough of a sentence of eight to count, but "The Committee shall
+    determine" opens three sentences: it names none of them, and lint says so."""
+    (tmp_path / "text.txt").write_text(
+        "The executive shall repay the excess amount.\n\n"
+        "The Committee shall determine the excess amount.\n\n"
+        "The Committee shall determine the form of repayment.\n\n"
+        "The Committee shall determine whether recovery is impracticable.\n")
+    path = tmp_path / "p.claw"
+    path.write_text(textwrap.dedent('''
+        policy "Example"
+          effective 2020-01-01
+          source "text.txt"
+        end
+        recoverable excess
+          clause "Repayment"
+          quote "The executive shall repay the excess amount."
+          is max(award.amount_awarded - award.amount_as_restated, 0)
+        end
+        remedy repay
+          clause "Repayment"
+          quote "The Committee shall determine"
+          shall recover up to min(excess, award.amount_paid)
+        end
+        '''))
+    traced = _traced(str(path))
+    assert traced.count("quoted in words other sentences have too, not counted: repay") == 3
+    assert traced.rstrip().endswith("1 of 4 operative sentences encoded")
+    errors, warnings = lint(str(path))
+    assert [d.code for d in warnings] == ["CP1007"]
+    assert warnings[0].message == ("the quotation of `repay` stands in several sentences, so "
+                                   "it cannot identify sentence 2")
+    assert "sentence 2 and in sentences 3 and 4" in warnings[0].help

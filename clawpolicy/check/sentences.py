@@ -7,7 +7,8 @@ break) is joined to the next.
 
 A rule encodes a sentence when one of its quotations identifies it: the quotation (white
 space folded, typographic quotes made straight) covers the whole sentence, or at least
-MIN_WORDS of its words and at least a quarter of them (SHARE). A recital marks a sentence
+MIN_WORDS of its words and at least a quarter of them (SHARE), and stands in no other sentence
+so (words that recur through the text name no one sentence). A recital marks a sentence
 non-operative by the same measure. A shorter quotation, such as a defined term that recurs
 through the text, identifies nothing: it is shown and warned about, never counted."""
 
@@ -130,6 +131,18 @@ def quotations(policy: CheckedPolicy) -> list[Quotation]:
                                        rule.citation.quotes))]
 
 
+def needed(total: int) -> int:
+    """The words a quotation must cover of a sentence of `total` words to identify it."""
+    return total if total < MIN_WORDS else max(MIN_WORDS, -(-total * SHARE.numerator
+                                                            // SHARE.denominator))
+
+
+def recurs(q: "Quotation") -> bool:
+    """Whether a quotation that identifies no sentence is long enough to: then its words
+    stand in several sentences, and name none of them."""
+    return q.words >= needed(q.of)
+
+
 def identifies(covered: int, total: int, whole: bool) -> bool:
     """Whether a quotation covering `covered` of a sentence's `total` words identifies it."""
     return whole or (covered >= MIN_WORDS and covered >= SHARE * total)
@@ -159,8 +172,16 @@ def coverage(source: SourceFile, found: list[Sentence],
                 whole = m.start() <= start and m.end() >= end
                 result.append((sentence.number, index,
                                Quotation(quote.rule, quote.text, quote.span, covered, total),
-                               identifies(covered, total, whole)))
-    return result
+                               identifies(covered, total, whole), whole, m.start()))
+    # Words found in more than one place of the text, each enough of a sentence to count,
+    # identify none of those sentences (a quotation running over two sentences is one
+    # place): words that recur ("The Committee shall determine") name no one sentence.
+    places: dict[int, set[int]] = {}
+    for _, index, _, ok, whole, at in result:
+        if ok and not whole:
+            places.setdefault(index, set()).add(at)
+    return [(number, index, quote, ok and (whole or len(places.get(index, ())) == 1))
+            for number, index, quote, ok, whole, _ in result]
 
 
 def trace(policy: CheckedPolicy, source: SourceFile) -> list[Traced]:

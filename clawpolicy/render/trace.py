@@ -3,7 +3,7 @@ encode each, as text or as a Markdown table."""
 
 from __future__ import annotations
 
-from clawpolicy.check.sentences import Traced
+from clawpolicy.check.sentences import Traced, recurs
 
 
 def render(policy_name: str, source_name: str, traced: list[Traced],
@@ -20,8 +20,7 @@ def render(policy_name: str, source_name: str, traced: list[Traced],
                 "non-operative: " + "; ".join(f"`{r.name}` ({r.text})" for r in t.recitals)
             cell = cell or "**not encoded**"
             if t.too_short:
-                cell += "; quoted too briefly to count: " + ", ".join(
-                    f"`{q.rule.name}` ({q.words} of {q.of} words)" for q in t.too_short)
+                cell += "; " + _not_counted(t, "`")
             text = t.sentence.text.replace("|", "\\|")
             lines.append(f"| {t.sentence.number} | {text} | {cell} |")
         return "\n".join(lines + ["", summary]) + "\n"
@@ -33,6 +32,19 @@ def render(policy_name: str, source_name: str, traced: list[Traced],
         else:
             lines.append("     encoded by: " + (", ".join(t.encoded_by) or "NOTHING"))
         if t.too_short:
-            lines.append("     quoted too briefly to count: " + ", ".join(
-                f"{q.rule.name} ({q.words} of {q.of} words)" for q in t.too_short))
+            lines.append("     " + _not_counted(t, ""))
     return "\n".join(lines + ["", summary]) + "\n"
+
+
+def _not_counted(t, tick: str) -> str:
+    """The quotations that stand in a sentence but do not count for it, and why."""
+    short = [q for q in t.too_short if not recurs(q)]
+    shared = [q for q in t.too_short if recurs(q)]
+    parts = []
+    if short:
+        parts.append("quoted too briefly to count: " + ", ".join(
+            f"{tick}{q.rule.name}{tick} ({q.words} of {q.of} words)" for q in short))
+    if shared:
+        parts.append("quoted in words other sentences have too, not counted: " + ", ".join(
+            f"{tick}{q.rule.name}{tick}" for q in shared))
+    return "; ".join(parts)

@@ -19,7 +19,7 @@ from clawpolicy.core.source import SourceFile
 from clawpolicy.render import trace as trace_report
 from clawpolicy.syntax import ast
 from clawpolicy.check.sentences import (
-    MIN_WORDS, SHARE, Quotation, Sentence, Traced, normalize, quoting_rules, trace)
+    MIN_WORDS, Quotation, Sentence, Traced, needed, normalize, quoting_rules, recurs, trace)
 
 
 def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -131,27 +131,41 @@ def quotations_too_short(traced: list[Traced]) -> list[Diagnostic]:
         warned.add(key(q))
         what = f"mark sentence {sentence.number} non-operative" if q.rule.kind == "recital" \
             else f"identify sentence {sentence.number}"
-        need = q.of if q.of < MIN_WORDS else max(MIN_WORDS, -(-q.of * SHARE.numerator
-                                                             // SHARE.denominator))
-        recurs = f" (it also stands in sentence {', '.join(map(str, also))})" if also else ""
+        if recurs(q):
+            found.append(Diagnostic(
+                "CP1007", f"the quotation of `{q.rule.name}` stands in several sentences, so "
+                f"it cannot {what}", f"its words stand in sentence {sentence.number} and in "
+                f"{_numbered(also)}; quote words of sentence "
+                f"{sentence.number} that no other sentence has", q.span, severity="warning"))
+            return
+        also_in = f" (it also stands in sentence {', '.join(map(str, also))})" if also else ""
         found.append(Diagnostic(
             "CP1007", f"the quotation of `{q.rule.name}` is too short to {what}",
-            f"it covers {q.words} of the sentence's {q.of} words{recurs}; a quotation counts "
+            f"it covers {q.words} of the sentence's {q.of} words{also_in}; a quotation counts "
             f"for a sentence from {MIN_WORDS} words and a quarter of it: quote at least "
-            f"{need} words of sentence {sentence.number}", q.span, severity="warning"))
+            f"{needed(q.of)} words of sentence {sentence.number}", q.span, severity="warning"))
+
+    def elsewhere(t: Traced, q: Quotation) -> list[int]:
+        return [u.sentence.number for u in traced if u is not t
+                and any(key(r) == key(q) for r in u.too_short)]
 
     for t in traced:
         if t.operative and not t.encoded_by:
             for q in t.too_short:
                 if key(q) not in warned:
-                    warn(q, t.sentence, [])
+                    warn(q, t.sentence, elsewhere(t, q) if recurs(q) else [])
     for t in traced:
         for q in t.too_short:
             if len(q.text.split()) < MIN_WORDS and key(q) not in warned:
-                also = [u.sentence.number for u in traced if u is not t
-                        and any(key(r) == key(q) for r in u.too_short)]
-                warn(q, t.sentence, also)
+                warn(q, t.sentence, elsewhere(t, q))
     return found
+
+
+def _numbered(numbers: list[int]) -> str:
+    """`sentence 3`, `sentences 3 and 4`, `sentences 3, 4 and 5`."""
+    if len(numbers) == 1:
+        return f"sentence {numbers[0]}"
+    return f"sentences {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 def render_trace(policy: CheckedPolicy, markdown: bool = False) -> str:
