@@ -42,6 +42,12 @@ def status_of(value: Any) -> str:
 BARE = True
 
 
+def _decided(e: AwardEvaluation) -> tuple:
+    """What an award's result decides: its outcome, amount, and what each remedy reaches."""
+    return (e.result.outcome, e.recoverable,
+            tuple((r.kind, r.up_to.amount) for r in e.result.remedies))
+
+
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
 
@@ -252,8 +258,9 @@ class Determiner:
                 alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
             finally:
                 ev.bare = outer
-            if (alternative.result.outcome, alternative.recoverable) != \
-                    (chosen.result.outcome, chosen.recoverable):
+            # The split between the remedies counts too: where only it differs, the search
+            # keeps the outcome and amount and asks the split (settle.py).
+            if _decided(alternative) != _decided(chosen):
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
                 return pending(chosen, [facts], "which revisions govern this award is not "
                                f"known: {', '.join(r.name for r, _ in unsure)}")
