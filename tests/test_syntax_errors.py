@@ -42,6 +42,9 @@ def test_a_keyword_the_lexer_took_from_a_longer_word_is_named_as_the_word_writte
     assert text[found.span.start:found.span.end] == "recoverable"
     assert errors("define floor as 500 USD\n\nremedy r\n")[0][2] == \
         "syntax error: unexpected `remedy`"
+    # A number or a date where it cannot stand is named whole, never cut at its point.
+    assert errors('policy "x"\n150000.50\n')[0][2] == "syntax error: unexpected `150000.50`"
+    assert errors('policy "x"\n2024-01-01\n')[0][2] == "syntax error: unexpected `2024-01-01`"
 
 
 def test_where_a_value_is_missing_the_help_asks_for_a_value():

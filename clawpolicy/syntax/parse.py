@@ -171,7 +171,7 @@ def _expected_words(names: set[str]) -> str:
     return "one of " + ", ".join(words)
 
 
-_WORD_CHAR = re.compile(r"[A-Za-z0-9_]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WORD = re.compile(r"[A-Za-z0-9_]*")
 
 
@@ -181,10 +181,11 @@ def _syntax_diagnostic(source: SourceFile, error: UnexpectedInput) -> Diagnostic
         start = token.start_pos or 0
         end = max(start + 1, token.end_pos or start + 1)
         value = token.value
-        if value and _WORD_CHAR.fullmatch(value[-1]):
+        if value and _NAME.fullmatch(value):
             # A keyword the lexer took from the start of a longer word (`recover` of
-            # `recoverable`): the message names, and the caret spans, the word written.
-            end = _WORD.match(source.text, start).end()
+            # `recoverable`): the message names, and the caret spans, the word written
+            # (never less than the token: a number or a date is its own whole).
+            end = max(end, _WORD.match(source.text, start).end())
             value = source.text[start:end]
         span = Span(source, start, end)
         found = f"`{value}`" if value else describe_terminal(token.type)
