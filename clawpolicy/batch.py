@@ -333,7 +333,14 @@ def _streamed(pool, feed: _Feed, limit: int) -> Iterator[list[Result]]:
         while pending and pending[0].done():
             yield pending.popleft().result()
         if not ended:
-            item = feed.get(PAUSE_MS if group or pending else WAKE_MS)
+            try:
+                item = feed.get(PAUSE_MS if group or pending else WAKE_MS)
+            except Exception:  # the input failed: what was read is decided and written first
+                with _held():
+                    pending.extend([pool.submit(_determine_group, group)] if group else [])
+                while pending:
+                    yield _result(pending.popleft())
+                raise
             if item is None:
                 ended = True
             elif item is not _Feed.WAITING:

@@ -94,3 +94,30 @@ def test_forked_workers_start_from_the_first_case_decided_and_leave_nothing_froz
     rest = [r for group in found for r in group]
     assert rest == expected[1:]
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_read_error_mid_batch_writes_every_case_read_before_it(qualys_2019, tmp_path,
+                                                                  monkeypatch):
+    """The input fails after 20 cases (a device error on a pipe): the 20 are decided and
+    their lines written, in order, before the error stops the run."""
+    import pytest
+
+    from tests.conftest import REVISION_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(REVISION_CASES[:10]) * 2, encoding="utf-8")
+    read = list(batch.items(str(cases)))
+
+    def failing():
+        yield from read
+        raise batch.InputError("cannot read <stdin>: Input/output error")
+
+    monkeypatch.setattr(batch, "_POLICY", qualys_2019)
+    pool = ThreadPoolExecutor(2)
+    written = []
+    with pytest.raises(batch.InputError):
+        for group in batch._streamed(pool, batch._Feed(failing()), limit=2):
+            written.extend(group)
+    pool.shutdown()
+    assert written == [batch.determine_one(item, qualys_2019) for item in read]
