@@ -26,14 +26,22 @@ This policy applies to bonuses granted on or after the Effective Date.
 """
 
 
-def write_policy(tmp_path, rules: str) -> str:
-    (tmp_path / "text.txt").write_text(SOURCE)
+def policy_file(tmp_path, source: str, body: str) -> str:
+    """A policy of the header below and the blocks `body` (indented as written here),
+    beside its source document `source`."""
+    (tmp_path / "text.txt").write_text(source)
     path = tmp_path / "p.claw"
     path.write_text(textwrap.dedent('''
         policy "Example"
           effective 2020-01-01
           source "text.txt"
         end
+        ''') + textwrap.dedent(body).lstrip("\n"))
+    return str(path)
+
+
+def write_policy(tmp_path, rules: str) -> str:
+    return policy_file(tmp_path, SOURCE, textwrap.dedent('''
         recital heading
           clause "Title"
           quote "Example Co."
@@ -56,7 +64,6 @@ def write_policy(tmp_path, rules: str) -> str:
           shall recover up to min(excess, award.amount_paid)
         end
         ''') + textwrap.dedent(rules))
-    return str(path)
 
 
 @pytest.mark.parametrize("policy", ["qualys-2019.claw", "qualys.claw"])
@@ -281,33 +288,25 @@ def test_a_policy_reading_restatement_unguarded_fails_lint():
 def test_words_long_enough_that_stand_in_several_sentences_identify_none(tmp_path):
     """Four words are enough of a sentence of eight to count, but "The Committee shall
     determine" opens three sentences: it names none of them, and lint says so."""
-    (tmp_path / "text.txt").write_text(
-        "The executive shall repay the excess amount.\n\n"
-        "The Committee shall determine the excess amount.\n\n"
-        "The Committee shall determine the form of repayment.\n\n"
-        "The Committee shall determine whether recovery is impracticable.\n")
-    path = tmp_path / "p.claw"
-    path.write_text(textwrap.dedent('''
-        policy "Example"
-          effective 2020-01-01
-          source "text.txt"
-        end
+    path = policy_file(tmp_path, "The executive shall repay the excess amount.\n\n"
+                       "The Committee shall determine the excess amount.\n\n"
+                       "The Committee shall determine the form of repayment.\n\n"
+                       "The Committee shall determine whether recovery is impracticable.\n",
+                       '''
         recoverable excess
           clause "Repayment"
           quote "The executive shall repay the excess amount."
+          quote "The Committee shall determine"
           is max(award.amount_awarded - award.amount_as_restated, 0)
         end
-        remedy repay
-          clause "Repayment"
-          quote "The Committee shall determine"
-          shall recover up to min(excess, award.amount_paid)
-        end
-        '''))
-    traced = _traced(str(path))
-    assert traced.count("quoted in words other sentences have too, not counted: repay") == 3
+        remedy repay clause "Repayment" quote "shall repay" shall recover up to excess end
+        ''')
+    traced = _traced(path)
+    assert traced.count("quoted in words other sentences have too, not counted: excess") == 3
     assert traced.rstrip().endswith("1 of 4 operative sentences encoded")
-    errors, warnings = lint(str(path))
-    assert [d.code for d in warnings] == ["CP1007"]
-    assert warnings[0].message == ("the quotation of `repay` stands in several sentences, so "
-                                   "it cannot identify sentence 2")
-    assert "sentence 2 and in sentences 3 and 4" in warnings[0].help
+    errors, warnings = lint(path)
+    [recurring] = [d for d in warnings if "several" in d.message]
+    assert recurring.code == "CP1007"
+    assert recurring.message == ("the quotation of `excess` stands in several sentences, "
+                                 "so it cannot identify sentence 2")
+    assert "sentence 2 and in sentences 3 and 4" in recurring.help
