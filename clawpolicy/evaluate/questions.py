@@ -62,16 +62,15 @@ def linked_keys(determiner: Determiner, fact: str) -> list[Any]:
     `calculated_on` names items of the case's `statements`), the keys of the items the case
     lists there: the values an answer to it can name. Otherwise none."""
     _, _, holder, last = _walk(determiner, fact)
-    decl = _declaration(determiner, holder)
-    link = next((k for k in decl.links if k.via == last), None) if decl is not None else None
+    if holder is None or not isinstance(holder[0], t.Record):
+        return []
+    link = next((f.link for f in holder[0].fields.values()
+                 if f.link is not None and f.link.via == last), None)
     if link is None:
         return []
-    declarations = determiner.policy.vocabulary.declarations
-    target = declarations.records[next(f.record for f in declarations.fields
-                                       if f.name == link.target)]
     items = getattr(determiner.case, link.target, None) or ()
-    return [getattr(item, target.key) for item in items if getattr(item, target.key, None)
-            is not None]
+    return [key for key in (getattr(item, link.key, None) for item in items)
+            if key is not None]
 
 
 def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]:
