@@ -29,6 +29,13 @@ class AwardEvaluation:
     # answer to any other fact cannot change it.
     reads: frozenset = frozenset()
 
+    def decided(self) -> tuple:
+        """What the result decides: its outcome, its amount (and unit), and what each remedy
+        reaches. Two evaluations that agree on it differ at most in their reasons."""
+        money = self.recoverable
+        return (self.result.outcome, (money.amount, money.unit) if money is not None else None,
+                tuple((r.kind, r.up_to.amount) for r in self.result.remedies))
+
     def fresh(self, **result: Any) -> "AwardEvaluation":
         """A copy its caller may add notes to, leaving this one as it was; `result` replaces
         fields of the award's result in the copy."""

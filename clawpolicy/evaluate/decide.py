@@ -42,12 +42,6 @@ def status_of(value: Any) -> str:
 BARE = True
 
 
-def _decided(e: AwardEvaluation) -> tuple:
-    """What an award's result decides: its outcome, amount, and what each remedy reaches."""
-    return (e.result.outcome, e.recoverable,
-            tuple((r.kind, r.up_to.amount) for r in e.result.remedies))
-
-
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
 
@@ -260,7 +254,7 @@ class Determiner:
                 ev.bare = outer
             # The split between the remedies counts too: where only it differs, the search
             # keeps the outcome and amount and asks the split (settle.py).
-            if _decided(alternative) != _decided(chosen):
+            if alternative.decided() != chosen.decided():
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
                 return pending(chosen, [facts], "which revisions govern this award is not "
                                f"known: {', '.join(r.name for r, _ in unsure)}")

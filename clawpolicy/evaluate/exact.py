@@ -414,9 +414,7 @@ def _version(tracker: Tracker | None) -> int:
 def award_key(e: AwardEvaluation) -> tuple:
     if e.result.outcome == "pending":
         return ("pending", None, (), _merge(*(u.facts for u in e.unknowns)))
-    money = e.recoverable
-    return (e.result.outcome, (money.amount, money.unit) if money is not None else None,
-            tuple((r.kind, r.up_to.amount) for r in e.result.remedies))
+    return e.decided()
 
 
 def show_point(value: Any, scale: Scale) -> str:
