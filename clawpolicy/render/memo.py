@@ -164,10 +164,7 @@ def _summary(d: Determination) -> Table:
             f"{money(a.recoverable_range.min)} to {money(a.recoverable_range.max)}"
             if a.recoverable_range is not None else "not known yet"
             if a.outcome == "pending" else "none")
-        # Where how the amount splits between the remedies is not known, each shows its range.
-        remedies = "; ".join(f"{r.kind} ({r.modality}) " + (
-            f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}" if r.up_to_range
-            else money(r.up_to)) for r in a.remedies)
+        remedies = "; ".join(f"{r.kind} ({r.modality}) {_reach(r)}" for r in a.remedies)
         rows.append([a.id, words(f.kind), f.grant_date or "not known", received,
                      OUTCOME_WORDS[a.outcome].lower(), recoverable,
                      remedies or ("not decided yet" if a.outcome == "pending" else "none")])
@@ -195,10 +192,14 @@ def _arithmetic(a: AwardResult) -> Table:
              else "not known yet"],
             ["Paid", _fact_money(f.paid, unit)],
             ["Unpaid", _fact_money(f.unpaid, unit)]]
-    rows += [[f"{r.kind.capitalize()} ({r.modality})",
-              f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}"
-              if r.up_to_range else money(r.up_to)] for r in a.remedies]
+    rows += [[f"{r.kind.capitalize()} ({r.modality})", _reach(r)] for r in a.remedies]
     return Table(["Step", "Amount"], rows)
+
+
+def _reach(r) -> str:
+    """What a remedy reaches: its range where how the amount splits is not known."""
+    return f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}" if r.up_to_range \
+        else money(r.up_to)
 
 
 def _award(a: AwardResult, level: str) -> AwardPart:
