@@ -327,33 +327,29 @@ def _streamed(pool, feed: _Feed, limit: int) -> Iterator[list[Result]]:
     """Each group's results in input order, at most `limit` groups in the pool at once; a
     group is made as `_groups` makes one, or sent as it stands when the input pauses."""
     pending: deque = deque()
-    group: list[Item] = []
-    size, held, ended = FIRST_GROUP, 0, False
+    group, ended = _Group(), False
     while True:
         while pending and pending[0].done():
             yield pending.popleft().result()
         if not ended:
             try:
-                item = feed.get(PAUSE_MS if group or pending else WAKE_MS)
+                item = feed.get(PAUSE_MS if group.items or pending else WAKE_MS)
             except Exception:  # the input failed: what was read is decided and written first
                 with _held():
-                    pending.extend([pool.submit(_determine_group, group)] if group else [])
+                    pending.extend([pool.submit(_determine_group, group.take())]
+                                   if group.items else [])
                 while pending:
                     yield _result(pending.popleft())
                 raise
             if item is None:
                 ended = True
-            elif item is not _Feed.WAITING:
-                group.append(item)
-                held += len(item.raw) if item.raw is not None else 0
-                if len(group) < size and held < GROUP_BYTES:
-                    continue
-        if group:  # full, or the input ended or paused
+            elif item is not _Feed.WAITING and not group.add(item):
+                continue
+        if group.items:  # full, or the input ended or paused
             if len(pending) >= limit:
                 yield _result(pending.popleft())
             with _held():
-                pending.append(pool.submit(_determine_group, group))
-            group, held, size = [], 0, min(size * 2, GROUP)
+                pending.append(pool.submit(_determine_group, group.take()))
         elif ended:
             if not pending:
                 return
@@ -370,18 +366,33 @@ def _result(future) -> list[Result]:
     return future.result()
 
 
-def _groups(work: Iterable[Item]) -> Iterator[list[Item]]:
-    """The cases in groups for the workers: small at first, so that every worker has work
+class _Group:
+    """The cases gathered for the next group: small at first, so that every worker has work
     at once, then up to GROUP cases (or GROUP_BYTES of input) each, so that sending them
     costs little beside determining them."""
-    group: list[Item] = []
-    size, held = FIRST_GROUP, 0
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.held, self.size = 0, FIRST_GROUP
+
+    def add(self, item: Item) -> bool:
+        """Adds a case; whether the group is now full."""
+        self.items.append(item)
+        self.held += len(item.raw) if item.raw is not None else 0
+        return len(self.items) >= self.size or self.held >= GROUP_BYTES
+
+    def take(self) -> list[Item]:
+        """The group, to send; the next one may be twice as large."""
+        taken, self.items, self.held = self.items, [], 0
+        self.size = min(self.size * 2, GROUP)
+        return taken
+
+
+def _groups(work: Iterable[Item]) -> Iterator[list[Item]]:
+    """The cases in groups for the workers, each full as `_Group` says."""
+    group = _Group()
     for item in work:
-        group.append(item)
-        held += len(item.raw) if item.raw is not None else 0
-        if len(group) >= size or held >= GROUP_BYTES:
-            yield group
-            group, held = [], 0
-            size = min(size * 2, GROUP)
-    if group:
-        yield group
+        if group.add(item):
+            yield group.take()
+    if group.items:
+        yield group.take()
