@@ -330,6 +330,21 @@ def test_roles_come_from_titles_whatever_their_spelling():
         ("chief_financial_officer", "Interim Chief Financial Officer")]
 
 
+
+def test_titles_as_filings_spell_them_carry_their_roles():
+    # An ampersand and a hyphen are spellings, not different titles; a title that names two
+    # statutory offices carries both; Rule 16a-1(f) names the president as an officer.
+    assert _roles(["President & C.E.O.", "Co-CEO", "EVP & CFO", "Chief Financial and "
+                   "Accounting Officer", "President"]) == [
+        ("chief_executive_officer", "President & C.E.O."),
+        ("chief_executive_officer", "Co-CEO"),
+        ("chief_financial_officer", "EVP & CFO"),
+        ("chief_financial_officer", "Chief Financial and Accounting Officer"),
+        ("principal_accounting_officer", "Chief Financial and Accounting Officer"),
+        ("executive_officer", "President")]
+    # A division's president is not the president Rule 16a-1(f) names: asked, never guessed.
+    assert _roles(["President, Americas"]) == [(None, "President, Americas")]
+
 def test_a_title_the_table_does_not_know_gives_a_role_not_known():
     # Never "no role": a policy that turns on it asks (examples/cases/revisions/21-*.yaml).
     assert _roles(["CEO", "Executive Chair"]) == [("chief_executive_officer", "CEO"),

@@ -74,8 +74,10 @@ def _pair(text: str | None) -> tuple[str, str] | None:
 
 
 def table_key(text: str) -> str:
-    """How a text is looked up in a table: case, periods, commas and spacing do not count."""
-    return " ".join(text.replace(".", "").replace(",", " ").casefold().split())
+    """How a text is looked up in a table: case, periods, commas, hyphens and spacing do not
+    count, and `&` reads as `and` ("President & C.E.O." is "president and ceo")."""
+    return " ".join(text.replace(".", "").replace(",", " ").replace("-", " ")
+                    .replace("&", " and ").casefold().split())
 
 
 @deferred(frozen=True)
@@ -268,7 +270,8 @@ class _Reader:
                 key = table_key(text)
                 if key in rows:
                     raise self.fail(f"{where}.{text}", "another text of the table reads the "
-                                    "same (case, periods, commas and spacing do not count)")
+                                    "same (case, periods, commas, hyphens and spacing do not count, "
+                                    "& reads as and)")
                 if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                     raise self.fail(f"{where}.{text}", "expected a list of tables of fields "
                                     "([] where the text stands for none)")
