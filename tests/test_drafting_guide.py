@@ -241,4 +241,5 @@ def test_the_real_policys_first_draft_is_caught_by_its_cases(replayed):
         if name == NORTHROP]
     assert len(versions) >= 2 and versions[0] != versions[-1]
     assert "is max(award.amount_awarded - award.amount_as_restated, 0)" in versions[0]
-    assert "is award.amount_paid" in versions[-1]
+    # The final one: the payment received, or what the Board has set of it (issue 13).
+    assert "is if set_for_award then as_set else award.amount_paid" in versions[-1]
