@@ -231,3 +231,42 @@ def test_an_unknown_nested_fact_is_named_by_its_award_and_meaning(tmp_path):
     # The reason names it by the award's id; the open question keeps the case path.
     c = condition(tmp_path, "award.performance_period.end > 2020-01-01")
     assert c.because == "a: performance period is not known"
+
+
+def test_a_named_set_of_words_takes_the_enumeration_that_holds_them(tmp_path):
+    # Written once and tested in several places: the words are read as kinds of misconduct,
+    # as they would be beside `findings.misconduct`; one of the policy's own enumerations too.
+    rules = """
+        fact region: one of {americas, emea, apac} end
+        define fault as {fraud, gross_negligence} end
+        define overseas as {emea, apac} end
+        condition c
+          clause "C"
+          quote "c"
+          requires findings.misconduct in fault and not (facts.region in overseas)
+        end
+        """
+    case = {**CASE, "findings": {"misconduct": "fraud"}, "facts": {"region": "americas"}}
+    (c,) = determine(tmp_path, rules, case).awards[0].conditions
+    assert c.status == "met"
+    case = {**CASE, "findings": {"misconduct": "none"}, "facts": {"region": "americas"}}
+    (c,) = determine(tmp_path, rules, case).awards[0].conditions
+    assert c.status == "not_met"
+
+
+@pytest.mark.parametrize("words, message", [
+    ("{fraud, frawd}", "unknown name `frawd`"),       # a misspelling is still caught
+    ("{emea, fraud}", "unknown name `emea`"),          # no one enumeration holds both
+])
+def test_a_named_set_of_words_no_one_enumeration_holds_is_refused(tmp_path, words, message):
+    with pytest.raises(PolicyError) as caught:
+        determine(tmp_path, f"""
+            fact region: one of {{americas, emea}} end
+            define fault as {words} end
+            condition c
+              clause "C"
+              quote "c"
+              requires findings.misconduct in fault
+            end
+            """)
+    assert message in {d.message for d in caught.value.diagnostics}

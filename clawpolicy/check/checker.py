@@ -216,7 +216,8 @@ class _Checker(ExpressionTypes, RevisionChecks):
             self.rule_types[key] = None
             return None
         self.in_progress.append(rule.name)
-        found = self.expr(rule.body, {}, 0) if rule.body is not None else None
+        found = self.expr(rule.body, {}, 0, self.words_set(rule.body)) \
+            if rule.body is not None else None
         self.in_progress.pop()
         self.rule_types[key] = found
         if rule.body is not None and found is not None and rule.name not in self.deep_reported:
@@ -226,6 +227,19 @@ class _Checker(ExpressionTypes, RevisionChecks):
                            f"definitions it uses; the most is {MAX_NESTING}",
                            "split it into fewer, flatter definitions", rule.name_span)
         return found
+
+    def words_set(self, body: ast.Expr) -> t.SetOf | None:
+        """A definition that is a set of enumeration words (`{chief_executive_officer,
+        chief_financial_officer}`) has no other side to take their meaning from: they take
+        the one enumeration of the vocabulary (or the policy's facts) that holds every word,
+        as a word set beside a fact would (an enumeration word comes before any other name).
+        Words held by no enumeration or by several are left to the usual checks."""
+        if not isinstance(body, ast.SetLit) or not body.items or not all(
+                isinstance(i, ast.Name) for i in body.items):
+            return None
+        words = {i.name for i in body.items}
+        holding = {e for e in _enums(self.case) if words <= set(e.values)}
+        return t.SetOf(holding.pop()) if len(holding) == 1 else None
 
     def depth(self, expr: ast.Expr, chain: int = 0) -> int:
         """How deep an expression nests, a definition it names counting as deep as its own
@@ -290,3 +304,18 @@ class _Checker(ExpressionTypes, RevisionChecks):
                 stack.append(self.by_name[resolution.target].body)
             stack.extend(ast.children(node))
 
+
+def _enums(record: t.Record, seen: set | None = None) -> set[t.Enum]:
+    """Every enumeration a record's facts take, through its records and lists of records."""
+    seen = set() if seen is None else seen
+    if id(record) in seen:  # by identity: the case's `facts` and an award's share a name
+        return set()
+    seen.add(id(record))
+    found: set[t.Enum] = set()
+    for f in record.fields.values():
+        kind = f.type.element if isinstance(f.type, t.ListOf | t.SetOf) else f.type
+        if isinstance(kind, t.Enum):
+            found.add(kind)
+        elif isinstance(kind, t.Record):
+            found |= _enums(kind, seen)
+    return found

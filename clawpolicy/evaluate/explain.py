@@ -67,10 +67,11 @@ class Explainer:
                                                         else value)
                 if isinstance(value, Unknown):
                     return self._unknown_words(value, env)
-                if isinstance(node.right, ast.SetLit):
+                if isinstance(node.right, ast.SetLit) or self._named_set(node.right):
                     verb = "is one of" if holds else "is not one of"
-                    return f"{self.describe(node.left, env)} {verb} " \
-                           f"{show(self.eval(node.right, env))}"
+                    right = show(self.eval(node.right, env)) \
+                        if isinstance(node.right, ast.SetLit) else self.describe(node.right, env)
+                    return f"{self.describe(node.left, env)} {verb} {right}"
                 verb = "includes" if holds else "does not include"
                 return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
             case ast.Binary(op="overlaps"):
@@ -137,6 +138,14 @@ class Explainer:
         # No item settled it: each counts, the unknown ones and those that would settle it.
         return "; ".join(_of(self._item(i), self.explain(node.body, env.bind(node.var, i)))
                          for i, _ in results)
+
+    def _named_set(self, node: ast.Expr) -> bool:
+        """A definition whose body is a set written out (`define fault as {fraud, ...}`)."""
+        if not isinstance(node, ast.Name):
+            return False
+        resolution = self.policy.resolutions.get(id(node))
+        return resolution is not None and resolution.kind == "rule" \
+            and isinstance(self.policy.rule(node.name).body, ast.SetLit)
 
     def _unknown_words(self, value: Unknown, env: Env) -> str:
         facts = ", ".join(self._fact_path(f, env) for f in value.facts)
