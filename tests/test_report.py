@@ -220,3 +220,24 @@ def test_excused_amounts_are_listed_beside_not_subtracted(tmp_path):
         "690,000.00 USD and 6,000 shares"
     # No case records a recovery made: nothing to say "not recorded in 15 of 18" about.
     assert summary["Recovered"] == "not recorded in these determinations"
+
+
+def test_a_formula_from_a_case_stays_text_in_xlsx_and_csv(examples, tmp_path):
+    # OWASP's CSV injection: a name a spreadsheet would run as a formula.
+    d = json.loads(json.dumps(next(e for e in examples if e["outcome"] == "recovery")))
+    d["participant"]["name"] = '=HYPERLINK("http://x.test","click")'
+    d["participant"]["id"] = "@SUM(1+1)"
+    d["case_id"] = "\tcmd"
+    source = _write(tmp_path, [d])
+    assert runner.invoke(app, ["report", source, "-f", "xlsx", "-o",
+                               str(tmp_path / "r.xlsx")]).exit_code == 0
+    from openpyxl import load_workbook
+
+    row = next(load_workbook(tmp_path / "r.xlsx")["Awards"].iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in row[:3]] == [
+        ("@SUM(1+1)", "s"), ('=HYPERLINK("http://x.test","click")', "s"), ("\tcmd", "s")]
+    assert isinstance(row[5].value, int | float)  # an amount is still a number
+    lines = list(csv.reader(io.StringIO(runner.invoke(app, ["report", source, "-f",
+                                                            "csv"]).stdout)))
+    assert lines[2][:3] == ["'@SUM(1+1)", "'=HYPERLINK(\"http://x.test\",\"click\")", "'\tcmd"]
+    assert lines[2][5] == d["awards"][0]["recoverable"]["amount"]

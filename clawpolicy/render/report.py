@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -258,6 +259,19 @@ def _listed(sums: dict[str, Decimal]) -> str:
     return _shown(sorted(((v, u) for u, v in sums.items()), key=lambda a: a[1]))
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
+
+
+def _inert(value: str) -> str:
+    """A CSV field a spreadsheet reads as the text it is: one that would start a formula
+    (a case's name `=HYPERLINK(...)`) prefixed with `'`, as OWASP's guidance on CSV
+    injection says; an amount (`-5.00`) is a number, and stays one."""
+    return f"'{value}" if value.startswith(_FORMULA_START) and not _NUMBER.match(value) \
+        else value
+
+
 def csv_text(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -266,7 +280,7 @@ def csv_text(report: Report) -> str:
             writer.writerow([])
         writer.writerow([f"# {title}"])
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerows([_inert(v) for v in row] for row in table.rows)
     return out.getvalue()
 
 
@@ -320,4 +334,8 @@ def xlsx(report: Report, target) -> None:
         for r, row in enumerate(table.rows):
             sheet.append([report.numbers.get((keys.get(name, ""), r, c), value)
                           for c, value in enumerate(row)])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):  # text, never a formula (a case's `=...`)
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value.startswith(_FORMULA_START)
     book.save(target)
