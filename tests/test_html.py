@@ -233,3 +233,26 @@ def test_every_reason_that_quotes_the_policy_links_to_its_sentence(policy_path, 
     highlighted = set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page))
     assert set(links) <= highlighted
     assert {int(n) for n in highlighted} == html.deciding_sentences(source, determination)
+
+
+@pytest.mark.parametrize("case_stem,roles", [
+    # What the case records of the participant's statutory standing, as the vocabulary's
+    # `[roles.summary] standing` declares it, beside the roles (which stay as the case gives
+    # or derives them: none here).
+    ("icf-2023-01-", "Section 16 officer; executive officer (titles: Executive Vice President)"),
+    ("icf-2023-03-", "Section 16 officer: no; executive officer: no"),
+    ("northrop-grumman-2010-01-", "vice president level (titles: Vice President, Finance)")])
+def test_the_header_names_the_participants_standing(case_stem, roles):
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import json as json_render
+
+    policy_path, case_path = next(c for c in COMPANY_CASES
+                                  if f"{c[0].stem}-{c[1].stem}".startswith(case_stem))
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    assert f"Roles:       {roles}" in layout.text(determination)
+    assert f"<dt>Roles</dt><dd>{roles}" in html.render(determination, source_document(policy))
+    participant = json.loads(json_render.render(determination))["participant"]
+    assert participant["roles"] == []
+    assert participant["standing"] and {s["fact"] for s in participant["standing"]} <= \
+        {"section16_officer", "executive_officer", "roles.level"}

@@ -318,7 +318,16 @@ class OtherRecoverable(_Shaped):
     _reasons = ("because",)
 
 
-class Participant(_Out):
+class Standing(_Out):
+    """A fact of the subject that states its standing (a statutory flag, a role's level), as
+    the vocabulary's `[roles.summary] standing` names it, with what the case records."""
+
+    fact: str  # its path in the subject's record: `executive_officer`, `roles.level`
+    label: str  # how a reader names it: `Section 16 officer`, `level`
+    value: bool | list[str]
+
+
+class Participant(_Shaped):
     """Who the case is about, as the memo's header names them: what the case records (null
     where it records nothing), read through the vocabulary's `[roles.summary]`."""
 
@@ -326,6 +335,9 @@ class Participant(_Out):
     name: str | None = None
     roles: list[str] | None = None
     titles: list[str] | None = None
+    # Only where the vocabulary declares `standing` and the case records one of its facts.
+    standing: list[Standing] | None = None
+    _optional = ("standing",)
 
 
 class RevisionApplied(_Shaped):

@@ -92,8 +92,15 @@ def build(d: Determination, level: str = "summary") -> Memo:
     who = p.name or p.id or f"case {d.case_id}"
     title = f"Determination for {who}" + (f" ({p.id})" if p.name and p.id else "")
     header = [("Participant", f"{p.name or 'not named'}, id {p.id or 'not given'}")]
-    if p.roles or p.titles:
-        header.append(("Roles", ("; ".join(words(r) for r in p.roles or []) or "none")
+    # The roles, then what the case records of the standing the vocabulary declares (a flag
+    # by its label, `: no` where false, left out where it is one of the roles already; a
+    # role's level as `vice president level`).
+    named = [words(r) for r in p.roles or []] + [
+        (s.label if s.value else f"{s.label}: no") if isinstance(s.value, bool)
+        else ", ".join(f"{words(v)} {s.label}" for v in s.value) for s in p.standing or []
+        if not (s.value is True and s.fact in (p.roles or []))]
+    if named or p.titles:
+        header.append(("Roles", ("; ".join(named) or "none")
                        + (f" (titles: {', '.join(p.titles)})" if p.titles else "")))
     header.append(("Case", d.case_id + (f": {d.title}" if d.title else "")))
     header.append(("Policy", ", ".join([d.policy.name, *_version(d.policy),
