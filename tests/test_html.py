@@ -256,3 +256,31 @@ def test_the_header_names_the_participants_standing(case_stem, roles):
     assert participant["roles"] == []
     assert participant["standing"] and {s["fact"] for s in participant["standing"]} <= \
         {"section16_officer", "executive_officer", "roles.level"}
+
+
+def _marks_and_links(page: str) -> tuple[set[str], set[str]]:
+    return (set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page)),
+            set(re.findall(r'<a class="reason(?:-also)?" href="#s-(\d+)">', page)))
+
+
+@pytest.mark.parametrize("level", ["summary", "full", "fails"])
+@pytest.mark.parametrize("case_stem", ["04-", "10-", "13-", "17-"])
+def test_every_sentence_highlighted_is_linked_and_an_excuse_links_its_own(case_stem, level):
+    from clawpolicy.api import compile_policy
+    from clawpolicy.check import sentences as traced
+
+    policy_path, case_path = next(c for c in COMPANY_CASES if c[0].stem == "icf-2023"
+                                  and c[1].stem.startswith(case_stem))
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    source = source_document(policy)
+    page = html.render(determination, source, level)
+    marks, links = _marks_and_links(page)
+    assert marks and marks == links
+    for a in determination.awards:
+        if a.excused is not None:
+            # The exception relied on: its sentence ("... except to the extent that one of
+            # the limited exemptions ... applies") is highlighted and a reason links to it.
+            exempting = next(s.number for s in traced.sentences(source)
+                             if "limited exemptions" in s.text)
+            assert str(exempting) in marks

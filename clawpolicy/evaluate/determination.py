@@ -175,12 +175,15 @@ class Remedy(_Shaped):
 
 class Excused(_Out):
     """What an exception of the policy (an `excuse`) keeps from being recovered: the amount,
-    in the award's unit, the exception's name and the clause it cites."""
+    in the award's unit, the exception's name, the clause it cites, the words it quotes and
+    where it comes from (the policy, or a revision: an addition to the contract)."""
 
     amount: str
     unit: str
     exception: str
     clause: str
+    quote: str = ""
+    source: str = "policy"
 
 
 class Window(_Shaped):
