@@ -29,7 +29,8 @@ def test_an_excuse_that_holds_takes_its_amount_off_what_is_recovered(tmp_path):
     assert (a.outcome, a.recoverable.amount, a.recoverable_compensation.amount) == \
         ("recovery", "25.00", "40.00")
     assert a.excused.model_dump() == {"amount": "15.00", "unit": "USD", "exception": "hardship",
-                                      "clause": "Exception (a)"}
+                                      "clause": "Exception (a)", "quote": "need not recover",
+                                      "source": "policy"}
     assert [r.up_to.amount for r in a.remedies] == ["25.00"]
     assert json.loads(json_render.render(d))["total_excused"] == {"amount": "15.00",
                                                                   "unit": "USD"}

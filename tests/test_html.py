@@ -233,3 +233,54 @@ def test_every_reason_that_quotes_the_policy_links_to_its_sentence(policy_path, 
     highlighted = set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page))
     assert set(links) <= highlighted
     assert {int(n) for n in highlighted} == html.deciding_sentences(source, determination)
+
+
+@pytest.mark.parametrize("case_stem,roles", [
+    # What the case records of the participant's statutory standing, as the vocabulary's
+    # `[roles.summary] standing` declares it, beside the roles (which stay as the case gives
+    # or derives them: none here).
+    ("icf-2023-01-", "Section 16 officer; executive officer (titles: Executive Vice President)"),
+    ("icf-2023-03-", "Section 16 officer: no; executive officer: no"),
+    ("northrop-grumman-2010-01-", "vice president level (titles: Vice President, Finance)")])
+def test_the_header_names_the_participants_standing(case_stem, roles):
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import json as json_render
+
+    policy_path, case_path = next(c for c in COMPANY_CASES
+                                  if f"{c[0].stem}-{c[1].stem}".startswith(case_stem))
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    assert f"Roles:       {roles}" in layout.text(determination)
+    assert f"<dt>Roles</dt><dd>{roles}" in html.render(determination, source_document(policy))
+    participant = json.loads(json_render.render(determination))["participant"]
+    assert participant["roles"] == []
+    assert participant["standing"] and {s["fact"] for s in participant["standing"]} <= \
+        {"section16_officer", "executive_officer", "roles.level"}
+
+
+def _marks_and_links(page: str) -> tuple[set[str], set[str]]:
+    return (set(re.findall(r'<p id="s-(\d+)"><mark class="deciding">', page)),
+            set(re.findall(r'<a class="reason(?:-also)?" href="#s-(\d+)">', page)))
+
+
+@pytest.mark.parametrize("level", ["summary", "full", "fails"])
+@pytest.mark.parametrize("case_stem", ["04-", "10-", "13-", "17-"])
+def test_every_sentence_highlighted_is_linked_and_an_excuse_links_its_own(case_stem, level):
+    from clawpolicy.api import compile_policy
+    from clawpolicy.check import sentences as traced
+
+    policy_path, case_path = next(c for c in COMPANY_CASES if c[0].stem == "icf-2023"
+                                  and c[1].stem.startswith(case_stem))
+    policy = compile_policy(policy_path)
+    determination = evaluate(policy, read_case(case_path))
+    source = source_document(policy)
+    page = html.render(determination, source, level)
+    marks, links = _marks_and_links(page)
+    assert marks and marks == links
+    for a in determination.awards:
+        if a.excused is not None:
+            # The exception relied on: its sentence ("... except to the extent that one of
+            # the limited exemptions ... applies") is highlighted and a reason links to it.
+            exempting = next(s.number for s in traced.sentences(source)
+                             if "limited exemptions" in s.text)
+            assert str(exempting) in marks

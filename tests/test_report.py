@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from clawpolicy.api import evaluate, read_case
 from clawpolicy.cli import EXIT_CASE, EXIT_USAGE, app
 from clawpolicy.render import json as json_render
-from tests.conftest import EXAMPLE_CASES
+from tests.conftest import EXAMPLE_CASES, ICF_2023, ICF_CASES, REVISION_CASES
 
 runner = CliRunner()
 
@@ -107,10 +107,13 @@ def test_the_summary_reads_the_fields_other_determinations_add(examples, tmp_pat
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     summary = {r[0]: r[1] for r in rows if len(r) == 2}
-    assert summary["Recovery excused under an exception"] == \
-        "1,000.00 USD (not recorded in 1 of 2 determinations)"
-    assert summary["Recovered"] == "2.00 USD (not recorded in 1 of 2 determinations)"
-    assert summary["Outstanding"] == "500.00 USD (not recorded in 1 of 2 determinations)"
+    assert summary["Excused under an exception (included above, not recovered)"] == \
+        "1,000.00 USD"
+    # Recoveries made are recorded where the case gives them: of the two determinations,
+    # only the one with a recovery could have recorded one.
+    assert plain["outcome"] != "recovery"
+    assert summary["Recovered"] == "2.00 USD"
+    assert summary["Outstanding"] == "500.00 USD"
     assert ["impracticable_cost", "Exception (i)", "1,000.00 USD"] in rows
     assert ["USD", "156000.00", "1000.00", "2.00", "500.00"] in rows
     award_row = next(r for r in rows if len(r) == 11 and r[3] == award["id"])
@@ -180,3 +183,61 @@ def test_redacted_cases_not_determined_keep_neither_file_names_nor_quoted_values
     assert "CP0405 at as_of: expected a date as YYYY-MM-DD" in redacted
     assert redacted == runner.invoke(app, ["report", source, "--format", "csv",
                                            "--redact"]).stdout
+
+
+def _summary_of(policy, cases, tmp_path) -> dict[str, str]:
+    source = _write(tmp_path, [json.loads(json_render.render(evaluate(policy, read_case(p))))
+                               for p in cases])
+    result = runner.invoke(app, ["report", source, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    start = rows.index(["# Item 402(w) summary"])
+    return {r[0]: r[1] for r in rows[start + 2:] if len(r) == 2}
+
+
+def test_the_summary_labels_each_amount_by_the_rule_that_computed_it(qualys_revised, tmp_path):
+    # Section 304 takes the whole bonus received (not the excess) and the profits on sales of
+    # stock (not compensation): neither is added into one "erroneously awarded" figure.
+    summary = _summary_of(qualys_revised, [EXAMPLE_CASES[0], REVISION_CASES[6]], tmp_path)
+    assert not [k for k in summary if "rroneously" in k]
+    assert summary["Recoverable compensation under the amount rule of revision sox_304, "
+                   "before exceptions"] == "1,170,000.00 USD"
+    assert summary["Other amounts recoverable: stock sale profits (revision sox_304)"] == \
+        "2,165,000.00 USD"
+    assert summary["Total recoverable after exceptions and remedies"] == "3,335,000.00 USD"
+    assert summary["Excused under an exception (included above, not recovered)"] == "none"
+
+
+def test_excused_amounts_are_listed_beside_not_subtracted(tmp_path):
+    from clawpolicy.api import compile_policy
+
+    summary = _summary_of(compile_policy(ICF_2023), ICF_CASES, tmp_path)
+    assert summary["Recoverable compensation under the policy's amount rule, "
+                   "before exceptions"] == "830,000.00 USD and 11,000 shares"
+    assert summary["Excused under an exception (included above, not recovered)"] == \
+        "140,000.00 USD and 5,000 shares"
+    assert summary["Total recoverable after exceptions and remedies"] == \
+        "690,000.00 USD and 6,000 shares"
+    # No case records a recovery made: nothing to say "not recorded in 15 of 18" about.
+    assert summary["Recovered"] == "not recorded in these determinations"
+
+
+def test_a_formula_from_a_case_stays_text_in_xlsx_and_csv(examples, tmp_path):
+    # OWASP's CSV injection: a name a spreadsheet would run as a formula.
+    d = json.loads(json.dumps(next(e for e in examples if e["outcome"] == "recovery")))
+    d["participant"]["name"] = '=HYPERLINK("http://x.test","click")'
+    d["participant"]["id"] = "@SUM(1+1)"
+    d["case_id"] = "\tcmd"
+    source = _write(tmp_path, [d])
+    assert runner.invoke(app, ["report", source, "-f", "xlsx", "-o",
+                               str(tmp_path / "r.xlsx")]).exit_code == 0
+    from openpyxl import load_workbook
+
+    row = next(load_workbook(tmp_path / "r.xlsx")["Awards"].iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in row[:3]] == [
+        ("@SUM(1+1)", "s"), ('=HYPERLINK("http://x.test","click")', "s"), ("\tcmd", "s")]
+    assert isinstance(row[5].value, int | float)  # an amount is still a number
+    lines = list(csv.reader(io.StringIO(runner.invoke(app, ["report", source, "-f",
+                                                            "csv"]).stdout)))
+    assert lines[2][:3] == ["'@SUM(1+1)", "'=HYPERLINK(\"http://x.test\",\"click\")", "'\tcmd"]
+    assert lines[2][5] == d["awards"][0]["recoverable"]["amount"]

@@ -154,8 +154,9 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
                               f"{rule.name} excuses {Money(part, rc.unit)} of "
                               f"{env.rules.recoverable.rule.name}: "))
             excused = amount(Money(part, rc.unit))
-            return Excused._make(amount=excused.amount, unit=excused.unit,
-                                 exception=rule.name, clause=citation(rule)[0]), part_t, []
+            clause, quote = citation(rule)
+            return Excused._make(amount=excused.amount, unit=excused.unit, exception=rule.name,
+                                 clause=clause, quote=quote, source=entry.source), part_t, []
     return None, Decimal(0), []
 
 

@@ -175,12 +175,15 @@ class Remedy(_Shaped):
 
 class Excused(_Out):
     """What an exception of the policy (an `excuse`) keeps from being recovered: the amount,
-    in the award's unit, the exception's name and the clause it cites."""
+    in the award's unit, the exception's name, the clause it cites, the words it quotes and
+    where it comes from (the policy, or a revision: an addition to the contract)."""
 
     amount: str
     unit: str
     exception: str
     clause: str
+    quote: str = ""
+    source: str = "policy"
 
 
 class Window(_Shaped):
@@ -318,7 +321,16 @@ class OtherRecoverable(_Shaped):
     _reasons = ("because",)
 
 
-class Participant(_Out):
+class Standing(_Out):
+    """A fact of the subject that states its standing (a statutory flag, a role's level), as
+    the vocabulary's `[roles.summary] standing` names it, with what the case records."""
+
+    fact: str  # its path in the subject's record: `executive_officer`, `roles.level`
+    label: str  # how a reader names it: `Section 16 officer`, `level`
+    value: bool | list[str]
+
+
+class Participant(_Shaped):
     """Who the case is about, as the memo's header names them: what the case records (null
     where it records nothing), read through the vocabulary's `[roles.summary]`."""
 
@@ -326,6 +338,9 @@ class Participant(_Out):
     name: str | None = None
     roles: list[str] | None = None
     titles: list[str] | None = None
+    # Only where the vocabulary declares `standing` and the case records one of its facts.
+    standing: list[Standing] | None = None
+    _optional = ("standing",)
 
 
 class RevisionApplied(_Shaped):

@@ -13,7 +13,8 @@ from clawpolicy.core.values import quantize
 
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination,
-                                               Participant, PolicyRef, sum_field, total_field)
+                                               Participant, PolicyRef, Standing, sum_field,
+                                               total_field)
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
@@ -78,8 +79,19 @@ def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
     roles = policy.vocabulary.roles
     subject = getattr(case, roles.subject, None)
-    return Participant._make(**{key: _read(subject, path.split("."))
-                          for key, path in roles.summary})
+    return Participant._make(**{key: _standing(policy, subject, path) if key == "standing"
+                                else _read(subject, path.split("."))
+                                for key, path in roles.summary})
+
+
+def _standing(policy: CheckedPolicy, subject: Any, paths: tuple[str, ...]) -> list | None:
+    """The facts of `[roles.summary] standing` the case records, each with its label."""
+    decls = policy.vocabulary.declarations
+    record = next((f.record for f in decls.fields if f.name == policy.vocabulary.roles.subject),
+                  "")
+    found = [(path, _read(subject, path.split("."))) for path in paths]
+    return [Standing._make(fact=path, label=decls.label(record or "", path), value=value)
+            for path, value in found if value not in (None, [])] or None
 
 
 def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:

@@ -73,7 +73,7 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
     if source is not None:
         out += ['<aside class="source" id="source">', '<div class="sentences">',
                 f"<h2>{escape(PurePath(source.name).name)}</h2>"]
-        highlighted = {n for numbers in deciding.values() for n in numbers}
+        highlighted = _linked(m, deciding)
         out += [_sentence(s, s.number in highlighted) for s in found]
         out += ["</div>", "</aside>"]
     out += ["</div>", "</body>", "</html>"]
@@ -82,9 +82,16 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
 
 def deciding_sentences(source: SourceFile, d: Determination, level: str = "summary") -> set[int]:
     """The numbers of the source's sentences that decided the case: those where the
-    quotations of the deciding reasons stand."""
-    found = _deciding(source, traced.sentences(source), memos.build(d, level).deciding)
-    return {n for numbers in found.values() for n in numbers}
+    quotations of the deciding reasons stand, each linked from a reason the page shows."""
+    m = memos.build(d, level)
+    return _linked(m, _deciding(source, traced.sentences(source), m.deciding))
+
+
+def _linked(m: memos.Memo, deciding: dict[str, list[int]]) -> set[int]:
+    """The sentences the reasons the page shows link to: the ones highlighted, so that no
+    sentence is highlighted that no reason links to."""
+    shown = [*m.settled, *(i for part in m.awards for i in part.items), *m.notes]
+    return {n for i in shown if i.quote for n in deciding.get(traced.normalize(i.quote), ())}
 
 
 def _deciding(source: SourceFile, found, items: list[memos.Item]) -> dict[str, list[int]]:
@@ -130,11 +137,12 @@ def _items(items: list[memos.Item], deciding: dict[str, list[int]], after=None) 
     """A list of the memo's items; `after(item)`: what follows an item's text, if any."""
     out = ["<ul>"]
     for item in items:
-        numbers = deciding.get(traced.normalize(item.quote)) if item.quote else None
-        number = numbers[0] if numbers else None
+        numbers = deciding.get(traced.normalize(item.quote), []) if item.quote else []
         text = escape(item.text)
-        if number is not None:
-            text = f'<a class="reason" href="#s-{number}">{text}</a>'
+        if numbers:  # the first sentence it quotes, then any other (quoting several passages)
+            text = f'<a class="reason" href="#s-{numbers[0]}">{text}</a>' + "".join(
+                f' <a class="reason-also" href="#s-{n}">(and sentence {n})</a>'
+                for n in numbers[1:])
         out.append(f"<li>{text}")
         out += [f'<div class="detail">{escape(detail)}</div>' for detail in item.details]
         if item.quote and not item.brief:

@@ -92,8 +92,15 @@ def build(d: Determination, level: str = "summary") -> Memo:
     who = p.name or p.id or f"case {d.case_id}"
     title = f"Determination for {who}" + (f" ({p.id})" if p.name and p.id else "")
     header = [("Participant", f"{p.name or 'not named'}, id {p.id or 'not given'}")]
-    if p.roles or p.titles:
-        header.append(("Roles", ("; ".join(words(r) for r in p.roles or []) or "none")
+    # The roles, then what the case records of the standing the vocabulary declares (a flag
+    # by its label, `: no` where false, left out where it is one of the roles already; a
+    # role's level as `vice president level`).
+    named = [words(r) for r in p.roles or []] + [
+        (s.label if s.value else f"{s.label}: no") if isinstance(s.value, bool)
+        else ", ".join(f"{words(v)} {s.label}" for v in s.value) for s in p.standing or []
+        if not (s.value is True and s.fact in (p.roles or []))]
+    if named or p.titles:
+        header.append(("Roles", ("; ".join(named) or "none")
                        + (f" (titles: {', '.join(p.titles)})" if p.titles else "")))
     header.append(("Case", d.case_id + (f": {d.title}" if d.title else "")))
     header.append(("Policy", ", ".join([d.policy.name, *_version(d.policy),
@@ -120,6 +127,9 @@ def build(d: Determination, level: str = "summary") -> Memo:
             memo.deciding += [Item(c.id, quote=c.quote, source=c.source)
                               for c in a.conditions if c.status != "not_applicable"]
             memo.deciding += [Item(r.kind, quote=r.quote, source=r.source) for r in a.remedies]
+            if a.excused is not None:
+                memo.deciding.append(Item(a.excused.exception, quote=a.excused.quote or None,
+                                          source=a.excused.source))
     if d.other_recoverable:
         memo.others = Table(["Source", "Amount", "Rule", "Because"], [
             [place(o.source), money(o.amount),
@@ -176,8 +186,11 @@ def _settled(a: AwardResult) -> Item:
     """One line: the award, its outcome and the condition that decided it."""
     deciding = next((c for c in a.conditions if c.status == "not_met"), None)
     text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
-    if deciding is None:
-        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id)
+    if deciding is None:  # decided by an exception that excuses it all, or as a note says
+        excused = a.excused
+        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id,
+                    quote=excused.quote or None if excused else None,
+                    source=excused.source if excused else "policy", brief=True)
     return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
                 quote=deciding.quote, source=deciding.source, brief=True, award=a.id)
 
@@ -227,9 +240,9 @@ def _award(a: AwardResult, level: str) -> AwardPart:
         else:
             items.append(Item(text, [f"because {c.because}", _source(c.source)], c.quote,
                               c.source))
-    if a.excused is not None:
+    if a.excused is not None:  # its words link to the sentence of the exception relied on
         items.insert(0, Item(f"Excused: {money(a.excused)} under {a.excused.exception}",
-                             [a.excused.clause]))
+                             [a.excused.clause], a.excused.quote or None, a.excused.source))
     if a.recovered is not None:
         items.insert(0, Item(f"Recovered already: {money(a.recovered)}; outstanding: "
                              f"{money(a.outstanding)}"))

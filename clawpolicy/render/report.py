@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -103,7 +104,9 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
     sums: dict[str, dict[str, Decimal]] = {k: {} for k in TOTALS}
     counted: dict[str, int] = {k: 0 for k in TOTALS}
     outcomes: dict[str, int] = {}
+    summary = _Summary()
     for d in determinations:
+        summary.read(d)
         person = d.get("participant") or {}
         who = [name("P", person.get("id")), "" if redact else person.get("name") or "",
                name("C", d["case_id"])]
@@ -162,8 +165,8 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
         Table(["Participant", "Name", "Case", "Award", "Outcome", "Recoverable", "Unit",
                "Remedies", "Excused", "Outstanding", "Open questions"], rows),
         Table(["Unit", "Recoverable", "Excused", "Recovered", "Outstanding"], totals),
-        Table(["Item", "Amount"], _summary(determinations, sums, counted, outcomes,
-                                           len(errors))),
+        Table(["Item", "Amount"], summary.rows(determinations, sums, counted, outcomes,
+                                               len(errors))),
         Table(["Participant", "Case", "Award", "Kind", "Measures",
                "Amount as restated (estimate)"],
               estimates),
@@ -187,22 +190,86 @@ def _error(error: dict, redact: bool) -> str:
         (f": {error['help']}" if error.get("help") else "")
 
 
-def _summary(determinations, sums, counted, outcomes, unread) -> list[list[str]]:
-    def total(key: str) -> str:
-        if counted[key] == 0:
-            return "not recorded in these determinations"
-        amounts = _shown(sorted(((v, u) for u, v in sums[key].items()), key=lambda a: a[1]))
-        missing = len(determinations) - counted[key]
-        return (amounts or "none") + (f" (not recorded in {missing} of "
-                                      f"{len(determinations)} determinations)" if missing else "")
-    rows = [["Cases determined", str(len(determinations))],
-            ["Cases not determined", str(unread)]]
-    rows += [[f"Cases: {OUTCOME_WORDS[o].lower()}", str(n)] for o, n in sorted(outcomes.items())]
-    rows += [["Aggregate erroneously awarded compensation", total("total_recoverable")],
-             ["Recovery excused under an exception", total("total_excused")],
-             ["Recovered", total("total_recovered")],
-             ["Outstanding", total("total_outstanding")]]
-    return rows
+class _Summary:
+    """The Item 402(w)-style summary's amounts, each labelled by what the determinations say
+    it is. The engine knows no clawback law, so no amount is called "erroneously awarded
+    compensation": each award's `recoverable_compensation` (its amount before any exception
+    and before the remedies cap it) is added under the rule that computed it
+    (`recoverable_from`: the policy's own amount rule, or a revision's that replaced it, such
+    as one that takes a whole amount rather than the excess); amounts recoverable that are not
+    awards (`other_recoverable`, such as profits on sales of stock) by their rule; what an
+    exception excused is listed beside those amounts, never subtracted from them."""
+
+    def __init__(self) -> None:
+        self.computed: dict[str, dict[str, Decimal]] = {}
+        self.others: dict[tuple[str, str], dict[str, Decimal]] = {}
+        self.excused: dict[str, Decimal] = {}
+        self.recovering = 0  # determinations with an award recovered from
+
+    @staticmethod
+    def _add(sums: dict[str, Decimal], amounts: list[tuple[Decimal, str]]) -> None:
+        for amount, unit in amounts:
+            sums[unit] = sums.get(unit, Decimal(0)) + amount
+
+    def read(self, d: dict) -> None:
+        for a in d["awards"]:
+            computed = _amounts(a.get("recoverable_compensation"))
+            if computed and a["outcome"] in ("recovery", "no_recovery"):  # decided
+                self._add(self.computed.setdefault(a.get("recoverable_from") or "policy", {}),
+                          computed)
+            self._add(self.excused, _amounts(_amount_of(a.get("excused"))))
+        for o in d.get("other_recoverable", []):
+            self._add(self.others.setdefault((o.get("rule", ""), o.get("revision") or ""), {}),
+                      _amounts(o["amount"]))
+        self.recovering += any(a["outcome"] == "recovery" for a in d["awards"]) \
+            or bool(d.get("other_recoverable"))
+
+    def rows(self, determinations, sums, counted, outcomes, unread) -> list[list[str]]:
+        def total(key: str, could: int) -> str:
+            if counted[key] == 0:
+                return "not recorded in these determinations"
+            missing = max(could - counted[key], 0)
+            return (_listed(sums[key]) or "none") + (
+                f" (not recorded in {missing} of {could} determinations with a recovery)"
+                if missing else "")
+        rows = [["Cases determined", str(len(determinations))],
+                ["Cases not determined", str(unread)]]
+        rows += [[f"Cases: {OUTCOME_WORDS[o].lower()}", str(n)]
+                 for o, n in sorted(outcomes.items())]
+        for source in sorted(self.computed, key=lambda s: (s != "policy", s)):
+            rule = "the policy's amount rule" if source == "policy" else \
+                f"the amount rule of revision {source}"
+            rows.append([f"Recoverable compensation under {rule}, before exceptions",
+                         _listed(self.computed[source]) or "none"])
+        for (rule, revision), per in sorted(self.others.items()):
+            rows.append([f"Other amounts recoverable: {words(rule)} ("
+                         + (f"revision {revision}" if revision else "the policy") + ")",
+                         _listed(per)])
+        rows += [["Excused under an exception (included above, not recovered)",
+                  _listed(self.excused) or "none"],
+                 ["Total recoverable after exceptions and remedies",
+                  total("total_recoverable", len(determinations))],
+                 ["Recovered", total("total_recovered", self.recovering)],
+                 ["Outstanding", total("total_outstanding", self.recovering)]]
+        return rows
+
+
+def _listed(sums: dict[str, Decimal]) -> str:
+    """Sums per unit, in the order of their units."""
+    return _shown(sorted(((v, u) for u, v in sums.items()), key=lambda a: a[1]))
+
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
+
+
+def _inert(value: str) -> str:
+    """A CSV field a spreadsheet reads as the text it is: one that would start a formula
+    (a case's name `=HYPERLINK(...)`) prefixed with `'`, as OWASP's guidance on CSV
+    injection says; an amount (`-5.00`) is a number, and stays one."""
+    return f"'{value}" if value.startswith(_FORMULA_START) and not _NUMBER.match(value) \
+        else value
 
 
 def csv_text(report: Report) -> str:
@@ -213,7 +280,7 @@ def csv_text(report: Report) -> str:
             writer.writerow([])
         writer.writerow([f"# {title}"])
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerows([_inert(v) for v in row] for row in table.rows)
     return out.getvalue()
 
 
@@ -267,4 +334,8 @@ def xlsx(report: Report, target) -> None:
         for r, row in enumerate(table.rows):
             sheet.append([report.numbers.get((keys.get(name, ""), r, c), value)
                           for c, value in enumerate(row)])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):  # text, never a formula (a case's `=...`)
+                    cell.data_type = "s"
+                    cell.quotePrefix = cell.value.startswith(_FORMULA_START)
     book.save(target)

@@ -19,8 +19,9 @@ TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
 EXAMPLES = ("records", "lists", "facts")
-# The keys of the determination's summary of its subject (`[roles.summary]`).
-SUMMARY = ("id", "name", "roles", "titles")
+# The keys of the determination's summary of its subject (`[roles.summary]`); `standing` is a
+# list of paths (the facts that state the subject's standing, such as a statutory flag).
+SUMMARY = ("id", "name", "roles", "titles", "standing")
 # The keys of each decided item's facts in the determination (`[roles.item_summary]`): what a
 # memo's summary table, recovery arithmetic and timeline show.
 ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "receipt_date", "awarded",
@@ -142,7 +143,9 @@ class Roles:
     # What the determination's `participant` says of the subject: each of its keys (id, name,
     # roles, titles) with the path in the subject record it is read from ("roles.role": the
     # `role` of each item of the list `roles`).
-    summary: tuple[tuple[str, str], ...] = ()
+    # `standing`: the paths of the facts that state the subject's standing (a flag such as
+    # `executive_officer`, a role's `level`), each with what the case records of it.
+    summary: tuple[tuple[str, Any], ...] = ()
     item_summary: tuple[tuple[str, str], ...] = ()
 
 
@@ -162,6 +165,15 @@ class Declarations:
     # The version of the case format these declarations describe: a case file may give this
     # one or any earlier one (each adds to the one before), never a later one.
     format_version: int = 1
+
+    def label(self, record: str, path: str) -> str:
+        """How a memo names the fact at `path` of a record of the case (`roles.level` of the
+        participant: `level`): the last field's label, or its name in words."""
+        field = None
+        for name in path.split("."):
+            field = self.records[record].field(name) if record in self.records else None
+            record = field.record if field is not None and field.record else ""
+        return field.words if field is not None else path.rpartition(".")[2].replace("_", " ")
 
     @property
     def all_unknown(self) -> set[str]:
@@ -279,9 +291,16 @@ class _Reader:
             tables[name] = rows
         return tables
 
-    def summary(self, data: Any, name: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    def summary(self, data: Any, name: str, keys: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
         body = self.table(data, f"roles.{name}", keys)
-        return tuple((k, self.text(body, k, f"roles.{name}")) for k in keys if k in body)
+        return tuple((k, self.paths(body, k, f"roles.{name}") if k == "standing"
+                      else self.text(body, k, f"roles.{name}")) for k in keys if k in body)
+
+    def paths(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{where}.{key}", "expected a list of texts (paths in the record)")
+        return tuple(value)
 
     def roles(self, data: Any, units: dict[str, UnitDecl]) -> Roles:
         keys = ("decided", "each", "subject", "subject_context", "subject_example",
