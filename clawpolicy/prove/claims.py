@@ -29,10 +29,9 @@ FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BO
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
             "fiscal calendars of one year end each year (no period ends listed), "
-            "a product of two numbers of the case rounded down to a hundredth, dates "
-            f"in {YEARS[0]}-{YEARS[1]}; "
+            f"dates in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
-            "amount) and notes, the other amounts, and whether the evaluation stops with an "
+            "amount; amounts exact, compared to the cent as shown) and notes, the other amounts, and whether the evaluation stops with an "
             "error; open questions and their settling are not")
 
 
@@ -108,22 +107,39 @@ def without(policy: CheckedPolicy, revision: ast.Revision) -> CheckedPolicy:
         revisions=tuple(r for r in policy.revisions if id(r) not in dropped))
 
 
+def shown(x: Any) -> Any:
+    """An amount in hundredths as the output shows it: to the cent, half to even, as
+    core/values.py quantizes it (an integer term is whole cents already)."""
+    if not x.is_real():
+        return x
+    whole = z3.ToInt(x)  # rounded down
+    rest = x - z3.ToReal(whole)
+    half = z3.RealVal("1/2")
+    return z3.If(rest > half, whole + 1,
+                 z3.If(rest < half, whole, z3.If(whole % 2 == 0, whole, whole + 1)))
+
+
+def _equal(x: Any, y: Any) -> Any:
+    return shown(x) == shown(y)
+
+
 def same(a: Case, b: Case) -> Any:
-    """The two determinations agree on everything compared (FRAGMENT)."""
+    """The two determinations agree on everything compared (FRAGMENT): amounts to the cent,
+    as the output shows them."""
     x, y = a.award, b.award
     none = (z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0))
     parts = [x.outcome == y.outcome,
-             z3.Implies(x.outcome != 3, x.recoverable == y.recoverable),
+             z3.Implies(x.outcome != 3, _equal(x.recoverable, y.recoverable)),
              a.others_unknown == b.others_unknown]
     for k in dict.fromkeys([*x.remedies, *y.remedies]):
         (s1, m1, c1), (s2, m2, c2) = x.remedies.get(k, none), y.remedies.get(k, none)
         parts.append(s1 == s2)
-        parts.append(z3.Implies(s1, z3.And(m1 == m2, c1 == c2)))
+        parts.append(z3.Implies(s1, z3.And(m1 == m2, _equal(c1, c2))))
     for k in dict.fromkeys([*x.notes, *y.notes]):
         parts.append(x.notes.get(k, z3.BoolVal(False)) == y.notes.get(k, z3.BoolVal(False)))
     for k in dict.fromkeys([*a.others, *b.others]):
         (f1, v1), (f2, v2) = a.others.get(k, none[::2]), b.others.get(k, none[::2])
-        parts += [f1 == f2, z3.Implies(f1, v1 == v2)]
+        parts += [f1 == f2, z3.Implies(f1, _equal(v1, v2))]
     return z3.And(a.err == b.err, z3.Implies(z3.Not(a.err), z3.And(*parts)))
 
 

@@ -5,6 +5,7 @@ with an error reaching it, with the same short cuts (`false and x` never reads x
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import z3
@@ -30,6 +31,54 @@ def hundredths(value: Decimal) -> int:
     if scaled != scaled.to_integral_value():
         raise Unsupported(f"the number {value}, finer than a hundredth")
     return int(scaled)
+
+
+def written(node: ast.Expr, v: V) -> Fraction | None:
+    """The value, in hundredths, of a number the policy writes (`0.5`, `-2`, `0.25 * 2`):
+    an expression of literals alone, whatever the case."""
+    if not _is_literal(node):
+        return None
+    value = z3.simplify(v.val)
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long())
+    return None
+
+
+def _is_literal(node: ast.Expr) -> bool:
+    if isinstance(node, ast.Number | ast.MoneyLit):
+        return True
+    if isinstance(node, ast.Unary):
+        return node.op == "-" and _is_literal(node.operand)
+    return isinstance(node, ast.Binary) and node.op in ("+", "-", "*") and \
+        _is_literal(node.left) and _is_literal(node.right)
+
+
+def product(a: Any, b: Any, a_written: Fraction | None, b_written: Fraction | None) -> Any:
+    """The product of two numbers in hundredths, exact as the evaluator keeps it: by a whole
+    number, an integer term; by a number finer than a whole one (`* 0.5`), or of two numbers
+    of the case (a portion of an amount, `at_price`), a rational term, which is rounded only
+    where the output shows it (to the cent: claims.shown)."""
+    if a_written is not None and b_written is None:
+        a, b, a_written, b_written = b, a, b_written, a_written
+    if b_written is not None:
+        factor = b_written / 100  # the number the policy writes
+        if a_written is not None:
+            value = a_written * factor
+            return z3.IntVal(int(value)) if value.denominator == 1 else _rational(value)
+        if factor.denominator == 1:
+            return a * int(factor)
+        return _real(a) * _rational(factor)
+    return _real(a * b) / 100
+
+
+def _rational(value: Fraction) -> Any:
+    return z3.RealVal(f"{value.numerator}/{value.denominator}")
+
+
+def _real(x: Any) -> Any:
+    return x if x.is_real() else z3.ToReal(x)
 
 
 class Terms:
@@ -160,13 +209,8 @@ class Terms:
         if op == "*":
             if left.kind != "num" or right.kind != "num":
                 raise Unsupported(f"`*` of a {left.kind} and a {right.kind}")
-            factor = right if z3.is_int_value(right.val) else left
-            other = left if factor is right else right
-            if z3.is_int_value(factor.val) and factor.val.as_long() % 100 == 0:
-                return V("num", known, other.val * (factor.val.as_long() // 100), err)
-            # Two numbers of the case (a portion of an amount): the product in hundredths,
-            # rounded down to a whole hundredth (docs/proofs.md: the one approximation).
-            return V("num", known, (left.val * right.val) / 100, err)
+            return V("num", known, product(left.val, right.val, written(node.left, left),
+                                           written(node.right, right)), err)
         if op == "/":
             raise Unsupported("`/` (a division is not exact in hundredths)")
         if op in ("in", "not in"):
@@ -239,7 +283,7 @@ class Terms:
         if node.function in CALENDARS:
             return self.fiscal_calendar(node, args, known, err)
         if node.function == "at_price":  # a product of two numbers, as `*` takes it
-            return V("num", known, (args[0].val * args[1].val) / 100, err)
+            return V("num", known, product(args[0].val, args[1].val, None, None), err)
         if node.function not in ("min", "max"):
             raise Unsupported(f"the function {node.function}")
         value = args[0].val
