@@ -92,16 +92,36 @@ def shape_for(*policies: CheckedPolicy) -> Shape:
     return shape
 
 
+def brought_in(policy: CheckedPolicy, source: Any) -> list[Any]:
+    """The file `source` and every file it includes, directly or through others. The files
+    are loaded depth first, each include in turn (syntax/load.py; a file is included once),
+    so a file's includes are the subtrees that follow it, one for each `include`."""
+    files = [(file, sum(isinstance(d, ast.Include) for d in module.decls))
+             for _, file, module in policy.loaded.files]
+
+    def subtree(i: int) -> int:  # the index after the subtree of file i
+        end = i + 1
+        for _ in range(files[i][1]):
+            end = subtree(end)
+        return end
+
+    start = next(i for i, (file, _) in enumerate(files) if file is source)
+    return [file for file, _ in files[start:subtree(start)]]
+
+
 def without(policy: CheckedPolicy, revision: ast.Revision) -> CheckedPolicy:
     """The policy as if the revision had not been written: the block, and the rules declared
-    beside it in its own file (not the policy's root file), are dropped."""
+    beside it in its own file (not the policy's root file) or in the files that file
+    includes, directly or through others, are dropped: a rule that comes in with the
+    revision's file reaches everyone, and is the leak the proof is there to find."""
     root = policy.loaded.files[0][1]
     own = revision.span.file
     dropped = {id(revision)}
     if own is not root:
+        files = {id(f) for f in brought_in(policy, own)}
         dropped |= {id(r) for r in policy.rules
-                    if r.span.file is own and r.kind not in ("definition", "provision",
-                                                             "recital")}
+                    if id(r.span.file) in files and r.kind not in ("definition", "provision",
+                                                                   "recital")}
     return dataclasses.replace(
         policy, rules=tuple(r for r in policy.rules if id(r) not in dropped),
         revisions=tuple(r for r in policy.revisions if id(r) not in dropped))
