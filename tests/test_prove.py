@@ -43,7 +43,9 @@ def test_the_shipped_revisions_touch_no_one_outside_their_sub_sets():
     result = run("prove", str(QUALYS))
     assert result.exit_code == 0, result.output
     for name in ("rule_10d1", "sox_304", "california_wage_law"):
-        assert f"{name} touches no one outside its sub-set: proved" in result.output
+        assert f"{name} touches no one outside its sub-set: proved for cases of one award, " \
+            "up to 3 items of every other list (" in result.output
+    assert "reads across the awards" not in result.output
     assert result.output.startswith("Bounds: cases of one item of the list decided item by "
                                     "item, up to 3 items of every other list")
 
@@ -104,6 +106,27 @@ def test_without_drops_what_the_revisions_file_brings_in_and_nothing_after_it(tm
     policy = api.compile_policy(tmp_path / "policy.claw")
     kept = {r.name for r in claims.without(policy, policy.revisions[0]).rules}
     assert {"deeper", "deepest"}.isdisjoint(kept) and {"later", "excess"} <= kept
+
+
+def test_a_proof_over_a_policy_that_reads_across_awards_says_it_holds_for_one(tmp_path):
+    # A condition beside the revision that only two awards can fail: proved over the bounded
+    # shape, and the line says for one award only, and where the policy reads across them.
+    leak = LEAKY.parent.joinpath("revisions", "leak.claw").read_text(encoding="utf-8")
+    leak = leak.split("# The leak")[0] + (
+        "condition single_award_only\n  clause \"A state law\"\n  quote \"profits\"\n"
+        "  requires count(a in awards where a.amount_awarded > 0) < 2\nend\n")
+    (tmp_path / "revisions").mkdir()
+    (tmp_path / "revisions" / "leak.claw").write_text(leak, encoding="utf-8")
+    policy = tmp_path / "policy.claw"
+    policy.write_text(LEAKY.read_text(encoding="utf-8"), encoding="utf-8")
+    line = leak.splitlines().index("  requires count(a in awards where a.amount_awarded > 0) < 2")
+    result = run("prove", str(policy), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    proved = next(x for x in result.output.splitlines() if x.startswith("new_york"))
+    assert proved.startswith("new_york touches no one outside its sub-set: proved for cases "
+                             "of one award only, up to 3 items of every other list (")
+    assert proved.endswith(f"revisions/leak.claw:{line + 1}:23 reads across the awards: "
+                           "a difference that needs two or more awards is not sought")
 
 
 def test_the_2019_and_revised_policies_differ_in_california(tmp_path):

@@ -48,6 +48,7 @@ class Proof:
     outside: tuple[str, Any] | None = None   # what is outside the fragment, and where
     reason: str = ""
     policies: tuple[CheckedPolicy, CheckedPolicy] | None = field(default=None, repr=False)
+    within: tuple[str, str] = ("", "")  # the bounds a "proved" holds within, and a note
 
 
 def _walk(node: Any, seen: set[int]):
@@ -107,6 +108,24 @@ def brought_in(policy: CheckedPolicy, source: Any) -> list[Any]:
 
     start = next(i for i, (file, _) in enumerate(files) if file is source)
     return [file for file, _ in files[start:subtree(start)]]
+
+
+def within(*policies: CheckedPolicy) -> tuple[str, str]:
+    """The bounds a proof of these policies holds within, for its "proved" line: one decided
+    item, and where a policy reads across the decided items (a total over the awards, a
+    count of them), a note that a difference needing two of them is not sought."""
+    roles = policies[0].vocabulary.roles
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            resolution = policy.resolutions.get(id(node)) if isinstance(node, ast.Name) \
+                else None
+            if resolution is not None and resolution.kind == "root" and \
+                    resolution.target == roles.decided:
+                return (f"for cases of one {roles.each} only, up to {LIST_BOUND} items of "
+                        "every other list",
+                        f"{node.span} reads across the {roles.decided}: a difference that "
+                        f"needs two or more {roles.decided} is not sought")
+    return f"for cases of one {roles.each}, up to {LIST_BOUND} items of every other list", ""
 
 
 def without(policy: CheckedPolicy, revision: ast.Revision) -> CheckedPolicy:
@@ -203,8 +222,9 @@ def prove_revisions(policy: CheckedPolicy) -> list[Proof]:
             continue
         member = with_it.membership[revision.name]
         outside_it = z3.And(member.known, z3.Not(member.val), z3.Not(member.err))
-        proofs.append(_solve(shape, claim, outside_it, same(with_it, without_it),
-                             (policy, other)))
+        proof = _solve(shape, claim, outside_it, same(with_it, without_it), (policy, other))
+        proof.within = within(policy, other)
+        proofs.append(proof)
     return proofs
 
 
@@ -228,6 +248,7 @@ def prove_equivalent(old: CheckedPolicy, new: CheckedPolicy, where: ast.Expr | N
     except Unsupported as outside:
         return Proof(claim, "unknown", outside=outside.args[0])
     proof = _solve(shape, claim, premise, same(a, b), (old, new))
+    proof.within = within(old, new)
     if output is not None and proof.counterexample is not None:
         write_case(proof.counterexample, output)
     return proof
