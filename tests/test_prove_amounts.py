@@ -98,3 +98,78 @@ def test_a_product_of_two_numbers_of_the_case_is_exact(tmp_path):
     halved = "at_price(award.amount_awarded, award.share_price * 0.5) * 2"
     result, _, _ = _diff(tmp_path, value, halved)
     assert result.exit_code == 0, result.output
+
+
+def test_shown_rounds_an_amount_to_the_cent_as_the_output_does(tmp_path):
+    from decimal import Decimal
+
+    import z3
+
+    from clawpolicy.core.values import quantize
+    from clawpolicy.prove.claims import shown
+
+    _diff(tmp_path, HALF, HALF)  # the vocabulary, which declares USD's places, is loaded
+    assert quantize(Decimal("0.005"), "USD") == Decimal("0.00")
+    for extra, units in ((1, 5), (1, 15), (1, 25), (1, -5), (1, -15), (1, 249), (1, 251),
+                         (2, 1450), (2, 1451), (2, 1549), (3, 12345678), (1, 0)):
+        got = z3.simplify(shown(z3.IntVal(units), extra)).as_long()
+        exact = Decimal(units).scaleb(-2 - extra)
+        assert Decimal(got).scaleb(-2) == quantize(exact, "USD"), (extra, units)
+    assert shown(z3.Int("cents"), 0).eq(z3.Int("cents"))  # whole cents as they are
+
+
+def test_the_translation_of_products_agrees_with_the_evaluator(tmp_path):
+    # The differential test of tests/test_prove.py on products by written numbers and of two
+    # numbers of the case, with amounts of odd cents, where half cents are to be rounded.
+    import random
+    from decimal import Decimal
+
+    import z3
+
+    from clawpolicy.prove import claims
+    from clawpolicy.prove.decide import Decider
+
+    path = tmp_path / "policy.claw"
+    path.write_text(POLICY.format(amount=(
+        "max(award.amount_awarded - award.amount_as_restated, 0) * 0.35 + "
+        "at_price(min(award.amount_awarded, 1.01), award.share_price) * 0.5")), encoding="utf-8")
+    policy = api.compile_policy(path)
+    shape = claims.shape_for(policy)
+    case = Decider(policy, shape).case()
+    rng = random.Random(18)
+    rounded = 0
+    for i in range(30):
+        solver = z3.Solver()
+        solver.add(*shape.domain, *shape.calendar.facts)
+        for leaf, (kind, known, val, _) in shape.leaves.items():
+            if z3.is_const(known) and not z3.is_true(known):
+                solver.add(known)  # every fact known: amounts decided, not pending
+            if leaf.endswith((".amount_awarded", ".share_price")):
+                solver.add(val == rng.choice([1, 3, 7, 101, rng.randint(0, 10_000_001)]))
+            elif leaf.endswith(".amount_as_restated"):
+                solver.add(val == rng.choice([0, 1, 3]))
+        assert solver.check() == z3.sat
+        model = solver.model()
+        out = tmp_path / f"case{i}.yaml"
+        claims.write_case(claims.case_of(shape, model, "generated"), out)
+        loaded = api.read_case(out, policy.vocabulary)
+        expected = observe.of_run(policy, loaded.case, api.policy_facts(policy, loaded))
+        assert observe.comparable(observe.of_model(case, model)) == \
+            observe.comparable(expected), out.read_text()
+        rounded += expected["recoverable"] is not None and \
+            expected["recoverable"] != expected["recoverable"].quantize(Decimal("0.01"))
+    assert rounded >= 10  # amounts the output rounds, half cents among them
+
+
+def test_the_units_are_fine_enough_for_products_through_definitions(tmp_path):
+    from clawpolicy.prove import claims
+
+    text = POLICY.format(amount="half * 0.5") + (
+        "\ndefine half\n  as award.amount_awarded * 0.5\nend\n")
+    path = tmp_path / "policy.claw"
+    path.write_text(text, encoding="utf-8")
+    # cents (2 places) * 0.5 (1) * 0.5 (1): 4 places, 2 beyond the cent
+    assert claims.extra_places(api.compile_policy(path)) == 2
+    _diff(tmp_path, HALF, "at_price(award.amount_awarded, award.share_price)")
+    assert claims.extra_places(api.compile_policy(tmp_path / "old.claw")) == 1
+    assert claims.extra_places(api.compile_policy(tmp_path / "new.claw")) == 2  # 2 + 2

@@ -31,8 +31,9 @@ FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BO
             "fiscal calendars of one year end each year (no period ends listed), "
             f"dates in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
-            "amount; amounts exact, compared to the cent as shown) and notes, the other amounts, and whether the evaluation stops with an "
-            "error; open questions and their settling are not")
+            "amount) and notes, the other amounts (amounts exact, compared to the cent as "
+            "shown), and whether the evaluation stops with an error; open questions and their "
+            "settling are not")
 
 
 @dataclass
@@ -89,8 +90,53 @@ def shape_for(*policies: CheckedPolicy) -> Shape:
                     month_days.add(path)
     shape = Shape(policies[0].case_type, policies[0].vocabulary, texts - set(OTHER_TEXTS),
                   month_days)
+    shape.extra = extra_places(*policies)
+    shape.scale = 10 ** shape.extra
     shape.root.read("as_of")  # every case file gives it
     return shape
+
+
+def extra_places(*policies: CheckedPolicy) -> int:
+    """The decimal places beyond the cent that the policies' amounts need to be exact: a
+    number written with d places has d, a case's amount 2 (whole cents), a product the sum of
+    its factors' (`x * 0.5`: 3; a portion times an amount: 4), anything else the most of its
+    parts'; a name, the most of every rule of that name (in any policy, revised or not). The
+    shape's units are then fine enough for every product to be exact (terms.product)."""
+    bodies: dict[str, list[Any]] = {}
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            body = getattr(type(node), "body_field", None)
+            if body and isinstance(getattr(node, "name", None), str):
+                bodies.setdefault(node.name, []).append(getattr(node, body))
+    memo: dict[int, int] = {}
+
+    def places(node: Any, policy: CheckedPolicy) -> int:
+        if id(node) in memo:
+            return memo[id(node)]
+        memo[id(node)] = 2  # the rules a policy reads are not cyclic (checked)
+        match node:
+            case ast.Number(value=v) | ast.MoneyLit(value=v):
+                found = max(0, -int(v.as_tuple().exponent))
+            case ast.Name():
+                resolution = policy.resolutions.get(id(node))
+                found = max((places(b, policy) for b in bodies.get(resolution.target, ())),
+                            default=2) if resolution is not None and \
+                    resolution.kind == "rule" else 2
+            case ast.Binary(op="*"):
+                found = places(node.left, policy) + places(node.right, policy)
+            case ast.Call(function="at_price"):
+                found = sum(places(a, policy) for a in node.args)
+            case _:
+                found = max((places(c, policy) for c in ast.children(node)), default=2)
+        memo[id(node)] = found
+        return found
+
+    most = 2
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            if isinstance(node, ast.Expr):
+                most = max(most, places(node, policy))
+    return most - 2
 
 
 def brought_in(policy: CheckedPolicy, source: Any) -> list[Any]:
@@ -146,20 +192,15 @@ def without(policy: CheckedPolicy, revision: ast.Revision) -> CheckedPolicy:
         revisions=tuple(r for r in policy.revisions if id(r) not in dropped))
 
 
-def shown(x: Any) -> Any:
-    """An amount in hundredths as the output shows it: to the cent, half to even, as
-    core/values.py quantizes it (an integer term is whole cents already)."""
-    if not x.is_real():
+def shown(x: Any, extra: int) -> Any:
+    """An amount in the shape's units (10**-(2 + extra)) as the output shows it: in whole
+    cents, half to even, as core/values.py quantizes it."""
+    if extra == 0:
         return x
-    whole = z3.ToInt(x)  # rounded down
-    rest = x - z3.ToReal(whole)
-    half = z3.RealVal("1/2")
-    return z3.If(rest > half, whole + 1,
-                 z3.If(rest < half, whole, z3.If(whole % 2 == 0, whole, whole + 1)))
-
-
-def _equal(x: Any, y: Any) -> Any:
-    return shown(x) == shown(y)
+    scale = 10 ** extra
+    whole, rest = x / scale, x % scale  # rounded down, and what is left (never negative)
+    return z3.If(2 * rest > scale, whole + 1,
+                 z3.If(2 * rest < scale, whole, z3.If(whole % 2 == 0, whole, whole + 1)))
 
 
 def same(a: Case, b: Case) -> Any:
@@ -167,6 +208,10 @@ def same(a: Case, b: Case) -> Any:
     as the output shows them."""
     x, y = a.award, b.award
     none = (z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0))
+
+    def _equal(u: Any, v: Any) -> Any:
+        return shown(u, a.extra) == shown(v, a.extra)
+
     parts = [x.outcome == y.outcome,
              z3.Implies(x.outcome != 3, _equal(x.recoverable, y.recoverable)),
              a.others_unknown == b.others_unknown]

@@ -33,17 +33,12 @@ def hundredths(value: Decimal) -> int:
     return int(scaled)
 
 
-def written(node: ast.Expr, v: V) -> Fraction | None:
-    """The value, in hundredths, of a number the policy writes (`0.5`, `-2`, `0.25 * 2`):
-    an expression of literals alone, whatever the case."""
-    if not _is_literal(node):
-        return None
-    value = z3.simplify(v.val)
-    if z3.is_int_value(value):
-        return Fraction(value.as_long())
-    if z3.is_rational_value(value):
-        return Fraction(value.numerator_as_long(), value.denominator_as_long())
-    return None
+def written(node: ast.Expr, v: V) -> int | None:
+    """The value, in the shape's units, of a number the same for every case: one the policy
+    writes (`0.5`, `-2`, `0.25 * 2`), or a term that is a numeral already (a total over a
+    list the bounded shape holds empty is 0)."""
+    value = z3.simplify(v.val) if _is_literal(node) else v.val
+    return value.as_long() if z3.is_int_value(value) else None
 
 
 def _is_literal(node: ast.Expr) -> bool:
@@ -55,30 +50,26 @@ def _is_literal(node: ast.Expr) -> bool:
         _is_literal(node.left) and _is_literal(node.right)
 
 
-def product(a: Any, b: Any, a_written: Fraction | None, b_written: Fraction | None) -> Any:
-    """The product of two numbers in hundredths, exact as the evaluator keeps it: by a whole
-    number, an integer term; by a number finer than a whole one (`* 0.5`), or of two numbers
-    of the case (a portion of an amount, `at_price`), a rational term, which is rounded only
-    where the output shows it (to the cent: claims.shown)."""
+def product(shape: Shape, a: Any, b: Any, a_written: int | None,
+            b_written: int | None) -> Any:
+    """The product of two numbers in the shape's units (one is 100 * shape.scale), exact as
+    the evaluator keeps it: the shape's units are fine enough for every product the policies
+    compute (claims.extra_places), so the division by one is exact; the amounts are rounded
+    only where the output shows them (to the cent: claims.shown)."""
+    one = 100 * shape.scale
     if a_written is not None and b_written is None:
         a, b, a_written, b_written = b, a, b_written, a_written
-    if b_written is not None:
-        factor = b_written / 100  # the number the policy writes
-        if a_written is not None:
-            value = a_written * factor
-            return z3.IntVal(int(value)) if value.denominator == 1 else _rational(value)
-        if factor.denominator == 1:
-            return a * int(factor)
-        return _real(a) * _rational(factor)
-    return _real(a * b) / 100
-
-
-def _rational(value: Fraction) -> Any:
-    return z3.RealVal(f"{value.numerator}/{value.denominator}")
-
-
-def _real(x: Any) -> Any:
-    return x if x.is_real() else z3.ToReal(x)
+    if b_written is None:
+        return a * b / one
+    factor = Fraction(b_written, one)
+    if a_written is not None:
+        value = a_written * factor
+        if value.denominator != 1:
+            raise Unsupported("a product finer than the proof's unit")  # never: extra_places
+        return z3.IntVal(int(value))
+    if factor.denominator == 1:
+        return a * factor.numerator
+    return a * factor.numerator / factor.denominator
 
 
 class Terms:
@@ -104,7 +95,7 @@ class Terms:
     def _term(self, node: ast.Expr, local: dict[str, V]) -> V:
         match node:
             case ast.Number(value=v) | ast.MoneyLit(value=v):
-                return V("num", TRUE, z3.IntVal(hundredths(v)))
+                return V("num", TRUE, z3.IntVal(hundredths(v) * self.shape.scale))
             case ast.DurationLit(amount=n, unit=unit):
                 return V("dur", TRUE, (n, unit))
             case ast.DateLit(value=v):
@@ -209,7 +200,8 @@ class Terms:
         if op == "*":
             if left.kind != "num" or right.kind != "num":
                 raise Unsupported(f"`*` of a {left.kind} and a {right.kind}")
-            return V("num", known, product(left.val, right.val, written(node.left, left),
+            return V("num", known, product(self.shape, left.val, right.val,
+                                           written(node.left, left),
                                            written(node.right, right)), err)
         if op == "/":
             raise Unsupported("`/` (a division is not exact in hundredths)")
@@ -283,7 +275,8 @@ class Terms:
         if node.function in CALENDARS:
             return self.fiscal_calendar(node, args, known, err)
         if node.function == "at_price":  # a product of two numbers, as `*` takes it
-            return V("num", known, product(args[0].val, args[1].val, None, None), err)
+            return V("num", known, product(self.shape, args[0].val, args[1].val, None, None),
+                     err)
         if node.function not in ("min", "max"):
             raise Unsupported(f"the function {node.function}")
         value = args[0].val
@@ -340,8 +333,8 @@ class Terms:
             inner = {**local, node.var: V("record", TRUE, item)}
             keep = self.term(node.where, inner) if node.where is not None else \
                 V("bool", TRUE, TRUE)
-            value = V("num", TRUE, z3.IntVal(100)) if node.kind == "count" else \
-                self.term(node.value, inner)
+            value = V("num", TRUE, z3.IntVal(100 * self.shape.scale)) \
+                if node.kind == "count" else self.term(node.value, inner)
             counted = z3.And(present, keep.known, keep.val)
             total = total + z3.If(z3.And(counted, value.known), value.val, 0)
             all_known = z3.And(all_known, z3.Implies(present, z3.And(
