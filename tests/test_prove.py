@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUALYS = ROOT / "policies" / "qualys.claw"
 QUALYS_2019 = ROOT / "policies" / "qualys-2019.claw"
 LEAKY = ROOT / "tests" / "prove_policies" / "leaky" / "policy.claw"
+LEAKY_INCLUDE = ROOT / "tests" / "prove_policies" / "leaky-include" / "policy.claw"
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
@@ -42,7 +43,9 @@ def test_the_shipped_revisions_touch_no_one_outside_their_sub_sets():
     result = run("prove", str(QUALYS))
     assert result.exit_code == 0, result.output
     for name in ("rule_10d1", "sox_304", "california_wage_law"):
-        assert f"{name} touches no one outside its sub-set: proved" in result.output
+        assert f"{name} touches no one outside its sub-set: proved for cases of one award, " \
+            "up to 3 items of every other list (" in result.output
+    assert "reads across the awards" not in result.output
     assert result.output.startswith("Bounds: cases of one item of the list decided item by "
                                     "item, up to 3 items of every other list")
 
@@ -69,6 +72,61 @@ def test_without_drops_the_block_and_the_rules_beside_it_in_its_file():
     assert stripped.revisions == ()
     assert "all_stock_profits" not in {r.name for r in stripped.rules}
     assert "excess" in {r.name for r in stripped.rules}
+
+
+def test_a_leak_in_a_file_the_revisions_file_includes_is_refuted(tmp_path):
+    # revisions/ny.claw holds the revision and includes ny-helpers.claw, whose `other` rule
+    # reads no membership: "without new_york" once kept it, and the leak was "proved" away.
+    result = run("prove", str(LEAKY_INCLUDE), "-o", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "new_york touches no one outside its sub-set: REFUTED" in result.output
+    policy = api.compile_policy(LEAKY_INCLUDE)
+    loaded = api.read_case(tmp_path / "counterexample-new_york.yaml", policy.vocabulary)
+    assert loaded.case.participant.work_location != "US-NY"
+    assert {o.rule for o in api.evaluate(policy, loaded).other_recoverable} == \
+        {"all_stock_profits"}
+    stripped = claims.without(policy, policy.revisions[0])
+    assert "all_stock_profits" not in {r.name for r in stripped.rules}
+
+
+def test_without_drops_what_the_revisions_file_brings_in_and_nothing_after_it(tmp_path):
+    rule = ('other {name}\n  clause "A"\n  quote "a"\n  for sale in stock_sales\n'
+            '  recover sale.profit\nend\n')
+    root = LEAKY.read_text(encoding="utf-8").replace(
+        'include "revisions/leak.claw"\n', 'include "a/rev.claw"\ninclude "later.claw"\n')
+    files = {"policy.claw": root,
+             "a/rev.claw": LEAKY.parent.joinpath("revisions", "leak.claw").read_text(
+                 encoding="utf-8").split("# The leak")[0] + 'include "b/deeper.claw"\n',
+             "a/b/deeper.claw": rule.format(name="deeper") + 'include "deepest.claw"\n',
+             "a/b/deepest.claw": rule.format(name="deepest"),
+             "later.claw": rule.format(name="later")}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    policy = api.compile_policy(tmp_path / "policy.claw")
+    kept = {r.name for r in claims.without(policy, policy.revisions[0]).rules}
+    assert {"deeper", "deepest"}.isdisjoint(kept) and {"later", "excess"} <= kept
+
+
+def test_a_proof_over_a_policy_that_reads_across_awards_says_it_holds_for_one(tmp_path):
+    # A condition beside the revision that only two awards can fail: proved over the bounded
+    # shape, and the line says for one award only, and where the policy reads across them.
+    leak = LEAKY.parent.joinpath("revisions", "leak.claw").read_text(encoding="utf-8")
+    leak = leak.split("# The leak")[0] + (
+        "condition single_award_only\n  clause \"A state law\"\n  quote \"profits\"\n"
+        "  requires count(a in awards where a.amount_awarded > 0) < 2\nend\n")
+    (tmp_path / "revisions").mkdir()
+    (tmp_path / "revisions" / "leak.claw").write_text(leak, encoding="utf-8")
+    policy = tmp_path / "policy.claw"
+    policy.write_text(LEAKY.read_text(encoding="utf-8"), encoding="utf-8")
+    line = leak.splitlines().index("  requires count(a in awards where a.amount_awarded > 0) < 2")
+    result = run("prove", str(policy), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    proved = next(x for x in result.output.splitlines() if x.startswith("new_york"))
+    assert proved.startswith("new_york touches no one outside its sub-set: proved for cases "
+                             "of one award only, up to 3 items of every other list (")
+    assert proved.endswith(f"revisions/leak.claw:{line + 1}:23 reads across the awards: "
+                           "a difference that needs two or more awards is not sought")
 
 
 def test_the_2019_and_revised_policies_differ_in_california(tmp_path):

@@ -29,11 +29,11 @@ FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BO
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
             "fiscal calendars of one year end each year (no period ends listed), "
-            "a product of two numbers of the case rounded down to a hundredth, dates "
-            f"in {YEARS[0]}-{YEARS[1]}; "
+            f"dates in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
-            "amount) and notes, the other amounts, and whether the evaluation stops with an "
-            "error; open questions and their settling are not")
+            "amount) and notes, the other amounts (amounts exact, compared to the cent as "
+            "shown), and whether the evaluation stops with an error; open questions and their "
+            "settling are not")
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Proof:
     outside: tuple[str, Any] | None = None   # what is outside the fragment, and where
     reason: str = ""
     policies: tuple[CheckedPolicy, CheckedPolicy] | None = field(default=None, repr=False)
+    within: tuple[str, str] = ("", "")  # the bounds a "proved" holds within, and a note
 
 
 def _walk(node: Any, seen: set[int]):
@@ -89,41 +90,140 @@ def shape_for(*policies: CheckedPolicy) -> Shape:
                     month_days.add(path)
     shape = Shape(policies[0].case_type, policies[0].vocabulary, texts - set(OTHER_TEXTS),
                   month_days)
+    shape.extra = extra_places(*policies)
+    shape.scale = 10 ** shape.extra
     shape.root.read("as_of")  # every case file gives it
     return shape
 
 
+def extra_places(*policies: CheckedPolicy) -> int:
+    """The decimal places beyond the cent that the policies' amounts need to be exact: a
+    number written with d places has d, a case's amount 2 (whole cents), a product the sum of
+    its factors' (`x * 0.5`: 3; a portion times an amount: 4), anything else the most of its
+    parts'; a name, the most of every rule of that name (in any policy, revised or not). The
+    shape's units are then fine enough for every product to be exact (terms.product)."""
+    bodies: dict[str, list[Any]] = {}
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            body = getattr(type(node), "body_field", None)
+            if body and isinstance(getattr(node, "name", None), str):
+                bodies.setdefault(node.name, []).append(getattr(node, body))
+    memo: dict[int, int] = {}
+
+    def places(node: Any, policy: CheckedPolicy) -> int:
+        if id(node) in memo:
+            return memo[id(node)]
+        memo[id(node)] = 2  # the rules a policy reads are not cyclic (checked)
+        match node:
+            case ast.Number(value=v) | ast.MoneyLit(value=v):
+                found = max(0, -int(v.as_tuple().exponent))
+            case ast.Name():
+                resolution = policy.resolutions.get(id(node))
+                found = max((places(b, policy) for b in bodies.get(resolution.target, ())),
+                            default=2) if resolution is not None and \
+                    resolution.kind == "rule" else 2
+            case ast.Binary(op="*"):
+                found = places(node.left, policy) + places(node.right, policy)
+            case ast.Call(function="at_price"):
+                found = sum(places(a, policy) for a in node.args)
+            case _:
+                found = max((places(c, policy) for c in ast.children(node)), default=2)
+        memo[id(node)] = found
+        return found
+
+    most = 2
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            if isinstance(node, ast.Expr):
+                most = max(most, places(node, policy))
+    return most - 2
+
+
+def brought_in(policy: CheckedPolicy, source: Any) -> list[Any]:
+    """The file `source` and every file it includes, directly or through others. The files
+    are loaded depth first, each include in turn (syntax/load.py; a file is included once),
+    so a file's includes are the subtrees that follow it, one for each `include`."""
+    files = [(file, sum(isinstance(d, ast.Include) for d in module.decls))
+             for _, file, module in policy.loaded.files]
+
+    def subtree(i: int) -> int:  # the index after the subtree of file i
+        end = i + 1
+        for _ in range(files[i][1]):
+            end = subtree(end)
+        return end
+
+    start = next(i for i, (file, _) in enumerate(files) if file is source)
+    return [file for file, _ in files[start:subtree(start)]]
+
+
+def within(*policies: CheckedPolicy) -> tuple[str, str]:
+    """The bounds a proof of these policies holds within, for its "proved" line: one decided
+    item, and where a policy reads across the decided items (a total over the awards, a
+    count of them), a note that a difference needing two of them is not sought."""
+    roles = policies[0].vocabulary.roles
+    for policy in policies:
+        for node in _walk((policy.rules, policy.revisions), set()):
+            resolution = policy.resolutions.get(id(node)) if isinstance(node, ast.Name) \
+                else None
+            if resolution is not None and resolution.kind == "root" and \
+                    resolution.target == roles.decided:
+                return (f"for cases of one {roles.each} only, up to {LIST_BOUND} items of "
+                        "every other list",
+                        f"{node.span} reads across the {roles.decided}: a difference that "
+                        f"needs two or more {roles.decided} is not sought")
+    return f"for cases of one {roles.each}, up to {LIST_BOUND} items of every other list", ""
+
+
 def without(policy: CheckedPolicy, revision: ast.Revision) -> CheckedPolicy:
     """The policy as if the revision had not been written: the block, and the rules declared
-    beside it in its own file (not the policy's root file), are dropped."""
+    beside it in its own file (not the policy's root file) or in the files that file
+    includes, directly or through others, are dropped: a rule that comes in with the
+    revision's file reaches everyone, and is the leak the proof is there to find."""
     root = policy.loaded.files[0][1]
     own = revision.span.file
     dropped = {id(revision)}
     if own is not root:
+        files = {id(f) for f in brought_in(policy, own)}
         dropped |= {id(r) for r in policy.rules
-                    if r.span.file is own and r.kind not in ("definition", "provision",
-                                                             "recital")}
+                    if id(r.span.file) in files and r.kind not in ("definition", "provision",
+                                                                   "recital")}
     return dataclasses.replace(
         policy, rules=tuple(r for r in policy.rules if id(r) not in dropped),
         revisions=tuple(r for r in policy.revisions if id(r) not in dropped))
 
 
+def shown(x: Any, extra: int) -> Any:
+    """An amount in the shape's units (10**-(2 + extra)) as the output shows it: in whole
+    cents, half to even, as core/values.py quantizes it."""
+    if extra == 0:
+        return x
+    scale = 10 ** extra
+    whole, rest = x / scale, x % scale  # rounded down, and what is left (never negative)
+    return z3.If(2 * rest > scale, whole + 1,
+                 z3.If(2 * rest < scale, whole, z3.If(whole % 2 == 0, whole, whole + 1)))
+
+
 def same(a: Case, b: Case) -> Any:
-    """The two determinations agree on everything compared (FRAGMENT)."""
+    """The two determinations agree on everything compared (FRAGMENT): amounts to the cent,
+    as the output shows them."""
     x, y = a.award, b.award
     none = (z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0))
+
+    def _equal(u: Any, v: Any) -> Any:
+        return shown(u, a.extra) == shown(v, a.extra)
+
     parts = [x.outcome == y.outcome,
-             z3.Implies(x.outcome != 3, x.recoverable == y.recoverable),
+             z3.Implies(x.outcome != 3, _equal(x.recoverable, y.recoverable)),
              a.others_unknown == b.others_unknown]
     for k in dict.fromkeys([*x.remedies, *y.remedies]):
         (s1, m1, c1), (s2, m2, c2) = x.remedies.get(k, none), y.remedies.get(k, none)
         parts.append(s1 == s2)
-        parts.append(z3.Implies(s1, z3.And(m1 == m2, c1 == c2)))
+        parts.append(z3.Implies(s1, z3.And(m1 == m2, _equal(c1, c2))))
     for k in dict.fromkeys([*x.notes, *y.notes]):
         parts.append(x.notes.get(k, z3.BoolVal(False)) == y.notes.get(k, z3.BoolVal(False)))
     for k in dict.fromkeys([*a.others, *b.others]):
         (f1, v1), (f2, v2) = a.others.get(k, none[::2]), b.others.get(k, none[::2])
-        parts += [f1 == f2, z3.Implies(f1, v1 == v2)]
+        parts += [f1 == f2, z3.Implies(f1, _equal(v1, v2))]
     return z3.And(a.err == b.err, z3.Implies(z3.Not(a.err), z3.And(*parts)))
 
 
@@ -167,8 +267,9 @@ def prove_revisions(policy: CheckedPolicy) -> list[Proof]:
             continue
         member = with_it.membership[revision.name]
         outside_it = z3.And(member.known, z3.Not(member.val), z3.Not(member.err))
-        proofs.append(_solve(shape, claim, outside_it, same(with_it, without_it),
-                             (policy, other)))
+        proof = _solve(shape, claim, outside_it, same(with_it, without_it), (policy, other))
+        proof.within = within(policy, other)
+        proofs.append(proof)
     return proofs
 
 
@@ -192,6 +293,7 @@ def prove_equivalent(old: CheckedPolicy, new: CheckedPolicy, where: ast.Expr | N
     except Unsupported as outside:
         return Proof(claim, "unknown", outside=outside.args[0])
     proof = _solve(shape, claim, premise, same(a, b), (old, new))
+    proof.within = within(old, new)
     if output is not None and proof.counterexample is not None:
         write_case(proof.counterexample, output)
     return proof

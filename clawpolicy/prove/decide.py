@@ -67,6 +67,7 @@ class Case:
     others_unknown: Any
     err: Any
     membership: dict[str, V]
+    extra: int = 0  # amounts are in units of 10**-(2 + extra) (Shape.extra)
 
 
 def kt(v: V) -> Any:
@@ -100,7 +101,7 @@ class Decider:
         award = self.award(membership)
         others, unknown, err = self.others(top, membership)
         err = z3.Or(award.err, err, *[m.err for m in membership.values()])
-        return Case(award, others, unknown, err, membership)
+        return Case(award, others, unknown, err, membership, self.shape.extra)
 
     def member(self, top: Terms, revision: ast.Revision) -> V:
         applies = top.term(revision.applies_to)

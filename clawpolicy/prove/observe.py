@@ -50,8 +50,8 @@ def of_model(case: Case, model: z3.ModelRef) -> dict[str, Any]:
     def yes(x: Any) -> bool:
         return z3.is_true(get(x))
 
-    def money(x: Any) -> Decimal:
-        return Decimal(get(x).as_long()).scaleb(-2)
+    def money(x: Any) -> Decimal:  # exact: in units of 10**-(2 + case.extra)
+        return Decimal(get(x).as_long()).scaleb(-2 - case.extra)
 
     if yes(case.err):
         return {"error": True}

@@ -76,6 +76,10 @@ class Shape:
         self._cache: dict[str, V] = {}
         self.root = SymRecord("", case_type, self)
         self.symbols: dict[str, int] = {}
+        # Amounts are integers in units of 10**-(2 + extra): whole cents when extra is 0, and
+        # fine enough for every product a policy computes to be exact (claims.extra_places).
+        self.extra = 0
+        self.scale = 1
 
     # ------------------------------------------------------------ symbols
     def symbol(self, word: str) -> int:
@@ -163,7 +167,8 @@ class Shape:
             if kind == "money":
                 self.domain.append(cents >= 0)
             self.leaves[path] = ("num", known, cents, None)
-            return V("num", known, cents)  # in hundredths, exact
+            # In hundredths (a case's amounts are whole cents), in the shape's units.
+            return V("num", known, cents * self.scale if self.scale != 1 else cents)
         if kind == "text" and _unindexed(path) in self.month_days:
             month, day = z3.Int(f"{path}.month"), z3.Int(f"{path}.day")
             longest = z3.If(month == 2, 29, z3.If(z3.Or(month == 4, month == 6, month == 9,

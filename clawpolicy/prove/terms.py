@@ -5,6 +5,7 @@ with an error reaching it, with the same short cuts (`false and x` never reads x
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import z3
@@ -32,6 +33,45 @@ def hundredths(value: Decimal) -> int:
     return int(scaled)
 
 
+def written(node: ast.Expr, v: V) -> int | None:
+    """The value, in the shape's units, of a number the same for every case: one the policy
+    writes (`0.5`, `-2`, `0.25 * 2`), or a term that is a numeral already (a total over a
+    list the bounded shape holds empty is 0)."""
+    value = z3.simplify(v.val) if _is_literal(node) else v.val
+    return value.as_long() if z3.is_int_value(value) else None
+
+
+def _is_literal(node: ast.Expr) -> bool:
+    if isinstance(node, ast.Number | ast.MoneyLit):
+        return True
+    if isinstance(node, ast.Unary):
+        return node.op == "-" and _is_literal(node.operand)
+    return isinstance(node, ast.Binary) and node.op in ("+", "-", "*") and \
+        _is_literal(node.left) and _is_literal(node.right)
+
+
+def product(shape: Shape, a: Any, b: Any, a_written: int | None,
+            b_written: int | None) -> Any:
+    """The product of two numbers in the shape's units (one is 100 * shape.scale), exact as
+    the evaluator keeps it: the shape's units are fine enough for every product the policies
+    compute (claims.extra_places), so the division by one is exact; the amounts are rounded
+    only where the output shows them (to the cent: claims.shown)."""
+    one = 100 * shape.scale
+    if a_written is not None and b_written is None:
+        a, b, a_written, b_written = b, a, b_written, a_written
+    if b_written is None:
+        return a * b / one
+    factor = Fraction(b_written, one)
+    if a_written is not None:
+        value = a_written * factor
+        if value.denominator != 1:
+            raise Unsupported("a product finer than the proof's unit")  # never: extra_places
+        return z3.IntVal(int(value))
+    if factor.denominator == 1:
+        return a * factor.numerator
+    return a * factor.numerator / factor.denominator
+
+
 class Terms:
     """Translates the expressions of one policy under one RuleSet, for one award."""
 
@@ -55,7 +95,7 @@ class Terms:
     def _term(self, node: ast.Expr, local: dict[str, V]) -> V:
         match node:
             case ast.Number(value=v) | ast.MoneyLit(value=v):
-                return V("num", TRUE, z3.IntVal(hundredths(v)))
+                return V("num", TRUE, z3.IntVal(hundredths(v) * self.shape.scale))
             case ast.DurationLit(amount=n, unit=unit):
                 return V("dur", TRUE, (n, unit))
             case ast.DateLit(value=v):
@@ -160,13 +200,9 @@ class Terms:
         if op == "*":
             if left.kind != "num" or right.kind != "num":
                 raise Unsupported(f"`*` of a {left.kind} and a {right.kind}")
-            factor = right if z3.is_int_value(right.val) else left
-            other = left if factor is right else right
-            if z3.is_int_value(factor.val) and factor.val.as_long() % 100 == 0:
-                return V("num", known, other.val * (factor.val.as_long() // 100), err)
-            # Two numbers of the case (a portion of an amount): the product in hundredths,
-            # rounded down to a whole hundredth (docs/proofs.md: the one approximation).
-            return V("num", known, (left.val * right.val) / 100, err)
+            return V("num", known, product(self.shape, left.val, right.val,
+                                           written(node.left, left),
+                                           written(node.right, right)), err)
         if op == "/":
             raise Unsupported("`/` (a division is not exact in hundredths)")
         if op in ("in", "not in"):
@@ -239,7 +275,8 @@ class Terms:
         if node.function in CALENDARS:
             return self.fiscal_calendar(node, args, known, err)
         if node.function == "at_price":  # a product of two numbers, as `*` takes it
-            return V("num", known, (args[0].val * args[1].val) / 100, err)
+            return V("num", known, product(self.shape, args[0].val, args[1].val, None, None),
+                     err)
         if node.function not in ("min", "max"):
             raise Unsupported(f"the function {node.function}")
         value = args[0].val
@@ -296,8 +333,8 @@ class Terms:
             inner = {**local, node.var: V("record", TRUE, item)}
             keep = self.term(node.where, inner) if node.where is not None else \
                 V("bool", TRUE, TRUE)
-            value = V("num", TRUE, z3.IntVal(100)) if node.kind == "count" else \
-                self.term(node.value, inner)
+            value = V("num", TRUE, z3.IntVal(100 * self.shape.scale)) \
+                if node.kind == "count" else self.term(node.value, inner)
             counted = z3.And(present, keep.known, keep.val)
             total = total + z3.If(z3.And(counted, value.known), value.val, 0)
             all_known = z3.And(all_known, z3.Implies(present, z3.And(

@@ -170,7 +170,9 @@ def _write_case(claims, case: dict, path: Path) -> None:
 
 def _line(proof, report: Report) -> str:
     if proof.status == "proved":
-        return f"{proof.claim}: proved ({proof.seconds:.1f} s)"
+        bounds, note = proof.within
+        return f"{proof.claim}: proved {bounds} ({proof.seconds:.1f} s)" + \
+            (f"; {note}" if note else "")
     if proof.outside is not None:
         report.diagnostics.append(_outside(proof))
         return f"{proof.claim}: not proved (outside the fragment)"
