@@ -95,6 +95,10 @@ class Group:
     alike: dict[str, dict] = field(default_factory=dict)
     # The combinations whose evaluation noted no threshold: the thresholds' count then.
     clean: dict[tuple, int] = field(default_factory=dict)
+    # The case-level facts whose answers are not enumerated (a list of records left unknown,
+    # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
+    # leaves them unknown (those amounts stay unsettled), and they are asked on their own.
+    unlisted: list[str] = field(default_factory=list)
 
 
 def decision(key: tuple) -> tuple:
@@ -135,8 +139,12 @@ class Exact:
                 group = Group(sorted({i, *(a for g in joined for a in g.awards)}),
                               _merge(*(g.facts for g in joined), facts))
                 groups = [g for g in groups if g not in joined] + [group]
+        awarded = {f for i in pending for u in self.run.awards[i].unknowns for f in u.facts}
         for group in groups:
             group.cited, group.facts = group.facts, []  # added as the search answers them
+            group.unlisted = [f for f in group.cited
+                              if f not in awarded and self.domain(f) is None]
+            group.cited = [f for f in group.cited if f not in group.unlisted]
         # The groups are independent searches (what the memo shares is what each would find
         # for itself); for the outcome alone, the smaller ones first: one that leaves an
         # award pending spares the others most of their search.
@@ -330,9 +338,13 @@ class Exact:
             keys[i] = award_key(e)
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
-        open_ = _merge(*(k[3] for k in keys.values() if k[0] == "pending"),
-                       *(u.facts for u in answered.unknowns))
-        return Combination((), keys, others, evaluations, tuple(open_))
+        cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
+        open_ = _merge(cited, *(u.facts for u in answered.unknowns))
+        for fact in open_:
+            if fact not in cited and fact not in group.domains and self.domain(fact) is None:
+                group.unlisted += [] if fact in group.unlisted else [fact]
+        return Combination((), keys, others, evaluations,
+                           tuple(f for f in open_ if f not in group.unlisted or f in cited))
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:

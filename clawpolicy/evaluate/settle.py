@@ -70,6 +70,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         shown = _shown(exact, group, pending)
         for i in pending:
             awards[i] = _award(exact, group, i, asked, shown.get(i))
+    # The case-level facts the searches left unknown (exact.Group.unlisted): asked alone.
+    fallback += [f for g in groups for f in g.unlisted if f not in fallback]
     unknowns = run.unknowns
     others = run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
@@ -100,7 +102,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, run, fact, _settled_answer)]))
+                     for a in fallback_answers(determiner, settled, fact, _settled_answer)]))
     return Settled(settled, questions)
 
 

@@ -1,0 +1,85 @@
+"""What an open question answers where the case leaves a whole list or record unknown, or an
+answer the case's own constraints rule out (the acceptance audit of issue 10): every award is
+searched as with the list known, and every answer is one the case admits."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from clawpolicy.api import evaluate, read_case_data
+
+CFO: dict[str, Any] = {
+    "format_version": 6, "case_id": "cfo", "as_of": "2024-09-30",
+    "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+    "participant": {"id": "p1", "name": "X", "section16_officer": True,
+                    "executive_officer": True, "executive_officer_since": "2020-01-01",
+                    "positions": ["CFO"], "work_location": "US-NY"},
+    "statements": [
+        {"id": "FY2022", "period_end": "2022-12-31", "original_filing_date": "2023-02-17",
+         "first_public_issuance": "2023-02-08", "restated": True},
+        {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-16",
+         "first_public_issuance": "2024-02-07", "restated": True}],
+    "restatement": {"material": True, "kind": "big_r", "required_date": "2024-05-10",
+                    "due_to_misconduct": None},
+    "awards": [{"id": "bonus-fy2023", "kind": "cash_incentive",
+                "basis": ["financial_results"], "granted": "2023-02-01",
+                "received": "2024-03-01", "attained": "2023-12-31",
+                "performance_period": {"start": "2023-01-01", "end": "2023-12-31"},
+                "calculated_on": ["FY2023"], "unit": "USD", "amount_awarded": "600000",
+                "amount_paid": "500000", "amount_as_restated": "200000",
+                "as_restated_is_estimate": False}],
+    "findings": {"decided_by": "compensation_committee", "misconduct": "none",
+                 "caused_restatement": "not_caused", "should_repay": False,
+                 "impracticable": None, "recovery_cost": None},
+    "law": {"recovery_prohibited": False, "prohibited_remedies": []},
+    "facts": {},
+}
+
+
+def _case(**changes: Any) -> Any:
+    data = copy.deepcopy(CFO)
+    data.update(changes)
+    return read_case_data(data)
+
+
+def _answers(determination: Any) -> dict[str, list[tuple]]:
+    return {q.fact: [(a.if_, a.outcome, a.recoverable.amount if a.recoverable else None,
+                      a.recoverable_range.min.amount if a.recoverable_range else None,
+                      a.recoverable_range.max.amount if a.recoverable_range else None,
+                      a.pending_on) for a in q.answers]
+            for q in determination.open_questions}
+
+
+def test_stock_sales_unknown_leaves_the_awards_as_with_none(qualys_revised):
+    """Stock sales only add to the case's other amounts: with the list unknown, the award is
+    searched, ranged and asked as with `stock_sales: []`, and the list's own answers say what
+    the case still turns on."""
+    unknown = evaluate(qualys_revised, _case())
+    empty = evaluate(qualys_revised, _case(stock_sales=[]))
+    [award], [known] = unknown.awards, empty.awards
+    assert award.outcome == known.outcome == "pending"
+    assert award.recoverable_range == known.recoverable_range
+    assert (award.recoverable_range.min.amount, award.recoverable_range.max.amount) == (
+        "400000.00", "500000.00")
+    assert not [n for n in award.notes if "stock_sales" in n]
+    asked = _answers(unknown)
+    assert asked["restatement.due_to_misconduct"] == \
+        _answers(empty)["restatement.due_to_misconduct"]
+    assert asked["stock_sales"] == [
+        ([], "pending", None, None, None, ["restatement.due_to_misconduct"]),
+        ("any other", "pending", None, None, None,
+         ["stock_sales", "restatement.due_to_misconduct"])]
+
+
+def test_an_amount_asked_with_stock_sales_unknown_lists_its_ranges(qualys_revised):
+    awards = copy.deepcopy(CFO["awards"])
+    awards[0]["amount_paid"] = None
+    restatement = {**CFO["restatement"], "due_to_misconduct": True}
+    unknown = evaluate(qualys_revised, _case(awards=awards, restatement=restatement))
+    empty = evaluate(qualys_revised, _case(awards=awards, restatement=restatement,
+                                           stock_sales=[]))
+    paid = _answers(unknown)["awards[0].amount_paid"]
+    assert paid == _answers(empty)["awards[0].amount_paid"]
+    assert [a[0] for a in paid] == ["< 400000.00 USD", ">= 400000.00 USD and < 600000.00 USD",
+                                    ">= 600000.00 USD"]
