@@ -83,3 +83,23 @@ def test_an_amount_asked_with_stock_sales_unknown_lists_its_ranges(qualys_revise
     assert paid == _answers(empty)["awards[0].amount_paid"]
     assert [a[0] for a in paid] == ["< 400000.00 USD", ">= 400000.00 USD and < 600000.00 USD",
                                     ">= 600000.00 USD"]
+
+
+def test_an_amount_asked_is_answered_only_within_the_case_constraints(qualys_2019):
+    """The vocabulary declares an amount paid at most the amount awarded: with 300,000 paid
+    and the amount awarded unknown, no answer below 300,000 is offered, so none leads to
+    no_recovery, and the least any admissible answer recovers is 50,000."""
+    awards = copy.deepcopy(CFO["awards"])
+    awards[0].update(amount_awarded=None, amount_paid="300000", amount_as_restated="250000",
+                     granted="2022-02-01", received="2022-03-01", attained="2022-03-01",
+                     calculated_on=["FY2022"])
+    findings = {**CFO["findings"], "misconduct": "fraud", "caused_restatement": "caused",
+                "should_repay": True}
+    determination = evaluate(qualys_2019, _case(awards=awards, findings=findings,
+                                                stock_sales=[]))
+    [award] = determination.awards
+    assert award.outcome == "pending"
+    assert award.recoverable_range.min.amount == "50000.00"
+    [answers] = _answers(determination).values()
+    assert "no_recovery" not in [a[1] for a in answers]
+    assert answers[0][:3] == ("< 300000.01 USD", "recovery", "50000.00")

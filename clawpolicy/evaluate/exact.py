@@ -22,7 +22,7 @@ from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
-from clawpolicy.evaluate.questions import ANY_OTHER, fact_type, linked_keys
+from clawpolicy.evaluate.questions import ANY_OTHER, fact_floor, fact_type, linked_keys
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
@@ -181,9 +181,10 @@ class Exact:
         if type_ == t.MONEY:
             unit = unit or self.vocabulary.default_unit
             hi = bound.amount if isinstance(bound, Money) else CEILING
-            return Scale(Decimal(0), hi, self.vocabulary.step(unit), unit)
+            return Scale(fact_floor(self.determiner, fact) or Decimal(0), hi,
+                         self.vocabulary.step(unit), unit)
         if type_ == t.NUMBER:
-            return Scale(Decimal(0), CEILING, NUMBER_STEP)
+            return Scale(fact_floor(self.determiner, fact) or Decimal(0), CEILING, NUMBER_STEP)
         return None
 
     def enumerate(self, group: Group) -> None:

@@ -57,6 +57,18 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     return current, unit, bound
 
 
+def fact_floor(determiner: Determiner, fact: str) -> Decimal | None:
+    """The least a fact can be by the vocabulary's constraints on its record, where that is
+    known: a field others are declared at most (an amount awarded is at least the amount
+    paid) is at least the greatest of them the case knows. None where none is known."""
+    _, _, holder, last = _walk(determiner, fact)
+    decl = _declaration(determiner, holder)
+    known = [getattr(holder[1], c.field, None) for c in decl.constraints
+             if c.at_most == last] if decl is not None else []
+    known = [Decimal(getattr(k, "amount", k)) for k in known if k is not None]
+    return max(known) if known else None
+
+
 def linked_keys(determiner: Determiner, fact: str) -> list[Any]:
     """Where `fact` is the field a link of its record goes through (an award's
     `calculated_on` names items of the case's `statements`), the keys of the items the case
