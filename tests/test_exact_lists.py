@@ -103,3 +103,42 @@ def test_an_amount_asked_is_answered_only_within_the_case_constraints(qualys_201
     [answers] = _answers(determination).values()
     assert "no_recovery" not in [a[1] for a in answers]
     assert answers[0][:3] == ("< 300000.01 USD", "recovery", "50000.00")
+
+
+def _general_counsel(period: Any, since: str = "2023-06-01") -> Any:
+    """An executive officer since 2023-06-01 (no CFO: Section 304 does not reach), whose
+    award's performance period is `period` (left out where it is "absent")."""
+    awards = copy.deepcopy(CFO["awards"])
+    awards[0].update(received="2023-12-31", amount_awarded="300000", amount_paid="300000",
+                     amount_as_restated="250000")
+    del awards[0]["performance_period"]
+    if period != "absent":
+        awards[0]["performance_period"] = period
+    participant = {**CFO["participant"], "positions": ["General Counsel"],
+                   "executive_officer_since": since}
+    restatement = {**CFO["restatement"], "due_to_misconduct": False}
+    return _case(awards=awards, participant=participant, restatement=restatement,
+                 stock_sales=[])
+
+
+def test_a_record_left_unknown_as_a_whole_is_asked_through_its_fields(qualys_revised):
+    """Rule 10D-1 reads only the period's end: a period left out, or null, is asked as one
+    whose dates are unknown is."""
+    dates = evaluate(qualys_revised, _general_counsel({"start": None, "end": None}))
+    expected = [("<= 2023-05-31", "no_recovery", None, None, None, None),
+                ("> 2023-05-31", "recovery", "50000.00", None, None, None)]
+    assert _answers(dates) == {"awards[0].performance_period.end": expected}
+    for period in ("absent", None):
+        determination = evaluate(qualys_revised, _general_counsel(period))
+        assert _answers(determination) == _answers(dates)
+        assert determination.awards[0].recoverable_range == dates.awards[0].recoverable_range
+
+
+def test_a_record_asked_through_its_fields_is_no_note_of_its_own(qualys_revised):
+    """Where no answer to the period's end matters, the award is decided, and the note names
+    the field, not the record (which has only the one answer)."""
+    determination = evaluate(qualys_revised, _general_counsel(None, since="1900-01-01"))
+    [award] = determination.awards
+    assert award.outcome == "recovery"
+    assert [n.split(" —")[0] for n in award.notes if n.startswith("not needed")] == [
+        "not needed: awards[0].performance_period.end"]

@@ -22,6 +22,7 @@ from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
+from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_floor, fact_type, linked_keys
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
@@ -43,6 +44,18 @@ class Finite:
     """A fact's admissible answers: (the value the case reads, the answer's words)."""
 
     answers: list[tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Unknowns:
+    """The data of a record whose every field is unknown (reads as null)."""
+
+    record: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
 
 
 class _Any:
@@ -185,6 +198,11 @@ class Exact:
                          self.vocabulary.step(unit), unit)
         if type_ == t.NUMBER:
             return Scale(fact_floor(self.determiner, fact) or Decimal(0), CEILING, NUMBER_STEP)
+        if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
+            # A record left unknown as a whole, read only through its fields: its one answer
+            # is the record with every field unknown, and its fields are asked in turn.
+            key = self.vocabulary.key_of(type_)
+            return Finite([(Rec(fact, Unknowns(type_.name), type_, key), "not known")])
         return None
 
     def enumerate(self, group: Group) -> None:

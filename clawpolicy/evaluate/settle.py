@@ -20,8 +20,8 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, 
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
     total_field
-from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Group, decision, \
-    money_range, not_enumerated, show_point
+from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Finite, Group, \
+    decision, money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -196,7 +196,8 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         notes = [f"not needed: {f} — every admissible answer gives the same result"
                  + (f" (the reasons shown take it as {exact.words(group, f, v)})"
                     if v is not ANY else "")
-                 for f, v in zip(group.facts, first.values) if f not in asked]
+                 for f, v in zip(group.facts, first.values) if f not in asked
+                 and not _one_answer(group, f)]
         if len({k[2] for k in keys}) > 1:
             notes.append("how the amount splits between the remedies turns on " + ", ".join(
                 f"{f} (the reasons shown take it as {exact.words(group, f, v)})"
@@ -210,6 +211,13 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
     result = base.result.model_copy(update={"recoverable_range": span,
                                             "recoverable_compensation": None})
     return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
+
+
+def _one_answer(group: Group, fact: str) -> bool:
+    """A fact with a single admissible answer (a record left unknown as a whole, asked
+    through its fields): no answer to it could be needed."""
+    domain = group.domains[fact]
+    return isinstance(domain, Finite) and len(domain.answers) == 1
 
 
 def _reach(group: Group, i: int, kind: str, unit: str):
