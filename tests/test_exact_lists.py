@@ -142,3 +142,24 @@ def test_a_record_asked_through_its_fields_is_no_note_of_its_own(qualys_revised)
     assert award.outcome == "recovery"
     assert [n.split(" —")[0] for n in award.notes if n.startswith("not needed")] == [
         "not needed: awards[0].performance_period.end"]
+
+
+def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
+    """Rule 10D-1 compares the award's attainment with the date the restatement was
+    required: with both unknown, where each turns moves with the other, and the search
+    stops. Each question still lists its answers, from the points the search saw them turn,
+    and where an answer leaves the case pending it says on what."""
+    awards = copy.deepcopy(CFO["awards"])
+    awards[0].update(received=None, attained=None, amount_awarded="200000",
+                     amount_paid="200000", amount_as_restated="150000")
+    participant = {**CFO["participant"], "positions": ["General Counsel"]}
+    restatement = {**CFO["restatement"], "required_date": None, "due_to_misconduct": False}
+    determination = evaluate(qualys_revised, _case(awards=awards, participant=participant,
+                                                   restatement=restatement, stock_sales=[]))
+    asked = _answers(determination)
+    assert asked["restatement.required_date"] == [
+        ("< 2024-01-01", "no_recovery", None, None, None, None),
+        (">= 2024-01-01", "pending", None, None, None, ["awards[0].attained"])]
+    assert asked["awards[0].attained"] == [
+        ("< 2023-10-02", "no_recovery", None, None, None, None),
+        (">= 2023-10-02", "pending", None, None, None, ["restatement.required_date"])]

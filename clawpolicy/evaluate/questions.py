@@ -134,11 +134,14 @@ class Fallback(NamedTuple):
 
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
-                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None):
+                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None,
+                     turns: Any = ()):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
-    answer of a finite fact is followed as the determination would be (exactly)."""
+    answer of a finite fact is followed as the determination would be (exactly). `turns`:
+    for an amount or a date the policy names no point of (one compared only with another
+    unknown), the points at which a search saw its answers turn, tried instead."""
     type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -177,8 +180,9 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
-    raw = sorted({p.amount if isinstance(p, Money) else p
-                  for p in run.evaluator.pivots.get(fact, [])
+    named = [p for p in run.evaluator.pivots.get(fact, [])
+             if isinstance(p, dt.date | Decimal | Money)]
+    raw = sorted({p.amount if isinstance(p, Money) else p for p in named or turns
                   if isinstance(p, dt.date | Decimal | Money)})
     if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []

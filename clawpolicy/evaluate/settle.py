@@ -41,12 +41,17 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     groups = exact.groups()
     awards = list(run.awards)
     fallback: list[str] = []
+    turns: dict[str, list] = {}
     for group in groups:
         if group.undecided:  # every award it settles stays pending (exact._Watch)
             continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
+            if group.moving:  # where the search saw an answer turn: tried again, alone
+                for f, found in group.tracker.thresholds.items():
+                    scale = group.tracker.scales[f]
+                    turns.setdefault(f, []).extend(scale.point(i + 1) for i in found)
             if group.overflow:
                 count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
                     f"{group.overflow:,}"
@@ -102,7 +107,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, settled, fact, _settled_answer)]))
+                     for a in fallback_answers(determiner, settled, fact, _settled_answer,
+                                                turns.get(fact, ()))]))
     return Settled(settled, questions)
 
 
