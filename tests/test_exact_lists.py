@@ -163,3 +163,29 @@ def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     assert asked["awards[0].attained"] == [
         ("< 2023-10-02", "no_recovery", None, None, None, None),
         (">= 2023-10-02", "pending", None, None, None, ["restatement.required_date"])]
+
+
+def test_neighbouring_ranges_pending_on_the_same_facts_are_one_answer(qualys_2019):
+    """The second filing's date turns the three-year look-back at 2021-01-14, and where the
+    search also split it at 2021-01-15 both sides stay pending on whether those statements
+    were restated: one answer, as the docs say of ranges that lead to the same result."""
+    statements = [{"id": "FY2019", "period_end": "2019-12-31",
+                   "original_filing_date": "2020-02-29", "restated": True},
+                  {"id": "FY2020", "period_end": "2020-12-31", "original_filing_date": None,
+                   "restated": None}]
+    awards = copy.deepcopy(CFO["awards"])
+    awards[0].update(id="ltip-2019-2020", granted="2019-03-01", received="2021-03-15",
+                     attained="2021-03-15", calculated_on=["FY2019", "FY2020"],
+                     performance_period={"start": "2019-01-01", "end": "2020-12-31"},
+                     amount_awarded="400000", amount_paid="400000",
+                     amount_as_restated="300000")
+    findings = {**CFO["findings"], "misconduct": "gross_negligence",
+                "caused_restatement": "caused", "should_repay": True}
+    participant = {**CFO["participant"], "positions": ["General Counsel"]}
+    restatement = {**CFO["restatement"], "due_to_misconduct": False}
+    determination = evaluate(qualys_2019, _case(
+        as_of="2024-01-15", statements=statements, awards=awards, findings=findings,
+        participant=participant, restatement=restatement, stock_sales=[]))
+    assert _answers(determination)["statements[1].original_filing_date"] == [
+        ("<= 2021-01-14", "no_recovery", None, None, None, None),
+        ("> 2021-01-14", "pending", None, None, None, ["statements[1].restated"])]

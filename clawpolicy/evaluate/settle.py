@@ -363,9 +363,12 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
 
 
 def _joins(span: tuple, ends: list[tuple]) -> bool:
-    """An interval continues the one before it where both give the same outcome, known, and
-    the amount either moves within both or stands the same in both."""
+    """An interval continues the one before it where both give one result throughout (a
+    pending one on the same facts too), or the same outcome, known, and the amount either
+    moves within both or stands the same in both."""
     _, _, first, last = span
+    if first == last == ends[0] == ends[1]:
+        return True  # one result throughout, pending on the same facts included
     if first[2] or last[2] or ends[0][2] or ends[1][2] or first[0] != ends[0][0] \
             or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
         return False
