@@ -189,3 +189,18 @@ def test_neighbouring_ranges_pending_on_the_same_facts_are_one_answer(qualys_201
     assert _answers(determination)["statements[1].original_filing_date"] == [
         ("<= 2021-01-14", "no_recovery", None, None, None, None),
         ("> 2021-01-14", "pending", None, None, None, ["statements[1].restated"])]
+
+
+def test_an_answer_that_leaves_another_award_pending_says_on_what(qualys_revised):
+    """Two awards, each pending on its own restated amount (two searches): an answer that
+    settles one without recovery leaves the case pending on the other's fact, and says so."""
+    awards = [dict(copy.deepcopy(CFO["awards"][0]), id=ident, amount_as_restated=None)
+              for ident in ("a", "b")]
+    restatement = {**CFO["restatement"], "due_to_misconduct": False}
+    determination = evaluate(qualys_revised, _case(awards=awards, restatement=restatement,
+                                                   stock_sales=[]))
+    asked = _answers(determination)
+    for mine, other in (("awards[0]", "awards[1]"), ("awards[1]", "awards[0]")):
+        pending = [a for a in asked[f"{mine}.amount_as_restated"] if a[1] == "pending"]
+        assert [(a[0], a[5]) for a in pending] == [
+            (">= 600000.00 USD", [f"{other}.amount_as_restated"])]

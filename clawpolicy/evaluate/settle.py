@@ -93,6 +93,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     questions = []
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
+    # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
+    asked = {f for g in groups if g.combinations
+             for j, f in enumerate(g.facts) if _matters(g, j)} | set(fallback)
     for group in groups:
         if not group.combinations:
             continue
@@ -100,7 +103,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             if _matters(group, j):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-                    answers=_answers(settled, group, j, exact)))
+                    answers=_answers(settled, group, j, exact, asked)))
     for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
@@ -257,7 +260,8 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
     return outcome, case_totals(awards, others, default_unit), awards
 
 
-def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -> tuple:
+def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
+            asked: set[str] = frozenset()) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
     outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
@@ -265,6 +269,8 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
         sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
         pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
             or None
+    if outcome == "pending":
+        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked) or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
@@ -272,6 +278,21 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
                     if settled.awards[i].result.outcome == "pending"
                     and awards[i][0] != outcome)
     return outcome, total, pending_on, settles or None
+
+
+def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
+               found: list[str], asked: set[str]) -> list[str]:
+    """What a pending case turns on besides the group's facts, of those the determination
+    asks (`asked`): the open facts of the pending awards outside the group, the case-level
+    facts the group does not search, and those it left unknown (Group.unlisted) where the
+    other amounts stay unsettled."""
+    outside = [f for k, e in enumerate(settled.awards)
+               if k not in group.awards and e.result.outcome == "pending"
+               for u in e.unknowns for f in u.facts]
+    case = [f for u in settled.unknowns for f in u.facts]
+    unlisted = group.unlisted if any(c.others is None for c in combos) else []
+    return list(dict.fromkeys([*found, *(f for f in [*outside, *case, *unlisted]
+                                          if f not in group.facts and f in asked)]))
 
 
 def _splitting(settled: CaseRun, group: Group) -> list[tuple[int, list[str]]]:
@@ -311,14 +332,16 @@ def _splits(split: tuple) -> list[Split] | None:
     return found or None
 
 
-def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answer]:
+def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
+             asked: set[str] = frozenset()) -> list[Answer]:
     fact = group.facts[j]
     domain = group.domains[fact]
     found: list[tuple[Any, tuple, Any]] = []
     splitting = _splitting(settled, group)
 
     def result(combos: list[Combination]) -> tuple:
-        return _result(settled, group, combos, j) + (_split(settled, combos, splitting),)
+        return _result(settled, group, combos, j, asked) + (_split(settled, combos,
+                                                                    splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
