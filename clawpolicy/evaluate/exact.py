@@ -360,8 +360,9 @@ class Exact:
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
         open_ = _merge(cited, *(u.facts for u in answered.unknowns))
         for fact in open_:
-            if fact not in cited and fact not in group.domains and self.domain(fact) is None:
-                group.unlisted += [] if fact in group.unlisted else [fact]
+            if fact not in cited and fact not in group.domains \
+                    and fact not in group.unlisted and self.domain(fact) is None:
+                group.unlisted.append(fact)
         return Combination((), keys, others, evaluations,
                            tuple(f for f in open_ if f not in group.unlisted or f in cited))
 
