@@ -136,7 +136,8 @@ def test_the_memo_marks_each_assumed_fact_where_it_is_cited(qualys_2019):
     ("awards[0].amount_paid=abc", "CP1102", "`awards[0].amount_paid` cannot be 'abc'"),
     ("awards[0].amount_paid=99999999", "CP1102", "at most amount_awarded"),
     ("as_of=2024-02-30", "CP1102", "`as_of` cannot be '2024-02-30'"),
-    ("restatement=true", "CP1101", "`restatement` is a record"),
+    ("restatement=true", "CP1102", "`restatement` cannot be True"),
+    ("awards[0]=null", "CP1101", "`awards[0]` is a record"),
     ("facts.region=emea", "CP1101", "the policy declares no facts"),
     ("findings.misconduct", "CP1100", "FACT=VALUE"),
 ])
@@ -312,3 +313,33 @@ fact board_approved: boolean asks "Did the board approve the recovery?" end
     with pytest.raises(api.AssumptionError) as unknown:
         api.evaluate(compiled, api.read_case(case), ["facts.board_aproved=true"])
     assert "did you mean `facts.board_approved`?" in unknown.value.diagnostics[0].help
+
+
+def test_a_whole_list_or_record_an_open_question_names_can_be_assumed(tmp_path):
+    """An open question asks `stock_sales` as a whole (its answers `[]` and "any other"):
+    assuming `stock_sales=[]` is the case with no sales in the file, as are a whole record
+    and its value written in flow style."""
+    path = next(p for p in REVISION_CASES if "stock-sales" in p.stem)
+    data = read_file(path)
+    data.pop("stock_sales", None)
+    assert any(q.fact == "stock_sales" for q in
+               api.evaluate(api.compile_policy(QUALYS), api.read_case_data(data)).open_questions)
+    for assume, value in [("stock_sales=[]", []),
+                          ("awards[0].performance_period={start: 2022-01-01, end: 2022-12-31}",
+                           {"start": "2022-01-01", "end": "2022-12-31"}),
+                          ("awards[0].performance_period=null", None)]:
+        fact = assume.split("=")[0]
+        written = tmp_path / "case.json"
+        written.write_text(json.dumps(data, default=str), encoding="utf-8")
+        assumed = CliRunner().invoke(app, ["check", str(QUALYS), str(written), "-f", "json",
+                                           "--assume", assume])
+        assert assumed.exit_code == 0, assumed.stderr
+        changed = json.loads(json.dumps(data, default=str))
+        holder = changed["awards"][0] if fact.startswith("awards") else changed
+        holder[fact.rsplit(".", 1)[-1]] = value
+        written.write_text(json.dumps(changed), encoding="utf-8")
+        plain = CliRunner().invoke(app, ["check", str(QUALYS), str(written), "-f", "json"])
+        made, given = json.loads(assumed.stdout), json.loads(plain.stdout)
+        assert made["assumptions"] == [{"fact": fact, "value": value}]
+        for key in ("outcome", "total_recoverable", "awards", "open_questions"):
+            assert made[key] == given[key], (assume, key)

@@ -86,9 +86,7 @@ def _tests(policy: CheckedPolicy, name: str) -> list | None:
 
 
 def _find(policy: CheckedPolicy, name: str) -> list | None:
-    roles = policy.vocabulary.roles
-    named = {roles.decided, roles.each, roles.subject, *roles.subject_context,
-             roles.subject_example, *(roles.recovered or ())}
+    named = _role_paths(policy)
     # (The summaries, `roles.summary` and `item_summary`, are read from the case as given,
     # never from an answer: determine.py.)
     if any(name in re.split(r"[.\[\]]", path) for path in named) or \
@@ -163,3 +161,28 @@ def _walk(roots: list) -> Any:
         seen.add(id(value))
         yield value, parent
         stack.extend((v, value) for v in vars(value).values())
+
+
+def through_fields(policy: CheckedPolicy, fact: str) -> bool:
+    """Whether the policy reads a record of this name only through its fields (every read
+    of it is the subject of a field's read: `award.performance_period.end`), never as a
+    whole (`is known`, compared, passed on) nor by a path the vocabulary's roles name. A
+    record left unknown as a whole is then the same as one whose every field is unknown."""
+    name = re.sub(r"\[\d+\]", "", fact).rsplit(".", 1)[-1]
+    if any(name in re.split(r"[.\[\]]", path) for path in _role_paths(policy)):
+        return False
+    read = False
+    for node, parent in _walk([policy.fact_decls, policy.rules, policy.revisions]):
+        if isinstance(node, ast.Field) and node.name == name or isinstance(node, ast.Name) \
+                and _resolved(policy, node) == ("root", name):
+            if not (isinstance(parent, ast.Field) and parent.subject is node):
+                return False
+            read = True
+    return read
+
+
+def _role_paths(policy: CheckedPolicy) -> set[str]:
+    """The paths the vocabulary's roles name (read by the engine, not only by rules)."""
+    roles = policy.vocabulary.roles
+    return {roles.decided, roles.each, roles.subject, *roles.subject_context,
+            roles.subject_example, *(roles.recovered or ())}

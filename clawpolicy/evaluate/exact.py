@@ -22,7 +22,8 @@ from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
-from clawpolicy.evaluate.questions import ANY_OTHER, fact_type, linked_keys
+from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.questions import ANY_OTHER, fact_floor, fact_type, linked_keys
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
@@ -43,6 +44,18 @@ class Finite:
     """A fact's admissible answers: (the value the case reads, the answer's words)."""
 
     answers: list[tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Unknowns:
+    """The data of a record whose every field is unknown (reads as null)."""
+
+    record: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
 
 
 class _Any:
@@ -95,6 +108,10 @@ class Group:
     alike: dict[str, dict] = field(default_factory=dict)
     # The combinations whose evaluation noted no threshold: the thresholds' count then.
     clean: dict[tuple, int] = field(default_factory=dict)
+    # The case-level facts whose answers are not enumerated (a list of records left unknown,
+    # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
+    # leaves them unknown (those amounts stay unsettled), and they are asked on their own.
+    unlisted: list[str] = field(default_factory=list)
 
 
 def decision(key: tuple) -> tuple:
@@ -135,8 +152,12 @@ class Exact:
                 group = Group(sorted({i, *(a for g in joined for a in g.awards)}),
                               _merge(*(g.facts for g in joined), facts))
                 groups = [g for g in groups if g not in joined] + [group]
+        awarded = {f for i in pending for u in self.run.awards[i].unknowns for f in u.facts}
         for group in groups:
             group.cited, group.facts = group.facts, []  # added as the search answers them
+            group.unlisted = [f for f in group.cited
+                              if f not in awarded and self.domain(f) is None]
+            group.cited = [f for f in group.cited if f not in group.unlisted]
         # The groups are independent searches (what the memo shares is what each would find
         # for itself); for the outcome alone, the smaller ones first: one that leaves an
         # award pending spares the others most of their search.
@@ -173,9 +194,15 @@ class Exact:
         if type_ == t.MONEY:
             unit = unit or self.vocabulary.default_unit
             hi = bound.amount if isinstance(bound, Money) else CEILING
-            return Scale(Decimal(0), hi, self.vocabulary.step(unit), unit)
+            return Scale(fact_floor(self.determiner, fact) or Decimal(0), hi,
+                         self.vocabulary.step(unit), unit)
         if type_ == t.NUMBER:
-            return Scale(Decimal(0), CEILING, NUMBER_STEP)
+            return Scale(fact_floor(self.determiner, fact) or Decimal(0), CEILING, NUMBER_STEP)
+        if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
+            # A record left unknown as a whole, read only through its fields: its one answer
+            # is the record with every field unknown, and its fields are asked in turn.
+            key = self.vocabulary.key_of(type_)
+            return Finite([(Rec(fact, Unknowns(type_.name), type_, key), "not known")])
         return None
 
     def enumerate(self, group: Group) -> None:
@@ -330,9 +357,14 @@ class Exact:
             keys[i] = award_key(e)
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
-        open_ = _merge(*(k[3] for k in keys.values() if k[0] == "pending"),
-                       *(u.facts for u in answered.unknowns))
-        return Combination((), keys, others, evaluations, tuple(open_))
+        cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
+        open_ = _merge(cited, *(u.facts for u in answered.unknowns))
+        for fact in open_:
+            if fact not in cited and fact not in group.domains \
+                    and fact not in group.unlisted and self.domain(fact) is None:
+                group.unlisted.append(fact)
+        return Combination((), keys, others, evaluations,
+                           tuple(f for f in open_ if f not in group.unlisted or f in cited))
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:

@@ -57,6 +57,18 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     return current, unit, bound
 
 
+def fact_floor(determiner: Determiner, fact: str) -> Decimal | None:
+    """The least a fact can be by the vocabulary's constraints on its record, where that is
+    known: a field others are declared at most (an amount awarded is at least the amount
+    paid) is at least the greatest of them the case knows. None where none is known."""
+    _, _, holder, last = _walk(determiner, fact)
+    decl = _declaration(determiner, holder)
+    known = [getattr(holder[1], c.field, None) for c in decl.constraints
+             if c.at_most == last] if decl is not None else []
+    known = [Decimal(getattr(k, "amount", k)) for k in known if k is not None]
+    return max(known) if known else None
+
+
 def linked_keys(determiner: Determiner, fact: str) -> list[Any]:
     """Where `fact` is the field a link of its record goes through (an award's
     `calculated_on` names items of the case's `statements`), the keys of the items the case
@@ -122,11 +134,14 @@ class Fallback(NamedTuple):
 
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
-                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None):
+                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None,
+                     turns: Any = ()):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
-    answer of a finite fact is followed as the determination would be (exactly)."""
+    answer of a finite fact is followed as the determination would be (exactly). `turns`:
+    for an amount or a date the policy names no point of (one compared only with another
+    unknown), the points at which a search saw its answers turn, tried instead."""
     type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -134,7 +149,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
     only = int(item[1]) if item else None
 
-    def leads_to(value: Any) -> tuple[str, Any]:
+    def leads_to(value: Any) -> tuple[str, Any, list[str] | None]:
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
         # belongs to is evaluated again.
         try:
@@ -145,25 +160,29 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                 return None  # the policy's dates leave the calendar at this answer
             raise
         outcome = answered.outcome
-        return outcome, total_field(answered.totals()) if outcome == "recovery" else None
+        return (outcome, total_field(answered.totals()) if outcome == "recovery" else None,
+                open_facts(answered, fact) if outcome == "pending" else None)
 
     if type_ == t.BOOLEAN:
         return _each([True, False], leads_to)
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
-        answers = [Fallback([], *r, False) for r in [leads_to(())] if r is not None]
+        answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
+                   if r is not None]
         if isinstance(type_, t.ListOf):
             # A list of records that holds items leads where the case leads with the list
             # unknown: the outcome the other facts decide (pending, on the items, where that
             # is open), with an amount that moves with what the items are.
             outcome = run.outcome
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
-                                    [fact] if outcome == "pending" else None))
+                                    [fact, *(open_facts(run, fact) or ())]
+                                    if outcome == "pending" else None))
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
-    raw = sorted({p.amount if isinstance(p, Money) else p
-                  for p in run.evaluator.pivots.get(fact, [])
+    named = [p for p in run.evaluator.pivots.get(fact, [])
+             if isinstance(p, dt.date | Decimal | Money)]
+    raw = sorted({p.amount if isinstance(p, Money) else p for p in named or turns
                   if isinstance(p, dt.date | Decimal | Money)})
     if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
@@ -187,22 +206,30 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             continue
         lower = results[start][0] if start > 0 else None
         upper = results[i][0] if i < len(results) else None
-        outcome, amount = results[start][1]
+        outcome, amount, open_ = results[start][1]
         # The amount is stated only where it is the same across the whole range.
         far = _beyond(results[start][0], results[i - 1][0], lower, upper)
         tried = [r for _, r in results[start:i]] + [
             r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
         words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step)
-        answers.append(Fallback(words, outcome, None if varies else amount, varies))
+        answers.append(Fallback(words, outcome, None if varies else amount, varies, open_))
         start = i
     return answers
+
+
+def open_facts(run: CaseRun, fact: str) -> list[str] | None:
+    """The facts a pending run still turns on (its pending awards' and the case's own), but
+    `fact`; None where there are none."""
+    found = [f for e in run.awards if e.result.outcome == "pending"
+             for u in e.unknowns for f in u.facts] + [f for u in run.unknowns for f in u.facts]
+    return [f for f in dict.fromkeys(found) if f != fact] or None
 
 
 def _each(values: list[Any], leads_to) -> list[Fallback]:
     """Each answer of a finite domain and where it leads (but one at which the policy's
     dates would leave the calendar)."""
-    return [Fallback(v, *r, False) for v, r in ((v, leads_to(v)) for v in values)
+    return [Fallback(v, r[0], r[1], False, r[2]) for v, r in ((v, leads_to(v)) for v in values)
             if r is not None]
 
 
@@ -210,7 +237,7 @@ def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:
     """What makes neighbouring answers one range: the outcome and, for a date, the amount
     (which a date moves in steps); for an amount or number, the units recovered in (the
     amount itself moves with the answer, and is then said to depend on it)."""
-    outcome, amount = result
+    outcome, amount = result[:2]
     if type_ == t.DATE:
         return outcome, repr(amount)
     amounts = amount if isinstance(amount, list) else [amount] if amount else []

@@ -20,8 +20,8 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, 
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
     total_field
-from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Group, decision, \
-    money_range, not_enumerated, show_point
+from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Finite, Group, \
+    decision, money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -41,12 +41,17 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     groups = exact.groups()
     awards = list(run.awards)
     fallback: list[str] = []
+    turns: dict[str, list] = {}
     for group in groups:
         if group.undecided:  # every award it settles stays pending (exact._Watch)
             continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
+            if group.moving:  # where the search saw an answer turn: tried again, alone
+                for f, found in group.tracker.thresholds.items():
+                    scale = group.tracker.scales[f]
+                    turns.setdefault(f, []).extend(scale.point(i + 1) for i in found)
             if group.overflow:
                 count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
                     f"{group.overflow:,}"
@@ -70,6 +75,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         shown = _shown(exact, group, pending)
         for i in pending:
             awards[i] = _award(exact, group, i, asked, shown.get(i))
+    # The case-level facts the searches left unknown (exact.Group.unlisted): asked alone.
+    fallback += [f for g in groups for f in g.unlisted if f not in fallback]
     unknowns = run.unknowns
     others = run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
@@ -86,6 +93,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     questions = []
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
+    # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
+    asked = {f for g in groups if g.combinations
+             for j, f in enumerate(g.facts) if _matters(g, j)} | set(fallback)
     for group in groups:
         if not group.combinations:
             continue
@@ -93,14 +103,15 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             if _matters(group, j):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-                    answers=_answers(settled, group, j, exact)))
+                    answers=_answers(settled, group, j, exact, asked)))
     for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, run, fact, _settled_answer)]))
+                     for a in fallback_answers(determiner, settled, fact, _settled_answer,
+                                                turns.get(fact, ()))]))
     return Settled(settled, questions)
 
 
@@ -194,7 +205,8 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         notes = [f"not needed: {f} — every admissible answer gives the same result"
                  + (f" (the reasons shown take it as {exact.words(group, f, v)})"
                     if v is not ANY else "")
-                 for f, v in zip(group.facts, first.values) if f not in asked]
+                 for f, v in zip(group.facts, first.values) if f not in asked
+                 and not _one_answer(group, f)]
         if len({k[2] for k in keys}) > 1:
             notes.append("how the amount splits between the remedies turns on " + ", ".join(
                 f"{f} (the reasons shown take it as {exact.words(group, f, v)})"
@@ -208,6 +220,13 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
     result = base.result.model_copy(update={"recoverable_range": span,
                                             "recoverable_compensation": None})
     return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
+
+
+def _one_answer(group: Group, fact: str) -> bool:
+    """A fact with a single admissible answer (a record left unknown as a whole, asked
+    through its fields): no answer to it could be needed."""
+    domain = group.domains[fact]
+    return isinstance(domain, Finite) and len(domain.answers) == 1
 
 
 def _reach(group: Group, i: int, kind: str, unit: str):
@@ -241,7 +260,8 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
     return outcome, case_totals(awards, others, default_unit), awards
 
 
-def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -> tuple:
+def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
+            asked: set[str] = frozenset()) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
     outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
@@ -249,6 +269,8 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
         sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
         pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
             or None
+    if outcome == "pending":
+        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked) or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
@@ -256,6 +278,21 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int) -
                     if settled.awards[i].result.outcome == "pending"
                     and awards[i][0] != outcome)
     return outcome, total, pending_on, settles or None
+
+
+def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
+               found: list[str], asked: set[str]) -> list[str]:
+    """What a pending case turns on besides the group's facts, of those the determination
+    asks (`asked`): the open facts of the pending awards outside the group, the case-level
+    facts the group does not search, and those it left unknown (Group.unlisted) where the
+    other amounts stay unsettled."""
+    outside = [f for k, e in enumerate(settled.awards)
+               if k not in group.awards and e.result.outcome == "pending"
+               for u in e.unknowns for f in u.facts]
+    case = [f for u in settled.unknowns for f in u.facts]
+    unlisted = group.unlisted if any(c.others is None for c in combos) else []
+    return list(dict.fromkeys([*found, *(f for f in [*outside, *case, *unlisted]
+                                          if f not in group.facts and f in asked)]))
 
 
 def _splitting(settled: CaseRun, group: Group) -> list[tuple[int, list[str]]]:
@@ -295,14 +332,16 @@ def _splits(split: tuple) -> list[Split] | None:
     return found or None
 
 
-def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answer]:
+def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
+             asked: set[str] = frozenset()) -> list[Answer]:
     fact = group.facts[j]
     domain = group.domains[fact]
     found: list[tuple[Any, tuple, Any]] = []
     splitting = _splitting(settled, group)
 
     def result(combos: list[Combination]) -> tuple:
-        return _result(settled, group, combos, j) + (_split(settled, combos, splitting),)
+        return _result(settled, group, combos, j, asked) + (_split(settled, combos,
+                                                                    splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
@@ -347,9 +386,12 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact) -> list[Answe
 
 
 def _joins(span: tuple, ends: list[tuple]) -> bool:
-    """An interval continues the one before it where both give the same outcome, known, and
-    the amount either moves within both or stands the same in both."""
+    """An interval continues the one before it where both give one result throughout (a
+    pending one on the same facts too), or the same outcome, known, and the amount either
+    moves within both or stands the same in both."""
     _, _, first, last = span
+    if first == last == ends[0] == ends[1]:
+        return True  # one result throughout, pending on the same facts included
     if first[2] or last[2] or ends[0][2] or ends[1][2] or first[0] != ends[0][0] \
             or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
         return False

@@ -143,9 +143,11 @@ def _set(data: dict, fact: str, value: Any, vocabulary: Vocabulary,
             return here
         record = decls.records[decl.record]
         if last and index is None:
-            raise _unknown(fact, f"`{here}` is a record: assume one of its facts, e.g. "
-                           f"`{here}{'[0]' if decl.list else ''}.{record.fields[0].name}`",
-                           given)
+            # A whole list or record, as an open question may ask it (`stock_sales=[]`,
+            # `awards[0].performance_period=null`): set as the file would hold it, and
+            # validated again as the file is.
+            holder[name] = value
+            return here
         if decl.list:
             if index is None:
                 raise _unknown(fact, f"`{here}` is a list: name the item, e.g. "
