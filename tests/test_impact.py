@@ -58,6 +58,14 @@ EXPECTED = {
     # The cost exception on share awards at their share price (one contradicted, one pending).
     "31-10d1-cost-share-awards": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
     "32-10d1-impracticable-per-award": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    # Rule 10D-1 read from roles: a principal accounting officer whose flag says false, and a
+    # CEO by title with no flag.
+    "33-10d1-role-without-flag": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    "34-10d1-ceo-by-title": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    # Section 304 reads the CFO role's dates: only the FY2018 window, when she was CFO.
+    "35-sox304-former-cfo": ("no_recovery", "recovery", ["sox_304 now applies"]),
+    # The Rule's remedies do not yield to `law.prohibited_remedies`.
+    "36-10d1-prohibited-remedies": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
 }
 
 
@@ -135,13 +143,13 @@ def test_diff_on_the_command_line_text_and_json(tmp_path):
     folder = ROOT / "examples" / "cases" / "revisions"
     text = run("diff", QUALYS_2019, QUALYS, folder)
     assert text.exit_code == 1
-    assert "Summary: 25 of 32 cases change" in text.stdout
+    assert "Summary: 29 of 36 cases change" in text.stdout
     assert "  because: revision california_wage_law now applies (California Labor Code " \
         "Section 221)" in text.stdout
     data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
-    assert data["summary"]["changed"] == 25 and data["summary"]["unchanged"] == 7
-    assert data["summary"]["by_kind"] == {"outcome": 24, "amount": 1}  # 26-32: outcomes
-    assert sum(data["summary"]["by_outcome"].values()) == 25
+    assert data["summary"]["changed"] == 29 and data["summary"]["unchanged"] == 7
+    assert data["summary"]["by_kind"] == {"outcome": 28, "amount": 1}  # 26-36: outcomes
+    assert sum(data["summary"]["by_outcome"].values()) == 29
     assert data["cases"][0]["causes"][0] == {
         "why": "now applies", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}
@@ -167,11 +175,11 @@ def test_diff_reads_json_lines_and_reports_a_bad_case_in_its_place(tmp_path):
 def test_diff_with_no_cases_lists_the_rules(tmp_path):
     result = run("diff", QUALYS_2019, QUALYS)
     assert result.exit_code == 1
-    # Twenty-two definitions of the revisions (received_in_sox_window, the service dates,
+    # Twenty-three definitions of the revisions (received_in_sox_window, the service dates,
     # resulted_from_misconduct, the look-back's two ends, a share award's recoverable
-    # amount in dollars and the seven that read the findings made award by award among them)
-    # and three revisions.
-    assert "Rules that differ: 25" in result.stdout
+    # amount in dollars, the seven that read the findings made award by award and
+    # holds_executive_officer_role among them) and three revisions.
+    assert "Rules that differ: 26" in result.stdout
     assert "  added    revision sox_304 (Sarbanes-Oxley Act of 2002, Section 304(a))" \
         in result.stdout
     assert "Summary" not in result.stdout

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from clawpolicy import vocabulary as vocabularies
 from clawpolicy.api import read_case
@@ -43,11 +44,24 @@ def _read_back(cases: list[dict]) -> list:
             for n, line in enumerate(lines.splitlines(), 1)]
 
 
+def _gives_roles(path: Path) -> bool:
+    return "roles" in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                       .get("participant") or {})
+
+
+def _carried(cases: list, paths: list[Path]) -> list:
+    """The cases as the tables carry them: a participant's statutory roles only through the
+    titles they are derived from (docs/import.md), so a case that gives `roles` itself (with
+    their dates) is compared without them; everything else must come back unchanged."""
+    return [c.model_copy(update={"participant": c.participant.model_copy(update={"roles": None})})
+            if _gives_roles(p) else c for c, p in zip(cases, paths)]
+
+
 def test_every_example_goes_through_the_tables_and_back_unchanged(tmp_path):
     paths = EXAMPLE_CASES + REVISION_CASES
     originals = [read_case(p).case.model_copy(update={"expect": None}) for p in paths]
     files = _write(tmp_path, tables.export([_as_data(p) for p in paths]))
-    assert _read_back(tables.import_tables(files)) == originals
+    assert _carried(_read_back(tables.import_tables(files)), paths) == _carried(originals, paths)
 
 
 def test_the_committed_template_is_three_examples_and_imports_to_them():
@@ -203,7 +217,7 @@ def test_every_example_goes_through_a_workbook_and_back_unchanged(tmp_path):
     paths = EXAMPLE_CASES + REVISION_CASES
     originals = [read_case(p).case.model_copy(update={"expect": None}) for p in paths]
     book = _workbook(tmp_path / "cases.xlsx", tables.export([_as_data(p) for p in paths]))
-    assert _read_back(tables.import_tables([book])) == originals
+    assert _carried(_read_back(tables.import_tables([book])), paths) == _carried(originals, paths)
 
 
 def test_each_bad_cell_of_a_workbook_is_reported_by_sheet_row_and_column(tmp_path):

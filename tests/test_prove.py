@@ -32,7 +32,8 @@ LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
     "every(r in participant.roles satisfies "
-    "r.role not in {chief_executive_officer, chief_financial_officer})")
+    "r.role not in {chief_executive_officer, chief_financial_officer, "
+    "principal_accounting_officer, executive_officer})")
 
 
 def run(*args: str):

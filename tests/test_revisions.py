@@ -35,11 +35,18 @@ PROPERTY = settings(max_examples=400 if LONG else 40,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # How to place a generated participant outside each revision's sub-set.
+def _no_statutory_role(p):
+    """No CEO or CFO title, and the statutory roles given as none (titles alone may leave them
+    unknown)."""
+    return {**p, "positions": [x for x in (p["positions"] or []) if x not in ("CEO", "CFO")],
+            "roles": []}
+
+
 OUTSIDE = {
-    "rule_10d1": lambda p: {**p, "executive_officer": False},
-    # No statutory role of Section 304: given as none (titles alone may leave it unknown).
-    "sox_304": lambda p: {**p, "positions": [x for x in (p["positions"] or []) if x not in
-                                             ("CEO", "CFO")], "roles": []},
+    # Not an executive officer by the flag, nor by a role (Rule 10D-1(d): the CEO, CFO and
+    # principal accounting officer are executive officers whatever the flag says).
+    "rule_10d1": lambda p: {**_no_statutory_role(p), "executive_officer": False},
+    "sox_304": _no_statutory_role,
     "california_wage_law": lambda p: {**p, "work_location": "US-NY"},
 }
 
