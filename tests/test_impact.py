@@ -175,11 +175,12 @@ def test_diff_reads_json_lines_and_reports_a_bad_case_in_its_place(tmp_path):
 def test_diff_with_no_cases_lists_the_rules(tmp_path):
     result = run("diff", QUALYS_2019, QUALYS)
     assert result.exit_code == 1
-    # Twenty-three definitions of the revisions (received_in_sox_window, the service dates,
+    # Twenty-five definitions of the revisions (received_in_sox_window, the service dates,
     # resulted_from_misconduct, the look-back's two ends, a share award's recoverable
-    # amount in dollars, the seven that read the findings made award by award and
-    # holds_executive_officer_role among them) and three revisions.
-    assert "Rules that differ: 26" in result.stdout
+    # amount in dollars, the seven that read the findings made award by award,
+    # holds_executive_officer_role and the two named sets of roles among them) and three
+    # revisions.
+    assert "Rules that differ: 28" in result.stdout
     assert "  added    revision sox_304 (Sarbanes-Oxley Act of 2002, Section 304(a))" \
         in result.stdout
     assert "Summary" not in result.stdout
