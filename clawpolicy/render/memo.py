@@ -104,7 +104,7 @@ def build(d: Determination, level: str = "summary") -> Memo:
     header.append(("As of", d.as_of))
     outcome = OUTCOME_WORDS[d.outcome]
     if d.outcome == "recovery":
-        outcome += f", {money(d.total_recoverable)} recoverable"
+        outcome += f", {money(d.total_recoverable)} recoverable" + _parts(d)
     for label, total in (("Excused", d.total_excused), ("Recovered already", d.total_recovered),
                          ("Outstanding", d.total_outstanding)):
         if total is not None:
@@ -135,6 +135,23 @@ def build(d: Determination, level: str = "summary") -> Memo:
     if d.assumptions:
         _mark_assumed(d, memo)
     return memo
+
+
+def _parts(d: Determination) -> str:
+    """Where amounts that are not awards (`other` rules: profits on sales of stock, say) are
+    part of the total: how much comes from the awards and how much from those."""
+    if not d.other_recoverable:
+        return ""
+    totals: dict[str, list[Decimal]] = {}
+    for a in d.awards:
+        if a.outcome == "recovery" and a.recoverable is not None:
+            totals.setdefault(a.recoverable.unit, [Decimal(0), Decimal(0)])[0] += \
+                Decimal(a.recoverable.amount)
+    for o in d.other_recoverable:
+        totals.setdefault(o.amount.unit, [Decimal(0), Decimal(0)])[1] += Decimal(o.amount.amount)
+    return " (" + "; ".join(
+        f"{format_money(awards, unit)} from the awards and {format_money(others, unit)} "
+        "from the other amounts below" for unit, (awards, others) in totals.items()) + ")"
 
 
 def _version(policy) -> list[str]:
@@ -183,17 +200,42 @@ def _settled(a: AwardResult) -> Item:
 
 
 def _arithmetic(a: AwardResult) -> Table:
-    f, unit = a.facts, a.facts.unit
-    rows = [["Awarded", _fact_money(f.awarded, unit)],
-            ["As restated", _fact_money(f.as_restated, unit)
-             + (" (an estimate)" if f.estimate else "")],
-            ["Excess (Recoverable Compensation)", money(a.recoverable_compensation)
-             if a.recoverable_compensation is not None and a.outcome != "pending"
-             else "not known yet"],
-            ["Paid", _fact_money(f.paid, unit)],
-            ["Unpaid", _fact_money(f.unpaid, unit)]]
+    """Awarded → the facts the amount's rule read → the amount, headed by the policy's term
+    for it → paid and unpaid → the remedies. Where the determination does not say what the
+    rule read (no amount computed yet), every recorded amount is listed."""
+    f, unit, rule = a.facts, a.facts.unit, a.recoverable_rule
+    read = rule is not None and rule.reads is not None
+    reads = rule.reads if read else ["awarded", "as_restated", "paid"]
+    rows = [["Awarded", _fact_money(f.awarded, unit)]]
+    if "as_restated" in reads:
+        rows.append(["As restated", _fact_money(f.as_restated, unit)
+                     + (" (an estimate)" if f.estimate else "")])
+    paid = ["Paid", _fact_money(f.paid, unit)]
+    if read and "paid" in reads:
+        rows.append(paid)  # read by the amount: before it
+    rows.append([amount_label(rule), money(a.recoverable_compensation)
+                 if a.recoverable_compensation is not None and a.outcome != "pending"
+                 else "not known yet"])
+    if not read or "paid" not in reads:
+        rows.append(paid)
+    rows.append(["Unpaid", _fact_money(f.unpaid, unit)])
     rows += [[f"{r.kind.capitalize()} ({r.modality})", _reach(r)] for r in a.remedies]
     return Table(["Step", "Amount"], rows)
+
+
+def amount_label(rule) -> str:
+    """The policy's term for the recoverable amount: the drafter's `label` with the heading of
+    the clause it cites (before its first colon), else the rule's name in words with the
+    whole clause; the term alone where the clause ends with it, in the clause's own spelling
+    (`Recovery: Recoverable Compensation` → Recoverable Compensation)."""
+    if rule is None:
+        return "Recoverable amount"
+    term = rule.label or words(rule.name)
+    clause = rule.clause.split(": ")[0] if rule.label else rule.clause
+    if rule.clause.lower().endswith(term.lower()):
+        term, clause = rule.clause[len(rule.clause) - len(term):], ""
+    term = term[:1].upper() + term[1:]
+    return f"{term} ({clause})" if clause else term
 
 
 def _reach(r) -> str:
