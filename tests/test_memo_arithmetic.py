@@ -105,3 +105,16 @@ def test_label_is_offered_by_completion():
     from clawpolicy.syntax.tokens import all_words
 
     assert "label" in all_words()
+
+
+def test_an_amount_excused_is_taken_off_in_the_arithmetic():
+    # ICF 13: 120,000 recoverable, 20,000 of it held in a tax-qualified plan and excused,
+    # 100,000 repaid: the table shows the step between the amount and the remedy.
+    policy_path, case_path = next((p, c) for p, c in COMPANY_CASES
+                                  if p.stem == "icf-2023" and c.stem.startswith("13-"))
+    m = memos.build(evaluate(compile_policy(policy_path), read_case(case_path)))
+    (part,) = m.awards
+    rows = [row for row in part.arithmetic.rows]
+    assert rows[2:4] == [["Recoverable amount", "120,000.00 USD"],
+                         ["Excused under tax_qualified_plan", "20,000.00 USD"]]
+    assert rows[-1] == ["Repay (shall)", "100,000.00 USD"]

@@ -216,6 +216,8 @@ def _arithmetic(a: AwardResult) -> Table:
     rows.append([amount_label(rule), money(a.recoverable_compensation)
                  if a.recoverable_compensation is not None and a.outcome != "pending"
                  else "not known yet"])
+    if a.excused is not None:  # taken off the amount before the remedies reach it
+        rows.append([f"Excused under {a.excused.exception}", money(a.excused)])
     if not read or "paid" not in reads:
         rows.append(paid)
     rows.append(["Unpaid", _fact_money(f.unpaid, unit)])
