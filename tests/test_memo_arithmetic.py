@@ -118,3 +118,23 @@ def test_an_amount_excused_is_taken_off_in_the_arithmetic():
     assert rows[2:4] == [["Recoverable amount", "120,000.00 USD"],
                          ["Excused under tax_qualified_plan", "20,000.00 USD"]]
     assert rows[-1] == ["Repay (shall)", "100,000.00 USD"]
+
+
+def test_the_reason_an_award_settled_on_is_not_repeated_as_a_note():
+    # ICF 10: no recovery because the cost exception excuses all of it; the line of the award
+    # without recovery says so, and the notes do not say it again (each note once).
+    policy_path, case_path = next((p, c) for p, c in COMPANY_CASES
+                                  if p.stem == "icf-2023" and c.stem.startswith("10-"))
+    text = layout.text(evaluate(compile_policy(policy_path), read_case(case_path)))
+    assert text.count("cost_exceeds_recovery excuses 120,000.00 USD") == 1
+    assert "because cost_exceeds_recovery excuses 120,000.00 USD" in text
+
+
+def test_an_award_settled_by_its_remedies_says_so_not_the_first_note(qualys_revised):
+    # Revised 11 (California, fully paid): repayment is removed and cancellation reaches
+    # nothing, so nothing is recovered; that a revision does not reach the award (the first
+    # note) is not why.
+    text = layout.text(evaluate(qualys_revised, read_case(_case(REVISION_CASES, "11-"))))
+    settled = text.split("Awards without recovery")[1].split("Notes")[0]
+    assert "because recoverable_compensation is 39,000.00 USD, but the available" in settled
+    assert "does not reach this award" not in settled

@@ -194,9 +194,29 @@ def _settled(a: AwardResult) -> Item:
     deciding = next((c for c in a.conditions if c.status == "not_met"), None)
     text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
     if deciding is None:
-        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id)
+        note = _deciding_note(a)
+        return Item(text + (f", because {note}" if note else ""), award=a.id)
     return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
                 quote=deciding.quote, source=deciding.source, brief=True, award=a.id)
+
+
+def _deciding_note(a: AwardResult) -> str | None:
+    """The note that says why an award whose conditions all hold recovers nothing: what
+    decided its amount (an exception that excuses all of it, remedies that reach none of it,
+    an amount of nothing, as the engine words them), not a note that happens to come first
+    (that a revision does not reach the award, say)."""
+    if not a.notes:
+        return None
+    rule = a.recoverable_rule.name if a.recoverable_rule is not None else None
+    wanted = ([f"{a.excused.exception} excuses "] if a.excused is not None else []) \
+        + ([f"{rule} is ", "nothing is recoverable: "] if rule else [])
+    for start in wanted:
+        found = next((n for n in a.notes if n.startswith(start)
+                      and (start != f"{rule} is " or ", but the available remedies reach only"
+                           in n)), None)
+        if found is not None:
+            return found
+    return a.notes[0]
 
 
 def _arithmetic(a: AwardResult) -> Table:
@@ -285,13 +305,19 @@ def _source(source: str) -> str:
 
 
 def _notes(d: Determination) -> list[Item]:
-    """Each note once, with the awards it concerns."""
+    """Each note once, with the awards it concerns; not for an award whose line without
+    recovery gives it already as the reason that decided it (`_settled`)."""
+    told = {(a.id, _deciding_note(a)) for a in d.awards if a.outcome in SETTLED and a.notes
+            and not any(c.status == "not_met" for c in a.conditions)}
     found: dict[str, list[str]] = {}
     cites: dict[str, str] = {}
     for a in d.awards:
         for n in a.notes:
-            found.setdefault(n, []).append(a.id)
+            if (a.id, n) not in told:
+                found.setdefault(n, []).append(a.id)
     for n in d.notes:
+        if (n.award, n.text) in told:
+            continue
         found.setdefault(n.text, []).extend([n.award] if n.award else [])
         if n.rule:
             cites[n.text] = f"{n.clause} ({n.rule})"
