@@ -180,3 +180,27 @@ def test_redacted_cases_not_determined_keep_neither_file_names_nor_quoted_values
     assert "CP0405 at as_of: expected a date as YYYY-MM-DD" in redacted
     assert redacted == runner.invoke(app, ["report", source, "--format", "csv",
                                            "--redact"]).stdout
+
+
+def test_an_estimate_the_amount_did_not_read_is_not_reported_as_used(qualys_revised, tmp_path):
+    # Revised 07 (SOX 304): the amount is all that was received, so a restated amount given
+    # as an estimate was not used to determine it; under the 2019 text it would be.
+    import yaml
+
+    from tests.conftest import QUALYS_2019, REVISION_CASES
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import report
+
+    path = next(p for p in REVISION_CASES if p.stem.startswith("07-"))
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for award in case["awards"]:
+        award["as_restated_is_estimate"] = True
+    estimated = tmp_path / "estimated.yaml"
+    estimated.write_text(yaml.safe_dump(case), encoding="utf-8")
+    revised, plain = (json.loads(json_render.render(evaluate(p, read_case(estimated))))
+                      for p in (qualys_revised, compile_policy(QUALYS_2019)))
+    # bonus-fy2021's amount reads what was paid under SOX 304; bonus-fy2022 (not reached by
+    # it) is decided on the 2019 text, which reads the restated amount.
+    assert [r[2] for r in report.build([revised], []).estimates.rows] == ["bonus-fy2022"]
+    assert [r[2] for r in report.build([plain], []).estimates.rows] == [
+        "bonus-fy2021", "bonus-fy2022"]
