@@ -214,8 +214,7 @@ def test_an_amount_the_case_makes_outgrow_the_precision_is_the_case_error(
     # The policy's own numbers have more digits together than the precision: no case fits.
     "award.amount_paid * 1.0000000000000000000000000001 * 1.0000000000000000000000000001"
     " * 1.0000000000000000000000000001 > 0",
-    # A quotient rounded to all 80 digits, then added to: inexact for ordinary amounts.
-    "award.amount_awarded / 3 + award.amount_awarded > 0",
+    # (A quotient that does not come out even, then added to, is rounded: test_quotients.py.)
 ])
 def test_an_amount_the_policy_makes_outgrow_the_precision_stays_its_error(
         tmp_path, monkeypatch, compiled_path, expression):

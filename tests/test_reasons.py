@@ -32,10 +32,11 @@ def _policy(policies, path):
 
 
 def _decided(d) -> dict:
-    """Everything a determination decides, without its words."""
+    """Everything a determination decides, without its words (and without what the memo
+    explains the amount with, `recoverable_rule`: like `windows`, only where reasons are)."""
     data = json.loads(render(d))
     for award in data["awards"]:
-        award.pop("notes")
+        award.pop("notes"), award.pop("recoverable_rule", None)
         for c in award["conditions"]:
             c.pop("because"), c.pop("windows", None)
         for r in award["remedies"]:

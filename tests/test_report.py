@@ -245,3 +245,27 @@ def test_a_formula_from_a_case_stays_text_in_xlsx_and_csv(examples, tmp_path):
                                                             "csv"]).stdout)))
     assert lines[2][:3] == ["'@SUM(1+1)", "'=HYPERLINK(\"http://x.test\",\"click\")", "'\tcmd"]
     assert lines[2][5] == d["awards"][0]["recoverable"]["amount"]
+
+
+def test_an_estimate_the_amount_did_not_read_is_not_reported_as_used(qualys_revised, tmp_path):
+    # Revised 07 (SOX 304): the amount is all that was received, so a restated amount given
+    # as an estimate was not used to determine it; under the 2019 text it would be.
+    import yaml
+
+    from tests.conftest import QUALYS_2019, REVISION_CASES
+    from clawpolicy.api import compile_policy
+    from clawpolicy.render import report
+
+    path = next(p for p in REVISION_CASES if p.stem.startswith("07-"))
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for award in case["awards"]:
+        award["as_restated_is_estimate"] = True
+    estimated = tmp_path / "estimated.yaml"
+    estimated.write_text(yaml.safe_dump(case), encoding="utf-8")
+    revised, plain = (json.loads(json_render.render(evaluate(p, read_case(estimated))))
+                      for p in (qualys_revised, compile_policy(QUALYS_2019)))
+    # bonus-fy2021's amount reads what was paid under SOX 304; bonus-fy2022 (not reached by
+    # it) is decided on the 2019 text, which reads the restated amount.
+    assert [r[2] for r in report.build([revised], []).estimates.rows] == ["bonus-fy2022"]
+    assert [r[2] for r in report.build([plain], []).estimates.rows] == [
+        "bonus-fy2021", "bonus-fy2022"]

@@ -47,6 +47,29 @@ class Money:
         return format_money(self.amount, self.unit)
 
 
+class Rounded(Decimal):
+    """A number rounded to the precision of the arithmetic: a quotient that does not come out
+    even, or what was computed from one. A sum, difference or product with it that needs more
+    digits is rounded in turn (to the same significant digits, half to even), where with
+    exact operands it would be an error."""
+
+    __slots__ = ()
+
+
+def is_rounded(value: Any) -> bool:
+    """Whether an amount or number is `Rounded` (computed from a rounded quotient)."""
+    return type(value.amount if type(value) is Money else value) is Rounded
+
+
+def rounded(value: Any) -> Any:
+    """`value` (an amount or a number) marked as computed from a rounded quotient."""
+    if type(value) is Money:
+        return value if type(value.amount) is Rounded else Money(Rounded(value.amount),
+                                                                  value.unit)
+    return Rounded(value) if isinstance(value, Decimal) and type(value) is not Rounded \
+        else value
+
+
 @dataclass(frozen=True)
 class Duration:
     amount: int

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.revise import rules as rs
+from clawpolicy.evaluate import amountrule
 from clawpolicy.evaluate.caserun import AwardEvaluation
 from clawpolicy.evaluate.determination import Condition, Excused, Note, Remedy, amount
 from clawpolicy.evaluate.env import Env, Rec
@@ -104,8 +105,10 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
         clause=citation(e.rule)[0], quote=citation(e.rule)[1], source=e.source,
         modality_from=e.modality_from, enforced_by=e.rule.enforced_by)
         for e, cap in reachable] if outcome == "recovery" else []
-    return d._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
-                        excused)
+    evaluation = d._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
+                           excused)
+    evaluation.result.__dict__["recoverable_rule"] = amountrule.described(ev, env, rec)
+    return evaluation
 
 
 def bound(d: Any, ev: Evaluator, env: Env, rec: Rec) -> Money | None:

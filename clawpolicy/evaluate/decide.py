@@ -14,7 +14,7 @@ from typing import Any
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.evaluate import amounts
+from clawpolicy.evaluate import amountrule, amounts
 from clawpolicy.evaluate.amounts import citation
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, OtherRecoverable, RevisionApplied, amount)
@@ -396,7 +396,8 @@ class Determiner:
             recoverable_compensation=amount(rc) if rc is not None else None,
             recoverable_from=rules.recoverable.source,
             remedies=remedies, conditions=[] if bare else conditions, excused=excused,
-            recovered=recovered, outstanding=outstanding)
+            recovered=recovered, outstanding=outstanding,
+            recoverable_rule=amountrule.named(rules) if outcome == "pending" else None)
         if bare:  # a result never written (`run`): its conditions as the combination reads them
             result.__dict__["conditions"] = conditions
         return AwardEvaluation(result, unknowns, recoverable)

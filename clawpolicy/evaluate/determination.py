@@ -240,6 +240,19 @@ class AwardFacts(_Out):
     issued: list[str] | None = None  # their first public issuance
 
 
+class AmountRule(_Shaped):
+    """The rule an award's recoverable amount came from, as the memo heads its arithmetic:
+    its name, the drafter's `label` for it (if given), its clause, where it comes from, and
+    the award's recorded facts (keys of `facts`) that computing it read."""
+
+    name: str
+    clause: str
+    source: str = "policy"
+    reads: list[str] | None = None  # None where the amount is not computed (pending)
+    label: str | None = None
+    _optional = ("label",)
+
+
 class AwardResult(_Shaped):
     id: str
     outcome: Outcome
@@ -260,7 +273,10 @@ class AwardResult(_Shaped):
     recovered: Amount | None = None
     outstanding: Amount | None = None
     facts: AwardFacts = AwardFacts._make()
-    _optional = ("recoverable_range", "excused", "recovered", "outstanding")
+    # Where `recoverable_compensation` was computed: the rule it came from and what it read.
+    recoverable_rule: AmountRule | None = None
+    _optional = ("recoverable_range", "excused", "recovered", "outstanding",
+                 "recoverable_rule")
     _reasons = ("notes",)
 
 

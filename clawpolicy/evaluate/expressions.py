@@ -19,11 +19,12 @@ from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
 from clawpolicy.evaluate.reading import Reader
 from clawpolicy.evaluate.operands import (
-    COMPARISONS, if_unknown, negative_of, not_of, set_of, test_of)
+    COMPARISONS, if_unknown, negative_of, not_of, quotient, set_of, test_of)
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import (
-    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, unknown_of)
+    Absent, Duration, Money, OutsideCalendar, Unknown, add_duration, is_rounded, rounded,
+    unknown_of)
 
 
 class EvaluationError(DiagnosticError):
@@ -244,10 +245,10 @@ class Evaluator(Explainer, Reader):
                         "guard the division, e.g. `if x > 0 then y / x else 0`", node.span)])
                 if isinstance(left, Money) and isinstance(right, Money):
                     self.same_unit(left, right, node)
-                    return left.amount / right.amount
+                    return quotient(left.amount, right.amount, left, right)
                 if isinstance(left, Money):
-                    return Money(left.amount / right, left.unit)
-                return left / right
+                    return Money(quotient(left.amount, right, left, right), left.unit)
+                return quotient(left, right, left, right)
             case "in" | "not in":
                 found = self.contains(right, left, node)
                 return found if op == "in" else not found
@@ -257,16 +258,24 @@ class Evaluator(Explainer, Reader):
 
     def exact(self, node: ast.Expr, compute, env: Env | None = None, operands: tuple = ()):
         """Sums, differences and products are exact or an error, never rounded in silence
-        (only a division rounds, to the 80 significant digits of the context). The error
-        names the case facts to blame, where they are (`outgrown_by`)."""
+        (only a division rounds, to the 80 significant digits of the context), except where
+        an operand was computed from such a quotient (`Rounded`): then the result is rounded
+        to the same digits, half to even, and is `Rounded` too. The error names the case
+        facts to blame, where they are (`outgrown_by`)."""
         # The trap set on the context in force and put back (a local context is a copy of
         # it: four times the cost, for every sum the policy computes).
         traps = decimal.getcontext().traps
         held = traps[decimal.Inexact]
         traps[decimal.Inexact] = True
         try:
-            return compute()
+            value = compute()
+            if operands and (is_rounded(operands[0]) or is_rounded(operands[-1])):
+                return rounded(value)
+            return value
         except decimal.Inexact:
+            if operands and (is_rounded(operands[0]) or is_rounded(operands[-1])):
+                traps[decimal.Inexact] = held
+                return rounded(compute())
             error = EvaluationError([Diagnostic(
                 "CP0504", "this amount needs more than 80 significant digits for this case",
                 "check the policy's arithmetic (repeated products of amounts)",
@@ -356,8 +365,11 @@ class Evaluator(Explainer, Reader):
         if isinstance(left, Money) or isinstance(right, Money):
             a, b = self.comparable(left, right, node)
             unit = left.unit if isinstance(left, Money) else right.unit
-            return Money(a + sign * b, unit)
-        return left + sign * right
+            value = Money(a + sign * b, unit)
+        else:
+            value = left + sign * right
+        # A sum of `sum(...)` keeps the mark of a rounded quotient it adds.
+        return rounded(value) if is_rounded(left) or is_rounded(right) else value
 
     def comparable(self, left: Any, right: Any, node: ast.Expr | None) -> tuple[Any, Any]:
         """Two amounts in one unit (a plain number takes the amount's unit)."""
@@ -477,5 +489,4 @@ class Evaluator(Explainer, Reader):
                 continue
             total = lift(lambda a, b: self.arith("+", a, b, node), total, value)
         return unknown_of(*pending) or total
-
 

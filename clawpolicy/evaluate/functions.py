@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from clawpolicy.core import fiscal
-from clawpolicy.core.values import Money, Unknown, fiscal_year_end_before
+from clawpolicy.core.values import Money, Unknown, fiscal_year_end_before, is_rounded, rounded
 
 CALENDARS = ("fiscal_year_end_before", "fiscal_period_end_before", "fiscal_years_start_before")
 FUNCTIONS = (*CALENDARS, "at_price")
@@ -30,7 +30,9 @@ def call(function: str, args: list[Any]) -> dt.date | Money:
     if function == "at_price":  # so many units (shares), each at the price: in its unit
         quantity, price = args
         count = quantity.amount if isinstance(quantity, Money) else quantity
-        return Money(count * price.amount, price.unit)
+        value = Money(count * price.amount, price.unit)
+        # A quantity computed from a quotient that does not come out even stays marked.
+        return rounded(value) if is_rounded(quantity) or is_rounded(price) else value
     if function == "fiscal_year_end_before":
         return fiscal_year_end_before(*args)
     if function == "fiscal_period_end_before":

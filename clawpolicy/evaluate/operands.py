@@ -4,10 +4,13 @@ cannot drift apart."""
 
 from __future__ import annotations
 
+import decimal
 import operator
+from decimal import Decimal
 from typing import Any
 
-from clawpolicy.core.values import Absent, Money, Unknown, merge_facts, unknown_of
+from clawpolicy.core.values import Absent, Money, Rounded, Unknown, is_rounded, merge_facts, \
+    rounded, unknown_of
 from clawpolicy.evaluate.tracking import lift
 
 
@@ -27,7 +30,13 @@ def not_of(v: Any) -> Any:
 def negative_of(v: Any) -> Any:
     if isinstance(v, Unknown):
         return Unknown(v.facts)
-    return lift(lambda x: Money(-x.amount, x.unit) if isinstance(x, Money) else -x, v)
+    return lift(lambda x: _negative(x) if is_rounded(x) else
+                Money(-x.amount, x.unit) if isinstance(x, Money) else -x, v)
+
+
+def _negative(x: Any) -> Any:
+    """`-x` of a value computed from a rounded quotient, which stays marked as one."""
+    return rounded(Money(-x.amount, x.unit) if isinstance(x, Money) else -x)
 
 
 def test_of(test: str, v: Any) -> bool:
@@ -46,3 +55,22 @@ def if_unknown(c: Unknown, a: Any, b: Any) -> Any:
     if a == b and not isinstance(a, Unknown):
         return a
     return Unknown(merge_facts(c.facts, *(x.facts for x in (a, b) if isinstance(x, Unknown))))
+
+
+def quotient(a: Decimal, b: Decimal, left: Any, right: Any) -> Decimal:
+    """`a / b`: exact where it comes out even within the 80 significant digits of the
+    context; else rounded to them, half to even, and marked `Rounded`, so that what is added
+    to or multiplied by it is rounded in turn rather than an error (Evaluator.exact). A
+    quotient of a rounded operand is rounded too."""
+    context = decimal.getcontext()
+    held = context.traps[decimal.Inexact]
+    context.traps[decimal.Inexact] = True
+    try:
+        value = a / b
+    except decimal.Inexact:
+        context.traps[decimal.Inexact] = held
+        return Rounded(a / b)
+    finally:
+        context.traps[decimal.Inexact] = held
+    return rounded(value) if is_rounded(left) or is_rounded(right) else value
+

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core.values import Money
+from clawpolicy.evaluate import amountrule
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
@@ -218,7 +219,9 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
     moneys = [c.evaluation[i].recoverable for c in group.combinations]
     span = money_range(moneys) if all(m is not None for m in moneys) else None
     result = base.result.model_copy(update={"recoverable_range": span,
-                                            "recoverable_compensation": None})
+                                            "recoverable_compensation": None,
+                                            "recoverable_rule":
+                                                amountrule.unread(base.result.recoverable_rule)})
     return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
 
 

@@ -111,7 +111,7 @@ def build(d: Determination, level: str = "summary") -> Memo:
     header.append(("As of", d.as_of))
     outcome = OUTCOME_WORDS[d.outcome]
     if d.outcome == "recovery":
-        outcome += f", {money(d.total_recoverable)} recoverable"
+        outcome += f", {money(d.total_recoverable)} recoverable" + _parts(d)
     for label, total in (("Excused", d.total_excused), ("Recovered already", d.total_recovered),
                          ("Outstanding", d.total_outstanding)):
         if total is not None:
@@ -145,6 +145,23 @@ def build(d: Determination, level: str = "summary") -> Memo:
     if d.assumptions:
         _mark_assumed(d, memo)
     return memo
+
+
+def _parts(d: Determination) -> str:
+    """Where amounts that are not awards (`other` rules: profits on sales of stock, say) are
+    part of the total: how much comes from the awards and how much from those."""
+    if not d.other_recoverable:
+        return ""
+    totals: dict[str, list[Decimal]] = {}
+    for a in d.awards:
+        if a.outcome == "recovery" and a.recoverable is not None:
+            totals.setdefault(a.recoverable.unit, [Decimal(0), Decimal(0)])[0] += \
+                Decimal(a.recoverable.amount)
+    for o in d.other_recoverable:
+        totals.setdefault(o.amount.unit, [Decimal(0), Decimal(0)])[1] += Decimal(o.amount.amount)
+    return " (" + "; ".join(
+        f"{format_money(awards, unit)} from the awards and {format_money(others, unit)} "
+        "from the other amounts below" for unit, (awards, others) in totals.items()) + ")"
 
 
 def _version(policy) -> list[str]:
@@ -187,26 +204,72 @@ def _settled(a: AwardResult) -> Item:
     deciding = next((c for c in a.conditions if c.status == "not_met"), None)
     text = f"{a.id}: {OUTCOME_WORDS[a.outcome].lower()}"
     if deciding is None:  # decided by an exception that excuses it all, or as a note says
-        excused = a.excused
-        return Item(text + (f", because {a.notes[0]}" if a.notes else ""), award=a.id,
+        note, excused = _deciding_note(a), a.excused
+        return Item(text + (f", because {note}" if note else ""), award=a.id,
                     quote=excused.quote or None if excused else None,
                     source=excused.source if excused else "policy", brief=True)
     return Item(f"{text}, {deciding.clause} ({deciding.id}) not met: {deciding.because}",
                 quote=deciding.quote, source=deciding.source, brief=True, award=a.id)
 
 
+def _deciding_note(a: AwardResult) -> str | None:
+    """The note that says why an award whose conditions all hold recovers nothing: what
+    decided its amount (an exception that excuses all of it, remedies that reach none of it,
+    an amount of nothing, as the engine words them), not a note that happens to come first
+    (that a revision does not reach the award, say)."""
+    if not a.notes:
+        return None
+    rule = a.recoverable_rule.name if a.recoverable_rule is not None else None
+    wanted = ([f"{a.excused.exception} excuses "] if a.excused is not None else []) \
+        + ([f"{rule} is ", "nothing is recoverable: "] if rule else [])
+    for start in wanted:
+        found = next((n for n in a.notes if n.startswith(start)
+                      and (start != f"{rule} is " or ", but the available remedies reach only"
+                           in n)), None)
+        if found is not None:
+            return found
+    return a.notes[0]
+
+
 def _arithmetic(a: AwardResult) -> Table:
-    f, unit = a.facts, a.facts.unit
-    rows = [["Awarded", _fact_money(f.awarded, unit)],
-            ["As restated", _fact_money(f.as_restated, unit)
-             + (" (an estimate)" if f.estimate else "")],
-            ["Excess (Recoverable Compensation)", money(a.recoverable_compensation)
-             if a.recoverable_compensation is not None and a.outcome != "pending"
-             else "not known yet"],
-            ["Paid", _fact_money(f.paid, unit)],
-            ["Unpaid", _fact_money(f.unpaid, unit)]]
+    """Awarded → the facts the amount's rule read → the amount, headed by the policy's term
+    for it → paid and unpaid → the remedies. Where the determination does not say what the
+    rule read (no amount computed yet), every recorded amount is listed."""
+    f, unit, rule = a.facts, a.facts.unit, a.recoverable_rule
+    read = rule is not None and rule.reads is not None
+    reads = rule.reads if read else ["awarded", "as_restated", "paid"]
+    rows = [["Awarded", _fact_money(f.awarded, unit)]]
+    if "as_restated" in reads:
+        rows.append(["As restated", _fact_money(f.as_restated, unit)
+                     + (" (an estimate)" if f.estimate else "")])
+    paid = ["Paid", _fact_money(f.paid, unit)]
+    if read and "paid" in reads:
+        rows.append(paid)  # read by the amount: before it
+    rows.append([amount_label(rule), money(a.recoverable_compensation)
+                 if a.recoverable_compensation is not None and a.outcome != "pending"
+                 else "not known yet"])
+    if a.excused is not None:  # taken off the amount before the remedies reach it
+        rows.append([f"Excused under {a.excused.exception}", money(a.excused)])
+    if not read or "paid" not in reads:
+        rows.append(paid)
+    rows.append(["Unpaid", _fact_money(f.unpaid, unit)])
     rows += [[f"{r.kind.capitalize()} ({r.modality})", _reach(r)] for r in a.remedies]
     return Table(["Step", "Amount"], rows)
+
+
+def amount_label(rule) -> str:
+    """The policy's term for the recoverable amount: the drafter's `label` with the heading of
+    the clause it cites (before its first colon), else the rule's name in words with the
+    whole clause; the term alone where the clause ends with it, in the clause's own spelling
+    (`Recovery: Recoverable Compensation` → Recoverable Compensation)."""
+    if rule is None:
+        return "Recoverable amount"
+    term = rule.label or words(rule.name)
+    clause = rule.clause.split(": ")[0] if rule.label else rule.clause
+    if rule.clause.lower().endswith(term.lower()):
+        term, clause = rule.clause[len(rule.clause) - len(term):], ""
+    term = term[:1].upper() + term[1:]
+    return f"{term} ({clause})" if clause else term
 
 
 def _reach(r) -> str:
@@ -254,13 +317,19 @@ def _source(source: str) -> str:
 
 
 def _notes(d: Determination) -> list[Item]:
-    """Each note once, with the awards it concerns."""
+    """Each note once, with the awards it concerns; not for an award whose line without
+    recovery gives it already as the reason that decided it (`_settled`)."""
+    told = {(a.id, _deciding_note(a)) for a in d.awards if a.outcome in SETTLED and a.notes
+            and not any(c.status == "not_met" for c in a.conditions)}
     found: dict[str, list[str]] = {}
     cites: dict[str, str] = {}
     for a in d.awards:
         for n in a.notes:
-            found.setdefault(n, []).append(a.id)
+            if (a.id, n) not in told:
+                found.setdefault(n, []).append(a.id)
     for n in d.notes:
+        if (n.award, n.text) in told:
+            continue
         found.setdefault(n.text, []).extend([n.award] if n.award else [])
         if n.rule:
             cites[n.text] = f"{n.clause} ({n.rule})"

@@ -134,7 +134,10 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False) 
                          _shown(_amounts(a.get("outstanding"))),
                          questions if a["outcome"] == "pending" else ""])
             facts = a.get("facts") or {}
-            if facts.get("estimate"):
+            # An estimate the amount was determined on: not where the amount's rule did not
+            # read the restated amount (all that was received, under Sarbanes-Oxley 304).
+            reads = (a.get("recoverable_rule") or {}).get("reads")
+            if facts.get("estimate") and (reads is None or "as_restated" in reads):
                 estimates.append([*who[:1], who[2], award, words(facts.get("kind")),
                                   ", ".join(words(b) for b in facts.get("measures") or []),
                                   _shown(_amounts({"amount": facts["as_restated"],

@@ -254,11 +254,12 @@ class Condition(Rule):
 
 @deferred(frozen=True, kw_only=True)
 class Recoverable(Rule):
-    """`recoverable NAME … is EXPR`: the amount recovery may reach."""
+    """`recoverable NAME … [label TEXT] is EXPR`: the amount recovery may reach."""
 
     kind: ClassVar[str] = "recoverable"
     body_field: ClassVar[str | None] = "amount"
     amount: "Expr"
+    label: str | None = None  # the policy's term for the amount, as a memo heads it
 
 
 @deferred(frozen=True, kw_only=True)

@@ -42,7 +42,8 @@ PARTS: dict[str, tuple[str, ...]] = {
     "definition": ("name", "citation", "value"),
     "scope": ("name", "citation", "requires"),
     "condition": ("name", "citation", "requires"),
-    "recoverable": ("name", "citation", "amount"),
+    "recoverable": ("name", "citation", "label", "amount"),
+    "label": ("text",),
     "remedy": ("name", "citation", "modality", "cap", "unless", "enforcer"),
     "unless": ("expr",),
     "enforcer": ("text",),
@@ -194,7 +195,9 @@ class _Lowering:
             case "condition":
                 return ast.Condition(requires=self.expr(p["requires"]), **common)
             case "recoverable":
-                return ast.Recoverable(amount=self.expr(p["amount"]), **common)
+                label = p["label"]
+                return ast.Recoverable(amount=self.expr(p["amount"]), label=self.string(
+                    _parts(label)["text"]) if label else None, **common)
             case "remedy":
                 unless, enforcer = p["unless"], p["enforcer"]
                 return ast.Remedy(modality=str(p["modality"]), cap=self.expr(p["cap"]),

@@ -400,6 +400,8 @@ def _rule(w: _Writer, rule: ast.Rule, indent: str, opener: str, head: str = "") 
         case "scope" | "condition":
             _expr_line(w, "requires", rule.body, inner)
         case "recoverable":
+            if rule.label is not None:
+                w.emit(wrap_text(f"{inner}label ", rule.label))
             _expr_line(w, "is", rule.body, inner)
         case "remedy":
             _expr_line(w, f"{rule.modality} recover up to", rule.body, inner)

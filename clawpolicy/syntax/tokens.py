@@ -16,7 +16,7 @@ BLOCKS = ("policy", "include", "fact", "define", "scope", "condition", "recovera
           "note", "excuse", "provision", "recital", "other", "revision", "end")
 # Words inside a block: its lines and the shapes of expressions.
 KEYWORDS = ("adopted", "by", "on", "effective", "source", "clause", "quote", "as", "requires",
-            "is", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "excuses", "effect",
+            "is", "label", "recover", "up", "to", "unless", "enforced", "only", "when", "says", "excuses", "effect",
             "because", "asks", "per", "applies", "reaches", "add", "replace", "remove", "make", "combine", "with", "for",
             "where", "shall", "may", "greater", "lesser", "if", "then", "else", "any", "every",
             "sum", "count", "satisfies", "one", "of", "known", "unknown", "present", "absent")
