@@ -150,7 +150,8 @@ def test_each_rule_knows_the_facts_it_can_read(qualys_2019):
     assert reads["within_three_years_of_filing"] == {
         "statements", "calculated_on", "restated", "as_of", "original_filing_date"}
     assert reads["incentive"] == {"kind", "basis"}  # through incentive_compensation
-    assert reads["covered_participant"] == {"participant", "section16_officer"}
+    # The flag, or a statutory role Section 16 binds (each role's `role`).
+    assert reads["covered_participant"] == {"participant", "section16_officer", "roles", "role"}
     body = next(e.rule.body for e in base.of("condition") if e.rule.name == "permitted_by_law")
     values.put(base, "awards[0]", body, True)
     assert values.get(base, "awards[0]", body, {"findings.should_repay": True}) is True
