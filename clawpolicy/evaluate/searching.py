@@ -50,7 +50,9 @@ class Searching(Determiner):
     # decide.py's method), it is decided as the base determiner decides it.
     def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any,
                  **named: Any) -> Any:
-        if more or named or not SHORTCUTS:
+        if more or named or not SHORTCUTS or member is False or revision.reaches is None:
+            # A revision that does not take the participant in, or one without a `reaches`,
+            # reads nothing here: decided without the memo's lookup.
             return super()._reaches(ev, revision, rec, member, *more, **named)
         held = member.facts if isinstance(member, Unknown) else member
         return self.memo.part((_REACH, revision.name, rec.path, held), ev,
