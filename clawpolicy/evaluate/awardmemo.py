@@ -30,12 +30,20 @@ class AwardMemo:
     """The awards decided in answering runs, by award and by what they depended on."""
 
     def __init__(self) -> None:
-        # award index -> (paths read, field names of the rules reused) -> key -> evaluation
-        self._entries: dict[int, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
-        # (what was read, the answered facts) -> what picks the facts that bear on it
-        self._bearing: dict[tuple, Callable[[dict], Any]] = {}
-        # parts of awards (`part`): what -> (paths read, field names) -> key -> (value, Frame)
-        self._parts: dict[tuple, dict[tuple[frozenset, frozenset], dict[tuple, Any]]] = {}
+        # award index -> number of what was read -> key -> evaluation
+        self._entries: dict[int, dict[int, dict[tuple, Any]]] = {}
+        # What was read, (paths read, field names of the rules reused), numbered (`_read`),
+        # and the answered facts of each run numbered (`_atoms`): a lookup of what bears on
+        # a pair is then keyed by two numbers, not by the sets themselves (whose equality,
+        # tested on every hit, costs as much as their size).
+        self._reads: dict[tuple[frozenset, frozenset], int] = {}
+        self._read_sets: list[tuple[frozenset, frozenset]] = []
+        self._answered: dict[frozenset, int] = {}
+        # (number of what was read, number of the answered facts) -> what picks the facts
+        # that bear on it
+        self._bearing: dict[tuple[int, int], Callable[[dict], Any]] = {}
+        # parts of awards (`part`): what -> number of what was read -> key -> (value, Frame)
+        self._parts: dict[tuple, dict[int, dict[tuple, Any]]] = {}
         # Each answer as the memo tells answers apart (and each membership), numbered: a key
         # is then a short tuple of numbers, cheap to make and to look up for every set of
         # reads kept. The last run's numbers are kept while its thresholds stand.
@@ -64,6 +72,7 @@ class AwardMemo:
         finally:
             ev.reads, ev.names = outer, None
         if _thresholds(ev.tracker) == before:
+            reads = self._read(reads)
             by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, member)] = \
                 evaluation
         return evaluation
@@ -101,13 +110,22 @@ class AwardMemo:
         # The pivots are recorded apart (and kept) only in a sub-search's first run.
         value, frame = framed(ev, compute, pivots=recording)
         if _thresholds(ev.tracker) == before:
-            reads = (frozenset(frame.reads), frozenset(frame.names or ()))
+            reads = self._read((frozenset(frame.reads), frozenset(frame.names or ())))
             by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = \
                 (value, frame)
         return value
 
-    def _atoms(self, ev: Any) -> tuple[frozenset, dict[str, int]]:
-        """The facts the run answers, and the number of each answer (see `_ids`)."""
+    def _read(self, reads: tuple[frozenset, frozenset]) -> int:
+        """The number of what an evaluation read (the same sets, the same number)."""
+        found = self._reads.get(reads)
+        if found is None:
+            found = self._reads[reads] = len(self._read_sets)
+            self._read_sets.append(reads)
+        return found
+
+    def _atoms(self, ev: Any) -> tuple[int, dict[str, int]]:
+        """The number of the set of facts the run answers, and the number of each answer
+        (see `_ids`)."""
         tracker = ev.tracker
         # Thresholds are only ever added: their count tells whether any was.
         version = sum(map(len, tracker.thresholds.values())) if tracker is not None else 0
@@ -116,19 +134,19 @@ class AwardMemo:
             return last[2]
         ids = self._ids
         atoms = {fact: ids.setdefault(atom, len(ids)) for fact, atom in _atoms(ev).items()}
-        found = frozenset(atoms), atoms
+        answered = self._answered.setdefault(frozenset(atoms), len(self._answered))
+        found = answered, atoms
         self._last = (ev, version, found)
         return found
 
-    def _key(self, reads: tuple[frozenset, frozenset], answered: frozenset,
-             atoms: dict[str, int], member: int) -> tuple:
-        """The answers that bear on an evaluation that read `reads`: those it read (or that
-        would stop a reused rule being reused); and which revisions take the participant
-        in."""
+    def _key(self, reads: int, answered: int, atoms: dict[str, int], member: int) -> tuple:
+        """The answers that bear on an evaluation that read what `reads` numbers: those it
+        read (or that would stop a reused rule being reused); and which revisions take the
+        participant in. `answered` numbers the set of the facts `atoms` answers."""
         pick = self._bearing.get((reads, answered))
         if pick is None:
-            paths, names = reads
-            bearing = sorted(f for f in answered if f in paths or f.rsplit(".", 1)[-1] in names)
+            paths, names = self._read_sets[reads]
+            bearing = sorted(f for f in atoms if f in paths or f.rsplit(".", 1)[-1] in names)
             # One tuple of their numbers (or the one number, or none), taken in C.
             pick = self._bearing[(reads, answered)] = \
                 itemgetter(*bearing) if bearing else _nothing

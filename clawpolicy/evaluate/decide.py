@@ -111,7 +111,7 @@ class Determiner:
             self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None
         case_env = Env(self.rules([]))
-        membership = {r.name: self.membership(ev, r, case_env) for r in self.policy.revisions}
+        membership = self.memberships(ev, case_env)
         applied = [made(RevisionApplied, "because", self._why_applies(ev, r, case_env), id=r.name)
                    for r in self.policy.revisions if membership[r.name] is True]
         case_reads = frozenset(ev.reads or ())
@@ -143,6 +143,10 @@ class Determiner:
         element = ev.root.type.fields[decided].type.element
         return Rec(f"{decided}[{index}]", getattr(self.case, decided)[index], element,
                    ev.vocabulary.key_of(element))
+
+    def memberships(self, ev: Evaluator, env: Env) -> dict[str, Any]:
+        """Which revisions take the participant in, by name (`membership`)."""
+        return {r.name: self.membership(ev, r, env) for r in self.policy.revisions}
 
     def membership(self, ev: Evaluator, revision: ast.Revision, env: Env) -> Any:
         """Is the participant in the revision's sub-set, with the revision in force?"""

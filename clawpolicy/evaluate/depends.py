@@ -39,16 +39,29 @@ class RuleValues:
         if found is None:
             found = _READS[policy] = ({}, links(policy.case_type))
         self._reads, self._links = found
+        # The answers of the last run asked about, and their field names (`_names_of`).
+        self._answered: tuple[Any, frozenset] | None = None
 
     def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
         """The rule's value as the case stands, where no answered fact can move it."""
         value = self.values.get((id(rules), award, id(body)), _MISSING)
         if value is _MISSING:
             return _MISSING
-        reads = self.reads(rules, body)
-        if reads is None or any(path.rsplit(".", 1)[-1] in reads for path in answered):
+        found = self._reads.get((id(rules), id(body)))
+        reads = found[1] if found is not None else self.reads(rules, body)
+        if reads is None or not reads.isdisjoint(self._names_of(answered)):
             return _MISSING
         return value
+
+    def _names_of(self, answered: Any) -> frozenset:
+        """The field names of the answered paths (the last part of each): a run asks for
+        every rule of an award with the same answers, so the last run's are kept."""
+        last = self._answered
+        if last is not None and last[0] is answered:
+            return last[1]
+        names = frozenset(path.rsplit(".", 1)[-1] for path in answered)
+        self._answered = (answered, names)
+        return names
 
     def put(self, rules: RuleSet, award: str, body: ast.Expr, value: Any) -> None:
         self.values[(id(rules), award, id(body))] = value

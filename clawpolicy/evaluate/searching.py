@@ -8,7 +8,8 @@ decision under each rule set are kept apart (`AwardMemo.part`) by the answers ea
 so are its amounts and remedies apart from its conditions (a condition's answer, the most
 frequent, moves no amount), so a combination decides again only the parts its differing
 answer can move; so are which
-revisions take the participant in and the other amounts, read once a run. A part is a pure
+revisions take the participant in (one part for them all) and the other amounts, read once a
+run. A part is a pure
 function of the facts it reads, so taking it again gives what deciding it again would; what
 it notes for the search (the thresholds of a tracked amount or date) is kept as the award
 memo keeps it: a part that noted a new threshold is not kept.
@@ -50,7 +51,9 @@ class Searching(Determiner):
     # decide.py's method), it is decided as the base determiner decides it.
     def _reaches(self, ev: Any, revision: Any, rec: Any, member: Any, *more: Any,
                  **named: Any) -> Any:
-        if more or named or not SHORTCUTS:
+        if more or named or not SHORTCUTS or member is False or revision.reaches is None:
+            # A revision that does not take the participant in, or one without a `reaches`,
+            # reads nothing here: decided without the memo's lookup.
             return super()._reaches(ev, revision, rec, member, *more, **named)
         held = member.facts if isinstance(member, Unknown) else member
         return self.memo.part((_REACH, revision.name, rec.path, held), ev,
@@ -90,11 +93,13 @@ class Searching(Determiner):
         reads are recorded for it (not a sub-search's first run, whose parts are kept)."""
         return self.whole and ev.names is not None
 
-    def membership(self, ev: Any, revision: Any, env: Any, *more: Any, **named: Any) -> Any:
-        if more or named or not SHORTCUTS:
-            return super().membership(ev, revision, env, *more, **named)
-        return _recorded(self, (_MEMBER, revision.name), ev,
-                         lambda: super(Searching, self).membership(ev, revision, env))
+    def memberships(self, ev: Any, env: Any, *more: Any, **named: Any) -> dict[str, Any]:
+        """Which revisions take the participant in: one part for them all (one lookup a
+        run, not one a revision)."""
+        if more or named or not SHORTCUTS or not self.policy.revisions:
+            return super().memberships(ev, env, *more, **named)
+        return dict(_recorded(self, (_MEMBER,), ev,
+                              lambda: super(Searching, self).memberships(ev, env)))
 
     def _others(self, ev: Any, env: Any, *more: Any, **named: Any) -> tuple[list, list]:
         if more or named or not SHORTCUTS:
