@@ -141,15 +141,19 @@ def quantize(value: Decimal, unit: str) -> Decimal:
 
 
 def format_money(amount: Decimal, unit: str) -> str:
-    q = quantize(amount, unit)
-    whole, _, fraction = format(q, "f").partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = f"{int(whole.lstrip('-')):,}"
-    return f"{sign}{whole}{'.' + fraction if fraction else ''} {unit}"
+    """`1,012,300.00 USD`: the whole part in groups of three, the places its unit keeps."""
+    return f"{quantize(amount, unit):,f} {unit}"
 
 
 def show(value: Any) -> str:
     """A value in the words of an explanation."""
+    kind = type(value)
+    if kind is str:  # the most frequent, first
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is Money:
+        return format_money(value.amount, value.unit)
     match value:
         case Unknown():
             return "not known"
