@@ -21,6 +21,9 @@ class Unknown:
     pivot_of: str | None = None
     offset: Any = None
 
+    def __init__(self, facts: tuple[str, ...], pivot_of: str | None = None, offset: Any = None):
+        self.__dict__.update(facts=facts, pivot_of=pivot_of, offset=offset)  # as Money's
+
 
 def merge_facts(*groups: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
@@ -42,6 +45,12 @@ def unknown_of(*values: Any) -> Unknown | None:
 class Money:
     amount: Decimal
     unit: str
+
+    def __init__(self, amount: Decimal, unit: str):
+        # As the frozen dataclass's __init__ sets them, without object.__setattr__ a field:
+        # a single-award case makes some fifty amounts.
+        fields = self.__dict__
+        fields["amount"], fields["unit"] = amount, unit
 
     def __str__(self) -> str:
         return format_money(self.amount, self.unit)
