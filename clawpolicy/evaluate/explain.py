@@ -13,10 +13,7 @@ from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Duration, Unknown, show
 from clawpolicy.evaluate.determination import Window
 from clawpolicy.evaluate.env import Env, Rec
-from clawpolicy.evaluate.tracking import Tracked
 from clawpolicy.syntax import ast
-
-_MISSING = object()
 
 
 class Explainer:
@@ -27,17 +24,6 @@ class Explainer:
     # whether they are read under a `not`.
     _dated: list | None = None
     _negated: bool = False
-
-    def value(self, node: ast.Expr, env: Env) -> Any:
-        """The value of `node` in `env`, as the evaluation found it: kept in the environment's
-        memo, a leaf's too (the compiled path keeps none: a reason reads most of them two or
-        three times, and the tree walk, the reference, keeps every node's)."""
-        memo = env.memo
-        key = id(node)
-        found = memo.get(key, _MISSING)
-        if found is _MISSING:
-            found = memo[key] = self.eval_t(node, env)
-        return found.value if type(found) is Tracked else found
 
     def explained(self, node: ast.Expr, env: Env) -> dict[str, Any]:
         """A condition's reason (`because`), and the windows of dates it states (`windows`):
@@ -53,17 +39,17 @@ class Explainer:
         """Why a condition came out as it did, in terms a lawyer can check against the facts."""
         if not self.reasons:
             return ""
-        value = self.value(node, env)
+        value = self.eval(node, env)
         match node:
             case ast.Call(function="at_the_time_of" | "at_any_time_during"):
                 return self._explain_span(node, env, value)
             case ast.Logical():
                 # The operand that settled it; or, when none did alone, every one that counts.
                 decisive = node.op == "or"
-                left = self.value(node.left, env)
+                left = self.eval(node.left, env)
                 if left is decisive:
                     return self.explain(node.left, env)
-                right = self.value(node.right, env)
+                right = self.eval(node.right, env)
                 if right is decisive:
                     return self.explain(node.right, env)
                 # Neither settled it alone: each operand counts (an unknown one, and a known
@@ -84,7 +70,7 @@ class Explainer:
                 if isinstance(node.right, ast.SetLit):
                     verb = "is one of" if holds else "is not one of"
                     return f"{self.describe(node.left, env)} {verb} " \
-                           f"{show(self.value(node.right, env))}"
+                           f"{show(self.eval(node.right, env))}"
                 verb = "includes" if holds else "does not include"
                 return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
             case ast.Binary(op="overlaps"):
@@ -92,11 +78,11 @@ class Explainer:
                     return self._unknown_words(value, env)
                 verb = "includes one of" if value else "includes none of"
                 return f"{self.describe(node.left, env)} {verb} " \
-                       f"{show(self.value(node.right, env))}"
+                       f"{show(self.eval(node.right, env))}"
             case ast.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
                 if isinstance(value, Unknown):
                     return self._unknown_words(value, env)
-                is_date = isinstance(self.value(node.left, env), dt.date)
+                is_date = isinstance(self.eval(node.left, env), dt.date)
                 if is_date and self._dated is not None and node.op not in ("=", "!="):
                     self._bound(node, env, value)
                 return f"{self.describe(node.left, env)} " \
@@ -104,7 +90,7 @@ class Explainer:
                        f"{self.describe(node.right, env)}"
             case ast.Test():
                 label = self.label(node.subject, env)
-                subject = self.value(node.subject, env)
+                subject = self.eval(node.subject, env)
                 if node.test in ("present", "absent"):
                     return f"{label} is present" if not isinstance(subject, Absent) \
                         else f"there is no {label} (the case records none)"
@@ -115,7 +101,7 @@ class Explainer:
             case ast.Quantifier():
                 return self._explain_quantifier(node, env, value)
             case ast.If():
-                c = self.value(node.condition, env)
+                c = self.eval(node.condition, env)
                 if isinstance(c, Unknown):
                     # Neither branch is taken yet: the dates they compare bound nothing.
                     dated, self._dated = self._dated, None
@@ -137,13 +123,13 @@ class Explainer:
         return self.describe(node, env)
 
     def _explain_quantifier(self, node: ast.Quantifier, env: Env, value: Any) -> str:
-        items = self.value(node.collection, env)
+        items = self.eval(node.collection, env)
         label = self.label(node.collection, env)
         if isinstance(items, Unknown):
             return self._unknown_words(items, env)
         if not items:
             return f"{label} lists nothing"
-        results = [(item, self.value(node.body, env.bind(node.var, item))) for item in items]
+        results = [(item, self.eval(node.body, env.bind(node.var, item))) for item in items]
         decisive = node.kind == "any"
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
@@ -169,7 +155,7 @@ class Explainer:
                     return env.award.path
                 return node.name
             case ast.Field():
-                subject = self.value(node.subject, env)
+                subject = self.eval(node.subject, env)
                 if isinstance(subject, Rec):
                     field_type = subject.type.fields.get(node.name)
                     name = field_type.link.via if field_type is not None \
@@ -242,7 +228,7 @@ class Explainer:
         shows its parts and what they come to."""
         if not self.reasons:
             return ""
-        value = self.value(node, env)
+        value = self.eval(node, env)
         match node:
             case ast.Number() | ast.MoneyLit() | ast.DateLit() | ast.Text() | ast.Bool() \
                     | ast.DurationLit() | ast.SetLit():
@@ -255,9 +241,9 @@ class Explainer:
             case ast.Call():
                 args = ", ".join(self.describe(a, env) for a in node.args)
                 return f"{node.function}({args}) = {show(value)}"
-            case ast.If() if isinstance(self.value(node.condition, env), bool):
+            case ast.If() if isinstance(self.eval(node.condition, env), bool):
                 # The branch taken, as though the other were not written.
-                return self.describe(node.then if self.value(node.condition, env)
+                return self.describe(node.then if self.eval(node.condition, env)
                                      else node.otherwise, env)
             case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
                     and not isinstance(value, bool):
@@ -273,7 +259,7 @@ class Explainer:
         if isinstance(value, Unknown):
             return self._unknown_words(value, env)
         *when, start, end = node.args
-        to = self.describe(end, env) if not isinstance(self.value(end, env), Unknown) \
+        to = self.describe(end, env) if not isinstance(self.eval(end, env), Unknown) \
             else f"{self.label(end, env)} (not recorded: still so)"
         dates = " to ".join(self.describe(d, env) for d in when)
         verb = ("includes" if value else "does not include") if len(when) == 1 else \
@@ -289,15 +275,15 @@ class Explainer:
             date, bound, op = bound, date, _MIRROR[op]
         if self._negated:
             op, holds = _OPPOSITE[op], not holds
-        self._dated.append((self.label(date, env), self.value(date, env), op,
-                            self.value(bound, env), self._counted_from(bound, env), holds,
+        self._dated.append((self.label(date, env), self.eval(date, env), op,
+                            self.eval(bound, env), self._counted_from(bound, env), holds,
                             id(env)))
 
     def _reads_item(self, node: ast.Expr, env: Env) -> bool:
         """Whether `node` is a fact of the item being decided (`award.received`)."""
         if not isinstance(node, ast.Field) or env.award is None:
             return False
-        subject = self.value(node.subject, env)
+        subject = self.eval(node.subject, env)
         return isinstance(subject, Rec) and subject.path == env.award.path
 
     def _counted_from(self, node: ast.Expr, env: Env) -> dt.date | None:
@@ -305,7 +291,7 @@ class Explainer:
         while isinstance(node, ast.Name) and self.policy.resolutions[id(node)].kind == "rule":
             node, env = env.named(node.name, self.policy).body, env.top()
         if isinstance(node, ast.Binary) and node.op in ("+", "-"):
-            base, period = self.value(node.left, env), self.value(node.right, env)
+            base, period = self.eval(node.left, env), self.eval(node.right, env)
             if isinstance(base, dt.date) and isinstance(period, Duration):
                 return base
         return None
