@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, cre
 MAX_DIGITS = 30          # digits of any amount, before and after the point together
 # ASCII digits only: Python's Decimal would also read Arabic-Indic or full-width ones.
 _DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*)(\.[0-9]+)?", re.ASCII)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
 
@@ -80,7 +81,7 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):  # a pandas Timestamp too
         raise ValueError(f"{value.isoformat(' ')} is a date and time, an instant; a case's "
                          "dates are days: pass its `.date()`")
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:

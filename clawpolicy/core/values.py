@@ -21,6 +21,9 @@ class Unknown:
     pivot_of: str | None = None
     offset: Any = None
 
+    def __init__(self, facts: tuple[str, ...], pivot_of: str | None = None, offset: Any = None):
+        self.__dict__.update(facts=facts, pivot_of=pivot_of, offset=offset)  # as Money's
+
 
 def merge_facts(*groups: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
@@ -42,6 +45,12 @@ def unknown_of(*values: Any) -> Unknown | None:
 class Money:
     amount: Decimal
     unit: str
+
+    def __init__(self, amount: Decimal, unit: str):
+        # As the frozen dataclass's __init__ sets them, without object.__setattr__ a field:
+        # a single-award case makes some fifty amounts.
+        fields = self.__dict__
+        fields["amount"], fields["unit"] = amount, unit
 
     def __str__(self) -> str:
         return format_money(self.amount, self.unit)
@@ -164,15 +173,19 @@ def quantize(value: Decimal, unit: str) -> Decimal:
 
 
 def format_money(amount: Decimal, unit: str) -> str:
-    q = quantize(amount, unit)
-    whole, _, fraction = format(q, "f").partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = f"{int(whole.lstrip('-')):,}"
-    return f"{sign}{whole}{'.' + fraction if fraction else ''} {unit}"
+    """`1,012,300.00 USD`: the whole part in groups of three, the places its unit keeps."""
+    return f"{quantize(amount, unit):,f} {unit}"
 
 
 def show(value: Any) -> str:
     """A value in the words of an explanation."""
+    kind = type(value)
+    if kind is str:  # the most frequent, first
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is Money:
+        return format_money(value.amount, value.unit)
     match value:
         case Unknown():
             return "not known"

@@ -97,19 +97,23 @@ def _standing(policy: CheckedPolicy, subject: Any, paths: tuple[str, ...]) -> li
 def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
     """What the case records of each decided item, as `[roles.item_summary]` reads it; a path
     through a link reads the items of the case's list it names (indexed once per case)."""
-    decided, links, keys = _links(policy)
+    decided, links, keys, plan = _links(policy)
     indexes = {name: {getattr(i, key): i for i in getattr(case, links[name].target, None) or ()}
                for name, key in keys.items()}
-    return [_facts(policy, item, links, indexes) for item in getattr(case, decided)]
+    return [_facts(policy, item, plan, indexes) for item in getattr(case, decided)]
 
 
-_LINKS: "weakref.WeakKeyDictionary[CheckedPolicy, tuple[str, dict, dict]]" = \
+# Each item's summary, as `_links` reads it from the declarations: (key, the first name of
+# its path, the rest of the path, the link the first name is or None).
+_Plan = tuple[tuple[str, str, tuple[str, ...], Any], ...]
+_LINKS: "weakref.WeakKeyDictionary[CheckedPolicy, tuple[str, dict, dict, _Plan]]" = \
     weakref.WeakKeyDictionary()
 
 
-def _links(policy: CheckedPolicy) -> tuple[str, dict, dict[str, str]]:
-    """The decided items' field, their record's links by name, and the key of the record
-    each link names: read from the declarations once per policy."""
+def _links(policy: CheckedPolicy) -> tuple[str, dict, dict[str, str], _Plan]:
+    """The decided items' field, their record's links by name, the key of the record each
+    link names, and the paths `[roles.item_summary]` reads: from the declarations once per
+    policy."""
     found = _LINKS.get(policy)
     if found is None:
         declarations = policy.vocabulary.declarations
@@ -120,21 +124,24 @@ def _links(policy: CheckedPolicy) -> tuple[str, dict, dict[str, str]]:
         links = {link.name: link for link in declarations.records[named[decided]].links}
         keys = {name: declarations.records[named[link.target]].key
                 for name, link in links.items()}
-        found = _LINKS[policy] = (decided, links, keys)
+        plan = tuple((key, first, tuple(rest), links.get(first))
+                     for key, path in policy.vocabulary.roles.item_summary
+                     for first, *rest in (path.split("."),))
+        found = _LINKS[policy] = (decided, links, keys, plan)
     return found
 
 
-def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> AwardFacts:
+def _facts(policy: CheckedPolicy, item: Any, plan: _Plan, indexes: dict) -> AwardFacts:
     found = {}
-    for key, path in policy.vocabulary.roles.item_summary:
-        first, *rest = path.split(".")
-        link = links.get(first)
+    for key, first, rest, link in plan:
         if link is not None:
             index = indexes[first]
             named = dict.fromkeys(getattr(item, link.via, None) or ())
             found[key] = _read([index[n] for n in named if n in index], rest)
         else:
-            found[key] = _read(getattr(item, first, None), rest)
+            value = getattr(item, first, None)
+            # A text read as it is (the most frequent); anything else as _read says.
+            found[key] = value if type(value) is str and not rest else _read(value, rest)
     unit = found.get("unit") or policy.vocabulary.default_unit
     if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
         found["unpaid"] = found["awarded"] - found["paid"]
@@ -143,7 +150,7 @@ def _facts(policy: CheckedPolicy, item: Any, links: dict, indexes: dict) -> Awar
                          for k, v in found.items()})
 
 
-def _read(data: Any, path: list[str]) -> Any:
+def _read(data: Any, path: Sequence[str]) -> Any:
     """A text, or a list of texts, at `path`; a list's items are read one by one. None where
     the case records nothing."""
     if data is None:

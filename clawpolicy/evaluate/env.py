@@ -22,6 +22,12 @@ class Rec:
     type: t.Record
     key: str | None = None
 
+    def __init__(self, path: str, data: Any, type: t.Record, key: str | None = None):
+        # The fields set as the frozen dataclass's own __init__ sets them, without its
+        # object.__setattr__ a field: a run makes a dozen records, each search run too.
+        fields = self.__dict__
+        fields["path"], fields["data"], fields["type"], fields["key"] = path, data, type, key
+
     @property
     def ident(self) -> Any:
         return getattr(self.data, self.key) if self.key is not None else None

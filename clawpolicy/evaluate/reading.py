@@ -10,7 +10,7 @@ from typing import Any
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Money, Unknown
-from clawpolicy.evaluate.env import Rec, join_path
+from clawpolicy.evaluate.env import Rec
 
 
 class Reader:
@@ -43,39 +43,37 @@ class Reader:
         shared, overrides = self.shared, self.overrides
         if shared is not None:
             found = shared.get(key)
-            if found is not None and not (overrides and any(p in overrides for p in found[1])):
+            if found is not None and not (overrides and not overrides.keys().isdisjoint(found[1])):
                 return found
-        outer, self.reads = self.reads, set()
-        try:
-            found = (self._read(rec, name), tuple(self.reads))
-        finally:
-            self.reads = outer
-        if shared is not None and not (overrides and any(p in overrides for p in found[1])):
+        found = self._read(rec, name)
+        if shared is not None and not (overrides and not overrides.keys().isdisjoint(found[1])):
             shared[key] = found
         return found
 
-    def _read(self, rec: Rec, name: str) -> Any:
+    def _read(self, rec: Rec, name: str) -> tuple[Any, tuple[str, ...]]:
+        """A fact's value, and the paths it read: its own, and for a link the field that
+        names the items (`_linked`)."""
         field_type = rec.type.fields[name]
-        path = join_path(rec.path, name)
-        self.reads.add(path)
+        path = f"{rec.path}.{name}" if rec.path else name  # join_path, inlined
+        read = (path,)
         if path in self.overrides:
-            return self.overrides[path]
+            return self.overrides[path], read
         if rec.type.name == FACTS:
             # The case's own facts by name; an item's (`award.facts`) by their path.
             raw = self.facts.get(name if rec.path == FACTS else path)
         elif isinstance(field_type.type, t.Record) and field_type.type.name == FACTS:
             # A policy's facts are read from `self.facts`, typed by its declarations; the
             # record stands on its holder, whose unit an item's money facts are in.
-            return Rec(path, rec.data, field_type.type, None)
+            return Rec(path, rec.data, field_type.type, None), read
         elif field_type.link is not None:
-            return self._linked(rec, field_type.link)
+            return self._linked(rec, field_type.link, read)
         else:
             raw = getattr(rec.data, name)
         if raw is None:
             if field_type.absent_means_none:
-                return Absent(path)
-            return Unknown((path,), pivot_of=path)
-        return self._value(raw, field_type, path, rec)
+                return Absent(path), read
+            return Unknown(read, pivot_of=path), read
+        return self._value(raw, field_type, path, rec), read
 
     def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
         type_ = field_type.type
@@ -96,17 +94,18 @@ class Reader:
                 return Rec(path, raw, type_, self.vocabulary.key_of(type_))
         return raw
 
-    def _linked(self, rec: Rec, link: t.Link) -> Any:
-        """A derived fact: the items of a list of the case that the record names by key."""
+    def _linked(self, rec: Rec, link: t.Link, read: tuple[str]) -> tuple[Any, tuple[str, ...]]:
+        """A derived fact: the items of a list of the case that the record names by key; the
+        paths read are `read` and the field that names them."""
         refs = getattr(rec.data, link.via)
         path = f"{rec.path}.{link.via}"
-        self.reads.add(path)
+        read = (*read, path)
         if path in self.overrides:
             refs = self.overrides[path]
         if refs is None or isinstance(refs, Unknown):
-            return Unknown((path,))
+            return Unknown((path,)), read
         element = self.root.type.fields[link.target].type.element
         items = getattr(self.case, link.target)
         index = {getattr(s, link.key): i for i, s in enumerate(items)}
         return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
-                     for r in refs)
+                     for r in refs), read

@@ -17,15 +17,18 @@ from clawpolicy.evaluate.determination import Seal
 # The field of a case file that the determination does not read: `expect:` is for
 # `clawpolicy test` (which `check` leaves unread).
 _NOT_SEALED = ("expect",)
+_EXCLUDED = frozenset(_NOT_SEALED)
+# `json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`, its encoder
+# made once (json.dumps makes one a call with these arguments).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_case(case: Any) -> bytes:
     """The case as its validated model holds it, written one way: keys sorted, no
     whitespace, amounts as exact decimal strings, dates as ISO dates. Key order, YAML versus
     JSON, comments and quoting do not change it; a changed fact does."""
-    data = case.model_dump(mode="json", by_alias=True, exclude=set(_NOT_SEALED))
-    return json.dumps(data, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    data = case.model_dump(mode="json", by_alias=True, exclude=_EXCLUDED)
+    return _CANONICAL.encode(data).encode("utf-8")
 
 
 def case_sha256(case: Any) -> str:

@@ -51,7 +51,8 @@ def written(model: BaseModel, indent: bool = False) -> str:
     return "".join(out)
 
 
-# Each model class's fields in their order, (name, key, key as JSON, left out where None),
+# Each model class's fields in their order, (name, key, key as JSON with its colon, left out
+# where None),
 # and whether it records reasons.
 _Plan = tuple[tuple[tuple[str, str, str, bool], ...], bool]
 _FIELDS: dict[type, _Plan] = {}
@@ -59,7 +60,7 @@ _FIELDS: dict[type, _Plan] = {}
 
 def _fields(cls: type) -> _Plan:
     optional = set(getattr(cls, "_optional", ()))
-    found = tuple((name, key, encode_basestring(key), name in optional)
+    found = tuple((name, key, encode_basestring(key) + ":", name in optional)
                   for name, f in cls.model_fields.items()
                   for key in (f.serialization_alias or f.alias or name,))
     _FIELDS[cls] = plan = (found, bool(getattr(cls, "_reasons", ())))
@@ -67,6 +68,8 @@ def _fields(cls: type) -> _Plan:
 
 
 def _line(value: Any, out: list[str]) -> None:
+    """`value` written onto `out`: a model's fields of text, null and truth values written
+    in its own loop (most of a determination's values), the others by a call each."""
     kind = type(value)
     if kind is str:
         out.append(encode_basestring(value))
@@ -90,16 +93,23 @@ def _line(value: Any, out: list[str]) -> None:
         data = value.__dict__
         out.append("{")
         start = len(out)
+        append = out.append
         for name, _, key, optional in fields:
             item = data[name]
-            if optional and item is None:
-                continue
-            out.append(key)
-            out.append(":")
-            _line(item, out)
-            out.append(",")
+            if item is None:
+                if optional:
+                    continue
+                append(key)
+                append("null")
+            elif type(item) is str:
+                append(key)
+                append(encode_basestring(item))
+            else:
+                append(key)
+                _line(item, out)
+            append(",")
         if len(out) == start:
-            out.append("}")
+            append("}")
         else:
             out[-1] = "}"
     elif kind is dict:

@@ -286,19 +286,32 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
 def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
           keyed: list, linking: list) -> None:
     """Every list of keyed records and every record with links, in the order of the file."""
-    for f in fields:
-        if f.record is None:
-            continue
-        record: RecordDecl = d.records[f.record]
-        value = getattr(data, f.name)
-        here = f"{path}.{f.name}" if path else f.name
-        items = value if f.list else [value]
-        if f.list and record.key and value is not None:
+    for name, listed, record, links in _records(d, fields):
+        value = getattr(data, name)
+        here = f"{path}.{name}" if path else name
+        items = value if listed else [value]
+        if listed and record.key and value is not None:
             keyed.append((here, record, value))
         for i, item in enumerate(items or ()):
             if item is None:
                 continue
-            at = f"{here}[{i}]" if f.list else here
-            if record.links or any(f.names for f in record.fields):
+            at = f"{here}[{i}]" if listed else here
+            if links:
                 linking.append((at, record, item))
             _walk(d, item, record.fields, at, keyed, linking)
+
+
+# The fields of records `_walk` follows, by the declarations (kept alive beside them) and
+# the fields' tuple: (name, whether a list, its record, whether that links or names items).
+_RECORDS: dict[tuple[int, int], tuple[Any, tuple]] = {}
+
+
+def _records(d: Declarations, fields: tuple[FieldDecl, ...]) -> tuple:
+    found = _RECORDS.get((id(d), id(fields)))
+    if found is None or found[0][0] is not d or found[0][1] is not fields:
+        plan = tuple((f.name, f.list, d.records[f.record],
+                      bool(d.records[f.record].links
+                           or any(g.names for g in d.records[f.record].fields)))
+                     for f in fields if f.record is not None)
+        found = _RECORDS[(id(d), id(fields))] = ((d, fields), plan)
+    return found[1]
