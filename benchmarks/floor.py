@@ -6,7 +6,8 @@ questions, no validation (the case is taken to be valid under the contract).
 Three-valued logic: a fact that is `None` (or missing) is unknown, and a condition that
 reads it is unknown (`None`) unless another part of it is already false: `False and None` is
 `False`, as in clawpolicy. An award is
-- not_covered if any scope test is false (section 16 officer; incentive kind and basis;
+- not_covered if any scope test is false (section 16 officer, by the flag or a role;
+  incentive kind and basis;
   granted on or after 2019-02-08);
 - else no_recovery if a condition is false (undecided instead if a scope test is unknown);
 - else undecided if any scope test or condition is unknown;
@@ -32,8 +33,12 @@ alone and all of them: `prohibited_remedies` with the remedies the rules look fo
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from clawpolicy.vocabulary.declarations import table_key
 
 EFFECTIVE = dt.date(2019, 2, 8)
 INCENTIVE_KINDS = frozenset({"cash_incentive", "performance_equity"})
@@ -94,6 +99,41 @@ def _in(value: Any, options: frozenset) -> bool | None:
     return None if value is None else value in options
 
 
+def _or(*values: bool | None) -> bool | None:
+    """Three-valued or: True beats None beats False."""
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+# "Subject to Section 16": the flag, or a role Section 16 binds, from the case's roles or,
+# where it gives none, from its titles through the vocabulary's table (a title the table does
+# not list gives a role not known, which makes no one an officer where the flag is recorded).
+SECTION16_ROLES = frozenset({"section16_officer", "executive_officer", "chief_executive_officer",
+                             "chief_financial_officer", "principal_accounting_officer"})
+
+
+def _title_roles() -> dict[str, list]:
+    path = Path(__file__).resolve().parents[1] / "clawpolicy" / "vocabulary" / "case.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["tables"]["titles"]
+    return {table_key(title): [row.get("role") for row in rows] for title, rows in table.items()}
+
+
+TITLE_ROLES = _title_roles()
+
+
+def _section16(participant: dict) -> bool | None:
+    roles = participant.get("roles")
+    if roles is not None:
+        held = [r.get("role") for r in roles]
+    elif participant.get("positions") is not None:
+        held = [role for title in participant["positions"]
+                for role in TITLE_ROLES.get(table_key(title), [None])]
+    else:
+        return _or(participant.get("section16_officer"), None)
+    return _or(participant.get("section16_officer"), any(r in SECTION16_ROLES for r in held))
+
+
 def _record(case: dict, name: str) -> dict:
     # A record that is null or missing holds nothing known.
     return case.get(name) or {}
@@ -112,7 +152,7 @@ def evaluate(case: dict, exact: bool = True) -> list[tuple[str, str, Decimal | N
     # What does not depend on the award.
     shared = {
         "as_of": _date(case["as_of"]),
-        "officer": participant.get("section16_officer"),
+        "officer": _section16(participant),
         "material": False if restatement is None else restatement.get("material"),
         "misconduct": findings.get("misconduct"),
         "caused": findings.get("caused_restatement"),

@@ -80,7 +80,35 @@ findings := record("findings")
 
 law := record("law")
 
-section16_officer := get(participant, "section16_officer")
+# "Subject to Section 16": the flag, or a role Section 16 binds, from the case's roles or,
+# where it gives none, from its titles through the vocabulary's table (`title_roles`, which
+# rego_peer.py writes from clawpolicy/vocabulary/case.toml). A title the table does not list
+# gives a role not known (null), which makes no one an officer.
+section16_roles := {"section16_officer", "executive_officer", "chief_executive_officer",
+	"chief_financial_officer", "principal_accounting_officer"}
+
+title_key(t) := concat(" ", [w |
+	some w in split(replace(replace(replace(replace(lower(t), ".", ""), ",", " "), "-", " "), "&", " and "), " ")
+	w != ""
+])
+
+held_roles := [get(r, "role") | some r in get(participant, "roles")] if {
+	get(participant, "roles") != null
+} else := [role |
+	some t in get(participant, "positions")
+	some role in object.get(title_roles, title_key(t), [null])
+] if {
+	get(participant, "positions") != null
+} else := null
+
+section16_role := null if held_roles == null
+else := true if {
+	some r in held_roles
+	r in section16_roles
+}
+else := false
+
+section16_officer := any3([get(participant, "section16_officer"), section16_role])
 
 material_restatement := false if get(input, "restatement") == null
 else := get(input.restatement, "material")

@@ -25,12 +25,26 @@ def available() -> str | None:
     return None
 
 
+def _titles_module() -> str:
+    """The vocabulary's table of titles (clawpolicy/vocabulary/case.toml), as the Rego module
+    reads it: each title's key (as `title_key` makes it) and the roles the title carries."""
+    import tomllib
+
+    from clawpolicy.vocabulary.declarations import table_key
+
+    path = Path(__file__).resolve().parents[1] / "clawpolicy" / "vocabulary" / "case.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["tables"]["titles"]
+    roles = {table_key(title): [row.get("role") for row in rows] for title, rows in table.items()}
+    return f"package clawback.qualys2019\n\ntitle_roles := {json.dumps(roles, sort_keys=True)}\n"
+
+
 class RegoPeer:
     def __init__(self, module: Path = MODULE):
         import regopy
 
         builder = regopy.Interpreter()
         builder.add_module(module.name, module.read_text(encoding="utf-8"))
+        builder.add_module("titles.rego", _titles_module())
         self.bundle = builder.build(None, [ENTRYPOINT])
         self.rego = regopy.Interpreter()
 

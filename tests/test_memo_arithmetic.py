@@ -48,7 +48,7 @@ def test_qualys_2019_amount_keeps_its_defined_term(qualys_2019):
 
 @pytest.mark.parametrize("company,stem,term", [
     ("northrop-grumman-2010", "01-",
-     "All or the portion set of the payment received (Reimbursement)"),
+     "The payment received, or the amount or portion set (Reimbursement)"),
     ("icf-2023", "01-", "Recoverable amount")])
 def test_other_companies_use_their_own_terms(company, stem, term):
     policy_path, case_path = next((p, c) for p, c in COMPANY_CASES
