@@ -108,7 +108,10 @@ else := true if {
 }
 else := false
 
-section16_officer := any3([get(participant, "section16_officer"), section16_role])
+# The flag alone where it says true (the roles are not read then, as `or` in the policy).
+section16_officer := true if {
+	get(participant, "section16_officer") == true
+} else := any3([get(participant, "section16_officer"), section16_role])
 
 material_restatement := false if get(input, "restatement") == null
 else := get(input.restatement, "material")
