@@ -26,16 +26,11 @@ def available() -> str | None:
 
 
 def _titles_module() -> str:
-    """The vocabulary's table of titles (clawpolicy/vocabulary/case.toml), as the Rego module
-    reads it: each title's key (as `title_key` makes it) and the roles the title carries."""
-    import tomllib
+    """The vocabulary's table of titles, as the floor reads it (`floor.TITLE_ROLES`: each
+    title's key, as `title_key` makes it in Rego, and the roles the title carries)."""
+    from floor import TITLE_ROLES
 
-    from clawpolicy.vocabulary.declarations import table_key
-
-    path = Path(__file__).resolve().parents[1] / "clawpolicy" / "vocabulary" / "case.toml"
-    table = tomllib.loads(path.read_text(encoding="utf-8"))["tables"]["titles"]
-    roles = {table_key(title): [row.get("role") for row in rows] for title, rows in table.items()}
-    return f"package clawback.qualys2019\n\ntitle_roles := {json.dumps(roles, sort_keys=True)}\n"
+    return f"package clawback.qualys2019\n\ntitle_roles := {json.dumps(TITLE_ROLES, sort_keys=True)}\n"
 
 
 class RegoPeer:
