@@ -100,3 +100,23 @@ def test_numbers_of_the_policy_too_wide_for_the_precision_are_still_its_error(tm
             award.amount_paid * 1.0000000000000000000000000001
                     * 1.0000000000000000000000000001 * 1.0000000000000000000000000001"""))
     assert [d.code for d in caught.value.diagnostics] == ["CP0504"]
+
+
+def test_an_amount_a_quotient_left_inexact_is_shown_cut_and_marked():
+    # Shown rounded, a third of 100 three times would read "33.33 + 33.33 = 66.67" and "100.00
+    # is not at least 100.00": the reasons show what the cents hold, and that there is more.
+    from decimal import Decimal
+
+    from clawpolicy import vocabulary
+    from clawpolicy.core.values import Money, Rounded, format_money, show
+
+    vocabulary.load()  # declares the units' places (cents for USD)
+    third = Rounded(Decimal(100)) / 3  # Decimal arithmetic drops the mark: put it back
+    assert format_money(Rounded(third), "USD") == "33.33… USD"
+    assert format_money(Rounded(third * 2), "USD") == "66.66… USD"
+    assert format_money(Rounded(third * 3), "USD") == "99.99… USD"
+    assert format_money(Rounded(-third * 2), "USD") == "-66.66… USD"
+    assert show(Money(Rounded(third * 3), "USD")) == "99.99… USD"
+    # Exact amounts, and a rounded one the cents hold exactly, are shown as ever.
+    assert format_money(Decimal("66.675"), "USD") == "66.68 USD"
+    assert format_money(Rounded(Decimal("50.5")), "USD") == "50.50 USD"

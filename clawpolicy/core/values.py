@@ -173,8 +173,17 @@ def quantize(value: Decimal, unit: str) -> Decimal:
 
 
 def format_money(amount: Decimal, unit: str) -> str:
-    """`1,012,300.00 USD`: the whole part in groups of three, the places its unit keeps."""
-    return f"{quantize(amount, unit):,f} {unit}"
+    """`1,012,300.00 USD`: the whole part in groups of three, the places its unit keeps. An
+    amount computed from a quotient that did not come out even, and that its unit's places do
+    not hold exactly, is cut to those places and marked `…` (`33.33… USD` for a third of 100,
+    `99.99… USD` for three of them): shown rounded, `33.33 + 33.33 = 66.67` and `100.00 is not
+    at least 100.00` would read as arithmetic that is wrong."""
+    shown = quantize(amount, unit)
+    if type(amount) is Rounded and shown != amount:
+        step = Decimal(1).scaleb(shown.as_tuple().exponent)
+        cut = shown if abs(shown) <= abs(amount) else shown - step.copy_sign(shown)
+        return f"{cut:,f}… {unit}"
+    return f"{shown:,f} {unit}"
 
 
 def show(value: Any) -> str:
