@@ -34,6 +34,27 @@ COMPANY_CASES = ([(NORTHROP_2010, path) for path in NORTHROP_CASES]
 
 # The engine's version in a determination's seal is masked in snapshots: a release changes
 # it, and nothing else of the determination.
+# The smallest valid policy: an excess and one remedy (docs/errors.md's examples are checked
+# against it; tests that need a policy of their own vary its amount, `EXAMPLE_EXCESS`).
+EXAMPLE_EXCESS = "max(award.amount_awarded - award.amount_as_restated, 0)"
+EXAMPLE_POLICY = f"""\
+policy "Example"
+  effective 2019-02-08
+end
+
+recoverable excess
+  clause "Recovery"
+  quote "the excess"
+  is {EXAMPLE_EXCESS}
+end
+
+remedy repay
+  clause "Repayment"
+  quote "shall repay"
+  shall recover up to excess
+end
+"""
+
 _ENGINE_VERSION = re.compile(r'("engine_version": ?)"[^"]*"')
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLE_POLICY, ROOT
 
 DOC = ROOT / "docs" / "errors.md"
 SOURCE = ROOT / "clawpolicy"
@@ -263,23 +263,7 @@ def _shown(code: str) -> str:
 
 
 # The valid policy and case of the catalogue's examples.
-POLICY = """\
-policy "Example"
-  effective 2019-02-08
-end
-
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is max(award.amount_awarded - award.amount_as_restated, 0)
-end
-
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to excess
-end
-"""
+POLICY = EXAMPLE_POLICY
 CASE = "case_id: example\nas_of: 2024-06-30\n"
 
 

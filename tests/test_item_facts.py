@@ -17,29 +17,16 @@ from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.syntax.printer import format_module
 from clawpolicy.tools.schema import case_schema
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLE_EXCESS, EXAMPLE_POLICY, ROOT
 
-POLICY = '''policy "Example"
-  effective 2019-02-08
-end
-
+POLICY = EXAMPLE_POLICY.replace(
+    EXAMPLE_EXCESS,
+    "max(award.amount_awarded - award.amount_as_restated - award.facts.disposed_of, 0)") + '''
 fact disposed_of: money per award
   asks "How much of award {award} was sold?"
 end
 fact board_approved: boolean end
 fact reviewed: boolean per award end
-
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is max(award.amount_awarded - award.amount_as_restated - award.facts.disposed_of, 0)
-end
-
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to excess
-end
 
 condition approved
   clause "Approval"

@@ -13,23 +13,10 @@ from typer.testing import CliRunner
 from clawpolicy import api
 from clawpolicy.cli import app
 from clawpolicy.prove import observe
+from tests.conftest import EXAMPLE_EXCESS, EXAMPLE_POLICY
 
-POLICY = '''policy "Example"
-  effective 2019-02-08
-end
-
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is {amount}
-end
-
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to excess
-end
-'''
+# The errors catalogue's example policy, its amount left to each test.
+POLICY = EXAMPLE_POLICY.replace(EXAMPLE_EXCESS, "{amount}")
 HALF = "award.amount_awarded * 0.5"
 
 

@@ -19,7 +19,7 @@ from clawpolicy.input.reader import read_file
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from clawpolicy.tools import verify as verifying
-from tests.conftest import EXAMPLE_CASES, QUALYS, QUALYS_2019, REVISION_CASES
+from tests.conftest import EXAMPLE_CASES, EXAMPLE_POLICY, QUALYS, QUALYS_2019, REVISION_CASES
 
 ALL_CASES = [(QUALYS_2019, p) for p in EXAMPLE_CASES] + [(QUALYS, p) for p in REVISION_CASES]
 
@@ -273,26 +273,11 @@ def test_verify_takes_each_line_check_batch_writes_as_it_is(tmp_path):
 
 def test_a_fact_the_policy_declares_is_assumed_and_typed_by_its_declaration(tmp_path):
     policy = tmp_path / "policy.claw"
-    policy.write_text('''policy "Example"
-  effective 2019-02-08
-end
-
+    policy.write_text(EXAMPLE_POLICY + '''
 condition board_approved
   clause "Approval"
   quote "the board approves"
   requires facts.board_approved
-end
-
-recoverable excess
-  clause "Recovery"
-  quote "the excess"
-  is max(award.amount_awarded - award.amount_as_restated, 0)
-end
-
-remedy repay
-  clause "Repayment"
-  quote "shall repay"
-  shall recover up to excess
 end
 
 fact board_approved: boolean asks "Did the board approve the recovery?" end
