@@ -66,6 +66,8 @@ EXPECTED = {
     "35-sox304-former-cfo": ("no_recovery", "recovery", ["sox_304 now applies"]),
     # The Rule's remedies do not yield to `law.prohibited_remedies`.
     "36-10d1-prohibited-remedies": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    # An officer subject to Section 16 is Rule 10D-1's executive officer (Rule 16a-1(f)).
+    "37-10d1-section16-officer-role": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
 }
 
 
@@ -143,13 +145,13 @@ def test_diff_on_the_command_line_text_and_json(tmp_path):
     folder = ROOT / "examples" / "cases" / "revisions"
     text = run("diff", QUALYS_2019, QUALYS, folder)
     assert text.exit_code == 1
-    assert "Summary: 29 of 36 cases change" in text.stdout
+    assert "Summary: 30 of 37 cases change" in text.stdout
     assert "  because: revision california_wage_law now applies (California Labor Code " \
         "Section 221)" in text.stdout
     data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
-    assert data["summary"]["changed"] == 29 and data["summary"]["unchanged"] == 7
-    assert data["summary"]["by_kind"] == {"outcome": 28, "amount": 1}  # 26-36: outcomes
-    assert sum(data["summary"]["by_outcome"].values()) == 29
+    assert data["summary"]["changed"] == 30 and data["summary"]["unchanged"] == 7
+    assert data["summary"]["by_kind"] == {"outcome": 29, "amount": 1}  # 26-37: outcomes
+    assert sum(data["summary"]["by_outcome"].values()) == 30
     assert data["cases"][0]["causes"][0] == {
         "why": "now applies", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}

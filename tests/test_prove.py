@@ -33,7 +33,7 @@ OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
     "every(r in participant.roles satisfies "
     "r.role not in {chief_executive_officer, chief_financial_officer, "
-    "principal_accounting_officer, executive_officer})")
+    "principal_accounting_officer, executive_officer, section16_officer})")
 
 
 def run(*args: str):
