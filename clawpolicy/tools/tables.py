@@ -4,8 +4,9 @@ or from the sheets of an Excel workbook, one per table (docs/import.md).
 The template is derived from the case vocabulary, never written out by hand: one table of
 cases (`cases.csv`: the core fields, and every single record of the case flattened into
 `record.field` columns), and one table per list of records of the case (`awards.csv`,
-`statements.csv`, ...), each row naming its case in a `case_id` column. A vocabulary that
-declares a new field or record gets its column or table with no change here.
+`statements.csv`, ...) or of one of its single records (`roles.csv`: the participant's
+statutory roles), each row naming its case in a `case_id` column. A vocabulary that declares
+a new field or record gets its column or table with no change here.
 
 A cell holds what a case file's field holds, as text: an empty cell is not known (null);
 `true`/`false`; dates `YYYY-MM-DD`; amounts as decimals; a list of words separated by `;`,
@@ -59,6 +60,12 @@ class Table:
     columns: tuple[Column, ...]
     # `facts.NAME` columns hold a policy's own facts: of the case, or of each item decided.
     facts: bool = False
+    # Where its rows go in a case: the list field's path (`participant.roles`); the name's.
+    path: tuple[str, ...] = ()
+
+    @property
+    def into(self) -> tuple[str, ...]:
+        return self.path or (self.name,)
 
     @property
     def header(self) -> list[str]:
@@ -69,37 +76,46 @@ def template(vocabulary: vocabularies.Vocabulary | None = None) -> list[Table]:
     """The tables of the CSV template, in order: the cases, then one per list of records."""
     declarations = (vocabulary or vocabularies.load()).declarations
     cases = [Column(name, (name,), None) for name in CORE]
-    tables = []
+    tables: list[Table] = []
+    nested: list[Table] = []  # the lists inside the case's single records (`roles`)
     for decl in declarations.fields:
+        if decl.type == "record" and decl.absent not in ("empty", "all unknown"):
+            cases.append(Column(decl.name, (decl.name,), decl, presence=True))
         if decl.type == "record" and decl.list:
             columns = [Column(KEY, (), None)]
-            columns += _flatten(declarations, decl.record, ())
+            columns += _flatten(declarations, decl.record, (), None)
             tables.append(Table(decl.name, tuple(columns),
                                 facts=decl.name == declarations.roles.decided))
-            if decl.absent not in ("empty", "all unknown"):
-                cases.append(Column(decl.name, (decl.name,), decl, presence=True))
         elif decl.type == "record":
-            if decl.absent not in ("empty", "all unknown"):
-                cases.append(Column(decl.name, (decl.name,), decl, presence=True))
-            cases += _flatten(declarations, decl.record, (decl.name,))
+            before = len(nested)
+            cases += _flatten(declarations, decl.record, (decl.name,), nested)
+            # Given or not, beside the record's columns: given and with no rows, an empty
+            # list (`roles: []`, none); not given, left out (roles derived from the titles).
+            cases += [Column(".".join(t.path), t.path, None, presence=True)
+                      for t in nested[before:]]
         else:
             cases.append(Column(decl.name, (decl.name,), decl))
+    for table in nested:  # named by the field, or by its path where another table has it
+        name = table.name if table.name not in [t.name for t in tables] else "_".join(table.path)
+        tables.append(Table(name, table.columns, path=table.path))
     return [Table(CASES, tuple(cases), facts=True), *tables]
 
 
-def _flatten(declarations, record: str | None, prefix: tuple[str, ...]) -> list[Column]:
+def _flatten(declarations, record: str | None, prefix: tuple[str, ...],
+             nested: list[Table] | None) -> list[Column]:
+    """The columns of a record's fields under `prefix`; a list of records inside a single
+    record of the case becomes a table of its own, added to `nested`."""
     columns = []
     for decl in declarations.records[record].fields:
         path = prefix + (decl.name,)
         if decl.type == "record" and not decl.list:
-            columns += _flatten(declarations, decl.record, path)
-        elif decl.type == "record" and decl.derive is not None:
-            # Derived where the case leaves it out (statutory roles from the titles held):
-            # the table gives what it is derived from.
-            continue
+            columns += _flatten(declarations, decl.record, path, nested)
         elif decl.type == "record":
-            raise ValueError(f"the CSV template has no table for `{'.'.join(path)}`, a list "
-                             "of records inside a record")
+            if nested is None:
+                raise ValueError(f"the CSV template has no table for `{'.'.join(path)}`, a "
+                                 "list of records inside an item of a list")
+            inner = [Column(KEY, (), None), *_flatten(declarations, decl.record, (), None)]
+            nested.append(Table(decl.name, tuple(inner), path=path))
         else:
             columns.append(Column(".".join(path), path, decl))
     return columns
@@ -111,24 +127,33 @@ def export(cases: list[dict], vocabulary: vocabularies.Vocabulary | None = None
            ) -> dict[str, str]:
     """Case mappings (as a case file holds them, dates and amounts as text) as the template's
     CSV tables, by table name: what `import` reads back to the same cases."""
-    tables = template(vocabulary)
+    tables = [_with_facts(t, cases) if t.facts else t for t in template(vocabulary)]
     rows: dict[str, list[list[str]]] = {t.name: [] for t in tables}
     for case in cases:
         rows[CASES].append([_cell(case, c) for c in tables[0].columns])
         for table in tables[1:]:
-            for item in case.get(table.name) or []:
+            for item in _at(case, table.into) or []:
                 rows[table.name].append([str(case[KEY]) if c.name == KEY
                                          else _cell(item, c, skip=0) for c in table.columns])
     return {t.name: _csv([t.header, *rows[t.name]]) for t in tables}
 
 
+def _with_facts(table: Table, cases: list[dict]) -> Table:
+    """The table with a `facts.NAME` column for each of a policy's own facts the cases (or,
+    for the table of the items decided, their items) give, in the order first met."""
+    names: dict[str, None] = {}
+    for case in cases:
+        for record in [case] if table.name == CASES else _at(case, table.into) or []:
+            names.update(dict.fromkeys(record.get(FACTS) or {}))
+    return Table(table.name, table.columns + tuple(
+        Column(f"{FACTS}.{name}", (FACTS, name), None) for name in names),
+        table.facts, table.path)
+
+
 def _cell(data: dict, column: Column, skip: int = 0) -> str:
-    value: Any = data
-    path = column.path[skip:]
     if column.presence:
-        return TRUE if data.get(column.name) is not None else FALSE
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
+        return TRUE if _at(data, column.path) is not None else FALSE
+    value = _at(data, column.path[skip:])
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -136,6 +161,13 @@ def _cell(data: dict, column: Column, skip: int = 0) -> str:
     if isinstance(value, list):
         return SEPARATOR.join(str(v) for v in value) if value else EMPTY_LIST
     return str(value)
+
+
+def _at(data: Any, path: tuple[str, ...]) -> Any:
+    """The value at `path` in a case's mapping (None where a step is missing)."""
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -151,8 +183,8 @@ class _Case:
     data: dict
     cells: dict[str, str] = field(default_factory=dict)   # field path -> FILE:ROW:COLUMN
     row: str = ""                                          # FILE:ROW of its row of cases
-    given: dict[str, bool] = field(default_factory=dict)  # presence columns: given or not
-    given_list: dict[str, bool] = field(default_factory=dict)
+    # presence columns: given or not, where the field goes, and whether it is a list
+    given: dict[str, tuple[bool, tuple[str, ...], bool]] = field(default_factory=dict)
 
 
 def import_tables(paths: list[Path], vocabulary: vocabularies.Vocabulary | None = None
@@ -197,7 +229,7 @@ def import_tables(paths: list[Path], vocabulary: vocabularies.Vocabulary | None 
             continue
         for path, columns, rows in files:
             for number, cells in rows:
-                _item_row(name, path, columns, number, cells, cases, errors)
+                _item_row(tables[name], path, columns, number, cells, cases, errors)
     result = []
     for case in cases.values():
         _presence(case, errors)
@@ -324,8 +356,8 @@ def _case_row(path, columns, number, cells, cases, errors) -> None:
                     "expected true (given), false (not given) or an empty cell",
                     where=f"{where}: {column.name}"))
             elif cell.strip():
-                case.given[column.name] = cell.strip().lower() == TRUE
-                case.given_list[column.name] = column.field.list
+                case.given[column.name] = (cell.strip().lower() == TRUE, column.path,
+                                           column.field is None or column.field.list)
                 case.cells[column.name] = where
             continue
         _put(case, column.path, column, cell, where)
@@ -335,19 +367,23 @@ def _case_row(path, columns, number, cells, cases, errors) -> None:
 def _presence(case: _Case, errors: list) -> None:
     """A record field marked given holds at least an empty record or list; one marked not
     given holds nothing."""
-    for name, given in case.given.items():
+    for name, (given, path, is_list) in case.given.items():
+        *outer, last = path
+        record = case.data
+        for part in outer:
+            record = record.setdefault(part, {})
         if given:
-            case.data.setdefault(name, [] if case.given_list.get(name) else {})
-        elif case.data.get(name) is not None:
+            record.setdefault(last, [] if is_list else {})
+        elif record.get(last) is not None:
             errors.append(Diagnostic(
                 "CP0702", f"`{name}` is marked false (not given) but has values",
                 "empty its cells (and its table's rows), or mark it true",
                 where=f"{case.cells[name]}: {name}"))
         else:
-            case.data[name] = None
+            record[last] = None
 
 
-def _item_row(table, path, columns, number, cells, cases, errors) -> None:
+def _item_row(table: Table, path, columns, number, cells, cases, errors) -> None:
     key_index = [c.name if c else None for c in columns].index(KEY)
     case_id = cells[key_index].strip()
     case = cases.get(case_id)
@@ -357,10 +393,14 @@ def _item_row(table, path, columns, number, cells, cases, errors) -> None:
             f"give the case its row in {CASES}.csv, or correct the `{KEY}`",
             where=f"{path}:{number}:{key_index + 1}: {KEY}"))
         return
-    items = case.data.get(table)
+    *outer, last = table.into
+    record = case.data
+    for part in outer:
+        record = record.setdefault(part, {})
+    items = record.get(last)
     if items is None:
-        items = case.data[table] = []
-    prefix = f"{table}[{len(items)}]"
+        items = record[last] = []
+    prefix = f"{'.'.join(table.into)}[{len(items)}]"
     item: dict = {}
     items.append(item)
     case.cells.setdefault(prefix, f"{path}:{number}:1")
