@@ -5,8 +5,10 @@ totals per unit; the Item 402(w) summary with the fields other determinations ad
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -120,12 +122,20 @@ def test_the_summary_reads_the_fields_other_determinations_add(examples, tmp_pat
     assert award_row[8:10] == ["1,000.00 USD", "500.00 USD"]
 
 
+def _key(tmp_path, name: str, secret: str) -> str:
+    path = tmp_path / name
+    path.write_text(secret + "\n", encoding="utf-8")
+    return str(path)
+
+
 def test_redacted_reports_name_no_one_and_keep_pseudonyms_stable(examples, tmp_path):
     batch = _batch(examples, 60)
     source = _write(tmp_path, batch)
-    first = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
-    second = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
-    assert first == second
+    key = _key(tmp_path, "team.key", "0123456789abcdef" * 4)
+    first = runner.invoke(app, ["report", source, "--format", "csv", "--redact-key", key]).stdout
+    second = runner.invoke(app, ["report", source, "--format", "csv", "--redact"],
+                           env={"CLAWPOLICY_REDACT_KEY_FILE": key}).stdout
+    assert first == second  # the same key, by option or by environment variable
     for d in batch:
         assert d["participant"]["name"] not in first and d["participant"]["id"] not in first
         assert d["case_id"] not in first
@@ -136,6 +146,68 @@ def test_redacted_reports_name_no_one_and_keep_pseudonyms_stable(examples, tmp_p
     rows = [r for r in csv.reader(io.StringIO(first))][2:]
     people = {r[0] for r in rows if r and r[0].startswith("P-")}
     assert len(people) == 60  # one pseudonym per participant, none shared
+
+
+def _ids(report: str) -> list[str]:
+    return sorted(re.findall(r"\b[PCAS]-[0-9a-f]{12}\b", report))
+
+
+def test_pseudonyms_cannot_be_reversed_by_guessing_ids(examples, tmp_path):
+    # The auditor's attack (issue 15 §4): hash every likely id as the report would, and look
+    # the report's pseudonyms up. Keyed by a secret, the report gives nothing to look up.
+    batch = _batch(examples, 30)
+    for i, d in enumerate(batch):
+        d["participant"]["id"] = f"p-{i:03d}"
+    source = _write(tmp_path, batch)
+    guesses = [f"p-{i:03d}" for i in range(1000)] + [
+        f"{kind}{year}" for year in range(2010, 2031)
+        for kind in ("bonus-fy", "psu-", "psu-fy", "rsu-", "ltip-cash-")] + \
+        [d["case_id"] for d in batch] + [a["id"] for d in batch for a in d["awards"]]
+    keys = [None, _key(tmp_path, "team.key", "k" * 32)]
+    for key in keys:
+        args = ["--redact-key", key] if key else ["--redact"]
+        report = runner.invoke(app, ["report", source, "--format", "csv", *args]).stdout
+        pseudonyms = set(_ids(report))
+        assert len({p for p in pseudonyms if p.startswith("P-")}) == 30
+        for prefix in "PCA":
+            for length in (10, 12, 64):
+                unkeyed = {f"{prefix}-" + hashlib.sha256(f"{prefix}:{g}".encode())
+                           .hexdigest()[:length] for g in guesses}
+                assert not pseudonyms & unkeyed
+        assert not [g for g in guesses if re.search(rf"\b{re.escape(g)}\b", report)]
+
+
+def test_the_same_key_gives_the_same_pseudonyms_and_another_key_others(examples, tmp_path):
+    source = _write(tmp_path, _batch(examples, 5))
+
+    def ids(*args: str, env=None) -> list[str]:
+        result = runner.invoke(app, ["report", source, "--format", "md", *args], env=env)
+        assert result.exit_code == 0, result.output
+        return _ids(result.stdout)
+
+    one, other = _key(tmp_path, "one.key", "1" * 40), _key(tmp_path, "two.key", "2" * 40)
+    assert ids("--redact-key", one) == ids("--redact", env={"CLAWPOLICY_REDACT_KEY_FILE": one})
+    assert not set(ids("--redact-key", one)) & set(ids("--redact-key", other))
+    # Without a key, a fresh one each run: stable within the report, not across reports.
+    assert not set(ids("--redact")) & set(ids("--redact"))
+
+
+@pytest.mark.parametrize("secret, reason", [
+    (None, "no such file"), ("", "it is empty"),
+    ("short", "it holds 5 bytes, fewer than the 32 of a secret")])
+def test_a_redaction_key_that_cannot_be_used_is_a_located_usage_error(examples, tmp_path,
+                                                                      secret, reason):
+    source = _write(tmp_path, [examples[0]])
+    key = str(tmp_path / "bad.key") if secret is None else _key(tmp_path, "bad.key", secret)
+    for args, env in ((["--redact-key", key], None),
+                      (["--redact"], {"CLAWPOLICY_REDACT_KEY_FILE": key})):
+        result = runner.invoke(app, ["report", source, *args], env=env)
+        assert result.exit_code == EXIT_USAGE and result.stdout == ""
+        assert f"error[CP1203]: the redaction key cannot be used: {reason}\n  --> {key}\n" \
+            in result.stderr
+    # The variable is read only for a redacted report: a plain one never needs the key.
+    plain = runner.invoke(app, ["report", source], env={"CLAWPOLICY_REDACT_KEY_FILE": key})
+    assert plain.exit_code == 0
 
 
 def test_hostile_text_in_a_report_stays_text(examples, tmp_path):
@@ -181,8 +253,7 @@ def test_redacted_cases_not_determined_keep_neither_file_names_nor_quoted_values
     redacted = runner.invoke(app, ["report", source, "--format", "csv", "--redact"]).stdout
     assert "Jordan" not in redacted and "castellanos" not in redacted
     assert "CP0405 at as_of: expected a date as YYYY-MM-DD" in redacted
-    assert redacted == runner.invoke(app, ["report", source, "--format", "csv",
-                                           "--redact"]).stdout
+    assert "S-" in redacted
 
 
 def _summary_of(policy, cases, tmp_path) -> dict[str, str]:

@@ -12,6 +12,8 @@ import typer
 from clawpolicy.cli.common import EXIT_CASE, EXIT_USAGE, _fail, app
 
 INSTALL = "pip install 'clawpolicy[report]'"
+# The file of the secret `--redact` keys its pseudonyms with, where --redact-key is not given.
+KEY_VARIABLE = "CLAWPOLICY_REDACT_KEY_FILE"
 
 
 class ReportFormat(str, Enum):
@@ -36,13 +38,23 @@ def report(
                                 help="Replace ids and case sources with stable pseudonyms and leave "
                                 "names out (a case not determined shows its error's code, field "
                                 "and expectation, not its message, which may quote the case), "
-                                "for a report that leaves the compensation team."),
+                                "for a report that leaves the compensation team. Pseudonyms are "
+                                "keyed by a secret: --redact-key, else the file "
+                                "$CLAWPOLICY_REDACT_KEY_FILE names, else a random key for this "
+                                "report alone."),
+    redact_key: Optional[str] = typer.Option(None, "--redact-key", metavar="FILE",
+                                             help="Redact (implies --redact) with the secret "
+                                             "in FILE, so the same id gets the same pseudonym "
+                                             "in every report made with it.",
+                                             show_default=False),
 ) -> None:
     """One row per participant and award, totals per unit, and an Item 402(w)-style summary:
     the aggregate, the amount outstanding, the estimates used and the exceptions relied on.
 
-    Example: clawpolicy report out.jsonl --format xlsx -o board.xlsx --redact
+    Example: clawpolicy report out.jsonl --format xlsx -o board.xlsx --redact-key team.key
     """
+    import os
+
     from clawpolicy.core.diagnostics import DiagnosticError
     from clawpolicy.render import report as reports
     from clawpolicy.tools import report as reading
@@ -57,11 +69,18 @@ def report(
         except ImportError:
             sys.stderr.write(f"error: --format xlsx needs its extra: {INSTALL}\n")
             raise typer.Exit(EXIT_USAGE) from None
+    key_file = redact_key if redact_key is not None else \
+        (os.environ.get(KEY_VARIABLE) or None if redact else None)
+    redact = redact or key_file is not None
+    try:
+        key = reading.read_key(key_file) if key_file is not None else None
+    except DiagnosticError as error:
+        _fail(error.diagnostics, EXIT_USAGE)
     try:
         found, errors = reading.read(determinations)
     except DiagnosticError as error:
         _fail(error.diagnostics, EXIT_CASE)
-    built = reports.build(found, errors, redact)
+    built = reports.build(found, errors, redact, key)
     title = "Clawback determinations: report" + (" (redacted)" if redact else "")
     if format is ReportFormat.xlsx:
         import io

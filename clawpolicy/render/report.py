@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -44,15 +46,21 @@ class Report:
 
 
 class _Pseudonyms:
-    """Stable pseudonyms: the same id gives the same pseudonym in every report."""
+    """Pseudonyms keyed by a secret: HMAC-SHA256 of the id under the key, so that no one
+    without the key can tell an id from its pseudonym (not by hashing a list of likely ids,
+    as they could an unkeyed hash). The same key gives the same pseudonym in every report;
+    without one (`key` None), a fresh random key is drawn, and pseudonyms are the same only
+    within this report."""
 
-    def __init__(self, on: bool):
+    def __init__(self, on: bool, key: bytes | None = None):
         self.on = on
+        self.key = key if key is not None else secrets.token_bytes(32)
 
     def __call__(self, prefix: str, value: str | None) -> str:
         if not self.on or value is None:
             return value or ""
-        return f"{prefix}-{hashlib.sha256(f'{prefix}:{value}'.encode()).hexdigest()[:10]}"
+        digest = hmac.new(self.key, f"{prefix}:{value}".encode(), hashlib.sha256).hexdigest()
+        return f"{prefix}-{digest[:12]}"
 
     def text(self, text: str, ids: list[tuple[str, str | None]], person: str | None) -> str:
         """A text that names the case's ids (an open question: "What would award psu-2022
@@ -97,8 +105,10 @@ def _money(amount: Decimal, unit: str) -> str:
     return f"{sign}{int(whole.lstrip('-')):,}{point}{fraction} {unit}"
 
 
-def build(determinations: list[dict], errors: list[dict], redact: bool = False) -> Report:
-    name = _Pseudonyms(redact)
+def build(determinations: list[dict], errors: list[dict], redact: bool = False,
+          key: bytes | None = None) -> Report:
+    """The report; redacted, ids become pseudonyms keyed by `key` (a random one when None)."""
+    name = _Pseudonyms(redact, key)
     numbers: dict[tuple[str, int, int], Decimal] = {}
     rows, estimates, exceptions = [], [], {}
     sums: dict[str, dict[str, Decimal]] = {k: {} for k in TOTALS}

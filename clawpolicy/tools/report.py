@@ -14,6 +14,9 @@ _CASE_KEYS = {"case_id": str, "outcome": str, "awards": list}
 _AWARD_KEYS = {"id": str, "outcome": str}
 # The determinations are read whole, at most one byte past this (docs/errors.md, CP1202).
 MAX_DETERMINATIONS_BYTES = 256 * 1024 * 1024
+# A redaction key file (docs/cases.md, "The report"; docs/errors.md, CP1203): at least
+# 32 bytes of secret (256 bits, as HMAC-SHA256's own output), at most 4096.
+MIN_KEY_BYTES, MAX_KEY_BYTES = 32, 4096
 
 
 def read(path: str) -> tuple[list[dict], list[dict]]:
@@ -56,6 +59,27 @@ def read(path: str) -> tuple[list[dict], list[dict]]:
     if problems:
         raise DiagnosticError(problems)
     return found, errors
+
+
+def read_key(path: str) -> bytes:
+    """The secret of a redaction key file: its bytes, without surrounding white space (the
+    newline an editor or `openssl rand -hex 32 > FILE` leaves). Raises DiagnosticError
+    (CP1203) for a file that cannot be read or holds too little to be a secret."""
+    try:
+        key = read_regular(path, MAX_KEY_BYTES).strip()
+    except TooLarge:
+        reason = f"it is larger than {MAX_KEY_BYTES} bytes"
+    except OSError as error:
+        reason = _reason(error)
+    else:
+        if len(key) >= MIN_KEY_BYTES:
+            return key
+        reason = "it is empty" if not key else \
+            f"it holds {len(key)} bytes, fewer than the {MIN_KEY_BYTES} of a secret"
+    raise DiagnosticError([Diagnostic(
+        "CP1203", f"the redaction key cannot be used: {reason}",
+        f"give a file of at least {MIN_KEY_BYTES} secret bytes the team keeps, e.g. made by "
+        "`openssl rand -hex 32 > redact.key`", where=printable(path))])
 
 
 def _reason(error: OSError) -> str:
