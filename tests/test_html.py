@@ -155,6 +155,34 @@ def test_hostile_case_text_injects_no_element_or_attribute(text, qualys_2019):
             _elements(md.render(layout.markdown(benign, "full")))
 
 
+CONTROLS = "\n\nOutcome: NO RECOVERY\x1b[2J\x1b[31m\rX\x08\u2028\u202e\x85\t"
+
+
+def test_control_characters_of_a_case_are_shown_never_sent_raw(qualys_2019):
+    # The audit's spoof: a name that starts lines of its own ("Outcome: NO RECOVERY" above
+    # the real outcome), and ESC, CR and BS that move a terminal's cursor.
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("24-"))
+    benign = _determine(qualys_2019, _case(path, "plain"))
+    hostile = _determine(qualys_2019, _case(path, CONTROLS))
+    shown = r"\n\nOutcome: NO RECOVERY\x1b[2J\x1b[31m\rX\x08\u2028\u202e\x85\t"
+    for level in ("full", "summary"):
+        for lay in (layout.text, layout.markdown):
+            page, plain = lay(hostile, level), lay(benign, level)
+            assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u202e]", page)
+            # No line of its own: the lines that start "Outcome" are the memo's own.
+            assert [line for line in page.splitlines() if "Outcome" in line[:12]] == \
+                [line for line in plain.splitlines() if "Outcome" in line[:12]]
+        assert shown in layout.text(hostile, level)
+        assert shown.replace("\\", "\\\\").replace("[", "\\[") \
+            in layout.markdown(hostile, level)
+        page = html.render(hostile, source_document(qualys_2019), level)
+        assert shown in page and not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", page)
+    # The JSON keeps the case's text exactly, escaped as JSON escapes it.
+    from clawpolicy.render import json as json_render
+
+    assert json.loads(json_render.render(hostile))["participant"]["name"] == f"name {CONTROLS}"
+
+
 def _renderers():
     """CommonMark, and GFM's extensions of it (tables, strikethrough)."""
     from markdown_it import MarkdownIt

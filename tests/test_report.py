@@ -221,6 +221,19 @@ def test_hostile_text_in_a_report_stays_text(examples, tmp_path):
     assert "<img" not in markdown and r"\| \*x\* \[a\](javascript:alert(1))" in markdown
 
 
+def test_control_characters_in_a_report_are_shown_as_escapes(examples, tmp_path):
+    d = json.loads(json.dumps(examples[0]))
+    d["participant"]["name"] = "Jordan\n\nOutcome: NO RECOVERY\x1b[2J\rX\x08"
+    d["case_id"] = "case\u2028\x1b[31m"
+    source = _write(tmp_path, [d])
+    for form in ("md", "html", "csv"):
+        page = runner.invoke(app, ["report", source, "--format", form]).stdout
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028]", page), form
+        assert "Outcome: NO RECOVERY\\x1b[2J\\rX\\x08" in page.replace("\\\\", "\\") \
+            .replace("\\[", "["), form
+        assert not [line for line in page.splitlines() if line.startswith("Outcome")]
+
+
 def test_lines_that_are_not_determinations_are_located(examples, tmp_path):
     source = _write(tmp_path, [examples[0]], '{"case_id": 3}\nnot json\n')
     result = runner.invoke(app, ["report", source])
@@ -310,11 +323,13 @@ def test_a_formula_from_a_case_stays_text_in_xlsx_and_csv(examples, tmp_path):
 
     row = next(load_workbook(tmp_path / "r.xlsx")["Awards"].iter_rows(min_row=2))
     assert [(c.value, c.data_type) for c in row[:3]] == [
-        ("@SUM(1+1)", "s"), ('=HYPERLINK("http://x.test","click")', "s"), ("\tcmd", "s")]
+        ("@SUM(1+1)", "s"), ('=HYPERLINK("http://x.test","click")', "s"), ("\\tcmd", "s")]
     assert isinstance(row[5].value, int | float)  # an amount is still a number
     lines = list(csv.reader(io.StringIO(runner.invoke(app, ["report", source, "-f",
                                                             "csv"]).stdout)))
-    assert lines[2][:3] == ["'@SUM(1+1)", "'=HYPERLINK(\"http://x.test\",\"click\")", "'\tcmd"]
+    # A tab, a control character, is shown as `\t` (as in the memo): text that starts no
+    # formula.
+    assert lines[2][:3] == ["'@SUM(1+1)", "'=HYPERLINK(\"http://x.test\",\"click\")", "\\tcmd"]
     assert lines[2][5] == d["awards"][0]["recoverable"]["amount"]
 
 

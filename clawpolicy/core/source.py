@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -111,6 +112,20 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
             if _only_escaped_bytes(text) else text.encode("utf-8", "backslashreplace").decode()
+
+
+# What could move a terminal's cursor or start a line of its own, or turn text around: the
+# control characters (C0, DEL, C1: a line break, a carriage return, the ESC of an escape
+# sequence, a backspace), the line and paragraph separators, and the bidirectional controls.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f"
+                      "\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` for a memo or a report, as `printable`, with each control character shown as
+    the escape an error message shows a case's value with (`\\n`, `\\x1b`, `\\u202e`): no
+    text a case supplies can start a line of its own or move the cursor."""
+    return printable(_CONTROL.sub(lambda m: repr(m[0])[1:-1], text))
 
 
 def _only_escaped_bytes(text: str) -> bool:

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import PurePath
 
 from clawpolicy.check import sentences as traced
-from clawpolicy.core.source import SourceFile
+from clawpolicy.core.source import SourceFile, visible
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.render import memo as memos
 from clawpolicy.render import timeline
@@ -58,7 +58,7 @@ def render(d: Determination, source: SourceFile | None = None, level: str = "sum
         out += ["<h2>Awards without recovery</h2>", _items(
             m.settled, deciding, lambda i: timeline.svg(by_id[i.award], d.as_of))]
     for part in m.awards:
-        out += [f"<section class=\"award\"><h2>Award {escape(part.id)}</h2>",
+        out += [f"<section class=\"award\"><h2>Award {escape(visible(part.id))}</h2>",
                 f"<p>Outcome: {escape(part.outcome)}</p>", timeline.svg(by_id[part.id], d.as_of)]
         if part.arithmetic:
             out.append(_table(part.arithmetic))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from clawpolicy.core.source import visible
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.render import memo as memos
 
@@ -27,7 +28,7 @@ def text(d: Determination, level: str = "summary") -> str:
         body = [f"Outcome: {part.outcome}", ""]
         if part.arithmetic:
             body += _text_table(part.arithmetic) + [""]
-        out += _text_section(f"Award {part.id}", body + _text_items(part.items))
+        out += _text_section(f"Award {visible(part.id)}", body + _text_items(part.items))
     if m.others:
         out += _text_section("Other amounts recoverable", _text_table(m.others))
     if m.questions:
@@ -77,7 +78,7 @@ def markdown(d: Determination, level: str = "summary") -> str:
     if m.settled:
         out += ["", "## Awards without recovery", "", *_md_items(m.settled)]
     for part in m.awards:
-        out += ["", f"## Award {escape_markdown(part.id)}", "", f"Outcome: {escape_markdown(part.outcome)}", ""]
+        out += ["", f"## Award {escape_markdown(visible(part.id))}", "", f"Outcome: {escape_markdown(part.outcome)}", ""]
         if part.arithmetic:
             out += _md_table(part.arithmetic) + [""]
         out += _md_items(part.items)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from clawpolicy.core.source import visible
 from clawpolicy.core.values import format_money
 from clawpolicy.evaluate.determination import Amount, AwardResult, Determination
 
@@ -144,7 +145,32 @@ def build(d: Determination, level: str = "summary") -> Memo:
             for q in d.open_questions for i, a in enumerate(q.answers or [None])])
     if d.assumptions:
         _mark_assumed(d, memo)
+    _make_visible(memo)
     return memo
+
+
+def _make_visible(memo: Memo) -> None:
+    """Every text of the memo a case can supply (names, titles, ids, reasons that quote the
+    case's values) with its control characters shown as escapes (`core.source.visible`), in
+    every layout: a name `"Jordan\\n\\nOutcome: NO RECOVERY"` cannot forge a line of the
+    memo, nor an escape sequence move the cursor. The quotations are the policy's words (the
+    HTML memo finds them in its source as they are); an award's id is its key, shown through
+    `visible` where a layout shows it."""
+    def table(t: Table | None) -> None:
+        if t is not None:
+            t.columns = [visible(c) for c in t.columns]
+            t.rows = [[visible(c) for c in row] for row in t.rows]
+
+    memo.title, memo.outcome = visible(memo.title), visible(memo.outcome)
+    memo.header = [(label, visible(value)) for label, value in memo.header]
+    for t in (memo.summary, memo.others, memo.questions):
+        table(t)
+    for part in memo.awards:
+        part.outcome = visible(part.outcome)
+        table(part.arithmetic)
+    for item in {id(i): i for i in [*memo.settled, *memo.notes, *memo.deciding,
+                                    *(i for part in memo.awards for i in part.items)]}.values():
+        item.text, item.details = visible(item.text), [visible(x) for x in item.details]
 
 
 def _parts(d: Determination) -> str:

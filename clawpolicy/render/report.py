@@ -21,6 +21,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from clawpolicy.core.source import visible
 from clawpolicy.render.layout import escape_markdown
 from clawpolicy.render.memo import OUTCOME_WORDS, Table, place, words
 
@@ -174,7 +175,7 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
             if value is not None:
                 numbers[("totals", i, j + 1)] = value
         totals.append(row)
-    return Report(
+    report = Report(
         Table(["Participant", "Name", "Case", "Award", "Outcome", "Recoverable", "Unit",
                "Remedies", "Excused", "Outstanding", "Open questions"], rows),
         Table(["Unit", "Recoverable", "Excused", "Recovered", "Outstanding"], totals),
@@ -189,6 +190,11 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
         Table(["Source", "Errors"], [[name("S", str(e.get("source", ""))), "; ".join(
             _error(x, redact) for x in e.get("errors", []))] for e in errors]),
         numbers)
+    # What a case supplies (names, ids, open questions, errors quoting its values) with its
+    # control characters shown as escapes, in every format, as in the memo.
+    for _, table in report.tables():
+        table.rows = [[visible(cell) for cell in row] for row in table.rows]
+    return report
 
 
 def _error(error: dict, redact: bool) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from clawpolicy.core.source import visible
 from clawpolicy.evaluate.determination import AwardResult, Window
 
 # One scale from the earliest date to the latest; labels of events to their right.
@@ -33,7 +34,7 @@ def svg(a: AwardResult, as_of: str) -> str:
                    key=lambda e: e[0])
     # Two lines each, whatever the text's length: the clause (the policy's words), then the
     # date compared and the bounds.
-    windows = [(c, w, [f"{c.clause or c.id}:", window_words(w)])
+    windows = [(c, w, [visible(f"{c.clause or c.id}:"), visible(window_words(w))])
                for c in a.conditions for w in c.windows or []]
     if not dated and not windows:
         return ""
@@ -45,7 +46,7 @@ def svg(a: AwardResult, as_of: str) -> str:
     scale = _Scale(first, max((last - first).days, 1))
     top = sum(_LINE * len(lines) + _ROW for _, _, lines in windows)
     height = top + _ROW * len(dated) + 12
-    label = escape(f"Timeline of award {a.id}")
+    label = escape(f"Timeline of award {visible(a.id)}")
     parts = [f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" '
              f'height="{height}" viewBox="0 0 {_WIDTH} {height}" role="img" '
              f'aria-label="{label}">', f"<title>{label}</title>"]
@@ -122,6 +123,6 @@ def _window(w: Window, lines: list[str], scale: _Scale, y: int) -> list[str]:
     x = scale.x(w.date)
     colour = _IN if w.inside else _OUT
     parts.append(f'<path d="M{x} {band - 2}l5 6-5 6-5-6z" fill="{colour}">'
-                 f"<title>{escape(w.fact)} {w.date}: "
+                 f"<title>{escape(visible(w.fact))} {w.date}: "
                  f"{'inside' if w.inside else 'outside'} the window</title></path></g>")
     return parts
