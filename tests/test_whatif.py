@@ -128,6 +128,36 @@ def test_the_memo_marks_each_assumed_fact_where_it_is_cited(qualys_2019):
     assert "misconduct found [assumed]" in layout.markdown(d, "full").replace("\\", "")
 
 
+@pytest.mark.parametrize("award", ["0", "ltip-cash-2022"])
+def test_the_memo_marks_an_assumed_fact_where_it_shows_its_value(qualys_2019, award):
+    # Issue 17 §1, "wherever it is cited": not only in the reasons, but in the arithmetic
+    # table, the summary table and the header, in every layout.
+    from clawpolicy.render import html
+
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("16-"))
+    d = api.evaluate(qualys_2019, api.read_case(path), [
+        f"awards[{award}].amount_as_restated=350000", f"awards[{award}].amount_paid=100000",
+        f"awards[{award}].granted=2022-02-16", "as_of=2025-01-01"])
+    text = layout.text(d, "full")
+    lines = text.splitlines()
+    assert "As of:       2025-01-01 [assumed]" in lines
+    assert [line.split() for line in lines if line.startswith(("As restated", "Paid", "Awarded",
+                                                               "Unpaid"))] == [
+        ["Awarded", "400,000.00", "USD"], ["As", "restated", "350,000.00", "USD", "[assumed]"],
+        ["Paid", "100,000.00", "USD", "[assumed]"], ["Unpaid", "300,000.00", "USD"]]
+    assert "2022-02-16 [assumed]  2024-03-01  recovery" in text
+    markdown = layout.markdown(d, "full")
+    for shown in (r"| **As of** | 2025-01-01 \[assumed\] |",
+                  r"| Paid | 100,000.00 USD \[assumed\] |", r"| As restated | 350,000.00 USD \[assumed\] |", r"2022-02-16 \[assumed\]"):
+        assert shown in markdown
+    page = html.render(d)
+    for shown in ("<dd>2025-01-01 [assumed]</dd>", "<td>100,000.00 USD [assumed]</td>",
+                  "<td>350,000.00 USD [assumed]</td>", "<td>2022-02-16 [assumed]</td>"):
+        assert shown in page
+    # Without assumptions, nothing is marked.
+    assert "[assumed]" not in layout.text(api.evaluate(qualys_2019, api.read_case(path)), "full")
+
+
 @pytest.mark.parametrize(("assume", "code", "words"), [
     ("findings.misconduc=fraud", "CP1101", "did you mean `findings.misconduct`?"),
     ("findings.misconduct=frod", "CP1102", "did you mean `fraud`?"),

@@ -405,7 +405,8 @@ def _mark_assumed(d: Determination, memo: Memo) -> None:
     from clawpolicy import vocabulary as vocabularies
 
     vocabulary = vocabularies.load()
-    names = []
+    summary_keys = {path: key for key, path in vocabulary.roles.item_summary}
+    names, shown = [], set()  # shown: (award id, or "" for the case; the fact's summary key)
     for a in d.assumptions:
         names.append(a.fact)
         *record, last = re.split(r"\.(?![^\[]*\])", a.fact)
@@ -417,6 +418,11 @@ def _mark_assumed(d: Determination, memo: Memo) -> None:
         owner = (key if item else ".".join(record)) if record else ""
         names += [f"{owner}: {label}" if owner else label
                   for label in vocabulary.labels_of(last)]
+        if not record:
+            shown.add(("", last))
+        elif item and item[1] == vocabulary.roles.decided and len(record) == 1:
+            shown.add((key, summary_keys.get(last)))
+    _mark_shown(memo, shown)
     pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(set(names), key=len,
                                                                      reverse=True))
                          + r")(?![\w\[.])")
@@ -430,6 +436,33 @@ def _mark_assumed(d: Determination, memo: Memo) -> None:
     for table in (memo.others, memo.questions):
         if table is not None:
             table.rows = [[mark(cell) for cell in row] for row in table.rows]
+
+
+# Where the memo shows a fact itself rather than a reason citing it: the header's rows by the
+# case's field, and the cells of the summary table and of the recovery arithmetic by the key
+# of the award's facts ([roles.item_summary]) they show.
+_HEADER_FACTS = {"As of": "as_of"}
+_SUMMARY_FACTS = {"Kind": ("kind",), "Granted": ("grant_date",),
+                  "Received": ("receipt_date", "attainment_date")}
+_ARITHMETIC_FACTS = {"Awarded": ("awarded",), "As restated": ("as_restated", "estimate"),
+                     "Paid": ("paid",)}
+
+
+def _mark_shown(memo: Memo, shown: set[tuple[str, str | None]]) -> None:
+    """Each assumed fact marked where the memo shows its value: the as-of date in the header,
+    an award's dates and kind in the summary, its amounts in its recovery arithmetic."""
+    def mark(owner: str, facts) -> str:
+        return f" {ASSUMED}" if any((owner, f) in shown for f in facts) else ""
+
+    memo.header = [(label, value + mark("", [_HEADER_FACTS.get(label)]))
+                   for label, value in memo.header]
+    columns = memo.summary.columns
+    memo.summary.rows = [[cell + mark(row[0], _SUMMARY_FACTS.get(columns[i], ()))
+                          for i, cell in enumerate(row)] for row in memo.summary.rows]
+    for part in memo.awards:
+        if part.arithmetic is not None:
+            part.arithmetic.rows = [[step, amount + mark(part.id, _ARITHMETIC_FACTS.get(step, ()))]
+                                    for step, amount in part.arithmetic.rows]
 
 
 def _answer_word(value) -> str:
