@@ -117,7 +117,7 @@ def test_the_summary_reads_the_fields_other_determinations_add(examples, tmp_pat
     assert summary["Recovered"] == "2.00 USD"
     assert summary["Outstanding"] == "500.00 USD"
     assert ["impracticable_cost", "Exception (i)", "1,000.00 USD"] in rows
-    assert ["USD", "156000.00", "1000.00", "2.00", "500.00"] in rows
+    assert ["USD", "156000.00", "1000.00", "2.00", "500.00", ""] in rows
     award_row = next(r for r in rows if len(r) == 11 and r[3] == award["id"])
     assert award_row[8:10] == ["1,000.00 USD", "500.00 USD"]
 
@@ -126,6 +126,42 @@ def _key(tmp_path, name: str, secret: str) -> str:
     path = tmp_path / name
     path.write_text(secret + "\n", encoding="utf-8")
     return str(path)
+
+
+def test_totals_say_where_recoveries_are_not_recorded_or_exceed_the_recoverable(examples,
+                                                                              tmp_path):
+    # The audit's rc2: one case records recoveries, 350,000 recovered of 300,000
+    # recoverable; the other records none. The totals showed Outstanding 0.00 without a word.
+    recorded = json.loads(json.dumps(next(e for e in examples if e["outcome"] == "recovery")))
+    unrecorded = json.loads(json.dumps(recorded))
+    unrecorded["case_id"] = "norec"
+    award = recorded["awards"][0]
+    recoverable = Decimal(award["recoverable"]["amount"])
+    award["recovered"] = {"amount": str(recoverable + 50000), "unit": "USD"}
+    award["outstanding"] = {"amount": "0.00", "unit": "USD"}
+    recorded["total_recovered"] = award["recovered"]
+    recorded["total_outstanding"] = award["outstanding"]
+    result = runner.invoke(app, ["report", _write(tmp_path, [recorded, unrecorded]),
+                                 "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    totals = rows[rows.index(["# Totals per unit"]) + 2]
+    assert totals[4] == "0.00" and totals[5] == (
+        "Recovered and Outstanding not recorded in 1 of 2 determinations with a recovery; "
+        "more recorded as recovered than recoverable in 1 award (50,000.00 USD beyond; see the "
+        "Item 402(w) summary)")
+    summary = {r[0]: r[1] for r in rows if len(r) == 2}
+    shown = f"{recoverable + 50000:,} USD recorded as recovered, {recoverable:,} USD recoverable"
+    assert summary["Recorded as recovered beyond the amount recoverable: "
+                   f"{recorded['case_id']}, award {award['id']}"] == shown
+    # Recorded in both, and no more than recoverable: no caveat.
+    unrecorded.update(total_recovered=recorded["total_recovered"],
+                      total_outstanding=recorded["total_outstanding"])
+    award["recovered"]["amount"] = str(recoverable)
+    result = runner.invoke(app, ["report", _write(tmp_path, [recorded, unrecorded]),
+                                 "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[rows.index(["# Totals per unit"]) + 2][5] == ""
+    assert not [r for r in rows if r and r[0].startswith("Recorded as recovered beyond")]
 
 
 def test_redacted_reports_name_no_one_and_keep_pseudonyms_stable(examples, tmp_path):

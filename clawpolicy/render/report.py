@@ -144,6 +144,9 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
                          _shown(_amounts(_amount_of(a.get("excused")))),
                          _shown(_amounts(a.get("outstanding"))),
                          questions if a["outcome"] == "pending" else ""])
+            over = _over_recovered(a)
+            if over:
+                summary.over.append((over, f"{who[2]}, award {award}"))
             facts = a.get("facts") or {}
             # An estimate the amount was determined on: not where the amount's rule did not
             # read the restated amount (all that was received, under Sarbanes-Oxley 304).
@@ -174,11 +177,11 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
             row.append(str(value) if value is not None else "")
             if value is not None:
                 numbers[("totals", i, j + 1)] = value
-        totals.append(row)
+        totals.append(row + ["; ".join(summary.caveats(unit, counted))])
     report = Report(
         Table(["Participant", "Name", "Case", "Award", "Outcome", "Recoverable", "Unit",
                "Remedies", "Excused", "Outstanding", "Open questions"], rows),
-        Table(["Unit", "Recoverable", "Excused", "Recovered", "Outstanding"], totals),
+        Table(["Unit", "Recoverable", "Excused", "Recovered", "Outstanding", "Notes"], totals),
         Table(["Item", "Amount"], summary.rows(determinations, sums, counted, outcomes,
                                                len(errors))),
         Table(["Participant", "Case", "Award", "Kind", "Measures",
@@ -195,6 +198,19 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
     for _, table in report.tables():
         table.rows = [[visible(cell) for cell in row] for row in table.rows]
     return report
+
+
+def _over_recovered(award: dict) -> tuple[str, Decimal, str] | None:
+    """Where the determination records more recovered from an award than is recoverable from
+    it (in the same unit): the unit and the two amounts, as the determination holds them.
+    The report says so; the determination itself records no note of it."""
+    recovered, recoverable = _amounts(award.get("recovered")), _amounts(award.get("recoverable"))
+    if recovered and recoverable and recovered[0][1] == recoverable[0][1] \
+            and recovered[0][0] > recoverable[0][0]:
+        unit = recovered[0][1]
+        return unit, recovered[0][0] - recoverable[0][0], \
+            f"{_shown(recovered)} recorded as recovered, {_shown(recoverable)} recoverable"
+    return None
 
 
 def _error(error: dict, redact: bool) -> str:
@@ -224,6 +240,25 @@ class _Summary:
         self.others: dict[tuple[str, str], dict[str, Decimal]] = {}
         self.excused: dict[str, Decimal] = {}
         self.recovering = 0  # determinations with an award recovered from
+        # Awards with more recorded as recovered than recoverable: ((unit, beyond, words), who).
+        self.over: list[tuple[tuple[str, Decimal, str], str]] = []
+
+    def caveats(self, unit: str, counted: dict[str, int]) -> list[str]:
+        """What a unit's totals do not say by themselves: recoveries not recorded in some of
+        the determinations with a recovery, and awards with more recovered than recoverable."""
+        unrecorded: dict[int, list[str]] = {}
+        for key in ("total_recovered", "total_outstanding"):
+            if self.recovering > counted[key]:
+                unrecorded.setdefault(self.recovering - counted[key], []).append(
+                    key.removeprefix("total_").capitalize())
+        out = [f"{' and '.join(keys)} not recorded in {missing} of {self.recovering} "
+               "determinations with a recovery" for missing, keys in unrecorded.items()]
+        beyond = [amount for (u, amount, _), _ in self.over if u == unit]
+        if beyond:
+            out.append(f"more recorded as recovered than recoverable in {len(beyond)} award"
+                       + ("s" if len(beyond) > 1 else "") + f" ({_shown([(sum(beyond), unit)])}"
+                       " beyond; see the Item 402(w) summary)")
+        return out
 
     @staticmethod
     def _add(sums: dict[str, Decimal], amounts: list[tuple[Decimal, str]]) -> None:
@@ -270,6 +305,8 @@ class _Summary:
                   total("total_recoverable", len(determinations))],
                  ["Recovered", total("total_recovered", self.recovering)],
                  ["Outstanding", total("total_outstanding", self.recovering)]]
+        rows += [[f"Recorded as recovered beyond the amount recoverable: {who}", words]
+                 for (_, _, words), who in self.over]
         return rows
 
 
