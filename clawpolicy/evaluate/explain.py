@@ -245,8 +245,10 @@ class Explainer:
             case ast.Name() if self.policy.resolutions[id(node)].kind == "enum":
                 return node.name
             case ast.Binary(op="+" | "-" | "*" | "/"):
-                return f"{self.describe(node.left, env)} {node.op} " \
-                       f"{self.describe(node.right, env)} = {show(value)}"
+                return f"{self._operand(node.left, node, env)} {node.op} " \
+                       f"{self._operand(node.right, node, env, right=True)} = {show(value)}"
+            case ast.Unary(op="-"):
+                return f"-{self._operand(node.operand, node, env)} = {show(value)}"
             case ast.Call():
                 args = ", ".join(self.describe(a, env) for a in node.args)
                 return f"{node.function}({args}) = {show(value)}"
@@ -261,6 +263,21 @@ class Explainer:
                 return f"{node.name} (= {self.describe(body, env.top())})"
         return f"{self.label(node, env)} ({show(value)})"
 
+
+    def _operand(self, node: ast.Expr, parent: ast.Expr, env: Env, right: bool = False) -> str:
+        """An operand of arithmetic described, in parentheses where the policy's grouping
+        needs them (as `clawpolicy fmt` writes it, syntax.ast `binding`): `a - (b - c = 60) =
+        340`, never a chain that reads as `a - b - c`. A computed right operand ends with its
+        own `= value`, which binds looser than any operator, so it is always grouped (`a + (b *
+        c = 6) = 7`); a left one reads as a running total (`a - b = 240 - c = 140`). An `if`
+        is grouped as the branch it describes."""
+        shown = node
+        while isinstance(shown, ast.If) and isinstance(self.eval(shown.condition, env), bool):
+            shown = shown.then if self.eval(shown.condition, env) else shown.otherwise
+        text = self.describe(node, env)
+        grouped = ast.binding(shown) < ast.arithmetic_least(parent, right) or (
+            right and ast.binding(shown) in (ast.Binds.ADD, ast.Binds.MUL, ast.Binds.NEG))
+        return f"({text})" if grouped else text
 
     def _explain_span(self, node: ast.Call, env: Env, value) -> str:
         """`executive_officer_since (2019-01-07) to executive_officer_until (not recorded:

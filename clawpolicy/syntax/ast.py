@@ -156,6 +156,52 @@ Expr = (
 )
 
 
+# ---------------------------------------------------------------- binding strength
+
+class Binds:
+    """How tightly each construct binds, loosest first. `clawpolicy fmt` (syntax.printer)
+    parenthesizes an operand that binds more loosely than its place allows, and a reason's
+    arithmetic (evaluate.explain) groups its operands by the same rule."""
+
+    IF, OR, AND, NOT, COMPARE, ADD, MUL, NEG, ATOM = range(9)
+
+
+COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">=", "in", "not in", "overlaps"})
+
+
+def binding(node: Expr) -> int:
+    match node:
+        case If():
+            return Binds.IF
+        case Logical(op="or"):
+            return Binds.OR
+        case Logical(op="and"):
+            return Binds.AND
+        case Unary(op="not"):
+            return Binds.NOT
+        case Binary(op=op) if op in COMPARISONS:
+            return Binds.COMPARE
+        case Test():
+            return Binds.COMPARE
+        case Binary(op="+" | "-"):
+            return Binds.ADD
+        case Binary(op="*" | "/"):
+            return Binds.MUL
+        case Unary(op="-"):
+            return Binds.NEG
+    return Binds.ATOM
+
+
+def arithmetic_least(parent: Binary | Unary, right: bool = False) -> int:
+    """The loosest binding an operand of arithmetic (`+ - * /`, or a negation) is written
+    bare with: a left operand as tight as its operator, a right one tighter (the operators
+    associate to the left: `a - (b - c)` keeps its parentheses, `(a - b) - c` needs none), a
+    negation's operand a negation or an atom."""
+    if isinstance(parent, Unary):
+        return Binds.NEG
+    return binding(parent) + (1 if right else 0)
+
+
 def children(node: "Expr"):
     """The expressions directly inside an expression, in field order."""
     for value in vars(node).values():

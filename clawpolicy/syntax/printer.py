@@ -30,9 +30,13 @@ from clawpolicy.syntax.parse import TOKEN
 WIDTH = 96
 INDENT = "  "
 
-# Binding strength: an operand binding more loosely than its place allows is parenthesized.
-_IF, _OR, _AND, _NOT, _COMPARE, _ADD, _MUL, _NEG, _ATOM = range(9)
-_COMPARISONS = {"=", "!=", "<", "<=", ">", ">=", "in", "not in", "overlaps"}
+# Binding strength (syntax.ast, shared with a reason's arithmetic): an operand binding more
+# loosely than its place allows is parenthesized.
+_IF, _OR, _AND, _NOT, _COMPARE, _ADD, _ATOM = (ast.Binds.IF, ast.Binds.OR, ast.Binds.AND,
+                                               ast.Binds.NOT, ast.Binds.COMPARE,
+                                               ast.Binds.ADD, ast.Binds.ATOM)
+_COMPARISONS = ast.COMPARISONS
+_prec = ast.binding
 
 # A printed line, and the source offset where the last element it prints ends (None when it
 # prints no element of its own, e.g. the first lines of a wrapped set).
@@ -48,29 +52,6 @@ def text(value: str) -> str:
 
 
 # ---------------------------------------------------------------- expressions
-
-def _prec(node: ast.Expr) -> int:
-    match node:
-        case ast.If():
-            return _IF
-        case ast.Logical(op="or"):
-            return _OR
-        case ast.Logical(op="and"):
-            return _AND
-        case ast.Unary(op="not"):
-            return _NOT
-        case ast.Binary(op=op) if op in _COMPARISONS:
-            return _COMPARE
-        case ast.Test():
-            return _COMPARE
-        case ast.Binary(op="+" | "-"):
-            return _ADD
-        case ast.Binary(op="*" | "/"):
-            return _MUL
-        case ast.Unary(op="-"):
-            return _NEG
-    return _ATOM
-
 
 def _operand_least(operand: ast.Expr, op: str, least: int) -> int:
     """The binding an operand of `and`/`or` needs: an operand that is itself an `and`/`or` of
@@ -111,7 +92,7 @@ def _unparse(node: ast.Expr) -> str:
         case ast.Unary(op="not", operand=o):
             return f"not {unparse(o, _NOT)}"
         case ast.Unary(op="-", operand=o):
-            return f"-{unparse(o, _NEG)}"
+            return f"-{unparse(o, ast.arithmetic_least(node))}"
         case ast.Logical(op=op, left=left, right=right):
             p = _prec(node)
             return f"{unparse(left, _operand_least(left, op, p))} {op} " \
@@ -119,8 +100,8 @@ def _unparse(node: ast.Expr) -> str:
         case ast.Binary(op=op, left=left, right=right) if op in _COMPARISONS:
             return f"{unparse(left, _ADD)} {op} {unparse(right, _ADD)}"
         case ast.Binary(op=op, left=left, right=right):
-            p = _prec(node)
-            return f"{unparse(left, p)} {op} {unparse(right, p + 1)}"
+            return f"{unparse(left, ast.arithmetic_least(node))} {op} " \
+                   f"{unparse(right, ast.arithmetic_least(node, right=True))}"
         case ast.Test(subject=s, test=test):
             return f"{unparse(s, _ADD)} is {test}"
         case ast.If(condition=c, then=a, otherwise=b):
@@ -165,9 +146,9 @@ def layout(node: ast.Expr, prefix: str, least: int = _IF) -> list[Line]:
         case ast.Binary(op=op, left=left, right=right) if op in _COMPARISONS:
             return layout(right, f"{prefix}{unparse(left, _ADD)} {op} ", _ADD)
         case ast.Binary(op=op, left=left, right=right):
-            p = _prec(node)
-            lines = layout(left, prefix, p)
-            return lines + layout(right, f"{' ' * len(prefix)}{op} ", p + 1)
+            lines = layout(left, prefix, ast.arithmetic_least(node))
+            return lines + layout(right, f"{' ' * len(prefix)}{op} ",
+                                  ast.arithmetic_least(node, right=True))
         case ast.SetLit():
             # Wrapping inside a quoted text is safe: the language folds its white space.
             wrapped = textwrap.wrap(unparse(node), WIDTH, initial_indent=prefix,
