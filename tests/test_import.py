@@ -251,6 +251,43 @@ def test_each_bad_cell_of_a_workbook_is_reported_by_sheet_row_and_column(tmp_pat
     ]
 
 
+def _with_saved_value(book: Path, sheet: str, cell: str, value: str) -> None:
+    """The workbook as Excel saves it: the formula of `cell` with its value beside it."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    names = re.findall(rb'<sheet [^>]*name="([^"]+)"', parts["xl/workbook.xml"])
+    part = f"xl/worksheets/sheet{names.index(sheet.encode()) + 1}.xml"
+    xml, found = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)'.encode(),
+                         rb"\1<v>" + value.encode() + b"</v>", parts[part])
+    assert found == 1
+    parts[part] = xml
+    with zipfile.ZipFile(book, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_formula_whose_value_was_never_saved_is_an_error_at_its_cell(tmp_path):
+    """openpyxl and pandas write a formula with no value: read as an empty cell it would
+    silently be a fact not known. Saved by Excel, with its value, it is that value."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of"])
+    book.active.append(["c1", "2024-06-30"])
+    awards = book.create_sheet("awards")
+    awards.append(["case_id", "id", "amount_paid"])
+    awards.append(["c1", "a1", "=260000*2"])
+    book.save(tmp_path / "hr.xlsx")
+    found = _problems(tmp_path, {}, [tmp_path / "hr.xlsx"])
+    assert found == [("CP0703", "hr.xlsx[awards]:2:3", "the cell holds the formula "
+                      "`=260000*2`, whose value was never saved with the workbook")]
+    _with_saved_value(tmp_path / "hr.xlsx", "awards", "C2", "520000")
+    (case,) = tables.import_tables([tmp_path / "hr.xlsx"])
+    assert case["awards"][0]["amount_paid"] == "520000"
+
+
 def test_a_workbook_without_the_xlsx_extra_names_the_extra(tmp_path, monkeypatch):
     import sys
 
