@@ -111,10 +111,14 @@ def _text(value) -> str:
 
 def _trimmed(rows: list[list[str]]) -> list[list[str]]:
     """Rows without the empty cells a sheet's used range adds to their right, and without
-    the empty rows below the last row with something in it."""
+    the empty rows below the last row with something in it. A sheet's row has a cell in
+    every column, empty or not: a row read shorter than the header (a sheet written
+    without its dimensions) is given its empty cells."""
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     width = len(rows[0]) if rows else 0
     while width and not rows[0][width - 1].strip():
         width -= 1
-    return [row[:width] if not any(c.strip() for c in row[width:]) else row for row in rows]
+    return [row + [""] * (width - len(row)) if len(row) < width
+            else row[:width] if not any(c.strip() for c in row[width:]) else row
+            for row in rows]
