@@ -145,6 +145,13 @@ def test_fmt_diff_shows_the_change_and_changes_nothing(tmp_path):
     (["check", EXAMPLE_CASES[0], QUALYS_2019], "the policy comes first, then the case"),
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import" / "cases.csv"],
      "clawpolicy import"),
+    # A folder of tables, and one of no case file at all: not a run of "0 cases", exit 0.
+    (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import"],
+     "holds tables (award_findings.csv, awards.csv, cases.csv, ...), no case file: turn the "
+     "tables "
+     "into cases first with clawpolicy import"),
+    (["check", QUALYS_2019, "--batch", ROOT / "grammar"],
+     "holds no case file (.yaml, .yml, .json, in it or its folders)"),
 ])
 def test_common_mistakes_get_a_hint_and_exit_2(args, hint):
     result = run(*args)

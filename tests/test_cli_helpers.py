@@ -58,6 +58,19 @@ def test_a_csv_given_to_batch_points_to_import(tmp_path):
     assert hints.table_for_batch(str(tmp_path)) is None
 
 
+def test_a_folder_with_no_case_file_given_to_batch_is_named_for_what_it_holds(tmp_path):
+    assert "holds no case file" in hints.folder_for_batch(str(tmp_path))
+    (tmp_path / "hr" / "2024").mkdir(parents=True)
+    (tmp_path / "hr" / "2024" / "cases.csv").write_text("case_id,as_of\n")
+    (tmp_path / "notes.txt").write_text("")
+    assert "holds tables (hr/2024/cases.csv), no case file" in \
+        hints.folder_for_batch(str(tmp_path))
+    (tmp_path / "hr" / "c1.YAML").write_text("case_id: c1\n")  # a case file, in any case
+    assert hints.folder_for_batch(str(tmp_path)) is None
+    assert hints.folder_for_batch("-") is None
+    assert hints.folder_for_batch(str(tmp_path / "hr" / "c1.YAML")) is None
+
+
 def test_a_folder_gives_its_policies_not_the_parts_they_include():
     assert files.policies([POLICIES]) == [ICF_2023, NORTHROP_2010, QUALYS_2019, QUALYS]
     revision = POLICIES / "revisions" / "sox-304.claw"

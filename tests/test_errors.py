@@ -211,7 +211,7 @@ def test_every_section_shows_its_code_rendered():
 
 def test_only_the_codes_no_small_text_file_can_trigger_go_without_an_example():
     without = {s.code for s in SECTIONS if not s.examples}
-    assert without == {"CP0113", "CP0114", "CP0115", "CP0402", "CP0403", "CP0801",
+    assert without == {"CP0113", "CP0114", "CP0115", "CP0118", "CP0402", "CP0403", "CP0801",
                        "CP0802", "CP0803", "CP0900", "CP1400", "CP1403", "CP1404"}
 
 
@@ -284,6 +284,15 @@ def test_cp0113_a_policy_file_that_is_not_utf8(tmp_path: Path):
     (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
     result = clawpolicy(tmp_path, "check", "policy.claw", "case.yaml")
     assert (result.stderr, result.stdout, result.returncode) == (_shown("CP0113"), "", 3)
+
+
+def test_cp0118_a_control_character_in_a_policy_file(tmp_path: Path):
+    # A NUL byte (which no page of text can show) after `Section` in the clause's name.
+    policy = POLICY.replace('clause "Recovery"', 'clause "Section\x00 2(a)"')
+    (tmp_path / "policy.claw").write_text(policy, encoding="utf-8")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    result = clawpolicy(tmp_path, "check", "policy.claw", "case.yaml")
+    assert (result.stderr, result.stdout, result.returncode) == (_shown("CP0118"), "", 3)
 
 
 def _include_chain(folder: Path, files: int) -> subprocess.CompletedProcess:

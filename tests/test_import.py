@@ -160,6 +160,18 @@ def test_the_structure_of_the_tables_is_checked(tmp_path):
     ]
 
 
+def test_a_csv_row_shorter_than_its_header_is_refused_at_its_first_missing_cell(tmp_path):
+    """Cut short by a broken export, or its empty cells at the end dropped by a tool: either
+    way its last cells would silently be read as not known."""
+    found = _problems(tmp_path, {
+        "cases.csv": "case_id,as_of,title\nc1,2024-06-30\nc2,2024-06-30,\n",
+        "awards.csv": "case_id,id,amount_paid,amount_awarded\nc1,a1\n\n"})
+    assert found == [
+        ("CP0703", "awards.csv:2:3", "row 2 has 2 cells, the header 4"),
+        ("CP0703", "cases.csv:2:3", "row 2 has 2 cells, the header 3"),
+    ]
+
+
 def test_given_or_not_columns_tell_an_empty_record_from_an_absent_one(tmp_path):
     (tmp_path / "cases.csv").write_text(
         "case_id,as_of,restatement,stock_sales,facts.home_region,facts.flag\n"
@@ -249,6 +261,66 @@ def test_each_bad_cell_of_a_workbook_is_reported_by_sheet_row_and_column(tmp_pat
         ("CP0701", "hr.xlsx[award]", "the sheet `award` is not a table of the template"),
         ("CP0410", "hr.xlsx[cases]:2:2: as_of", "`as_of` cannot be '2024-06-30 14:30:00'"),
     ]
+
+
+def _with_saved_value(book: Path, sheet: str, cell: str, value: str) -> None:
+    """The workbook as Excel saves it: the formula of `cell` with its value beside it."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    names = re.findall(rb'<sheet [^>]*name="([^"]+)"', parts["xl/workbook.xml"])
+    part = f"xl/worksheets/sheet{names.index(sheet.encode()) + 1}.xml"
+    xml, found = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)'.encode(),
+                         rb"\1<v>" + value.encode() + b"</v>", parts[part])
+    assert found == 1
+    parts[part] = xml
+    with zipfile.ZipFile(book, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_formula_whose_value_was_never_saved_is_an_error_at_its_cell(tmp_path):
+    """openpyxl and pandas write a formula with no value: read as an empty cell it would
+    silently be a fact not known. Saved by Excel, with its value, it is that value."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of"])
+    book.active.append(["c1", "2024-06-30"])
+    awards = book.create_sheet("awards")
+    awards.append(["case_id", "id", "amount_paid"])
+    awards.append(["c1", "a1", "=260000*2"])
+    book.save(tmp_path / "hr.xlsx")
+    found = _problems(tmp_path, {}, [tmp_path / "hr.xlsx"])
+    assert found == [("CP0703", "hr.xlsx[awards]:2:3", "the cell holds the formula "
+                      "`=260000*2`, whose value was never saved with the workbook")]
+    _with_saved_value(tmp_path / "hr.xlsx", "awards", "C2", "520000")
+    (case,) = tables.import_tables([tmp_path / "hr.xlsx"])
+    assert case["awards"][0]["amount_paid"] == "520000"
+
+
+def test_a_sheet_row_read_shorter_than_its_header_has_empty_cells(tmp_path):
+    """A sheet's row has every column: a sheet saved without its dimensions reads its row
+    with its empty cells at the end left out, which are empty cells, not a row cut short."""
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of", "title"])
+    book.active.append(["c1", "2024-06-30"])
+    book.save(tmp_path / "hr.xlsx")
+    with zipfile.ZipFile(tmp_path / "hr.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], found = re.subn(rb"<dimension [^>]*/>", b"", parts[sheet])
+    assert found == 1
+    with zipfile.ZipFile(tmp_path / "hr.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    (case,) = tables.import_tables([tmp_path / "hr.xlsx"])
+    assert (case["case_id"], "title" in case) == ("c1", False)
 
 
 def test_a_workbook_without_the_xlsx_extra_names_the_extra(tmp_path, monkeypatch):

@@ -307,3 +307,62 @@ def test_a_case_given_as_bytes_is_read_as_json_or_yaml_by_its_first_character():
         read_case_bytes(b'{"case_id": "x", "as_of": "2024-06-30", "awards": [{"id": "a", '
                         b'"amount_paid": 1.5e5}]}')
     assert raised.value.diagnostics[0].where == "-: awards[0].amount_paid"
+
+
+def _cyclic(shape: str) -> dict:
+    case = _mapping(EXAMPLE_CASES[0])
+    if shape == "facts":
+        facts: dict = {}
+        facts["self"] = facts
+        case["facts"] = facts
+    elif shape == "award":
+        case["awards"][0]["extra"] = case["awards"]
+    elif shape == "list":
+        loop: list = []
+        loop.append(loop)
+        case["participant"]["positions"] = loop
+    else:  # acyclic, but nested past the limit
+        inner = case["participant"]
+        for _ in range(3000):
+            inner["positions"] = [{}]
+            inner = inner["positions"][0]
+    return case
+
+
+@pytest.mark.parametrize("shape, where", [
+    ("facts", "facts.self"), ("award", "awards[0].extra"),
+    ("list", "participant.positions[0]"), ("deep", None)])
+def test_a_mapping_that_holds_itself_or_nests_too_deep_is_a_located_case_error(
+        policies, shape, where):
+    """A mapping built in Python can hold itself: it is refused at once, where it loops
+    (CP0405), as a file nested too deep is, never walked without end."""
+    policy = policies[QUALYS_2019.resolve()]
+    case = _cyclic(shape)
+    for call in (clawpolicy.read_case, policy.evaluate):
+        with pytest.raises(clawpolicy.CaseError) as raised:
+            call(case)
+        (diagnostic,) = raised.value.diagnostics
+        assert diagnostic.code == "CP0405"
+        if where is None:
+            assert diagnostic.message == "the case file nests deeper than a case can"
+            assert ": participant.positions[0].positions[0]" in diagnostic.where
+        else:
+            assert diagnostic.where.endswith(": " + where)
+            assert "holds itself" in diagnostic.message
+    good = _mapping(EXAMPLE_CASES[0])
+    results = list(policy.evaluate_many([good, case, good], errors="yield"))
+    assert [type(r).__name__ for r in results] == ["Determination", "CaseError",
+                                                   "Determination"]
+    assert results[1].diagnostics[0].code == "CP0405"
+
+
+def test_a_value_held_in_many_places_is_walked_once():
+    """Sharing is no cycle: a list held twice at every level (2**60 paths) is read at once."""
+    shared: list = ["a"]
+    for _ in range(60):
+        shared = [shared, shared]
+    case = _mapping(EXAMPLE_CASES[0])
+    case["participant"]["positions"] = shared
+    with pytest.raises(clawpolicy.CaseError) as raised:
+        clawpolicy.read_case(case)
+    assert all(d.code != "CP0405" for d in raised.value.diagnostics)

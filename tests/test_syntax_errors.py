@@ -93,3 +93,46 @@ def test_a_block_word_inside_a_quoted_text_is_not_where_reading_resumes():
 def test_the_number_of_errors_is_bounded():
     text = "".join(f"define d{i} as 1 1 end\n" for i in range(MAX_SYNTAX_ERRORS + 5))
     assert len(errors(text)) == MAX_SYNTAX_ERRORS
+
+
+# ---------------------------------------------------------------- the bytes of a policy file
+
+def test_a_lone_cr_is_a_line_break_as_lf_and_crlf_are(tmp_path):
+    """Line breaks do not matter (language.md §2): a policy saved with CR line ends (old Mac
+    editors) reads as the same policy, not as one comment line."""
+    from clawpolicy.api import compile_policy
+    from tests.conftest import QUALYS_2019
+
+    text = QUALYS_2019.read_text(encoding="utf-8")
+    (tmp_path / "sources").symlink_to(QUALYS_2019.parent / "sources")
+    checked = {}
+    for name, ending in (("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")):
+        path = tmp_path / f"{name}.claw"
+        path.write_bytes(text.replace("\n", ending).encode("utf-8"))
+        policy = compile_policy(path)
+        checked[name] = [module for _, _, module in policy.loaded.files]  # spans aside
+    assert checked["cr"] == checked["lf"] == checked["crlf"]
+    assert len(checked["cr"][0].decls) > 10
+
+
+@pytest.mark.parametrize("char, line, col", [
+    ("\x00", 3, 18), ("\x1b", 3, 18), ("\x0c", 3, 18), ("\x7f", 3, 18), ("\x85", 3, 18)])
+@pytest.mark.parametrize("where", ["clause", "comment"])
+def test_a_control_character_in_a_policy_is_an_error_where_it_stands(tmp_path, char, line,
+                                                                        col, where):
+    """Never passed unseen into a clause's name (`Section\\u0000 2(a)` in a determination)
+    or hidden in a comment: CP0118 at its line and column."""
+    from clawpolicy.api import PolicyError, compile_policy
+
+    body = ('  clause "Section' + char + ' 2(a)"' if where == "clause"
+            else "  # Section" + char + " 2(a)")
+    path = tmp_path / "p.claw"
+    path.write_text('policy "P"\n  effective 2019-02-08\n' + body + "\nend\n",
+                    encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        compile_policy(path)
+    (found,) = raised.value.diagnostics
+    assert (found.code, found.span.line_col) == ("CP0118", (line, col if where == "clause"
+                                                            else 12))
+    assert found.message == \
+        f"the policy file holds a control character, U+{ord(char):04X}"

@@ -310,3 +310,38 @@ def test_words_long_enough_that_stand_in_several_sentences_identify_none(tmp_pat
     assert recurring.message == ("the quotation of `excess` stands in several sentences, "
                                  "so it cannot identify sentence 2")
     assert "sentence 2 and in sentences 3 and 4" in recurring.help
+
+
+def test_every_sentence_trace_leaves_unencoded_gets_a_warning_naming_it(tmp_path):
+    """One short quotation standing in three unencoded sentences is warned about once
+    (CP1007, for the first); each other sentence `trace` shows "encoded by: NOTHING" gets
+    its CP1005, naming the quotation that stands in it too briefly."""
+    source = ("This Policy applies to Incentive Compensation. If the statements are "
+              "materially restated, the executive shall repay the Incentive Compensation. The "
+              "Committee may also cancel unvested Incentive Compensation at its discretion. "
+              "The Company shall disclose this Policy in its proxy statement.\n")
+    path = policy_file(tmp_path, source, '''
+        recoverable excess
+          clause "Repayment"
+          quote "the executive shall repay the Incentive Compensation"
+          is max(award.amount_awarded - award.amount_as_restated, 0)
+        end
+        remedy repayment
+          clause "Repayment"
+          quote "Incentive Compensation"
+          shall recover up to min(excess, award.amount_paid)
+        end
+        ''')
+    traced = _traced(path)
+    unencoded = [int(line.split()[0]) for line, after in zip(traced.splitlines(),
+                                                             traced.splitlines()[1:])
+                 if "encoded by: NOTHING" in after]
+    assert unencoded == [1, 3, 4]
+    warnings = lint(path)[1]
+    assert [(w.code, w.message) for w in warnings] == [
+        ("CP1007", "the quotation of `repayment` is too short to identify sentence 1"),
+        ("CP1005", "sentence 3 of the source document is encoded by no rule"),
+        ("CP1005", "sentence 4 of the source document is encoded by no rule")]
+    assert warnings[1].help.endswith("(the quotation of `repayment` stands in it, too "
+                                     "briefly to count)")
+    assert "too briefly" not in warnings[2].help

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import jsonschema
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -49,6 +50,26 @@ def test_a_failure_shows_a_diff_of_expected_against_actual(tmp_path):
     assert "FAIL" in result.stdout
     assert "-    recoverable: '150000.00'" in result.stdout
     assert "+    recoverable: '156000.00'" in result.stdout
+
+
+@pytest.mark.parametrize("stated, passes", [
+    ("300000.001", False), ("300000.004", False), ("300000.005", False),
+    ("299999.996", False), ("300000.0049999", False),
+    ("300000", True), ("300000.00", True), ("300000.000", True)])
+@pytest.mark.parametrize("where", ["total", "award"])
+def test_a_stated_amount_is_compared_exactly_never_rounded_to_agree(tmp_path, stated, passes,
+                                                                     where):
+    """cases.md: what is stated must match exactly; `300000` and `300000.00` are one amount."""
+    case = copy_example(tmp_path, "16-")
+    old = ('total_recoverable: {amount: "300000.00"' if where == "total"
+           else 'recoverable: "300000.00"}')
+    assert old in case.read_text()
+    case.write_text(case.read_text().replace(old, old.replace("300000.00", stated)))
+    result = runner.invoke(app, ["test", str(case)])
+    assert result.exit_code == (0 if passes else EXIT_FINDINGS), result.stdout
+    assert ("1 passed" if passes else "1 failed") in result.stdout
+    if not passes:
+        assert stated in result.stdout  # the diff shows the amount as stated
 
 
 def test_json_report_for_ci(tmp_path):

@@ -170,6 +170,8 @@ def test_the_memo_marks_an_assumed_fact_where_it_shows_its_value(qualys_2019, aw
     ("awards[0]=null", "CP1101", "`awards[0]` is a record"),
     ("facts.region=emea", "CP1101", "the policy declares no facts"),
     ("findings.misconduct", "CP1100", "FACT=VALUE"),
+    # An anchor is no more a value here than in a case file.
+    ("awards[0].amount_paid=&a 5", "CP1102", "`&a 5` is not a value a case file can hold"),
 ])
 def test_a_wrong_assumption_is_a_usage_error_naming_the_fact(assume, code, words):
     path = next(p for p in EXAMPLE_CASES if "pending-committee-findings" in p.stem)

@@ -54,7 +54,7 @@ def render(diagnostic: Diagnostic) -> str:
     if d.span is not None:
         line, col = d.span.line_col
         end_line, _ = d.span.file.line_col(max(d.span.start, d.span.end - 1))
-        text = d.span.file.line_text(line)
+        text = _shown(d.span.file.line_text(line))
         # A caret under the span, clipped to the first line of a multi-line span.
         width = max(1, (len(text) - col + 1) if end_line > line else d.span.end - d.span.start)
         gutter = " " * len(str(line))
@@ -68,6 +68,17 @@ def render(diagnostic: Diagnostic) -> str:
         lines.append(f"  --> {d.where}")
     lines.append(f"  = help: {d.help}")
     return "\n".join(lines)
+
+
+# A control character of the line shown is drawn as its symbol (U+0000 as ␀, U+001B as ␛),
+# one character for one, so that the caret stays under it and the terminal is never sent it.
+_CONTROLS = {**{code: 0x2400 + code for code in range(0x20)}, 0x7F: 0x2421,
+             **{code: 0xFFFD for code in range(0x80, 0xA0)}}
+_CONTROLS.pop(0x09)  # a tab stays a tab
+
+
+def _shown(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 def render_all(diagnostics: list[Diagnostic]) -> str:

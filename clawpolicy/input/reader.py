@@ -196,20 +196,44 @@ def _check_json_depth(text: str, name: str, one_line: bool) -> None:
 def check_text(data: Any, name: str) -> None:
     """Text (keys included) that is valid Unicode, as the YAML reader requires as it reads:
     for JSON, and for a case given as a mapping (api.read_case_data), whose lone surrogate
-    would otherwise reach the determination's hash and fail there as no CaseError."""
-    stack = [(data, "")]
+    would otherwise reach the determination's hash and fail there as no CaseError.
+
+    The walk is bounded as the file readers are: a mapping or list nested more than
+    MAX_DEPTH levels below the top is refused (CP0405), and so is one that holds itself (a
+    mapping built in Python can: `f["self"] = f`), which would otherwise be walked, and
+    validated, without end. A mapping or list held in several places is walked once for
+    the shallowest of them, so that sharing never multiplies the work."""
+    walked: dict[int, int] = {}  # id of a mapping or list -> the least depth it was walked at
+    stack: list[tuple[Any, str, int, tuple]] = [(data, "", 0, ())]
     while stack:
-        value, path = stack.pop()
+        value, path, depth, above = stack.pop()
         if isinstance(value, str):
             _valid_unicode(value, name, path)
-        elif isinstance(value, Mapping):
+            continue
+        if not isinstance(value, (Mapping, list, tuple)):
+            continue
+        mine = id(value)
+        for held, where in above:
+            if held == mine:
+                raise _one(f"{name}: {printable(path)}", "CP0405", "the case holds itself: "
+                           f"`{printable(path)}` is `{printable(where) or 'the case'}`, "
+                           "which holds it", "a case is a tree of mappings and lists: none "
+                           "may hold itself; give this field a value of its own")
+        if depth > MAX_DEPTH:
+            raise _too_deep(f"{name}: {printable(path)}")
+        if walked.get(mine, depth + 1) <= depth:
+            continue
+        walked[mine] = depth
+        below = above + ((mine, path),)
+        if isinstance(value, Mapping):
             for key, item in value.items():
                 child = f"{path}.{key}" if path else str(key)
                 if isinstance(key, str):
                     _valid_unicode(key, name, child)
-                stack.append((item, child))
-        elif isinstance(value, (list, tuple)):
-            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+                stack.append((item, child, depth + 1, below))
+        else:
+            stack.extend((item, f"{path}[{i}]", depth + 1, below)
+                         for i, item in enumerate(value))
 
 
 def _valid_unicode(text: str, name: str, path: str) -> None:

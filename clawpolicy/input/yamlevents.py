@@ -101,10 +101,7 @@ class _Builder:
                     raise ReadError("CP0405", "the case file nests deeper than a case can",
                                     f"a case nests a few levels deep (at most {MAX_DEPTH}); "
                                     "check the file", event.start_mark)
-                if isinstance(event, ev.AliasEvent):
-                    raise ReadError("CP0401", "the case file is not valid YAML: anchors and "
-                                    "aliases (*name) are not allowed in a case file",
-                                    "check the YAML syntax at that place", event.start_mark)
+                _no_anchor(event)
                 if isinstance(event, ev.ScalarEvent):
                     value = self._scalar(event)
                 else:
@@ -134,10 +131,7 @@ class _Builder:
 
     def _key(self, top: _Open, event: Any) -> None:
         mark = event.start_mark
-        if isinstance(event, ev.AliasEvent):
-            raise ReadError("CP0401", "the case file is not valid YAML: anchors and aliases "
-                            "(*name) are not allowed in a case file",
-                            "check the YAML syntax at that place", mark)
+        _no_anchor(event)
         if not isinstance(event, ev.ScalarEvent):
             raise ReadError("CP0405", "a key in a case file must be a plain word",
                             "write keys as plain words, e.g. `amount_paid:`", mark)
@@ -188,6 +182,21 @@ class _Builder:
                             "write the character itself, or a surrogate pair that makes one",
                             mark)
         return value
+
+
+def _no_anchor(event: Any) -> None:
+    """An alias (`*name`), and an anchor (`&name`) even with no alias naming it: a case
+    file writes each value out where it belongs."""
+    if isinstance(event, ev.AliasEvent):
+        raise ReadError("CP0401", "the case file is not valid YAML: anchors and aliases "
+                        "(&name, *name) are not allowed in a case file",
+                        "check the YAML syntax at that place", event.start_mark)
+    if getattr(event, "anchor", None) is not None:
+        raise ReadError("CP0401", "the case file is not valid YAML: anchors and aliases "
+                        "(&name, *name) are not allowed in a case file",
+                        "give the value without its anchor "
+                        f"(&{_shown_tag(event.anchor)}): a case file writes each value out "
+                        "where it belongs", event.start_mark)
 
 
 def _shown_tag(tag: str) -> str:

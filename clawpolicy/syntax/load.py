@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.core.source import SourceFile, TooLarge, printable, read_regular
+from clawpolicy.core.source import SourceFile, Span, TooLarge, printable, read_regular
 from clawpolicy.syntax import ast
 
 MAX_POLICY_BYTES = 1024 * 1024
@@ -110,7 +111,27 @@ def read_source(path: Path, name: str, included_by: ast.Include | None,
         raise DiagnosticError([Diagnostic(
             "CP0113", f"the {what} `{name}` is not UTF-8 text (byte {error.start})",
             f"save the {what} as UTF-8", span, where)]) from None
-    return SourceFile(name, text.replace("\r\n", "\n"))
+    # A line ends at LF, CRLF or a lone CR (as old Mac editors save it, and as the case
+    # reader reads it): all three are one line break.
+    source = SourceFile(name, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if what == "policy file":  # a source document's text may hold form feeds (pdftotext)
+        _no_control_character(source)
+    return source
+
+
+# A control character: C0 but tab and line feed, DEL, C1. Invisible, or shown differently by
+# every editor, in a policy it would pass unseen into a clause's name or a quotation.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control_character(source: SourceFile) -> None:
+    found = _CONTROL.search(source.text)
+    if found:
+        code = ord(found.group())
+        raise DiagnosticError([Diagnostic(
+            "CP0118", f"the policy file holds a control character, U+{code:04X}",
+            "remove it: a policy is text of printable characters, tabs and line breaks",
+            Span(source, found.start(), found.end()))])
 
 
 def _unreadable(what: str, name: str, error: OSError | RuntimeError, span=None,

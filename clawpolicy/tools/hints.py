@@ -1,6 +1,7 @@
 """The common mistakes of the command line, recognised before anything is read, each with
 the command the user meant: several case files, a folder or a JSON Lines file given as CASE
-(`--batch`), the policy and the case swapped, a CSV given to `--batch` (`clawpolicy import`).
+(`--batch`), the policy and the case swapped, a CSV (or a folder of them) given to `--batch`
+(`clawpolicy import`), a folder with no case file given to `--batch`.
 
 Each function returns the message of a usage error (exit code 2), or None."""
 
@@ -82,3 +83,29 @@ def table_for_batch(source: str) -> str | None:
                     "case_id), not JSON Lines: turn it into cases first with clawpolicy "
                     "import FILE... -o cases.jsonl (docs/import.md)")
     return None
+
+
+def folder_for_batch(source: str) -> str | None:
+    """A folder given to `--batch` that holds no case file: of CSV tables or workbooks (the
+    exports `clawpolicy import` reads), or of nothing a batch reads. Its run would be "0
+    cases", which looks like success; it is refused instead. Known by its first case file
+    (the folder is read no further), or by a walk of its names when it has none."""
+    import os
+
+    from clawpolicy.core.source import printable
+    from clawpolicy.input.lines import CASE_SUFFIXES, items
+
+    if source == "-" or not os.path.isdir(source) or next(items(source), None) is not None:
+        return None
+    tables = sorted(os.path.relpath(os.path.join(folder, name), source)
+                    for folder, _, names in os.walk(source) for name in names
+                    if _suffix(name) in TABLE_SUFFIXES)
+    shown = printable(source)
+    if tables:
+        listed = ", ".join(printable(t) for t in tables[:3]) + (", ..." if len(tables) > 3
+                                                                else "")
+        return (f"--batch reads JSON Lines or a folder of case files, and {shown} holds "
+                f"tables ({listed}), no case file: turn the tables into cases first with "
+                "clawpolicy import FILE... -o cases.jsonl (docs/import.md)")
+    return (f"{shown} holds no case file ({', '.join(CASE_SUFFIXES)}, in it or its folders): "
+            "give a folder of case files, or a JSON Lines file")

@@ -43,8 +43,9 @@ def lint(path: str | Path) -> tuple[list[Diagnostic], list[Diagnostic]]:
             policy.header.span, severity="warning"))
     else:
         traced = trace(policy, source)
-        warnings += quotes_not_in_source(policy, source) + sentences_not_encoded(traced) \
-            + quotations_too_short(traced)
+        too_short, named = quotations_too_short(traced)
+        warnings += quotes_not_in_source(policy, source) + too_short \
+            + sentences_not_encoded(traced, named)
     return [], sorted(warnings, key=Diagnostic.sort_key)
 
 
@@ -109,26 +110,38 @@ def quotes_not_in_source(policy: CheckedPolicy, source: SourceFile) -> list[Diag
             if normalize(quote) not in text]
 
 
-def sentences_not_encoded(traced: list[Traced]) -> list[Diagnostic]:
-    """Sentences nothing encodes or marks (one quoted too briefly is CP1007's, which says so)."""
-    return [Diagnostic("CP1005", f"sentence {t.sentence.number} of the source document is "
-                       "encoded by no rule", "encode it in a rule that quotes it, or mark it "
-                       "non-operative with a `recital`", t.sentence.span, severity="warning")
-            for t in traced if t.operative and not t.encoded_by and not t.too_short]
+def sentences_not_encoded(traced: list[Traced], named: set[int]) -> list[Diagnostic]:
+    """Each operative sentence nothing encodes or marks that no CP1007 names (`named`):
+    `trace` shows it "encoded by: NOTHING", and so lint warns about each. One a quotation
+    stands in too briefly, warned about for another sentence, says which."""
+    found = []
+    for t in traced:
+        if t.operative and not t.encoded_by and t.sentence.number not in named:
+            brief = sorted({q.rule.name for q in t.too_short})
+            also = (f" (the quotation of {', '.join(f'`{n}`' for n in brief)} stands in it, "
+                    "too briefly to count)") if brief else ""
+            found.append(Diagnostic(
+                "CP1005", f"sentence {t.sentence.number} of the source document is encoded by "
+                "no rule", "encode it in a rule that quotes it, or mark it non-operative with "
+                f"a `recital`{also}", t.sentence.span, severity="warning"))
+    return found
 
 
-def quotations_too_short(traced: list[Traced]) -> list[Diagnostic]:
+def quotations_too_short(traced: list[Traced]) -> tuple[list[Diagnostic], set[int]]:
     """A quotation too short to identify the sentence it stands in: where that sentence is
     left unencoded (it would have counted), and wherever it has fewer than MIN_WORDS words
-    (a defined term, a single word), once, naming the first sentence it stands in."""
+    (a defined term, a single word), once, naming the first sentence it stands in. With the
+    numbers of the sentences the warnings name."""
     found: list[Diagnostic] = []
     warned: set[tuple] = set()
+    named: set[int] = set()
 
     def key(q: Quotation) -> tuple:
         return q.rule.name, q.span.start if q.span is not None else q.text
 
     def warn(q: Quotation, sentence: Sentence, also: list[int]) -> None:
         warned.add(key(q))
+        named.add(sentence.number)
         what = f"mark sentence {sentence.number} non-operative" if q.rule.kind == "recital" \
             else f"identify sentence {sentence.number}"
         if recurs(q):
@@ -158,7 +171,7 @@ def quotations_too_short(traced: list[Traced]) -> list[Diagnostic]:
         for q in t.too_short:
             if len(q.text.split()) < MIN_WORDS and key(q) not in warned:
                 warn(q, t.sentence, elsewhere(t, q))
-    return found
+    return found, named
 
 
 def _numbered(numbers: list[int]) -> str:

@@ -331,8 +331,15 @@ def _table_rows(path: str, lines: list[list[str]], table: Table, errors: list):
                 "CP0703", f"row {number} has {len(cells)} cells, the header {len(columns)}",
                 "check the row for a separator inside a cell that is not quoted",
                 where=f"{path}:{number}:{len(columns) + 1}"))
+        elif len(cells) < len(columns) and any(c.strip() for c in cells):
+            # Cut short by the export, or its empty cells at the end left out: either way
+            # not the table's row as its header reads it (a sheet's rows have every cell).
+            errors.append(Diagnostic(
+                "CP0703", f"row {number} has {len(cells)} cells, the header {len(columns)}",
+                "give the row a cell for each column, empty or not: export the table again",
+                where=f"{path}:{number}:{len(cells) + 1}"))
         elif any(c.strip() for c in cells):
-            rows.append((number, cells + [""] * (len(columns) - len(cells))))
+            rows.append((number, cells))
     return columns, rows
 
 

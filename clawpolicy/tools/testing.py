@@ -123,7 +123,11 @@ def _expectation(path: Path, loaded: LoadedCase) -> Any:
 # ---------------------------------------------------------------- comparing
 
 def _money(value: Decimal, unit: str) -> str:
-    return format(quantize(value, unit), "f")
+    """An amount in the places the determination writes it (`300000` is `300000.00` USD),
+    where that is the same amount; else as stated, never rounded to agree: `300000.001`
+    USD is not the amount `300000.00` (cases.md: what is stated must match exactly)."""
+    places = quantize(value, unit)
+    return format(places if places == value else value, "f")
 
 
 # The totals and the amounts of an award an expectation may state.

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from clawpolicy.core.diagnostics import Diagnostic
-from clawpolicy.core.source import TooLarge, read_regular
+from clawpolicy.core.source import TooLarge, printable, read_regular
 
 INSTALL = "pip install 'clawpolicy[xlsx]'"
 # A workbook is held to the limit of a CSV table: it is read whole, at most one byte past it.
@@ -52,7 +52,12 @@ def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]
                                  ".xlsx workbook", where=str(path)))
         return
     try:
+        # The values saved with the file, and (read a second time) what each cell was written
+        # as: a formula cell whose value was never saved reads as empty in the first, and is
+        # a formula in the second. Excel saves each formula's value; openpyxl and pandas,
+        # writing a formula, save none.
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        written = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         errors.append(Diagnostic("CP0703", f"the workbook cannot be read: {reason}",
@@ -60,12 +65,30 @@ def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]
                                  "program", where=str(path)))
         return
     try:
-        for sheet in book.worksheets:
+        for sheet, source in zip(book.worksheets, written.worksheets):
             label = f"{path}[{sheet.title}]"
-            rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            rows = []
+            for number, (row, cells) in enumerate(zip(sheet.iter_rows(values_only=True),
+                                                       source.iter_rows(values_only=True)), 1):
+                _unsaved(row, cells, f"{label}:{number}", errors)
+                rows.append([_text(value) for value in row])
             yield label, sheet.title, _trimmed(rows)
     finally:
         book.close()
+        written.close()
+
+
+def _unsaved(values: tuple, cells: tuple, where: str, errors: list) -> None:
+    """A located error for each formula of a row whose value was not saved with the file:
+    read as empty, it would silently be a fact not known."""
+    for column, (value, cell) in enumerate(zip(values, cells), 1):
+        if value is None and cell is not None:
+            formula = printable(str(getattr(cell, "text", cell)))
+            errors.append(Diagnostic(
+                "CP0703", f"the cell holds the formula `{formula}`, whose value was never "
+                "saved with the workbook", "open the workbook in Excel (or LibreOffice) and "
+                "save it, which saves each formula's value, or type the value in place of the "
+                "formula", where=f"{where}:{column}"))
 
 
 def _text(value) -> str:
@@ -88,10 +111,14 @@ def _text(value) -> str:
 
 def _trimmed(rows: list[list[str]]) -> list[list[str]]:
     """Rows without the empty cells a sheet's used range adds to their right, and without
-    the empty rows below the last row with something in it."""
+    the empty rows below the last row with something in it. A sheet's row has a cell in
+    every column, empty or not: a row read shorter than the header (a sheet written
+    without its dimensions) is given its empty cells."""
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     width = len(rows[0]) if rows else 0
     while width and not rows[0][width - 1].strip():
         width -= 1
-    return [row[:width] if not any(c.strip() for c in row[width:]) else row for row in rows]
+    return [row + [""] * (width - len(row)) if len(row) < width
+            else row[:width] if not any(c.strip() for c in row[width:]) else row
+            for row in rows]
