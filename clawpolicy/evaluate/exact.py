@@ -84,6 +84,8 @@ class Combination:
     others: tuple | None             # the other amounts, None where not settled
     evaluation: dict[int, AwardEvaluation]
     open: tuple[str, ...] = ()       # the facts it still turns on, where it is pending
+    # What it gives, as settle.py tells combinations apart (made once: `settle._given`).
+    given: tuple | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Group:
     # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
     # leaves them unknown (those amounts stay unsettled), and they are asked on their own.
     unlisted: list[str] = field(default_factory=list)
+    # Whether each fact (by its index) matters, once found (settle._matters).
+    matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def decision(key: tuple) -> tuple:

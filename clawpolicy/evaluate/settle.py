@@ -149,9 +149,25 @@ def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
 
 def _matters(group: Group, j: int) -> bool:
     """Two combinations that differ in this fact alone give different results. A
-    combination that leaves a fact unanswered (ANY) stands for every answer to it."""
-    combos = group.combinations
-    results = [(tuple(sorted(c.keys.items())), c.others) for c in combos]
+    combination that leaves a fact unanswered (ANY) stands for every answer to it. Found
+    once for each fact of a group (the questions, what the determination asks and where an
+    answer leaves the case pending each ask it)."""
+    found = group.matters.get(j)
+    if found is None:
+        found = group.matters[j] = _differ(group.combinations, j)
+    return found
+
+
+def _given(c: Combination) -> tuple:
+    """What a combination gives, as `_matters` compares them: made once for each."""
+    found = c.given
+    if found is None:
+        found = c.given = (tuple(sorted(c.keys.items())), c.others)
+    return found
+
+
+def _differ(combos: list[Combination], j: int) -> bool:
+    results = [_given(c) for c in combos]
     for x, first in enumerate(combos):
         here = first.values[j]
         if here is ANY:
