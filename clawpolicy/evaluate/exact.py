@@ -131,6 +131,8 @@ class Exact:
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
+        # The runs deciding awards for the result: for the outcome alone, without reasons.
+        self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where the case leads without any award recovering
         # is known (an award stays pending), or some award recovers whatever the answers:
@@ -372,9 +374,9 @@ class Exact:
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:
-        """Awards of the group decided with their reasons, under one combination of answers
-        (a fact it leaves unanswered stays unknown in the reasons): in one run, which decides
-        only them (an award's decision does not depend on which others a run decides). As
+        """Awards of the group decided with their reasons (none for the outcome alone: where
+        an answer leads, `reasons`), under one combination of answers (a fact it leaves
+        unanswered stays unknown in the reasons): in one run, which decides only them (an award's decision does not depend on which others a run decides). As
         the combinations were, no award outside the group is decided again: an answer that
         would make another award's evaluation fail (a division by zero) is not one its
         search tried."""
@@ -385,7 +387,7 @@ class Exact:
             return {i: self.determiner.run(overrides, reuse=self.run, only_award=only,
                                            within=frozenset({i})).awards[i] for i in awards}
         answered = self.determiner.run(overrides, reuse=self.run, only_award=only,
-                                       within=frozenset(awards))
+                                       within=frozenset(awards), reasons=self.reasons)
         return {i: answered.awards[i] for i in awards}
 
     def words(self, group: Group, fact: str, value: Any) -> Any:

@@ -92,7 +92,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             whole.combinations[0].others is not None:
         first = whole.combinations[0].values
         answered = determiner.run({f: _read(whole, f, v) for f, v in zip(whole.facts, first)
-                                   if v is not ANY})
+                                   if v is not ANY}, reasons=exact.reasons)
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
     if not ask:
