@@ -1,11 +1,12 @@
 """The exactness search's shortcuts give determinations byte-identical to the search without
 them (evaluate/searching.py, `SHORTCUTS = False`: every answer past the bound searched to its
 end, no part of an award kept), the reference: on every shipped example, on the heavy cases
-(tests/heavy_cases: searches past the bound, where the shortcuts cut most), and on generated
-cases. The default suite takes the heavy cases the reference settles in
-well under a second each, and 40 generated cases of up to two awards; CLAWPOLICY_FUZZ=long
-takes every heavy case (the reference needs 20 s for slow.json) and 250 generated cases of
-up to four awards at random."""
+(tests/heavy_cases: searches past the bound, where the shortcuts cut most), on generated
+cases, and on the benchmark's batches (benchmarks/generate.py). The default suite takes the
+heavy cases the reference settles in well under a second each, 40 generated cases of up to
+two awards, and 12 mixed and 60 single-award cases of the benchmark; CLAWPOLICY_FUZZ=long
+takes every heavy case (the reference needs 20 s for slow.json), 250 generated cases of up
+to four awards at random, and 40 mixed and 400 single-award cases of the benchmark."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from clawpolicy.evaluate import awardmemo, exact, searching, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import cases
+from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
@@ -164,6 +166,21 @@ def test_a_sub_search_takes_parts_in_its_first_run(qualys_revised, monkeypatch):
     recorded.clear()
     assert fast == render(qualys_revised, loaded, False)
     assert not recorded  # the reference takes no part
+
+
+# The benchmark's own batches (benchmarks/generate.py, as benchmarks/run.py makes them): its
+# mixed batch (seed 2024, 1-20 awards) and single-award cases (seed 2025), whose pending
+# cases the shortcuts are measured on (docs/performance.md).
+BATCHES = [(40 if LONG else 12, 2024, 1, 20), (400 if LONG else 60, 2025, 1, 1)]
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda b: f"{b[0]}-seed{b[1]}-{b[3]}awards")
+@pytest.mark.parametrize("revised", [False, True], ids=["2019", "revised"])
+def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
+    policy = qualys_revised if revised else qualys_2019
+    for data in _generator()(*batch):
+        fast, reference = both(policy, as_case(data))
+        assert fast == reference, data["case_id"]
 
 
 # Generated cases of run.py's mixed batch (benchmarks/generate.py, seed 2024, 1-20 awards:

@@ -84,6 +84,8 @@ class Combination:
     others: tuple | None             # the other amounts, None where not settled
     evaluation: dict[int, AwardEvaluation]
     open: tuple[str, ...] = ()       # the facts it still turns on, where it is pending
+    # What it gives, as settle.py tells combinations apart (made once: `settle._given`).
+    given: tuple | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Group:
     # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
     # leaves them unknown (those amounts stay unsettled), and they are asked on their own.
     unlisted: list[str] = field(default_factory=list)
+    # Whether each fact (by its index) matters, once found (settle._matters).
+    matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def decision(key: tuple) -> tuple:
@@ -127,6 +131,8 @@ class Exact:
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
+        # The runs deciding awards for the result: for the outcome alone, without reasons.
+        self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where the case leads without any award recovering
         # is known (an award stays pending), or some award recovers whatever the answers:
@@ -368,9 +374,9 @@ class Exact:
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:
-        """Awards of the group decided with their reasons, under one combination of answers
-        (a fact it leaves unanswered stays unknown in the reasons): in one run, which decides
-        only them (an award's decision does not depend on which others a run decides). As
+        """Awards of the group decided with their reasons (none for the outcome alone: where
+        an answer leads, `reasons`), under one combination of answers (a fact it leaves
+        unanswered stays unknown in the reasons): in one run, which decides only them (an award's decision does not depend on which others a run decides). As
         the combinations were, no award outside the group is decided again: an answer that
         would make another award's evaluation fail (a division by zero) is not one its
         search tried."""
@@ -381,7 +387,7 @@ class Exact:
             return {i: self.determiner.run(overrides, reuse=self.run, only_award=only,
                                            within=frozenset({i})).awards[i] for i in awards}
         answered = self.determiner.run(overrides, reuse=self.run, only_award=only,
-                                       within=frozenset(awards))
+                                       within=frozenset(awards), reasons=self.reasons)
         return {i: answered.awards[i] for i in awards}
 
     def words(self, group: Group, fact: str, value: Any) -> Any:
