@@ -315,13 +315,30 @@ def test_what_an_exception_excuses_moves_with_the_answer_as_the_amount_does(qual
                 assert got.outcome == outcome, (value, got.outcome)
 
 
-def test_a_text_of_a_declared_form_is_not_called_a_whole_record(qualys_revised):
-    """`company.fiscal_year_end` not known: its answers (month-days) are not enumerated, and
-    the note says what it is, a text of the form month-day, not a record."""
+def test_a_month_day_not_known_is_asked_as_runs_of_days_each_kept(qualys_revised):
+    """`company.fiscal_year_end` not known (a text of the form month-day): every day of the
+    year is an answer the form admits, so the search tries them all and the question lists
+    runs of neighbouring days that lead to the same result, never no answer at all. The
+    look-back's three fiscal years before 2024-05-10 reach the FY2023 bonus (attained
+    2023-12-31) unless the year ends between 05-10 and 12-30; applied, each run's first and
+    last day give what the answer says."""
     data = _excused_case("400000")  # no exception found: 100,000 if in the look-back
     data["company"]["fiscal_year_end"] = None
     determination = evaluate(qualys_revised, read_case_data(data))
-    notes = [n for n in determination.awards[0].notes if n.startswith("not settled")]
-    assert notes == ["not settled exactly: the answers to company.fiscal_year_end (a text of "
-                     "the form month-day) are not enumerated; the award is left as the facts "
-                     "known decide it"]
+    assert determination.outcome == "pending"
+    assert determination.awards[0].recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "0.00", "unit": "USD"}, "max": {"amount": "100000.00", "unit": "USD"}}
+    assert not any(n.startswith("not settled") for n in determination.awards[0].notes)
+    [question] = determination.open_questions
+    assert question.fact == "company.fiscal_year_end"
+    got = [(a.if_, a.outcome, a.recoverable and a.recoverable.amount) for a in question.answers]
+    assert got == [(["01-01 to 05-09", "12-31"], "recovery", "100000.00"),
+                   ("05-10 to 12-30", "no_recovery", None)]
+    for answer in question.answers:
+        runs = answer.if_ if isinstance(answer.if_, list) else [answer.if_]
+        for day in (d for run in runs for d in run.split(" to ")):
+            data["company"]["fiscal_year_end"] = day
+            kept = evaluate(qualys_revised, read_case_data(data))
+            assert kept.outcome == answer.outcome, day
+            if answer.recoverable is not None:
+                assert kept.total_recoverable == answer.recoverable, day

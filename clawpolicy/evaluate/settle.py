@@ -372,10 +372,20 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
     else:
         by_result: dict[tuple, list[Any]] = {}
+        last = None
         for value, label in domain.answers:
             combos = [c for c in group.combinations
                       if c.values[j] is ANY or c.values[j] == value]
-            by_result.setdefault(_freeze(result(combos)), []).append(label)
+            key = _freeze(result(combos))
+            labels = by_result.setdefault(key, [])
+            if domain.ordered and key == last:  # a run of neighbours: its first and last
+                labels[-1] = (labels[-1][0], label)
+            else:
+                labels.append((label, label) if domain.ordered else label)
+            last = key
+        if domain.ordered:
+            by_result = {k: [a if a == b else f"{a} to {b}" for a, b in runs]
+                         for k, runs in by_result.items()}
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
             found.append((label, result, None))

@@ -6,6 +6,7 @@ The format is described in docs/vocabulary.md."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from dataclasses import field
@@ -18,6 +19,14 @@ from clawpolicy.core.deferred import deferred
 TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
+
+
+def format_values(form: str) -> tuple[str, ...]:
+    """Every value a text of a declared form can take, in their order: for a month and day,
+    each day of a leap year, "01-01" to "12-31" (02-29 included). The exactness search
+    answers such a text with each of them (docs/cases.md, Open questions)."""
+    first = dt.date(2000, 1, 1)
+    return tuple((first + dt.timedelta(days=i)).strftime("%m-%d") for i in range(366))
 EXAMPLES = ("records", "lists", "facts")
 # The keys of the determination's summary of its subject (`[roles.summary]`); `standing` is a
 # list of paths (the facts that state the subject's standing, such as a statutory flag).
