@@ -19,8 +19,10 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
-    total_field
+from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
+    amount, total_field
+from clawpolicy.evaluate.env import Env
+from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Finite, Group, \
     decision, money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
@@ -200,8 +202,7 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         first = _first(group, i)
         remedies = chosen.result.remedies
         if len({k[2] for k in keys}) > 1:  # only the split between the remedies turns
-            remedies = [r.model_copy(update={"up_to_range": _reach(group, i, r.kind,
-                                                                   r.up_to.unit)})
+            remedies = [_ranged(r, _reach(group, i, r.kind, r.up_to.unit), exact.run)
                         for r in remedies]
         notes = [f"not needed: {f} — every admissible answer gives the same result"
                  + (f" (the reasons shown take it as {exact.words(group, f, v)})"
@@ -223,6 +224,22 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
                                             "recoverable_rule":
                                                 amountrule.unread(base.result.recoverable_rule)})
     return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
+
+
+def _ranged(remedy: Remedy, span: Range, run: CaseRun) -> Remedy:
+    """A remedy of an award whose split turns on an open fact, with what it reaches across
+    the answers. Where that moves with the answer, it has no definite `up_to`, and its
+    `because` is written as the case stands, the open fact not known, not from the answer
+    the reasons are shown under (a value the case never gave)."""
+    if span.min == span.max:
+        return remedy.model_copy(update={"up_to_range": span})
+    why = remedy.__dict__["because"]
+    if type(why) is Reason:  # the same words, read from the case without the answer
+        env = Env(why.env.rules, why.env.award, dict(why.env.locals))
+        why = Reason(why.kind, why.node, env, run.evaluator, why.before, why.after)
+    ranged = remedy.model_copy(update={"up_to_range": span, "up_to": None, "because": ""})
+    ranged.__dict__["because"] = why
+    return ranged
 
 
 def _one_answer(group: Group, fact: str) -> bool:
@@ -314,7 +331,8 @@ def _split(settled: CaseRun, combos: list[Combination],
     for i, kinds in splitting:
         result = settled.awards[i].result
         for kind in kinds:
-            unit = next(r.up_to.unit for r in result.remedies if r.kind == kind)
+            unit = next((r.up_to or r.up_to_range.min).unit for r in result.remedies
+                        if r.kind == kind)
             reach = [next((Decimal(m.up_to.amount) for m in c.evaluation[i].result.remedies
                            if m.kind == kind), Decimal(0)) for c in combos]
             found.append((str(result.id), kind, min(reach), max(reach), unit))
