@@ -361,3 +361,37 @@ def test_a_month_day_not_known_is_asked_as_runs_of_days_each_kept(qualys_revised
             assert kept.outcome == answer.outcome, day
             if answer.recoverable is not None:
                 assert kept.total_recoverable == answer.recoverable, day
+
+
+def _example(name: str) -> dict:
+    path = ROOT / "examples" / "cases" / "revisions" / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    return data
+
+
+def test_an_amount_bounded_by_nothing_gives_a_range_with_no_most(qualys_revised):
+    """An amount the vocabulary bounds by nothing grows with the answer without limit: no
+    most is made up from the ceiling the search stops at (it read 999999999847000.00 and
+    1000000001575000.00 USD). Revisions/05 with `amount_awarded` not known: the pending
+    award recovers at least 0.00 USD, with no most; revisions/07 with a stock sale's profit
+    not known: the answer recovers at least 1,575,000.00 USD, with no most, and the question
+    is asked in words."""
+    data = _example("05-10d1-impracticable-home-country-law.yaml")
+    data["awards"][0]["amount_awarded"] = None
+    [award] = evaluate(qualys_revised, read_case_data(data)).awards
+    assert award.outcome == "pending"
+    assert award.recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "0.00", "unit": "USD"}, "max": None}
+
+    data = _example("07-sox304-ceo-window-and-stock-sales.yaml")
+    data["stock_sales"][1]["profit"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    [question] = determination.open_questions
+    assert (question.fact, question.question) == (
+        "stock_sales[1].profit",
+        "What profit did the participant make on this sale of company stock?")
+    [answer] = question.answers
+    assert answer.recoverable_depends_on_answer
+    assert answer.recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "1575000.00", "unit": "USD"}, "max": None}

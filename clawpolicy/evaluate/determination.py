@@ -149,10 +149,12 @@ class PolicyRef(_Shaped):
 
 
 class Range(_Out):
-    """The least and the most an amount can be, however the open facts are answered."""
+    """The least and the most an amount can be, however the open facts are answered. `max`
+    is null where the amount has no upper bound (it grows with an answer that has none, such
+    as an amount the vocabulary bounds by nothing)."""
 
     min: Amount
-    max: Amount
+    max: Amount | None
 
 
 class Remedy(_Shaped):

@@ -23,8 +23,8 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
     amount, total_field
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
-from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Finite, Group, \
-    decision, money_range, not_enumerated, show_point
+from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
+    Group, decision, money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -219,6 +219,8 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         return AwardEvaluation(result, [], chosen.recoverable, chosen.notes)
     moneys = [c.evaluation[i].recoverable for c in group.combinations]
     span = money_range(moneys) if all(m is not None for m in moneys) else None
+    if span is not None and _unbounded(group, moneys):
+        span = span.model_copy(update={"max": None})
     result = base.result.model_copy(update={"recoverable_range": span,
                                             "recoverable_compensation": None,
                                             "recoverable_rule":
@@ -240,6 +242,18 @@ def _ranged(remedy: Remedy, span: Range, run: CaseRun) -> Remedy:
     ranged = remedy.model_copy(update={"up_to_range": span, "up_to": None, "because": ""})
     ranged.__dict__["because"] = why
     return ranged
+
+
+def _unbounded(group: Group, moneys: list[Money]) -> bool:
+    """Whether the most the combinations give is reached only where an amount is answered at
+    the ceiling the search stops at, which no declaration bounds it by (exact.CEILING): the
+    amount then grows with the answer without limit, and no most is stated."""
+    def at_ceiling(c: Combination) -> bool:
+        return any(isinstance(d, Scale) and d.hi == CEILING and v == d.hi
+                   for d, v in ((group.domains[f], v) for f, v in zip(group.facts, c.values)))
+    top = max(m.amount for m in moneys)
+    return not any(m.amount == top and not at_ceiling(c)
+                   for m, c in zip(moneys, group.combinations))
 
 
 def _one_answer(group: Group, fact: str) -> bool:
@@ -383,8 +397,12 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
                 found.append((words, first[:4] + (_spread(first[4], last[4]),), None))
             elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
                 totals = [m for r in (first, last) if r[1] for m in r[1]]
+                span = money_range(totals)
+                if span is not None and b == domain.hi == CEILING and \
+                        last[1] != first[1]:  # it grows with the answer, which has no most
+                    span = span.model_copy(update={"max": None})
                 found.append((words, (first[0], None, None, first[3],
-                                      _spread(first[4], last[4])), (money_range(totals),)))
+                                      _spread(first[4], last[4])), (span,)))
             else:  # only where one end is itself pending
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
