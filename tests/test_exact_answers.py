@@ -395,3 +395,45 @@ def test_an_amount_bounded_by_nothing_gives_a_range_with_no_most(qualys_revised)
     assert answer.recoverable_depends_on_answer
     assert answer.recoverable_range.model_dump(mode="json") == {
         "min": {"amount": "1575000.00", "unit": "USD"}, "max": None}
+
+
+def test_a_statement_date_before_its_period_ended_is_no_admissible_answer(qualys_2019):
+    """A statement is filed once its period has ended (the vocabulary's constraint on its
+    dates), so an unknown filing date is answered only from the period's end: qualys-2019's
+    example 01 with FY2021's filing date unknown was pending on the answer "<= 2020-09-28",
+    a filing before FY2021 ended. Every admissible answer recovers: the award is decided,
+    and the note names the unknown as not needed."""
+    path = ROOT / "examples" / "cases" / "01-full-recovery-paid-bonus.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    [statement] = [s for s in data["statements"] if s["id"] == "FY2021"]
+    statement["original_filing_date"] = None
+    index = data["statements"].index(statement)
+    determination = evaluate(qualys_2019, read_case_data(data))
+    assert (determination.outcome, determination.total_recoverable.amount) == \
+        ("recovery", "156000.00")
+    assert determination.open_questions == []
+    [award] = determination.awards
+    assert any(n.startswith(f"not needed: statements[{index}].original_filing_date")
+               for n in award.notes), award.notes
+
+
+def test_a_date_asked_lies_within_every_constraint_of_its_statement(qualys_2019):
+    """A statement's period ends no later than its filing and its issuance: with the period's
+    end unknown, the dates tried end at the earlier of the two (here the filing, the
+    issuance coming after it), and a filing date unknown starts at the period's end."""
+    from clawpolicy.evaluate.decide import Determiner
+    from clawpolicy.evaluate.exact import Exact
+
+    path = ROOT / "examples" / "cases" / "01-full-recovery-paid-bonus.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["statements"][0].update(period_end=None, original_filing_date="2022-02-18",
+                                 first_public_issuance="2022-02-20")
+    determiner = Determiner(qualys_2019, read_case_data(data).case, {})
+    exact = Exact(determiner, determiner.run())
+    assert str(exact.domain("statements[0].period_end").hi) == "2022-02-18"
+    data["statements"][0].update(period_end="2021-12-31", original_filing_date=None)
+    determiner = Determiner(qualys_2019, read_case_data(data).case, {})
+    exact = Exact(determiner, determiner.run())
+    assert str(exact.domain("statements[0].original_filing_date").lo) == "2021-12-31"

@@ -192,8 +192,11 @@ class Exact:
                            | set(linked_keys(self.determiner, fact)), key=repr)
             subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
             return Finite([(s, list(s)) for s in subsets])
-        if type_ == t.DATE:
-            return Scale(FIRST_DAY, LAST_DAY, dt.timedelta(days=1))
+        if type_ == t.DATE:  # within the calendar and the vocabulary's constraints
+            floor = fact_floor(self.determiner, fact)
+            return Scale(max(floor, FIRST_DAY) if floor is not None else FIRST_DAY,
+                         min(bound, LAST_DAY) if isinstance(bound, dt.date) else LAST_DAY,
+                         dt.timedelta(days=1))
         if type_ == t.MONEY:
             unit = unit or self.vocabulary.default_unit
             hi = bound.amount if isinstance(bound, Money) else CEILING

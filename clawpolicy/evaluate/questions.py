@@ -46,26 +46,28 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
     """The static type of a fact path, the unit of the record that holds it (where that
     record has a unit of its own), and the most it can be by the vocabulary's constraints on
-    its record (an amount paid is at most the amount awarded), where that is known."""
+    its record (an amount paid is at most the amount awarded; a period's end no later than
+    the earlier of its filing and issuance dates), where that is known."""
     current, unit, holder, last = _walk(determiner, fact)
-    bound = None
     decl = _declaration(determiner, holder)
-    for c in decl.constraints if decl is not None else ():
-        limit = getattr(holder[1], c.at_most, None)
-        if c.field == last and limit is not None:
-            bound = Money(Decimal(limit), unit) if unit else limit
+    limits = [getattr(holder[1], c.at_most, None) for c in decl.constraints
+              if c.field == last] if decl is not None else []
+    limit = min((x for x in limits if x is not None), default=None)
+    bound = None if limit is None else Money(Decimal(limit), unit) if unit else limit
     return current, unit, bound
 
 
-def fact_floor(determiner: Determiner, fact: str) -> Decimal | None:
+def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     """The least a fact can be by the vocabulary's constraints on its record, where that is
     known: a field others are declared at most (an amount awarded is at least the amount
-    paid) is at least the greatest of them the case knows. None where none is known."""
+    paid, a filing date at least its period's end) is at least the greatest of them the case
+    knows. None where none is known."""
     _, _, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
     known = [getattr(holder[1], c.field, None) for c in decl.constraints
              if c.at_most == last] if decl is not None else []
-    known = [Decimal(getattr(k, "amount", k)) for k in known if k is not None]
+    known = [k if isinstance(k, dt.date) else Decimal(getattr(k, "amount", k))
+             for k in known if k is not None]
     return max(known) if known else None
 
 

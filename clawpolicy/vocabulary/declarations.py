@@ -101,7 +101,8 @@ class LinkDecl:
 
 @deferred(frozen=True)
 class ConstraintDecl:
-    """`field` is at most `at_most`, where both are known."""
+    """`field` is at most `at_most` (two amounts or numbers, or two dates: no later than it),
+    where both are known."""
 
     field: str
     at_most: str
@@ -459,11 +460,14 @@ class _Reader:
                 if record.field(link.name) is not None:
                     raise self.fail(f"{where}.links.{link.name}", "a field has this name")
             for i, c in enumerate(record.constraints):
+                types = {getattr(record.field(n), "type", None) for n in (c.field, c.at_most)}
                 for name in (c.field, c.at_most):
                     f = record.field(name)
-                    if f is None or f.type not in ("money", "number") or f.list:
+                    if f is None or f.type not in ("money", "number", "date") or f.list \
+                            or (f.type == "date") != (types == {"date"}):
                         raise self.fail(f"{where}.constraints[{i}]", f"`{name}` is not an "
-                                        "amount or number of the record")
+                                        "amount or number of the record, or a date beside "
+                                        "a date")
         roles = d.roles
         decided = case_fields.get(roles.decided)
         if decided is None or not decided.list or decided.record is None \
