@@ -437,3 +437,24 @@ def test_a_date_asked_lies_within_every_constraint_of_its_statement(qualys_2019)
     determiner = Determiner(qualys_2019, read_case_data(data).case, {})
     exact = Exact(determiner, determiner.run())
     assert str(exact.domain("statements[0].original_filing_date").lo) == "2021-12-31"
+
+
+def test_a_month_day_past_the_bound_is_still_answered(qualys_revised):
+    """Past the bound of combinations the facts are asked one by one (the fallback); a
+    month-day was then asked with no answer at all. Revisions/01 with the fiscal year end and
+    four other facts unknown: the year end's answers cover every day of the year, as runs,
+    each applied where it leads."""
+    data = _example("01-10d1-no-fault-recovery.yaml")
+    data["company"]["fiscal_year_end"] = None
+    data["restatement"].update(material=None, kind=None, required_date=None)
+    data["awards"][0]["amount_as_restated"] = None
+    data["participant"]["executive_officer_since"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert any(n.startswith("not settled exactly") for n in determination.awards[0].notes)
+    [question] = [q for q in determination.open_questions
+                  if q.fact == "company.fiscal_year_end"]
+    runs = [r for a in question.answers for r in (a.if_ if isinstance(a.if_, list)
+                                                   else [a.if_])]
+    assert runs and runs[0].startswith("01-01") and any(r.endswith("12-31") for r in runs)
+    for answer in question.answers:
+        assert answer.outcome == "pending" and answer.pending_on, answer

@@ -114,7 +114,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
                      for a in fallback_answers(determiner, settled, fact, _settled_answer,
-                                                turns.get(fact, ()))]))
+                                                turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
 
@@ -254,6 +254,14 @@ def _unbounded(group: Group, moneys: list[Money]) -> bool:
     top = max(m.amount for m in moneys)
     return not any(m.amount == top and not at_ceiling(c)
                    for m, c in zip(moneys, group.combinations))
+
+
+def _ordered(exact: Exact, fact: str) -> list[Any] | None:
+    """A fact's answers where they come in an order of their own (a text of a declared form,
+    such as a month and day): every value, in order."""
+    domain = exact.domain(fact)
+    return [v for v, _ in domain.answers] if isinstance(domain, Finite) and domain.ordered \
+        else None
 
 
 def _one_answer(group: Group, fact: str) -> bool:
