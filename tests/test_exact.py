@@ -77,6 +77,12 @@ def known_cases(draw, max_awards: int = 1):
     for award in merged["awards"]:  # the case's own constraint: paid at most awarded
         if award["amount_paid"] is not None and award["amount_awarded"] is not None:
             award["amount_paid"] = min(award["amount_paid"], award["amount_awarded"])
+    for statement in merged["statements"]:  # and statements dated after their period ends
+        end = statement["period_end"]
+        for name in ("original_filing_date", "first_public_issuance"):
+            day = statement[name]
+            if day is not None and end is not None and str(day) < str(end):
+                statement[name] = f"{int(str(end)[:4]) + 1}{str(day)[4:]}"
     return merged
 
 

@@ -87,6 +87,25 @@ def test_where_only_the_split_turns_each_answer_gives_the_split_it_leads_to(qual
                     assert Decimal(low) <= got <= Decimal(high), (answer.if_, paid, split)
 
 
+def test_where_only_the_split_turns_no_remedy_states_a_value_the_case_never_gave(
+        qualys_revised):
+    """Regression example revisions/18, `amount_paid` not known: each remedy gives what it
+    can reach across the answers and no definite `up_to`, and its reason names the amount
+    paid as not known, never as the answer the reasons are shown under (it read "amount
+    paid (0.01 USD)" and `up_to` 0.01 USD)."""
+    path = ROOT / "examples" / "cases" / "revisions" / "18-10d1-amount-paid-unknown.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    [award] = evaluate(qualys_revised, read_case_data(data)).awards
+    assert (award.outcome, award.recoverable_compensation.amount) == ("recovery", "60000.00")
+    for remedy in award.remedies:
+        assert remedy.up_to is None, remedy.kind
+        assert (remedy.up_to_range.min.amount, remedy.up_to_range.max.amount) == \
+            ("0.00", "60000.00")
+        assert "bonus-fy2023: amount paid (not known)" in remedy.because, remedy.because
+        assert "0.01" not in remedy.because and remedy.because.endswith("= not known")
+
+
 def test_no_split_is_given_where_the_amount_itself_turns(qualys_revised):
     path = ROOT / "examples" / "cases" / "12-restated-amount-unknown.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -315,13 +334,127 @@ def test_what_an_exception_excuses_moves_with_the_answer_as_the_amount_does(qual
                 assert got.outcome == outcome, (value, got.outcome)
 
 
-def test_a_text_of_a_declared_form_is_not_called_a_whole_record(qualys_revised):
-    """`company.fiscal_year_end` not known: its answers (month-days) are not enumerated, and
-    the note says what it is, a text of the form month-day, not a record."""
+def test_a_month_day_not_known_is_asked_as_runs_of_days_each_kept(qualys_revised):
+    """`company.fiscal_year_end` not known (a text of the form month-day): every day of the
+    year is an answer the form admits, so the search tries them all and the question lists
+    runs of neighbouring days that lead to the same result, never no answer at all. The
+    look-back's three fiscal years before 2024-05-10 reach the FY2023 bonus (attained
+    2023-12-31) unless the year ends between 05-10 and 12-30; applied, each run's first and
+    last day give what the answer says."""
     data = _excused_case("400000")  # no exception found: 100,000 if in the look-back
     data["company"]["fiscal_year_end"] = None
     determination = evaluate(qualys_revised, read_case_data(data))
-    notes = [n for n in determination.awards[0].notes if n.startswith("not settled")]
-    assert notes == ["not settled exactly: the answers to company.fiscal_year_end (a text of "
-                     "the form month-day) are not enumerated; the award is left as the facts "
-                     "known decide it"]
+    assert determination.outcome == "pending"
+    assert determination.awards[0].recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "0.00", "unit": "USD"}, "max": {"amount": "100000.00", "unit": "USD"}}
+    assert not any(n.startswith("not settled") for n in determination.awards[0].notes)
+    [question] = determination.open_questions
+    assert question.fact == "company.fiscal_year_end"
+    got = [(a.if_, a.outcome, a.recoverable and a.recoverable.amount) for a in question.answers]
+    assert got == [(["01-01 to 05-09", "12-31"], "recovery", "100000.00"),
+                   ("05-10 to 12-30", "no_recovery", None)]
+    for answer in question.answers:
+        runs = answer.if_ if isinstance(answer.if_, list) else [answer.if_]
+        for day in (d for run in runs for d in run.split(" to ")):
+            data["company"]["fiscal_year_end"] = day
+            kept = evaluate(qualys_revised, read_case_data(data))
+            assert kept.outcome == answer.outcome, day
+            if answer.recoverable is not None:
+                assert kept.total_recoverable == answer.recoverable, day
+
+
+def _example(name: str) -> dict:
+    path = ROOT / "examples" / "cases" / "revisions" / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    return data
+
+
+def test_an_amount_bounded_by_nothing_gives_a_range_with_no_most(qualys_revised):
+    """An amount the vocabulary bounds by nothing grows with the answer without limit: no
+    most is made up from the ceiling the search stops at (it read 999999999847000.00 and
+    1000000001575000.00 USD). Revisions/05 with `amount_awarded` not known: the pending
+    award recovers at least 0.00 USD, with no most; revisions/07 with a stock sale's profit
+    not known: the answer recovers at least 1,575,000.00 USD, with no most, and the question
+    is asked in words."""
+    data = _example("05-10d1-impracticable-home-country-law.yaml")
+    data["awards"][0]["amount_awarded"] = None
+    [award] = evaluate(qualys_revised, read_case_data(data)).awards
+    assert award.outcome == "pending"
+    assert award.recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "0.00", "unit": "USD"}, "max": None}
+
+    data = _example("07-sox304-ceo-window-and-stock-sales.yaml")
+    data["stock_sales"][1]["profit"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    [question] = determination.open_questions
+    assert (question.fact, question.question) == (
+        "stock_sales[1].profit",
+        "What profit did the participant make on this sale of company stock?")
+    [answer] = question.answers
+    assert answer.recoverable_depends_on_answer
+    assert answer.recoverable_range.model_dump(mode="json") == {
+        "min": {"amount": "1575000.00", "unit": "USD"}, "max": None}
+
+
+def test_a_statement_date_before_its_period_ended_is_no_admissible_answer(qualys_2019):
+    """A statement is filed once its period has ended (the vocabulary's constraint on its
+    dates), so an unknown filing date is answered only from the period's end: qualys-2019's
+    example 01 with FY2021's filing date unknown was pending on the answer "<= 2020-09-28",
+    a filing before FY2021 ended. Every admissible answer recovers: the award is decided,
+    and the note names the unknown as not needed."""
+    path = ROOT / "examples" / "cases" / "01-full-recovery-paid-bonus.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    [statement] = [s for s in data["statements"] if s["id"] == "FY2021"]
+    statement["original_filing_date"] = None
+    index = data["statements"].index(statement)
+    determination = evaluate(qualys_2019, read_case_data(data))
+    assert (determination.outcome, determination.total_recoverable.amount) == \
+        ("recovery", "156000.00")
+    assert determination.open_questions == []
+    [award] = determination.awards
+    assert any(n.startswith(f"not needed: statements[{index}].original_filing_date")
+               for n in award.notes), award.notes
+
+
+def test_a_date_asked_lies_within_every_constraint_of_its_statement(qualys_2019):
+    """A statement's period ends no later than its filing and its issuance: with the period's
+    end unknown, the dates tried end at the earlier of the two (here the filing, the
+    issuance coming after it), and a filing date unknown starts at the period's end."""
+    from clawpolicy.evaluate.decide import Determiner
+    from clawpolicy.evaluate.exact import Exact
+
+    path = ROOT / "examples" / "cases" / "01-full-recovery-paid-bonus.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["statements"][0].update(period_end=None, original_filing_date="2022-02-18",
+                                 first_public_issuance="2022-02-20")
+    determiner = Determiner(qualys_2019, read_case_data(data).case, {})
+    exact = Exact(determiner, determiner.run())
+    assert str(exact.domain("statements[0].period_end").hi) == "2022-02-18"
+    data["statements"][0].update(period_end="2021-12-31", original_filing_date=None)
+    determiner = Determiner(qualys_2019, read_case_data(data).case, {})
+    exact = Exact(determiner, determiner.run())
+    assert str(exact.domain("statements[0].original_filing_date").lo) == "2021-12-31"
+
+
+def test_a_month_day_past_the_bound_is_still_answered(qualys_revised):
+    """Past the bound of combinations the facts are asked one by one (the fallback); a
+    month-day was then asked with no answer at all. Revisions/01 with the fiscal year end and
+    four other facts unknown: the year end's answers cover every day of the year, as runs,
+    each applied where it leads."""
+    data = _example("01-10d1-no-fault-recovery.yaml")
+    data["company"]["fiscal_year_end"] = None
+    data["restatement"].update(material=None, kind=None, required_date=None)
+    data["awards"][0]["amount_as_restated"] = None
+    data["participant"]["executive_officer_since"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert any(n.startswith("not settled exactly") for n in determination.awards[0].notes)
+    [question] = [q for q in determination.open_questions
+                  if q.fact == "company.fiscal_year_end"]
+    runs = [r for a in question.answers for r in (a.if_ if isinstance(a.if_, list)
+                                                   else [a.if_])]
+    assert runs and runs[0].startswith("01-01") and any(r.endswith("12-31") for r in runs)
+    for answer in question.answers:
+        assert answer.outcome == "pending" and answer.pending_on, answer

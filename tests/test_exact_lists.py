@@ -46,7 +46,8 @@ def _case(**changes: Any) -> Any:
 def _answers(determination: Any) -> dict[str, list[tuple]]:
     return {q.fact: [(a.if_, a.outcome, a.recoverable.amount if a.recoverable else None,
                       a.recoverable_range.min.amount if a.recoverable_range else None,
-                      a.recoverable_range.max.amount if a.recoverable_range else None,
+                      a.recoverable_range.max.amount if a.recoverable_range
+                      and a.recoverable_range.max else None,
                       a.pending_on) for a in q.answers]
             for q in determination.open_questions}
 

@@ -124,7 +124,8 @@ _OTHER_VALUES = {
     "awards[].granted": ["2018-06-01", "2021-06-01", None],
     "awards[].amount_as_restated": [0, 10**9, None],
     "statements[].restated": [True, False, None],
-    "statements[].original_filing_date": ["2019-02-20", "2024-02-20", None],
+    # Within the case's constraints: no statement of FY2020 to FY2022 filed before it ended.
+    "statements[].original_filing_date": ["2023-02-20", "2024-02-20", None],
 }
 
 

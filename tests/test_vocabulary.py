@@ -313,6 +313,16 @@ def test_every_declared_field_and_value_is_documented():
     assert [v for f in fields for v in f.values if f"`{v}`" not in doc] == []
 
 
+def test_every_field_of_a_record_is_asked_in_words():
+    """An open question on a record's field asks it in the vocabulary's words: a field with
+    no `question` was asked as its path ("What is stock_sales[1].profit?"). A field the case
+    must give (`absent = "required"`) is never asked."""
+    declared = vocabulary.load().declarations
+    unasked = [f"{r.name}.{f.name}" for r in declared.records.values() for f in r.fields
+               if f.question is None and f.absent != "required"]
+    assert unasked == []
+
+
 # ---------------------------------------------------------------- a list derived through a table
 
 def _roles(positions, **participant):

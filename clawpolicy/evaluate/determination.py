@@ -149,16 +149,20 @@ class PolicyRef(_Shaped):
 
 
 class Range(_Out):
-    """The least and the most an amount can be, however the open facts are answered."""
+    """The least and the most an amount can be, however the open facts are answered. `max`
+    is null where the amount has no upper bound (it grows with an answer that has none, such
+    as an amount the vocabulary bounds by nothing)."""
 
     min: Amount
-    max: Amount
+    max: Amount | None
 
 
 class Remedy(_Shaped):
     kind: str
     modality: Literal["shall", "may"]
-    up_to: Amount
+    # What it reaches in this award; None where that moves with an open fact (then
+    # `up_to_range` gives the least and the most across the answers).
+    up_to: Amount | None
     clause: str
     quote: str
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from

@@ -26,6 +26,7 @@ from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import ANY_OTHER, fact_floor, fact_type, linked_keys
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
+from clawpolicy.vocabulary.declarations import format_values
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
 BOUND = 1024
@@ -44,6 +45,7 @@ class Finite:
     """A fact's admissible answers: (the value the case reads, the answer's words)."""
 
     answers: list[tuple[Any, Any]]
+    ordered: bool = False  # in an order of their own (a year's days): asked as runs
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,11 @@ class Exact:
         if isinstance(type_, t.Enum):
             return Finite([(v, v) for v in type_.values])
         if type_ == t.TEXT:
-            if _declared_format(self.vocabulary, fact) is not None:
+            form = _declared_format(self.vocabulary, fact)
+            if form is not None:
                 # A text of a declared form (a month and day) is no free text: "any other"
-                # is not an answer it admits, and its values are not enumerated here.
-                return None
+                # is not an answer it admits; its answers are every value of the form.
+                return Finite([(v, v) for v in format_values(form)], ordered=True)
             named = sorted({p for p in pivots if isinstance(p, str)})
             return Finite([(v, v) for v in named] + [(OTHER_VALUE, ANY_OTHER)])
         if isinstance(type_, t.SetOf | t.ListOf) and \
@@ -195,8 +198,11 @@ class Exact:
                            | set(linked_keys(self.determiner, fact)), key=repr)
             subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
             return Finite([(s, list(s)) for s in subsets])
-        if type_ == t.DATE:
-            return Scale(FIRST_DAY, LAST_DAY, dt.timedelta(days=1))
+        if type_ == t.DATE:  # within the calendar and the vocabulary's constraints
+            floor = fact_floor(self.determiner, fact)
+            return Scale(max(floor, FIRST_DAY) if floor is not None else FIRST_DAY,
+                         min(bound, LAST_DAY) if isinstance(bound, dt.date) else LAST_DAY,
+                         dt.timedelta(days=1))
         if type_ == t.MONEY:
             unit = unit or self.vocabulary.default_unit
             hi = bound.amount if isinstance(bound, Money) else CEILING
@@ -480,9 +486,8 @@ def is_unknown(value: Any) -> bool:
 
 
 def not_enumerated(vocabulary: Any, fact: str) -> str:
-    """Why a fact's answers are not enumerated: a text of a declared form, or a record."""
-    form = _declared_format(vocabulary, fact)
-    return f"a text of the form {form}" if form is not None else "a whole record"
+    """Why a fact's answers are not enumerated: a whole record (a declared form is)."""
+    return "a whole record"
 
 
 def _declared_format(vocabulary: Any, fact: str) -> str | None:

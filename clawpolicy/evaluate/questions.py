@@ -46,26 +46,28 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
     """The static type of a fact path, the unit of the record that holds it (where that
     record has a unit of its own), and the most it can be by the vocabulary's constraints on
-    its record (an amount paid is at most the amount awarded), where that is known."""
+    its record (an amount paid is at most the amount awarded; a period's end no later than
+    the earlier of its filing and issuance dates), where that is known."""
     current, unit, holder, last = _walk(determiner, fact)
-    bound = None
     decl = _declaration(determiner, holder)
-    for c in decl.constraints if decl is not None else ():
-        limit = getattr(holder[1], c.at_most, None)
-        if c.field == last and limit is not None:
-            bound = Money(Decimal(limit), unit) if unit else limit
+    limits = [getattr(holder[1], c.at_most, None) for c in decl.constraints
+              if c.field == last] if decl is not None else []
+    limit = min((x for x in limits if x is not None), default=None)
+    bound = None if limit is None else Money(Decimal(limit), unit) if unit else limit
     return current, unit, bound
 
 
-def fact_floor(determiner: Determiner, fact: str) -> Decimal | None:
+def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     """The least a fact can be by the vocabulary's constraints on its record, where that is
     known: a field others are declared at most (an amount awarded is at least the amount
-    paid) is at least the greatest of them the case knows. None where none is known."""
+    paid, a filing date at least its period's end) is at least the greatest of them the case
+    knows. None where none is known."""
     _, _, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
     known = [getattr(holder[1], c.field, None) for c in decl.constraints
              if c.at_most == last] if decl is not None else []
-    known = [Decimal(getattr(k, "amount", k)) for k in known if k is not None]
+    known = [k if isinstance(k, dt.date) else Decimal(getattr(k, "amount", k))
+             for k in known if k is not None]
     return max(known) if known else None
 
 
@@ -135,13 +137,14 @@ class Fallback(NamedTuple):
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[[Determiner, str, Any], CaseRun] | None = None,
-                     turns: Any = ()):
+                     turns: Any = (), ordered: list[Any] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
     for an amount or a date the policy names no point of (one compared only with another
-    unknown), the points at which a search saw its answers turn, tried instead."""
+    unknown), the points at which a search saw its answers turn, tried instead. `ordered`:
+    for a text of a declared form, every value of the form, in order (answered as runs)."""
     type_, unit, _ = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -165,6 +168,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
 
     if type_ == t.BOOLEAN:
         return _each([True, False], leads_to)
+    if ordered:
+        return _runs(_each(ordered, leads_to))
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
@@ -231,6 +236,25 @@ def _each(values: list[Any], leads_to) -> list[Fallback]:
     dates would leave the calendar)."""
     return [Fallback(v, r[0], r[1], False, r[2]) for v, r in ((v, leads_to(v)) for v in values)
             if r is not None]
+
+
+def _runs(answers: list[Fallback]) -> list[Fallback]:
+    """Answers of values in an order of their own (the days of a year), as runs of
+    neighbours that lead to the same result ("01-01 to 05-09"), the runs that do one answer
+    (`if` the list of them), as the determination's own questions give them."""
+    runs: dict[tuple, list[list[Any]]] = {}
+    last = None
+    for a in answers:
+        key = (a.outcome, repr(a.recoverable), repr(a.pending_on))
+        found = runs.setdefault(key, [])
+        if key == last:
+            found[-1][1] = a.label
+        else:
+            found.append([a.label, a.label])
+        last = key
+    first = {(a.outcome, repr(a.recoverable), repr(a.pending_on)): a for a in answers}
+    labels = {k: [x if x == y else f"{x} to {y}" for x, y in v] for k, v in runs.items()}
+    return [first[k]._replace(label=v[0] if len(v) == 1 else v) for k, v in labels.items()]
 
 
 def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:

@@ -19,10 +19,12 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule, searching
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Split, amount, \
-    total_field
-from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, Finite, Group, \
-    decision, money_range, not_enumerated, show_point
+from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
+    amount, total_field
+from clawpolicy.evaluate.env import Env
+from clawpolicy.evaluate.reasons import Reason
+from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
+    Group, decision, money_range, not_enumerated, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -118,7 +120,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
                      for a in fallback_answers(determiner, settled, fact, _settled_answer,
-                                                turns.get(fact, ()))]))
+                                                turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
 
@@ -222,8 +224,7 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         first = _first(group, i)
         remedies = chosen.result.remedies
         if len({k[2] for k in keys}) > 1:  # only the split between the remedies turns
-            remedies = [r.model_copy(update={"up_to_range": _reach(group, i, r.kind,
-                                                                   r.up_to.unit)})
+            remedies = [_ranged(r, _reach(group, i, r.kind, r.up_to.unit), exact.run)
                         for r in remedies]
         notes = [f"not needed: {f} — every admissible answer gives the same result"
                  + (f" (the reasons shown take it as {exact.words(group, f, v)})"
@@ -240,11 +241,49 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
         return AwardEvaluation(result, [], chosen.recoverable, chosen.notes)
     moneys = [c.evaluation[i].recoverable for c in group.combinations]
     span = money_range(moneys) if all(m is not None for m in moneys) else None
+    if span is not None and _unbounded(group, moneys):
+        span = span.model_copy(update={"max": None})
     result = base.result.model_copy(update={"recoverable_range": span,
                                             "recoverable_compensation": None,
                                             "recoverable_rule":
                                                 amountrule.unread(base.result.recoverable_rule)})
     return AwardEvaluation(result, base.unknowns, None, base.notes, base.bound)
+
+
+def _ranged(remedy: Remedy, span: Range, run: CaseRun) -> Remedy:
+    """A remedy of an award whose split turns on an open fact, with what it reaches across
+    the answers. Where that moves with the answer, it has no definite `up_to`, and its
+    `because` is written as the case stands, the open fact not known, not from the answer
+    the reasons are shown under (a value the case never gave)."""
+    if span.min == span.max:
+        return remedy.model_copy(update={"up_to_range": span})
+    why = remedy.__dict__["because"]
+    if type(why) is Reason:  # the same words, read from the case without the answer
+        env = Env(why.env.rules, why.env.award, dict(why.env.locals))
+        why = Reason(why.kind, why.node, env, run.evaluator, why.before, why.after)
+    ranged = remedy.model_copy(update={"up_to_range": span, "up_to": None, "because": ""})
+    ranged.__dict__["because"] = why
+    return ranged
+
+
+def _unbounded(group: Group, moneys: list[Money]) -> bool:
+    """Whether the most the combinations give is reached only where an amount is answered at
+    the ceiling the search stops at, which no declaration bounds it by (exact.CEILING): the
+    amount then grows with the answer without limit, and no most is stated."""
+    def at_ceiling(c: Combination) -> bool:
+        return any(isinstance(d, Scale) and d.hi == CEILING and v == d.hi
+                   for d, v in ((group.domains[f], v) for f, v in zip(group.facts, c.values)))
+    top = max(m.amount for m in moneys)
+    return not any(m.amount == top and not at_ceiling(c)
+                   for m, c in zip(moneys, group.combinations))
+
+
+def _ordered(exact: Exact, fact: str) -> list[Any] | None:
+    """A fact's answers where they come in an order of their own (a text of a declared form,
+    such as a month and day): every value, in order."""
+    domain = exact.domain(fact)
+    return [v for v, _ in domain.answers] if isinstance(domain, Finite) and domain.ordered \
+        else None
 
 
 def _one_answer(group: Group, fact: str) -> bool:
@@ -336,7 +375,8 @@ def _split(settled: CaseRun, combos: list[Combination],
     for i, kinds in splitting:
         result = settled.awards[i].result
         for kind in kinds:
-            unit = next(r.up_to.unit for r in result.remedies if r.kind == kind)
+            unit = next((r.up_to or r.up_to_range.min).unit for r in result.remedies
+                        if r.kind == kind)
             reach = [next((Decimal(m.up_to.amount) for m in c.evaluation[i].result.remedies
                            if m.kind == kind), Decimal(0)) for c in combos]
             found.append((str(result.id), kind, min(reach), max(reach), unit))
@@ -387,17 +427,31 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
                 found.append((words, first[:4] + (_spread(first[4], last[4]),), None))
             elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
                 totals = [m for r in (first, last) if r[1] for m in r[1]]
+                span = money_range(totals)
+                if span is not None and b == domain.hi == CEILING and \
+                        last[1] != first[1]:  # it grows with the answer, which has no most
+                    span = span.model_copy(update={"max": None})
                 found.append((words, (first[0], None, None, first[3],
-                                      _spread(first[4], last[4])), (money_range(totals),)))
+                                      _spread(first[4], last[4])), (span,)))
             else:  # only where one end is itself pending
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
     else:
         by_result: dict[tuple, list[Any]] = {}
+        last = None
         for value, label in domain.answers:
             combos = [c for c in group.combinations
                       if c.values[j] is ANY or c.values[j] == value]
-            by_result.setdefault(_freeze(result(combos)), []).append(label)
+            key = _freeze(result(combos))
+            labels = by_result.setdefault(key, [])
+            if domain.ordered and key == last:  # a run of neighbours: its first and last
+                labels[-1] = (labels[-1][0], label)
+            else:
+                labels.append((label, label) if domain.ordered else label)
+            last = key
+        if domain.ordered:
+            by_result = {k: [a if a == b else f"{a} to {b}" for a, b in runs]
+                         for k, runs in by_result.items()}
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
             found.append((label, result, None))

@@ -214,7 +214,7 @@ def _summary(d: Determination) -> Table:
             received += f" / attained {f.attainment_date}"
         recoverable = "none" if a.outcome in SETTLED else money(a.recoverable) \
             if a.recoverable is not None else (
-            f"{money(a.recoverable_range.min)} to {money(a.recoverable_range.max)}"
+            _span(a.recoverable_range, "{} to {}")
             if a.recoverable_range is not None else "not known yet"
             if a.outcome == "pending" else "none")
         remedies = "; ".join(f"{r.kind} ({r.modality}) {_reach(r)}" for r in a.remedies)
@@ -298,6 +298,14 @@ def amount_label(rule) -> str:
     return f"{term} ({clause})" if clause else term
 
 
+def _span(span, both: str = "between {} and {}") -> str:
+    """A range of amounts in words; one with no most (it grows with the answer without
+    limit) as the least it starts from."""
+    if span.max is None:
+        return f"at least {money(span.min)} (no upper bound)"
+    return both.format(money(span.min), money(span.max))
+
+
 def _reach(r) -> str:
     """What a remedy reaches: its range where how the amount splits is not known."""
     return f"{money(r.up_to_range.min)} to {money(r.up_to_range.max)}" if r.up_to_range \
@@ -309,8 +317,7 @@ def _award(a: AwardResult, level: str) -> AwardPart:
     if a.outcome == "recovery":
         line += f", {money(a.recoverable)} recoverable"
     if a.outcome == "pending" and a.recoverable_range is not None:
-        line += (f", between {money(a.recoverable_range.min)} and "
-                 f"{money(a.recoverable_range.max)} recoverable depending on the open facts")
+        line += (f", {_span(a.recoverable_range)} recoverable depending on the open facts")
     items = [Item(f"Remedy {r.kind} ({r.modality}): up to "
                   + (f"between {money(r.up_to_range.min)} and {money(r.up_to_range.max)}, "
                      "depending on the open facts" if r.up_to_range else money(r.up_to)),
@@ -369,8 +376,7 @@ def _leads_to(a) -> str:
         return "the answer decides the outcome"
     return (OUTCOME_WORDS[a.outcome].lower()
             + (f", {money(a.recoverable)}" if a.recoverable is not None else "")
-            + (f", between {money(a.recoverable_range.min)} and "
-               f"{money(a.recoverable_range.max)} depending on the answer"
+            + (f", {_span(a.recoverable_range)} depending on the answer"
                if a.recoverable_range is not None else
                ", of an amount that depends on the answer"
                if a.recoverable_depends_on_answer else "")

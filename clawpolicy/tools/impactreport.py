@@ -102,6 +102,8 @@ def _award_words(side: Side, award: str) -> str:
         return "absent"
     outcome, amount = side.awards[award]
     if outcome == "pending" and isinstance(amount, dict) and "min" in amount:
+        if amount["max"] is None:  # it grows with an answer that has no upper bound
+            return f"pending, at least {_money(amount['min'])} (no upper bound)"
         return f"pending, between {_money(amount['min'])} and {_money(amount['max'])}"
     return outcome + (f", {_money(amount)}" if amount is not None and outcome != "pending"
                       else "")

@@ -6,6 +6,7 @@ The format is described in docs/vocabulary.md."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from dataclasses import field
@@ -18,6 +19,14 @@ from clawpolicy.core.deferred import deferred
 TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
 FORMATS = ("month-day",)
+
+
+def format_values(form: str) -> tuple[str, ...]:
+    """Every value a text of a declared form can take, in their order: for a month and day,
+    each day of a leap year, "01-01" to "12-31" (02-29 included). The exactness search
+    answers such a text with each of them (docs/cases.md, Open questions)."""
+    first = dt.date(2000, 1, 1)
+    return tuple((first + dt.timedelta(days=i)).strftime("%m-%d") for i in range(366))
 EXAMPLES = ("records", "lists", "facts")
 # The keys of the determination's summary of its subject (`[roles.summary]`); `standing` is a
 # list of paths (the facts that state the subject's standing, such as a statutory flag).
@@ -92,7 +101,8 @@ class LinkDecl:
 
 @deferred(frozen=True)
 class ConstraintDecl:
-    """`field` is at most `at_most`, where both are known."""
+    """`field` is at most `at_most` (two amounts or numbers, or two dates: no later than it),
+    where both are known."""
 
     field: str
     at_most: str
@@ -450,11 +460,14 @@ class _Reader:
                 if record.field(link.name) is not None:
                     raise self.fail(f"{where}.links.{link.name}", "a field has this name")
             for i, c in enumerate(record.constraints):
+                types = {getattr(record.field(n), "type", None) for n in (c.field, c.at_most)}
                 for name in (c.field, c.at_most):
                     f = record.field(name)
-                    if f is None or f.type not in ("money", "number") or f.list:
+                    if f is None or f.type not in ("money", "number", "date") or f.list \
+                            or (f.type == "date") != (types == {"date"}):
                         raise self.fail(f"{where}.constraints[{i}]", f"`{name}` is not an "
-                                        "amount or number of the record")
+                                        "amount or number of the record, or a date beside "
+                                        "a date")
         roles = d.roles
         decided = case_fields.get(roles.decided)
         if decided is None or not decided.list or decided.record is None \
