@@ -12,18 +12,18 @@ that the award is left as the three-valued evaluation gives it, and a note says 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core import types as t
-from clawpolicy.core.values import Money, Unknown
+from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
-from clawpolicy.evaluate.questions import ANY_OTHER, fact_floor, fact_type, linked_keys
+from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
+                                           linked_keys)
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -185,7 +185,7 @@ class Exact:
         if isinstance(type_, t.Enum):
             return Finite([(v, v) for v in type_.values])
         if type_ == t.TEXT:
-            form = _declared_format(self.vocabulary, fact)
+            form = fact_format(self.determiner, fact)
             if form is not None:
                 # A text of a declared form (a month and day) is no free text: "any other"
                 # is not an answer it admits; its answers are every value of the form.
@@ -479,25 +479,3 @@ def money_range(moneys: list[Money]) -> Range | None:
 
 def _merge(*groups: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(f for g in groups for f in g))
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
-def not_enumerated(vocabulary: Any, fact: str) -> str:
-    """Why a fact's answers are not enumerated: a whole record (a declared form is)."""
-    return "a whole record"
-
-
-def _declared_format(vocabulary: Any, fact: str) -> str | None:
-    """The form the vocabulary declares for a text fact (e.g. a month and day), if any."""
-    fields = {f.name: f for f in vocabulary.declarations.fields}
-    found = None
-    for part in re.sub(r"\[\d+\]", "", fact).split("."):
-        found = fields.get(part)
-        if found is None:
-            return None
-        record = vocabulary.declarations.records.get(found.record) if found.record else None
-        fields = {f.name: f for f in record.fields} if record is not None else {}
-    return found.format if found is not None else None

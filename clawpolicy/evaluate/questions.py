@@ -71,6 +71,14 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     return max(known) if known else None
 
 
+def fact_format(determiner: Determiner, fact: str) -> str | None:
+    """The form the vocabulary declares for a text fact (a month and day), if any."""
+    _, _, holder, last = _walk(determiner, fact)
+    decl = _declaration(determiner, holder)
+    found = decl.field(last) if decl is not None else None
+    return found.format if found is not None else None
+
+
 def linked_keys(determiner: Determiner, fact: str) -> list[Any]:
     """Where `fact` is the field a link of its record goes through (an award's
     `calculated_on` names items of the case's `statements`), the keys of the items the case

@@ -24,7 +24,7 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
-    Group, decision, money_range, not_enumerated, show_point
+    Group, decision, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -71,9 +71,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                        f"were still moving after {ROUNDS} rounds of sampling")
             else:
                 whole = [f for f, d in group.domains.items() if d is None]
-                why = "the answers to " + ", ".join(
-                    f"{f} ({not_enumerated(exact.vocabulary, f)})" for f in whole) \
-                    + " are not enumerated"
+                why = f"the answers to {', '.join(f'{f} (a whole record)' for f in whole)}" \
+                    " are not enumerated"
             for i in group.awards:
                 if awards[i].result.outcome == "pending":
                     awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
