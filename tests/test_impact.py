@@ -70,6 +70,8 @@ EXPECTED = {
     "37-10d1-section16-officer-role": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
     # Rule 10D-1(d): incentive-based by the measures, not the kind; the 2019 scope reads kind.
     "38-10d1-bonus-kind-other": ("not_covered", "recovery", ["rule_10d1 now applies"]),
+    # Section 304 is not held back by the 2019 "to the extent permitted by law".
+    "39-sox304-law-prohibits-recovery": ("no_recovery", "recovery", ["sox_304 now applies"]),
 }
 
 
@@ -147,13 +149,13 @@ def test_diff_on_the_command_line_text_and_json(tmp_path):
     folder = ROOT / "examples" / "cases" / "revisions"
     text = run("diff", QUALYS_2019, QUALYS, folder)
     assert text.exit_code == 1
-    assert "Summary: 31 of 38 cases change" in text.stdout
+    assert "Summary: 32 of 39 cases change" in text.stdout
     assert "  because: revision california_wage_law now applies (California Labor Code " \
         "Section 221)" in text.stdout
     data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
-    assert data["summary"]["changed"] == 31 and data["summary"]["unchanged"] == 7
-    assert data["summary"]["by_kind"] == {"outcome": 30, "amount": 1}  # 26-38: outcomes
-    assert sum(data["summary"]["by_outcome"].values()) == 31
+    assert data["summary"]["changed"] == 32 and data["summary"]["unchanged"] == 7
+    assert data["summary"]["by_kind"] == {"outcome": 31, "amount": 1}  # 26-39: outcomes
+    assert sum(data["summary"]["by_outcome"].values()) == 32
     assert data["cases"][0]["causes"][0] == {
         "why": "now applies", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}
