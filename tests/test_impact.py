@@ -68,6 +68,13 @@ EXPECTED = {
     "36-10d1-prohibited-remedies": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
     # An officer subject to Section 16 is Rule 10D-1's executive officer (Rule 16a-1(f)).
     "37-10d1-section16-officer-role": ("no_recovery", "recovery", ["rule_10d1 now applies"]),
+    # Rule 10D-1(d): incentive-based by the measures, not the kind; the 2019 scope reads kind.
+    "38-10d1-bonus-kind-other": ("not_covered", "recovery", ["rule_10d1 now applies"]),
+    # Section 304 is not held back by the 2019 "to the extent permitted by law".
+    "39-sox304-law-prohibits-recovery": ("no_recovery", "recovery", ["sox_304 now applies"]),
+    # California: only the part recorded as not delivered is cancelled (400 -> 200 shares).
+    "40-california-unvested-recorded-delivered": ("recovery", "recovery",
+                                                  ["california_wage_law now applies"]),
 }
 
 
@@ -145,13 +152,13 @@ def test_diff_on_the_command_line_text_and_json(tmp_path):
     folder = ROOT / "examples" / "cases" / "revisions"
     text = run("diff", QUALYS_2019, QUALYS, folder)
     assert text.exit_code == 1
-    assert "Summary: 30 of 37 cases change" in text.stdout
+    assert "Summary: 33 of 40 cases change" in text.stdout
     assert "  because: revision california_wage_law now applies (California Labor Code " \
         "Section 221)" in text.stdout
     data = json.loads(run("diff", QUALYS_2019, QUALYS, folder, "-f", "json").stdout)
-    assert data["summary"]["changed"] == 30 and data["summary"]["unchanged"] == 7
-    assert data["summary"]["by_kind"] == {"outcome": 29, "amount": 1}  # 26-37: outcomes
-    assert sum(data["summary"]["by_outcome"].values()) == 30
+    assert data["summary"]["changed"] == 33 and data["summary"]["unchanged"] == 7
+    assert data["summary"]["by_kind"] == {"outcome": 31, "amount": 2}  # 26-39: outcomes
+    assert sum(data["summary"]["by_outcome"].values()) == 33
     assert data["cases"][0]["causes"][0] == {
         "why": "now applies", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}

@@ -1,0 +1,48 @@
+"""Readings the shipped policies take that no example case shows on its own: each test is a
+shipped example changed in one place, determined by the shipped policy."""
+
+from __future__ import annotations
+
+import yaml
+
+from clawpolicy.api import evaluate, read_case
+from tests.conftest import QUALYS, REVISION_CASES
+
+
+def _case(tmp_path, stem: str, change):
+    (path,) = [p for p in REVISION_CASES if p.stem.startswith(stem)]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    change(data)
+    out = tmp_path / "case.yaml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return read_case(out)
+
+
+def _no_attempt_documented(data):
+    data["findings"].update(impracticable="cost_exceeds_recovery", recovery_cost=30000,
+                            recovery_attempt_documented=False)
+
+
+def test_rule_10d1_recovery_carries_no_2019_discretion_over_the_cost(qualys_revised, tmp_path):
+    # Case 24 with the cost label, a cost of 30,000 above the 27,000 excess, and no documented
+    # attempt to recover: Rule 10D-1(b)(1)(iv)(A) does not excuse it, so recovery is
+    # mandatory, and the 2019 note that "the Committee may take that cost into account in
+    # deciding what action to take" would contradict it.
+    d = evaluate(qualys_revised, _case(tmp_path, "24-", _no_attempt_documented))
+    (award,) = d.awards
+    assert (award.outcome, award.revisions) == ("recovery", ["rule_10d1"])
+    assert award.recoverable.amount == "27000.00"
+    assert [r.modality for r in award.remedies if r.up_to.amount != "0.00"] == ["shall"]
+    notes = [n for n in d.notes if n.rule == "cost_of_recovery"]
+    assert [(n.source, n.clause) for n in notes] == [
+        ("rule_10d1",
+         "Rule 10D-1(b)(1)(iv)(A): the cost of recovery excuses it only with its conditions")]
+    assert "recovery is mandatory" in notes[0].text
+    assert not any("may take that cost into account" in n.text for n in d.notes)
+
+
+def test_the_2019_cost_note_stays_where_the_2019_rules_decide(qualys_2019, tmp_path):
+    # The same case under the 2019 text alone: its discretion over the cost is the text's own.
+    d = evaluate(qualys_2019, _case(tmp_path, "24-", _no_attempt_documented))
+    assert [n.source for n in d.notes if n.rule == "cost_of_recovery"] == ["policy"]
