@@ -46,3 +46,20 @@ def test_the_2019_cost_note_stays_where_the_2019_rules_decide(qualys_2019, tmp_p
     # The same case under the 2019 text alone: its discretion over the cost is the text's own.
     d = evaluate(qualys_2019, _case(tmp_path, "24-", _no_attempt_documented))
     assert [n.source for n in d.notes if n.rule == "cost_of_recovery"] == ["policy"]
+
+
+def _service_start_not_known(data):
+    data["participant"]["executive_officer_since"] = None
+
+
+def test_section_304_asks_when_a_title_only_ceo_began_where_the_window_turns_on_it(
+        qualys_revised, tmp_path):
+    # Case 20 (a CEO by title, no dates of the role's own) with no executive-officer service
+    # start: the role may have begun after the FY2021 window ended (2023-02-09), and then
+    # Section 304 would not reach the bonus or the sales. Not known, so asked, never taken
+    # as held throughout (the case's answer, 2018-11-01, gives case 07's 2,815,000).
+    d = evaluate(qualys_revised, _case(tmp_path, "20-", _service_start_not_known))
+    assert d.outcome == "pending"
+    (question,) = [q for q in d.open_questions if q.fact == "participant.executive_officer_since"]
+    leads = {a.outcome for a in question.answers}
+    assert leads == {"recovery", "no_recovery"}, leads
