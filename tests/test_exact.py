@@ -142,6 +142,10 @@ def _set(data: dict, fact: str, value) -> dict:
     parts = _parts(fact)
     target = data
     for part in parts[:-1]:
+        # A record the case leaves out (an award's performance period) is asked through its
+        # fields: answering one gives the record with that field.
+        if isinstance(part, str) and target.get(part) is None:
+            target[part] = {}
         target = target[part]
     target[parts[-1]] = value
     return data

@@ -432,7 +432,7 @@ async def test_go_to_definition_of_an_include_a_definition_and_a_revised_rule(
     assert [line_of(t).split()[-1] for t in revised] == [
         "granted_on_or_after_effective_date", "incentive", "would_have_been_less",
         "within_three_years_of_filing", "committee_finds_fault_and_repayment_due",
-        "recoverable_compensation", "stock_sale_profits", "repay"]
+        "permitted_by_law", "recoverable_compensation", "stock_sale_profits", "repay"]
     close_file(client, SOX)
     close_file(client, QUALYS)
 
