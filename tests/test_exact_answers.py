@@ -90,16 +90,16 @@ def test_where_only_the_split_turns_each_answer_gives_the_split_it_leads_to(qual
 def test_where_only_the_split_turns_no_remedy_states_a_value_the_case_never_gave(
         qualys_revised):
     """Regression example revisions/18, `amount_paid` not known: each remedy gives what it
-    can reach across the answers and no definite `up_to`, and its reason names the amount
-    paid as not known, never as the answer the reasons are shown under (it read "amount
-    paid (0.01 USD)" and `up_to` 0.01 USD)."""
+    can reach across the answers, `up_to` the most of it (the contract's amount stays an
+    amount), and its reason names the amount paid as not known, never as the answer the
+    reasons are shown under (it read "amount paid (0.01 USD)" and `up_to` 0.01 USD)."""
     path = ROOT / "examples" / "cases" / "revisions" / "18-10d1-amount-paid-unknown.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.pop("expect", None)
     [award] = evaluate(qualys_revised, read_case_data(data)).awards
     assert (award.outcome, award.recoverable_compensation.amount) == ("recovery", "60000.00")
     for remedy in award.remedies:
-        assert remedy.up_to is None, remedy.kind
+        assert remedy.up_to.amount == "60000.00", remedy.kind
         assert (remedy.up_to_range.min.amount, remedy.up_to_range.max.amount) == \
             ("0.00", "60000.00")
         assert "bonus-fy2023: amount paid (not known)" in remedy.because, remedy.because

@@ -160,9 +160,9 @@ class Range(_Out):
 class Remedy(_Shaped):
     kind: str
     modality: Literal["shall", "may"]
-    # What it reaches in this award; None where that moves with an open fact (then
-    # `up_to_range` gives the least and the most across the answers).
-    up_to: Amount | None
+    # What it reaches in this award; where that moves with an open fact, the most it can
+    # reach (then `up_to_range` gives the least and the most across the answers).
+    up_to: Amount
     clause: str
     quote: str
     source: str = "policy"  # the base policy's text, or the id of the revision it comes from

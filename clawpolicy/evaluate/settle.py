@@ -250,17 +250,17 @@ def _award(exact: Exact, group: Group, i: int, asked: list[str],
 
 
 def _ranged(remedy: Remedy, span: Range, run: CaseRun) -> Remedy:
-    """A remedy of an award whose split turns on an open fact, with what it reaches across
-    the answers. Where that moves with the answer, it has no definite `up_to`, and its
-    `because` is written as the case stands, the open fact not known, not from the answer
-    the reasons are shown under (a value the case never gave)."""
+    """A remedy whose reach turns on an open fact, with its range across the answers; where
+    that moves, `up_to` is the most it can reach (never null: the contract's amount), and
+    `because` is written as the case stands, the fact not known (never a value not given)."""
     if span.min == span.max:
         return remedy.model_copy(update={"up_to_range": span})
     why = remedy.__dict__["because"]
     if type(why) is Reason:  # the same words, read from the case without the answer
         env = Env(why.env.rules, why.env.award, dict(why.env.locals))
         why = Reason(why.kind, why.node, env, run.evaluator, why.before, why.after)
-    ranged = remedy.model_copy(update={"up_to_range": span, "up_to": None, "because": ""})
+    ranged = remedy.model_copy(update={"up_to_range": span, "up_to": span.max or remedy.up_to,
+                                       "because": ""})
     ranged.__dict__["because"] = why
     return ranged
 
