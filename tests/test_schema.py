@@ -37,7 +37,6 @@ BEYOND = {
     "float_like_amount.yaml": "notation",
     "octal_is_not_a_number.yaml": "notation",
     "paid_more_than_awarded.yaml": "cross-field rules",
-    "issued_before_period_end.yaml": "cross-field rules",
     "unknown_statement.yaml": "references",
     "recovery_in_another_unit.yaml": "references",
     "recovery_of_no_award.yaml": "references",

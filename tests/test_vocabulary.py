@@ -435,3 +435,27 @@ def test_a_vocabulary_declares_a_whole_format_version(tmp_path):
     path = _write(tmp_path / "v", SHIPPED.replace("format_version = 6", 'format_version = "6"'))
     with pytest.raises(VocabularyError, match="case.format_version: expected a whole number"):
         vocabulary.load(path)
+
+
+def test_a_statement_dated_before_its_period_ended_stays_a_valid_case(tmp_path):
+    # The rule that statements are filed and issued once their period has ended bounds the
+    # answers an open question tries (`refuse = false`); a case file that breaks it was valid
+    # before the rule was declared, and stays valid (case-format.md).
+    from clawpolicy.api import read_case
+
+    path = tmp_path / "early.yaml"
+    path.write_text("case_id: early\nas_of: 2024-06-30\nstatements:\n  - id: FY2023\n"
+                    "    period_end: 2023-12-31\n    first_public_issuance: 2023-06-30\n"
+                    "    original_filing_date: 2023-02-16\n", encoding="utf-8")
+    (statement,) = read_case(path).case.statements
+    assert statement.first_public_issuance.isoformat() == "2023-06-30"
+
+
+def test_a_constraint_that_refuses_nothing_is_declared_with_refuse_false():
+    from clawpolicy import vocabulary as vocabularies
+
+    (statement,) = [r for r in vocabularies.load().declarations.records.values()
+                    if r.name == "statement"]
+    assert {(c.field, c.at_most, c.refuse) for c in statement.constraints} == {
+        ("period_end", "original_filing_date", False),
+        ("period_end", "first_public_issuance", False)}

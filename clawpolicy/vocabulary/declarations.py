@@ -102,11 +102,14 @@ class LinkDecl:
 @deferred(frozen=True)
 class ConstraintDecl:
     """`field` is at most `at_most` (two amounts or numbers, or two dates: no later than it),
-    where both are known."""
+    where both are known. A case that breaks it is refused (with `message`), unless
+    `refuse` is false: then it only bounds the answers an open question tries (a rule
+    added after case files that break it were valid, which stay valid)."""
 
     field: str
     at_most: str
     message: str
+    refuse: bool = True
 
 
 @deferred(frozen=True)
@@ -353,9 +356,12 @@ class _Reader:
         checked = []
         for i, body in enumerate(constraints):
             at = f"{where}.constraints[{i}]"
-            body = self.table(body, at, ("field", "at_most", "message"))
+            body = self.table(body, at, ("field", "at_most", "message", "refuse"))
+            if not isinstance(body.get("refuse", True), bool):
+                raise self.fail(f"{at}.refuse", "expected true or false")
             checked.append(ConstraintDecl(*(self.text(body, k, at)
-                                            for k in ("field", "at_most", "message"))))
+                                            for k in ("field", "at_most", "message")),
+                                          body.get("refuse", True)))
         return RecordDecl(name, self.text(data, "description", where, required=False),
                           fields, key, links, tuple(checked))
 

@@ -173,7 +173,7 @@ class _Builder:
                 if f.derive is not None:
                     validators[f"_derive_{f.name}"] = model_validator(mode="before")(
                         _derived(f.name, f.derive, self.d.tables[f.derive.table]))
-            for i, c in enumerate(decl.constraints):
+            for i, c in enumerate(c for c in decl.constraints if c.refuse):
                 validators[f"_constraint_{i}"] = model_validator(mode="after")(
                     _constraint(c.field, c.at_most, c.message))
             self.built[name] = create_model(decl.model_name, __base__=core.CaseModel,
