@@ -63,3 +63,32 @@ def test_section_304_asks_when_a_title_only_ceo_began_where_the_window_turns_on_
     (question,) = [q for q in d.open_questions if q.fact == "participant.executive_officer_since"]
     leads = {a.outcome for a in question.answers}
     assert leads == {"recovery", "no_recovery"}, leads
+
+
+def _bonus_of_kind_other(data):
+    data["awards"][0]["kind"] = "other"
+
+
+def test_section_304_reaches_an_award_of_any_kind_earned_on_a_financial_measure(
+        qualys_revised, tmp_path):
+    # Case 07 with the FY2021 bonus recorded as kind `other` (basis financial_results):
+    # "any bonus or other incentive-based ... compensation" reaches it as Rule 10D-1's
+    # incentive-based compensation does, by its measures: the whole 650,000 as before.
+    d = evaluate(qualys_revised, _case(tmp_path, "07-", _bonus_of_kind_other))
+    award = d.awards[0]
+    assert (award.outcome, award.recoverable.amount) == ("recovery", "650000.00")
+
+
+def _share_cost_no_attempt(data):
+    data["findings"]["recovery_attempt_documented"] = False
+
+
+def test_rule_10d1_says_recovery_is_mandatory_for_a_share_award_costing_more(
+        qualys_revised, tmp_path):
+    # Case 31 (a 20,000 USD cost; psu-fy2023's 200 shares at 95 = 19,000 USD) with no
+    # documented attempt: the exception does not hold, so the 200 shares are recovered, and
+    # the note that the cost does not excuse it is given for shares as for dollars.
+    d = evaluate(qualys_revised, _case(tmp_path, "31-", _share_cost_no_attempt))
+    award = next(a for a in d.awards if a.id == "psu-fy2023")
+    assert award.outcome == "recovery"
+    assert any(n.rule == "cost_of_recovery" and n.award == "psu-fy2023" for n in d.notes)
