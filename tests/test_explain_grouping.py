@@ -18,11 +18,12 @@ define a3 as -(award.amount_paid - award.amount_awarded) end
 define a5 as award.amount_awarded - award.amount_paid - award.amount_as_restated end
 define a6 as (award.amount_awarded - award.amount_paid) * 2 end
 define a7 as award.amount_paid + award.amount_paid * 2 end
+define a8 as award.amount_awarded - min(award.amount_paid, award.amount_as_restated) end
 
 recoverable excess
   clause "Section 3"
   quote "the excess"
-  is max(a1 + a2 + a3 + a5 + a6 + a7, 0)
+  is max(a1 + a2 + a3 + a5 + a6 + a7 + a8, 0)
 end
 
 remedy repay
@@ -57,3 +58,6 @@ def test_a_reasons_arithmetic_keeps_the_policys_parentheses(tmp_path):
     assert f"a6 (= ({awarded} - {paid} = 240,000.00 USD) * 2 = 480,000.00 USD)" in because
     # A right operand computed first is grouped with its own result.
     assert f"a7 (= {paid} + ({paid} * 2 = 320,000.00 USD) = 480,000.00 USD)" in because
+    # So is a function's call on the right (review: it read as 400,000 - x = 100,000).
+    assert f"a8 (= {awarded} - (min({paid}, {restated}) = 100,000.00 USD) = 300,000.00 USD)" \
+        in because

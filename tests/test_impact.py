@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from clawpolicy.api import read_case
@@ -208,3 +209,18 @@ def test_diff_of_the_shipped_examples_is_reviewed(qualys_2019, qualys_revised, t
 def test_diff_refuses_a_case_path_that_does_not_exist(missing, tmp_path):
     result = run("diff", QUALYS_2019, QUALYS, tmp_path / missing)
     assert result.exit_code == 2
+
+
+def test_a_case_id_with_control_characters_cannot_forge_a_line_of_the_diff(tmp_path):
+    # The case's own text is shown with its control characters as escapes (core.source
+    # visible), as the memo and the report show it: no case can print "Summary: ..." itself.
+    data = yaml.safe_load((ROOT / "examples" / "cases" / "revisions"
+                           / "01-10d1-no-fault-recovery.yaml").read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["case_id"] = "c\nSummary: 0 of 1 cases change\x1b[2J"
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = run("diff", QUALYS_2019, QUALYS, path).stdout
+    assert "(case c\\nSummary: 0 of 1 cases change\\x1b[2J)" in text
+    assert not [line for line in text.splitlines() if line.startswith("Summary: 0")]
+    assert "\x1b" not in text

@@ -270,6 +270,18 @@ def test_control_characters_in_a_report_are_shown_as_escapes(examples, tmp_path)
         assert not [line for line in page.splitlines() if line.startswith("Outcome")]
 
 
+def test_a_line_separator_inside_a_determination_does_not_cut_it(examples, tmp_path):
+    # `check --batch` writes a case's text as it is: a name holding U+2028 (or U+0085) is one
+    # line of JSON Lines, which str.splitlines would have cut in two (CP1200, a lost case).
+    d = json.loads(json.dumps(examples[0]))
+    d["participant"]["name"] = "Jordan\u2028Castellanos\x85"
+    path = tmp_path / "out.jsonl"
+    path.write_text(json.dumps(d, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert "Jordan\\u2028Castellanos\\x85" in result.stdout
+
+
 def test_lines_that_are_not_determinations_are_located(examples, tmp_path):
     source = _write(tmp_path, [examples[0]], '{"case_id": 3}\nnot json\n')
     result = runner.invoke(app, ["report", source])

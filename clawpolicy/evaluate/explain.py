@@ -267,16 +267,17 @@ class Explainer:
     def _operand(self, node: ast.Expr, parent: ast.Expr, env: Env, right: bool = False) -> str:
         """An operand of arithmetic described, in parentheses where the policy's grouping
         needs them (as `clawpolicy fmt` writes it, syntax.ast `binding`): `a - (b - c = 60) =
-        340`, never a chain that reads as `a - b - c`. A computed right operand ends with its
-        own `= value`, which binds looser than any operator, so it is always grouped (`a + (b *
-        c = 6) = 7`); a left one reads as a running total (`a - b = 240 - c = 140`). An `if`
-        is grouped as the branch it describes."""
+        340`, never a chain that reads as `a - b - c`. A computed right operand (a function's
+        call too) ends with its own `= value`, which binds looser than any operator, so it is
+        always grouped (`a + (b * c = 6) = 7`); a left one reads as a running total (`a - b =
+        240 - c = 140`). An `if` is grouped as the branch it describes."""
         shown = node
         while isinstance(shown, ast.If) and isinstance(self.eval(shown.condition, env), bool):
             shown = shown.then if self.eval(shown.condition, env) else shown.otherwise
         text = self.describe(node, env)
         grouped = ast.binding(shown) < ast.arithmetic_least(parent, right) or (
-            right and ast.binding(shown) in (ast.Binds.ADD, ast.Binds.MUL, ast.Binds.NEG))
+            right and (ast.binding(shown) in (ast.Binds.ADD, ast.Binds.MUL, ast.Binds.NEG)
+                       or isinstance(shown, ast.Call)))
         return f"({text})" if grouped else text
 
     def _explain_span(self, node: ast.Call, env: Env, value) -> str:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from clawpolicy.core.diagnostics import Diagnostic, render
+from clawpolicy.core.source import visible
 
 STATUSES = ("met", "not_met", "unknown")
 
@@ -59,7 +60,8 @@ def render_text(report: Report) -> str:
     width = max([len(c.path) for c in report.cases] + [10])
     lines = []
     for c in report.cases:
-        lines.append(f"{c.status.upper():5} {c.path.ljust(width)}  {c.case_id or ''}".rstrip())
+        lines.append(f"{c.status.upper():5} {c.path.ljust(width)}  {visible(c.case_id or '')}"
+                     .rstrip())
         lines += [f"      {line}" for line in c.diff]
         for d in c.diagnostics:
             lines += [f"      {line}" for line in render(d).splitlines()]

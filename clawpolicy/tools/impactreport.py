@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from clawpolicy.core.source import visible
 from clawpolicy.core.values import format_money
 from clawpolicy.tools.impact import CaseChange, Impact, RuleChange, Side
 
@@ -71,11 +72,11 @@ def render_text(impact: Impact, with_cases: bool) -> str:
     if not with_cases:
         return "\n".join(out) + "\n"
     for c in impact.cases:
-        out += ["", f"{c.source} (case {c.case_id})",
+        out += ["", f"{visible(c.source)} (case {visible(c.case_id)})",
                 f"  outcome: {c.before.outcome} -> {c.after.outcome}; total recoverable: "
                 f"{_money(c.before.total_recoverable)} -> {_money(c.after.total_recoverable)}"]
         for award in _changed_awards(c):
-            out.append(f"  award {award}: {_award_words(c.before, award)} -> "
+            out.append(f"  award {visible(award)}: {_award_words(c.before, award)} -> "
                        f"{_award_words(c.after, award)}")
         out += [f"  because: {x.words()}" + (f" ({x.clause})" if x.clause else "")
                 for x in c.causes] or ["  because: no rule change either determination cites"]

@@ -34,7 +34,9 @@ def read(path: str) -> tuple[list[dict], list[dict]]:
             "give the JSON Lines file `clawpolicy check POLICY --batch CASES` wrote",
             where=shown)]) from None
     found, errors, problems = [], [], []
-    for number, line in enumerate(text.splitlines(), 1):
+    # JSON Lines end each line with \n only: a case's text may hold U+2028 or U+0085, which
+    # str.splitlines would also break at, cutting a determination in two.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
