@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
@@ -250,19 +250,32 @@ def _runs(answers: list[Fallback]) -> list[Fallback]:
     """Answers of values in an order of their own (the days of a year), as runs of
     neighbours that lead to the same result ("01-01 to 05-09"), the runs that do one answer
     (`if` the list of them), as the determination's own questions give them."""
-    runs: dict[tuple, list[list[Any]]] = {}
-    last = None
-    for a in answers:
-        key = (a.outcome, repr(a.recoverable), repr(a.pending_on))
-        found = runs.setdefault(key, [])
-        if key == last:
-            found[-1][1] = a.label
-        else:
-            found.append([a.label, a.label])
-        last = key
-    first = {(a.outcome, repr(a.recoverable), repr(a.pending_on)): a for a in answers}
-    labels = {k: [x if x == y else f"{x} to {y}" for x, y in v] for k, v in runs.items()}
+    def key(a: Fallback) -> tuple:
+        return (a.outcome, repr(a.recoverable), repr(a.pending_on))
+    first = {key(a): a for a in answers}
+    labels = labelled_runs(((key(a), a.label) for a in answers), ordered=True)
     return [first[k]._replace(label=v[0] if len(v) == 1 else v) for k, v in labels.items()]
+
+
+def labelled_runs(pairs: Iterable[tuple[Any, Any]], ordered: bool) -> dict[Any, list[Any]]:
+    """The labels of answers by the result they lead to (`pairs`: result, label, in the
+    domain's order); where the domain is ordered (the days of a year), neighbours leading to
+    one result make one run, labelled "first to last" (one label where it is one value)."""
+    found: dict[Any, list[Any]] = {}
+    last: Any = _NONE
+    for result, label in pairs:
+        labels = found.setdefault(result, [])
+        if ordered and result == last:
+            labels[-1] = (labels[-1][0], label)
+        else:
+            labels.append((label, label) if ordered else label)
+        last = result
+    if not ordered:
+        return found
+    return {k: [a if a == b else f"{a} to {b}" for a, b in runs] for k, runs in found.items()}
+
+
+_NONE = object()  # no result met yet
 
 
 def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:

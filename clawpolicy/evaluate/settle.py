@@ -25,7 +25,7 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
     Group, decision, money_range, show_point
-from clawpolicy.evaluate.questions import fallback_answers, question_for
+from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -436,21 +436,10 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
     else:
-        by_result: dict[tuple, list[Any]] = {}
-        last = None
-        for value, label in domain.answers:
-            combos = [c for c in group.combinations
-                      if c.values[j] is ANY or c.values[j] == value]
-            key = _freeze(result(combos))
-            labels = by_result.setdefault(key, [])
-            if domain.ordered and key == last:  # a run of neighbours: its first and last
-                labels[-1] = (labels[-1][0], label)
-            else:
-                labels.append((label, label) if domain.ordered else label)
-            last = key
-        if domain.ordered:
-            by_result = {k: [a if a == b else f"{a} to {b}" for a, b in runs]
-                         for k, runs in by_result.items()}
+        by_result = labelled_runs(
+            ((_freeze(result([c for c in group.combinations
+                              if c.values[j] is ANY or c.values[j] == value])), label)
+             for value, label in domain.answers), domain.ordered)
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
             found.append((label, result, None))
