@@ -133,7 +133,8 @@ def _get(data: dict, fact: str):
     for part in _parts(fact):
         if target is None:
             return None
-        target = target[part]
+        # A field the generated case leaves out (findings.decided_by) is not known: None.
+        target = target.get(part) if isinstance(part, str) else target[part]
     return target
 
 
