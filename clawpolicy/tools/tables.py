@@ -170,6 +170,14 @@ def _at(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
+def _holder(data: dict, path: tuple[str, ...]) -> tuple[dict, str]:
+    """The mapping that holds the field at `path` in a case being built (the records on the
+    way made where missing), and the field's name."""
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    return data, path[-1]
+
+
 def _csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
@@ -375,10 +383,7 @@ def _presence(case: _Case, errors: list) -> None:
     """A record field marked given holds at least an empty record or list; one marked not
     given holds nothing."""
     for name, (given, path, is_list) in case.given.items():
-        *outer, last = path
-        record = case.data
-        for part in outer:
-            record = record.setdefault(part, {})
+        record, last = _holder(case.data, path)
         if given:
             record.setdefault(last, [] if is_list else {})
         elif record.get(last) is not None:
@@ -400,10 +405,7 @@ def _item_row(table: Table, path, columns, number, cells, cases, errors) -> None
             f"give the case its row in {CASES}.csv, or correct the `{KEY}`",
             where=f"{path}:{number}:{key_index + 1}: {KEY}"))
         return
-    *outer, last = table.into
-    record = case.data
-    for part in outer:
-        record = record.setdefault(part, {})
+    record, last = _holder(case.data, table.into)
     items = record.get(last)
     if items is None:
         items = record[last] = []
@@ -425,11 +427,9 @@ def _put(case: _Case, path: tuple[str, ...], column: Column, cell: str, where: s
     case.cells[full] = where
     if not text:
         return
-    target = case.data if into is None else into
-    for part in path[:-1]:
-        target = target.setdefault(part, {})
+    target, last = _holder(case.data if into is None else into, path)
     # The case format's version is a whole number, the only core field that is not text.
-    target[path[-1]] = int(text) if column.name == VERSION and text.isascii() \
+    target[last] = int(text) if column.name == VERSION and text.isascii() \
         and text.isdigit() else _value(text, column.field)
 
 
