@@ -276,6 +276,20 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
     (('[records.grant]\n', '[records.employee.fields.boss]\ntype = "record"\n'
       'record = "employee"\n\n[records.grant]\n'), "records.employee",
      "the record holds itself (employee > employee)"),
+    # An enum's words labelled: only an enum's, each with a text, one way across enums.
+    (('question = "Is the employee a director?"', 'question = "Is the employee a director?"'
+      '\nlabels = { yes = "Yes" }'), "records.employee.fields.director.labels",
+     "only an enum labels its words"),
+    (('[records.grant]\n', '[records.employee.fields.rank]\ntype = "enum"\nvalues = ["vp"]\n'
+      'labels = { ceo = "CEO" }\n\n[records.grant]\n'), "records.employee.fields.rank.labels.ceo",
+     "unknown key; expected one of: vp"),
+    (('[records.grant]\n', '[records.employee.fields.rank]\ntype = "enum"\nvalues = ["vp"]\n'
+      'labels = { vp = "" }\n\n[records.grant]\n'), "records.employee.fields.rank.labels.vp",
+     "expected a text"),
+    (('[records.grant]\n', '[records.employee.fields.rank]\ntype = "enum"\nvalues = ["vp"]\n'
+      'labels = { vp = "VP" }\n\n[records.employee.fields.was]\ntype = "enum"\n'
+      'values = ["vp"]\nlabels = { vp = "vice-president" }\n\n[records.grant]\n'),
+     "records.employee.fields.was.labels.vp", '`vp` is labelled "VP" elsewhere'),
 ])
 def test_a_vocabulary_in_error_says_where_and_what_was_expected(tmp_path, change, where,
                                                                   message):
@@ -459,3 +473,9 @@ def test_a_constraint_that_refuses_nothing_is_declared_with_refuse_false():
     assert {(c.field, c.at_most, c.refuse) for c in statement.constraints} == {
         ("period_end", "original_filing_date", False),
         ("period_end", "first_public_issuance", False)}
+
+
+def test_an_enum_word_reads_as_its_label_or_in_words():
+    shipped = vocabulary.load()
+    assert shipped.word("section16_officer") == "Section 16 officer"
+    assert shipped.word("chief_financial_officer") == "chief financial officer"

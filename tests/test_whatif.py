@@ -128,6 +128,36 @@ def test_the_memo_marks_each_assumed_fact_where_it_is_cited(qualys_2019):
     assert "misconduct found [assumed]" in layout.markdown(d, "full").replace("\\", "")
 
 
+def test_the_memo_header_marks_the_roles_and_standing_an_assumption_supplied(qualys_2019):
+    # The header, like the reasons and the tables, marks what --assume supplied: a role, a
+    # standing flag, a role's level, the titles, the name; in the vocabulary's words.
+    from clawpolicy.render import html
+
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("01-"))
+    plain = api.evaluate(qualys_2019, api.read_case(path))
+    assert layout.text(plain, "full").splitlines()[2:4] == [
+        "Participant: Dana Whitfield, id p-101",
+        "Roles:       chief financial officer; Section 16 officer; executive officer "
+        "(titles: CFO)"]
+    d = api.evaluate(qualys_2019, api.read_case(path), [
+        "participant.roles[0].role=section16_officer", "participant.executive_officer=false",
+        "participant.roles[0].level=vice_president", "participant.name=Dana W."])
+    assert layout.text(d, "full").splitlines()[2:4] == [
+        "Participant: Dana W. [assumed], id p-101",
+        "Roles:       Section 16 officer [assumed]; executive officer: no [assumed]; "
+        "vice president level [assumed] (titles: CFO)"]
+    assert r"Section 16 officer \[assumed\]; executive officer: no \[assumed\]" \
+        in layout.markdown(d, "full")
+    assert "Section 16 officer [assumed]; executive officer: no [assumed]" in html.render(d)
+    # A whole list assumed marks each of its items; what is not assumed stays unmarked.
+    d = api.evaluate(qualys_2019, api.read_case(path), [
+        "participant.roles=[{role: chief_executive_officer}, {role: section16_officer}]",
+        "participant.positions=[CEO, Director]"])
+    assert layout.text(d, "full").splitlines()[3] == (
+        "Roles:       chief executive officer [assumed]; Section 16 officer [assumed]; "
+        "executive officer (titles: CEO [assumed], Director [assumed])")
+
+
 @pytest.mark.parametrize("award", ["0", "ltip-cash-2022"])
 def test_the_memo_marks_an_assumed_fact_where_it_shows_its_value(qualys_2019, award):
     # Issue 17 §1, "wherever it is cited": not only in the reasons, but in the arithmetic

@@ -16,6 +16,8 @@ from decimal import Decimal
 from clawpolicy.core.source import visible
 from clawpolicy.core.values import format_money
 from clawpolicy.evaluate.determination import Amount, AwardResult, Determination
+from clawpolicy.render import assumed
+from clawpolicy.vocabulary.declarations import SUMMARY
 
 OUTCOME_WORDS = {
     "recovery": "RECOVERY",
@@ -84,25 +86,30 @@ def _fact_money(value: str | None, unit: str | None) -> str:
 
 
 def words(value: str | None) -> str:
-    """A word of the case's vocabulary as a reader reads it: `cash_incentive` → cash incentive."""
+    """A name as a reader reads it: `stock_sales` → stock sales."""
     return value.replace("_", " ") if value else "not known"
 
 
+def said(value: str | None) -> str:
+    """A word of an enumeration of the case's vocabulary as a reader reads it: its label where
+    the vocabulary gives one (`section16_officer` → Section 16 officer), else the word in words
+    (`cash_incentive` → cash incentive)."""
+    from clawpolicy import vocabulary as vocabularies
+
+    return vocabularies.load().word(value) if value else "not known"
+
+
 def build(d: Determination, level: str = "summary") -> Memo:
+    from clawpolicy import vocabulary as vocabularies
+
+    vocabulary = vocabularies.load()
     p = d.participant
     who = p.name or p.id or f"case {d.case_id}"
     title = f"Determination for {who}" + (f" ({p.id})" if p.name and p.id else "")
-    header = [("Participant", f"{p.name or 'not named'}, id {p.id or 'not given'}")]
-    # The roles, then what the case records of the standing the vocabulary declares (a flag
-    # by its label, `: no` where false, left out where it is one of the roles already; a
-    # role's level as `vice president level`).
-    named = [words(r) for r in p.roles or []] + [
-        (s.label if s.value else f"{s.label}: no") if isinstance(s.value, bool)
-        else ", ".join(f"{words(v)} {s.label}" for v in s.value) for s in p.standing or []
-        if not (s.value is True and s.fact in (p.roles or []))]
-    if named or p.titles:
-        header.append(("Roles", ("; ".join(named) or "none")
-                       + (f" (titles: {', '.join(p.titles)})" if p.titles else "")))
+    mark = assumed.supplied(d, vocabulary)
+    header = [("Participant", _participant(p, vocabulary, mark))]
+    if p.roles or p.standing or p.titles:
+        header.append(("Roles", _roles(p, vocabulary, mark)))
     header.append(("Case", d.case_id + (f": {d.title}" if d.title else "")))
     header.append(("Policy", ", ".join([d.policy.name, *_version(d.policy),
                                         f"sha256 {d.policy.sha256[:12]}"])))
@@ -141,12 +148,41 @@ def build(d: Determination, level: str = "summary") -> Memo:
         memo.questions = Table(["Question", "Fact", "If the answer is", "It leads to"], [
             # The question and its fact once, on the row of its first answer.
             [q.question if i == 0 else "", q.fact if i == 0 else "",
-             _answer_word(a.if_) if a else "any", _leads_to(a)]
+             answer_word(a.if_) if a else "any", _leads_to(a)]
             for q in d.open_questions for i, a in enumerate(q.answers or [None])])
     if d.assumptions:
-        _mark_assumed(d, memo)
+        assumed.mark_assumed(d, memo, vocabulary)
     _make_visible(memo)
     return memo
+
+
+# The keys of the vocabulary's `[roles.summary]`: the fields of the determination's participant.
+_ID, _NAME, _ROLES, _TITLES, _STANDING = SUMMARY
+
+
+def _participant(p, vocabulary, mark) -> str:
+    """Who: the name and the id, each marked where an assumption supplied it."""
+    summary = dict(vocabulary.roles.summary)
+    return (f"{p.name}{mark(summary.get(_NAME, ''), p.name)}" if p.name else "not named") \
+        + (f", id {p.id}{mark(summary.get(_ID, ''), p.id)}" if p.id else ", id not given")
+
+
+def _roles(p, vocabulary, mark) -> str:
+    """The roles, then what the case records of the standing the vocabulary declares (a flag
+    by its label, `: no` where false, left out where it is one of the roles already; a role's
+    level as `vice president level`), in the vocabulary's words, each marked where an
+    assumption supplied it; then the titles."""
+    summary = dict(vocabulary.roles.summary)
+    named = [vocabulary.word(r) + mark(summary.get(_ROLES, ""), r) for r in p.roles or []]
+    for s in p.standing or []:
+        if isinstance(s.value, bool):
+            if not (s.value is True and s.fact in (p.roles or [])):
+                named.append((s.label if s.value else f"{s.label}: no") + mark(s.fact, s.value))
+        else:
+            named.append(", ".join(f"{vocabulary.word(v)} {s.label}{mark(s.fact, v)}"
+                                   for v in s.value))
+    titles = ", ".join(t + mark(summary.get(_TITLES, ""), t) for t in p.titles or [])
+    return ("; ".join(named) or "none") + (f" (titles: {titles})" if titles else "")
 
 
 def _make_visible(memo: Memo) -> None:
@@ -218,7 +254,7 @@ def _summary(d: Determination) -> Table:
             if a.recoverable_range is not None else "not known yet"
             if a.outcome == "pending" else "none")
         remedies = "; ".join(f"{r.kind} ({r.modality}) {_reach(r)}" for r in a.remedies)
-        rows.append([a.id, words(f.kind), f.grant_date or "not known", received,
+        rows.append([a.id, said(f.kind), f.grant_date or "not known", received,
                      OUTCOME_WORDS[a.outcome].lower(), recoverable,
                      remedies or ("not decided yet" if a.outcome == "pending" else "none")])
     return Table(["Award", "Kind", "Granted", "Received", "Outcome", "Recoverable",
@@ -397,81 +433,7 @@ def _split_words(split) -> str:
     return "".join(f"; {award}: {', '.join(parts)}" for award, parts in awards.items())
 
 
-ASSUMED = "[assumed]"
-
-
-def _mark_assumed(d: Determination, memo: Memo) -> None:
-    """A what-if: the assumptions are stated in the header, and each assumed fact is marked
-    wherever a reason cites it (by its path, or by the words a reason names it with), so the
-    memo never reads as if the case said so."""
-    said = [f"{a.fact} = {'not known' if a.value is None else _answer_word(a.value)}"
-            for a in d.assumptions]
-    memo.header.append(("What-if", "determined as if the case said " + "; ".join(said)
-                        + f" (each marked {ASSUMED} where it is cited)"))
-    from clawpolicy import vocabulary as vocabularies
-
-    vocabulary = vocabularies.load()
-    summary_keys = {path: key for key, path in vocabulary.roles.item_summary}
-    names, shown = [], set()  # shown: (award id, or "" for the case; the fact's summary key)
-    for a in d.assumptions:
-        names.append(a.fact)
-        *record, last = re.split(r"\.(?![^\[]*\])", a.fact)
-        item = re.fullmatch(r"(\w+)\[([^\]]+)\]", record[-1]) if record else None
-        key = item[2] if item else None
-        if item and key.isdigit() and item[1] == vocabulary.roles.decided \
-                and int(key) < len(d.awards):
-            key = d.awards[int(key)].id  # a decided item is cited by its id
-        owner = (key if item else ".".join(record)) if record else ""
-        names += [f"{owner}: {label}" if owner else label
-                  for label in vocabulary.labels_of(last)]
-        if not record:
-            shown.add(("", last))
-        elif item and item[1] == vocabulary.roles.decided and len(record) == 1:
-            shown.add((key, summary_keys.get(last)))
-    _mark_shown(memo, shown)
-    pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(set(names), key=len,
-                                                                     reverse=True))
-                         + r")(?![\w\[.])")
-
-    def mark(text: str) -> str:
-        return pattern.sub(lambda m: f"{m[1]} {ASSUMED}", text)
-
-    for item in [*memo.settled, *(i for part in memo.awards for i in part.items), *memo.notes]:
-        item.text = mark(item.text)
-        item.details = [mark(detail) for detail in item.details]
-    for table in (memo.others, memo.questions):
-        if table is not None:
-            table.rows = [[mark(cell) for cell in row] for row in table.rows]
-
-
-# Where the memo shows a fact itself rather than a reason citing it: the header's rows by the
-# case's field, and the cells of the summary table and of the recovery arithmetic by the key
-# of the award's facts ([roles.item_summary]) they show.
-_HEADER_FACTS = {"As of": "as_of"}
-_SUMMARY_FACTS = {"Kind": ("kind",), "Granted": ("grant_date",),
-                  "Received": ("receipt_date", "attainment_date")}
-_ARITHMETIC_FACTS = {"Awarded": ("awarded",), "As restated": ("as_restated", "estimate"),
-                     "Paid": ("paid",)}
-
-
-def _mark_shown(memo: Memo, shown: set[tuple[str, str | None]]) -> None:
-    """Each assumed fact marked where the memo shows its value: the as-of date in the header,
-    an award's dates and kind in the summary, its amounts in its recovery arithmetic."""
-    def mark(owner: str, facts) -> str:
-        return f" {ASSUMED}" if any((owner, f) in shown for f in facts) else ""
-
-    memo.header = [(label, value + mark("", [_HEADER_FACTS.get(label)]))
-                   for label, value in memo.header]
-    columns = memo.summary.columns
-    memo.summary.rows = [[cell + mark(row[0], _SUMMARY_FACTS.get(columns[i], ()))
-                          for i, cell in enumerate(row)] for row in memo.summary.rows]
-    for part in memo.awards:
-        if part.arithmetic is not None:
-            part.arithmetic.rows = [[step, amount + mark(part.id, _ARITHMETIC_FACTS.get(step, ()))]
-                                    for step, amount in part.arithmetic.rows]
-
-
-def _answer_word(value) -> str:
+def answer_word(value) -> str:
     if value is True:
         return "yes"
     if value is False:
@@ -479,6 +441,6 @@ def _answer_word(value) -> str:
     if value == []:
         return "none"
     if isinstance(value, list):  # values that lead to the same result
-        words = [_answer_word(v) for v in value]
+        words = [answer_word(v) for v in value]
         return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
     return str(value)

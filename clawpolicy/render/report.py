@@ -23,7 +23,7 @@ from typing import Any
 
 from clawpolicy.core.source import visible
 from clawpolicy.render.layout import escape_markdown
-from clawpolicy.render.memo import OUTCOME_WORDS, Table, place, words
+from clawpolicy.render.memo import OUTCOME_WORDS, Table, place, said, words
 
 TOTALS = ("total_recoverable", "total_excused", "total_recovered", "total_outstanding")
 
@@ -152,8 +152,8 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
             # read the restated amount (all that was received, under Sarbanes-Oxley 304).
             reads = (a.get("recoverable_rule") or {}).get("reads")
             if facts.get("estimate") and (reads is None or "as_restated" in reads):
-                estimates.append([*who[:1], who[2], award, words(facts.get("kind")),
-                                  ", ".join(words(b) for b in facts.get("measures") or []),
+                estimates.append([*who[:1], who[2], award, said(facts.get("kind")),
+                                  ", ".join(said(b) for b in facts.get("measures") or []),
                                   _shown(_amounts({"amount": facts["as_restated"],
                                                    "unit": facts.get("unit") or ""}))
                                   if facts.get("as_restated") else "not known"])

@@ -103,6 +103,16 @@ class Vocabulary:
         """How a memo names a fact of a record: its declared `label`, or its name in words."""
         return self._words.get((record_type.name, name), name.replace("_", " "))
 
+    @cached_property
+    def _value_labels(self) -> dict[str, str]:
+        return {word: label for r in (self.declarations, *self.declarations.records.values())
+                for f in r.fields for word, label in f.labels}
+
+    def word(self, value: str) -> str:
+        """How a reader reads a word of an enumeration: its declared label
+        (`section16_officer`: Section 16 officer), or the word with spaces for `_`."""
+        return self._value_labels.get(value) or value.replace("_", " ")
+
     def labels_of(self, name: str) -> set[str]:
         """Every way a memo names a field called `name`, whatever its record."""
         return {words for (_, field), words in self._words.items() if field == name} \

@@ -60,6 +60,9 @@ class FieldDecl:
     names: str | None = None      # a text naming an item of this case list by its key
     label: str | None = None      # how a memo names it; by default its name, in words
     default_unit: bool = False    # money in the default unit, though its record has a unit
+    # How a reader reads an enum's words where their name in words is wrong
+    # (`section16_officer`: Section 16 officer), as (word, label) pairs.
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def words(self) -> str:
@@ -374,7 +377,8 @@ class _Reader:
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
         data = self.table(data, where, ("type", "values", "record", "list", "absent",
                                         "format", "max", "question", "derive",
-                                        "same_as", "names", "label", "default_unit"))
+                                        "same_as", "names", "label", "default_unit",
+                                        "labels"))
         type_ = data.get("type")
         if type_ not in TYPES:
             raise self.fail(f"{where}.type", f"expected one of: {', '.join(TYPES)}")
@@ -429,12 +433,28 @@ class _Reader:
         if not isinstance(in_default, bool) or in_default and type_ != "money":
             raise self.fail(f"{where}.default_unit", "expected true or false, and only for money")
         return FieldDecl(name, type_, values, record, many, absent, fmt, limit, question,
-                         derive, same_as, names, label, in_default)
+                         derive, same_as, names, label, in_default,
+                         self.value_labels(data.get("labels"), values, f"{where}.labels"))
+
+    def value_labels(self, data: Any, values: tuple[str, ...],
+                     where: str) -> tuple[tuple[str, str], ...]:
+        """An enum's `labels`: a text for some of its words."""
+        if data is None:
+            return ()
+        if not values:
+            raise self.fail(where, "only an enum labels its words")
+        body = self.table(data, where, values)
+        return tuple((word, self.text(body, word, where)) for word in body)
 
     # ------------------------------------------------------------ across declarations
     def cross_check(self, d: Declarations) -> None:
         keyed = {r.name for r in d.records.values() if r.key}
+        labelled: dict[str, str] = {}  # a word is read one way, whichever enum it is of
         for where, f in self._all_fields(d):
+            for word, label in f.labels:
+                if labelled.setdefault(word, label) != label:
+                    raise self.fail(f"{where}.labels.{word}", f"`{word}` is labelled "
+                                    f"\"{labelled[word]}\" elsewhere: a word reads one way")
             if f.record is not None and f.record not in d.records:
                 raise self.fail(f"{where}.record", f"no record is named `{f.record}`")
             target = next((c for c in d.fields if c.name == f.names and c.list), None)
