@@ -80,3 +80,20 @@ def test_an_excuse_must_test_a_condition_and_excuse_an_amount(tmp_path):
     messages = [d.message for d in e.value.diagnostics]
     assert any("`when` needs a condition" in m for m in messages)
     assert any("an excused amount must be money" in m for m in messages)
+
+
+def test_the_memo_gives_the_note_the_engine_recorded_as_deciding_not_one_worded_like_it(
+        tmp_path):
+    # The line of an award without recovery says why by the note the engine recorded as
+    # deciding its amount, not by the first note that reads like one (memo._deciding_note).
+    from clawpolicy.render import layout
+
+    d = determine(tmp_path, excuse("true", "1000"))
+    (a,) = d.awards
+    decided = a.decided_by()
+    assert decided in a.notes and decided.startswith("hardship excuses 40.00 USD of ")
+    decoy = "hardship excuses nothing: a note worded as the engine words an exception"
+    shown = d.model_copy(update={"awards": [a.model_copy(update={"notes": [decoy, *a.notes]})]})
+    memo = " ".join(layout.text(shown, "full").split())
+    assert f"a: no recovery, because {' '.join(decided.split())}" in memo
+    assert f"because {decoy}" not in memo

@@ -45,6 +45,9 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     rc_t = lift(lambda v: money(v, rec, ev), rc_t)
     rc = plain(rc_t)
     excused, part_t, unknowns = _excuse(ev, env, rec, rc_t, notes, bounding)
+    # The note that decides the amount, for an award that recovers nothing: the exception's
+    # (where it excuses any of it), else an amount of nothing, else remedies that reach less.
+    deciding = notes[-1] if excused is not None else None
     part = plain(part_t)
     if part:
         rc_t = lift(lambda r, p: Money(r.amount - p, r.unit), rc_t, part_t)
@@ -92,10 +95,12 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     if rc.amount <= 0:
         notes.append(said(ev, "describe", rc_entry.rule.body, env,
                           f"nothing is recoverable: {rc_entry.rule.name} = "))
+        deciding = notes[-1]
     elif recoverable.amount < owed.amount:
         notes.append(f"{rc_entry.rule.name} is {owed}"
                      + (" once excused" if part else "")
                      + f", but the available remedies reach only {recoverable}")
+        deciding = notes[-1] if deciding is None else deciding
     outcome = "recovery" if recoverable.amount > 0 else "no_recovery"
     shown = [made(
         Remedy, "because", said(ev, "describe", e.rule.body, env, after=(
@@ -108,6 +113,8 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     evaluation = d._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
                            excused)
     evaluation.result.__dict__["recoverable_rule"] = amountrule.described(ev, env, rec)
+    if deciding is not None:
+        evaluation.result.deciding(deciding)
     return evaluation
 
 

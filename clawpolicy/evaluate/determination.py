@@ -12,7 +12,7 @@ many (`MAKE`). tests/test_json_writer.py compares the models made both ways."""
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
 from pydantic_core import PydanticUndefined
 
 from clawpolicy.core.values import Money, quantize
@@ -282,6 +282,20 @@ class AwardResult(_Shaped):
     _optional = ("recoverable_range", "excused", "recovered", "outstanding",
                  "recoverable_rule")
     _reasons = ("notes",)
+    # Which of `notes` decided the amount, where one did (an exception that excuses all of
+    # it, an amount of nothing, remedies that reach none of it): the engine's own record, for
+    # the memo's line of an award without recovery; not part of the output.
+    _decided_by: Any = PrivateAttr(default=None)
+
+    def decided_by(self) -> str | None:
+        """The note that decided the amount, in words, where the engine recorded one."""
+        note = (self.__pydantic_private__ or {}).get("_decided_by")
+        return None if note is None else str(note)
+
+    def deciding(self, note: Any) -> None:
+        """Record `note` (one of `notes`) as the note that decided the amount."""
+        object.__setattr__(self, "__pydantic_private__",
+                           {**(self.__pydantic_private__ or {}), "_decided_by": note})
 
 
 class Split(_Shaped):

@@ -97,7 +97,7 @@ def write(model: "BaseModel") -> "BaseModel":
     """The model's own recorded reasons in words (`because`, a list of notes), in place: what
     it states stays as it was made (frozen), its words are filled in. Its models inside are
     written by their own `write`."""
-    fields = model.__dict__
+    fields, written = model.__dict__, {}
     for name in model._reasons:
         value = fields[name]
         if type(value) is Reason:
@@ -105,7 +105,11 @@ def write(model: "BaseModel") -> "BaseModel":
         elif type(value) is list:
             for i, v in enumerate(value):
                 if type(v) is Reason:
-                    value[i] = v.words()
+                    value[i] = written[id(v)] = v.words()
+    private = model.__pydantic_private__
+    for key, v in (private or {}).items():  # a note kept by the engine (`_decided_by`)
+        if type(v) is Reason:
+            private[key] = written.get(id(v)) or v.words()
     return model
 
 

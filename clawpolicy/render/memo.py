@@ -275,22 +275,13 @@ def _settled(a: AwardResult) -> Item:
 
 
 def _deciding_note(a: AwardResult) -> str | None:
-    """The note that says why an award whose conditions all hold recovers nothing: what
-    decided its amount (an exception that excuses all of it, remedies that reach none of it,
-    an amount of nothing, as the engine words them), not a note that happens to come first
-    (that a revision does not reach the award, say)."""
+    """The note that says why an award whose conditions all hold recovers nothing: the one
+    the engine recorded as deciding its amount (an exception that excuses all of it, remedies
+    that reach none of it, an amount of nothing), not a note that happens to come first (that
+    a revision does not reach the award, say); the first where it recorded none."""
     if not a.notes:
         return None
-    rule = a.recoverable_rule.name if a.recoverable_rule is not None else None
-    wanted = ([f"{a.excused.exception} excuses "] if a.excused is not None else []) \
-        + ([f"{rule} is ", "nothing is recoverable: "] if rule else [])
-    for start in wanted:
-        found = next((n for n in a.notes if n.startswith(start)
-                      and (start != f"{rule} is " or ", but the available remedies reach only"
-                           in n)), None)
-        if found is not None:
-            return found
-    return a.notes[0]
+    return a.decided_by() or a.notes[0]
 
 
 def _arithmetic(a: AwardResult) -> Table:
