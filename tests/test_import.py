@@ -263,16 +263,18 @@ def test_each_bad_cell_of_a_workbook_is_reported_by_sheet_row_and_column(tmp_pat
     ]
 
 
-def _with_saved_value(book: Path, sheet: str, cell: str, value: str) -> None:
-    """The workbook as Excel saves it: the formula of `cell` with its value beside it."""
+def _with_saved_value(book: Path, sheet: str, cell: str, value: str, typed: str = "") -> None:
+    """The workbook as Excel saves it: the formula of `cell` with its value beside it (of the
+    type `typed`: `str` for a text, as Excel writes it)."""
     import zipfile
 
     with zipfile.ZipFile(book) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     names = re.findall(rb'<sheet [^>]*name="([^"]+)"', parts["xl/workbook.xml"])
     part = f"xl/worksheets/sheet{names.index(sheet.encode()) + 1}.xml"
-    xml, found = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)'.encode(),
-                         rb"\1<v>" + value.encode() + b"</v>", parts[part])
+    xml, found = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)'.encode(),
+                         f'<c r="{cell}"'.encode() + (f' t="{typed}"'.encode() if typed else b"")
+                         + rb"\1<v>" + value.encode() + b"</v>", parts[part])
     assert found == 1
     parts[part] = xml
     with zipfile.ZipFile(book, "w") as archive:
@@ -298,6 +300,26 @@ def test_a_formula_whose_value_was_never_saved_is_an_error_at_its_cell(tmp_path)
     _with_saved_value(tmp_path / "hr.xlsx", "awards", "C2", "520000")
     (case,) = tables.import_tables([tmp_path / "hr.xlsx"])
     assert case["awards"][0]["amount_paid"] == "520000"
+
+
+def test_a_formula_whose_saved_value_is_the_empty_text_is_an_empty_cell(tmp_path):
+    """openpyxl reads a formula's saved empty text as no value, as it reads a value never
+    saved; the type of the saved value (text) tells them apart: the cell is empty, not an
+    error. A formula never saved is still refused, beside it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of", "title"])
+    book.active.append(["c1", "2024-06-30", '=IF(B2="","none","")'])
+    book.active.append(["c2", "2024-06-30", '=IF(B3="","none","")'])
+    book.save(tmp_path / "hr.xlsx")
+    _with_saved_value(tmp_path / "hr.xlsx", "cases", "C2", "", typed="str")
+    found = _problems(tmp_path, {}, [tmp_path / "hr.xlsx"])
+    assert found == [("CP0703", "hr.xlsx[cases]:3:3", "the cell holds the formula "
+                      '`=IF(B3="","none","")`, whose value was never saved with the workbook')]
+    _with_saved_value(tmp_path / "hr.xlsx", "cases", "C3", "", typed="str")
+    cases = tables.import_tables([tmp_path / "hr.xlsx"])
+    assert [(c["case_id"], "title" in c) for c in cases] == [("c1", False), ("c2", False)]
 
 
 def test_a_sheet_row_read_shorter_than_its_header_has_empty_cells(tmp_path):

@@ -68,21 +68,29 @@ def sheets(path: Path, errors: list) -> Iterator[tuple[str, str, list[list[str]]
         for sheet, source in zip(book.worksheets, written.worksheets):
             label = f"{path}[{sheet.title}]"
             rows = []
-            for number, (row, cells) in enumerate(zip(sheet.iter_rows(values_only=True),
+            for number, (row, cells) in enumerate(zip(sheet.iter_rows(),
                                                        source.iter_rows(values_only=True)), 1):
                 _unsaved(row, cells, f"{label}:{number}", errors)
-                rows.append([_text(value) for value in row])
+                rows.append([_text(cell.value) for cell in row])
             yield label, sheet.title, _trimmed(rows)
     finally:
         book.close()
         written.close()
 
 
-def _unsaved(values: tuple, cells: tuple, where: str, errors: list) -> None:
+# The type a cell's saved value is written with (its `t`) where it is text a formula gave:
+# openpyxl's reader reads an empty one as no value, as it reads a formula's value never saved
+# (which has no type: openpyxl and pandas write a formula with neither type nor value).
+_FORMULA_TEXT = "str"
+
+
+def _unsaved(saved: tuple, written: tuple, where: str, errors: list) -> None:
     """A located error for each formula of a row whose value was not saved with the file:
-    read as empty, it would silently be a fact not known."""
-    for column, (value, cell) in enumerate(zip(values, cells), 1):
-        if value is None and cell is not None:
+    read as empty, it would silently be a fact not known. A formula whose saved value is the
+    empty text (`=IF(A2="", "", A2)`, saved by Excel) is the empty cell it shows."""
+    for column, (value, cell) in enumerate(zip(saved, written), 1):
+        if cell is not None and value.value is None \
+                and getattr(value, "data_type", None) != _FORMULA_TEXT:
             formula = printable(str(getattr(cell, "text", cell)))
             errors.append(Diagnostic(
                 "CP0703", f"the cell holds the formula `{formula}`, whose value was never "
