@@ -310,6 +310,14 @@ def test_words_long_enough_that_stand_in_several_sentences_identify_none(tmp_pat
     assert recurring.message == ("the quotation of `excess` stands in several sentences, "
                                  "so it cannot identify sentence 2")
     assert "sentence 2 and in sentences 3 and 4" in recurring.help
+    # Sentences 3 and 4 get CP1005, whose help says what the trouble is: the words stand in
+    # other sentences too, not that the quotation is too brief (it has enough words).
+    helps = {d.message: d.help for d in warnings if d.code == "CP1005"}
+    assert helps == {
+        f"sentence {n} of the source document is encoded by no rule":
+        "encode it in a rule that quotes it, or mark it non-operative with a `recital` (the "
+        f"quotation of `excess` stands in it and in sentences {others} too, so it identifies "
+        "none of them)" for n, others in ((3, "2 and 4"), (4, "2 and 3"))}
 
 
 def test_every_sentence_trace_leaves_unencoded_gets_a_warning_naming_it(tmp_path):

@@ -117,14 +117,36 @@ def sentences_not_encoded(traced: list[Traced], named: set[int]) -> list[Diagnos
     found = []
     for t in traced:
         if t.operative and not t.encoded_by and t.sentence.number not in named:
-            brief = sorted({q.rule.name for q in t.too_short})
-            also = (f" (the quotation of {', '.join(f'`{n}`' for n in brief)} stands in it, "
-                    "too briefly to count)") if brief else ""
             found.append(Diagnostic(
                 "CP1005", f"sentence {t.sentence.number} of the source document is encoded by "
                 "no rule", "encode it in a rule that quotes it, or mark it non-operative with "
-                f"a `recital`{also}", t.sentence.span, severity="warning"))
+                f"a `recital`{_standing_in(t, traced)}", t.sentence.span, severity="warning"))
     return found
+
+
+def _standing_in(t: Traced, traced: list[Traced]) -> str:
+    """What the quotations that stand in an unencoded sentence without counting for it lack,
+    for CP1005's help: too few of its words, or words that other sentences have too."""
+    brief, shared = set(), {}
+    for q in t.too_short:
+        if recurs(q):
+            shared.setdefault(q.rule.name, set()).update(
+                u.sentence.number for u in traced if u is not t
+                and any(_key(r) == _key(q) for r in u.too_short))
+        else:
+            brief.add(q.rule.name)
+    said = [f"the quotation of {', '.join(f'`{n}`' for n in sorted(brief))} stands in it, "
+            "too briefly to count"] if brief else []
+    said += [f"the quotation of `{name}` stands in it and in {_numbered(sorted(others))} too, "
+             "so it identifies none of them" if others else f"the quotation of `{name}` "
+             "stands in it in words other sentences have too, so it identifies none of them"
+             for name, others in sorted(shared.items())]
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _key(q: Quotation) -> tuple:
+    """A quotation, the same wherever it stands: its rule and where it is written."""
+    return q.rule.name, q.span.start if q.span is not None else q.text
 
 
 def quotations_too_short(traced: list[Traced]) -> tuple[list[Diagnostic], set[int]]:
@@ -136,11 +158,8 @@ def quotations_too_short(traced: list[Traced]) -> tuple[list[Diagnostic], set[in
     warned: set[tuple] = set()
     named: set[int] = set()
 
-    def key(q: Quotation) -> tuple:
-        return q.rule.name, q.span.start if q.span is not None else q.text
-
     def warn(q: Quotation, sentence: Sentence, also: list[int]) -> None:
-        warned.add(key(q))
+        warned.add(_key(q))
         named.add(sentence.number)
         what = f"mark sentence {sentence.number} non-operative" if q.rule.kind == "recital" \
             else f"identify sentence {sentence.number}"
@@ -160,16 +179,16 @@ def quotations_too_short(traced: list[Traced]) -> tuple[list[Diagnostic], set[in
 
     def elsewhere(t: Traced, q: Quotation) -> list[int]:
         return [u.sentence.number for u in traced if u is not t
-                and any(key(r) == key(q) for r in u.too_short)]
+                and any(_key(r) == _key(q) for r in u.too_short)]
 
     for t in traced:
         if t.operative and not t.encoded_by:
             for q in t.too_short:
-                if key(q) not in warned:
+                if _key(q) not in warned:
                     warn(q, t.sentence, elsewhere(t, q) if recurs(q) else [])
     for t in traced:
         for q in t.too_short:
-            if len(q.text.split()) < MIN_WORDS and key(q) not in warned:
+            if len(q.text.split()) < MIN_WORDS and _key(q) not in warned:
                 warn(q, t.sentence, elsewhere(t, q))
     return found, named
 
