@@ -494,6 +494,33 @@ async def test_completion_offers_the_fields_of_the_record_before_the_dot(
     close_file(client, QUALYS_2019)
 
 
+@on_server
+async def test_positions_in_a_file_whose_lines_end_with_a_lone_cr_are_right(
+        client: LanguageClient):
+    # The parser reads a lone CR as a line break, and so does the editor (LSP counts \r as
+    # one): a diagnostic, hover, go-to-definition and completion land where they do in the
+    # same text with LF.
+    text = QUALYS_2019.read_text(encoding="utf-8") + "\ndefine never_used\n  as 1\nend\n"
+    open_file(client, QUALYS_2019, text.replace("\n", "\r"))
+    await settled(client)
+    (found,) = client.diagnostics[uri(QUALYS_2019)]
+    assert (found.code, found.range.start) == ("CP1001", position_of(text, "never_used",
+                                                                     shift=0))
+    shown = await hover_text(client, QUALYS_2019,
+                             position_of(text, "restatement.material", shift=14))
+    assert shown.startswith("**case fact** `restatement.material`: boolean")
+    (target,) = await definition(client, QUALYS_2019, position_of(
+        text, "section16_roles", nth=1, shift=3))
+    assert target.range.start == position_of(text, "define section16_roles",
+                                             shift=len("define "))
+    typing = text.replace("as participant.section16_officer", "as participant.", 1)
+    replace_text(client, QUALYS_2019, typing.replace("\n", "\r"), 2)
+    items = await complete(client, QUALYS_2019,
+                           position_of(typing, "as participant.", shift=len("as participant.")))
+    assert "section16_officer" in {i.label for i in items}
+    close_file(client, QUALYS_2019)
+
+
 COMPLETING = ('policy "U"\n  effective 2019-02-08\nend\n\ndefine threshold\n  clause "T"\n'
               '  quote "q"\n  as 5 USD\nend\n\ncondition c\n  clause "C"\n  quote "q"\n'
               '  requires findings is known\nend\n')

@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from clawpolicy import __version__
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.syntax.load import unsaved
+from clawpolicy.syntax.load import line_feeds, unsaved
 from clawpolicy.lsp import positions
 from clawpolicy.lsp.analysis import Analysis, analyse, read_policy_text, root_of
 from clawpolicy.lsp.complete import complete
@@ -211,7 +211,7 @@ def make_server() -> PolicyServer:
             root = ls.root(path, ls.texts())
             analysis = ls.analyses.get(root)
         where = document.position_from_client_units(params.position)
-        text = document.source.replace("\r\n", "\n")
+        text = line_feeds(document.source)
         offset = positions.offset_at(SourceFile("", text), where.line, where.character)
         return lsp.CompletionList(is_incomplete=False,
                                   items=complete(analysis, text, offset))

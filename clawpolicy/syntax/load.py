@@ -111,12 +111,17 @@ def read_source(path: Path, name: str, included_by: ast.Include | None,
         raise DiagnosticError([Diagnostic(
             "CP0113", f"the {what} `{name}` is not UTF-8 text (byte {error.start})",
             f"save the {what} as UTF-8", span, where)]) from None
-    # A line ends at LF, CRLF or a lone CR (as old Mac editors save it, and as the case
-    # reader reads it): all three are one line break.
-    source = SourceFile(name, text.replace("\r\n", "\n").replace("\r", "\n"))
+    source = SourceFile(name, line_feeds(text))
     if what == "policy file":  # a source document's text may hold form feeds (pdftotext)
         _no_control_character(source)
     return source
+
+
+def line_feeds(text: str) -> str:
+    """A policy's text with each line break as LF: a line ends at LF, CRLF or a lone CR (as
+    old Mac editors save it, and as the case reader reads it), all three one line break. The
+    language server reads an editor's text through it too, so its places are the loader's."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # A control character: C0 but tab and line feed, DEL, C1. Invisible, or shown differently by
