@@ -116,7 +116,10 @@ def test_a_lone_cr_is_a_line_break_as_lf_and_crlf_are(tmp_path):
 
 
 @pytest.mark.parametrize("char, line, col", [
-    ("\x00", 3, 18), ("\x1b", 3, 18), ("\x0c", 3, 18), ("\x7f", 3, 18), ("\x85", 3, 18)])
+    ("\x00", 3, 18), ("\x1b", 3, 18), ("\x0c", 3, 18), ("\x7f", 3, 18), ("\x85", 3, 18),
+    # "Trojan source": characters that hide or reorder the text a reviewer reads.
+    ("\u2028", 3, 18), ("\u2029", 3, 18), ("\u202a", 3, 18), ("\u202e", 3, 18),
+    ("\u2066", 3, 18), ("\u2069", 3, 18)])
 @pytest.mark.parametrize("where", ["clause", "comment"])
 def test_a_control_character_in_a_policy_is_an_error_where_it_stands(tmp_path, char, line,
                                                                         col, where):
@@ -134,5 +137,25 @@ def test_a_control_character_in_a_policy_is_an_error_where_it_stands(tmp_path, c
     (found,) = raised.value.diagnostics
     assert (found.code, found.span.line_col) == ("CP0118", (line, col if where == "clause"
                                                             else 12))
-    assert found.message == \
-        f"the policy file holds a control character, U+{ord(char):04X}"
+    kind = {"\u2028": "a line separator", "\u2029": "a paragraph separator"}.get(
+        char, "a bidirectional control character" if ord(char) > 0x9F else "a control character")
+    assert found.message == f"the policy file holds {kind}, U+{ord(char):04X}"
+    assert found.help.endswith("can hide or reorder the text a reviewer reads") \
+        == (ord(char) > 0x9F)
+
+
+def test_a_bidirectional_control_is_drawn_as_a_symbol_so_the_shown_line_keeps_its_order(
+        tmp_path):
+    """The line CP0118 shows holds the character it refuses: a terminal sent U+202E would
+    draw the rest of the line reversed, so it is drawn as U+FFFD, one for one."""
+    from clawpolicy.api import PolicyError, compile_policy
+    from clawpolicy.core.diagnostics import render
+
+    path = tmp_path / "p.claw"
+    path.write_text('policy "P"\n  effective 2019-02-08\n  clause "Section\u202e 2(a)"\nend\n',
+                    encoding="utf-8")
+    with pytest.raises(PolicyError) as raised:
+        compile_policy(path)
+    shown = render(raised.value.diagnostics[0])
+    assert "\u202e" not in shown
+    assert '3 |   clause "Section\ufffd 2(a)"\n  |                  ^\n' in shown

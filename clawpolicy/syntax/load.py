@@ -125,17 +125,25 @@ def line_feeds(text: str) -> str:
 
 
 # A control character: C0 but tab and line feed, DEL, C1. Invisible, or shown differently by
-# every editor, in a policy it would pass unseen into a clause's name or a quotation.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# every editor, in a policy it would pass unseen into a clause's name or a quotation. And the
+# characters that move text a reviewer reads ("trojan source"): the line and paragraph
+# separators (a line break to some editors and viewers, none to others) and the bidirectional
+# controls (embeddings, overrides and isolates, which reorder what follows them on screen).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_KINDS = {"\u2028": "a line separator", "\u2029": "a paragraph separator"}
 
 
 def _no_control_character(source: SourceFile) -> None:
     found = _CONTROL.search(source.text)
     if found:
-        code = ord(found.group())
+        char = found.group()
+        kind = _KINDS.get(char) or ("a bidirectional control character" if ord(char) > 0x9F
+                                    else "a control character")
         raise DiagnosticError([Diagnostic(
-            "CP0118", f"the policy file holds a control character, U+{code:04X}",
-            "remove it: a policy is text of printable characters, tabs and line breaks",
+            "CP0118", f"the policy file holds {kind}, U+{ord(char):04X}",
+            "remove it: a policy is text of printable characters, tabs and line breaks"
+            + (", and this one can hide or reorder the text a reviewer reads"
+               if ord(char) > 0x9F else ""),
             Span(source, found.start(), found.end()))])
 
 
