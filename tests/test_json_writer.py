@@ -183,3 +183,22 @@ def test_a_cold_check_builds_no_schema_of_the_determination():
     assert done.returncode == 0, done.stderr
     assert '"outcome": "recovery"' in done.stdout
     assert "built: []" in done.stderr
+
+
+def test_the_program_looks_up_no_pydantic_plugin():
+    """The program (`clawpolicy`, `python -m clawpolicy`) does not search every installed
+    package's metadata for pydantic plugins on its first case model (4-7 ms of a cold
+    `check`): nothing but clawpolicy runs in it. A caller's own process is left as it was."""
+    code = ("import runpy, sys\n"
+            "sys.argv[0] = 'clawpolicy'\n"
+            "try:\n    runpy.run_module('clawpolicy', run_name='__main__')\n"
+            "except SystemExit as stop:\n    code = stop.code\n"
+            "from pydantic.plugin import _loader\n"
+            "print('exit', code, 'plugins', _loader._plugins, file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code, "check",
+                           str(ROOT / "policies" / "qualys-2019.claw"), str(EXAMPLE_CASES[0]),
+                           "--format", "json"], capture_output=True, text=True, check=False,
+                          env=env)
+    assert '"outcome": "recovery"' in done.stdout, done.stderr
+    assert done.stderr.strip().endswith("exit 0 plugins None"), done.stderr

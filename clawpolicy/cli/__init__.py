@@ -56,6 +56,13 @@ def main() -> None:
     # Called from anywhere else (a test), the caller's collector is left as it was.
     _common.AS_PROGRAM = sys._getframe(1).f_globals.get("__name__") == "__main__" \
         and gc.get_freeze_count() == 0
+    if _common.AS_PROGRAM:
+        # No code but clawpolicy's runs in the program, so nothing in it can have set up a
+        # pydantic plugin (an observer of validation, found through the installed packages'
+        # entry points): the search for them, a scan of every installed package's metadata
+        # on the first model, is skipped (typer skips it for its own validators), unless
+        # the environment says otherwise.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = _main()
     finally:
