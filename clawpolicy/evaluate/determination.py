@@ -12,7 +12,7 @@ many (`MAKE`). tests/test_json_writer.py compares the models made both ways."""
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 from pydantic_core import PydanticUndefined
 
 from clawpolicy.core.values import Money, quantize
@@ -284,8 +284,9 @@ class AwardResult(_Shaped):
     _reasons = ("notes",)
     # Which of `notes` decided the amount, where one did (an exception that excuses all of
     # it, an amount of nothing, remedies that reach none of it): the engine's own record, for
-    # the memo's line of an award without recovery; not part of the output.
-    _decided_by: Any = PrivateAttr(default=None)
+    # the memo's line of an award without recovery; not part of the output. Kept in the
+    # model's private values without a declared private attribute, so that a model made
+    # without validation (`_make`, which sets none) and one made by pydantic are alike.
 
     def decided_by(self) -> str | None:
         """The note that decided the amount, in words, where the engine recorded one."""
