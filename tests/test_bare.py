@@ -75,26 +75,3 @@ def test_bare_runs_build_no_condition_models(qualys_revised, monkeypatch):
         counts.append(len(built))
     assert counts[0] < counts[1]
     assert combine.Seen in seen and condition in seen
-
-
-def test_bare_runs_answering_a_question_evaluate_no_notes(qualys_revised, monkeypatch):
-    """Not the reference compared with itself: on the revision examples, the runs that
-    answer a question for outcomes and amounts alone evaluate none of the policy's notes
-    (no one reads them), and the determinations are those of runs that evaluate them
-    (`decide.NOTES_WHEN_BARE`), byte for byte."""
-    from clawpolicy.evaluate import amounts
-
-    noted, policy_notes = [], amounts.policy_notes
-
-    def counting(d, ev, env, rec):
-        noted.append(ev.bare and bool(ev.overrides))
-        return policy_notes(d, ev, env, rec)
-
-    monkeypatch.setattr(amounts, "policy_notes", counting)
-    skipped = [render(qualys_revised, read_case(path), True) for path in REVISION_CASES]
-    assert noted and True not in noted  # as shipped: none in a bare run answering a question
-    noted.clear()
-    monkeypatch.setattr(decide, "NOTES_WHEN_BARE", True)
-    assert [render(qualys_revised, read_case(path), True) for path in REVISION_CASES] \
-        == skipped
-    assert True in noted  # the search asks these examples' questions
