@@ -40,9 +40,6 @@ def status_of(value: Any) -> str:
 # False: every run records its awards' conditions in full, as the determination's (the
 # reference tests/test_bare.py holds the bare runs to, byte for byte): see `run`.
 BARE = True
-# True: a bare run evaluates the policy's notes too, which no one reads (the measure of what
-# leaving them out saves; tests/test_bare.py holds both to the reference).
-NOTES_WHEN_BARE = False
 
 
 class Determiner:
@@ -353,11 +350,7 @@ class Determiner:
             evaluation.bound = amounts.bound(self, ev, env, rec)
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
-        # A bare run answering a question (`run`) is never written, nor are its notes; the
-        # alternative a run with reasons decides bare (`_decide`) still reads them, as the
-        # reference does, for the run's reads and pivots.
-        if not (bare and ev.overrides) or NOTES_WHEN_BARE:
-            evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
+        evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
         return evaluation
 
     def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
