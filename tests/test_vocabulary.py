@@ -14,6 +14,7 @@ from clawpolicy.input.reader import LoadedCase, validate_case
 from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.tools import schema
 from clawpolicy.vocabulary import VocabularyError
+from tests.conftest import ROOT
 
 SHIPPED = vocabulary.DEFAULT.read_text(encoding="utf-8")
 
@@ -479,3 +480,23 @@ def test_an_enum_word_reads_as_its_label_or_in_words():
     shipped = vocabulary.load()
     assert shipped.word("section16_officer") == "Section 16 officer"
     assert shipped.word("chief_financial_officer") == "chief financial officer"
+
+
+def test_the_memo_speaks_the_policys_own_vocabulary(tmp_path):
+    # A label and a kind's label only this vocabulary gives: the memo (text, Markdown, HTML)
+    # of a policy checked against it reads them, not the shipped vocabulary's words.
+    from clawpolicy.render import html, layout
+
+    text = SHIPPED.replace('labels = { section16_officer = "Section 16 officer" }',
+                           'labels = { section16_officer = "S16 officer (custom)" }')
+    text = text.replace('[records.award.fields.kind]\ntype = "enum"',
+                        '[records.award.fields.kind]\ntype = "enum"\n'
+                        'labels = { cash_incentive = "annual bonus (custom)" }')
+    assert text.count("(custom)") == 2
+    mine = vocabulary.load(_write(tmp_path / "mine", text))
+    policy = compile_policy(ROOT / "policies" / "qualys.claw", vocabulary=mine)
+    case = read_case(ROOT / "examples" / "cases" / "28-section16-role-given.yaml", mine)
+    d = evaluate(policy, case)
+    for memo in (layout.text(d, vocabulary=mine), layout.markdown(d, vocabulary=mine),
+                 html.render(d, vocabulary=mine)):
+        assert "S16 officer (custom)" in memo and "annual bonus (custom)" in memo

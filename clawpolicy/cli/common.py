@@ -96,15 +96,17 @@ def _render(determination, chosen: Format, explain: Explain = Explain.summary,
         return json_render.render(determination)
     from clawpolicy.render import layout  # the memo's modules, only for a memo
 
+    # The memo in the words of the vocabulary the policy was checked against.
+    vocabulary = policy.vocabulary if policy is not None else None
     if chosen in (Format.markdown, Format.md):
-        return layout.markdown(determination, explain.value)
+        return layout.markdown(determination, explain.value, vocabulary)
     if chosen is Format.html:
         from clawpolicy.render import html
         from clawpolicy.tools.lint import source_document
 
         source = source_document(policy) if policy is not None else None
-        return html.render(determination, source, explain.value)
-    return layout.text(determination, explain.value)
+        return html.render(determination, source, explain.value, vocabulary)
+    return layout.text(determination, explain.value, vocabulary)
 
 
 @contextmanager

@@ -39,8 +39,9 @@ _POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
            "base-uri 'none'; form-action 'none'")
 
 
-def render(d: Determination, source: SourceFile | None = None, level: str = "summary") -> str:
-    m = memos.build(d, level)
+def render(d: Determination, source: SourceFile | None = None, level: str = "summary",
+           vocabulary=None) -> str:
+    m = memos.build(d, level, vocabulary)
     found = traced.sentences(source) if source is not None else []
     deciding = _deciding(source, found, m.deciding) if source is not None else {}
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',

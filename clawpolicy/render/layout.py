@@ -14,8 +14,8 @@ from clawpolicy.render import memo as memos
 WIDTH = 100
 
 
-def text(d: Determination, level: str = "summary") -> str:
-    m = memos.build(d, level)
+def text(d: Determination, level: str = "summary", vocabulary=None) -> str:
+    m = memos.build(d, level, vocabulary)
     out = [m.title, "=" * len(m.title)]
     width = max(len(label) for label, _ in m.header) + 1
     out += [f"{label + ':':<{width}} {value}" for label, value in m.header]
@@ -68,8 +68,8 @@ def _line(value: str) -> str:
     return " ".join(value.split())
 
 
-def markdown(d: Determination, level: str = "summary") -> str:
-    m = memos.build(d, level)
+def markdown(d: Determination, level: str = "summary", vocabulary=None) -> str:
+    m = memos.build(d, level, vocabulary)
     out = [f"# {escape_markdown(m.title)}", ""]
     out += _md_table(memos.Table(["", ""], [[f"**{label}**", value]
                                             for label, value in m.header]), raw_first=True)

@@ -90,19 +90,26 @@ def words(value: str | None) -> str:
     return value.replace("_", " ") if value else "not known"
 
 
-def said(value: str | None) -> str:
-    """A word of an enumeration of the case's vocabulary as a reader reads it: its label where
-    the vocabulary gives one (`section16_officer` → Section 16 officer), else the word in words
-    (`cash_incentive` → cash incentive)."""
+def said(value: str | None, vocabulary=None) -> str:
+    """A word of an enumeration of the case's vocabulary (the shipped one where none is given)
+    as a reader reads it: its label where the vocabulary gives one (`section16_officer` →
+    Section 16 officer), else the word in words (`cash_incentive` → cash incentive)."""
+    return _vocabulary(vocabulary).word(value) if value else "not known"
+
+
+def _vocabulary(vocabulary):
+    """The vocabulary given, else the shipped one."""
+    if vocabulary is not None:
+        return vocabulary
     from clawpolicy import vocabulary as vocabularies
 
-    return vocabularies.load().word(value) if value else "not known"
+    return vocabularies.load()
 
 
-def build(d: Determination, level: str = "summary") -> Memo:
-    from clawpolicy import vocabulary as vocabularies
-
-    vocabulary = vocabularies.load()
+def build(d: Determination, level: str = "summary", vocabulary=None) -> Memo:
+    """The memo of `d`, in the words of `vocabulary`: the one the policy was checked against
+    (its labels, its `[roles.summary]`); the shipped one where none is given."""
+    vocabulary = _vocabulary(vocabulary)
     p = d.participant
     who = p.name or p.id or f"case {d.case_id}"
     title = f"Determination for {who}" + (f" ({p.id})" if p.name and p.id else "")
@@ -124,7 +131,7 @@ def build(d: Determination, level: str = "summary") -> Memo:
                          ("Outstanding", d.total_outstanding)):
         if total is not None:
             header.append((label, money(total)))
-    memo = Memo(title, header, outcome, _summary(d), [], [], None, None, _notes(d))
+    memo = Memo(title, header, outcome, _summary(d, vocabulary), [], [], None, None, _notes(d))
     for a in d.awards:
         if a.outcome in SETTLED:
             memo.settled.append(_settled(a))
@@ -241,7 +248,7 @@ def place(path: str) -> str:
     return f"{words(found[1])}, item {int(found[2]) + 1}" if found else path
 
 
-def _summary(d: Determination) -> Table:
+def _summary(d: Determination, vocabulary) -> Table:
     rows = []
     for a in d.awards:
         f = a.facts
@@ -254,7 +261,7 @@ def _summary(d: Determination) -> Table:
             if a.recoverable_range is not None else "not known yet"
             if a.outcome == "pending" else "none")
         remedies = "; ".join(f"{r.kind} ({r.modality}) {_reach(r)}" for r in a.remedies)
-        rows.append([a.id, said(f.kind), f.grant_date or "not known", received,
+        rows.append([a.id, said(f.kind, vocabulary), f.grant_date or "not known", received,
                      OUTCOME_WORDS[a.outcome].lower(), recoverable,
                      remedies or ("not decided yet" if a.outcome == "pending" else "none")])
     return Table(["Award", "Kind", "Granted", "Received", "Outcome", "Recoverable",

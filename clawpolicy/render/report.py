@@ -107,8 +107,10 @@ def _money(amount: Decimal, unit: str) -> str:
 
 
 def build(determinations: list[dict], errors: list[dict], redact: bool = False,
-          key: bytes | None = None) -> Report:
-    """The report; redacted, ids become pseudonyms keyed by `key` (a random one when None)."""
+          key: bytes | None = None, vocabulary=None) -> Report:
+    """The report; redacted, ids become pseudonyms keyed by `key` (a random one when None).
+    Its words of the case (an award's kind and measures) are `vocabulary`'s: the one the
+    determinations were made with (the shipped one where none is given)."""
     name = _Pseudonyms(redact, key)
     numbers: dict[tuple[str, int, int], Decimal] = {}
     rows, estimates, exceptions = [], [], {}
@@ -152,8 +154,9 @@ def build(determinations: list[dict], errors: list[dict], redact: bool = False,
             # read the restated amount (all that was received, under Sarbanes-Oxley 304).
             reads = (a.get("recoverable_rule") or {}).get("reads")
             if facts.get("estimate") and (reads is None or "as_restated" in reads):
-                estimates.append([*who[:1], who[2], award, said(facts.get("kind")),
-                                  ", ".join(said(b) for b in facts.get("measures") or []),
+                estimates.append([*who[:1], who[2], award, said(facts.get("kind"), vocabulary),
+                                  ", ".join(said(b, vocabulary)
+                                            for b in facts.get("measures") or []),
                                   _shown(_amounts({"amount": facts["as_restated"],
                                                    "unit": facts.get("unit") or ""}))
                                   if facts.get("as_restated") else "not known"])
