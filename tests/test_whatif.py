@@ -158,6 +158,28 @@ def test_the_memo_header_marks_the_roles_and_standing_an_assumption_supplied(qua
         "executive officer (titles: CEO [assumed], Director [assumed])")
 
 
+def test_an_assumption_about_one_item_marks_that_item_not_others_of_its_value(qualys_2019):
+    # Two roles of the same levels: assuming the second's level, or role, marks the second
+    # alone; the first is what the case says, whatever its value.
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("28-"))
+    data = read_file(path)
+    data["participant"]["roles"] = [
+        {"role": "section16_officer", "level": "vice_president"},
+        {"role": "executive_officer", "level": "senior_vice_president"}]
+    case = api.read_case_data(data, "two-roles.yaml")
+
+    def roles(*assume: str) -> str:
+        return next(line for line in layout.text(api.evaluate(qualys_2019, case, list(assume)))
+                    .splitlines() if line.startswith("Roles:"))
+
+    assert roles("participant.roles[1].level=vice_president") == (
+        "Roles:       Section 16 officer; executive officer; vice president level, "
+        "vice president level [assumed] (titles: CIO)")
+    assert roles("participant.roles[1].role=section16_officer") == (
+        "Roles:       Section 16 officer; Section 16 officer [assumed]; vice president level, "
+        "senior vice president level (titles: CIO)")
+
+
 @pytest.mark.parametrize("award", ["0", "ltip-cash-2022"])
 def test_the_memo_marks_an_assumed_fact_where_it_shows_its_value(qualys_2019, award):
     # Issue 17 §1, "wherever it is cited": not only in the reasons, but in the arithmetic

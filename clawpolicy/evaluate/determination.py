@@ -376,6 +376,19 @@ class Participant(_Shaped):
     # Only where the vocabulary declares `standing` and the case records one of its facts.
     standing: list[Standing] | None = None
     _optional = ("standing",)
+    # Which item of the subject's list each value shown at a path through one came from (the
+    # memo marks an item an assumption supplied, not others of the same value): the engine's
+    # record, not part of the output, kept in the model's private values as
+    # `AwardResult.deciding` keeps its note.
+
+    def items_at(self, path: str) -> list[int] | None:
+        """The index in the case's list of each value read at `path` (`roles.level`: of the
+        role each level shown is of), where the engine recorded them."""
+        return (self.__pydantic_private__ or {}).get("_items", {}).get(path)
+
+    def record_items(self, items: dict[str, list[int]]) -> None:
+        object.__setattr__(self, "__pydantic_private__",
+                           {**(self.__pydantic_private__ or {}), "_items": items})
 
 
 class RevisionApplied(_Shaped):

@@ -79,9 +79,22 @@ def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
     roles = policy.vocabulary.roles
     subject = getattr(case, roles.subject, None)
-    return Participant._make(**{key: _standing(policy, subject, path) if key == "standing"
+    made = Participant._make(**{key: _standing(policy, subject, path) if key == "standing"
                                 else _read(subject, path.split("."))
                                 for key, path in roles.summary})
+    paths = [p for _, path in roles.summary for p in ((path,) if isinstance(path, str) else path)]
+    made.record_items({path: found for path in paths
+                       if (found := _items(subject, path.split("."))) is not None})
+    return made
+
+
+def _items(subject: Any, path: list[str]) -> list[int] | None:
+    """For a path through a list of the subject, the index of the item each value `_read`
+    reads there came from; None for a path through none."""
+    items = getattr(subject, path[0], None) if subject is not None else None
+    if not isinstance(items, list | tuple):
+        return None
+    return [i for i, item in enumerate(items) if _read(item, path[1:]) is not None]
 
 
 def _standing(policy: CheckedPolicy, subject: Any, paths: tuple[str, ...]) -> list | None:

@@ -19,21 +19,27 @@ if TYPE_CHECKING:
 ASSUMED = "[assumed]"
 
 
-def supplied(d: Determination, vocabulary) -> Callable[[str, Any], str]:
-    """For the header: `mark(path, value)` is ` [assumed]` where `value`, shown as the subject's
-    fact at `path` (a path of `[roles.summary]`: `roles.role`, `section16_officer`), is one an
-    assumption supplied (the fact itself, or the item, record or list it is in), else ""."""
+def supplied(d: Determination, vocabulary) -> Callable[..., str]:
+    """For the header: `mark(path, value, item)` is ` [assumed]` where `value`, shown as the
+    subject's fact at `path` (a path of `[roles.summary]`: `roles.role`, `section16_officer`)
+    and read from the item `item` of the subject's list where the path runs through one, is
+    one an assumption supplied (the fact itself, or the item, record or list it is in), else
+    "". An assumption about one item of a list (`roles[1].level`) supplies that item's values
+    alone: another item with the same value is what the case says."""
     given = []
     for a in d.assumptions or []:
-        names = re.sub(r"\[[^\]]*\]", "", a.fact).split(".")
-        if names[0] == vocabulary.roles.subject:
-            given.append((names[1:], a.value))
+        parts = [re.fullmatch(r"([^\[]*)(?:\[(\d+)\])?.*", part) for part in a.fact.split(".")]
+        if parts[0][1] == vocabulary.roles.subject and len(parts) > 1:
+            index = parts[1][2]  # the item of the subject's list, where the fact names one
+            given.append(([p[1] for p in parts[1:]], None if index is None else int(index),
+                          a.value))
 
-    def mark(path: str, value: Any) -> str:
+    def mark(path: str, value: Any, item: int | None = None) -> str:
         names = path.split(".")
         return f" {ASSUMED}" if any(
-            names[:len(under)] == under and any(_same(v, value) for v in _at(said, names[len(under):]))
-            for under, said in given) else ""
+            names[:len(under)] == under and (index is None or index == item)
+            and any(_same(v, value) for v in _at(said, names[len(under):]))
+            for under, index, said in given) else ""
     return mark
 
 

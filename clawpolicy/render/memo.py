@@ -180,15 +180,22 @@ def _roles(p, vocabulary, mark) -> str:
     level as `vice president level`), in the vocabulary's words, each marked where an
     assumption supplied it; then the titles."""
     summary = dict(vocabulary.roles.summary)
-    named = [vocabulary.word(r) + mark(summary.get(_ROLES, ""), r) for r in p.roles or []]
+
+    def marked(path: str, values: list[str], shown) -> list[str]:
+        """Each value shown, marked by the item of the case's list it was read from."""
+        items = p.items_at(path) or []
+        return [shown(v) + mark(path, v, items[i] if i < len(items) else None)
+                for i, v in enumerate(values)]
+
+    named = marked(summary.get(_ROLES, ""), p.roles or [], vocabulary.word)
     for s in p.standing or []:
         if isinstance(s.value, bool):
             if not (s.value is True and s.fact in (p.roles or [])):
                 named.append((s.label if s.value else f"{s.label}: no") + mark(s.fact, s.value))
         else:
-            named.append(", ".join(f"{vocabulary.word(v)} {s.label}{mark(s.fact, v)}"
-                                   for v in s.value))
-    titles = ", ".join(t + mark(summary.get(_TITLES, ""), t) for t in p.titles or [])
+            named.append(", ".join(marked(s.fact, s.value,
+                                          lambda v, s=s: f"{vocabulary.word(v)} {s.label}")))
+    titles = ", ".join(marked(summary.get(_TITLES, ""), p.titles or [], str))
     return ("; ".join(named) or "none") + (f" (titles: {titles})" if titles else "")
 
 
