@@ -97,3 +97,21 @@ def test_the_memo_gives_the_note_the_engine_recorded_as_deciding_not_one_worded_
     memo = " ".join(layout.text(shown, "full").split())
     assert f"a: no recovery, because {' '.join(decided.split())}" in memo
     assert f"because {decoy}" not in memo
+
+
+def test_an_exception_that_excuses_part_is_not_what_decides_an_award_without_recovery(
+        tmp_path):
+    # 40 owed, 15 excused, nothing paid: the remedies reach none of the 25 left, which is
+    # why nothing is recovered, not the exception, which excused only part.
+    from clawpolicy.render import layout
+
+    case = json.loads(json.dumps(CASE))
+    case["awards"][0]["amount_paid"] = 0
+    d = determine(tmp_path, excuse("true", "15"), case)
+    (a,) = d.awards
+    assert (a.outcome, a.excused.amount) == ("no_recovery", "15.00")
+    assert a.decided_by() == "excess is 25.00 USD once excused, but the available remedies " \
+        "reach only 0.00 USD"
+    memo = " ".join(layout.text(d, "full").split())
+    assert "a: no recovery, because excess is 25.00 USD once excused, but the available " \
+        "remedies reach only 0.00 USD" in memo

@@ -45,13 +45,14 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     rc_t = lift(lambda v: money(v, rec, ev), rc_t)
     rc = plain(rc_t)
     excused, part_t, unknowns = _excuse(ev, env, rec, rc_t, notes, bounding)
-    # The note that decides the amount, for an award that recovers nothing: the exception's
-    # (where it excuses any of it), else an amount of nothing, else remedies that reach less.
-    deciding = notes[-1] if excused is not None else None
+    excusing = notes[-1] if excused is not None else None
     part = plain(part_t)
     if part:
         rc_t = lift(lambda r, p: Money(r.amount - p, r.unit), rc_t, part_t)
     owed = plain(rc_t)
+    # The note that decides the amount, for an award that recovers nothing: the exception's
+    # (where it excuses all of it), else an amount of nothing, else remedies that reach less.
+    deciding = excusing if owed.amount <= 0 else None
     reachable: list[tuple[rs.Sourced, Money]] = []
     caps: list[Any] = []
     # Where an exception excuses all that is owed, no remedy has anything to reach.
