@@ -180,6 +180,25 @@ def test_an_assumption_about_one_item_marks_that_item_not_others_of_its_value(qu
         "senior vice president level (titles: CIO)")
 
 
+def test_the_what_if_line_shows_a_list_as_a_list_and_a_record_as_the_case_file_writes_it(
+        qualys_2019):
+    # Not "CFO or CEO" (an open question's alternatives) nor Python's {'role': ...}, True.
+    from clawpolicy.render import html
+
+    path = next(p for p in EXAMPLE_CASES if p.stem.startswith("15-"))
+    d = api.evaluate(qualys_2019, api.read_case(path), [
+        "participant.positions=[CFO, CEO]",
+        "participant.roles=[{role: chief_financial_officer, since: 2020-01-01}]",
+        "findings.should_repay=true", "stock_sales=[]"])
+    said = ("participant.positions = [CFO, CEO]; participant.roles = "
+            "[{role: chief_financial_officer, since: 2020-01-01}]; findings.should_repay = yes; "
+            "stock_sales = []")
+    assert f"determined as if the case said {said} (each" in " ".join(layout.text(d).split())
+    assert f"determined as if the case said {said} (each" in \
+        layout.markdown(d).replace("\\", "")
+    assert f"determined as if the case said {said} (each" in html.render(d)
+
+
 @pytest.mark.parametrize("award", ["0", "ltip-cash-2022"])
 def test_the_memo_marks_an_assumed_fact_where_it_shows_its_value(qualys_2019, award):
     # Issue 17 §1, "wherever it is cited": not only in the reasons, but in the arithmetic

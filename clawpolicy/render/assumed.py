@@ -7,6 +7,7 @@ from assumed titles) is not marked itself: the reasons show what it came from.""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -60,13 +61,35 @@ def _same(assumed: Any, shown: Any) -> bool:
     return str(assumed) == str(shown)
 
 
+def _as_given(value: Any) -> str:
+    """An assumed value as the case file would write it: a list as a list (`[CFO, CEO]`, not
+    alternatives), a record as a record (`{role: chief_financial_officer}`), a text quoted
+    where its characters would read as the notation's own; a flag, alone, as yes or no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _notation(value)
+
+
+def _notation(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_notation(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_notation(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    quoted = not text or text != text.strip() or any(c in text for c in ",[]{}:#\"'") \
+        or text in ("true", "false", "null", "yes", "no")
+    return json.dumps(text, ensure_ascii=False) if quoted and isinstance(value, str) else text
+
+
 def mark_assumed(d: Determination, memo: Memo, vocabulary) -> None:
     """The assumptions stated in the header, and each assumed fact marked wherever a reason
     cites it (by its path, or by the words a reason names it with) and where the memo shows
     its value."""
-    from clawpolicy.render.memo import answer_word
-
-    said = [f"{a.fact} = {'not known' if a.value is None else answer_word(a.value)}"
+    said = [f"{a.fact} = {'not known' if a.value is None else _as_given(a.value)}"
             for a in d.assumptions]
     memo.header.append(("What-if", "determined as if the case said " + "; ".join(said)
                         + f" (each marked {ASSUMED} where it is cited)"))
