@@ -251,6 +251,19 @@ def _root_within(path: Path, top: Path | None, seconds: float = 20) -> Path:
     return found[0]
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_the_including_policy_is_found_whatever_its_line_ends(tmp_path: Path, line_end):
+    # A lone CR ends a line for the loader (syntax.load.line_feeds): for the search for the
+    # file that includes this one too, or a revision is analysed as a policy of its own.
+    (tmp_path / "revisions").mkdir()
+    revision = tmp_path / "revisions" / "r.claw"
+    revision.write_text("revision r\nend\n", encoding="utf-8")
+    root = tmp_path / "root.claw"
+    root.write_bytes(line_end.join(['policy "P"', "end", 'include "revisions/r.claw"', ""])
+                     .encode("utf-8"))
+    assert _root_within(revision.resolve(), tmp_path) == root.resolve()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_beside_or_above_a_policy_file_is_passed_over(tmp_path: Path):
     os.mkfifo(tmp_path / "pipe.claw")

@@ -16,7 +16,8 @@ from pathlib import Path
 from clawpolicy.check.checker import check
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
-from clawpolicy.syntax.load import MAX_POLICY_BYTES, load_policy, read_source, unsaved
+from clawpolicy.syntax.load import (MAX_POLICY_BYTES, line_feeds, load_policy, read_source,
+                                     unsaved)
 from clawpolicy.lsp.index import PolicyIndex, build
 from clawpolicy.core.source import SourceFile, TooLarge, read_regular
 from clawpolicy.syntax import ast
@@ -166,5 +167,6 @@ def read_policy_text(path: Path) -> str | None:
 
 
 def _includes(candidate: Path, target: Path, read: Callable[[Path], str | None]) -> bool:
-    text = read(candidate) or ""
+    # Its lines as the loader reads them: a lone CR ends a line too, or no `include` is found.
+    text = line_feeds(read(candidate) or "")
     return any((candidate.parent / m[2]).resolve() == target for m in _INCLUDE.finditer(text))
