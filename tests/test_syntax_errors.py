@@ -119,7 +119,9 @@ def test_a_lone_cr_is_a_line_break_as_lf_and_crlf_are(tmp_path):
     ("\x00", 3, 18), ("\x1b", 3, 18), ("\x0c", 3, 18), ("\x7f", 3, 18), ("\x85", 3, 18),
     # "Trojan source": characters that hide or reorder the text a reviewer reads.
     ("\u2028", 3, 18), ("\u2029", 3, 18), ("\u202a", 3, 18), ("\u202e", 3, 18),
-    ("\u2066", 3, 18), ("\u2069", 3, 18)])
+    ("\u2066", 3, 18), ("\u2069", 3, 18),
+    # The bidirectional marks too, as a memo escapes them (core/source.py, one definition).
+    ("\u061c", 3, 18), ("\u200e", 3, 18), ("\u200f", 3, 18)])
 @pytest.mark.parametrize("where", ["clause", "comment"])
 def test_a_control_character_in_a_policy_is_an_error_where_it_stands(tmp_path, char, line,
                                                                         col, where):
@@ -137,11 +139,28 @@ def test_a_control_character_in_a_policy_is_an_error_where_it_stands(tmp_path, c
     (found,) = raised.value.diagnostics
     assert (found.code, found.span.line_col) == ("CP0118", (line, col if where == "clause"
                                                             else 12))
-    kind = {"\u2028": "a line separator", "\u2029": "a paragraph separator"}.get(
+    kind = {"\u2028": "a line separator", "\u2029": "a paragraph separator",
+            **dict.fromkeys("\u061c\u200e\u200f", "a bidirectional mark")}.get(
         char, "a bidirectional control character" if ord(char) > 0x9F else "a control character")
     assert found.message == f"the policy file holds {kind}, U+{ord(char):04X}"
     assert found.help.endswith("can hide or reorder the text a reviewer reads") \
         == (ord(char) > 0x9F)
+
+
+def test_the_characters_a_policy_refuses_are_those_a_memo_escapes_and_a_diagnostic_hides():
+    # One definition (core/source.py): C0 but tab and line feed, DEL, C1, the separators
+    # and the bidirectional controls and marks; the memo escapes those and tab and LF.
+    from clawpolicy.core.diagnostics import _shown
+    from clawpolicy.core.source import visible
+    from clawpolicy.syntax.load import _CONTROL as refused
+
+    for code in range(0x3000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        escaped = visible(char) != char
+        assert bool(refused.fullmatch(char)) == (escaped and char not in "\t\n"), hex(code)
+        assert (_shown(char) != char) == (escaped and char != "\t"), hex(code)
 
 
 def test_a_bidirectional_control_is_drawn_as_a_symbol_so_the_shown_line_keeps_its_order(

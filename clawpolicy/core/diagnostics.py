@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from clawpolicy.core.deferred import deferred
-from clawpolicy.core.source import Span
+from clawpolicy.core.source import BIDIRECTIONAL, CONTROLS, SEPARATORS, Span, codes
 
 
 @deferred(frozen=True)
@@ -72,12 +72,10 @@ def render(diagnostic: Diagnostic) -> str:
 
 # A control character of the line shown is drawn as its symbol (U+0000 as ␀, U+001B as ␛),
 # one character for one, so that the caret stays under it and the terminal is never sent it.
-# The line and paragraph separators and the bidirectional controls (which would reorder the
-# line on the terminal) as U+FFFD, as C1 is.
-_CONTROLS = {**{code: 0x2400 + code for code in range(0x20)}, 0x7F: 0x2421,
-             **{code: 0xFFFD for code in (*range(0x80, 0xA0), 0x2028, 0x2029,
-                                          *range(0x202A, 0x202F), *range(0x2066, 0x206A))}}
-_CONTROLS.pop(0x09)  # a tab stays a tab
+# The line and paragraph separators and the bidirectional controls and marks (which would
+# reorder the line on the terminal), as core/source.py defines them, as U+FFFD, as C1 is.
+_CONTROLS = {code: 0x2400 + code if code < 0x20 else 0x2421 if code == 0x7F else 0xFFFD
+             for code in codes(CONTROLS, SEPARATORS, BIDIRECTIONAL) if code != 0x09}
 
 
 def _shown(text: str) -> str:

@@ -114,11 +114,30 @@ def printable(text: str) -> str:
             if _only_escaped_bytes(text) else text.encode("utf-8", "backslashreplace").decode()
 
 
-# What could move a terminal's cursor or start a line of its own, or turn text around: the
-# control characters (C0, DEL, C1: a line break, a carriage return, the ESC of an escape
-# sequence, a backspace), the line and paragraph separators, and the bidirectional controls.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f"
-                      "\u202a-\u202e\u2066-\u2069]")
+# What could move a terminal's cursor or start a line of its own: the control characters
+# (C0, DEL, C1: a line break, a carriage return, the ESC of an escape sequence, a backspace).
+CONTROLS = ((0x00, 0x1F), (0x7F, 0x9F))
+# What hides or reorders the text a reader reads ("trojan source"): the line and paragraph
+# separators (a line break to some editors and viewers, none to others), the bidirectional
+# controls (embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069) and marks (the
+# Arabic letter mark U+061C, the left-to-right and right-to-left marks U+200E, U+200F).
+# The one definition of them: what a memo escapes (`visible`), what a policy refuses (CP0118,
+# syntax/load.py) and what the line a diagnostic shows draws as U+FFFD (core/diagnostics.py).
+SEPARATORS = ((0x2028, 0x2029),)
+BIDIRECTIONAL = ((0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069))
+
+
+def codes(*ranges: tuple[tuple[int, int], ...]) -> list[int]:
+    """The code points of the ranges given (each a tuple of (first, last))."""
+    return [c for group in ranges for first, last in group for c in range(first, last + 1)]
+
+
+def character_class(*ranges: tuple[tuple[int, int], ...], but: str = "") -> str:
+    """A regular expression matching one character of the ranges given, but those of `but`."""
+    return "[" + "".join(re.escape(chr(c)) for c in codes(*ranges) if chr(c) not in but) + "]"
+
+
+_CONTROL = re.compile(character_class(CONTROLS, SEPARATORS, BIDIRECTIONAL))
 
 
 def visible(text: str) -> str:

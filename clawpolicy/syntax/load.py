@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core import source as source_chars
 from clawpolicy.core.source import SourceFile, Span, TooLarge, printable, read_regular
 from clawpolicy.syntax import ast
 
@@ -126,11 +127,12 @@ def line_feeds(text: str) -> str:
 
 # A control character: C0 but tab and line feed, DEL, C1. Invisible, or shown differently by
 # every editor, in a policy it would pass unseen into a clause's name or a quotation. And the
-# characters that move text a reviewer reads ("trojan source"): the line and paragraph
-# separators (a line break to some editors and viewers, none to others) and the bidirectional
-# controls (embeddings, overrides and isolates, which reorder what follows them on screen).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_KINDS = {"\u2028": "a line separator", "\u2029": "a paragraph separator"}
+# characters that move text a reviewer reads ("trojan source"), as core/source.py defines
+# them: the line and paragraph separators, the bidirectional controls and marks.
+_CONTROL = re.compile(source_chars.character_class(
+    source_chars.CONTROLS, source_chars.SEPARATORS, source_chars.BIDIRECTIONAL, but="\t\n"))
+_KINDS = {"\u2028": "a line separator", "\u2029": "a paragraph separator",
+          **dict.fromkeys("\u061c\u200e\u200f", "a bidirectional mark")}
 
 
 def _no_control_character(source: SourceFile) -> None:
