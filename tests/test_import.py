@@ -322,6 +322,45 @@ def test_a_formula_whose_saved_value_is_the_empty_text_is_an_empty_cell(tmp_path
     assert [(c["case_id"], "title" in c) for c in cases] == [("c1", False), ("c2", False)]
 
 
+def test_a_formula_typed_as_text_but_with_no_saved_value_is_still_an_error(tmp_path):
+    """The type of a text (`t="str"`) with no `<v>` at all is no saved value: only a saved
+    empty text (`<v></v>`) is the empty cell it shows."""
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of", "title"])
+    book.active.append(["c1", "2024-06-30", '=IF(B2="","none","")'])
+    book.save(tmp_path / "hr.xlsx")
+    with zipfile.ZipFile(tmp_path / "hr.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], found = re.subn(rb'<c r="C2">(<f>[^<]*</f>)\s*(<v\s*/>|<v></v>)?',
+                                  rb'<c r="C2" t="str">\1', parts[sheet])
+    assert found == 1
+    with zipfile.ZipFile(tmp_path / "hr.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert _problems(tmp_path, {}, [tmp_path / "hr.xlsx"]) == [
+        ("CP0703", "hr.xlsx[cases]:2:3", "the cell holds the formula "
+         '`=IF(B2="","none","")`, whose value was never saved with the workbook')]
+
+
+def test_a_cell_saved_as_an_error_value_is_an_error_at_its_cell_not_its_text(tmp_path):
+    """`#N/A` saved as a formula's value (`t="e"`) is no fact: never the text "#N/A"."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of", "title"])
+    book.active.append(["c1", "2024-06-30", "=VLOOKUP(A2,Z:Z,1,FALSE)"])
+    book.save(tmp_path / "hr.xlsx")
+    _with_saved_value(tmp_path / "hr.xlsx", "cases", "C2", "#N/A", typed="e")
+    assert _problems(tmp_path, {}, [tmp_path / "hr.xlsx"]) == [
+        ("CP0703", "hr.xlsx[cases]:2:3", "the cell holds the error value #N/A, which the "
+         "formula `=VLOOKUP(A2,Z:Z,1,FALSE)` gave when the workbook was saved")]
+
+
 def test_a_sheet_row_read_shorter_than_its_header_has_empty_cells(tmp_path):
     """A sheet's row has every column: a sheet saved without its dimensions reads its row
     with its empty cells at the end left out, which are empty cells, not a row cut short."""
