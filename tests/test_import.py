@@ -322,17 +322,22 @@ def test_a_formula_whose_saved_value_is_the_empty_text_is_an_empty_cell(tmp_path
     assert [(c["case_id"], "title" in c) for c in cases] == [("c1", False), ("c2", False)]
 
 
+def _titled_by(path: Path, formula: str) -> None:
+    """A workbook of one case whose title (C2) is `formula`, saved by openpyxl (no value)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "cases"
+    book.active.append(["case_id", "as_of", "title"])
+    book.active.append(["c1", "2024-06-30", formula])
+    book.save(path)
+
+
 def test_a_formula_typed_as_text_but_with_no_saved_value_is_still_an_error(tmp_path):
     """The type of a text (`t="str"`) with no `<v>` at all is no saved value: only a saved
     empty text (`<v></v>`) is the empty cell it shows."""
     import zipfile
 
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.active.title = "cases"
-    book.active.append(["case_id", "as_of", "title"])
-    book.active.append(["c1", "2024-06-30", '=IF(B2="","none","")'])
-    book.save(tmp_path / "hr.xlsx")
+    _titled_by(tmp_path / "hr.xlsx", '=IF(B2="","none","")')
     with zipfile.ZipFile(tmp_path / "hr.xlsx") as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
@@ -349,12 +354,7 @@ def test_a_formula_typed_as_text_but_with_no_saved_value_is_still_an_error(tmp_p
 
 def test_a_cell_saved_as_an_error_value_is_an_error_at_its_cell_not_its_text(tmp_path):
     """`#N/A` saved as a formula's value (`t="e"`) is no fact: never the text "#N/A"."""
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.active.title = "cases"
-    book.active.append(["case_id", "as_of", "title"])
-    book.active.append(["c1", "2024-06-30", "=VLOOKUP(A2,Z:Z,1,FALSE)"])
-    book.save(tmp_path / "hr.xlsx")
+    _titled_by(tmp_path / "hr.xlsx", "=VLOOKUP(A2,Z:Z,1,FALSE)")
     _with_saved_value(tmp_path / "hr.xlsx", "cases", "C2", "#N/A", typed="e")
     assert _problems(tmp_path, {}, [tmp_path / "hr.xlsx"]) == [
         ("CP0703", "hr.xlsx[cases]:2:3", "the cell holds the error value #N/A, which the "
