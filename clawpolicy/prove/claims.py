@@ -31,7 +31,7 @@ FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BO
             "fiscal calendars of one year end each year (no period ends listed), "
             f"dates in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
-            "amount) and notes, the other amounts (amounts exact, compared to the cent as "
+            "amount), notes and what an exception excuses, the other amounts (amounts exact, compared to the cent as "
             "shown), and whether the evaluation stops with an error; open questions and their "
             "settling are not")
 
@@ -221,6 +221,9 @@ def same(a: Case, b: Case) -> Any:
         parts.append(z3.Implies(s1, z3.And(m1 == m2, _equal(c1, c2))))
     for k in dict.fromkeys([*x.notes, *y.notes]):
         parts.append(x.notes.get(k, z3.BoolVal(False)) == y.notes.get(k, z3.BoolVal(False)))
+    for k in dict.fromkeys([*x.excused, *y.excused]):
+        (s1, c1), (s2, c2) = x.excused.get(k, none[::2]), y.excused.get(k, none[::2])
+        parts += [s1 == s2, z3.Implies(s1, _equal(c1, c2))]
     for k in dict.fromkeys([*a.others, *b.others]):
         (f1, v1), (f2, v2) = a.others.get(k, none[::2]), b.others.get(k, none[::2])
         parts += [f1 == f2, z3.Implies(f1, _equal(v1, v2))]

@@ -101,6 +101,8 @@ def _summary(seen: dict) -> str:
                                              for k, (m, c) in seen["remedies"].items()))
     if seen["notes"]:
         parts.append("notes " + ", ".join(seen["notes"]))
+    if seen["excused"]:
+        parts.append("excused " + ", ".join(f"{c} by {k}" for k, c in seen["excused"].items()))
     if seen["others"]:
         parts.append("other amounts " + ", ".join(f"{r} {i}: {v}" for (r, i), v
                                                   in seen["others"].items()))
