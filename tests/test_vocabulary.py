@@ -261,6 +261,16 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
      "records.grant.fields.value.type", "expected one of: text, boolean"),
     (("What is grant {grant} worth?", "What is grant {gant} worth?"),
      "records.grant.fields.value.question", "`{gant}` names no record with a key"),
+    # A placeholder that cannot be filled in is refused when the file is read, not when a
+    # case is asked (an unclosed brace was a bare ValueError; `{}` failed in a determination).
+    (("What is grant {grant} worth?", "What is grant {grant worth?"),
+     "records.grant.fields.value.question", "a `{` is not closed; expected `{NAME}`"),
+    (("What is grant {grant} worth?", "What is grant {grant}} worth?"),
+     "records.grant.fields.value.question", "a `}` closes no `{`"),
+    (("What is grant {grant} worth?", "What is grant {} worth?"),
+     "records.grant.fields.value.question", "`{}` is not a placeholder"),
+    (("What is grant {grant} worth?", "What is grant {grant!r} worth?"),
+     "records.grant.fields.value.question", "`{grant!r}` is not a placeholder"),
     (('key = "id"', ""), "records.grant.fields.value.question",
      "`{grant}` names no record with a key"),
     (('default_unit = "EUR"', 'default_unit = "USD"'), "roles.default_unit",

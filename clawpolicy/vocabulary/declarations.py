@@ -462,7 +462,7 @@ class _Reader:
                 raise self.fail(f"{where}.names", "expected a list of the case whose records "
                                 "have a key")
             if f.question is not None:
-                names = {n for _, n, _, _ in string.Formatter().parse(f.question) if n}
+                names = self._placeholders(f.question, f"{where}.question")
                 unknown = names - keyed
                 if unknown:
                     raise self.fail(f"{where}.question", f"`{{{sorted(unknown)[0]}}}` names "
@@ -568,6 +568,25 @@ class _Reader:
                     if f.type == "boolean" else isinstance(value, str))
             if not fits:
                 raise self.fail(f"{where}.{name}", f"`{value}` does not fit the field `{name}`")
+
+    def _placeholders(self, question: str, where: str) -> set[str]:
+        """The records a question names, each as `{NAME}` (a brace itself is `{{` or `}}`):
+        a placeholder that cannot be filled in is refused here, not when a case is asked."""
+        try:
+            parts = list(string.Formatter().parse(question))
+        except ValueError as error:
+            what = "a `}` closes no `{`" if "'}'" in str(error) and "Single" in str(error) \
+                else "a `{` is not closed" if "expected '}'" in str(error) else str(error)
+            raise self.fail(where, f"{what}; expected `{{NAME}}` for the key of a record, and "
+                            "`{{` or `}}` for a brace itself") from None
+        for _, name, spec, conversion in parts:
+            if name is not None and (not name or spec or conversion
+                                     or not _NAME.match(name)):
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+                    (f":{spec}" if spec else "") + "}"
+                raise self.fail(where, f"`{shown}` is not a placeholder; expected `{{NAME}}` "
+                                "for the key of a record, and `{{` or `}}` for a brace itself")
+        return {name for _, name, _, _ in parts if name}
 
     def _no_cycle(self, d: Declarations) -> None:
         """A record may not hold itself, however deep: a case is a finite tree."""
