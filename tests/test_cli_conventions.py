@@ -145,6 +145,9 @@ def test_fmt_diff_shows_the_change_and_changes_nothing(tmp_path):
     (["check", EXAMPLE_CASES[0], QUALYS_2019], "the policy comes first, then the case"),
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import" / "cases.csv"],
      "clawpolicy import"),
+    # One YAML case: not read as JSON Lines, an error line for each of its lines (exit 4).
+    (["check", QUALYS_2019, "--batch", EXAMPLE_CASES[0]],
+     f"is one case file: determine it with clawpolicy check {QUALYS_2019} {EXAMPLE_CASES[0]}"),
     # A folder of tables, and one of no case file at all: not a run of "0 cases", exit 0.
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import"],
      "holds tables (award_findings.csv, awards.csv, cases.csv, ...), no case file: turn the "
