@@ -79,6 +79,9 @@ def check(
             hints.folder_for_batch(batch)
         if mistake:
             raise typer.BadParameter(mistake, param_hint="--batch")
+        passed = hints.skipped_in_folder(batch)
+        if passed:
+            sys.stderr.write(passed + "\n")
         _batch(policy, batch, jobs, fail_on or [])
         return
     if jobs != 1:

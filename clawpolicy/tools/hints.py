@@ -133,3 +133,26 @@ def folder_for_batch(source: str) -> str | None:
                 "clawpolicy import FILE... -o cases.jsonl (docs/import.md)")
     return (f"{shown} holds no case file ({', '.join(CASE_SUFFIXES)}, in it or its folders): "
             "give a folder of case files, or a JSON Lines file")
+
+
+def skipped_in_folder(source: str) -> str | None:
+    """A folder given to `--batch` reads its case files only: JSON Lines files and tables
+    in it are not read. Where it holds case files too, the run goes on (a folder of notes
+    and cases is common), but the files passed over are named, never skipped in silence."""
+    import os
+
+    from clawpolicy.core.source import printable
+
+    if source == "-" or not os.path.isdir(source):
+        return None
+    passed = sorted(os.path.relpath(os.path.join(folder, name), source)
+                    for folder, _, names in os.walk(source) for name in names
+                    if _suffix(name) in (".jsonl", ".ndjson", *TABLE_SUFFIXES))
+    if not passed:
+        return None
+    listed = ", ".join(printable(p) for p in passed[:3]) + (", ..." if len(passed) > 3 else "")
+    return (f"note: --batch reads the case files of a folder (.yaml, .yml, .json), and "
+            f"{len(passed)} file{'s' if len(passed) > 1 else ''} of {printable(source)} "
+            f"{'are' if len(passed) > 1 else 'is'} not read ({listed}): give a JSON Lines file "
+            "to --batch on its own, and turn tables into cases first with clawpolicy import "
+            "FILE... -o cases.jsonl (docs/import.md)")
