@@ -261,6 +261,14 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
      "records.grant.fields.value.type", "expected one of: text, boolean"),
     (("What is grant {grant} worth?", "What is grant {gant} worth?"),
      "records.grant.fields.value.question", "`{gant}` names no record with a key"),
+    # A word a policy writes bare (an enum's word, a field of the case, the item decided)
+    # cannot be one the language reads as its own: a policy could never name it.
+    (('[records.grant]\n', '[records.employee.fields.rank]\ntype = "enum"\n'
+      'values = ["vp", "and"]\n\n[records.grant]\n'), "records.employee.fields.rank.values",
+     "`and` is a word of the policy language, which a policy cannot write as a name"),
+    (("[case.fields.grants]", "[case.fields.end]"), "case.fields.end",
+     "`end` is a word of the policy language"),
+    (('each = "grant"', 'each = "count"'), "roles.each", "`count` is a word of the policy"),
     # A placeholder that cannot be filled in is refused when the file is read, not when a
     # case is asked (an unclosed brace was a bare ValueError; `{}` failed in a determination).
     (("What is grant {grant} worth?", "What is grant {grant worth?"),
@@ -315,6 +323,46 @@ def _write(folder, text: str):
     folder.mkdir()
     (folder / "v.toml").write_text(text, encoding="utf-8")
     return folder / "v.toml"
+
+
+def test_the_words_a_vocabulary_cannot_use_are_those_the_language_cannot_name(tmp_path):
+    """declarations.NOT_A_NAME against the grammar: each of its words, written where a policy
+    names an enumeration's word, is not read as a name; every other keyword is."""
+    from clawpolicy.syntax import tokens
+    from clawpolicy.vocabulary.declarations import NOT_A_NAME
+
+    def named(word: str) -> bool:
+        path = tmp_path / f"{word}.claw"
+        path.write_text(textwrap.dedent(f"""
+            policy "Words"
+              effective 2020-01-01
+            end
+
+            scope s
+              clause "1"
+              quote "a"
+              requires findings.misconduct in {{fraud, {word}}}
+            end
+
+            recoverable r
+              clause "2"
+              quote "b"
+              is 0
+            end
+
+            remedy m
+              clause "3"
+              quote "c"
+              shall recover up to r
+            end
+            """), encoding="utf-8")
+        with pytest.raises(PolicyError) as caught:
+            compile_policy(path)
+        return caught.value.diagnostics[0].code == "CP0207"  # not a value of the enum
+
+    words = {*tokens.BLOCKS, *tokens.KEYWORDS, *tokens.OPERATOR_WORDS, *tokens.CONSTANTS,
+             *NOT_A_NAME, "satisfies", "known", "present", "min", "max"}
+    assert {w for w in words if not named(w)} == set(NOT_A_NAME)
 
 
 def test_a_vocabulary_that_is_not_toml_is_refused(tmp_path):

@@ -38,6 +38,11 @@ ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "re
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+# The words a policy cannot write where it names something bare (an enumeration's word, a
+# field of the case, the item decided): the language reads them as its own (docs/language.md;
+# tests/test_vocabulary.py holds this list to the grammar).
+NOT_A_NAME = ("and", "or", "not", "in", "is", "if", "then", "else", "true", "false", "end",
+              "any", "every", "count", "sum")
 
 
 class VocabularyError(ValueError):
@@ -240,6 +245,13 @@ class _Reader:
             raise self.fail(where, "expected a name of lower-case letters, digits and _")
         return value
 
+    def word(self, value: Any, where: str) -> str:
+        """A name a policy writes bare, so not one of the language's own words."""
+        if self.name(value, where) in NOT_A_NAME:
+            raise self.fail(where, f"`{value}` is a word of the policy language, which a policy "
+                            "cannot write as a name; expected another word")
+        return value
+
     # ------------------------------------------------------------ the file
     def declarations(self, data: dict) -> Declarations:
         self.table(data, "the file", ("roles", "units", "examples", "case", "records",
@@ -333,6 +345,7 @@ class _Reader:
                       self.summary(data.get("summary", {}), "summary", SUMMARY),
                       self.summary(data.get("item_summary", {}), "item_summary",
                                    ITEM_SUMMARY))
+        self.word(roles.each, "roles.each")
         if roles.default_unit not in units:
             raise self.fail("roles.default_unit", f"expected one of the units: "
                             f"{', '.join(units)}")
@@ -371,7 +384,8 @@ class _Reader:
     def fields(self, data: Any, where: str) -> tuple[FieldDecl, ...]:
         if data is None:
             raise self.fail(where, "expected a table of fields")
-        return tuple(self.field(self.name(name, f"{where}.{name}"), body, f"{where}.{name}")
+        named = self.word if where == "case.fields" else self.name  # the case's are read bare
+        return tuple(self.field(named(name, f"{where}.{name}"), body, f"{where}.{name}")
                      for name, body in self.table(data, where, tuple(data)).items())
 
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
@@ -387,7 +401,7 @@ class _Reader:
                 or len(set(values)) != len(values):
             raise self.fail(f"{where}.values", "an enum needs a list of distinct words, and "
                             "only an enum has values")
-        values = tuple(self.name(v, f"{where}.values") for v in values)
+        values = tuple(self.word(v, f"{where}.values") for v in values)
         record = data.get("record")
         if (type_ == "record") != (record is not None):
             raise self.fail(f"{where}.record", "a record field names its record, and only a "
