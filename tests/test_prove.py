@@ -364,9 +364,20 @@ def test_a_counterexample_that_cannot_be_written_is_an_output_error(tmp_path):
     # Raised as OutputFailed, naming the file: the program gives CP0801, exit 74 (not 70).
     from clawpolicy.tools.streams import OutputFailed
 
-    result = run("prove", str(LEAKY), "-o", str(tmp_path / "none"))
+    (tmp_path / "file").write_text("")  # a file where the folder should be
+    result = run("prove", str(LEAKY), "-o", str(tmp_path / "file"))
     assert isinstance(result.exception, OutputFailed), result.output
-    assert result.exception.target == str(tmp_path / "none" / "counterexample-new_york.yaml")
+    assert result.exception.target == str(tmp_path / "file" / "counterexample-new_york.yaml")
+
+
+def test_the_folder_and_file_of_the_counterexamples_are_made_if_missing(tmp_path):
+    """`-o` naming a folder not made yet: the proof's result was lost to CP0801 (exit 74)."""
+    result = run("prove", str(LEAKY), "-o", str(tmp_path / "new" / "folder"))
+    assert result.exit_code == 1 and "REFUTED" in result.output, result.output
+    assert (tmp_path / "new" / "folder" / "counterexample-new_york.yaml").is_file()
+    out = tmp_path / "cex" / "leak.yaml"
+    result = run("diff", str(QUALYS_2019), str(LEAKY), "--prove", "-o", str(out))
+    assert result.exit_code == 1 and out.is_file(), result.output
 
 
 def test_cp1404_a_counterexample_the_evaluator_does_not_show_is_a_defect(tmp_path, monkeypatch):
