@@ -269,6 +269,13 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
     (("[case.fields.grants]", "[case.fields.end]"), "case.fields.end",
      "`end` is a word of the policy language"),
     (('each = "grant"', 'each = "count"'), "roles.each", "`count` is a word of the policy"),
+    # A unit a policy cannot write after a number, and a question in no words.
+    (("[units.EUR]", '[units."EUR cents"]'), "units.EUR cents",
+     "expected a unit a policy can write after a number"),
+    (("[units.EUR]", "[units.days]"), "units.days", "not a unit of time"),
+    (("[units.EUR]", "[units.dayrate]"), "units.dayrate", "nor a word that starts with one"),
+    (("What is grant {grant} worth?", " "), "records.grant.fields.value.question",
+     "expected a text"),
     # A placeholder that cannot be filled in is refused when the file is read, not when a
     # case is asked (an unclosed brace was a bare ValueError; `{}` failed in a determination).
     (("What is grant {grant} worth?", "What is grant {grant worth?"),
@@ -363,6 +370,27 @@ def test_the_words_a_vocabulary_cannot_use_are_those_the_language_cannot_name(tm
     words = {*tokens.BLOCKS, *tokens.KEYWORDS, *tokens.OPERATOR_WORDS, *tokens.CONSTANTS,
              *NOT_A_NAME, "satisfies", "known", "present", "min", "max"}
     assert {w for w in words if not named(w)} == set(NOT_A_NAME)
+
+
+def test_a_unit_is_declared_as_a_policy_writes_it_after_a_number(tmp_path):
+    """declarations.NOT_A_UNIT against the grammar: `5 WORD` is an amount in a unit for any
+    word but those, which are durations."""
+    from clawpolicy.core.source import SourceFile
+    from clawpolicy.syntax.parse import parse
+    from clawpolicy.vocabulary.declarations import NOT_A_UNIT
+
+    def money(word: str) -> bool:
+        try:
+            tree = parse(SourceFile("u.claw", f'policy "U"\n  effective 2020-01-01\nend\n\n'
+                                    f"define d\n  as 5 {word}\nend\n"))
+        except DiagnosticError:
+            return False
+        return any(t.data == "money" for t in tree.iter_subtrees())
+
+    words = (*NOT_A_UNIT, "USD", "shares", "points", "EUR_cents", "Day", "yearly", "dayrate",
+             "months_left", "mon", "y")
+    assert {w for w in words if not money(w)} == \
+        {w for w in words if w.startswith(NOT_A_UNIT)}
 
 
 def test_a_vocabulary_that_is_not_toml_is_refused(tmp_path):

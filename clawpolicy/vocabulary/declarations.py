@@ -43,6 +43,11 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 # tests/test_vocabulary.py holds this list to the grammar).
 NOT_A_NAME = ("and", "or", "not", "in", "is", "if", "then", "else", "true", "false", "end",
               "any", "every", "count", "sum")
+# A unit is written after a number (`150000 USD`): a word, and not one of the language's
+# units of time, which win over it (grammar/clawpolicy.lark: UNIT, DURATION_UNIT), even at
+# the start of a longer word (`5 dayrate` reads `5 day` and then `rate`).
+_UNIT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NOT_A_UNIT = ("years", "year", "months", "month", "days", "day")
 
 
 class VocabularyError(ValueError):
@@ -284,6 +289,10 @@ class _Reader:
         units = {}
         for name, body in self.table(data, "units", tuple(data or ())).items():
             where = f"units.{name}"
+            if not _UNIT.match(name) or name.startswith(NOT_A_UNIT):
+                raise self.fail(where, "expected a unit a policy can write after a number: a "
+                                "word of letters, digits and _ (not a unit of time, nor a word "
+                                f"that starts with one: {', '.join(NOT_A_UNIT)})")
             body = self.table(body, where, ("places", "step"))
             places = body.get("places")
             if places is not None and (not isinstance(places, int) or isinstance(places, bool)
@@ -425,8 +434,8 @@ class _Reader:
         if limit is not None and (not many or not isinstance(limit, int) or limit < 1):
             raise self.fail(f"{where}.max", "expected the most items of a list, a whole number")
         question = data.get("question")
-        if question is not None and not isinstance(question, str):
-            raise self.fail(f"{where}.question", "expected a text")
+        if question is not None and (not isinstance(question, str) or not question.strip()):
+            raise self.fail(f"{where}.question", "expected a text")  # asked in no words
         derive = data.get("derive")
         if derive is not None:
             body = self.table(derive, f"{where}.derive", ("from", "table", "into"))
