@@ -203,6 +203,28 @@ def test_diff_prove_where_proves_them_equal_outside_every_sub_set():
         (result.exit_code, timing.sub("", result.output))
 
 
+def test_an_amendment_wider_than_meant_is_refuted_by_a_case_without_needless_items(tmp_path):
+    """Meant for California, the four-year window is written for everyone: refuted where
+    the participant works elsewhere, by a case holding the one statement and no role the
+    difference needs (it held three statements and two roles, two of each needless)."""
+    import yaml
+
+    wide = tmp_path / "qualys-2019.claw"
+    wide.write_text(QUALYS_2019.read_text(encoding="utf-8").replace(
+        "as_of <= s.original_filing_date + 3 years)", "as_of <= s.original_filing_date + 4 years)"),
+        encoding="utf-8")
+    (tmp_path / "sources").symlink_to(QUALYS_2019.parent / "sources")
+    out = tmp_path / "cex.yaml"
+    result = run("diff", str(QUALYS_2019), str(wide), "--prove", "--where",
+                 'participant.work_location != "US-CA"', "-o", str(out))
+    assert result.exit_code == 1 and "REFUTED" in result.output, result.output
+    case = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert case["participant"]["work_location"] != "US-CA"
+    assert len(case["statements"]) == 1 and case["participant"].get("roles") in (None, [])
+    checked = [run("check", str(p), str(out), "--format", "json") for p in (QUALYS_2019, wide)]
+    assert _decided(checked[0].output) != _decided(checked[1].output)
+
+
 def test_diff_where_and_output_go_with_prove_and_prove_takes_no_cases():
     assert "CP1405" in run("diff", str(QUALYS_2019), str(QUALYS), "--where", "true").output
     for args in (["-o", "x.yaml"], ["--prove", str(ROOT / "examples" / "cases")]):

@@ -25,6 +25,7 @@ MONTH_DAY_LAST = ("fiscal_year_end_before", "fiscal_period_end_before",
                   "fiscal_years_start_before")
 TIMEOUT_MS = 300_000
 HINT_MS = 20_000
+SHRINK_MS = 2_000
 FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
@@ -243,6 +244,7 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
     solver.set("timeout", HINT_MS)
     verdict = solver.check(*known)
     if verdict != z3.sat:
+        known = []
         solver.set("timeout", TIMEOUT_MS)
         verdict = solver.check()
     seconds = time.perf_counter() - start
@@ -250,8 +252,27 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
         return Proof(claim, "proved", seconds)
     if verdict == z3.unknown:
         return Proof(claim, "unknown", seconds, reason=solver.reason_unknown())
-    case = case_of(shape, solver.model(), f"Counterexample: {claim}")
+    model = _fewer_items(solver, shape, known, solver.model())
+    case = case_of(shape, model, f"Counterexample: {claim}")
     return Proof(claim, "refuted", seconds, counterexample=case, policies=policies)
+
+
+def _fewer_items(solver: z3.Solver, shape: Shape, kept: list, model: z3.ModelRef):
+    """A counterexample without the items of its lists that the difference does not need
+    (a statement, a role, a sale), so that the case file shows what makes the difference:
+    each item is left out in turn where the difference stays, briefly (SHRINK_MS each)."""
+    kept = list(kept)
+    solver.set("timeout", SHRINK_MS)
+    for kind, _, items, _ in shape.leaves.values():
+        if kind != "list":
+            continue
+        for present, _ in reversed(items):
+            if z3.is_true(present) or not z3.is_true(model.eval(present, model_completion=True)):
+                continue
+            if solver.check(*kept, z3.Not(present)) == z3.sat:
+                kept.append(z3.Not(present))
+                model = solver.model()
+    return model
 
 
 def prove_revisions(policy: CheckedPolicy) -> list[Proof]:
