@@ -269,6 +269,15 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
     (("[case.fields.grants]", "[case.fields.end]"), "case.fields.end",
      "`end` is a word of the policy language"),
     (('each = "grant"', 'each = "count"'), "roles.each", "`count` is a word of the policy"),
+    # A subject's context that is not a record is named at its own key; a path of what the
+    # determination reports of the subject or an item that is not there is refused (it
+    # reported nothing, in every determination, in silence).
+    (('subject_context = []', 'subject_context = ["grants"]'), "roles.subject_context",
+     "`grants` is not a record of the case"),
+    (("[units.EUR]", '[roles.summary]\nid = "badge"\n\n[units.EUR]'), "roles.summary.id",
+     "`badge` is not a path of the record employee"),
+    (("[units.EUR]", '[roles.item_summary]\nawarded = "value.amount"\n\n[units.EUR]'),
+     "roles.item_summary.awarded", "`value.amount` is not a path of the record grant"),
     # A unit a policy cannot write after a number, and a question in no words.
     (("[units.EUR]", '[units."EUR cents"]'), "units.EUR cents",
      "expected a unit a policy can write after a number"),

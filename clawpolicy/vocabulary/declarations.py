@@ -525,10 +525,22 @@ class _Reader:
                             "with a key (the determination names each item by it)")
         if roles.each in case_fields:
             raise self.fail("roles.each", "a field of the case has this name")
-        for name in (roles.subject, *roles.subject_context):
-            f = case_fields.get(name)
-            if f is None or f.type != "record" or f.list:
-                raise self.fail("roles.subject", f"`{name}` is not a record of the case")
+        for key, names in (("subject", (roles.subject,)),
+                           ("subject_context", roles.subject_context)):
+            for name in names:
+                f = case_fields.get(name)
+                if f is None or f.type != "record" or f.list:
+                    raise self.fail(f"roles.{key}", f"`{name}` is not a record of the case")
+        # What the determination reports of the subject and of each item: paths that are
+        # there (a path that is not would report nothing, in every determination, silently).
+        for table, owner in (("summary", case_fields[roles.subject].record),
+                             ("item_summary", decided.record)):
+            for key, paths in getattr(roles, table):
+                for path in (paths if isinstance(paths, tuple) else (paths,)):
+                    if not self._path(d, owner, path.split(".")):
+                        raise self.fail(f"roles.{table}.{key}", f"`{path}` is not a path of "
+                                        f"the record {owner}: expected its fields (a link's, "
+                                        "a record's, by a dot)")
         if roles.recovered is not None:
             listed = case_fields.get(roles.recovered[0])
             inner = d.records[listed.record] if listed and listed.record and listed.list else None
@@ -538,6 +550,24 @@ class _Reader:
                 raise self.fail("roles.recovered", "expected LIST.AMOUNT: a list of the case, "
                                 f"whose records name one of the {roles.decided}, and their "
                                 "money field")
+
+    @staticmethod
+    def _path(d: Declarations, record: str, names: list[str]) -> bool:
+        """`names` read from a record `record`: a field, or a link, then a field of the
+        record it holds, and so on."""
+        for i, name in enumerate(names):
+            decl = d.records[record]
+            f = decl.field(name)
+            link = next((x for x in decl.links if x.name == name), None)
+            if f is None and link is None:
+                return False
+            if i < len(names) - 1:
+                inner = f.record if f is not None else next(
+                    (c.record for c in d.fields if c.name == link.target), None)
+                if inner is None:
+                    return False
+                record = inner
+        return True
 
     def _distinct(self, d: Declarations) -> None:
         """Records are named in the language by their names without `_`: one name each."""
