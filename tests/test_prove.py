@@ -29,6 +29,7 @@ QUALYS_2019 = ROOT / "policies" / "qualys-2019.claw"
 LEAKY = ROOT / "tests" / "prove_policies" / "leaky" / "policy.claw"
 LEAKY_INCLUDE = ROOT / "tests" / "prove_policies" / "leaky-include" / "policy.claw"
 LEAKY_EXCUSE = ROOT / "tests" / "prove_policies" / "leaky-excuse" / "policy.claw"
+ALTERNATIVES = ROOT / "tests" / "prove_policies" / "alternatives" / "policy.claw"
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
@@ -359,6 +360,36 @@ def test_the_translation_agrees_with_the_evaluator_where_exceptions_decide(tmp_p
                 z3.And(award.outcome == REC, *[z3.Not(o) for o, _ in award.excused.values()])]
     rng = random.Random(10)
     rounds = 12 if LONG else 2
+    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
+                           tmp_path / f"case{i}-{j}.yaml")
+                   for i in range(rounds) for j, target in enumerate(targets))
+    assert compared == rounds * len(targets)
+
+
+def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(tmp_path):
+    """An award that only which revisions govern leaves undecided is pending where the
+    split between its remedies differs, not only its amount (evaluate/decide.py); the
+    translation said recovery there. Cases drawn where `ca` governs and `tx` may: the two
+    choices agree on the outcome and amount but split it differently, or differ more, or
+    agree on everything."""
+    from clawpolicy.prove.decide import REC
+
+    policy = api.compile_policy(ALTERNATIVES)
+    shape = claims.shape_for(policy)
+    decider = Decider(policy, shape)
+    case = decider.case()
+    ca, tx = case.membership["ca"], case.membership["tx"]
+    one, both = decider.choose([policy.revisions[0]]), decider.choose(list(policy.revisions))
+    off = (z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0))
+    split = z3.Or(*[z3.Or(one.remedies.get(k, off)[0] != both.remedies.get(k, off)[0],
+                          one.remedies.get(k, off)[2] != both.remedies.get(k, off)[2])
+                    for k in {*one.remedies, *both.remedies}])
+    unsure = z3.And(ca.known, ca.val, z3.Not(tx.known))
+    same = z3.And(one.outcome == REC, both.outcome == REC, one.recoverable == both.recoverable)
+    targets = [z3.And(unsure, same, split), z3.And(unsure, same, z3.Not(split)),
+               z3.And(unsure, z3.Not(same))]
+    rng = random.Random(3)
+    rounds = 10 if LONG else 2
     compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
                            tmp_path / f"case{i}-{j}.yaml")
                    for i in range(rounds) for j, target in enumerate(targets))

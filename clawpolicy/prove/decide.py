@@ -68,6 +68,18 @@ def pick(c: Any, a: Award, b: Award) -> Award:
          for k in dict.fromkeys([*a.excused, *b.excused])})
 
 
+def differ(a: Award, b: Award) -> Any:
+    """The two decide differently, as evaluate/caserun.py's `decided` tells: the outcome, the
+    amount, or what each remedy reaches (where only the split between the remedies differs,
+    the award is left pending on the revisions too)."""
+    none = (FALSE, z3.IntVal(0), z3.IntVal(0))
+    split = [z3.Or(s1 != s2, z3.And(s1, c1 != c2))
+             for k in dict.fromkeys([*a.remedies, *b.remedies])
+             for (s1, _, c1), (s2, _, c2) in ((a.remedies.get(k, none), b.remedies.get(k, none)),)]
+    return z3.Or(a.outcome != b.outcome, z3.And(a.outcome != PENDING, z3.Or(
+        a.recoverable != b.recoverable, *split)))
+
+
 def pending(a: Award) -> Award:
     return Award(PENDING, z3.IntVal(0), {}, a.notes, a.err)
 
@@ -184,9 +196,7 @@ class Decider:
             chosen = self.choose(sure)
             if unsure:
                 alt = self.choose(sure + unsure)
-                differ = z3.Or(chosen.outcome != alt.outcome, z3.And(
-                    chosen.outcome != PENDING, chosen.recoverable != alt.recoverable))
-                decided = pick(differ, pending(chosen), chosen)
+                decided = pick(differ(chosen, alt), pending(chosen), chosen)
                 decided.err = z3.Or(chosen.err, alt.err)
             else:
                 decided = chosen
