@@ -343,6 +343,16 @@ def _agrees(policy, shape, case, pins: list, required: list, path: Path) -> bool
     return True
 
 
+def _agrees_on_each(policy, shape, case, targets: list, rng: random.Random, folder: Path):
+    """Cases drawn where each target holds, in rounds (2 in CI, 12 with the long profile):
+    every target admits one, and each agrees."""
+    rounds = 12 if LONG else 2
+    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
+                           folder / f"case{i}-{j}.yaml")
+                   for i in range(rounds) for j, target in enumerate(targets))
+    assert compared == rounds * len(targets)
+
+
 def test_the_translation_agrees_with_the_evaluator_where_exceptions_decide(tmp_path):
     """Random cases rarely reach an exception: these are drawn among those where one
     excuses all or part of the amount, where one is not known (pending), and where the
@@ -358,12 +368,7 @@ def test_the_translation_agrees_with_the_evaluator_where_exceptions_decide(tmp_p
     targets += [z3.And(award.excused["small_amounts"][0], award.outcome == REC),
                 z3.And(award.outcome == PENDING, case.membership["new_york"].known),
                 z3.And(award.outcome == REC, *[z3.Not(o) for o, _ in award.excused.values()])]
-    rng = random.Random(10)
-    rounds = 12 if LONG else 2
-    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
-                           tmp_path / f"case{i}-{j}.yaml")
-                   for i in range(rounds) for j, target in enumerate(targets))
-    assert compared == rounds * len(targets)
+    _agrees_on_each(policy, shape, case, targets, random.Random(10), tmp_path)
 
 
 def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(tmp_path):
@@ -388,12 +393,7 @@ def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(t
     same = z3.And(one.outcome == REC, both.outcome == REC, one.recoverable == both.recoverable)
     targets = [z3.And(unsure, same, split), z3.And(unsure, same, z3.Not(split)),
                z3.And(unsure, z3.Not(same))]
-    rng = random.Random(3)
-    rounds = 10 if LONG else 2
-    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
-                           tmp_path / f"case{i}-{j}.yaml")
-                   for i in range(rounds) for j, target in enumerate(targets))
-    assert compared == rounds * len(targets)
+    _agrees_on_each(policy, shape, case, targets, random.Random(3), tmp_path)
 
 
 def test_cp1400_without_z3_the_command_says_which_extra_to_install(monkeypatch):
