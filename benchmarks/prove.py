@@ -19,9 +19,13 @@ from clawpolicy.tools.proving import where_expression
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALYS, OLD = ROOT / "policies" / "qualys.claw", ROOT / "policies" / "qualys-2019.claw"
+# Outside every sub-set: of 10D-1 (executive officers, by the flag or a role the Rule names),
+# of SOX 304 (the CEO and the CFO) and of California. Without the roles 10D-1 reads, the
+# claim was refuted (a participant with an executive_officer role), not proved.
 OUTSIDE = ('not participant.executive_officer and participant.work_location != "US-CA" and '
            "every(r in participant.roles satisfies "
-           "r.role not in {chief_executive_officer, chief_financial_officer})")
+           "r.role not in {chief_executive_officer, chief_financial_officer, "
+           "principal_accounting_officer, executive_officer, section16_officer})")
 
 
 def one_determination(policy) -> float:

@@ -63,6 +63,26 @@ def test_one_line_out_for_each_case_in_order_with_bad_cases_in_their_place(cases
     assert "8 cases: " in result.stderr and "2 not read" in result.stderr
 
 
+def test_fail_on_in_a_batch_and_which_exit_code_wins(cases_file, tmp_path):
+    """As docs/cases.md states it: a case not read (4) wins over --fail-on (5, 6), so a
+    script never takes a run with unread cases for one whose outcomes it saw; with both
+    flags, 5 (some case recovers) wins over 6."""
+    def code(source, *flags):
+        return runner.invoke(app, ["check", str(QUALYS_2019), "--batch", str(source),
+                                   *flags]).exit_code
+
+    assert code(cases_file, "--fail-on", "recovery") == EXIT_CASE
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(line for line in cases_file.read_text().splitlines()
+                              if line.startswith("{") and "2024-13" not in line) + "\n")
+    assert code(good) == 0
+    assert code(good, "--fail-on", "recovery") == 5
+    assert code(good, "--fail-on", "pending", "--fail-on", "recovery") == 5
+    pending = tmp_path / "pending.jsonl"
+    pending.write_text(jsonl([p for p in EXAMPLE_CASES if p.name.startswith(("10-", "02-"))]))
+    assert code(pending, "--fail-on", "recovery", "--fail-on", "pending") == 6
+
+
 def test_jobs_give_the_same_lines_in_the_same_order(cases_file):
     one = subprocess.run([sys.executable, "-m", "clawpolicy", "check", str(QUALYS_2019),
                           "--batch", str(cases_file)], capture_output=True, text=True)

@@ -145,6 +145,9 @@ def test_fmt_diff_shows_the_change_and_changes_nothing(tmp_path):
     (["check", EXAMPLE_CASES[0], QUALYS_2019], "the policy comes first, then the case"),
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import" / "cases.csv"],
      "clawpolicy import"),
+    # One YAML case: not read as JSON Lines, an error line for each of its lines (exit 4).
+    (["check", QUALYS_2019, "--batch", EXAMPLE_CASES[0]],
+     f"is one case file: determine it with clawpolicy check {QUALYS_2019} {EXAMPLE_CASES[0]}"),
     # A folder of tables, and one of no case file at all: not a run of "0 cases", exit 0.
     (["check", QUALYS_2019, "--batch", ROOT / "examples" / "import"],
      "holds tables (award_findings.csv, awards.csv, cases.csv, ...), no case file: turn the "
@@ -157,6 +160,25 @@ def test_common_mistakes_get_a_hint_and_exit_2(args, hint):
     result = run(*args)
     assert result.exit_code == EXIT_USAGE
     assert hint in " ".join(result.output.split())
+
+
+def test_a_batch_folder_names_the_json_lines_and_tables_it_does_not_read(tmp_path):
+    """A folder of case files is read for them only; a JSON Lines file or a table beside
+    them was passed over in silence ("1 cases", exit 0, for a folder of 401)."""
+    shutil.copy(RECOVERY, tmp_path / "a.yaml")
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "cases.jsonl").write_text('{"case_id": "c1", "as_of": "2024-06-30"}\n')
+    shutil.copy(ROOT / "examples" / "import" / "cases.csv", tmp_path / "cases.csv")
+    result = run("check", QUALYS_2019, "--batch", tmp_path)
+    assert result.exit_code == EXIT_OK
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.startswith(
+        "note: --batch reads the case files of a folder (.yaml, .yml, .json), and 2 files of "
+        f"{tmp_path} are not read (cases.csv, more/cases.jsonl): give a JSON Lines file to "
+        "--batch on its own, and turn tables into cases first with clawpolicy import")
+    (tmp_path / "cases.csv").unlink()
+    (tmp_path / "more" / "cases.jsonl").unlink()
+    assert run("check", QUALYS_2019, "--batch", tmp_path).stderr.startswith("1 cases: ")
 
 
 def test_policies_lists_the_shipped_policies_and_a_name_works_as_a_path(tmp_path,

@@ -58,6 +58,25 @@ def test_a_csv_given_to_batch_points_to_import(tmp_path):
     assert hints.table_for_batch(str(tmp_path)) is None
 
 
+def test_one_case_file_given_to_batch_is_named_with_the_command_meant(tmp_path):
+    """Read as JSON Lines, a YAML case (or JSON over several lines) gave one error line per
+    line of the file and exit code 4; it is the CASE of `check`, or its folder is the batch."""
+    yaml = tmp_path / "c1.YML"
+    yaml.write_text("case_id: c1\nas_of: 2024-06-30\n")
+    assert hints.case_for_batch("qualys", str(yaml)) == (
+        f"--batch reads JSON Lines (one case a line) or a folder of case files, and {yaml} is "
+        f"one case file: determine it with clawpolicy check qualys {yaml}, or give --batch "
+        "the folder that holds it")
+    pretty = tmp_path / "c1.json"
+    pretty.write_text('\n{\n  "case_id": "c1",\n  "as_of": "2024-06-30"\n}\n')
+    assert "is one case file" in hints.case_for_batch("qualys", str(pretty))
+    one_a_line = tmp_path / "cases.json"  # JSON Lines by another name: a batch
+    one_a_line.write_text('{"case_id": "c1", "as_of": "2024-06-30"}\n{"case_id": "c2"}\n')
+    assert hints.case_for_batch("qualys", str(one_a_line)) is None
+    assert hints.case_for_batch("qualys", str(tmp_path)) is None
+    assert hints.case_for_batch("qualys", "-") is None
+
+
 def test_a_folder_with_no_case_file_given_to_batch_is_named_for_what_it_holds(tmp_path):
     assert "holds no case file" in hints.folder_for_batch(str(tmp_path))
     (tmp_path / "hr" / "2024").mkdir(parents=True)

@@ -90,6 +90,19 @@ def test_every_error_code_the_docs_name_exists_in_the_source():
         assert not missing, f"{doc.name} names codes the source never raises: {missing}"
 
 
+def test_every_file_of_the_repository_the_docs_name_exists():
+    """A file named in code (`benchmarks/prove.py`) is one a reader runs or opens: it must
+    be there (docs/proofs.md named a benchmarks/bench_prove.py that never was). The wheel's
+    clawpolicy/shipped/ is made by the build."""
+    named = re.compile(r"`((?:benchmarks|tests|clawpolicy|policies|examples|docs|schema|"
+                       r"grammar|editors)/[A-Za-z0-9_./-]+)`")
+    missing = sorted({f"{doc.name}: {path}" for doc in ALL_DOCS
+                      for path in named.findall(doc.read_text(encoding="utf-8"))
+                      if not path.startswith("clawpolicy/shipped/")
+                      and not (ROOT / path.rstrip("/")).exists()})
+    assert missing == []
+
+
 # ---------------------------------------------------------------- cross-references
 
 ALL_DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]

@@ -28,6 +28,8 @@ QUALYS = ROOT / "policies" / "qualys.claw"
 QUALYS_2019 = ROOT / "policies" / "qualys-2019.claw"
 LEAKY = ROOT / "tests" / "prove_policies" / "leaky" / "policy.claw"
 LEAKY_INCLUDE = ROOT / "tests" / "prove_policies" / "leaky-include" / "policy.claw"
+LEAKY_EXCUSE = ROOT / "tests" / "prove_policies" / "leaky-excuse" / "policy.claw"
+ALTERNATIVES = ROOT / "tests" / "prove_policies" / "alternatives" / "policy.claw"
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
@@ -65,6 +67,38 @@ def test_a_leaky_revision_is_refuted_with_a_case_the_evaluator_shows_differing(t
     without_it = api.evaluate(claims.without(policy, revision), loaded)
     assert {o.rule for o in with_it.other_recoverable} == {"all_stock_profits"}
     assert without_it.other_recoverable == []
+
+
+def test_a_leak_through_an_exception_beside_the_revision_is_refuted(tmp_path):
+    """An `excuse` is part of the determination: one that comes in with a revision's file,
+    outside its block, excuses part of everyone's recovery, and is found."""
+    result = run("prove", str(LEAKY_EXCUSE), "-o", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "new_york touches no one outside its sub-set: REFUTED" in result.output
+    assert "excused " in result.output and " by small_amounts" in result.output
+    policy = api.compile_policy(LEAKY_EXCUSE)
+    loaded = api.read_case(tmp_path / "counterexample-new_york.yaml", policy.vocabulary)
+    assert loaded.case.participant.work_location != "US-NY"
+    with_it = api.evaluate(policy, loaded).awards[0]
+    without_it = api.evaluate(claims.without(policy, policy.revisions[0]), loaded).awards[0]
+    assert with_it.excused is not None and with_it.excused.exception == "small_amounts"
+    assert without_it.excused is None or without_it.excused.exception != "small_amounts"
+
+
+def test_diff_prove_finds_an_exception_added_or_dropped(tmp_path):
+    old = tmp_path / "policy.claw"
+    old.write_text(LEAKY_EXCUSE.read_text(encoding="utf-8").replace(
+        'include "revisions/ny.claw"\n', ""), encoding="utf-8")
+    text = old.read_text(encoding="utf-8")
+    start = text.index("excuse cost_exceeds_recovery")
+    new = tmp_path / "new.claw"
+    new.write_text(text[:start] + text[text.index("end\n", start) + 4:], encoding="utf-8")
+    out = tmp_path / "cex.yaml"
+    result = run("diff", str(old), str(new), "--prove", "-o", str(out))
+    assert result.exit_code == 1 and "REFUTED" in result.output, result.output
+    assert "by cost_exceeds_recovery" in result.output
+    checked = [run("check", str(p), str(out), "--format", "json") for p in (old, new)]
+    assert _decided(checked[0].output) != _decided(checked[1].output)
 
 
 def test_without_drops_the_block_and_the_rules_beside_it_in_its_file():
@@ -170,6 +204,28 @@ def test_diff_prove_where_proves_them_equal_outside_every_sub_set():
         (result.exit_code, timing.sub("", result.output))
 
 
+def test_an_amendment_wider_than_meant_is_refuted_by_a_case_without_needless_items(tmp_path):
+    """Meant for California, the four-year window is written for everyone: refuted where
+    the participant works elsewhere, by a case holding the one statement and no role the
+    difference needs (it held three statements and two roles, two of each needless)."""
+    import yaml
+
+    wide = tmp_path / "qualys-2019.claw"
+    wide.write_text(QUALYS_2019.read_text(encoding="utf-8").replace(
+        "as_of <= s.original_filing_date + 3 years)", "as_of <= s.original_filing_date + 4 years)"),
+        encoding="utf-8")
+    (tmp_path / "sources").symlink_to(QUALYS_2019.parent / "sources")
+    out = tmp_path / "cex.yaml"
+    result = run("diff", str(QUALYS_2019), str(wide), "--prove", "--where",
+                 'participant.work_location != "US-CA"', "-o", str(out))
+    assert result.exit_code == 1 and "REFUTED" in result.output, result.output
+    case = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert case["participant"]["work_location"] != "US-CA"
+    assert len(case["statements"]) == 1 and case["participant"].get("roles") in (None, [])
+    checked = [run("check", str(p), str(out), "--format", "json") for p in (QUALYS_2019, wide)]
+    assert _decided(checked[0].output) != _decided(checked[1].output)
+
+
 def test_diff_where_and_output_go_with_prove_and_prove_takes_no_cases():
     assert "CP1405" in run("diff", str(QUALYS_2019), str(QUALYS), "--where", "true").output
     for args in (["-o", "x.yaml"], ["--prove", str(ROOT / "examples" / "cases")]):
@@ -252,36 +308,92 @@ def _pin(shape, rng: random.Random) -> list:
     return pins
 
 
-@pytest.mark.parametrize("policy_path", [QUALYS, QUALYS_2019, LEAKY],
-                         ids=["qualys", "qualys-2019", "leaky"])
+@pytest.mark.parametrize("policy_path", [QUALYS, QUALYS_2019, LEAKY, LEAKY_EXCUSE],
+                         ids=["qualys", "qualys-2019", "leaky", "leaky-excuse"])
 def test_the_translation_agrees_with_the_evaluator(policy_path, tmp_path):
     policy = api.compile_policy(policy_path)
     shape = claims.shape_for(policy)
     case = Decider(policy, shape).case()
     rng = random.Random(18)
-    compared = 0
-    for i in range(600 if LONG else 40):
-        solver = z3.Solver()
-        solver.add(*shape.domain, *shape.calendar.facts)
-        pins = _pin(shape, rng)
-        marks = [z3.Bool(f"pin{j}") for j in range(len(pins))]
-        solver.add(*[z3.Implies(m, p) for m, p in zip(marks, pins)])
-        for _ in range(20):  # drop the pinned values the shape does not admit
-            if solver.check(*marks) == z3.sat:
-                break
-            core = {str(c) for c in solver.unsat_core()}
-            marks = [m for m in marks if str(m) not in core]
-        else:
-            continue
-        model = solver.model()
-        path = tmp_path / f"case{i}.yaml"
-        claims.write_case(claims.case_of(shape, model, "generated"), path)
-        loaded = api.read_case(path, policy.vocabulary)
-        expected = observe.comparable(observe.of_run(policy, loaded.case,
-                                                     api.policy_facts(policy, loaded)))
-        assert observe.comparable(observe.of_model(case, model)) == expected, path.read_text()
-        compared += 1
+    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [], tmp_path / f"case{i}.yaml")
+                   for i in range(600 if LONG else 40))
     assert compared >= (300 if LONG else 20)
+
+
+def _agrees(policy, shape, case, pins: list, required: list, path: Path) -> bool:
+    """A case of the shape near the random `pins` (those the shape and `required` admit),
+    written, read back and run by the evaluator: it agrees with the translation's model."""
+    solver = z3.Solver()
+    solver.add(*shape.domain, *shape.calendar.facts, *required)
+    marks = [z3.Bool(f"pin{j}") for j in range(len(pins))]
+    solver.add(*[z3.Implies(m, p) for m, p in zip(marks, pins)])
+    for _ in range(20):  # drop the pinned values the shape does not admit
+        if solver.check(*marks) == z3.sat:
+            break
+        core = {str(c) for c in solver.unsat_core()}
+        marks = [m for m in marks if str(m) not in core]
+    else:
+        return False
+    model = solver.model()
+    claims.write_case(claims.case_of(shape, model, "generated"), path)
+    loaded = api.read_case(path, policy.vocabulary)
+    expected = observe.comparable(observe.of_run(policy, loaded.case,
+                                                 api.policy_facts(policy, loaded)))
+    assert observe.comparable(observe.of_model(case, model)) == expected, path.read_text()
+    return True
+
+
+def _agrees_on_each(policy, shape, case, targets: list, rng: random.Random, folder: Path):
+    """Cases drawn where each target holds, in rounds (2 in CI, 12 with the long profile):
+    every target admits one, and each agrees."""
+    rounds = 12 if LONG else 2
+    compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
+                           folder / f"case{i}-{j}.yaml")
+                   for i in range(rounds) for j, target in enumerate(targets))
+    assert compared == rounds * len(targets)
+
+
+def test_the_translation_agrees_with_the_evaluator_where_exceptions_decide(tmp_path):
+    """Random cases rarely reach an exception: these are drawn among those where one
+    excuses all or part of the amount, where one is not known (pending), and where the
+    remedies are capped by what is left, each exception in turn."""
+    from clawpolicy.prove.decide import PENDING, REC
+
+    policy = api.compile_policy(LEAKY_EXCUSE)
+    shape = claims.shape_for(policy)
+    case = Decider(policy, shape).case()
+    award = case.award
+    targets = [z3.And(on, *[z3.Not(o) for n, (o, _) in award.excused.items() if n != name])
+               for name, (on, _) in award.excused.items()]
+    targets += [z3.And(award.excused["small_amounts"][0], award.outcome == REC),
+                z3.And(award.outcome == PENDING, case.membership["new_york"].known),
+                z3.And(award.outcome == REC, *[z3.Not(o) for o, _ in award.excused.values()])]
+    _agrees_on_each(policy, shape, case, targets, random.Random(10), tmp_path)
+
+
+def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(tmp_path):
+    """An award that only which revisions govern leaves undecided is pending where the
+    split between its remedies differs, not only its amount (evaluate/decide.py); the
+    translation said recovery there. Cases drawn where `ca` governs and `tx` may: the two
+    choices agree on the outcome and amount but split it differently, or differ more, or
+    agree on everything."""
+    from clawpolicy.prove.decide import REC
+
+    policy = api.compile_policy(ALTERNATIVES)
+    shape = claims.shape_for(policy)
+    decider = Decider(policy, shape)
+    case = decider.case()
+    ca, tx = case.membership["ca"], case.membership["tx"]
+    one, both = decider.choose([policy.revisions[0]]), decider.choose(list(policy.revisions))
+    off = (z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0))
+    split = z3.Or(*[z3.Or(one.remedies.get(k, off)[0] != both.remedies.get(k, off)[0],
+                          one.remedies.get(k, off)[2] != both.remedies.get(k, off)[2])
+                    for k in {*one.remedies, *both.remedies}])
+    unsure = z3.And(ca.known, ca.val, z3.Not(tx.known))
+    same = z3.And(one.outcome == REC, both.outcome == REC, one.recoverable == both.recoverable)
+    targets = [z3.And(unsure, same, split), z3.And(unsure, same, z3.Not(split)),
+               z3.And(unsure, z3.Not(same))]
+    _agrees_on_each(policy, shape, case, targets, random.Random(3), tmp_path)
 
 
 def test_cp1400_without_z3_the_command_says_which_extra_to_install(monkeypatch):
@@ -305,9 +417,20 @@ def test_a_counterexample_that_cannot_be_written_is_an_output_error(tmp_path):
     # Raised as OutputFailed, naming the file: the program gives CP0801, exit 74 (not 70).
     from clawpolicy.tools.streams import OutputFailed
 
-    result = run("prove", str(LEAKY), "-o", str(tmp_path / "none"))
+    (tmp_path / "file").write_text("")  # a file where the folder should be
+    result = run("prove", str(LEAKY), "-o", str(tmp_path / "file"))
     assert isinstance(result.exception, OutputFailed), result.output
-    assert result.exception.target == str(tmp_path / "none" / "counterexample-new_york.yaml")
+    assert result.exception.target == str(tmp_path / "file" / "counterexample-new_york.yaml")
+
+
+def test_the_folder_and_file_of_the_counterexamples_are_made_if_missing(tmp_path):
+    """`-o` naming a folder not made yet: the proof's result was lost to CP0801 (exit 74)."""
+    result = run("prove", str(LEAKY), "-o", str(tmp_path / "new" / "folder"))
+    assert result.exit_code == 1 and "REFUTED" in result.output, result.output
+    assert (tmp_path / "new" / "folder" / "counterexample-new_york.yaml").is_file()
+    out = tmp_path / "cex" / "leak.yaml"
+    result = run("diff", str(QUALYS_2019), str(LEAKY), "--prove", "-o", str(out))
+    assert result.exit_code == 1 and out.is_file(), result.output
 
 
 def test_cp1404_a_counterexample_the_evaluator_does_not_show_is_a_defect(tmp_path, monkeypatch):

@@ -262,6 +262,40 @@ def test_the_engine_reads_roles_not_clawback_words(tmp_path):
      "records.grant.fields.value.type", "expected one of: text, boolean"),
     (("What is grant {grant} worth?", "What is grant {gant} worth?"),
      "records.grant.fields.value.question", "`{gant}` names no record with a key"),
+    # A word a policy writes bare (an enum's word, a field of the case, the item decided)
+    # cannot be one the language reads as its own: a policy could never name it.
+    (('[records.grant]\n', '[records.employee.fields.rank]\ntype = "enum"\n'
+      'values = ["vp", "and"]\n\n[records.grant]\n'), "records.employee.fields.rank.values",
+     "`and` is a word of the policy language, which a policy cannot write as a name"),
+    (("[case.fields.grants]", "[case.fields.end]"), "case.fields.end",
+     "`end` is a word of the policy language"),
+    (('each = "grant"', 'each = "count"'), "roles.each", "`count` is a word of the policy"),
+    # A subject's context that is not a record is named at its own key; a path of what the
+    # determination reports of the subject or an item that is not there is refused (it
+    # reported nothing, in every determination, in silence).
+    (('subject_context = []', 'subject_context = ["grants"]'), "roles.subject_context",
+     "`grants` is not a record of the case"),
+    (("[units.EUR]", '[roles.summary]\nid = "badge"\n\n[units.EUR]'), "roles.summary.id",
+     "`badge` is not a path of the record employee"),
+    (("[units.EUR]", '[roles.item_summary]\nawarded = "value.amount"\n\n[units.EUR]'),
+     "roles.item_summary.awarded", "`value.amount` is not a path of the record grant"),
+    # A unit a policy cannot write after a number, and a question in no words.
+    (("[units.EUR]", '[units."EUR cents"]'), "units.EUR cents",
+     "expected a unit a policy can write after a number"),
+    (("[units.EUR]", "[units.days]"), "units.days", "not a unit of time"),
+    (("[units.EUR]", "[units.dayrate]"), "units.dayrate", "nor a word that starts with one"),
+    (("What is grant {grant} worth?", " "), "records.grant.fields.value.question",
+     "expected a text"),
+    # A placeholder that cannot be filled in is refused when the file is read, not when a
+    # case is asked (an unclosed brace was a bare ValueError; `{}` failed in a determination).
+    (("What is grant {grant} worth?", "What is grant {grant worth?"),
+     "records.grant.fields.value.question", "a `{` is not closed; expected `{NAME}`"),
+    (("What is grant {grant} worth?", "What is grant {grant}} worth?"),
+     "records.grant.fields.value.question", "a `}` closes no `{`"),
+    (("What is grant {grant} worth?", "What is grant {} worth?"),
+     "records.grant.fields.value.question", "`{}` is not a placeholder"),
+    (("What is grant {grant} worth?", "What is grant {grant!r} worth?"),
+     "records.grant.fields.value.question", "`{grant!r}` is not a placeholder"),
     (('key = "id"', ""), "records.grant.fields.value.question",
      "`{grant}` names no record with a key"),
     (('default_unit = "EUR"', 'default_unit = "USD"'), "roles.default_unit",
@@ -306,6 +340,67 @@ def _write(folder, text: str):
     folder.mkdir()
     (folder / "v.toml").write_text(text, encoding="utf-8")
     return folder / "v.toml"
+
+
+def test_the_words_a_vocabulary_cannot_use_are_those_the_language_cannot_name(tmp_path):
+    """declarations.NOT_A_NAME against the grammar: each of its words, written where a policy
+    names an enumeration's word, is not read as a name; every other keyword is."""
+    from clawpolicy.syntax import tokens
+    from clawpolicy.vocabulary.declarations import NOT_A_NAME
+
+    def named(word: str) -> bool:
+        path = tmp_path / f"{word}.claw"
+        path.write_text(textwrap.dedent(f"""
+            policy "Words"
+              effective 2020-01-01
+            end
+
+            scope s
+              clause "1"
+              quote "a"
+              requires findings.misconduct in {{fraud, {word}}}
+            end
+
+            recoverable r
+              clause "2"
+              quote "b"
+              is 0
+            end
+
+            remedy m
+              clause "3"
+              quote "c"
+              shall recover up to r
+            end
+            """), encoding="utf-8")
+        with pytest.raises(PolicyError) as caught:
+            compile_policy(path)
+        return caught.value.diagnostics[0].code == "CP0207"  # not a value of the enum
+
+    words = {*tokens.BLOCKS, *tokens.KEYWORDS, *tokens.OPERATOR_WORDS, *tokens.CONSTANTS,
+             *NOT_A_NAME, "satisfies", "known", "present", "min", "max"}
+    assert {w for w in words if not named(w)} == set(NOT_A_NAME)
+
+
+def test_a_unit_is_declared_as_a_policy_writes_it_after_a_number(tmp_path):
+    """declarations.NOT_A_UNIT against the grammar: `5 WORD` is an amount in a unit for any
+    word but those, which are durations."""
+    from clawpolicy.core.source import SourceFile
+    from clawpolicy.syntax.parse import parse
+    from clawpolicy.vocabulary.declarations import NOT_A_UNIT
+
+    def money(word: str) -> bool:
+        try:
+            tree = parse(SourceFile("u.claw", f'policy "U"\n  effective 2020-01-01\nend\n\n'
+                                    f"define d\n  as 5 {word}\nend\n"))
+        except DiagnosticError:
+            return False
+        return any(t.data == "money" for t in tree.iter_subtrees())
+
+    words = (*NOT_A_UNIT, "USD", "shares", "points", "EUR_cents", "Day", "yearly", "dayrate",
+             "months_left", "mon", "y")
+    assert {w for w in words if not money(w)} == \
+        {w for w in words if w.startswith(NOT_A_UNIT)}
 
 
 def test_a_vocabulary_that_is_not_toml_is_refused(tmp_path):

@@ -75,9 +75,13 @@ def check(
             raise typer.BadParameter("--assume goes with one CASE", param_hint="--assume")
         if format not in (None, Format.json):
             raise typer.BadParameter("--batch writes JSON Lines only", param_hint="--format")
-        mistake = hints.table_for_batch(batch) or hints.folder_for_batch(batch)
+        mistake = hints.table_for_batch(batch) or hints.case_for_batch(policy, batch) or \
+            hints.folder_for_batch(batch)
         if mistake:
             raise typer.BadParameter(mistake, param_hint="--batch")
+        passed = hints.skipped_in_folder(batch)
+        if passed:
+            sys.stderr.write(passed + "\n")
         _batch(policy, batch, jobs, fail_on or [])
         return
     if jobs != 1:

@@ -25,13 +25,14 @@ MONTH_DAY_LAST = ("fiscal_year_end_before", "fiscal_period_end_before",
                   "fiscal_years_start_before")
 TIMEOUT_MS = 300_000
 HINT_MS = 20_000
+SHRINK_MS = 2_000
 FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
             "fiscal calendars of one year end each year (no period ends listed), "
             f"dates in {YEARS[0]}-{YEARS[1]}; "
             "compared: each award's outcome, recoverable amount, remedies (kind, modality, "
-            "amount) and notes, the other amounts (amounts exact, compared to the cent as "
+            "amount), notes and what an exception excuses, the other amounts (amounts exact, compared to the cent as "
             "shown), and whether the evaluation stops with an error; open questions and their "
             "settling are not")
 
@@ -221,6 +222,9 @@ def same(a: Case, b: Case) -> Any:
         parts.append(z3.Implies(s1, z3.And(m1 == m2, _equal(c1, c2))))
     for k in dict.fromkeys([*x.notes, *y.notes]):
         parts.append(x.notes.get(k, z3.BoolVal(False)) == y.notes.get(k, z3.BoolVal(False)))
+    for k in dict.fromkeys([*x.excused, *y.excused]):
+        (s1, c1), (s2, c2) = x.excused.get(k, none[::2]), y.excused.get(k, none[::2])
+        parts += [s1 == s2, z3.Implies(s1, _equal(c1, c2))]
     for k in dict.fromkeys([*a.others, *b.others]):
         (f1, v1), (f2, v2) = a.others.get(k, none[::2]), b.others.get(k, none[::2])
         parts += [f1 == f2, z3.Implies(f1, _equal(v1, v2))]
@@ -240,6 +244,7 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
     solver.set("timeout", HINT_MS)
     verdict = solver.check(*known)
     if verdict != z3.sat:
+        known = []
         solver.set("timeout", TIMEOUT_MS)
         verdict = solver.check()
     seconds = time.perf_counter() - start
@@ -247,8 +252,27 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
         return Proof(claim, "proved", seconds)
     if verdict == z3.unknown:
         return Proof(claim, "unknown", seconds, reason=solver.reason_unknown())
-    case = case_of(shape, solver.model(), f"Counterexample: {claim}")
+    model = _fewer_items(solver, shape, known, solver.model())
+    case = case_of(shape, model, f"Counterexample: {claim}")
     return Proof(claim, "refuted", seconds, counterexample=case, policies=policies)
+
+
+def _fewer_items(solver: z3.Solver, shape: Shape, kept: list, model: z3.ModelRef):
+    """A counterexample without the items of its lists that the difference does not need
+    (a statement, a role, a sale), so that the case file shows what makes the difference:
+    each item is left out in turn where the difference stays, briefly (SHRINK_MS each)."""
+    kept = list(kept)
+    solver.set("timeout", SHRINK_MS)
+    for kind, _, items, _ in shape.leaves.values():
+        if kind != "list":
+            continue
+        for present, _ in reversed(items):
+            if z3.is_true(present) or not z3.is_true(model.eval(present, model_completion=True)):
+                continue
+            if solver.check(*kept, z3.Not(present)) == z3.sat:
+                kept.append(z3.Not(present))
+                model = solver.model()
+    return model
 
 
 def prove_revisions(policy: CheckedPolicy) -> list[Proof]:

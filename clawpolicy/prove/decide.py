@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import z3
 
@@ -38,6 +38,17 @@ class Award:
     bound: Any = field(default_factory=lambda: z3.IntVal(0))
     changed: Any = field(default_factory=lambda: z3.IntVal(0))
     idle: Any = field(default_factory=lambda: z3.IntVal(0))
+    excused: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # excuse -> (shown, amount)
+
+
+class Amounts(NamedTuple):
+    """An award's amounts where its scope and conditions hold (evaluate/amounts.py)."""
+
+    outcome: Any
+    recoverable: Any
+    remedies: dict[str, tuple[Any, Any, Any]]  # name -> (reaches, modality, up to)
+    excused: dict[str, tuple[Any, Any]]        # excuse -> (it excuses, how much)
+    err: Any
 
 
 def pick(c: Any, a: Award, b: Award) -> Award:
@@ -51,7 +62,22 @@ def pick(c: Any, a: Award, b: Award) -> Award:
         {k: z3.If(c, a.notes.get(k, FALSE), b.notes.get(k, FALSE))
          for k in dict.fromkeys([*a.notes, *b.notes])},
         z3.If(c, a.err, b.err), z3.If(c, a.bound_known, b.bound_known),
-        z3.If(c, a.bound, b.bound), z3.If(c, a.changed, b.changed), z3.If(c, a.idle, b.idle))
+        z3.If(c, a.bound, b.bound), z3.If(c, a.changed, b.changed), z3.If(c, a.idle, b.idle),
+        {k: tuple(z3.If(c, x, y) for x, y in zip(a.excused.get(k, none[:2]),
+                                                  b.excused.get(k, none[:2])))
+         for k in dict.fromkeys([*a.excused, *b.excused])})
+
+
+def differ(a: Award, b: Award) -> Any:
+    """The two decide differently, as evaluate/caserun.py's `decided` tells: the outcome, the
+    amount, or what each remedy reaches (where only the split between the remedies differs,
+    the award is left pending on the revisions too)."""
+    none = (FALSE, z3.IntVal(0), z3.IntVal(0))
+    split = [z3.Or(s1 != s2, z3.And(s1, c1 != c2))
+             for k in dict.fromkeys([*a.remedies, *b.remedies])
+             for (s1, _, c1), (s2, _, c2) in ((a.remedies.get(k, none), b.remedies.get(k, none)),)]
+    return z3.Or(a.outcome != b.outcome, z3.And(a.outcome != PENDING, z3.Or(
+        a.recoverable != b.recoverable, *split)))
 
 
 def pending(a: Award) -> Award:
@@ -170,9 +196,7 @@ class Decider:
             chosen = self.choose(sure)
             if unsure:
                 alt = self.choose(sure + unsure)
-                differ = z3.Or(chosen.outcome != alt.outcome, z3.And(
-                    chosen.outcome != PENDING, chosen.recoverable != alt.recoverable))
-                decided = pick(differ, pending(chosen), chosen)
+                decided = pick(differ(chosen, alt), pending(chosen), chosen)
                 decided.err = z3.Or(chosen.err, alt.err)
             else:
                 decided = chosen
@@ -245,45 +269,81 @@ class Decider:
         failed = z3.Or(FALSE, *[kf(v) for _, v in conds])
         open_ = z3.Or(scope_unknown, *[z3.Not(v.known) for _, v in conds])
         covered = z3.Not(out_of_scope)
-        amounts, remedies, amounts_err = self._amounts(terms, rules)
-        a_outcome, a_recoverable, reachable = amounts
+        real, bounded = self._amounts(terms, rules)
         outcome = z3.If(out_of_scope, NC, z3.If(failed, z3.If(scope_unknown, PENDING, NR),
-                                               z3.If(open_, PENDING, a_outcome)))
-        recoverable = z3.If(z3.Or(outcome == NC, outcome == NR), 0, a_recoverable)
+                                               z3.If(open_, PENDING, real.outcome)))
+        recoverable = z3.If(z3.Or(outcome == NC, outcome == NR), 0, real.recoverable)
         notes_terms = [(e.rule.name, terms.term(e.rule.when)) for e in rules.of("note")]
         notes = {name: z3.And(covered, kt(v)) for name, v in notes_terms}
         shown = {name: (z3.And(outcome == REC, on), mod, cap)
-                 for name, (on, mod, cap) in remedies.items()}
+                 for name, (on, mod, cap) in real.remedies.items()}
+        by_amounts = z3.And(covered, z3.Not(failed), z3.Not(open_), real.outcome != PENDING)
+        excused = {name: (z3.And(by_amounts, on), part)
+                   for name, (on, part) in real.excused.items()}
         err = z3.Or(FALSE, *[v.err for _, v in scopes])
         err = z3.Or(err, z3.And(covered, z3.Or(FALSE, *[v.err for _, v in conds],
                                                   *[v.err for _, v in notes_terms])))
-        err = z3.Or(err, z3.And(covered, z3.Not(failed), amounts_err))
-        bound_known = z3.And(covered, z3.Not(failed), open_, a_outcome != PENDING)
+        # The amounts are evaluated where the conditions hold, and where one is open for the
+        # most the award could recover (the bound: an exception not known to hold is passed).
+        err = z3.Or(err, z3.And(covered, z3.Not(failed), z3.If(open_, bounded.err, real.err)))
+        bound_known = z3.And(covered, z3.Not(failed), open_, bounded.outcome != PENDING)
         changed, idle = self._deciding(rules, group, scopes, conds, out_of_scope, failed,
                                        outcome, shown)
-        return Award(outcome, recoverable, shown, notes, err, bound_known, a_recoverable,
-                     changed, idle)
+        return Award(outcome, recoverable, shown, notes, err, bound_known, bounded.recoverable,
+                     changed, idle, excused)
 
     def _amounts(self, terms: Terms, rules: rs.RuleSet):
+        """The amounts as evaluate/amounts.py computes them: the recoverable amount, less
+        what the first exception that excuses some of it excuses, reached by the remedies
+        (each capped by what is owed where something is excused); and the same for the bound
+        (an exception whose test or amount is not known is passed)."""
         rc = terms.term(rules.recoverable.rule.amount)
-        total, unknown, err = z3.IntVal(0), FALSE, rc.err
-        remedies = {}
+        excuses = [(e.rule.name, terms.term(e.rule.when), terms.term(e.rule.amount))
+                   for e in rules.of("excuse")]
+        remedies = []
         for e in rules.of("remedy"):
             rule = e.rule
             barred = terms.term(rule.unless) if rule.unless is not None else \
                 V("bool", TRUE, FALSE)
-            cap = terms.term(rule.cap)
-            open_ = z3.Or(z3.Not(barred.known), z3.And(kf(barred), z3.Not(cap.known)))
-            reaches = z3.And(kf(barred), cap.known, cap.val > 0)
-            unknown = z3.Or(unknown, open_)
-            err = z3.Or(err, z3.And(rc.known, z3.Or(barred.err, z3.And(kf(barred), cap.err))))
-            total = total + z3.If(reaches, cap.val, 0)
-            remedies[rule.name] = (reaches, z3.IntVal(MODALITY[rule.modality]), cap.val)
-        least = z3.If(rc.val < total, rc.val, total)
+            remedies.append((rule.name, barred, terms.term(rule.cap),
+                             z3.IntVal(MODALITY[rule.modality])))
+        real = self._after_excuses(rc, excuses, remedies, bounding=False)
+        return real, self._after_excuses(rc, excuses, remedies, bounding=True)
+
+    @staticmethod
+    def _after_excuses(rc: V, excuses: list, remedies: list, bounding: bool):
+        looking = z3.And(rc.known, rc.val > 0)  # nothing to excuse in nothing owed
+        part, open_, err = z3.IntVal(0), FALSE, rc.err
+        excused = {}
+        for name, when, amount in excuses:
+            err = z3.Or(err, z3.And(looking, z3.Or(when.err, z3.And(kt(when), amount.err))))
+            unknown = z3.Or(z3.Not(when.known), z3.And(kt(when), z3.Not(amount.known)))
+            share = z3.If(amount.val > rc.val, rc.val, z3.If(amount.val < 0, 0, amount.val))
+            hit = z3.And(looking, kt(when), amount.known, share > 0)
+            excused[name] = (hit, share)
+            part = z3.If(hit, share, part)
+            if not bounding:
+                open_ = z3.Or(open_, z3.And(looking, unknown))
+                looking = z3.And(looking, z3.Not(unknown))
+            looking = z3.And(looking, z3.Not(hit))
+        owed = rc.val - part
+        # Where an exception excuses all that is owed, no remedy is looked at.
+        looked = z3.And(rc.known, z3.Or(part == 0, owed > 0))
+        total, unknown = z3.IntVal(0), FALSE
+        shown = {}
+        for name, barred, cap, modality in remedies:
+            capped = z3.If(z3.And(part > 0, cap.val > owed), owed, cap.val)
+            unknown = z3.Or(unknown, z3.And(looked, z3.Or(
+                z3.Not(barred.known), z3.And(kf(barred), z3.Not(cap.known)))))
+            err = z3.Or(err, z3.And(looked, z3.Or(barred.err, z3.And(kf(barred), cap.err))))
+            reaches = z3.And(looked, kf(barred), cap.known, capped > 0)
+            total = total + z3.If(reaches, capped, 0)
+            shown[name] = (reaches, modality, capped)
+        least = z3.If(owed < total, owed, total)
         recoverable = z3.If(least > 0, least, 0)
-        outcome = z3.If(z3.Or(z3.Not(rc.known), unknown), PENDING,
+        outcome = z3.If(z3.Or(z3.Not(rc.known), open_, unknown), PENDING,
                         z3.If(recoverable > 0, REC, NR))
-        return (outcome, recoverable, None), remedies, err
+        return Amounts(outcome, recoverable, shown, excused, err)
 
     def _deciding(self, rules, group, scopes, conds, out_of_scope, failed, outcome, shown):
         """The tie rule's counts: revisions' rules among those that decided the result,

@@ -36,6 +36,8 @@ def of_run(policy: CheckedPolicy, case: Any, facts: dict[str, Any]) -> dict[str,
         "remedies": {} if pending else {m.kind: (m.modality, Decimal(m.up_to.amount))
                                         for m in result.remedies},
         "notes": sorted(n.rule for n in award.notes),
+        "excused": {} if pending or result.excused is None else {
+            result.excused.exception: Decimal(result.excused.amount)},
         "others": {(o.rule, int(re.findall(r"\[(\d+)\]", o.source)[-1])): m.amount
                    for o, m in run.others},
         "others_unknown": bool(run.unknowns)}
@@ -65,6 +67,7 @@ def of_model(case: Case, model: z3.ModelRef) -> dict[str, Any]:
             k: (MODALITIES[get(m).as_long()], money(c))
             for k, (s, m, c) in a.remedies.items() if yes(s)},
         "notes": sorted(k for k, v in a.notes.items() if yes(v)),
+        "excused": {k: money(c) for k, (s, c) in a.excused.items() if yes(s)},
         "others": {k: money(v) for k, (f, v) in case.others.items() if yes(f)},
         "others_unknown": yes(case.others_unknown)}
 
@@ -77,6 +80,7 @@ def comparable(observed: dict[str, Any]) -> dict[str, Any]:
     if "remedies" in out:
         out["remedies"] = {k: (m, c.quantize(Decimal("0.01")))
                            for k, (m, c) in out["remedies"].items()}
-    if "others" in out:
-        out["others"] = {k: v.quantize(Decimal("0.01")) for k, v in out["others"].items()}
+    for key in ("others", "excused"):
+        if key in out:
+            out[key] = {k: v.quantize(Decimal("0.01")) for k, v in out[key].items()}
     return out

@@ -1,7 +1,7 @@
 """The common mistakes of the command line, recognised before anything is read, each with
 the command the user meant: several case files, a folder or a JSON Lines file given as CASE
 (`--batch`), the policy and the case swapped, a CSV (or a folder of them) given to `--batch`
-(`clawpolicy import`), a folder with no case file given to `--batch`.
+(`clawpolicy import`), one case file or a folder with no case file given to `--batch`.
 
 Each function returns the message of a usage error (exit code 2), or None."""
 
@@ -85,6 +85,30 @@ def table_for_batch(source: str) -> str | None:
     return None
 
 
+def case_for_batch(policy: str | Path, source: str) -> str | None:
+    """One case file given to `--batch`: a YAML file, or JSON written over several lines.
+    Read as JSON Lines, each of its lines would be a case that cannot be read (one error
+    line per line of the file, exit code 4), which does not say what was meant."""
+    if source == "-" or not Path(source).is_file():  # not a pipe or a device
+        return None
+    if _suffix(source) == ".json":
+        try:
+            with open(source, "rb") as handle:
+                first = next((line.strip() for line in handle if line.strip()), b"")
+        except OSError:
+            return None
+        if not first.lstrip(b"\xef\xbb\xbf").startswith(b"{") or first.endswith(b"}"):
+            return None  # JSON Lines (or not JSON at all: each line is reported)
+    elif _suffix(source) not in (".yaml", ".yml"):
+        return None
+    from clawpolicy.core.source import printable
+
+    shown = printable(source)
+    return (f"--batch reads JSON Lines (one case a line) or a folder of case files, and "
+            f"{shown} is one case file: determine it with clawpolicy check "
+            f"{printable(str(policy))} {shown}, or give --batch the folder that holds it")
+
+
 def folder_for_batch(source: str) -> str | None:
     """A folder given to `--batch` that holds no case file: of CSV tables or workbooks (the
     exports `clawpolicy import` reads), or of nothing a batch reads. Its run would be "0
@@ -109,3 +133,26 @@ def folder_for_batch(source: str) -> str | None:
                 "clawpolicy import FILE... -o cases.jsonl (docs/import.md)")
     return (f"{shown} holds no case file ({', '.join(CASE_SUFFIXES)}, in it or its folders): "
             "give a folder of case files, or a JSON Lines file")
+
+
+def skipped_in_folder(source: str) -> str | None:
+    """A folder given to `--batch` reads its case files only: JSON Lines files and tables
+    in it are not read. Where it holds case files too, the run goes on (a folder of notes
+    and cases is common), but the files passed over are named, never skipped in silence."""
+    import os
+
+    from clawpolicy.core.source import printable
+
+    if source == "-" or not os.path.isdir(source):
+        return None
+    passed = sorted(os.path.relpath(os.path.join(folder, name), source)
+                    for folder, _, names in os.walk(source) for name in names
+                    if _suffix(name) in (".jsonl", ".ndjson", *TABLE_SUFFIXES))
+    if not passed:
+        return None
+    listed = ", ".join(printable(p) for p in passed[:3]) + (", ..." if len(passed) > 3 else "")
+    return (f"note: --batch reads the case files of a folder (.yaml, .yml, .json), and "
+            f"{len(passed)} file{'s' if len(passed) > 1 else ''} of {printable(source)} "
+            f"{'are' if len(passed) > 1 else 'is'} not read ({listed}): give a JSON Lines file "
+            "to --batch on its own, and turn tables into cases first with clawpolicy import "
+            "FILE... -o cases.jsonl (docs/import.md)")

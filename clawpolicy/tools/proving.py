@@ -101,6 +101,8 @@ def _summary(seen: dict) -> str:
                                              for k, (m, c) in seen["remedies"].items()))
     if seen["notes"]:
         parts.append("notes " + ", ".join(seen["notes"]))
+    if seen["excused"]:
+        parts.append("excused " + ", ".join(f"{c} by {k}" for k, c in seen["excused"].items()))
     if seen["others"]:
         parts.append("other amounts " + ", ".join(f"{r} {i}: {v}" for (r, i), v
                                                   in seen["others"].items()))
@@ -161,8 +163,11 @@ def equivalence(old: Path, new: Path, where: str | None, output: Path) -> Report
 
 
 def _write_case(claims, case: dict, path: Path) -> None:
-    """The counterexample written to `path`; a failure is the environment's (CP0801)."""
+    """The counterexample written to `path`, in a folder made if it is missing (the folder
+    `-o` names: a proof of minutes is not lost for want of it); a failure is the
+    environment's (CP0801)."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         claims.write_case(case, path)
     except OSError as error:
         raise OutputFailed(error, printable(str(path))) from None

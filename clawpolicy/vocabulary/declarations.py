@@ -38,6 +38,16 @@ ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "re
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+# The words a policy cannot write where it names something bare (an enumeration's word, a
+# field of the case, the item decided): the language reads them as its own (docs/language.md;
+# tests/test_vocabulary.py holds this list to the grammar).
+NOT_A_NAME = ("and", "or", "not", "in", "is", "if", "then", "else", "true", "false", "end",
+              "any", "every", "count", "sum")
+# A unit is written after a number (`150000 USD`): a word, and not one of the language's
+# units of time, which win over it (grammar/clawpolicy.lark: UNIT, DURATION_UNIT), even at
+# the start of a longer word (`5 dayrate` reads `5 day` and then `rate`).
+_UNIT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NOT_A_UNIT = ("years", "year", "months", "month", "days", "day")
 
 
 class VocabularyError(ValueError):
@@ -240,6 +250,13 @@ class _Reader:
             raise self.fail(where, "expected a name of lower-case letters, digits and _")
         return value
 
+    def word(self, value: Any, where: str) -> str:
+        """A name a policy writes bare, so not one of the language's own words."""
+        if self.name(value, where) in NOT_A_NAME:
+            raise self.fail(where, f"`{value}` is a word of the policy language, which a policy "
+                            "cannot write as a name; expected another word")
+        return value
+
     # ------------------------------------------------------------ the file
     def declarations(self, data: dict) -> Declarations:
         self.table(data, "the file", ("roles", "units", "examples", "case", "records",
@@ -272,6 +289,10 @@ class _Reader:
         units = {}
         for name, body in self.table(data, "units", tuple(data or ())).items():
             where = f"units.{name}"
+            if not _UNIT.match(name) or name.startswith(NOT_A_UNIT):
+                raise self.fail(where, "expected a unit a policy can write after a number: a "
+                                "word of letters, digits and _ (not a unit of time, nor a word "
+                                f"that starts with one: {', '.join(NOT_A_UNIT)})")
             body = self.table(body, where, ("places", "step"))
             places = body.get("places")
             if places is not None and (not isinstance(places, int) or isinstance(places, bool)
@@ -333,6 +354,7 @@ class _Reader:
                       self.summary(data.get("summary", {}), "summary", SUMMARY),
                       self.summary(data.get("item_summary", {}), "item_summary",
                                    ITEM_SUMMARY))
+        self.word(roles.each, "roles.each")
         if roles.default_unit not in units:
             raise self.fail("roles.default_unit", f"expected one of the units: "
                             f"{', '.join(units)}")
@@ -371,7 +393,8 @@ class _Reader:
     def fields(self, data: Any, where: str) -> tuple[FieldDecl, ...]:
         if data is None:
             raise self.fail(where, "expected a table of fields")
-        return tuple(self.field(self.name(name, f"{where}.{name}"), body, f"{where}.{name}")
+        named = self.word if where == "case.fields" else self.name  # the case's are read bare
+        return tuple(self.field(named(name, f"{where}.{name}"), body, f"{where}.{name}")
                      for name, body in self.table(data, where, tuple(data)).items())
 
     def field(self, name: str, data: Any, where: str) -> FieldDecl:
@@ -387,7 +410,7 @@ class _Reader:
                 or len(set(values)) != len(values):
             raise self.fail(f"{where}.values", "an enum needs a list of distinct words, and "
                             "only an enum has values")
-        values = tuple(self.name(v, f"{where}.values") for v in values)
+        values = tuple(self.word(v, f"{where}.values") for v in values)
         record = data.get("record")
         if (type_ == "record") != (record is not None):
             raise self.fail(f"{where}.record", "a record field names its record, and only a "
@@ -411,8 +434,8 @@ class _Reader:
         if limit is not None and (not many or not isinstance(limit, int) or limit < 1):
             raise self.fail(f"{where}.max", "expected the most items of a list, a whole number")
         question = data.get("question")
-        if question is not None and not isinstance(question, str):
-            raise self.fail(f"{where}.question", "expected a text")
+        if question is not None and (not isinstance(question, str) or not question.strip()):
+            raise self.fail(f"{where}.question", "expected a text")  # asked in no words
         derive = data.get("derive")
         if derive is not None:
             body = self.table(derive, f"{where}.derive", ("from", "table", "into"))
@@ -462,7 +485,7 @@ class _Reader:
                 raise self.fail(f"{where}.names", "expected a list of the case whose records "
                                 "have a key")
             if f.question is not None:
-                names = {n for _, n, _, _ in string.Formatter().parse(f.question) if n}
+                names = self._placeholders(f.question, f"{where}.question")
                 unknown = names - keyed
                 if unknown:
                     raise self.fail(f"{where}.question", f"`{{{sorted(unknown)[0]}}}` names "
@@ -502,10 +525,22 @@ class _Reader:
                             "with a key (the determination names each item by it)")
         if roles.each in case_fields:
             raise self.fail("roles.each", "a field of the case has this name")
-        for name in (roles.subject, *roles.subject_context):
-            f = case_fields.get(name)
-            if f is None or f.type != "record" or f.list:
-                raise self.fail("roles.subject", f"`{name}` is not a record of the case")
+        for key, names in (("subject", (roles.subject,)),
+                           ("subject_context", roles.subject_context)):
+            for name in names:
+                f = case_fields.get(name)
+                if f is None or f.type != "record" or f.list:
+                    raise self.fail(f"roles.{key}", f"`{name}` is not a record of the case")
+        # What the determination reports of the subject and of each item: paths that are
+        # there (a path that is not would report nothing, in every determination, silently).
+        for table, owner in (("summary", case_fields[roles.subject].record),
+                             ("item_summary", decided.record)):
+            for key, paths in getattr(roles, table):
+                for path in (paths if isinstance(paths, tuple) else (paths,)):
+                    if not self._path(d, owner, path.split(".")):
+                        raise self.fail(f"roles.{table}.{key}", f"`{path}` is not a path of "
+                                        f"the record {owner}: expected its fields (a link's, "
+                                        "a record's, by a dot)")
         if roles.recovered is not None:
             listed = case_fields.get(roles.recovered[0])
             inner = d.records[listed.record] if listed and listed.record and listed.list else None
@@ -515,6 +550,24 @@ class _Reader:
                 raise self.fail("roles.recovered", "expected LIST.AMOUNT: a list of the case, "
                                 f"whose records name one of the {roles.decided}, and their "
                                 "money field")
+
+    @staticmethod
+    def _path(d: Declarations, record: str, names: list[str]) -> bool:
+        """`names` read from a record `record`: a field, or a link, then a field of the
+        record it holds, and so on."""
+        for i, name in enumerate(names):
+            decl = d.records[record]
+            f = decl.field(name)
+            link = next((x for x in decl.links if x.name == name), None)
+            if f is None and link is None:
+                return False
+            if i < len(names) - 1:
+                inner = f.record if f is not None else next(
+                    (c.record for c in d.fields if c.name == link.target), None)
+                if inner is None:
+                    return False
+                record = inner
+        return True
 
     def _distinct(self, d: Declarations) -> None:
         """Records are named in the language by their names without `_`: one name each."""
@@ -568,6 +621,25 @@ class _Reader:
                     if f.type == "boolean" else isinstance(value, str))
             if not fits:
                 raise self.fail(f"{where}.{name}", f"`{value}` does not fit the field `{name}`")
+
+    def _placeholders(self, question: str, where: str) -> set[str]:
+        """The records a question names, each as `{NAME}` (a brace itself is `{{` or `}}`):
+        a placeholder that cannot be filled in is refused here, not when a case is asked."""
+        try:
+            parts = list(string.Formatter().parse(question))
+        except ValueError as error:
+            what = "a `}` closes no `{`" if "'}'" in str(error) and "Single" in str(error) \
+                else "a `{` is not closed" if "expected '}'" in str(error) else str(error)
+            raise self.fail(where, f"{what}; expected `{{NAME}}` for the key of a record, and "
+                            "`{{` or `}}` for a brace itself") from None
+        for _, name, spec, conversion in parts:
+            if name is not None and (not name or spec or conversion
+                                     or not _NAME.match(name)):
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+                    (f":{spec}" if spec else "") + "}"
+                raise self.fail(where, f"`{shown}` is not a placeholder; expected `{{NAME}}` "
+                                "for the key of a record, and `{{` or `}}` for a brace itself")
+        return {name for _, name, _, _ in parts if name}
 
     def _no_cycle(self, d: Declarations) -> None:
         """A record may not hold itself, however deep: a case is a finite tree."""
