@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 from dataclasses import field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from clawpolicy.core.deferred import deferred
+from clawpolicy.vocabulary.crosscheck import _NAME, CrossChecks
 
 TYPES = ("text", "boolean", "date", "money", "number", "unit", "enum", "record")
 ABSENT = ("unknown", "none", "all unknown", "empty", "required")
@@ -37,7 +37,6 @@ ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "re
                 "as_restated", "estimate", "paid", "filed", "issued")
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
-_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 # The words a policy cannot write where it names something bare (an enumeration's word, a
 # field of the case, the item decided): the language reads them as its own (docs/language.md;
 # tests/test_vocabulary.py holds this list to the grammar).
@@ -221,7 +220,7 @@ def read(path: Path) -> Declarations:
     return _Reader(str(path)).declarations(data)
 
 
-class _Reader:
+class _Reader(CrossChecks):
     def __init__(self, source: str):
         self.source = source
 
@@ -468,194 +467,3 @@ class _Reader:
             raise self.fail(where, "only an enum labels its words")
         body = self.table(data, where, values)
         return tuple((word, self.text(body, word, where)) for word in body)
-
-    # ------------------------------------------------------------ across declarations
-    def cross_check(self, d: Declarations) -> None:
-        keyed = {r.name for r in d.records.values() if r.key}
-        labelled: dict[str, str] = {}  # a word is read one way, whichever enum it is of
-        for where, f in self._all_fields(d):
-            for word, label in f.labels:
-                if labelled.setdefault(word, label) != label:
-                    raise self.fail(f"{where}.labels.{word}", f"`{word}` is labelled "
-                                    f"\"{labelled[word]}\" elsewhere: a word reads one way")
-            if f.record is not None and f.record not in d.records:
-                raise self.fail(f"{where}.record", f"no record is named `{f.record}`")
-            target = next((c for c in d.fields if c.name == f.names and c.list), None)
-            if f.names is not None and (target is None or target.record not in keyed):
-                raise self.fail(f"{where}.names", "expected a list of the case whose records "
-                                "have a key")
-            if f.question is not None:
-                names = self._placeholders(f.question, f"{where}.question")
-                unknown = names - keyed
-                if unknown:
-                    raise self.fail(f"{where}.question", f"`{{{sorted(unknown)[0]}}}` names "
-                                    "no record with a key; expected one of: "
-                                    f"{', '.join(sorted(keyed)) or 'none has a key'}")
-        self._no_cycle(d)
-        self._distinct(d)
-        self._derived(d)
-        case_fields = {f.name: f for f in d.fields}
-        for record in d.records.values():
-            where = f"records.{record.name}"
-            for link in record.links:
-                via, target = record.field(link.via), case_fields.get(link.target)
-                if via is None or via.type != "text" or not via.list:
-                    raise self.fail(f"{where}.links.{link.name}.via", "expected a list of "
-                                    "texts of the record")
-                if target is None or not target.list or target.record is None \
-                        or d.records[target.record].key is None:
-                    raise self.fail(f"{where}.links.{link.name}.list", "expected a list of "
-                                    "the case whose records have a key")
-                if record.field(link.name) is not None:
-                    raise self.fail(f"{where}.links.{link.name}", "a field has this name")
-            for i, c in enumerate(record.constraints):
-                types = {getattr(record.field(n), "type", None) for n in (c.field, c.at_most)}
-                for name in (c.field, c.at_most):
-                    f = record.field(name)
-                    if f is None or f.type not in ("money", "number", "date") or f.list \
-                            or (f.type == "date") != (types == {"date"}):
-                        raise self.fail(f"{where}.constraints[{i}]", f"`{name}` is not an "
-                                        "amount or number of the record, or a date beside "
-                                        "a date")
-        roles = d.roles
-        decided = case_fields.get(roles.decided)
-        if decided is None or not decided.list or decided.record is None \
-                or d.records[decided.record].key is None:
-            raise self.fail("roles.decided", "expected a list of records of the case, records "
-                            "with a key (the determination names each item by it)")
-        if roles.each in case_fields:
-            raise self.fail("roles.each", "a field of the case has this name")
-        for key, names in (("subject", (roles.subject,)),
-                           ("subject_context", roles.subject_context)):
-            for name in names:
-                f = case_fields.get(name)
-                if f is None or f.type != "record" or f.list:
-                    raise self.fail(f"roles.{key}", f"`{name}` is not a record of the case")
-        # What the determination reports of the subject and of each item: paths that are
-        # there (a path that is not would report nothing, in every determination, silently).
-        for table, owner in (("summary", case_fields[roles.subject].record),
-                             ("item_summary", decided.record)):
-            for key, paths in getattr(roles, table):
-                for path in (paths if isinstance(paths, tuple) else (paths,)):
-                    if not self._path(d, owner, path.split(".")):
-                        raise self.fail(f"roles.{table}.{key}", f"`{path}` is not a path of "
-                                        f"the record {owner}: expected its fields (a link's, "
-                                        "a record's, by a dot)")
-        if roles.recovered is not None:
-            listed = case_fields.get(roles.recovered[0])
-            inner = d.records[listed.record] if listed and listed.record and listed.list else None
-            amount = inner.field(roles.recovered[1]) if inner else None
-            if amount is None or amount.type != "money" or amount.list or not any(
-                    f.names == roles.decided for f in inner.fields):
-                raise self.fail("roles.recovered", "expected LIST.AMOUNT: a list of the case, "
-                                f"whose records name one of the {roles.decided}, and their "
-                                "money field")
-
-    @staticmethod
-    def _path(d: Declarations, record: str, names: list[str]) -> bool:
-        """`names` read from a record `record`: a field, or a link, then a field of the
-        record it holds, and so on."""
-        for i, name in enumerate(names):
-            decl = d.records[record]
-            f = decl.field(name)
-            link = next((x for x in decl.links if x.name == name), None)
-            if f is None and link is None:
-                return False
-            if i < len(names) - 1:
-                inner = f.record if f is not None else next(
-                    (c.record for c in d.fields if c.name == link.target), None)
-                if inner is None:
-                    return False
-                record = inner
-        return True
-
-    def _distinct(self, d: Declarations) -> None:
-        """Records are named in the language by their names without `_`: one name each."""
-        seen: dict[str, str] = {}
-        for record in d.records.values():
-            other = seen.setdefault(record.type_name, record.name)
-            if other != record.name:
-                raise self.fail(f"records.{record.name}", f"the record `{other}` has the same "
-                                "name without `_`")
-            for f in record.fields:
-                if f.absent == "required" and record.name in d.all_unknown:
-                    raise self.fail(f"records.{record.name}.fields.{f.name}.absent", "a record "
-                                    'that is "all unknown" when absent has no required field')
-
-    def _derived(self, d: Declarations) -> None:
-        """A derived field reads a list of texts of its record, through a table whose rows
-        are records of the field's record, by their fields and values."""
-        for record in d.records.values():
-            for f in record.fields:
-                if f.same_as is not None:
-                    other = record.field(f.same_as)
-                    if other is None or other is f or (other.type, other.list, other.values) \
-                            != (f.type, f.list, f.values) or other.same_as is not None:
-                        raise self.fail(f"records.{record.name}.fields.{f.name}.same_as",
-                                        "expected another field of the record, of the same "
-                                        "type, that takes no other's value")
-                if f.derive is None:
-                    continue
-                where = f"records.{record.name}.fields.{f.name}.derive"
-                source, target = record.field(f.derive.source), d.records[f.record]
-                if source is None or source.type != "text" or not source.list:
-                    raise self.fail(f"{where}.from", "expected a list of texts of the record")
-                into = target.field(f.derive.into)
-                if into is None or into.type != "text" or into.list:
-                    raise self.fail(f"{where}.into", f"expected a text of `{target.name}`")
-                if f.derive.table not in d.tables:
-                    raise self.fail(f"{where}.table", "expected one of the tables: "
-                                    f"{', '.join(d.tables) or 'none is declared'}")
-                for text, items in d.tables[f.derive.table].items():
-                    for item in items:
-                        self._row(target, into.name, item, f"tables.{f.derive.table}.{text}")
-
-    def _row(self, target: RecordDecl, into: str, item: dict, where: str) -> None:
-        for name, value in item.items():
-            f = target.field(name)
-            if f is None or name == into or f.list or f.type not in ("enum", "boolean",
-                                                                      "text"):
-                raise self.fail(f"{where}.{name}", f"expected a word, true or false, or a "
-                                f"text field of `{target.name}` (not `{into}`)")
-            fits = (value in f.values if f.type == "enum" else isinstance(value, bool)
-                    if f.type == "boolean" else isinstance(value, str))
-            if not fits:
-                raise self.fail(f"{where}.{name}", f"`{value}` does not fit the field `{name}`")
-
-    def _placeholders(self, question: str, where: str) -> set[str]:
-        """The records a question names, each as `{NAME}` (a brace itself is `{{` or `}}`):
-        a placeholder that cannot be filled in is refused here, not when a case is asked."""
-        try:
-            parts = list(string.Formatter().parse(question))
-        except ValueError as error:
-            what = "a `}` closes no `{`" if "'}'" in str(error) and "Single" in str(error) \
-                else "a `{` is not closed" if "expected '}'" in str(error) else str(error)
-            raise self.fail(where, f"{what}; expected `{{NAME}}` for the key of a record, and "
-                            "`{{` or `}}` for a brace itself") from None
-        for _, name, spec, conversion in parts:
-            if name is not None and (not name or spec or conversion
-                                     or not _NAME.match(name)):
-                shown = "{" + name + (f"!{conversion}" if conversion else "") + \
-                    (f":{spec}" if spec else "") + "}"
-                raise self.fail(where, f"`{shown}` is not a placeholder; expected `{{NAME}}` "
-                                "for the key of a record, and `{{` or `}}` for a brace itself")
-        return {name for _, name, _, _ in parts if name}
-
-    def _no_cycle(self, d: Declarations) -> None:
-        """A record may not hold itself, however deep: a case is a finite tree."""
-        def visit(name: str, path: tuple[str, ...]) -> None:
-            if name in path:
-                raise self.fail(f"records.{name}", "the record holds itself "
-                                f"({' > '.join(path + (name,))})")
-            for f in d.records[name].fields:
-                if f.record is not None:
-                    visit(f.record, path + (name,))
-        for name in d.records:
-            visit(name, ())
-
-    def _all_fields(self, d: Declarations):
-        for f in d.fields:
-            yield f"case.fields.{f.name}", f
-        for record in d.records.values():
-            for f in record.fields:
-                yield f"records.{record.name}.fields.{f.name}", f
