@@ -37,7 +37,7 @@ class RuleValues:
         # once per case.
         found = _READS.get(policy)
         if found is None:
-            found = _READS[policy] = ({}, links(policy.case_type))
+            found = _READS[policy] = ({}, links(policy))
         self._reads, self._links = found
         # The answers of the last run asked about, and their field names (`_names_of`).
         self._answered: tuple[Any, frozenset] | None = None
@@ -102,11 +102,13 @@ class RuleValues:
         return frozenset(names)
 
 
-def links(case_type: t.Record) -> dict[str, set[str]]:
+def links(policy: CheckedPolicy) -> dict[str, set[str]]:
     """For each derived field's name, the fields it is derived from (`statements`: the
-    award's `calculated_on`)."""
-    found: dict[str, set[str]] = {}
-    stack, seen = [case_type], set()
+    award's `calculated_on`); and for a field that takes another's value where left out
+    (`same_as`: the award's `attained`), that field (`received`)."""
+    found: dict[str, set[str]] = {name: set(others) for name, others
+                                  in policy.vocabulary.following().items()}
+    stack, seen = [policy.case_type], set()
     while stack:
         record = stack.pop()
         if record.name in seen:
