@@ -21,6 +21,7 @@ from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
 from tests.strategies import cases
 from tests.test_json_writer import _generator
 from tests.test_properties import as_case
+from tests.test_search import BATCHES  # run.py's mixed batch and single-award cases
 
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 
@@ -58,9 +59,6 @@ def test_company_examples(policy_path, case_path, company_policies):
     policy = company_policies[policy_path]
     shared, reference = both(policy, read_case(case_path, policy.vocabulary))
     assert shared == reference
-
-
-BATCHES = [(40 if LONG else 12, 2024, 1, 20), (400 if LONG else 40, 2025, 1, 1)]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda b: f"{b[0]}-seed{b[1]}-{b[3]}awards")

@@ -40,6 +40,7 @@ SHARED = True
 # Per evaluator (one run of the case): the fields of the reasons written that read no award,
 # by what they are (`Reason.fields`).
 _WRITTEN: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+_ALONE: dict = {}  # an evaluator of a case with one award
 
 
 class Reason(NamedTuple):
@@ -70,13 +71,15 @@ class Reason(NamedTuple):
         Committee's, the restatement) says the same for every award of a run decided under
         the same rules: written once a run, for the first, and its words taken for the
         others (`SHARED`)."""
-        env = self.env
-        if not SHARED or env.award is None or env.locals or \
-                not reads_no_item(self.evaluator.policy, env.rules, self.node):
+        env, ev = self.env, self.evaluator
+        if not SHARED or env.award is None or env.locals:
             return self.written()
-        written = _WRITTEN.get(self.evaluator)
-        if written is None:
-            written = _WRITTEN[self.evaluator] = {}
+        written = _WRITTEN.get(ev)
+        if written is None:  # (a case of one award shares nothing)
+            written = _WRITTEN[ev] = {} if len(getattr(
+                ev.case, ev.vocabulary.roles.decided, None) or ()) > 1 else _ALONE
+        if written is _ALONE or not reads_no_item(ev.policy, env.rules, self.node):
+            return self.written()
         key = (self.kind, id(self.node), id(env.rules), self.before, self.after)
         found = written.get(key)
         if found is None:
