@@ -90,7 +90,7 @@ def _find(policy: CheckedPolicy, name: str) -> list | None:
     # (The summaries, `roles.summary` and `item_summary`, are read from the case as given,
     # never from an answer: determine.py.)
     if any(name in re.split(r"[.\[\]]", path) for path in named) or \
-            any(name in via for via in links(policy.case_type).values()) or \
+            any(name in via for via in links(policy).values()) or \
             any(r.key == name for r in policy.vocabulary.declarations.records.values()):
         return None
     tests = []

@@ -37,7 +37,7 @@ class RuleValues:
         # once per case.
         found = _READS.get(policy)
         if found is None:
-            found = _READS[policy] = ({}, links(policy.case_type))
+            found = _READS[policy] = ({}, links(policy))
         self._reads, self._links = found
         # The answers of the last run asked about, and their field names (`_names_of`).
         self._answered: tuple[Any, frozenset] | None = None
@@ -102,11 +102,61 @@ class RuleValues:
         return frozenset(names)
 
 
-def links(case_type: t.Record) -> dict[str, set[str]]:
+_ITEM_FREE: "weakref.WeakKeyDictionary[CheckedPolicy, dict]" = weakref.WeakKeyDictionary()
+
+
+def reads_no_item(policy: CheckedPolicy, rules: RuleSet, body: ast.Expr) -> bool:
+    """Whether an expression, through the named rules it uses (as `rules` resolves them),
+    never reads the item decided (the award: the vocabulary's `roles.each`) nor a variable
+    bound outside it: evaluated in one run under `rules`, its value is then the same for
+    every award, and so is its reason (reasons.py shares the words). A node kind this module
+    does not know, or a name of another kind, counts as reading the item."""
+    found = _ITEM_FREE.get(policy)
+    if found is None:
+        found = _ITEM_FREE[policy] = {}
+    key = (id(rules), id(body))
+    hit = found.get(key)
+    if hit is None:  # the rule set is kept with it, so that its id stays its own
+        hit = found[key] = (rules, _item_free(policy, rules, body))
+    return hit[1]
+
+
+def _item_free(policy: CheckedPolicy, rules: RuleSet, body: ast.Expr) -> bool:
+    each = policy.vocabulary.roles.each
+    bound: set[str] = set()  # the variables the expression binds itself
+    stack, seen = [body], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, _KNOWN):
+            return False
+        if isinstance(node, ast.Quantifier | ast.Aggregate):
+            bound.add(node.var)
+        elif isinstance(node, ast.Name):
+            resolution = policy.resolutions[id(node)]
+            if resolution.kind == "rule":
+                rule = rules.named(resolution.target) or policy.rule(resolution.target)
+                if id(rule.body) not in seen:
+                    seen.add(id(rule.body))
+                    stack.append(rule.body)
+            elif resolution.kind == "root":
+                if resolution.target == each:
+                    return False
+            elif resolution.kind == "local":
+                if node.name not in bound:
+                    return False
+            elif resolution.kind not in ("enum", "constant"):
+                return False
+        stack.extend(ast.children(node))
+    return True
+
+
+def links(policy: CheckedPolicy) -> dict[str, set[str]]:
     """For each derived field's name, the fields it is derived from (`statements`: the
-    award's `calculated_on`)."""
-    found: dict[str, set[str]] = {}
-    stack, seen = [case_type], set()
+    award's `calculated_on`); and for a field that takes another's value where left out
+    (`same_as`: the award's `attained`), that field (`received`)."""
+    found: dict[str, set[str]] = {name: set(others) for name, others
+                                  in policy.vocabulary.following().items()}
+    stack, seen = [policy.case_type], set()
     while stack:
         record = stack.pop()
         if record.name in seen:

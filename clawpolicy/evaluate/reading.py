@@ -72,6 +72,13 @@ class Reader:
         if raw is None:
             if field_type.absent_means_none:
                 return Absent(path), read
+            other = self.vocabulary.same_as(rec.type, name)
+            if other is not None:
+                # Left out, it takes another field's value (the case model fills it in where
+                # that one is given): no unknown of its own, it follows the answer given to
+                # the other, and reading it reads the other.
+                value, more = self._read(rec, other)
+                return value, (*read, *more)
             return Unknown(read, pivot_of=path), read
         return self._value(raw, field_type, path, rec), read
 

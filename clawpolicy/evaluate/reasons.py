@@ -21,7 +21,10 @@ computed, so it writes the same words later as it would have then."""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from clawpolicy.evaluate.depends import reads_no_item
 
 if TYPE_CHECKING:  # the models import this module
     from pydantic import BaseModel
@@ -29,6 +32,15 @@ if TYPE_CHECKING:  # the models import this module
     from clawpolicy.evaluate.determination import AwardResult
     from clawpolicy.evaluate.env import Env
     from clawpolicy.syntax import ast
+
+
+# False: every reason is written for itself, none shared between awards (the reference that
+# tests/test_reasons_shared.py holds the sharing to, byte for byte).
+SHARED = True
+# Per evaluator (one run of the case): the fields of the reasons written that read no award,
+# by what they are (`Reason.fields`).
+_WRITTEN: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+_ALONE: dict = {}  # an evaluator of a case with one award
 
 
 class Reason(NamedTuple):
@@ -55,7 +67,27 @@ class Reason(NamedTuple):
 
     def fields(self) -> dict[str, Any]:
         """The fields of a model this reason fills: `because`, and for a condition's reason
-        the windows of dates it states."""
+        the windows of dates it states. A reason that reads no award (a finding of the
+        Committee's, the restatement) says the same for every award of a run decided under
+        the same rules: written once a run, for the first, and its words taken for the
+        others (`SHARED`)."""
+        env, ev = self.env, self.evaluator
+        if not SHARED or env.award is None or env.locals:
+            return self.written()
+        written = _WRITTEN.get(ev)
+        if written is None:  # (a case of one award shares nothing)
+            written = _WRITTEN[ev] = {} if len(getattr(
+                ev.case, ev.vocabulary.roles.decided, None) or ()) > 1 else _ALONE
+        if written is _ALONE or not reads_no_item(ev.policy, env.rules, self.node):
+            return self.written()
+        key = (self.kind, id(self.node), id(env.rules), self.before, self.after)
+        found = written.get(key)
+        if found is None:
+            found = written[key] = (self.node, env.rules, self.written())
+        return {name: list(value) if type(value) is list else value
+                for name, value in found[2].items()}
+
+    def written(self) -> dict[str, Any]:
         if self.kind == "explained":
             return self.evaluator.explained(self.node, self.env)
         return {"because": self.words()}

@@ -95,6 +95,22 @@ class Vocabulary:
         return self._keys.get(record_type.name)
 
     @cached_property
+    def _same_as(self) -> dict[tuple[str, str], str]:
+        return {(r.type_name, f.name): f.same_as for r in self.declarations.records.values()
+                for f in r.fields if f.same_as is not None}
+
+    def same_as(self, record_type: t.Record, name: str) -> str | None:
+        """The field of the record whose value a field left out takes (its `same_as`)."""
+        return self._same_as.get((record_type.name, name)) if self._same_as else None
+
+    def following(self) -> dict[str, set[str]]:
+        """For each field's name, the fields whose value it takes where left out."""
+        found: dict[str, set[str]] = {}
+        for (_, name), other in self._same_as.items():
+            found.setdefault(name, set()).add(other)
+        return found
+
+    @cached_property
     def _words(self) -> dict[tuple[str, str], str]:
         return {(r.type_name, f.name): f.words for r in self.declarations.records.values()
                 for f in r.fields}
