@@ -214,3 +214,48 @@ def test_an_exception_the_full_board_determined_does_not_excuse(revised):
     d, statuses = _exception_condition(revised, "22-10d1-home-country-law-conditions-met.yaml",
                                        {"findings": {"decided_by": "board"}})
     assert (statuses, d.outcome) == (["met"], "recovery")
+
+
+_SOX_UNDECIDED = """
+case_id: sox-reach-open
+as_of: 2022-01-01
+company: {name: "Qualys, Inc.", fiscal_year_end: "12-31"}
+participant: {section16_officer: null, executive_officer: false,
+              executive_officer_since: 2017-01-01, positions: [CEO, CFO]}
+statements:
+  - {id: FY2020, period_end: "2020-12-31", original_filing_date: null,
+     first_public_issuance: 2021-01-20, restated: true}
+  - {id: FY2021, period_end: "2021-12-31", original_filing_date: 2022-02-01,
+     first_public_issuance: 2022-01-25, restated: false}
+restatement: {material: true, kind: big_r, required_date: 2023-03-01,
+              due_to_misconduct: MISCONDUCT}
+awards:
+  - {id: award-0, kind: cash_incentive, basis: [financial_results], granted: 2017-01-01,
+     received: 2021-12-31, calculated_on: [FY2021], unit: USD, amount_awarded: 100000,
+     amount_paid: 0, amount_as_restated: 80000, as_restated_is_estimate: false}
+findings: {misconduct: fraud, caused_restatement: caused, should_repay: false,
+           impracticable: null, recovery_cost: 0}
+law: {recovery_prohibited: false, prohibited_remedies: []}
+stock_sales: []
+"""
+
+
+@pytest.mark.parametrize("misconduct", ["true", "false", "null"])
+def test_an_undecided_alternative_of_the_same_amount_that_would_cover_the_award_is_not_passed_over(
+        qualys_revised, misconduct):
+    """The 2019 text does not cover an award granted before its effective date; Section 304
+    reaches it where the CEO received it in the twelve months after the restated statement's
+    issuance, whose filing date the case does not give (every date it admits keeps the award
+    in the window). Section 304 is then an alternative undecided at first, bounded by the
+    0.00 paid: as much as the policy alone gives, and the tie rule prefers a covered result.
+    It was passed over, so the award read not_covered where the misconduct was found (the
+    federal statute covers it) and no_recovery where it was not, and with the misconduct
+    unknown the case was not_covered with a question whose answers differ: found by the long
+    profile of tests/test_exact.py. Every answer gives no_recovery: nothing is asked."""
+    import clawpolicy
+
+    case = yaml.safe_load(_SOX_UNDECIDED.replace("MISCONDUCT", misconduct))
+    determination = evaluate(qualys_revised, clawpolicy.read_case(case))
+    assert determination.outcome == "no_recovery"
+    assert [a.outcome for a in determination.awards] == ["no_recovery"]
+    assert determination.open_questions == []

@@ -44,8 +44,7 @@ def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]])
     sign = 1 if how == "greater" else -1
     best = max(known, key=lambda k: _preference(k[1], k[2], sign), default=None)
     if undecided and not (how == "greater" and best is not None and all(
-            e.bound is not None and e.bound.amount <= best[2].recoverable.amount
-            for e in undecided)):
+            e.bound is not None and _cannot_win(e.bound.amount, best[2]) for e in undecided)):
         unknowns = [u for e in undecided for u in e.unknowns]
         return pending(undecided[0], unknowns,
                        f"the revisions are alternatives ({summary}); which gives "
@@ -56,6 +55,15 @@ def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]])
         f"alternatives that change the same rules, combined by the {how} amount, never "
         f"both: {summary}; {names} applies")
     return evaluation
+
+
+def _cannot_win(bound: Any, best: AwardEvaluation) -> bool:
+    """Whether an undecided alternative that reaches at most `bound` loses to `best` whatever
+    its open facts give: by a lesser amount, or by the same amount where `best` is already
+    covered (an undecided alternative of the same amount may be covered where `best` is not,
+    and the tie rule then prefers it: the outcome would change)."""
+    amount = best.recoverable.amount
+    return bound < amount or (bound == amount and best.result.outcome != "not_covered")
 
 
 def pending(evaluation: AwardEvaluation, unknowns: list[Unknown], note: Any) -> AwardEvaluation:
