@@ -236,12 +236,16 @@ class Decider:
         best = [z3.And(known[i], *[z3.Implies(known[j], beats(i, j))
                                    for j in range(len(evals)) if j != i])
                 for i in range(len(evals))]
-        best_amount = z3.IntVal(0)
+        best_amount, best_outcome = z3.IntVal(0), NC
         for i, e in enumerate(evals):
             best_amount = z3.If(best[i], e.recoverable, best_amount)
+            best_outcome = z3.If(best[i], e.outcome, best_outcome)
         any_known = z3.Or(*known)
+        # As combine._cannot_win: a pending alternative loses by a lesser amount, or by the
+        # same amount where the best decided one is already covered.
         escape = z3.And(z3.BoolVal(how == "greater"), any_known, *[
-            z3.Implies(z3.Not(known[j]), z3.And(e.bound_known, e.bound <= best_amount))
+            z3.Implies(z3.Not(known[j]), z3.And(e.bound_known, z3.Or(
+                e.bound < best_amount, z3.And(e.bound == best_amount, best_outcome != NC))))
             for j, e in enumerate(evals)])
         result = evals[-1]
         for i in reversed(range(len(evals))):
