@@ -181,6 +181,12 @@ def through_fields(policy: CheckedPolicy, fact: str) -> bool:
     return read
 
 
+def reads_field(policy: CheckedPolicy, name: str) -> bool:
+    """Whether some rule, revision or fact declaration reads a field of this name."""
+    return any(isinstance(node, ast.Field) and node.name == name
+               for node, _ in _walk([policy.fact_decls, policy.rules, policy.revisions]))
+
+
 def _role_paths(policy: CheckedPolicy) -> set[str]:
     """The paths the vocabulary's roles name (read by the engine, not only by rules)."""
     roles = policy.vocabulary.roles
