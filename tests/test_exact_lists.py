@@ -158,12 +158,15 @@ def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     determination = evaluate(qualys_revised, _case(awards=awards, participant=participant,
                                                    restatement=restatement, stock_sales=[]))
     asked = _answers(determination)
+    # The attainment, not known, is the day of receipt (same_as; null reads as left out):
+    # the one date asked of the award is `received`, which settles both.
     assert asked["restatement.required_date"] == [
         ("< 2024-01-01", "no_recovery", None, None, None, None),
-        (">= 2024-01-01", "pending", None, None, None, ["awards[0].attained"])]
-    assert asked["awards[0].attained"] == [
+        (">= 2024-01-01", "pending", None, None, None, ["awards[0].received"])]
+    assert asked["awards[0].received"] == [
         ("< 2023-10-02", "no_recovery", None, None, None, None),
         (">= 2023-10-02", "pending", None, None, None, ["restatement.required_date"])]
+    assert "awards[0].attained" not in asked
 
 
 def test_neighbouring_ranges_pending_on_the_same_facts_are_one_answer(qualys_2019):
