@@ -206,8 +206,9 @@ def test_diff_prove_where_proves_them_equal_outside_every_sub_set():
 
 def test_an_amendment_wider_than_meant_is_refuted_by_a_case_without_needless_items(tmp_path):
     """Meant for California, the four-year window is written for everyone: refuted where
-    the participant works elsewhere, by a case holding the one statement and no role the
-    difference needs (it held three statements and two roles, two of each needless)."""
+    the participant works elsewhere, by a case holding the one statement and at most the one
+    role the difference needs (it held three statements and two roles, two of each
+    needless)."""
     import yaml
 
     wide = tmp_path / "qualys-2019.claw"
@@ -221,7 +222,12 @@ def test_an_amendment_wider_than_meant_is_refuted_by_a_case_without_needless_ite
     assert result.exit_code == 1 and "REFUTED" in result.output, result.output
     case = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert case["participant"]["work_location"] != "US-CA"
-    assert len(case["statements"]) == 1 and case["participant"].get("roles") in (None, [])
+    # The solver may cover the participant by the flag or by a role (which model it gives
+    # can follow the order of Python's hashing): either way at most the one role the
+    # difference needs stays, and only where the flag does not cover the participant.
+    roles = case["participant"].get("roles") or []
+    assert len(case["statements"]) == 1 and len(roles) <= 1
+    assert not roles or case["participant"].get("section16_officer") is not True
     checked = [run("check", str(p), str(out), "--format", "json") for p in (QUALYS_2019, wide)]
     assert _decided(checked[0].output) != _decided(checked[1].output)
 
