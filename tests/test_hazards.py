@@ -220,6 +220,28 @@ def test_a_duration_named_by_a_definition_counts(tmp_path):
 
 # ---------------------------------------------------------------- messages that teach
 
+@pytest.mark.parametrize("word", ["any", "every", "sum", "count"])
+def test_a_rule_named_by_a_word_that_opens_an_expression_is_refused_where_it_is_named(
+        tmp_path, word):
+    """`define count as 1 end` parses (a name follows `define`), but every expression reads
+    `count` as the language's own `count(...)`: without this refusal the drafter meets a
+    syntax error at each use, far from the cause."""
+    path = write(tmp_path, f"define {word} as 1 end\n")
+    with pytest.raises(PolicyError) as caught:
+        compile_policy(path)
+    (error,) = caught.value.diagnostics
+    assert (error.code, error.span.text) == ("CP0209", word)
+    assert error.help == f"`{word}` opens an expression of the language (`{word}(...)`), so " \
+        "no expression could read a rule of that name; choose another name for this " \
+        f"definition, such as `{word}_definition`"
+
+
+def test_the_words_opening_an_expression_are_those_a_vocabulary_cannot_name_either():
+    from clawpolicy.check.policy import OPENING_WORDS
+    from clawpolicy.vocabulary.declarations import NOT_A_NAME
+    assert set(OPENING_WORDS) <= set(NOT_A_NAME)
+
+
 def test_a_reserved_name_is_offered_a_free_alternative(tmp_path):
     path = write(tmp_path, '''
         define title_definition as 1 end

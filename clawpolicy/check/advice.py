@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clawpolicy.check.policy import OPENING_WORDS
 from clawpolicy.syntax import ast
 
 
@@ -23,6 +24,9 @@ def rename(decl: ast.Rule | ast.Revision, constants, functions, each: str, named
         meaning = f"`{name}` is the header's {name.replace('_', ' ')}"
     elif name in functions:
         meaning = f"`{name}` is a function"
+    elif name in OPENING_WORDS:
+        meaning = f"`{name}` opens an expression of the language (`{name}(...)`), so no " \
+                  "expression could read a rule of that name"
     elif name == each:
         meaning = f"`{each}` is the {each} being decided"
     else:

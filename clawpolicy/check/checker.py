@@ -12,7 +12,7 @@ from clawpolicy.core import types as t
 from clawpolicy.check import advice, facts, hazards
 from clawpolicy.check.expressions import ExpressionTypes
 from clawpolicy.check.policy import (
-    CITED_KINDS, CONSTANTS, FUNCTIONS, MAX_NESTING, CheckedPolicy, Resolution)
+    CITED_KINDS, CONSTANTS, FUNCTIONS, MAX_NESTING, OPENING_WORDS, CheckedPolicy, Resolution)
 from clawpolicy.check.revisions import RevisionChecks
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.syntax.load import LoadedPolicy
@@ -88,7 +88,8 @@ class _Checker(ExpressionTypes, RevisionChecks):
 
     def _check_names(self) -> None:
         seen: dict[str, Span] = {}
-        reserved = set(self.case.fields) | {self.each} | set(CONSTANTS) | set(FUNCTIONS)
+        reserved = set(self.case.fields) | {self.each} | set(CONSTANTS) | set(FUNCTIONS) | \
+            set(OPENING_WORDS)
         added = [c.rule for r in self.revisions for c in r.changes if c.action == "add"]
         for decl in (*self.facts, *self.rules, *self.revisions, *added):
             where = decl.name_span

@@ -19,6 +19,9 @@ CITED_KINDS = ("scope", "condition", "recoverable", "remedy", "note", "excuse", 
                "other")
 # Header dates a policy may name.
 CONSTANTS = {"effective_date": "effective", "adoption_date": "adopted_on"}
+# Words that open an expression (`any(x in xs satisfies ...)`, `sum(...)`): a rule named by
+# one could be declared but never read, since an expression reads the word as the language's.
+OPENING_WORDS = ("any", "every", "sum", "count")
 # min and max take any number of values of one kind; the others have a fixed signature.
 FUNCTIONS = ("min", "max", "fiscal_year_end_before", "at_the_time_of", "at_any_time_during",
              "fiscal_period_end_before", "fiscal_years_start_before", "at_price")
