@@ -70,8 +70,10 @@ class Summary:
                                                      "not_covered")]
         totals = ", ".join(format_money(a, u) for u, a in self.totals.items()) or \
             format_money(Decimal(0), self.zero_unit)
-        defects = f", {self.defects} internal errors" if self.defects else ""
-        return (f"{self.count} cases: {', '.join(parts)}, {self.errors} not read{defects}; "
+        defects = f", {self.defects} internal error{'s' * (self.defects != 1)}" \
+            if self.defects else ""
+        return (f"{self.count} case{'s' * (self.count != 1)}: {', '.join(parts)}, "
+                f"{self.errors} not read{defects}; "
                 f"total recoverable {totals}\n")
 
 

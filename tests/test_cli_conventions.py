@@ -178,7 +178,7 @@ def test_a_batch_folder_names_the_json_lines_and_tables_it_does_not_read(tmp_pat
         "--batch on its own, and turn tables into cases first with clawpolicy import")
     (tmp_path / "cases.csv").unlink()
     (tmp_path / "more" / "cases.jsonl").unlink()
-    assert run("check", QUALYS_2019, "--batch", tmp_path).stderr.startswith("1 cases: ")
+    assert run("check", QUALYS_2019, "--batch", tmp_path).stderr.startswith("1 case: ")
 
 
 def test_policies_lists_the_shipped_policies_and_a_name_works_as_a_path(tmp_path,

@@ -421,7 +421,7 @@ def test_a_defect_on_one_case_is_reported_in_its_place_and_the_run_goes_on(tmp_p
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line.get("case_id") for line in lines] == ["one", None, "three"]
     assert lines[1]["errors"][0]["code"] == "CP0900"
-    assert result.exit_code == 70 and "1 internal errors" in result.stderr
+    assert result.exit_code == 70 and "1 internal error;" in result.stderr
 
 
 # ---------------------------------------------------------------- limits, the same everywhere
