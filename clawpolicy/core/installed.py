@@ -11,8 +11,8 @@ its folders' inode and time of change (an entry added, removed or renamed in a f
 changes its time), and holds the version with the inode, size and time of change of the
 files it was read from: a changed key, or a changed file, and the version is found again
 as before. Where anything but Python's own path finder could answer (another finder on
-`sys.meta_path` that finds distributions), or the metadata is not a plain file, nothing is
-kept."""
+`sys.meta_path` that finds distributions), `sys.path` holds other than texts, or the
+metadata is not a plain file, nothing is kept."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ SUFFIX = ".version"
 @lru_cache(maxsize=1)
 def version() -> str:
     folder = cache_folder()
-    if folder is None or not private(folder) or not _only_the_path_finder():
+    if folder is None or not private(folder) or not _only_the_path_finder() or \
+            not all(isinstance(entry, str) for entry in sys.path):
         return _found()[0]
     entry = folder / (_key() + SUFFIX)
     try:
@@ -77,7 +78,7 @@ def _only_the_path_finder() -> bool:
 def _key() -> str:
     """`sys.path` as importlib.metadata lists it: each entry's folder (`''` the current
     one) by its inode and time of change."""
-    states = [[entry, _state(entry or ".")] for entry in sys.path if isinstance(entry, str)]
+    states = [[entry, _state(entry or ".")] for entry in sys.path]
     return hashlib.sha256(json.dumps([sys.version, states]).encode("utf-8",
                                                                      "surrogatepass")).hexdigest()
 
