@@ -34,7 +34,7 @@ _SUB = "sub-searches (all their runs)"
 # (owner, function name, kind): the kinds of work, innermost wins (but within a sub-search).
 _KINDS = [
     (api, "evaluate", "rest: the determination built and rendered"),
-    (determine, "settle", "search: groups, answers, questions"),
+    (settle, "settle", "search: groups, answers, questions"),
     (exact.Exact, "evaluate", "combination runs"),
     (exact.Exact, "representative", "runs showing a settled award"),
     (exact.Exact, "representatives", "runs showing a settled award"),

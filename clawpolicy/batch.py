@@ -209,6 +209,9 @@ def _results(policy: CheckedPolicy, work: Iterable[Item],
     context = _worker_context()
     forked = context.get_start_method() == "fork"
     if forked:
+        # The exactness search's modules, which a first case with nothing open leaves
+        # unimported (evaluate/determine.py): imported once here, not in each worker.
+        import clawpolicy.evaluate.settle  # noqa: F401
         # What the parent holds moves out of the collector's sight: a worker's collections
         # neither walk it nor write to its pages, which would copy them into each worker.
         gc.freeze()

@@ -32,6 +32,7 @@ from typer.main import get_command_name
 # module of this package, imported here.
 from clawpolicy.cli import check as _check  # noqa: F401
 from clawpolicy.cli import common as _common
+from clawpolicy.cli import noplugins as _noplugins
 from clawpolicy.cli import policytools as _policytools  # noqa: F401
 from clawpolicy.cli import prove as _prove  # noqa: F401
 from clawpolicy.cli import report as _report  # noqa: F401
@@ -63,6 +64,7 @@ def main() -> None:
         # on the first model, is skipped (typer skips it for its own validators), unless
         # the environment says otherwise.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        _noplugins.install()  # and, with plugins off, imports no importlib.metadata
     try:
         code = _main()
     finally:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import decimal
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from clawpolicy.core.deferred import deferred
 
-@dataclass(frozen=True)
+
+@deferred(frozen=True)
 class Unknown:
     facts: tuple[str, ...]
     # Set when the value is one fact read as it is, or that fact moved by a fixed duration or
@@ -41,7 +42,7 @@ def unknown_of(*values: Any) -> Unknown | None:
     return Unknown(merge_facts(*(u.facts for u in unknowns)))
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Money:
     amount: Decimal
     unit: str
@@ -79,7 +80,7 @@ def rounded(value: Any) -> Any:
         else value
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Duration:
     amount: int
     unit: str  # years | months | days
@@ -89,7 +90,7 @@ class Duration:
         return f"{self.amount} {word}"
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Absent:
     """A record the case says does not exist (no restatement has occurred)."""
 

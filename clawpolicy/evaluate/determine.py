@@ -19,8 +19,8 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.decide import Determiner, status_of
 from clawpolicy.evaluate.reasons import rendered, write
+from clawpolicy.evaluate.searching import closed
 from clawpolicy.evaluate.seal import seal
-from clawpolicy.evaluate.settle import settle
 
 
 # Amounts hold at most 30 significant digits (case.MAX_DIGITS); sums and products of them
@@ -43,8 +43,13 @@ def determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any],
 def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons: bool,
                assumptions: Sequence[Assumption], sealed: Any) -> Determination:
     determiner = Determiner(policy, case, facts, reasons)
-    settled = settle(determiner, determiner.run())
-    run = settled.run
+    first = determiner.run()
+    run, questions = closed(first), []
+    if run is None:  # something is open: the exactness rule's search, imported only now
+        from clawpolicy.evaluate.settle import settle
+
+        settled = settle(determiner, first)
+        run, questions = settled.run, settled.questions
     # The reasons of the results the determination is made of are written here, and only
     # these (reasons.py): the runs behind them recorded what each needs.
     return Determination._make(
@@ -61,7 +66,7 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons:
         other_recoverable=[write(o) for o, _ in run.others],
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
-        open_questions=settled.questions,
+        open_questions=questions,
         notes=[n for e in run.awards for n in e.notes],
         assumptions=list(assumptions), seal=seal(policy, sealed))
 

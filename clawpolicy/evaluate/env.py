@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clawpolicy.core.deferred import deferred
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core import types as t
 from clawpolicy.revise.rules import RuleSet
 from clawpolicy.syntax import ast
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Rec:
     """A record of the case, with the path that names it in the case file, and the field that
     identifies it among the items of its list (its key), if its record has one."""

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 from clawpolicy.check.policy import CheckedPolicy
+from clawpolicy.core import installed
 from clawpolicy.evaluate.determination import Seal
 
 # The field of a case file that the determination does not read: `expect:` is for
@@ -35,14 +34,11 @@ def case_sha256(case: Any) -> str:
     return hashlib.sha256(canonical_case(case)).hexdigest()
 
 
-@lru_cache(maxsize=1)
 def engine_version() -> str:
     """The version of the clawpolicy installed (`clawpolicy.__version__`, which this layer
-    may not import): the distribution's metadata, written from the same pyproject.toml."""
-    try:
-        return metadata.version("clawpolicy")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unreleased"
+    may not import): the distribution's metadata, written from the same pyproject.toml, or
+    "unreleased" (a checkout never installed); kept between runs (core/installed.py)."""
+    return installed.version()
 
 
 def seal(policy: CheckedPolicy, case: Any) -> Seal:

@@ -40,12 +40,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     """The run settled by the exactness rule, and (with `ask`) its open questions. Without
     `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
     an award that stays pending keeps the run's evaluation, without its range or notes."""
-    if searching.SHORTCUTS and not run.unknowns and \
-            all(e.result.outcome != "pending" for e in run.awards):
-        # Nothing is open (70% of the benchmark's cases): no search to set up, nothing to
-        # ask; the run as the search below would give it back.
-        return Settled(CaseRun(list(run.awards), run.others, run.unknowns, run.applied,
-                               run.evaluator), [])
+    closed = searching.closed(run)
+    if closed is not None:
+        return Settled(closed, [])
     exact = Exact(determiner, run, outcome_only=not ask)
     groups = exact.groups()
     awards = list(run.awards)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from clawpolicy.core.deferred import deferred
 from clawpolicy.core.diagnostics import DiagnosticError
 from clawpolicy.core.values import Money
 
@@ -27,7 +28,7 @@ from clawpolicy.core.values import Money
 _UNSET = object()
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Tracked:
     """A concrete value computed from the answer to `fact`, and how it is computed from it."""
 
@@ -44,7 +45,7 @@ def plain(value: Any) -> Any:
     return value.value if isinstance(value, Tracked) else value
 
 
-@dataclass
+@deferred()
 class Scale:
     """An ordered fact's answers as whole steps: index i stands for `lo + i * step`."""
 
@@ -68,7 +69,7 @@ class Scale:
         return Money(x, self.unit) if self.unit is not None else x
 
 
-@dataclass
+@deferred()
 class Tracker:
     """The thresholds found so far for each tracked fact, as indices: a threshold i means
     that answers up to `point(i)` and from `point(i + 1)` may lead to different results."""

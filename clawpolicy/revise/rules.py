@@ -12,6 +12,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
+from clawpolicy.core.deferred import deferred
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.syntax import ast
 
@@ -37,7 +38,7 @@ class Sourced:
         return self.replaces or self.rule.name
 
 
-@dataclass(frozen=True)
+@deferred(frozen=True)
 class Removed:
     kind: str
     name: str

@@ -6,7 +6,6 @@ in, no record that holds itself. A mixin of declarations' reader, whose `fail` i
 from __future__ import annotations
 
 import re
-import string
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -173,6 +172,8 @@ class CrossChecks:
     def _placeholders(self, question: str, where: str) -> set[str]:
         """The records a question names, each as `{NAME}` (a brace itself is `{{` or `}}`):
         a placeholder that cannot be filled in is refused here, not when a case is asked."""
+        import string  # here: a kept policy's vocabulary is never checked (0.4 ms to import)
+
         try:
             parts = list(string.Formatter().parse(question))
         except ValueError as error:

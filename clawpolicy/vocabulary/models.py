@@ -32,6 +32,7 @@ def build(d: Declarations) -> Models:
 
 # ---------------------------------------------------------------- formats and validators
 
+@core.validator
 def _month_day(cls, value: str | None) -> str | None:
     if value is None:
         return None
@@ -48,11 +49,13 @@ _FORMATS = {"month-day": _month_day}
 _PATTERNS = {"month-day": core.MONTH_DAY_PATTERN}
 
 
+@core.validator
 def _null_is_unknown(cls, data: Any) -> Any:
     """A record whose absence means every one of its facts is unknown."""
     return {} if data is None else data
 
 
+@core.validator
 def _null_is_empty(cls, value: Any) -> Any:
     # What is listed is what there is: an absent list is an empty one.
     return [] if value is None else value
