@@ -118,7 +118,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, settled, fact, _settled_answer,
+                     for a in fallback_answers(determiner, settled, fact,
+                                                lambda d, f, v: _settled_answer(d, f, v, run),
                                                 turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
@@ -137,11 +138,26 @@ class _Answered(Searching):
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)
 
 
-def _settled_answer(determiner: Determiner, fact: str, value: Any) -> CaseRun:
+def _settled_answer(determiner: Determiner, fact: str, value: Any,
+                    first: CaseRun | None = None) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination, so
-    that applying the answer to the case gives what the answer says."""
+    that applying the answer to the case gives what the answer says. `first`, the run of the
+    case as it stands that the determination settled: where none of its awards read the
+    fact, nor did which revisions take the participant in (a fact only the other amounts
+    read, `stock_sales`), the answer cannot move an award's evaluation, and the search's
+    first run takes them from there instead of deciding each again (a search shortcut,
+    searching.SHORTCUTS)."""
     answered = _Answered(determiner, {fact: value})
-    return settle(answered, answered.run(reasons=False), ask=False).run
+    taken = first if searching.SHORTCUTS and first is not None and _unread(first, fact) \
+        else None
+    return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
+
+
+def _unread(run: CaseRun, fact: str) -> bool:
+    """Whether a run that decided every award read `fact` for none of them, nor to decide
+    which revisions take the participant in."""
+    return run.award_pivots is not None and fact not in run.case_reads and \
+        all(fact not in e.reads for e in run.awards)
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
