@@ -154,10 +154,10 @@ def _settled_answer(determiner: Determiner, fact: str, value: Any,
 
 
 def _unread(run: CaseRun, fact: str) -> bool:
-    """Whether a run that decided every award read `fact` for none of them, nor to decide
-    which revisions take the participant in."""
-    return run.award_pivots is not None and fact not in run.case_reads and \
-        all(fact not in e.reads for e in run.awards)
+    """Whether a run of the case as it stands (answering nothing) that decided every award
+    read `fact` for none of them, nor to decide which revisions take the participant in."""
+    return run.award_pivots is not None and not run.evaluator.overrides and \
+        fact not in run.case_reads and all(fact not in e.reads for e in run.awards)
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
