@@ -200,7 +200,7 @@ def test_a_sub_search_takes_the_awards_its_answer_cannot_move(qualys_revised, mo
                 [(o.source, m) for o, m in run.others], [u.facts for u in run.unknowns])
 
     def checked(determiner, fact, value, first=None):
-        if first is not None and settle._unread(first, fact):
+        if first is not None and first.unread(fact):
             taken = settle._Answered(determiner, {fact: value}).run(reasons=False, taken=first)
             decided = settle._Answered(determiner, {fact: value}).run(reasons=False)
             assert signature(taken) == signature(decided), fact

@@ -85,6 +85,13 @@ class CaseRun:
         pivots = self.evaluator.pivots
         return {fact: pivots[fact][:n] for fact, n in (self.award_pivots or {}).items()}
 
+    def unread(self, fact: str) -> bool:
+        """Whether this run, answering nothing and deciding every award, read `fact` for
+        none of them nor for which revisions take the participant in: an answer to it then
+        cannot move an award's evaluation (one that reads the same facts gives the same)."""
+        return self.award_pivots is not None and not self.evaluator.overrides and \
+            fact not in self.case_reads and all(fact not in e.reads for e in self.awards)
+
     @cached_property
     def _tally(self) -> "_Tally":
         if self._base is None or len(self._changed) != 1:

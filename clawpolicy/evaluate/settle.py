@@ -141,23 +141,14 @@ class _Answered(Searching):
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
                     first: CaseRun | None = None) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination, so
-    that applying the answer to the case gives what the answer says. `first`, the run of the
-    case as it stands that the determination settled: where none of its awards read the
-    fact, nor did which revisions take the participant in (a fact only the other amounts
-    read, `stock_sales`), the answer cannot move an award's evaluation, and the search's
-    first run takes them from there instead of deciding each again (a search shortcut,
-    searching.SHORTCUTS)."""
+    that applying the answer to the case gives what the answer says. Where `first` (the run
+    of the case the determination settled) read the fact for no award (CaseRun.unread), the
+    answer cannot move one: the search's first run takes them from there (a search
+    shortcut, searching.SHORTCUTS)."""
     answered = _Answered(determiner, {fact: value})
-    taken = first if searching.SHORTCUTS and first is not None and _unread(first, fact) \
+    taken = first if searching.SHORTCUTS and first is not None and first.unread(fact) \
         else None
     return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
-
-
-def _unread(run: CaseRun, fact: str) -> bool:
-    """Whether a run of the case as it stands (answering nothing) that decided every award
-    read `fact` for none of them, nor to decide which revisions take the participant in."""
-    return run.award_pivots is not None and not run.evaluator.overrides and \
-        fact not in run.case_reads and all(fact not in e.reads for e in run.awards)
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
