@@ -552,7 +552,7 @@ def test_answering_a_question_by_deciding_only_the_awards_it_moves_changes_no_an
     real = decide.Determiner.run
 
     def everything(self, overrides=None, reasons=True, reuse=None, only_award=None,
-                   tracker=None, within=None):
+                   tracker=None, within=None, taken=None):
         return real(self, overrides, reasons, tracker=tracker)
 
     monkeypatch.setattr(decide.Determiner, "run", everything)

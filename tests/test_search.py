@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from clawpolicy.api import evaluate, read_case
-from clawpolicy.evaluate import awardmemo, exact, searching, tracking
+from clawpolicy.evaluate import awardmemo, exact, searching, settle, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import cases
@@ -181,6 +181,36 @@ def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
     for data in _generator()(*batch):
         fast, reference = both(policy, as_case(data))
         assert fast == reference, data["case_id"]
+
+
+def test_a_sub_search_takes_the_awards_its_answer_cannot_move(qualys_revised, monkeypatch):
+    """Where an answer past the bound (or of a fact whose answers cannot be listed) is one
+    that no award read, nor which revisions take the participant in (`stock_sales`, read by
+    the other amounts alone), its search's first run takes the awards of the run of the case
+    as it stands (settle._settled_answer, `taken`): every award as deciding it under the
+    answer gives it (outcome, amount, remedies, what it turns on, its bound, the facts it
+    read), with the same pivots, in the same order, and the same reads of the case; and the
+    determinations stay the reference's (test_benchmark_batches)."""
+    sub = settle._settled_answer
+    compared = []
+
+    def signature(run):
+        return ([(e.decided(), e.reads, [u.facts for u in e.unknowns], e.bound)
+                 for e in run.awards], run.evaluator.pivots, run.case_reads,
+                [(o.source, m) for o, m in run.others], [u.facts for u in run.unknowns])
+
+    def checked(determiner, fact, value, first=None):
+        if first is not None and first.unread(fact):
+            taken = settle._Answered(determiner, {fact: value}).run(reasons=False, taken=first)
+            decided = settle._Answered(determiner, {fact: value}).run(reasons=False)
+            assert signature(taken) == signature(decided), fact
+            compared.append(fact)
+        return sub(determiner, fact, value, first)
+    monkeypatch.setattr(settle, "_settled_answer", checked)
+    for batch in BATCHES:
+        for data in _generator()(*batch):
+            evaluate(qualys_revised, as_case(data))
+    assert "stock_sales" in compared
 
 
 # Generated cases of run.py's mixed batch (benchmarks/generate.py, seed 2024, 1-20 awards:

@@ -58,7 +58,7 @@ class CaseRun:
                  applied: list[RevisionApplied], evaluator: Evaluator,
                  base: "CaseRun | None" = None,
                  changed: dict[int, AwardEvaluation] | None = None,
-                 case_reads: frozenset = frozenset()):
+                 case_reads: frozenset = frozenset(), award_pivots: dict | None = None):
         self._awards = awards
         self.others = others
         self.unknowns = unknowns    # case-level facts the outcome turns on
@@ -66,6 +66,9 @@ class CaseRun:
         self.evaluator = evaluator
         self._base, self._changed = base, changed or {}
         self.case_reads = case_reads  # facts read to decide which revisions apply
+        # In a run that decided every award: how many pivots of each fact its evaluator had
+        # noted once they were decided (a pivot list only grows), before the other amounts.
+        self.award_pivots = award_pivots
 
     @property
     def awards(self) -> list[AwardEvaluation]:
@@ -75,6 +78,19 @@ class CaseRun:
             for index, evaluation in self._changed.items():
                 self._awards[index] = evaluation
         return self._awards
+
+    def pivots_of_awards(self) -> dict[str, list]:
+        """The pivots its evaluator had noted once every award was decided (those of which
+        revisions take the participant in, and the awards')."""
+        pivots = self.evaluator.pivots
+        return {fact: pivots[fact][:n] for fact, n in (self.award_pivots or {}).items()}
+
+    def unread(self, fact: str) -> bool:
+        """Whether this run, answering nothing and deciding every award, read `fact` for
+        none of them nor for which revisions take the participant in: an answer to it then
+        cannot move an award's evaluation (one that reads the same facts gives the same)."""
+        return self.award_pivots is not None and not self.evaluator.overrides and \
+            fact not in self.case_reads and all(fact not in e.reads for e in self.awards)
 
     @cached_property
     def _tally(self) -> "_Tally":

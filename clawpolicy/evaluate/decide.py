@@ -18,7 +18,7 @@ from clawpolicy.evaluate import amountrule, amounts
 from clawpolicy.evaluate.amounts import citation
 from clawpolicy.evaluate.determination import (
     AwardResult, Condition, Excused, OtherRecoverable, RevisionApplied, amount)
-from clawpolicy.evaluate.awardmemo import AwardMemo
+from clawpolicy.evaluate.awardmemo import AwardMemo, note_pivots
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.combine import Seen, combine, pending
 from clawpolicy.evaluate.env import Env, Rec
@@ -74,7 +74,8 @@ class Determiner:
     # ------------------------------------------------------------ the case
     def run(self, overrides: dict[str, Any] | None = None, reasons: bool | None = None,
             reuse: CaseRun | None = None, only_award: int | None = None,
-            tracker: Any = None, within: frozenset[int] | None = None) -> CaseRun:
+            tracker: Any = None, within: frozenset[int] | None = None,
+            taken: CaseRun | None = None) -> CaseRun:
         """Determine the case. With `reuse`, the run `overrides` answers a question of: only
         the awards that can move are decided again, the others' results are taken from
         `reuse`: with `only_award`, that award alone (a fact of one award cannot move
@@ -86,13 +87,18 @@ class Determiner:
         A run told `reasons=False` that answers a question is read for its outcomes and
         amounts alone (the exactness search's combinations, where an answer leads): on the
         compiled path its awards' conditions are recorded only as the combination of
-        alternatives reads them (`BARE`, combine.Seen), never as the determination's."""
+        alternatives reads them (`BARE`, combine.Seen), never as the determination's.
+
+        `taken`: a run that decided every award of the case, none of which read an answered
+        fact, nor did which revisions take the participant in: its awards are taken as they
+        are, with the pivots deciding them noted (`CaseRun.pivots_of_awards`), in a run that
+        otherwise runs as it does without it (settle.py's sub-searches, a search shortcut)."""
         bare = BARE and reasons is False and bool(overrides)
         reasons = self.reasons if reasons is None else reasons
         fast = compiled(self.policy, memo=reasons)
         try:
             return self._run(overrides, reasons, reuse, only_award, tracker, fast, within,
-                             bare)
+                             bare, taken)
         except EvaluationError:
             if fast is None:
                 raise
@@ -102,7 +108,8 @@ class Determiner:
 
     def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
              only_award: int | None, tracker: Any, fast: Any,
-             within: frozenset[int] | None = None, bare: bool = False) -> CaseRun:
+             within: frozenset[int] | None = None, bare: bool = False,
+             taken: CaseRun | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
         ev.bare = bare and fast is not None  # the reference records every condition
@@ -128,15 +135,21 @@ class Determiner:
                        for i, rec in records.items()}
             awards, base = None, reuse
         else:
-            awards = [self.award(ev, rec, membership) for rec in ev.read(ev.root, decided)]
+            if taken is not None:  # as deciding them gives them (see `run`)
+                awards = list(taken.awards)
+                note_pivots(ev.pivots, taken.pivots_of_awards())
+            else:
+                awards = [self.award(ev, rec, membership) for rec in ev.read(ev.root, decided)]
             changed, base = None, None
+        noted = {f: len(p) for f, p in ev.pivots.items()} if reuse is None else None
         members = [r for r in self.policy.revisions if membership[r.name] is True]
         others, unknowns = self._others(ev, Env(rs.others(self.policy, members)))
         for r in self.policy.revisions:
             if isinstance(membership[r.name], Unknown) and any(
                     c.kind == "other" for c in r.changes):
                 unknowns.append(membership[r.name])
-        return CaseRun(awards, others, unknowns, applied, ev, base, changed, case_reads)
+        return CaseRun(awards, others, unknowns, applied, ev, base, changed, case_reads,
+                       noted)
 
     def _record(self, ev: Evaluator, decided: str, index: int) -> Rec:
         """The record of one item of the decided list, as reading the whole list makes it."""

@@ -115,7 +115,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, settled, fact, _settled_answer,
+                     for a in fallback_answers(determiner, settled, fact,
+                                                lambda d, f, v: _settled_answer(d, f, v, run),
                                                 turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
@@ -134,11 +135,17 @@ class _Answered(Searching):
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)
 
 
-def _settled_answer(determiner: Determiner, fact: str, value: Any) -> CaseRun:
+def _settled_answer(determiner: Determiner, fact: str, value: Any,
+                    first: CaseRun | None = None) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination, so
-    that applying the answer to the case gives what the answer says."""
+    that applying the answer to the case gives what the answer says. Where `first` (the run
+    of the case the determination settled) read the fact for no award (CaseRun.unread), the
+    answer cannot move one: the search's first run takes them from there (a search
+    shortcut, searching.SHORTCUTS)."""
     answered = _Answered(determiner, {fact: value})
-    return settle(answered, answered.run(reasons=False), ask=False).run
+    taken = first if searching.SHORTCUTS and first is not None and first.unread(fact) \
+        else None
+    return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
