@@ -77,15 +77,35 @@ def policy_ref(policy: CheckedPolicy) -> PolicyRef:
 
 def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
-    roles = policy.vocabulary.roles
-    subject = getattr(case, roles.subject, None)
-    made = Participant._make(**{key: _standing(policy, subject, path) if key == "standing"
-                                else _read(subject, path.split("."))
-                                for key, path in roles.summary})
-    paths = [p for _, path in roles.summary for p in ((path,) if isinstance(path, str) else path)]
-    made.record_items({path: found for path in paths
-                       if (found := _items(subject, path.split("."))) is not None})
+    subject_name, summary, listed = _summary(policy)
+    subject = getattr(case, subject_name, None)
+    made = Participant._make(**{key: _standing(subject, read) if standing
+                                else _read(subject, read) for key, read, standing in summary})
+    made.record_items({path: found for path, split in listed
+                       if (found := _items(subject, split)) is not None})
     return made
+
+
+# `[roles.summary]` as `participant` reads it: the subject's field; each key with what it
+# reads (its path split; for `standing`, each path with its parts and its label) and whether
+# it is `standing`; and every path with its parts, for the items each value came from.
+_Summary = tuple[str, tuple[tuple[str, Any, bool], ...], tuple[tuple[str, list[str]], ...]]
+_SUMMARIES: "weakref.WeakKeyDictionary[CheckedPolicy, _Summary]" = weakref.WeakKeyDictionary()
+
+
+def _summary(policy: CheckedPolicy) -> _Summary:
+    """What `participant` reads, from the declarations once per policy (not once a case)."""
+    found = _SUMMARIES.get(policy)
+    if found is None:
+        roles, decls = policy.vocabulary.roles, policy.vocabulary.declarations
+        record = next((f.record for f in decls.fields if f.name == roles.subject), "") or ""
+        summary = tuple((key, tuple((p, p.split("."), decls.label(record, p)) for p in path),
+                         True) if key == "standing" else (key, path.split("."), False)
+                        for key, path in roles.summary)
+        listed = tuple((p, p.split(".")) for _, path in roles.summary
+                       for p in ((path,) if isinstance(path, str) else path))
+        found = _SUMMARIES[policy] = (roles.subject, summary, listed)
+    return found
 
 
 def _items(subject: Any, path: list[str]) -> list[int] | None:
@@ -97,14 +117,11 @@ def _items(subject: Any, path: list[str]) -> list[int] | None:
     return [i for i, item in enumerate(items) if _read(item, path[1:]) is not None]
 
 
-def _standing(policy: CheckedPolicy, subject: Any, paths: tuple[str, ...]) -> list | None:
+def _standing(subject: Any, paths: tuple[tuple[str, list[str], str], ...]) -> list | None:
     """The facts of `[roles.summary] standing` the case records, each with its label."""
-    decls = policy.vocabulary.declarations
-    record = next((f.record for f in decls.fields if f.name == policy.vocabulary.roles.subject),
-                  "")
-    found = [(path, _read(subject, path.split("."))) for path in paths]
-    return [Standing._make(fact=path, label=decls.label(record or "", path), value=value)
-            for path, value in found if value not in (None, [])] or None
+    found = [(path, label, _read(subject, parts)) for path, parts, label in paths]
+    return [Standing._make(fact=path, label=label, value=value)
+            for path, label, value in found if value not in (None, [])] or None
 
 
 def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
