@@ -3,6 +3,7 @@ the Determination that carries both. Pure; the one entry to evaluation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import weakref
 from collections.abc import Sequence
@@ -112,7 +113,7 @@ def _items(subject: Any, path: list[str]) -> list[int] | None:
     """For a path through a list of the subject, the index of the item each value `_read`
     reads there came from; None for a path through none."""
     items = getattr(subject, path[0], None) if subject is not None else None
-    if not isinstance(items, list | tuple):
+    if not isinstance(items, (list, tuple)):
         return None
     return [i for i, item in enumerate(items) if _read(item, path[1:]) is not None]
 
@@ -185,11 +186,14 @@ def _read(data: Any, path: Sequence[str]) -> Any:
     the case records nothing."""
     if data is None:
         return None
-    if isinstance(data, list | tuple):
+    kind = type(data)
+    if not path and (kind is str or kind is dt.date):  # the most frequent, as below
+        return data if kind is str else data.isoformat()
+    if isinstance(data, (list, tuple)):
         found = [_read(item, path) for item in data]
         return [str(f) for f in found if f is not None]
     if not path:
-        return data if isinstance(data, bool | Decimal) else str(getattr(data, "value", data))
+        return data if isinstance(data, (bool, Decimal)) else str(getattr(data, "value", data))
     return _read(getattr(data, path[0], None), path[1:])
 
 
