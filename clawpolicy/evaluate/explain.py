@@ -31,7 +31,8 @@ class Explainer:
         self._dated, self._negated = [], False
         try:
             because = self.explain(node, env)
-            return {"because": because, "windows": _windows(self._dated) or None}
+            dated = self._dated
+            return {"because": because, "windows": (_windows(dated) or None) if dated else None}
         finally:
             self._dated = None
 
