@@ -11,7 +11,6 @@ two byte for byte on the examples and on generated cases."""
 
 from __future__ import annotations
 
-import json
 from json.encoder import encode_basestring  # the json module's C encoder, non-ASCII kept
 from typing import Any
 
