@@ -88,6 +88,13 @@ def parse_amount(value: Any) -> Decimal:
 
 @validator
 def parse_date(value: Any) -> dt.date:
+    if type(value) is str and _ISO_DAY.fullmatch(value):
+        # The most frequent: a day as a case file writes it, nothing around it to strip
+        # (the general path below reads it the same way).
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     # A datetime is a date in Python; a timestamp is not a date in a case file.
     if type(value) is dt.date:
         return value

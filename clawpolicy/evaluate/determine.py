@@ -3,6 +3,7 @@ the Determination that carries both. Pure; the one entry to evaluation."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import weakref
 from collections.abc import Sequence
@@ -82,34 +83,51 @@ def policy_ref(policy: CheckedPolicy) -> PolicyRef:
 
 def participant(policy: CheckedPolicy, case: Any) -> Participant:
     """The subject of the case as the vocabulary's `[roles.summary]` reads it."""
-    roles = policy.vocabulary.roles
-    subject = getattr(case, roles.subject, None)
-    made = Participant._make(**{key: _standing(policy, subject, path) if key == "standing"
-                                else _read(subject, path.split("."))
-                                for key, path in roles.summary})
-    paths = [p for _, path in roles.summary for p in ((path,) if isinstance(path, str) else path)]
-    made.record_items({path: found for path in paths
-                       if (found := _items(subject, path.split("."))) is not None})
+    subject_name, summary, listed = _summary(policy)
+    subject = getattr(case, subject_name, None)
+    made = Participant._make(**{key: _standing(subject, read) if standing
+                                else _read(subject, read) for key, read, standing in summary})
+    made.record_items({path: found for path, split in listed
+                       if (found := _items(subject, split)) is not None})
     return made
+
+
+# `[roles.summary]` as `participant` reads it: the subject's field; each key with what it
+# reads (its path split; for `standing`, each path with its parts and its label) and whether
+# it is `standing`; and every path with its parts, for the items each value came from.
+_Summary = tuple[str, tuple[tuple[str, Any, bool], ...], tuple[tuple[str, list[str]], ...]]
+_SUMMARIES: "weakref.WeakKeyDictionary[CheckedPolicy, _Summary]" = weakref.WeakKeyDictionary()
+
+
+def _summary(policy: CheckedPolicy) -> _Summary:
+    """What `participant` reads, from the declarations once per policy (not once a case)."""
+    found = _SUMMARIES.get(policy)
+    if found is None:
+        roles, decls = policy.vocabulary.roles, policy.vocabulary.declarations
+        record = next((f.record for f in decls.fields if f.name == roles.subject), "") or ""
+        summary = tuple((key, tuple((p, p.split("."), decls.label(record, p)) for p in path),
+                         True) if key == "standing" else (key, path.split("."), False)
+                        for key, path in roles.summary)
+        listed = tuple((p, p.split(".")) for _, path in roles.summary
+                       for p in ((path,) if isinstance(path, str) else path))
+        found = _SUMMARIES[policy] = (roles.subject, summary, listed)
+    return found
 
 
 def _items(subject: Any, path: list[str]) -> list[int] | None:
     """For a path through a list of the subject, the index of the item each value `_read`
     reads there came from; None for a path through none."""
     items = getattr(subject, path[0], None) if subject is not None else None
-    if not isinstance(items, list | tuple):
+    if not isinstance(items, (list, tuple)):
         return None
     return [i for i, item in enumerate(items) if _read(item, path[1:]) is not None]
 
 
-def _standing(policy: CheckedPolicy, subject: Any, paths: tuple[str, ...]) -> list | None:
+def _standing(subject: Any, paths: tuple[tuple[str, list[str], str], ...]) -> list | None:
     """The facts of `[roles.summary] standing` the case records, each with its label."""
-    decls = policy.vocabulary.declarations
-    record = next((f.record for f in decls.fields if f.name == policy.vocabulary.roles.subject),
-                  "")
-    found = [(path, _read(subject, path.split("."))) for path in paths]
-    return [Standing._make(fact=path, label=decls.label(record or "", path), value=value)
-            for path, value in found if value not in (None, [])] or None
+    found = [(path, label, _read(subject, parts)) for path, parts, label in paths]
+    return [Standing._make(fact=path, label=label, value=value)
+            for path, label, value in found if value not in (None, [])] or None
 
 
 def item_facts(policy: CheckedPolicy, case: Any) -> list[AwardFacts]:
@@ -173,11 +191,14 @@ def _read(data: Any, path: Sequence[str]) -> Any:
     the case records nothing."""
     if data is None:
         return None
-    if isinstance(data, list | tuple):
+    kind = type(data)
+    if not path and (kind is str or kind is dt.date):  # the most frequent, as below
+        return data if kind is str else data.isoformat()
+    if isinstance(data, (list, tuple)):
         found = [_read(item, path) for item in data]
         return [str(f) for f in found if f is not None]
     if not path:
-        return data if isinstance(data, bool | Decimal) else str(getattr(data, "value", data))
+        return data if isinstance(data, (bool, Decimal)) else str(getattr(data, "value", data))
     return _read(getattr(data, path[0], None), path[1:])
 
 

@@ -31,7 +31,8 @@ class Explainer:
         self._dated, self._negated = [], False
         try:
             because = self.explain(node, env)
-            return {"because": because, "windows": _windows(self._dated) or None}
+            dated = self._dated
+            return {"because": because, "windows": (_windows(dated) or None) if dated else None}
         finally:
             self._dated = None
 
@@ -40,6 +41,8 @@ class Explainer:
         if not self.reasons:
             return ""
         value = self.eval(node, env)
+        if type(node) is ast.Field:  # a fact (the most frequent): no case below is one
+            return self._stated(node, env, value)
         match node:
             case ast.Call(function="at_the_time_of" | "at_any_time_during"):
                 return self._explain_span(node, env, value)
@@ -117,6 +120,10 @@ class Explainer:
                 rule = env.named(node.name, self.policy)
                 if isinstance(value, bool | Unknown):
                     return f"{node.name} ({self.explain(rule.body, env.top())})"
+        return self._stated(node, env, value)
+
+    def _stated(self, node: ast.Expr, env: Env, value: Any) -> str:
+        """A value that needs no other words: unknown, a truth value, or described."""
         if isinstance(value, Unknown):
             return self._unknown_words(value, env)
         if isinstance(value, bool):
@@ -229,7 +236,9 @@ class Explainer:
         without a key is named by its path (`restatement: material`), or by its meaning where
         the path runs through a list (`_item`)."""
         words = self.vocabulary.words_of(subject.type, name)
-        owner = subject.ident if subject.ident is not None else str(self._item(subject))
+        owner = subject.ident
+        if owner is None:
+            owner = str(self._item(subject))
         return f"{owner}: {words}" if owner else words
 
     def describe(self, node: ast.Expr, env: Env) -> str:
@@ -238,6 +247,8 @@ class Explainer:
         if not self.reasons:
             return ""
         value = self.eval(node, env)
+        if type(node) is ast.Field:  # a fact (the most frequent): no case below is one
+            return f"{self.label(node, env)} ({show(value)})"
         match node:
             case ast.Number() | ast.MoneyLit() | ast.DateLit() | ast.Text() | ast.Bool() \
                     | ast.DurationLit() | ast.SetLit():

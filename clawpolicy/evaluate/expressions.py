@@ -55,6 +55,9 @@ class Evaluator(Explainer, Reader):
         self.facts = facts
         # Values an unknown fact was compared with: where its answer would turn the result.
         self.pivots: dict[str, list[Any]] = {}
+        # The reasons of this run written that read no award, shared by its awards (set by
+        # reasons.py on the first reason written).
+        self.written: dict | None = None
         # When a set: every case fact read is added, so that a run answering a question
         # knows which awards its answer can move (evaluate/caserun.py).
         self.reads: set[str] | None = None

@@ -21,7 +21,6 @@ computed, so it writes the same words later as it would have then."""
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from clawpolicy.evaluate.depends import reads_no_item
@@ -37,10 +36,10 @@ if TYPE_CHECKING:  # the models import this module
 # False: every reason is written for itself, none shared between awards (the reference that
 # tests/test_reasons_shared.py holds the sharing to, byte for byte).
 SHARED = True
-# Per evaluator (one run of the case): the fields of the reasons written that read no award,
-# by what they are (`Reason.fields`).
-_WRITTEN: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
-_ALONE: dict = {}  # an evaluator of a case with one award
+# An evaluator's (one run of the case) `written` (expressions.Evaluator): None before its
+# first reason, then the fields of its reasons written that read no award, by what they are
+# (`Reason.fields`), or this, for a case with one award.
+_ALONE: dict = {}
 
 
 class Reason(NamedTuple):
@@ -74,9 +73,9 @@ class Reason(NamedTuple):
         env, ev = self.env, self.evaluator
         if not SHARED or env.award is None or env.locals:
             return self.written()
-        written = _WRITTEN.get(ev)
+        written = ev.written
         if written is None:  # (a case of one award shares nothing)
-            written = _WRITTEN[ev] = {} if len(getattr(
+            written = ev.written = {} if len(getattr(
                 ev.case, ev.vocabulary.roles.decided, None) or ()) > 1 else _ALONE
         if written is _ALONE or not reads_no_item(ev.policy, env.rules, self.node):
             return self.written()

@@ -11,7 +11,6 @@ two byte for byte on the examples and on generated cases."""
 
 from __future__ import annotations
 
-import json
 from json.encoder import encode_basestring  # the json module's C encoder, non-ASCII kept
 from typing import Any
 
@@ -39,7 +38,8 @@ def render_line(determination: Determination, source: str | None = None) -> str:
     if source is None:
         return line
     # The object's own keys follow `source`: its opening brace is replaced by the key.
-    return '{"source":' + json.dumps(source, ensure_ascii=False) + "," + line[1:]
+    # (`json.dumps(source, ensure_ascii=False)`, without making an encoder a line)
+    return '{"source":' + encode_basestring(source) + "," + line[1:]
 
 
 def written(model: BaseModel, indent: bool = False) -> str:

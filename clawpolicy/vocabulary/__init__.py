@@ -117,7 +117,8 @@ class Vocabulary:
 
     def words_of(self, record_type: t.Record, name: str) -> str:
         """How a memo names a fact of a record: its declared `label`, or its name in words."""
-        return self._words.get((record_type.name, name), name.replace("_", " "))
+        words = self._words.get((record_type.name, name))
+        return words if words is not None else name.replace("_", " ")
 
     @cached_property
     def _value_labels(self) -> dict[str, str]:

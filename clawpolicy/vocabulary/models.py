@@ -244,7 +244,7 @@ def cross_reference_errors(d: Declarations, case: BaseModel) -> list[tuple[str, 
             seen.add(value)
     for path, record, item in linking:
         for link in record.links:
-            target = d.records[next(f.record for f in d.fields if f.name == link.target)]
+            target = _record_of(d, link.target)
             keys = [getattr(x, target.key) for x in getattr(case, link.target)]
             word = target.name.replace("_", " ")
             for j, ref in enumerate(getattr(item, link.via) or ()):
@@ -263,7 +263,7 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
            f: FieldDecl) -> list[tuple[str, str, str]]:
     """A text naming an item of a list by its key: it names one, and where both records have
     a unit, the item's unit is the named one's (amounts are never converted)."""
-    target = d.records[next(c.record for c in d.fields if c.name == f.names)]
+    target = _record_of(d, f.names)
     items = {getattr(x, target.key): x for x in getattr(case, f.names)}
     ref, word = getattr(item, f.name), target.name.replace("_", " ")
     if ref not in items:
@@ -318,3 +318,19 @@ def _records(d: Declarations, fields: tuple[FieldDecl, ...]) -> tuple:
                      for f in fields if f.record is not None)
         found = _RECORDS[(id(d), id(fields))] = ((d, fields), plan)
     return found[1]
+
+
+# The record of each of the case's own fields, by the declarations (kept alive beside them).
+_RECORD_OF: dict[int, tuple[Declarations, dict[str, str | None]]] = {}
+
+
+def _record_of(d: Declarations, name: str) -> RecordDecl:
+    """The record of the case's field `name` (the first so named, as the declarations list
+    them): found once per declarations, not once an item."""
+    found = _RECORD_OF.get(id(d))
+    if found is None or found[0] is not d:
+        records: dict[str, str | None] = {}
+        for f in d.fields:
+            records.setdefault(f.name, f.record)
+        found = _RECORD_OF[id(d)] = (d, records)
+    return d.records[found[1][name]]
