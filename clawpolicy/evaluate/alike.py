@@ -26,7 +26,7 @@ from clawpolicy.evaluate.depends import links
 from clawpolicy.syntax import ast
 
 # Per policy: each field name's tests, as (kind, words), or None where it is read otherwise;
-# and by (name, answers), each answer's first alike.
+# and by (name, answers), each answer's first alike; by ("reads", name), whether it is read.
 _FOUND: "weakref.WeakKeyDictionary[CheckedPolicy, dict]" = weakref.WeakKeyDictionary()
 
 
@@ -179,6 +179,18 @@ def through_fields(policy: CheckedPolicy, fact: str) -> bool:
                 return False
             read = True
     return read
+
+
+def reads_field(policy: CheckedPolicy, name: str) -> bool:
+    """Whether some rule, revision or fact declaration reads a field of this name (found
+    once per policy)."""
+    found = _found(policy)
+    key = ("reads", name)
+    if key not in found:
+        found[key] = any(isinstance(node, ast.Field) and node.name == name
+                         for node, _ in _walk([policy.fact_decls, policy.rules,
+                                               policy.revisions]))
+    return found[key]
 
 
 def _role_paths(policy: CheckedPolicy) -> set[str]:

@@ -37,6 +37,21 @@ class Rec:
         return str(ident) if ident is not None else self.path
 
 
+@dataclass(frozen=True)
+class Item:
+    """The data of an item of a list an answer gives (exactness, items.py): the fields it
+    sets, by name; every other field reads as null (not known). A field of it is read with
+    the list's path too (`Reader`): what it reads is the answer to the list."""
+
+    answer_of: str  # the list's path: `participant.roles`
+    values: tuple[tuple[str, Any], ...]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return next((v for n, v in self.values if n == name), None)
+
+
 @dataclass
 class Env:
     """Where an expression is evaluated: the rules in force, the award (None for rules of

@@ -4,7 +4,8 @@ its unknown facts give different outcomes or different recoverable amounts.
 The case is first evaluated three-valued; the unknown facts an undecided award cites are the
 candidates. Each candidate's admissible answers come from its declared type: a boolean's two
 values, an enumeration's values, a text's literals the policy compares it with plus one
-"any other", a list's none plus the values the policy names, and for an amount or a date the
+"any other", a list's none plus the values the policy names (of records, one record for each
+value of the enumerated fields the policy tests: items.py), and for an amount or a date the
 intervals between the answers at which a comparison turns (found by tracking, tracking.py).
 Every combination of the candidates' answers is evaluated, up to BOUND combinations; past
 that the award is left as the three-valued evaluation gives it, and a note says so."""
@@ -25,6 +26,7 @@ from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
                                            linked_keys)
 from clawpolicy.evaluate import alike, searching
+from clawpolicy.evaluate.items import record_answers
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
 
@@ -210,6 +212,10 @@ class Exact:
                          self.vocabulary.step(unit), unit)
         if type_ == t.NUMBER:
             return Scale(fact_floor(self.determiner, fact) or Decimal(0), CEILING, NUMBER_STEP)
+        if isinstance(type_, t.ListOf):  # of records: where the policy tests their words
+            found = record_answers(self.determiner.policy, fact, type_,
+                                   self.vocabulary.key_of(type_.element))
+            return Finite(found) if found is not None else None
         if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
             # A record left unknown as a whole, read only through its fields: its one answer
             # is the record with every field unknown, and its fields are asked in turn.

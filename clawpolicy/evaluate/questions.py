@@ -13,6 +13,7 @@ from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.expressions import EvaluationError
+from clawpolicy.evaluate.items import record_answers
 from clawpolicy.core.values import Money, quantize
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]
     for part in parts:
         if part.isdigit():
             current = current.element
-            data = data[int(part)]
+            # (an item of a list the case leaves unknown, which an answer to it gives)
+            data = data[int(part)] if data is not None else None
             continue
         holder = (current, data)
         field_type = current.fields[part]
@@ -178,6 +180,11 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _each([True, False], leads_to)
     if ordered:
         return _runs(_each(ordered, leads_to))
+    records = record_answers(determiner.policy, fact, type_, vocabulary.key_of(
+        type_.element)) if isinstance(type_, t.ListOf) else None
+    if records is not None:  # none, and one record for each word the policy tests of it
+        return [a._replace(label=words) for value, words in records
+                for a in _each([value], leads_to)]
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]

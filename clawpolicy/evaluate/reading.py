@@ -10,7 +10,7 @@ from typing import Any
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Money, Unknown
-from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.env import Item, Rec
 
 
 class Reader:
@@ -56,6 +56,8 @@ class Reader:
         field_type = rec.type.fields[name]
         path = f"{rec.path}.{name}" if rec.path else name  # join_path, inlined
         read = (path,)
+        if type(rec.data) is Item:  # an item an answer to its list gives: read through it
+            read = (path, rec.data.answer_of)
         if path in self.overrides:
             return self.overrides[path], read
         if rec.type.name == FACTS:
