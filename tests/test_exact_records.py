@@ -6,6 +6,7 @@ answers, and a case no answer to the list changes is decided, with nothing asked
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import pytest
@@ -142,3 +143,61 @@ def test_past_the_bound_the_roles_are_still_answered_with_records(qualys_revised
     assert [(a.if_, a.outcome) for a in roles.answers] == [
         ([], "pending"), *(([{"role": role}], "no_recovery") for role in ROLES[:-1]),
         ([{"role": "none"}], "pending")]
+
+
+# Everything about the participant and the award left unknown (as tests/strategies.py draws a
+# case at its simplest), the roles too: the search runs past the bound, and each answer asked
+# is followed by a search of its own (settle.py), for the outcome alone.
+ALL_UNKNOWN = {"case_id": "all-unknown", "as_of": "2022-01-01",
+               "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+               "participant": {"section16_officer": None, "executive_officer": None,
+                               "positions": None},
+               "statements": [{"id": f"FY{y}", "period_end": f"{y}-12-31"}
+                              for y in (2020, 2021, 2022)],
+               "awards": [{"id": "award-0", "unit": "USD"}]}
+
+
+def test_the_searches_under_the_answers_stop_once_the_award_stays_pending(qualys_revised,
+                                                                         monkeypatch):
+    """With the roles answered by records, those searches were each run to the bound (about
+    20,000 combinations in all, 4 s): one whose first answers all lead to one result
+    meets a disagreement late (exact.Exact._probe looks far apart first), and a whole-case
+    search whose other amounts could only settle to the case's own went on for them
+    (exact._Watch). The determination is the reference's, which searches each to its end (in the long profile)."""
+    from clawpolicy.evaluate import searching
+    from clawpolicy.render import json as json_render
+
+    runs = []
+    combination = exact.Exact.evaluate
+    monkeypatch.setattr(exact.Exact, "evaluate",
+                        lambda self, *a: runs.append(self.outcome_only) or combination(self, *a))
+    loaded = read_case_data(ALL_UNKNOWN)
+    fast = json_render.render(evaluate(qualys_revised, loaded))
+    assert 0 < runs.count(True) < 3 * exact.BOUND  # the answers' searches (15,331 before)
+    if os.environ.get("CLAWPOLICY_FUZZ") == "long":  # (the reference: a minute under load;
+        # tests/test_search.py's generated cases hold the same kind in the default suite)
+        monkeypatch.setattr(searching, "SHORTCUTS", False)
+        assert fast == json_render.render(evaluate(qualys_revised, loaded))
+
+
+def test_roles_alike_are_one_answer_searched_once(qualys_revised, monkeypatch):
+    """The Qualys policy tests a role only for membership in its sets of roles: the chief
+    executive and financial officers are alike, so are the other officers, and the search
+    tries [] and three records (alike.record_classes), each shown as the roles it stands for."""
+    from clawpolicy.evaluate import alike
+
+    assert alike.record_classes(qualys_revised, "role", ROLES) == [
+        ROLES[0], ROLES[0], ROLES[2], ROLES[2], ROLES[2], ROLES[5]]
+    data = _unknown_roles(_example("01-full-recovery-paid-bonus.yaml"),
+                          section16_officer=None, executive_officer=None)
+    tried = []
+    domain = exact.Exact.domain
+
+    def counted(self, fact):
+        found = domain(self, fact)
+        if fact == "participant.roles":
+            tried.append(len(found.answers))
+        return found
+    monkeypatch.setattr(exact.Exact, "domain", counted)
+    evaluate(qualys_revised, read_case_data(data))
+    assert tried and set(tried) == {4}

@@ -193,6 +193,53 @@ def reads_field(policy: CheckedPolicy, name: str) -> bool:
     return found[key]
 
 
+def record_classes(policy: CheckedPolicy, name: str, values: list[str]) -> list[str] | None:
+    """For each value of an enumerated field of records a list holds (`role` of
+    `participant.roles`), in order, the first value alike it; None where each is its own.
+    As `representatives`, but for the answers that give a list of records left unknown
+    (items.py): the field is read by its name wherever it stands, and every read must be a
+    test against literal words, here also through a definition whose value is a set of
+    them (`r.role in sox_officer_roles`); the records an answer gives differ in that field
+    alone. (The summaries naming such a field are read from the case as given, never from
+    an answer: determine.py.)"""
+    found = _found(policy)
+    key = ("fields", name, tuple(values))
+    if key not in found:
+        found[key] = _classes(_field_tests(policy, name), list(values))
+    return found[key]
+
+
+def _field_tests(policy: CheckedPolicy, name: str) -> list | None:
+    if any(name in via for via in links(policy).values()) or \
+            any(r.key == name for r in policy.vocabulary.declarations.records.values()):
+        return None
+    nodes = list(_walk([policy.fact_decls, policy.rules, policy.revisions]))
+    tests = []
+    for node, parent in nodes:
+        if isinstance(node, ast.Field) and node.name == name:
+            test = _test(policy, node, parent)
+            if test is None and isinstance(parent, ast.Binary) and parent.left is node \
+                    and parent.op in ("in", "not in") and isinstance(parent.right, ast.Name):
+                test = _defined(policy, nodes, parent.right)
+            if test is None:
+                return None
+            tests.append(test)
+    return tests
+
+
+def _defined(policy: CheckedPolicy, nodes: list, named: ast.Name) -> tuple | None:
+    """The membership test in a definition whose every version is one set of literal
+    words (`define sox_officer_roles as {...}`)."""
+    kind, target = _resolved(policy, named)
+    if kind != "rule":
+        return None
+    versions = {_words(policy, node.value) for node, _ in nodes
+                if isinstance(node, ast.Definition) and node.name == target}
+    if len(versions) != 1 or None in versions:
+        return None
+    return ("member", versions.pop())
+
+
 def _role_paths(policy: CheckedPolicy) -> set[str]:
     """The paths the vocabulary's roles name (read by the engine, not only by rules)."""
     roles = policy.vocabulary.roles

@@ -22,11 +22,12 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
-from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.env import Item, Rec
+from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
                                            linked_keys)
 from clawpolicy.evaluate import alike, searching
-from clawpolicy.evaluate.items import record_answers
+from clawpolicy.evaluate.items import each_answer, record_answers
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
 
@@ -252,6 +253,8 @@ class Exact:
             leaves: list[tuple[dict, Combination]] = []
             watch = _Watch(self, group) if self.outcome_only else None
             try:
+                if watch is not None and not cache and self._records(group):
+                    self._probe(group, watch)
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
@@ -267,6 +270,50 @@ class Exact:
             if group.tracker.thresholds == before:
                 return
         group.moving, group.combinations = True, []
+
+    def _records(self, group: Group) -> bool:
+        """Whether the group answers a list of records (items.py), or the search is one
+        under such an answer (settle.py's `_Answered`)."""
+        answer = getattr(self.determiner, "answer", None) or {}
+        return any(isinstance(fact_type(self.determiner, f)[0], t.ListOf)
+                   and isinstance(group.domains.get(f), Finite) for f in group.cited) or \
+            any(type(v) is tuple and v and type(v[0]) is Rec and type(v[0].data) is Item
+                for v in answer.values())
+
+    def _probe(self, group: Group, watch: "_Watch") -> None:
+        """Searching for the outcome alone where a list of records is answered: a few
+        combinations far apart before the search proper, each fact answered in turn with
+        the last of its answers, then the middle one, then the second. The search proper
+        meets the answers in order, and where the first answers of the first facts lead to
+        one result throughout it can run to the bound before two combinations disagree (a
+        list of records multiplies its combinations, and an answer past the bound is
+        searched under, settle.py, for every answer asked). Each probe is a combination of
+        admissible answers decided by the same evaluation: where two disagree (or one leaves
+        an award pending) the search proper could only find that too, or run past the
+        bound, and either way the award stays pending, all a search for the outcome alone
+        gives (`_Watch`). The probes run on a group of their own, so the search proper's
+        facts, thresholds, order and count are what they would be without them."""
+        probe = Group(group.awards, [], cited=list(group.cited),
+                      unlisted=list(group.unlisted))
+        probe.tracker = Tracker({}, given=searching.SHORTCUTS)
+        try:
+            for fact in group.cited:
+                self._add(probe, fact)
+            for pick in (lambda n: n - 1, lambda n: n // 2, lambda n: min(1, n - 1)):
+                assigned: dict[str, Any] = {}
+                while True:
+                    combo = self.evaluate(probe, assigned)
+                    open_ = [f for f in combo.open if f not in assigned]
+                    if not open_:
+                        watch.leaf(combo)
+                        break
+                    fact = next((f for f in probe.facts if f in open_), open_[0])
+                    self._add(probe, fact)
+                    answers = self.answers(probe, fact)
+                    assigned[fact] = answers[pick(len(answers))]
+        except (_Unsettled, EvaluationError):
+            return  # a fact not enumerated, or an answer the policy cannot evaluate: left
+            # to the search proper, which meets it or not as it would without the probes
 
     def _add(self, group: Group, fact: str) -> None:
         if fact in group.domains:
@@ -407,7 +454,7 @@ class Exact:
             return "not known"
         domain = group.domains[fact]
         if isinstance(domain, Finite):
-            return next(label for v, label in domain.answers if v == value)
+            return each_answer(next(label for v, label in domain.answers if v == value))[0]
         return show_point(value, domain)
 
 
@@ -425,7 +472,16 @@ class _Watch:
     or known to recover, an award counts only by whether it recovers and how much: one
     combination that does not recover settles that (it will not). Once nothing the group
     settles can count otherwise, the rest of the search cannot change the outcome or the
-    amount: `_Undecided` stops it."""
+    amount: `_Undecided` stops it.
+
+    A whole-case group whose other amounts no combination leaves unsettled or tells apart
+    (a case-level fact that only takes the participant in, `participant.roles`) stops too
+    once every award it settles stays pending, where the search could only settle those
+    amounts to what the case's run already has (a combination gave them so) and the
+    case-level facts are among the pending awards' own: the case is then pending on the
+    same facts, with the same amounts, whether they are settled or not, and that is all
+    an answer's search (settle.py) reads of it. Without this, such a search runs to its
+    end or the bound (where a list of records is answered, under every answer asked)."""
 
     def __init__(self, exact: Exact, group: Group):
         self.exact = exact
@@ -434,6 +490,15 @@ class _Watch:
         self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
         self.others: list = []
         self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
+        # (a whole-case group) whether a combination gave the run's own other amounts, and
+        # whether the case-level facts are among the facts the pending awards turn on
+        self.as_run = False
+        if self.whole:
+            run = exact.run
+            self.run_others = tuple((o.source, m.amount, m.unit) for o, m in run.others)
+            held = {f for e in run.awards if e.result.outcome == "pending"
+                    for u in e.unknowns for f in u.facts}
+            self.covered = all(f in held for u in run.unknowns for f in u.facts)
 
     def leaf(self, combo: Combination) -> None:
         exact = self.exact
@@ -452,7 +517,9 @@ class _Watch:
                 self.others = None
             elif not self.others:
                 self.others.append(combo.others)
-        if not self.open and (not self.whole or self.others is None):
+            self.as_run = self.as_run or combo.others == self.run_others
+        if not self.open and (not self.whole or self.others is None
+                              or self.as_run and self.covered):
             raise _Undecided()
 
 

@@ -13,7 +13,7 @@ from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.evaluate.items import record_answers
+from clawpolicy.evaluate.items import each_answer, record_answers
 from clawpolicy.core.values import Money, quantize
 
 if TYPE_CHECKING:
@@ -183,8 +183,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     records = record_answers(determiner.policy, fact, type_, vocabulary.key_of(
         type_.element)) if isinstance(type_, t.ListOf) else None
     if records is not None:  # none, and one record for each word the policy tests of it
-        return [a._replace(label=words) for value, words in records
-                for a in _each([value], leads_to)]
+        return [a._replace(label=one) for value, words in records
+                for a in _each([value], leads_to) for one in each_answer(words)]
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]

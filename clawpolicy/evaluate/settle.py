@@ -25,6 +25,7 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
     Group, decision, money_range, show_point
+from clawpolicy.evaluate.items import each_answer
 from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -441,6 +442,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
                               if c.values[j] is ANY or c.values[j] == value])), label)
              for value, label in domain.answers), domain.ordered)
         for result, labels in by_result.items():
+            labels = [one for label in labels for one in each_answer(label)]
             label = labels[0] if len(labels) == 1 else labels
             found.append((label, result, None))
     return [Answer(**{"if": words}, outcome=outcome,
