@@ -180,6 +180,28 @@ def test_the_searches_under_the_answers_stop_once_the_award_stays_pending(qualys
         assert fast == json_render.render(evaluate(qualys_revised, loaded))
 
 
+def test_stock_sales_any_other_is_pending_on_the_sales_fields_not_on_the_list(qualys_revised):
+    """A list of records whose records no word is tested of keeps [] and "any other"; where
+    the case is pending, "any other" (the list holds sales) is pending on what the policy
+    reads of a sale, the first sale's own facts, never on the list it answers."""
+    data = _example("revisions/07-sox304-ceo-window-and-stock-sales.yaml")
+    data.update(stock_sales=None, awards=data["awards"][1:])
+    data["restatement"]["due_to_misconduct"] = None
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert determination.outcome == "pending"
+    sales = _question(determination, "stock_sales")
+    assert [(a.if_, a.outcome, a.pending_on) for a in sales.answers] == [
+        ([], "no_recovery", None),
+        ("any other", "pending", ["stock_sales[0].date", "stock_sales[0].profit",
+                                  "restatement.due_to_misconduct"])]
+    one = copy.deepcopy(data)
+    one["stock_sales"] = [{}]
+    answered = evaluate(qualys_revised, read_case_data(one))
+    assert answered.outcome == "pending"
+    assert {"stock_sales[0].date", "stock_sales[0].profit"} <= {
+        q.fact for q in answered.open_questions}
+
+
 def test_roles_alike_are_one_answer_searched_once(qualys_revised, monkeypatch):
     """The Qualys policy tests a role only for membership in its sets of roles: the chief
     executive and financial officers are alike, so are the other officers, and the search

@@ -13,6 +13,7 @@ from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.expressions import EvaluationError
+from clawpolicy.evaluate.alike import reads_field
 from clawpolicy.evaluate.items import each_answer, record_answers
 from clawpolicy.core.values import Money, quantize
 
@@ -193,9 +194,14 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             # A list of records that holds items leads where the case leads with the list
             # unknown: the outcome the other facts decide (pending, on the items, where that
             # is open), with an amount that moves with what the items are.
+            # Never pending on the list itself: on the fields of its items the policy reads,
+            # which are then the items' own facts (`stock_sales[0].profit`).
             outcome = run.outcome
+            items = [f"{fact}[0].{name}" for name in type_.element.fields
+                     if reads_field(determiner.policy, name)] \
+                if isinstance(type_.element, t.Record) else [fact]
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
-                                    [fact, *(open_facts(run, fact) or ())]
+                                    list(dict.fromkeys([*items, *(open_facts(run, fact) or ())]))
                                     if outcome == "pending" else None))
         return answers
     if isinstance(type_, t.Enum):
