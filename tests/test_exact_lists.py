@@ -70,7 +70,7 @@ def test_stock_sales_unknown_leaves_the_awards_as_with_none(qualys_revised):
     assert asked["stock_sales"] == [
         ([], "pending", None, None, None, ["restatement.due_to_misconduct"]),
         ("any other", "pending", None, None, None,
-         ["stock_sales", "restatement.due_to_misconduct"])]
+         ["stock_sales[0].date", "stock_sales[0].profit", "restatement.due_to_misconduct"])]
 
 
 def test_an_amount_asked_with_stock_sales_unknown_lists_its_ranges(qualys_revised):
