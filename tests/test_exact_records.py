@@ -160,10 +160,11 @@ ALL_UNKNOWN = {"case_id": "all-unknown", "as_of": "2022-01-01",
 def test_the_searches_under_the_answers_stop_once_the_award_stays_pending(qualys_revised,
                                                                          monkeypatch):
     """With the roles answered by records, those searches were each run to the bound (about
-    20,000 combinations in all, 4 s): one whose first answers all lead to one result
+    16,000 combinations in all, 4.7 s): one whose first answers all lead to one result
     meets a disagreement late (exact.Exact._probe looks far apart first), and a whole-case
     search whose other amounts could only settle to the case's own went on for them
-    (exact._Watch). The determination is the reference's, which searches each to its end (in the long profile)."""
+    (watch.Watch). The determination is the reference's, which searches each to its end (in
+    the long profile)."""
     from clawpolicy.evaluate import searching
     from clawpolicy.render import json as json_render
 

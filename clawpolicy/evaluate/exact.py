@@ -29,6 +29,7 @@ from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, f
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.items import each_answer, record_answers
 from clawpolicy.evaluate.tracking import Scale, Tracker
+from clawpolicy.evaluate.watch import Undecided, Watch, decision
 from clawpolicy.vocabulary.declarations import format_values
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -77,11 +78,6 @@ class _Unsettled(Exception):
     """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
 
 
-class _Undecided(Exception):
-    """Searching for the outcome alone: every award the group settles is known to stay
-    pending, whatever the combinations not tried yet give."""
-
-
 @dataclass
 class Combination:
     values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
@@ -123,16 +119,11 @@ class Group:
     matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
-def decision(key: tuple) -> tuple:
-    """What decides: the outcome and the amount (not how the remedies split it)."""
-    return key[:2]
-
-
 class Exact:
     def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):
         """With `outcome_only`, only what the groups settle each award to is wanted (the
         outcome and amount), not the combinations: a search stops as soon as every award it
-        settles is known to stay pending (see `_Watch`)."""
+        settles is known to stay pending (see `watch.Watch`)."""
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
@@ -141,7 +132,7 @@ class Exact:
         self.searcher = searching.searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where the case leads without any award recovering
         # is known (an award stays pending), or some award recovers whatever the answers:
-        # then an award counts only by whether it recovers, and how much (_Watch).
+        # then an award counts only by whether it recovers, and how much (watch.Watch).
         self.pending_known = False
         self.recovery_known = not run.unknowns and (
             any(e.result.outcome == "recovery" for e in run.awards)
@@ -251,7 +242,7 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
-            watch = _Watch(self, group) if self.outcome_only else None
+            watch = Watch(self, group) if self.outcome_only else None
             try:
                 if watch is not None and not cache and self._records(group):
                     self._probe(group, watch)
@@ -260,7 +251,7 @@ class Exact:
                 group.overflow = why.args[0]
                 group.combinations = []
                 return
-            except _Undecided:
+            except Undecided:
                 group.undecided, group.combinations = True, []
                 return
             group.combinations = [
@@ -280,7 +271,7 @@ class Exact:
             any(type(v) is tuple and v and type(v[0]) is Rec and type(v[0].data) is Item
                 for v in answer.values())
 
-    def _probe(self, group: Group, watch: "_Watch") -> None:
+    def _probe(self, group: Group, watch: Watch) -> None:
         """Searching for the outcome alone where a list of records is answered: a few
         combinations far apart before the search proper, each fact answered in turn with
         the last of its answers, then the middle one, then the second. The search proper
@@ -291,7 +282,7 @@ class Exact:
         admissible answers decided by the same evaluation: where two disagree (or one leaves
         an award pending) the search proper could only find that too, or run past the
         bound, and either way the award stays pending, all a search for the outcome alone
-        gives (`_Watch`). The probes run on a group of their own, so the search proper's
+        gives (`watch.Watch`). The probes run on a group of their own, so the search proper's
         facts, thresholds, order and count are what they would be without them."""
         probe = Group(group.awards, [], cited=list(group.cited),
                       unlisted=list(group.unlisted))
@@ -329,7 +320,7 @@ class Exact:
         self._alike(group, fact)
 
     def _search(self, group: Group, assigned: dict, leaves: list, cache: dict,
-                watch: "_Watch | None" = None) -> None:
+                watch: "Watch | None" = None) -> None:
         key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
         combo = cache.get(key)
         if combo is None:
@@ -456,71 +447,6 @@ class Exact:
         if isinstance(domain, Finite):
             return each_answer(next(label for v, label in domain.answers if v == value))[0]
         return show_point(value, domain)
-
-
-class _Watch:
-    """Which awards of a group are settled as far as the outcome alone needs, from the
-    combinations found so far.
-
-    An award the group settles (one pending as the facts known decide it) stays pending once
-    one combination leaves it pending or two decide it differently; so do the case's other
-    amounts (a whole-case group) once two combinations differ in them or one leaves them
-    unsettled. That holds for the search's last round too: a round only adds answers (the
-    intervals between thresholds are split, never moved), so a combination found in one
-    round is found again in every later one, and a round that runs past BOUND leaves the
-    awards pending as well. Where the case is known to be pending unless an award recovers,
-    or known to recover, an award counts only by whether it recovers and how much: one
-    combination that does not recover settles that (it will not). Once nothing the group
-    settles can count otherwise, the rest of the search cannot change the outcome or the
-    amount: `_Undecided` stops it.
-
-    A whole-case group whose other amounts no combination leaves unsettled or tells apart
-    (a case-level fact that only takes the participant in, `participant.roles`) stops too
-    once every award it settles stays pending, where the search could only settle those
-    amounts to what the case's run already has (a combination gave them so) and the
-    case-level facts are among the pending awards' own: the case is then pending on the
-    same facts, with the same amounts, whether they are settled or not, and that is all
-    an answer's search (settle.py) reads of it. Without this, such a search runs to its
-    end or the bound (where a list of records is answered, under every answer asked)."""
-
-    def __init__(self, exact: Exact, group: Group):
-        self.exact = exact
-        self.first: dict[int, tuple] = {}
-        self.open = {i for i in group.awards if exact.run.awards[i].result.outcome == "pending"}
-        self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
-        self.others: list = []
-        self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
-        # (a whole-case group) whether a combination gave the run's own other amounts, and
-        # whether the case-level facts are among the facts the pending awards turn on
-        self.as_run = False
-        if self.whole:
-            run = exact.run
-            self.run_others = tuple((o.source, m.amount, m.unit) for o, m in run.others)
-            held = {f for e in run.awards if e.result.outcome == "pending"
-                    for u in e.unknowns for f in u.facts}
-            self.covered = all(f in held for u in run.unknowns for f in u.facts)
-
-    def leaf(self, combo: Combination) -> None:
-        exact = self.exact
-        for i in list(self.open):
-            key = combo.keys[i]
-            seen = self.first.setdefault(i, decision(key))
-            if key[0] == "pending" or decision(key) != seen:
-                self.open.discard(i)
-                exact.pending_known = exact.pending_known or not self.whole
-            elif key[0] != "recovery":
-                self.unrecovered.add(i)
-        if not self.whole and (exact.pending_known or exact.recovery_known):
-            self.open -= self.unrecovered
-        if self.whole and self.others is not None:
-            if combo.others is None or (self.others and self.others[0] != combo.others):
-                self.others = None
-            elif not self.others:
-                self.others.append(combo.others)
-            self.as_run = self.as_run or combo.others == self.run_others
-        if not self.open and (not self.whole or self.others is None
-                              or self.as_run and self.covered):
-            raise _Undecided()
 
 
 def _version(tracker: Tracker | None) -> int:

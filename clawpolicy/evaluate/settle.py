@@ -53,7 +53,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     fallback: list[str] = []
     turns: dict[str, list] = {}
     for group in groups:
-        if group.undecided:  # every award it settles stays pending (exact._Watch)
+        if group.undecided:  # every award it settles stays pending (watch.Watch)
             continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
