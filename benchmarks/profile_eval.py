@@ -9,7 +9,8 @@ three-valued evaluation without open questions (run.py's (a-)) instead of the de
 `--counts` prints, instead of a profile, what one pass does per award: the expression nodes
 the compiled closures evaluate (not taken from the memo), the rule sets an award is decided
 under, the revisions' memberships and reaches, the notes' rule sets (the work the revised
-policy adds to the 2019 one, beside the overhead of doing some of it twice). One warm-up pass is not profiled. Under the
+policy adds to the 2019 one, beside the overhead of doing some of it twice), and the nodes
+split by what they are evaluated for (the revisions' reach, the amounts, the notes, the rest). One warm-up pass is not profiled. Under the
 profiler everything runs some 2-3 times slower; read the shares, not the seconds.
 """
 
@@ -97,11 +98,24 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
         amounts = None
 
     counted: Counter = Counter()
+    # Which part of deciding an award a node is evaluated for (`--counts` splits the nodes
+    # evaluated by it): the revisions' reach, the amounts, the policy's notes, or the rest
+    # (memberships, scope and conditions).
+    part = ["the rest"]
 
     def counting(name, method):
         def wrapper(*args, **named):
             counted[name] += 1
             return method(*args, **named)
+        return wrapper
+
+    def within(name, method):
+        def wrapper(*args, **named):
+            outer, part[0] = part[0], name
+            try:
+                return method(*args, **named)
+            finally:
+                part[0] = outer
         return wrapper
 
     compile_node = compiled.Compiled._compile
@@ -114,6 +128,7 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
         def miss(ev, env):
             if id(node) not in env.memo:
                 counted["nodes evaluated"] += 1
+                counted[f"  ... for {part[0]}"] += 1
             return fn(ev, env)
         return miss
 
@@ -129,8 +144,13 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
     compiled._TABLES.clear()
     for name, label in patched.items():
         setattr(Determiner, name, counting(label, saved[name]))
-    if notes is not None:
-        amounts.policy_notes = counting("notes' rule sets", notes)
+    saved["_amounts"] = Determiner._amounts
+    Determiner._amounts = within("the amounts", saved["_amounts"])
+    Determiner._reaches = within("the reaches", Determiner._reaches)
+    if notes is None:  # a checkout from before evaluate/amounts.py
+        Determiner._notes = within("the notes", Determiner._notes)
+    else:
+        amounts.policy_notes = within("the notes", counting("notes' rule sets", notes))
     try:
         for lc in loaded:
             one(lc)
@@ -142,8 +162,13 @@ def counts(one, loaded, awards: int, policy: Path) -> int:
         if notes is not None:
             amounts.policy_notes = notes
     print(f"{len(loaded)} cases, {awards} awards; policy {policy.name}; per award:")
+    parts = sorted((label, n) for label, n in counted.items() if label.startswith("  ..."))
     for label, n in sorted(counted.items()):
-        print(f"  {label:<30} {n / awards:8.2f}")
+        if not label.startswith("  ..."):
+            print(f"  {label:<30} {n / awards:8.2f}")
+        if label == "nodes evaluated":
+            for part_label, m in parts:
+                print(f"  {part_label:<30} {m / awards:8.2f}")
     return 0
 
 
