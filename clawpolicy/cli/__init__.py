@@ -26,7 +26,27 @@ import os
 import sys
 from contextlib import contextmanager
 
-from typer.main import get_command_name
+
+def _imported_by_the_program() -> bool:
+    """Whether this package is being imported from the top level of `__main__` (the
+    `clawpolicy` script, `python -m clawpolicy`), with nothing frozen out of the collector:
+    the test `main()` makes again once called, made here before typer is imported."""
+    frame = sys._getframe(2)  # past this package's own frame
+    while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__") == "__main__" \
+        and gc.get_freeze_count() == 0
+
+
+# The program's `check` pauses the cyclic collector from here on, before typer and pydantic
+# are imported: what they make lives until the command ends, as its start-up's does
+# (cli.common.start_up, which resumes the collector, the start-up frozen out of it); `main`
+# resumes it at once where it finds it is not the program's `check`.
+_PAUSED = sys.argv[1:2] == ["check"] and gc.isenabled() and _imported_by_the_program()
+if _PAUSED:
+    gc.disable()
+
+from typer.main import get_command_name  # noqa: E402
 
 # Each command registers itself on `app` when its module is imported; a new command is a
 # module of this package, imported here.
@@ -57,6 +77,10 @@ def main() -> None:
     # Called from anywhere else (a test), the caller's collector is left as it was.
     _common.AS_PROGRAM = sys._getframe(1).f_globals.get("__name__") == "__main__" \
         and gc.get_freeze_count() == 0
+    global _PAUSED
+    if _PAUSED and not (_common.AS_PROGRAM and sys.argv[1:2] == ["check"]):
+        gc.enable()  # paused at import for a program's `check` that this is not
+    paused, _PAUSED = _PAUSED, False
     if _common.AS_PROGRAM:
         # No code but clawpolicy's runs in the program, so nothing in it can have set up a
         # pydantic plugin (an observer of validation, found through the installed packages'
@@ -69,6 +93,8 @@ def main() -> None:
         code = _main()
     finally:
         _common.AS_PROGRAM = False
+        if paused:
+            gc.enable()  # where its start-up did not (a usage error), as `_main` does
     batch = sys.modules.get("clawpolicy.batch")
     if batch is not None and batch.workers_stopped():
         # The worker pool's threads were cut off mid-send: Python's exit handlers would
