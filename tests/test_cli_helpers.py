@@ -155,3 +155,35 @@ def test_a_check_run_in_the_callers_process_leaves_its_collector_as_it_was(monke
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                           text=True, timeout=120, check=True)
     assert done.stdout.split() == ["True", "True"], done.stderr
+
+
+def test_the_programs_check_imports_typer_with_the_collector_paused_and_no_other_command():
+    """The program's `check` pauses the collector as `clawpolicy.cli` is imported, before
+    typer and pydantic (what they make lives to the end, as the start-up's does): no
+    collection runs once typer is imported; `main` resumes it, and for any other command it
+    runs again as soon as `main` is called. The program's `check` imports no other command's
+    module; any other command has them all."""
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLE_CASES, QUALYS_2019
+
+    code = ("import gc, io, sys\nruns = []\n"
+            "gc.callbacks.append(lambda phase, info: runs.append(1) if phase == 'start' "
+            "and 'typer' in sys.modules else None)\n"
+            "from clawpolicy.cli import main\nprint(len(runs), gc.isenabled())\n"
+            "out, sys.stdout = sys.stdout, io.StringIO()\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = out\n"
+            "print(gc.isenabled(), 'clawpolicy.cli.whatif' in sys.modules)")
+    for args, expected in (
+            (["check", str(QUALYS_2019), str(EXAMPLE_CASES[0]), "--format", "json"],
+             ["0", "False", "True", "False"]),
+            (["check", "--no-such-option"], ["0", "False", "True", "False"]),
+            (["lint", str(QUALYS_2019)], None)):
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True, timeout=120)
+        lines = done.stdout.split()
+        if expected is None:  # another command: the collector ran as typer was imported
+            assert int(lines[0]) > 0 and lines[1:] == ["True", "True", "True"], done.stderr
+        else:
+            assert lines == expected, done.stderr
