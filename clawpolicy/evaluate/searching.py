@@ -31,7 +31,6 @@ from clawpolicy.evaluate.decide import Determiner
 SHORTCUTS = True
 
 
-
 def closed(run: CaseRun) -> CaseRun | None:
     """The run as the exactness rule settles it where nothing is open (no unknown fact, no
     pending award: 70% of the benchmark's cases), or None: no search to set up, nothing to
