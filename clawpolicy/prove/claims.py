@@ -27,9 +27,9 @@ TIMEOUT_MS = 300_000
 # The brief tries (the case with every fact known first; each list item left out) are bounded
 # by the solver's count of work done (`rlimit`), never by the clock: the same policies give the
 # same counterexample however loaded the machine (a clock's bound made it follow the load).
-# About 20 s and 2 s of a quiet machine's solving.
+# About 20 s and 10 s of a quiet machine's solving at most; most tries take a few million.
 HINT_RLIMIT = 300_000_000
-SHRINK_RLIMIT = 30_000_000
+SHRINK_RLIMIT = 150_000_000
 FRAGMENT = (f"cases of one item of the list decided item by item, up to {LIST_BOUND} items of "
             "every other list (of the case or of a record) but none of the lists whose items "
             "name a decided item (recoveries, findings per item), amounts in the default unit, "
