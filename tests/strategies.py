@@ -4,8 +4,19 @@ awards, every fact possibly unknown. Shared by the property tests."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
+
+
+def fuzzed(quick: int, long: int):
+    """A property test's settings: `quick` generated cases in the default suite, the same on
+    every run (CI's profile), and `long` fresh ones a run under CLAWPOLICY_FUZZ=long."""
+    return settings(max_examples=long if LONG else quick, deadline=None, derandomize=not LONG,
+                    database=None, suppress_health_check=list(HealthCheck))
 
 DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 MONEY = st.integers(min_value=0, max_value=2_000_000)

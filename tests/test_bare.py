@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import combine, decide
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed
 from tests.test_properties import as_case
 
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
@@ -38,8 +38,7 @@ def test_examples(case_path, reasons, qualys_2019, qualys_revised):
     assert render(policy, loaded, True, reasons) == render(policy, loaded, False, reasons)
 
 
-@settings(max_examples=250 if LONG else 30, deadline=None, derandomize=not LONG,
-          database=None, suppress_health_check=list(HealthCheck))
+@fuzzed(30, 250)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated(qualys_revised, data):
     loaded = as_case(data)

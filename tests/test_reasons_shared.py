@@ -11,17 +11,17 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.evaluate import depends, reasons
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed
 from tests.test_json_writer import _generator
 from tests.test_properties import as_case
-from tests.test_search import BATCHES  # run.py's mixed batch and single-award cases
+from tests.test_search import BATCHES, batch_agrees  # run.py's mixed batch, single-award cases
 
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 
@@ -64,14 +64,10 @@ def test_company_examples(policy_path, case_path, company_policies):
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda b: f"{b[0]}-seed{b[1]}-{b[3]}awards")
 @pytest.mark.parametrize("revised", [False, True], ids=["2019", "revised"])
 def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
-    policy = qualys_revised if revised else qualys_2019
-    for data in _generator()(*batch):
-        shared, reference = both(policy, as_case(data))
-        assert shared == reference, data["case_id"]
+    batch_agrees(both, qualys_revised if revised else qualys_2019, batch)
 
 
-@settings(max_examples=300 if LONG else 30, deadline=None, derandomize=not LONG,
-          database=None, suppress_health_check=list(HealthCheck))
+@fuzzed(30, 300)
 @given(cases(max_awards=4 if LONG else 3))
 def test_generated(qualys_revised, data):
     shared, reference = both(qualys_revised, as_case(data))

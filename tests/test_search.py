@@ -15,13 +15,13 @@ import re
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import awardmemo, exact, searching, settle, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed
 from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
@@ -64,16 +64,14 @@ def test_examples(case_path, qualys_2019, qualys_revised):
     assert fast == reference
 
 
-@settings(max_examples=250 if LONG else 40, deadline=None, derandomize=not LONG,
-          database=None, suppress_health_check=list(HealthCheck))
+@fuzzed(40, 250)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated(qualys_revised, data):
     fast, reference = both(qualys_revised, as_case(data))
     assert fast == reference
 
 
-@settings(max_examples=250 if LONG else 40, deadline=None, derandomize=not LONG,
-          database=None, suppress_health_check=list(HealthCheck))
+@fuzzed(40, 250)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated_2019(qualys_2019, data):
     """The 2019 policy: its conditions test the Committee's findings against sets of words
@@ -177,7 +175,12 @@ BATCHES = [(40 if LONG else 12, 2024, 1, 20), (400 if LONG else 60, 2025, 1, 1)]
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda b: f"{b[0]}-seed{b[1]}-{b[3]}awards")
 @pytest.mark.parametrize("revised", [False, True], ids=["2019", "revised"])
 def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
-    policy = qualys_revised if revised else qualys_2019
+    batch_agrees(both, qualys_revised if revised else qualys_2019, batch)
+
+
+def batch_agrees(both, policy, batch) -> None:
+    """Every case of one of BATCHES rendered alike both ways `both` gives (the fast one and
+    its reference); a case that differs is named."""
     for data in _generator()(*batch):
         fast, reference = both(policy, as_case(data))
         assert fast == reference, data["case_id"]
