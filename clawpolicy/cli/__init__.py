@@ -27,15 +27,21 @@ import sys
 from contextlib import contextmanager
 
 
+def _the_program(frame) -> bool:
+    """Whether `frame` is the top level of `__main__` (the `clawpolicy` script, `python -m
+    clawpolicy`) with nothing frozen out of the collector: a process that is the program's
+    and ends with its command."""
+    return frame is not None and frame.f_globals.get("__name__") == "__main__" \
+        and gc.get_freeze_count() == 0
+
+
 def _imported_by_the_program() -> bool:
-    """Whether this package is being imported from the top level of `__main__` (the
-    `clawpolicy` script, `python -m clawpolicy`), with nothing frozen out of the collector:
-    the test `main()` makes again once called, made here before typer is imported."""
+    """Whether this package is being imported by the program (`_the_program`): the test
+    `main()` makes again once called, made here before typer is imported."""
     frame = sys._getframe(2)  # past this package's own frame
     while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
         frame = frame.f_back
-    return frame is not None and frame.f_globals.get("__name__") == "__main__" \
-        and gc.get_freeze_count() == 0
+    return _the_program(frame)
 
 
 # The program's `check` pauses the cyclic collector from here on, before typer and pydantic
@@ -88,8 +94,7 @@ def main() -> None:
     # clawpolicy`), this is the program: its process ends with the command, so `check`'s
     # start-up may stay frozen out of the collector to the end (cli.common.start_up).
     # Called from anywhere else (a test), the caller's collector is left as it was.
-    _common.AS_PROGRAM = sys._getframe(1).f_globals.get("__name__") == "__main__" \
-        and gc.get_freeze_count() == 0
+    _common.AS_PROGRAM = _the_program(sys._getframe(1))
     global _PAUSED
     if _PAUSED and not (_common.AS_PROGRAM and sys.argv[1:2] == ["check"]):
         gc.enable()  # paused at import for a program's `check` that this is not
