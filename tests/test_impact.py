@@ -262,3 +262,18 @@ def test_a_case_id_with_control_characters_cannot_forge_a_line_of_the_diff(tmp_p
     assert "(case c\\nSummary: 0 of 1 cases change\\x1b[2J)" in text
     assert not [line for line in text.splitlines() if line.startswith("Summary: 0")]
     assert "\x1b" not in text
+
+
+def test_an_award_id_with_control_characters_cannot_forge_a_line_of_the_diff(tmp_path):
+    # Example 41's award, named so as to print a line of its own where a cause names it.
+    data = yaml.safe_load((ROOT / "examples" / "cases" / "revisions"
+                           / "41-attained-follows-received.yaml").read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["awards"][0]["id"] = "b\nSummary: 0 of 1 cases change\x1b[2J"
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = run("diff", QUALYS_2019, QUALYS, path).stdout
+    assert "may reach award b\\nSummary: 0 of 1 cases change\\x1b[2J, on awards[0].received" \
+        in text
+    assert not [line for line in text.splitlines() if line.startswith("Summary: 0")]
+    assert "\x1b" not in text

@@ -58,13 +58,6 @@ class Cause:
         """The cause as the summary counts it (across cases: no award named)."""
         return f"{self.kind} {self.id} {self.why}"
 
-    def said(self) -> str:
-        """The cause as a changed case's report says it: an award's with the award and the
-        facts it turns on."""
-        if self.award is None:
-            return self.words()
-        return f"{self.kind} {self.id} may reach award {self.award}, on {', '.join(self.on)}"
-
 
 @dataclass(frozen=True)
 class Side:

@@ -85,7 +85,7 @@ def render_text(impact: Impact, with_cases: bool) -> str:
         for award in _changed_awards(c):
             out.append(f"  award {visible(award)}: {_award_words(c.before, award)} -> "
                        f"{_award_words(c.after, award)}")
-        out += [f"  because: {x.said()}" + (f" ({x.clause})" if x.clause else "")
+        out += [f"  because: {_said(x)}" + (f" ({x.clause})" if x.clause else "")
                 for x in c.causes] or ["  because: no rule change either determination cites"]
     for source, diagnostics in impact.errors:
         out += ["", f"{source}: not compared"]
@@ -99,6 +99,14 @@ def render_text(impact: Impact, with_cases: bool) -> str:
     if s["by_cause"]:
         out.append(f"  by cause: {_counts(s['by_cause'])}")
     return "\n".join(out) + "\n"
+
+
+def _said(x: Cause) -> str:
+    """A cause as a changed case's lines say it: one that is an award's with the award (the
+    case's own text, its control characters shown as escapes) and the facts it turns on."""
+    if x.award is None:
+        return x.words()
+    return f"{x.kind} {x.id} may reach award {visible(x.award)}, on {visible(', '.join(x.on))}"
 
 
 def _counts(counts: dict[str, int]) -> str:
