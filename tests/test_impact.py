@@ -77,10 +77,13 @@ EXPECTED = {
     "40-california-unvested-recorded-delivered": ("recovery", "recovery",
                                                   ["california_wage_law now applies"]),
     # The day the bonus was received (and so attained) unknown: pending under the revisions
-    # (84000 USD under rule_10d1, 480000 USD under sox_304, or nothing, by the day). Which
-    # revision reaches the award turns on the answer, and the impact report names none: it
-    # names a revision only where a determination cites it as applying or as unknown.
-    "41-attained-follows-received": ("no_recovery", "pending", []),
+    # (84000 USD under rule_10d1, 480000 USD under sox_304, or nothing, by the day). Both
+    # apply to the CFO; which reaches the award turns on the answer (the determination's
+    # `revisions_open`), and the report names both as revisions that may reach it (it named
+    # none: "no rule change either determination cites").
+    "41-attained-follows-received": ("no_recovery", "pending",
+                                     ["rule_10d1 may reach an award",
+                                      "sox_304 may reach an award"]),
 }
 
 
@@ -152,6 +155,36 @@ def test_a_changed_rule_is_the_cause_where_a_determination_cites_it(tmp_path):
 
 def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_a_revision_that_applies_and_may_reach_an_award_is_named_with_the_facts(
+        qualys_2019, qualys_revised):
+    """Example 41: both revisions take the CFO in; whether each reaches his bonus turns on
+    the day it was received. The cause names the award and that fact, in the text and in
+    JSON; a revision whose sub-set is in doubt (14) is still one that "may apply"."""
+    cases = [p for p in REVISION_CASES if p.stem.startswith(("14-", "41-"))]
+    result = _compare(qualys_2019, qualys_revised, cases)
+    causes = {c.case_id: [(x.why, x.id, x.award, x.on) for x in c.causes]
+              for c in result.cases}
+    assert causes == {
+        "pending-executive-officer-unknown": [("may apply", "rule_10d1", None, ())],
+        "attained-follows-received": [
+            ("may reach an award", "rule_10d1", "bonus-fy2023", ("awards[0].received",)),
+            ("may reach an award", "sox_304", "bonus-fy2023", ("awards[0].received",))]}
+    text = impactreport.render_text(result, with_cases=True)
+    assert "  because: revision rule_10d1 may reach award bonus-fy2023, on awards[0].received " \
+        "(Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1))\n" in text
+    assert "no rule change either determination cites" not in text
+    assert "by cause: revision rule_10d1 may apply: 1; revision rule_10d1 may reach an " \
+        "award: 1; revision sox_304 may reach an award: 1\n" in text
+    data = json.loads(impactreport.render_json(result))
+    assert data["cases"][0]["causes"] == [
+        {"why": "may apply", "kind": "revision", "id": "rule_10d1",
+         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}]
+    assert data["cases"][1]["causes"][1] == {
+        "why": "may reach an award", "kind": "revision", "id": "sox_304",
+        "clause": "Sarbanes-Oxley Act of 2002, Section 304(a)", "award": "bonus-fy2023",
+        "on": ["awards[0].received"]}
 
 
 def test_diff_on_the_command_line_text_and_json(tmp_path):
@@ -227,5 +260,20 @@ def test_a_case_id_with_control_characters_cannot_forge_a_line_of_the_diff(tmp_p
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     text = run("diff", QUALYS_2019, QUALYS, path).stdout
     assert "(case c\\nSummary: 0 of 1 cases change\\x1b[2J)" in text
+    assert not [line for line in text.splitlines() if line.startswith("Summary: 0")]
+    assert "\x1b" not in text
+
+
+def test_an_award_id_with_control_characters_cannot_forge_a_line_of_the_diff(tmp_path):
+    # Example 41's award, named so as to print a line of its own where a cause names it.
+    data = yaml.safe_load((ROOT / "examples" / "cases" / "revisions"
+                           / "41-attained-follows-received.yaml").read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["awards"][0]["id"] = "b\nSummary: 0 of 1 cases change\x1b[2J"
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = run("diff", QUALYS_2019, QUALYS, path).stdout
+    assert "may reach award b\\nSummary: 0 of 1 cases change\\x1b[2J, on awards[0].received" \
+        in text
     assert not [line for line in text.splitlines() if line.startswith("Summary: 0")]
     assert "\x1b" not in text

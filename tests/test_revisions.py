@@ -18,7 +18,7 @@ from clawpolicy.revise import rules as rs
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.check import subsets
 from clawpolicy.render import json as json_render
-from tests.conftest import EXAMPLE_CASES, POLICIES
+from tests.conftest import EXAMPLE_CASES, POLICIES, ROOT
 from tests.strategies import cases
 from tests.test_properties import as_case
 
@@ -259,3 +259,33 @@ def test_an_undecided_alternative_of_the_same_amount_that_would_cover_the_award_
     assert determination.outcome == "no_recovery"
     assert [a.outcome for a in determination.awards] == ["no_recovery"]
     assert determination.open_questions == []
+
+
+# Awards pending on which revisions govern them: each revision in doubt, with the facts its
+# reach of the award turns on (`awards[].revisions_open`); where the sub-set holds the
+# participant (41) that is what the award turns on, where it is in doubt (14, 21) the sub-set.
+REVISIONS_OPEN = {
+    "41-attained-follows-received": [[("rule_10d1", ["awards[0].received"]),
+                                      ("sox_304", ["awards[0].received"])]],
+    "14-pending-executive-officer-unknown": [[("rule_10d1", ["participant.executive_officer"])]],
+    # bonus-fy2022 recovers nothing under either: nothing to say of it.
+    "21-sox304-unknown-title": [[("sox_304", ["participant.roles[0].role"])], None],
+    # Which revisions reach each award is known: left out.
+    "15-10d1-lookback-displaces-2019": [None, None],
+}
+
+
+@pytest.mark.parametrize("name", REVISIONS_OPEN)
+def test_an_award_pending_on_which_revisions_reach_it_names_them_with_their_facts(
+        qualys_revised, name):
+    path = ROOT / "examples" / "cases" / "revisions" / f"{name}.yaml"
+    # The impact report (`clawpolicy diff`) reads determinations made without reasons.
+    full, bare = (evaluate(qualys_revised, read_case(path), reasons=r) for r in (True, False))
+    for d in (full, bare):
+        assert [a.revisions_open and [(r.id, r.turns_on) for r in a.revisions_open]
+                for a in d.awards] == REVISIONS_OPEN[name]
+    # Said in words too (the note), and left out of the JSON where there is nothing to say.
+    for award, written in zip(full.awards, json.loads(json_render.render(full))["awards"]):
+        doubt = any(str(n).startswith("which revisions govern this award is not known")
+                    for n in award.notes)
+        assert ("revisions_open" in written) == doubt == (award.revisions_open is not None)

@@ -66,12 +66,14 @@ def _cannot_win(bound: Any, best: AwardEvaluation) -> bool:
     return bound < amount or (bound == amount and best.result.outcome != "not_covered")
 
 
-def pending(evaluation: AwardEvaluation, unknowns: list[Unknown], note: Any) -> AwardEvaluation:
-    """The award left pending on `unknowns`, with `note` saying why."""
+def pending(evaluation: AwardEvaluation, unknowns: list[Unknown], note: Any,
+            **result: Any) -> AwardEvaluation:
+    """The award left pending on `unknowns`, with `note` saying why; `result` sets more
+    fields of the award's result."""
     result = evaluation.result.model_copy(update={
         "outcome": "pending", "recoverable": None, "remedies": [], "excused": None,
         "outstanding": None,
-        "notes": evaluation.result.notes + [note]})
+        "notes": evaluation.result.notes + [note], **result})
     return AwardEvaluation(result, unknowns, None, evaluation.notes)
 
 

@@ -17,7 +17,8 @@ from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate import amountrule, amounts
 from clawpolicy.evaluate.amounts import citation
 from clawpolicy.evaluate.determination import (
-    AwardResult, Condition, Excused, OtherRecoverable, RevisionApplied, amount)
+    AwardResult, Condition, Excused, OpenRevision, OtherRecoverable, RevisionApplied,
+    amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo, note_pivots
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.combine import Seen, combine, pending
@@ -273,8 +274,13 @@ class Determiner:
             # keeps the outcome and amount and asks the split (settle.py).
             if alternative.decided() != chosen.decided():
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
+                # Said in words (the note) and for a program: each revision in doubt with
+                # the facts its reach of the award turns on (`revisions_open`).
                 return pending(chosen, [facts], "which revisions govern this award is not "
-                               f"known: {', '.join(r.name for r, _ in unsure)}")
+                               f"known: {', '.join(r.name for r, _ in unsure)}",
+                               revisions_open=[OpenRevision._make(id=r.name,
+                                                                  turns_on=list(u.facts))
+                                               for r, u in unsure])
         return chosen
 
     def _reaches(self, ev: Evaluator, revision: ast.Revision, rec: Rec, member: Any) -> Any:

@@ -257,10 +257,21 @@ class AmountRule(_Shaped):
     _optional = ("label",)
 
 
+class OpenRevision(_Out):
+    """A revision that may or may not govern a pending award (an addition to the contract):
+    its id, and the facts (paths in the case file) whether it reaches the award turns on."""
+
+    id: str
+    turns_on: list[str]
+
+
 class AwardResult(_Shaped):
     id: str
     outcome: Outcome
     revisions: list[str]  # the revisions that govern this award, in the policy's order
+    # Where the award is pending on which revisions govern it: those whose reach of it is
+    # not known, in the policy's order, each with the facts it turns on.
+    revisions_open: list[OpenRevision] | None = None
     recoverable: Amount | None
     recoverable_compensation: Amount | None
     recoverable_from: str  # "policy", or the revision whose amount rule was used
@@ -279,7 +290,7 @@ class AwardResult(_Shaped):
     facts: AwardFacts = AwardFacts._make()
     # Where `recoverable_compensation` was computed: the rule it came from and what it read.
     recoverable_rule: AmountRule | None = None
-    _optional = ("recoverable_range", "excused", "recovered", "outstanding",
+    _optional = ("revisions_open", "recoverable_range", "excused", "recovered", "outstanding",
                  "recoverable_rule")
     _reasons = ("notes",)
     # Which of `notes` decided the amount, where one did (an exception that excuses all of

@@ -41,14 +41,21 @@ class Cause:
     applies to it (or no longer does)."""
 
     # "added" | "removed" | "changed" (a rule), or "now applies" | "no longer applies" |
-    # "changed" | "may apply" (a revision: it governs the award now, or no longer does, or it
-    # was changed, or whether it applies is what the case is now pending on)
+    # "changed" | "may apply" | "may reach an award" (a revision: it governs the award now,
+    # or no longer does, or it was changed, or whether it applies is what the case is now
+    # pending on, or it applies and whether it reaches an award is what the award is now
+    # pending on)
     why: str
     kind: str
     id: str
     clause: str | None
+    # For "may reach an award": the award, and the facts whether it reaches it turns on (the
+    # determination's `revisions_open`).
+    award: str | None = None
+    on: tuple[str, ...] = ()
 
     def words(self) -> str:
+        """The cause as the summary counts it (across cases: no award named)."""
         return f"{self.kind} {self.id} {self.why}"
 
 
@@ -184,7 +191,8 @@ def causes(impact: Impact, before: Determination, after: Determination,
     the case is now pending and no revision that now applies explains it)."""
     revised = {c.id for c in impact.rules if c.kind == "revision"}
     clauses = {r.name: r.citation.clause for r in impact.old.revisions + impact.new.revisions}
-    now_applies, no_longer = [], []
+    members = {r.id for r in after.revisions_applied}
+    now_applies, no_longer, may_reach = [], [], []
     olds = {a.id: a for a in before.awards}
     for award in after.awards:
         old = olds.get(award.id)
@@ -193,6 +201,11 @@ def causes(impact: Impact, before: Determination, after: Determination,
         now_applies += [r for r in award.revisions if r not in old.revisions]
         no_longer += [r for r in old.revisions if r not in award.revisions]
         now_applies += [r for r in award.revisions if r in old.revisions and r in revised]
+        # A revision in doubt whose sub-set holds the participant: what is not known is
+        # whether it reaches the award (one whose sub-set is in doubt "may apply", below).
+        may_reach += [Cause("may reach an award", "revision", r.id, clauses.get(r.id),
+                            award.id, tuple(r.turns_on))
+                      for r in award.revisions_open or () if r.id in members & revised]
     others = ([(o.source, o.amount, o.revision) for o in before.other_recoverable],
               [(o.source, o.amount, o.revision) for o in after.other_recoverable])
     if others[0] != others[1]:
@@ -205,6 +218,7 @@ def causes(impact: Impact, before: Determination, after: Determination,
     if not found and "pending" in (after.outcome, *(a.outcome for a in after.awards)):
         found += [Cause("may apply", "revision", r, clauses.get(r))
                   for r in unknown_revisions() if r in revised]
+    found += may_reach
     cited = _closure(impact.old, _cited(impact.old, before)) \
         | _closure(impact.new, _cited(impact.new, after))
     found += [Cause(c.change, c.kind, c.id, c.clause) for c in impact.rules

@@ -9,7 +9,7 @@ from typing import Any
 
 from clawpolicy.core.source import visible
 from clawpolicy.core.values import format_money
-from clawpolicy.tools.impact import CaseChange, Impact, RuleChange, Side
+from clawpolicy.tools.impact import CaseChange, Cause, Impact, RuleChange, Side
 
 
 def render_json(impact: Impact) -> str:
@@ -37,8 +37,15 @@ def _case(c: CaseChange) -> dict[str, Any]:
             "before": _side(c.before), "after": _side(c.after),
             "awards": [{"id": award, "before": _award(c.before, award),
                         "after": _award(c.after, award)} for award in _changed_awards(c)],
-            "causes": [{"why": x.why, "kind": x.kind, "id": x.id, "clause": x.clause}
-                       for x in c.causes]}
+            "causes": [_cause(x) for x in c.causes]}
+
+
+def _cause(x: Cause) -> dict[str, Any]:
+    """A cause; one that is an award's names it and the facts it turns on."""
+    found = {"why": x.why, "kind": x.kind, "id": x.id, "clause": x.clause}
+    if x.award is not None:
+        found.update(award=x.award, on=list(x.on))
+    return found
 
 
 def _side(side: Side) -> dict[str, Any]:
@@ -78,7 +85,7 @@ def render_text(impact: Impact, with_cases: bool) -> str:
         for award in _changed_awards(c):
             out.append(f"  award {visible(award)}: {_award_words(c.before, award)} -> "
                        f"{_award_words(c.after, award)}")
-        out += [f"  because: {x.words()}" + (f" ({x.clause})" if x.clause else "")
+        out += [f"  because: {_said(x)}" + (f" ({x.clause})" if x.clause else "")
                 for x in c.causes] or ["  because: no rule change either determination cites"]
     for source, diagnostics in impact.errors:
         out += ["", f"{source}: not compared"]
@@ -92,6 +99,14 @@ def render_text(impact: Impact, with_cases: bool) -> str:
     if s["by_cause"]:
         out.append(f"  by cause: {_counts(s['by_cause'])}")
     return "\n".join(out) + "\n"
+
+
+def _said(x: Cause) -> str:
+    """A cause as a changed case's lines say it: one that is an award's with the award (the
+    case's own text, its control characters shown as escapes) and the facts it turns on."""
+    if x.award is None:
+        return x.words()
+    return f"{x.kind} {x.id} may reach award {visible(x.award)}, on {visible(', '.join(x.on))}"
 
 
 def _counts(counts: dict[str, int]) -> str:
