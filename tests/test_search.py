@@ -18,7 +18,9 @@ import yaml
 from hypothesis import given
 
 from clawpolicy.api import evaluate, read_case
-from clawpolicy.evaluate import awardmemo, exact, searching, settle, tracking
+from clawpolicy.evaluate import amounts, awardmemo, exact, searching, settle, tracking
+from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.env import Env
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import cases, fuzzed
@@ -80,10 +82,10 @@ def test_generated_2019(qualys_2019, data):
     assert fast == reference
 
 
-def _blanked(facts: tuple[str, ...]):
-    """examples/cases/10 (pending on the Committee's findings) with more facts unknown."""
-    data = yaml.safe_load((ROOT / "examples" / "cases" /
-                           "10-pending-committee-findings.yaml").read_text(encoding="utf-8"))
+def _blanked(facts: tuple[str, ...], case: str = "10-pending-committee-findings.yaml"):
+    """examples/cases/10 (pending on the Committee's findings), or another example case,
+    with more facts unknown."""
+    data = yaml.safe_load((ROOT / "examples" / "cases" / case).read_text(encoding="utf-8"))
     data.pop("expect")
     for fact in facts:
         holder, name = data, fact
@@ -214,6 +216,75 @@ def test_a_sub_search_takes_the_awards_its_answer_cannot_move(qualys_revised, mo
         for data in _generator()(*batch):
             evaluate(qualys_revised, as_case(data))
     assert "stock_sales" in compared
+
+
+def test_a_run_takes_the_amounts_its_answers_cannot_move(qualys_2019, qualys_revised,
+                                                         monkeypatch):
+    """Where the run of the case as it stands bounded a pending award with no exception open
+    (amounts.bound), a search's run whose answers no rule of the amounts can read takes those
+    amounts (awardmemo.AwardMemo.bound): as deciding them under the answers gives them (the
+    outcome, the amount, the remedies, what is excused), noting no threshold; on the
+    benchmark's batches, where the determinations stay the reference's
+    (test_benchmark_batches)."""
+    bound, amounts_of = awardmemo.AwardMemo.bound, searching.Searching._amounts
+    taken, compared = [], []
+
+    def noted(self, *args):
+        found = bound(self, *args)
+        taken.append(found is not None)
+        return found
+
+    def checked(self, ev, env, rec, conditions, notes, bounding=False):
+        taken.clear()
+        found = amounts_of(self, ev, env, rec, conditions, notes, bounding)
+        if any(taken):
+            thresholds = tracking_state(ev.tracker)
+            outer = ev.reads, ev.names, ev.pivots
+            ev.reads, ev.names, ev.pivots = set(), set(), {}
+            try:  # decided afresh, in an environment that holds no value yet
+                decided = Determiner._amounts(self, ev, Env(env.rules, rec), rec, [], [],
+                                              bounding)
+            finally:
+                ev.reads, ev.names, ev.pivots = outer
+            assert (found.decided(), found.recoverable, found.result.excused) == \
+                (decided.decided(), decided.recoverable, decided.result.excused), rec.path
+            assert tracking_state(ev.tracker) == thresholds
+            compared.append(rec.path)
+        return found
+    monkeypatch.setattr(awardmemo.AwardMemo, "bound", noted)
+    monkeypatch.setattr(searching.Searching, "_amounts", checked)
+    for policy in (qualys_2019, qualys_revised):
+        for batch in BATCHES:
+            for data in _generator()(*batch):
+                evaluate(policy, as_case(data))
+    assert compared
+
+
+def tracking_state(tracker) -> dict | None:
+    return None if tracker is None else {f: list(t) for f, t in tracker.thresholds.items()}
+
+
+@pytest.mark.parametrize("blank", [("awards[0].basis",), ("restatement.required_date",),
+                                   ("participant.executive_officer",)], ids="+".join)
+def test_amounts_bounded_past_an_open_exception_are_not_taken(blank, qualys_revised,
+                                                              monkeypatch):
+    """A pending award whose bound took an exception not known to hold as not holding
+    (examples/cases/revisions/05: the home-country law exception open, and a condition
+    too): that bound is not its amounts, and no run answering the condition takes it (it
+    would decide the award recovered where the exception leaves it pending): the
+    determination is the reference's."""
+    bounded = []
+    derive = amounts.derive
+
+    def noted(*args, **named):
+        found = derive(*args, **named)
+        bounded.append(found.bounded)
+        return found
+    monkeypatch.setattr(amounts, "derive", noted)
+    loaded = _blanked(blank, "revisions/05-10d1-impracticable-home-country-law.yaml")
+    fast = render(qualys_revised, loaded, True)
+    assert any(bounded)
+    assert fast == render(qualys_revised, loaded, False)
 
 
 # Generated cases of run.py's mixed batch (benchmarks/generate.py, seed 2024, 1-20 awards:

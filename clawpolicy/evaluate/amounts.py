@@ -44,7 +44,7 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
         return d._result(rec, rules, "pending", conditions, [], notes, [rc_t], None, None)
     rc_t = lift(lambda v: money(v, rec, ev), rc_t)
     rc = plain(rc_t)
-    excused, part_t, unknowns = _excuse(ev, env, rec, rc_t, notes, bounding)
+    excused, part_t, unknowns, skipped = _excuse(ev, env, rec, rc_t, notes, bounding)
     excusing = notes[-1] if excused is not None else None
     part = plain(part_t)
     if part:
@@ -116,6 +116,7 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     evaluation.result.__dict__["recoverable_rule"] = amountrule.described(ev, env, rec)
     if deciding is not None:
         evaluation.result.deciding(deciding)
+    evaluation.bounded = skipped
     return evaluation
 
 
@@ -123,18 +124,25 @@ def bound(d: Any, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
     """The most this award could recover if every open condition were met: the amount the
     remedies reach, if the amount and the remedies are known already."""
     trial = d._amounts(ev, env, rec, [], [], bounding=True)
-    return trial.recoverable if trial.result.outcome != "pending" else None
+    if trial.result.outcome == "pending":
+        return None
+    if not ev.overrides and not trial.bounded:
+        # In the run of the case as it stands, no exception open: the amounts themselves,
+        # which the exactness search's runs may take (awardmemo.AwardMemo.bound).
+        d.memo.bounds[(rec.path, id(env.rules))] = (trial, env.rules)
+    return trial.recoverable
 
 
 def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
-            bounding: bool) -> tuple[Excused | None, Any, list[Unknown]]:
+            bounding: bool) -> tuple[Excused | None, Any, list[Unknown], bool]:
     """The first exception in force that excuses part of the recoverable amount: what it
     excuses (at most that amount; tracked as `rc_t` is), or the unknown it turns on.
     `bounding` (the most the award could recover) takes an exception not known to hold as
-    not holding."""
+    not holding; the last value says whether it took one so."""
     rc = plain(rc_t)
+    skipped = False
     if rc.amount <= 0:
-        return None, Decimal(0), []
+        return None, Decimal(0), [], skipped
     for entry in env.rules.of("excuse"):
         rule = entry.rule
         test = ev.eval(rule.when, env)
@@ -142,6 +150,7 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
         for open_ in (test, value):
             if isinstance(open_, Unknown):
                 if bounding:
+                    skipped = True
                     break
                 recoverable = env.rules.recoverable.rule.name
                 notes.append(
@@ -149,7 +158,7 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
                          f"part of {recoverable} is not known yet: ") if open_ is test
                     else said(ev, "describe", rule.body, env, f"{rule.name} applies, but "
                               f"how much of {recoverable} it excuses is not known yet: "))
-                return None, Decimal(0), [open_]
+                return None, Decimal(0), [open_], skipped
         else:
             if test is not True:
                 continue
@@ -167,8 +176,9 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
             excused = amount(Money(part, rc.unit))
             clause, quote = citation(rule)
             return Excused._make(amount=excused.amount, unit=excused.unit, exception=rule.name,
-                                 clause=clause, quote=quote, source=entry.source), part_t, []
-    return None, Decimal(0), []
+                                 clause=clause, quote=quote, source=entry.source), part_t, [], \
+                skipped
+    return None, Decimal(0), [], skipped
 
 
 def policy_notes(d: Any, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:

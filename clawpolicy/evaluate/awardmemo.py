@@ -49,6 +49,12 @@ class AwardMemo:
         # reads kept. The last run's numbers are kept while its thresholds stand.
         self._ids: dict[tuple, int] = {}
         self._last: tuple | None = None
+        # The amounts of each award the run of the case as it stands left pending, as its
+        # bound computed them there with no exception open (amounts.bound): (award path, id
+        # of the rule set) -> (the evaluation, the rule set); and, found at first use, the
+        # names of the fields they can read (`bound`).
+        self.bounds: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self._bound_names: dict[tuple[str, int], frozenset | None] = {}
 
     def award(self, determiner: Any, ev: Any, index: int, rec: Any,
               membership: dict[str, Any]) -> Any:
@@ -114,6 +120,26 @@ class AwardMemo:
             by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, -1)] = \
                 (value, frame)
         return value
+
+    def bound(self, values: Any, ev: Any, rec: Any, rules: Any) -> Any:
+        """An award's amounts in a run answering a question (searching.py), as the bound
+        computed them in the run of the case as it stands (no exception open there: the
+        amounts themselves), where no answered fact can move them: no rule they evaluate
+        (the recoverable amount, the exceptions, the remedies) can read a field of an
+        answered fact's name. Taken as a rule's value is taken from that run
+        (decide.Determiner._rule): the names they can read are recorded for the award. None
+        where not."""
+        key = (rec.path, id(rules))
+        found = self.bounds.get(key)
+        if found is None or values is None:
+            return None
+        names = self._bound_names.get(key, _NONE)
+        if names is _NONE:
+            names = self._bound_names[key] = _amount_names(values, found[1])
+        if names is None or not names.isdisjoint(values.names_of(ev.overrides)):
+            return None
+        ev.names.update(names)
+        return found[0]
 
     def _read(self, reads: tuple[frozenset, frozenset]) -> int:
         """The number of what an evaluation read (the same sets, the same number)."""
@@ -211,6 +237,25 @@ def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:
         for p in found:
             if p not in known:
                 known.append(p)
+
+
+def _amount_names(values: Any, rules: Any) -> frozenset | None:
+    """The names of the fields an award's amounts can read under `rules` (depends.py), or
+    None where that is not known."""
+    bodies = [rules.recoverable.rule.body]
+    for entry in rules.of("excuse"):
+        bodies += [entry.rule.when, entry.rule.body]
+    for entry in rules.of("remedy"):
+        bodies += [entry.rule.unless, entry.rule.body]
+    names: set[str] = set()
+    for body in bodies:
+        if body is None:
+            continue
+        found = values.reads(rules, body)
+        if found is None:
+            return None
+        names |= found
+    return frozenset(names)
 
 
 def _nothing(atoms: dict) -> tuple:

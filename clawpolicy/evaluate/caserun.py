@@ -28,6 +28,9 @@ class AwardEvaluation:
     # The case facts its evaluation read (recorded in a run that answers no question): an
     # answer to any other fact cannot change it.
     reads: frozenset = frozenset()
+    # Amounts found while bounding (amounts.bound) that took an exception not known to hold
+    # as not holding: not the amounts themselves.
+    bounded: bool = False
 
     def decided(self) -> tuple:
         """What the result decides: its outcome, its amount (and unit), and what each remedy
@@ -41,7 +44,7 @@ class AwardEvaluation:
         fields of the award's result in the copy."""
         result = self.result.model_copy(update={"notes": list(self.result.notes), **result})
         return AwardEvaluation(result, list(self.unknowns), self.recoverable, list(self.notes),
-                               self.bound, self.reads)
+                               self.bound, self.reads, self.bounded)
 
 
 class CaseRun:

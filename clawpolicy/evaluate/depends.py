@@ -39,7 +39,7 @@ class RuleValues:
         if found is None:
             found = _READS[policy] = ({}, links(policy))
         self._reads, self._links = found
-        # The answers of the last run asked about, and their field names (`_names_of`).
+        # The answers of the last run asked about, and their field names (`names_of`).
         self._answered: tuple[Any, frozenset] | None = None
 
     def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
@@ -49,11 +49,11 @@ class RuleValues:
             return _MISSING
         found = self._reads.get((id(rules), id(body)))
         reads = found[1] if found is not None else self.reads(rules, body)
-        if reads is None or not reads.isdisjoint(self._names_of(answered)):
+        if reads is None or not reads.isdisjoint(self.names_of(answered)):
             return _MISSING
         return value
 
-    def _names_of(self, answered: Any) -> frozenset:
+    def names_of(self, answered: Any) -> frozenset:
         """The field names of the answered paths (the last part of each): a run asks for
         every rule of an award with the same answers, so the last run's are kept."""
         last = self._answered

@@ -96,6 +96,12 @@ class Searching(Determiner):
         amounts do not read) takes them, and the result is made with its own conditions."""
         if more or named or not SHORTCUTS or notes or not keeps(ev):
             return super()._amounts(ev, env, rec, conditions, notes, bounding, *more, **named)
+        # Where no answer can move them, as the run of the case as it stands computed them
+        # (not in a sub-search's first run, which records what each part reads).
+        taken = self.memo.bound(self.values, ev, rec, env.rules) if ev.names is not None \
+            else None
+        if taken is not None:
+            return taken.fresh(conditions=list(conditions))
         kept = self.memo.part(
             (_AMOUNTS, rec.path, id(env.rules), bounding), ev,
             lambda: super(Searching, self)._amounts(ev, env, rec, [], [], bounding))
