@@ -164,15 +164,18 @@ def _determine_group(group: list[Item]) -> list[Result]:
 # ---------------------------------------------------------------- the run
 
 def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
-        progress: TextIO | None = None) -> Summary:
+        progress: TextIO | None = None, last: bool = False) -> Summary:
     """Determine every case of `source`, writing each line to `out` as it is decided. With
     `progress` (a terminal: the command line decides), a display of the count, the rate and
-    the time left is drawn there on time, and erased at the end."""
+    the time left is drawn there on time, and erased at the end. `last`: the run is the last
+    work of its process (the program's `check --batch`), whose exit need not free what the
+    run made: it is left frozen out of the cyclic collector, whose pass at exit would
+    otherwise walk and free it all (with `--jobs 2`, 0.2 s at load 8 after 600 cases)."""
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
     summary = Summary(policy.vocabulary.default_unit)
     display = nullcontext(None) if progress is None else \
         BatchProgress(progress, total(source), force_terminal=True)
-    results = _results(policy, items(source), jobs)
+    results = _results(policy, items(source), jobs, last)
     try:
         with display as shown:
             for group in results:
@@ -184,12 +187,17 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
                 out.flush()  # written as decided: nothing decided is lost if it is stopped
     finally:
         results.close()
+    if last:
+        import gc
+        gc.freeze()
     return summary
 
 
-def _results(policy: CheckedPolicy, work: Iterable[Item],
-             jobs: int) -> Iterator[list[Result]]:
-    """The results, in input order, a group at a time (one case at a time with one job)."""
+def _results(policy: CheckedPolicy, work: Iterable[Item], jobs: int,
+             last: bool = False) -> Iterator[list[Result]]:
+    """The results, in input order, a group at a time (one case at a time with one job).
+    What is frozen before the workers are forked is thawed at the end, unless the run is
+    its process's `last` work."""
     if jobs == 1:
         for item in work:
             yield [determine_one(item, policy)]
@@ -230,7 +238,7 @@ def _results(policy: CheckedPolicy, work: Iterable[Item],
             yield from _in_order(pool, policy, _groups(work), jobs * IN_FLIGHT)
         done = True
     finally:
-        if forked:
+        if forked and not last:
             gc.unfreeze()
         pool.shutdown(wait=done, cancel_futures=True)
         if not done:  # interrupted, or stopped by an error: stop the workers now
