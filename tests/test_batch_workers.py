@@ -96,6 +96,29 @@ def test_forked_workers_start_from_the_first_case_decided_and_leave_nothing_froz
     assert gc.get_freeze_count() == frozen
 
 
+def test_groups_shrink_near_a_files_end_so_that_the_workers_finish_together(tmp_path):
+    """A group is handed to whichever worker is free: a last group of 32 cases leaves the
+    other worker idle while it is decided. Near the end of a file whose size is known the
+    groups shrink (at most a quarter of the cases left, with two workers); a stream keeps
+    its groups whole."""
+    from tests.conftest import EXAMPLE_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(EXAMPLE_CASES[:10]) * 60, encoding="utf-8")  # 600 cases
+    read = list(batch.items(str(cases)))
+    groups = list(batch._groups(iter(read), batch._Group(batch._file_size(str(cases)), 2)))
+    assert [item for group in groups for item in group] == read  # each case once, in order
+    sizes = [len(group) for group in groups]
+    assert max(sizes) == batch.GROUP and sizes[-1] <= 2
+    left = len(read)
+    for size in sizes[sizes.index(batch.GROUP):]:
+        assert size <= max(left // 3, 2), sizes  # a quarter, and the mean size's error
+        left -= size
+    whole = [len(group) for group in batch._groups(iter(read))]
+    assert whole[-1] == (len(read) - 8 - 16 - 32) % batch.GROUP
+
+
 def test_a_read_error_mid_batch_writes_every_case_read_before_it(qualys_2019, tmp_path,
                                                                   monkeypatch):
     """The input fails after 20 cases (a device error on a pipe): the 20 are decided and
