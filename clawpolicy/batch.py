@@ -172,7 +172,7 @@ def run(policy_path: str, source: str, out: TextIO, jobs: int = 1,
     the time left is drawn there on time, and erased at the end. `last`: the run is the last
     work of its process (the program's `check --batch`), whose exit need not free what the
     run made: it is left frozen out of the cyclic collector, whose pass at exit would
-    otherwise walk and free it all (with `--jobs 2`, 0.2 s at load 8 after 600 cases)."""
+    otherwise walk and free it all (with `--jobs 2`, 0.3 s at load 8-9, 600 cases)."""
     policy = api.compile_policy(policy_path)  # errors in the policy stop the run at once
     summary = Summary(policy.vocabulary.default_unit)
     display = nullcontext(None) if progress is None else \
