@@ -4,6 +4,7 @@ including the groups the parent determines itself while its workers start."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -94,6 +95,53 @@ def test_forked_workers_start_from_the_first_case_decided_and_leave_nothing_froz
     rest = [r for group in found for r in group]
     assert rest == expected[1:]
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_run_that_ends_its_process_leaves_what_it_made_frozen(tmp_path, qualys_2019):
+    """The program's `check --batch` (last=True) leaves the parent's objects frozen out of
+    the collector, whose pass at exit would otherwise walk and free them all; a caller's
+    run thaws them (the test above)."""
+    import gc
+
+    from tests.conftest import EXAMPLE_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(EXAMPLE_CASES[:10]) * 3, encoding="utf-8")
+    frozen = gc.get_freeze_count()
+    for jobs in (2, 1):
+        out = io.StringIO()
+        try:
+            batch.run(str(ROOT / "policies" / "qualys-2019.claw"), str(cases), out, jobs,
+                      last=True)
+            assert gc.get_freeze_count() > frozen, jobs
+        finally:
+            if not frozen:  # what the run froze, thawed for the tests that follow
+                gc.unfreeze()
+        assert len(out.getvalue().splitlines()) == 30
+
+
+def test_groups_shrink_near_a_files_end_so_that_the_workers_finish_together(tmp_path):
+    """A group is handed to whichever worker is free: a last group of 32 cases leaves the
+    other worker idle while it is decided. Near the end of a file whose size is known the
+    groups shrink (at most a quarter of the cases left, with two workers); a stream keeps
+    its groups whole."""
+    from tests.conftest import EXAMPLE_CASES
+    from tests.test_batch import jsonl
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl(EXAMPLE_CASES[:10]) * 60, encoding="utf-8")  # 600 cases
+    read = list(batch.items(str(cases)))
+    groups = list(batch._groups(iter(read), batch._Group(batch._file_size(str(cases)), 2)))
+    assert [item for group in groups for item in group] == read  # each case once, in order
+    sizes = [len(group) for group in groups]
+    assert max(sizes) == batch.GROUP and sizes[-1] <= 2
+    left = len(read)
+    for size in sizes[sizes.index(batch.GROUP):]:
+        assert size <= max(left // 3, 2), sizes  # a quarter, and the mean size's error
+        left -= size
+    whole = [len(group) for group in batch._groups(iter(read))]
+    assert whole[-1] == (len(read) - 8 - 16 - 32) % batch.GROUP
 
 
 def test_a_read_error_mid_batch_writes_every_case_read_before_it(qualys_2019, tmp_path,

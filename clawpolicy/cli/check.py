@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from clawpolicy.cli import common
 from clawpolicy.cli.common import (EXIT_CASE, EXIT_INTERNAL, EXIT_OK, EXIT_POLICY,
                                    Explain, FailOn, Format, _fail, _fail_on_code, _render, app,
                                    reported, start_up)
@@ -112,7 +113,8 @@ def _batch(policy: Path, source: str, jobs: int, fail_on) -> None:
     # Progress only where it cannot garble the output: lines on the same terminal show it.
     progress = sys.stderr if sys.stderr.isatty() and not sys.stdout.isatty() else None
     try:
-        summary = batch.run(str(policy), source, sys.stdout, jobs, progress)
+        summary = batch.run(str(policy), source, sys.stdout, jobs, progress,
+                            last=common.AS_PROGRAM)
     except api.PolicyError as error:
         _fail(error.diagnostics, EXIT_POLICY)
     sys.stderr.write(summary.render())
