@@ -76,7 +76,8 @@ class _Unsettled(Exception):
 
 class _Undecided(Exception):
     """Searching for the outcome alone: every award the group settles is known to stay
-    pending, whatever the combinations not tried yet give."""
+    pending (or, where the case recovers whatever the answers, not to recover), whatever the
+    combinations not tried yet give (`_Watch`)."""
 
 
 @dataclass
