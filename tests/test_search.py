@@ -305,3 +305,52 @@ def test_showing_settled_awards_decides_no_award_outside_their_group(tmp_path):
     determination = evaluate(policy, loaded)
     assert determination.outcome == "recovery" and not determination.open_questions
     assert [a.recoverable.amount for a in determination.awards] == ["40.00", "50.00", "190.00"]
+
+
+# Found by the long profile of test_generated (hypothesis seed
+# 191223872159048435490875067563119977206), shrunk: past the bound, the answer
+# `restatement.material = false` is followed by a search for the outcome alone.
+# Under that answer award-0 is not covered whatever its three open facts are (as the case
+# with the answer in place shows, "not needed: ..."); award-2 stays pending.
+MATERIAL_UNKNOWN = """
+case_id: material-unknown
+as_of: 2027-10-21
+company: {name: "Qualys, Inc.", fiscal_year_end: "12-31"}
+participant: {section16_officer: false, executive_officer: false,
+              executive_officer_since: null, positions: [GC, CFO], work_location: US-CA}
+statements:
+- {id: FY2020, period_end: 2020-12-31, original_filing_date: 2021-03-14,
+   first_public_issuance: null, restated: null}
+restatement: {due_to_misconduct: true, kind: null, material: null, required_date: 2027-01-14}
+awards:
+- {id: award-0, kind: discretionary_bonus, basis: [discretionary, service, stock_price],
+   granted: 2022-04-25, received: 2019-07-02, calculated_on: null, unit: USD,
+   amount_awarded: 108, amount_paid: 16, amount_as_restated: null,
+   as_restated_is_estimate: false}
+- {id: award-2, kind: null, basis: [financial_results], granted: null, received: 2017-01-01,
+   calculated_on: null, unit: USD, amount_awarded: 0, amount_paid: null,
+   amount_as_restated: null, as_restated_is_estimate: false}
+findings: {misconduct: fraud, caused_restatement: null, should_repay: true, impracticable: null,
+           recovery_cost: null}
+law: {recovery_prohibited: false, prohibited_remedies: [repayment]}
+stock_sales: []
+"""
+
+
+def test_an_answer_is_pending_only_on_what_could_change_it(qualys_revised):
+    """An answer that leaves the case pending names the facts whose answers would change
+    its result, as the case with the answer in place asks them. The search for the outcome
+    alone stopped once the case was known to stay pending and award-0 was known not to
+    recover, and left award-0 pending: the answer `false` named award-0's three facts,
+    which no answer to could change anything."""
+    data = yaml.safe_load(MATERIAL_UNKNOWN)
+    fast, reference = both(qualys_revised, as_case(data))
+    assert fast == reference
+    question = next(q for q in evaluate(qualys_revised, as_case(data)).open_questions
+                    if q.fact == "restatement.material")
+    answer = next(a for a in question.answers if a.if_ is False)
+    data["restatement"]["material"] = False
+    answered = evaluate(qualys_revised, as_case(data))
+    assert answer.outcome == answered.outcome == "pending"
+    assert answer.pending_on == [q.fact for q in answered.open_questions] \
+        == ["awards[1].kind", "awards[1].granted"]

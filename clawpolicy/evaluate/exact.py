@@ -76,7 +76,8 @@ class _Unsettled(Exception):
 
 class _Undecided(Exception):
     """Searching for the outcome alone: every award the group settles is known to stay
-    pending, whatever the combinations not tried yet give."""
+    pending (or, where the case recovers whatever the answers, not to recover), whatever the
+    combinations not tried yet give (`_Watch`)."""
 
 
 @dataclass
@@ -136,10 +137,8 @@ class Exact:
         # The runs deciding awards for the result: for the outcome alone, without reasons.
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
-        # Searching for the outcome alone, where the case leads without any award recovering
-        # is known (an award stays pending), or some award recovers whatever the answers:
+        # Searching for the outcome alone, where some award recovers whatever the answers:
         # then an award counts only by whether it recovers, and how much (_Watch).
-        self.pending_known = False
         self.recovery_known = not run.unknowns and (
             any(e.result.outcome == "recovery" for e in run.awards)
             or any(m.amount > 0 for _, m in run.others))
@@ -167,14 +166,9 @@ class Exact:
                               if f not in awarded and self.domain(f) is None]
             group.cited = [f for f in group.cited if f not in group.unlisted]
         # The groups are independent searches (what the memo shares is what each would find
-        # for itself); for the outcome alone, the smaller ones first: one that leaves an
-        # award pending spares the others most of their search.
-        order = sorted(groups, key=lambda g: len(g.cited)) if self.outcome_only else groups
-        for group in order:
+        # for itself).
+        for group in groups:
             self.enumerate(group)
-            if self.outcome_only and not group.combinations and any(
-                    self.run.awards[i].result.outcome == "pending" for i in group.awards):
-                self.pending_known = True  # past the bound, or known to stay pending
         return groups
 
     def domain(self, fact: str) -> Any:
@@ -415,11 +409,14 @@ class _Watch:
     unsettled. That holds for the search's last round too: a round only adds answers (the
     intervals between thresholds are split, never moved), so a combination found in one
     round is found again in every later one, and a round that runs past BOUND leaves the
-    awards pending as well. Where the case is known to be pending unless an award recovers,
-    or known to recover, an award counts only by whether it recovers and how much: one
-    combination that does not recover settles that (it will not). Once nothing the group
-    settles can count otherwise, the rest of the search cannot change the outcome or the
-    amount: `_Undecided` stops it."""
+    awards pending as well. Where the case is known to recover whatever the answers, an
+    award counts only by whether it recovers and how much: one combination that does not
+    recover settles that (it will not). Not where the case is only known to stay pending:
+    an answer that leaves it pending names the facts its pending awards turn on
+    (questions.open_facts), so which awards stay pending counts there, and an award every
+    combination decides alike is not one of them. Once nothing the group settles can count
+    otherwise, the rest of the search cannot change the outcome, the amount or what the case
+    turns on: `_Undecided` stops it."""
 
     def __init__(self, exact: Exact, group: Group):
         self.exact = exact
@@ -436,10 +433,9 @@ class _Watch:
             seen = self.first.setdefault(i, decision(key))
             if key[0] == "pending" or decision(key) != seen:
                 self.open.discard(i)
-                exact.pending_known = exact.pending_known or not self.whole
             elif key[0] != "recovery":
                 self.unrecovered.add(i)
-        if not self.whole and (exact.pending_known or exact.recovery_known):
+        if not self.whole and exact.recovery_known:
             self.open -= self.unrecovered
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):

@@ -238,12 +238,19 @@ def same(a: Case, b: Case) -> Any:
 def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
            policies: tuple[CheckedPolicy, CheckedPolicy]) -> Proof:
     start = time.perf_counter()
-    solver = z3.Solver()
+    # Solved in a context of its own: z3 numbers its terms per context (reusing the numbers
+    # of terms freed) and its search breaks ties by those numbers, so in the shared one the
+    # model found, and the work a brief try needs, followed whatever the process had built
+    # before (another proof, another test). Copied into a fresh context, the same policies
+    # give the same numbering, search and counterexample in any process.
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
     solver.set("timeout", TIMEOUT_MS)
-    solver.add(*shape.domain, *shape.calendar.facts, premise, z3.Not(agree))
+    solver.add(*(f.translate(ctx) for f in
+                 (*shape.domain, *shape.calendar.facts, premise, z3.Not(agree))))
     # A difference is often found first among cases whose every fact is known: tried briefly
     # (as assumptions, which only narrow the search), then the whole shape.
-    known = [k for kind, k, _, _ in shape.leaves.values()
+    known = [k.translate(ctx) for kind, k, _, _ in shape.leaves.values()
              if z3.is_const(k) and not z3.is_true(k) and kind != "record"]
     solver.set("rlimit", HINT_RLIMIT)
     verdict = solver.check(*known)
@@ -257,7 +264,7 @@ def _solve(shape: Shape, claim: str, premise: Any, agree: Any,
     if verdict == z3.unknown:
         return Proof(claim, "unknown", seconds, reason=solver.reason_unknown())
     model = _fewer_items(solver, shape, known, solver.model())
-    case = case_of(shape, model, f"Counterexample: {claim}")
+    case = case_of(shape, model.translate(z3.main_ctx()), f"Counterexample: {claim}")
     return Proof(claim, "refuted", seconds, counterexample=case, policies=policies)
 
 
@@ -271,7 +278,10 @@ def _fewer_items(solver: z3.Solver, shape: Shape, kept: list, model: z3.ModelRef
         if kind != "list":
             continue
         for present, _ in reversed(items):
-            if z3.is_true(present) or not z3.is_true(model.eval(present, model_completion=True)):
+            if z3.is_true(present):
+                continue
+            present = present.translate(solver.ctx)
+            if not z3.is_true(model.eval(present, model_completion=True)):
                 continue
             if solver.check(*kept, z3.Not(present)) == z3.sat:
                 kept.append(z3.Not(present))
