@@ -37,6 +37,8 @@ from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core.values import Duration, Money, Unknown, unknown_of
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans
+from clawpolicy.evaluate.awardmemo import note_pivots
+from clawpolicy.evaluate.depends import outer_reads
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.tracking import Tracked, plain
 from clawpolicy.syntax import ast
@@ -51,8 +53,11 @@ ENABLED = os.environ.get("CLAWPOLICY_EVALUATOR", "compiled") != "reference"
 class Compiled:
     """The closures of one checked policy's expressions, made on first use."""
 
-    def __init__(self, policy: CheckedPolicy, memo: bool):
+    def __init__(self, policy: CheckedPolicy, memo: bool, free: bool = False):
         self._policy, self.memo = weakref.ref(policy), memo  # the table lives as long as it
+        # Whether a node that reads no item takes its value from the run's (`_free`); and
+        # how many such nodes are being compiled (the nodes inside one are not such).
+        self.free, self._within = free, 0
         # id(node) -> its closure, looked up by Evaluator.eval_t as well; `_nodes` keeps
         # each node alive, so that its id stays its own.
         self.closures: dict[int, Closure] = {}
@@ -74,8 +79,21 @@ class Compiled:
     # ------------------------------------------------------------ compiling
     def _compile(self, node: ast.Expr) -> Closure:
         make = _MAKERS.get(type(node))
-        fn = make(self, node) if make is not None else _reference(node)
-        if not self.memo or isinstance(node, _LEAVES) or hasattr(fn, "constant"):
+        free = outer_reads(self.policy, node) if self.free and not self._within and \
+            not isinstance(node, _LEAVES) and make is not None else None
+        if free is not None and free[2] < (_LARGER if free[0] else _LARGE):
+            free = None  # taken from the run's, it would cost what evaluating it costs
+        if free is not None:  # the nodes inside it are evaluated only where it is (`_free`)
+            self._within += 1
+        try:
+            fn = make(self, node) if make is not None else _reference(node)
+        finally:
+            self._within -= free is not None
+        if isinstance(node, _LEAVES) or hasattr(fn, "constant"):
+            return fn
+        if free is not None:
+            fn = _free(node, fn, free[0], free[1])
+        if not self.memo:
             return fn
         key = id(node)
 
@@ -115,6 +133,59 @@ class Compiled:
         if target == self.policy.vocabulary.roles.each:
             return lambda ev, env: env.award
         return lambda ev, env: ev.read(ev.root, target)
+
+
+def _free(node: ast.Expr, fn: Closure, outer: frozenset[str], alike: bool) -> Closure:
+    """A node that reads no item (the award) under any rule set (`depends.outer_reads`): its
+    value is the same for every award of one run, under one rule set (or under every one,
+    where they resolve its names `alike`) and for the same values of the variables bound
+    outside it that it reads (`outer`, each value by its identity: the evaluator reads each
+    fact once). So it is evaluated once a run (`Evaluator.free`) and taken for the others,
+    with what evaluating it records (the facts read, the pivots noted: awardmemo.framed)
+    recorded again each time it is taken. The nodes inside it are not kept apart (a named
+    rule's body, compiled apart, is): in a table with the memo, they are memoised in the
+    environment it was first evaluated in, and an explanation of another award that reads
+    them evaluates them there."""
+    key, names = id(node), sorted(outer)
+
+    def free(ev: Any, env: Any) -> Any:
+        store = ev.free
+        if store is None:
+            return fn(ev, env)
+        if names:
+            values = tuple(env.locals[name] for name in names)
+            at = (key, id(env.rules), *map(id, values)) if not alike else \
+                (key, *map(id, values))
+        else:
+            values = ()
+            at = key if alike else (key, id(env.rules))
+        found = store.get(at)
+        if found is None:  # what it records recorded apart too (as awardmemo.framed does)
+            reads, pivots = ev.reads, ev.pivots
+            ev.reads, ev.pivots = set(), {}
+            try:
+                value = fn(ev, env)
+            finally:
+                own, noted = ev.reads, ev.pivots
+                ev.reads, ev.pivots = reads, pivots
+                if reads is not None:
+                    reads.update(own)
+                if noted:
+                    note_pivots(pivots, noted)
+            # The rule set and the values kept with it, so that their ids stay their own.
+            store[at] = (value, own or None, noted or None, env.rules, values)
+            return value
+        if found[1] is not None and ev.reads is not None:
+            ev.reads.update(found[1])
+        if found[2] is not None:
+            note_pivots(ev.pivots, found[2])
+        return found[0]
+    return free
+
+
+# How many nodes (with those of the rules it names) a node that reads no item has at least,
+# to be evaluated once a run (`_free`): with no variable bound outside it, and with some.
+_LARGE, _LARGER = 3, 8
 
 
 def _reference(node: ast.Expr) -> Closure:
@@ -315,16 +386,17 @@ _MAKERS: dict[type, Callable[[Compiled, Any], Closure]] = {
 
 # The compiled tables of each checked policy, with and without the memo (a policy is
 # compiled once, in each process that evaluates it).
-_TABLES: "weakref.WeakKeyDictionary[CheckedPolicy, dict[bool, Compiled]]" = \
+_TABLES: "weakref.WeakKeyDictionary[CheckedPolicy, dict[tuple[bool, bool], Compiled]]" = \
     weakref.WeakKeyDictionary()
 
 
-def compiled(policy: CheckedPolicy, memo: bool) -> Compiled | None:
-    """The policy's compiled expressions, or None where the compiled path is off."""
+def compiled(policy: CheckedPolicy, memo: bool, free: bool = False) -> Compiled | None:
+    """The policy's compiled expressions, or None where the compiled path is off; `free`: the
+    table whose nodes that read no item are evaluated once a run (`_free`)."""
     if not ENABLED:
         return None
     tables = _TABLES.setdefault(policy, {})
-    table = tables.get(memo)
+    table = tables.get((memo, free))
     if table is None:
-        table = tables[memo] = Compiled(policy, memo)
+        table = tables[(memo, free)] = Compiled(policy, memo, free)
     return table

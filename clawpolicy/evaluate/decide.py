@@ -95,7 +95,10 @@ class Determiner:
         otherwise runs as it does without it (settle.py's sub-searches, a search shortcut)."""
         bare = BARE and reasons is False and bool(overrides)
         reasons = self.reasons if reasons is None else reasons
-        fast = compiled(self.policy, memo=reasons)
+        # A node that reads no award is evaluated once a run where the run decides every
+        # award (of more than one), and tracks no answer (compiled.py `_free`).
+        fast = compiled(self.policy, memo=reasons, free=tracker is None and reuse is None
+                        and len(getattr(self.case, self.policy.vocabulary.roles.decided)) > 1)
         try:
             return self._run(overrides, reasons, reuse, only_award, tracker, fast, within,
                              bare, taken)
@@ -112,6 +115,7 @@ class Determiner:
              taken: CaseRun | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
+        ev.free = {} if fast is not None and fast.free else None
         ev.bare = bare and fast is not None  # the reference records every condition
         ev.shared = self.facts_read if fast is not None else None
         if fast is not None and not overrides and reuse is None:

@@ -150,6 +150,65 @@ def _item_free(policy: CheckedPolicy, rules: RuleSet, body: ast.Expr) -> bool:
     return True
 
 
+def outer_reads(policy: CheckedPolicy,
+                node: ast.Expr) -> tuple[frozenset[str], bool, int] | None:
+    """For the compiled path (compiled.py `_free`): None where an expression may read the
+    item decided (the award) under some rule set the policy's revisions can make (through
+    every rule each of its names can resolve to); else the variables it reads that are bound
+    outside it (its value is the same wherever they are), whether every rule set resolves
+    its names alike (then its value is the same under every one), and how many nodes it
+    has, with those of the rules it names. Unlike `reads_no_item`, each variable is bound
+    only in its own scope."""
+    each = policy.vocabulary.roles.each
+    alike, done, size = [True], set(), [0]
+
+    def outer(expr: ast.Expr, bound: frozenset[str]) -> frozenset[str] | None:
+        if not isinstance(expr, _KNOWN):
+            return None
+        size[0] += 1
+        if isinstance(expr, ast.Name):
+            resolution = policy.resolutions[id(expr)]
+            kind = resolution.kind
+            if kind == "local":
+                return frozenset() if expr.name in bound else frozenset((expr.name,))
+            if kind == "rule":  # a body of its own, evaluated with no variable bound
+                found = _resolutions(policy, resolution.target)
+                alike[0] = alike[0] and len(found) == 1
+                for rule in found:
+                    if id(rule.body) not in done:
+                        done.add(id(rule.body))
+                        if outer(rule.body, frozenset()) is None:
+                            return None
+                return frozenset()
+            if kind in ("enum", "constant") or (kind == "root" and resolution.target != each):
+                return frozenset()
+            return None
+        scoped = isinstance(expr, ast.Quantifier | ast.Aggregate)
+        reads: set[str] = set()
+        for child in ast.children(expr):
+            found = outer(child, bound | {expr.var}  # type: ignore[union-attr]
+                          if scoped and child is not expr.collection else bound)  # type: ignore
+            if found is None:
+                return None
+            reads |= found
+        return frozenset(reads)
+
+    found = outer(node, frozenset())
+    return None if found is None else (found, alike[0], size[0])
+
+
+def _resolutions(policy: CheckedPolicy, name: str) -> list[ast.Rule]:
+    """Every rule a rule's name can resolve to under some rule set (`RuleSet.named`): the
+    base policy's, and each revision's recoverable amount of that name."""
+    try:
+        found = [policy.rule(name)]
+    except KeyError:  # a revision's alone
+        found = []
+    return found + [change.rule for revision in policy.revisions for change in revision.changes
+                    if change.kind == "recoverable" and change.rule is not None
+                    and change.rule.name == name]
+
+
 def links(policy: CheckedPolicy) -> dict[str, set[str]]:
     """For each derived field's name, the fields it is derived from (`statements`: the
     award's `calculated_on`); and for a field that takes another's value where left out

@@ -72,6 +72,10 @@ class Evaluator(Explainer, Reader):
         # The policy's expressions compiled into closures (compiled.py), or None: the tree
         # walk below, the executable reference, evaluates every node.
         self.compiled: Any = None
+        # On the compiled path, in a run of more than one award (decide.Determiner.run): the
+        # values of the nodes that read no award, by node and rule set, each with what
+        # evaluating it recorded (compiled.py `_free`).
+        self.free: dict | None = None
         self._fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
         # When a dict (the compiled path: decide.Determiner gives each of its evaluators the
         # same): the facts read by the evaluators of the case before, as their `_fields`,
