@@ -52,6 +52,23 @@ def test_the_compiled_path_is_taken(qualys_2019):
     assert table is not None and table.closures
 
 
+def test_a_node_that_reads_no_award_is_evaluated_once_a_run(qualys_2019, qualys_revised):
+    """Not a comparison of the reference with itself: in a run of more than one award, the
+    nodes that read no award are kept once a run (compiled.py `_free`) and taken for the other
+    awards, with the facts they read recorded for each (the differential tests compare those
+    too)."""
+    for policy in (qualys_2019, qualys_revised):
+        case = next(p for p in EXAMPLE_CASES + REVISION_CASES
+                    if len(read_case(p).case.awards) > 2)
+        loaded = read_case(case)
+        with decimal.localcontext(ARITHMETIC):
+            run = Determiner(policy, loaded.case, policy_facts(policy, loaded)).run()
+        kept = run.evaluator.free
+        assert kept, "no node was kept"
+        read = set().union(*(found[1] or () for found in kept.values()))
+        assert read and all(read & e.reads for e in run.awards)
+
+
 @pytest.mark.parametrize("case_path", EXAMPLE_CASES, ids=lambda p: p.stem)
 def test_examples_2019(case_path, qualys_2019):
     fast, reference = both(qualys_2019, read_case(case_path))
