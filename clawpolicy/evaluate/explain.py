@@ -37,90 +37,108 @@ class Explainer:
             self._dated = None
 
     def explain(self, node: ast.Expr, env: Env) -> str:
-        """Why a condition came out as it did, in terms a lawyer can check against the facts."""
+        """Why a condition came out as it did, in terms a lawyer can check against the facts.
+        The words for each kind of node are its method in `_EXPLAIN`, found by the node's
+        class (no class of the syntax tree is a subclass of another); one that says nothing of
+        its own (None), and every other node, gives the value in words (`_stated`)."""
         if not self.reasons:
             return ""
         value = self.eval(node, env)
-        if type(node) is ast.Field:  # a fact (the most frequent): no case below is one
-            return self._stated(node, env, value)
-        match node:
-            case ast.Call(function="at_the_time_of" | "at_any_time_during"):
-                return self._explain_span(node, env, value)
-            case ast.Logical():
-                # The operand that settled it; or, when none did alone, every one that counts.
-                decisive = node.op == "or"
-                left = self.eval(node.left, env)
-                if left is decisive:
-                    return self.explain(node.left, env)
-                right = self.eval(node.right, env)
-                if right is decisive:
-                    return self.explain(node.right, env)
-                # Neither settled it alone: each operand counts (an unknown one, and a known
-                # one that would settle it if it changed).
-                parts = [self.explain(p, env) for p in (node.left, node.right)]
-                return "; ".join(dict.fromkeys(parts))
-            case ast.Unary(op="not"):
-                self._negated = not self._negated
-                try:
-                    return self.explain(node.operand, env)
-                finally:
-                    self._negated = not self._negated
-            case ast.Binary(op="in" | "not in"):
-                holds = value if node.op == "in" else (not value if value in (True, False)
-                                                        else value)
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value, env)
-                if isinstance(node.right, ast.SetLit) or self._named_set(node.right):
-                    verb = "is one of" if holds else "is not one of"
-                    right = show(self.eval(node.right, env)) \
-                        if isinstance(node.right, ast.SetLit) else self.describe(node.right, env)
-                    return f"{self.describe(node.left, env)} {verb} {right}"
-                verb = "includes" if holds else "does not include"
-                return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
-            case ast.Binary(op="overlaps"):
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value, env)
-                verb = "includes one of" if value else "includes none of"
-                return f"{self.describe(node.left, env)} {verb} " \
-                       f"{show(self.eval(node.right, env))}"
-            case ast.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
-                if isinstance(value, Unknown):
-                    return self._unknown_words(value, env)
-                is_date = isinstance(self.eval(node.left, env), dt.date)
-                if is_date and self._dated is not None and node.op not in ("=", "!="):
-                    self._bound(node, env, value)
-                return f"{self.describe(node.left, env)} " \
-                       f"{_comparison_words(node.op, value, is_date)} " \
-                       f"{self.describe(node.right, env)}"
-            case ast.Test():
-                label = self.label(node.subject, env)
-                subject = self.eval(node.subject, env)
-                if node.test in ("present", "absent"):
-                    return f"{label} is present" if not isinstance(subject, Absent) \
-                        else f"there is no {label} (the case records none)"
-                # `is known` asks whether the case records a value at all.
-                return f"{label} is recorded in the case ({show(subject)})" \
-                    if not isinstance(subject, Unknown) else \
-                    f"{label} is not recorded in the case (null)"
-            case ast.Quantifier():
-                return self._explain_quantifier(node, env, value)
-            case ast.If():
-                c = self.eval(node.condition, env)
-                if isinstance(c, Unknown):
-                    # Neither branch is taken yet: the dates they compare bound nothing.
-                    dated, self._dated = self._dated, None
-                    try:
-                        return f"{self._unknown_words(c, env)}; if so, " \
-                               f"{self.explain(node.then, env)}; if not, " \
-                               f"{self.explain(node.otherwise, env)}"
-                    finally:
-                        self._dated = dated
-                return self.explain(node.then if c else node.otherwise, env)
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "rule":
-                rule = env.named(node.name, self.policy)
-                if isinstance(value, bool | Unknown):
-                    return f"{node.name} ({self.explain(rule.body, env.top())})"
+        words = _EXPLAIN.get(type(node))  # a fact (the most frequent) has none
+        if words is not None:
+            said = words(self, node, env, value)
+            if said is not None:
+                return said
         return self._stated(node, env, value)
+
+    def _explain_call(self, node: ast.Call, env: Env, value: Any) -> str | None:
+        if node.function in ("at_the_time_of", "at_any_time_during"):
+            return self._explain_span(node, env, value)
+        return None
+
+    def _explain_logical(self, node: ast.Logical, env: Env, value: Any) -> str:
+        # The operand that settled it; or, when none did alone, every one that counts.
+        decisive = node.op == "or"
+        left = self.eval(node.left, env)
+        if left is decisive:
+            return self.explain(node.left, env)
+        right = self.eval(node.right, env)
+        if right is decisive:
+            return self.explain(node.right, env)
+        # Neither settled it alone: each operand counts (an unknown one, and a known one
+        # that would settle it if it changed).
+        parts = [self.explain(p, env) for p in (node.left, node.right)]
+        return "; ".join(dict.fromkeys(parts))
+
+    def _explain_unary(self, node: ast.Unary, env: Env, value: Any) -> str | None:
+        if node.op != "not":
+            return None
+        self._negated = not self._negated
+        try:
+            return self.explain(node.operand, env)
+        finally:
+            self._negated = not self._negated
+
+    def _explain_binary(self, node: ast.Binary, env: Env, value: Any) -> str | None:
+        op = node.op
+        if op in ("in", "not in"):
+            holds = value if op == "in" else (not value if value in (True, False) else value)
+            if isinstance(value, Unknown):
+                return self._unknown_words(value, env)
+            if isinstance(node.right, ast.SetLit) or self._named_set(node.right):
+                verb = "is one of" if holds else "is not one of"
+                right = show(self.eval(node.right, env)) \
+                    if isinstance(node.right, ast.SetLit) else self.describe(node.right, env)
+                return f"{self.describe(node.left, env)} {verb} {right}"
+            verb = "includes" if holds else "does not include"
+            return f"{self.describe(node.right, env)} {verb} {self.describe(node.left, env)}"
+        if op == "overlaps":
+            if isinstance(value, Unknown):
+                return self._unknown_words(value, env)
+            verb = "includes one of" if value else "includes none of"
+            return f"{self.describe(node.left, env)} {verb} " \
+                   f"{show(self.eval(node.right, env))}"
+        if op in _COMPARISONS:
+            if isinstance(value, Unknown):
+                return self._unknown_words(value, env)
+            is_date = isinstance(self.eval(node.left, env), dt.date)
+            if is_date and self._dated is not None and op not in ("=", "!="):
+                self._bound(node, env, value)
+            return f"{self.describe(node.left, env)} " \
+                   f"{_comparison_words(op, value, is_date)} " \
+                   f"{self.describe(node.right, env)}"
+        return None
+
+    def _explain_test(self, node: ast.Test, env: Env, value: Any) -> str:
+        label = self.label(node.subject, env)
+        subject = self.eval(node.subject, env)
+        if node.test in ("present", "absent"):
+            return f"{label} is present" if not isinstance(subject, Absent) \
+                else f"there is no {label} (the case records none)"
+        # `is known` asks whether the case records a value at all.
+        return f"{label} is recorded in the case ({show(subject)})" \
+            if not isinstance(subject, Unknown) else \
+            f"{label} is not recorded in the case (null)"
+
+    def _explain_if(self, node: ast.If, env: Env, value: Any) -> str:
+        c = self.eval(node.condition, env)
+        if isinstance(c, Unknown):
+            # Neither branch is taken yet: the dates they compare bound nothing.
+            dated, self._dated = self._dated, None
+            try:
+                return f"{self._unknown_words(c, env)}; if so, " \
+                       f"{self.explain(node.then, env)}; if not, " \
+                       f"{self.explain(node.otherwise, env)}"
+            finally:
+                self._dated = dated
+        return self.explain(node.then if c else node.otherwise, env)
+
+    def _explain_name(self, node: ast.Name, env: Env, value: Any) -> str | None:
+        if self.policy.resolutions[id(node)].kind == "rule":
+            rule = env.named(node.name, self.policy)
+            if isinstance(value, (bool, Unknown)):
+                return f"{node.name} ({self.explain(rule.body, env.top())})"
+        return None
 
     def _stated(self, node: ast.Expr, env: Env, value: Any) -> str:
         """A value that needs no other words: unknown, a truth value, or described."""
@@ -243,37 +261,55 @@ class Explainer:
 
     def describe(self, node: ast.Expr, env: Env) -> str:
         """An operand with its value: `awards[0].amount_paid (300,000.00 USD)`; a computed one
-        shows its parts and what they come to."""
+        shows its parts and what they come to. The words for each kind of node are its method
+        in `_DESCRIBE`, found by the node's class; one that says nothing of its own (None),
+        and every other node, is named with its value."""
         if not self.reasons:
             return ""
         value = self.eval(node, env)
-        if type(node) is ast.Field:  # a fact (the most frequent): no case below is one
+        if type(node) is ast.Field:  # a fact (the most frequent)
             return f"{self.label(node, env)} ({show(value)})"
-        match node:
-            case ast.Number() | ast.MoneyLit() | ast.DateLit() | ast.Text() | ast.Bool() \
-                    | ast.DurationLit() | ast.SetLit():
-                return show(value)
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "enum":
-                return node.name
-            case ast.Binary(op="+" | "-" | "*" | "/"):
-                return f"{self._operand(node.left, node, env)} {node.op} " \
-                       f"{self._operand(node.right, node, env, right=True)} = {show(value)}"
-            case ast.Unary(op="-"):
-                return f"-{self._operand(node.operand, node, env)} = {show(value)}"
-            case ast.Call():
-                args = ", ".join(self.describe(a, env) for a in node.args)
-                return f"{node.function}({args}) = {show(value)}"
-            case ast.If() if isinstance(self.eval(node.condition, env), bool):
-                # The branch taken, as though the other were not written.
-                return self.describe(node.then if self.eval(node.condition, env)
-                                     else node.otherwise, env)
-            case ast.Name() if self.policy.resolutions[id(node)].kind == "rule" \
-                    and not isinstance(value, bool):
-                # A named amount or date, with the facts it comes from.
-                body = env.named(node.name, self.policy).body
-                return f"{node.name} (= {self.describe(body, env.top())})"
+        words = _DESCRIBE.get(type(node))
+        if words is not None:
+            said = words(self, node, env, value)
+            if said is not None:
+                return said
         return f"{self.label(node, env)} ({show(value)})"
 
+    def _describe_literal(self, node: ast.Expr, env: Env, value: Any) -> str:
+        return show(value)
+
+    def _describe_name(self, node: ast.Name, env: Env, value: Any) -> str | None:
+        kind = self.policy.resolutions[id(node)].kind
+        if kind == "enum":
+            return node.name
+        if kind == "rule" and not isinstance(value, bool):
+            # A named amount or date, with the facts it comes from.
+            body = env.named(node.name, self.policy).body
+            return f"{node.name} (= {self.describe(body, env.top())})"
+        return None
+
+    def _describe_binary(self, node: ast.Binary, env: Env, value: Any) -> str | None:
+        if node.op in ("+", "-", "*", "/"):
+            return f"{self._operand(node.left, node, env)} {node.op} " \
+                   f"{self._operand(node.right, node, env, right=True)} = {show(value)}"
+        return None
+
+    def _describe_unary(self, node: ast.Unary, env: Env, value: Any) -> str | None:
+        if node.op == "-":
+            return f"-{self._operand(node.operand, node, env)} = {show(value)}"
+        return None
+
+    def _describe_call(self, node: ast.Call, env: Env, value: Any) -> str:
+        args = ", ".join(self.describe(a, env) for a in node.args)
+        return f"{node.function}({args}) = {show(value)}"
+
+    def _describe_if(self, node: ast.If, env: Env, value: Any) -> str | None:
+        condition = self.eval(node.condition, env)
+        if isinstance(condition, bool):
+            # The branch taken, as though the other were not written.
+            return self.describe(node.then if condition else node.otherwise, env)
+        return None
 
     def _operand(self, node: ast.Expr, parent: ast.Expr, env: Env, right: bool = False) -> str:
         """An operand of arithmetic described, in parentheses where the policy's grouping
@@ -335,6 +371,17 @@ class Explainer:
         return None
 
 
+# Each kind of node's words, by its class (`explain`, `describe`).
+_EXPLAIN = {ast.Call: Explainer._explain_call, ast.Logical: Explainer._explain_logical,
+            ast.Unary: Explainer._explain_unary, ast.Binary: Explainer._explain_binary,
+            ast.Test: Explainer._explain_test, ast.Quantifier: Explainer._explain_quantifier,
+            ast.If: Explainer._explain_if, ast.Name: Explainer._explain_name}
+_DESCRIBE = {**dict.fromkeys((ast.Number, ast.MoneyLit, ast.DateLit, ast.Text, ast.Bool,
+                              ast.DurationLit, ast.SetLit), Explainer._describe_literal),
+             ast.Name: Explainer._describe_name, ast.Binary: Explainer._describe_binary,
+             ast.Unary: Explainer._describe_unary, ast.Call: Explainer._describe_call,
+             ast.If: Explainer._describe_if}
+_COMPARISONS = frozenset(("=", "!=", "<", "<=", ">", ">="))
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
