@@ -364,6 +364,45 @@ def test_a_changed_revision_the_old_determination_was_pending_on_is_named(
         ("may reach an award", "sox_304", "bonus-fy2023")]
 
 
+def test_a_revision_whose_amounts_are_no_longer_recoverable_is_named_backwards(
+        qualys_2019, qualys_revised, tmp_path):
+    """Example 07 without its FY2021 bonus: Section 304 reaches only the CEO's stock-sale
+    profits (2,165,000 USD of `other_recoverable`), the FY2022 bonus being outside the window.
+    Forwards sox_304 now applies; backwards it no longer does (it said "no rule change either
+    determination cites": only the amounts a revision newly adds were read)."""
+    data = yaml.safe_load((ROOT / "examples" / "cases" / "revisions"
+                           / "07-sox304-ceo-window-and-stock-sales.yaml")
+                          .read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["awards"] = [a for a in data["awards"] if a["id"] == "bonus-fy2022"]
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (forward,) = _compare(qualys_2019, qualys_revised, [path]).cases
+    (backward,) = _compare(qualys_revised, qualys_2019, [path]).cases
+    assert (forward.before.outcome, forward.after.outcome) == ("no_recovery", "recovery")
+    assert forward.after.total_recoverable == {"amount": "2165000.00", "unit": "USD"}
+    assert [(x.why, x.id) for x in forward.causes] == [("now applies", "sox_304")]
+    assert [(x.why, x.id) for x in backward.causes] == [("no longer applies", "sox_304")]
+
+
+def test_a_changed_revision_that_no_longer_reaches_an_award_is_changed_both_ways(
+        qualys_revised, tmp_path):
+    """Section 304's reach narrowed to what was received after 2022-03-01: example 07's
+    FY2021 bonus (received 2022-02-25) is left to the 2019 rules (no fault: no_recovery),
+    while the revision still applies to the CEO (his stock-sale profits). The revision was
+    changed, both ways; forwards it said "no longer applies", backwards "changed"."""
+    narrowed = _revised_copy(tmp_path, "sox-304.claw", "reaches received_in_sox_window\n",
+                             "reaches received_in_sox_window and award.received > 2022-03-01\n")
+    case = [p for p in REVISION_CASES if p.stem.startswith("07-")]
+    (forward,) = _compare(qualys_revised, narrowed, case).cases
+    (backward,) = _compare(narrowed, qualys_revised, case).cases
+    assert forward.after.awards["bonus-fy2021"] == ("no_recovery",
+                                                    {"amount": "0.00", "unit": "USD"})
+    assert forward.after.total_recoverable == {"amount": "2165000.00", "unit": "USD"}
+    assert [(x.why, x.id) for x in forward.causes] == [("changed", "sox_304")]
+    assert [(x.why, x.id) for x in backward.causes] == [("changed", "sox_304")]
+
+
 @pytest.mark.parametrize("missing", ["nothing-here.yaml", "nothing-here"])
 def test_diff_refuses_a_case_path_that_does_not_exist(missing, tmp_path):
     result = run("diff", QUALYS_2019, QUALYS, tmp_path / missing)

@@ -44,7 +44,8 @@ class Cause:
     # "added" | "removed" | "changed" (a rule), or "now applies" | "no longer applies" |
     # "changed" | "may apply" | "may reach an award" | "no longer may apply" | "no longer may
     # reach an award" (a revision: it governs the award now, or no longer does, or it was
-    # changed, or whether it applies is what the case is now pending on, or it applies and
+    # changed (or governs the award on one side only while it applies to the participant on
+    # both), or whether it applies is what the case is now pending on, or it applies and
     # whether it reaches an award is what the award is now pending on; or one of those two
     # was what the old determination was pending on, and the new one is not)
     why: str
@@ -220,12 +221,15 @@ def causes(impact: Impact, before: Determination, after: Determination,
     others = ([(o.source, o.amount, o.revision) for o in before.other_recoverable],
               [(o.source, o.amount, o.revision) for o in after.other_recoverable])
     if others[0] != others[1]:
-        now_applies += [r for *_, r in others[1] if r != ast.BASE_POLICY
-                        and r not in {r for *_, r in others[0]}]
-    found = [Cause("now applies" if r not in _applied(before) else "changed", "revision", r,
-                   clauses.get(r)) for r in _unique(now_applies)]
-    found += [Cause("no longer applies", "revision", r, clauses.get(r))
-              for r in _unique(no_longer)]
+        sources = [{r for *_, r in side} - {ast.BASE_POLICY} for side in others]
+        now_applies += [r for *_, r in others[1] if r in sources[1] - sources[0]]
+        no_longer += [r for *_, r in others[0] if r in sources[0] - sources[1]]
+    # One that governs an award (or an amount) now and did not, or the reverse, is "changed"
+    # where it applied to the participant on the other side too.
+    found = [Cause(why, "revision", r, clauses.get(r)) for why, r in _unique(
+        [("now applies" if r not in _applied(before) else "changed", r) for r in now_applies]
+        + [("no longer applies" if r not in _applied(after) else "changed", r)
+           for r in no_longer])]
     if not found:
         may = [[r for r in unknown_revisions(policy) if r in revised] if _pending(d) else []
                for policy, d in ((impact.old, before), (impact.new, after))]
@@ -260,8 +264,8 @@ def _applied(d: Determination) -> set[str]:
     return {r.id for r in d.revisions_applied} | {r for a in d.awards for r in a.revisions}
 
 
-def _unique(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))
 
 
 def compare(old: CheckedPolicy, new: CheckedPolicy,
