@@ -311,13 +311,14 @@ def test_a_revision_the_old_determination_was_pending_on_is_named_backwards(
         "may apply: 1; revision rule_10d1 no longer may reach an award: 1; revision sox_304 " \
         "no longer may reach an award: 1\n" in text
     data = json.loads(impactreport.render_json(result))
-    assert data["cases"][0]["causes"] == [
-        {"why": "no longer may apply", "kind": "revision", "id": "rule_10d1",
-         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)"}]
     assert data["cases"][2]["causes"][0] == {
         "why": "no longer may reach an award", "kind": "revision", "id": "rule_10d1",
         "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)", "award": "bonus-fy2023",
         "on": ["awards[0].received"]}
+    # The JSON forwards, each cause's `why` read from the other side, in the same order.
+    forward = json.loads(impactreport.render_json(_compare(qualys_2019, qualys_revised, cases)))
+    assert [c["causes"] for c in data["cases"]] == [
+        [x | {"why": MIRROR[x["why"]]} for x in c["causes"]] for c in forward["cases"]]
     assert data["summary"]["by_cause"] == {
         "revision rule_10d1 no longer may apply": 1, "revision sox_304 no longer may apply": 1,
         "revision rule_10d1 no longer may reach an award": 1,
