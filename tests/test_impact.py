@@ -243,6 +243,167 @@ def test_diff_of_the_shipped_examples_is_reviewed(qualys_2019, qualys_revised, t
     assert rendered.replace(str(ROOT) + "/", "") == text_snapshot
 
 
+def test_the_reverse_diff_of_the_shipped_examples_is_reviewed(qualys_2019, qualys_revised,
+                                                              text_snapshot):
+    # The revised policy against the 2019 one: what a drafter who took the revisions out
+    # would read. Where the revised determination is the pending one (14, 21, 41 and the 2019
+    # examples that "may apply" forwards), the revision it was pending on is named from the
+    # old side; it said "no rule change either determination cites".
+    result = _compare(qualys_revised, qualys_2019, EXAMPLE_CASES + REVISION_CASES)
+    rendered = impactreport.render_text(result, with_cases=True)
+    assert rendered.replace(str(ROOT) + "/", "") == text_snapshot
+
+
+# A cause read from the other side of the diff: what one determination applies or is
+# pending on, the other no longer does (a rule's change read backwards is the opposite one).
+MIRROR = {"now applies": "no longer applies", "may apply": "no longer may apply",
+          "may reach an award": "no longer may reach an award", "added": "removed"}
+MIRROR |= {after: before for before, after in MIRROR.items()} | {"changed": "changed"}
+
+
+def test_the_reverse_diff_names_each_cause_of_the_diff_from_the_other_side(
+        qualys_2019, qualys_revised):
+    """The same cases change both ways, each with its sides swapped and its causes mirrored:
+    no cause is read from one side only."""
+    paths = EXAMPLE_CASES + REVISION_CASES
+    forward = {c.source: c for c in _compare(qualys_2019, qualys_revised, paths).cases}
+    backward = {c.source: c for c in _compare(qualys_revised, qualys_2019, paths).cases}
+    assert forward.keys() == backward.keys() and len(forward) == 52
+
+    def said(causes, why=lambda why: why):
+        return sorted((why(x.why), x.kind, x.id, x.award, x.on) for x in causes)
+
+    for source, change in forward.items():
+        back = backward[source]
+        assert (back.before, back.after, back.kind) == (change.after, change.before,
+                                                        change.kind), source
+        assert said(back.causes) == said(change.causes, MIRROR.__getitem__), source
+        assert back.causes, source
+
+
+def test_a_revision_the_old_determination_was_pending_on_is_named_backwards(
+        qualys_2019, qualys_revised):
+    """Examples 14, 21 and 41 read backwards: pending under the revised policy, no_recovery
+    under the 2019 one. The revision whose sub-set was in doubt "no longer may apply"; those
+    whose reach of the bonus turned on the day it was received "no longer may reach" it, with
+    the award and the fact, in the text, the JSON and the summary's counts."""
+    cases = [p for p in REVISION_CASES if p.stem.startswith(("14-", "21-", "41-"))]
+    result = _compare(qualys_revised, qualys_2019, cases)
+    causes = {c.case_id: [(x.why, x.id, x.award, x.on) for x in c.causes]
+              for c in result.cases}
+    assert causes == {
+        "pending-executive-officer-unknown": [("no longer may apply", "rule_10d1", None, ())],
+        "sox304-unknown-title": [("no longer may apply", "sox_304", None, ())],
+        "attained-follows-received": [
+            ("no longer may reach an award", "rule_10d1", "bonus-fy2023",
+             ("awards[0].received",)),
+            ("no longer may reach an award", "sox_304", "bonus-fy2023",
+             ("awards[0].received",))]}
+    assert [(c.before.outcome, c.after.outcome) for c in result.cases] == [
+        ("pending", "no_recovery")] * 3
+    text = impactreport.render_text(result, with_cases=True)
+    assert "  because: revision rule_10d1 no longer may apply (Rule 10D-1(b)(1); Nasdaq " \
+        "Listing Rule 5608(b)(1))\n" in text
+    assert "  because: revision sox_304 no longer may reach award bonus-fy2023, on " \
+        "awards[0].received (Sarbanes-Oxley Act of 2002, Section 304(a))\n" in text
+    assert "no rule change either determination cites" not in text
+    assert "  by cause: revision rule_10d1 no longer may apply: 1; revision sox_304 no longer " \
+        "may apply: 1; revision rule_10d1 no longer may reach an award: 1; revision sox_304 " \
+        "no longer may reach an award: 1\n" in text
+    data = json.loads(impactreport.render_json(result))
+    assert data["cases"][2]["causes"][0] == {
+        "why": "no longer may reach an award", "kind": "revision", "id": "rule_10d1",
+        "clause": "Rule 10D-1(b)(1); Nasdaq Listing Rule 5608(b)(1)", "award": "bonus-fy2023",
+        "on": ["awards[0].received"]}
+    # The JSON forwards, each cause's `why` read from the other side, in the same order.
+    forward = json.loads(impactreport.render_json(_compare(qualys_2019, qualys_revised, cases)))
+    assert [c["causes"] for c in data["cases"]] == [
+        [x | {"why": MIRROR[x["why"]]} for x in c["causes"]] for c in forward["cases"]]
+    assert data["summary"]["by_cause"] == {
+        "revision rule_10d1 no longer may apply": 1, "revision sox_304 no longer may apply": 1,
+        "revision rule_10d1 no longer may reach an award": 1,
+        "revision sox_304 no longer may reach an award": 1}
+
+
+def _revised_copy(tmp_path, file, old, new):
+    """policies/qualys.claw and what it includes, copied, with `old` replaced by `new` once
+    in the revision file `file`."""
+    import shutil
+
+    from clawpolicy.api import compile_policy
+
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    path = tmp_path / "policies" / "revisions" / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return compile_policy(tmp_path / "policies" / "qualys.claw")
+
+
+def test_a_changed_revision_the_old_determination_was_pending_on_is_named(
+        qualys_revised, tmp_path):
+    """Section 304 narrowed to the CEO: example 41's CFO is no longer in its sub-set, so the
+    bonus, pending on whether each revision reaches it, is now pending on Rule 10D-1's
+    alone (up to 84,000 USD, not 480,000). The changed revision the old determination was
+    pending on is the cause; Rule 10D-1, unchanged, is none, and the award still pending on
+    it does not make it one that "no longer may reach" it. Backwards, sox_304 may reach it."""
+    narrowed = _revised_copy(
+        tmp_path, "sox-304.claw",
+        "applies to any(r in participant.roles satisfies r.role in sox_officer_roles)",
+        "applies to any(r in participant.roles satisfies r.role = chief_executive_officer)")
+    case = [p for p in REVISION_CASES if p.stem.startswith("41-")]
+    (change,) = _compare(qualys_revised, narrowed, case).cases
+    assert [(r.change, r.id) for r in impact.rule_changes(qualys_revised, narrowed)] == [
+        ("changed", "sox_304")]
+    assert change.after.awards["bonus-fy2023"] == (
+        "pending", {"min": {"amount": "0.00", "unit": "USD"},
+                    "max": {"amount": "84000.00", "unit": "USD"}})
+    assert [(x.why, x.id, x.award, x.on) for x in change.causes] == [
+        ("no longer may reach an award", "sox_304", "bonus-fy2023", ("awards[0].received",))]
+    (back,) = _compare(narrowed, qualys_revised, case).cases
+    assert [(x.why, x.id, x.award) for x in back.causes] == [
+        ("may reach an award", "sox_304", "bonus-fy2023")]
+
+
+def test_a_revision_whose_amounts_are_no_longer_recoverable_is_named_backwards(
+        qualys_2019, qualys_revised, tmp_path):
+    """Example 07 without its FY2021 bonus: Section 304 reaches only the CEO's stock-sale
+    profits (2,165,000 USD of `other_recoverable`), the FY2022 bonus being outside the window.
+    Forwards sox_304 now applies; backwards it no longer does (it said "no rule change either
+    determination cites": only the amounts a revision newly adds were read)."""
+    data = yaml.safe_load((ROOT / "examples" / "cases" / "revisions"
+                           / "07-sox304-ceo-window-and-stock-sales.yaml")
+                          .read_text(encoding="utf-8"))
+    data.pop("expect", None)
+    data["awards"] = [a for a in data["awards"] if a["id"] == "bonus-fy2022"]
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    (forward,) = _compare(qualys_2019, qualys_revised, [path]).cases
+    (backward,) = _compare(qualys_revised, qualys_2019, [path]).cases
+    assert (forward.before.outcome, forward.after.outcome) == ("no_recovery", "recovery")
+    assert forward.after.total_recoverable == {"amount": "2165000.00", "unit": "USD"}
+    assert [(x.why, x.id) for x in forward.causes] == [("now applies", "sox_304")]
+    assert [(x.why, x.id) for x in backward.causes] == [("no longer applies", "sox_304")]
+
+
+def test_a_changed_revision_that_no_longer_reaches_an_award_is_changed_both_ways(
+        qualys_revised, tmp_path):
+    """Section 304's reach narrowed to what was received after 2022-03-01: example 07's
+    FY2021 bonus (received 2022-02-25) is left to the 2019 rules (no fault: no_recovery),
+    while the revision still applies to the CEO (his stock-sale profits). The revision was
+    changed, both ways; forwards it said "no longer applies", backwards "changed"."""
+    narrowed = _revised_copy(tmp_path, "sox-304.claw", "reaches received_in_sox_window\n",
+                             "reaches received_in_sox_window and award.received > 2022-03-01\n")
+    case = [p for p in REVISION_CASES if p.stem.startswith("07-")]
+    (forward,) = _compare(qualys_revised, narrowed, case).cases
+    (backward,) = _compare(narrowed, qualys_revised, case).cases
+    assert forward.after.awards["bonus-fy2021"] == ("no_recovery",
+                                                    {"amount": "0.00", "unit": "USD"})
+    assert forward.after.total_recoverable == {"amount": "2165000.00", "unit": "USD"}
+    assert [(x.why, x.id) for x in forward.causes] == [("changed", "sox_304")]
+    assert [(x.why, x.id) for x in backward.causes] == [("changed", "sox_304")]
+
+
 @pytest.mark.parametrize("missing", ["nothing-here.yaml", "nothing-here"])
 def test_diff_refuses_a_case_path_that_does_not_exist(missing, tmp_path):
     result = run("diff", QUALYS_2019, QUALYS, tmp_path / missing)

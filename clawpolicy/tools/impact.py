@@ -1,8 +1,9 @@
 """`clawpolicy diff OLD NEW [CASES...]`: the impact of a change of policy. Rule by rule, what
 differs between the two policies; case by case, whose determination changes (outcome,
 amounts), and which of those rule changes cause it: a rule added, removed or changed that
-either determination cites (directly, or through the definitions it uses), and revisions that
-now apply or no longer do.
+either determination cites (directly, or through the definitions it uses), revisions that
+now apply or no longer do, and revisions either determination is pending on (the new one's:
+they may apply, or may reach an award; the old one's: they no longer may).
 
 Rules are compared as the checker reads them (the same block in another place or layout, or
 with other comments, is the same rule)."""
@@ -37,20 +38,22 @@ class RuleChange:
 
 @dataclass(frozen=True)
 class Cause:
-    """Why a case's determination changes: a rule change it cites, or a revision that now
-    applies to it (or no longer does)."""
+    """Why a case's determination changes: a rule change it cites, a revision that now
+    applies to it (or no longer does), or one that either determination is pending on."""
 
     # "added" | "removed" | "changed" (a rule), or "now applies" | "no longer applies" |
-    # "changed" | "may apply" | "may reach an award" (a revision: it governs the award now,
-    # or no longer does, or it was changed, or whether it applies is what the case is now
-    # pending on, or it applies and whether it reaches an award is what the award is now
-    # pending on)
+    # "changed" | "may apply" | "may reach an award" | "no longer may apply" | "no longer may
+    # reach an award" (a revision: it governs the award now, or no longer does, or it was
+    # changed (or governs the award on one side only while it applies to the participant on
+    # both), or whether it applies is what the case is now pending on, or it applies and
+    # whether it reaches an award is what the award is now pending on; or one of those two
+    # was what the old determination was pending on, and the new one is not)
     why: str
     kind: str
     id: str
     clause: str | None
-    # For "may reach an award": the award, and the facts whether it reaches it turns on (the
-    # determination's `revisions_open`).
+    # For "(no longer) may reach an award": the award, and the facts whether it reaches it
+    # turns on (the new, or the old, determination's `revisions_open`).
     award: str | None = None
     on: tuple[str, ...] = ()
 
@@ -185,14 +188,20 @@ def _cited(policy: CheckedPolicy, d: Determination) -> set[str]:
 
 
 def causes(impact: Impact, before: Determination, after: Determination,
-           unknown_revisions: Callable[[], list[str]]) -> list[Cause]:
+           unknown_revisions: Callable[[CheckedPolicy], list[str]]) -> list[Cause]:
     """The rule changes and revisions behind the change of one case. `unknown_revisions`:
-    the revisions of the new policy whose sub-set the case leaves unknown (asked only where
-    the case is now pending and no revision that now applies explains it)."""
+    the revisions of a policy (the old or the new) whose sub-set the case leaves unknown
+    (asked only where that policy's determination is pending and no revision that now
+    applies, or no longer does, explains the change).
+
+    What a determination is pending on is read on both sides: the new one's revisions in
+    doubt "may apply" or "may reach an award"; the old one's, where the new determination is
+    no longer pending on them, "no longer may apply" or "no longer may reach an award" (a
+    revision removed or changed), so that the diff read backwards names the same revisions."""
     revised = {c.id for c in impact.rules if c.kind == "revision"}
     clauses = {r.name: r.citation.clause for r in impact.old.revisions + impact.new.revisions}
-    members = {r.id for r in after.revisions_applied}
-    now_applies, no_longer, may_reach = [], [], []
+    now_applies, no_longer = [], []
+    reach: tuple[list, list] = ([], [])  # the old side's and the new side's, as causes
     olds = {a.id: a for a in before.awards}
     for award in after.awards:
         old = olds.get(award.id)
@@ -203,22 +212,36 @@ def causes(impact: Impact, before: Determination, after: Determination,
         now_applies += [r for r in award.revisions if r in old.revisions and r in revised]
         # A revision in doubt whose sub-set holds the participant: what is not known is
         # whether it reaches the award (one whose sub-set is in doubt "may apply", below).
-        may_reach += [Cause("may reach an award", "revision", r.id, clauses.get(r.id),
-                            award.id, tuple(r.turns_on))
-                      for r in award.revisions_open or () if r.id in members & revised]
+        for side, d, a, why in ((0, before, old, "no longer may reach an award"),
+                                (1, after, award, "may reach an award")):
+            members = {r.id for r in d.revisions_applied} & revised
+            reach[side].extend(Cause(why, "revision", r.id, clauses.get(r.id), award.id,
+                                     tuple(r.turns_on))
+                               for r in a.revisions_open or () if r.id in members)
     others = ([(o.source, o.amount, o.revision) for o in before.other_recoverable],
               [(o.source, o.amount, o.revision) for o in after.other_recoverable])
     if others[0] != others[1]:
-        now_applies += [r for *_, r in others[1] if r != ast.BASE_POLICY
-                        and r not in {r for *_, r in others[0]}]
-    found = [Cause("now applies" if r not in _applied(before) else "changed", "revision", r,
-                   clauses.get(r)) for r in _unique(now_applies)]
-    found += [Cause("no longer applies", "revision", r, clauses.get(r))
-              for r in _unique(no_longer)]
-    if not found and "pending" in (after.outcome, *(a.outcome for a in after.awards)):
-        found += [Cause("may apply", "revision", r, clauses.get(r))
-                  for r in unknown_revisions() if r in revised]
-    found += may_reach
+        sources = [{r for *_, r in side} - {ast.BASE_POLICY} for side in others]
+        now_applies += [r for *_, r in others[1] if r in sources[1] - sources[0]]
+        no_longer += [r for *_, r in others[0] if r in sources[0] - sources[1]]
+    # One that governs an award (or an amount) now and did not, or the reverse, is "changed"
+    # where it applied to the participant on the other side too.
+    found = [Cause(why, "revision", r, clauses.get(r)) for why, r in _unique(
+        [("now applies" if r not in _applied(before) else "changed", r) for r in now_applies]
+        + [("no longer applies" if r not in _applied(after) else "changed", r)
+           for r in no_longer])]
+    if not found:
+        may = [[r for r in unknown_revisions(policy) if r in revised] if _pending(d) else []
+               for policy, d in ((impact.old, before), (impact.new, after))]
+        found += [Cause("may apply", "revision", r, clauses.get(r)) for r in may[1]]
+        # Pending on it before, and still pending on it now: it "may apply" (above).
+        found += [Cause("no longer may apply", "revision", r, clauses.get(r))
+                  for r in may[0] if r not in may[1]]
+    found += reach[1]
+    # The award still pending on the revision's reach (or on its sub-set) is not one it no
+    # longer may reach.
+    still = {(r.id, a.id) for a in after.awards for r in a.revisions_open or ()}
+    found += [x for x in reach[0] if (x.id, x.award) not in still]
     cited = _closure(impact.old, _cited(impact.old, before)) \
         | _closure(impact.new, _cited(impact.new, after))
     found += [Cause(c.change, c.kind, c.id, c.clause) for c in impact.rules
@@ -229,6 +252,10 @@ def causes(impact: Impact, before: Determination, after: Determination,
     return found
 
 
+def _pending(d: Determination) -> bool:
+    return "pending" in (d.outcome, *(a.outcome for a in d.awards))
+
+
 def _award(a) -> tuple:
     return a.outcome, _plain(a.recoverable), _plain(a.recoverable_range)
 
@@ -237,8 +264,8 @@ def _applied(d: Determination) -> set[str]:
     return {r.id for r in d.revisions_applied} | {r for a in d.awards for r in a.revisions}
 
 
-def _unique(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))
 
 
 def compare(old: CheckedPolicy, new: CheckedPolicy,
@@ -259,8 +286,9 @@ def compare(old: CheckedPolicy, new: CheckedPolicy,
         impact.examined += 1
         sides = _side(before), _side(after)
         if sides[0] != sides[1]:
-            def unknown(loaded=loaded) -> list[str]:
-                statuses = revision_statuses(new, loaded.case, api.policy_facts(new, loaded))
+            def unknown(policy: CheckedPolicy, loaded=loaded) -> list[str]:
+                statuses = revision_statuses(policy, loaded.case,
+                                             api.policy_facts(policy, loaded))
                 return [name for name, status in statuses.items() if status == "unknown"]
 
             impact.cases.append(CaseChange(source, before.case_id, *sides,

@@ -103,10 +103,12 @@ def render_text(impact: Impact, with_cases: bool) -> str:
 
 def _said(x: Cause) -> str:
     """A cause as a changed case's lines say it: one that is an award's with the award (the
-    case's own text, its control characters shown as escapes) and the facts it turns on."""
+    case's own text, its control characters shown as escapes) and the facts it turns on
+    ("(no longer) may reach an award" as "(no longer) may reach award bonus-fy2023, on …")."""
     if x.award is None:
         return x.words()
-    return f"{x.kind} {x.id} may reach award {visible(x.award)}, on {visible(', '.join(x.on))}"
+    return f"{x.kind} {x.id} {x.why.removesuffix('an award')}award {visible(x.award)}, " \
+        f"on {visible(', '.join(x.on))}"
 
 
 def _counts(counts: dict[str, int]) -> str:
