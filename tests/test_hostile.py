@@ -362,14 +362,43 @@ def test_a_broken_pipe_ends_the_run_quietly(tmp_path, jobs):
     assert (proc.returncode, err) == (141, b"")
 
 
+def _started_with(interrupts: str, args: list[str]) -> list[str]:
+    """`args` started with SIGINT's disposition `interrupts` ("SIG_DFL", "SIG_IGN"): an
+    interpreter set between sets it and becomes the command (exec), the same process."""
+    return [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, "
+            f"signal.{interrupts}); os.execv(sys.argv[1], sys.argv[1:])", *args]
+
+
+def _as_a_foreground_job(args: list[str]) -> list[str]:
+    """`args` started as a terminal's foreground job starts, Ctrl-C not ignored, however the
+    tests were started. A shell without job control (a script) starts a command run with `&`
+    with SIGINT ignored, as POSIX has it, so that a Ctrl-C meant for the foreground leaves it
+    running; its children inherit that, Python keeps it, and so does clawpolicy: a suite
+    started so sent its Ctrl-C to a run that ignored it and went on (the test timed out)."""
+    return _started_with("SIG_DFL", args)
+
+
+def test_the_interrupted_run_has_ctrl_c_however_the_suite_was_started():
+    shown = [sys.executable, "-c", "import signal; print({signal.SIG_IGN: 'ignored', signal."
+             "default_int_handler: 'KeyboardInterrupt'}[signal.getsignal(signal.SIGINT)])"]
+    inherited = subprocess.run(_started_with("SIG_IGN", shown), capture_output=True,
+                               text=True, timeout=CEILING)
+    given = subprocess.run(_started_with("SIG_IGN", _as_a_foreground_job(shown)),
+                           capture_output=True, text=True, timeout=CEILING)
+    assert inherited.stdout == "ignored\n", inherited.stderr
+    assert given.stdout == "KeyboardInterrupt\n", given.stderr
+
+
 def test_an_interrupt_stops_the_workers_at_once_without_tracebacks(tmp_path):
     cases = _many_cases(tmp_path, 200_000)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open(out, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "clawpolicy", "check", str(QUALYS),
-                                 "--batch", str(cases), "--jobs", "2"], stdout=sink,
-                                stderr=subprocess.PIPE, env=env, start_new_session=True)
+        proc = subprocess.Popen(_as_a_foreground_job([sys.executable, "-m", "clawpolicy",
+                                                      "check", str(QUALYS), "--batch",
+                                                      str(cases), "--jobs", "2"]),
+                                stdout=sink, stderr=subprocess.PIPE, env=env,
+                                start_new_session=True)
         try:
             deadline = time.monotonic() + CEILING
             while out.stat().st_size == 0 and time.monotonic() < deadline:
@@ -387,6 +416,32 @@ def test_an_interrupt_stops_the_workers_at_once_without_tracebacks(tmp_path):
     written = out.read_bytes().splitlines()
     assert written and all(json.loads(line)["case_id"] == "fine" for line in written)
     assert _living(session=proc.pid) == [], "worker processes outlived the run"
+
+
+def test_an_error_raised_as_an_interrupt_is_handled_is_the_interrupt(tmp_path, monkeypatch,
+                                                                     capsys):
+    # A Ctrl-C that comes as threading.Condition.wait takes its lock again leaves the lock
+    # released, and the `with` around the wait raises in its place (found by raising the
+    # interrupt at each line the batch runs, 4 of 187 lines): quiet, 130, not CP0900.
+    import threading
+
+    from clawpolicy import api, cli
+
+    def interrupted_in_a_wait(*args, **kwargs):
+        lock = threading.Lock()
+        try:
+            raise KeyboardInterrupt
+        finally:
+            lock.release()  # RuntimeError: release unlocked lock, the interrupt its context
+
+    monkeypatch.setattr(api, "compile_policy", interrupted_in_a_wait)
+    cases = _many_cases(tmp_path, 2)
+    monkeypatch.setattr(sys, "argv", ["clawpolicy", "check", str(QUALYS), "--batch",
+                                      str(cases)])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    captured = capsys.readouterr()
+    assert (captured.err, captured.out, stopped.value.code) == ("", "", 130)
 
 
 def _living(session: int) -> list[str]:

@@ -168,6 +168,8 @@ def _main() -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - the last guard before the user
+        if _interrupted(error):
+            return EXIT_INTERRUPTED
         if _raised_by("clawpolicy.input.lines", "InputError", error):
             return _environment(error.code, error.message, error.help)
         if _raised_by("concurrent.futures.process", "BrokenProcessPool", error):
@@ -203,6 +205,20 @@ def _only_the_command(args: list[str]):
         yield
     finally:
         app.registered_commands = registered
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether `error` was raised while an interrupt was being handled: a Ctrl-C that comes
+    as a lock is taken again in `threading.Condition.wait` (the batch's waits for its
+    workers) leaves it released, and the `with` around the wait then raises "release
+    unlocked lock" in the interrupt's place. The user pressed Ctrl-C: 130, quietly."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _raised_by(module: str, name: str, error: BaseException) -> bool:
