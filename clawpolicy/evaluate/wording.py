@@ -423,13 +423,15 @@ def _label_field(w: Wording, node: ast.Field) -> Words:
 
 
 def _described_field(w: Wording, node: ast.Field) -> Words:
-    """A fact with its value (the most frequent description): its record read once, for
-    both."""
-    subject, value, fact = w.value(node.subject), w.value(node), _fact(w, node)
+    """A fact with its value (the most frequent description): its record evaluated once,
+    for both; the fact read from it as the compiled field reads it (`compiled._field`),
+    anything but a record handed to the compiled closure."""
+    subject, value, fact, name = w.value(node.subject), w.value(node), _fact(w, node), node.name
 
     def field(ev: Any, env: Any) -> str:
-        found = value(ev, env)
-        return f"{fact(ev, env, subject(ev, env))} ({show(found)})"
+        record = subject(ev, env)
+        found = ev.read(record, name) if type(record) is Rec else value(ev, env)
+        return f"{fact(ev, env, record)} ({show(found)})"
     return field
 
 
