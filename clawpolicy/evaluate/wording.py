@@ -63,24 +63,19 @@ class Wording:
         self._nodes: list[ast.Expr] = []  # each node kept alive, so that its id stays its own
 
     def explain(self, node: ast.Expr) -> Words:
-        found = self.explains.get(id(node))
-        if found is None:
-            self._nodes.append(node)
-            found = self.explains[id(node)] = _EXPLAIN.get(type(node), _stated)(self, node)
-        return found
+        return self.explains.get(id(node)) or self._made(self.explains, _EXPLAIN, _stated, node)
 
     def describe(self, node: ast.Expr) -> Words:
-        found = self.describes.get(id(node))
-        if found is None:
-            self._nodes.append(node)
-            found = self.describes[id(node)] = _DESCRIBE.get(type(node), _named)(self, node)
-        return found
+        return self.describes.get(id(node)) or self._made(self.describes, _DESCRIBE, _named,
+                                                           node)
 
     def label(self, node: ast.Expr) -> Words:
-        found = self.labels.get(id(node))
-        if found is None:
-            self._nodes.append(node)
-            found = self.labels[id(node)] = _LABEL.get(type(node), _text)(self, node)
+        return self.labels.get(id(node)) or self._made(self.labels, _LABEL, _text, node)
+
+    def _made(self, table: dict, makers: dict, default: Callable, node: ast.Expr) -> Words:
+        """A node's words made on first use by its kind's maker, and kept."""
+        self._nodes.append(node)
+        found = table[id(node)] = makers.get(type(node), default)(self, node)
         return found
 
     def value(self, node: ast.Expr) -> Callable[[Any, Any], Any]:
