@@ -57,6 +57,8 @@ class Compiled:
         # each node alive, so that its id stays its own.
         self.closures: dict[int, Closure] = {}
         self._nodes: list[ast.Expr] = []
+        # The reasons' words of these nodes (wording.py), made on the first reason written.
+        self.words: Any = None
 
     @property
     def policy(self) -> CheckedPolicy:

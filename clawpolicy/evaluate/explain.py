@@ -13,7 +13,14 @@ from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Duration, Unknown, show
 from clawpolicy.evaluate.determination import Window
 from clawpolicy.evaluate.env import Env, Rec
+from clawpolicy.evaluate.wording import COMPARISONS, comparison_words, of, wording
 from clawpolicy.syntax import ast
+
+
+# False: every reason written by the methods below, the reference that the words compiled
+# once per policy (wording.py, the path every run with the compiled evaluator that tracks
+# no answer takes) are held to, word for word, by tests/test_wording.py.
+COMPILED = True
 
 
 class Explainer:
@@ -43,6 +50,9 @@ class Explainer:
         its own (None), and every other node, gives the value in words (`_stated`)."""
         if not self.reasons:
             return ""
+        compiled = self.compiled
+        if compiled is not None and COMPILED and self.tracker is None:
+            return wording(compiled).explain(node)(self, env)
         value = self.eval(node, env)
         words = _EXPLAIN.get(type(node))  # a fact (the most frequent) has none
         if words is not None:
@@ -98,14 +108,14 @@ class Explainer:
             verb = "includes one of" if value else "includes none of"
             return f"{self.describe(node.left, env)} {verb} " \
                    f"{show(self.eval(node.right, env))}"
-        if op in _COMPARISONS:
+        if op in COMPARISONS:
             if isinstance(value, Unknown):
                 return self._unknown_words(value, env)
             is_date = isinstance(self.eval(node.left, env), dt.date)
             if is_date and self._dated is not None and op not in ("=", "!="):
                 self._bound(node, env, value)
             return f"{self.describe(node.left, env)} " \
-                   f"{_comparison_words(op, value, is_date)} " \
+                   f"{comparison_words(op, value, is_date)} " \
                    f"{self.describe(node.right, env)}"
         return None
 
@@ -159,9 +169,9 @@ class Explainer:
         decisive = node.kind == "any"
         if value is decisive:
             item = next(i for i, v in results if v is decisive)
-            return _of(self._item(item), self.explain(node.body, env.bind(node.var, item)))
+            return of(self._item(item), self.explain(node.body, env.bind(node.var, item)))
         # No item settled it: each counts, the unknown ones and those that would settle it.
-        return "; ".join(_of(self._item(i), self.explain(node.body, env.bind(node.var, i)))
+        return "; ".join(of(self._item(i), self.explain(node.body, env.bind(node.var, i)))
                          for i, _ in results)
 
     def _named_set(self, node: ast.Expr) -> bool:
@@ -178,6 +188,9 @@ class Explainer:
 
     def label(self, node: ast.Expr, env: Env) -> str:
         """The name of what a node reads: a case path, a rule's id, or the drafter's words."""
+        compiled = self.compiled
+        if compiled is not None and COMPILED and self.tracker is None:
+            return wording(compiled).label(node)(self, env)
         match node:
             case ast.Name():
                 resolution = self.policy.resolutions[id(node)]
@@ -266,6 +279,9 @@ class Explainer:
         and every other node, is named with its value."""
         if not self.reasons:
             return ""
+        compiled = self.compiled
+        if compiled is not None and COMPILED and self.tracker is None:
+            return wording(compiled).describe(node)(self, env)
         value = self.eval(node, env)
         if type(node) is ast.Field:  # a fact (the most frequent)
             return f"{self.label(node, env)} ({show(value)})"
@@ -381,7 +397,6 @@ _DESCRIBE = {**dict.fromkeys((ast.Number, ast.MoneyLit, ast.DateLit, ast.Text, a
              ast.Name: Explainer._describe_name, ast.Binary: Explainer._describe_binary,
              ast.Unary: Explainer._describe_unary, ast.Call: Explainer._describe_call,
              ast.If: Explainer._describe_if}
-_COMPARISONS = frozenset(("=", "!=", "<", "<=", ">", ">="))
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _OPPOSITE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
@@ -403,22 +418,3 @@ def _windows(dated: list) -> list[Window]:
             w["counted_from"] = counted
     return [Window._make(**{k: v.isoformat() if isinstance(v, dt.date) else v
                             for k, v in w.items()}) for w in found.values()]
-
-
-def _of(item: Any, reason: str) -> str:
-    """A reason about one item of a list, prefixed by the item unless it already names it."""
-    return reason if reason.startswith(f"{item}: ") else f"{item}: {reason}"
-
-
-def _comparison_words(op: str, holds: bool, is_date: bool) -> str:
-    words = ({"<": "is before", "<=": "is on or before", ">": "is after",
-              ">=": "is on or after", "=": "is", "!=": "is not"} if is_date else
-             {"<": "is less than", "<=": "is at most", ">": "is more than",
-              ">=": "is at least", "=": "is", "!=": "is not"})[op]
-    if holds:
-        return words
-    if op == "!=":
-        return "is"
-    if op == "=":
-        return "is not"
-    return words.replace("is ", "is not ", 1)
