@@ -416,7 +416,8 @@ class _Watch:
     (questions.open_facts), so which awards stay pending counts there, and an award every
     combination decides alike is not one of them. Once nothing the group settles can count
     otherwise, the rest of the search cannot change the outcome, the amount or what the case
-    turns on: `_Undecided` stops it."""
+    turns on: `_Undecided` stops it. So too where the awards still open would change none of
+    these whether they stay pending or not (`_named_alike`)."""
 
     def __init__(self, exact: Exact, group: Group):
         self.exact = exact
@@ -425,6 +426,9 @@ class _Watch:
         self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
         self.others: list = []
         self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
+        self.pending = sorted(self.open)
+        self.group_awards = set(group.awards)
+        self.checked: dict[frozenset, bool] = {}  # _named_alike, by the awards still open
 
     def leaf(self, combo: Combination) -> None:
         exact = self.exact
@@ -437,6 +441,8 @@ class _Watch:
                 self.unrecovered.add(i)
         if not self.whole and exact.recovery_known:
             self.open -= self.unrecovered
+        if self.open and not self.whole and not exact.recovery_known and self._named_alike():
+            raise _Undecided()
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):
                 self.others = None
@@ -444,6 +450,43 @@ class _Watch:
                 self.others.append(combo.others)
         if not self.open and (not self.whole or self.others is None):
             raise _Undecided()
+
+    def _named_alike(self) -> bool:
+        """Whether the awards still open count for nothing the answer gives, where some award
+        of the group is known to stay pending: the case then stays pending unless an award
+        recovers, an open award that settles does so as its first combination decides it
+        (no recovery, by this test), and the facts the answer names (questions.open_facts:
+        each pending award's in the awards' order, each fact where it first appears) are the
+        same list whichever of the open awards stay pending. Their facts are all named by the
+        awards known pending, in the same order, and no award outside the group (its facts
+        are none of the group's) stands between the places a fact may first appear. Found
+        once for each set of open awards."""
+        found = self.checked.get(frozenset(self.open))
+        if found is None:
+            found = self.checked[frozenset(self.open)] = self._names_alike()
+        return found
+
+    def _names_alike(self) -> bool:
+        awards = self.exact.run.awards
+        known = [i for i in self.pending if i not in self.open]
+        if not known or len(self.open) > 6 or any(
+                self.first[i][0] == "recovery" for i in self.open):
+            return False
+        named = {i: [f for u in awards[i].unknowns for f in u.facts] for i in self.pending}
+        lists, places = set(), {}
+        for n in range(1 << len(self.open)):
+            staying = sorted(known + [i for b, i in enumerate(sorted(self.open)) if n >> b & 1])
+            first: dict[str, int] = {}
+            for i in staying:
+                for f in named[i]:
+                    first.setdefault(f, i)
+            lists.add(tuple(first))
+            for f, i in first.items():
+                places.setdefault(f, set()).add(i)
+        outside = [k for k, e in enumerate(awards)
+                   if k not in self.group_awards and e.result.outcome == "pending"]
+        return len(lists) == 1 and not any(min(at) < k < max(at) for at in places.values()
+                                           for k in outside)
 
 
 def _version(tracker: Tracker | None) -> int:
