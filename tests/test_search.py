@@ -365,7 +365,7 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
     (the reference takes 20 s for the whole case; the heavy cases' outputs were compared with
     main's by hand)."""
     from clawpolicy.evaluate.questions import open_facts
-    sub, named_alike = settle._settled_answer, exact._Watch._names_alike
+    sub, named_alike = settle._settled_answer, exact._Watch._named_alike
     stopped, compared = [], []
 
     def names_alike(self):
@@ -388,7 +388,7 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
             assert leads(fast, fact) == leads(reference, fact), (fact, value)
             compared.append(fact)
         return fast
-    monkeypatch.setattr(exact._Watch, "_names_alike", names_alike)
+    monkeypatch.setattr(exact._Watch, "_named_alike", names_alike)
     monkeypatch.setattr(settle, "_settled_answer", checked)
     evaluate(qualys_revised, read_case(ROOT / "tests" / "heavy_cases" / "slow.json"))
     assert compared == ["awards[0].received"] * 2

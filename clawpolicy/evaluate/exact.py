@@ -23,7 +23,7 @@ from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
-                                           linked_keys)
+                                           linked_keys, named_alike)
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -457,36 +457,15 @@ class _Watch:
         recovers, an open award that settles does so as its first combination decides it
         (no recovery, by this test), and the facts the answer names (questions.open_facts:
         each pending award's in the awards' order, each fact where it first appears) are the
-        same list whichever of the open awards stay pending. Their facts are all named by the
-        awards known pending, in the same order, and no award outside the group (its facts
-        are none of the group's) stands between the places a fact may first appear. Found
+        same list whichever of the open awards stay pending (questions.named_alike). Found
         once for each set of open awards."""
         found = self.checked.get(frozenset(self.open))
         if found is None:
-            found = self.checked[frozenset(self.open)] = self._names_alike()
+            known = [i for i in self.pending if i not in self.open]
+            found = self.checked[frozenset(self.open)] = bool(known) and len(self.open) <= 6 \
+                and all(self.first[i][0] != "recovery" for i in self.open) and named_alike(
+                    self.exact.run.awards, known, sorted(self.open), self.group_awards)
         return found
-
-    def _names_alike(self) -> bool:
-        awards = self.exact.run.awards
-        known = [i for i in self.pending if i not in self.open]
-        if not known or len(self.open) > 6 or any(
-                self.first[i][0] == "recovery" for i in self.open):
-            return False
-        named = {i: [f for u in awards[i].unknowns for f in u.facts] for i in self.pending}
-        lists, places = set(), {}
-        for n in range(1 << len(self.open)):
-            staying = sorted(known + [i for b, i in enumerate(sorted(self.open)) if n >> b & 1])
-            first: dict[str, int] = {}
-            for i in staying:
-                for f in named[i]:
-                    first.setdefault(f, i)
-            lists.add(tuple(first))
-            for f, i in first.items():
-                places.setdefault(f, set()).add(i)
-        outside = [k for k, e in enumerate(awards)
-                   if k not in self.group_awards and e.result.outcome == "pending"]
-        return len(lists) == 1 and not any(min(at) < k < max(at) for at in places.values()
-                                           for k in outside)
 
 
 def _version(tracker: Tracker | None) -> int:
