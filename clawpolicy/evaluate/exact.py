@@ -441,7 +441,7 @@ class _Watch:
                 self.unrecovered.add(i)
         if not self.whole and exact.recovery_known:
             self.open -= self.unrecovered
-        if self.open and not self.whole and not exact.recovery_known and self._named_alike():
+        if self.open and not self.whole and self._named_alike():
             raise _Undecided()
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):
@@ -452,19 +452,20 @@ class _Watch:
             raise _Undecided()
 
     def _named_alike(self) -> bool:
-        """Whether the awards still open count for nothing the answer gives, where some award
-        of the group is known to stay pending: the case then stays pending unless an award
-        recovers, an open award that settles does so as its first combination decides it
-        (no recovery, by this test), and the facts the answer names (questions.open_facts:
-        each pending award's in the awards' order, each fact where it first appears) are the
-        same list whichever of the open awards stay pending (questions.named_alike). Found
-        once for each set of open awards."""
+        """Whether the awards still open count for nothing the answer gives. Some award of
+        the group is known to stay pending (else the list below is empty beside an open
+        award's facts: an award naming none is alone in its group, pending at once), so the
+        case stays pending unless an award recovers; an open award that settles does so as
+        its first combination decides it, no recovery by this test (never met where the case
+        is known to recover: an open award is then one every combination so far recovers);
+        the facts the answer names (questions.open_facts) are the same list whichever of
+        the open awards stay pending (questions.named_alike). Found once a set of them."""
         found = self.checked.get(frozenset(self.open))
         if found is None:
-            known = [i for i in self.pending if i not in self.open]
-            found = self.checked[frozenset(self.open)] = bool(known) and len(self.open) <= 6 \
-                and all(self.first[i][0] != "recovery" for i in self.open) and named_alike(
-                    self.exact.run.awards, known, sorted(self.open), self.group_awards)
+            found = self.checked[frozenset(self.open)] = all(
+                self.first[i][0] != "recovery" for i in self.open) and named_alike(
+                    self.exact.run.awards, [i for i in self.pending if i not in self.open],
+                    sorted(self.open), self.group_awards)
         return found
 
 
