@@ -72,6 +72,10 @@ CASES = {
     # The whole case is one group (the other amount is open): 50 USD is due whatever v is.
     "whole-case": (("never_x", "pending_xw", "due"), ("recovery", "50.00", None), None),
     # -> pending on x, w, v.
+    # No award of the group is known to stay pending: the one award settles (x and not x is
+    # false whatever x is), and the case with it.
+    "none-known": (("never_x",), ("no_recovery", None, None), False),
+    # -> pending on x.
     # Taken, and right: the open award names x alone, after the known one, before it, or
     # with the outside award before both or after both.
     "after": (("pending_xw", "never_x"), (PENDING, None, ["facts.x", "facts.w"]), True),
@@ -144,15 +148,17 @@ def _by_every_set(awards: list, known: list[int], open_: list[int], group: set[i
 
 @st.composite
 def groups(draw):
-    """Awards, of which a group (its facts its own) some known to stay pending and some
-    open, and pending or decided awards outside it, each naming facts in some order."""
-    count = draw(st.integers(1, 8))
+    """Awards, of which a group (its facts its own) with at least one award known to stay
+    pending and one open, and pending or decided awards outside it, each naming a few
+    facts in some order (of two for the group: its lists are often alike)."""
     kinds = draw(st.lists(st.sampled_from(["known", "open", "outside", "decided"]),
-                          min_size=count, max_size=count))
+                          max_size=6))
+    for kind in ("known", "open"):
+        kinds.insert(draw(st.integers(0, len(kinds))), kind)
     awards = []
     for kind in kinds:
-        alphabet = "abcd" if kind in ("known", "open") else "uv"
-        facts = draw(st.lists(st.sampled_from(alphabet), max_size=3))
+        alphabet = "ab" if kind in ("known", "open") else "uv"
+        facts = draw(st.lists(st.sampled_from(alphabet), min_size=1, max_size=3))
         unknowns = [SimpleNamespace(facts=facts[:1]), SimpleNamespace(facts=facts[1:])]
         outcome = "no_recovery" if kind == "decided" else PENDING
         awards.append(SimpleNamespace(unknowns=unknowns,
