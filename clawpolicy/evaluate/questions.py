@@ -247,8 +247,8 @@ def named_alike(awards: list, known: list[int], open_: list[int], group: set[int
 
     Each open award is tried alone beside the known ones, not every set of them: where a
     fact comes first among a set of awards, it comes there beside that one award alone, so
-    if no open award alone moves a fact before another the known awards name first, no set
-    does; and a fact's earliest place among every set is its earliest beside one award, its
+    if no open award alone adds a fact to the known awards' list or moves one before another,
+    no set does; and a fact's earliest place among every set is its earliest beside one award, its
     latest where none stays pending. Known awards that name nothing leave no list to keep:
     an open award that names a fact then changes it."""
     def first(staying: list[int]) -> dict[str, int]:
