@@ -23,7 +23,7 @@ from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
-                                           linked_keys)
+                                           linked_keys, named_alike)
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -416,7 +416,8 @@ class _Watch:
     (questions.open_facts), so which awards stay pending counts there, and an award every
     combination decides alike is not one of them. Once nothing the group settles can count
     otherwise, the rest of the search cannot change the outcome, the amount or what the case
-    turns on: `_Undecided` stops it."""
+    turns on: `_Undecided` stops it. So too where the awards still open would change none of
+    these whether they stay pending or not (`_named_alike`)."""
 
     def __init__(self, exact: Exact, group: Group):
         self.exact = exact
@@ -425,6 +426,9 @@ class _Watch:
         self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
         self.others: list = []
         self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
+        self.pending = sorted(self.open)
+        self.group_awards = set(group.awards)
+        self.checked: dict[frozenset, bool] = {}  # _named_alike, by the awards still open
 
     def leaf(self, combo: Combination) -> None:
         exact = self.exact
@@ -437,6 +441,8 @@ class _Watch:
                 self.unrecovered.add(i)
         if not self.whole and exact.recovery_known:
             self.open -= self.unrecovered
+        if self.open and not self.whole and self._named_alike():
+            raise _Undecided()
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):
                 self.others = None
@@ -444,6 +450,23 @@ class _Watch:
                 self.others.append(combo.others)
         if not self.open and (not self.whole or self.others is None):
             raise _Undecided()
+
+    def _named_alike(self) -> bool:
+        """Whether the awards still open count for nothing the answer gives. Some award of
+        the group is known to stay pending (else the list below is empty beside an open
+        award's facts: an award naming none is alone in its group, pending at once), so the
+        case stays pending unless an award recovers; an open award that settles does so as
+        its first combination decides it, no recovery by this test (never met where the case
+        is known to recover: an open award is then one every combination so far recovers);
+        the facts the answer names (questions.open_facts) are the same list whichever of
+        the open awards stay pending (questions.named_alike). Found once a set of them."""
+        found = self.checked.get(frozenset(self.open))
+        if found is None:
+            found = self.checked[frozenset(self.open)] = all(
+                self.first[i][0] != "recovery" for i in self.open) and named_alike(
+                    self.exact.run.awards, [i for i in self.pending if i not in self.open],
+                    sorted(self.open), self.group_awards)
+        return found
 
 
 def _version(tracker: Tracker | None) -> int:
