@@ -149,10 +149,12 @@ def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     """Rule 10D-1 compares the award's attainment with the date the restatement was
     required: with both unknown, where each turns moves with the other, and the search
     stops. Each question still lists its answers, from the points the search saw them turn,
-    and where an answer leaves the case pending it says on what."""
+    and where an answer leaves the case pending it says on what. Nothing is paid yet, so the
+    day received is not bounded by the case's date (paid, the search settles:
+    tests/test_case_constraints.py)."""
     awards = copy.deepcopy(CFO["awards"])
     awards[0].update(received=None, attained=None, amount_awarded="200000",
-                     amount_paid="200000", amount_as_restated="150000")
+                     amount_paid="0", amount_as_restated="150000")
     participant = {**CFO["participant"], "positions": ["General Counsel"]}
     restatement = {**CFO["restatement"], "required_date": None, "due_to_misconduct": False}
     determination = evaluate(qualys_revised, _case(awards=awards, participant=participant,
@@ -190,8 +192,10 @@ def test_neighbouring_ranges_pending_on_the_same_facts_are_one_answer(qualys_201
     determination = evaluate(qualys_2019, _case(
         as_of="2024-01-15", statements=statements, awards=awards, findings=findings,
         participant=participant, restatement=restatement, stock_sales=[]))
+    # No filing before the period's end, 2020-12-31 (the vocabulary's constraint): the first
+    # answer says where it starts.
     assert _answers(determination)["statements[1].original_filing_date"] == [
-        ("<= 2021-01-14", "no_recovery", None, None, None, None),
+        ("> 2020-12-30 and <= 2021-01-14", "no_recovery", None, None, None, None),
         ("> 2021-01-14", "pending", None, None, None, ["statements[1].restated"])]
 
 

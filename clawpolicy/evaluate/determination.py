@@ -352,6 +352,8 @@ class Note(_Out):
     rule: str
     clause: str
     text: str
+    # The base policy's text, the id of the revision it comes from, or `case`: a note on the
+    # case itself (a constraint of the vocabulary it breaks; `rule` and `clause` empty).
     source: str = "policy"
 
 

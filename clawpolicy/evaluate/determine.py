@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 import weakref
 from collections.abc import Sequence
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import Any
 from clawpolicy.core.values import quantize
 
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination,
+from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination, Note,
                                                Participant, PolicyRef, Standing, sum_field,
                                                total_field)
 from clawpolicy.evaluate.env import Env
@@ -68,8 +69,30 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons:
         # Any pending award has questions, even when another award already makes the case
         # one of recovery: the total turns on them.
         open_questions=questions,
-        notes=[n for e in run.awards for n in e.notes],
+        notes=[*case_notes(policy, case), *(n for e in run.awards for n in e.notes)],
         assumptions=list(assumptions), seal=seal(policy, sealed))
+
+
+def case_notes(policy: CheckedPolicy, case: Any) -> list[Note]:
+    """A note for each constraint of the vocabulary the case breaks where it refuses nothing
+    (`refuse = false`): the case is read and decided as given, and the reader told. A note
+    of a decided item names it by its key."""
+    decided, key = policy.vocabulary.roles.decided, _decided_key(policy)
+    items = getattr(case, decided, None) or ()
+    notes = []
+    for path, c, value, limit in policy.vocabulary.broken_constraints(case):
+        item = re.match(rf"{re.escape(decided)}\[(\d+)\]\.", path)
+        notes.append(Note._make(
+            award=getattr(items[int(item[1])], key) if item else None, rule="", clause="",
+            text=f"{path} is {value}, past {c.of_case or c.at_most} ({limit}): {c.message} "
+                 "(the case is read as given)", source="case"))
+    return notes
+
+
+def _decided_key(policy: CheckedPolicy) -> str:
+    decls = policy.vocabulary.declarations
+    record = next(f.record for f in decls.fields if f.name == decls.roles.decided)
+    return decls.records[record].key
 
 
 def policy_ref(policy: CheckedPolicy) -> PolicyRef:

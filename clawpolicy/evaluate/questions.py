@@ -47,11 +47,17 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
     """The static type of a fact path, the unit of the record that holds it (where that
     record has a unit of its own), and the most it can be by the vocabulary's constraints on
     its record (an amount paid is at most the amount awarded; a period's end no later than
-    the earlier of its filing and issuance dates), where that is known."""
+    the earlier of its filing and issuance dates; the day an award with an amount paid was
+    received no later than the case's date), where that is known. A constraint with a
+    condition bounds only where the case is known to meet it, and bounds the field of its
+    condition where the case is known to break it otherwise (no amount paid, where the day
+    received is known to be after the case's date)."""
     current, unit, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
-    limits = [getattr(holder[1], c.at_most, None) for c in decl.constraints
-              if c.field == last] if decl is not None else []
+    case = determiner.case
+    limits = [c.limit(holder[1], case) if c.field == last else c.caps_when(holder[1], case)
+              for c in decl.constraints if last in (c.field, c.when and c.when[0])] \
+        if decl is not None else []
     limit = min((x for x in limits if x is not None), default=None)
     bound = None if limit is None else Money(Decimal(limit), unit) if unit else limit
     return current, unit, bound
@@ -65,7 +71,7 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     _, _, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
     known = [getattr(holder[1], c.field, None) for c in decl.constraints
-             if c.at_most == last] if decl is not None else []
+             if c.at_most == last and c.applies(holder[1])] if decl is not None else []
     known = [k if isinstance(k, dt.date) else Decimal(getattr(k, "amount", k))
              for k in known if k is not None]
     return max(known) if known else None
@@ -153,7 +159,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     for an amount or a date the policy names no point of (one compared only with another
     unknown), the points at which a search saw its answers turn, tried instead. `ordered`:
     for a text of a declared form, every value of the form, in order (answered as runs)."""
-    type_, unit, _ = fact_type(determiner, fact)
+    type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
     # A fact of one of the items decided one by one moves only that item's result.
@@ -207,8 +213,14 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             return Money(x, unit or vocabulary.default_unit)
         return x
 
+    # Within the vocabulary's constraints (a date no later than the case's date, an amount
+    # no more than another): an answer they rule out is none the case admits.
+    floor = fact_floor(determiner, fact) if type_ in (t.DATE, t.MONEY, t.NUMBER) else None
+    top = bound.amount if isinstance(bound, Money) else bound
     candidates = sorted({q for p in raw for q in (_step(p, -step), p, _step(p, step))
-                         if q is not None and not (isinstance(q, Decimal) and q < 0)})
+                         if q is not None and not (isinstance(q, Decimal) and q < 0)
+                         and (floor is None or q >= floor) and (top is None or q <= top)}) \
+        or [x for x in (floor, top) if x is not None][:1]
     # An answer at which the policy's date arithmetic leaves the calendar is not offered.
     results = [(q, r) for q, r in ((q, leads_to(point(q))) for q in candidates)
                if r is not None]
@@ -221,11 +233,13 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         upper = results[i][0] if i < len(results) else None
         outcome, amount, open_ = results[start][1]
         # The amount is stated only where it is the same across the whole range.
-        far = _beyond(results[start][0], results[i - 1][0], lower, upper)
+        far = [x for x in _beyond(results[start][0], results[i - 1][0], lower, upper)
+               if (floor is None or x >= floor) and (top is None or x <= top)]
         tried = [r for _, r in results[start:i]] + [
             r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
-        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step)
+        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step,
+                             (floor, top) if type_ == t.DATE else (None, None))
         answers.append(Fallback(words, outcome, None if varies else amount, varies, open_))
         start = i
     return answers
@@ -343,7 +357,10 @@ def _step(x: Any, by: Any) -> Any:
 
 
 def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
-                 step: Any) -> str:
+                 step: Any, ends: tuple[Any, Any] = (None, None)) -> str:
+    """A range's words; `ends`: a date's first and last admissible day where the
+    vocabulary's constraints set them, said where the range reaches them (as the exact
+    search's intervals say them)."""
     def fmt(x: Any) -> str:
         if isinstance(x, dt.date):
             return x.isoformat()
@@ -351,6 +368,10 @@ def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
     parts = []
     if lower is not None:
         parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(lower - step)}")
+    elif ends[0] is not None:
+        parts.append(f"> {fmt(ends[0] - step)}")
     if upper is not None:
         parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(upper - step)}")
+    elif ends[1] is not None:
+        parts.append(f"<= {fmt(ends[1])}")
     return " and ".join(parts) or "any value"

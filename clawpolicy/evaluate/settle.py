@@ -23,8 +23,8 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
     amount, total_field
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
-from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
-    Group, decision, money_range, show_point
+from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
+    Combination, Exact, Finite, Group, decision, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -481,13 +481,16 @@ def _freeze(result: tuple) -> tuple:
 
 def _interval(a: Any, b: Any, scale: Scale) -> str:
     """An interval's words: a date by the last day before it and its own last day, an amount
-    by its first amount and the first amount past it."""
+    by its first amount and the first amount past it. A date's interval names every end but
+    the calendar's, so that one the vocabulary's constraints set is said (received no later
+    than the case's date: "> 2024-02-07 and <= 2024-06-28"); an amount's leaves out the ends
+    of its scale (its least and its most: "< 0.01 USD", ">= 300000.00 USD")."""
     dates = isinstance(a, dt.date)
     parts = []
-    if a > scale.lo:
+    if (a > FIRST_DAY) if dates else (a > scale.lo):
         parts.append(f"> {show_point(scale.point(scale.index(a) - 1), scale)}" if dates
                      else f">= {show_point(a, scale)}")
-    if b < scale.hi:
+    if (b < LAST_DAY) if dates else (b < scale.hi):
         parts.append(f"<= {show_point(b, scale)}" if dates
                      else f"< {show_point(scale.point(scale.index(b) + 1), scale)}")
     return " and ".join(parts) or "any value"

@@ -8,6 +8,7 @@ when a policy first reads them, so a counterexample writes only what the policie
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -203,10 +204,20 @@ class Shape:
         return V("list", known, SymList(items))
 
     def _constraints(self, item: SymRecord) -> None:
+        """The vocabulary's constraints on the record, as every case of the shape keeps them.
+        Not one bounding a field by the case's (an award's `received` by `as_of`): it refuses
+        nothing, and case files that break it are read (the suite's generated cases among
+        them), which a claim proved must hold for."""
         decl = self.vocabulary.declarations.records.get(item.type.name)
         for c in decl.constraints if decl is not None else ():
+            if c.of_case is not None:
+                continue
             a, b = item.read(c.field), item.read(c.at_most)
-            self.domain.append(z3.Implies(z3.And(a.known, b.known), a.val <= b.val))
+            holds = [a.known, b.known]
+            if c.when is not None:  # in the shape's units: hundredths, times its scale
+                w = item.read(c.when[0])
+                holds += [w.known, w.val > math.floor(c.when[1] * 100 * self.scale)]
+            self.domain.append(z3.Implies(z3.And(*holds), a.val <= b.val))
 
     def _linked(self, rec: SymRecord, link: t.Link, path: str) -> V:
         """The items of a list of the case that the record names by key."""

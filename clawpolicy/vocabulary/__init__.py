@@ -76,6 +76,11 @@ class Vocabulary:
 
         return cross_reference_errors(self.declarations, case)
 
+    def broken_constraints(self, case: Any) -> list[tuple[str, Any, Any, Any]]:
+        from clawpolicy.vocabulary.models import broken_constraints
+
+        return broken_constraints(self.declarations, case)
+
     def json_schema(self) -> dict:
         from clawpolicy.vocabulary.schema import case_schema
 

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from clawpolicy.vocabulary.declarations import Declarations, RecordDecl
+    from clawpolicy.vocabulary.declarations import ConstraintDecl, Declarations, RecordDecl
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 
@@ -56,14 +56,7 @@ class CrossChecks:
                 if record.field(link.name) is not None:
                     raise self.fail(f"{where}.links.{link.name}", "a field has this name")
             for i, c in enumerate(record.constraints):
-                types = {getattr(record.field(n), "type", None) for n in (c.field, c.at_most)}
-                for name in (c.field, c.at_most):
-                    f = record.field(name)
-                    if f is None or f.type not in ("money", "number", "date") or f.list \
-                            or (f.type == "date") != (types == {"date"}):
-                        raise self.fail(f"{where}.constraints[{i}]", f"`{name}` is not an "
-                                        "amount or number of the record, or a date beside "
-                                        "a date")
+                self._constraint(c, record, case_fields, f"{where}.constraints[{i}]")
         roles = d.roles
         decided = case_fields.get(roles.decided)
         if decided is None or not decided.list or decided.record is None \
@@ -97,6 +90,38 @@ class CrossChecks:
                 raise self.fail("roles.recovered", "expected LIST.AMOUNT: a list of the case, "
                                 f"whose records name one of the {roles.decided}, and their "
                                 "money field")
+
+    def _constraint(self, c: ConstraintDecl, record: RecordDecl, case_fields: dict,
+                    where: str) -> None:
+        """Both sides amounts or numbers, or both dates, single fields: `field` of the record,
+        `at_most` of the record or (`case.NAME`) of the case; `when` an amount or number of
+        the record; a side of the case only where a case that breaks it is not refused (a
+        record's model is checked without the case around it)."""
+        from clawpolicy.vocabulary.declarations import CORE_DATES
+
+        def declared(name: str, holder: str) -> tuple[str, bool] | None:  # (type, list)
+            if holder == "case" and name in CORE_DATES:
+                return "date", False
+            f = case_fields.get(name) if holder == "case" else record.field(name)
+            return (f.type, f.list) if f is not None else None
+
+        sides = [(c.field, "record"), (c.of_case or c.at_most, "case" if c.of_case else "record")]
+        found = [declared(name, holder) for name, holder in sides]
+        for (name, holder), f in zip(sides, found):
+            if f is None or f[0] not in ("money", "number", "date") or f[1]:
+                raise self.fail(where, f"`{name}` is not an amount, a number or a date of the "
+                                f"{holder}")
+        if (found[0][0] == "date") != (found[1][0] == "date"):
+            raise self.fail(where, f"`{sides[0][0]}` and `{sides[1][0]}` are not both dates, "
+                            "nor both amounts or numbers")
+        if c.of_case and c.refuse:
+            raise self.fail(f"{where}.refuse", "a constraint that names a field of the case "
+                            "(`case.NAME`) refuses nothing: expected refuse = false")
+        if c.when is not None:
+            f = record.field(c.when[0])
+            if f is None or f.type not in ("money", "number") or f.list:
+                raise self.fail(f"{where}.when.field", f"`{c.when[0]}` is not an amount or "
+                                "number of the record")
 
     @staticmethod
     def _path(d: Declarations, record: str, names: list[str]) -> bool:

@@ -37,6 +37,10 @@ ITEM_SUMMARY = ("kind", "measures", "unit", "grant_date", "attainment_date", "re
                 "as_restated", "estimate", "paid", "filed", "issued")
 # Fields of the case that are not the vocabulary's: the core of every case file.
 CORE_FIELDS = ("format_version", "case_id", "title", "as_of", "facts", "expect")
+# How a constraint names a field of the case rather than of its record (`case.as_of`), and
+# the core field it may name so: the day the case is as of.
+CASE_PREFIX = "case."
+CORE_DATES = ("as_of",)
 # The words a policy cannot write where it names something bare (an enumeration's word, a
 # field of the case, the item decided): the language reads them as its own (docs/language.md;
 # tests/test_vocabulary.py holds this list to the grammar).
@@ -114,14 +118,55 @@ class LinkDecl:
 @deferred(frozen=True)
 class ConstraintDecl:
     """`field` is at most `at_most` (two amounts or numbers, or two dates: no later than it),
-    where both are known. A case that breaks it is refused (with `message`), unless
-    `refuse` is false: then it only bounds the answers an open question tries (a rule
-    added after case files that break it were valid, which stay valid)."""
+    where both are known. `at_most` names a field of the record, or, as `case.NAME`, a field
+    of the case (`case.as_of`: no later than the day the case is as of). With `when`, only
+    where that holds: `(NAME, threshold)`, the record's amount or number NAME is above
+    `threshold`. A case that breaks it is refused (with `message`), unless `refuse` is false:
+    then it bounds the answers an open question tries, and a case that breaks it is read
+    with a note (a rule added after case files that break it were valid, which stay
+    valid)."""
 
     field: str
     at_most: str
     message: str
     refuse: bool = True
+    when: tuple[str, Decimal] | None = None
+
+    @property
+    def of_case(self) -> str | None:
+        """The field of the case `at_most` names (`as_of`), where it names one."""
+        return self.at_most.removeprefix(CASE_PREFIX) \
+            if self.at_most.startswith(CASE_PREFIX) else None
+
+    def applies(self, record: Any) -> bool:
+        """Whether the record is known to meet `when` (always, without one)."""
+        if self.when is None:
+            return True
+        value = getattr(record, self.when[0], None)
+        return value is not None and Decimal(getattr(value, "amount", value)) > self.when[1]
+
+    def limit(self, record: Any, case: Any) -> Any:
+        """What the record's `field` is at most, where that is known; else None."""
+        if not self.applies(record):
+            return None
+        return getattr(case if self.of_case else record, self.of_case or self.at_most, None)
+
+    def broken(self, record: Any, case: Any) -> tuple[Any, Any] | None:
+        """(the value, its limit) where the record breaks the constraint; else None."""
+        value, limit = getattr(record, self.field, None), self.limit(record, case)
+        return (value, limit) if value is not None and limit is not None \
+            and value > limit else None
+
+    def caps_when(self, record: Any, case: Any) -> Decimal | None:
+        """The most the field of `when` can be, where the record's `field` is known to be
+        past its limit (so `when` cannot hold: an amount paid is at most zero where the day
+        received is known to be after the case's date); else None."""
+        if self.when is None:
+            return None
+        value = getattr(record, self.field, None)
+        limit = getattr(case if self.of_case else record, self.of_case or self.at_most, None)
+        return self.when[1] if value is not None and limit is not None and value > limit \
+            else None
 
 
 @deferred(frozen=True)
@@ -211,21 +256,55 @@ def read(path: Path) -> Declarations:
     import tomllib  # here: a command that reads a kept policy reads no vocabulary file
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as error:
         raise VocabularyError(f"{path}: cannot read the vocabulary: "
                               f"{error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise VocabularyError(f"{path}: the vocabulary is not valid TOML: {error}") from None
-    return _Reader(str(path)).declarations(data)
+    return _Reader(str(path), text).declarations(data)
 
 
 class _Reader(CrossChecks):
-    def __init__(self, source: str):
+    def __init__(self, source: str, text: str = ""):
         self.source = source
+        self.lines = text.splitlines()
 
     def fail(self, where: str, message: str) -> VocabularyError:
-        return VocabularyError(f"{self.source}: {where}: {message}")
+        line = self.line(where)
+        return VocabularyError(f"{self.source}: {where}: {message}"
+                               + (f" (line {line})" if line else ""))
+
+    def line(self, where: str) -> int | None:
+        """The line of the file a place is declared on, where the file says it plainly: the
+        key's own line in its table (`[records.award.fields.kind]`, or the nth
+        `[[records.award.constraints]]` for `constraints[n]`), else the table's. None where
+        no table of the file is written so (one given inline, or with quoted names)."""
+        array = re.match(r"(.+?)\[(\d+)\](?:\.(\w+))?", where)
+        if array is not None:
+            headers = [i for i, text in enumerate(self.lines)
+                       if text.strip() == f"[[{array[1]}]]"]
+            n = int(array[2])
+            return self._key_line(headers[n], array[3]) if n < len(headers) else None
+        parts = where.split(".")
+        for cut in range(len(parts), 0, -1):
+            header = f"[{'.'.join(parts[:cut])}]"
+            at = next((i for i, text in enumerate(self.lines) if text.strip() == header), None)
+            if at is not None:
+                return self._key_line(at, parts[cut] if cut < len(parts) else None)
+        return None
+
+    def _key_line(self, header: int, key: str | None) -> int:
+        """The line of `key` in the table whose header is on line index `header` (the
+        header's own line where the table does not write it)."""
+        for i in range(header + 1, len(self.lines)):
+            text = self.lines[i].strip()
+            if text.startswith("["):
+                break
+            if key is not None and re.match(rf"{re.escape(key)}\s*=", text):
+                return i + 1
+        return header + 1
 
     def table(self, data: Any, where: str, allowed: tuple[str, ...]) -> dict:
         if not isinstance(data, dict):
@@ -380,14 +459,32 @@ class _Reader(CrossChecks):
         checked = []
         for i, body in enumerate(constraints):
             at = f"{where}.constraints[{i}]"
-            body = self.table(body, at, ("field", "at_most", "message", "refuse"))
+            body = self.table(body, at, ("field", "at_most", "message", "refuse", "when"))
             if not isinstance(body.get("refuse", True), bool):
                 raise self.fail(f"{at}.refuse", "expected true or false")
             checked.append(ConstraintDecl(*(self.text(body, k, at)
                                             for k in ("field", "at_most", "message")),
-                                          body.get("refuse", True)))
+                                          body.get("refuse", True),
+                                          self.when(body.get("when"), f"{at}.when")))
         return RecordDecl(name, self.text(data, "description", where, required=False),
                           fields, key, links, tuple(checked))
+
+    def when(self, data: Any, where: str) -> tuple[str, Decimal] | None:
+        """A constraint's condition: `{ field = NAME, above = NUMBER }`."""
+        if data is None:
+            return None
+        data = self.table(data, where, ("field", "above"))
+        above = data.get("above")
+        try:  # a whole number, or a decimal as text ("0.5"): never a binary float
+            if isinstance(above, bool) or not isinstance(above, int | str):
+                raise InvalidOperation
+            threshold = Decimal(above)
+            if not threshold.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise self.fail(f"{where}.above", 'expected a whole number, or a decimal as '
+                            'text ("0.5")') from None
+        return self.name(self.text(data, "field", where), f"{where}.field"), threshold
 
     def fields(self, data: Any, where: str) -> tuple[FieldDecl, ...]:
         if data is None:

@@ -13,8 +13,8 @@ from pydantic import (BaseModel, Field, WithJsonSchema, create_model, field_vali
                       model_validator)
 
 from clawpolicy.core import case as core
-from clawpolicy.vocabulary.declarations import (Declarations, DeriveDecl, FieldDecl, RecordDecl,
-                                                table_key)
+from clawpolicy.vocabulary.declarations import (ConstraintDecl, Declarations, DeriveDecl,
+                                                FieldDecl, RecordDecl, table_key)
 
 _SCALARS = {"text": core.Text, "boolean": core.Boolean, "date": core.Date,
             "money": core.Money, "number": core.Number}
@@ -107,11 +107,10 @@ def _at_most(holder: str, name: str, limit: int):
     return check
 
 
-def _constraint(field: str, at_most: str, message: str):
-    def check(self):
-        value, bound = getattr(self, field), getattr(self, at_most)
-        if value is not None and bound is not None and value > bound:
-            raise ValueError(message)
+def _constraint(constraint: ConstraintDecl):
+    def check(self):  # one that refuses names fields of the record only (crosscheck.py)
+        if constraint.broken(self, None) is not None:
+            raise ValueError(constraint.message)
         return self
     return check
 
@@ -178,7 +177,7 @@ class _Builder:
                         _derived(f.name, f.derive, self.d.tables[f.derive.table]))
             for i, c in enumerate(c for c in decl.constraints if c.refuse):
                 validators[f"_constraint_{i}"] = model_validator(mode="after")(
-                    _constraint(c.field, c.at_most, c.message))
+                    _constraint(c))
             self.built[name] = create_model(decl.model_name, __base__=core.CaseModel,
                                             __validators__=validators, **fields)
         return self.built[name]
@@ -286,9 +285,21 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
     return []
 
 
+def broken_constraints(d: Declarations, case: BaseModel) -> list[tuple[str, Any, Any, Any]]:
+    """Where the case breaks a constraint that refuses nothing (`refuse = false`): (the
+    path of the field, the constraint, its value, the limit it passes), in the order of the
+    file. The case is read as given; the determination notes each."""
+    constrained: list = []
+    _walk(d, case, d.fields, "", [], [], constrained)
+    return [(f"{path}.{c.field}", c, *found) for path, record, item in constrained
+            for c in record.constraints if not c.refuse
+            and (found := c.broken(item, case)) is not None]
+
+
 def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
-          keyed: list, linking: list) -> None:
-    """Every list of keyed records and every record with links, in the order of the file."""
+          keyed: list, linking: list, constrained: list | None = None) -> None:
+    """Every list of keyed records and every record with links (and, given `constrained`,
+    every record with constraints), in the order of the file."""
     for name, listed, record, links in _records(d, fields):
         value = getattr(data, name)
         here = f"{path}.{name}" if path else name
@@ -301,7 +312,9 @@ def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
             at = f"{here}[{i}]" if listed else here
             if links:
                 linking.append((at, record, item))
-            _walk(d, item, record.fields, at, keyed, linking)
+            if constrained is not None and record.constraints:
+                constrained.append((at, record, item))
+            _walk(d, item, record.fields, at, keyed, linking, constrained)
 
 
 # The fields of records `_walk` follows, by the declarations (kept alive beside them) and
