@@ -25,7 +25,9 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
     Group, decision, money_range, show_point
-from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
+from clawpolicy.core.types import ListOf, Record
+from clawpolicy.evaluate.questions import fact_type, fallback_answers, labelled_runs, one_item, \
+    question_for
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -93,6 +95,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                                    if v is not ANY}, reasons=exact.reasons)
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
+    alike = _lists_alike(determiner, run, settled, [f for g in groups for f in g.unlisted])
+    if alike is not None:  # every admissible answer gives the same result: nothing is asked
+        settled, fallback = alike, []
     if not ask:
         return Settled(settled, [])
     questions = []
@@ -146,6 +151,32 @@ def _settled_answer(determiner: Determiner, fact: str, value: Any,
     taken = first if searching.SHORTCUTS and first is not None and first.unread(fact) \
         else None
     return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
+
+
+def _lists_alike(determiner: Determiner, run: CaseRun, settled: CaseRun,
+                 unlisted: list[str]) -> CaseRun | None:
+    """Where no award stays pending and the case is pending only on case-level facts the
+    searches left unknown, and one of those is a list of records (`participant.roles: null`)
+    whose every answer, none and one item (questions.one_item, as the question answers it),
+    settles the case alike with nothing other recoverable (no award at all, or every award
+    decided whatever the list holds): the case so settled. None otherwise."""
+    if not settled.unknowns or any(e.result.outcome == "pending" for e in settled.awards):
+        return None
+    for fact in dict.fromkeys(unlisted):
+        type_ = fact_type(determiner, fact)[0]
+        if not (isinstance(type_, ListOf) and isinstance(type_.element, Record)):
+            continue
+        one = one_item(fact, type_.element, determiner.policy.vocabulary)
+        found = set()
+        for value in ((), one):
+            answered = _settled_answer(determiner, fact, value, run)
+            if answered.outcome == "pending" or answered.unknowns or answered.others:
+                break
+            found.add(tuple(e.decided() for e in answered.awards))
+        else:
+            if len(found) == 1 and found == {tuple(e.decided() for e in settled.awards)}:
+                return CaseRun(settled.awards, [], [], run.applied, run.evaluator)
+    return None
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
