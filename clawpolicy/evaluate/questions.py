@@ -184,10 +184,18 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
                    if r is not None]
-        if isinstance(type_, t.ListOf):
-            # A list that holds items leads where the case leads with one item whose every
-            # field is unknown (a list of records, a policy tests each of its items alone):
-            # the outcome that settles, pending on the item's own facts where it stays open
+        if isinstance(type_, t.ListOf) and not isinstance(type_.element, t.Record):
+            # A list of words that holds items leads where the case leads with the list
+            # unknown: the outcome the other facts decide (pending, on the items, where that
+            # is open), with an amount that moves with what the items are.
+            outcome = run.outcome
+            answers.append(Fallback(ANY_OTHER, outcome, None, True,
+                                    [fact, *(open_facts(run, fact) or ())]
+                                    if outcome == "pending" else None))
+        elif isinstance(type_, t.ListOf):
+            # A list of records that holds items leads where the case leads with one item
+            # whose every field is unknown (a policy tests each of its items alone): the
+            # outcome that settles, pending on the item's own facts where it stays open
             # (`participant.roles[0].role`, never the list answered), with an amount that
             # moves with what the items are.
             answers += [Fallback(ANY_OTHER, r[0], None, r[0] in ("recovery", "pending"), r[2])

@@ -155,12 +155,16 @@ def _settled_answer(determiner: Determiner, fact: str, value: Any,
 
 def _lists_alike(determiner: Determiner, run: CaseRun, settled: CaseRun,
                  unlisted: list[str]) -> CaseRun | None:
-    """Where no award stays pending and the case is pending only on case-level facts the
-    searches left unknown, and one of those is a list of records (`participant.roles: null`)
-    whose every answer, none and one item (questions.one_item, as the question answers it),
-    settles the case alike with nothing other recoverable (no award at all, or every award
-    decided whatever the list holds): the case so settled. None otherwise."""
-    if not settled.unknowns or any(e.result.outcome == "pending" for e in settled.awards):
+    """Where the case has no award and is pending only on case-level facts the searches
+    left unknown, one of those a list of records (`participant.roles: null`) whose every
+    answer, none and one item (questions.one_item, as the question answers it), settles the
+    case alike with nothing recoverable: the case so settled. None otherwise.
+
+    Only without awards: where awards are all decided, an answer to another fact that
+    decides them (settle._answers, from the search's combinations) would still leave the
+    case pending on the list, while the case with that answer given would be settled here;
+    the answers would have to settle the list each in turn to keep their promise."""
+    if not settled.unknowns or settled.awards:
         return None
     for fact in dict.fromkeys(unlisted):
         type_ = fact_type(determiner, fact)[0]
@@ -172,9 +176,9 @@ def _lists_alike(determiner: Determiner, run: CaseRun, settled: CaseRun,
             answered = _settled_answer(determiner, fact, value, run)
             if answered.outcome == "pending" or answered.unknowns or answered.others:
                 break
-            found.add(tuple(e.decided() for e in answered.awards))
+            found.add(answered.outcome)
         else:
-            if len(found) == 1 and found == {tuple(e.decided() for e in settled.awards)}:
+            if len(found) == 1:
                 return CaseRun(settled.awards, [], [], run.applied, run.evaluator)
     return None
 
