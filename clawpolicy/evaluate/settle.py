@@ -25,9 +25,8 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, Finite, \
     Group, decision, money_range, show_point
-from clawpolicy.core.types import ListOf, Record
-from clawpolicy.evaluate.questions import fact_type, fallback_answers, labelled_runs, one_item, \
-    question_for
+from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
+from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -95,7 +94,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                                    if v is not ANY}, reasons=exact.reasons)
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
-    alike = _lists_alike(determiner, run, settled, [f for g in groups for f in g.unlisted])
+    alike = lists_alike(determiner, run, settled, [f for g in groups for f in g.unlisted],
+                        _settled_answer)
     if alike is not None:  # every admissible answer gives the same result: nothing is asked
         settled, fallback = alike, []
     if not ask:
@@ -151,36 +151,6 @@ def _settled_answer(determiner: Determiner, fact: str, value: Any,
     taken = first if searching.SHORTCUTS and first is not None and first.unread(fact) \
         else None
     return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
-
-
-def _lists_alike(determiner: Determiner, run: CaseRun, settled: CaseRun,
-                 unlisted: list[str]) -> CaseRun | None:
-    """Where the case has no award and is pending only on case-level facts the searches
-    left unknown, one of those a list of records (`participant.roles: null`) whose every
-    answer, none and one item (questions.one_item, as the question answers it), settles the
-    case alike with nothing recoverable: the case so settled. None otherwise.
-
-    Only without awards: where awards are all decided, an answer to another fact that
-    decides them (settle._answers, from the search's combinations) would still leave the
-    case pending on the list, while the case with that answer given would be settled here;
-    the answers would have to settle the list each in turn to keep their promise."""
-    if not settled.unknowns or settled.awards:
-        return None
-    for fact in dict.fromkeys(unlisted):
-        type_ = fact_type(determiner, fact)[0]
-        if not (isinstance(type_, ListOf) and isinstance(type_.element, Record)):
-            continue
-        one = one_item(fact, type_.element, determiner.policy.vocabulary)
-        found = set()
-        for value in ((), one):
-            answered = _settled_answer(determiner, fact, value, run)
-            if answered.outcome == "pending" or answered.unknowns or answered.others:
-                break
-            found.add(answered.outcome)
-        else:
-            if len(found) == 1:
-                return CaseRun(settled.awards, [], [], run.applied, run.evaluator)
-    return None
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
