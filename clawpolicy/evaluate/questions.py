@@ -12,6 +12,7 @@ from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
+from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.core.values import Money, quantize
 
@@ -113,7 +114,8 @@ def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]
     for part in parts:
         if part.isdigit():
             current = current.element
-            data = data[int(part)]
+            # (an item of a list the case leaves unknown, which an answer gives: one_item)
+            data = data[int(part)] if data is not None else None
             continue
         holder = (current, data)
         field_type = current.fields[part]
@@ -188,14 +190,23 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
                    if r is not None]
-        if isinstance(type_, t.ListOf):
-            # A list of records that holds items leads where the case leads with the list
+        if isinstance(type_, t.ListOf) and not isinstance(type_.element, t.Record):
+            # A list of words that holds items leads where the case leads with the list
             # unknown: the outcome the other facts decide (pending, on the items, where that
             # is open), with an amount that moves with what the items are.
             outcome = run.outcome
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
                                     [fact, *(open_facts(run, fact) or ())]
                                     if outcome == "pending" else None))
+        elif isinstance(type_, t.ListOf):
+            # A list of records that holds items leads where the case leads with one item
+            # whose every field is unknown (a policy tests each of its items alone): the
+            # outcome that settles, pending on the item's own facts where it stays open
+            # (`participant.roles[0].role`, never the list answered), with an amount that
+            # moves with what the items are.
+            answers += [Fallback(ANY_OTHER, r[0], None, r[0] in ("recovery", "pending"), r[2])
+                        for r in [leads_to(one_item(fact, type_.element, vocabulary))]
+                        if r is not None]
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
@@ -243,6 +254,24 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         answers.append(Fallback(words, outcome, None if varies else amount, varies, open_))
         start = i
     return answers
+
+
+def one_item(fact: str, record: t.Record, vocabulary: "Vocabulary") -> tuple:
+    """The list `fact` answered with one item of which every field is unknown."""
+    return (Rec(f"{fact}[0]", _blank(record), record, vocabulary.key_of(record)),)
+
+
+_BLANKS: dict[str, Any] = {}
+
+
+def _blank(record: t.Record) -> Any:
+    """An item of `record` recording nothing: one per record type, so that two answers
+    giving it are the same answer."""
+    found = _BLANKS.get(record.name)
+    if found is None:
+        found = _BLANKS[record.name] = type(f"Blank_{record.name}", (), dict.fromkeys(
+            record.fields))()
+    return found
 
 
 def open_facts(run: CaseRun, fact: str) -> list[str] | None:

@@ -26,6 +26,7 @@ from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
     Combination, Exact, Finite, Group, decision, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
+from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -93,6 +94,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                                    if v is not ANY}, reasons=exact.reasons)
         others, unknowns = answered.others, []
     settled = CaseRun(awards, others, unknowns, run.applied, run.evaluator)
+    alike = lists_alike(determiner, run, settled, [f for g in groups for f in g.unlisted],
+                        _settled_answer)
+    if alike is not None:  # every admissible answer gives the same result: nothing is asked
+        settled, fallback = alike, []
     if not ask:
         return Settled(settled, [])
     questions = []
