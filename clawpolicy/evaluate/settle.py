@@ -485,11 +485,9 @@ def _freeze(result: tuple) -> tuple:
 
 
 def _interval(a: Any, b: Any, scale: Scale) -> str:
-    """An interval's words: a date by the last day before it and its own last day, an amount
-    by its first amount and the first amount past it. A date's interval names every end but
-    the calendar's, so that one the vocabulary's constraints set is said (received no later
-    than the case's date: "> 2024-02-07 and <= 2024-06-28"); an amount's leaves out the ends
-    of its scale (its least and its most: "< 0.01 USD", ">= 300000.00 USD")."""
+    """An interval's words: a date by the last day before it and its own last day (every end
+    but the calendar's, so that one a constraint of the vocabulary sets is said: "<= as_of"),
+    an amount by its first amount and the first amount past it (not the scale's own ends)."""
     dates = isinstance(a, dt.date)
     parts = []
     if (a > FIRST_DAY) if dates else (a > scale.lo):
