@@ -4,6 +4,7 @@ each determination in a file of its own, so a change reads as a plain diff in re
 from __future__ import annotations
 
 import os
+import random
 import re
 from pathlib import Path
 
@@ -11,11 +12,27 @@ import pytest
 from hypothesis import settings
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from tests.strategies import LONG
+
 # Generated cases are the same on every run of the default suite (CI's profile), so a run's
-# time and result do not depend on luck; CLAWPOLICY_FUZZ=long explores at random, by hand.
+# time and result do not depend on luck; CLAWPOLICY_FUZZ=long explores at random, by hand, ten
+# times as many (tests/strategies.py sets both; these are the defaults of a test it does not).
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 settings.register_profile("long", derandomize=False, deadline=None)
-settings.load_profile("long" if os.environ.get("CLAWPOLICY_FUZZ") == "long" else "ci")
+settings.load_profile("long" if LONG else "ci")
+if LONG and not os.environ.get("CLAWPOLICY_FUZZ_SEED"):
+    # The seed of the tests that draw their own random numbers (`seeded`), fresh each run, and
+    # set before pytest-xdist starts its workers, so they all draw from the one seed shown.
+    os.environ["CLAWPOLICY_FUZZ_SEED"] = str(random.SystemRandom().getrandbits(64))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if LONG:
+        terminalreporter.write_line(
+            f"CLAWPOLICY_FUZZ=long: CLAWPOLICY_FUZZ_SEED={os.environ['CLAWPOLICY_FUZZ_SEED']} "
+            "(give it again to repeat the tests' own random draws; hypothesis's draws are "
+            "repeated by --hypothesis-seed)")
+
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"

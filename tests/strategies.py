@@ -5,18 +5,39 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+# The two profiles of every property test, set here alone. CI's (the default suite): a fixed
+# number of generated examples, the same on every run, so a run's time and result do not depend
+# on luck. The long one (CLAWPOLICY_FUZZ=long, run by hand; docs/testing.md): ten times as many
+# (`SCALE`), fresh each run. Hypothesis draws them from --hypothesis-seed (a fresh seed unless
+# given, shown beside a failure); a test that draws its own random numbers takes `seeded`'s,
+# from CLAWPOLICY_FUZZ_SEED (tests/conftest.py picks a fresh one and shows it in the header).
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
+SCALE = 10 if LONG else 1
 
 
-def fuzzed(quick: int, long: int):
-    """A property test's settings: `quick` generated cases in the default suite, the same on
-    every run (CI's profile), and `long` fresh ones a run under CLAWPOLICY_FUZZ=long."""
-    return settings(max_examples=long if LONG else quick, deadline=None, derandomize=not LONG,
+def scaled(count: int) -> int:
+    """`count` examples (cases, seeds, rounds) in CI's profile; ten times as many in the long."""
+    return count * SCALE
+
+
+def fuzzed(examples: int):
+    """A property test's settings: `examples` generated cases in CI's profile, the same on
+    every run, and ten times as many fresh ones a run under CLAWPOLICY_FUZZ=long."""
+    return settings(max_examples=scaled(examples), deadline=None, derandomize=not LONG,
                     database=None, suppress_health_check=list(HealthCheck))
+
+
+def seeded(seed: int) -> random.Random:
+    """The random numbers of a test that draws its own: from `seed` in CI's profile; in the
+    long one, from the run's CLAWPOLICY_FUZZ_SEED as well, so that each run draws fresh ones
+    and a failure is repeated by giving its seed again."""
+    return random.Random(f"{os.environ['CLAWPOLICY_FUZZ_SEED']}:{seed}" if LONG else seed)
+
 
 DATES = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2027, 12, 31))
 MONEY = st.integers(min_value=0, max_value=2_000_000)

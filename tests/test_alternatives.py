@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clawpolicy.revise import alternatives as rs
+from tests.strategies import fuzzed
 
 
 def _by_definition(revisions):
@@ -31,14 +32,14 @@ revision_sets = st.lists(st.sets(st.sampled_from("abcdefg"), max_size=3), max_si
     lambda targets: [SimpleNamespace(name=f"r{i}", targets=t) for i, t in enumerate(targets)])
 
 
-@settings(max_examples=300, deadline=None)
+@fuzzed(300)
 @given(revision_sets)
 def test_groups_are_exactly_the_largest_compatible_sets(revisions):
     found = sorted(tuple(r.name for r in g) for g in rs._largest_compatible(revisions))
     assert found == _by_definition(revisions)
 
 
-@settings(max_examples=100, deadline=None)
+@fuzzed(100)
 @given(revision_sets)
 def test_each_group_keeps_the_policys_order(revisions):
     order = {r.name: i for i, r in enumerate(revisions)}

@@ -3,11 +3,9 @@ exactness search's combinations, where an answer leads) record their awards' con
 only as the combination of alternatives reads them (combine.Seen): the determinations they
 give are byte-identical to those of runs that record every condition in full
 (`decide.BARE = False`), the reference, with reasons and without, on every shipped example
-and on generated cases (CLAWPOLICY_FUZZ=long: 250 of up to four awards)."""
+and on generated cases (30, of up to two awards; CLAWPOLICY_FUZZ=long: 300 of up to four)."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from hypothesis import given
@@ -16,10 +14,8 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import combine, decide
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES
-from tests.strategies import cases, fuzzed
+from tests.strategies import LONG, cases, fuzzed
 from tests.test_properties import as_case
-
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 
 
 def render(policy, loaded, bare: bool, reasons: bool = True) -> str:
@@ -38,7 +34,7 @@ def test_examples(case_path, reasons, qualys_2019, qualys_revised):
     assert render(policy, loaded, True, reasons) == render(policy, loaded, False, reasons)
 
 
-@fuzzed(30, 250)
+@fuzzed(30)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated(qualys_revised, data):
     loaded = as_case(data)

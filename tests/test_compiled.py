@@ -8,10 +8,9 @@ construct added to the language is evaluated until it is compiled too."""
 from __future__ import annotations
 
 import decimal
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from clawpolicy.api import evaluate, policy_facts, read_case
 from clawpolicy.core.diagnostics import DiagnosticError
@@ -20,16 +19,9 @@ from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determine import ARITHMETIC
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed
 from tests.test_properties import as_case
 
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
-SCALE = 10 if LONG else 1
-
-
-def profile(examples: int):
-    return settings(max_examples=examples * SCALE, deadline=None, derandomize=not LONG,
-                    database=None, suppress_health_check=list(HealthCheck))
 
 
 def both(policy, loaded) -> tuple[str, str]:
@@ -113,25 +105,25 @@ def _generated(policy, data, compare) -> None:
     assert fast == reference
 
 
-@profile(600)
+@fuzzed(600)
 @given(cases(max_awards=4))
 def test_generated_runs_2019(qualys_2019, data):
     _generated(qualys_2019, data, both_runs)
 
 
-@profile(400)
+@fuzzed(400)
 @given(cases(max_awards=4))
 def test_generated_runs_revised(qualys_revised, data):
     _generated(qualys_revised, data, both_runs)
 
 
-@profile(50)
+@fuzzed(50)
 @given(cases(max_awards=2))
 def test_generated_determinations_2019(qualys_2019, data):
     _generated(qualys_2019, data, both)
 
 
-@profile(10)
+@fuzzed(10)
 @given(cases(max_awards=2))
 def test_generated_determinations_revised(qualys_revised, data):
     _generated(qualys_revised, data, both)

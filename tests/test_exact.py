@@ -10,29 +10,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from decimal import Decimal
 
 import pytest
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clawpolicy.api import compile_policy, evaluate
 from clawpolicy.render import json as json_render
 from tests.conftest import POLICIES
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed
 from tests.test_properties import as_case
 
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
-SCALE = 10 if LONG else 1
-
-
-def profile(examples: int):
-    return settings(max_examples=examples * SCALE, deadline=None, derandomize=not LONG,
-                    database=None, suppress_health_check=list(HealthCheck))
 
 
 # Known facts that can be blanked (set to null), by kind.
@@ -169,7 +161,7 @@ def _leads(answer) -> tuple:
             answer.recoverable_depends_on_answer, repr(answer.awards))
 
 
-@profile(900)
+@fuzzed(900)
 @given(known_cases(), st.sampled_from(_BLANKABLE))
 def test_blanking_a_known_fact_leaves_the_result_or_makes_it_pending_on_answers_that_differ(
         qualys_revised, data, fact):
@@ -226,7 +218,7 @@ def _range_points(words: str) -> list:
     return points
 
 
-@profile(700)
+@fuzzed(700)
 @given(known_cases())
 def test_every_answer_keeps_its_promise(qualys_revised, data):
     d = evaluate(qualys_revised, as_case(data))
@@ -281,7 +273,7 @@ def with_nobody(tmp_path_factory):
     return compile_policy(path)
 
 
-@profile(400)
+@fuzzed(400)
 @given(known_cases())
 def test_a_revision_whose_subset_excludes_the_participant_changes_nothing(
         qualys_revised, with_nobody, data):

@@ -10,7 +10,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -23,6 +23,7 @@ from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.syntax.printer import comments, format_module, unparse
 from tests.conftest import EXAMPLE_CASES, POLICIES, REVISION_CASES, ROOT
+from tests.strategies import fuzzed
 
 runner = CliRunner()
 def _parses(path) -> bool:
@@ -231,7 +232,7 @@ def _grow(children):
 EXPRESSIONS = st.recursive(LEAVES, _grow, max_leaves=12)
 
 
-@settings(max_examples=400, deadline=None)
+@fuzzed(400)
 @given(EXPRESSIONS)
 def test_any_expression_prints_and_parses_back_to_itself(expr):
     _, module = read(f"define d as {unparse(expr)} end")
@@ -268,7 +269,7 @@ def _mixes_without_parentheses(module: ast.Module, text: str) -> list[str]:
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@fuzzed(300)
 @given(EXPRESSIONS, st.randoms(use_true_random=False))
 def test_fmt_of_any_expression_is_a_fixed_point_of_the_same_tree_with_mixes_parenthesized(
         expr, rng):

@@ -12,13 +12,12 @@ hand: CLAWPOLICY_FUZZ=long .venv/bin/pytest tests/test_fuzz.py (ten times as man
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -35,14 +34,8 @@ from clawpolicy.syntax.lower import lower
 from clawpolicy.syntax.parse import parse
 from clawpolicy.tools.fmt import format_file
 from tests.conftest import EXAMPLE_CASES, POLICIES, QUALYS, QUALYS_2019, REVISION_CASES
+from tests.strategies import SCALE, fuzzed
 
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
-SCALE = 10 if LONG else 1
-
-
-def fuzz(examples: int):
-    return settings(max_examples=examples * SCALE, deadline=None, derandomize=not LONG,
-                    suppress_health_check=list(HealthCheck))
 
 
 POLICY_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(POLICIES.rglob("*.claw"))]
@@ -96,20 +89,20 @@ def _policy_stages(text: str, tmp: Path) -> None:
         layout.markdown(determination)
 
 
-@fuzz(2000)
+@fuzzed(2000)
 @given(st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join))
 def test_random_token_soup_never_crashes(tmp_path_factory, text):
     _policy_stages(text, tmp_path_factory.getbasetemp())
 
 
-@fuzz(2000)
+@fuzzed(2000)
 @given(st.integers(0, len(POLICY_TEXTS) - 1), st.integers(0, 2**32), st.integers(1, 6))
 def test_mutated_policies_never_crash(tmp_path_factory, which, seed, edits):
     text = _mutate(POLICY_TEXTS[which], random.Random(seed), edits)
     _policy_stages(text, tmp_path_factory.getbasetemp())
 
 
-@fuzz(2000)
+@fuzzed(2000)
 @given(st.integers(0, len(CASE_TEXTS) - 1), st.integers(0, 2**32), st.integers(1, 6))
 def test_mutated_case_files_never_crash(qualys_revised, which, seed, edits):
     raw = CASE_TEXTS[which].decode("utf-8")
@@ -132,7 +125,7 @@ JSON_VALUES = st.recursive(
     max_leaves=20)
 
 
-@fuzz(2000)
+@fuzzed(2000)
 @given(st.integers(0, len(CASE_TEXTS) - 1), st.data())
 def test_cases_with_any_value_in_any_field_never_crash(qualys_revised, which, data):
     case = yaml.safe_load(CASE_TEXTS[which])
@@ -158,7 +151,7 @@ def test_cases_with_any_value_in_any_field_never_crash(qualys_revised, which, da
         render_all(error.diagnostics)
 
 
-@fuzz(1600)
+@fuzzed(1600)
 @given(st.binary(max_size=300), st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe"]),
        st.booleans())
 def test_raw_bytes_never_crash(tmp_path_factory, payload, prefix, crlf):
@@ -177,7 +170,7 @@ def test_raw_bytes_never_crash(tmp_path_factory, payload, prefix, crlf):
         pass
 
 
-@fuzz(800)
+@fuzzed(800)
 @given(st.integers(0, 3), st.integers(1, 400), st.integers(0, 2**32))
 def test_the_command_never_shows_a_traceback(tmp_path_factory, shape, size, seed):
     """Deep nesting, long lines, empty files and CRLF, through `clawpolicy check`."""
@@ -239,7 +232,7 @@ def _check_lines(lines: list[str], count: int) -> None:
         assert "outcome" in data or [e["code"] for e in data["errors"]] != ["CP0900"], data
 
 
-@fuzz(400)
+@fuzzed(400)
 @given(st.lists(st.integers(0, len(JSON_LINES) - 1), min_size=1, max_size=6),
        st.integers(0, 2**32), st.integers(1, 8))
 def test_mutated_json_lines_batches_give_one_line_for_each_line(tmp_path_factory, qualys_revised,
@@ -257,7 +250,7 @@ def test_mutated_json_lines_batches_give_one_line_for_each_line(tmp_path_factory
                   for item in batch.items(str(path))], count)
 
 
-@fuzz(200)
+@fuzzed(200)
 @given(st.lists(st.tuples(st.integers(0, len(CASE_TEXTS) - 1),
                           st.sampled_from([".yaml", ".YAML", ".yml", ".json", ".Json"])),
                 min_size=1, max_size=5), st.integers(0, 2**32), st.integers(0, 6))
@@ -276,8 +269,10 @@ def test_mutated_batch_folders_give_one_line_for_each_case_file(tmp_path_factory
 
 
 def test_the_ci_profile_runs_at_least_ten_thousand_examples():
-    counts = [2000, 2000, 2000, 2000, 1600, 800, 400, 200]
-    assert sum(counts) >= 10_000
+    """Read from the tests' own settings (ten times as many under CLAWPOLICY_FUZZ=long)."""
+    counts = [test._hypothesis_internal_use_settings.max_examples
+              for test in globals().values() if hasattr(test, "hypothesis")]
+    assert len(counts) == 8 and sum(counts) == 11_000 * SCALE
 
 
 @pytest.mark.parametrize("path", [QUALYS, QUALYS_2019])

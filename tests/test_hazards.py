@@ -10,7 +10,7 @@ import textwrap
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clawpolicy.api import PolicyError, compile_policy, evaluate
@@ -20,6 +20,7 @@ from clawpolicy.syntax import ast
 from clawpolicy.syntax.printer import unparse
 from clawpolicy.tools.lint import lint
 from tests.conftest import ROOT
+from tests.strategies import fuzzed
 
 BASE = (ROOT / "tests" / "bad_policies" / "_base.claw").read_text()
 
@@ -168,7 +169,7 @@ def _fails_on(policy) -> list[bool]:
     return failed
 
 
-@settings(max_examples=150, deadline=None)
+@fuzzed(150)
 @given(st.one_of(st.none(), CONDITIONS), CONDITIONS)
 def test_an_error_fails_on_some_case_and_no_finding_fails_on_none(tmp_path_factory, scope,
                                                                    condition):

@@ -15,7 +15,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from pydantic import BaseModel, ValidationError
 
 from clawpolicy.api import evaluate, read_case
@@ -23,11 +23,8 @@ from clawpolicy.evaluate import determination
 from clawpolicy.evaluate.determination import Assumption, Condition, Determination
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
-from tests.strategies import cases
+from tests.strategies import cases, fuzzed, scaled
 from tests.test_properties import as_case
-
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
-SCALE = 10 if LONG else 1
 
 
 def _generator():
@@ -95,7 +92,7 @@ def test_examples_revised(case_path, qualys_revised):
     compare(qualys_revised, read_case(case_path))
 
 
-@pytest.mark.parametrize("seed", range(3 * SCALE))
+@pytest.mark.parametrize("seed", range(scaled(3)))
 def test_benchmark_cases(seed, qualys_2019, qualys_revised):
     """run.py's generated cases (benchmarks/generate.py): single-award and mixed."""
     generate = _generator()
@@ -104,8 +101,7 @@ def test_benchmark_cases(seed, qualys_2019, qualys_revised):
             compare(policy, as_case(data))
 
 
-@settings(max_examples=25 * SCALE, deadline=None, derandomize=not LONG, database=None,
-          suppress_health_check=list(HealthCheck))
+@fuzzed(25)
 @given(cases(max_awards=3))
 def test_generated(qualys_2019, qualys_revised, data):
     for policy in (qualys_2019, qualys_revised):

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clawpolicy.api import evaluate
 from clawpolicy.input.reader import LoadedCase, validate_case
-from tests.strategies import cases
+from tests.strategies import LONG, cases, fuzzed
 
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
-
-PROPERTY = settings(max_examples=80, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = fuzzed(80)
 
 
 def as_case(data: dict) -> LoadedCase:
@@ -155,8 +151,7 @@ def _named(data: dict, path: str) -> str:
     return f"{data[record][int(index[:-1])]['id'] if index else record}: {words}"
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@fuzzed(60)
 @given(cases(max_awards=2), st.data())
 def test_a_fact_the_determination_does_not_cite_never_changes_the_outcome(qualys_2019, data,
                                                                            draw):

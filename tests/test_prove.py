@@ -4,11 +4,10 @@ What a user relies on: the shipped revisions are proved not to touch anyone outs
 sub-sets; a leaky revision is refuted with a counterexample case on which the evaluator
 really differs; two policies are compared, optionally under a condition; and the translation
 agrees with the evaluator on generated cases (differential testing: 40 cases in CI,
-CLAWPOLICY_FUZZ=long runs 600)."""
+CLAWPOLICY_FUZZ=long runs ten times as many, fresh ones: tests/strategies.py)."""
 
 from __future__ import annotations
 
-import os
 import random
 import re
 from pathlib import Path
@@ -22,6 +21,7 @@ from clawpolicy.cli import app
 from clawpolicy.prove import claims, observe
 from clawpolicy.prove.calendar import day_number, from_day_number
 from clawpolicy.prove.decide import Decider
+from tests.strategies import cases, fuzzed, scaled, seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALYS = ROOT / "policies" / "qualys.claw"
@@ -30,7 +30,6 @@ LEAKY = ROOT / "tests" / "prove_policies" / "leaky" / "policy.claw"
 LEAKY_INCLUDE = ROOT / "tests" / "prove_policies" / "leaky-include" / "policy.claw"
 LEAKY_EXCUSE = ROOT / "tests" / "prove_policies" / "leaky-excuse" / "policy.claw"
 ALTERNATIVES = ROOT / "tests" / "prove_policies" / "alternatives" / "policy.claw"
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 OUTSIDE_EVERY_SUBSET = (
     'not participant.executive_officer and participant.work_location != "US-CA" and '
     "every(r in participant.roles satisfies "
@@ -340,10 +339,10 @@ def test_the_translation_agrees_with_the_evaluator(policy_path, tmp_path):
     policy = api.compile_policy(policy_path)
     shape = claims.shape_for(policy)
     case = Decider(policy, shape).case()
-    rng = random.Random(18)
+    rng = seeded(18)
     compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [], tmp_path / f"case{i}.yaml")
-                   for i in range(600 if LONG else 40))
-    assert compared >= (300 if LONG else 20)
+                   for i in range(scaled(40)))
+    assert compared >= scaled(20)
 
 
 def _agrees(policy, shape, case, pins: list, required: list, path: Path) -> bool:
@@ -370,9 +369,9 @@ def _agrees(policy, shape, case, pins: list, required: list, path: Path) -> bool
 
 
 def _agrees_on_each(policy, shape, case, targets: list, rng: random.Random, folder: Path):
-    """Cases drawn where each target holds, in rounds (2 in CI, 12 with the long profile):
-    every target admits one, and each agrees."""
-    rounds = 12 if LONG else 2
+    """Cases drawn where each target holds, in rounds (2 in CI, ten times as many with the long
+    profile): every target admits one, and each agrees."""
+    rounds = scaled(2)
     compared = sum(_agrees(policy, shape, case, _pin(shape, rng), [target],
                            folder / f"case{i}-{j}.yaml")
                    for i in range(rounds) for j, target in enumerate(targets))
@@ -394,7 +393,7 @@ def test_the_translation_agrees_with_the_evaluator_where_exceptions_decide(tmp_p
     targets += [z3.And(award.excused["small_amounts"][0], award.outcome == REC),
                 z3.And(award.outcome == PENDING, case.membership["new_york"].known),
                 z3.And(award.outcome == REC, *[z3.Not(o) for o, _ in award.excused.values()])]
-    _agrees_on_each(policy, shape, case, targets, random.Random(10), tmp_path)
+    _agrees_on_each(policy, shape, case, targets, seeded(10), tmp_path)
 
 
 def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(tmp_path):
@@ -419,7 +418,7 @@ def test_the_translation_agrees_with_the_evaluator_where_a_revision_may_govern(t
     same = z3.And(one.outcome == REC, both.outcome == REC, one.recoverable == both.recoverable)
     targets = [z3.And(unsure, same, split), z3.And(unsure, same, z3.Not(split)),
                z3.And(unsure, z3.Not(same))]
-    _agrees_on_each(policy, shape, case, targets, random.Random(3), tmp_path)
+    _agrees_on_each(policy, shape, case, targets, seeded(3), tmp_path)
 
 
 def test_cp1400_without_z3_the_command_says_which_extra_to_install(monkeypatch):
@@ -549,16 +548,14 @@ def _pins_of(shape, case) -> list:
 
 
 def test_the_translation_agrees_with_the_evaluator_on_the_suites_generated_cases():
-    from hypothesis import HealthCheck, given, settings
-    from tests.strategies import cases
+    from hypothesis import given
 
     policy = api.compile_policy(QUALYS)
     shape = claims.shape_for(policy)
     symbolic = Decider(policy, shape).case()
     compared = []
 
-    @settings(max_examples=400 if LONG else 40, derandomize=not LONG, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @fuzzed(40)
     @given(cases(max_awards=1))
     def agrees(data):
         loaded = api.read_case_data(data, vocabulary=policy.vocabulary)
@@ -575,4 +572,4 @@ def test_the_translation_agrees_with_the_evaluator_on_the_suites_generated_cases
         compared.append(1)
 
     agrees()
-    assert len(compared) >= (200 if LONG else 20)
+    assert len(compared) >= scaled(20)

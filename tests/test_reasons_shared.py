@@ -8,8 +8,6 @@ larger batches and more generated cases."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import given
 
@@ -18,12 +16,10 @@ from clawpolicy.evaluate import depends, reasons
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
-from tests.strategies import cases, fuzzed
+from tests.strategies import LONG, cases, fuzzed
 from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 from tests.test_search import BATCHES, batch_agrees  # run.py's mixed batch, single-award cases
-
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 
 
 def both(policy, loaded) -> tuple[str, str]:
@@ -67,7 +63,7 @@ def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
     batch_agrees(both, qualys_revised if revised else qualys_2019, batch)
 
 
-@fuzzed(30, 300)
+@fuzzed(30)
 @given(cases(max_awards=4 if LONG else 3))
 def test_generated(qualys_revised, data):
     shared, reference = both(qualys_revised, as_case(data))

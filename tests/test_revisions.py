@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 
 from clawpolicy.revise import alternatives as alt
@@ -19,20 +18,17 @@ from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.check import subsets
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, POLICIES, ROOT
-from tests.strategies import cases
+from tests.strategies import LONG, cases, fuzzed
 from tests.test_properties import as_case
 
 # 40 generated participants of one award a revision in the default suite; ten times as many,
-# of up to three awards, in the long profile (CLAWPOLICY_FUZZ=long): generated cases of two or
-# three awards with many facts unknown take a minute or more each under the revised policy
-# (answers past the bound of combinations are each settled by a search of their own;
-# docs/performance.md). tests/test_exact.py (2,000 examples) and `clawpolicy prove` (every
+# of up to three awards, in the long profile (CLAWPOLICY_FUZZ=long; 17.5 min, docs/testing.md):
+# generated cases of three awards with many facts unknown take up to 9 s of CPU each under the
+# revised policy (answers past the bound of combinations are each settled by a search of their
+# own; docs/performance.md). tests/test_exact.py (2,000 examples) and `clawpolicy prove` (every
 # participant of the bounded shape) hold the same promise in the default suite too.
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 AWARDS = 3 if LONG else 1
-PROPERTY = settings(max_examples=400 if LONG else 40,
-                    deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = fuzzed(40)
 
 # How to place a generated participant outside each revision's sub-set.
 def _no_statutory_role(p):

@@ -5,12 +5,11 @@ end, no part of an award kept), the reference: on every shipped example, on the 
 cases, and on the benchmark's batches (benchmarks/generate.py). The default suite takes the
 heavy cases the reference settles in well under a second each, 40 generated cases of up to
 two awards, and 12 mixed and 60 single-award cases of the benchmark; CLAWPOLICY_FUZZ=long
-takes every heavy case (the reference needs 20 s for slow.json), 250 generated cases of up
-to four awards at random, and 40 mixed and 400 single-award cases of the benchmark."""
+takes every heavy case (the reference needs 20 s for slow.json), ten times as many generated
+cases (of up to four awards, at random) and benchmark cases (tests/strategies.py, `scaled`)."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -21,11 +20,10 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import awardmemo, exact, searching, settle, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
-from tests.strategies import cases, fuzzed
+from tests.strategies import LONG, cases, fuzzed, scaled
 from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
-LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
 HEAVY = sorted((ROOT / "tests" / "heavy_cases").glob("*.json"))
 # Those the reference settles in a fraction of a second, each past the bound; the rest (up to
 # 20 s each by the reference) in the long profile only.
@@ -64,14 +62,14 @@ def test_examples(case_path, qualys_2019, qualys_revised):
     assert fast == reference
 
 
-@fuzzed(40, 250)
+@fuzzed(40)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated(qualys_revised, data):
     fast, reference = both(qualys_revised, as_case(data))
     assert fast == reference
 
 
-@fuzzed(40, 250)
+@fuzzed(40)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated_2019(qualys_2019, data):
     """The 2019 policy: its conditions test the Committee's findings against sets of words
@@ -169,7 +167,7 @@ def test_a_sub_search_takes_parts_in_its_first_run(qualys_revised, monkeypatch):
 # The benchmark's own batches (benchmarks/generate.py, as benchmarks/run.py makes them): its
 # mixed batch (seed 2024, 1-20 awards) and single-award cases (seed 2025), whose pending
 # cases the shortcuts are measured on (docs/performance.md).
-BATCHES = [(40 if LONG else 12, 2024, 1, 20), (400 if LONG else 60, 2025, 1, 1)]
+BATCHES = [(scaled(12), 2024, 1, 20), (scaled(60), 2025, 1, 1)]
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda b: f"{b[0]}-seed{b[1]}-{b[3]}awards")
