@@ -20,7 +20,8 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.input.reader import read_file
 from clawpolicy.vocabulary import VocabularyError
 from tests.conftest import ROOT
-from tests.test_exact import _set, _values, known_cases, profile
+from tests.strategies import fuzzed
+from tests.test_exact import _set, _values, known_cases
 from tests.test_properties import as_case
 
 SHIPPED = (ROOT / "clawpolicy" / "vocabulary" / "case.toml").read_text(encoding="utf-8")
@@ -221,7 +222,7 @@ def _broken(loaded) -> set[tuple[str, str]]:
             vocabulary.load().broken_constraints(loaded.case)}
 
 
-@profile(120)
+@fuzzed(120)
 @given(known_cases(max_awards=2))
 def test_no_answer_offered_breaks_a_constraint_the_case_keeps(qualys_revised, data):
     """Every answer an open question offers stays within the vocabulary's constraints: at

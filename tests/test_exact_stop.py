@@ -168,7 +168,7 @@ def groups(draw):
     return awards, known, open_, set(known + open_)
 
 
-@fuzzed(300, 3000)
+@fuzzed(300)
 @given(groups())
 def test_the_facts_named_are_found_from_each_open_award_alone(group):
     """questions.named_alike tries each open award beside the known ones, not every set of

@@ -110,7 +110,7 @@ def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised, compare)
     assert compare.counted[0] >= size  # a few hundred reasons a run, at the least
 
 
-@fuzzed(60, 300)
+@fuzzed(60)
 @given(cases(max_awards=4 if LONG else 3))
 def test_generated(qualys_2019, data):
     _generated_agree(qualys_2019, data)
@@ -198,7 +198,7 @@ def test_rare_constructs_on_the_examples(case_path, rare_policies, compare):
         _agree(compare, policy, read_case(case_path))
 
 
-@fuzzed(30, 300)
+@fuzzed(30)
 @given(cases(max_awards=2))
 def test_rare_constructs_generated(rare_policies, data):
     for policy in rare_policies:
