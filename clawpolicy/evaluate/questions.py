@@ -190,10 +190,12 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
                    if r is not None]
-        if isinstance(type_, t.ListOf) and not isinstance(type_.element, t.Record):
-            # A list of words that holds items leads where the case leads with the list
-            # unknown: the outcome the other facts decide (pending, on the items, where that
-            # is open), with an amount that moves with what the items are.
+        if isinstance(type_, t.ListOf) and (run.outcome != "pending"
+                                            or not isinstance(type_.element, t.Record)):
+            # A list that holds items leads where the case leads with the list unknown: the
+            # outcome the other facts decide (pending, on the items, where that is open), with
+            # an amount that moves with what the items are. A list of records does so only
+            # where that outcome is settled: a pending one would name the list it answers.
             outcome = run.outcome
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
                                     [fact, *(open_facts(run, fact) or ())]
