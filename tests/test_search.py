@@ -391,4 +391,8 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
     monkeypatch.setattr(exact._Watch, "_named_alike", names_alike)
     monkeypatch.setattr(settle, "_settled_answer", checked)
     evaluate(qualys_revised, read_case(ROOT / "tests" / "heavy_cases" / "slow.json"))
-    assert compared == ["awards[0].received"] * 2
+    # The second was another answer on awards[0].received, until asof13b: award-2's day
+    # received and amount paid are both unknown, and the combinations that break the
+    # vocabulary's constraint on them (received after as_of, something paid) are no longer
+    # tried, so that answer's search no longer stops so (slow.json's output is unchanged).
+    assert compared == ["awards[0].received", "awards[2].received"]

@@ -9,7 +9,8 @@ the policy's combination (the greater amount, or the lesser) chooses one, never 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
@@ -45,6 +46,9 @@ BARE = True
 
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
+
+    # The facts answered in every run it makes, by path (none: settle._Answered answers some).
+    answer: Mapping[str, Any] = MappingProxyType({})
 
     def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
                  reasons: bool = True):

@@ -11,6 +11,7 @@ that the award is left as the three-valued evaluation gives it, and a note says 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,8 +23,8 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
-from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
-                                           linked_keys, named_alike)
+from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
+                                           fact_type, linked_keys, named_alike, tie_points)
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -286,7 +287,13 @@ class Exact:
         fact = next((f for f in group.facts if f in open_), open_[0])
         self._add(group, fact)
         for value in self.answers(group, fact):
-            self._search(group, {**assigned, fact: value}, leaves, cache, watch)
+            answered = {**assigned, fact: value}
+            # A combination that breaks a constraint of the vocabulary is no answer the case
+            # admits: not evaluated, and counted for nothing (the domains are split where a
+            # constraint ties two unknowns, `tie_points`, so an interval keeps it or breaks
+            # it as a whole).
+            if admissible(self.determiner, answered):
+                self._search(group, answered, leaves, cache, watch)
 
     def _combination(self, group: Group, assigned: dict, key: tuple,
                      cache: dict) -> Combination:
@@ -320,7 +327,8 @@ class Exact:
             group.alike[fact] = dict(zip(values, firsts))
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
-        """The thresholds the three-valued evaluation named directly, as a start."""
+        """The thresholds the three-valued evaluation named directly, and where a
+        constraint ties the fact to another unknown (`tie_points`), as a start."""
         lo, hi = scale.index(scale.lo), scale.index(scale.hi)
         tracker.thresholds.setdefault(fact, [])
         for p in self.run.evaluator.pivots.get(fact, []):
@@ -332,6 +340,10 @@ class Exact:
                 if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
                     tracker.thresholds[fact].append(cut)
             tracker.thresholds[fact].sort()
+        for p in tie_points(self.determiner, fact):  # a constraint's: the answers up to it
+            cut = scale.index(p)
+            if lo <= cut < hi and cut not in tracker.thresholds[fact]:
+                bisect.insort(tracker.thresholds[fact], cut)
 
     def answers(self, group: Group, fact: str) -> list[Any]:
         domain = group.domains[fact]
