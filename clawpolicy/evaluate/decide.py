@@ -71,6 +71,9 @@ class Determiner:
         self._signatures = signatures(policy)
         # The facts its evaluators read, shared where no answer moves them (reading.py).
         self.facts_read: dict[tuple[str, str], Any] = {}
+        # The vocabulary's constraints naming each fact, with the case's values for them
+        # (questions._tied), found once for the case.
+        self.tied: dict[str, list] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         found = self._composed.get(tuple(r.name for r in revisions))

@@ -292,7 +292,7 @@ class Exact:
             # admits: not evaluated, and counted for nothing (the domains are split where a
             # constraint ties two unknowns, `tie_points`, so an interval keeps it or breaks
             # it as a whole).
-            if admissible(self.determiner, answered):
+            if admissible(self.determiner, answered, fact):
                 self._search(group, answered, leaves, cache, watch)
 
     def _combination(self, group: Group, assigned: dict, key: tuple,

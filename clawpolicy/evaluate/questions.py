@@ -81,7 +81,20 @@ def _tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, 
                                                            tuple[Any, Any, Any]]]:
     """The vocabulary's constraints on the record holding a fact that name it (as their
     field, their limit or their condition's field): each with the paths of its field, its
-    limit and its condition's field, and the values the case gives them (None: unknown)."""
+    limit and its condition's field, and the values the case gives them (None: unknown).
+    Found once a fact for the case (Determiner.tied); a determiner that answers facts in
+    every run (settle._Answered) knows them too."""
+    found = determiner.tied.get(fact)
+    if found is None:
+        found = determiner.tied[fact] = _naming(determiner, fact)
+    answer = determiner.answer
+    if not answer or not found:
+        return found
+    return [(c, paths, tuple(_plain(answer[p]) if p in answer else k
+                             for p, k in zip(paths, known))) for c, paths, known in found]
+
+
+def _naming(determiner: Determiner, fact: str) -> list[tuple[Any, tuple, tuple]]:
     _, _, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
     if decl is None:
@@ -98,9 +111,7 @@ def _tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, 
                  getattr(determiner.case if c.of_case else holder[1],
                          c.of_case or c.at_most, None),
                  c.when and getattr(holder[1], c.when[0], None))
-        # A determiner that answers facts in every run (settle._Answered) knows them too.
-        found.append((c, paths, tuple(_plain(determiner.answer[p]) if p in determiner.answer
-                                      else _plain(k) for p, k in zip(paths, known))))
+        found.append((c, paths, tuple(_plain(k) for k in known)))
     return found
 
 
@@ -108,20 +119,20 @@ def _plain(value: Any) -> Any:
     return Decimal(value.amount) if isinstance(value, Money) else value
 
 
-def admissible(determiner: Determiner, answers: dict[str, Any]) -> bool:
-    """Whether answers to facts keep the vocabulary's constraints jointly: with the case's
-    known values, no constraint that names an answered fact is broken (an answer past its
-    limit where its condition holds). One whose every side the case gives is the case's own
-    (read as given, with a note), not the answers'."""
-    for fact in answers:
-        for c, paths, known in _tied(determiner, fact):
-            value, limit, held = (_plain(answers[p]) if p in answers else k
-                                  for p, k in zip(paths, known))
-            if value is None or limit is None or c.when is not None and (
-                    held is None or not held > c.when[1]):
-                continue
-            if value > limit:
-                return False
+def admissible(determiner: Determiner, answers: dict[str, Any], fact: str) -> bool:
+    """Whether answers to facts, the last to `fact` (the others kept them before it was
+    answered), keep the vocabulary's constraints jointly: with the case's known values, no
+    constraint that names `fact` is broken (an answer past its limit where its condition
+    holds). One whose every side the case gives is the case's own (read as given, with a
+    note), not the answers'."""
+    for c, paths, known in _tied(determiner, fact):
+        value, limit, held = (_plain(answers[p]) if p in answers else k
+                              for p, k in zip(paths, known))
+        if value is None or limit is None or c.when is not None and (
+                held is None or not held > c.when[1]):
+            continue
+        if value > limit:
+            return False
     return True
 
 
