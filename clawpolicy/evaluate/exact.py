@@ -11,7 +11,6 @@ that the award is left as the three-valued evaluation gives it, and a note says 
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -286,14 +285,9 @@ class Exact:
             return
         fact = next((f for f in group.facts if f in open_), open_[0])
         self._add(group, fact)
-        for value in self.answers(group, fact):
-            answered = {**assigned, fact: value}
-            # A combination that breaks a constraint of the vocabulary is no answer the case
-            # admits: not evaluated, and counted for nothing (the domains are split where a
-            # constraint ties two unknowns, `tie_points`, so an interval keeps it or breaks
-            # it as a whole).
-            if admissible(self.determiner, answered, fact):
-                self._search(group, answered, leaves, cache, watch)
+        for value in self.answers(group, fact):  # none the vocabulary's constraints rule out
+            if admissible(self.determiner, {**assigned, fact: value}, fact):
+                self._search(group, {**assigned, fact: value}, leaves, cache, watch)
 
     def _combination(self, group: Group, assigned: dict, key: tuple,
                      cache: dict) -> Combination:
@@ -327,23 +321,20 @@ class Exact:
             group.alike[fact] = dict(zip(values, firsts))
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
-        """The thresholds the three-valued evaluation named directly, and where a
-        constraint ties the fact to another unknown (`tie_points`), as a start."""
+        """The thresholds the three-valued evaluation named directly, and a constraint's
+        where it ties the fact to another unknown (its answers up to the point), as a start."""
         lo, hi = scale.index(scale.lo), scale.index(scale.hi)
         tracker.thresholds.setdefault(fact, [])
-        for p in self.run.evaluator.pivots.get(fact, []):
+        for p, around in [*((p, (-1, 0)) for p in self.run.evaluator.pivots.get(fact, [])),
+                          *((p, (0,)) for p in tie_points(self.determiner, fact))]:
             p = p.amount if isinstance(p, Money) else p
             if not isinstance(p, type(scale.lo)):
                 continue
             i = scale.index(p)
-            for cut in (i - 1, i):
+            for cut in (i + d for d in around):
                 if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
                     tracker.thresholds[fact].append(cut)
             tracker.thresholds[fact].sort()
-        for p in tie_points(self.determiner, fact):  # a constraint's: the answers up to it
-            cut = scale.index(p)
-            if lo <= cut < hi and cut not in tracker.thresholds[fact]:
-                bisect.insort(tracker.thresholds[fact], cut)
 
     def answers(self, group: Group, fact: str) -> list[Any]:
         domain = group.domains[fact]
@@ -368,11 +359,8 @@ class Exact:
         answered = self.run if not overrides else self.searcher.run(
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
-        keys, evaluations = {}, {}
-        for i in group.awards:
-            e = answered.awards[i]
-            evaluations[i] = e
-            keys[i] = award_key(e)
+        evaluations = {i: answered.awards[i] for i in group.awards}
+        keys = {i: award_key(e) for i, e in evaluations.items()}
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
