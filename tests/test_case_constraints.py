@@ -122,10 +122,13 @@ def test_the_answers_found_past_the_search_s_bound_are_bounded_too(qualys_revise
 
 def test_with_nothing_known_paid_the_day_received_is_not_bounded(qualys_revised):
     # Where the amount paid is not known, it may be nothing: a day after the case's date is
-    # an answer, and so is Section 304's window to 2025-02-07 and past it.
+    # an answer. But with it, nothing was paid (the constraint holds with both unknown): so
+    # Section 304's window, which recovers what was paid, ends for the answers at the case's
+    # date (the answers ran to 2025-02-07, pending on the amount paid, before asof13b).
     determination = evaluate(qualys_revised, as_case(_data(amount_paid=None)))
-    labels = [words for words, _, _ in _answers(determination, "awards[0].received")]
-    assert labels[-1] == "> 2025-02-07"
+    assert _answers(determination, "awards[0].received")[-2:] == [
+        ("> 2024-02-07 and <= 2024-06-28", "pending", None),
+        ("> 2024-06-28", "no_recovery", None)]
 
 
 def test_a_day_received_after_the_case_s_date_leaves_no_amount_paid_to_answer(

@@ -1,5 +1,5 @@
 """The stop of an answer's search for the outcome alone where the awards still open could
-change nothing the answer gives (exact._Watch._named_alike, questions.named_alike), tried
+change nothing the answer gives (exact._Watch._named_alike, alike.named_alike), tried
 on cases small enough that the reference (searching.SHORTCUTS = False) searches them to the
 end and settles each award exactly: one case for each condition of the stop, where taking
 the stop without that condition gives another answer than the reference's, and cases where
@@ -29,7 +29,8 @@ from clawpolicy.evaluate import exact, searching, settle
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.determine import ARITHMETIC
-from clawpolicy.evaluate.questions import named_alike, open_facts
+from clawpolicy.evaluate.alike import named_alike
+from clawpolicy.evaluate.questions import open_facts
 from tests.strategies import fuzzed
 
 ROLES = {"never_x": "facts.x and not facts.x", "always_x": "facts.x or not facts.x",
@@ -127,7 +128,7 @@ def test_an_answer_stops_only_where_its_open_awards_could_change_nothing(name, s
 
 
 def _by_every_set(awards: list, known: list[int], open_: list[int], group: set[int]) -> bool:
-    """questions.named_alike by its definition: the list open_facts gives for every set of
+    """alike.named_alike by its definition: the list open_facts gives for every set of
     the open awards that may stay pending, and every place each fact may first appear."""
     lists, places = set(), {}
     for staying in itertools.chain.from_iterable(
@@ -171,6 +172,6 @@ def groups(draw):
 @fuzzed(300)
 @given(groups())
 def test_the_facts_named_are_found_from_each_open_award_alone(group):
-    """questions.named_alike tries each open award beside the known ones, not every set of
+    """alike.named_alike tries each open award beside the known ones, not every set of
     them (2 to the number of open awards): it answers as the definition does."""
     assert named_alike(*group) == _by_every_set(*group)

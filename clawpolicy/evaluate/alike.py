@@ -186,3 +186,36 @@ def _role_paths(policy: CheckedPolicy) -> set[str]:
     roles = policy.vocabulary.roles
     return {roles.decided, roles.each, roles.subject, *roles.subject_context,
             roles.subject_example, *(roles.recovered or ())}
+
+
+def named_alike(awards: list, known: list[int], open_: list[int], group: set[int]) -> bool:
+    """Whether `questions.open_facts` names the same list whichever of the awards `open_` stay pending
+    beside those `known` to (all of one group, whose facts no award outside it shares): each
+    fact where it first appears the same, in order, and no award outside the group that may
+    be pending stands between the places a fact may first appear (exact._Watch).
+
+    Each open award is tried alone beside the known ones, not every set of them: where a
+    fact comes first among a set of awards, it comes there beside that one award alone, so
+    if no open award alone adds a fact to the known awards' list or moves one before another,
+    no set does; and a fact's earliest place among every set is its earliest beside one award, its
+    latest where none stays pending. Known awards that name nothing leave no list to keep:
+    an open award that names a fact then changes it."""
+    def first(staying: list[int]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for i in sorted(staying):
+            for u in awards[i].unknowns:
+                for f in u.facts:
+                    found.setdefault(f, i)
+        return found
+
+    alone = first(known)
+    earliest = dict(alone)
+    for i in open_:
+        beside = first(known + [i])
+        if list(beside) != list(alone):
+            return False
+        for f, k in beside.items():
+            earliest[f] = min(earliest[f], k)
+    outside = [k for k, e in enumerate(awards)
+               if k not in group and e.result.outcome == "pending"]
+    return not any(earliest[f] < k < alone[f] for f in alone for k in outside)

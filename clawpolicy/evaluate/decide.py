@@ -9,7 +9,8 @@ the policy's combination (the greater amount, or the lesser) chooses one, never 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from clawpolicy.revise import alternatives
 from clawpolicy.revise import rules as rs
@@ -46,6 +47,9 @@ BARE = True
 class Determiner:
     """Runs the policy over one case; `run` may be repeated with facts answered."""
 
+    # The facts answered in every run it makes, by path (none: settle._Answered answers some).
+    answer: Mapping[str, Any] = MappingProxyType({})
+
     def __init__(self, policy: CheckedPolicy, case: Any, facts: dict[str, Any],
                  reasons: bool = True):
         self.policy = policy
@@ -67,6 +71,9 @@ class Determiner:
         self._signatures = signatures(policy)
         # The facts its evaluators read, shared where no answer moves them (reading.py).
         self.facts_read: dict[tuple[str, str], Any] = {}
+        # The vocabulary's constraints naming each fact, with the case's values for them
+        # (questions._tied), found once for the case.
+        self.tied: dict[str, list] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         found = self._composed.get(tuple(r.name for r in revisions))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from clawpolicy.core.values import quantize
+from clawpolicy.core.values import Money, quantize, show
 
 from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.evaluate.determination import (Assumption, AwardFacts, Determination, Note,
@@ -82,11 +82,29 @@ def case_notes(policy: CheckedPolicy, case: Any) -> list[Note]:
     notes = []
     for path, c, value, limit in policy.vocabulary.broken_constraints(case):
         item = re.match(rf"{re.escape(decided)}\[(\d+)\]\.", path)
+        value, limit = (_shown(policy, case, path, c, x) for x in (value, limit))
         notes.append(Note._make(
             award=getattr(items[int(item[1])], key) if item else None, rule="", clause="",
             text=f"{path} is {value}, past {c.of_case or c.at_most} ({limit}): {c.message} "
                  "(the case is read as given)", source="case"))
     return notes
+
+
+def _shown(policy: CheckedPolicy, case: Any, path: str, c: Any, value: Any) -> str:
+    """A side of a broken constraint as the memo writes values (core.values.show): an
+    amount in its record's unit, to that unit's places (`500,000.00 USD`), not as the case
+    file spells it; both sides are in the same unit (crosscheck.py)."""
+    decls = policy.vocabulary.declarations
+    record = next(r for r in decls.records.values() if any(x is c for x in r.constraints))
+    field = record.field(c.field)
+    if field.type != "money":
+        return show(value)
+    holder = case
+    for part in re.findall(r"\w+|\[\d+\]", path)[:-1]:
+        holder = holder[int(part[1:-1])] if part.startswith("[") else getattr(holder, part)
+    unit_field = next((f.name for f in record.fields if f.type == "unit"), None)
+    unit = getattr(holder, unit_field, None) if unit_field and not field.default_unit else None
+    return show(Money(Decimal(value), unit or policy.vocabulary.default_unit))
 
 
 def _decided_key(policy: CheckedPolicy) -> str:

@@ -22,8 +22,8 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
-from clawpolicy.evaluate.questions import (ANY_OTHER, fact_floor, fact_format, fact_type,
-                                           linked_keys, named_alike)
+from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
+                                           fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -285,8 +285,9 @@ class Exact:
             return
         fact = next((f for f in group.facts if f in open_), open_[0])
         self._add(group, fact)
-        for value in self.answers(group, fact):
-            self._search(group, {**assigned, fact: value}, leaves, cache, watch)
+        for value in self.answers(group, fact):  # none the vocabulary's constraints rule out
+            if admissible(self.determiner, {**assigned, fact: value}, fact):
+                self._search(group, {**assigned, fact: value}, leaves, cache, watch)
 
     def _combination(self, group: Group, assigned: dict, key: tuple,
                      cache: dict) -> Combination:
@@ -320,15 +321,17 @@ class Exact:
             group.alike[fact] = dict(zip(values, firsts))
 
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
-        """The thresholds the three-valued evaluation named directly, as a start."""
+        """The thresholds the three-valued evaluation named directly, and a constraint's
+        where it ties the fact to another unknown (its answers up to the point), as a start."""
         lo, hi = scale.index(scale.lo), scale.index(scale.hi)
         tracker.thresholds.setdefault(fact, [])
-        for p in self.run.evaluator.pivots.get(fact, []):
+        for p, around in [*((p, (-1, 0)) for p in self.run.evaluator.pivots.get(fact, [])),
+                          *((p, (0,)) for p in tie_points(self.determiner, fact))]:
             p = p.amount if isinstance(p, Money) else p
             if not isinstance(p, type(scale.lo)):
                 continue
             i = scale.index(p)
-            for cut in (i - 1, i):
+            for cut in (i + d for d in around):
                 if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
                     tracker.thresholds[fact].append(cut)
             tracker.thresholds[fact].sort()
@@ -356,11 +359,8 @@ class Exact:
         answered = self.run if not overrides else self.searcher.run(
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
-        keys, evaluations = {}, {}
-        for i in group.awards:
-            e = answered.awards[i]
-            evaluations[i] = e
-            keys[i] = award_key(e)
+        evaluations = {i: answered.awards[i] for i in group.awards}
+        keys = {i: award_key(e) for i, e in evaluations.items()}
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
@@ -459,11 +459,11 @@ class _Watch:
         its first combination decides it, no recovery by this test (never met where the case
         is known to recover: an open award is then one every combination so far recovers);
         the facts the answer names (questions.open_facts) are the same list whichever of
-        the open awards stay pending (questions.named_alike). Found once a set of them."""
+        the open awards stay pending (alike.named_alike). Found once a set of them."""
         found = self.checked.get(frozenset(self.open))
         if found is None:
             found = self.checked[frozenset(self.open)] = all(
-                self.first[i][0] != "recovery" for i in self.open) and named_alike(
+                self.first[i][0] != "recovery" for i in self.open) and alike.named_alike(
                     self.exact.run.awards, [i for i in self.pending if i not in self.open],
                     sorted(self.open), self.group_awards)
         return found

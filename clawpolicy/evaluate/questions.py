@@ -78,6 +78,101 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     return max(known) if known else None
 
 
+def _tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, str | None],
+                                                           tuple[Any, Any, Any]]]:
+    """The vocabulary's constraints on the record holding a fact that name it (as their
+    field, their limit or their condition's field): each with the paths of its field, its
+    limit and its condition's field, and the values the case gives them (None: unknown).
+    Found once a fact for the case (Determiner.tied); a determiner that answers facts in
+    every run (settle._Answered) knows them too."""
+    found = determiner.tied.get(fact)
+    if found is None:
+        found = determiner.tied[fact] = _naming(determiner, fact)
+    answer = determiner.answer
+    if not answer or not found:
+        return found
+    return [(c, paths, tuple(_plain(answer[p]) if p in answer else k
+                             for p, k in zip(paths, known))) for c, paths, known in found]
+
+
+def _naming(determiner: Determiner, fact: str) -> list[tuple[Any, tuple, tuple]]:
+    _, _, holder, last = _walk(determiner, fact)
+    decl = _declaration(determiner, holder)
+    if decl is None:
+        return []
+    prefix = fact[:len(fact) - len(last)]
+    found = []
+    for c in decl.constraints:
+        names = (c.field, None if c.of_case else c.at_most, c.when and c.when[0])
+        if last not in names:
+            continue
+        paths = (prefix + c.field, c.of_case or prefix + c.at_most,
+                 c.when and prefix + c.when[0])
+        known = (getattr(holder[1], c.field, None),
+                 getattr(determiner.case if c.of_case else holder[1],
+                         c.of_case or c.at_most, None),
+                 c.when and getattr(holder[1], c.when[0], None))
+        found.append((c, paths, tuple(_plain(k) for k in known)))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    return Decimal(value.amount) if isinstance(value, Money) else value
+
+
+def admissible(determiner: Determiner, answers: dict[str, Any], fact: str) -> bool:
+    """Whether answers to facts, the last to `fact` (the others kept them before it was
+    answered), keep the vocabulary's constraints jointly: with the case's known values, no
+    constraint that names `fact` is broken (an answer past its limit where its condition
+    holds). One whose every side the case gives is the case's own (read as given, with a
+    note), not the answers'."""
+    for c, paths, known in _tied(determiner, fact):
+        value, limit, held = (_plain(answers[p]) if p in answers else k
+                              for p, k in zip(paths, known))
+        if value is None or limit is None or c.when is not None and (
+                held is None or not held > c.when[1]):
+            continue
+        if value > limit:
+            return False
+    return True
+
+
+def tie_points(determiner: Determiner, fact: str) -> list[Any]:
+    """Where a constraint ties a fact to another the case does not know, the point at which
+    the other's answers make it hold or not: for its field, its limit the case knows (the
+    case's date, where the amount paid is unknown); for its condition's field, the
+    threshold (zero paid, where the day received is unknown). An answer on either side of
+    it is then admissible or not as a whole."""
+    _, _, _, last = _walk(determiner, fact)
+    points = []
+    for c, _, (value, limit, held) in _tied(determiner, fact):
+        if c.when is None or limit is None:
+            continue
+        if last == c.field and held is None:
+            points.append(limit)
+        elif last == c.when[0] and value is None:
+            points.append(c.when[1])
+    return points
+
+
+def forced(determiner: Determiner, fact: str, value: Any) -> dict[str, Any]:
+    """The other facts an answer leaves one admissible answer, with it: where the answer is
+    past a constraint's limit the case knows, the constraint's condition cannot hold, and
+    the field of that condition, unknown, whose least is the threshold (an amount paid, not
+    above zero) is that least (where the day received is after the case's date, nothing
+    was paid). An evaluation with the answer alone would leave it open to answers the case
+    does not admit."""
+    found = {}
+    for c, (path, _, held_path), (_, limit, held) in _tied(determiner, fact):
+        if path != fact or c.when is None or limit is None or held is not None \
+                or not _plain(value) > limit or c.when[1] != 0:
+            continue
+        type_, unit, _ = fact_type(determiner, held_path)
+        found[held_path] = Money(Decimal(0), unit or determiner.policy.vocabulary.default_unit) \
+            if type_ == t.MONEY else Decimal(0)
+    return found
+
+
 def fact_format(determiner: Determiner, fact: str) -> str | None:
     """The form the vocabulary declares for a text fact (a month and day), if any."""
     _, _, holder, last = _walk(determiner, fact)
@@ -173,7 +268,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         # belongs to is evaluated again.
         try:
             answered = settled(determiner, fact, value) if settled is not None else \
-                determiner.run({fact: value}, reasons=False, reuse=run, only_award=only)
+                determiner.run({fact: value, **forced(determiner, fact, value)},
+                               reasons=False, reuse=run, only_award=only)
         except EvaluationError as error:
             if error.diagnostics[0].code == "CP0506":
                 return None  # the policy's dates leave the calendar at this answer
@@ -218,6 +314,10 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                   if isinstance(p, dt.date | Decimal | Money)})
     if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
+    # Where a constraint ties the fact to another unknown, its point too (`tie_points`):
+    # the answers on either side of it are admissible with different answers to the other.
+    raw = sorted({*raw, *(p.amount if isinstance(p, Money) else p
+                          for p in tie_points(determiner, fact))})
     step = dt.timedelta(days=1) if type_ == t.DATE else \
         vocabulary.step(unit) if type_ == t.MONEY else NUMBER_STEP
 
@@ -282,39 +382,6 @@ def open_facts(run: CaseRun, fact: str) -> list[str] | None:
     found = [f for e in run.awards if e.result.outcome == "pending"
              for u in e.unknowns for f in u.facts] + [f for u in run.unknowns for f in u.facts]
     return [f for f in dict.fromkeys(found) if f != fact] or None
-
-
-def named_alike(awards: list, known: list[int], open_: list[int], group: set[int]) -> bool:
-    """Whether `open_facts` names the same list whichever of the awards `open_` stay pending
-    beside those `known` to (all of one group, whose facts no award outside it shares): each
-    fact where it first appears the same, in order, and no award outside the group that may
-    be pending stands between the places a fact may first appear (exact._Watch).
-
-    Each open award is tried alone beside the known ones, not every set of them: where a
-    fact comes first among a set of awards, it comes there beside that one award alone, so
-    if no open award alone adds a fact to the known awards' list or moves one before another,
-    no set does; and a fact's earliest place among every set is its earliest beside one award, its
-    latest where none stays pending. Known awards that name nothing leave no list to keep:
-    an open award that names a fact then changes it."""
-    def first(staying: list[int]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for i in sorted(staying):
-            for u in awards[i].unknowns:
-                for f in u.facts:
-                    found.setdefault(f, i)
-        return found
-
-    alone = first(known)
-    earliest = dict(alone)
-    for i in open_:
-        beside = first(known + [i])
-        if list(beside) != list(alone):
-            return False
-        for f, k in beside.items():
-            earliest[f] = min(earliest[f], k)
-    outside = [k for k, e in enumerate(awards)
-               if k not in group and e.result.outcome == "pending"]
-    return not any(earliest[f] < k < alone[f] for f in alone for k in outside)
 
 
 def _each(values: list[Any], leads_to) -> list[Fallback]:

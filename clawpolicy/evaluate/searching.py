@@ -55,6 +55,7 @@ class Searching(Determiner):
         super().__init__(base.policy, base.case, base.facts, base.reasons)
         self.values, self.memo = base.values, base.memo
         self.facts_read = base.facts_read  # the same case and facts (expressions.Evaluator)
+        self.tied = base.tied
         # Without revisions an award's decision is its one rule set's: where the award memo
         # records it (`ev.names` kept), a part would be kept on the very terms the award is,
         # so it is not kept again (`_whole`).

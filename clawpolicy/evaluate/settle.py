@@ -25,7 +25,8 @@ from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
     Combination, Exact, Finite, Group, decision, money_range, show_point
-from clawpolicy.evaluate.questions import fallback_answers, labelled_runs, question_for
+from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, \
+    question_for
 from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -142,14 +143,15 @@ class _Answered(Searching):
 
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
                     first: CaseRun | None = None) -> CaseRun:
-    """Where an answer leads, settled by the same exactness rule as the determination, so
-    that applying the answer to the case gives what the answer says. Where `first` (the run
-    of the case the determination settled) read the fact for no award (CaseRun.unread), the
-    answer cannot move one: the search's first run takes them from there (a search
-    shortcut, searching.SHORTCUTS)."""
-    answered = _Answered(determiner, {fact: value})
-    taken = first if searching.SHORTCUTS and first is not None and first.unread(fact) \
-        else None
+    """Where an answer leads, settled by the same exactness rule as the determination (with
+    the facts it leaves one admissible answer, `questions.forced`), so that applying it to
+    the case gives what it says. Where `first` (the determination's run) read the fact for
+    no award (CaseRun.unread), the answer moves none: the search's first run takes the
+    awards from there (a search shortcut, searching.SHORTCUTS)."""
+    answer = {fact: value, **forced(determiner, fact, value)}
+    answered = _Answered(determiner, answer)
+    taken = first if searching.SHORTCUTS and first is not None \
+        and all(first.unread(f) for f in answer) else None
     return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
 
 
@@ -295,8 +297,7 @@ def _ordered(exact: Exact, fact: str) -> list[Any] | None:
 
 
 def _one_answer(group: Group, fact: str) -> bool:
-    """A fact with a single admissible answer (a record left unknown as a whole, asked
-    through its fields): no answer to it could be needed."""
+    """A fact with one admissible answer (a record unknown as a whole): none is needed."""
     domain = group.domains[fact]
     return isinstance(domain, Finite) and len(domain.answers) == 1
 

@@ -105,6 +105,9 @@ class CrossChecks:
             f = case_fields.get(name) if holder == "case" else record.field(name)
             return (f.type, f.list) if f is not None else None
 
+        if c.of_case == "":  # `case.` alone: of_case names nothing
+            raise self.fail(where, "`case.` names no field of the case: expected "
+                            "`case.NAME` (`case.as_of`)")
         sides = [(c.field, "record"), (c.of_case or c.at_most, "case" if c.of_case else "record")]
         found = [declared(name, holder) for name, holder in sides]
         for (name, holder), f in zip(sides, found):
