@@ -291,7 +291,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             # A list that holds items leads where the case leads with the list unknown: the
             # outcome the other facts decide (pending, on the items, where that is open), with
             # an amount that moves with what the items are. A list of records does so only
-            # where that outcome is settled: a pending one would name the list it answers.
+            # where that outcome is settled (no list can change it then, the list unknown
+            # being read as any list); a pending one would name the list it answers.
             outcome = run.outcome
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
                                     [fact, *(open_facts(run, fact) or ())]
