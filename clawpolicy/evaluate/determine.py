@@ -77,10 +77,15 @@ def case_notes(policy: CheckedPolicy, case: Any) -> list[Note]:
     """A note for each constraint of the vocabulary the case breaks where it refuses nothing
     (`refuse = false`): the case is read and decided as given, and the reader told. A note
     of a decided item names it by its key."""
-    decided, key = policy.vocabulary.roles.decided, _decided_key(policy)
+    broken = policy.vocabulary.broken_constraints(case)
+    if not broken:
+        return []
+    vocabulary = policy.vocabulary
+    decided = vocabulary.roles.decided
+    key = vocabulary.key_of(vocabulary.item_type(policy.case_type))
     items = getattr(case, decided, None) or ()
     notes = []
-    for path, c, value, limit in policy.vocabulary.broken_constraints(case):
+    for path, c, value, limit in broken:
         item = re.match(rf"{re.escape(decided)}\[(\d+)\]\.", path)
         value, limit = (_shown(policy, case, path, c, x) for x in (value, limit))
         notes.append(Note._make(
@@ -105,12 +110,6 @@ def _shown(policy: CheckedPolicy, case: Any, path: str, c: Any, value: Any) -> s
     unit_field = next((f.name for f in record.fields if f.type == "unit"), None)
     unit = getattr(holder, unit_field, None) if unit_field and not field.default_unit else None
     return show(Money(Decimal(value), unit or policy.vocabulary.default_unit))
-
-
-def _decided_key(policy: CheckedPolicy) -> str:
-    decls = policy.vocabulary.declarations
-    record = next(f.record for f in decls.fields if f.name == decls.roles.decided)
-    return decls.records[record].key
 
 
 def policy_ref(policy: CheckedPolicy) -> PolicyRef:
