@@ -161,7 +161,7 @@ def _leads(answer) -> tuple:
             answer.recoverable_depends_on_answer, repr(answer.awards))
 
 
-@fuzzed(900)
+@fuzzed(450)
 @given(known_cases(), st.sampled_from(_BLANKABLE))
 def test_blanking_a_known_fact_leaves_the_result_or_makes_it_pending_on_answers_that_differ(
         qualys_revised, data, fact):
@@ -218,7 +218,7 @@ def _range_points(words: str) -> list:
     return points
 
 
-@fuzzed(700)
+@fuzzed(400)
 @given(known_cases())
 def test_every_answer_keeps_its_promise(qualys_revised, data):
     keeps_its_promise(qualys_revised, data, questions=3)
