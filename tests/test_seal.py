@@ -139,37 +139,35 @@ def test_a_float_is_looked_for_where_one_can_be():
     assert not seal._floats(type(plain), plain.model_dump(mode="json", exclude={"expect"}))
 
 
+def sealed(monkeypatch, mode: str, loaded, times: int) -> tuple[set[bytes], int]:
+    """The canonical case of the first example written `times` times as `mode` says, with
+    `seal._orjson` as `loaded` (None: not imported yet; False: not installed): the bytes
+    written, and how many times the reference wrote them."""
+    case = read_case(EXAMPLE_CASES[0]).case
+    monkeypatch.setattr(seal, "_orjson", loaded)
+    used = []
+    reference = seal.reference
+    monkeypatch.setattr(seal, "reference", lambda data: used.append(1) or reference(data))
+    seal.writing(mode)
+    try:
+        made = {seal.canonical_case(case) for _ in range(times)}
+    finally:
+        seal.writing("auto")
+    data = case.model_dump(mode="json", by_alias=True, exclude=seal._EXCLUDED)
+    assert made == {reference(data)}
+    return made, len(used)
+
+
 def test_auto_writes_a_processs_first_cases_by_the_reference(monkeypatch):
     """A process that seals few cases (a cold `check`) never imports orjson; a batch does
     after its first WARM cases, and writes the same bytes."""
-    case = read_case(EXAMPLE_CASES[0]).case
     monkeypatch.setattr(seal, "WARM", 3)
-    monkeypatch.setattr(seal, "_orjson", None)
-    used = []
-    reference = seal.reference
-    monkeypatch.setattr(seal, "reference", lambda data: used.append(1) or reference(data))
-    seal.writing("auto")
-    try:
-        made = [seal.canonical_case(case) for _ in range(6)]
-    finally:
-        seal.writing("auto")
-    assert len(set(made)) == 1
-    assert len(used) == 3 and seal._orjson is orjson
+    assert sealed(monkeypatch, "auto", None, 6)[1] == 3
+    assert seal._orjson is orjson
 
 
 def test_without_orjson_the_reference(monkeypatch):
-    case = read_case(EXAMPLE_CASES[0]).case
-    monkeypatch.setattr(seal, "_orjson", False)
-    used = []
-    reference = seal.reference
-    monkeypatch.setattr(seal, "reference", lambda data: used.append(1) or reference(data))
-    seal.writing("fast")
-    try:
-        assert seal.canonical_case(case) == reference(
-            case.model_dump(mode="json", by_alias=True, exclude=seal._EXCLUDED))
-    finally:
-        seal.writing("auto")
-    assert used == [1]
+    assert sealed(monkeypatch, "fast", False, 2)[1] == 2
 
 
 def test_the_seal_of_a_changed_case_changes():
