@@ -1,6 +1,6 @@
 """Where a case's time goes in `check --batch`, end to end: the case read (its JSON, its
 validation), the determination (the exactness rule's search, the reasons written, the seal,
-the participant, the awards' facts, the totals) and its line written, each part timed by
+the participant, the awards' facts, the case's notes, the totals) and its line written, each part timed by
 wrapping the function that does it, in one process, as `batch.determine_one` runs them.
 
     python benchmarks/batch_costs.py [--cases 2000] [--awards-min 1] [--awards-max 1]
@@ -43,6 +43,7 @@ _PARTS = [
     (determine, "seal", "  the seal"),
     (determine, "participant", "  the participant"),
     (determine, "item_facts", "  the awards' facts"),
+    (determine, "case_notes", "  the case's notes (the constraints it breaks)"),
     (determine, "total_field", "  the totals"),
     (determine, "sum_field", "  the totals"),
     (determine, "policy_ref", "  the policy's reference"),

@@ -210,6 +210,23 @@ def test_a_constraint_that_refused_nothing_before_notes_a_case_that_breaks_it(qu
                      "as given)"]
 
 
+def test_the_records_found_as_the_case_was_read_are_those_a_walk_finds(monkeypatch):
+    """`broken_constraints` takes, for the case read last, the records with constraints that
+    its reading found (vocabulary/models.py `_WALKED`); for any other case it walks it."""
+    from clawpolicy.vocabulary import models
+
+    broken = _data(received="2024-02-23")
+    broken["statements"][0]["first_public_issuance"] = "2023-12-01"
+    late = _data(received="2024-07-15")
+    first, second = as_case(broken).case, as_case(late).case  # `second` read last
+    found = [vocabulary.load().broken_constraints(case) for case in (second, first)]
+    monkeypatch.setattr(models, "_WALKED", (lambda: None, None, []))
+    walked = [vocabulary.load().broken_constraints(case) for case in (second, first)]
+    assert found == walked
+    assert [[path for path, *_ in f] for f in found] == [
+        ["awards[0].received"], ["statements[0].period_end"]]
+
+
 def test_nothing_paid_breaks_nothing():
     data = _data(received="2024-07-15", amount_paid=0)
     assert vocabulary.load().broken_constraints(as_case(data).case) == []

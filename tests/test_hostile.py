@@ -638,3 +638,17 @@ def test_cases_read_from_a_pipe_that_pauses_are_decided_and_written_meanwhile(jo
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_second_byte_order_mark_in_json_is_refused_as_json_loads_refuses_it():
+    """The JSON reader's decoder is made once (input/reader.py), not by json.loads a call:
+    what json.loads said of a byte-order mark left after the first, it still says."""
+    from clawpolicy.core.diagnostics import DiagnosticError
+    from clawpolicy.input.reader import parse_case
+
+    with pytest.raises(DiagnosticError) as raised:
+        parse_case(b"\xef\xbb\xbf\xef\xbb\xbf" + CASE.encode(), "twice.json", is_json=True)
+    (found,) = raised.value.diagnostics
+    assert (found.code, found.message, found.where) == (
+        "CP0401", "the case file is not valid JSON: Unexpected UTF-8 BOM (decode using "
+        "utf-8-sig)", "twice.json:1:1")

@@ -216,14 +216,26 @@ def _facts(policy: CheckedPolicy, item: Any, plan: _Plan, indexes: dict) -> Awar
             found[key] = _read([index[n] for n in named if n in index], rest)
         else:
             value = getattr(item, first, None)
-            # A text read as it is (the most frequent); anything else as _read says.
-            found[key] = value if type(value) is str and not rest else _read(value, rest)
+            found[key] = _read(value, rest) if rest else _leaf(value)
     unit = found.get("unit") or policy.vocabulary.default_unit
     if isinstance(found.get("awarded"), Decimal) and isinstance(found.get("paid"), Decimal):
         found["unpaid"] = found["awarded"] - found["paid"]
     # Amounts as the contract writes them: quantized once, here (cents for USD).
     return AwardFacts._make(**{k: format(quantize(v, unit), "f") if isinstance(v, Decimal) else v
                          for k, v in found.items()})
+
+
+def _leaf(value: Any) -> Any:
+    """`_read(value, ())` without a call for the kinds an item's summary reads most (a text,
+    an amount, a truth value, a day, a list of texts, nothing)."""
+    kind = type(value)
+    if kind is str or value is None or kind is Decimal or kind is bool:
+        return value
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is list and all(type(v) is str for v in value):
+        return list(value)
+    return _read(value, ())
 
 
 def _read(data: Any, path: Sequence[str]) -> Any:
