@@ -25,7 +25,7 @@ from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
                                            fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching
-from clawpolicy.evaluate.shortcuts import version as _version
+from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
 
@@ -304,6 +304,9 @@ class Exact:
             if taken is not None and (
                     group.clean.get(same) == _version(group.tracker)
                     or not any(isinstance(group.domains[f], Scale) for f in assigned)):
+                return taken
+            taken = interval_end(self, group, assigned, key, cache)  # (shortcuts.py)
+            if taken is not None:
                 return taken
         before = _version(group.tracker)
         combo = self.evaluate(group, assigned)
