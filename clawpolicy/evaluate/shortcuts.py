@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from clawpolicy.evaluate import searching
-from clawpolicy.evaluate.alike import representatives
+from clawpolicy.evaluate.alike import signature
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.questions import forced
 from clawpolicy.evaluate.tracking import Scale, Tracker
@@ -70,21 +70,22 @@ def _by_rule(e: AwardEvaluation) -> bool:
 class Leads:
     """Where each answer of one fact asked alone leads (settle._settled_answer, `settled`),
     for questions.fallback_answers. An answer alike an earlier one (alike.py: every test the
-    policy makes on the fact treats them alike) that forces the same other facts leads where
-    that one led, without a search of its own: that search settles the answer from runs
-    without reasons alone, and no such run can tell the two apart, so each of its steps is the
-    same under either (its thresholds and the memo's parts included)."""
+    policy makes on the fact gives them the same, their `signature`) that forces the same
+    other facts leads where that one led, without a search of its own: that search settles
+    the answer from runs without reasons alone, and no such run can tell the two apart, so
+    each of its steps is the same under either (its thresholds and the memo's parts
+    included)."""
 
     def __init__(self, settled: Callable[[Any, str, Any], CaseRun]):
         self.settled = settled
-        self.led: list[tuple[Any, CaseRun]] = []
+        self.led: dict[tuple, CaseRun] = {}  # by signature and the facts forced
 
     def __call__(self, determiner: Any, fact: str, value: Any) -> CaseRun:
-        if searching.SHORTCUTS:
-            for other, run in self.led:
-                if representatives(determiner.policy, fact, [other, value]) is not None \
-                        and forced(determiner, fact, other) == forced(determiner, fact, value):
-                    return run
-        run = self.settled(determiner, fact, value)
-        self.led.append((value, run))
+        mark = signature(determiner.policy, fact, value) if searching.SHORTCUTS else None
+        key = None if mark is None else (mark, tuple(forced(determiner, fact, value).items()))
+        run = self.led.get(key) if key is not None else None
+        if run is None:
+            run = self.settled(determiner, fact, value)
+            if key is not None:
+                self.led[key] = run
         return run
