@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given
 
 from clawpolicy.api import evaluate, read_case
-from clawpolicy.evaluate import awardmemo, exact, searching, settle, tracking
+from clawpolicy.evaluate import awardmemo, exact, searching, settle, shortcuts, tracking
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import LONG, cases, fuzzed, scaled
@@ -391,3 +391,66 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
     monkeypatch.setattr(settle, "_settled_answer", checked)
     evaluate(qualys_revised, read_case(ROOT / "tests" / "heavy_cases" / "slow.json"))
     assert len(compared) == 2, compared  # the stop was taken, and checked twice
+
+
+def test_an_answer_alike_an_earlier_one_leads_where_it_led(qualys_revised, monkeypatch):
+    """Asked alone (past the bound), an answer alike an earlier one of its fact (alike.py)
+    takes where that one led instead of a search of its own (shortcuts.Leads); that search,
+    made here all the same, leads to the same outcome, total and facts still open; and the
+    determination stays the reference's (test_heavy_cases)."""
+    from clawpolicy.evaluate.questions import open_facts
+    call = shortcuts.Leads.__call__
+    compared = []
+
+    def leads(run, fact):
+        return run.outcome, run.totals(), open_facts(run, fact)
+
+    def checked(self, determiner, fact, value):
+        searched, settled = [], self.settled
+        self.settled = lambda *a: searched.append(1) or settled(*a)
+        try:
+            found = call(self, determiner, fact, value)
+        finally:
+            self.settled = settled
+        if not searched:  # taken from an earlier answer
+            assert leads(found, fact) == leads(settled(determiner, fact, value), fact)
+            compared.append((fact, value))
+        return found
+    monkeypatch.setattr(shortcuts.Leads, "__call__", checked)
+    for name in ("slow24", "slow28"):
+        evaluate(qualys_revised, read_case(ROOT / "tests" / "heavy_cases" / f"{name}.json"))
+    assert len(compared) >= 10, compared
+
+
+def test_an_intervals_last_answer_takes_its_first_where_a_rule_decides(qualys_2019,
+                                                                      monkeypatch):
+    """The last answer of an amount's interval takes the combination of its first where a
+    scope or condition rule that does not hold decided it, and no threshold has moved since
+    (shortcuts.interval_end): its run, made here all the same, decides each award alike
+    (outcome, amount, remedies, what it turns on) and notes no threshold; the determinations
+    stay the reference's (test_benchmark_batches, test_examples). An interval whose first
+    answer recovers is run at both ends (the amount moves within it)."""
+    end = exact.interval_end
+    compared = []
+
+    def what(combo):
+        return combo.keys, combo.others, combo.open, {
+            i: (e.decided(), e.recoverable, [u.facts for u in e.unknowns])
+            for i, e in combo.evaluation.items()}
+
+    def checked(self, group, assigned, key, cache):
+        found = end(self, group, assigned, key, cache)
+        if found is not None:
+            before = shortcuts.version(group.tracker)
+            assert what(self.evaluate(group, assigned)) == what(found), assigned
+            assert shortcuts.version(group.tracker) == before
+            compared.append(found.keys)
+        return found
+    monkeypatch.setattr(exact, "interval_end", checked)
+    for data in _generator()(*BATCHES[0]):
+        evaluate(qualys_2019, as_case(data))
+    evaluate(qualys_2019, read_case(ROOT / "examples" / "cases" /
+                                    "12-restated-amount-unknown.yaml"))
+    assert len(compared) >= 4
+    assert all(k[0] in ("no_recovery", "not_covered") for keys in compared
+               for k in keys.values())

@@ -40,20 +40,42 @@ def representatives(policy: CheckedPolicy, fact: str, answers: list[Any]) -> lis
     return found[key]
 
 
-def _classes(tests: list | None, answers: list[Any]) -> list[Any] | None:
-    if not tests:  # read otherwise, or (a fact no rule reads) not asked about
+def signature(policy: CheckedPolicy, fact: str, answer: Any) -> tuple | None:
+    """What every test the policy makes on the fact gives for this answer: two answers with
+    the same signature are alike. None where the fact is read otherwise, or the answer is not
+    a word or a list of words (kept per policy: the policy's words bound them)."""
+    if not (isinstance(answer, str) or isinstance(answer, tuple)
+            and all(isinstance(a, str) for a in answer)):
         return None
+    name = re.sub(r"\[\d+\]", "", fact).rsplit(".", 1)[-1]
+    found = _found(policy)
+    key = ("signature", name, answer)
+    if key not in found:
+        found[key] = _signature(_tests(policy, name), answer)
+    return found[key]
+
+
+def _classes(tests: list | None, answers: list[Any]) -> list[Any] | None:
     first: dict[tuple, Any] = {}
     found = []
     for answer in answers:
-        signature = []
-        for kind, words in tests:
-            result = _result(kind, words, answer)
-            if result is None:
-                return None
-            signature.append(result)
-        found.append(first.setdefault(tuple(signature), answer))
+        signature = _signature(tests, answer)
+        if signature is None:
+            return None
+        found.append(first.setdefault(signature, answer))
     return found if len(first) < len(answers) else None
+
+
+def _signature(tests: list | None, answer: Any) -> tuple | None:
+    if not tests:  # read otherwise, or (a fact no rule reads) not asked about
+        return None
+    signature = []
+    for kind, words in tests:
+        result = _result(kind, words, answer)
+        if result is None:
+            return None
+        signature.append(result)
+    return tuple(signature)
 
 
 def _result(kind: str, words: frozenset, answer: Any) -> tuple | None:

@@ -25,6 +25,7 @@ from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
                                            fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching
+from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
 
@@ -304,6 +305,9 @@ class Exact:
                     group.clean.get(same) == _version(group.tracker)
                     or not any(isinstance(group.domains[f], Scale) for f in assigned)):
                 return taken
+            taken = interval_end(self, group, assigned, key, cache)  # (shortcuts.py)
+            if taken is not None:
+                return taken
         before = _version(group.tracker)
         combo = self.evaluate(group, assigned)
         if _version(group.tracker) == before:
@@ -467,11 +471,6 @@ class _Watch:
                     self.exact.run.awards, [i for i in self.pending if i not in self.open],
                     sorted(self.open), self.group_awards)
         return found
-
-
-def _version(tracker: Tracker | None) -> int:
-    """How many thresholds the tracker holds: they are only ever added to."""
-    return sum(map(len, tracker.thresholds.values())) if tracker is not None else 0
 
 
 def award_key(e: AwardEvaluation) -> tuple:

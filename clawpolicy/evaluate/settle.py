@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core.values import Money
-from clawpolicy.evaluate import amountrule, searching
+from clawpolicy.evaluate import amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
@@ -121,8 +121,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, settled, fact,
-                                                lambda d, f, v: _settled_answer(d, f, v, run),
+                     for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
+                         lambda d, f, v: _settled_answer(d, f, v, run)),
                                                 turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
