@@ -177,6 +177,6 @@ def policy_notes(d: Any, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
     return [Note._make(award=rec.ident, rule=e.rule.name,
                        clause=e.rule.citation.clause or "", text=e.rule.text or "",
                        source=e.source)
-            for e in rules.of("note")
-            if d._rule(ev, e.rule.body, d._at(rules, rec, e.rule.body, env), rules) is True]
+            for e in rules.of("note") for body in (e.rule.body,)
+            if d._rule(ev, body, d._at(rules, rec, body, env), rules) is True]
 
