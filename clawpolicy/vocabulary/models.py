@@ -285,12 +285,15 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
     return []
 
 
-def broken_constraints(d: Declarations, case: BaseModel) -> list[tuple[str, Any, Any, Any]]:
+def broken_constraints(d: Declarations, case: BaseModel,
+                       pruned: bool = True) -> list[tuple[str, Any, Any, Any]]:
     """Where the case breaks a constraint that refuses nothing (`refuse = false`): (the
     path of the field, the constraint, its value, the limit it passes), in the order of the
-    file. The case is read as given; the determination notes each."""
+    file. The case is read as given; the determination notes each. Only the records that
+    hold or lead to such a constraint are walked (`_soft`); `pruned=False` walks every
+    record, the reference tests/test_constraint_notes.py holds it to."""
     constrained: list = []
-    _walk(d, case, d.fields, "", [], [], constrained, _soft(d))
+    _walk(d, case, d.fields, "", [], [], constrained, _soft(d) if pruned else None)
     return [(f"{path}.{c.field}", c, *found) for path, record, item in constrained
             for c in record.constraints if not c.refuse
             and (found := c.broken(item, case)) is not None]
