@@ -36,9 +36,12 @@ def merge_facts(*groups: tuple[str, ...]) -> tuple[str, ...]:
 
 def unknown_of(*values: Any) -> Unknown | None:
     """The merged Unknown of those values that are unknown, or None if all are known."""
-    unknowns = [v for v in values if isinstance(v, Unknown)]
-    if not unknowns:
+    for v in values:  # the most frequent: all known, no list made
+        if isinstance(v, Unknown):
+            break
+    else:
         return None
+    unknowns = [v for v in values if isinstance(v, Unknown)]
     return Unknown(merge_facts(*(u.facts for u in unknowns)))
 
 

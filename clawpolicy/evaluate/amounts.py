@@ -173,10 +173,10 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
 
 def policy_notes(d: Any, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
     """The policy's notes whose `when` holds for this covered award."""
-    rules = env.rules
+    rules, own = env.rules, d.shared is None  # (`_at` is `env` then, as decide.py's loop)
     return [Note._make(award=rec.ident, rule=e.rule.name,
                        clause=e.rule.citation.clause or "", text=e.rule.text or "",
                        source=e.source)
-            for e in rules.of("note")
-            if d._rule(ev, e.rule.body, d._at(rules, rec, e.rule.body, env), rules) is True]
+            for e in rules.of("note") for body in (e.rule.body,)
+            if d._rule(ev, body, env if own else d._at(rules, rec, body, env), rules) is True]
 

@@ -89,6 +89,14 @@ class Compiled:
             return value
         return memoised
 
+    def is_each(self, node: ast.Expr) -> bool:
+        """Whether the node names the item decided (the award), as `_name` reads it."""
+        if type(node) is not ast.Name:
+            return False
+        resolution = self.policy.resolutions[id(node)]
+        return resolution.kind not in ("local", "enum", "constant", "rule") and \
+            resolution.target == self.policy.vocabulary.roles.each
+
     def _name(self, node: ast.Name) -> Closure:
         resolution = self.policy.resolutions[id(node)]
         kind, target = resolution.kind, resolution.target
@@ -133,6 +141,13 @@ def _constant(value: Any) -> Closure:
 
 def _field(c: Compiled, node: ast.Field) -> Closure:
     subject, name = c.of(node.subject), node.name
+    if c.is_each(node.subject):  # `award.x`: the award's record, without its closure's call
+        def field_of_each(ev: Any, env: Any) -> Any:
+            record = env.award
+            if type(record) is Rec:
+                return ev.read(record, name)
+            return ev.field_of(node, plain(record))
+        return field_of_each
 
     def field(ev: Any, env: Any) -> Any:
         record = subject(ev, env)
@@ -240,7 +255,9 @@ def _if(c: Compiled, node: ast.If) -> Closure:
     condition, then, otherwise = c.of(node.condition), c.of(node.then), c.of(node.otherwise)
 
     def if_(ev: Any, env: Any) -> Any:
-        v = plain(condition(ev, env))
+        v = condition(ev, env)
+        if type(v) is Tracked:  # plain(), inlined
+            v = v.value
         if not isinstance(v, Unknown):
             return (then if v else otherwise)(ev, env)
         return x.if_unknown(v, plain(then(ev, env)), plain(otherwise(ev, env)))

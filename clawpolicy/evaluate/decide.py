@@ -326,14 +326,15 @@ class Determiner:
         def run(kind: str) -> list[Any]:
             values = []
             for entry in rules.of(kind):
-                at = env if self.shared is None else self._at(rules, rec, entry.rule.body, env)
-                value = self._rule(ev, entry.rule.body, at, rules)
+                body = entry.rule.body
+                at = env if self.shared is None else self._at(rules, rec, body, env)
+                value = self._rule(ev, body, at, rules)
                 if bare:
                     conditions.append(Seen(kind, status_of(value), entry.source))
                 else:
                     clause, quote = citation(entry.rule)
                     conditions.append(made(
-                        Condition, "because", said(ev, "explained", entry.rule.body, at),
+                        Condition, "because", said(ev, "explained", body, at),
                         id=entry.rule.name, kind=kind, status=status_of(value), clause=clause,
                         quote=quote, source=entry.source, replaces=entry.replaces))
                 values.append(value)
@@ -392,10 +393,9 @@ class Determiner:
             return value
         if not ev.reasons and (ev.reads is None or ev.names is not None) \
                 and ev.compiled is not None:
-            value = values.get(rules, path, body, ev.overrides)
+            # The field names that would stop it being reused are noted (awardmemo.py).
+            value = values.get(rules, path, body, ev.overrides, ev.names)
             if value is not MISSING:
-                if ev.names is not None:  # what would stop it being reused (awardmemo.py)
-                    ev.names.update(values.reads(rules, body))
                 return value
         return ev.eval(body, env)
 

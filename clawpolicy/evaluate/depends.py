@@ -42,8 +42,10 @@ class RuleValues:
         # The answers of the last run asked about, and their field names (`_names_of`).
         self._answered: tuple[Any, frozenset] | None = None
 
-    def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any) -> Any:
-        """The rule's value as the case stands, where no answered fact can move it."""
+    def get(self, rules: RuleSet, award: str, body: ast.Expr, answered: Any,
+            names: set[str] | None = None) -> Any:
+        """The rule's value as the case stands, where no answered fact can move it; the
+        names of the fields it can read are added to `names` where it is taken."""
         value = self.values.get((id(rules), award, id(body)), _MISSING)
         if value is _MISSING:
             return _MISSING
@@ -51,6 +53,8 @@ class RuleValues:
         reads = found[1] if found is not None else self.reads(rules, body)
         if reads is None or not reads.isdisjoint(self._names_of(answered)):
             return _MISSING
+        if names is not None:
+            names.update(reads)
         return value
 
     def _names_of(self, answered: Any) -> frozenset:

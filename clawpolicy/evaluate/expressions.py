@@ -17,7 +17,7 @@ from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
 from clawpolicy.evaluate import functions, spans
 from clawpolicy.evaluate.env import Env, Rec, join_path
 from clawpolicy.evaluate.explain import Explainer
-from clawpolicy.evaluate.reading import Reader
+from clawpolicy.evaluate.reading import Reader, readers
 from clawpolicy.evaluate.operands import (
     COMPARISONS, if_unknown, negative_of, not_of, quotient, set_of, test_of)
 from clawpolicy.evaluate.tracking import Tracked, Tracker, lift, observe, plain
@@ -73,6 +73,7 @@ class Evaluator(Explainer, Reader):
         # walk below, the executable reference, evaluates every node.
         self.compiled: Any = None
         self._fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] = {}
+        self._readers = readers(policy)
         # When a dict (the compiled path: decide.Determiner gives each of its evaluators the
         # same): the facts read by the evaluators of the case before, as their `_fields`,
         # each kept where it reads no answered fact, and taken from there where this

@@ -5,9 +5,11 @@ on the compiled path, once per determiner where no answer moves it (`shared`).""
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from typing import Any, Callable
 
 from clawpolicy.check.facts import FACTS
+from clawpolicy.check.policy import CheckedPolicy
 from clawpolicy.core import types as t
 from clawpolicy.core.values import Absent, Money, Unknown
 from clawpolicy.evaluate.env import Rec
@@ -25,34 +27,44 @@ class Reader:
     overrides: dict[str, Any]
     reads: set[str] | None
     _fields: dict[tuple[str, str], tuple[Any, tuple[str, ...]]]
+    # The policy's readers (`readers`): by the id of a record type, the type and its fields'.
+    _readers: dict[int, tuple[t.Record, dict[str, Any]]]
     shared: dict[tuple[str, str], tuple[Any, tuple[str, ...]]] | None
 
     def read(self, rec: Rec, name: str) -> Any:
         """A fact of the case (or its answer); read once per evaluator, which holds one case
-        and one set of answers: the paths it reads are noted each time."""
+        and one set of answers: the paths it reads are noted each time. On the compiled path
+        a first reading takes the determiner's (`shared`) where no answer moves it."""
         key = (rec.path, name)
         found = self._fields.get(key)
-        if found is None:
-            found = self._fields[key] = self._first(rec, name, key)
+        if found is None:  # this evaluator's first reading of it
+            shared, overrides = self.shared, self.overrides
+            found = shared.get(key) if shared is not None else None
+            if found is None or (overrides and not overrides.keys().isdisjoint(found[1])):
+                found = self._read(rec, name)
+                if shared is not None and \
+                        not (overrides and not overrides.keys().isdisjoint(found[1])):
+                    shared[key] = found
+            self._fields[key] = found
         if self.reads is not None:
             self.reads.update(found[1])
         return found[0]
 
-    def _first(self, rec: Rec, name: str, key: tuple[str, str]) -> tuple[Any, tuple[str, ...]]:
-        """A fact's first reading by this evaluator, with the paths it read."""
-        shared, overrides = self.shared, self.overrides
-        if shared is not None:
-            found = shared.get(key)
-            if found is not None and not (overrides and not overrides.keys().isdisjoint(found[1])):
-                return found
-        found = self._read(rec, name)
-        if shared is not None and not (overrides and not overrides.keys().isdisjoint(found[1])):
-            shared[key] = found
-        return found
-
     def _read(self, rec: Rec, name: str) -> tuple[Any, tuple[str, ...]]:
         """A fact's value, and the paths it read: its own, and for a link the field that
-        names the items (`_linked`)."""
+        names the items (`_linked`). By the field's reader (`_reader`), made once per policy
+        and field."""
+        by_type = self._readers.get(id(rec.type))
+        if by_type is None or by_type[0] is not rec.type:  # the type kept: its id its own
+            by_type = self._readers[id(rec.type)] = (rec.type, {})
+        reader = by_type[1].get(name)
+        if reader is None:
+            reader = by_type[1][name] = _reader(self.vocabulary, rec.type, name)
+        return reader(self, rec)
+
+    def _read_any(self, rec: Rec, name: str) -> tuple[Any, tuple[str, ...]]:
+        """`_read` of any field: a policy's facts and a link too (`_reader` specialises the
+        rest, a field of the record's data)."""
         field_type = rec.type.fields[name]
         path = f"{rec.path}.{name}" if rec.path else name  # join_path, inlined
         read = (path,)
@@ -70,17 +82,23 @@ class Reader:
         else:
             raw = getattr(rec.data, name)
         if raw is None:
-            if field_type.absent_means_none:
-                return Absent(path), read
-            other = self.vocabulary.same_as(rec.type, name)
-            if other is not None:
-                # Left out, it takes another field's value (the case model fills it in where
-                # that one is given): no unknown of its own, it follows the answer given to
-                # the other, and reading it reads the other.
-                value, more = self._read(rec, other)
-                return value, (*read, *more)
-            return Unknown(read, pivot_of=path), read
+            return self._missing(rec, name, field_type, path)
         return self._value(raw, field_type, path, rec), read
+
+    def _missing(self, rec: Rec, name: str, field_type: t.FieldType,
+                 path: str) -> tuple[Any, tuple[str, ...]]:
+        """A fact the case leaves out (null): absent, another field's value, or unknown."""
+        read = (path,)
+        if field_type.absent_means_none:
+            return Absent(path), read
+        other = self.vocabulary.same_as(rec.type, name)
+        if other is not None:
+            # Left out, it takes another field's value (the case model fills it in where
+            # that one is given): no unknown of its own, it follows the answer given to
+            # the other, and reading it reads the other.
+            value, more = self._read(rec, other)
+            return value, (*read, *more)
+        return Unknown(read, pivot_of=path), read
 
     def _value(self, raw: Any, field_type: t.FieldType, path: str, rec: Rec) -> Any:
         type_ = field_type.type
@@ -116,3 +134,44 @@ class Reader:
         index = {getattr(s, link.key): i for i, s in enumerate(items)}
         return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
                      for r in refs), read
+
+
+Reading = Callable[[Reader, Rec], tuple[Any, tuple[str, ...]]]
+_READERS: "weakref.WeakKeyDictionary[CheckedPolicy, dict]" = weakref.WeakKeyDictionary()
+
+
+def readers(policy: CheckedPolicy) -> dict[int, tuple[t.Record, dict[str, Reading]]]:
+    """The readers of the policy's fields made so far (`_reader`), shared by its evaluators."""
+    found = _READERS.get(policy)
+    if found is None:
+        found = _READERS[policy] = {}
+    return found
+
+
+def _reader(vocabulary: Any, record: t.Record, name: str) -> Reading:
+    """How a field of the record is read (`Reader._read_any`), decided once for the field:
+    a field of the record's data (all but a policy's facts and a link) reads its value, and
+    an amount in its record's unit, without asking again what kind of field it is."""
+    field_type = record.fields[name]
+    type_ = field_type.type
+    if record.name == FACTS or field_type.link is not None or \
+            (isinstance(type_, t.Record) and type_.name == FACTS):
+        return lambda ev, rec: ev._read_any(rec, name)
+    money = type(type_) is t.Prim and type_.name == "money"
+    unit, default = field_type.money_unit_from, vocabulary.default_unit
+    as_is = isinstance(type_, t.Enum) or (type(type_) is t.Prim and not money)
+
+    def attribute(ev: Reader, rec: Rec) -> tuple[Any, tuple[str, ...]]:
+        path = f"{rec.path}.{name}" if rec.path else name  # join_path, inlined
+        overrides = ev.overrides
+        if path in overrides:
+            return overrides[path], (path,)
+        raw = getattr(rec.data, name)
+        if raw is None:
+            return ev._missing(rec, name, field_type, path)
+        if as_is:  # a date, a text, a number, a word ... (`_value`)
+            return raw, (path,)
+        if money:
+            return Money(raw, getattr(rec.data, unit) if unit else default), (path,)
+        return ev._value(raw, field_type, path, rec), (path,)
+    return attribute

@@ -131,6 +131,8 @@ class Tracker:
 
 def lift(compute: Callable[..., Any], *values: Any) -> Any:
     """`compute` over the concrete values; still tracked where exactly one fact is."""
+    if _none_tracked(values):  # the most frequent (every run but the search's)
+        return compute(*values)
     concrete = compute(*(plain(v) for v in values))
     facts = {v.fact for v in values if isinstance(v, Tracked)}
     if len(facts) != 1:
@@ -151,11 +153,20 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
 def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) -> Any:
     """`compute` over the concrete values (a comparison, or which of several `min` picks);
     for each tracked fact among them, the answer at which its result turns is noted."""
+    if _none_tracked(values):  # the most frequent (every run but the search's)
+        return compute(*values)
     result = compute(*(plain(v) for v in values))
     if tracker is not None:
         for fact in dict.fromkeys(v.fact for v in values if isinstance(v, Tracked)):
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
+
+
+def _none_tracked(values: tuple) -> bool:
+    for v in values:
+        if type(v) is Tracked:
+            return False
+    return True
 
 
 def _at(values: tuple, fact: str, x: Any) -> list[Any]:

@@ -142,9 +142,18 @@ class Vocabulary:
 
     def unit_of(self, record_type: t.Record, data: Any) -> str:
         """The unit of the amounts of a record: its unit field, or the default unit."""
-        unit = next((f.money_unit_from for f in record_type.fields.values()
-                     if f.money_unit_from), None)
+        found = self._unit_fields.get(id(record_type))
+        if found is None or found[0] is not record_type:  # the type kept: its id its own
+            found = self._unit_fields[id(record_type)] = (record_type, next(
+                (f.money_unit_from for f in record_type.fields.values() if f.money_unit_from),
+                None))
+        unit = found[1]
         return (getattr(data, unit, None) if unit else None) or self.default_unit
+
+    @cached_property
+    def _unit_fields(self) -> dict[int, tuple[t.Record, str | None]]:
+        """Each record type's unit field (`unit_of`), found once a type, by the type's id."""
+        return {}
 
     def recoveries(self, case: Any, ident: Any) -> list[Decimal] | None:
         """The amounts the case records as recovered already from the decided item `ident`
@@ -155,10 +164,16 @@ class Vocabulary:
         items = getattr(case, listed, None)
         if items is None:
             return None
+        naming = self._naming
+        return [getattr(i, amount) for i in items if getattr(i, naming) == ident]
+
+    @cached_property
+    def _naming(self) -> str:
+        """The field of a recovery that names the decided item (`recoveries`)."""
+        listed = self.roles.recovered[0]
         record = self.declarations.records[next(
             f.record for f in self.declarations.fields if f.name == listed)]
-        naming = next(f.name for f in record.fields if f.names == self.roles.decided)
-        return [getattr(i, amount) for i in items if getattr(i, naming) == ident]
+        return next(f.name for f in record.fields if f.names == self.roles.decided)
 
     def step(self, unit: str | None) -> Decimal:
         """How far apart the answers an open question tries around an amount are."""

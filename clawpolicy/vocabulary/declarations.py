@@ -149,7 +149,8 @@ class ConstraintDecl:
         """What the record's `field` is at most, where that is known; else None."""
         if not self.applies(record):
             return None
-        return getattr(case if self.of_case else record, self.of_case or self.at_most, None)
+        of_case = self.of_case
+        return getattr(case if of_case else record, of_case or self.at_most, None)
 
     def broken(self, record: Any, case: Any) -> tuple[Any, Any] | None:
         """(the value, its limit) where the record breaks the constraint; else None."""

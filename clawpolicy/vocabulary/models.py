@@ -303,24 +303,32 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
 _WALKED: tuple[Any, Any, list] = (lambda: None, None, [])
 
 
-def broken_constraints(d: Declarations, case: BaseModel) -> list[tuple[str, Any, Any, Any]]:
+def broken_constraints(d: Declarations, case: BaseModel,
+                       pruned: bool = True) -> list[tuple[str, Any, Any, Any]]:
     """Where the case breaks a constraint that refuses nothing (`refuse = false`): (the
     path of the field, the constraint, its value, the limit it passes), in the order of the
-    file. The case is read as given; the determination notes each."""
+    file. The case is read as given; the determination notes each. The records found when
+    the case was read are taken; a case read otherwise is walked only through the records
+    that hold or lead to such a constraint (`_soft`); `pruned=False` walks every record,
+    the reference tests/test_constraint_notes.py holds it to."""
     known, by, constrained = _WALKED
-    if known() is not case or by is not d:
+    if known() is not case or by is not d or not pruned:
         constrained = []
-        _walk(d, case, d.fields, "", [], [], constrained)
+        _walk(d, case, d.fields, "", [], [], constrained, _soft(d) if pruned else None)
     return [(f"{path}.{c.field}", c, *found) for path, record, item in constrained
             for c in record.constraints if not c.refuse
             and (found := c.broken(item, case)) is not None]
 
 
 def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
-          keyed: list, linking: list, constrained: list | None = None) -> None:
+          keyed: list, linking: list, constrained: list | None = None,
+          only: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
     """Every list of keyed records and every record with links (and, given `constrained`,
-    every record with constraints), in the order of the file."""
+    every record with constraints), in the order of the file; given `only`, only through
+    the records it names first, into those it names second (`_soft`)."""
     for name, listed, record, links in _records(d, fields):
+        if only is not None and record.name not in only[0]:
+            continue
         value = getattr(data, name)
         here = f"{path}.{name}" if path else name
         items = value if listed else [value]
@@ -334,7 +342,33 @@ def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
                 linking.append((at, record, item))
             if constrained is not None and record.constraints:
                 constrained.append((at, record, item))
-            _walk(d, item, record.fields, at, keyed, linking, constrained)
+            if only is None or record.name in only[1]:
+                _walk(d, item, record.fields, at, keyed, linking, constrained, only)
+
+
+# The records that hold, or lead to, a constraint that refuses nothing, and those of them
+# whose fields lead to one, by the declarations (kept alive beside them).
+_SOFT: dict[int, tuple[Declarations, tuple[frozenset[str], frozenset[str]]]] = {}
+
+
+def _soft(d: Declarations) -> tuple[frozenset[str], frozenset[str]]:
+    """What `broken_constraints` walks: the records with a constraint that refuses nothing,
+    or whose fields lead to one; and of those, the records whose fields lead to one (the
+    others' items are not walked into). A case's items hold no such constraint elsewhere."""
+    found = _SOFT.get(id(d))
+    if found is None or found[0] is not d:
+        inner = {name: {f.record for f in r.fields if f.record is not None}
+                 for name, r in d.records.items()}
+        soft = {name for name, r in d.records.items()
+                if any(not c.refuse for c in r.constraints)}
+        while True:
+            more = {name for name, records in inner.items() if records & soft} - soft
+            if not more:
+                break
+            soft |= more
+        leading = frozenset(name for name in soft if inner[name] & soft)
+        found = _SOFT[id(d)] = (d, (frozenset(soft), leading))
+    return found[1]
 
 
 # The fields of records `_walk` follows, by the declarations (kept alive beside them) and
