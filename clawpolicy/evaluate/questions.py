@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
-from clawpolicy.evaluate.determination import total_field
+from clawpolicy.evaluate.determination import Answer, total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.expressions import EvaluationError
@@ -244,18 +244,31 @@ class Fallback(NamedTuple):
     recoverable: Any
     varies: bool
     pending_on: list[str] | None = None
+    # Where it is another question's answer given as this one's (unlisted.lifted): that
+    # answer, whose other parts (the range, the awards it settles, the split) it keeps.
+    shown: Any = None
+
+    def answer(self) -> Answer:
+        if self.shown is not None:
+            return self.shown.model_copy(update={"if_": self.label, "pending_on": self.pending_on})
+        return Answer(**{"if": self.label}, outcome=self.outcome, recoverable=self.recoverable,
+                      recoverable_depends_on_answer=self.varies or None,
+                      pending_on=self.pending_on)
 
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[[Determiner, str, Any], CaseRun] | None = None,
-                     turns: Any = (), ordered: list[Any] | None = None):
+                     turns: Any = (), ordered: list[Any] | None = None,
+                     items: Callable[[Determiner, str, Any], list[Fallback]] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
     for an amount or a date the policy names no point of (one compared only with another
     unknown), the points at which a search saw its answers turn, tried instead. `ordered`:
-    for a text of a declared form, every value of the form, in order (answered as runs)."""
+    for a text of a declared form, every value of the form, in order (answered as runs).
+    `items`: for a list of records, the answers of the list holding items, from where it
+    leads answered with one item (unlisted.lifted)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -299,13 +312,13 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                                     if outcome == "pending" else None))
         elif isinstance(type_, t.ListOf):
             # A list of records that holds items leads where the case leads with one item
-            # whose every field is unknown (a policy tests each of its items alone): the
-            # outcome that settles, pending on the item's own facts where it stays open
-            # (`participant.roles[0].role`, never the list answered), with an amount that
-            # moves with what the items are.
-            answers += [Fallback(ANY_OTHER, r[0], None, r[0] in ("recovery", "pending"), r[2])
-                        for r in [leads_to(one_item(fact, type_.element, vocabulary))]
-                        if r is not None]
+            # whose every field is unknown (a policy tests each of its items alone), settled;
+            # where that stays open on a fact of the item, one record for each answer of that
+            # search's question on it (unlisted.lifted).
+            one = one_item(fact, type_.element, vocabulary)
+            answers += items(determiner, fact, one) if items is not None else [
+                Fallback(ANY_OTHER, r[0], None, r[0] in ("recovery", "pending"), r[2])
+                for r in [leads_to(one)] if r is not None]
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)

@@ -27,7 +27,7 @@ from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, 
     Combination, Exact, Finite, Group, decision, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, \
     question_for
-from clawpolicy.evaluate.unlisted import lists_alike
+from clawpolicy.evaluate.unlisted import items_answers, lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -38,10 +38,11 @@ class Settled:
     questions: list[OpenQuestion]
 
 
-def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
+def settle(determiner: Determiner, run: CaseRun, ask: bool | str = True) -> Settled:
     """The run settled by the exactness rule, and (with `ask`) its open questions. Without
     `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
-    an award that stays pending keeps the run's evaluation, without its range or notes."""
+    an award that stays pending keeps the run's evaluation, without its range or notes.
+    `ask` a path (`participant.roles[0].`): only the questions on the facts under it."""
     closed = searching.closed(run)
     if closed is not None:
         return Settled(closed, [])
@@ -101,7 +102,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         settled, fallback = alike, []
     if not ask:
         return Settled(settled, [])
-    questions = []
+    questions, under = [], ask if isinstance(ask, str) else ""
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
@@ -111,19 +112,17 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         if not group.combinations:
             continue
         for j, fact in enumerate(group.facts):
-            if _matters(group, j):
+            if _matters(group, j) and fact.startswith(under):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked)))
-    for fact in fallback:
+    for fact in (f for f in fallback if f.startswith(under)):
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-            answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
-                            recoverable_depends_on_answer=a.varies or None,
-                            pending_on=a.pending_on)
-                     for a in fallback_answers(determiner, settled, fact,
-                                                lambda d, f, v: _settled_answer(d, f, v, run),
-                                                turns.get(fact, ()), _ordered(exact, fact))]))
+            answers=[a.answer() for a in fallback_answers(
+                determiner, settled, fact, lambda d, f, v: _settled_answer(d, f, v, run),
+                turns.get(fact, ()), _ordered(exact, fact),
+                lambda d, f, v: items_answers(d, f, v, run, _settled_answer))]))
     return Settled(settled, questions)
 
 
@@ -142,17 +141,18 @@ class _Answered(Searching):
 
 
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
-                    first: CaseRun | None = None) -> CaseRun:
+                    first: CaseRun | None = None, ask: bool | str = False) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination (with
     the facts it leaves one admissible answer, `questions.forced`), so that applying it to
     the case gives what it says. Where `first` (the determination's run) read the fact for
     no award (CaseRun.unread), the answer moves none: the search's first run takes the
-    awards from there (a search shortcut, searching.SHORTCUTS)."""
+    awards from there (a search shortcut, searching.SHORTCUTS). With `ask`, the Settled."""
     answer = {fact: value, **forced(determiner, fact, value)}
     answered = _Answered(determiner, answer)
     taken = first if searching.SHORTCUTS and first is not None \
         and all(first.unread(f) for f in answer) else None
-    return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
+    found = settle(answered, answered.run(reasons=False, taken=taken), ask=ask)
+    return found if ask else found.run
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
