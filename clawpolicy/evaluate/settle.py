@@ -27,7 +27,7 @@ from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, 
     Combination, Exact, Finite, Group, decision, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, \
     question_for
-from clawpolicy.evaluate.unlisted import items_answers, lists_alike
+from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
 
@@ -38,11 +38,10 @@ class Settled:
     questions: list[OpenQuestion]
 
 
-def settle(determiner: Determiner, run: CaseRun, ask: bool | str = True) -> Settled:
+def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     """The run settled by the exactness rule, and (with `ask`) its open questions. Without
     `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
-    an award that stays pending keeps the run's evaluation, without its range or notes.
-    `ask` a path (`participant.roles[0].`): only the questions on the facts under it."""
+    an award that stays pending keeps the run's evaluation, without its range or notes."""
     closed = searching.closed(run)
     if closed is not None:
         return Settled(closed, [])
@@ -102,7 +101,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool | str = True) -> Sett
         settled, fallback = alike, []
     if not ask:
         return Settled(settled, [])
-    questions, under = [], ask if isinstance(ask, str) else ""
+    questions = []
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
@@ -112,17 +111,18 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool | str = True) -> Sett
         if not group.combinations:
             continue
         for j, fact in enumerate(group.facts):
-            if _matters(group, j) and fact.startswith(under):
+            if _matters(group, j):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked)))
-    for fact in (f for f in fallback if f.startswith(under)):
+    for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-            answers=[a.answer() for a in fallback_answers(
-                determiner, settled, fact, lambda d, f, v: _settled_answer(d, f, v, run),
-                turns.get(fact, ()), _ordered(exact, fact),
-                lambda d, f, v: items_answers(d, f, v, run, _settled_answer))]))
+            answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
+                            recoverable_depends_on_answer=a.varies or None,
+                            pending_on=a.pending_on) for a in fallback_answers(
+                determiner, settled, fact, lambda d, f, v, g: _settled_answer(d, f, v, run, g),
+                turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
 
@@ -141,18 +141,17 @@ class _Answered(Searching):
 
 
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
-                    first: CaseRun | None = None, ask: bool | str = False) -> CaseRun:
+                    first: CaseRun | None = None, given: dict[str, Any] | None = None) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination (with
     the facts it leaves one admissible answer, `questions.forced`), so that applying it to
     the case gives what it says. Where `first` (the determination's run) read the fact for
     no award (CaseRun.unread), the answer moves none: the search's first run takes the
-    awards from there (a search shortcut, searching.SHORTCUTS). With `ask`, the Settled."""
-    answer = {fact: value, **forced(determiner, fact, value)}
+    awards from there (a search shortcut, searching.SHORTCUTS). `given`: facts it gives too."""
+    answer = {fact: value, **forced(determiner, fact, value), **(given or {})}
     answered = _Answered(determiner, answer)
     taken = first if searching.SHORTCUTS and first is not None \
         and all(first.unread(f) for f in answer) else None
-    found = settle(answered, answered.run(reasons=False, taken=taken), ask=ask)
-    return found if ask else found.run
+    return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
