@@ -267,8 +267,9 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                  ) -> tuple[str, Any, list[str] | None]:
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
         # belongs to is evaluated again. `given`: other facts the answer gives with it.
+        more = (given,) if given else ()  # (settled takes them where there are any)
         try:
-            answered = settled(determiner, fact, value, given) if settled is not None else \
+            answered = settled(determiner, fact, value, *more) if settled is not None else \
                 determiner.run({fact: value, **forced(determiner, fact, value), **(given or {})},
                                reasons=False, reuse=run, only_award=only)
         except EvaluationError as error:

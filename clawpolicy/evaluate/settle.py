@@ -84,8 +84,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             awards[i] = _award(exact, group, i, asked, shown.get(i))
     # The case-level facts the searches left unknown (exact.Group.unlisted): asked alone.
     fallback += [f for g in groups for f in g.unlisted if f not in fallback]
-    unknowns = run.unknowns
-    others = run.others
+    unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
                   and run.unknowns), None)
     if whole is not None and len({c.others for c in whole.combinations}) == 1 and \
@@ -121,7 +120,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on) for a in fallback_answers(
-                determiner, settled, fact, lambda d, f, v, g: _settled_answer(d, f, v, run, g),
+                determiner, settled, fact,
+                lambda d, f, v, *given: _settled_answer(
+                    _Answered(d, *given) if given else d, f, v, run),
                 turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
@@ -134,20 +135,20 @@ class _Answered(Searching):
 
     def __init__(self, base: Determiner, answer: dict[str, Any]):
         super().__init__(base)
-        self.answer = answer
+        self.answer = {**base.answer, **answer}  # (a determiner answered already: its too)
 
     def run(self, overrides: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> CaseRun:
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)
 
 
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
-                    first: CaseRun | None = None, given: dict[str, Any] | None = None) -> CaseRun:
+                    first: CaseRun | None = None) -> CaseRun:
     """Where an answer leads, settled by the same exactness rule as the determination (with
     the facts it leaves one admissible answer, `questions.forced`), so that applying it to
     the case gives what it says. Where `first` (the determination's run) read the fact for
     no award (CaseRun.unread), the answer moves none: the search's first run takes the
-    awards from there (a search shortcut, searching.SHORTCUTS). `given`: facts it gives too."""
-    answer = {fact: value, **forced(determiner, fact, value), **(given or {})}
+    awards from there (a search shortcut, searching.SHORTCUTS)."""
+    answer = {fact: value, **forced(determiner, fact, value)}
     answered = _Answered(determiner, answer)
     taken = first if searching.SHORTCUTS and first is not None \
         and all(first.unread(f) for f in answer) else None
