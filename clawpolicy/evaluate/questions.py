@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
+from clawpolicy.evaluate import alike
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.items import one_item, worded
@@ -300,7 +301,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                                     [fact, *(open_facts(run, fact) or ())]
                                     if outcome == "pending" else None))
         elif isinstance(type_, t.ListOf):
-            answers += _holding(fact, type_.element, vocabulary, leads_to)
+            answers += _holding(fact, type_.element, determiner.policy, leads_to)
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
@@ -354,8 +355,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     return answers
 
 
-def _holding(fact: str, record: t.Record, vocabulary: "Vocabulary",
-             leads_to: Callable[[Any], tuple | None]) -> list[Fallback]:
+def _holding(fact: str, record: t.Record, policy: Any,
+             leads_to: Callable[..., tuple | None]) -> list[Fallback]:
     """A list of records that holds items, where the case with the list unknown is pending.
     It leads where the case leads with one item whose every field is unknown (a policy
     tests each of its items alone), settled. Where that stays open on a field of the item
@@ -365,7 +366,7 @@ def _holding(fact: str, record: t.Record, vocabulary: "Vocabulary",
     are on the other facts still open, never the list nor the field given. Otherwise one
     answer "any other": where the one item leads, with an amount that moves with what the
     items are, pending on the facts still open (the item's own ones by ranges included)."""
-    one = one_item(fact, record, vocabulary)
+    one = one_item(fact, record, policy.vocabulary)
     first = leads_to(one)
     if first is None:
         return []
@@ -376,9 +377,13 @@ def _holding(fact: str, record: t.Record, vocabulary: "Vocabulary",
     name, words = asked
     given = f"{fact}[0].{name}"
     results, totals = {}, {}
-    for word in words:
-        # (the item's field given as an answer of its own: the list's items are read as
-        # the case's facts, by their paths)
+    # Words every test the policy makes on the field treats alike lead alike (alike.py):
+    # each class settled once, by its first word. The field is given as an answer of its
+    # own: the list's items are read as the case's facts are, by their paths.
+    for word, first_alike in zip(words, alike.representatives(policy, given, words) or words):
+        if first_alike in results:
+            results[word] = results[first_alike]
+            continue
         found = leads_to(one, {given: word})
         if found is not None:
             outcome, total, open_ = found
