@@ -195,6 +195,8 @@ def _values(answer_if, fact: str, data: dict):
             and not isinstance(_get(data, fact), list) and "positions" not in fact \
             and "basis" not in fact and "prohibited_remedies" not in fact:
         return list(answer_if)  # several words that lead to the same result
+    if isinstance(answer_if, list) and answer_if and all(isinstance(v, list) for v in answer_if):
+        return list(answer_if)  # several lists (of one record each) that lead alike
     if answer_if == "any other":
         return ["ZZ-ELSEWHERE"]
     if isinstance(answer_if, str) and (answer_if[:1] in "<>" or answer_if == "any value"):

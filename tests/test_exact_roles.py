@@ -57,22 +57,26 @@ def _unknown_title_without_positions() -> dict:
     return data
 
 
-def test_with_awards_any_other_list_of_roles_is_pending_on_the_role_not_the_list(
+def test_with_awards_a_list_of_roles_is_answered_role_by_role_never_pending_on_them(
         qualys_revised):
     data = _unknown_title_without_positions()
     determination = evaluate(qualys_revised, read_case_data(data))
     assert determination.outcome == "pending"
     [question] = [q for q in determination.open_questions if q.fact == "participant.roles"]
-    none, other = question.answers
+    none, *lifted = question.answers
     assert (none.if_, none.outcome, none.pending_on) == ([], "no_recovery", None)
-    assert (other.if_, other.outcome) == ("any other", "pending")
-    # Where it leads: as a case with one role whose kind is not known (example 21's unknown
-    # title), which is pending on that role and asks it.
-    assert other.pending_on == ["participant.roles[0].role"]
+    # The list holding items: one record of each role, read from where a case with one role
+    # whose kind is not known (example 21's unknown title) leads and what it asks of that
+    # role; never an "any other" pending on the role it answers (main at 80d0476).
     one = copy.deepcopy(data)
     one["participant"]["positions"] = ["Executive Chair"]
     one_role = evaluate(qualys_revised, read_case_data(one))
     assert one_role.outcome == "pending"
-    assert [q.fact for q in one_role.open_questions] == other.pending_on
+    [asked] = one_role.open_questions
+    assert asked.fact == "participant.roles[0].role"
+    assert [(a.if_, a.outcome, a.recoverable, a.pending_on) for a in lifted] == [
+        ([[{"role": w}] for w in a.if_] if isinstance(a.if_, list) else [{"role": a.if_}],
+         a.outcome, a.recoverable, a.pending_on) for a in asked.answers]
+    assert [a.outcome for a in lifted] == ["recovery", "no_recovery"]
     # and the answer none keeps its promise
     assert evaluate(qualys_revised, _with_roles(data, [])).outcome == "no_recovery"

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from clawpolicy.check.facts import FACTS
 from clawpolicy.core import types as t
+from clawpolicy.evaluate import alike
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
-from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.items import one_item, worded
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.core.values import Money, quantize
 
@@ -209,7 +210,7 @@ def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]
     for part in parts:
         if part.isdigit():
             current = current.element
-            # (an item of a list the case leaves unknown, which an answer gives: one_item)
+            # (an item of a list the case leaves unknown, which an answer gives: items.one_item)
             data = data[int(part)] if data is not None else None
             continue
         holder = (current, data)
@@ -247,7 +248,7 @@ class Fallback(NamedTuple):
 
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
-                     settled: Callable[[Determiner, str, Any], CaseRun] | None = None,
+                     settled: Callable[..., CaseRun] | None = None,
                      turns: Any = (), ordered: list[Any] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
@@ -263,12 +264,14 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
     only = int(item[1]) if item else None
 
-    def leads_to(value: Any) -> tuple[str, Any, list[str] | None]:
+    def leads_to(value: Any, given: dict[str, Any] | None = None
+                 ) -> tuple[str, Any, list[str] | None]:
         # Only the outcome and the amounts are read: no reasons, and only the award the fact
-        # belongs to is evaluated again.
+        # belongs to is evaluated again. `given`: other facts the answer gives with it.
+        more = (given,) if given else ()  # (settled takes them where there are any)
         try:
-            answered = settled(determiner, fact, value) if settled is not None else \
-                determiner.run({fact: value, **forced(determiner, fact, value)},
+            answered = settled(determiner, fact, value, *more) if settled is not None else \
+                determiner.run({fact: value, **forced(determiner, fact, value), **(given or {})},
                                reasons=False, reuse=run, only_award=only)
         except EvaluationError as error:
             if error.diagnostics[0].code == "CP0506":
@@ -298,14 +301,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                                     [fact, *(open_facts(run, fact) or ())]
                                     if outcome == "pending" else None))
         elif isinstance(type_, t.ListOf):
-            # A list of records that holds items leads where the case leads with one item
-            # whose every field is unknown (a policy tests each of its items alone): the
-            # outcome that settles, pending on the item's own facts where it stays open
-            # (`participant.roles[0].role`, never the list answered), with an amount that
-            # moves with what the items are.
-            answers += [Fallback(ANY_OTHER, r[0], None, r[0] in ("recovery", "pending"), r[2])
-                        for r in [leads_to(one_item(fact, type_.element, vocabulary))]
-                        if r is not None]
+            answers += _holding(fact, type_.element, determiner.policy, leads_to)
         return answers
     if isinstance(type_, t.Enum):
         return _each(list(type_.values), leads_to)
@@ -359,22 +355,44 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     return answers
 
 
-def one_item(fact: str, record: t.Record, vocabulary: "Vocabulary") -> tuple:
-    """The list `fact` answered with one item of which every field is unknown."""
-    return (Rec(f"{fact}[0]", _blank(record), record, vocabulary.key_of(record)),)
-
-
-_BLANKS: dict[str, Any] = {}
-
-
-def _blank(record: t.Record) -> Any:
-    """An item of `record` recording nothing: one per record type, so that two answers
-    giving it are the same answer."""
-    found = _BLANKS.get(record.name)
-    if found is None:
-        found = _BLANKS[record.name] = type(f"Blank_{record.name}", (), dict.fromkeys(
-            record.fields))()
-    return found
+def _holding(fact: str, record: t.Record, policy: Any,
+             leads_to: Callable[..., tuple | None]) -> list[Fallback]:
+    """A list of records that holds items, where the case with the list unknown is pending.
+    It leads where the case leads with one item whose every field is unknown (a policy
+    tests each of its items alone), settled. Where that stays open on a field of the item
+    answered by words (`participant.roles[0].role`), one answer for each word, the list of
+    one record with that field given (`[{"role": "chief_executive_officer"}]`), each
+    settled, those that lead alike one answer (`if` the list of them), pending where they
+    are on the other facts still open, never the list nor the field given. Otherwise one
+    answer "any other": where the one item leads, with an amount that moves with what the
+    items are, pending on the facts still open (the item's own ones by ranges included)."""
+    one = one_item(fact, record, policy.vocabulary)
+    first = leads_to(one)
+    if first is None:
+        return []
+    asked = worded(fact, record, first[2] or []) if first[0] == "pending" else None
+    if asked is None:
+        return [Fallback(ANY_OTHER, first[0], None, first[0] in ("recovery", "pending"),
+                         first[2])]
+    name, words = asked
+    given = f"{fact}[0].{name}"
+    results, totals = {}, {}
+    # Words every test the policy makes on the field treats alike lead alike (alike.py):
+    # each class settled once, by its first word. The field is given as an answer of its
+    # own: the list's items are read as the case's facts are, by their paths.
+    for word, first_alike in zip(words, alike.representatives(policy, given, words) or words):
+        if first_alike in results:
+            results[word] = results[first_alike]
+            continue
+        found = leads_to(one, {given: word})
+        if found is not None:
+            outcome, total, open_ = found
+            totals[repr(total)] = total
+            results[word] = (outcome, repr(total), tuple(f for f in open_ or () if f != given))
+    labels = labelled_runs(((r, [{name: w}]) for w, r in results.items()), ordered=False)
+    return [Fallback(found[0] if len(found) == 1 else found, outcome, totals[total], False,
+                     list(open_) or None)
+            for (outcome, total, open_), found in labels.items()]
 
 
 def open_facts(run: CaseRun, fact: str) -> list[str] | None:

@@ -84,8 +84,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             awards[i] = _award(exact, group, i, asked, shown.get(i))
     # The case-level facts the searches left unknown (exact.Group.unlisted): asked alone.
     fallback += [f for g in groups for f in g.unlisted if f not in fallback]
-    unknowns = run.unknowns
-    others = run.others
+    unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
                   and run.unknowns), None)
     if whole is not None and len({c.others for c in whole.combinations}) == 1 and \
@@ -122,7 +121,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                             recoverable_depends_on_answer=a.varies or None,
                             pending_on=a.pending_on)
                      for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
-                         lambda d, f, v: _settled_answer(d, f, v, run)),
+                         lambda d, f, v, *given: _settled_answer(
+                             _Answered(d, *given) if given else d, f, v, run)),
                                                 turns.get(fact, ()), _ordered(exact, fact))]))
     return Settled(settled, questions)
 
@@ -135,7 +135,7 @@ class _Answered(Searching):
 
     def __init__(self, base: Determiner, answer: dict[str, Any]):
         super().__init__(base)
-        self.answer = answer
+        self.answer = {**base.answer, **answer}  # (a determiner answered already: its too)
 
     def run(self, overrides: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> CaseRun:
         return super().run({**self.answer, **(overrides or {})}, *args, **kwargs)

@@ -76,16 +76,19 @@ class Leads:
     each of its steps is the same under either (its thresholds and the memo's parts
     included)."""
 
-    def __init__(self, settled: Callable[[Any, str, Any], CaseRun]):
+    def __init__(self, settled: Callable[..., CaseRun]):
         self.settled = settled
         self.led: dict[tuple, CaseRun] = {}  # by signature and the facts forced
 
-    def __call__(self, determiner: Any, fact: str, value: Any) -> CaseRun:
-        mark = signature(determiner.policy, fact, value) if searching.SHORTCUTS else None
+    def __call__(self, determiner: Any, fact: str, value: Any, *given: Any) -> CaseRun:
+        # `given`: other facts the answer gives with it (a list's item with one field given,
+        # questions.fallback_answers): such an answer is searched for itself.
+        mark = signature(determiner.policy, fact, value) \
+            if searching.SHORTCUTS and not given else None
         key = None if mark is None else (mark, tuple(forced(determiner, fact, value).items()))
         run = self.led.get(key) if key is not None else None
         if run is None:
-            run = self.settled(determiner, fact, value)
+            run = self.settled(determiner, fact, value, *given)
             if key is not None:
                 self.led[key] = run
         return run

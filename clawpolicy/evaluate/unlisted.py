@@ -10,14 +10,15 @@ from typing import Any, Callable
 from clawpolicy.core.types import ListOf, Record
 from clawpolicy.evaluate.caserun import CaseRun
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.questions import fact_type, one_item
+from clawpolicy.evaluate.items import one_item
+from clawpolicy.evaluate.questions import fact_type
 
 
 def lists_alike(determiner: Determiner, run: CaseRun, settled: CaseRun, unlisted: list[str],
                 answer: Callable[[Determiner, str, Any, CaseRun], CaseRun]) -> CaseRun | None:
     """Where the case has no award and is pending only on case-level facts the searches
     left unknown, one of those a list of records (`participant.roles: null`) whose every
-    answer, none and one item (questions.one_item, as the question answers it), settles the
+    answer, none and one item (items.one_item, as the question answers it), settles the
     case alike with nothing recoverable: the case so settled. None otherwise.
 
     Only without awards: where awards are all decided, an answer to another fact that

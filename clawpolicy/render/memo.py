@@ -448,4 +448,6 @@ def answer_word(value) -> str:
     if isinstance(value, list):  # values that lead to the same result
         words = [answer_word(v) for v in value]
         return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+    if isinstance(value, dict):  # a list's one item, by the fields an answer gives it
+        return "one with " + ", ".join(f"{k} {answer_word(v)}" for k, v in value.items())
     return str(value)
