@@ -26,10 +26,11 @@ from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
 HEAVY = sorted((ROOT / "tests" / "heavy_cases").glob("*.json"))
-# Those the reference settles in a fraction of a second, each past the bound; the rest (up to
-# 20 s each by the reference) in the long profile only.
-QUICK = {"slow1", "slow2", "slow3", "slow19", "slow22", "slow24", "slow25", "slow26",
-         "slow27", "slow29", "slow32", "two-award-53s"}
+# Those the reference settles in a fraction of a second (slow32 in 6 s), each past the bound;
+# the rest (up to 20 s each by the reference) in the long profile only. slow1, slow2, slow3,
+# slow19 and slow22 left this set when the roles left unknown were answered role by role
+# (lift14): the reference searches each role's answer past the bound to its end, 3-9 s a case.
+QUICK = {"slow24", "slow25", "slow26", "slow27", "slow29", "slow32", "two-award-53s"}
 # The reference takes minutes on these (4 to 16 on main): compared by hand once
 # (tests/heavy_cases/README.md), timed by benchmarks/heavy.py.
 BENCHMARK_ONLY = {"gen-0008", "gen-0054", "gen-0084"}
