@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -239,8 +238,6 @@ def cross_reference_errors(d: Declarations, case: BaseModel) -> list[tuple[str, 
     list, then every link naming an item that exists."""
     keyed, linking, constrained = [], [], []
     _walk(d, case, d.fields, "", keyed, linking, constrained)
-    global _WALKED
-    _WALKED = (weakref.ref(case), d, constrained)
     errors = []
     for path, record, items in keyed:
         seen: set[str] = set()
@@ -296,25 +293,16 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
     return []
 
 
-# The records with constraints that `cross_reference_errors` found of the last case it read
-# (a weak reference to the case, the declarations, the records), which `broken_constraints`
-# takes for that case (a case read is frozen) instead of walking it again: 8-9 us a
-# single-award case.
-_WALKED: tuple[Any, Any, list] = (lambda: None, None, [])
-
-
 def broken_constraints(d: Declarations, case: BaseModel,
                        pruned: bool = True) -> list[tuple[str, Any, Any, Any]]:
     """Where the case breaks a constraint that refuses nothing (`refuse = false`): (the
     path of the field, the constraint, its value, the limit it passes), in the order of the
-    file. The case is read as given; the determination notes each. The records found when
-    the case was read are taken; a case read otherwise is walked only through the records
-    that hold or lead to such a constraint (`_soft`); `pruned=False` walks every record,
-    the reference tests/test_constraint_notes.py holds it to."""
-    known, by, constrained = _WALKED
-    if known() is not case or by is not d or not pruned:
-        constrained = []
-        _walk(d, case, d.fields, "", [], [], constrained, _soft(d) if pruned else None)
+    file. The case is read as given; the determination notes each. Only the records that
+    hold or lead to such a constraint are walked (`_soft`), each time: a read case's lists
+    can be changed in place, so what its reading found is not kept; `pruned=False` walks
+    every record, the reference tests/test_constraint_notes.py holds it to."""
+    constrained: list = []
+    _walk(d, case, d.fields, "", [], [], constrained, _soft(d) if pruned else None)
     return [(f"{path}.{c.field}", c, *found) for path, record, item in constrained
             for c in record.constraints if not c.refuse
             and (found := c.broken(item, case)) is not None]
