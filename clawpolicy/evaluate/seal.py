@@ -113,7 +113,7 @@ def _has_float(value: Any) -> bool:
 
 
 def _any_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    _ANY[cls] = ()  # a record that holds itself is looked at once
+    _ANY[cls] = ()  # (the vocabulary refuses a record that holds itself: crosscheck)
     found = []
     for name, field in cls.model_fields.items():
         if name in _EXCLUDED:
