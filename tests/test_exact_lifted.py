@@ -124,3 +124,15 @@ def _keeps_their_promise(policy, data: dict, question) -> int:
             asked = {q.fact for q in got.open_questions}
             assert not answer.pending_on or asked & set(answer.pending_on), (answer.if_, asked)
     return applied
+
+
+def test_a_blank_item_has_the_fields_of_its_own_record_type():
+    """Two vocabularies in one process may declare a record of one name with other fields:
+    each one's blank item records nothing of its own fields (it was kept by name alone)."""
+    from clawpolicy.core import types as t
+    from clawpolicy.evaluate.items import _blank
+
+    small = t.Record("role", {"role": None})
+    large = t.Record("role", {"role": None, "level": None})
+    assert _blank(small) is _blank(t.Record("role", {"role": None}))
+    assert _blank(large).level is None and not hasattr(_blank(small), "level")

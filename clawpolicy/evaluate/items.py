@@ -20,15 +20,17 @@ def one_item(fact: str, record: t.Record, vocabulary: "Vocabulary") -> tuple:
     return (Rec(f"{fact}[0]", _blank(record), record, vocabulary.key_of(record)),)
 
 
-_BLANKS: dict[str, Any] = {}
+_BLANKS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
 def _blank(record: t.Record) -> Any:
-    """An item of `record` recording nothing: one per record type, so that two answers
+    """An item of `record` recording nothing: one per record type and its fields (two
+    vocabularies may declare a record of one name with other fields), so that two answers
     giving it are the same answer."""
-    found = _BLANKS.get(record.name)
+    key = (record.name, tuple(record.fields))
+    found = _BLANKS.get(key)
     if found is None:
-        found = _BLANKS[record.name] = type(f"Blank_{record.name}", (), dict.fromkeys(
+        found = _BLANKS[key] = type(f"Blank_{record.name}", (), dict.fromkeys(
             record.fields))()
     return found
 
