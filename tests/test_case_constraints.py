@@ -233,7 +233,7 @@ _FAR = {"date": [dt.date(1900, 1, 1), dt.date(2199, 12, 31)]}
 
 
 def _broken(loaded) -> set[tuple[str, str]]:
-    return {(path, c.at_most) for path, c, _, _ in
+    return {(path, c.at_most) for path, c, *_ in
             vocabulary.load().broken_constraints(loaded.case)}
 
 

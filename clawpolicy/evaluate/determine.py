@@ -85,9 +85,9 @@ def case_notes(policy: CheckedPolicy, case: Any) -> list[Note]:
     key = vocabulary.key_of(vocabulary.item_type(policy.case_type))
     items = getattr(case, decided, None) or ()
     notes = []
-    for path, c, value, limit in broken:
+    for path, c, value, limit, record, holder in broken:
         item = re.match(rf"{re.escape(decided)}\[(\d+)\]\.", path)
-        value, limit = (_shown(policy, case, path, c, x) for x in (value, limit))
+        value, limit = (_shown(policy, record, holder, c, x) for x in (value, limit))
         notes.append(Note._make(
             award=getattr(items[int(item[1])], key) if item else None, rule="", clause="",
             text=f"{path} is {value}, past {c.of_case or c.at_most} ({limit}): {c.message} "
@@ -95,18 +95,14 @@ def case_notes(policy: CheckedPolicy, case: Any) -> list[Note]:
     return notes
 
 
-def _shown(policy: CheckedPolicy, case: Any, path: str, c: Any, value: Any) -> str:
+def _shown(policy: CheckedPolicy, record: Any, holder: Any, c: Any, value: Any) -> str:
     """A side of a broken constraint as the memo writes values (core.values.show): an
     amount in its record's unit, to that unit's places (`500,000.00 USD`), not as the case
-    file spells it; both sides are in the same unit (crosscheck.py)."""
-    decls = policy.vocabulary.declarations
-    record = next(r for r in decls.records.values() if any(x is c for x in r.constraints))
+    file spells it; both sides are in the same unit (crosscheck.py). `record`, `holder`:
+    the record type and the case's item that hold the field."""
     field = record.field(c.field)
     if field.type != "money":
         return show(value)
-    holder = case
-    for part in re.findall(r"\w+|\[\d+\]", path)[:-1]:
-        holder = holder[int(part[1:-1])] if part.startswith("[") else getattr(holder, part)
     unit_field = next((f.name for f in record.fields if f.type == "unit"), None)
     unit = getattr(holder, unit_field, None) if unit_field and not field.default_unit else None
     return show(Money(Decimal(value), unit or policy.vocabulary.default_unit))

@@ -76,7 +76,8 @@ class Vocabulary:
 
         return cross_reference_errors(self.declarations, case)
 
-    def broken_constraints(self, case: Any) -> list[tuple[str, Any, Any, Any]]:
+    def broken_constraints(self, case: Any) -> list:
+        """The constraints that refuse nothing the case breaks (models.Broken)."""
         from clawpolicy.vocabulary.models import broken_constraints
 
         return broken_constraints(self.declarations, case)

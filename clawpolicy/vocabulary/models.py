@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (BaseModel, Field, WithJsonSchema, create_model, field_validator,
                       model_validator)
@@ -293,17 +293,29 @@ def _named(d: Declarations, case: BaseModel, path: str, record: RecordDecl, item
     return []
 
 
-def broken_constraints(d: Declarations, case: BaseModel,
-                       pruned: bool = True) -> list[tuple[str, Any, Any, Any]]:
-    """Where the case breaks a constraint that refuses nothing (`refuse = false`): (the
-    path of the field, the constraint, its value, the limit it passes), in the order of the
-    file. The case is read as given; the determination notes each. Only the records that
-    hold or lead to such a constraint are walked (`_soft`), each time: a read case's lists
-    can be changed in place, so what its reading found is not kept; `pruned=False` walks
-    every record, the reference tests/test_constraint_notes.py holds it to."""
+class Broken(NamedTuple):
+    """A constraint that refuses nothing, broken by a case: the path of the field, the
+    constraint, the field's value, the limit it passes, and the record type and the item of
+    the case that hold it (the determination's note writes the values in the item's unit)."""
+    path: str
+    constraint: ConstraintDecl
+    value: Any
+    limit: Any
+    record: Any
+    item: Any
+
+
+def broken_constraints(d: Declarations, case: BaseModel, pruned: bool = True) -> list[Broken]:
+    """Where the case breaks a constraint that refuses nothing (`refuse = false`), in the
+    order of the file. The case is read as given; the determination notes each. Only the
+    records that hold or lead to such a constraint are walked (`_soft`), each time: a read
+    case's lists can be changed in place, so what its reading found is not kept;
+    `pruned=False` walks every record, the reference tests/test_constraint_notes.py holds
+    it to."""
     constrained: list = []
     _walk(d, case, d.fields, "", [], [], constrained, _soft(d) if pruned else None)
-    return [(f"{path}.{c.field}", c, *found) for path, record, item in constrained
+    return [Broken(f"{path}.{c.field}", c, *found, record, item)
+            for path, record, item in constrained
             for c in record.constraints if not c.refuse
             and (found := c.broken(item, case)) is not None]
 
