@@ -127,15 +127,9 @@ def admissible(determiner: Determiner, answers: dict[str, Any], fact: str) -> bo
     constraint that names `fact` is broken (an answer past its limit where its condition
     holds). One whose every side the case gives is the case's own (read as given, with a
     note), not the answers'."""
-    for c, paths, known in _tied(determiner, fact):
-        value, limit, held = (_plain(answers[p]) if p in answers else k
-                              for p, k in zip(paths, known))
-        if value is None or limit is None or c.when is not None and (
-                held is None or not held > c.when[1]):
-            continue
-        if value > limit:
-            return False
-    return True
+    return not any(c.breaks(*(_plain(answers[p]) if p in answers else k
+                              for p, k in zip(paths, known)))
+                   for c, paths, known in _tied(determiner, fact))
 
 
 def tie_points(determiner: Determiner, fact: str) -> list[Any]:

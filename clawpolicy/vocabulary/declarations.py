@@ -140,23 +140,36 @@ class ConstraintDecl:
 
     def applies(self, record: Any) -> bool:
         """Whether the record is known to meet `when` (always, without one)."""
-        if self.when is None:
-            return True
-        value = getattr(record, self.when[0], None)
-        return value is not None and Decimal(getattr(value, "amount", value)) > self.when[1]
+        return self.when is None or self.met(getattr(record, self.when[0], None))
+
+    def met(self, held: Any) -> bool:
+        """Whether a value of `when`'s field (an amount or a number; None: unknown) is known
+        to meet it."""
+        return held is not None and Decimal(getattr(held, "amount", held)) > self.when[1]
+
+    def breaks(self, value: Any, limit: Any, held: Any) -> bool:
+        """Whether values of the field, of its limit and of `when`'s field (None: unknown)
+        break the constraint: the field past its limit, both known, where `when` is known to
+        hold. The one test of a constraint: of a case's record (`broken`) as of the answers
+        an open question tries (evaluate/questions.py `admissible`)."""
+        return value is not None and limit is not None and \
+            (self.when is None or self.met(held)) and value > limit
 
     def limit(self, record: Any, case: Any) -> Any:
         """What the record's `field` is at most, where that is known; else None."""
         if not self.applies(record):
             return None
+        return self._limit(record, case)
+
+    def _limit(self, record: Any, case: Any) -> Any:
         of_case = self.of_case
         return getattr(case if of_case else record, of_case or self.at_most, None)
 
     def broken(self, record: Any, case: Any) -> tuple[Any, Any] | None:
         """(the value, its limit) where the record breaks the constraint; else None."""
-        value, limit = getattr(record, self.field, None), self.limit(record, case)
-        return (value, limit) if value is not None and limit is not None \
-            and value > limit else None
+        value, limit = getattr(record, self.field, None), self._limit(record, case)
+        held = getattr(record, self.when[0], None) if self.when is not None else None
+        return (value, limit) if self.breaks(value, limit, held) else None
 
     def caps_when(self, record: Any, case: Any) -> Decimal | None:
         """The most the field of `when` can be, where the record's `field` is known to be
@@ -164,8 +177,7 @@ class ConstraintDecl:
         received is known to be after the case's date); else None."""
         if self.when is None:
             return None
-        value = getattr(record, self.field, None)
-        limit = getattr(case if self.of_case else record, self.of_case or self.at_most, None)
+        value, limit = getattr(record, self.field, None), self._limit(record, case)
         return self.when[1] if value is not None and limit is not None and value > limit \
             else None
 
