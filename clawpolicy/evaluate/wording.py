@@ -263,15 +263,35 @@ def _if(w: Wording, node: ast.If) -> Words:
 def _name(w: Wording, node: ast.Name) -> Words:
     if w.kind(node) != "rule":
         return _stated(w, node)
-    value, said, body = w.value(node), _said(w, node), w.ruled(node, w.explain)
+    value, said = w.value(node), _said(w, node)
     name = node.name
+    body = _once(("explain", name), w.ruled(node, w.explain))
 
     def rule(ev: Any, env: Any) -> str:
         found = value(ev, env)
         if type(found) is bool or isinstance(found, Unknown):
-            return f"{name} ({body(ev, env)(ev, env.top())})"
+            return f"{name} ({body(ev, env)})"
         return said(ev, env, found)
     return rule
+
+
+def _once(key: tuple, body: Callable) -> Words:
+    """A named rule's body in words (`ruled`), in the environment of the award's named rules
+    (`Env.top`), written once for that environment: a rule named in two places says the same
+    there (a revision's reach and the condition that requires it, Section 304's window),
+    read from the same values (the environment's memo). The words are kept with the rule's
+    values (`Env.cache`); they are taken again only where no date comparison is being
+    recorded for a condition's windows (`_dated`, explain.py), which writing them records."""
+    def once(ev: Any, env: Any) -> str:
+        top = env.top()
+        cache = top.cache
+        if ev._dated is None:
+            found = cache.get(key)
+            if found is not None:
+                return found
+        found = cache[key] = body(ev, env)(ev, top)
+        return found
+    return once
 
 
 def _quantifier(w: Wording, node: ast.Quantifier) -> Words:
@@ -325,13 +345,13 @@ def _described_name(w: Wording, node: ast.Name) -> Words:
     named = _named(w, node)
     if kind != "rule":
         return named
-    value, body = w.value(node), w.ruled(node, w.describe)
+    value, body = w.value(node), _once(("describe", name), w.ruled(node, w.describe))
 
     def rule(ev: Any, env: Any) -> str:
         if type(value(ev, env)) is bool:
             return named(ev, env)
         # A named amount or date, with the facts it comes from.
-        return f"{name} (= {body(ev, env)(ev, env.top())})"
+        return f"{name} (= {body(ev, env)})"
     return rule
 
 
