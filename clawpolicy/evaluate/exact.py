@@ -138,6 +138,9 @@ class Exact:
         # The runs deciding awards for the result: for the outcome alone, without reasons.
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
+        # Each evaluation's key (`key`), by its id: kept with the memo the evaluations come
+        # from, which the sub-searches of an answer share.
+        self._keys = self.searcher.memo.keys
         # Searching for the outcome alone, where some award recovers whatever the answers:
         # then an award counts only by whether it recovers, and how much (_Watch).
         self.recovery_known = not run.unknowns and (
@@ -364,7 +367,7 @@ class Exact:
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
         evaluations = {i: answered.awards[i] for i in group.awards}
-        keys = {i: award_key(e) for i, e in evaluations.items()}
+        keys = {i: self.key(e) for i, e in evaluations.items()}
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
@@ -375,6 +378,14 @@ class Exact:
                 group.unlisted.append(fact)
         return Combination((), keys, others, evaluations,
                            tuple(f for f in open_ if f not in group.unlisted or f in cited))
+
+    def key(self, e: AwardEvaluation) -> tuple:
+        """`award_key(e)`, made once for each evaluation: the runs of a search take most of
+        their awards' evaluations from earlier runs (awardmemo.py), the same objects."""
+        found = self._keys.get(id(e))
+        if found is None or found[0] is not e:
+            found = self._keys[id(e)] = (e, award_key(e))  # (e kept: its id stays its own)
+        return found[1]
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:
