@@ -18,12 +18,13 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any, Callable
 
-from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
+from clawpolicy.evaluate.tracking import Tracked, Tracker
 
 
 _NONE = object()
 _RECORDING = object()  # marks the parts kept from a sub-search's first run (`part`)
 _BARE = object()  # marks those kept from a run read for outcomes and amounts alone
+_SCALE = object()  # marks what a tracker knows of an ordered fact (`_known`)
 
 
 class AwardMemo:
@@ -50,6 +51,9 @@ class AwardMemo:
         # reads kept. The last run's numbers are kept while its thresholds stand.
         self._ids: dict[tuple, int] = {}
         self._last: tuple | None = None
+        # (id of a tracker, a fact it tracks) -> (the tracker, kept so that its id stays its
+        # own; how many thresholds it knew; their number): `_known`
+        self._scales: dict[tuple[int, str], tuple[Tracker, int, int]] = {}
         # For each award and set of answered facts (`_lookup`): how many read-sets the award
         # had, what picks the answers bearing on each with the evaluations kept for it, and
         # which of them answered last.
@@ -183,8 +187,18 @@ class AwardMemo:
         last = self._last
         if last is not None and last[0] is ev and last[1] == version:
             return last[2]
-        ids = self._ids
-        atoms = {fact: ids.setdefault(atom, len(ids)) for fact, atom in _atoms(ev).items()}
+        ids, atoms = self._ids, {}
+        scales = tracker.scales if tracker is not None else {}
+        for fact, value in ev.overrides.items():
+            # Each answer as the memo tells answers apart: its value, whether it is tracked,
+            # and for a tracked fact the thresholds known so far (by their number, `_known`).
+            tracked = isinstance(value, Tracked)
+            atom = (fact, value.value if tracked else value, tracked,
+                    self._known(tracker, fact) if fact in scales else ())
+            found = ids.get(atom)
+            if found is None:
+                found = ids[atom] = len(ids)
+            atoms[fact] = found
         facts = frozenset(atoms)
         answered = self._answered.get(facts)
         if answered is None:
@@ -193,6 +207,19 @@ class AwardMemo:
         found = answered, atoms
         self._last = (ev, version, found)
         return found
+
+    def _known(self, tracker: Tracker, fact: str) -> int:
+        """The number of what the tracker knows of an ordered fact: its scale and the
+        thresholds found so far (made again only where one was added: they are never
+        taken away)."""
+        known = tracker.thresholds.get(fact, ())
+        kept = self._scales.get((id(tracker), fact))
+        if kept is None or kept[0] is not tracker or kept[1] != len(known):
+            scale = tracker.scales[fact]
+            number = self._ids.setdefault(
+                (_SCALE, scale.lo, scale.hi, scale.step, scale.unit, tuple(known)), len(self._ids))
+            kept = self._scales[(id(tracker), fact)] = (tracker, len(known), number)
+        return kept[2]
 
     def _key(self, reads: int, answered: int, atoms: dict[str, int], member: int) -> tuple:
         """The answers that bear on an evaluation that read what `reads` numbers: those it
@@ -276,20 +303,6 @@ def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:
 
 def _nothing(atoms: dict) -> tuple:
     return ()
-
-
-def _atoms(ev: Any) -> dict[str, tuple]:
-    """Each answer as the memo tells answers apart: its value, whether it is tracked, and
-    for a tracked one the thresholds known so far."""
-    tracker, atoms = ev.tracker, {}
-    for fact, value in ev.overrides.items():
-        known = ()
-        if tracker is not None and fact in tracker.scales:
-            scale = tracker.scales[fact]
-            known = (scale.lo, scale.hi, scale.step, scale.unit,
-                     tuple(tracker.thresholds.get(fact, ())))
-        atoms[fact] = (fact, plain(value), isinstance(value, Tracked), known)
-    return atoms
 
 
 def _thresholds(tracker: Tracker | None) -> Any:
