@@ -58,8 +58,8 @@ class AwardMemo:
         # had, what picks the answers bearing on each with the evaluations kept for it, and
         # which of them answered last.
         self._fast: dict[tuple[int, int], list] = {}
-        # What exact.py makes of each evaluation the runs give (`Exact.key`), by its id.
-        self.keys: dict[int, tuple[Any, tuple]] = {}
+        # What exact.py makes of each evaluation the runs give (`keyed`), by its id.
+        self._keyed: dict[int, tuple[Any, tuple]] = {}
 
     def awards(self, determiner: Any, ev: Any, moved: Any, membership: dict[str, Any],
                record: Callable[[int], Any]) -> dict[int, Any]:
@@ -82,6 +82,14 @@ class AwardMemo:
                 answered, atoms = self._atoms(ev)
             found[index] = hit
         return found
+
+    def keyed(self, evaluation: Any, make: Callable[[Any], tuple]) -> tuple:
+        """`make(evaluation)` (exact.award_key), made once for each evaluation: the runs of a
+        search take most of their awards' evaluations from earlier runs, the same objects."""
+        found = self._keyed.get(id(evaluation))
+        if found is None or found[0] is not evaluation:  # (kept: its id stays its own)
+            found = self._keyed[id(evaluation)] = (evaluation, make(evaluation))
+        return found[1]
 
     def _lookup(self, index: int, answered: int, atoms: dict[str, int],
                 member: int) -> Any:

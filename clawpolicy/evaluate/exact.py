@@ -138,9 +138,6 @@ class Exact:
         # The runs deciding awards for the result: for the outcome alone, without reasons.
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
-        # Each evaluation's key (`key`), by its id: kept with the memo the evaluations come
-        # from, which the sub-searches of an answer share.
-        self._keys = self.searcher.memo.keys
         # Searching for the outcome alone, where some award recovers whatever the answers:
         # then an award counts only by whether it recovers, and how much (_Watch).
         self.recovery_known = not run.unknowns and (
@@ -302,9 +299,7 @@ class Exact:
         no threshold and none has been noted since (the same evaluation, on the same
         thresholds, notes none either). A search shortcut (searching.SHORTCUTS)."""
         if searching.SHORTCUTS:
-            alike = group.alike
-            same = tuple((f, alike[f].get(v, v)) if f in alike else (f, v)
-                         for f, v in key) if alike else key
+            same = tuple((f, group.alike[f].get(v, v) if f in group.alike else v) for f, v in key)
             taken = cache.get(same) if same != key else None
             if taken is not None and (
                     group.clean.get(same) == _version(group.tracker)
@@ -369,7 +364,7 @@ class Exact:
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
         evaluations = {i: answered.awards[i] for i in group.awards}
-        keys = {i: self.key(e) for i, e in evaluations.items()}
+        keys = {i: self.searcher.memo.keyed(e, award_key) for i, e in evaluations.items()}
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
@@ -380,14 +375,6 @@ class Exact:
                 group.unlisted.append(fact)
         return Combination((), keys, others, evaluations,
                            tuple(f for f in open_ if f not in group.unlisted or f in cited))
-
-    def key(self, e: AwardEvaluation) -> tuple:
-        """`award_key(e)`, made once for each evaluation: the runs of a search take most of
-        their awards' evaluations from earlier runs (awardmemo.py), the same objects."""
-        found = self._keys.get(id(e))
-        if found is None or found[0] is not e:
-            found = self._keys[id(e)] = (e, award_key(e))  # (e kept: its id stays its own)
-        return found[1]
 
     def representatives(self, group: Group, values: tuple,
                         awards: list[int]) -> dict[int, AwardEvaluation]:
@@ -451,13 +438,8 @@ class _Watch:
         exact, keys, first, open_ = self.exact, combo.keys, self.first, self.open
         for i in list(open_):
             key = keys[i]
-            if key[0] == "pending":  # (its first decision no longer counts)
-                open_.discard(i)
-                continue
-            seen = first.get(i)
-            if seen is None:
-                seen = first[i] = decision(key)
-            if decision(key) != seen:
+            seen = first.get(i) or first.setdefault(i, decision(key))
+            if key[0] == "pending" or decision(key) != seen:
                 open_.discard(i)
             elif key[0] != "recovery":
                 self.unrecovered.add(i)
@@ -481,8 +463,8 @@ class _Watch:
         its first combination decides it, no recovery by this test (never met where the case
         is known to recover: an open award is then one every combination so far recovers);
         the facts the answer names (questions.open_facts) are the same list whichever of
-        the open awards stay pending (alike.named_alike). Found once a set of them (the
-        awards open only ever get fewer: their count tells the set)."""
+        the open awards stay pending (alike.named_alike). Found once a set (by its count:
+        the awards open only ever get fewer)."""
         found = self.checked.get(len(self.open))
         if found is None:
             found = self.checked[len(self.open)] = all(
