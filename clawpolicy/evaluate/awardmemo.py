@@ -18,12 +18,13 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any, Callable
 
-from clawpolicy.evaluate.tracking import Tracked, Tracker, plain
+from clawpolicy.evaluate.tracking import Tracked, Tracker
 
 
 _NONE = object()
 _RECORDING = object()  # marks the parts kept from a sub-search's first run (`part`)
 _BARE = object()  # marks those kept from a run read for outcomes and amounts alone
+_SCALE = object()  # marks what a tracker knows of an ordered fact (`_known`)
 
 
 class AwardMemo:
@@ -39,6 +40,7 @@ class AwardMemo:
         self._reads: dict[tuple[frozenset, frozenset], int] = {}
         self._read_sets: list[tuple[frozenset, frozenset]] = []
         self._answered: dict[frozenset, int] = {}
+        self._facts: list[frozenset] = []  # each set of answered facts, by its number
         # (number of what was read, number of the answered facts) -> what picks the facts
         # that bear on it
         self._bearing: dict[tuple[int, int], Callable[[dict], Any]] = {}
@@ -49,21 +51,82 @@ class AwardMemo:
         # reads kept. The last run's numbers are kept while its thresholds stand.
         self._ids: dict[tuple, int] = {}
         self._last: tuple | None = None
+        # (id of a tracker, a fact it tracks) -> (the tracker, kept so that its id stays its
+        # own; how many thresholds it knew; their number): `_known`
+        self._scales: dict[tuple[int, str], tuple[Tracker, int, int]] = {}
+        # For each award and set of answered facts (`_lookup`): how many read-sets the award
+        # had, what picks the answers bearing on each with the evaluations kept for it, and
+        # which of them answered last.
+        self._fast: dict[tuple[int, int], list] = {}
+        # What exact.py makes of each evaluation the runs give (`keyed`), by its id.
+        self._keyed: dict[int, tuple[Any, tuple]] = {}
 
-    def award(self, determiner: Any, ev: Any, index: int, rec: Any,
-              membership: dict[str, Any]) -> Any:
-        """The award's evaluation in a run answering a question: decided again only where no
-        earlier one stands. The reference (the compiled path off) decides every one again, so
-        that the differential tests (tests/test_compiled.py) hold the memo to it too."""
+    def awards(self, determiner: Any, ev: Any, moved: Any, membership: dict[str, Any],
+               record: Callable[[int], Any]) -> dict[int, Any]:
+        """The evaluations of the awards `moved` (their indexes) in a run answering a
+        question: each decided again only where no earlier one stands (`record(i)` makes the
+        award's record, only where it is decided). The reference (the compiled path off)
+        decides every one again, so that the differential tests (tests/test_compiled.py)
+        hold the memo to it too."""
         if ev.reasons or ev.reads is not None or ev.compiled is None:
-            return determiner.award(ev, rec, membership)
+            return {i: determiner.award(ev, record(i), membership) for i in moved}
         member = self._ids.setdefault((None, ev.bare, tuple(membership.items())), len(self._ids))
-        by_reads = self._entries.setdefault(index, {})
+        found = {}
         answered, atoms = self._atoms(ev)
-        for reads, found in by_reads.items():
-            hit = found.get(self._key(reads, answered, atoms, member))
-            if hit is not None:
-                return hit
+        for index in moved:
+            hit = self._lookup(index, answered, atoms, member)
+            if hit is None:
+                hit = self._decided(determiner, ev, index, record(index), membership,
+                                    answered, atoms, member)
+                # Deciding it may have noted thresholds: the answers' numbers then move.
+                answered, atoms = self._atoms(ev)
+            found[index] = hit
+        return found
+
+    def keyed(self, evaluation: Any, make: Callable[[Any], tuple]) -> tuple:
+        """`make(evaluation)` (exact.award_key), made once for each evaluation: the runs of a
+        search take most of their awards' evaluations from earlier runs, the same objects."""
+        found = self._keyed.get(id(evaluation))
+        if found is None or found[0] is not evaluation:  # (kept: its id stays its own)
+            found = self._keyed[id(evaluation)] = (evaluation, make(evaluation))
+        return found[1]
+
+    def _lookup(self, index: int, answered: int, atoms: dict[str, int],
+                member: int) -> Any:
+        """The evaluation an earlier run left for the award that stands in this run, or None.
+        Its read-sets are tried with what picks the answers bearing on each made once for
+        each set of answered facts (`_fast`), the one that answered last first: whichever
+        stands is what deciding the award in this run gives (the memo's premise, above:
+        deciding it is deterministic, and reads nothing that differs), so the order in which
+        they are tried changes nothing found (and deciding it here reads one set of facts:
+        only where a rule's value is taken from the first run in one run and evaluated in
+        another can two stand, both giving that one evaluation)."""
+        by_reads = self._entries.get(index)
+        if not by_reads:
+            return None
+        fast = self._fast.get((index, answered))
+        if fast is None or fast[0] != len(by_reads):  # (a read-set added since)
+            fast = self._fast[(index, answered)] = [
+                len(by_reads), [(self._pick(reads, answered), kept)
+                                for reads, kept in by_reads.items()], 0]
+        tried = fast[1]
+        last = fast[2]
+        pick, kept = tried[last]
+        hit = kept.get((member, pick(atoms)))
+        if hit is None:
+            for n, (pick, kept) in enumerate(tried):
+                if n != last:
+                    hit = kept.get((member, pick(atoms)))
+                    if hit is not None:
+                        fast[2] = n
+                        break
+        return hit
+
+    def _decided(self, determiner: Any, ev: Any, index: int, rec: Any,
+                 membership: dict[str, Any], answered: int, atoms: dict[str, int],
+                 member: int) -> Any:
+        """The award decided, recording what it read; kept for later runs where deciding it
+        noted no new threshold."""
         before = _thresholds(ev.tracker)
         outer, ev.reads, ev.names = ev.reads, set(), set()
         try:
@@ -73,16 +136,16 @@ class AwardMemo:
             ev.reads, ev.names = outer, None
         if _thresholds(ev.tracker) == before:
             reads = self._read(reads)
-            by_reads.setdefault(reads, {})[self._key(reads, answered, atoms, member)] = \
-                evaluation
+            self._entries.setdefault(index, {}).setdefault(reads, {})[
+                self._key(reads, answered, atoms, member)] = evaluation
         return evaluation
 
     def part(self, what: tuple, ev: Any, compute: Callable[[], Any]) -> Any:
-        """A part of an award's decision in a run answering a question, while `award` records
+        """A part of an award's decision in a run answering a question, while `awards` records
         what the award depends on (searching.py: which revisions reach it, and its decision
         under a set of revisions or a rule set): taken from an earlier run where every answer
         it read (and the thresholds known of each, tracked) is the same, and kept only where
-        evaluating it noted no new threshold, on the terms `award` keeps awards by. `what`
+        evaluating it noted no new threshold, on the terms `awards` keeps awards by. `what`
         names the part and everything else it is computed from. What it read is recorded for
         the award as evaluating it would have recorded it.
 
@@ -132,30 +195,63 @@ class AwardMemo:
         last = self._last
         if last is not None and last[0] is ev and last[1] == version:
             return last[2]
-        ids = self._ids
-        atoms = {fact: ids.setdefault(atom, len(ids)) for fact, atom in _atoms(ev).items()}
-        answered = self._answered.setdefault(frozenset(atoms), len(self._answered))
+        ids, atoms = self._ids, {}
+        scales = tracker.scales if tracker is not None else {}
+        for fact, value in ev.overrides.items():
+            # Each answer as the memo tells answers apart: its value, whether it is tracked,
+            # and for a tracked fact the thresholds known so far (by their number, `_known`).
+            tracked = isinstance(value, Tracked)
+            atom = (fact, value.value if tracked else value, tracked,
+                    self._known(tracker, fact) if fact in scales else ())
+            found = ids.get(atom)
+            if found is None:
+                found = ids[atom] = len(ids)
+            atoms[fact] = found
+        facts = frozenset(atoms)
+        answered = self._answered.get(facts)
+        if answered is None:
+            answered = self._answered[facts] = len(self._facts)
+            self._facts.append(facts)
         found = answered, atoms
         self._last = (ev, version, found)
         return found
+
+    def _known(self, tracker: Tracker, fact: str) -> int:
+        """The number of what the tracker knows of an ordered fact: its scale and the
+        thresholds found so far (made again only where one was added: they are never
+        taken away)."""
+        known = tracker.thresholds.get(fact, ())
+        kept = self._scales.get((id(tracker), fact))
+        if kept is None or kept[0] is not tracker or kept[1] != len(known):
+            scale = tracker.scales[fact]
+            number = self._ids.setdefault(
+                (_SCALE, scale.lo, scale.hi, scale.step, scale.unit, tuple(known)), len(self._ids))
+            kept = self._scales[(id(tracker), fact)] = (tracker, len(known), number)
+        return kept[2]
 
     def _key(self, reads: int, answered: int, atoms: dict[str, int], member: int) -> tuple:
         """The answers that bear on an evaluation that read what `reads` numbers: those it
         read (or that would stop a reused rule being reused); and which revisions take the
         participant in. `answered` numbers the set of the facts `atoms` answers."""
+        return member, self._pick(reads, answered)(atoms)
+
+    def _pick(self, reads: int, answered: int) -> Callable[[dict], Any]:
+        """What picks, from a run's answers (`atoms`, whose facts `answered` numbers), the
+        numbers of those that bear on an evaluation that read what `reads` numbers."""
         pick = self._bearing.get((reads, answered))
         if pick is None:
             paths, names = self._read_sets[reads]
-            bearing = sorted(f for f in atoms if f in paths or f.rsplit(".", 1)[-1] in names)
+            bearing = sorted(f for f in self._facts[answered]
+                             if f in paths or f.rsplit(".", 1)[-1] in names)
             # One tuple of their numbers (or the one number, or none), taken in C.
             pick = self._bearing[(reads, answered)] = \
                 itemgetter(*bearing) if bearing else _nothing
-        return member, pick(atoms)
+        return pick
 
 
 def keeps(ev: Any) -> bool:
     """Whether `AwardMemo.part` keeps parts in this evaluator's run: one answering a question
-    while an award's reads are recorded (`award`), or a sub-search's first run."""
+    while an award's reads are recorded (`awards`), or a sub-search's first run."""
     if ev.reasons or ev.reads is None or ev.compiled is None:
         return False
     return ev.names is not None or (ev.tracker is None and bool(ev.overrides))
@@ -215,20 +311,6 @@ def note_pivots(into: dict[str, list], pivots: dict[str, list]) -> None:
 
 def _nothing(atoms: dict) -> tuple:
     return ()
-
-
-def _atoms(ev: Any) -> dict[str, tuple]:
-    """Each answer as the memo tells answers apart: its value, whether it is tracked, and
-    for a tracked one the thresholds known so far."""
-    tracker, atoms = ev.tracker, {}
-    for fact, value in ev.overrides.items():
-        known = ()
-        if tracker is not None and fact in tracker.scales:
-            scale = tracker.scales[fact]
-            known = (scale.lo, scale.hi, scale.step, scale.unit,
-                     tuple(tracker.thresholds.get(fact, ())))
-        atoms[fact] = (fact, plain(value), isinstance(value, Tracked), known)
-    return atoms
 
 
 def _thresholds(tracker: Tracker | None) -> Any:

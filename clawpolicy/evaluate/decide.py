@@ -137,10 +137,10 @@ class Determiner:
             moved = [only_award] if only_award is not None else \
                 [i for i, e in enumerate(reuse.awards)
                  if (within is None or i in within) and (every or e.reads & answered)]
-            # Only these awards' records are made: reading the list makes one for each.
-            records = {i: self._record(ev, decided, i) for i in moved}
-            changed = {i: self.memo.award(self, ev, i, rec, membership)
-                       for i, rec in records.items()}
+            # Only these awards' records are made (reading the list makes one for each), and
+            # only where they are decided again.
+            changed = self.memo.awards(self, ev, moved, membership,
+                                       lambda i: self._record(ev, decided, i))
             awards, base = None, reuse
         else:
             if taken is not None:  # as deciding them gives them (see `run`)

@@ -299,7 +299,7 @@ class Exact:
         no threshold and none has been noted since (the same evaluation, on the same
         thresholds, notes none either). A search shortcut (searching.SHORTCUTS)."""
         if searching.SHORTCUTS:
-            same = tuple((f, group.alike.get(f, {}).get(v, v)) for f, v in key)
+            same = tuple((f, group.alike[f].get(v, v) if f in group.alike else v) for f, v in key)
             taken = cache.get(same) if same != key else None
             if taken is not None and (
                     group.clean.get(same) == _version(group.tracker)
@@ -364,7 +364,7 @@ class Exact:
             overrides, reasons=False, reuse=self.run, only_award=only, tracker=group.tracker,
             within=frozenset(group.awards))
         evaluations = {i: answered.awards[i] for i in group.awards}
-        keys = {i: award_key(e) for i, e in evaluations.items()}
+        keys = {i: self.searcher.memo.keyed(e, award_key) for i, e in evaluations.items()}
         others = None if answered.unknowns else \
             tuple((o.source, m.amount, m.unit) for o, m in answered.others)
         cited = _merge(*(k[3] for k in keys.values() if k[0] == "pending"))
@@ -432,20 +432,20 @@ class _Watch:
         self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
         self.pending = sorted(self.open)
         self.group_awards = set(group.awards)
-        self.checked: dict[frozenset, bool] = {}  # _named_alike, by the awards still open
+        self.checked: dict[int, bool] = {}  # _named_alike, by how many awards are open
 
     def leaf(self, combo: Combination) -> None:
-        exact = self.exact
-        for i in list(self.open):
-            key = combo.keys[i]
-            seen = self.first.setdefault(i, decision(key))
+        exact, keys, first, open_ = self.exact, combo.keys, self.first, self.open
+        for i in list(open_):
+            key = keys[i]
+            seen = first.get(i) or first.setdefault(i, decision(key))
             if key[0] == "pending" or decision(key) != seen:
-                self.open.discard(i)
+                open_.discard(i)
             elif key[0] != "recovery":
                 self.unrecovered.add(i)
         if not self.whole and exact.recovery_known:
-            self.open -= self.unrecovered
-        if self.open and not self.whole and self._named_alike():
+            open_ -= self.unrecovered
+        if open_ and not self.whole and self._named_alike():
             raise _Undecided()
         if self.whole and self.others is not None:
             if combo.others is None or (self.others and self.others[0] != combo.others):
@@ -463,10 +463,11 @@ class _Watch:
         its first combination decides it, no recovery by this test (never met where the case
         is known to recover: an open award is then one every combination so far recovers);
         the facts the answer names (questions.open_facts) are the same list whichever of
-        the open awards stay pending (alike.named_alike). Found once a set of them."""
-        found = self.checked.get(frozenset(self.open))
+        the open awards stay pending (alike.named_alike). Found once a set (by its count:
+        the awards open only ever get fewer)."""
+        found = self.checked.get(len(self.open))
         if found is None:
-            found = self.checked[frozenset(self.open)] = all(
+            found = self.checked[len(self.open)] = all(
                 self.first[i][0] != "recovery" for i in self.open) and alike.named_alike(
                     self.exact.run.awards, [i for i in self.pending if i not in self.open],
                     sorted(self.open), self.group_awards)

@@ -116,7 +116,8 @@ class Searching(Determiner):
                               lambda: super(Searching, self).memberships(ev, env)))
 
     def _others(self, ev: Any, env: Any, *more: Any, **named: Any) -> tuple[list, list]:
-        if more or named or not SHORTCUTS:
+        if more or named or not SHORTCUTS or not env.rules.of("other"):
+            # Where no `other` rule is in force there is nothing to read, nor to look up.
             return super()._others(ev, env, *more, **named)
         found, unknowns = _recorded(
             self, (_OTHERS, env.rules.revisions), ev,
