@@ -124,7 +124,7 @@ class Compiled:
             return rule
         if target == self.policy.vocabulary.roles.each:
             return lambda ev, env: env.award
-        return lambda ev, env: ev.read(ev.root, target)
+        return _fact(node, target, None, _ROOT)
 
 
 def _reference(node: ast.Expr) -> Closure:
@@ -139,22 +139,34 @@ def _constant(value: Any) -> Closure:
     return constant
 
 
-def _field(c: Compiled, node: ast.Field) -> Closure:
-    subject, name = c.of(node.subject), node.name
-    if c.is_each(node.subject):  # `award.x`: the award's record, without its closure's call
-        def field_of_each(ev: Any, env: Any) -> Any:
-            record = env.award
-            if type(record) is Rec:
-                return ev.read(record, name)
-            return ev.field_of(node, plain(record))
-        return field_of_each
+# Where a fact's record is (`_fact`): the case's own record, or the award's.
+_ROOT, _EACH = "root", "each"
 
-    def field(ev: Any, env: Any) -> Any:
-        record = subject(ev, env)
+
+def _field(c: Compiled, node: ast.Field) -> Closure:
+    each = c.is_each(node.subject)
+    return _fact(node, node.name, c.of(node.subject), _EACH if each else None)
+
+
+def _fact(node: ast.Field | ast.Name, name: str, subject: Closure | None,
+          where: str | None) -> Closure:
+    """A field of a record: a fact of the case's record (`where` is `_ROOT`, a name), of the
+    award's (`_EACH`: `award.x` without its closure's call) or of the record `subject`
+    evaluates to. A fact this evaluator has read already is taken from its readings
+    (`Reader.read`'s first lines, inlined: the paths noted, the value returned)."""
+    def fact(ev: Any, env: Any) -> Any:
+        record = env.award if where is _EACH else ev.root if where is _ROOT else \
+            subject(ev, env)  # type: ignore[misc]
         if type(record) is Rec:  # neither unknown nor absent: the checks are for those
-            return ev.read(record, name)
+            found = ev._fields.get((record.path, name))
+            if found is None:
+                return ev.read(record, name)
+            reads = ev.reads
+            if reads is not None:
+                reads.update(found[1])
+            return found[0]
         return ev.field_of(node, plain(record))
-    return field
+    return fact
 
 
 def _set(c: Compiled, node: ast.SetLit) -> Closure:
