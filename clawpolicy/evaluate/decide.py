@@ -138,8 +138,8 @@ class Determiner:
         every = reuse is not None and bool(answered & reuse.case_reads)
         if reuse is not None and (only_award is not None or within is not None or not every):
             moved = [only_award] if only_award is not None else \
-                [i for i, e in enumerate(reuse.awards)
-                 if (within is None or i in within) and (every or e.reads & answered)]
+                [i for i, e in enumerate(reuse.awards) if (within is None or i in within)
+                 and (every or not e.reads.isdisjoint(answered))]
             # Only these awards' records are made: reading the list makes one for each.
             records = {i: self._record(ev, decided, i) for i in moved}
             changed = {i: self.memo.award(self, ev, i, rec, membership)
