@@ -14,7 +14,10 @@ language keeps working, only slower, until it is compiled too.
 
 Two tables are kept: one whose closures also record each node's value in `env.memo` (for
 a determination with reasons: `explain.py` reads the values from there), and one without
-(for the runs that answer an open question, which write no reasons). A leaf is never
+(for the runs that answer an open question, which write no reasons). In the first, the
+memo's lookup wraps only the closures called from outside (`of`): a parent calls its
+children of the kinds it evaluates most (`and`/`or`, an `if`'s condition, a named rule's
+body) without it and records their values itself (`inner`). A leaf is never
 memoised, in either: a constant (folded at compile time, a set of constants too), a name (a
 local, a fact read once per evaluator, a named rule with its own cache per award) and a
 field of a record (read once per evaluator) cost less to evaluate again than to look up.

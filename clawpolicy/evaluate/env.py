@@ -41,11 +41,9 @@ class Env:
     """Where an expression is evaluated: the rules in force, the award (None for rules of
     the whole case), the quantifiers' variables, and the values of named rules so far.
 
-    A plain class with slots (not a dataclass with a factory per field): a run makes a few
-    for each award, and the search's runs a few each; the children of `bind` are made on
-    the first bind."""
-
-    __slots__ = ("rules", "award", "locals", "cache", "memo", "children")
+    A plain class (not a dataclass with a factory per field): a run makes a few for each
+    award, and the search's runs a few each; the children of `bind` are made on the first
+    bind."""
 
     def __init__(self, rules: RuleSet, award: Rec | None = None,
                  locals: dict[str, Any] | None = None, cache: dict[Any, Any] | None = None):
