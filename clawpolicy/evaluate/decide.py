@@ -74,6 +74,9 @@ class Determiner:
         # The vocabulary's constraints naming each fact, with the case's values for them
         # (questions._tied), found once for the case.
         self.tied: dict[str, list] = {}
+        # The records of the decided list's items by index (`_record`), made once for the
+        # case: a record is a value (its path, data, type and key), the same in every run.
+        self._records: dict[int, Rec] = {}
 
     def rules(self, revisions: list[ast.Revision]) -> rs.RuleSet:
         found = self._composed.get(tuple(r.name for r in revisions))
@@ -135,8 +138,8 @@ class Determiner:
         every = reuse is not None and bool(answered & reuse.case_reads)
         if reuse is not None and (only_award is not None or within is not None or not every):
             moved = [only_award] if only_award is not None else \
-                [i for i, e in enumerate(reuse.awards)
-                 if (within is None or i in within) and (every or e.reads & answered)]
+                [i for i, e in enumerate(reuse.awards) if (within is None or i in within)
+                 and (every or not e.reads.isdisjoint(answered))]
             # Only these awards' records are made (reading the list makes one for each), and
             # only where they are decided again.
             changed = self.memo.awards(self, ev, moved, membership,
@@ -160,10 +163,15 @@ class Determiner:
                        noted)
 
     def _record(self, ev: Evaluator, decided: str, index: int) -> Rec:
-        """The record of one item of the decided list, as reading the whole list makes it."""
-        element = ev.root.type.fields[decided].type.element
-        return Rec(f"{decided}[{index}]", getattr(self.case, decided)[index], element,
-                   ev.vocabulary.key_of(element))
+        """The record of one item of the decided list, as reading the whole list makes it;
+        made once a case (the exactness search's runs each ask for the awards they move)."""
+        found = self._records.get(index)
+        if found is None:
+            element = ev.root.type.fields[decided].type.element
+            found = self._records[index] = Rec(
+                f"{decided}[{index}]", getattr(self.case, decided)[index], element,
+                ev.vocabulary.key_of(element))
+        return found
 
     def memberships(self, ev: Evaluator, env: Env) -> dict[str, Any]:
         """Which revisions take the participant in, by name (`membership`)."""

@@ -3,7 +3,6 @@ names each in the case file) and the environment of one evaluation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from clawpolicy.core.deferred import deferred
@@ -38,26 +37,35 @@ class Rec:
         return str(ident) if ident is not None else self.path
 
 
-@dataclass
 class Env:
     """Where an expression is evaluated: the rules in force, the award (None for rules of
-    the whole case), the quantifiers' variables, and the values of named rules so far."""
+    the whole case), the quantifiers' variables, and the values of named rules so far.
 
-    rules: RuleSet
-    award: Rec | None = None
-    locals: dict[str, Any] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict)  # named rules' values, per award
-    # Each node's value here: evaluation is pure within one environment, and an explanation
-    # reads the values the evaluation already found rather than computing them again.
-    memo: dict[int, Any] = field(default_factory=dict)
-    children: dict[tuple, "Env"] = field(default_factory=dict)
+    A plain class (not a dataclass with a factory per field): a run makes a few for each
+    award, and the search's runs a few each; the children of `bind` are made on the first
+    bind."""
+
+    def __init__(self, rules: RuleSet, award: Rec | None = None,
+                 locals: dict[str, Any] | None = None, cache: dict[Any, Any] | None = None):
+        self.rules = rules
+        self.award = award
+        self.locals = {} if locals is None else locals
+        self.cache = {} if cache is None else cache  # named rules' values, per award
+        # Each node's value here: evaluation is pure within one environment, and an
+        # explanation reads the values the evaluation already found rather than computing
+        # them again.
+        self.memo: dict[int, Any] = {}
+        self.children: dict[tuple, Env] | None = None
 
     def bind(self, name: str, value: Any) -> "Env":
         key = (name, id(value))  # the child keeps `value` alive, so its id stays its own
-        child = self.children.get(key)
+        children = self.children
+        if children is None:
+            children = self.children = {}
+        child = children.get(key)
         if child is None:
-            child = self.children[key] = Env(self.rules, self.award,
-                                             {**self.locals, name: value}, self.cache)
+            child = children[key] = Env(self.rules, self.award, {**self.locals, name: value},
+                                        self.cache)
         return child
 
     def top(self) -> "Env":
