@@ -134,14 +134,14 @@ def _batch_command(path: Path, jobs: int) -> list[str]:
                                    "--jobs", str(jobs)]
 
 
-def _run(command: list[str]) -> tuple[float, float]:
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall-clock seconds of a command, and the CPU seconds (user and system) of its
     processes, workers included: on a machine shared with other work the CPU time says what
     the command cost where the wall clock says what share of the cores it got."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+                          stderr=subprocess.PIPE, check=False, env=env)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 4):  # 4: a case not read; none is, but it is not a failure
@@ -150,37 +150,54 @@ def _run(command: list[str]) -> tuple[float, float]:
     return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+# How each run finds the compiled-policy cache: turned off (the policy checked and compiled
+# by every run, as a first run), or a folder of its own filled by the warm-up run (as a
+# user's second run of the same policy).
+CACHES = (("off", "cache off"), ("warm", "cache warm"))
+
+
 def jobs_section(out: Callable[[str], None], seed: int, sizes: tuple[int, ...],
-                 repeats: int) -> dict[int, float]:
+                 repeats: int) -> dict[int, dict[str, float]]:
     """`check --batch FILE --jobs 1` against `--jobs 2`, wall clock of the whole command
-    (start-up included), on single-award cases, runs interleaved. Returns the speed-up
-    (jobs 1 time / jobs 2 time) by batch size."""
+    (start-up included), on single-award cases, with the compiled-policy cache off and
+    warm, runs interleaved. Returns the speed-up (jobs 1 time / jobs 2 time) by batch size
+    and cache ("off", "warm")."""
     out(f"check --batch, --jobs 2 against --jobs 1: wall clock of the whole command, "
         f"single-award cases, median of {repeats} (range); cpu count {os.cpu_count()}; "
         f"load average before: {_load()}")
-    speedups = {}
+    out("  cache off: every run checks and compiles the policy (a first run); cache warm: "
+        "the compiled policy read from a cache the warm-up run filled (a user's second run)")
+    speedups: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        envs = {cache: {**os.environ, "CLAWPOLICY_CACHE_DIR": "off" if cache == "off"
+                        else str(Path(tmp) / "cache")} for cache, _ in CACHES}
         for size in sizes:
             path = Path(tmp) / f"cases-{size}.jsonl"
             with path.open("w", encoding="utf-8") as f:
                 for case in generate(size, seed + 7, 1, 1):
                     f.write(json.dumps(case, separators=(",", ":")) + "\n")
-            times: dict[int, list[float]] = {1: [], 2: []}
-            cpu: dict[int, list[float]] = {1: [], 2: []}
-            _run(_batch_command(path, 2))  # warm-up: the files in the page cache
+            times = {(cache, jobs): [] for cache, _ in CACHES for jobs in (1, 2)}
+            cpu = {key: [] for key in times}
+            for cache, _ in CACHES:  # warm-up: the files in the page cache, the cache filled
+                _run(_batch_command(path, 2), envs[cache])
             for r in range(repeats):
-                for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
-                    wall, used = _run(_batch_command(path, jobs))
-                    times[jobs].append(wall)
-                    cpu[jobs].append(used)
-            one, two = statistics.median(times[1]), statistics.median(times[2])
-            speedups[size] = one / two
-            out(f"  {size:>7,} cases   --jobs 1 {one:7.2f} s ({min(times[1]):.2f}-"
-                f"{max(times[1]):.2f})   --jobs 2 {two:7.2f} s ({min(times[2]):.2f}-"
-                f"{max(times[2]):.2f})   speed-up {one / two:.2f}x")
-            out(f"  {'':>7}         cpu, all processes: --jobs 1 {statistics.median(cpu[1]):.2f} s"
-                f"   --jobs 2 {statistics.median(cpu[2]):.2f} s   (--jobs 2 / --jobs 1: "
-                f"{statistics.median(cpu[2]) / statistics.median(cpu[1]):.2f}x)")
+                for cache, _ in (CACHES if r % 2 == 0 else CACHES[::-1]):
+                    for jobs in ((1, 2) if r % 2 == 0 else (2, 1)):
+                        wall, used = _run(_batch_command(path, jobs), envs[cache])
+                        times[cache, jobs].append(wall)
+                        cpu[cache, jobs].append(used)
+            speedups[size] = {}
+            for cache, label in CACHES:
+                one, two = (statistics.median(times[cache, jobs]) for jobs in (1, 2))
+                used = [statistics.median(cpu[cache, jobs]) for jobs in (1, 2)]
+                speedups[size][cache] = one / two
+                ranges = [f"({min(times[cache, jobs]):.2f}-{max(times[cache, jobs]):.2f})"
+                          for jobs in (1, 2)]
+                out(f"  {size:>7,} cases, {label:<10}  --jobs 1 {one:6.2f} s {ranges[0]}   "
+                    f"--jobs 2 {two:6.2f} s {ranges[1]}   speed-up {one / two:.2f}x")
+                out(f"  {'':>7}       {'':<10}  cpu, all processes: --jobs 1 {used[0]:.2f} s"
+                    f"   --jobs 2 {used[1]:.2f} s   (--jobs 2 / --jobs 1: "
+                    f"{used[1] / used[0]:.2f}x)")
     out(f"  load average after: {_load()}")
     return speedups
 
