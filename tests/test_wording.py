@@ -128,7 +128,9 @@ def _generated_agree(policy, data) -> None:
 
 # What the shipped policies seldom or never say: a condition's `if` on a fact not known
 # (whose dates bound nothing), an `if` and a negation inside arithmetic, a quantifier's
-# variable named, a field of a record the case leaves out (`performance_period`); with
+# variable named, a field of a record the case leaves out (`performance_period`), a named
+# date rule under an `if` on a fact not known and then alone (its words written once for
+# the award, its windows recorded where a condition requires it: wording._once); with
 # tests/test_explain_grouping.py's arithmetic.
 RARE = '''policy "Wording Co. Clawback Policy"
   effective 2020-03-01
@@ -156,6 +158,20 @@ condition period_known
   clause "Section 3"
   quote "period"
   requires award.performance_period.start is known
+end
+
+define in_window as award.granted >= effective_date end
+
+condition window_if_material
+  clause "Section 7"
+  quote "in the window, if material"
+  requires if material then in_window else false
+end
+
+condition in_the_window
+  clause "Section 8"
+  quote "in the window"
+  requires in_window
 end
 
 condition either_way
