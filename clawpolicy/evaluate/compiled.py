@@ -14,10 +14,7 @@ language keeps working, only slower, until it is compiled too.
 
 Two tables are kept: one whose closures also record each node's value in `env.memo` (for
 a determination with reasons: `explain.py` reads the values from there), and one without
-(for the runs that answer an open question, which write no reasons). In the first, the
-memo's lookup wraps only the closures called from outside (`of`): a parent calls its
-children of the kinds it evaluates most (`and`/`or`, an `if`'s condition, a named rule's
-body) without it and records their values itself (`inner`). A leaf is never
+(for the runs that answer an open question, which write no reasons). A leaf is never
 memoised, in either: a constant (folded at compile time, a set of constants too), a name (a
 local, a fact read once per evaluator, a named rule with its own cache per award) and a
 field of a record (read once per evaluator) cost less to evaluate again than to look up.
@@ -60,9 +57,6 @@ class Compiled:
         # each node alive, so that its id stays its own.
         self.closures: dict[int, Closure] = {}
         self._nodes: list[ast.Expr] = []
-        # id(node) -> its closure without the memo's wrapper (`inner`), for the nodes whose
-        # value the memo table records.
-        self._bare: dict[int, Closure] = {}
         # The reasons' words of these nodes (wording.py), made on the first reason written.
         self.words: Any = None
 
@@ -86,7 +80,6 @@ class Compiled:
         if not self.memo or isinstance(node, _LEAVES) or hasattr(fn, "constant"):
             return fn
         key = id(node)
-        self._bare[key] = fn
 
         def memoised(ev: Any, env: Any) -> Any:
             memo = env.memo
@@ -95,17 +88,6 @@ class Compiled:
             value = memo[key] = fn(ev, env)
             return value
         return memoised
-
-    def inner(self, node: ast.Expr) -> tuple[Closure, int | None]:
-        """A child's closure as its parent's closure calls it, and the key under which the
-        parent records the child's value in the memo (None: nothing to record). In the memo
-        table, the child's closure without the memo's wrapper: a child is evaluated through
-        its parent, whose own value is looked up first, so its own lookup would find
-        nothing (one Python call less a node); its value is recorded all the same, for the
-        reasons (which read it through `of`, the wrapper)."""
-        closure = self.of(node)
-        bare = self._bare.get(id(node))
-        return (closure, None) if bare is None else (bare, id(node))
 
     def is_each(self, node: ast.Expr) -> bool:
         """Whether the node names the item decided (the award), as `_name` reads it."""
@@ -126,10 +108,8 @@ class Compiled:
             return _constant(self.policy.constant(target))
         if kind == "rule":
             # The rule's closure under each rule set (a revision may replace it), the rule
-            # set kept alive beside it so that its id stays its own; with the key its value
-            # is recorded under in the memo (`inner`: the award's values of named rules
-            # are kept in `cache`, so its body is evaluated once an award).
-            bodies: dict[int, tuple[Any, Closure, int | None]] = {}
+            # set kept alive beside it so that its id stays its own.
+            bodies: dict[int, tuple[Any, Closure]] = {}
 
             def rule(ev: Any, env: Any) -> Any:
                 cache = env.cache
@@ -138,16 +118,13 @@ class Compiled:
                 found = bodies.get(id(env.rules))
                 if found is None:
                     found = bodies[id(env.rules)] = \
-                        (env.rules, *self.inner(env.named(target, ev.policy).body))
-                top = env.top()
-                value = cache[target] = found[1](ev, top)
-                if found[2] is not None:
-                    top.memo[found[2]] = value
+                        (env.rules, self.of(env.named(target, ev.policy).body))
+                value = cache[target] = found[1](ev, env.top())
                 return value
             return rule
         if target == self.policy.vocabulary.roles.each:
             return lambda ev, env: env.award
-        return _fact(node, target, None, _ROOT)
+        return lambda ev, env: ev.read(ev.root, target)
 
 
 def _reference(node: ast.Expr) -> Closure:
@@ -162,34 +139,22 @@ def _constant(value: Any) -> Closure:
     return constant
 
 
-# Where a fact's record is (`_fact`): the case's own record, or the award's.
-_ROOT, _EACH = "root", "each"
-
-
 def _field(c: Compiled, node: ast.Field) -> Closure:
-    each = c.is_each(node.subject)
-    return _fact(node, node.name, c.of(node.subject), _EACH if each else None)
-
-
-def _fact(node: ast.Field | ast.Name, name: str, subject: Closure | None,
-          where: str | None) -> Closure:
-    """A field of a record: a fact of the case's record (`where` is `_ROOT`, a name), of the
-    award's (`_EACH`: `award.x` without its closure's call) or of the record `subject`
-    evaluates to. A fact this evaluator has read already is taken from its readings
-    (`Reader.read`'s first lines, inlined: the paths noted, the value returned)."""
-    def fact(ev: Any, env: Any) -> Any:
-        record = env.award if where is _EACH else ev.root if where is _ROOT else \
-            subject(ev, env)  # type: ignore[misc]
-        if type(record) is Rec:  # neither unknown nor absent: the checks are for those
-            found = ev._fields.get((record.path, name))
-            if found is None:
+    subject, name = c.of(node.subject), node.name
+    if c.is_each(node.subject):  # `award.x`: the award's record, without its closure's call
+        def field_of_each(ev: Any, env: Any) -> Any:
+            record = env.award
+            if type(record) is Rec:
                 return ev.read(record, name)
-            reads = ev.reads
-            if reads is not None:
-                reads.update(found[1])
-            return found[0]
+            return ev.field_of(node, plain(record))
+        return field_of_each
+
+    def field(ev: Any, env: Any) -> Any:
+        record = subject(ev, env)
+        if type(record) is Rec:  # neither unknown nor absent: the checks are for those
+            return ev.read(record, name)
         return ev.field_of(node, plain(record))
-    return fact
+    return field
 
 
 def _set(c: Compiled, node: ast.SetLit) -> Closure:
@@ -209,20 +174,16 @@ def _unary(c: Compiled, node: ast.Unary) -> Closure:
 
 
 def _logical(c: Compiled, node: ast.Logical) -> Closure:
-    (left, lk), (right, rk) = c.inner(node.left), c.inner(node.right)
+    left, right = c.of(node.left), c.of(node.right)
     decisive = node.op == "or"  # the value that settles it alone
 
     def logical(ev: Any, env: Any) -> Any:
         a = left(ev, env)
-        if lk is not None:
-            env.memo[lk] = a
         if type(a) is Tracked:
             a = a.value
         if a is decisive:
             return decisive
         b = right(ev, env)
-        if rk is not None:
-            env.memo[rk] = b
         if type(b) is Tracked:
             b = b.value
         if b is decisive:
@@ -291,13 +252,10 @@ def _test(c: Compiled, node: ast.Test) -> Closure:
 
 
 def _if(c: Compiled, node: ast.If) -> Closure:
-    (condition, key) = c.inner(node.condition)
-    then, otherwise = c.of(node.then), c.of(node.otherwise)
+    condition, then, otherwise = c.of(node.condition), c.of(node.then), c.of(node.otherwise)
 
     def if_(ev: Any, env: Any) -> Any:
         v = condition(ev, env)
-        if key is not None:
-            env.memo[key] = v
         if type(v) is Tracked:  # plain(), inlined
             v = v.value
         if not isinstance(v, Unknown):
