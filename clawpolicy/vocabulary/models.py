@@ -238,7 +238,7 @@ def cross_reference_errors(d: Declarations, case: BaseModel, pruned: bool = True
     """Errors no single field shows: (field path, message, help). Keys unique within their
     list, then every link naming an item that exists. Only the records that hold or lead to
     a key, a link or a field naming items are walked (`_crossed`); `pruned=False` walks
-    every record, the reference tests/test_case_validation.py holds it to."""
+    every record, the reference tests/test_bad_cases.py holds it to."""
     keyed: list = []
     linking: list = []
     _walk(d, case, d.fields, "", keyed, linking, None, _crossed(d) if pruned else None)
