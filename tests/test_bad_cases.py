@@ -39,3 +39,25 @@ def test_bad_case_gives_exactly_the_expected_diagnostics(path):
         assert d.help.startswith(("expected", "did you mean", "use", "check", "keep", "add", "start", "save",
                                   "give", "a case", "split", "see")), d.help
     assert sorted(found) == expected
+
+
+def test_cross_references_walk_only_the_records_that_can_break_one():
+    """cross_reference_errors walks only the records with a key, a link or a field naming
+    items, and those leading to one: on generated cases, some given a key twice or a link to
+    no item, it finds what walking every record finds, and finds some."""
+    from clawpolicy import vocabulary
+    from clawpolicy.vocabulary.models import cross_reference_errors
+    from tests.test_json_writer import _generator
+
+    v = vocabulary.load()
+    found = set()
+    for i, data in enumerate(_generator()(200, 13, 1, 6)):
+        if i % 3 == 1 and len(data.get("statements") or ()) > 1:
+            data["statements"][1]["id"] = data["statements"][0]["id"]
+        if i % 3 == 2 and data.get("awards"):
+            data["awards"][-1]["calculated_on"] = ["FY1900"]
+        case = v.case_model.model_validate(data)
+        errors = cross_reference_errors(v.declarations, case)
+        assert errors == cross_reference_errors(v.declarations, case, pruned=False)
+        found.update(message.split("`")[0] for _, message, _ in errors)
+    assert found == {"the statement id ", "no statement has the id "}, found

@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, cre
 MAX_DIGITS = 30          # digits of any amount, before and after the point together
 # ASCII digits only: Python's Decimal would also read Arabic-Indic or full-width ones.
 _DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*)(\.[0-9]+)?", re.ASCII)
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)  # as above, no `_`
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
@@ -48,6 +49,19 @@ def _refuse_float(value: Any) -> None:
 @validator
 def parse_number(value: Any) -> Decimal:
     """A decimal written exactly: a number or a string, never a binary float."""
+    if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
+        # The most frequent: a string of digits and a point, nothing to strip or take out
+        # (`_general_number` reads it the same way).
+        result = Decimal(value)
+    else:
+        result = _general_number(value)
+    if written_digits(result) > MAX_DIGITS:
+        raise ValueError(f"expected an amount of at most {MAX_DIGITS} digits, before and "
+                         "after the point together")
+    return result
+
+
+def _general_number(value: Any) -> Decimal:
     _refuse_float(value)
     # bool is an int in Python; a float has already lost the exact amount.
     if isinstance(value, bool) or isinstance(value, float):
@@ -59,13 +73,9 @@ def parse_number(value: Any) -> Decimal:
     if not isinstance(value, str) or not _DECIMAL.fullmatch(value.strip()):
         raise ValueError(_AMOUNT)
     try:
-        result = Decimal(value.strip().replace("_", ""))
+        return Decimal(value.strip().replace("_", ""))
     except InvalidOperation:
         raise ValueError(_AMOUNT) from None
-    if written_digits(result) > MAX_DIGITS:
-        raise ValueError(f"expected an amount of at most {MAX_DIGITS} digits, before and "
-                         "after the point together")
-    return result
 
 
 def written_digits(value: Decimal) -> int:
@@ -73,7 +83,8 @@ def written_digits(value: Decimal) -> int:
     whichever comes first: 150000.00 takes 8, 0.001 takes 3. Within MAX_DIGITS, sums and
     differences of a case's amounts stay far inside the 80 digits arithmetic carries, so
     a case's amounts can never make it round."""
-    digits, exponent = value.as_tuple().digits, int(value.as_tuple().exponent)
+    _, digits, exponent = value.as_tuple()
+    exponent = int(exponent)
     return max(len(digits), -exponent) if exponent < 0 else len(digits) + exponent
 
 

@@ -77,6 +77,14 @@ def _load() -> None:
     _orjson = orjson
 
 
+def orjson() -> Any:
+    """The orjson module, imported at the first call, or False where it is not installed
+    (render/json.py's writer of lines takes it from here too)."""
+    if _orjson is None:
+        _load()
+    return _orjson
+
+
 # For each case model class, the fields that can hold a float once dumped: the fields of type
 # Any (the value as given), and the records that hold such a field, with whether they are a
 # list of them.

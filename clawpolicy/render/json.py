@@ -7,21 +7,36 @@ characters, non-ASCII text as itself, `":"` and `","` on one line, `": "` and a 
 indent otherwise), without a Python call per model into pydantic's wrap serializer and
 without building the models' serialization schemas (a cold `check` does not need them).
 `PYDANTIC` writes through `model_dump_json` instead: tests/test_json_writer.py compares the
-two byte for byte on the examples and on generated cases."""
+two byte for byte on the examples and on generated cases.
+
+Once a process has written `WARM` determinations (a batch), orjson writes them (`_fast`):
+each model handed to it as its `__dict__` (or a copy without the fields left out), in C
+from there, where the writer above makes a Python call per value; the same bytes (the same
+escapes, keys in the same order, two-space indent), tested against both writers above."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from json.encoder import encode_basestring  # the json module's C encoder, non-ASCII kept
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from clawpolicy.evaluate import seal
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.evaluate.reasons import write
 
 # Write through pydantic-core's serializer (`model_dump_json`), the reference.
 PYDANTIC = False
+# Which writer `written` uses, as seal.py's canonical bytes: "auto", our own (`_line`,
+# `_plain`) for a process's first WARM determinations, so that a single `check` does not
+# import orjson, then orjson where installed (`_fast`); "reference": always our own;
+# "fast": orjson from the first. tests/test_json_writer.py holds the three to the same bytes.
+WRITE = "auto"
+WARM = 64
+_written = 0
 
 
 def render(determination: Determination) -> str:
@@ -44,6 +59,13 @@ def render_line(determination: Determination, source: str | None = None) -> str:
 
 def written(model: BaseModel, indent: bool = False) -> str:
     """A model as pydantic-core writes it: on one line, or indented by two spaces a level."""
+    global _written
+    if WRITE != "reference":
+        if WRITE == "fast" or _written >= WARM:
+            fast = _fast(model, indent)
+            if fast is not None:
+                return fast
+        _written += 1
     if indent:
         return to_json(_plain(model), indent=2).decode()
     out: list[str] = []
@@ -144,3 +166,94 @@ def _plain(value: Any) -> Any:
     data = value.__dict__
     return {key: _plain(data[name]) for name, key, _, optional in fields
             if not (optional and data[name] is None)}
+
+
+def writing(mode: str) -> None:
+    """Write from now on as `mode` says ("auto", "fast", "reference"), counted again from
+    the first determination."""
+    global WRITE, _written
+    WRITE, _written = mode, 0
+
+
+def _fast(model: BaseModel, indent: bool) -> str | None:
+    """`model` written by orjson, or None where it is not installed or refuses a value (an
+    integer past 64 bits, a lone surrogate): the writer above writes it then."""
+    orjson = seal.orjson()
+    if not orjson:
+        return None
+    try:
+        return orjson.dumps(model, default=_object,
+                            option=orjson.OPT_INDENT_2 if indent else 0).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return None
+
+
+def _object(value: Any) -> Any:
+    """What orjson writes for a value it does not know: a model as a mapping of its keys (see
+    `_mapping`); a decimal (under a field of type Any) as pydantic-core writes it, a text;
+    anything else is refused, and the writer above writes it."""
+    convert = _MAPPINGS.get(type(value))
+    if convert is None:
+        if type(value) is Decimal:
+            return seal.orjson().Fragment(to_json(value))
+        if not isinstance(value, BaseModel):
+            raise TypeError(type(value))
+        convert = _mapping(type(value))
+    return convert(value)
+
+
+# What a field of type Any (a value as given) may hold for orjson to write it as
+# pydantic-core does; a float is refused (`1e-05` is orjson's `0.00001`), so is a moment in
+# time (a zone written otherwise) and whatever else is not here.
+_GIVEN = frozenset({str, bool, int, type(None), Decimal, dt.date})
+
+
+def _given(value: Any) -> Any:
+    """A value under a field of type Any, checked (see `_GIVEN`): itself, or TypeError."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        for item in value:
+            _given(item)
+    elif kind is dict:
+        for item in value.values():
+            _given(item)
+    elif kind not in _GIVEN:
+        raise TypeError(kind)
+    return value
+
+
+_MAPPINGS: dict[type, Any] = {}
+
+
+def _mapping(cls: type) -> Any:
+    """How orjson is given a model of `cls`: its `__dict__` itself where it writes as it
+    holds (its fields in their order, keyed by their names), else a copy without the
+    optional fields that are None; a field of type Any (a value as given) or with an alias
+    by the general plan. Its recorded reasons are written first (a reason's field that is
+    not a text)."""
+    fields, has_reasons = _FIELDS.get(cls) or _fields(cls)
+    reasons = tuple(cls._reasons) if has_reasons else ()
+    optional = tuple(name for name, _, _, left_out in fields if left_out)
+    anys = frozenset(name for name, f in cls.model_fields.items() if f.annotation is Any)
+    general = anys or any(name != key for name, key, _, _ in fields)
+
+    def convert(value: Any) -> Any:
+        data = value.__dict__
+        for name in reasons:
+            if type(data[name]) is not str:
+                write(value)
+                break
+        if general:
+            return {key: _given(data[name]) if name in anys else data[name]
+                    for name, key, _, left_out in fields
+                    if not (left_out and data[name] is None)}
+        out = data
+        for name in optional:
+            if data[name] is None:
+                if out is data:
+                    out = data.copy()
+                del out[name]
+        return out
+
+    _MAPPINGS[cls] = convert
+    return convert

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Callable, Literal, NamedTuple
 
 from pydantic import (BaseModel, Field, WithJsonSchema, create_model, field_validator,
                       model_validator)
@@ -233,11 +233,15 @@ class _Builder:
 
 # ---------------------------------------------------------------- across records
 
-def cross_reference_errors(d: Declarations, case: BaseModel) -> list[tuple[str, str, str]]:
+def cross_reference_errors(d: Declarations, case: BaseModel, pruned: bool = True
+                           ) -> list[tuple[str, str, str]]:
     """Errors no single field shows: (field path, message, help). Keys unique within their
-    list, then every link naming an item that exists."""
-    keyed, linking, constrained = [], [], []
-    _walk(d, case, d.fields, "", keyed, linking, constrained)
+    list, then every link naming an item that exists. Only the records that hold or lead to
+    a key, a link or a field naming items are walked (`_crossed`); `pruned=False` walks
+    every record, the reference tests/test_bad_cases.py holds it to."""
+    keyed: list = []
+    linking: list = []
+    _walk(d, case, d.fields, "", keyed, linking, None, _crossed(d) if pruned else None)
     errors = []
     for path, record, items in keyed:
         seen: set[str] = set()
@@ -346,28 +350,41 @@ def _walk(d: Declarations, data: Any, fields: tuple[FieldDecl, ...], path: str,
                 _walk(d, item, record.fields, at, keyed, linking, constrained, only)
 
 
-# The records that hold, or lead to, a constraint that refuses nothing, and those of them
-# whose fields lead to one, by the declarations (kept alive beside them).
-_SOFT: dict[int, tuple[Declarations, tuple[frozenset[str], frozenset[str]]]] = {}
+# What `_walk` walks for a purpose (`_soft`, `_crossed`), by the declarations (kept alive
+# beside them) and the purpose.
+_PRUNED: dict[tuple[int, str], tuple[Declarations, tuple[frozenset[str], frozenset[str]]]] = {}
 
 
 def _soft(d: Declarations) -> tuple[frozenset[str], frozenset[str]]:
     """What `broken_constraints` walks: the records with a constraint that refuses nothing,
     or whose fields lead to one; and of those, the records whose fields lead to one (the
     others' items are not walked into). A case's items hold no such constraint elsewhere."""
-    found = _SOFT.get(id(d))
+    return _pruned(d, "soft", lambda r: any(not c.refuse for c in r.constraints))
+
+
+def _crossed(d: Declarations) -> tuple[frozenset[str], frozenset[str]]:
+    """What `cross_reference_errors` walks: as `_soft`, the records with a key, a link or a
+    field that names items, and those whose fields lead to one."""
+    return _pruned(d, "crossed",
+                   lambda r: bool(r.key or r.links or any(f.names for f in r.fields)))
+
+
+def _pruned(d: Declarations, purpose: str, marked: Callable[[RecordDecl], bool]
+            ) -> tuple[frozenset[str], frozenset[str]]:
+    """The records `marked` says, or whose fields lead to one; and of those, the records
+    whose fields lead to one: found once per declarations and purpose."""
+    found = _PRUNED.get((id(d), purpose))
     if found is None or found[0] is not d:
         inner = {name: {f.record for f in r.fields if f.record is not None}
                  for name, r in d.records.items()}
-        soft = {name for name, r in d.records.items()
-                if any(not c.refuse for c in r.constraints)}
+        walked = {name for name, r in d.records.items() if marked(r)}
         while True:
-            more = {name for name, records in inner.items() if records & soft} - soft
+            more = {name for name, records in inner.items() if records & walked} - walked
             if not more:
                 break
-            soft |= more
-        leading = frozenset(name for name in soft if inner[name] & soft)
-        found = _SOFT[id(d)] = (d, (frozenset(soft), leading))
+            walked |= more
+        leading = frozenset(name for name in walked if inner[name] & walked)
+        found = _PRUNED[(id(d), purpose)] = (d, (frozenset(walked), leading))
     return found[1]
 
 
