@@ -52,7 +52,7 @@ def test_the_lookup_finds_what_the_scan_in_order_finds(qualys_2019, monkeypatch)
         return found
     monkeypatch.setattr(awardmemo.AwardMemo, "_lookup", checked)
     # The probe (watch.py) spares most of these searches: off, so that they look up as many.
-    monkeypatch.setattr(watch, "pending_whatever", lambda *args: False)
+    monkeypatch.setattr(watch, "probe", lambda *args: [])
     cases = _generator()(77, 2024, 1, 20)
     for data in (cases[22], cases[76]):
         evaluate(qualys_2019, as_case(data))

@@ -1,5 +1,5 @@
 """The probe of an answer's search for the outcome alone (evaluate/watch.py,
-`pending_whatever`): where a few leaves of the search's tree already show every award its group
+`probe`): where a few leaves of the search's tree already show every award its group
 settles staying pending, the search is not made and the run it starts from is its result.
 Held to the reference (searching.SHORTCUTS = False, every answer searched to its end) on a
 small policy where the probe is taken and where it must not be, and on generated cases of
@@ -16,7 +16,7 @@ import pytest
 
 from clawpolicy.api import compile_policy, evaluate, policy_facts, read_case_data
 from clawpolicy.evaluate import searching, settle
-from clawpolicy.evaluate import watch as probe
+from clawpolicy.evaluate import watch
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.determine import ARITHMETIC
@@ -88,13 +88,23 @@ CASES = {
 }
 
 
+def _counted(monkeypatch) -> list[bool]:
+    """Each probe made from now on: whether it showed the search giving its run back."""
+    found = []
+    weighed = watch.probe
+
+    def counted(*args):
+        leaves = weighed(*args)
+        found.append(leaves is None)
+        return leaves
+    monkeypatch.setattr(watch, "probe", counted)
+    return found
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_the_probe_gives_the_searchs_result(name, probes, monkeypatch):
     roles, expected, taken = CASES[name]
-    found = []
-    weighed = probe.pending_whatever
-    monkeypatch.setattr(probe, "pending_whatever",
-                        lambda *args: found.append(weighed(*args)) or found[-1])
+    found = _counted(monkeypatch)
     assert leads(probes, roles, True) == leads(probes, roles, False) == expected
     assert any(found) == taken
 
@@ -102,7 +112,7 @@ def test_the_probe_gives_the_searchs_result(name, probes, monkeypatch):
 def test_a_probe_taken_without_its_leaves_gives_another_answer(probes, monkeypatch):
     """The probe counts: taken where its leaves do not show every award pending (the watch
     dropped), it leaves pending an award the search settles."""
-    monkeypatch.setattr(probe, "pending_whatever", lambda *args: True)
+    monkeypatch.setattr(watch, "probe", lambda *args: None)
     roles, expected, _ = CASES["one-way"]
     assert leads(probes, roles, True) != expected
 
@@ -114,11 +124,8 @@ def test_a_probe_of_fewer_descents_shows_nothing(descents, name, probes, monkeyp
     """Both ends of a fact's answers are needed: the first descent alone (x and w true)
     decides each award one way only, and so do descents that take an amount at its least
     answer only."""
-    monkeypatch.setattr(probe, "_DESCENTS", descents)
-    found = []
-    weighed = probe.pending_whatever
-    monkeypatch.setattr(probe, "pending_whatever",
-                        lambda *args: found.append(weighed(*args)) or found[-1])
+    monkeypatch.setattr(watch, "_DESCENTS", descents)
+    found = _counted(monkeypatch)
     roles, expected, _ = CASES[name]
     assert leads(probes, roles, True) == expected
     assert found and not any(found)
@@ -132,10 +139,7 @@ MIXED = [22] + ([52, 76] if LONG else [])
 def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatch):
     from generate import generate_list
     data = generate_list(index + 1, seed=2024, awards_min=1, awards_max=20)[index]
-    found = []
-    weighed = probe.pending_whatever
-    monkeypatch.setattr(probe, "pending_whatever",
-                        lambda *args: found.append(weighed(*args)) or found[-1])
+    found = _counted(monkeypatch)
     fast = json_render.render(evaluate(qualys_2019, read_case_data(data)))
     searching.SHORTCUTS = False
     try:

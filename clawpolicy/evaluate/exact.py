@@ -220,7 +220,10 @@ class Exact:
         except _Unsettled as why:
             group.overflow = why.args[0]
             return
-        if self.outcome_only and watching.pending_whatever(self, group):  # (a search shortcut)
+        # Searching for the outcome alone: a few leaves first, which may show the search
+        # giving its run back, and stand in each round's watch (watch.py; a search shortcut).
+        shown = watching.probe(self, group) if self.outcome_only else []
+        if shown is None:
             group.undecided = True
             return
         for _ in range(ROUNDS):
@@ -234,6 +237,8 @@ class Exact:
             leaves: list[tuple[dict, Combination]] = []
             watch = _Watch(self, group) if self.outcome_only else None
             try:
+                for leaf in shown:
+                    watch.leaf(leaf)
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]

@@ -2,7 +2,7 @@
 group it has settled as far as that needs (`Watch`, which stops it once the rest could change
 nothing), and a search known beforehand to give nothing but the run it starts from (a few
 leaves far apart in the search's tree already show every award the group settles staying
-pending: `pending_whatever`).
+pending: `probe`).
 
 Such a search ends one of four ways, and three of them leave every award of the group as the
 run it starts from has it: past the bound, still moving after its rounds, or stopped by its
@@ -33,8 +33,10 @@ watch sees decided two ways here would stay pending there. The watch's other sto
 awards still open named alike, `_named_alike`) rests on each open award settling, if at all,
 as its first leaf decides it: so it does here, where the first leaf is the probe's. The probe
 makes at most a few runs a descent; where it shows nothing, the search is made as before, from
-its start (the probe's tracker, leaves and group are its own; the memo it shares holds only
-what deciding again would give). A search shortcut (searching.SHORTCUTS)."""
+its start (the probe's tracker and group are its own; the memo it shares holds only what
+deciding again would give), and the probe's leaves stand in each round's watch before the
+search's own, for the same reasons: the watch may stop sooner, never elsewhere than where
+the search would give its run back. A search shortcut (searching.SHORTCUTS)."""
 
 from __future__ import annotations
 
@@ -131,13 +133,14 @@ class Watch:
 _DESCENTS = ((0, 0), (-1, -1), (0, -1), (-1, 0))  # (a listed fact's, an amount's or date's)
 
 
-def pending_whatever(exact: Any, group: Any) -> bool:
-    """Whether the leaves of a few descents show a watch of the group that its search gives
-    the run back (see the module's docstring)."""
+def probe(exact: Any, group: Any) -> list | None:
+    """The leaves of a few descents of the group's search, or None where they show a watch of
+    the group that its search gives the run back (see the module's docstring)."""
     watch = Watch(exact, group)
-    probe = type(group)(list(group.awards), [], cited=list(group.cited),
-                        unlisted=list(group.unlisted))
-    probe.tracker = Tracker({}, given=True)
+    leaves = []
+    copy = type(group)(list(group.awards), [], cited=list(group.cited),
+                       unlisted=list(group.unlisted))
+    copy.tracker = Tracker({}, given=True)
     tried: dict[str, list] = {}  # each fact's answers, as its search starts
     seen: dict[tuple, Any] = {}
     for listed, scaled in _DESCENTS:
@@ -146,29 +149,30 @@ def pending_whatever(exact: Any, group: Any) -> bool:
             key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
             combo = seen.get(key)
             if combo is None:
-                combo = seen[key] = exact.evaluate(probe, assigned)
+                combo = seen[key] = exact.evaluate(copy, assigned)
             open_ = [f for f in combo.open if f not in assigned]
             if not open_:
                 break
             fact = open_[0]
             if fact not in tried:
-                if not _free(exact, probe, fact):
-                    return False
-                tried[fact] = exact.answers(probe, fact)
+                if not _free(exact, copy, fact):
+                    return leaves
+                tried[fact] = exact.answers(copy, fact)
             values = tried[fact]
             assigned = {**assigned, fact: values[
-                scaled if isinstance(probe.domains[fact], Scale) else listed]}
+                scaled if isinstance(copy.domains[fact], Scale) else listed]}
         try:
             watch.leaf(combo)
         except Undecided:
-            return True
-    return False
+            return None
+        leaves.append(combo)
+    return leaves
 
 
-def _free(exact: Any, probe: Any, fact: str) -> bool:
-    """The fact added to the probe's group, where its answers are each admissible alone and
-    no constraint ties it to another fact the case does not know (so no answer to it rules
-    out an answer to another, nor one to another an answer to it), and the vocabulary's
+def _free(exact: Any, copy: Any, fact: str) -> bool:
+    """The fact added to the probe's group (`copy`), where its answers are each admissible
+    alone and no constraint ties it to another fact the case does not know (so no answer to
+    it rules out an answer to another, nor one to another an answer to it), and the vocabulary's
     constraints make no chain (a field at most another that is itself at most a third), the
     one way a step of the search could find no answer admissible with those before it. False
     otherwise, or where its answers are not enumerated."""
@@ -177,8 +181,8 @@ def _free(exact: Any, probe: Any, fact: str) -> bool:
     for _, paths, known in _tied(exact.determiner, fact):
         if any(k is None and p is not None and p != fact for p, k in zip(paths, known)):
             return False
-    exact._add(probe, fact)
-    return all(admissible(exact.determiner, {fact: v}, fact) for v in exact.answers(probe, fact))
+    exact._add(copy, fact)
+    return all(admissible(exact.determiner, {fact: v}, fact) for v in exact.answers(copy, fact))
 
 
 def _chained(vocabulary: Any) -> bool:
