@@ -25,6 +25,8 @@ from clawpolicy.render import json as json_render
 from tests.conftest import ROOT
 from tests.strategies import LONG
 
+SMALL = watch.SMALL
+
 # `pending_xw` (and `pending_wx`) is recovered only where x and w both hold; `always_x` is
 # recovered whatever x is (`x or not x`: pending as the facts known decide it, the interpreter
 # not reasoning by cases); `restated` where x holds, `beyond` always. Each recovers its amount
@@ -43,6 +45,13 @@ POLICY = "\n".join([
     '  is award.amount_awarded - award.amount_as_restated\nend\n',
     'remedy repay\n  clause "3"\n  quote "q"\n  shall recover up to excess\nend\n'])
 PENDING = "pending"
+
+
+@pytest.fixture(autouse=True)
+def every_search(monkeypatch):
+    """The small policy's searches are probed, however few their combinations (a search of
+    a few is otherwise made without: watch.SMALL)."""
+    monkeypatch.setattr(watch, "SMALL", 0)
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +147,7 @@ MIXED = [22] + ([52, 76] if LONG else [])
 @pytest.mark.parametrize("index", MIXED)
 def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatch):
     from generate import generate_list
+    monkeypatch.setattr(watch, "SMALL", SMALL)  # as it is
     data = generate_list(index + 1, seed=2024, awards_min=1, awards_max=20)[index]
     found = _counted(monkeypatch)
     fast = json_render.render(evaluate(qualys_2019, read_case_data(data)))

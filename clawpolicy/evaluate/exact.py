@@ -222,7 +222,8 @@ class Exact:
             return
         # Searching for the outcome alone: a few leaves first, which may show the search
         # giving its run back, and stand in each round's watch (watch.py; a search shortcut).
-        shown = watching.probe(self, group) if self.outcome_only else []
+        shown = watching.probe(self, group) \
+            if self.outcome_only and count > watching.SMALL else []
         if shown is None:
             group.undecided = True
             return

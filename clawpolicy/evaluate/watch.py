@@ -129,6 +129,10 @@ class Watch:
         return found
 
 
+# A search of at most this many combinations of the answers it starts from is made without a
+# probe, which would cost about as many runs.
+SMALL = 8
+
 # The descents tried: for each fact met, which of its answers (by position) it takes.
 _DESCENTS = ((0, 0), (-1, -1), (0, -1), (-1, 0))  # (a listed fact's, an amount's or date's)
 
