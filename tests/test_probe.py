@@ -9,41 +9,37 @@ profile)."""
 
 from __future__ import annotations
 
-import decimal
 import sys
 
 import pytest
 
-from clawpolicy.api import compile_policy, evaluate, policy_facts, read_case_data
-from clawpolicy.evaluate import searching, settle
+from clawpolicy.api import compile_policy, evaluate, read_case_data
+from clawpolicy.evaluate import searching
 from clawpolicy.evaluate import watch
-from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import total_field
-from clawpolicy.evaluate.determine import ARITHMETIC
-from clawpolicy.evaluate.questions import open_facts
 from clawpolicy.render import json as json_render
 from tests.conftest import ROOT
 from tests.strategies import LONG
+from tests.test_exact_stop import leads
 
 SMALL = watch.SMALL
 
 # `pending_xw` (and `pending_wx`) is recovered only where x and w both hold; `always_x` is
 # recovered whatever x is (`x or not x`: pending as the facts known decide it, the interpreter
-# not reasoning by cases); `restated` where x holds, `beyond` always. Each recovers its amount
-# awarded past its amount restated, which the case leaves unknown for `restated` and `beyond`
-# alone.
+# not reasoning by cases); `restated` where x holds and less than its amount awarded would have
+# been awarded on the restated results, which the case does not say; `beyond` where the
+# latter alone holds.
 ROLES = {"pending_xw": "facts.x and facts.w", "pending_wx": "facts.w and facts.x",
          "always_x": "facts.x or not facts.x",
-         "restated": "facts.x", "beyond": "award.amount_awarded > 0"}
+         "restated": "facts.x and award.amount_as_restated < award.amount_awarded",
+         "beyond": "award.amount_as_restated < award.amount_awarded"}
 POLICY = "\n".join([
     'policy "Probes"\n  effective 2019-02-08\nend\n',
     *(f"fact {f}: boolean end\n" for f in "wxq"),
     'scope awarded\n  clause "0"\n  quote "q"\n  requires award.amount_awarded > 0\nend\n',
     *(f'condition {role}\n  clause "1"\n  quote "q"\n'
       f'  requires award.id != "{role}" or ({test})\nend\n' for role, test in ROLES.items()),
-    'recoverable excess\n  clause "2"\n  quote "q"\n'
-    '  is award.amount_awarded - award.amount_as_restated\nend\n',
-    'remedy repay\n  clause "3"\n  quote "q"\n  shall recover up to excess\nend\n'])
+    'recoverable whole\n  clause "2"\n  quote "q"\n  is award.amount_awarded\nend\n',
+    'remedy repay\n  clause "3"\n  quote "q"\n  shall recover up to whole\nend\n'])
 PENDING = "pending"
 
 
@@ -61,38 +57,20 @@ def probes(tmp_path_factory):
     return compile_policy(path)
 
 
-def leads(policy, roles: tuple[str, ...], shortcuts: bool) -> tuple:
-    """Where the answer `facts.q = true` (a fact no rule reads) leads, as an open question's
-    answer gives it: searched for the outcome alone (settle._settled_answer)."""
-    loaded = read_case_data({"case_id": "probes", "as_of": "2024-06-30", "awards": [
-        {"id": role, "kind": "cash_incentive", "granted": "2022-02-15",
-         "received": "2023-02-28", "unit": "USD", "amount_awarded": "100",
-         "amount_paid": "100",
-         **({} if role in ("restated", "beyond") else {"amount_as_restated": "0"})}
-        for role in roles]})
-    searching.SHORTCUTS = shortcuts
-    try:
-        with decimal.localcontext(ARITHMETIC):
-            determiner = Determiner(policy, loaded.case, policy_facts(policy, loaded), False)
-            run = settle._settled_answer(determiner, "facts.q", True)
-    finally:
-        searching.SHORTCUTS = True
-    return (run.outcome, total_field(run.totals()).amount if run.outcome == "recovery"
-            else None, open_facts(run, "facts.q") if run.outcome == PENDING else None)
-
-
-# Each case: its awards' roles, where the answer leads (the reference's, derived by hand), and
-# whether the probe shows the search giving its run back.
+# Each case: its awards' roles, where the answer `facts.q = true` (a fact no rule reads) leads
+# (the reference's, derived by hand: test_exact_stop.leads), and whether the probe shows the
+# search giving its run back.
 CASES = {
     # x true and w true recover it, x false does not: pending whatever the search finds.
     "two-ways": (("pending_xw", "pending_wx"), (PENDING, None, ["facts.x", "facts.w"]), True),
     # Recovered whatever x is: every leaf decides it alike, and the search settles it.
     "one-way": (("always_x", "pending_xw"), ("recovery", "100.00", None), False),
-    # The amount restated unknown, read where x holds: recovered (in part) at some answers,
-    # not at others.
-    "amount": (("restated", "pending_xw"), (PENDING, None, ["facts.x", "facts.w"]), True),
-    # The amount alone: recovered in full where nothing is restated, not at all where all is
-    # (the ends of its answers, as its search starts).
+    # The amount restated unknown, read where x holds: recovered where less is restated than
+    # awarded, not where all is, nor where x is false.
+    "amount": (("restated", "pending_xw"),
+               (PENDING, None, ["facts.x", "awards[0].amount_as_restated", "facts.w"]), True),
+    # The amount alone: recovered where nothing is restated, not where all is (the ends of
+    # its answers, as its search starts).
     "amount-alone": (("beyond",), (PENDING, None, ["awards[0].amount_as_restated"]), True),
 }
 
