@@ -15,9 +15,12 @@ not made. The watch's own count of the leaves decides it, fed the probe's leaves
 the search's, and it holds of them as it does of the search's:
 
 - A leaf here is a partial combination whose three-valued evaluation leaves no fact of the
-  group open: it decides each award as every answer to the facts it leaves unanswered would
-  (the search's own premise, exact.Exact.enumerate). A combination of the search run to its
-  end that agrees with the leaf on what both answer decides each award that way too.
+  group open and decides every award of the group (and, for a whole case's group, the other
+  amounts): it decides each as every answer to the facts it leaves unanswered would (the
+  search's own premise, exact.Exact.enumerate), and a combination of the search run to its
+  end that agrees with the leaf on what both answer decides each that way too. (One that
+  leaves an award pending is not taken: that the search's own combinations would, only the
+  search tells.)
 - Every answer a leaf gives is one the search tries in its last round: a listed fact's
   answers are fixed, and an amount's or a date's are the ends (or first days) of the
   intervals between the thresholds its search starts from, which stay ends as the search
@@ -165,6 +168,9 @@ def probe(exact: Any, group: Any) -> list | None:
             values = tried[fact]
             assigned = {**assigned, fact: values[
                 scaled if isinstance(copy.domains[fact], Scale) else listed]}
+        if any(combo.keys[i][0] == "pending" for i in group.awards) or \
+                watch.whole and combo.others is None:
+            continue  # (undecided here, not known so in the search's combinations)
         try:
             watch.leaf(combo)
         except Undecided:
