@@ -9,9 +9,8 @@ run it starts from has it: past the bound, still moving after its rounds, or sto
 watch (`Watch`) once nothing the group settles can count otherwise. Only a search run to
 its end can settle an award, and it settles one only where every combination it keeps decides
 it, and the same way. So where two admissible answers that search would try decide an award
-differently (or one leaves it pending), it stays pending however the search ends; where that
-holds of every award the watch counts, the search gives the run back (`undecided`), and it is
-not made. The watch's own count of the leaves decides it, fed the probe's leaves instead of
+differently, it stays pending however the search ends; where that holds of every award the
+watch counts, the search gives the run back (`undecided`), and it is not made. The watch's own count of the leaves decides it, fed the probe's leaves instead of
 the search's, and it holds of them as it does of the search's:
 
 - A leaf here is a partial combination whose three-valued evaluation leaves no fact of the
