@@ -143,7 +143,9 @@ def probe(exact: Any, group: Any) -> list | None:
     """The leaves of a few descents of the group's search, or None where they show a watch of
     the group that its search gives the run back (see the module's docstring)."""
     watch = Watch(exact, group)
-    leaves = []
+    leaves: list = []
+    if watch.whole and group.unlisted:  # the other amounts read a fact no answer gives:
+        return leaves  # open at the leaves, which it would not take (below)
     copy = type(group)(list(group.awards), [], cited=list(group.cited),
                        unlisted=list(group.unlisted))
     copy.tracker = Tracker({}, given=True)
