@@ -24,9 +24,10 @@ from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
                                            fact_type, linked_keys, tie_points)
-from clawpolicy.evaluate import alike, searching
+from clawpolicy.evaluate import alike, searching, watch as watching
 from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
+from clawpolicy.evaluate.watch import Undecided as _Undecided, Watch as _Watch
 from clawpolicy.vocabulary.declarations import format_values
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -75,12 +76,6 @@ class _Unsettled(Exception):
     """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
 
 
-class _Undecided(Exception):
-    """Searching for the outcome alone: every award the group settles is known to stay
-    pending (or, where the case recovers whatever the answers, not to recover), whatever the
-    combinations not tried yet give (`_Watch`)."""
-
-
 @dataclass
 class Combination:
     values: tuple[Any, ...]          # one answer per candidate (an interval's end), or ANY
@@ -120,11 +115,6 @@ class Group:
     unlisted: list[str] = field(default_factory=list)
     # Whether each fact (by its index) matters, once found (settle._matters).
     matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
-
-
-def decision(key: tuple) -> tuple:
-    """What decides: the outcome and the amount (not how the remedies split it)."""
-    return key[:2]
 
 
 class Exact:
@@ -230,6 +220,13 @@ class Exact:
         except _Unsettled as why:
             group.overflow = why.args[0]
             return
+        # Searching for the outcome alone: a few leaves first, which may show the search
+        # giving its run back, and stand in each round's watch (watch.py; a search shortcut).
+        shown = watching.probe(self, group) \
+            if self.outcome_only and count > watching.SMALL else []
+        if shown is None:
+            group.undecided = True
+            return
         for _ in range(ROUNDS):
             before = {f: list(v) for f, v in group.tracker.thresholds.items()}
             count = 1
@@ -241,6 +238,8 @@ class Exact:
             leaves: list[tuple[dict, Combination]] = []
             watch = _Watch(self, group) if self.outcome_only else None
             try:
+                for leaf in shown:
+                    watch.leaf(leaf)
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
@@ -401,77 +400,6 @@ class Exact:
         if isinstance(domain, Finite):
             return next(label for v, label in domain.answers if v == value)
         return show_point(value, domain)
-
-
-class _Watch:
-    """Which awards of a group are settled as far as the outcome alone needs, from the
-    combinations found so far.
-
-    An award the group settles (one pending as the facts known decide it) stays pending once
-    one combination leaves it pending or two decide it differently; so do the case's other
-    amounts (a whole-case group) once two combinations differ in them or one leaves them
-    unsettled. That holds for the search's last round too: a round only adds answers (the
-    intervals between thresholds are split, never moved), so a combination found in one
-    round is found again in every later one, and a round that runs past BOUND leaves the
-    awards pending as well. Where the case is known to recover whatever the answers, an
-    award counts only by whether it recovers and how much: one combination that does not
-    recover settles that (it will not). Not where the case is only known to stay pending:
-    an answer that leaves it pending names the facts its pending awards turn on
-    (questions.open_facts), so which awards stay pending counts there, and an award every
-    combination decides alike is not one of them. Once nothing the group settles can count
-    otherwise, the rest of the search cannot change the outcome, the amount or what the case
-    turns on: `_Undecided` stops it. So too where the awards still open would change none of
-    these whether they stay pending or not (`_named_alike`)."""
-
-    def __init__(self, exact: Exact, group: Group):
-        self.exact = exact
-        self.first: dict[int, tuple] = {}
-        self.open = {i for i in group.awards if exact.run.awards[i].result.outcome == "pending"}
-        self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
-        self.others: list = []
-        self.whole = bool(exact.run.unknowns)  # the group settles the other amounts too
-        self.pending = sorted(self.open)
-        self.group_awards = set(group.awards)
-        self.checked: dict[int, bool] = {}  # _named_alike, by how many awards are open
-
-    def leaf(self, combo: Combination) -> None:
-        exact, keys, first, open_ = self.exact, combo.keys, self.first, self.open
-        for i in list(open_):
-            key = keys[i]
-            seen = first.get(i) or first.setdefault(i, decision(key))
-            if key[0] == "pending" or decision(key) != seen:
-                open_.discard(i)
-            elif key[0] != "recovery":
-                self.unrecovered.add(i)
-        if not self.whole and exact.recovery_known:
-            open_ -= self.unrecovered
-        if open_ and not self.whole and self._named_alike():
-            raise _Undecided()
-        if self.whole and self.others is not None:
-            if combo.others is None or (self.others and self.others[0] != combo.others):
-                self.others = None
-            elif not self.others:
-                self.others.append(combo.others)
-        if not self.open and (not self.whole or self.others is None):
-            raise _Undecided()
-
-    def _named_alike(self) -> bool:
-        """Whether the awards still open count for nothing the answer gives. Some award of
-        the group is known to stay pending (else the list below is empty beside an open
-        award's facts: an award naming none is alone in its group, pending at once), so the
-        case stays pending unless an award recovers; an open award that settles does so as
-        its first combination decides it, no recovery by this test (never met where the case
-        is known to recover: an open award is then one every combination so far recovers);
-        the facts the answer names (questions.open_facts) are the same list whichever of
-        the open awards stay pending (alike.named_alike). Found once a set (by its count:
-        the awards open only ever get fewer)."""
-        found = self.checked.get(len(self.open))
-        if found is None:
-            found = self.checked[len(self.open)] = all(
-                self.first[i][0] != "recovery" for i in self.open) and alike.named_alike(
-                    self.exact.run.awards, [i for i in self.pending if i not in self.open],
-                    sorted(self.open), self.group_awards)
-        return found
 
 
 def award_key(e: AwardEvaluation) -> tuple:

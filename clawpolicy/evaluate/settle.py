@@ -24,12 +24,12 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
-    Combination, Exact, Finite, Group, decision, money_range, show_point
-from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, \
-    question_for
+    Combination, Exact, Finite, Group, money_range, show_point
+from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, question_for
 from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
+from clawpolicy.evaluate.watch import decision
 
 
 @dataclass
@@ -51,7 +51,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     fallback: list[str] = []
     turns: dict[str, list] = {}
     for group in groups:
-        if group.undecided:  # every award it settles stays pending (exact._Watch)
+        if group.undecided:  # every award it settles stays pending (watch.py)
             continue
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)

@@ -1,0 +1,138 @@
+"""The probe of an answer's search for the outcome alone (evaluate/watch.py,
+`probe`): where a few leaves of the search's tree already show every award its group
+settles staying pending, the search is not made and the run it starts from is its result.
+Held to the reference (searching.SHORTCUTS = False, every answer searched to its end) on a
+small policy where the probe is taken and where it must not be, and on generated cases of
+the benchmark's mixed batch where it is taken most (2019 policy: case 22 in the default
+suite; 52 and 76, whose searches ran to the bound or hundreds of runs, in the long
+profile)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from clawpolicy.api import compile_policy, evaluate, read_case_data
+from clawpolicy.evaluate import searching
+from clawpolicy.evaluate import watch
+from clawpolicy.render import json as json_render
+from tests.conftest import ROOT
+from tests.strategies import LONG
+from tests.test_exact_stop import leads
+
+SMALL = watch.SMALL
+
+# `pending_xw` (and `pending_wx`) is recovered only where x and w both hold; `always_x` is
+# recovered whatever x is (`x or not x`: pending as the facts known decide it, the interpreter
+# not reasoning by cases); `restated` where x holds and less than its amount awarded would have
+# been awarded on the restated results, which the case does not say; `beyond` where the
+# latter alone holds.
+ROLES = {"pending_xw": "facts.x and facts.w", "pending_wx": "facts.w and facts.x",
+         "always_x": "facts.x or not facts.x",
+         "restated": "facts.x and award.amount_as_restated < award.amount_awarded",
+         "beyond": "award.amount_as_restated < award.amount_awarded"}
+POLICY = "\n".join([
+    'policy "Probes"\n  effective 2019-02-08\nend\n',
+    *(f"fact {f}: boolean end\n" for f in "wxq"),
+    'scope awarded\n  clause "0"\n  quote "q"\n  requires award.amount_awarded > 0\nend\n',
+    *(f'condition {role}\n  clause "1"\n  quote "q"\n'
+      f'  requires award.id != "{role}" or ({test})\nend\n' for role, test in ROLES.items()),
+    'recoverable whole\n  clause "2"\n  quote "q"\n  is award.amount_awarded\nend\n',
+    'remedy repay\n  clause "3"\n  quote "q"\n  shall recover up to whole\nend\n'])
+PENDING = "pending"
+
+
+@pytest.fixture(autouse=True)
+def every_search(monkeypatch):
+    """The small policy's searches are probed, however few their combinations (a search of
+    a few is otherwise made without: watch.SMALL)."""
+    monkeypatch.setattr(watch, "SMALL", 0)
+
+
+@pytest.fixture(scope="module")
+def probes(tmp_path_factory):
+    path = tmp_path_factory.mktemp("probes") / "probes.claw"
+    path.write_text(POLICY, encoding="utf-8")
+    return compile_policy(path)
+
+
+# Each case: its awards' roles, where the answer `facts.q = true` (a fact no rule reads) leads
+# (the reference's, derived by hand: test_exact_stop.leads), and whether the probe shows the
+# search giving its run back.
+CASES = {
+    # x true and w true recover it, x false does not: pending whatever the search finds.
+    "two-ways": (("pending_xw", "pending_wx"), (PENDING, None, ["facts.x", "facts.w"]), True),
+    # Recovered whatever x is: every leaf decides it alike, and the search settles it.
+    "one-way": (("always_x", "pending_xw"), ("recovery", "100.00", None), False),
+    # The amount restated unknown, read where x holds: recovered where less is restated than
+    # awarded, not where all is, nor where x is false.
+    "amount": (("restated", "pending_xw"),
+               (PENDING, None, ["facts.x", "awards[0].amount_as_restated", "facts.w"]), True),
+    # The amount alone: recovered where nothing is restated, not where all is (the ends of
+    # its answers, as its search starts).
+    "amount-alone": (("beyond",), (PENDING, None, ["awards[0].amount_as_restated"]), True),
+}
+
+
+def _counted(monkeypatch) -> list[bool]:
+    """Each probe made from now on: whether it showed the search giving its run back."""
+    found = []
+    weighed = watch.probe
+
+    def counted(*args):
+        leaves = weighed(*args)
+        found.append(leaves is None)
+        return leaves
+    monkeypatch.setattr(watch, "probe", counted)
+    return found
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_probe_gives_the_searchs_result(name, probes, monkeypatch):
+    roles, expected, taken = CASES[name]
+    found = _counted(monkeypatch)
+    assert leads(probes, roles, True) == leads(probes, roles, False) == expected
+    assert any(found) == taken
+
+
+def test_a_probe_taken_without_its_leaves_gives_another_answer(probes, monkeypatch):
+    """The probe counts: taken where its leaves do not show every award pending (the watch
+    dropped), it leaves pending an award the search settles."""
+    monkeypatch.setattr(watch, "probe", lambda *args: None)
+    roles, expected, _ = CASES["one-way"]
+    assert leads(probes, roles, True) != expected
+
+
+@pytest.mark.parametrize("descents, name", [(((0, 0),), "two-ways"),
+                                             (((0, 0), (-1, 0)), "amount-alone")],
+                         ids=["one-descent", "no-amounts-last-end"])
+def test_a_probe_of_fewer_descents_shows_nothing(descents, name, probes, monkeypatch):
+    """Both ends of a fact's answers are needed: the first descent alone (x and w true)
+    decides each award one way only, and so do descents that take an amount at its least
+    answer only."""
+    monkeypatch.setattr(watch, "_DESCENTS", descents)
+    found = _counted(monkeypatch)
+    roles, expected, _ = CASES[name]
+    assert leads(probes, roles, True) == expected
+    assert found and not any(found)
+
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+MIXED = [22] + ([52, 76] if LONG else [])
+
+
+@pytest.mark.parametrize("index", MIXED)
+def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatch):
+    from generate import generate_list
+    monkeypatch.setattr(watch, "SMALL", SMALL)  # as it is
+    data = generate_list(index + 1, seed=2024, awards_min=1, awards_max=20)[index]
+    found = _counted(monkeypatch)
+    fast = json_render.render(evaluate(qualys_2019, read_case_data(data)))
+    searching.SHORTCUTS = False
+    try:
+        reference = json_render.render(evaluate(qualys_2019, read_case_data(data)))
+    finally:
+        searching.SHORTCUTS = True
+    assert any(found)
+    assert fast == reference
