@@ -177,6 +177,7 @@ def _specialised_cases():
         ast.Binary("+", usd("5"), ast.Number(Decimal("2"))),
         ast.Binary("+", big, usd("0.5")),
         ast.Call("max", (usd("1"), ast.Number(Decimal("3")))),
+        ast.Call("min", (ast.DateLit(dt.date(2021, 3, 1)), ast.DateLit(dt.date(2020, 3, 1)))),
         ast.Binary("+", ast.DateLit(dt.date(2020, 2, 29)), ast.DurationLit(3, "years")),
         ast.Binary("-", ast.DateLit(dt.date(2020, 3, 31)), ast.DurationLit(1, "months")),
         ast.Binary("+", ast.DateLit(dt.date(9999, 12, 1)), ast.DurationLit(1, "months")),

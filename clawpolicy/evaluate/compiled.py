@@ -298,12 +298,17 @@ def _call(c: Compiled, node: ast.Call) -> Closure:
 
 def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
     """`min` or `max` of amounts of one unit, plain numbers among them standing for amounts
-    in it (`max(excess, 0)`): the amount picked, in that unit (the reference's
-    `call_known`)."""
+    in it (`max(excess, 0)`): the amount picked, in that unit; of dates, the date picked
+    (the reference's `call_known`)."""
     pick = min if node.function == "min" else max
 
     def extreme(ev: Any, env: Any) -> Any:
         values = [a(ev, env) for a in args]
+        if type(values[0]) is dt.date:
+            for v in values:
+                if type(v) is not dt.date:
+                    return ev.call_of(node, values, env)
+            return pick(values)
         unit = None
         for v in values:
             kind = type(v)
