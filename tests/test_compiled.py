@@ -156,6 +156,7 @@ def test_each_rule_knows_the_facts_it_can_read(qualys_2019):
 # error: two units, a plain number beside an amount, amounts equal but written apart, a sum
 # past the 80 digits.
 def _specialised_cases():
+    import datetime as dt
     from decimal import Decimal
 
     from clawpolicy.syntax import ast
@@ -176,6 +177,16 @@ def _specialised_cases():
         ast.Binary("+", usd("5"), ast.Number(Decimal("2"))),
         ast.Binary("+", big, usd("0.5")),
         ast.Call("max", (usd("1"), ast.Number(Decimal("3")))),
+        ast.Call("min", (ast.DateLit(dt.date(2021, 3, 1)), ast.DateLit(dt.date(2020, 3, 1)))),
+        ast.Binary("+", ast.DateLit(dt.date(2020, 2, 29)), ast.DurationLit(3, "years")),
+        ast.Binary("-", ast.DateLit(dt.date(2020, 3, 31)), ast.DurationLit(1, "months")),
+        ast.Binary("+", ast.DateLit(dt.date(9999, 12, 1)), ast.DurationLit(1, "months")),
+        ast.Binary("overlaps", ast.SetLit((ast.Text("a"), ast.Text("b"))),
+                   ast.SetLit((ast.Text("c"), ast.Text("b")))),
+        ast.Binary("overlaps", ast.SetLit((ast.Text("a"),)), ast.SetLit((ast.Text("c"),))),
+        ast.Binary("overlaps", ast.SetLit((ast.Number(Decimal("1")),)), ast.SetLit((usd("1"),))),
+        ast.Call("min", (ast.Number(Decimal("0.5")), usd("1.00"), ast.Number(Decimal("3")))),
+        ast.Call("max", (ast.Number(Decimal("1")), usd("1"), eur("2"))),
         ast.Call("min", (usd("1"), eur("2"))),
         ast.Call("min", (usd("1.0"), usd("1.00"), usd("2"))),
         ast.Call("max", (ast.Number(Decimal("1")), ast.Number(Decimal("2")))),

@@ -34,7 +34,8 @@ import datetime as dt
 from decimal import Decimal
 
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.core.values import Duration, Money, Unknown, unknown_of
+from clawpolicy.core.values import Duration, Money, OutsideCalendar, Unknown, add_duration, \
+    unknown_of
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans
 from clawpolicy.evaluate.env import Rec
@@ -206,6 +207,8 @@ def _binary(c: Compiled, node: ast.Binary) -> Closure:
         return _membership(node, left, right)
     if node.op in ("+", "-"):
         return _sum(node, left, right)
+    if node.op == "overlaps":
+        return _overlaps(node, left, right)
     if compare is None:
         return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
 
@@ -235,15 +238,35 @@ def _membership(node: ast.Binary, left: Closure, right: Closure) -> Closure:
 
 
 def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
-    """Amounts of one unit added or taken away, exactly (the reference's `arith`)."""
+    """Amounts of one unit added or taken away, exactly, and a date moved by a duration
+    within the calendar (the reference's `arith`)."""
     sign = 1 if node.op == "+" else -1
 
     def sum_(ev: Any, env: Any) -> Any:
         a, b = left(ev, env), right(ev, env)
-        if type(a) is Money and type(b) is Money and a.unit == b.unit:
+        kind = type(a)
+        if kind is Money and type(b) is Money and a.unit == b.unit:
             return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit), env, (a, b))
+        if kind is dt.date and type(b) is Duration:
+            try:
+                return add_duration(a, b, sign)
+            except OutsideCalendar:
+                pass  # the reference's error, which names the case facts to blame
         return ev.binary_of(node, a, b, env)
     return sum_
+
+
+def _overlaps(node: ast.Binary, left: Closure, right: Closure) -> Closure:
+    """Two sets with an item in common (or not), neither holding an amount: their items
+    compare as they are (the reference's `contains`)."""
+
+    def overlaps(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        if type(a) is tuple and type(b) is tuple and \
+                not any(type(i) is Money for i in a) and not any(type(i) is Money for i in b):
+            return any(i in b for i in a)
+        return ev.binary_of(node, a, b, env)
+    return overlaps
 
 
 def _test(c: Compiled, node: ast.Test) -> Closure:
@@ -274,15 +297,31 @@ def _call(c: Compiled, node: ast.Call) -> Closure:
 
 
 def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
-    """`min` or `max` of amounts of one unit: the amount picked, in that unit (the reference's
-    `call_known`)."""
+    """`min` or `max` of amounts of one unit, plain numbers among them standing for amounts
+    in it (`max(excess, 0)`): the amount picked, in that unit; of dates, the date picked
+    (the reference's `call_known`)."""
     pick = min if node.function == "min" else max
 
     def extreme(ev: Any, env: Any) -> Any:
         values = [a(ev, env) for a in args]
-        unit = values[0].unit if type(values[0]) is Money else None
-        if unit is not None and all(type(v) is Money and v.unit == unit for v in values):
-            return Money(pick([v.amount for v in values]), unit)
+        if type(values[0]) is dt.date:
+            for v in values:
+                if type(v) is not dt.date:
+                    return ev.call_of(node, values, env)
+            return pick(values)
+        unit = None
+        for v in values:
+            kind = type(v)
+            if kind is Money:
+                if unit is None:
+                    unit = v.unit
+                elif v.unit != unit:
+                    break
+            elif kind is not Decimal:  # unknown, tracked, rounded, a date ...
+                break
+        else:
+            if unit is not None:
+                return Money(pick([v.amount if type(v) is Money else v for v in values]), unit)
         return ev.call_of(node, values, env)
     return extreme
 

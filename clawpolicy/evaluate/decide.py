@@ -124,7 +124,8 @@ class Determiner:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
         ev.bare = bare and fast is not None  # the reference records every condition
-        ev.shared = self.facts_read if fast is not None else None
+        if fast is not None:
+            ev.share(self.facts_read)
         if fast is not None and not overrides and reuse is None:
             self.values = RuleValues(self.policy)
         ev.reads = set() if reuse is None else None

@@ -49,6 +49,16 @@ class Reader:
             self.reads.update(found[1])
         return found[0]
 
+    def share(self, readings: dict[tuple[str, str], tuple[Any, tuple[str, ...]]]) -> None:
+        """Read with the determiner's `readings` (the compiled path): taken where no answer
+        moves them, and each reading of this evaluator's kept there where none moves it. An
+        evaluator that answers nothing keeps every reading there: they are its own
+        readings, with no second table to look in first."""
+        if self.overrides:
+            self.shared = readings
+        else:
+            self._fields, self.shared = readings, None
+
     def _read(self, rec: Rec, name: str) -> tuple[Any, tuple[str, ...]]:
         """A fact's value, and the paths it read: its own, and for a link the field that
         names the items (`_linked`). By the field's reader (`_reader`), made once per policy
