@@ -136,3 +136,83 @@ def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatc
         searching.SHORTCUTS = True
     assert any(found)
     assert fast == reference
+
+
+def _policy(tmp_path, name: str, text: str):
+    path = tmp_path / f"{name}.claw"
+    path.write_text(text, encoding="utf-8")
+    return compile_policy(path)
+
+
+def _rules(facts: str, conditions: dict[str, str]) -> str:
+    """A policy of boolean facts (and a date `d`) with one condition an award's id names."""
+    return "\n".join([
+        'policy "Probes"\n  effective 2019-02-08\nend\n',
+        *(f"fact {f}: boolean end\n" for f in facts.split()), "fact d: date end\n",
+        'scope awarded\n  clause "0"\n  quote "q"\n  requires award.amount_awarded > 0\nend\n',
+        *(f'condition c_{n}\n  clause "1"\n  quote "q"\n  requires award.id != "{n[0]}" or '
+          f'({t})\nend\n' for n, t in conditions.items()),
+        'recoverable whole\n  clause "2"\n  quote "q"\n  is award.amount_awarded\nend\n',
+        'remedy repay\n  clause "3"\n  quote "q"\n  shall recover up to whole\nend\n'])
+
+
+def test_a_combination_the_search_never_builds_fails_the_probe_not_the_answer(tmp_path,
+                                                                              monkeypatch):
+    """The probe answers the facts an evaluation leaves open in that evaluation's order, the
+    search in its own: here the probe reaches `facts.d` at 1900-01-01 before `facts.w`,
+    where `d - 3000 years` falls outside the calendar; the search answers `w` first, which
+    decides B before `d` is read. The probe's failure ends the probe, and the search is made:
+    each `facts.e1` ... `e7` question keeps its answer (it was dropped, as an answer whose
+    evaluation fails is, while the probe's error escaped)."""
+    monkeypatch.setattr(watch, "SMALL", SMALL)  # as it is: the top-level search is past the
+    # bound (the seven e's), so each e is asked alone, and its search is probed
+    e = " and ".join(f"facts.e{i}" for i in range(1, 8))
+    policy = _policy(tmp_path, "order", _rules(
+        "u w " + " ".join(f"e{i}" for i in range(1, 8)),
+        {"A": f"facts.u and facts.w and {e}", "B1": "facts.d < award.granted",
+         "B2": "facts.w and not facts.w and facts.d - 3000 years < award.granted"}))
+    case = {"case_id": "order", "as_of": "2024-06-30", "awards": [
+        {"id": role, "kind": "cash_incentive", "granted": "2022-02-15", "received": "2023-02-28",
+         "unit": "USD", "amount_awarded": "100", "amount_paid": "100"} for role in "AB"]}
+    made = evaluate(policy, read_case_data(case))
+    asked = {q.fact: q for q in made.open_questions}
+    assert [a.if_ for a in asked["facts.e1"].answers] == [True]
+    searching.SHORTCUTS = False
+    try:
+        reference = json_render.render(evaluate(policy, read_case_data(case)))
+    finally:
+        searching.SHORTCUTS = True
+    assert json_render.render(made) == reference
+
+
+def test_an_answer_a_constraint_rules_out_is_no_leaf(tmp_path, monkeypatch):
+    """`_free`: the vocabulary's constraint that an award with an amount paid above zero was
+    received by the case's date ties `received` to `amount_paid`, both unknown here. Every
+    combination the search admits recovers the award (received by the date, or nothing
+    paid), and it settles it: recovery. A descent at the last day and the largest amount, a
+    pair the constraint rules out, would decide it otherwise and show it pending. The probe
+    is not taken there."""
+    policy = _policy(tmp_path, "tied", _rules("q", {
+        "a": "award.received <= as_of or award.amount_paid <= 0 USD"}))
+    loaded = {"case_id": "tied", "as_of": "2024-06-30", "awards": [
+        {"id": "a", "kind": "cash_incentive", "granted": "2022-02-15", "received": None,
+         "unit": "USD", "amount_awarded": "100", "amount_paid": None}]}
+    import decimal
+    from clawpolicy.api import policy_facts
+    from clawpolicy.evaluate import settle
+    from clawpolicy.evaluate.decide import Determiner
+    from clawpolicy.evaluate.determine import ARITHMETIC
+
+    found = _counted(monkeypatch)
+
+    def lead(shortcuts: bool) -> str:
+        case = read_case_data(loaded)
+        searching.SHORTCUTS = shortcuts
+        try:
+            with decimal.localcontext(ARITHMETIC):
+                determiner = Determiner(policy, case.case, policy_facts(policy, case), False)
+                return settle._settled_answer(determiner, "facts.q", True).outcome
+        finally:
+            searching.SHORTCUTS = True
+    assert lead(True) == lead(False) == "recovery"
+    assert found and not any(found)

@@ -10,8 +10,9 @@ watch (`Watch`) once nothing the group settles can count otherwise. Only a searc
 its end can settle an award, and it settles one only where every combination it keeps decides
 it, and the same way. So where two admissible answers that search would try decide an award
 differently, it stays pending however the search ends; where that holds of every award the
-watch counts, the search gives the run back (`undecided`), and it is not made. The watch's own count of the leaves decides it, fed the probe's leaves instead of
-the search's, and it holds of them as it does of the search's:
+watch counts, the search gives the run back (`undecided`), and it is not made. The watch's
+own count of the leaves decides it, fed the probe's leaves instead of the search's, and it
+holds of them as it does of the search's:
 
 - A leaf here is a partial combination whose three-valued evaluation leaves no fact of the
   group open and decides every award of the group (and, for a whole case's group, the other
@@ -34,17 +35,21 @@ So the leaves' decisions are decisions of the search's own combinations, and an 
 watch sees decided two ways here would stay pending there. The watch's other stop (the
 awards still open named alike, `_named_alike`) rests on each open award settling, if at all,
 as its first leaf decides it: so it does here, where the first leaf is the probe's. The probe
-makes at most a few runs a descent; where it shows nothing, the search is made as before, from
-its start (the probe's tracker and group are its own; the memo it shares holds only what
-deciding again would give), and the probe's leaves stand in each round's watch before the
-search's own, for the same reasons: the watch may stop sooner, never elsewhere than where
-the search would give its run back. A search shortcut (searching.SHORTCUTS)."""
+makes at most a few runs a descent. It answers the facts an evaluation leaves open in that
+evaluation's order, the search in its own, so it may build a combination the search never
+does: where evaluating one fails (a date moved past the calendar), the probe ends there and
+the search meets what it would have met. Where it shows nothing, the search is made as
+before, from its start (the probe's tracker and group are its own; the memo it shares holds
+only what deciding again would give), and the probe's leaves stand in each round's watch
+before the search's own, for the same reasons: the watch may stop sooner, never elsewhere
+than where the search would give its run back. A search shortcut (searching.SHORTCUTS)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from clawpolicy.evaluate import alike
+from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.evaluate.questions import _tied, admissible
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
@@ -157,7 +162,10 @@ def probe(exact: Any, group: Any) -> list | None:
             key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
             combo = seen.get(key)
             if combo is None:
-                combo = seen[key] = exact.evaluate(copy, assigned)
+                try:
+                    combo = seen[key] = exact.evaluate(copy, assigned)
+                except EvaluationError:  # a combination the search may never build (it
+                    return leaves  # answers its facts in its own order): it is made
             open_ = [f for f in combo.open if f not in assigned]
             if not open_:
                 break
