@@ -1,5 +1,5 @@
 """The stop of an answer's search for the outcome alone where the awards still open could
-change nothing the answer gives (exact._Watch._named_alike, alike.named_alike), tried
+change nothing the answer gives (watch.Watch._named_alike, alike.named_alike), tried
 on cases small enough that the reference (searching.SHORTCUTS = False) searches them to the
 end and settles each award exactly: one case for each condition of the stop, where taking
 the stop without that condition gives another answer than the reference's, and cases where
@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clawpolicy.api import compile_policy, policy_facts, read_case_data
-from clawpolicy.evaluate import exact, searching, settle
+from clawpolicy.evaluate import searching, settle, watch
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.determine import ARITHMETIC
@@ -118,8 +118,8 @@ def test_an_answer_stops_only_where_its_open_awards_could_change_nothing(name, s
                                                                         monkeypatch):
     roles, expected, taken = CASES[name]
     found = []
-    named = exact._Watch._named_alike
-    monkeypatch.setattr(exact._Watch, "_named_alike",
+    named = watch.Watch._named_alike
+    monkeypatch.setattr(watch.Watch, "_named_alike",
                         lambda self: found.append(named(self)) or found[-1])
     assert leads(stops, roles, True) == leads(stops, roles, False) == expected
     # The stop was weighed (but in a whole case's group: never), and taken or not.

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given
 
 from clawpolicy.api import evaluate, read_case
-from clawpolicy.evaluate import awardmemo, exact, searching, settle, shortcuts, tracking
+from clawpolicy.evaluate import awardmemo, exact, searching, settle, shortcuts, tracking, watch
 from clawpolicy.render import json as json_render
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
 from tests.strategies import LONG, cases, fuzzed, scaled
@@ -360,12 +360,12 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
     """Past the bound, an answer's search for the outcome alone stops where an award of the
     group is known to stay pending and the awards still open, whether they stay pending or
     settle (each not recovering), leave the answer the same: its outcome, its amount and the
-    facts it names, in their order (exact._Watch._named_alike). Some of slow.json's answers
+    facts it names, in their order (watch.Watch._named_alike). Some of slow.json's answers
     stop so; the first two lead where the reference's search, run to its end, leads (the
     reference takes 20 s for the whole case; the heavy cases' outputs were compared with
     main's by hand; tests/test_exact_stop.py tests each condition of the stop)."""
     from clawpolicy.evaluate.questions import open_facts
-    sub, named_alike = settle._settled_answer, exact._Watch._named_alike
+    sub, named_alike = settle._settled_answer, watch.Watch._named_alike
     stopped, compared = [], []
 
     def names_alike(self):
@@ -388,7 +388,7 @@ def test_an_answer_stops_where_its_open_awards_name_nothing_new(qualys_revised, 
             assert leads(fast, fact) == leads(reference, fact), (fact, value)
             compared.append(fact)
         return fast
-    monkeypatch.setattr(exact._Watch, "_named_alike", names_alike)
+    monkeypatch.setattr(watch.Watch, "_named_alike", names_alike)
     monkeypatch.setattr(settle, "_settled_answer", checked)
     evaluate(qualys_revised, read_case(ROOT / "tests" / "heavy_cases" / "slow.json"))
     assert len(compared) == 2, compared  # the stop was taken, and checked twice

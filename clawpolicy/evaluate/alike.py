@@ -214,7 +214,7 @@ def named_alike(awards: list, known: list[int], open_: list[int], group: set[int
     """Whether `questions.open_facts` names the same list whichever of the awards `open_` stay pending
     beside those `known` to (all of one group, whose facts no award outside it shares): each
     fact where it first appears the same, in order, and no award outside the group that may
-    be pending stands between the places a fact may first appear (exact._Watch).
+    be pending stands between the places a fact may first appear (watch.Watch).
 
     Each open award is tried alone beside the known ones, not every set of them: where a
     fact comes first among a set of awards, it comes there beside that one award alone, so

@@ -27,7 +27,6 @@ from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fa
 from clawpolicy.evaluate import alike, searching, watch as watching
 from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
-from clawpolicy.evaluate.watch import Undecided as _Undecided, Watch as _Watch
 from clawpolicy.vocabulary.declarations import format_values
 
 # At most this many combinations of answers are evaluated for one award (or for the case).
@@ -121,7 +120,7 @@ class Exact:
     def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):
         """With `outcome_only`, only what the groups settle each award to is wanted (the
         outcome and amount), not the combinations: a search stops as soon as every award it
-        settles is known to stay pending (see `_Watch`)."""
+        settles is known to stay pending (see `watch.Watch`)."""
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
@@ -129,7 +128,7 @@ class Exact:
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
         # Searching for the outcome alone, where some award recovers whatever the answers:
-        # then an award counts only by whether it recovers, and how much (_Watch).
+        # then an award counts only by whether it recovers, and how much (watch.Watch).
         self.recovery_known = not run.unknowns and (
             any(e.result.outcome == "recovery" for e in run.awards)
             or any(m.amount > 0 for _, m in run.others))
@@ -236,7 +235,7 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
-            watch = _Watch(self, group) if self.outcome_only else None
+            watch = watching.Watch(self, group) if self.outcome_only else None
             try:
                 for leaf in shown:
                     watch.leaf(leaf)
@@ -245,7 +244,7 @@ class Exact:
                 group.overflow = why.args[0]
                 group.combinations = []
                 return
-            except _Undecided:
+            except watching.Undecided:
                 group.undecided, group.combinations = True, []
                 return
             group.combinations = [
@@ -270,7 +269,7 @@ class Exact:
         self._alike(group, fact)
 
     def _search(self, group: Group, assigned: dict, leaves: list, cache: dict,
-                watch: "_Watch | None" = None) -> None:
+                watch: "watching.Watch | None" = None) -> None:
         key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
         combo = cache.get(key)
         if combo is None:
