@@ -168,7 +168,9 @@ def evaluate(case: dict, exact: bool = True) -> list[tuple[str, str, Decimal | N
                      awarded=_money(award.get("amount_awarded")),
                      as_restated=_money(award.get("amount_as_restated")),
                      paid=_money(award.get("amount_paid")),
-                     calculated_on=award.get("calculated_on"), statements=statements)
+                     calculated_on=award.get("calculated_on"), statements=statements,
+                     set=[f for f in case.get("award_findings") or ()
+                          if f.get("award") == award.get("id")])
         facts.update(_statement_facts(facts["calculated_on"], statements))
         outcome, recoverable = _settled(facts) if exact else _decide(facts)
         if outcome == UNDECIDED:
@@ -203,7 +205,9 @@ def _search(facts: dict, found: set) -> bool:
     if result[0] != UNDECIDED:
         found.add(result)
         return len(found) == 1
-    fact = next(f for f in _open(facts))
+    fact = next(_open(facts), None)
+    if fact is None:  # undecided by what is not searched (an award's findings): pending
+        return False
     for value in _answers(fact, facts):
         answered = {**facts, fact: value}
         if fact == "calculated_on":
@@ -226,7 +230,11 @@ def _answers(fact: Any, facts: dict) -> list:
     if isinstance(fact, tuple):  # a statement's fact
         if fact[0] == "restated":
             return ANSWERS["restated"]
-        return [facts["as_of"], FIRST_DAY]  # filed within three years of as_of, or long before
+        # Filed within three years of as_of, or long before: no earlier than the period's
+        # last day (the vocabulary's constraint: statements are filed once their period ends).
+        ref = facts["calculated_on"][fact[1]]
+        earliest = _date(facts["statements"][ref].get("period_end")) or FIRST_DAY
+        return sorted({max(facts["as_of"], earliest), earliest})
     if fact in AMOUNTS:
         return _amount_answers(fact, facts)
     if fact == "calculated_on":
@@ -288,7 +296,9 @@ def _decide(f: dict) -> tuple[str, Decimal | None]:
         return UNDECIDED, None
 
     # ---- amount and remedies
-    rc = max(awarded - restated_amount, ZERO)
+    rc = _recoverable(f["set"], max(awarded - restated_amount, ZERO))
+    if rc is None:
+        return UNDECIDED, None
     paid, remedies = f["paid"], f["remedies"]
     reach = ZERO
     if remedies is None:
@@ -303,6 +313,25 @@ def _decide(f: dict) -> tuple[str, Decimal | None]:
         reach += max(min(rc, awarded - paid), ZERO)
     recoverable = max(ZERO, min(rc, reach))
     return ("recovery" if recoverable > 0 else "no_recovery"), recoverable
+
+
+def _recoverable(entries: list[dict], excess: Decimal) -> Decimal | None:
+    """The Recoverable Compensation: the excess, or where the Committee has set an amount or
+    a portion of it for the award (`award_findings`), no more than that. An entry recording
+    only a finding of impracticability or a cost sets nothing; one recording nothing says
+    something was set, not yet what (None: undecided). The entries are read as given: the
+    generated cases have none, and the floor does not search their unknowns."""
+    setting = [e for e in entries if e.get("amount_set") is not None
+               or e.get("portion") is not None
+               or (e.get("impracticable") is None and e.get("recovery_cost") is None)]
+    if not setting:
+        return excess
+    portions = [e.get("portion") for e in setting if e.get("amount_set") is None]
+    if None in portions:
+        return None
+    amounts = sum((_money(e["amount_set"]) for e in setting if e.get("amount_set") is not None),
+                  ZERO)
+    return min(excess, amounts + sum((_money(p) for p in portions), ZERO) * excess)
 
 
 def case_outcome(outcomes: list[str]) -> str:

@@ -196,8 +196,46 @@ else := false
 
 # ---- the amount and the remedies
 
-amounts(a) := amount_verdict(rc, [repay_reach(a, rc), cancel_reach(a, rc)]) if {
-	rc := max2(to_number(a.amount_awarded) - to_number(a.amount_as_restated), 0)
+amounts(a) := {"outcome": "pending", "recoverable": null} if {
+	recoverable_compensation(a) == null
+} else := amount_verdict(rc, [repay_reach(a, rc), cancel_reach(a, rc)]) if {
+	rc := recoverable_compensation(a)
+}
+
+# The excess, or where the Committee has set an amount or a portion of it for the award
+# (`award_findings`), no more than that (null where an entry sets a portion not known). An
+# entry recording only a finding of impracticability or a cost sets nothing.
+recoverable_compensation(a) := excess if {
+	excess := max2(to_number(a.amount_awarded) - to_number(a.amount_as_restated), 0)
+	count(setting(a)) == 0
+} else := null if {
+	some f in setting(a)
+	get(f, "amount_set") == null
+	get(f, "portion") == null
+} else := min2(excess, amounts_set + portions_set * excess) if {
+	excess := max2(to_number(a.amount_awarded) - to_number(a.amount_as_restated), 0)
+	amounts_set := sum([to_number(f.amount_set) | some f in setting(a); get(f, "amount_set") != null])
+	portions_set := sum([to_number(f.portion) | some f in setting(a); get(f, "amount_set") == null])
+}
+
+award_findings := l if {
+	l := object.get(input, "award_findings", null)
+	l != null
+} else := []
+
+setting(a) := [f |
+	some f in award_findings
+	get(f, "award") == a.id
+	sets(f)
+]
+
+sets(f) if get(f, "amount_set") != null
+
+sets(f) if get(f, "portion") != null
+
+sets(f) if {
+	get(f, "impracticable") == null
+	get(f, "recovery_cost") == null
 }
 
 # Repayment: up to min(Recoverable Compensation, paid), unless the law prohibits it.
