@@ -43,8 +43,9 @@ def test_bad_case_gives_exactly_the_expected_diagnostics(path):
 
 def test_cross_references_walk_only_the_records_that_can_break_one():
     """cross_reference_errors walks only the records with a key, a link or a field naming
-    items, and those leading to one: on generated cases, some given a key twice or a link to
-    no item, it finds what walking every record finds, and finds some."""
+    items, and those leading to one: on generated cases, some given a key twice, a link to
+    no item or a field naming no item, it finds what walking every record finds, and finds
+    each kind."""
     from clawpolicy import vocabulary
     from clawpolicy.vocabulary.models import cross_reference_errors
     from tests.test_json_writer import _generator
@@ -56,8 +57,10 @@ def test_cross_references_walk_only_the_records_that_can_break_one():
             data["statements"][1]["id"] = data["statements"][0]["id"]
         if i % 3 == 2 and data.get("awards"):
             data["awards"][-1]["calculated_on"] = ["FY1900"]
+        if i % 5 == 0:  # a field naming items (award_findings' award) names no award
+            data["award_findings"] = [{"award": "no-such-award", "portion": "0.5"}]
         case = v.case_model.model_validate(data)
         errors = cross_reference_errors(v.declarations, case)
         assert errors == cross_reference_errors(v.declarations, case, pruned=False)
         found.update(message.split("`")[0] for _, message, _ in errors)
-    assert found == {"the statement id ", "no statement has the id "}, found
+    assert found == {"the statement id ", "no statement has the id ", "no award has the id "}, found
