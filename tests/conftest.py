@@ -125,3 +125,23 @@ def qualys_revised():
     from clawpolicy.api import compile_policy
 
     return compile_policy(QUALYS)
+
+
+def benchmark_modules(*names: str) -> list:
+    """Modules of benchmarks/ (`generate`, `floor`, `check_agreement`, ...), imported without
+    leaving them, or what they import from there, in `sys.modules`: Hypothesis draws its
+    examples partly from the constants of the local modules loaded (6.13x and later), so a
+    module a test loads changes the examples every later property test in that process
+    draws, and with them CI's time (test_search's reference search met a 26 s case so)."""
+    import importlib
+    import sys
+
+    before, path = set(sys.modules), list(sys.path)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return [importlib.import_module(name) for name in names]
+    finally:
+        sys.path[:] = path
+        for name in set(sys.modules) - before:  # those of benchmarks/ (clawpolicy's stay)
+            if str(getattr(sys.modules[name], "__file__", "")).startswith(str(ROOT / "benchmarks")):
+                del sys.modules[name]

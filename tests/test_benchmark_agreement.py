@@ -13,15 +13,12 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import benchmark_modules
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import check_agreement  # noqa: E402
-import common  # noqa: E402
-import floor  # noqa: E402
-from generate import generate_list  # noqa: E402
-from rego_peer import RegoPeer, available  # noqa: E402
+check_agreement, common, floor, generate, rego_peer = benchmark_modules(
+    "check_agreement", "common", "floor", "generate", "rego_peer")
+generate_list, RegoPeer = generate.generate_list, rego_peer.RegoPeer
+available = rego_peer.available
 
 # The mixed batch's cases (seed 2024) whose statements' filing dates are unknown, where the
 # vocabulary's constraint (filed once the period has ended) settles the three years: 107
@@ -49,8 +46,10 @@ def test_the_floor_agrees_with_clawpolicy(case, policy):
     assert floor.evaluate(case) == ours
 
 
-@pytest.mark.skipif(bool(available()), reason="regopy is not installed (benchmarks/requirements.txt)")
-def test_the_rego_peer_agrees_with_the_floors_three_valued_evaluation():
+@pytest.mark.skipif(bool(available()),
+                    reason="regopy is not installed (benchmarks/requirements.txt)")
+def test_the_rego_peer_agrees_with_the_floors_three_valued_evaluation(monkeypatch):
+    monkeypatch.setitem(sys.modules, "floor", floor)  # the peer reads the titles' table there
     peer = RegoPeer()
     for case in CASES:
         theirs = [(r["id"], r["outcome"], check_agreement.rego_amount(r["recoverable"]))

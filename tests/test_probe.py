@@ -9,17 +9,15 @@ profile)."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from clawpolicy.api import compile_policy, evaluate, read_case_data
 from clawpolicy.evaluate import searching
 from clawpolicy.evaluate import watch
 from clawpolicy.render import json as json_render
-from tests.conftest import ROOT
 from tests.strategies import LONG
 from tests.test_exact_stop import leads
+from tests.test_json_writer import _generator
 
 SMALL = watch.SMALL
 
@@ -118,15 +116,13 @@ def test_a_probe_of_fewer_descents_shows_nothing(descents, name, probes, monkeyp
     assert found and not any(found)
 
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
 MIXED = [22] + ([52, 76] if LONG else [])
 
 
 @pytest.mark.parametrize("index", MIXED)
 def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatch):
-    from generate import generate_list
     monkeypatch.setattr(watch, "SMALL", SMALL)  # as it is
-    data = generate_list(index + 1, seed=2024, awards_min=1, awards_max=20)[index]
+    data = _generator()(index + 1, 2024, 1, 20)[index]
     found = _counted(monkeypatch)
     fast = json_render.render(evaluate(qualys_2019, read_case_data(data)))
     searching.SHORTCUTS = False
