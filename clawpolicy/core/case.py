@@ -20,7 +20,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, cre
 MAX_DIGITS = 30          # digits of any amount, before and after the point together
 # ASCII digits only: Python's Decimal would also read Arabic-Indic or full-width ones.
 _DECIMAL = re.compile(r"[+-]?([0-9][0-9_]*)(\.[0-9]+)?", re.ASCII)
-_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?", re.ASCII)  # as above, no `_`
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT = "expected an amount as a decimal number or string, e.g. 150000.00"
 
@@ -49,7 +48,7 @@ def _refuse_float(value: Any) -> None:
 @validator
 def parse_number(value: Any) -> Decimal:
     """A decimal written exactly: a number or a string, never a binary float."""
-    if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
+    if type(value) is str and "_" not in value and _DECIMAL.fullmatch(value):
         # The most frequent: a string of digits and a point, nothing to strip or take out
         # (`_general_number` reads it the same way).
         result = Decimal(value)

@@ -72,7 +72,7 @@ class Determiner:
         # The facts its evaluators read, shared where no answer moves them (reading.py).
         self.facts_read: dict[tuple[str, str], Any] = {}
         # The vocabulary's constraints naming each fact, with the case's values for them
-        # (questions._tied), found once for the case.
+        # (questions.tied), found once for the case.
         self.tied: dict[str, list] = {}
         # The records of the decided list's items by index (`_record`), made once for the
         # case: a record is a value (its path, data, type and key), the same in every run.

@@ -79,7 +79,7 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     return max(known) if known else None
 
 
-def _tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, str | None],
+def tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, str | None],
                                                            tuple[Any, Any, Any]]]:
     """The vocabulary's constraints on the record holding a fact that name it (as their
     field, their limit or their condition's field): each with the paths of its field, its
@@ -129,7 +129,7 @@ def admissible(determiner: Determiner, answers: dict[str, Any], fact: str) -> bo
     note), not the answers'."""
     return not any(c.breaks(*(_plain(answers[p]) if p in answers else k
                               for p, k in zip(paths, known)))
-                   for c, paths, known in _tied(determiner, fact))
+                   for c, paths, known in tied(determiner, fact))
 
 
 def tie_points(determiner: Determiner, fact: str) -> list[Any]:
@@ -140,7 +140,7 @@ def tie_points(determiner: Determiner, fact: str) -> list[Any]:
     it is then admissible or not as a whole."""
     _, _, _, last = _walk(determiner, fact)
     points = []
-    for c, _, (value, limit, held) in _tied(determiner, fact):
+    for c, _, (value, limit, held) in tied(determiner, fact):
         if c.when is None or limit is None:
             continue
         if last == c.field and held is None:
@@ -158,7 +158,7 @@ def forced(determiner: Determiner, fact: str, value: Any) -> dict[str, Any]:
     was paid). An evaluation with the answer alone would leave it open to answers the case
     does not admit."""
     found = {}
-    for c, (path, _, held_path), (_, limit, held) in _tied(determiner, fact):
+    for c, (path, _, held_path), (_, limit, held) in tied(determiner, fact):
         if path != fact or c.when is None or limit is None or held is not None \
                 or not _plain(value) > limit or c.when[1] != 0:
             continue

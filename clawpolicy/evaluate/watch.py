@@ -50,7 +50,7 @@ from typing import Any
 
 from clawpolicy.evaluate import alike
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.evaluate.questions import _tied, admissible
+from clawpolicy.evaluate.questions import tied, admissible
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 
@@ -197,7 +197,7 @@ def _free(exact: Any, copy: Any, fact: str) -> bool:
     otherwise, or where its answers are not enumerated."""
     if exact.domain(fact) is None or _chained(exact.vocabulary):
         return False
-    for _, paths, known in _tied(exact.determiner, fact):
+    for _, paths, known in tied(exact.determiner, fact):
         if any(k is None and p is not None and p != fact for p, k in zip(paths, known)):
             return False
     exact._add(copy, fact)
