@@ -1,6 +1,6 @@
 """The seal's canonical case written two ways, the same bytes: by the json module's encoder
 (`seal.reference`, what the seal is defined by: docs/cases.md "The seal") and by orjson
-(`seal.WRITE = "fast"`, what a batch uses after its first cases), on every shipped example,
+(`seal.writing("fast")`, what a batch uses after its first cases), on every shipped example,
 on generated cases (benchmarks/generate.py, and the property tests' strategy), and on facts
 of every kind a case may hold, awkward ones included; where orjson would write other bytes
 or none, the reference writes them. Ten times as many generated cases with
@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 
 from clawpolicy.api import read_case
+from clawpolicy.core import warm
 from clawpolicy.evaluate import seal
 from clawpolicy.input.reader import validate_case
 from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
@@ -141,10 +142,10 @@ def test_a_float_is_looked_for_where_one_can_be():
 
 def sealed(monkeypatch, mode: str, loaded, times: int) -> tuple[set[bytes], int]:
     """The canonical case of the first example written `times` times as `mode` says, with
-    `seal._orjson` as `loaded` (None: not imported yet; False: not installed): the bytes
+    orjson as `loaded` (`warm._orjson`; None: not imported yet; False: not installed): the bytes
     written, and how many times the reference wrote them."""
     case = read_case(EXAMPLE_CASES[0]).case
-    monkeypatch.setattr(seal, "_orjson", loaded)
+    monkeypatch.setattr(warm, "_orjson", loaded)
     used = []
     reference = seal.reference
     monkeypatch.setattr(seal, "reference", lambda data: used.append(1) or reference(data))
@@ -161,9 +162,9 @@ def sealed(monkeypatch, mode: str, loaded, times: int) -> tuple[set[bytes], int]
 def test_auto_writes_a_processs_first_cases_by_the_reference(monkeypatch):
     """A process that seals few cases (a cold `check`) never imports orjson; a batch does
     after its first WARM cases, and writes the same bytes."""
-    monkeypatch.setattr(seal, "WARM", 3)
+    monkeypatch.setattr(seal.WAY, "warm", 3)
     assert sealed(monkeypatch, "auto", None, 6)[1] == 3
-    assert seal._orjson is orjson
+    assert warm._orjson is orjson
 
 
 def test_without_orjson_the_reference(monkeypatch):

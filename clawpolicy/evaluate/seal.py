@@ -10,7 +10,7 @@ import json
 from typing import Any, get_args, get_origin
 
 from clawpolicy.check.policy import CheckedPolicy
-from clawpolicy.core import installed
+from clawpolicy.core import installed, warm
 from clawpolicy.evaluate.determination import Seal
 
 # The field of a case file that the determination does not read: `expect:` is for
@@ -21,37 +21,28 @@ _EXCLUDED = frozenset(_NOT_SEALED)
 # made once (json.dumps makes one a call with these arguments).
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
-# How the canonical bytes are written once the case is dumped. "auto": a process's first
-# WARM cases by the json module's encoder (the reference), then by orjson where it is
-# installed, which writes the same bytes in a tenth of the time (keys sorted by code point,
-# text as itself with the same escapes) and refuses, so that the reference writes it, what
-# it would write otherwise or not at all: an integer past 64 bits, a key that is not a text,
-# a lone surrogate. A float it would write otherwise (`1e-05` is its `0.00001`) is looked for
-# first, where a float can be: under a field of type Any. Importing orjson costs a cold
-# `check` about 1 ms, so a process that seals few cases never imports it.
-# "reference": always the json module; "fast": orjson from the first case.
-# tests/test_seal.py holds the two to the same bytes.
-WRITE = "auto"
-WARM = 64
-_sealed = 0
-_orjson: Any = None
+# How the canonical bytes are written once the case is dumped (core/warm.py): a process's
+# first cases by the json module's encoder (the reference), then by orjson, which writes the
+# same bytes in a tenth of the time (keys sorted by code point, text as itself with the same
+# escapes) and refuses, so that the reference writes it, what it would write otherwise or
+# not at all: an integer past 64 bits, a key that is not a text, a lone surrogate. A float
+# it would write otherwise (`1e-05` is its `0.00001`) is looked for first, where a float can
+# be: under a field of type Any. tests/test_seal.py holds the two to the same bytes.
+WAY = warm.Warm()
+writing = WAY.writing
 
 
 def canonical_case(case: Any) -> bytes:
     """The case as its validated model holds it, written one way: keys sorted, no
     whitespace, amounts as exact decimal strings, dates as ISO dates. Key order, YAML versus
     JSON, comments and quoting do not change it; a changed fact does."""
-    global _sealed
     data = case.model_dump(mode="json", by_alias=True, exclude=_EXCLUDED)
-    if WRITE != "reference":
-        if _orjson is None and (WRITE == "fast" or _sealed >= WARM):
-            _load()
-        _sealed += 1
-        if _orjson and not _floats(type(case), data):
-            try:
-                return _orjson.dumps(data, option=_orjson.OPT_SORT_KEYS)
-            except TypeError:  # orjson's refusals, above: the reference writes it
-                pass
+    orjson = WAY.fast()
+    if orjson and not _floats(type(case), data):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # orjson's refusals, above: the reference writes it
+            pass
     return reference(data)
 
 
@@ -59,30 +50,6 @@ def reference(data: Any) -> bytes:
     """The canonical bytes of a case as `model_dump(mode="json")` gives it, as the json
     module writes them: what the seal is defined by."""
     return _CANONICAL.encode(data).encode("utf-8")
-
-
-def writing(mode: str) -> None:
-    """Write the canonical bytes from now on as `mode` says ("auto", "fast", "reference"),
-    counted again from the first case."""
-    global WRITE, _sealed
-    WRITE, _sealed = mode, 0
-
-
-def _load() -> None:
-    global _orjson
-    try:
-        import orjson
-    except ImportError:
-        orjson = False
-    _orjson = orjson
-
-
-def orjson() -> Any:
-    """The orjson module, imported at the first call, or False where it is not installed
-    (render/json.py's writer of lines takes it from here too)."""
-    if _orjson is None:
-        _load()
-    return _orjson
 
 
 # For each case model class, the fields that can hold a float once dumped: the fields of type

@@ -9,7 +9,7 @@ without building the models' serialization schemas (a cold `check` does not need
 `PYDANTIC` writes through `model_dump_json` instead: tests/test_json_writer.py compares the
 two byte for byte on the examples and on generated cases.
 
-Once a process has written `WARM` determinations (a batch), orjson writes them (`_fast`):
+Once a process has written its first determinations (a batch), orjson writes them (`_fast`):
 each model handed to it as its `__dict__` (or a copy without the fields left out), in C
 from there, where the writer above makes a Python call per value; the same bytes (the same
 escapes, keys in the same order, two-space indent), tested against both writers above."""
@@ -24,19 +24,18 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from clawpolicy.evaluate import seal
+from clawpolicy.core import warm
 from clawpolicy.evaluate.determination import Determination
 from clawpolicy.evaluate.reasons import write
 
 # Write through pydantic-core's serializer (`model_dump_json`), the reference.
 PYDANTIC = False
-# Which writer `written` uses, as seal.py's canonical bytes: "auto", our own (`_line`,
-# `_plain`) for a process's first WARM determinations, so that a single `check` does not
-# import orjson, then orjson where installed (`_fast`); "reference": always our own;
-# "fast": orjson from the first. tests/test_json_writer.py holds the three to the same bytes.
-WRITE = "auto"
-WARM = 64
-_written = 0
+# Which writer `written` uses (core/warm.py), as seal.py's canonical bytes: our own (`_line`,
+# `_plain`) for a process's first determinations, so that a single `check` does not import
+# orjson, then orjson where installed (`_fast`). tests/test_json_writer.py holds them to the
+# same bytes.
+WAY = warm.Warm()
+writing = WAY.writing
 
 
 def render(determination: Determination) -> str:
@@ -59,13 +58,10 @@ def render_line(determination: Determination, source: str | None = None) -> str:
 
 def written(model: BaseModel, indent: bool = False) -> str:
     """A model as pydantic-core writes it: on one line, or indented by two spaces a level."""
-    global _written
-    if WRITE != "reference":
-        if WRITE == "fast" or _written >= WARM:
-            fast = _fast(model, indent)
-            if fast is not None:
-                return fast
-        _written += 1
+    if WAY.fast():
+        fast = _fast(model, indent)
+        if fast is not None:
+            return fast
     if indent:
         return to_json(_plain(model), indent=2).decode()
     out: list[str] = []
@@ -168,17 +164,10 @@ def _plain(value: Any) -> Any:
             if not (optional and data[name] is None)}
 
 
-def writing(mode: str) -> None:
-    """Write from now on as `mode` says ("auto", "fast", "reference"), counted again from
-    the first determination."""
-    global WRITE, _written
-    WRITE, _written = mode, 0
-
-
 def _fast(model: BaseModel, indent: bool) -> str | None:
     """`model` written by orjson, or None where it is not installed or refuses a value (an
     integer past 64 bits, a lone surrogate): the writer above writes it then."""
-    orjson = seal.orjson()
+    orjson = warm.orjson()
     if not orjson:
         return None
     try:
@@ -195,7 +184,7 @@ def _object(value: Any) -> Any:
     convert = _MAPPINGS.get(type(value))
     if convert is None:
         if type(value) is Decimal:
-            return seal.orjson().Fragment(to_json(value))
+            return warm.orjson().Fragment(to_json(value))
         if not isinstance(value, BaseModel):
             raise TypeError(type(value))
         convert = _mapping(type(value))
