@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
@@ -219,11 +220,20 @@ def _walk(determiner: Determiner, fact: str) -> tuple[Any, str | None, Any, str]
 
 
 def _declaration(determiner: Determiner, holder: Any) -> Any:
-    """The vocabulary's declaration of the record holding a fact, where it is one."""
+    """The vocabulary's declaration of the record holding a fact, where it is one: the first
+    declared of its record type, found by name in an index made once per policy."""
     if holder is None or not isinstance(holder[0], t.Record):
         return None
-    decls = determiner.policy.vocabulary.declarations.records.values()
-    return next((d for d in decls if d.type_name == holder[0].name), None)
+    index = _RECORDS.get(determiner.policy)
+    if index is None:
+        index = _RECORDS[determiner.policy] = {}
+        for d in determiner.policy.vocabulary.declarations.records.values():
+            index.setdefault(d.type_name, d)
+    return index.get(holder[0].name)
+
+
+# Each policy's record declarations by record type (`_declaration`), held weakly.
+_RECORDS: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
 
 
 # The answer that stands for every value but those listed before it: a text none of the
