@@ -4,9 +4,10 @@ facts known leave pending, their candidates and answers, every run the search ma
 fact whose answers cannot be listed, the runs that show a settled award with its reasons),
 the comparisons the tracker follows, and the CPU of each, exclusive (a run inside a
 sub-search counts to the sub-search). Then each search by how it ended (`endings`): run to its
-end, past the bound, still moving, stopped by its watch or given back by its probe (watch.py),
-the determination's own apart from the sub-searches of answers asked alone, with the runs and
-the CPU (inclusive) of each kind; a search that gives its run back pays for every run it made.
+end, past the bound, still moving, stopped by its watch or once its answers passed the bound,
+or given back by its probe (watch.py), the determination's own apart from the sub-searches of
+answers asked alone, with the runs and the CPU (inclusive) of each kind; a search that gives
+its run back pays for every run it made.
 
     python benchmarks/search_costs.py [--cases 60] [--mixed 12] [--seed 2024] [--repeats 3]
     PYTHONPATH=/some/snapshot python benchmarks/search_costs.py   # another commit's code
@@ -136,10 +137,12 @@ def instrument(clock: Clock) -> collections.Counter:
     return counts
 
 
-def ending(group: exact.Group, probed: bool) -> str:
+def ending(group: exact.Group, probed: bool, grown: bool) -> str:
     """How a search ended, as settle.py reads it."""
     if group.combinations:
         return "run to its end"
+    if group.undecided and grown:
+        return "stopped, its answers past the bound (Watch.grown)"
     if group.undecided:
         return "given back by its probe" if probed else "stopped by its watch"
     if group.overflow == exact.BOUND + 1:
@@ -157,7 +160,9 @@ def endings(counts: collections.Counter) -> collections.Counter:
     `(kind, ending, what)` in the counter it returns (cleared by the caller with `counts`)."""
     found: collections.Counter = collections.Counter()
     enumerate_, probe = exact.Exact.enumerate, watching.probe
+    grown = getattr(watching.Watch, "grown", None)  # (not in a snapshot before it)
     probed: list[bool] = []
+    stopped: list[bool] = []
 
     def probing(*args, **kwargs):
         shown = probe(*args, **kwargs)
@@ -165,14 +170,24 @@ def endings(counts: collections.Counter) -> collections.Counter:
         return shown
     watching.probe = probing
 
+    def growing(*args, **kwargs):
+        try:
+            return grown(*args, **kwargs)
+        except watching.Undecided:
+            stopped.append(True)
+            raise
+    if grown is not None:
+        watching.Watch.grown = growing
+
     def timed(self, group):
         runs, start = counts["runs"], time.process_time()
         probed.clear()
+        stopped.clear()
         try:
             return enumerate_(self, group)
         finally:
             kind = "sub-searches" if self.outcome_only else "the determination's own"
-            key = (kind, ending(group, any(probed)))
+            key = (kind, ending(group, any(probed), any(stopped)))
             found[key + ("searches",)] += 1
             found[key + ("runs",)] += counts["runs"] - runs
             found[key + ("cpu",)] += time.process_time() - start
@@ -223,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             print("  searches by how they ended: searches, runs, CPU (inclusive)")
             for key in sorted({k[:2] for k in how}, key=lambda k: -how[k + ("cpu",)]):
                 searches, runs, spent = (how[key + (what,)] for what in ("searches", "runs", "cpu"))
-                print(f"  {', '.join(key):60s} {searches:6d} {runs:7d} runs "
+                print(f"  {', '.join(key):66s} {searches:6d} {runs:7d} runs "
                       f"{spent * 1000 / n:8.3f} ms/case {spent / first:6.2f}x the first run")
     return 0
 
