@@ -3,7 +3,11 @@ facts known leave pending, their candidates and answers, every run the search ma
 (the combinations of answers, the sub-searches that settle an answer past the bound or of a
 fact whose answers cannot be listed, the runs that show a settled award with its reasons),
 the comparisons the tracker follows, and the CPU of each, exclusive (a run inside a
-sub-search counts to the sub-search).
+sub-search counts to the sub-search). Then each search by how it ended (`endings`): run to its
+end, past the bound, still moving, stopped by its watch or once its answers passed the bound,
+or given back by its probe (watch.py), the determination's own apart from the sub-searches of
+answers asked alone, with the runs and the CPU (inclusive) of each kind; a search that gives
+its run back pays for every run it made.
 
     python benchmarks/search_costs.py [--cases 60] [--mixed 12] [--seed 2024] [--repeats 3]
     PYTHONPATH=/some/snapshot python benchmarks/search_costs.py   # another commit's code
@@ -29,6 +33,7 @@ import common  # noqa: E402
 from generate import generate_list  # noqa: E402
 from clawpolicy import api  # noqa: E402
 from clawpolicy.evaluate import decide, determine, exact, settle, tracking  # noqa: E402
+from clawpolicy.evaluate import watch as watching  # noqa: E402
 
 _SUB = "sub-searches (all their runs)"
 # (owner, function name, kind): the kinds of work, innermost wins (but within a sub-search).
@@ -132,6 +137,64 @@ def instrument(clock: Clock) -> collections.Counter:
     return counts
 
 
+def ending(group: exact.Group, probed: bool, grown: bool) -> str:
+    """How a search ended, as settle.py reads it."""
+    if group.combinations:
+        return "run to its end"
+    if group.undecided and grown:
+        return "stopped, its answers past the bound (Watch.grown)"
+    if group.undecided:
+        return "given back by its probe" if probed else "stopped by its watch"
+    if group.overflow == exact.BOUND + 1:
+        return "past the bound, counting to it"
+    if group.overflow:
+        return "past the bound, by its answers' product"
+    if group.moving:
+        return "still moving after its rounds"
+    return "not enumerated (a whole record)"
+
+
+def endings(counts: collections.Counter) -> collections.Counter:
+    """Each search (exact.Exact.enumerate) by how it ended, the determination's own apart
+    from the sub-searches: searches, runs (decide.Determiner._run) and CPU, inclusive, under
+    `(kind, ending, what)` in the counter it returns (cleared by the caller with `counts`)."""
+    found: collections.Counter = collections.Counter()
+    enumerate_, probe = exact.Exact.enumerate, watching.probe
+    grown = getattr(watching.Watch, "grown", None)  # (not in a snapshot before it)
+    probed: list[bool] = []
+    stopped: list[bool] = []
+
+    def probing(*args, **kwargs):
+        shown = probe(*args, **kwargs)
+        probed.append(shown is None)
+        return shown
+    watching.probe = probing
+
+    def growing(*args, **kwargs):
+        try:
+            return grown(*args, **kwargs)
+        except watching.Undecided:
+            stopped.append(True)
+            raise
+    if grown is not None:
+        watching.Watch.grown = growing
+
+    def timed(self, group):
+        runs, start = counts["runs"], time.process_time()
+        probed.clear()
+        stopped.clear()
+        try:
+            return enumerate_(self, group)
+        finally:
+            kind = "sub-searches" if self.outcome_only else "the determination's own"
+            key = (kind, ending(group, any(probed), any(stopped)))
+            found[key + ("searches",)] += 1
+            found[key + ("runs",)] += counts["runs"] - runs
+            found[key + ("cpu",)] += time.process_time() - start
+    exact.Exact.enumerate = timed
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=60, help="single-award cases per policy")
@@ -141,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clock = Clock()
     counts = instrument(clock)
+    ended = endings(counts)
     print(f"clawpolicy from {common.source()}; seed {args.seed}; CPU ms per case, exclusive, "
           f"fastest of {args.repeats}")
     for name in ("qualys-2019.claw", "qualys.claw"):
@@ -155,12 +219,14 @@ def main(argv: list[str] | None = None) -> int:
                 clock.cpu.clear()
                 clock.calls.clear()
                 counts.clear()
+                ended.clear()
                 for lc in cases:
                     api.evaluate(policy, lc)
                 total = sum(clock.cpu.values())
                 if best is None or total < best[0]:
-                    best = (total, dict(clock.cpu), dict(clock.calls), dict(counts))
-            total, cpu, calls, found = best
+                    best = (total, dict(clock.cpu), dict(clock.calls), dict(counts),
+                            dict(ended))
+            total, cpu, calls, found, how = best
             first = cpu.get("first run: one evaluation, with reasons", 0) or 1e-9
             print(f"\n{name}, {n} cases of 1-{hi} awards: {pending} awards pending as the "
                   f"facts known decide them; {total * 1000 / n:.3f} ms/case, "
@@ -169,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             for kind in sorted(cpu, key=lambda k: -cpu[k]):
                 print(f"  {kind:45s} {calls[kind]:6d} calls {cpu[kind] * 1000 / n:8.3f} ms/case"
                       f" {cpu[kind] / first:6.2f}x the first run")
+            print("  searches by how they ended: searches, runs, CPU (inclusive)")
+            for key in sorted({k[:2] for k in how}, key=lambda k: -how[k + ("cpu",)]):
+                searches, runs, spent = (how[key + (what,)] for what in ("searches", "runs", "cpu"))
+                print(f"  {', '.join(key):66s} {searches:6d} {runs:7d} runs "
+                      f"{spent * 1000 / n:8.3f} ms/case {spent / first:6.2f}x the first run")
     return 0
 
 

@@ -210,10 +210,9 @@ class Exact:
         group.tracker = Tracker({}, given=searching.SHORTCUTS)
         cache: dict[tuple, Combination] = {}
         try:
-            count = 1
             for fact in group.cited:  # the cartesian product of the candidates' answers
                 self._add(group, fact)
-                count *= len(self.answers(group, fact))
+            count = self.count(group)
             if count > BOUND:
                 raise _Unsettled(count)
         except _Unsettled as why:
@@ -228,9 +227,7 @@ class Exact:
             return
         for _ in range(ROUNDS):
             before = {f: list(v) for f, v in group.tracker.thresholds.items()}
-            count = 1
-            for fact in group.cited:  # with the thresholds the last round found
-                count *= len(self.answers(group, fact))
+            count = self.count(group)  # with the thresholds the last round found
             if count > BOUND:
                 group.overflow, group.combinations = count, []
                 return
@@ -255,6 +252,14 @@ class Exact:
                 return
         group.moving, group.combinations = True, []
 
+    def count(self, group: Group) -> int:
+        """How many combinations the candidates' answers make, with the thresholds found so
+        far (they are only ever added to, and so is this)."""
+        count = 1
+        for fact in group.cited:
+            count *= len(self.answers(group, fact))
+        return count
+
     def _add(self, group: Group, fact: str) -> None:
         if fact in group.domains:
             return
@@ -276,6 +281,8 @@ class Exact:
             if len(cache) >= BOUND:
                 raise _Unsettled(BOUND + 1)
             combo = cache[key] = self._combination(group, assigned, key, cache)
+            if watch is not None:  # its answers past the bound already (watch.Watch.grown)
+                watch.grown(group, BOUND)
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))

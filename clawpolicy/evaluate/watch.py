@@ -2,7 +2,8 @@
 group it has settled as far as that needs (`Watch`, which stops it once the rest could change
 nothing), and a search known beforehand to give nothing but the run it starts from (a few
 leaves far apart in the search's tree already show every award the group settles staying
-pending: `probe`).
+pending: `probe`), or known so once the thresholds it has found make more combinations than
+the bound (`Watch.grown`).
 
 Such a search ends one of four ways, and three of them leave every award of the group as the
 run it starts from has it: past the bound, still moving after its rounds, or stopped by its
@@ -51,6 +52,7 @@ from typing import Any
 from clawpolicy.evaluate import alike
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.evaluate.questions import tied, admissible
+from clawpolicy.evaluate.shortcuts import version
 from clawpolicy.evaluate.tracking import Scale, Tracker
 
 
@@ -95,6 +97,8 @@ class Watch:
         self.pending = sorted(self.open)
         self.group_awards = set(group.awards)
         self.checked: dict[int, bool] = {}  # _named_alike, by how many awards are open
+        # What the tracker knew when `grown` last counted (the round's start: counted then).
+        self.known = version(group.tracker) if exact.run.awards else None
 
     def leaf(self, combo: Combination) -> None:
         exact, keys, first, open_ = self.exact, combo.keys, self.first, self.open
@@ -116,6 +120,31 @@ class Watch:
                 self.others.append(combo.others)
         if not self.open and (not self.whole or self.others is None):
             raise Undecided()
+
+    def grown(self, group: Group, bound: int) -> None:
+        """Stops the search (`Undecided`) once the thresholds it has found make its
+        candidates' answers more combinations than `bound` (exact.Exact.count), for a case
+        with awards. The round began at most `bound` of them (exact.Exact.enumerate counts
+        them first and stops past the bound), and the count moves only with the thresholds,
+        which are only added to: so this round found a new one, and the search does not end
+        with this round's combinations. It ends past the bound within this round or at the
+        next round's start (counting the answers, more than `bound`), or, this round its
+        last, still moving; or earlier, stopped by its watch or at a fact whose answers
+        cannot be listed. Each gives the run it starts from back, every award it settles as
+        the facts known decide it (settle.py), and only the notes that say why differ, which
+        an answer's result does not read (its outcome, amount and open facts:
+        questions.fallback_answers; shortcuts.Leads keeps that result for alike answers).
+        So the rest of the search is not made. As with the watch's own stop, the combinations not
+        tried are not evaluated: an evaluation that would fail among them is not met (no
+        test case has one). Not for a case without awards, where which facts the search
+        left unknown (Group.unlisted, found as it goes) is read (unlisted.lists_alike)."""
+        if self.known is None:
+            return
+        now = version(group.tracker)
+        if now != self.known:
+            self.known = now
+            if self.exact.count(group) > bound:
+                raise Undecided()
 
     def _named_alike(self) -> bool:
         """Whether the awards still open count for nothing the answer gives. Some award of
