@@ -48,9 +48,11 @@ def _determine(policy: CheckedPolicy, case: Any, facts: dict[str, Any], reasons:
     first = determiner.run()
     run, questions = closed(first), []
     if run is None:  # something is open: the exactness rule's search, imported only now
+        from clawpolicy.evaluate.collector import searching
         from clawpolicy.evaluate.settle import settle
 
-        settled = settle(determiner, first)
+        with searching():  # the collector's full passes spaced out (collector.py)
+            settled = settle(determiner, first)
         run, questions = settled.run, settled.questions
     # The reasons of the results the determination is made of are written here, and only
     # these (reasons.py): the runs behind them recorded what each needs.

@@ -1,0 +1,61 @@
+"""The cyclic collector's full passes spaced out while the exactness search runs
+(evaluate/collector.py): the search runs with them spaced out, the thresholds come back as
+they were however the search ends, a caller's own setting is kept, and the determination
+is the one made with the collector as CPython sets it, byte for byte."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from clawpolicy.api import evaluate
+from clawpolicy.evaluate import collector, settle
+from clawpolicy.render import json as json_render
+from tests.test_grown import _case
+
+
+@pytest.fixture
+def thresholds():
+    held = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*held)
+
+
+def test_a_search_runs_with_full_passes_spaced_out_and_gives_the_same(qualys_revised,
+                                                                      monkeypatch, thresholds):
+    case = _case(7, 1, 1, 120)  # a single-award case of seed 7 with a search
+    seen: list[tuple] = []
+    settled = settle.settle
+
+    def spied(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return settled(*args, **kwargs)
+    monkeypatch.setattr(settle, "settle", spied)
+    spaced = json_render.render(evaluate(qualys_revised, case))
+    assert seen and set(seen) == {(700, 10, collector.FULL)}  # its answers' searches too
+    assert gc.get_threshold() == (700, 10, 10)
+    seen.clear()
+    monkeypatch.setattr(collector, "FULL", 10)  # as CPython sets them: nothing changed
+    assert json_render.render(evaluate(qualys_revised, case)) == spaced
+    assert seen and set(seen) == {(700, 10, 10)}
+
+
+def test_the_thresholds_come_back_when_the_search_fails(thresholds):
+    with pytest.raises(ZeroDivisionError):
+        with collector.searching():
+            assert gc.get_threshold() == (700, 10, collector.FULL)
+            1 / 0
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_a_callers_own_setting_is_kept(thresholds):
+    gc.set_threshold(500, 5, 1000)  # full passes spaced out further already
+    with collector.searching():
+        assert gc.get_threshold() == (500, 5, 1000)
+    assert gc.get_threshold() == (500, 5, 1000)
+    gc.set_threshold(700, 10, 10)
+    with collector.searching():
+        gc.set_threshold(2000, 10, 10)  # set meanwhile, by someone else: left as set
+    assert gc.get_threshold() == (2000, 10, 10)
