@@ -14,8 +14,11 @@ instead (`FULL`); the younger generations are collected as before, so what a run
 drops in cycles is freed as soon as before, and the search's peak memory did not move
 (136-137 MB for that batch either way). The collector decides no value: the determination
 is the same, byte for byte. The thresholds are put back as they were when the search ends,
-however it ends, unless something else set them meanwhile; a caller that set a later full
-pass already keeps its own."""
+however it ends (but for an interrupt landing between the `finally`'s two calls), unless
+something else set them meanwhile; a caller that set a later full pass already keeps its own.
+Where the collector has no third threshold (CPython 3.14.0-3.14.4's incremental collector
+reads none), nothing changes: what is read back is not what was set, so nothing is put
+back either."""
 
 from __future__ import annotations
 
@@ -35,8 +38,8 @@ def searching() -> Iterator[None]:
         yield
         return
     ours = (held[0], held[1], FULL)
-    gc.set_threshold(*ours)
     try:
+        gc.set_threshold(*ours)  # inside: an interrupt as it returns still puts them back
         yield
     finally:
         if gc.get_threshold() == ours:
