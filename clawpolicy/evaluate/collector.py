@@ -16,9 +16,9 @@ drops in cycles is freed as soon as before, and the search's peak memory did not
 is the same, byte for byte. The thresholds are put back as they were when the search ends,
 however it ends (but for an interrupt landing between the `finally`'s two calls), unless
 something else set them meanwhile; a caller that set a later full pass already keeps its own.
-Where the collector has no third threshold (CPython 3.14.0-3.14.4's incremental collector
-reads none), nothing changes: what is read back is not what was set, so nothing is put
-back either."""
+Where the collector ignores a third threshold (CPython 3.14's incremental collector is
+documented to; not run here), nothing changes: what is read back is not what was set, so
+nothing is put back either."""
 
 from __future__ import annotations
 
