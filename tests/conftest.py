@@ -145,3 +145,9 @@ def benchmark_modules(*names: str) -> list:
         for name in set(sys.modules) - before:  # those of benchmarks/ (clawpolicy's stay)
             if str(getattr(sys.modules[name], "__file__", "")).startswith(str(ROOT / "benchmarks")):
                 del sys.modules[name]
+
+
+def generator():
+    """benchmarks/generate.py's `generate_list`, the cases run.py makes, loaded as
+    `benchmark_modules` loads it."""
+    return benchmark_modules("generate")[0].generate_list

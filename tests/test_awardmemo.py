@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from clawpolicy.api import evaluate
 from clawpolicy.evaluate import awardmemo, watch
-from tests.test_json_writer import _generator
+from tests.conftest import generator
 from tests.test_properties import as_case
 
 
@@ -53,7 +53,7 @@ def test_the_lookup_finds_what_the_scan_in_order_finds(qualys_2019, monkeypatch)
     monkeypatch.setattr(awardmemo.AwardMemo, "_lookup", checked)
     # The probe (watch.py) spares most of these searches: off, so that they look up as many.
     monkeypatch.setattr(watch, "probe", lambda *args: [])
-    cases = _generator()(77, 2024, 1, 20)
+    cases = generator()(77, 2024, 1, 20)
     for data in (cases[22], cases[76]):
         evaluate(qualys_2019, as_case(data))
     assert counts["hits"] > 40_000 and counts["lookups"] - counts["hits"] > 100

@@ -48,11 +48,11 @@ def test_cross_references_walk_only_the_records_that_can_break_one():
     each kind."""
     from clawpolicy import vocabulary
     from clawpolicy.vocabulary.models import cross_reference_errors
-    from tests.test_json_writer import _generator
+    from tests.conftest import generator
 
     v = vocabulary.load()
     found = set()
-    for i, data in enumerate(_generator()(200, 13, 1, 6)):
+    for i, data in enumerate(generator()(200, 13, 1, 6)):
         if i % 3 == 1 and len(data.get("statements") or ()) > 1:
             data["statements"][1]["id"] = data["statements"][0]["id"]
         if i % 3 == 2 and data.get("awards"):

@@ -63,13 +63,13 @@ def test_the_constraints_walk_only_the_records_that_can_break_one(tmp_path):
     refuse nothing."""
     from clawpolicy.input.reader import validate_case
     from clawpolicy.vocabulary.models import broken_constraints
-    from tests.test_json_writer import _generator
+    from tests.conftest import generator
 
     toml = tmp_path / "v.toml"
     toml.write_text(SHIPPED.replace(PAID, PAID + "\nrefuse = false", 1), encoding="utf-8")
     for v in (vocabulary.load(), vocabulary.load(toml)):
         found = set()
-        for i, data in enumerate(_generator()(300, 11, 1, 6)):
+        for i, data in enumerate(generator()(300, 11, 1, 6)):
             if i % 3 == 0 and data.get("statements"):  # a period ending after its filing
                 data["statements"][0]["period_end"] = "9999-12-31"
             case = validate_case(data, "case", vocabulary=v)

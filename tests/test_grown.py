@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from clawpolicy.evaluate import shortcuts, watch
 from clawpolicy.evaluate.tracking import Tracker
 from tests.strategies import LONG
-from tests.test_json_writer import _generator
+from tests.conftest import generator
 from tests.test_search import render
 
 # (seed, fewest awards, most awards, index): generated as benchmarks/run.py makes them.
@@ -29,7 +29,7 @@ STOPPED = [(7, 1, 1, 120), (2024, 1, 20, 22)] + ([(2024, 1, 20, 76)] if LONG els
 
 
 def _case(seed: int, low: int, high: int, index: int):
-    return read_case_data(_generator()(index + 1, seed, low, high)[index])
+    return read_case_data(generator()(index + 1, seed, low, high)[index])
 
 
 def _stops(monkeypatch) -> list[int]:

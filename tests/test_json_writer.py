@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import importlib.util
 import os
 import subprocess
 import sys
@@ -23,16 +22,9 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import determination
 from clawpolicy.evaluate.determination import Assumption, Condition, Determination
 from clawpolicy.render import json as json_render
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT, generator
 from tests.strategies import cases, fuzzed, scaled
 from tests.test_properties import as_case
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate_list
 
 
 def same_models(fast, reference, path="") -> None:
@@ -102,7 +94,7 @@ def test_examples_revised(case_path, qualys_revised):
 @pytest.mark.parametrize("seed", range(scaled(3)))
 def test_benchmark_cases(seed, qualys_2019, qualys_revised):
     """run.py's generated cases (benchmarks/generate.py): single-award and mixed."""
-    generate = _generator()
+    generate = generator()
     for data in generate(8, 2024 + seed, 1, 1) + generate(2, 3024 + seed, 1, 8):
         for policy in (qualys_2019, qualys_revised):
             compare(policy, as_case(data))

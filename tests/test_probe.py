@@ -17,7 +17,7 @@ from clawpolicy.evaluate import watch
 from clawpolicy.render import json as json_render
 from tests.strategies import LONG
 from tests.test_exact_stop import leads
-from tests.test_json_writer import _generator
+from tests.conftest import generator
 
 SMALL = watch.SMALL
 
@@ -122,7 +122,7 @@ MIXED = [22] + ([52, 76] if LONG else [])
 @pytest.mark.parametrize("index", MIXED)
 def test_the_mixed_batchs_cases_where_it_is_taken(index, qualys_2019, monkeypatch):
     monkeypatch.setattr(watch, "SMALL", SMALL)  # as it is
-    data = _generator()(index + 1, 2024, 1, 20)[index]
+    data = generator()(index + 1, 2024, 1, 20)[index]
     found = _counted(monkeypatch)
     fast = json_render.render(evaluate(qualys_2019, read_case_data(data)))
     searching.SHORTCUTS = False

@@ -15,9 +15,8 @@ from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.evaluate import depends, reasons
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
-from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, generator
 from tests.strategies import LONG, cases, fuzzed
-from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 from tests.test_search import BATCHES, batch_agrees  # run.py's mixed batch, single-award cases
 
@@ -76,7 +75,7 @@ def test_the_mixed_batch_shares_words(qualys_2019, monkeypatch):
     calls = []
     write = reasons.Reason.written
     monkeypatch.setattr(reasons.Reason, "written", lambda self: calls.append(1) or write(self))
-    data = next(d for d in _generator()(12, 2024, 1, 20) if len(d["awards"]) >= 10)
+    data = next(d for d in generator()(12, 2024, 1, 20) if len(d["awards"]) >= 10)
     written(qualys_2019, as_case(data), True)
     shared = len(calls)
     calls.clear()

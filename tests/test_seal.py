@@ -19,9 +19,9 @@ from clawpolicy.api import read_case
 from clawpolicy.core import warm
 from clawpolicy.evaluate import seal
 from clawpolicy.input.reader import validate_case
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT, generator
 from tests.strategies import cases, fuzzed, scaled
-from tests.test_json_writer import AWKWARD, _generator
+from tests.test_json_writer import AWKWARD
 from tests.test_properties import as_case
 
 orjson = pytest.importorskip("orjson")
@@ -72,7 +72,7 @@ def test_the_shipped_examples():
 
 @pytest.mark.parametrize("seed", range(scaled(2)))
 def test_benchmark_cases(seed):
-    generate = _generator()
+    generate = generator()
     for data in generate(20, 2024 + seed, 1, 1) + generate(5, 3024 + seed, 1, 8):
         case = as_case(data).case
         alike(case)
@@ -86,7 +86,7 @@ def test_generated(data):
 
 
 def _with_facts(case_facts: dict, award_facts: dict | None = None):
-    data = _generator()(1, 7, 1, 1)[0]
+    data = generator()(1, 7, 1, 1)[0]
     data = as_case(data).case.model_dump(mode="json", exclude={"expect"})
     data["facts"] = case_facts
     if award_facts is not None:

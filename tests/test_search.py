@@ -20,9 +20,8 @@ from hypothesis import given
 from clawpolicy.api import evaluate, read_case
 from clawpolicy.evaluate import awardmemo, exact, searching, settle, shortcuts, tracking, watch
 from clawpolicy.render import json as json_render
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT
+from tests.conftest import EXAMPLE_CASES, REVISION_CASES, ROOT, generator
 from tests.strategies import LONG, cases, fuzzed, scaled
-from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
 HEAVY = sorted((ROOT / "tests" / "heavy_cases").glob("*.json"))
@@ -181,7 +180,7 @@ def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
 def batch_agrees(both, policy, batch) -> None:
     """Every case of one of BATCHES rendered alike both ways `both` gives (the fast one and
     its reference); a case that differs is named."""
-    for data in _generator()(*batch):
+    for data in generator()(*batch):
         fast, reference = both(policy, as_case(data))
         assert fast == reference, data["case_id"]
 
@@ -211,7 +210,7 @@ def test_a_sub_search_takes_the_awards_its_answer_cannot_move(qualys_revised, mo
         return sub(determiner, fact, value, first)
     monkeypatch.setattr(settle, "_settled_answer", checked)
     for batch in BATCHES:
-        for data in _generator()(*batch):
+        for data in generator()(*batch):
             evaluate(qualys_revised, as_case(data))
     assert "stock_sales" in compared
 
@@ -448,7 +447,7 @@ def test_an_intervals_last_answer_takes_its_first_where_a_rule_decides(qualys_20
             compared.append(found.keys)
         return found
     monkeypatch.setattr(exact, "interval_end", checked)
-    for data in _generator()(*BATCHES[0]):
+    for data in generator()(*BATCHES[0]):
         evaluate(qualys_2019, as_case(data))
     evaluate(qualys_2019, read_case(ROOT / "examples" / "cases" /
                                     "12-restated-amount-unknown.yaml"))

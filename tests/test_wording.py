@@ -17,10 +17,9 @@ from hypothesis import given
 from clawpolicy.api import compile_policy, evaluate, read_case
 from clawpolicy.evaluate import compiled, determine, explain, wording
 from clawpolicy.evaluate.reasons import Reason
-from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, generator
 from tests.strategies import cases, fuzzed
 from tests.test_explain_grouping import POLICY as GROUPING
-from tests.test_json_writer import _generator
 from tests.test_properties import as_case
 
 LONG = os.environ.get("CLAWPOLICY_FUZZ") == "long"
@@ -104,7 +103,7 @@ def test_company_examples(policy_path, case_path, company_policies, compare):
 def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised, compare):
     policy = qualys_revised if revised else qualys_2019
     size = batch[0] if not revised else max(batch[0] // 4, 4)  # the revised policy: slower
-    for data in _generator()(size, *batch[1:]):
+    for data in generator()(size, *batch[1:]):
         evaluate(policy, as_case(data))
         assert not compare.differ, (data["case_id"], compare.differ[:3])
     assert compare.counted[0] >= size  # a few hundred reasons a run, at the least
