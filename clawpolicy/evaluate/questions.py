@@ -81,7 +81,7 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
 
 
 def tied(determiner: Determiner, fact: str) -> list[tuple[Any, tuple[str, str, str | None],
-                                                           tuple[Any, Any, Any]]]:
+                                                          tuple[Any, Any, Any]]]:
     """The vocabulary's constraints on the record holding a fact that name it (as their
     field, their limit or their condition's field): each with the paths of its field, its
     limit and its condition's field, and the values the case gives them (None: unknown).
