@@ -75,13 +75,14 @@ def test_a_changed_installation_is_found_again(kept, tmp_path, monkeypatch):
 
 def test_the_program_reads_no_package_metadata(tmp_path):
     """`check --format json` as the program, the policy kept or not: neither the version's
-    lookup nor pydantic's for plugins imports importlib.metadata (10-11 ms)."""
+    lookup nor pydantic's for plugins imports importlib.metadata (10-11 ms); nor, on a kept
+    policy, anything importlib.resources (0.9 ms)."""
     code = ("import runpy, sys\n"
             "sys.argv[0] = 'clawpolicy'\n"
             "try:\n    runpy.run_module('clawpolicy', run_name='__main__')\n"
             "except SystemExit as stop:\n    code = stop.code\n"
             "print('exit', code, 'metadata', 'importlib.metadata' in sys.modules, "
-            "file=sys.stderr)")
+            "'resources', 'importlib.resources' in sys.modules, file=sys.stderr)")
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     env["CLAWPOLICY_CACHE_DIR"] = str(tmp_path / "cache")
     off = dict(env, CLAWPOLICY_CACHE_DIR="off")
@@ -91,8 +92,11 @@ def test_the_program_reads_no_package_metadata(tmp_path):
                            env=environment, timeout=120) for environment in (env, env, off)]
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
     assert '"outcome": "recovery"' in runs[1].stdout, runs[1].stderr
+    # The resources only where the policy is parsed (its grammar): not on the kept one, a
+    # path of a file looks for no shipped policy (core/shipped.py).
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == [
-        "exit 0 metadata False"] * 3, [r.stderr for r in runs]
+        f"exit 0 metadata False resources {parsed}" for parsed in (True, False, True)], \
+        [r.stderr for r in runs]
 
 
 def _by_importlib() -> tuple[str, list[str] | None]:
