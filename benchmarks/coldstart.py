@@ -18,6 +18,11 @@ one generated single-award case (generate.py), written as JSON.
 
     .venv/bin/python benchmarks/coldstart.py --runs 15 --base /path/to/main/checkout
 
+`--cache off` runs the commands with `CLAWPOLICY_CACHE_DIR=off`, as run.py's start-up line
+does: the policy parsed, lowered and checked on every run. `--format text` writes the memo
+instead; `--batch` gives the case as a JSON Lines file of one line (`check --batch`).
+"typer alone" is given the same arguments each time.
+
 On a machine shared with other work, read the CPU ratios: wall clock is the share of the
 cores the command got."""
 
@@ -117,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path, default=None,
                         help="another checkout of clawpolicy to run beside this one")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cache", choices=("kept", "off"), default="kept",
+                        help="the policy kept between runs (default), or the cache off")
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument("--batch", action="store_true",
+                        help="the case as a JSON Lines file given to --batch")
     args = parser.parse_args(argv)
 
     root = HERE.parent
@@ -124,14 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     with tempfile.TemporaryDirectory() as tmp:
-        env["CLAWPOLICY_CACHE_DIR"] = str(Path(tmp) / "cache")
-        case = Path(tmp) / "case.json"
-        case.write_text(json.dumps(generate_list(1, args.seed, 1, 1)[0]), encoding="utf-8")
+        env["CLAWPOLICY_CACHE_DIR"] = "off" if args.cache == "off" else str(Path(tmp) / "cache")
+        case = Path(tmp) / ("cases.jsonl" if args.batch else "case.json")
+        case.write_text(json.dumps(generate_list(1, args.seed, 1, 1)[0]) +
+                        ("\n" if args.batch else ""), encoding="utf-8")
+        given = ["--batch", str(case)] if args.batch else [str(case), "--format", args.format]
 
         def check(checkout: Path) -> list[str]:
             return [sys.executable, "-m", "clawpolicy", "check",
-                    str(checkout / "policies" / "qualys-2019.claw"), str(case), "--format",
-                    "json"]
+                    str(checkout / "policies" / "qualys-2019.claw")] + given
 
         commands = {"this checkout": (check(root), env, root)}
         if args.base is not None:
@@ -148,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
                 outputs[name] = _run(*command)[2]
         if args.base is not None and outputs["base"] != outputs["this checkout"]:
             raise SystemExit("error: the base checkout's determination differs")
-        print(f"cold check, {args.runs} runs each, interleaved; python "
+        shape = "--batch" if args.batch else f"--format {args.format}"
+        print(f"cold check ({shape}, cache {args.cache}), {args.runs} runs each, "
+              f"interleaved; python "
               f"{sys.version.split()[0]}; load average before: {_load()}")
         times: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in commands}
         for _ in range(args.runs):

@@ -8,14 +8,17 @@ user's own always wins."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 SUFFIX = ".claw"
+# The package's own folder, which `importlib.resources.files("clawpolicy")` gives for a
+# package installed as files (importing `importlib.resources` costs 0.9 ms, and 0.5 ms more
+# for `zipfile`, on every command that reads no shipped file).
+PACKAGE = Path(__file__).parents[1]
 
 
 def _folder(name: str) -> Path | None:
-    packaged = Path(str(resources.files("clawpolicy"))) / "shipped" / name
+    packaged = PACKAGE / "shipped" / name
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / name

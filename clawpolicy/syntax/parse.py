@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from clawpolicy.core.diagnostics import Diagnostic, DiagnosticError
+from clawpolicy.core.shipped import PACKAGE
 from clawpolicy.core.source import SourceFile, Span
 
 # Terminals that are not a fixed word, in a drafter's words.
@@ -59,13 +59,16 @@ TOKEN = re.compile(r"#[^\n]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'"
 
 
 def grammar_text() -> str:
-    """The grammar: inside the installed package, or beside the package in a checkout."""
-    packaged = resources.files("clawpolicy").joinpath("grammar/clawpolicy.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[2] / "grammar" / "clawpolicy.lark").read_text(
-        encoding="utf-8"
-    )
+    """The grammar: inside the installed package, or beside the package in a checkout, or
+    inside a package imported from a zip (`importlib.resources`)."""
+    for path in (PACKAGE / "grammar" / "clawpolicy.lark",
+                 Path(__file__).resolve().parents[2] / "grammar" / "clawpolicy.lark"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    from importlib import resources
+
+    return resources.files("clawpolicy").joinpath("grammar/clawpolicy.lark").read_text(
+        encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
