@@ -19,6 +19,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.differ import differ
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
     amount, total_field
 from clawpolicy.evaluate.env import Env
@@ -172,7 +173,7 @@ def _matters(group: Group, j: int) -> bool:
     answer leaves the case pending each ask it)."""
     found = group.matters.get(j)
     if found is None:
-        found = group.matters[j] = _differ(group.combinations, j)
+        found = group.matters[j] = differ(group.combinations, j, _given)
     return found
 
 
@@ -182,22 +183,6 @@ def _given(c: Combination) -> tuple:
     if found is None:
         found = c.given = (tuple(sorted(c.keys.items())), c.others)
     return found
-
-
-def _differ(combos: list[Combination], j: int) -> bool:
-    results = [_given(c) for c in combos]
-    for x, first in enumerate(combos):
-        here = first.values[j]
-        if here is ANY:
-            continue
-        for y in range(x + 1, len(combos)):
-            there = combos[y].values[j]
-            if there is ANY or there == here or results[y] == results[x]:
-                continue
-            if all(k == j or a is ANY or b is ANY or a == b
-                   for k, (a, b) in enumerate(zip(first.values, combos[y].values))):
-                return True
-    return False
 
 
 def _settles(group: Group, i: int) -> bool:
