@@ -107,6 +107,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
     asked = {f for g in groups if g.combinations
              for j, f in enumerate(g.facts) if _matters(g, j)} | set(fallback)
+    # What each award its group leaves pending is asked on (_elsewhere): the facts that
+    # matter in the group, or those asked alone where the group was not searched whole.
+    of_award = {i: [f for j, f in enumerate(g.facts) if _matters(g, j)] if g.combinations
+                else list(dict.fromkeys(g.cited + g.facts)) for g in groups for i in g.awards}
     for group in groups:
         if not group.combinations:
             continue
@@ -114,7 +118,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             if _matters(group, j):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-                    answers=_answers(settled, group, j, exact, asked)))
+                    answers=_answers(settled, group, j, exact, asked, of_award)))
     for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
@@ -319,7 +323,7 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
 
 
 def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
-            asked: set[str] = frozenset()) -> tuple:
+            asked: set[str], of_award: dict[int, list[str]]) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
     outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
@@ -328,7 +332,7 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
         pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
             or None
     if outcome == "pending":
-        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked) or None
+        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked, of_award) or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
@@ -339,14 +343,16 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
 
 
 def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
-               found: list[str], asked: set[str]) -> list[str]:
+               found: list[str], asked: set[str], of_award: dict[int, list[str]]) -> list[str]:
     """What a pending case turns on besides the group's facts, of those the determination
-    asks (`asked`): the open facts of the pending awards outside the group, the case-level
-    facts the group does not search, and those it left unknown (Group.unlisted) where the
-    other amounts stay unsettled."""
+    asks (`asked`): the facts each pending award outside the group is asked on (`of_award`, by
+    its own group: an answer here cannot move it, so it stays pending on all of them, not
+    only on the unknowns its first run stopped at), the case-level facts the group does not
+    search, and those it left unknown (Group.unlisted) where the other amounts stay
+    unsettled."""
     outside = [f for k, e in enumerate(settled.awards)
                if k not in group.awards and e.result.outcome == "pending"
-               for u in e.unknowns for f in u.facts]
+               for f in of_award.get(k, [f for u in e.unknowns for f in u.facts])]
     case = [f for u in settled.unknowns for f in u.facts]
     unlisted = group.unlisted if any(c.others is None for c in combos) else []
     return list(dict.fromkeys([*found, *(f for f in [*outside, *case, *unlisted]
@@ -391,15 +397,15 @@ def _splits(split: tuple) -> list[Split] | None:
     return found or None
 
 
-def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
-             asked: set[str] = frozenset()) -> list[Answer]:
+def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[str],
+             of_award: dict[int, list[str]]) -> list[Answer]:
     fact = group.facts[j]
     domain = group.domains[fact]
     found: list[tuple[Any, tuple, Any]] = []
     splitting = _splitting(settled, group)
 
     def result(combos: list[Combination]) -> tuple:
-        return _result(settled, group, combos, j, asked) + (_split(settled, combos,
+        return _result(settled, group, combos, j, asked, of_award) + (_split(settled, combos,
                                                                     splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
