@@ -37,9 +37,10 @@ def test_an_answer_names_the_facts_another_group_is_asked_on(qualys_revised, cas
     determination = evaluate(qualys_revised, case)
     assert {q.fact for q in determination.open_questions} == {EXEC, BASIS, RESTATED,
                                                               PROHIBITED}
-    assert _answers(determination, EXEC) == [
-        (True, "pending", [BASIS, RESTATED, PROHIBITED], None),
-        (False, "pending", [RESTATED, PROHIBITED], {"discretionary-fy2023-2": "not_covered"})]
+    assert [(if_, outcome, set(on), awards) for if_, outcome, on, awards
+            in _answers(determination, EXEC)] == [
+        (True, "pending", {BASIS, RESTATED, PROHIBITED}, None),
+        (False, "pending", {RESTATED, PROHIBITED}, {"discretionary-fy2023-2": "not_covered"})]
     # And the other way: an answer on the restated amount leaves discretionary-fy2023-2
     # pending on both its facts, the basis too (its first run stopped at the officer).
     for _, outcome, pending_on, _ in _answers(determination, RESTATED):
@@ -62,6 +63,32 @@ def test_applying_an_answer_gives_what_it_says(qualys_revised, case, fact, value
     [answer] = said
     assert assumed.outcome == answer.outcome
     assert {q.fact for q in assumed.open_questions} == set(answer.pending_on or ())
+
+
+def test_a_fact_two_groups_come_to_answer_is_asked_once(qualys_2019, case):
+    """Under the 2019 policy the case's first runs leave bonus-fy2021-7 pending on its
+    restated amount and psu-fy2022-12 on the remedies law prohibits; bonus-fy2021-7's search
+    then answers those remedies too. Searched apart, each group asked
+    `law.prohibited_remedies`, and the first said `[]` leaves the case pending, which
+    applying it disproves. Derived by hand (the README): psu-fy2022-12 (1,431,800.00 USD
+    awarded, 950,487.54 as restated, all paid) is reached only by repayment, so it recovers
+    481,312.46 USD unless repayment is prohibited; bonus-fy2021-7 (120,600.00 awarded,
+    48,240.00 paid) recovers nothing at a restated amount of 120,600.00 or more, and below it
+    is reached by repayment (what was paid) and cancellation (what was not)."""
+    determination = evaluate(qualys_2019, case)
+    facts = [q.fact for q in determination.open_questions]
+    assert sorted(facts) == [RESTATED, PROHIBITED]
+    assert _answers(determination, PROHIBITED) == [
+        ([[], ["cancellation"]], "recovery", [RESTATED], {"bonus-fy2021-7": "pending"}),
+        (["repayment"], "pending", [RESTATED], {"psu-fy2022-12": "no_recovery"}),
+        (["cancellation", "repayment"], "no_recovery", None, None)]
+    [question] = [q for q in determination.open_questions if q.fact == PROHIBITED]
+    [answer] = [a for a in question.answers if a.outcome == "recovery"]
+    assert answer.recoverable.amount == "481312.46"
+    for value, outcome in (("[]", "recovery"), ("[cancellation]", "recovery"),
+                           ("[repayment]", "pending"), ("[cancellation, repayment]",
+                                                        "no_recovery")):
+        assert evaluate(qualys_2019, case, [f"{PROHIBITED}={value}"]).outcome == outcome
 
 
 def _holds(label, value: str) -> bool:
