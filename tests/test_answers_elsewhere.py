@@ -15,7 +15,8 @@ import pytest
 from clawpolicy.api import evaluate, read_case_data
 from tests.conftest import ROOT
 
-CASE = ROOT / "tests" / "answer_cases" / "two-groups-14.json"
+CASES = ROOT / "tests" / "answer_cases"
+CASE = CASES / "two-groups-14.json"
 
 EXEC, BASIS = "participant.executive_officer", "awards[1].basis"
 RESTATED, PROHIBITED = "awards[6].amount_as_restated", "law.prohibited_remedies"
@@ -102,3 +103,23 @@ def _holds(label, value: str) -> bool:
     amount = Decimal(value)  # an interval of amounts: "< 120600.00 USD", ">= 120600.00 USD"
     op, bound = label.split()[:2]
     return amount < Decimal(bound) if op == "<" else amount >= Decimal(bound)
+
+
+def test_a_fact_asked_alone_names_what_the_awards_it_cannot_move_are_asked_on(
+        qualys_revised):
+    """tests/answer_cases/README.md: the stock sales, asked alone, cannot move the one award,
+    which is asked on its grant date and on when the participant became an executive
+    officer; each answer leaving the case pending names both, and applying `[]` asks both."""
+    path = CASES / "stock-sales-unknown-4.json"
+    case = read_case_data(json.loads(path.read_text(encoding="utf-8")), name=str(path))
+    determination = evaluate(qualys_revised, case)
+    award_facts = {"awards[0].granted", "participant.executive_officer_since"}
+    assert {q.fact for q in determination.open_questions} == award_facts | {"stock_sales"}
+    [question] = [q for q in determination.open_questions if q.fact == "stock_sales"]
+    assert [a.if_ for a in question.answers] == [[], "any other"]
+    for answer in question.answers:
+        assert answer.outcome == "pending" and award_facts <= set(answer.pending_on)
+    assumed = evaluate(qualys_revised, case, ["stock_sales=[]"])
+    assert assumed.outcome == "pending"
+    assert {q.fact for q in assumed.open_questions} == award_facts == set(
+        question.answers[0].pending_on)

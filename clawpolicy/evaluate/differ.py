@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from clawpolicy.evaluate.exact import ANY, Combination
+from clawpolicy.evaluate.caserun import CaseRun
+from clawpolicy.evaluate.exact import ANY, Combination, Group
 
 Given = Callable[[Combination], Any]
 
@@ -120,3 +121,35 @@ def _settles(xs: list[Combination], ys: list[Combination], j: int, given: Given)
     right = left if ys is xs else {(y.values[j], given(y)) for y in ys}
     return any(there != here and other != result
                for here, result in left for there, other in right)
+
+
+class Unmoved:
+    """For a fact asked alone (questions.fallback_answers): the facts each pending award no
+    answer to it can move is asked on, as its group's search found them (two combinations
+    that differ in one fact alone and give that award different results), so that an
+    answer leaving the case pending names them all, not only the unknowns the award's first
+    run stopped at. An award no answer moves keeps its group's combinations, so an answer
+    leaves it pending on those facts. Where the group was not searched whole: the facts it
+    asks alone."""
+
+    def __init__(self, run: CaseRun, groups: list[Group]):
+        self.run = run
+        self.group_of = {i: g for g in groups for i in g.awards}
+        self.found: dict[int, list[str]] = {}
+
+    def __call__(self, fact: str) -> dict[int, list[str]]:
+        run = self.run
+        if run.award_pivots is None or run.evaluator.overrides or fact in run.case_reads:
+            return {}  # (as CaseRun.unread: which awards read it is not known, or all may)
+        return {i: self._asked(i) for i, e in enumerate(run.awards)
+                if e.result.outcome == "pending" and fact not in e.reads and i in self.group_of}
+
+    def _asked(self, i: int) -> list[str]:
+        found = self.found.get(i)
+        if found is None:
+            group = self.group_of[i]
+            found = self.found[i] = [
+                f for j, f in enumerate(group.facts)
+                if differ(group.combinations, j, lambda c: c.keys[i])] \
+                if group.combinations else list(dict.fromkeys(group.cited + group.facts))
+        return found

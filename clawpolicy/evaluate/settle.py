@@ -19,7 +19,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.differ import differ
+from clawpolicy.evaluate.differ import Unmoved, differ
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
     amount, total_field
 from clawpolicy.evaluate.env import Env
@@ -102,6 +102,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     if not ask:
         return Settled(settled, [])
     questions = []
+    unmoved = Unmoved(run, groups)
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
@@ -128,8 +129,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                      for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
                          lambda d, f, v, *given: _settled_answer(
                              _Answered(d, *given) if given else d, f, v, run)),
-                                                turns.get(fact, ()), _ordered(exact, fact))]))
+                                                turns.get(fact, ()), _ordered(exact, fact),
+                                                unmoved(fact))]))
     return Settled(settled, questions)
+
 
 
 class _Answered(Searching):
