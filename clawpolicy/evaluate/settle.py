@@ -134,7 +134,6 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     return Settled(settled, questions)
 
 
-
 class _Answered(Searching):
     """The determiner with one fact answered, in every run it makes. The rules' values and
     the awards decided are shared with the determiner it answers for (Searching): each is
