@@ -129,8 +129,8 @@ class Unmoved:
     that differ in one fact alone and give that award different results), so that an
     answer leaving the case pending names them all, not only the unknowns the award's first
     run stopped at. An award no answer moves keeps its group's combinations, so an answer
-    leaves it pending on those facts. Where the group was not searched whole: the facts it
-    asks alone."""
+    leaves it pending on those facts. Not where the group was not searched whole (past the
+    bound): which facts move which of its awards is not known there."""
 
     def __init__(self, run: CaseRun, groups: list[Group]):
         self.run = run
@@ -142,14 +142,13 @@ class Unmoved:
         if run.award_pivots is None or run.evaluator.overrides or fact in run.case_reads:
             return {}  # (as CaseRun.unread: which awards read it is not known, or all may)
         return {i: self._asked(i) for i, e in enumerate(run.awards)
-                if e.result.outcome == "pending" and fact not in e.reads and i in self.group_of}
+                if e.result.outcome == "pending" and fact not in e.reads
+                and i in self.group_of and self.group_of[i].combinations}
 
     def _asked(self, i: int) -> list[str]:
         found = self.found.get(i)
         if found is None:
             group = self.group_of[i]
-            found = self.found[i] = [
-                f for j, f in enumerate(group.facts)
-                if differ(group.combinations, j, lambda c: c.keys[i])] \
-                if group.combinations else list(dict.fromkeys(group.cited + group.facts))
+            found = self.found[i] = [f for j, f in enumerate(group.facts)
+                                     if differ(group.combinations, j, lambda c: c.keys[i])]
         return found
