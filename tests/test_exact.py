@@ -228,8 +228,8 @@ def test_every_answer_keeps_its_promise(qualys_revised, data):
 
 def keeps_its_promise(policy, data: dict, questions: int | None = None) -> int:
     """Every answer of the first `questions` open questions (all: None), at each end of its
-    range, applied to the case, leads where the answer says. How many answers were applied
-    (none past the bound)."""
+    range, applied to the case, leads where the answer says, pending on what the case then
+    asks where it is pending. How many answers were applied (none past the bound)."""
     d = evaluate(policy, as_case(data))
     applied = 0
     if _past_bound(d):
@@ -249,6 +249,9 @@ def keeps_its_promise(policy, data: dict, questions: int | None = None) -> int:
                 assert got.outcome == answer.outcome, (question.fact, answer.if_, value)
                 if answer.recoverable is not None:
                     assert got.total_recoverable == answer.recoverable, (question.fact, value)
+                if answer.outcome == "pending":  # on what the case then asks
+                    assert set(answer.pending_on or ()) == \
+                        {q.fact for q in got.open_questions}, (question.fact, value)
                 if answer.recoverable_range is not None:
                     total = got.total_recoverable
                     low, high = answer.recoverable_range.min, answer.recoverable_range.max

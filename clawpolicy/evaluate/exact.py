@@ -124,6 +124,9 @@ class Exact:
         self.determiner, self.run = determiner, run
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
+        # The determination's own search, whose facts are asked (`_joined`): not an
+        # answer's, which is read for its outcome and amounts alone, shortcuts or not.
+        self.asking = not outcome_only
         # The runs deciding awards for the result: for the outcome alone, without reasons.
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
@@ -159,7 +162,28 @@ class Exact:
         # for itself).
         for group in groups:
             self.enumerate(group)
-        return groups
+        return self._joined(groups) if self.asking else groups
+
+    def _joined(self, groups: list[Group]) -> list[Group]:
+        """Groups whose searches came to answer a fact in common, as one group searched
+        again. The groups are made from the facts each award's first run stopped at; a search
+        answers more as it goes (a fact the evaluation reads once another is answered), and an
+        answer to a fact two groups answer moves the awards of both: searched apart, each
+        would say where its answers lead with the other's awards held as they stand, and the
+        determination would ask the fact twice, with answers that disagree. Only for the
+        determination's own search (`asking`): an answer's is read for which awards stay
+        pending, and each group decides its own awards, as it would alone (an award's result
+        turns only on the facts it reads, and its group's search answers every one)."""
+        while True:
+            shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
+                           if not set(a.facts).isdisjoint(b.facts)), None)
+            if shared is None:
+                return groups
+            a, b = shared
+            group = Group(sorted(a.awards + b.awards), [], cited=_merge(a.cited, b.cited),
+                          unlisted=_merge(a.unlisted, b.unlisted))
+            self.enumerate(group)
+            groups = [group if g is a else g for g in groups if g is not b]
 
     def domain(self, fact: str) -> Any:
         type_, unit, bound = fact_type(self.determiner, fact)

@@ -253,14 +253,14 @@ class Fallback(NamedTuple):
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[..., CaseRun] | None = None,
-                     turns: Any = (), ordered: list[Any] | None = None):
+                     turns: Any = (), ordered: list[Any] | None = None, unmoved=None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
     for an amount or a date the policy names no point of (one compared only with another
     unknown), the points at which a search saw its answers turn, tried instead. `ordered`:
-    for a text of a declared form, every value of the form, in order (answered as runs)."""
+    a declared form's every value, in order (answered as runs). `unmoved`: see open_facts."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -283,7 +283,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             raise
         outcome = answered.outcome
         return (outcome, total_field(answered.totals()) if outcome == "recovery" else None,
-                open_facts(answered, fact) if outcome == "pending" else None)
+                open_facts(answered, fact, unmoved) if outcome == "pending" else None)
 
     if type_ == t.BOOLEAN:
         return _each([True, False], leads_to)
@@ -302,7 +302,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             # being read as any list); a pending one would name the list it answers.
             outcome = run.outcome
             answers.append(Fallback(ANY_OTHER, outcome, None, True,
-                                    [fact, *(open_facts(run, fact) or ())]
+                                    [fact, *(open_facts(run, fact, unmoved) or ())]
                                     if outcome == "pending" else None))
         elif isinstance(type_, t.ListOf):
             answers += _holding(fact, type_.element, determiner.policy, leads_to)
@@ -399,11 +399,13 @@ def _holding(fact: str, record: t.Record, policy: Any,
             for (outcome, total, open_), found in labels.items()]
 
 
-def open_facts(run: CaseRun, fact: str) -> list[str] | None:
+def open_facts(run: CaseRun, fact: str, unmoved: dict | None = None) -> list[str] | None:
     """The facts a pending run still turns on (its pending awards' and the case's own), but
-    `fact`; None where there are none."""
-    found = [f for e in run.awards if e.result.outcome == "pending"
-             for u in e.unknowns for f in u.facts] + [f for u in run.unknowns for f in u.facts]
+    `fact`; None where there are none. An award of `unmoved` (differ.Unmoved), on all those
+    its search found."""
+    found = [f for i, e in enumerate(run.awards) if e.result.outcome == "pending" for f in
+             (unmoved or {}).get(i) or [f for u in e.unknowns for f in u.facts]] + \
+        [f for u in run.unknowns for f in u.facts]
     return [f for f in dict.fromkeys(found) if f != fact] or None
 
 

@@ -19,6 +19,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.differ import Unmoved, differ
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
     amount, total_field
 from clawpolicy.evaluate.env import Env
@@ -101,11 +102,16 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     if not ask:
         return Settled(settled, [])
     questions = []
+    unmoved = Unmoved(run, groups)
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
     asked = {f for g in groups if g.combinations
              for j, f in enumerate(g.facts) if _matters(g, j)} | set(fallback)
+    # What each award its group leaves pending is asked on (_elsewhere): the facts that
+    # matter in the group, or those asked alone where the group was not searched whole.
+    of_award = {i: [f for j, f in enumerate(g.facts) if _matters(g, j)] if g.combinations
+                else list(dict.fromkeys(g.cited + g.facts)) for g in groups for i in g.awards}
     for group in groups:
         if not group.combinations:
             continue
@@ -113,7 +119,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             if _matters(group, j):
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
-                    answers=_answers(settled, group, j, exact, asked)))
+                    answers=_answers(settled, group, j, exact, asked, of_award)))
     for fact in fallback:
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
@@ -123,7 +129,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                      for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
                          lambda d, f, v, *given: _settled_answer(
                              _Answered(d, *given) if given else d, f, v, run)),
-                                                turns.get(fact, ()), _ordered(exact, fact))]))
+                                                turns.get(fact, ()), _ordered(exact, fact),
+                                                unmoved(fact))]))
     return Settled(settled, questions)
 
 
@@ -172,7 +179,7 @@ def _matters(group: Group, j: int) -> bool:
     answer leaves the case pending each ask it)."""
     found = group.matters.get(j)
     if found is None:
-        found = group.matters[j] = _differ(group.combinations, j)
+        found = group.matters[j] = differ(group.combinations, j, _given)
     return found
 
 
@@ -182,22 +189,6 @@ def _given(c: Combination) -> tuple:
     if found is None:
         found = c.given = (tuple(sorted(c.keys.items())), c.others)
     return found
-
-
-def _differ(combos: list[Combination], j: int) -> bool:
-    results = [_given(c) for c in combos]
-    for x, first in enumerate(combos):
-        here = first.values[j]
-        if here is ANY:
-            continue
-        for y in range(x + 1, len(combos)):
-            there = combos[y].values[j]
-            if there is ANY or there == here or results[y] == results[x]:
-                continue
-            if all(k == j or a is ANY or b is ANY or a == b
-                   for k, (a, b) in enumerate(zip(first.values, combos[y].values))):
-                return True
-    return False
 
 
 def _settles(group: Group, i: int) -> bool:
@@ -334,7 +325,7 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
 
 
 def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
-            asked: set[str] = frozenset()) -> tuple:
+            asked: set[str], of_award: dict[int, list[str]]) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
     outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
@@ -343,7 +334,7 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
         pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
             or None
     if outcome == "pending":
-        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked) or None
+        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked, of_award) or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
@@ -354,14 +345,16 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
 
 
 def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
-               found: list[str], asked: set[str]) -> list[str]:
+               found: list[str], asked: set[str], of_award: dict[int, list[str]]) -> list[str]:
     """What a pending case turns on besides the group's facts, of those the determination
-    asks (`asked`): the open facts of the pending awards outside the group, the case-level
-    facts the group does not search, and those it left unknown (Group.unlisted) where the
-    other amounts stay unsettled."""
+    asks (`asked`): the facts each pending award outside the group is asked on (`of_award`, by
+    its own group: an answer here cannot move it, so it stays pending on all of them, not
+    only on the unknowns its first run stopped at), the case-level facts the group does not
+    search, and those it left unknown (Group.unlisted) where the other amounts stay
+    unsettled."""
     outside = [f for k, e in enumerate(settled.awards)
                if k not in group.awards and e.result.outcome == "pending"
-               for u in e.unknowns for f in u.facts]
+               for f in of_award.get(k, [f for u in e.unknowns for f in u.facts])]
     case = [f for u in settled.unknowns for f in u.facts]
     unlisted = group.unlisted if any(c.others is None for c in combos) else []
     return list(dict.fromkeys([*found, *(f for f in [*outside, *case, *unlisted]
@@ -406,15 +399,15 @@ def _splits(split: tuple) -> list[Split] | None:
     return found or None
 
 
-def _answers(settled: CaseRun, group: Group, j: int, exact: Exact,
-             asked: set[str] = frozenset()) -> list[Answer]:
+def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[str],
+             of_award: dict[int, list[str]]) -> list[Answer]:
     fact = group.facts[j]
     domain = group.domains[fact]
     found: list[tuple[Any, tuple, Any]] = []
     splitting = _splitting(settled, group)
 
     def result(combos: list[Combination]) -> tuple:
-        return _result(settled, group, combos, j, asked) + (_split(settled, combos,
+        return _result(settled, group, combos, j, asked, of_award) + (_split(settled, combos,
                                                                     splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within

@@ -1,0 +1,154 @@
+"""Whether one fact of a search's group matters (settle._matters): two combinations that
+differ in that fact alone give different results. A combination that leaves a fact
+unanswered (ANY) stands for every answer to it, so two combinations "differ in that fact
+alone" where, at every other fact, they give the same answer or one of them leaves it open.
+
+`pairwise` is the definition, pair by pair: the reference. `differ` finds the same answer
+without looking at every pair. A group of a thousand combinations that no pair settles
+(the fact does not matter) made the reference compare half a million pairs, each across
+every fact: about 1.1 of the 7.2 s the revised policy's 150 mixed cases (run.py's seed
+2024) took, nearly all of it in one case (43).
+
+How `differ` finds it. The combinations whose answer to the fact is given are split by
+which of the other facts they leave open (their mask: a group has a handful). Two
+combinations, of masks `a` and `b`, are compatible exactly where they give equal answers
+to every fact neither mask leaves open; so, for each pair of masks, the combinations of
+`a` are put in buckets by their answers to those facts, and each combination of `b` is
+looked up in them. A pair the reference would compare and accept is a pair of compatible
+combinations: it is in one bucket pair, and a bucket pair holds compatible combinations
+alone. So the answer is the same, provided two answers that are equal hash alike (the
+case's values: numbers, dates, text, truth values, tuples of them). A value that cannot be
+hashed (or a result) is compared pair by pair, as the reference does. Within one bucket the
+combinations are taken once for each answer to the fact and result they give."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from clawpolicy.evaluate.caserun import CaseRun
+from clawpolicy.evaluate.exact import ANY, Combination, Group
+
+Given = Callable[[Combination], Any]
+
+
+# How many pairs `differ` compares, for each combination, before it turns to the buckets: a
+# fact that matters is most often shown by the first few pairs, and a small group is
+# compared whole at less cost than its buckets are made.
+PAIRS = 4
+
+
+def differ(combos: list[Combination], j: int, given: Given) -> bool:
+    """Whether two of `combos` that differ in fact `j` alone give different results
+    (`given`); the same answer as `pairwise`."""
+    found = _pairs(combos, j, given, PAIRS * len(combos))
+    if found is not None:
+        return found
+    try:
+        return _bucketed(combos, j, given)
+    except TypeError:  # an answer that cannot be hashed (see the module's docstring)
+        return pairwise(combos, j, given)
+
+
+def pairwise(combos: list[Combination], j: int, given: Given) -> bool:
+    """The reference: every pair of combinations compared."""
+    found = _pairs(combos, j, given, None)
+    assert found is not None
+    return found
+
+
+def _pairs(combos: list[Combination], j: int, given: Given, budget: int | None) -> bool | None:
+    """Pair by pair, in order; None once `budget` pairs are compared without an answer."""
+    results = [given(c) for c in combos]
+    for x, first in enumerate(combos):
+        here = first.values[j]
+        if here is ANY:
+            continue
+        for y in range(x + 1, len(combos)):
+            if budget is not None:
+                budget -= 1
+                if budget < 0:
+                    return None
+            there = combos[y].values[j]
+            if there is ANY or there == here or results[y] == results[x]:
+                continue
+            if all(k == j or a is ANY or b is ANY or a == b
+                   for k, (a, b) in enumerate(zip(first.values, combos[y].values))):
+                return True
+    return False
+
+
+def _bucketed(combos: list[Combination], j: int, given: Given) -> bool:
+    by_mask: dict[frozenset[int], list[Combination]] = {}
+    for c in combos:
+        if c.values[j] is not ANY:
+            mask = frozenset(k for k, v in enumerate(c.values) if v is ANY)
+            by_mask.setdefault(mask, []).append(c)
+    if not by_mask:
+        return False
+    width = len(combos[0].values)
+    masks = list(by_mask)
+    for a, mask_a in enumerate(masks):
+        for mask_b in masks[a:]:
+            fixed = [k for k in range(width)
+                     if k != j and k not in mask_a and k not in mask_b]
+            buckets = _buckets(by_mask[mask_a], fixed)
+            found = buckets if mask_b is mask_a else \
+                _buckets(by_mask[mask_b], fixed, within=buckets)
+            for key, ys in found.items():
+                if _settles(buckets[key], ys, j, given):
+                    return True
+    return False
+
+
+def _buckets(combos: Iterable[Combination], fixed: list[int],
+             within: dict[tuple, Any] | None = None) -> dict[tuple, list[Combination]]:
+    """The combinations by their answers to the `fixed` facts (only the keys `within` has,
+    if given)."""
+    out: dict[tuple, list[Combination]] = {}
+    for c in combos:
+        values = c.values
+        key = tuple(values[k] for k in fixed)
+        if within is None or key in within:
+            out.setdefault(key, []).append(c)
+    return out
+
+
+def _settles(xs: list[Combination], ys: list[Combination], j: int, given: Given) -> bool:
+    """Two compatible combinations, one of each, that answer fact `j` differently and give
+    different results. Each side is taken once for each answer and result it has: a side
+    whose other mask leaves facts open may hold many combinations alike in both."""
+    left = {(x.values[j], given(x)) for x in xs}
+    right = left if ys is xs else {(y.values[j], given(y)) for y in ys}
+    return any(there != here and other != result
+               for here, result in left for there, other in right)
+
+
+class Unmoved:
+    """For a fact asked alone (questions.fallback_answers): the facts each pending award no
+    answer to it can move is asked on, as its group's search found them (two combinations
+    that differ in one fact alone and give that award different results), so that an
+    answer leaving the case pending names them all, not only the unknowns the award's first
+    run stopped at. An award no answer moves keeps its group's combinations, so an answer
+    leaves it pending on those facts. Not where the group was not searched whole (past the
+    bound): which facts move which of its awards is not known there."""
+
+    def __init__(self, run: CaseRun, groups: list[Group]):
+        self.run = run
+        self.group_of = {i: g for g in groups for i in g.awards}
+        self.found: dict[int, list[str]] = {}
+
+    def __call__(self, fact: str) -> dict[int, list[str]]:
+        run = self.run
+        if run.award_pivots is None or run.evaluator.overrides or fact in run.case_reads:
+            return {}  # (as CaseRun.unread: which awards read it is not known, or all may)
+        return {i: self._asked(i) for i, e in enumerate(run.awards)
+                if e.result.outcome == "pending" and fact not in e.reads
+                and i in self.group_of and self.group_of[i].combinations}
+
+    def _asked(self, i: int) -> list[str]:
+        found = self.found.get(i)
+        if found is None:
+            group = self.group_of[i]
+            found = self.found[i] = [f for j, f in enumerate(group.facts)
+                                     if differ(group.combinations, j, lambda c: c.keys[i])]
+        return found

@@ -1,0 +1,125 @@
+"""Where an answer leaves the case pending, its `pending_on` names what the case is then
+asked, awards outside the answer's group included (settle._elsewhere): an answer cannot move
+an award of another group, so the case stays pending on every fact that award is asked on,
+not only on the unknown its first run stopped at (tests/answer_cases/README.md says why for
+the case used here). The exactness rule: "every open question says what each answer leads
+to", so applying an answer (`--assume`) gives what it says."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from clawpolicy.api import evaluate, read_case_data
+from tests.conftest import ROOT
+
+CASES = ROOT / "tests" / "answer_cases"
+CASE = CASES / "two-groups-14.json"
+
+EXEC, BASIS = "participant.executive_officer", "awards[1].basis"
+RESTATED, PROHIBITED = "awards[6].amount_as_restated", "law.prohibited_remedies"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return read_case_data(json.loads(CASE.read_text(encoding="utf-8")), name=str(CASE))
+
+
+def _answers(determination, fact):
+    [question] = [q for q in determination.open_questions if q.fact == fact]
+    return [(a.if_, a.outcome, a.pending_on, a.awards) for a in question.answers]
+
+
+def test_an_answer_names_the_facts_another_group_is_asked_on(qualys_revised, case):
+    """Derived by hand (the README): either answer on the executive officer leaves
+    bonus-fy2021-7 pending on its restated amount and on the remedies law prohibits."""
+    determination = evaluate(qualys_revised, case)
+    assert {q.fact for q in determination.open_questions} == {EXEC, BASIS, RESTATED,
+                                                              PROHIBITED}
+    assert [(if_, outcome, set(on), awards) for if_, outcome, on, awards
+            in _answers(determination, EXEC)] == [
+        (True, "pending", {BASIS, RESTATED, PROHIBITED}, None),
+        (False, "pending", {RESTATED, PROHIBITED}, {"discretionary-fy2023-2": "not_covered"})]
+    # And the other way: an answer on the restated amount leaves discretionary-fy2023-2
+    # pending on both its facts, the basis too (its first run stopped at the officer).
+    for _, outcome, pending_on, _ in _answers(determination, RESTATED):
+        assert outcome == "pending" and {EXEC, BASIS} <= set(pending_on)
+
+
+# Each answer of the case, as `--assume` writes it (an interval by a value inside it).
+APPLIED = [(EXEC, "true"), (EXEC, "false"), (BASIS, "[]"), (BASIS, "[stock_price]"),
+           (RESTATED, "100000"), (RESTATED, "130000"), (PROHIBITED, "[]"),
+           (PROHIBITED, "[cancellation]")]
+
+
+@pytest.mark.parametrize("fact, value", APPLIED)
+def test_applying_an_answer_gives_what_it_says(qualys_revised, case, fact, value):
+    determination = evaluate(qualys_revised, case)
+    assumed = evaluate(qualys_revised, case, [f"{fact}={value}"])
+    [question] = [q for q in determination.open_questions if q.fact == fact]
+    said = [a for a in question.answers if _holds(a.if_, value)]
+    assert len(said) == 1, (fact, value, question.answers)
+    [answer] = said
+    assert assumed.outcome == answer.outcome
+    assert {q.fact for q in assumed.open_questions} == set(answer.pending_on or ())
+
+
+def test_a_fact_two_groups_come_to_answer_is_asked_once(qualys_2019, case):
+    """Under the 2019 policy the case's first runs leave bonus-fy2021-7 pending on its
+    restated amount and psu-fy2022-12 on the remedies law prohibits; bonus-fy2021-7's search
+    then answers those remedies too. Searched apart, each group asked
+    `law.prohibited_remedies`, and the first said `[]` leaves the case pending, which
+    applying it disproves. Derived by hand (the README): psu-fy2022-12 (1,431,800.00 USD
+    awarded, 950,487.54 as restated, all paid) is reached only by repayment, so it recovers
+    481,312.46 USD unless repayment is prohibited; bonus-fy2021-7 (120,600.00 awarded,
+    48,240.00 paid) recovers nothing at a restated amount of 120,600.00 or more, and below it
+    is reached by repayment (what was paid) and cancellation (what was not)."""
+    determination = evaluate(qualys_2019, case)
+    facts = [q.fact for q in determination.open_questions]
+    assert sorted(facts) == [RESTATED, PROHIBITED]
+    assert _answers(determination, PROHIBITED) == [
+        ([[], ["cancellation"]], "recovery", [RESTATED], {"bonus-fy2021-7": "pending"}),
+        (["repayment"], "pending", [RESTATED], {"psu-fy2022-12": "no_recovery"}),
+        (["cancellation", "repayment"], "no_recovery", None, None)]
+    [question] = [q for q in determination.open_questions if q.fact == PROHIBITED]
+    [answer] = [a for a in question.answers if a.outcome == "recovery"]
+    assert answer.recoverable.amount == "481312.46"
+    for value, outcome in (("[]", "recovery"), ("[cancellation]", "recovery"),
+                           ("[repayment]", "pending"), ("[cancellation, repayment]",
+                                                        "no_recovery")):
+        assert evaluate(qualys_2019, case, [f"{PROHIBITED}={value}"]).outcome == outcome
+
+
+def _holds(label, value: str) -> bool:
+    """Whether the answer's label covers the value written as `--assume` writes it."""
+    if isinstance(label, bool):
+        return json.dumps(label) == value
+    if isinstance(label, list) and label and isinstance(label[0], list):
+        return any(_holds(one, value) for one in label)
+    if isinstance(label, list):
+        return "[" + ", ".join(label) + "]" == value
+    amount = Decimal(value)  # an interval of amounts: "< 120600.00 USD", ">= 120600.00 USD"
+    op, bound = label.split()[:2]
+    return amount < Decimal(bound) if op == "<" else amount >= Decimal(bound)
+
+
+def test_a_fact_asked_alone_names_what_the_awards_it_cannot_move_are_asked_on(
+        qualys_revised):
+    """tests/answer_cases/README.md: the stock sales, asked alone, cannot move the one award,
+    which is asked on its grant date and on when the participant became an executive
+    officer; each answer leaving the case pending names both, and applying `[]` asks both."""
+    path = CASES / "stock-sales-unknown-4.json"
+    case = read_case_data(json.loads(path.read_text(encoding="utf-8")), name=str(path))
+    determination = evaluate(qualys_revised, case)
+    award_facts = {"awards[0].granted", "participant.executive_officer_since"}
+    assert {q.fact for q in determination.open_questions} == award_facts | {"stock_sales"}
+    [question] = [q for q in determination.open_questions if q.fact == "stock_sales"]
+    assert [a.if_ for a in question.answers] == [[], "any other"]
+    for answer in question.answers:
+        assert answer.outcome == "pending" and award_facts <= set(answer.pending_on)
+    assumed = evaluate(qualys_revised, case, ["stock_sales=[]"])
+    assert assumed.outcome == "pending"
+    assert {q.fact for q in assumed.open_questions} == award_facts == set(
+        question.answers[0].pending_on)
