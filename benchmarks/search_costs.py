@@ -30,6 +30,7 @@ import decimal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -52,6 +53,22 @@ _KINDS = [
 ]
 
 
+def around(owner: object, name: str, enter: Any, leave: Any) -> None:
+    """`owner.name` wrapped: `enter(its arguments)` before each call, `leave()` after (nothing
+    where a snapshot has no such function)."""
+    inner = getattr(owner, name, None)
+    if inner is None:
+        return
+
+    def wrapped(*args, **kwargs):
+        enter(args)
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            leave()
+    setattr(owner, name, wrapped)
+
+
 class Clock:
     """Exclusive CPU and calls by kind, through wrapped functions."""
 
@@ -61,18 +78,7 @@ class Clock:
         self.stack: list[list] = []
 
     def wrap(self, owner: object, name: str, kind: str) -> None:
-        inner = getattr(owner, name, None)
-        if inner is None:
-            return
-        clock = self
-
-        def wrapped(*args, **kwargs):
-            clock.enter(kind)
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                clock.leave()
-        setattr(owner, name, wrapped)
+        around(owner, name, lambda args: self.enter(kind), self.leave)
 
     def enter(self, kind: str) -> None:
         within = any(k == _SUB for k, _ in self.stack)
@@ -208,19 +214,9 @@ def places(counts: collections.Counter) -> collections.Counter:
     first = "the determination's first run (and its reasons shown)"
 
     def within(owner: object, name: str, place: str | None) -> None:
-        inner = getattr(owner, name, None)
-        if inner is None:  # (a snapshot without it)
-            return
-
-        def wrapped(*args, **kwargs):
-            here = place if place is not None else "a sub-search's search" \
-                if args[0].outcome_only else "the determination's own search"
-            where.append(here)
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                where.pop()
-        setattr(owner, name, wrapped)
+        around(owner, name, lambda args: where.append(
+            place if place is not None else "a sub-search's search" if args[0].outcome_only
+            else "the determination's own search"), where.pop)
     within(settle, "_settled_answer", "a sub-search's first run")
     within(exact.Exact, "enumerate", None)
     within(watching, "probe", "a sub-search's probe")
