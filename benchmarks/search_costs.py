@@ -7,7 +7,11 @@ sub-search counts to the sub-search). Then each search by how it ended (`endings
 end, past the bound, still moving, stopped by its watch or once its answers passed the bound,
 or given back by its probe (watch.py), the determination's own apart from the sub-searches of
 answers asked alone, with the runs and the CPU (inclusive) of each kind; a search that gives
-its run back pays for every run it made.
+its run back pays for every run it made. Last, the runs by where they are made (`places`):
+the determination's first run, its own searches, a sub-search's first run, its probe and its
+search, each with the awards decided afresh in them (the award memo's misses) and the CPU of
+the runs (inclusive): how many runs a search makes is the search's, what a run costs the
+evaluator's.
 
     python benchmarks/search_costs.py [--cases 60] [--mixed 12] [--seed 2024] [--repeats 3]
     PYTHONPATH=/some/snapshot python benchmarks/search_costs.py   # another commit's code
@@ -26,13 +30,14 @@ import decimal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 from generate import generate_list  # noqa: E402
 from clawpolicy import api  # noqa: E402
-from clawpolicy.evaluate import decide, determine, exact, settle, tracking  # noqa: E402
+from clawpolicy.evaluate import awardmemo, decide, determine, exact, settle, tracking  # noqa: E402
 from clawpolicy.evaluate import watch as watching  # noqa: E402
 
 _SUB = "sub-searches (all their runs)"
@@ -48,6 +53,22 @@ _KINDS = [
 ]
 
 
+def around(owner: object, name: str, enter: Any, leave: Any) -> None:
+    """`owner.name` wrapped: `enter(its arguments)` before each call, `leave()` after (nothing
+    where a snapshot has no such function)."""
+    inner = getattr(owner, name, None)
+    if inner is None:
+        return
+
+    def wrapped(*args, **kwargs):
+        enter(args)
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            leave()
+    setattr(owner, name, wrapped)
+
+
 class Clock:
     """Exclusive CPU and calls by kind, through wrapped functions."""
 
@@ -57,18 +78,7 @@ class Clock:
         self.stack: list[list] = []
 
     def wrap(self, owner: object, name: str, kind: str) -> None:
-        inner = getattr(owner, name, None)
-        if inner is None:
-            return
-        clock = self
-
-        def wrapped(*args, **kwargs):
-            clock.enter(kind)
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                clock.leave()
-        setattr(owner, name, wrapped)
+        around(owner, name, lambda args: self.enter(kind), self.leave)
 
     def enter(self, kind: str) -> None:
         within = any(k == _SUB for k, _ in self.stack)
@@ -195,6 +205,40 @@ def endings(counts: collections.Counter) -> collections.Counter:
     return found
 
 
+def places(counts: collections.Counter) -> collections.Counter:
+    """Each run (decide.Determiner._run) by where it is made, with the awards it decided afresh
+    (awardmemo.AwardMemo._decided: the memo's misses) and its CPU, inclusive, under
+    `(place, what)` in the counter it returns (cleared by the caller with `counts`)."""
+    found: collections.Counter = collections.Counter()
+    where: list[str] = []
+    first = "the determination's first run (and its reasons shown)"
+
+    def within(owner: object, name: str, place: str | None) -> None:
+        around(owner, name, lambda args: where.append(
+            place if place is not None else "a sub-search's search" if args[0].outcome_only
+            else "the determination's own search"), where.pop)
+    within(settle, "_settled_answer", "a sub-search's first run")
+    within(exact.Exact, "enumerate", None)
+    within(watching, "probe", "a sub-search's probe")
+    runs, decided = decide.Determiner._run, awardmemo.AwardMemo._decided
+
+    def run(*args, **kwargs):
+        place = where[-1] if where else first
+        start = time.process_time()
+        try:
+            return runs(*args, **kwargs)
+        finally:
+            found[(place, "runs")] += 1
+            found[(place, "cpu")] += time.process_time() - start
+    decide.Determiner._run = run
+
+    def afresh(*args, **kwargs):
+        found[(where[-1] if where else first, "decided")] += 1
+        return decided(*args, **kwargs)
+    awardmemo.AwardMemo._decided = afresh
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=60, help="single-award cases per policy")
@@ -205,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = Clock()
     counts = instrument(clock)
     ended = endings(counts)
+    placed = places(counts)
     print(f"clawpolicy from {common.source()}; seed {args.seed}; CPU ms per case, exclusive, "
           f"fastest of {args.repeats}")
     for name in ("qualys-2019.claw", "qualys.claw"):
@@ -220,13 +265,14 @@ def main(argv: list[str] | None = None) -> int:
                 clock.calls.clear()
                 counts.clear()
                 ended.clear()
+                placed.clear()
                 for lc in cases:
                     api.evaluate(policy, lc)
                 total = sum(clock.cpu.values())
                 if best is None or total < best[0]:
                     best = (total, dict(clock.cpu), dict(clock.calls), dict(counts),
-                            dict(ended))
-            total, cpu, calls, found, how = best
+                            dict(ended), dict(placed))
+            total, cpu, calls, found, how, at = best
             first = cpu.get("first run: one evaluation, with reasons", 0) or 1e-9
             print(f"\n{name}, {n} cases of 1-{hi} awards: {pending} awards pending as the "
                   f"facts known decide them; {total * 1000 / n:.3f} ms/case, "
@@ -239,6 +285,13 @@ def main(argv: list[str] | None = None) -> int:
             for key in sorted({k[:2] for k in how}, key=lambda k: -how[k + ("cpu",)]):
                 searches, runs, spent = (how[key + (what,)] for what in ("searches", "runs", "cpu"))
                 print(f"  {', '.join(key):66s} {searches:6d} {runs:7d} runs "
+                      f"{spent * 1000 / n:8.3f} ms/case {spent / first:6.2f}x the first run")
+            print("  runs by where they are made: runs, awards decided afresh, CPU (inclusive)")
+            for place in sorted({k[0] for k in at if k[1] == "runs"},
+                                key=lambda p: -at[(p, "cpu")]):
+                runs, fresh, spent = (at.get((place, what), 0)
+                                      for what in ("runs", "decided", "cpu"))
+                print(f"  {place:53s} {runs:6d} runs {fresh:6d} afresh "
                       f"{spent * 1000 / n:8.3f} ms/case {spent / first:6.2f}x the first run")
     return 0
 
