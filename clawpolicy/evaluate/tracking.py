@@ -59,6 +59,13 @@ class Scale:
             return x.toordinal()
         return int((x - self.lo) / self.step)
 
+    def ends(self) -> tuple[int, int]:
+        """The indices of `lo` and `hi`, computed once (a scale is not changed once made)."""
+        found = self.__dict__.get("_ends")
+        if found is None:
+            found = self.__dict__["_ends"] = (self.index(self.lo), self.index(self.hi))
+        return found
+
     def point(self, i: int) -> Any:
         if isinstance(self.lo, dt.date):
             return dt.date.fromordinal(i)
@@ -93,7 +100,7 @@ class Tracker:
         either side."""
         scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
         x0 = scale.index(self.samples[fact])
-        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        lo, hi = scale.ends()
         at = bisect.bisect_left(known, x0)
         left = known[at - 1] + 1 if at > 0 else lo
         right = known[at] if at < len(known) else hi
@@ -122,7 +129,7 @@ class Tracker:
     def points(self, fact: str) -> list[tuple[Any, Any]]:
         """The intervals between the thresholds, each as its first and last answer."""
         scale = self.scales[fact]
-        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        lo, hi = scale.ends()
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
         starts = [lo] + [i + 1 for i in cuts]
         ends = cuts + [hi]
