@@ -26,6 +26,7 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
+_MANY = object()  # more than one fact tracked (`lift`)
 
 
 @deferred(frozen=True)
@@ -39,6 +40,14 @@ class Tracked:
     # chain of values they are computed from (an amount capped, summed, compared three
     # times). False: computed again at each call (the search without its shortcuts).
     remember: bool = False
+
+    def __init__(self, value: Any, fact: str, forward: Callable[[Any], Any],
+                 remember: bool = False):
+        # As the frozen dataclass's __init__ sets them, without object.__setattr__ a field
+        # (as core.values.Money): the search's runs make thousands.
+        fields = self.__dict__
+        fields["value"], fields["fact"], fields["forward"], fields["remember"] = \
+            value, fact, forward, remember
 
 
 def plain(value: Any) -> Any:
@@ -140,12 +149,20 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
     """`compute` over the concrete values; still tracked where exactly one fact is."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    concrete = compute(*(plain(v) for v in values))
-    facts = {v.fact for v in values if isinstance(v, Tracked)}
-    if len(facts) != 1:
+    # The concrete values, the fact tracked (_MANY where two are) and whether a value keeps
+    # its answers, in one pass.
+    fact, remember, concrete = None, False, []
+    for v in values:
+        if type(v) is Tracked:
+            fact = v.fact if fact is None or fact == v.fact else _MANY
+            remember = remember or v.remember
+            concrete.append(v.value)
+        else:
+            concrete.append(v)
+    concrete = compute(*concrete)
+    if fact is _MANY:
         return concrete
-    fact = facts.pop()
-    if not any(v.remember for v in values if isinstance(v, Tracked)):
+    if not remember:
         return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
     kept: dict[Any, Any] = {}  # this value at each answer (a pure function of it)
 
