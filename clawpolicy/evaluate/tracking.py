@@ -179,9 +179,17 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     for each tracked fact among them, the answer at which its result turns is noted."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    result = compute(*(plain(v) for v in values))
+    concrete, facts = [], []  # the facts tracked, each once, in the order they come
+    for v in values:
+        if type(v) is Tracked:
+            concrete.append(v.value)
+            if v.fact not in facts:
+                facts.append(v.fact)
+        else:
+            concrete.append(v)
+    result = compute(*concrete)
     if tracker is not None:
-        for fact in dict.fromkeys(v.fact for v in values if isinstance(v, Tracked)):
+        for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
 
@@ -194,7 +202,7 @@ def _none_tracked(values: tuple) -> bool:
 
 
 def _at(values: tuple, fact: str, x: Any) -> list[Any]:
-    return [v.forward(x) if isinstance(v, Tracked) and v.fact == fact else plain(v)
+    return [(v.forward(x) if v.fact == fact else v.value) if type(v) is Tracked else v
             for v in values]
 
 
