@@ -216,3 +216,70 @@ def test_specialised_closures_agree_with_the_reference(node, qualys_2019):
         return f"{found!r} {type(found).__name__}"
 
     assert value(True) == value(False)
+
+
+# `min` and `max` of a tracked amount (compiled._tracked_extreme: the exactness search's
+# runs), against the reference's `call_of`: the value, how it moves with the answer, and the
+# thresholds noted where the pick changes hands; with a plain number, an amount in another
+# unit (the reference's error), a second fact tracked, and a tracked date (the reference's).
+def _tracked_extremes():
+    import datetime as dt
+    from decimal import Decimal
+
+    from clawpolicy.core.values import Money
+
+    usd, eur = (lambda v: Money(Decimal(v), "USD")), (lambda v: Money(Decimal(v), "EUR"))
+    return [
+        ("max", "f", [usd("30")]),
+        ("min", "f", [usd("30"), usd("55.5")]),
+        ("min", "f", [Decimal("12")]),
+        ("max", "f", [usd("40.00")]),  # equal to the sample: the first of equal ones
+        ("min", "f", [eur("30")]),
+        ("max", "f", ["g"]),
+        ("min", "d", [dt.date(2021, 6, 30)]),
+    ]
+
+
+@pytest.mark.parametrize("function,fact,others", _tracked_extremes(), ids=repr)
+def test_tracked_min_and_max_agree_with_the_reference(function, fact, others, qualys_2019):
+    import datetime as dt
+    from decimal import Decimal
+
+    from clawpolicy.evaluate.env import Env
+    from clawpolicy.evaluate.expressions import Evaluator
+    from clawpolicy.evaluate.tracking import Scale, Tracked, Tracker, decimal_scale
+    from clawpolicy.revise.rules import composed
+    from clawpolicy.syntax import ast
+
+    loaded = read_case(EXAMPLE_CASES[0])
+    facts = policy_facts(qualys_2019, loaded)
+    answers = {"f": [Decimal(v) for v in ("0", "11.99", "12", "30", "30.01", "55.5", "99")],
+               "g": [Decimal(v) for v in ("0", "20", "80")],
+               "d": [dt.date(2021, 1, 1), dt.date(2021, 6, 30), dt.date(2022, 1, 1)]}
+
+    def run(fast: bool) -> str:
+        tracker = Tracker({
+            "f": decimal_scale(Decimal(0), Decimal(100), Decimal("0.01"), "USD"),
+            "g": decimal_scale(Decimal(0), Decimal(100), Decimal("0.01"), "USD"),
+            "d": Scale(dt.date(2020, 1, 1), dt.date(2022, 12, 31), dt.timedelta(days=1))})
+        sample = {"f": Decimal("40"), "d": dt.date(2021, 3, 1)}[fact]
+        values = [tracker.wrap(fact, sample),
+                  *(tracker.wrap(o, Decimal("20")) if o == "g" else o for o in others)]
+        node = ast.Call(function, tuple(ast.Number(Decimal(0)) for _ in values))
+        ev = Evaluator(qualys_2019, loaded.case, facts, tracker=tracker)
+        env = Env(composed(qualys_2019, []))
+        try:
+            with decimal.localcontext(ARITHMETIC):
+                if fast:
+                    found = compiled._extreme(node, [lambda ev, env, v=v: v for v in values])(
+                        ev, env)
+                else:
+                    found = ev.call_of(node, values, env)
+                if isinstance(found, Tracked):  # its value, and at each answer
+                    found = (found.value, found.fact, found.remember,
+                             [found.forward(a) for a in answers[found.fact]])
+        except DiagnosticError as error:
+            return repr(error.diagnostics)
+        return repr((found, tracker.thresholds))
+
+    assert run(True) == run(False)

@@ -39,7 +39,7 @@ from clawpolicy.core.values import Duration, Money, OutsideCalendar, Unknown, ad
 from clawpolicy.evaluate import operands as x
 from clawpolicy.evaluate import spans
 from clawpolicy.evaluate.env import Rec
-from clawpolicy.evaluate.tracking import Tracked, plain
+from clawpolicy.evaluate.tracking import Tracked, lift, observe, plain
 from clawpolicy.syntax import ast
 
 Closure = Callable[[Any, Any], Any]
@@ -309,21 +309,33 @@ def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
                 if type(v) is not dt.date:
                     return ev.call_of(node, values, env)
             return pick(values)
-        unit = None
-        for v in values:
-            kind = type(v)
-            if kind is Money:
-                if unit is None:
-                    unit = v.unit
-                elif v.unit != unit:
-                    break
-            elif kind is not Decimal:  # unknown, tracked, rounded, a date ...
-                break
-        else:
-            if unit is not None:
-                return Money(pick([v.amount if type(v) is Money else v for v in values]), unit)
+        found = x.one_unit(values)  # else unknown, tracked, rounded, a date ...
+        if found is not None:
+            return Money(pick(found[0]), found[1])
+        if any(type(v) is Tracked for v in values) and unknown_of(*values) is None:
+            return _tracked_extreme(ev, env, node, pick, values)
         return ev.call_of(node, values, env)
     return extreme
+
+
+def _tracked_extreme(ev: Any, env: Any, node: ast.Call, pick: Any, values: list[Any]) -> Any:
+    """The reference's `call_of` of `min` or `max` on tracked amounts (where the pick changes
+    hands noted, the value still tracked), its two functions of the answers taking amounts
+    of one unit as `_extreme` does: the tracker's bisection asks them at each answer it
+    tries. Anything else goes to the reference's `_picked` and `call_known`."""
+    def picked(*xs: Any) -> int:  # which argument is picked (the first of equal ones)
+        found = x.one_unit(xs)
+        if found is None:
+            return ev._picked(node, list(xs), env)
+        return found[0].index(pick(found[0]))
+
+    def known(*xs: Any) -> Any:
+        found = x.one_unit(xs)
+        if found is None:
+            return ev.call_known(node, list(xs), env)
+        return Money(pick(found[0]), found[1])
+    observe(ev.tracker, picked, *values)
+    return lift(known, *values)
 
 
 def _quantifier(c: Compiled, node: ast.Quantifier) -> Closure:

@@ -74,3 +74,23 @@ def quotient(a: Decimal, b: Decimal, left: Any, right: Any) -> Decimal:
         context.traps[decimal.Inexact] = held
     return rounded(value) if is_rounded(left) or is_rounded(right) else value
 
+
+
+def one_unit(values: list[Any]) -> tuple[list[Any], str] | None:
+    """The amounts of `values` and their unit, where every value is an amount of one unit or
+    a plain number (which stands for an amount in it) and one at least is an amount: what
+    `min` and `max` pick from (`Evaluator.call_known`). None for anything else (an unknown, a
+    tracked value, a date, two units), which the reference decides."""
+    unit = None
+    for v in values:
+        kind = type(v)
+        if kind is Money:
+            if unit is None:
+                unit = v.unit
+            elif v.unit != unit:
+                return None
+        elif kind is not Decimal:
+            return None
+    if unit is None:
+        return None
+    return [v.amount if type(v) is Money else v for v in values], unit

@@ -26,6 +26,7 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
+_MANY = object()  # more than one fact tracked (`lift`)
 
 
 @deferred(frozen=True)
@@ -39,6 +40,14 @@ class Tracked:
     # chain of values they are computed from (an amount capped, summed, compared three
     # times). False: computed again at each call (the search without its shortcuts).
     remember: bool = False
+
+    def __init__(self, value: Any, fact: str, forward: Callable[[Any], Any],
+                 remember: bool = False):
+        # As the frozen dataclass's __init__ sets them, without object.__setattr__ a field
+        # (as core.values.Money): the search's runs make thousands.
+        fields = self.__dict__
+        fields["value"], fields["fact"], fields["forward"], fields["remember"] = \
+            value, fact, forward, remember
 
 
 def plain(value: Any) -> Any:
@@ -58,6 +67,13 @@ class Scale:
         if isinstance(x, dt.date):
             return x.toordinal()
         return int((x - self.lo) / self.step)
+
+    def ends(self) -> tuple[int, int]:
+        """The indices of `lo` and `hi`, computed once (a scale is not changed once made)."""
+        found = self.__dict__.get("_ends")
+        if found is None:
+            found = self.__dict__["_ends"] = (self.index(self.lo), self.index(self.hi))
+        return found
 
     def point(self, i: int) -> Any:
         if isinstance(self.lo, dt.date):
@@ -93,7 +109,7 @@ class Tracker:
         either side."""
         scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
         x0 = scale.index(self.samples[fact])
-        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        lo, hi = scale.ends()
         at = bisect.bisect_left(known, x0)
         left = known[at - 1] + 1 if at > 0 else lo
         right = known[at] if at < len(known) else hi
@@ -122,7 +138,7 @@ class Tracker:
     def points(self, fact: str) -> list[tuple[Any, Any]]:
         """The intervals between the thresholds, each as its first and last answer."""
         scale = self.scales[fact]
-        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
+        lo, hi = scale.ends()
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
         starts = [lo] + [i + 1 for i in cuts]
         ends = cuts + [hi]
@@ -133,12 +149,20 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
     """`compute` over the concrete values; still tracked where exactly one fact is."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    concrete = compute(*(plain(v) for v in values))
-    facts = {v.fact for v in values if isinstance(v, Tracked)}
-    if len(facts) != 1:
+    # The concrete values, the fact tracked (_MANY where two are) and whether a value keeps
+    # its answers, in one pass.
+    fact, remember, concrete = None, False, []
+    for v in values:
+        if type(v) is Tracked:
+            fact = v.fact if fact is None or fact == v.fact else _MANY
+            remember = remember or v.remember
+            concrete.append(v.value)
+        else:
+            concrete.append(v)
+    concrete = compute(*concrete)
+    if fact is _MANY:
         return concrete
-    fact = facts.pop()
-    if not any(v.remember for v in values if isinstance(v, Tracked)):
+    if not remember:
         return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
     kept: dict[Any, Any] = {}  # this value at each answer (a pure function of it)
 
@@ -155,9 +179,17 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     for each tracked fact among them, the answer at which its result turns is noted."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    result = compute(*(plain(v) for v in values))
+    concrete, facts = [], []  # the facts tracked, each once, in the order they come
+    for v in values:
+        if type(v) is Tracked:
+            concrete.append(v.value)
+            if v.fact not in facts:
+                facts.append(v.fact)
+        else:
+            concrete.append(v)
+    result = compute(*concrete)
     if tracker is not None:
-        for fact in dict.fromkeys(v.fact for v in values if isinstance(v, Tracked)):
+        for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
 
@@ -170,7 +202,7 @@ def _none_tracked(values: tuple) -> bool:
 
 
 def _at(values: tuple, fact: str, x: Any) -> list[Any]:
-    return [v.forward(x) if isinstance(v, Tracked) and v.fact == fact else plain(v)
+    return [(v.forward(x) if v.fact == fact else v.value) if type(v) is Tracked else v
             for v in values]
 
 
