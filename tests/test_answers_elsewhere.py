@@ -1,9 +1,10 @@
 """Where an answer leaves the case pending, its `pending_on` names what the case is then
 asked, awards outside the answer's group included (settle._elsewhere): an answer cannot move
 an award of another group, so the case stays pending on every fact that award is asked on,
-not only on the unknown its first run stopped at (tests/answer_cases/README.md says why for
-the case used here). The exactness rule: "every open question says what each answer leads
-to", so applying an answer (`--assume`) gives what it says."""
+not only on the unknown its first run stopped at; and a fact two groups come to answer is
+asked once (exact.Exact._joined). tests/answer_cases/README.md says why for each case used
+here. The exactness rule: "every open question says what each answer leads to", so applying
+an answer (`--assume`) gives what it says."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def _answers(determination, fact):
     return [(a.if_, a.outcome, a.pending_on, a.awards) for a in question.answers]
 
 
-def test_an_answer_names_the_facts_another_group_is_asked_on(qualys_revised, case):
+def test_an_answer_names_the_facts_another_award_is_asked_on(qualys_revised, case):
     """Derived by hand (the README): either answer on the executive officer leaves
     bonus-fy2021-7 pending on its restated amount and on the remedies law prohibits."""
     determination = evaluate(qualys_revised, case)
@@ -123,3 +124,57 @@ def test_a_fact_asked_alone_names_what_the_awards_it_cannot_move_are_asked_on(
     assert assumed.outcome == "pending"
     assert {q.fact for q in assumed.open_questions} == award_facts == set(
         question.answers[0].pending_on)
+
+
+def _read(name: str):
+    path = CASES / name
+    return read_case_data(json.loads(path.read_text(encoding="utf-8")), name=str(path))
+
+
+def test_an_answer_names_the_facts_of_an_award_in_another_group(qualys_2019):
+    """tests/answer_cases/README.md, elsewhere-212: an answer on bonus-fy2021-1's grant date
+    leaves psu-fy2020-16 pending on its amount paid, as the case with it applied asks."""
+    case = _read("elsewhere-212.json")
+    determination = evaluate(qualys_2019, case)
+    assert _answers(determination, "awards[0].granted") == [
+        ("<= 2019-02-07", "pending", ["restatement.material", "awards[15].amount_paid"],
+         {"bonus-fy2021-1": "not_covered"}),
+        ("> 2019-02-07", "pending", ["restatement.material", "awards[15].amount_paid"],
+         {"bonus-fy2021-1": "no_recovery"})]
+    for day in ("2019-02-07", "2019-02-08"):
+        assumed = evaluate(qualys_2019, case, [f"awards[0].granted={day}"])
+        assert {q.fact for q in assumed.open_questions} == {"restatement.material",
+                                                            "awards[15].amount_paid"}
+
+
+def test_groups_that_pass_the_bound_together_stay_apart(qualys_revised):
+    """tests/answer_cases/README.md, apart-93: the two groups stay apart, each award settled
+    exactly as alone, and the date they share is asked once."""
+    case = _read("apart-93.json")
+    determination = evaluate(qualys_revised, case)
+    facts = [q.fact for q in determination.open_questions]
+    assert facts.count("participant.executive_officer_since") == 1
+    for award in determination.awards:
+        assert not any(n.startswith("not settled exactly") for n in award.notes)
+    ranges = {a.id: a.recoverable_range for a in determination.awards
+              if a.outcome == "pending"}
+    assert set(ranges) == {"bonus-fy2024-2", "award-fy2024-5"}
+    assert all(r.min.amount == r.max.amount == "0.00" for r in ranges.values())
+    assert _answers(determination, "participant.executive_officer_since") == [
+        ("any value", "recovery", None, None)]
+    for day in ("2020-01-01", "2026-02-02", "2026-02-03"):
+        assumed = evaluate(qualys_revised, case, [f"participant.executive_officer_since={day}"])
+        assert assumed.outcome == "recovery"
+        assert assumed.total_recoverable.amount == "1343915.72"
+
+
+def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revised):
+    """tests/answer_cases/README.md, past-bound-100: the answer moves the award it is of, and
+    names what the case with it applied asks."""
+    case = _read("past-bound-100.json")
+    determination = evaluate(qualys_revised, case)
+    [(_, outcome, pending_on, _)] = _answers(determination, "awards[14].basis")
+    assumed = evaluate(qualys_revised, case, ["awards[14].basis=[]"])
+    assert outcome == assumed.outcome == "pending"
+    assert set(pending_on) == {q.fact for q in assumed.open_questions} == {
+        "awards[4].amount_as_restated", "participant.executive_officer_since"}

@@ -127,6 +127,9 @@ class Exact:
         # The determination's own search, whose facts are asked (`_joined`): not an
         # answer's, which is read for its outcome and amounts alone, shortcuts or not.
         self.asking = not outcome_only
+        # Facts two groups came to answer in common whose groups, searched together, pass
+        # the bound or keep moving: asked alone (`_joined`, settle.py).
+        self.apart: set[str] = set()
         # The runs deciding awards for the result: for the outcome alone, without reasons.
         self.reasons = False if self.outcome_only else None
         self.searcher = searching.searching(determiner)  # the combinations are run by it
@@ -173,17 +176,26 @@ class Exact:
         determination would ask the fact twice, with answers that disagree. Only for the
         determination's own search (`asking`): an answer's is read for which awards stay
         pending, and each group decides its own awards, as it would alone (an award's result
-        turns only on the facts it reads, and its group's search answers every one)."""
+        turns only on the facts it reads, and its group's search answers every one). Where the
+        two searched together pass the bound or keep moving, they stay apart, each settling
+        its awards as before, and the facts they share are asked alone (`apart`), each answer
+        followed by settling the case with it in place."""
+        tried: set[tuple[int, int]] = set()
         while True:
             shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
-                           if not set(a.facts).isdisjoint(b.facts)), None)
+                           if (id(a), id(b)) not in tried
+                           and not set(a.facts).isdisjoint(b.facts)), None)
             if shared is None:
                 return groups
             a, b = shared
             group = Group(sorted(a.awards + b.awards), [], cited=_merge(a.cited, b.cited),
                           unlisted=_merge(a.unlisted, b.unlisted))
             self.enumerate(group)
-            groups = [group if g is a else g for g in groups if g is not b]
+            if group.combinations:
+                groups = [group if g is a else g for g in groups if g is not b]
+            else:
+                tried.add((id(a), id(b)))
+                self.apart.update(set(a.facts) & set(b.facts))
 
     def domain(self, fact: str) -> Any:
         type_, unit, bound = fact_type(self.determiner, fact)

@@ -253,7 +253,8 @@ class Fallback(NamedTuple):
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[..., CaseRun] | None = None,
-                     turns: Any = (), ordered: list[Any] | None = None, unmoved=None):
+                     turns: Any = (), ordered: list[Any] | None = None,
+                     unmoved: dict[int, list[str]] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
@@ -401,8 +402,7 @@ def _holding(fact: str, record: t.Record, policy: Any,
 
 def open_facts(run: CaseRun, fact: str, unmoved: dict | None = None) -> list[str] | None:
     """The facts a pending run still turns on (its pending awards' and the case's own), but
-    `fact`; None where there are none. An award of `unmoved` (differ.Unmoved), on all those
-    its search found."""
+    `fact`; None where there are none. An award of `unmoved` (differ.Unmoved): its facts."""
     found = [f for i, e in enumerate(run.awards) if e.result.outcome == "pending" for f in
              (unmoved or {}).get(i) or [f for u in e.unknowns for f in u.facts]] + \
         [f for u in run.unknowns for f in u.facts]

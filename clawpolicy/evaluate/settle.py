@@ -83,8 +83,15 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         shown = _shown(exact, group, pending)
         for i in pending:
             awards[i] = _award(exact, group, i, asked, shown.get(i))
-    # The case-level facts the searches left unknown (exact.Group.unlisted): asked alone.
+    # The case-level facts the searches left unknown (exact.Group.unlisted), and those two
+    # groups share that stay apart (Exact.apart) where either asks them: asked alone.
     fallback += [f for g in groups for f in g.unlisted if f not in fallback]
+    for g in groups:
+        for j, f in enumerate(g.facts):
+            if f in exact.apart and g.combinations and _matters(g, j) and f not in fallback:
+                fallback.append(f)
+                for i in g.tracker.thresholds.get(f, []) if f in g.tracker.scales else ():
+                    turns.setdefault(f, []).append(g.tracker.scales[f].point(i + 1))
     unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
                   and run.unknowns), None)
@@ -116,7 +123,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         if not group.combinations:
             continue
         for j, fact in enumerate(group.facts):
-            if _matters(group, j):
+            if _matters(group, j) and fact not in exact.apart:
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked, of_award)))
