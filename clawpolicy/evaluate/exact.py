@@ -179,7 +179,8 @@ class Exact:
         turns only on the facts it reads, and its group's search answers every one). Where the
         two searched together pass the bound or keep moving, they stay apart, each settling
         its awards as before, and the facts they share are asked alone (`apart`), each answer
-        followed by settling the case with it in place."""
+        followed by settling the case with it in place. Where either is past the bound or
+        moving already, their join is not searched: its search would hold all of that one's."""
         tried: set[tuple[int, int]] = set()
         while True:
             shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
@@ -190,7 +191,8 @@ class Exact:
             a, b = shared
             group = Group(sorted(a.awards + b.awards), [], cited=_merge(a.cited, b.cited),
                           unlisted=_merge(a.unlisted, b.unlisted))
-            self.enumerate(group)
+            if a.combinations and b.combinations:
+                self.enumerate(group)
             if group.combinations:
                 groups = [group if g is a else g for g in groups if g is not b]
             else:
