@@ -19,7 +19,10 @@ combinations: it is in one bucket pair, and a bucket pair holds compatible combi
 alone. So the answer is the same, provided two answers that are equal hash alike (the
 case's values: numbers, dates, text, truth values, tuples of them). A value that cannot be
 hashed (or a result) is compared pair by pair, as the reference does. Within one bucket the
-combinations are taken once for each answer to the fact and result they give."""
+combinations are taken once for each answer to the fact and result they give.
+
+`Unmoved` asks the same of one award's results alone, for a fact asked alone (questions.py):
+which facts each award that fact cannot move is still asked on."""
 
 from __future__ import annotations
 
