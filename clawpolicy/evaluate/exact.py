@@ -182,6 +182,7 @@ class Exact:
         followed by settling the case with it in place. Where either is past the bound or
         moving already, their join is not searched: its search would hold all of that one's."""
         tried: set[tuple[int, int]] = set()
+        held: list[Group] = []  # the groups `tried` names, alive: no id of theirs reused
         while True:
             shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
                            if (id(a), id(b)) not in tried
@@ -197,6 +198,7 @@ class Exact:
                 groups = [group if g is a else g for g in groups if g is not b]
             else:
                 tried.add((id(a), id(b)))
+                held += (a, b)
                 self.apart.update(set(a.facts) & set(b.facts))
 
     def domain(self, fact: str) -> Any:
