@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 
 from clawpolicy.evaluate.caserun import CaseRun
 from clawpolicy.evaluate.exact import ANY, Combination, Group
+from clawpolicy.evaluate.questions import tied
 
 Given = Callable[[Combination], Any]
 
@@ -135,8 +136,8 @@ class Unmoved:
     leaves it pending on those facts. Not where the group was not searched whole (past the
     bound): which facts move which of its awards is not known there."""
 
-    def __init__(self, run: CaseRun, groups: list[Group]):
-        self.run = run
+    def __init__(self, determiner: Any, run: CaseRun, groups: list[Group]):
+        self.determiner, self.run = determiner, run
         self.group_of = {i: g for g in groups for i in g.awards}
         self.found: dict[int, list[str]] = {}
 
@@ -144,8 +145,12 @@ class Unmoved:
         run = self.run
         if run.award_pivots is None or run.evaluator.overrides or fact in run.case_reads:
             return {}  # (as CaseRun.unread: which awards read it is not known, or all may)
+        # With the fact, what an answer to it may answer too (questions.forced: a field of
+        # its record a constraint leaves one answer).
+        answered = {fact, *(held for _, (path, _, held), _ in tied(self.determiner, fact)
+                            if path == fact and held is not None)}
         return {i: self._asked(i) for i, e in enumerate(run.awards)
-                if e.result.outcome == "pending" and fact not in e.reads
+                if e.result.outcome == "pending" and answered.isdisjoint(e.reads)
                 and i in self.group_of and self.group_of[i].combinations}
 
     def _asked(self, i: int) -> list[str]:

@@ -109,7 +109,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     if not ask:
         return Settled(settled, [])
     questions = []
-    unmoved = Unmoved(run, groups)
+    unmoved = Unmoved(determiner, run, groups)
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
