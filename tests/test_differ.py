@@ -77,7 +77,6 @@ def test_the_searches_of_generated_cases_agree(monkeypatch, qualys_revised):
     both ways: run.py's mixed cases 93 and 101 (seed 2024), whose groups of 142 and 244
     combinations include a fact that does not matter (every pair compared)."""
     from clawpolicy import api
-    from clawpolicy.evaluate import settle
 
     seen = []
 
@@ -87,7 +86,7 @@ def test_the_searches_of_generated_cases_agree(monkeypatch, qualys_revised):
         seen.append((len(combos), expected))
         return expected
 
-    monkeypatch.setattr(settle, "differ", checked)
+    monkeypatch.setattr(d, "differ", checked)
     cases = generator()(102, 2024, 1, 20)
     for index in (93, 101):
         api.evaluate(qualys_revised, api.read_case_data(cases[index]))

@@ -85,12 +85,18 @@ class CaseRun:
         pivots = self.evaluator.pivots
         return {fact: pivots[fact][:n] for fact, n in (self.award_pivots or {}).items()}
 
+    def readers(self, fact: str) -> set[int] | None:
+        """The awards whose evaluation read `fact`, in this run answering nothing and
+        deciding every award: an answer to it cannot move another's (one that reads the same
+        facts gives the same). None where that is not known, or where `fact` was read for
+        which revisions take the participant in (an answer may then move any award)."""
+        if self.award_pivots is None or self.evaluator.overrides or fact in self.case_reads:
+            return None
+        return {i for i, e in enumerate(self.awards) if fact in e.reads}
+
     def unread(self, fact: str) -> bool:
-        """Whether this run, answering nothing and deciding every award, read `fact` for
-        none of them nor for which revisions take the participant in: an answer to it then
-        cannot move an award's evaluation (one that reads the same facts gives the same)."""
-        return self.award_pivots is not None and not self.evaluator.overrides and \
-            fact not in self.case_reads and all(fact not in e.reads for e in self.awards)
+        """Whether an answer to `fact` can move no award's evaluation (`readers`)."""
+        return self.readers(fact) == set()
 
     @cached_property
     def _tally(self) -> "_Tally":

@@ -1,4 +1,4 @@
-"""Whether one fact of a search's group matters (settle._matters): two combinations that
+"""Whether one fact of a search's group matters (`matters`): two combinations that
 differ in that fact alone give different results. A combination that leaves a fact
 unanswered (ANY) stands for every answer to it, so two combinations "differ in that fact
 alone" where, at every other fact, they give the same answer or one of them leaves it open.
@@ -127,6 +127,29 @@ def _settles(xs: list[Combination], ys: list[Combination], j: int, given: Given)
                for here, result in left for there, other in right)
 
 
+def matters(group: Group, j: int) -> bool:
+    """Whether the group's fact `j` matters: two combinations that differ in it alone give
+    different results (`gives`). Found once for each fact of a group (the questions, what
+    the determination asks and where an answer leaves the case pending each ask it)."""
+    found = group.matters.get(j)
+    if found is None:
+        found = group.matters[j] = differ(group.combinations, j, gives)
+    return found
+
+
+def that_matter(group: Group) -> list[str]:
+    """The facts of a group searched whole that matter (`matters`), in its order."""
+    return [f for j, f in enumerate(group.facts) if matters(group, j)]
+
+
+def gives(c: Combination) -> tuple:
+    """What a combination gives, as `matters` compares them: made once for each."""
+    found = c.given
+    if found is None:
+        found = c.given = (tuple(sorted(c.keys.items())), c.others)
+    return found
+
+
 class Unmoved:
     """For a fact asked alone (questions.fallback_answers): the facts each pending award no
     answer to it can move is asked on, as its group's search found them (two combinations
@@ -142,15 +165,17 @@ class Unmoved:
         self.found: dict[int, list[str]] = {}
 
     def __call__(self, fact: str) -> dict[int, list[str]]:
-        run = self.run
-        if run.award_pivots is None or run.evaluator.overrides or fact in run.case_reads:
-            return {}  # (as CaseRun.unread: which awards read it is not known, or all may)
         # With the fact, what an answer to it may answer too (questions.forced: a field of
-        # its record a constraint leaves one answer).
-        answered = {fact, *(held for _, (path, _, held), _ in tied(self.determiner, fact)
-                            if path == fact and held is not None)}
-        return {i: self._asked(i) for i, e in enumerate(run.awards)
-                if e.result.outcome == "pending" and answered.isdisjoint(e.reads)
+        # its record a constraint leaves one answer); the awards reading any of them move.
+        moved: set[int] = set()
+        for answered in {fact, *(held for _, (path, _, held), _ in tied(self.determiner, fact)
+                                 if path == fact and held is not None)}:
+            readers = self.run.readers(answered)
+            if readers is None:  # not known which awards read it, or any may move
+                return {}
+            moved |= readers
+        return {i: self._asked(i) for i, e in enumerate(self.run.awards)
+                if e.result.outcome == "pending" and i not in moved
                 and i in self.group_of and self.group_of[i].combinations}
 
     def _asked(self, i: int) -> list[str]:

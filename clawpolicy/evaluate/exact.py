@@ -82,7 +82,7 @@ class Combination:
     others: tuple | None             # the other amounts, None where not settled
     evaluation: dict[int, AwardEvaluation]
     open: tuple[str, ...] = ()       # the facts it still turns on, where it is pending
-    # What it gives, as settle.py tells combinations apart (made once: `settle._given`).
+    # What it gives, as settle.py tells combinations apart (made once: `differ.gives`).
     given: tuple | None = field(default=None, compare=False, repr=False)
 
 
@@ -112,7 +112,7 @@ class Group:
     # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
     # leaves them unknown (those amounts stay unsettled), and they are asked on their own.
     unlisted: list[str] = field(default_factory=list)
-    # Whether each fact (by its index) matters, once found (settle._matters).
+    # Whether each fact (by its index) matters, once found (differ.matters).
     matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -181,11 +181,10 @@ class Exact:
         its awards as before, and the facts they share are asked alone (`apart`), each answer
         followed by settling the case with it in place. Where either is past the bound or
         moving already, their join is not searched: its search would hold all of that one's."""
-        tried: set[tuple[int, int]] = set()
-        held: list[Group] = []  # the groups `tried` names, alive: no id of theirs reused
+        tried: list[tuple[Group, Group]] = []  # (by identity: groups compare by value)
         while True:
             shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
-                           if (id(a), id(b)) not in tried
+                           if not any(a is c and b is d for c, d in tried)
                            and not set(a.facts).isdisjoint(b.facts)), None)
             if shared is None:
                 return groups
@@ -197,8 +196,7 @@ class Exact:
             if group.combinations:
                 groups = [group if g is a else g for g in groups if g is not b]
             else:
-                tried.add((id(a), id(b)))
-                held += (a, b)
+                tried.append((a, b))
                 self.apart.update(set(a.facts) & set(b.facts))
 
     def domain(self, fact: str) -> Any:

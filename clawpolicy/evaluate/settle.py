@@ -19,7 +19,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate import amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.differ import Unmoved, differ
+from clawpolicy.evaluate.differ import Unmoved, matters, that_matter
 from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remedy, Split, \
     amount, total_field
 from clawpolicy.evaluate.env import Env
@@ -58,9 +58,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
             if group.moving:  # where the search saw an answer turn: tried again, alone
-                for f, found in group.tracker.thresholds.items():
-                    scale = group.tracker.scales[f]
-                    turns.setdefault(f, []).extend(scale.point(i + 1) for i in found)
+                for f in group.tracker.thresholds:
+                    _turned(turns, group, f)
             if group.overflow:
                 count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
                     f"{group.overflow:,}"
@@ -78,7 +77,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                     awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
                                        "left as the facts known decide it")
             continue
-        asked = [f for j, f in enumerate(group.facts) if _matters(group, j)]
+        asked = that_matter(group)
         pending = [i for i in group.awards if run.awards[i].result.outcome == "pending"]
         shown = _shown(exact, group, pending)
         for i in pending:
@@ -87,11 +86,10 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     # groups share that stay apart (Exact.apart) where either asks them: asked alone.
     fallback += [f for g in groups for f in g.unlisted if f not in fallback]
     for g in groups:
-        for j, f in enumerate(g.facts):
-            if f in exact.apart and g.combinations and _matters(g, j) and f not in fallback:
+        for f in that_matter(g) if g.combinations else ():
+            if f in exact.apart and f not in fallback:
                 fallback.append(f)
-                for i in g.tracker.thresholds.get(f, []) if f in g.tracker.scales else ():
-                    turns.setdefault(f, []).append(g.tracker.scales[f].point(i + 1))
+                _turned(turns, g, f)
     unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
                   and run.unknowns), None)
@@ -113,17 +111,16 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
-    asked = {f for g in groups if g.combinations
-             for j, f in enumerate(g.facts) if _matters(g, j)} | set(fallback)
+    asked = {f for g in groups if g.combinations for f in that_matter(g)} | set(fallback)
     # What each award its group leaves pending is asked on (_elsewhere): the facts that
     # matter in the group, or those asked alone where the group was not searched whole.
-    of_award = {i: [f for j, f in enumerate(g.facts) if _matters(g, j)] if g.combinations
-                else list(dict.fromkeys(g.cited + g.facts)) for g in groups for i in g.awards}
+    of_award = {i: that_matter(g) if g.combinations else list(dict.fromkeys(g.cited + g.facts))
+                for g in groups for i in g.awards}
     for group in groups:
         if not group.combinations:
             continue
         for j, fact in enumerate(group.facts):
-            if _matters(group, j) and fact not in exact.apart:
+            if matters(group, j) and fact not in exact.apart:
                 questions.append(OpenQuestion(
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked, of_award)))
@@ -179,23 +176,13 @@ def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
     return AwardEvaluation(result, e.unknowns, e.recoverable, e.notes, e.bound)
 
 
-def _matters(group: Group, j: int) -> bool:
-    """Two combinations that differ in this fact alone give different results. A
-    combination that leaves a fact unanswered (ANY) stands for every answer to it. Found
-    once for each fact of a group (the questions, what the determination asks and where an
-    answer leaves the case pending each ask it)."""
-    found = group.matters.get(j)
-    if found is None:
-        found = group.matters[j] = differ(group.combinations, j, _given)
-    return found
-
-
-def _given(c: Combination) -> tuple:
-    """What a combination gives, as `_matters` compares them: made once for each."""
-    found = c.given
-    if found is None:
-        found = c.given = (tuple(sorted(c.keys.items())), c.others)
-    return found
+def _turned(turns: dict[str, list], group: Group, fact: str) -> None:
+    """The points at which the group's search saw an answer to `fact` turn, added to those
+    `fact` is asked alone at (questions.fallback_answers' `turns`)."""
+    tracker = group.tracker
+    if fact in tracker.scales:
+        turns.setdefault(fact, []).extend(tracker.scales[fact].point(i + 1)
+                                          for i in tracker.thresholds.get(fact, []))
 
 
 def _settles(group: Group, i: int) -> bool:
@@ -338,8 +325,7 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
     pending_on = None
     if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
         sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
-        pending_on = [f for k, f in enumerate(group.facts) if k != j and _matters(sub, k)] \
-            or None
+        pending_on = [f for f in that_matter(sub) if f != group.facts[j]] or None
     if outcome == "pending":
         pending_on = _elsewhere(settled, group, combos, pending_on or [], asked, of_award) or None
     total = totals if outcome == "recovery" else None
