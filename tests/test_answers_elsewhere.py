@@ -147,9 +147,11 @@ def test_an_answer_names_the_facts_of_an_award_in_another_group(qualys_2019):
                                                             "awards[15].amount_paid"}
 
 
-def test_groups_that_pass_the_bound_together_stay_apart(qualys_revised):
-    """tests/answer_cases/README.md, apart-93: the two groups stay apart, each award settled
-    exactly as alone, and the date they share is asked once."""
+def test_groups_that_pass_the_bound_together_are_joined_award_by_award(qualys_revised):
+    """tests/answer_cases/README.md, apart-93: the two groups pass the bound searched
+    together; each award searched alone and their combinations joined (split.py), both are
+    settled exactly, and the date they share is asked once, each answer saying where each
+    award goes."""
     case = _read("apart-93.json")
     determination = evaluate(qualys_revised, case)
     facts = [q.fact for q in determination.open_questions]
@@ -161,20 +163,62 @@ def test_groups_that_pass_the_bound_together_stay_apart(qualys_revised):
     assert set(ranges) == {"bonus-fy2024-2", "award-fy2024-5"}
     assert all(r.min.amount == r.max.amount == "0.00" for r in ranges.values())
     assert _answers(determination, "participant.executive_officer_since") == [
-        ("any value", "recovery", None, None)]
-    for day in ("2020-01-01", "2026-02-02", "2026-02-03"):
+        ("<= 2026-02-02", "recovery", ["awards[4].kind"],
+         {"bonus-fy2024-2": "no_recovery", "award-fy2024-5": "pending"}),
+        ("> 2026-02-02", "recovery", ["awards[1].basis"],
+         {"bonus-fy2024-2": "pending", "award-fy2024-5": "not_covered"})]
+    for day, asked, second in [("2020-01-01", "awards[4].kind", "no_recovery"),
+                               ("2026-02-02", "awards[4].kind", "no_recovery"),
+                               ("2026-02-03", "awards[1].basis", "pending")]:
         assumed = evaluate(qualys_revised, case, [f"participant.executive_officer_since={day}"])
         assert assumed.outcome == "recovery"
         assert assumed.total_recoverable.amount == "1343915.72"
+        assert [q.fact for q in assumed.open_questions] == [asked]
+        assert {a.id: a.outcome for a in assumed.awards}["bonus-fy2024-2"] == second
+
+
+def test_past_the_bound_together_each_answer_says_what_its_award_then_is(qualys_revised):
+    """tests/answer_cases/README.md, past-bound-100: five awards pass the bound together;
+    each searched alone (split.py), every award is settled exactly, and an answer on
+    `awards[14].basis` says what award-fy2024-15 then is and names what the case with it
+    applied asks."""
+    case = _read("past-bound-100.json")
+    determination = evaluate(qualys_revised, case)
+    for award in determination.awards:
+        assert not any(n.startswith("not settled exactly") for n in award.notes)
+    answers = _answers(determination, "awards[14].basis")
+    assert [(if_, outcome, set(on), awards) for if_, outcome, on, awards in answers] == [
+        ([], "pending", {RESTATED_5, SINCE}, {"award-fy2024-15": "not_covered"}),
+        ([["financial_results"], ["stock_price"], ["tsr"],
+          ["financial_results", "operating_results", "stock_price", "tsr"]],
+         "pending", {RESTATED_5, SINCE}, None),
+        (["operating_results"], "pending", {RESTATED_5, SINCE, "awards[14].kind"}, None)]
+    for value, asked, outcome in [("[]", {RESTATED_5, SINCE}, "not_covered"),
+                                  ("[tsr]", {RESTATED_5, SINCE}, "pending"),
+                                  ("[operating_results]", {RESTATED_5, SINCE, "awards[14].kind"},
+                                   "pending")]:
+        assumed = evaluate(qualys_revised, case, [f"awards[14].basis={value}"])
+        assert assumed.outcome == "pending"
+        assert {q.fact for q in assumed.open_questions} == asked
+        assert {a.id: a.outcome for a in assumed.awards}["award-fy2024-15"] == outcome
+
+
+RESTATED_5, SINCE = "awards[4].amount_as_restated", "participant.executive_officer_since"
 
 
 def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revised):
-    """tests/answer_cases/README.md, past-bound-100: the answer moves the award it is of, and
-    names what the case with it applied asks."""
-    case = _read("past-bound-100.json")
+    """tests/answer_cases/README.md, past-bound-31: a group of the whole case (its stock
+    sales not known) passes the bound, and `stock_sales` is asked alone. Which facts move
+    which of the group's awards is not known, so an answer names the unknowns their first
+    runs stopped at (differ.Unmoved, for groups searched whole only), not every fact the
+    group asks: `awards[4].granted`, which the case with `stock_sales: []` applied no longer
+    asks, is not named."""
+    case = _read("past-bound-31.json")
     determination = evaluate(qualys_revised, case)
-    [(_, outcome, pending_on, _)] = _answers(determination, "awards[14].basis")
-    assumed = evaluate(qualys_revised, case, ["awards[14].basis=[]"])
-    assert outcome == assumed.outcome == "pending"
-    assert set(pending_on) == {q.fact for q in assumed.open_questions} == {
-        "awards[4].amount_as_restated", "participant.executive_officer_since"}
+    [question] = [q for q in determination.open_questions if q.fact == "stock_sales"]
+    [empty] = [a for a in question.answers if a.if_ == []]
+    assumed = evaluate(qualys_revised, case, ["stock_sales=[]"])
+    assert empty.outcome == assumed.outcome == "pending"
+    asked = {q.fact for q in assumed.open_questions}
+    assert set(empty.pending_on) <= asked and "awards[4].granted" not in asked
+    assert set(empty.pending_on) == {SINCE, "awards[2].amount_as_restated"}

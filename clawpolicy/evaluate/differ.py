@@ -133,7 +133,11 @@ def matters(group: Group, j: int) -> bool:
     the determination asks and where an answer leaves the case pending each ask it)."""
     found = group.matters.get(j)
     if found is None:
-        found = group.matters[j] = differ(group.combinations, j, gives)
+        fact = group.facts[j]
+        found = group.matters[j] = any(
+            differ(part.combinations, part.facts.index(fact), gives)
+            for part in group.parts if fact in part.facts) if group.parts else \
+            differ(group.combinations, j, gives)
     return found
 
 

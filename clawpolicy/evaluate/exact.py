@@ -114,6 +114,11 @@ class Group:
     unlisted: list[str] = field(default_factory=list)
     # Whether each fact (by its index) matters, once found (differ.matters).
     matters: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
+    # A group joined from its awards' own searches (split.py): those searches' groups.
+    parts: list["Group"] = field(default_factory=list, compare=False, repr=False)
+    # An award searched alone once its group passed the bound (split.py): the facts it
+    # shares with the group's other awards are asked alone, so it is not joined with them.
+    alone: bool = False
 
 
 class Exact:
@@ -163,8 +168,10 @@ class Exact:
             group.cited = [f for f in group.cited if f not in group.unlisted]
         # The groups are independent searches (what the memo shares is what each would find
         # for itself).
+        from clawpolicy.evaluate.split import split  # (it builds on this module)
         for group in groups:
             self.enumerate(group)
+        groups = [g for group in groups for g in split(self, group)]  # past the bound
         return self._joined(groups) if self.asking else groups
 
     def _joined(self, groups: list[Group]) -> list[Group]:
@@ -181,10 +188,12 @@ class Exact:
         its awards as before, and the facts they share are asked alone (`apart`), each answer
         followed by settling the case with it in place. Where either is past the bound or
         moving already, their join is not searched: its search would hold all of that one's."""
+        from clawpolicy.evaluate.split import split
         tried: list[tuple[Group, Group]] = []  # (by identity: groups compare by value)
         while True:
             shared = next(((a, b) for x, a in enumerate(groups) for b in groups[x + 1:]
                            if not any(a is c and b is d for c, d in tried)
+                           and not (a.alone and b.alone)
                            and not set(a.facts).isdisjoint(b.facts)), None)
             if shared is None:
                 return groups
@@ -193,6 +202,9 @@ class Exact:
                           unlisted=_merge(a.unlisted, b.unlisted))
             if a.combinations and b.combinations:
                 self.enumerate(group)
+                found = split(self, group)  # past the bound: award by award
+                if len(found) == 1:
+                    group = found[0]
             if group.combinations:
                 groups = [group if g is a else g for g in groups if g is not b]
             else:

@@ -318,16 +318,28 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
     return outcome, case_totals(awards, others, default_unit), awards
 
 
-def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
-            asked: set[str], of_award: dict[int, list[str]]) -> tuple:
+def _where(group: Group, j: int, value: Any) -> Group:
+    """The group with only the combinations that keep this answer to fact `j` (one that
+    leaves it unanswered stands for it too); its parts (split.py) likewise."""
+    fact = group.facts[j]
+    sub = Group(group.awards, group.facts, group.domains, group.tracker,
+                [c for c in group.combinations if c.values[j] is ANY or c.values[j] == value])
+    sub.parts = [part if fact not in part.facts else _where(part, part.facts.index(fact), value)
+                 for part in group.parts]
+    return sub
+
+
+def _result(settled: CaseRun, group: Group, sub: Group, j: int, asked: set[str],
+            of_award: dict[int, list[str]], apart: set[str]) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
+    combos = sub.combinations
     outcome, totals, awards = _state(settled, group, combos, unit)
     pending_on = None
     if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
-        sub = Group(group.awards, group.facts, group.domains, group.tracker, combos)
         pending_on = [f for f in that_matter(sub) if f != group.facts[j]] or None
     if outcome == "pending":
-        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked, of_award) or None
+        pending_on = _elsewhere(settled, group, combos, pending_on or [], asked, of_award,
+                                (apart, group.facts[j])) or None
     total = totals if outcome == "recovery" else None
     # The outcome of each undecided award the answer settles otherwise than the case's
     # outcome says (one award covered but not recovered while another is recovered).
@@ -337,8 +349,8 @@ def _result(settled: CaseRun, group: Group, combos: list[Combination], j: int,
     return outcome, total, pending_on, settles or None
 
 
-def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
-               found: list[str], asked: set[str], of_award: dict[int, list[str]]) -> list[str]:
+def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination], found: list[str],
+               asked: set[str], of_award: dict[int, list[str]], shared: tuple) -> list[str]:
     """What a pending case turns on besides the group's facts, of those the determination
     asks (`asked`): the facts each pending award outside the group is asked on (`of_award`, by
     its own group: an answer here cannot move it, so it stays pending on all of them, not
@@ -350,8 +362,12 @@ def _elsewhere(settled: CaseRun, group: Group, combos: list[Combination],
                for f in of_award.get(k, [f for u in e.unknowns for f in u.facts])]
     case = [f for u in settled.unknowns for f in u.facts]
     unlisted = group.unlisted if any(c.others is None for c in combos) else []
-    return list(dict.fromkeys([*found, *(f for f in [*outside, *case, *unlisted]
-                                          if f not in group.facts and f in asked)]))
+    # A fact of the group an award outside it is asked on too is one they share and ask
+    # alone (Exact.apart): the answer here leaves that award on it still.
+    apart, answered = shared
+    return list(dict.fromkeys([*found, *(f for f in outside if f in apart and f != answered),
+                               *(f for f in [*outside, *case, *unlisted]
+                                 if f not in group.facts and f in asked)]))
 
 
 def _splitting(settled: CaseRun, group: Group) -> list[tuple[int, list[str]]]:
@@ -399,17 +415,16 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
     found: list[tuple[Any, tuple, Any]] = []
     splitting = _splitting(settled, group)
 
-    def result(combos: list[Combination]) -> tuple:
-        return _result(settled, group, combos, j, asked, of_award) + (_split(settled, combos,
-                                                                    splitting),)
+    def result(value: Any) -> tuple:
+        sub = _where(group, j, value)
+        return _result(settled, group, sub, j, asked, of_award, exact.apart) + (
+            _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
         spans: list[tuple[Any, Any, tuple, tuple]] = []
         for a, b in group.tracker.points(fact):
-            ends = [result([c for c in group.combinations
-                            if c.values[j] is ANY or c.values[j] == x])
-                    for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
+            ends = [result(x) for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
             if spans and _joins(spans[-1], ends):
                 spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
             else:
@@ -433,8 +448,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
     else:
         by_result = labelled_runs(
-            ((_freeze(result([c for c in group.combinations
-                              if c.values[j] is ANY or c.values[j] == value])), label)
+            ((_freeze(result(value)), label)
              for value, label in domain.answers), domain.ordered)
         for result, labels in by_result.items():
             label = labels[0] if len(labels) == 1 else labels
