@@ -222,3 +222,54 @@ def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revi
     asked = {q.fact for q in assumed.open_questions}
     assert set(empty.pending_on) <= asked and "awards[4].granted" not in asked
     assert set(empty.pending_on) == {SINCE, "awards[2].amount_as_restated"}
+
+def test_past_the_bound_a_fact_no_rule_names_a_point_of_is_asked_at_the_searchs(
+        qualys_revised):
+    """tests/answer_cases/README.md, past-bound-144: the recovery's cost and the share's price
+    are compared only with amounts the case computes (what the cost exceeds), so the policy
+    names no point of either. The group passes the bound; asked alone, each is answered at
+    the points its search found before it stopped (it had no answer at all before), and
+    applying an answer gives what it says."""
+    case = _read("past-bound-144.json")
+    determination = evaluate(qualys_revised, case)
+    assert all(q.answers for q in determination.open_questions)
+    [question] = [q for q in determination.open_questions if q.fact == "findings.recovery_cost"]
+    assert [(a.if_, a.outcome, _amounts(a.recoverable)) for a in question.answers] == [
+        ("< 0.01", "recovery", [("18688", "shares"), ("1576875.00", "USD")]),
+        (">= 0.01", "recovery", [("1576875.00", "USD")])]
+    for cost, total in (("0", [("18688", "shares"), ("1576875.00", "USD")]),
+                        ("0.01", [("1576875.00", "USD")])):
+        assumed = evaluate(qualys_revised, case, [f"findings.recovery_cost={cost}"])
+        assert assumed.outcome == "recovery"
+        assert _amounts(assumed.total_recoverable) == total
+
+
+def _amounts(total) -> list[tuple[str, str]]:
+    """A total as (amount, unit) pairs: one amount, or one for each unit."""
+    return [(m.amount, m.unit) for m in (total if isinstance(total, list) else [total])]
+
+
+def test_a_text_and_a_date_asked_alone_have_answers(qualys_revised):
+    """tests/answer_cases/README.md, asked-alone-text-date (found by test_exact's property):
+    the participant's roles are not known as a whole, so the search is not made and its
+    facts are asked alone. The work location is a text: each the policy names (US-CA, for
+    California's wage law) and any other. FY2020's filing date is compared only with dates
+    the case computes, and no search saw it turn: tracked alone, it turns nowhere, and its one
+    answer is every admissible date (after its period's end). Both had no answer."""
+    determination = evaluate(qualys_revised, _read("asked-alone-text-date.json"))
+    asked = {q.fact: [(a.if_, a.outcome) for a in q.answers]
+             for q in determination.open_questions}
+    assert asked["participant.work_location"] == [("US-CA", "pending"), ("any other", "pending")]
+    assert asked["statements[0].original_filing_date"] == [("> 2020-12-30", "pending")]
+
+
+def test_a_record_read_through_its_fields_is_not_asked_alone(qualys_revised):
+    """tests/answer_cases/README.md, asked-alone-record: an award's performance period is not
+    known, and the policy reads it only through its fields. Asked alone, the record itself
+    has one admissible answer (given, its fields not known), so it is not asked (it was, with
+    no answer); its end, which the search came to answer, is."""
+    determination = evaluate(qualys_revised, _read("asked-alone-record.json"))
+    facts = [q.fact for q in determination.open_questions]
+    assert "awards[0].performance_period" not in facts
+    assert "awards[0].performance_period.end" in facts
+    assert all(q.answers for q in determination.open_questions)

@@ -22,8 +22,8 @@ from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determination import Range, amount
 from clawpolicy.evaluate.env import Rec
-from clawpolicy.evaluate.questions import (ANY_OTHER, admissible, fact_floor, fact_format,
-                                           fact_type, linked_keys, tie_points)
+from clawpolicy.evaluate.questions import (ANY_OTHER, OTHER_VALUE, admissible, fact_floor,
+                                           fact_format, fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching, watch as watching
 from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
@@ -38,7 +38,6 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 # The largest amount tried for an amount with no declared bound (in its unit).
 CEILING = Decimal(10) ** 15
 NUMBER_STEP = Decimal("0.01")
-OTHER_VALUE = "\u2063any other"  # the text read for ANY_OTHER: no policy literal equals it
 
 
 @dataclass

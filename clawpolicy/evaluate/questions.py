@@ -16,7 +16,8 @@ from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.items import one_item, worded
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.core.values import Money, quantize
+from clawpolicy.evaluate.ranges import beyond, range_words, shape, step_by
+from clawpolicy.core.values import Money
 
 if TYPE_CHECKING:
     from clawpolicy.vocabulary import Vocabulary
@@ -239,6 +240,7 @@ _RECORDS: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDict
 # The answer that stands for every value but those listed before it: a text none of the
 # policy's values, a list of records that holds items.
 ANY_OTHER = "any other"
+OTHER_VALUE = "\u2063any other"  # the text read for ANY_OTHER: no policy literal equals it
 
 
 class Fallback(NamedTuple):
@@ -290,6 +292,11 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _each([True, False], leads_to)
     if ordered:
         return _runs(_each(ordered, leads_to))
+    if type_ == t.TEXT:  # each text the policy compares it with, and any other (exact.domain)
+        named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)})
+        return _each(named, leads_to) + [
+            Fallback(ANY_OTHER, r[0], r[1], False, r[2]) for r in [leads_to(OTHER_VALUE)]
+            if r is not None]
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
@@ -332,7 +339,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     # no more than another): an answer they rule out is none the case admits.
     floor = fact_floor(determiner, fact) if type_ in (t.DATE, t.MONEY, t.NUMBER) else None
     top = bound.amount if isinstance(bound, Money) else bound
-    candidates = sorted({q for p in raw for q in (_step(p, -step), p, _step(p, step))
+    candidates = sorted({q for p in raw for q in (step_by(p, -step), p, step_by(p, step))
                          if q is not None and not (isinstance(q, Decimal) and q < 0)
                          and (floor is None or q >= floor) and (top is None or q <= top)}) \
         or [x for x in (floor, top) if x is not None][:1]
@@ -342,18 +349,18 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     answers = []
     start = 0
     for i in range(1, len(results) + 1):
-        if i < len(results) and _shape(results[i][1], type_) == _shape(results[start][1], type_):
+        if i < len(results) and shape(results[i][1], type_) == shape(results[start][1], type_):
             continue
         lower = results[start][0] if start > 0 else None
         upper = results[i][0] if i < len(results) else None
         outcome, amount, open_ = results[start][1]
         # The amount is stated only where it is the same across the whole range.
-        far = [x for x in _beyond(results[start][0], results[i - 1][0], lower, upper)
+        far = [x for x in beyond(results[start][0], results[i - 1][0], lower, upper)
                if (floor is None or x >= floor) and (top is None or x <= top)]
         tried = [r for _, r in results[start:i]] + [
             r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
-        words = _range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step,
+        words = range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step,
                              (floor, top) if type_ == t.DATE else (None, None))
         answers.append(Fallback(words, outcome, None if varies else amount, varies, open_))
         start = i
@@ -446,55 +453,3 @@ def labelled_runs(pairs: Iterable[tuple[Any, Any]], ordered: bool) -> dict[Any, 
 
 
 _NONE = object()  # no result met yet
-
-
-def _shape(result: tuple[str, Any], type_: t.Type) -> tuple:
-    """What makes neighbouring answers one range: the outcome and, for a date, the amount
-    (which a date moves in steps); for an amount or number, the units recovered in (the
-    amount itself moves with the answer, and is then said to depend on it)."""
-    outcome, amount = result[:2]
-    if type_ == t.DATE:
-        return outcome, repr(amount)
-    amounts = amount if isinstance(amount, list) else [amount] if amount else []
-    return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
-
-
-def _beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:
-    """For a range open below or above, a point well beyond its last test point."""
-    points = []
-    if lower is None:
-        points.append(dt.date(1970, 1, 1) if isinstance(first, dt.date) else Decimal(0))
-    if upper is None:
-        far = _step(last, dt.timedelta(days=3660)) if isinstance(last, dt.date) else \
-            max(last, Decimal(1)) * 10
-        points.append(dt.date.max if far is None else far)
-    return points
-
-
-def _step(x: Any, by: Any) -> Any:
-    """`x + by`, or None past either end of the calendar."""
-    try:
-        return x + by
-    except OverflowError:
-        return None
-
-
-def _range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
-                 step: Any, ends: tuple[Any, Any] = (None, None)) -> str:
-    """A range's words; `ends`: a date's first and last admissible day where the
-    vocabulary's constraints set them, said where the range reaches them (as the exact
-    search's intervals say them)."""
-    def fmt(x: Any) -> str:
-        if isinstance(x, dt.date):
-            return x.isoformat()
-        return format(quantize(x, unit), "f") + f" {unit}" if unit else format(x, "f")
-    parts = []
-    if lower is not None:
-        parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(lower - step)}")
-    elif ends[0] is not None:
-        parts.append(f"> {fmt(ends[0] - step)}")
-    if upper is not None:
-        parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(upper - step)}")
-    elif ends[1] is not None:
-        parts.append(f"<= {fmt(ends[1])}")
-    return " and ".join(parts) or "any value"

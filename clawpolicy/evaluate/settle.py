@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core.values import Money
-from clawpolicy.evaluate import amountrule, searching, shortcuts
+from clawpolicy.evaluate import alone, amountrule, searching, shortcuts
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.differ import Unmoved, matters, that_matter
@@ -57,9 +57,9 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         if not group.combinations:
             fallback += [f for f in dict.fromkeys(group.cited + group.facts)
                          if f not in fallback]
-            if group.moving:  # where the search saw an answer turn: tried again, alone
-                for f in group.tracker.thresholds:
-                    _turned(turns, group, f)
+            if group.tracker is not None:  # where the search saw an answer turn: tried
+                for f in group.tracker.thresholds:  # again, alone (moving or past the bound)
+                    alone.seen(turns, group, f)
             if group.overflow:
                 count = f"more than {BOUND:,}" if group.overflow == BOUND + 1 else \
                     f"{group.overflow:,}"
@@ -89,7 +89,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         for f in that_matter(g) if g.combinations else ():
             if f in exact.apart and f not in fallback:
                 fallback.append(f)
-                _turned(turns, g, f)
+                alone.seen(turns, g, f)
     unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
                   and run.unknowns), None)
@@ -125,6 +125,11 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked, of_award)))
     for fact in fallback:
+        domain = exact.domain(fact)
+        if isinstance(domain, Finite) and len(domain.answers) == 1:
+            continue  # a record read through its fields, its one answer: none is needed
+        if not turns.get(fact) and not run.evaluator.pivots.get(fact):
+            turns[fact] = alone.turns(exact, fact)  # none known: it is tracked alone
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
@@ -174,15 +179,6 @@ def _read(group: Group, fact: str, value: Any) -> Any:
 def _noted(e: AwardEvaluation, note: str) -> AwardEvaluation:
     result = e.result.model_copy(update={"notes": e.result.notes + [note]})
     return AwardEvaluation(result, e.unknowns, e.recoverable, e.notes, e.bound)
-
-
-def _turned(turns: dict[str, list], group: Group, fact: str) -> None:
-    """The points at which the group's search saw an answer to `fact` turn, added to those
-    `fact` is asked alone at (questions.fallback_answers' `turns`)."""
-    tracker = group.tracker
-    if fact in tracker.scales:
-        turns.setdefault(fact, []).extend(tracker.scales[fact].point(i + 1)
-                                          for i in tracker.thresholds.get(fact, []))
 
 
 def _settles(group: Group, i: int) -> bool:

@@ -1,0 +1,63 @@
+"""An amount, a number or a date asked alone (questions.fallback_answers): which neighbouring
+answers make one range, and the range's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from clawpolicy.core import types as t
+from clawpolicy.core.values import quantize
+
+
+def shape(result: tuple[str, Any], type_: t.Type) -> tuple:
+    """What makes neighbouring answers one range: the outcome and, for a date, the amount
+    (which a date moves in steps); for an amount or number, the units recovered in (the
+    amount itself moves with the answer, and is then said to depend on it)."""
+    outcome, amount = result[:2]
+    if type_ == t.DATE:
+        return outcome, repr(amount)
+    amounts = amount if isinstance(amount, list) else [amount] if amount else []
+    return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
+
+
+def beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:
+    """For a range open below or above, a point well beyond its last test point."""
+    points = []
+    if lower is None:
+        points.append(dt.date(1970, 1, 1) if isinstance(first, dt.date) else Decimal(0))
+    if upper is None:
+        far = step_by(last, dt.timedelta(days=3660)) if isinstance(last, dt.date) else \
+            max(last, Decimal(1)) * 10
+        points.append(dt.date.max if far is None else far)
+    return points
+
+
+def step_by(x: Any, by: Any) -> Any:
+    """`x + by`, or None past either end of the calendar."""
+    try:
+        return x + by
+    except OverflowError:
+        return None
+
+
+def range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
+                 step: Any, ends: tuple[Any, Any] = (None, None)) -> str:
+    """A range's words; `ends`: a date's first and last admissible day where the
+    vocabulary's constraints set them, said where the range reaches them (as the exact
+    search's intervals say them)."""
+    def fmt(x: Any) -> str:
+        if isinstance(x, dt.date):
+            return x.isoformat()
+        return format(quantize(x, unit), "f") + f" {unit}" if unit else format(x, "f")
+    parts = []
+    if lower is not None:
+        parts.append(f">= {fmt(lower)}" if lower in pivots else f"> {fmt(lower - step)}")
+    elif ends[0] is not None:
+        parts.append(f"> {fmt(ends[0] - step)}")
+    if upper is not None:
+        parts.append(f"< {fmt(upper)}" if upper in pivots else f"<= {fmt(upper - step)}")
+    elif ends[1] is not None:
+        parts.append(f"<= {fmt(ends[1])}")
+    return " and ".join(parts) or "any value"
