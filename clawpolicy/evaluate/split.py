@@ -51,18 +51,9 @@ def split(exact: "Exact", group: Group) -> list[Group]:
     reads only how each award is settled, each award's own group."""
     if not group.overflow or len(group.awards) < 2 or exact.run.unknowns:
         return [group]
-    own = []
-    for i in group.awards:
-        sub = Group([i], [], cited=_merge(*(u.facts for u in exact.run.awards[i].unknowns)),
-                    alone=True)
-        try:
-            exact.enumerate(sub)
-        except EvaluationError:
-            # An answer in the award's own order of facts at which its evaluation fails (a
-            # date the policy moves out of the calendar), which the group's order, deciding
-            # the award first by another fact, does not reach: the group stays as it is.
-            return [group]
-        own.append(sub)
+    own = each(exact, group)
+    if own is None:
+        return [group]
     if not exact.asking:
         return own
     searched = [sub for sub in own if sub.combinations]
@@ -78,6 +69,23 @@ def split(exact: "Exact", group: Group) -> list[Group]:
         for b in found[x + 1:]:
             exact.apart.update(set(a.facts + a.cited) & set(b.facts + b.cited))
     return found
+
+
+def each(exact: "Exact", group: Group) -> list[Group] | None:
+    """Each award of the group searched alone; None where one's evaluation fails."""
+    own = []
+    for i in group.awards:
+        sub = Group([i], [], cited=_merge(*(u.facts for u in exact.run.awards[i].unknowns)),
+                    alone=True)
+        try:
+            exact.enumerate(sub)
+        except EvaluationError:
+            # An answer in the award's own order of facts at which its evaluation fails (a
+            # date the policy moves out of the calendar), which the group's order, deciding
+            # the award first by another fact, does not reach: the group stays as it is.
+            return None
+        own.append(sub)
+    return own
 
 
 def _joined(exact: "Exact", own: list[Group]) -> Group | None:
