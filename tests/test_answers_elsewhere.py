@@ -267,9 +267,63 @@ def test_a_record_read_through_its_fields_is_not_asked_alone(qualys_revised):
     """tests/answer_cases/README.md, asked-alone-record: an award's performance period is not
     known, and the policy reads it only through its fields. Asked alone, the record itself
     has one admissible answer (given, its fields not known), so it is not asked (it was, with
-    no answer); its end, which the search came to answer, is."""
-    determination = evaluate(qualys_revised, _read("asked-alone-record.json"))
+    no answer); its end, which the search came to answer, is, and an answer names the end
+    where its run stopped at the record."""
+    case = _read("asked-alone-record.json")
+    determination = evaluate(qualys_revised, case)
     facts = [q.fact for q in determination.open_questions]
     assert "awards[0].performance_period" not in facts
     assert "awards[0].performance_period.end" in facts
     assert all(q.answers for q in determination.open_questions)
+    # An answer leaving the case pending on the record names its field instead (alone.named),
+    # as the case with the answer applied asks.
+    [officer] = [q for q in determination.open_questions
+                 if q.fact == "participant.executive_officer"]
+    [true] = [a for a in officer.answers if a.if_ is True]
+    assumed = evaluate(qualys_revised, case, ["participant.executive_officer=true"])
+    assert true.outcome == assumed.outcome == "pending"
+    assert true.pending_on == [q.fact for q in assumed.open_questions] == [
+        "participant.executive_officer_since", "awards[0].performance_period.end"]
+
+
+@pytest.mark.parametrize("name, fact, said", [
+    ("apart-seen-94.json", "restatement.required_date", [
+        ("< 2027-01-01", "pending"), (">= 2027-01-01 and < 2030-01-01", "recovery"),
+        (">= 2030-01-01", "pending")]),
+    ("named-and-seen-97.json", "participant.executive_officer_since", [
+        ("<= 2023-12-31", "recovery"), ("> 2023-12-31 and <= 2024-02-08", "recovery"),
+        ("> 2024-02-08 and <= 2025-02-09", "recovery"), ("> 2025-02-09", "recovery")]),
+])
+def test_a_date_asked_alone_turns_where_every_search_saw_it_turn(qualys_revised, name, fact,
+                                                                  said):
+    """tests/answer_cases/README.md, apart-seen-94 and named-and-seen-97: a date asked alone
+    is tried at every point any group's search saw it turn (each award apart, split.py),
+    beside those the policy names; with one group's points alone, or the policy's alone,
+    answers that lead apart were one range. Each range's first and last day, applied,
+    lead where it says, with the amount it says."""
+    case = _read(name)
+    determination = evaluate(qualys_revised, case)
+    [question] = [q for q in determination.open_questions if q.fact == fact]
+    assert [(a.if_, a.outcome) for a in question.answers] == said
+    for answer in question.answers:
+        for day in _days(answer.if_):
+            assumed = evaluate(qualys_revised, case, [f"{fact}={day}"])
+            assert assumed.outcome == answer.outcome, (answer.if_, day)
+            if answer.recoverable is not None:
+                assert _amounts(assumed.total_recoverable) == _amounts(answer.recoverable)
+
+
+def _days(label: str) -> list[str]:
+    """A range's first and last day, as far as its words bound it (a year past an open
+    end)."""
+    import datetime as dt
+
+    low, high = dt.date(2020, 1, 1), dt.date(2035, 1, 1)
+    for part in label.split(" and "):
+        op, day = part.split(" ")
+        at = dt.date.fromisoformat(day)
+        if op in (">=", ">"):
+            low = at if op == ">=" else at + dt.timedelta(days=1)
+        else:
+            high = at - dt.timedelta(days=1) if op == "<" else at
+    return [low.isoformat(), high.isoformat()]

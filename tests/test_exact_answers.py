@@ -223,8 +223,29 @@ def test_where_the_turning_points_still_move_after_the_rounds_no_answer_is_promi
             if answer.if_ == "any value":
                 assert answer.outcome == "pending"
                 continue
-            answered = evaluate(policy, read_case_data({**data, "facts": {fact: answer.if_}}))
-            assert answered.outcome == answer.outcome, (fact, answer.if_)
+            for value in _inside(answer.if_):  # (an amount's range: its ends, and beyond)
+                answered = evaluate(policy, read_case_data({**data, "facts": {fact: value}}))
+                assert answered.outcome == answer.outcome, (fact, answer.if_, value)
+
+
+def _inside(label):
+    """Values an answer's label covers: the word itself, or an amount range's ends (and a
+    value ten times past an open end)."""
+    from decimal import Decimal
+
+    if not isinstance(label, str) or label[:1] not in "<>":
+        return [label]
+    low, high = Decimal(0), None
+    for part in label.split(" and "):
+        op, x = part.split(" ")[:2]
+        x = Decimal(x)
+        if op == ">=":
+            low = x
+        elif op == ">":
+            low = x + Decimal("0.01")
+        else:
+            high = x - Decimal("0.01") if op == "<" else x
+    return [str(v) for v in (low, high if high is not None else max(low, 1) * 10)]
 
 
 def _fault_case(**changes) -> dict:

@@ -213,3 +213,17 @@ def test_joined_combinations_are_those_the_awards_agree_on(monkeypatch):
     # Past JOINED, no joined group.
     monkeypatch.setattr(split, "JOINED", 4)
     assert split._joined(found, [first, second]) is None
+
+
+def test_a_fact_no_award_turns_on_does_not_matter_in_the_join(monkeypatch):
+    """`differ.matters` from the parts says what the joined combinations say, a fact that
+    matters to no award included: `b` is answered by the second award's search, which gives
+    the same result either way, and `a` moves the first award alone."""
+    ANY = exact.ANY
+    first = _own(0, ["s", "a"], [(True, True, "x"), (True, False, "y"), (False, ANY, "z")])
+    second = _own(1, ["s", "b"], [(True, True, "p"), (True, False, "p"), (False, ANY, "p")])
+    monkeypatch.setattr(split, "admissible", lambda determiner, answers, fact: True)
+    joined = split._joined(types.SimpleNamespace(determiner=None), [first, second])
+    assert joined.parts and joined.facts == ["s", "a", "b"]
+    found = [differ.differ(joined.combinations, j, differ.gives) for j in range(3)]
+    assert [differ.matters(joined, j) for j in range(3)] == found == [True, True, False]

@@ -49,3 +49,26 @@ def turns(exact: "Exact", fact: str) -> list[Any]:
         if tracker.thresholds.get(fact, []) == before:
             break
     return [domain.point(i + 1) for i in tracker.thresholds.get(fact, [])]
+
+
+def needed(exact: "Exact", facts: list[str]) -> tuple[list[str], set[str]]:
+    """The facts to ask alone that need a question, and those that need none: one with a
+    single admissible answer (a record the policy reads only through its fields, given with
+    its fields not known, exact.Exact.domain) cannot change anything; its fields are asked."""
+    from clawpolicy.evaluate.exact import Finite
+
+    def one(fact: str) -> bool:
+        domain = exact.domain(fact)
+        return isinstance(domain, Finite) and len(domain.answers) == 1
+    skipped = {f for f in facts if one(f)}
+    return [f for f in facts if f not in skipped], skipped
+
+
+def named(facts: list[str] | None, skipped: set[str], asked: set[str]) -> list[str] | None:
+    """The facts an answer leaves the case pending on, a record not asked (`needed`) named
+    by its fields that are."""
+    if not facts or not skipped.intersection(facts):
+        return facts
+    found = [g for f in facts for g in
+             (sorted(a for a in asked if a.startswith(f + ".")) if f in skipped else [f])]
+    return list(dict.fromkeys(found)) or None

@@ -261,8 +261,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
-    for an amount or a date the policy names no point of (one compared only with another
-    unknown), the points at which a search saw its answers turn, tried instead. `ordered`:
+    for an amount or a date, the points at which a search saw its answers turn (or tracking
+    it alone found: alone.py), tried beside those the policy names. `ordered`:
     a declared form's every value, in order (answered as runs). `unmoved`: see open_facts."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
@@ -319,14 +319,17 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _each(list(type_.values), leads_to)
     named = [p for p in run.evaluator.pivots.get(fact, [])
              if isinstance(p, dt.date | Decimal | Money)]
-    raw = sorted({p.amount if isinstance(p, Money) else p for p in named or turns
-                  if isinstance(p, dt.date | Decimal | Money)})
-    if not raw or type_ not in (t.DATE, t.MONEY, t.NUMBER):
+    def plain(points: Iterable[Any]) -> set[Any]:
+        return {p.amount if isinstance(p, Money) else p for p in points
+                if isinstance(p, dt.date | Decimal | Money)}
+    first = plain(named or turns)
+    if not first or type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
     # Where a constraint ties the fact to another unknown, its point too (`tie_points`):
     # the answers on either side of it are admissible with different answers to the other.
-    raw = sorted({*raw, *(p.amount if isinstance(p, Money) else p
-                          for p in tie_points(determiner, fact))})
+    # The points the ranges are said by: the policy's (where it names any) and those.
+    said = sorted(first | plain(tie_points(determiner, fact)))
+    raw = sorted({*said, *plain(turns)})
     step = dt.timedelta(days=1) if type_ == t.DATE else \
         vocabulary.step(unit) if type_ == t.MONEY else NUMBER_STEP
 
@@ -360,7 +363,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         tried = [r for _, r in results[start:i]] + [
             r for r in (leads_to(point(x)) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
-        words = range_words(lower, upper, raw, unit if type_ == t.MONEY else None, step,
+        words = range_words(lower, upper, said, unit if type_ == t.MONEY else None, step,
                              (floor, top) if type_ == t.DATE else (None, None))
         answers.append(Fallback(words, outcome, None if varies else amount, varies, open_))
         start = i

@@ -87,8 +87,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     fallback += [f for g in groups for f in g.unlisted if f not in fallback]
     for g in groups:
         for f in that_matter(g) if g.combinations else ():
-            if f in exact.apart and f not in fallback:
-                fallback.append(f)
+            if f in exact.apart:  # (where each group's search saw it turn: every group's)
+                fallback += [f] if f not in fallback else []
                 alone.seen(turns, g, f)
     unknowns, others = run.unknowns, run.others
     whole = next((g for g in groups if g.combinations and len(g.awards) == len(awards)
@@ -111,6 +111,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
+    fallback, skipped = alone.needed(exact, fallback)
     asked = {f for g in groups if g.combinations for f in that_matter(g)} | set(fallback)
     # What each award its group leaves pending is asked on (_elsewhere): the facts that
     # matter in the group, or those asked alone where the group was not searched whole.
@@ -125,16 +126,13 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                     fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
                     answers=_answers(settled, group, j, exact, asked, of_award)))
     for fact in fallback:
-        domain = exact.domain(fact)
-        if isinstance(domain, Finite) and len(domain.answers) == 1:
-            continue  # a record read through its fields, its one answer: none is needed
         if not turns.get(fact) and not run.evaluator.pivots.get(fact):
             turns[fact] = alone.turns(exact, fact)  # none known: it is tracked alone
         questions.append(OpenQuestion(
             fact=fact, question=question_for(fact, determiner.case, vocabulary, declared),
             answers=[Answer(**{"if": a.label}, outcome=a.outcome, recoverable=a.recoverable,
                             recoverable_depends_on_answer=a.varies or None,
-                            pending_on=a.pending_on)
+                            pending_on=alone.named(a.pending_on, skipped, asked))
                      for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
                          lambda d, f, v, *given: _settled_answer(
                              _Answered(d, *given) if given else d, f, v, run)),
