@@ -227,3 +227,12 @@ def test_a_fact_no_award_turns_on_does_not_matter_in_the_join(monkeypatch):
     assert joined.parts and joined.facts == ["s", "a", "b"]
     found = [differ.differ(joined.combinations, j, differ.gives) for j in range(3)]
     assert [differ.matters(joined, j) for j in range(3)] == found == [True, True, False]
+
+
+def test_answers_that_cannot_be_hashed_leave_the_awards_apart(monkeypatch):
+    """The join puts combinations in buckets by their answers; an answer that cannot be
+    hashed leaves no joined group (the awards stay apart), not an error."""
+    first = _own(0, ["s"], [([1], "x")])
+    second = _own(1, ["s"], [([1], "p")])
+    monkeypatch.setattr(split, "admissible", lambda determiner, answers, fact: True)
+    assert split._joined(types.SimpleNamespace(determiner=None), [first, second]) is None

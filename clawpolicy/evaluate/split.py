@@ -62,9 +62,10 @@ def split(exact: "Exact", group: Group) -> list[Group]:
     joined = _joined(exact, searched) if len(searched) > 1 else searched[0]
     found = [joined] if joined is not None else searched
     found += [sub for sub in own if not sub.combinations]
-    # Where the awards stay apart (one's own search past its bound too, or their joined
-    # combinations too many), each is settled by its own search, or left as the facts
-    # known decide it, and the facts they share are asked alone (Exact.apart).
+    # Where the awards stay apart (one's own search past its bound too, their joined
+    # combinations too many, or a date they share cut at different points), each is settled
+    # by its own search, or left as the facts known decide it, and the facts they share are
+    # asked alone (Exact.apart).
     for x, a in enumerate(found):
         for b in found[x + 1:]:
             exact.apart.update(set(a.facts + a.cited) & set(b.facts + b.cited))
@@ -103,7 +104,10 @@ def _joined(exact: "Exact", own: list[Group]) -> Group | None:
             domains.setdefault(fact, domain)
     rows: list[tuple[dict, dict[int, Combination]]] = [({}, {})]
     for sub in own:
-        rows = _grown(rows, sub)
+        try:
+            rows = _grown(rows, sub)
+        except TypeError:  # an answer that cannot be hashed: the awards stay apart
+            return None
         if rows is None:
             return None
     awards = sorted(sub.awards[0] for sub in own)
