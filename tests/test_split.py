@@ -105,6 +105,12 @@ def test_awards_whose_joined_combinations_are_too_many_stay_apart(monkeypatch, q
     assert len(facts) == len(set(facts))
     assert {"restatement.material", "findings.caused_restatement"} <= set(facts)
     assert _awards(determination) == _awards(_unbounded(monkeypatch, qualys_2019, case))
+    # A finding asked alone: the answers that lead to the same place are one answer, as the
+    # search of the whole group gives them.
+    [caused] = [q for q in determination.open_questions
+                if q.fact == "findings.caused_restatement"]
+    assert [(a.if_, a.outcome) for a in caused.answers] == [
+        (["caused", "partially"], "pending"), ("not_caused", "no_recovery")]
     # An award's own fact: its answer names the facts the others are still asked on.
     [question] = [q for q in determination.open_questions
                   if q.fact == "awards[14].amount_as_restated"]

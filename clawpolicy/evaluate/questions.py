@@ -289,14 +289,14 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                 open_facts(answered, fact, unmoved) if outcome == "pending" else None)
 
     if type_ == t.BOOLEAN:
-        return _each([True, False], leads_to)
+        return _runs(_each([True, False], leads_to), ordered=False)
     if ordered:
-        return _runs(_each(ordered, leads_to))
+        return _runs(_each(ordered, leads_to), ordered=True)
     if type_ == t.TEXT:  # each text the policy compares it with, and any other (exact.domain)
         named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)})
-        return _each(named, leads_to) + [
+        return _runs(_each(named, leads_to) + [
             Fallback(ANY_OTHER, r[0], r[1], False, r[2]) for r in [leads_to(OTHER_VALUE)]
-            if r is not None]
+            if r is not None], ordered=False)
     if isinstance(type_, t.ListOf | t.SetOf):
         # A list cannot be enumerated, but its emptiness is an answer of its own.
         answers = [Fallback([], r[0], r[1], False, r[2]) for r in [leads_to(())]
@@ -316,7 +316,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             answers += _holding(fact, type_.element, determiner.policy, leads_to)
         return answers
     if isinstance(type_, t.Enum):
-        return _each(list(type_.values), leads_to)
+        return _runs(_each(list(type_.values), leads_to), ordered=False)
     named = [p for p in run.evaluator.pivots.get(fact, [])
              if isinstance(p, dt.date | Decimal | Money)]
     def plain(points: Iterable[Any]) -> set[Any]:
@@ -429,14 +429,14 @@ def _each(values: list[Any], leads_to) -> list[Fallback]:
             if r is not None]
 
 
-def _runs(answers: list[Fallback]) -> list[Fallback]:
-    """Answers of values in an order of their own (the days of a year), as runs of
-    neighbours that lead to the same result ("01-01 to 05-09"), the runs that do one answer
-    (`if` the list of them), as the determination's own questions give them."""
+def _runs(answers: list[Fallback], ordered: bool) -> list[Fallback]:
+    """The answers that lead to the same result as one (`if` the list of them), as the
+    determination's own questions give them; values in an order of their own (the days of a
+    year) as runs of neighbours that do ("01-01 to 05-09")."""
     def key(a: Fallback) -> tuple:
         return (a.outcome, repr(a.recoverable), repr(a.pending_on))
     first = {key(a): a for a in answers}
-    labels = labelled_runs(((key(a), a.label) for a in answers), ordered=True)
+    labels = labelled_runs(((key(a), a.label) for a in answers), ordered)
     return [first[k]._replace(label=v[0] if len(v) == 1 else v) for k, v in labels.items()]
 
 
