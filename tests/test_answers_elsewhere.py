@@ -254,15 +254,16 @@ def test_a_text_and_a_date_asked_alone_have_answers(qualys_revised):
     the participant's roles are not known as a whole, so the search is not made and its
     facts are asked alone. The work location is a text: each the policy names (US-CA, for
     California's wage law) and any other, here one answer. FY2020's filing date is compared
-    only with dates the case computes, and no search saw it turn: tracked alone, it turns
-    nowhere, and its one answer is every admissible date (after its period's end). Both had
-    no answer."""
+    only with dates the case computes, and no search saw it turn: tracked alone, it turns at
+    2021-12-31, where the case stops turning on the work location too (pending either way,
+    on other facts: each range says which). Both had no answer."""
     determination = evaluate(qualys_revised, _read("asked-alone-text-date.json"))
     asked = {q.fact: [(a.if_, a.outcome) for a in q.answers]
              for q in determination.open_questions}
     # (both lead to the same place, so they are one answer, as the search's questions say it)
     assert asked["participant.work_location"] == [(["US-CA", "any other"], "pending")]
-    assert asked["statements[0].original_filing_date"] == [("> 2020-12-30", "pending")]
+    assert asked["statements[0].original_filing_date"] == [
+        ("> 2020-12-30 and < 2021-12-31", "pending"), (">= 2021-12-31", "pending")]
 
 
 def test_a_record_read_through_its_fields_is_not_asked_alone(qualys_revised):
@@ -290,8 +291,8 @@ def test_a_record_read_through_its_fields_is_not_asked_alone(qualys_revised):
 
 @pytest.mark.parametrize("name, fact, said", [
     ("apart-seen-94.json", "restatement.required_date", [
-        ("< 2027-01-01", "pending"), (">= 2027-01-01 and < 2030-01-01", "recovery"),
-        (">= 2030-01-01", "pending")]),
+        ("< 2026-01-01", "pending"), (">= 2026-01-01 and < 2027-01-01", "pending"),
+        (">= 2027-01-01 and < 2030-01-01", "recovery"), (">= 2030-01-01", "pending")]),
     ("named-and-seen-97.json", "participant.executive_officer_since", [
         ("<= 2023-12-31", "recovery"), ("> 2023-12-31 and <= 2024-02-08", "recovery"),
         ("> 2024-02-08 and <= 2025-02-09", "recovery"), ("> 2025-02-09", "recovery")]),
@@ -302,7 +303,8 @@ def test_a_date_asked_alone_turns_where_every_search_saw_it_turn(qualys_revised,
     is tried at every point any group's search saw it turn (each award apart, split.py),
     beside those the policy names; with one group's points alone, or the policy's alone,
     answers that lead apart were one range. Each range's first and last day, applied,
-    lead where it says, with the amount it says."""
+    lead where it says, with the amount it says, pending on what it names (a range ends
+    where that changes too: differ.Unmoved.moved, ranges.shape)."""
     case = _read(name)
     determination = evaluate(qualys_revised, case)
     [question] = [q for q in determination.open_questions if q.fact == fact]
@@ -313,6 +315,8 @@ def test_a_date_asked_alone_turns_where_every_search_saw_it_turn(qualys_revised,
             assert assumed.outcome == answer.outcome, (answer.if_, day)
             if answer.recoverable is not None:
                 assert _amounts(assumed.total_recoverable) == _amounts(answer.recoverable)
+            if answer.outcome == "pending":  # on what the case with it applied asks
+                assert set(answer.pending_on) == {q.fact for q in assumed.open_questions}
 
 
 def _days(label: str) -> list[str]:
@@ -329,3 +333,28 @@ def _days(label: str) -> list[str]:
         else:
             high = at - dt.timedelta(days=1) if op == "<" else at
     return [low.isoformat(), high.isoformat()]
+
+
+@pytest.mark.parametrize("fact, value", [
+    ("findings.should_repay", "true"), ("findings.should_repay", "false"),
+    ("findings.misconduct", "fraud"), ("findings.misconduct", "none"),
+    ("findings.caused_restatement", "caused"), ("findings.caused_restatement", "not_caused")])
+def test_a_shared_fact_asked_alone_names_what_the_awards_it_moves_are_asked(qualys_2019, fact,
+                                                                            value):
+    """tests/answer_cases/README.md, moved-19: seven awards pending on the findings, kept
+    apart (split.py), the findings asked alone. An answer that moves an award names what
+    that award's own search, with the answer kept, still turns on (differ.Unmoved.moved),
+    not only the unknowns its run under the answer stopped at: the case with the answer
+    applied asks exactly those."""
+    case = _read("moved-19.json")
+    determination = evaluate(qualys_2019, case)
+    [question] = [q for q in determination.open_questions if q.fact == fact]
+    [answer] = [a for a in question.answers if _holds_word(a.if_, value)]
+    assumed = evaluate(qualys_2019, case, [f"{fact}={value}"])
+    assert assumed.outcome == answer.outcome == "pending"
+    assert set(answer.pending_on) == {q.fact for q in assumed.open_questions}
+
+
+def _holds_word(label, value: str) -> bool:
+    words = label if isinstance(label, list) else [label]
+    return any(json.dumps(w) == value or w == value for w in words)

@@ -26,11 +26,13 @@ which facts each award that fact cannot move is still asked on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable, Iterable
 
 from clawpolicy.evaluate.caserun import CaseRun
 from clawpolicy.evaluate.exact import ANY, Combination, Group
-from clawpolicy.evaluate.questions import tied
+from clawpolicy.evaluate.questions import forced, tied
+from clawpolicy.evaluate.tracking import Scale
 
 Given = Callable[[Combination], Any]
 
@@ -181,6 +183,33 @@ class Unmoved:
         return {i: self._asked(i) for i, e in enumerate(self.run.awards)
                 if e.result.outcome == "pending" and i not in moved
                 and i in self.group_of and self.group_of[i].combinations}
+
+    def moved(self, fact: str, value: Any) -> dict[int, list[str]]:
+        """For the pending awards an answer to `fact` moves, in groups searched whole that
+        answer it: the facts each is still asked on with this answer, as its group's
+        combinations that keep the answer show them (the search's own, as `_answers`
+        restricts them), not the unknowns its run under the answer stopped at. For an
+        answer its group's combinations hold as they are: a value of a finite fact, or a
+        day (the first day of the interval it falls in stands for it); not where the answer
+        forces another field (questions.forced), which the combinations do not keep."""
+        if forced(self.determiner, fact, value):
+            return {}
+        found: dict[int, list[str]] = {}
+        for i, e in enumerate(self.run.awards):
+            group = self.group_of.get(i)
+            if e.result.outcome != "pending" or group is None or not group.combinations \
+                    or fact not in group.facts:
+                continue
+            j, key = group.facts.index(fact), value
+            if isinstance(group.domains[fact], Scale):
+                if not isinstance(value, dt.date):
+                    continue  # an amount moves within its interval: not held as it is
+                key = max((a for a, _ in group.tracker.points(fact) if a <= value),
+                          default=None)
+            kept = [c for c in group.combinations if c.values[j] is ANY or c.values[j] == key]
+            found[i] = [f for k, f in enumerate(group.facts) if f != fact
+                        and differ(kept, k, lambda c: c.keys[i])]
+        return found
 
     def _asked(self, i: int) -> list[str]:
         found = self.found.get(i)

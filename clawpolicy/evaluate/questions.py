@@ -256,14 +256,16 @@ class Fallback(NamedTuple):
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[..., CaseRun] | None = None,
                      turns: Any = (), ordered: list[Any] | None = None,
-                     unmoved: dict[int, list[str]] | None = None):
+                     unmoved: dict[int, list[str]] | None = None,
+                     moved: Callable[[Any], dict[int, list[str]]] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
     for an amount or a date, the points at which a search saw its answers turn (or tracking
     it alone found: alone.py), tried beside those the policy names. `ordered`:
-    a declared form's every value, in order (answered as runs). `unmoved`: see open_facts."""
+    a declared form's every value, in order (answered as runs). `unmoved`: see open_facts;
+    `moved`, for an answer, the like for the awards it moves (differ.Unmoved.moved)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -286,7 +288,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             raise
         outcome = answered.outcome
         return (outcome, total_field(answered.totals()) if outcome == "recovery" else None,
-                open_facts(answered, fact, unmoved) if outcome == "pending" else None)
+                open_facts(answered, fact, {**(unmoved or {}), **(moved(value) if moved else {})})
+                if outcome == "pending" else None)
 
     if type_ == t.BOOLEAN:
         return _runs(_each([True, False], leads_to), ordered=False)

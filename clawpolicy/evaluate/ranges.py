@@ -12,14 +12,15 @@ from clawpolicy.core.values import quantize
 
 
 def shape(result: tuple[str, Any], type_: t.Type) -> tuple:
-    """What makes neighbouring answers one range: the outcome and, for a date, the amount
-    (which a date moves in steps); for an amount or number, the units recovered in (the
-    amount itself moves with the answer, and is then said to depend on it)."""
-    outcome, amount = result[:2]
+    """What makes neighbouring answers one range: the outcome and the facts it is pending on
+    (the range says them), and, for a date, the amount (which a date moves in steps); for an
+    amount or number, the units recovered in (the amount itself moves with the answer, and
+    is then said to depend on it)."""
+    outcome, amount, pending_on = result
     if type_ == t.DATE:
-        return outcome, repr(amount)
+        return outcome, repr(amount), repr(pending_on)
     amounts = amount if isinstance(amount, list) else [amount] if amount else []
-    return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0)
+    return outcome, tuple(a.unit for a in amounts if Decimal(a.amount) != 0), repr(pending_on)
 
 
 def beyond(first: Any, last: Any, lower: Any, upper: Any) -> list[Any]:

@@ -137,7 +137,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                          lambda d, f, v, *given: _settled_answer(
                              _Answered(d, *given) if given else d, f, v, run)),
                                                 turns.get(fact, ()), _ordered(exact, fact),
-                                                unmoved(fact))]))
+                                                unmoved(fact),
+                                                lambda value, f=fact: unmoved.moved(f, value))]))
     return Settled(settled, questions)
 
 
