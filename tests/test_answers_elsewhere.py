@@ -358,3 +358,21 @@ def test_a_shared_fact_asked_alone_names_what_the_awards_it_moves_are_asked(qual
 def _holds_word(label, value: str) -> bool:
     words = label if isinstance(label, list) else [label]
     return any(json.dumps(w) == value or w == value for w in words)
+
+
+def test_an_amount_asked_alone_is_tried_past_a_searchs_point_too(qualys_revised):
+    """tests/answer_cases/README.md, turn-after-78: the amount paid of psu-fy2024-3 (11,800
+    shares awarded, 10,334 as restated) is asked alone. A search saw it turn at 1,466.00 (the
+    first answer past a point), with the other facts answered; with them unknown, the case
+    turns at the answer after it. Tried at the point and on both sides of it, the answers
+    say where it does, as the case with the amount applied gives."""
+    case = _read("turn-after-78.json")
+    determination = evaluate(qualys_revised, case)
+    [question] = [q for q in determination.open_questions if q.fact == "awards[2].amount_paid"]
+    assert [(a.if_, a.outcome, _amounts(a.recoverable)) for a in question.answers] == [
+        ("<= 1466 shares", "recovery", [("1466", "shares"), ("132333.82", "USD")]),
+        ("> 1466 shares", "recovery", [("132333.82", "USD")])]
+    for paid, total in (("1466", [("1466", "shares"), ("132333.82", "USD")]),
+                        ("1466.01", [("132333.82", "USD")])):
+        assumed = evaluate(qualys_revised, case, [f"awards[2].amount_paid={paid}"])
+        assert _amounts(assumed.total_recoverable) == total

@@ -345,10 +345,9 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     # no more than another): an answer they rule out is none the case admits.
     floor = fact_floor(determiner, fact) if type_ in (t.DATE, t.MONEY, t.NUMBER) else None
     top = bound.amount if isinstance(bound, Money) else bound
-    # Each point and its neighbours; a search's point is the first answer past where it
-    # turns, so only the answer before it besides.
-    around = {p: (-step, 0) for p in raw} | {p: (-step, 0, step) for p in said}
-    candidates = sorted({q for p in raw for q in (step_by(p, d) if d else p for d in around[p])
+    # Each point and its neighbours (a search's point is where an answer turned with the
+    # other facts answered; with them unknown, the answer after it may turn too).
+    candidates = sorted({q for p in raw for q in (step_by(p, -step), p, step_by(p, step))
                          if q is not None and not (isinstance(q, Decimal) and q < 0)
                          and (floor is None or q >= floor) and (top is None or q <= top)}) \
         or [x for x in (floor, top) if x is not None][:1]
