@@ -223,23 +223,39 @@ def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revi
     assert set(empty.pending_on) <= asked and "awards[4].granted" not in asked
     assert set(empty.pending_on) == {SINCE, "awards[2].amount_as_restated"}
 
-def test_past_the_bound_a_fact_no_rule_names_a_point_of_is_asked_at_the_searchs(
-        qualys_revised):
-    """tests/answer_cases/README.md, past-bound-144: the recovery's cost and the share's price
-    are compared only with amounts the case computes (what the cost exceeds), so the policy
-    names no point of either. The group passes the bound; asked alone, each is answered at
-    the points its search found before it stopped (it had no answer at all before), and
-    applying an answer gives what it says."""
-    case = _read("past-bound-144.json")
+@pytest.mark.parametrize("name, fact, said, applied", [
+    ("past-bound-144.json", "findings.recovery_cost",
+     [("< 0.01", [("18688", "shares"), ("1576875.00", "USD")]),
+      (">= 0.01", [("1576875.00", "USD")])],
+     [("0", [("18688", "shares"), ("1576875.00", "USD")]), ("0.01", [("1576875.00", "USD")])]),
+    ("turn-after-78.json", "awards[2].amount_paid",
+     [("<= 1466 shares", [("1466", "shares"), ("132333.82", "USD")]),
+      ("> 1466 shares", [("132333.82", "USD")])],
+     [("1466", [("1466", "shares"), ("132333.82", "USD")]), ("1466.01", [("132333.82", "USD")])]),
+])
+def test_an_amount_asked_alone_is_tried_where_it_turns(qualys_revised, name, fact, said, applied):
+    """tests/answer_cases/README.md, past-bound-144 and turn-after-78.
+
+    past-bound-144: the recovery's cost and the share's price are compared only with amounts
+    the case computes (what the cost exceeds), so the policy names no point of either. The
+    group passes the bound; asked alone, each is answered at the points its search found
+    before it stopped (it had no answer at all before).
+
+    turn-after-78: the amount paid of psu-fy2024-3 (11,800 shares awarded, 10,334 as
+    restated) is asked alone. A search saw it turn at 1,466.00 (the first answer past a
+    point), with the other facts answered; with them unknown, the case turns at the answer
+    after it. Tried at the point and on both sides of it, the answers say where it does.
+
+    Every question has answers; each range recovers what it says, as the case with a value
+    of it applied does."""
+    case = _read(name)
     determination = evaluate(qualys_revised, case)
     assert all(q.answers for q in determination.open_questions)
-    [question] = [q for q in determination.open_questions if q.fact == "findings.recovery_cost"]
+    [question] = [q for q in determination.open_questions if q.fact == fact]
     assert [(a.if_, a.outcome, _amounts(a.recoverable)) for a in question.answers] == [
-        ("< 0.01", "recovery", [("18688", "shares"), ("1576875.00", "USD")]),
-        (">= 0.01", "recovery", [("1576875.00", "USD")])]
-    for cost, total in (("0", [("18688", "shares"), ("1576875.00", "USD")]),
-                        ("0.01", [("1576875.00", "USD")])):
-        assumed = evaluate(qualys_revised, case, [f"findings.recovery_cost={cost}"])
+        (words, "recovery", total) for words, total in said]
+    for value, total in applied:
+        assumed = evaluate(qualys_revised, case, [f"{fact}={value}"])
         assert assumed.outcome == "recovery"
         assert _amounts(assumed.total_recoverable) == total
 
@@ -358,21 +374,3 @@ def test_a_shared_fact_asked_alone_names_what_the_awards_it_moves_are_asked(qual
 def _holds_word(label, value: str) -> bool:
     words = label if isinstance(label, list) else [label]
     return any(json.dumps(w) == value or w == value for w in words)
-
-
-def test_an_amount_asked_alone_is_tried_past_a_searchs_point_too(qualys_revised):
-    """tests/answer_cases/README.md, turn-after-78: the amount paid of psu-fy2024-3 (11,800
-    shares awarded, 10,334 as restated) is asked alone. A search saw it turn at 1,466.00 (the
-    first answer past a point), with the other facts answered; with them unknown, the case
-    turns at the answer after it. Tried at the point and on both sides of it, the answers
-    say where it does, as the case with the amount applied gives."""
-    case = _read("turn-after-78.json")
-    determination = evaluate(qualys_revised, case)
-    [question] = [q for q in determination.open_questions if q.fact == "awards[2].amount_paid"]
-    assert [(a.if_, a.outcome, _amounts(a.recoverable)) for a in question.answers] == [
-        ("<= 1466 shares", "recovery", [("1466", "shares"), ("132333.82", "USD")]),
-        ("> 1466 shares", "recovery", [("132333.82", "USD")])]
-    for paid, total in (("1466", [("1466", "shares"), ("132333.82", "USD")]),
-                        ("1466.01", [("132333.82", "USD")])):
-        assumed = evaluate(qualys_revised, case, [f"awards[2].amount_paid={paid}"])
-        assert _amounts(assumed.total_recoverable) == total
