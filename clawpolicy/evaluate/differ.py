@@ -206,15 +206,18 @@ class Unmoved:
                     continue  # an amount moves within its interval: not held as it is
                 key = max((a for a, _ in group.tracker.points(fact) if a <= value),
                           default=None)
-            kept = [c for c in group.combinations if c.values[j] is ANY or c.values[j] == key]
-            found[i] = [f for k, f in enumerate(group.facts) if f != fact
-                        and differ(kept, k, lambda c: c.keys[i])]
+            found[i] = [f for f in _moving(group.facts, group.kept(j, key), i) if f != fact]
         return found
 
     def _asked(self, i: int) -> list[str]:
         found = self.found.get(i)
         if found is None:
             group = self.group_of[i]
-            found = self.found[i] = [f for j, f in enumerate(group.facts)
-                                     if differ(group.combinations, j, lambda c: c.keys[i])]
+            found = self.found[i] = _moving(group.facts, group.combinations, i)
         return found
+
+
+def _moving(facts: list[str], combos: list[Combination], i: int) -> list[str]:
+    """The facts that move award `i` in these combinations (two that differ in one alone
+    give the award different results)."""
+    return [f for j, f in enumerate(facts) if differ(combos, j, lambda c: c.keys[i])]

@@ -119,6 +119,20 @@ class Group:
     # shares with the group's other awards are asked alone, so it is not joined with them.
     alone: bool = False
 
+    def kept(self, j: int, value: Any) -> list[Combination]:
+        """The combinations that keep this answer to fact `j` (one that leaves it
+        unanswered stands for it too)."""
+        return [c for c in self.combinations if c.values[j] is ANY or c.values[j] == value]
+
+    def where(self, j: int, value: Any) -> "Group":
+        """The group with only the combinations that keep this answer to fact `j`; its parts
+        (split.py) likewise."""
+        fact = self.facts[j]
+        sub = Group(self.awards, self.facts, self.domains, self.tracker, self.kept(j, value))
+        sub.parts = [part if fact not in part.facts else part.where(part.facts.index(fact), value)
+                     for part in self.parts]
+        return sub
+
 
 class Exact:
     def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):

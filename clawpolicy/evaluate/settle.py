@@ -313,17 +313,6 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
     return outcome, case_totals(awards, others, default_unit), awards
 
 
-def _where(group: Group, j: int, value: Any) -> Group:
-    """The group with only the combinations that keep this answer to fact `j` (one that
-    leaves it unanswered stands for it too); its parts (split.py) likewise."""
-    fact = group.facts[j]
-    sub = Group(group.awards, group.facts, group.domains, group.tracker,
-                [c for c in group.combinations if c.values[j] is ANY or c.values[j] == value])
-    sub.parts = [part if fact not in part.facts else _where(part, part.facts.index(fact), value)
-                 for part in group.parts]
-    return sub
-
-
 def _result(settled: CaseRun, group: Group, sub: Group, j: int, asked: set[str],
             of_award: dict[int, list[str]], apart: set[str]) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
@@ -411,7 +400,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
     splitting = _splitting(settled, group)
 
     def result(value: Any) -> tuple:
-        sub = _where(group, j, value)
+        sub = group.where(j, value)
         return _result(settled, group, sub, j, asked, of_award, exact.apart) + (
             _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):

@@ -19,7 +19,7 @@ what they give the same), without a run of its own.
 Whether a fact matters (differ.matters) is read from the awards' own combinations (Group.parts):
 two joined combinations that differ in a fact alone give different results exactly where one
 award's two combinations, differing in it alone, give that award different results. So too
-for an answer's combinations, each award's kept where they keep the answer (settle._where).
+for an answer's combinations, each award's kept where they keep the answer (Group.where).
 
 This holds where the case's other amounts (outside the awards) are known whatever the
 answers, so that no combination moves them (otherwise the group stays past the bound), and
