@@ -92,3 +92,34 @@ def test_the_searches_of_generated_cases_agree(monkeypatch, qualys_revised):
         api.evaluate(qualys_revised, api.read_case_data(cases[index]))
     assert any(n > 100 and not matters for n, matters in seen)
     assert any(n > 100 and matters for n, matters in seen)
+
+
+@pytest.mark.parametrize("name, policy", [("apart-seen-94.json", "qualys_revised"),
+                                          ("moved-19.json", "qualys_2019")])
+def test_what_an_answer_kept_leaves_open_is_found_once_for_its_interval(monkeypatch, request,
+                                                                         name, policy):
+    """differ.Unmoved.moved keeps, for each award, fact and answer held (a date's interval
+    is held by its first day), what it found. In tests/answer_cases, apart-seen-94's
+    required date is asked alone at days the awards' searches hold in one interval, and
+    moved-19's findings, several facts with answers alike in value, each alone. Each answer
+    is given what a fresh Unmoved finds for it."""
+    import json
+
+    from clawpolicy import api
+    from tests.conftest import ROOT
+
+    original = d.Unmoved.moved
+    reused = []
+
+    def checked(self, fact, value):
+        before = dict(self.kept)
+        found = original(self, fact, value)
+        groups = list({id(g): g for g in self.group_of.values()}.values())
+        assert found == original(d.Unmoved(self.determiner, self.run, groups), fact, value)
+        reused.append(bool(found) and self.kept == before)
+        return found
+
+    monkeypatch.setattr(d.Unmoved, "moved", checked)
+    case = json.loads((ROOT / "tests" / "answer_cases" / name).read_text())
+    api.evaluate(request.getfixturevalue(policy), api.read_case_data(case))
+    assert reused and (any(reused) or name == "moved-19.json")

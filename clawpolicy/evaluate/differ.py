@@ -19,15 +19,23 @@ combinations: it is in one bucket pair, and a bucket pair holds compatible combi
 alone. So the answer is the same, provided two answers that are equal hash alike (the
 case's values: numbers, dates, text, truth values, tuples of them). A value that cannot be
 hashed (or a result) is compared pair by pair, as the reference does. Within one bucket the
-combinations are taken once for each answer to the fact and result they give.
+combinations are taken once for each answer to the fact and result they give. Two shortcuts
+come first, each true of every pair the reference would accept: combinations that give fewer
+than two answers to the fact, or fewer than two results, hold no such pair; nor does a pair
+of masks whose combinations, all taken together, bring no two answers and results that
+differ both (their buckets are not made). A mask's buckets are made once for each set of
+facts they are keyed by.
 
 `Unmoved` asks the same of one award's results alone, for a fact asked alone (questions.py):
-which facts each award that fact cannot move is still asked on."""
+which facts each award that fact cannot move is still asked on; and for each answer, of the
+awards it moves, found once for the answer as their group's combinations hold it (the days
+of one interval are held alike)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Iterable
+from operator import itemgetter
+from typing import Any, Callable
 
 from clawpolicy.evaluate.caserun import CaseRun
 from clawpolicy.evaluate.exact import ANY, Combination, Group
@@ -46,6 +54,12 @@ PAIRS = 4
 def differ(combos: list[Combination], j: int, given: Given) -> bool:
     """Whether two of `combos` that differ in fact `j` alone give different results
     (`given`); the same answer as `pairwise`."""
+    try:  # no pair at all: fewer than two answers to the fact, or than two results
+        given_ = [c for c in combos if c.values[j] is not ANY]
+        if len({c.values[j] for c in given_}) < 2 or len({given(c) for c in given_}) < 2:
+            return False
+    except TypeError:  # (see the module's docstring)
+        pass
     found = _pairs(combos, j, given, PAIRS * len(combos))
     if found is not None:
         return found
@@ -84,47 +98,62 @@ def _pairs(combos: list[Combination], j: int, given: Given, budget: int | None) 
 
 
 def _bucketed(combos: list[Combination], j: int, given: Given) -> bool:
-    by_mask: dict[frozenset[int], list[Combination]] = {}
+    # Each combination whose answer to the fact is given, by its mask, as its answers and
+    # what it brings to a bucket: its answer to the fact and its result.
+    by_mask: dict[frozenset[int], list[tuple[tuple, tuple]]] = {}
     for c in combos:
-        if c.values[j] is not ANY:
-            mask = frozenset(k for k, v in enumerate(c.values) if v is ANY)
-            by_mask.setdefault(mask, []).append(c)
+        values = c.values
+        if values[j] is not ANY:
+            mask = frozenset(k for k, v in enumerate(values) if v is ANY)
+            by_mask.setdefault(mask, []).append((values, (values[j], given(c))))
     if not by_mask:
         return False
     width = len(combos[0].values)
     masks = list(by_mask)
+    # What each mask's combinations bring, together: a pair of masks whose two sets hold no
+    # two that settle it holds no two combinations that do, compatible or not.
+    brought = {mask: {brings for _, brings in rows} for mask, rows in by_mask.items()}
+    made: dict[tuple, dict[Any, set[tuple]]] = {}  # (mask, fixed) -> its buckets
     for a, mask_a in enumerate(masks):
         for mask_b in masks[a:]:
-            fixed = [k for k in range(width)
-                     if k != j and k not in mask_a and k not in mask_b]
-            buckets = _buckets(by_mask[mask_a], fixed)
-            found = buckets if mask_b is mask_a else \
-                _buckets(by_mask[mask_b], fixed, within=buckets)
-            for key, ys in found.items():
-                if _settles(buckets[key], ys, j, given):
+            if not _settles(brought[mask_a], brought[mask_b]):
+                continue
+            fixed = tuple(k for k in range(width)
+                          if k != j and k not in mask_a and k not in mask_b)
+            xs = _buckets(by_mask, mask_a, fixed, made)
+            ys = xs if mask_b is mask_a else _buckets(by_mask, mask_b, fixed, made)
+            if len(ys) > len(xs):
+                xs, ys = ys, xs
+            for key, right in ys.items():
+                left = xs.get(key)
+                if left is not None and _settles(left, right):
                     return True
     return False
 
 
-def _buckets(combos: Iterable[Combination], fixed: list[int],
-             within: dict[tuple, Any] | None = None) -> dict[tuple, list[Combination]]:
-    """The combinations by their answers to the `fixed` facts (only the keys `within` has,
-    if given)."""
-    out: dict[tuple, list[Combination]] = {}
-    for c in combos:
-        values = c.values
-        key = tuple(values[k] for k in fixed)
-        if within is None or key in within:
-            out.setdefault(key, []).append(c)
-    return out
+def _buckets(by_mask: dict[frozenset[int], list[tuple[tuple, tuple]]], mask: frozenset[int],
+             fixed: tuple[int, ...], made: dict[tuple, dict[Any, set[tuple]]]
+             ) -> dict[Any, set[tuple]]:
+    """The combinations of one mask by their answers to the `fixed` facts, each bucket as
+    the set of (answer to the fact, result) its combinations give: a side whose mask leaves
+    facts open may hold many combinations alike in both. Made once for each mask and
+    `fixed` (a mask meets several others that leave the same facts fixed)."""
+    found = made.get((mask, fixed))
+    if found is None:
+        found = made[(mask, fixed)] = {}
+        rows = by_mask[mask]
+        if fixed:
+            key = itemgetter(*fixed)  # one fact: the answer itself, as equal keys go
+            for values, brings in rows:
+                found.setdefault(key(values), set()).add(brings)
+        else:
+            found[()] = {brings for _, brings in rows}
+    return found
 
 
-def _settles(xs: list[Combination], ys: list[Combination], j: int, given: Given) -> bool:
-    """Two compatible combinations, one of each, that answer fact `j` differently and give
-    different results. Each side is taken once for each answer and result it has: a side
-    whose other mask leaves facts open may hold many combinations alike in both."""
-    left = {(x.values[j], given(x)) for x in xs}
-    right = left if ys is xs else {(y.values[j], given(y)) for y in ys}
+def _settles(left: set[tuple], right: set[tuple]) -> bool:
+    """Two compatible combinations, one of each side, that answer the fact differently and
+    give different results."""
     return any(there != here and other != result
                for here, result in left for there, other in right)
 
@@ -169,6 +198,9 @@ class Unmoved:
         self.determiner, self.run = determiner, run
         self.group_of = {i: g for g in groups for i in g.awards}
         self.found: dict[int, list[str]] = {}
+        # (award, fact's place, answer held) -> what `moved` found: answers of a fact that
+        # fall in one interval are held as its first day, and found once.
+        self.kept: dict[tuple, list[str]] = {}
 
     def __call__(self, fact: str) -> dict[int, list[str]]:
         # With the fact, what an answer to it may answer too (questions.forced: a field of
@@ -206,7 +238,17 @@ class Unmoved:
                     continue  # an amount moves within its interval: not held as it is
                 key = max((a for a, _ in group.tracker.points(fact) if a <= value),
                           default=None)
-            found[i] = [f for f in _moving(group.facts, group.kept(j, key), i) if f != fact]
+            try:
+                made = self.kept.get((i, j, key))
+            except TypeError:  # an answer that cannot be hashed: found each time
+                made, held = None, None
+            else:
+                held = (i, j, key)
+            if made is None:
+                made = [f for f in _moving(group.facts, group.kept(j, key), i) if f != fact]
+                if held is not None:
+                    self.kept[held] = made
+            found[i] = made
         return found
 
     def _asked(self, i: int) -> list[str]:
