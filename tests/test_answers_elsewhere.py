@@ -374,3 +374,34 @@ def test_a_shared_fact_asked_alone_names_what_the_awards_it_moves_are_asked(qual
 def _holds_word(label, value: str) -> bool:
     words = label if isinstance(label, list) else [label]
     return any(json.dumps(w) == value or w == value for w in words)
+
+
+def test_past_the_bound_an_answer_names_what_the_case_with_it_then_asks():
+    """tests/answer_cases/README.md, asked-past-bound-14: Northrop Grumman's example 14 with
+    the payment's receipt, the role's start and whether FY2008 was restated not known. Its
+    one award passes the bound (2,080 combinations), so each fact is asked alone. The
+    receipt's answers name what the case with each in place asks, found by that case's own
+    search (asked.asked_answer), not every unknown the award's run stopped at: from
+    2010-02-11, outside FY2008's twelve months whatever its issuance, the role's start
+    alone. Each range's first and last day, applied, asks exactly what it names."""
+    from clawpolicy.api import compile_policy
+    from tests.conftest import NORTHROP_2010
+
+    policy = compile_policy(NORTHROP_2010)
+    case = _read("asked-past-bound-14.json")
+    determination = evaluate(policy, case)
+    assert any("past the bound" in n for n in determination.awards[0].notes)
+    [question] = [q for q in determination.open_questions if q.fact == "awards[0].received"]
+    assert [(a.if_, a.pending_on) for a in question.answers] == [
+        ("< 2010-01-01", ["participant.roles[0].since", "statements[0].restated"]),
+        (">= 2010-01-01 and < 2010-02-11", ["participant.roles[0].since",
+                                            "statements[0].restated",
+                                            "statements[0].first_public_issuance"]),
+        (">= 2010-02-11 and <= 2010-06-30", ["participant.roles[0].since"])]
+    days = [["2008-02-14", "2009-06-30", "2009-12-31"], ["2010-01-01", "2010-02-10"],
+            ["2010-02-11", "2010-06-30"]]
+    for answer, some in zip(question.answers, days):
+        for day in some:
+            assumed = evaluate(policy, case, [f"awards[0].received={day}"])
+            assert assumed.outcome == answer.outcome == "pending", (answer.if_, day)
+            assert set(answer.pending_on) == {q.fact for q in assumed.open_questions}, day

@@ -160,11 +160,15 @@ def test_where_only_the_sales_can_recover_any_other_is_pending_on_them(qualys_re
     [question] = determination.open_questions
     none, other = question.answers
     assert (none.if_, none.outcome) == ([], "no_recovery")
-    # Pending on what a sale is, as a case giving one sale whose details are not known is
-    # (its date first: the profit is read only of a sale in the window), never on the list
-    # answered itself.
-    assert (other.if_, other.outcome, other.pending_on) == ("any other", "pending",
-                                                            ["stock_sales[0].date"])
+    # Pending on what a sale is, as a case giving one sale whose details are not known is:
+    # on what that case asks (its date, and its profit, which matters for a sale in the
+    # window), never on the list answered itself.
+    assert (other.if_, other.outcome, other.pending_on) == (
+        "any other", "pending", ["stock_sales[0].date", "stock_sales[0].profit"])
+    one = evaluate(qualys_revised, read_case_data(
+        {**data, "stock_sales": [{"date": None, "proceeds": None, "profit": None}]}))
+    assert one.outcome == "pending"
+    assert [q.fact for q in one.open_questions] == other.pending_on
     outcomes = {evaluate(qualys_revised, read_case_data(_with_sales(data, sale))).outcome
                 for sale in [("2023-03-01", "280000"), ("2022-05-16", "1240000")]}
     assert outcomes == {"no_recovery", "recovery"}  # items can lead either way: pending

@@ -67,11 +67,16 @@ def test_stock_sales_unknown_leaves_the_awards_as_with_none(qualys_revised):
     asked = _answers(unknown)
     assert asked["restatement.due_to_misconduct"] == \
         _answers(empty)["restatement.due_to_misconduct"]
+    one_sale = ["restatement.due_to_misconduct", "stock_sales[0].date", "stock_sales[0].profit"]
     assert asked["stock_sales"] == [
         ([], "pending", None, None, None, ["restatement.due_to_misconduct"]),
-        # (never pending on the list it answers: one sale whose details are not known leaves
-        # the case pending on the cause of the restatement, as it stands)
-        ("any other", "pending", None, None, None, ["restatement.due_to_misconduct"])]
+        # (never pending on the list it answers: on what the case with one sale whose
+        # details are not known asks, the cause of the restatement and that sale's date and
+        # profit, which matter for a sale in Section 304's window)
+        ("any other", "pending", None, None, None, one_sale)]
+    one = evaluate(qualys_revised, _case(stock_sales=[
+        {"date": None, "proceeds": None, "profit": None}]))
+    assert [q.fact for q in one.open_questions] == one_sale
 
 
 def test_an_amount_asked_with_stock_sales_unknown_lists_its_ranges(qualys_revised):

@@ -20,7 +20,7 @@ from clawpolicy.core import types as t
 from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import Range, amount
+from clawpolicy.evaluate.determination import amount
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, OTHER_VALUE, admissible, fact_floor,
                                            fact_format, fact_type, linked_keys, tie_points)
@@ -135,11 +135,15 @@ class Group:
 
 
 class Exact:
-    def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False):
+    def __init__(self, determiner: Determiner, run: CaseRun, outcome_only: bool = False,
+                 bound: int | None = None, stop: bool = False):
         """With `outcome_only`, only what the groups settle each award to is wanted (the
         outcome and amount), not the combinations: a search stops as soon as every award it
-        settles is known to stay pending (see `watch.Watch`)."""
+        settles is known to stay pending (see `watch.Watch`). `bound` and `stop`: see
+        settle.settle's `asked_only` (`passed`: some group passed the bound)."""
         self.determiner, self.run = determiner, run
+        self.bound = BOUND if bound is None else bound  # (BOUND read now: tests set it)
+        self.stop, self.passed = stop, False
         self.vocabulary = determiner.policy.vocabulary
         self.outcome_only = outcome_only and searching.SHORTCUTS
         # The determination's own search, whose facts are asked (`_joined`): not an
@@ -184,6 +188,8 @@ class Exact:
         from clawpolicy.evaluate.split import split  # (it builds on this module)
         for group in groups:
             self.enumerate(group)
+        if self.stop and self.passed:
+            return groups
         groups = [g for group in groups for g in split(self, group)]  # past the bound
         return self._joined(groups) if self.asking else groups
 
@@ -276,10 +282,11 @@ class Exact:
             for fact in group.cited:  # the cartesian product of the candidates' answers
                 self._add(group, fact)
             count = self.count(group)
-            if count > BOUND:
+            if count > self.bound:
                 raise _Unsettled(count)
         except _Unsettled as why:
             group.overflow = why.args[0]
+            self.passed = self.passed or group.overflow > 0
             return
         # Searching for the outcome alone: a few leaves first, which may show the search
         # giving its run back, and stand in each round's watch (watch.py; a search shortcut).
@@ -291,8 +298,8 @@ class Exact:
         for _ in range(ROUNDS):
             before = {f: list(v) for f, v in group.tracker.thresholds.items()}
             count = self.count(group)  # with the thresholds the last round found
-            if count > BOUND:
-                group.overflow, group.combinations = count, []
+            if count > self.bound:
+                group.overflow, group.combinations, self.passed = count, [], True
                 return
             leaves: list[tuple[dict, Combination]] = []
             watch = watching.Watch(self, group) if self.outcome_only else None
@@ -302,7 +309,7 @@ class Exact:
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
-                group.combinations = []
+                group.combinations, self.passed = [], True
                 return
             except watching.Undecided:
                 group.undecided, group.combinations = True, []
@@ -341,11 +348,11 @@ class Exact:
         key = tuple(sorted(assigned.items(), key=lambda kv: kv[0]))
         combo = cache.get(key)
         if combo is None:
-            if len(cache) >= BOUND:
-                raise _Unsettled(BOUND + 1)
+            if len(cache) >= self.bound:
+                raise _Unsettled(self.bound + 1)
             combo = cache[key] = self._combination(group, assigned, key, cache)
             if watch is not None:  # its answers past the bound already (watch.Watch.grown)
-                watch.grown(group, BOUND)
+                watch.grown(group, self.bound)
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))
@@ -483,14 +490,6 @@ def show_point(value: Any, scale: Scale) -> str:
     if scale.unit is not None:
         return f"{format(amount(Money(value, scale.unit)).amount)} {scale.unit}"
     return format(value, "f")
-
-
-def money_range(moneys: list[Money]) -> Range | None:
-    units = {m.unit for m in moneys}
-    if not moneys or len(units) != 1:
-        return None
-    return Range(min=amount(min(moneys, key=lambda m: m.amount)),
-                 max=amount(max(moneys, key=lambda m: m.amount)))
 
 
 def _merge(*groups: tuple[str, ...]) -> list[str]:

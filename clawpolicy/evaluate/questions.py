@@ -257,7 +257,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[..., CaseRun] | None = None,
                      turns: Any = (), ordered: list[Any] | None = None,
                      unmoved: dict[int, list[str]] | None = None,
-                     moved: Callable[[Any], dict[int, list[str]]] | None = None):
+                     moved: Callable[[Any], dict[int, list[str]]] | None = None,
+                     asking: Callable[[Any], list[str] | None] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an
@@ -265,7 +266,10 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     for an amount or a date, the points at which a search saw its answers turn (or tracking
     it alone found: alone.py), tried beside those the policy names. `ordered`:
     a declared form's every value, in order (answered as runs). `unmoved`: see open_facts;
-    `moved`, for an answer, the like for the awards it moves (differ.Unmoved.moved)."""
+    `moved`, for an answer, the like for the awards it moves (differ.Unmoved.moved).
+    `asking`, for an answer that leaves the case pending: the facts the case with it in
+    place asks (asked.asked_answer), its `pending_on` where found (else `unmoved` and
+    `moved` say it)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
 
@@ -287,9 +291,19 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                 return None  # the policy's dates leave the calendar at this answer
             raise
         outcome = answered.outcome
+        open_ = None
+        if outcome == "pending":
+            # Each pending award's facts as its group's search found them (`unmoved`,
+            # `moved`); where some award's or the case's are only those its run stopped at,
+            # what the case with the answer in place asks, where that is found.
+            found = {**(unmoved or {}), **(moved(value) if moved else {})}
+            asked = asking(value) if asking is not None and not given and (
+                answered.unknowns or any(e.result.outcome == "pending" and not found.get(i)
+                                         for i, e in enumerate(answered.awards))) else None
+            open_ = ([f for f in asked if f != fact] or None) if asked is not None else \
+                open_facts(answered, fact, found)
         return (outcome, total_field(answered.totals()) if outcome == "recovery" else None,
-                open_facts(answered, fact, {**(unmoved or {}), **(moved(value) if moved else {})})
-                if outcome == "pending" else None)
+                open_)
 
     if type_ == t.BOOLEAN:
         return _runs(_each([True, False], leads_to), ordered=False)

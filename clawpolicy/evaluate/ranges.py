@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from clawpolicy.core import types as t
-from clawpolicy.core.values import quantize
+from clawpolicy.core.values import Money, quantize
+from clawpolicy.evaluate.determination import Range, amount
 
 
 def shape(result: tuple[str, Any], type_: t.Type) -> tuple:
@@ -62,3 +63,12 @@ def range_words(lower: Any, upper: Any, pivots: list[Any], unit: str | None,
     elif ends[1] is not None:
         parts.append(f"<= {fmt(ends[1])}")
     return " and ".join(parts) or "any value"
+
+
+def money_range(moneys: list[Money]) -> Range | None:
+    """The least and the most of amounts in one unit (None where they are in several)."""
+    units = {m.unit for m in moneys}
+    if not moneys or len(units) != 1:
+        return None
+    return Range(min=amount(min(moneys, key=lambda m: m.amount)),
+                 max=amount(max(moneys, key=lambda m: m.amount)))

@@ -17,6 +17,7 @@ from typing import Any
 
 from clawpolicy.core.values import Money
 from clawpolicy.evaluate import alone, amountrule, searching, shortcuts
+from clawpolicy.evaluate.asked import Asking
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun, case_outcome, case_totals
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.differ import Unmoved, matters, that_matter
@@ -25,7 +26,8 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
-    Combination, Exact, Finite, Group, money_range, show_point
+    Combination, Exact, Finite, Group, show_point
+from clawpolicy.evaluate.ranges import money_range
 from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, question_for
 from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
@@ -37,17 +39,24 @@ from clawpolicy.evaluate.watch import decision
 class Settled:
     run: CaseRun
     questions: list[OpenQuestion]
+    asked: list[str] | None = None  # with `asked_only`: the facts asked, in their order
+    bounded: bool = True  # and whether every group was searched within its bound
 
 
-def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
+def settle(determiner: Determiner, run: CaseRun, ask: bool = True,
+           asked_only: bool = False, bound: int | None = None) -> Settled:
     """The run settled by the exactness rule, and (with `ask`) its open questions. Without
     `ask`, only the outcome and the amounts of the run are settled (where an answer leads):
-    an award that stays pending keeps the run's evaluation, without its range or notes."""
+    an award that stays pending keeps the run's evaluation, without its range or notes.
+    With `asked_only`, only which facts the questions ask, each group searched up to `bound`
+    combinations (given up past it: `Settled.bounded`)."""
     closed = searching.closed(run)
     if closed is not None:
-        return Settled(closed, [])
-    exact = Exact(determiner, run, outcome_only=not ask)
+        return Settled(closed, [], [])
+    exact = Exact(determiner, run, outcome_only=not ask, bound=bound, stop=asked_only)
     groups = exact.groups()
+    if asked_only and exact.passed:
+        return Settled(run, [], None, False)
     awards = list(run.awards)
     fallback: list[str] = []
     turns: dict[str, list] = {}
@@ -76,6 +85,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                 if awards[i].result.outcome == "pending":
                     awards[i] = _noted(awards[i], f"not settled exactly: {why}; the award is "
                                        "left as the facts known decide it")
+            continue
+        if asked_only:
             continue
         asked = that_matter(group)
         pending = [i for i in group.awards if run.awards[i].result.outcome == "pending"]
@@ -106,12 +117,16 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
         settled, fallback = alike, []
     if not ask:
         return Settled(settled, [])
+    fallback, skipped = alone.needed(exact, fallback)
+    if asked_only:  # the facts the questions below ask, in their order
+        return Settled(settled, [], [f for g in groups if g.combinations
+                                     for j, f in enumerate(g.facts)
+                                     if matters(g, j) and f not in exact.apart] + fallback)
     questions = []
     unmoved = Unmoved(determiner, run, groups)
     vocabulary = determiner.policy.vocabulary
     declared = {d.name: d.question for d in determiner.policy.fact_decls}
     # Every fact the determination asks: what an answer leaves a case pending on elsewhere.
-    fallback, skipped = alone.needed(exact, fallback)
     asked = {f for g in groups if g.combinations for f in that_matter(g)} | set(fallback)
     # What each award its group leaves pending is asked on (_elsewhere): the facts that
     # matter in the group, or those asked alone where the group was not searched whole.
@@ -138,7 +153,8 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True) -> Settled:
                              _Answered(d, *given) if given else d, f, v, run)),
                                                 turns.get(fact, ()), _ordered(exact, fact),
                                                 unmoved(fact),
-                                                lambda value, f=fact: unmoved.moved(f, value))]))
+                                                lambda value, f=fact: unmoved.moved(f, value),
+                                                Asking(determiner, fact, run))]))
     return Settled(settled, questions)
 
 

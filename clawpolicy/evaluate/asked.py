@@ -1,0 +1,56 @@
+"""What the case with an answer asked alone in place asks, for that answer's `pending_on`
+(questions.fallback_answers' `asking`).
+
+A fact is asked alone where the search could not answer it with the others (past the
+bound, apart, or a case-level fact no search answers). An answer that leaves the case
+pending names what it is then pending on. Each award's facts as its group's search found
+them say it where that group was searched whole (differ.Unmoved); where it was not, they are
+only the unknowns the award's run under the answer stopped at, and the case with the answer
+in place may ask more or fewer. There, that case's questions are found as the determination
+finds them (settle.settle, asking which facts only), each group searched up to ASKED
+combinations: a case that passes them is given up, and the unknowns say it, as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clawpolicy.evaluate import exact, searching
+from clawpolicy.evaluate.caserun import CaseRun
+from clawpolicy.evaluate.decide import Determiner
+from clawpolicy.evaluate.questions import forced
+
+# The most combinations a group of the case with the answer in place is searched for before
+# the answer is given up (exact.BOUND where that is less).
+ASKED = 32
+
+
+class Asking:
+    """What the case with each answer of a fact asked alone in place asks (`asked_answer`),
+    until that search gives up for one of its answers: the others, searched with the same
+    facts open, mostly pass the bound too (their `pending_on` is then said by the groups'
+    searches and the runs, as where none is searched)."""
+
+    def __init__(self, determiner: Determiner, fact: str, first: CaseRun):
+        self.determiner, self.fact, self.first, self.given_up = determiner, fact, first, False
+
+    def __call__(self, value: Any) -> list[str] | None:
+        if self.given_up:
+            return None
+        found = asked_answer(self.determiner, self.fact, value, self.first)
+        self.given_up = found is None
+        return found
+
+
+def asked_answer(determiner: Determiner, fact: str, value: Any,
+                 first: CaseRun | None = None) -> list[str] | None:
+    """The facts the case with an answer in place asks, in the order its questions ask them;
+    None where a group of it passes ASKED combinations (the search given up)."""
+    from clawpolicy.evaluate.settle import _Answered, settle  # (it builds on this module)
+
+    answer = {fact: value, **forced(determiner, fact, value)}
+    answered = _Answered(determiner, answer)
+    taken = first if searching.SHORTCUTS and first is not None \
+        and all(first.unread(f) for f in answer) else None
+    found = settle(answered, answered.run(reasons=False, taken=taken), asked_only=True,
+                   bound=min(ASKED, exact.BOUND))
+    return found.asked if found.bounded else None
