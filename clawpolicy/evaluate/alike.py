@@ -55,6 +55,14 @@ def signature(policy: CheckedPolicy, fact: str, answer: Any) -> tuple | None:
     return found[key]
 
 
+def words(policy: CheckedPolicy, fact: str) -> frozenset[str]:
+    """Every word the policy tests the fact against (none where it reads it otherwise): a
+    search's answers to a text or a list of words are taken from these as well as from
+    those its first run compared (a test that run did not reach compares them later)."""
+    name = re.sub(r"\[\d+\]", "", fact).rsplit(".", 1)[-1]
+    return frozenset(w for _, found in _tests(policy, name) or () for w in found)
+
+
 def _classes(tests: list | None, answers: list[Any]) -> list[Any] | None:
     first: dict[tuple, Any] = {}
     found = []

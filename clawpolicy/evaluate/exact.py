@@ -20,11 +20,11 @@ from clawpolicy.core import types as t
 from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.determination import amount
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.questions import (ANY_OTHER, OTHER_VALUE, admissible, fact_floor,
                                            fact_format, fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching, watch as watching
+from clawpolicy.evaluate.ranges import FIRST_DAY, LAST_DAY, show_point
 from clawpolicy.evaluate.shortcuts import interval_end, version as _version
 from clawpolicy.evaluate.tracking import Scale, Tracker
 from clawpolicy.vocabulary.declarations import format_values
@@ -34,7 +34,6 @@ BOUND = 1024
 # Rounds of sampling between thresholds, until no new threshold appears.
 ROUNDS = 6
 # The admissible dates: the calendar a contract of the case can name.
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 # The largest amount tried for an amount with no declared bound (in its unit).
 CEILING = Decimal(10) ** 15
 NUMBER_STEP = Decimal("0.01")
@@ -243,12 +242,14 @@ class Exact:
                 # A text of a declared form (a month and day) is no free text: "any other"
                 # is not an answer it admits; its answers are every value of the form.
                 return Finite([(v, v) for v in format_values(form)], ordered=True)
-            named = sorted({p for p in pivots if isinstance(p, str)})
+            named = sorted({p for p in pivots if isinstance(p, str)}
+                           | alike.words(self.determiner.policy, fact))
             return Finite([(v, v) for v in named] + [(OTHER_VALUE, ANY_OTHER)])
         if isinstance(type_, t.SetOf | t.ListOf) and \
                 not isinstance(type_.element, t.Record):
             named = sorted({p for p in pivots if isinstance(p, str | bool | Decimal)}
-                           | set(linked_keys(self.determiner, fact)), key=repr)
+                           | set(linked_keys(self.determiner, fact))
+                           | alike.words(self.determiner.policy, fact), key=repr)
             subsets = [(), *((v,) for v in named)] + ([tuple(named)] if len(named) > 1 else [])
             return Finite([(s, list(s)) for s in subsets])
         if type_ == t.DATE:  # within the calendar and the vocabulary's constraints
@@ -482,14 +483,6 @@ def award_key(e: AwardEvaluation) -> tuple:
     if e.result.outcome == "pending":
         return ("pending", None, (), _merge(*(u.facts for u in e.unknowns)))
     return e.decided()
-
-
-def show_point(value: Any, scale: Scale) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if scale.unit is not None:
-        return f"{format(amount(Money(value, scale.unit)).amount)} {scale.unit}"
-    return format(value, "f")
 
 
 def _merge(*groups: tuple[str, ...]) -> list[str]:

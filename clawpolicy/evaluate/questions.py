@@ -310,7 +310,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     if ordered:
         return _runs(_each(ordered, leads_to), ordered=True)
     if type_ == t.TEXT:  # each text the policy compares it with, and any other (exact.domain)
-        named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)})
+        named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)}
+                       | alike.words(determiner.policy, fact))
         return _runs(_each(named, leads_to) + [
             Fallback(ANY_OTHER, r[0], r[1], False, r[2]) for r in [leads_to(OTHER_VALUE)]
             if r is not None], ordered=False)
@@ -340,7 +341,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return {p.amount if isinstance(p, Money) else p for p in points
                 if isinstance(p, dt.date | Decimal | Money)}
     first = plain(named or turns)
-    if not first or type_ not in (t.DATE, t.MONEY, t.NUMBER):
+    if type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
     # Where a constraint ties the fact to another unknown, its point too (`tie_points`):
     # the answers on either side of it are admissible with different answers to the other.
@@ -364,7 +365,10 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     candidates = sorted({q for p in raw for q in (step_by(p, -step), p, step_by(p, step))
                          if q is not None and not (isinstance(q, Decimal) and q < 0)
                          and (floor is None or q >= floor) and (top is None or q <= top)}) \
-        or [x for x in (floor, top) if x is not None][:1]
+        or [x for x in (floor, top) if x is not None][:1] \
+        or [determiner.case.as_of if type_ == t.DATE else Decimal(0)]  # no point at all:
+    # one answer, "any value" (compared only with facts still open, as two amounts one
+    # of which is not known: where it leads turns on them)
     # An answer at which the policy's date arithmetic leaves the calendar is not offered.
     results = [(q, r) for q, r in ((q, leads_to(point(q))) for q in candidates)
                if r is not None]

@@ -10,6 +10,10 @@ from typing import Any
 from clawpolicy.core import types as t
 from clawpolicy.core.values import Money, quantize
 from clawpolicy.evaluate.determination import Range, amount
+from clawpolicy.evaluate.tracking import Scale
+
+# The calendar a date is answered within.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 def shape(result: tuple[str, Any], type_: t.Type) -> tuple:
@@ -72,3 +76,26 @@ def money_range(moneys: list[Money]) -> Range | None:
         return None
     return Range(min=amount(min(moneys, key=lambda m: m.amount)),
                  max=amount(max(moneys, key=lambda m: m.amount)))
+
+
+def show_point(value: Any, scale: Scale) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if scale.unit is not None:
+        return f"{format(amount(Money(value, scale.unit)).amount)} {scale.unit}"
+    return format(value, "f")
+
+
+def interval_words(a: Any, b: Any, scale: Scale) -> str:
+    """An interval's words: a date by the last day before it and its own last day (every end
+    but the calendar's, so that one a constraint of the vocabulary sets is said: "<= as_of"),
+    an amount by its first amount and the first amount past it (not the scale's own ends)."""
+    dates = isinstance(a, dt.date)
+    parts = []
+    if (a > FIRST_DAY) if dates else (a > scale.lo):
+        parts.append(f"> {show_point(scale.point(scale.index(a) - 1), scale)}" if dates
+                     else f">= {show_point(a, scale)}")
+    if (b < LAST_DAY) if dates else (b < scale.hi):
+        parts.append(f"<= {show_point(b, scale)}" if dates
+                     else f"< {show_point(scale.point(scale.index(b) + 1), scale)}")
+    return " and ".join(parts) or "any value"

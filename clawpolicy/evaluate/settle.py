@@ -25,9 +25,9 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
     amount, total_field
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
-from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, FIRST_DAY, LAST_DAY, ROUNDS, \
-    Combination, Exact, Finite, Group, show_point
-from clawpolicy.evaluate.ranges import money_range
+from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, \
+    Finite, Group
+from clawpolicy.evaluate.ranges import interval_words as _interval, money_range, show_point
 from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, question_for
 from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
@@ -308,9 +308,11 @@ def _reach(group: Group, i: int, kind: str, unit: str):
 
 # ---------------------------------------------------------------- answers
 
-def _state(settled: CaseRun, group: Group, combos: list[Combination],
-           default_unit: str) -> tuple[str, Any, list[tuple[str, Money | None]]]:
-    """The case's outcome and totals where only these combinations remain."""
+def _state(settled: CaseRun, group: Group, combos: list[Combination], default_unit: str,
+           answered: CaseRun | None = None) -> tuple[str, Any, list[tuple[str, Money | None]]]:
+    """The case's outcome and totals where only these combinations remain. `answered`: the
+    case's run with the answer in place, whose other amounts and case-level unknowns are
+    the case's where the combinations do not settle them (the run's own may turn on it)."""
     awards = [(e.result.outcome, e.recoverable) for e in settled.awards]
     for i in group.awards:
         keys = {decision(c.keys[i]) for c in combos}
@@ -319,9 +321,10 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
         else:
             awards[i] = ("pending", None)
     others_known = {c.others for c in combos}
-    unsettled = bool(settled.unknowns)
-    others = [m for _, m in settled.others]
-    if len(group.awards) == len(settled.awards) and settled.unknowns:
+    base = answered if answered is not None else settled
+    unsettled = bool(base.unknowns)
+    others = [m for _, m in base.others]
+    if len(group.awards) == len(settled.awards) and base.unknowns:
         unsettled = len(others_known) != 1 or None in others_known
         if not unsettled:
             others = [Money(a, u) for _, a, u in combos[0].others]
@@ -330,10 +333,11 @@ def _state(settled: CaseRun, group: Group, combos: list[Combination],
 
 
 def _result(settled: CaseRun, group: Group, sub: Group, j: int, asked: set[str],
-            of_award: dict[int, list[str]], apart: set[str]) -> tuple:
+            of_award: dict[int, list[str]], apart: set[str],
+            answered: CaseRun | None = None) -> tuple:
     unit = settled.evaluator.vocabulary.default_unit
     combos = sub.combinations
-    outcome, totals, awards = _state(settled, group, combos, unit)
+    outcome, totals, awards = _state(settled, group, combos, unit, answered)
     pending_on = None
     if outcome == "pending" or any(awards[i][0] == "pending" for i in group.awards):
         pending_on = [f for f in that_matter(sub) if f != group.facts[j]] or None
@@ -417,7 +421,11 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
 
     def result(value: Any) -> tuple:
         sub = group.where(j, value)
-        return _result(settled, group, sub, j, asked, of_award, exact.apart) + (
+        # Where the case's other amounts are not all known, the answer may make them known
+        # (a revision with amounts of its own taking the participant in): its run says.
+        answered = exact.determiner.run({fact: _read(group, fact, value)}, reasons=False,
+                                        reuse=exact.run) if settled.unknowns else None
+        return _result(settled, group, sub, j, asked, of_award, exact.apart, answered) + (
             _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
@@ -483,18 +491,3 @@ def _freeze(result: tuple) -> tuple:
     outcome, total, pending_on, settles, split = result
     return (outcome, tuple(total) if total is not None else None,
             tuple(pending_on) if pending_on else None, settles, split)
-
-
-def _interval(a: Any, b: Any, scale: Scale) -> str:
-    """An interval's words: a date by the last day before it and its own last day (every end
-    but the calendar's, so that one a constraint of the vocabulary sets is said: "<= as_of"),
-    an amount by its first amount and the first amount past it (not the scale's own ends)."""
-    dates = isinstance(a, dt.date)
-    parts = []
-    if (a > FIRST_DAY) if dates else (a > scale.lo):
-        parts.append(f"> {show_point(scale.point(scale.index(a) - 1), scale)}" if dates
-                     else f">= {show_point(a, scale)}")
-    if (b < LAST_DAY) if dates else (b < scale.hi):
-        parts.append(f"<= {show_point(b, scale)}" if dates
-                     else f"< {show_point(scale.point(scale.index(b) + 1), scale)}")
-    return " and ".join(parts) or "any value"
