@@ -423,8 +423,10 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
         sub = group.where(j, value)
         # Where the case's other amounts are not all known, the answer may make them known
         # (a revision with amounts of its own taking the participant in): its run says.
-        answered = exact.determiner.run({fact: _read(group, fact, value)}, reasons=False,
-                                        reuse=exact.run) if settled.unknowns else None
+        answer = _read(group, fact, value)
+        answered = exact.determiner.run({fact: answer, **forced(exact.determiner, fact, answer)},
+                                        reasons=False, reuse=exact.run) \
+            if settled.unknowns else None
         return _result(settled, group, sub, j, asked, of_award, exact.apart, answered) + (
             _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):
