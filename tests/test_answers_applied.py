@@ -96,3 +96,21 @@ def test_an_amount_compared_only_with_another_unknown_still_has_an_answer():
         applied = evaluate(policy, case, [f"awards[0].amount_as_restated={value}"])
         assert applied.outcome == "pending"
         assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"]
+
+
+def test_an_amount_at_the_search_ceiling_is_answered_as_any_other(qualys_revised):
+    """Revised example 18 (the amount paid not known) with the amount awarded not known
+    either. An amount with no bound the case declares is searched up to a ceiling (10**15);
+    the amount awarded is at least the amount paid, so with 10**15 paid its answers were the
+    ceiling alone, and an answer of the amount paid said recovery at 10**15 (and pending past
+    it) while the case with it applied was pending, on the amount awarded, as at every other
+    amount paid. Past a floor at the ceiling the search goes on, and the answer's own search
+    reads the floor from the answer: one answer, any value, pending on the amount awarded."""
+    case = _blanked("revisions/18-10d1-amount-paid-unknown.yaml", ("awards", 0, "amount_awarded"))
+    determination = evaluate(qualys_revised, case)
+    assert _answers(determination, "awards[0].amount_paid") == [
+        ("any value", "pending", None, ["awards[0].amount_awarded"])]
+    for paid in ("500000", "1000000000000000", "1000000000000000.01"):
+        applied = evaluate(qualys_revised, case, [f"awards[0].amount_paid={paid}"])
+        assert applied.outcome == "pending", paid
+        assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"], paid

@@ -257,13 +257,14 @@ class Exact:
             return Scale(max(floor, FIRST_DAY) if floor is not None else FIRST_DAY,
                          min(bound, LAST_DAY) if isinstance(bound, dt.date) else LAST_DAY,
                          dt.timedelta(days=1))
-        if type_ == t.MONEY:
-            unit = unit or self.vocabulary.default_unit
-            hi = bound.amount if isinstance(bound, Money) else CEILING
-            return Scale(fact_floor(self.determiner, fact) or Decimal(0), hi,
-                         self.vocabulary.step(unit), unit)
-        if type_ == t.NUMBER:
-            return Scale(fact_floor(self.determiner, fact) or Decimal(0), CEILING, NUMBER_STEP)
+        if type_ in (t.MONEY, t.NUMBER):  # no answer above a bound the case declares; with
+            # none, the ceiling, past a floor at or above it too (an amount awarded of 10**15
+            # paid is not thereby known: no end of the ceiling's own decides it)
+            unit = (unit or self.vocabulary.default_unit) if type_ == t.MONEY else None
+            lo = fact_floor(self.determiner, fact) or Decimal(0)
+            hi = bound.amount if isinstance(bound, Money) else \
+                CEILING if lo < CEILING else lo + CEILING
+            return Scale(lo, hi, self.vocabulary.step(unit) if unit else NUMBER_STEP, unit)
         if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
             # A record left unknown as a whole, read only through its fields: its one answer
             # is the record with every field unknown, and its fields are asked in turn.

@@ -71,10 +71,13 @@ def fact_floor(determiner: Determiner, fact: str) -> Decimal | dt.date | None:
     """The least a fact can be by the vocabulary's constraints on its record, where that is
     known: a field others are declared at most (an amount awarded is at least the amount
     paid, a filing date at least its period's end) is at least the greatest of them the case
-    knows. None where none is known."""
+    knows, or the determiner answers (settle._Answered, as `tied`). None where none is
+    known."""
     _, _, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
-    known = [getattr(holder[1], c.field, None) for c in decl.constraints
+    answer, path = determiner.answer, fact.rsplit(".", 1)[0]
+    known = [answer.get(f"{path}.{c.field}", getattr(holder[1], c.field, None))
+             for c in decl.constraints
              if c.at_most == last and c.applies(holder[1])] if decl is not None else []
     known = [k if isinstance(k, dt.date) else Decimal(getattr(k, "amount", k))
              for k in known if k is not None]
