@@ -9,8 +9,9 @@ with no answer (tests/test_answers_applied.py holds each).
 
 What an answer leaves the case pending on is not held here: for a fact asked alone (a list
 of records left unknown, or past the bound) it is what the case with the answer in place
-asks only where that case's own search fits asked.ASKED combinations, else the unknowns the
-run under the answer stopped at (docs/cases.md, "Open questions")."""
+asks only where that case's own search fits asked.ASKED combinations, and only until that
+search passes them for one of the fact's answers; else the unknowns the run under the answer
+stopped at (docs/cases.md, "Open questions")."""
 
 from __future__ import annotations
 
