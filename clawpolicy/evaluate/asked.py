@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from clawpolicy.evaluate import exact, searching
+from clawpolicy.evaluate import exact
 from clawpolicy.evaluate.caserun import CaseRun
 from clawpolicy.evaluate.decide import Determiner
-from clawpolicy.evaluate.questions import forced
 
 # The most combinations a group of the case with the answer in place is searched for before
 # the answer is given up (exact.BOUND where that is less).
@@ -45,12 +44,8 @@ def asked_answer(determiner: Determiner, fact: str, value: Any,
                  first: CaseRun | None = None) -> list[str] | None:
     """The facts the case with an answer in place asks, in the order its questions ask them;
     None where a group of it passes ASKED combinations (the search given up)."""
-    from clawpolicy.evaluate.settle import _Answered, settle  # (it builds on this module)
+    from clawpolicy.evaluate.settle import _answered_run, settle  # (it builds on this one)
 
-    answer = {fact: value, **forced(determiner, fact, value)}
-    answered = _Answered(determiner, answer)
-    taken = first if searching.SHORTCUTS and first is not None \
-        and all(first.unread(f) for f in answer) else None
-    found = settle(answered, answered.run(reasons=False, taken=taken), asked_only=True,
+    found = settle(*_answered_run(determiner, fact, value, first), asked_only=True,
                    bound=min(ASKED, exact.BOUND))
     return found.asked if found.bounded else None

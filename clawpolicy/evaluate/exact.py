@@ -273,6 +273,10 @@ class Exact:
         return None
 
     def enumerate(self, group: Group) -> None:
+        self._enumerate(group)
+        self.passed = self.passed or group.overflow > 0
+
+    def _enumerate(self, group: Group) -> None:
         """Every combination of the candidates' answers, as a search over partial ones: the
         facts are answered one at a time, and where the three-valued evaluation decides the
         group with some facts still unanswered, that combination stands for every answer to
@@ -288,7 +292,6 @@ class Exact:
                 raise _Unsettled(count)
         except _Unsettled as why:
             group.overflow = why.args[0]
-            self.passed = self.passed or group.overflow > 0
             return
         # Searching for the outcome alone: a few leaves first, which may show the search
         # giving its run back, and stand in each round's watch (watch.py; a search shortcut).
@@ -301,7 +304,7 @@ class Exact:
             before = {f: list(v) for f, v in group.tracker.thresholds.items()}
             count = self.count(group)  # with the thresholds the last round found
             if count > self.bound:
-                group.overflow, group.combinations, self.passed = count, [], True
+                group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
             watch = watching.Watch(self, group) if self.outcome_only else None
@@ -311,7 +314,7 @@ class Exact:
                 self._search(group, {}, leaves, cache, watch)
             except _Unsettled as why:
                 group.overflow = why.args[0]
-                group.combinations, self.passed = [], True
+                group.combinations = []
                 return
             except watching.Undecided:
                 group.undecided, group.combinations = True, []

@@ -155,6 +155,11 @@ def tie_points(determiner: Determiner, fact: str) -> list[Any]:
     return points
 
 
+def answering(determiner: Determiner, fact: str, value: Any) -> dict[str, Any]:
+    """An answer as a run takes it: the fact's value, and the facts it forces (`forced`)."""
+    return {fact: value, **forced(determiner, fact, value)}
+
+
 def forced(determiner: Determiner, fact: str, value: Any) -> dict[str, Any]:
     """The other facts an answer leaves one admissible answer, with it: where the answer is
     past a constraint's limit the case knows, the constraint's condition cannot hold, and
@@ -287,7 +292,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         more = (given,) if given else ()  # (settled takes them where there are any)
         try:
             answered = settled(determiner, fact, value, *more) if settled is not None else \
-                determiner.run({fact: value, **forced(determiner, fact, value), **(given or {})},
+                determiner.run({**answering(determiner, fact, value), **(given or {})},
                                reasons=False, reuse=run, only_award=only)
         except EvaluationError as error:
             if error.diagnostics[0].code == "CP0506":
@@ -343,9 +348,9 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     def plain(points: Iterable[Any]) -> set[Any]:
         return {p.amount if isinstance(p, Money) else p for p in points
                 if isinstance(p, dt.date | Decimal | Money)}
-    first = plain(named or turns)
     if type_ not in (t.DATE, t.MONEY, t.NUMBER):
         return []
+    first = plain(named or turns)
     # Where a constraint ties the fact to another unknown, its point too (`tie_points`):
     # the answers on either side of it are admissible with different answers to the other.
     # The points the ranges are said by: the policy's (where it names any) and those.

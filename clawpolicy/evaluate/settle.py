@@ -28,7 +28,7 @@ from clawpolicy.evaluate.reasons import Reason
 from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, \
     Finite, Group
 from clawpolicy.evaluate.ranges import interval_words as _interval, money_range, show_point
-from clawpolicy.evaluate.questions import fallback_answers, forced, labelled_runs, question_for
+from clawpolicy.evaluate.questions import answering, fallback_answers, labelled_runs, question_for
 from clawpolicy.evaluate.unlisted import lists_alike
 from clawpolicy.evaluate.searching import Searching
 from clawpolicy.evaluate.tracking import Scale
@@ -174,16 +174,22 @@ class _Answered(Searching):
 
 def _settled_answer(determiner: Determiner, fact: str, value: Any,
                     first: CaseRun | None = None) -> CaseRun:
-    """Where an answer leads, settled by the same exactness rule as the determination (with
-    the facts it leaves one admissible answer, `questions.forced`), so that applying it to
-    the case gives what it says. Where `first` (the determination's run) read the fact for
-    no award (CaseRun.unread), the answer moves none: the search's first run takes the
-    awards from there (a search shortcut, searching.SHORTCUTS)."""
-    answer = {fact: value, **forced(determiner, fact, value)}
+    """Where an answer leads, settled by the same exactness rule as the determination, so
+    that applying it to the case gives what it says."""
+    return settle(*_answered_run(determiner, fact, value, first), ask=False).run
+
+
+def _answered_run(determiner: Determiner, fact: str, value: Any,
+                  first: CaseRun | None) -> tuple["_Answered", CaseRun]:
+    """The determiner with an answer and the facts it leaves one admissible answer in place
+    (`questions.answering`), and its first run. Where `first` (the determination's run) read
+    the facts answered for no award (CaseRun.unread), the answer moves none: the run takes
+    the awards from there (a search shortcut, searching.SHORTCUTS)."""
+    answer = answering(determiner, fact, value)
     answered = _Answered(determiner, answer)
     taken = first if searching.SHORTCUTS and first is not None \
         and all(first.unread(f) for f in answer) else None
-    return settle(answered, answered.run(reasons=False, taken=taken), ask=False).run
+    return answered, answered.run(reasons=False, taken=taken)
 
 
 def _read(group: Group, fact: str, value: Any) -> Any:
@@ -423,10 +429,8 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
         sub = group.where(j, value)
         # Where the case's other amounts are not all known, the answer may make them known
         # (a revision with amounts of its own taking the participant in): its run says.
-        answer = _read(group, fact, value)
-        answered = exact.determiner.run({fact: answer, **forced(exact.determiner, fact, answer)},
-                                        reasons=False, reuse=exact.run) \
-            if settled.unknowns else None
+        answered = exact.determiner.run(answering(exact.determiner, fact, _read(
+            group, fact, value)), reasons=False, reuse=exact.run) if settled.unknowns else None
         return _result(settled, group, sub, j, asked, of_award, exact.apart, answered) + (
             _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):
@@ -434,7 +438,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
         # it the evaluation takes one path, so an amount moves monotonely between them).
         spans: list[tuple[Any, Any, tuple, tuple]] = []
         for a, b in group.tracker.points(fact):
-            ends = [result(x) for x in ((a, a) if isinstance(a, dt.date) else (a, b))]
+            ends = [result(a)] * 2 if isinstance(a, dt.date) else [result(a), result(b)]
             if spans and _joins(spans[-1], ends):
                 spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
             else:
