@@ -114,3 +114,32 @@ def test_an_amount_at_the_search_ceiling_is_answered_as_any_other(qualys_revised
         applied = evaluate(qualys_revised, case, [f"awards[0].amount_paid={paid}"])
         assert applied.outcome == "pending", paid
         assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"], paid
+
+
+def test_a_day_compared_with_another_unknown_day_is_answered_where_the_result_turns(
+        qualys_revised):
+    """Revised example 41 (the CFO's FY2023 bonus, the day received not known) with FY2023's
+    first public issuance and period end not known either. Sarbanes-Oxley 304 reaches the
+    bonus where it was received after the statements' first issuance or filing (the earlier:
+    `min(issued, 2024-02-16)`), within 12 months of it, and the CFO, an executive officer
+    since 2020-04-13, was one by the window's end: `2020-04-13 <= min(issued, 2024-02-16) +
+    12 months`, so an issuance on or after 2019-04-13. A day received after 2019-04-13 is in
+    the window of some such issuance (2019-04-14 in 2019-04-13's), so it leads to recovery or
+    not as the issuance falls: pending on it. A day on or before 2019-04-13 is in none: Rule
+    10D-1 reaches none before 2023-10-02 and the 2019 text needs misconduct, of which there
+    was none, so nothing is recovered. The answers said `<= 2020-04-11` for no recovery: the
+    days tried for the answer were those at which a comparison of the day received with a
+    known date turns, and the day at which its comparison with the unknown issuance turns,
+    2019-04-13, was none of them."""
+    case = _blanked("revisions/41-attained-follows-received.yaml",
+                    ("statements", 0, "first_public_issuance"), ("statements", 0, "period_end"))
+    issued = "statements[0].first_public_issuance"
+    assert _answers(evaluate(qualys_revised, case), "awards[0].received") == [
+        ("<= 2019-04-13", "no_recovery", None, None),
+        ("> 2019-04-13 and <= 2024-06-28", "pending", None, [issued])]
+    for day, outcome in [("2019-04-13", "no_recovery"), ("2019-04-14", "pending"),
+                         ("2020-04-11", "pending"), ("2024-06-28", "pending")]:
+        applied = evaluate(qualys_revised, case, [f"awards[0].received={day}"])
+        assert applied.outcome == outcome, day
+        assert {q.fact for q in applied.open_questions} == ({issued} if outcome == "pending"
+                                                            else set()), day

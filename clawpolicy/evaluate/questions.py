@@ -16,7 +16,7 @@ from clawpolicy.evaluate.determination import total_field
 from clawpolicy.evaluate.decide import CaseRun, Determiner
 from clawpolicy.evaluate.items import one_item, worded
 from clawpolicy.evaluate.expressions import EvaluationError
-from clawpolicy.evaluate.ranges import beyond, range_words, shape, step_by
+from clawpolicy.evaluate.ranges import beyond, range_words, refined, shape, step_by
 from clawpolicy.core.values import Money
 
 if TYPE_CHECKING:
@@ -378,8 +378,19 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     # one answer, "any value" (compared only with facts still open, as two amounts one
     # of which is not known: where it leads turns on them)
     # An answer at which the policy's date arithmetic leaves the calendar is not offered.
-    results = [(q, r) for q, r in ((q, leads_to(point(q))) for q in candidates)
-               if r is not None]
+    led: dict[Any, Any] = {}
+
+    def lead(x: Any) -> Any:
+        if x not in led:
+            led[x] = leads_to(point(x))
+        return led[x]
+    # Beyond the first and the last point too (a range open below or above is said from
+    # them), and where two neighbours lead apart, the answers at which they part (`refined`).
+    ends = [x for x in beyond(candidates[0], candidates[-1], None, None)
+            if (floor is None or x >= floor) and (top is None or x <= top)
+            and not candidates[0] <= x <= candidates[-1]]
+    results = refined([(q, r) for q, r in ((q, lead(q)) for q in sorted({*candidates, *ends}))
+                       if r is not None], lead, step, type_)
     answers = []
     start = 0
     for i in range(1, len(results) + 1):
@@ -392,7 +403,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         far = [x for x in beyond(results[start][0], results[i - 1][0], lower, upper)
                if (floor is None or x >= floor) and (top is None or x <= top)]
         tried = [r for _, r in results[start:i]] + [
-            r for r in (leads_to(point(x)) for x in far) if r is not None]
+            r for r in (lead(x) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)
         words = range_words(lower, upper, said, unit if type_ == t.MONEY else None, step,
                              (floor, top) if type_ == t.DATE else (None, None))

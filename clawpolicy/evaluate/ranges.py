@@ -99,3 +99,50 @@ def interval_words(a: Any, b: Any, scale: Scale) -> str:
         parts.append(f"<= {show_point(b, scale)}" if dates
                      else f"< {show_point(scale.point(scale.index(b) + 1), scale)}")
     return " and ".join(parts) or "any value"
+
+
+def refined(results: list[tuple[Any, Any]], leads_to: Any, step: Any,
+            type_: t.Type) -> list[tuple[Any, Any]]:
+    """The answers tried (in order, each with where it leads), and, between two neighbours
+    further apart than a step that lead to results of different shapes, the two answers at
+    which the result changes, found by halving the interval between them. The answers tried
+    are where a comparison on the fact turns, with the other facts unknown or as a search
+    answered them; where the fact is compared with another fact still unknown (a day
+    received with a day issued), a point of that other fact, carried through the comparison,
+    moves the result too, and no answer tried names it: two neighbours that lead apart say
+    that it lies between them. (Where `leads_to` gives None, the policy's dates leave the
+    calendar: the interval is left as it is.)"""
+    found = list(results[:1])
+    for q, r in results[1:]:
+        p, s = found[-1]
+        while shape(s, type_) != shape(r, type_) and _after(p, step) < q:
+            lo, hi, hi_r = p, q, r  # lo leads like s; hi does not
+            while _after(lo, step) < hi:
+                middle = _middle(lo, hi, step)
+                led = leads_to(middle)
+                if led is None:
+                    break
+                if shape(led, type_) == shape(s, type_):
+                    lo, s = middle, led
+                else:
+                    hi, hi_r = middle, led
+            else:
+                if lo != p:
+                    found.append((lo, s))
+                found.append((hi, hi_r))
+                p, s = hi, hi_r
+                continue
+            break  # the calendar's end in between
+        if found[-1][0] != q:
+            found.append((q, r))
+    return found
+
+
+def _after(x: Any, step: Any) -> Any:
+    return step_by(x, step) or x
+
+
+def _middle(lo: Any, hi: Any, step: Any) -> Any:
+    if isinstance(lo, dt.date):
+        return dt.date.fromordinal((lo.toordinal() + hi.toordinal()) // 2)
+    return lo + ((hi - lo) / step // 2) * step
