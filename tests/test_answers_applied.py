@@ -143,3 +143,33 @@ def test_a_day_compared_with_another_unknown_day_is_answered_where_the_result_tu
         assert applied.outcome == outcome, day
         assert {q.fact for q in applied.open_questions} == ({issued} if outcome == "pending"
                                                             else set()), day
+
+
+def test_an_amount_that_moves_with_the_answer_is_one_range_while_another_award_waits(
+        qualys_2019):
+    """2019 example 24 (the CFO's FY2023 bonus and a PSU whose restated payout is not known)
+    with the bonus's basis and FY2023's filing date not known too: the bonus turns on its
+    basis. The PSU's excess is its 11,000 shares awarded less the restated payout x, so for
+    any x below 11,000 the case recovers 11,000 - x shares (from 11,000 down to 0.01), still
+    pending on the bonus's basis; from 11,000 on nothing of the PSU. The answer is one range,
+    with the least and the most it recovers (docs/cases.md). It was six answers, each end of
+    three intervals (cut where the PSU's 3,667 shares delivered divide what is repaid from
+    what is cancelled) said alone ("< 3667 shares (at 0 shares)"): the range was kept for an
+    answer that leaves nothing pending, and no answer said what 1,000 shares leads to."""
+    case = _blanked("24-recovery-and-pending-awards.yaml", ("awards", 0, "basis"),
+                    ("statements", 0, "original_filing_date"))
+    [question] = [q for q in evaluate(qualys_2019, case).open_questions
+                  if q.fact == "awards[1].amount_as_restated"]
+    below, above = question.answers
+    assert (below.if_, below.outcome, below.recoverable, below.recoverable_depends_on_answer,
+            below.pending_on, below.awards) == (
+        "< 11000 shares", "recovery", None, True, ["awards[0].basis"], {"bonus-fy2023": "pending"})
+    span = below.recoverable_range
+    assert (span.min.amount, span.max.amount, span.max.unit) == ("0.01", "11000", "shares")
+    assert (above.if_, above.outcome, above.pending_on) == (
+        ">= 11000 shares", "pending", ["awards[0].basis"])
+    for restated, total in [("0", "11000"), ("1000", "10000"), ("3667", "7333"),
+                            ("10999.99", "0.01")]:
+        applied = evaluate(qualys_2019, case, [f"awards[1].amount_as_restated={restated}"])
+        assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", total)
+        assert [q.fact for q in applied.open_questions] == ["awards[0].basis"]

@@ -11,6 +11,7 @@ therefore yields exactly what the answer says."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -436,28 +437,28 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
     if isinstance(domain, Scale):
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
-        spans: list[tuple[Any, Any, tuple, tuple]] = []
+        spans: list[tuple[Any, Any, list[tuple]]] = []  # each with every end it joins
         for a, b in group.tracker.points(fact):
             ends = [result(a)] * 2 if isinstance(a, dt.date) else [result(a), result(b)]
             if spans and _joins(spans[-1], ends):
-                spans[-1] = (spans[-1][0], b, spans[-1][2], ends[1])
+                spans[-1] = (spans[-1][0], b, spans[-1][2] + ends)
             else:
-                spans.append((a, b, ends[0], ends[1]))
-        for a, b, first, last in spans:
-            words = _interval(a, b, domain)
+                spans.append((a, b, ends))
+        for a, b, seen in spans:
+            words, first, last = _interval(a, b, domain), seen[0], seen[-1]
+            split = functools.reduce(_spread, (r[4] for r in seen))
             if first == last:
                 found.append((words, first, None))
             elif first[:4] == last[:4]:  # only the split moves with the answer
-                found.append((words, first[:4] + (_spread(first[4], last[4]),), None))
-            elif first[0] == last[0] and not first[2] and not last[2] and first[3] == last[3]:
-                totals = [m for r in (first, last) if r[1] for m in r[1]]
-                span = money_range(totals)
+                found.append((words, first[:4] + (split,), None))
+            elif first[0] == last[0] and first[2] == last[2] and first[3] == last[3]:
+                # The amount moves with the answer (what it stays pending on, the same).
+                span = money_range([m for r in seen if r[1] for m in r[1]])
                 if span is not None and b == domain.hi == CEILING and \
                         last[1] != first[1]:  # it grows with the answer, which has no most
                     span = span.model_copy(update={"max": None})
-                found.append((words, (first[0], None, None, first[3],
-                                      _spread(first[4], last[4])), (span,)))
-            else:  # only where one end is itself pending
+                found.append((words, (first[0], None, first[2], first[3], split), (span,)))
+            else:  # only where the outcome, or what it is pending on, moves
                 found.append((f"{words} (at {show_point(a, domain)})", first, None))
                 found.append((f"{words} (at {show_point(b, domain)})", last, None))
     else:
@@ -478,12 +479,12 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
 
 def _joins(span: tuple, ends: list[tuple]) -> bool:
     """An interval continues the one before it where both give one result throughout (a
-    pending one on the same facts too), or the same outcome, known, and the amount either
-    moves within both or stands the same in both."""
-    _, _, first, last = span
+    pending one on the same facts too), or the same outcome, pending on the same facts (or
+    none), and the amount either moves within both or stands the same in both."""
+    first, last = span[2][0], span[2][-1]
     if first == last == ends[0] == ends[1]:
         return True  # one result throughout, pending on the same facts included
-    if first[2] or last[2] or ends[0][2] or ends[1][2] or first[0] != ends[0][0] \
+    if not first[2] == last[2] == ends[0][2] == ends[1][2] or first[0] != ends[0][0] \
             or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
         return False
     if first == last and ends[0] == ends[1]:
