@@ -4,6 +4,7 @@ answer would lead to."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import weakref
 from decimal import Decimal
@@ -368,27 +369,24 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     # no more than another): an answer they rule out is none the case admits.
     floor = fact_floor(determiner, fact) if type_ in (t.DATE, t.MONEY, t.NUMBER) else None
     top = bound.amount if isinstance(bound, Money) else bound
+
+    def admitted(x: Any) -> bool:
+        return (floor is None or x >= floor) and (top is None or x <= top)
     # Each point and its neighbours (a search's point is where an answer turned with the
     # other facts answered; with them unknown, the answer after it may turn too).
     candidates = sorted({q for p in raw for q in (step_by(p, -step), p, step_by(p, step))
                          if q is not None and not (isinstance(q, Decimal) and q < 0)
-                         and (floor is None or q >= floor) and (top is None or q <= top)}) \
+                         and admitted(q)}) \
         or [x for x in (floor, top) if x is not None][:1] \
         or [determiner.case.as_of if type_ == t.DATE else Decimal(0)]  # no point at all:
     # one answer, "any value" (compared only with facts still open, as two amounts one
     # of which is not known: where it leads turns on them)
     # An answer at which the policy's date arithmetic leaves the calendar is not offered.
-    led: dict[Any, Any] = {}
-
-    def lead(x: Any) -> Any:
-        if x not in led:
-            led[x] = leads_to(point(x))
-        return led[x]
+    lead = functools.cache(lambda x: leads_to(point(x)))  # each answer followed once
     # Beyond the first and the last point too (a range open below or above is said from
     # them), and where two neighbours lead apart, the answers at which they part (`refined`).
     ends = [x for x in beyond(candidates[0], candidates[-1], None, None)
-            if (floor is None or x >= floor) and (top is None or x <= top)
-            and not candidates[0] <= x <= candidates[-1]]
+            if admitted(x) and not candidates[0] <= x <= candidates[-1]]
     results = refined([(q, r) for q, r in ((q, lead(q)) for q in sorted({*candidates, *ends}))
                        if r is not None], lead, step, type_)
     answers = []
@@ -401,7 +399,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         outcome, amount, open_ = results[start][1]
         # The amount is stated only where it is the same across the whole range.
         far = [x for x in beyond(results[start][0], results[i - 1][0], lower, upper)
-               if (floor is None or x >= floor) and (top is None or x <= top)]
+               if admitted(x)]
         tried = [r for _, r in results[start:i]] + [
             r for r in (lead(x) for x in far) if r is not None]
         varies = amount is not None and any(r[1] != amount for r in tried)

@@ -114,28 +114,31 @@ def refined(results: list[tuple[Any, Any]], leads_to: Any, step: Any,
     calendar: the interval is left as it is.)"""
     found = list(results[:1])
     for q, r in results[1:]:
-        p, s = found[-1]
-        while shape(s, type_) != shape(r, type_) and _after(p, step) < q:
-            lo, hi, hi_r = p, q, r  # lo leads like s; hi does not
-            while _after(lo, step) < hi:
-                middle = _middle(lo, hi, step)
-                led = leads_to(middle)
-                if led is None:
-                    break
-                if shape(led, type_) == shape(s, type_):
-                    lo, s = middle, led
-                else:
-                    hi, hi_r = middle, led
-            else:
-                if lo != p:
-                    found.append((lo, s))
-                found.append((hi, hi_r))
-                p, s = hi, hi_r
-                continue
-            break  # the calendar's end in between
+        while shape(found[-1][1], type_) != shape(r, type_) and _after(found[-1][0], step) < q:
+            turn = _turn(found[-1], (q, r), leads_to, step, type_)
+            if turn is None:
+                break  # the calendar's end in between
+            found += [x for x in turn if x[0] != found[-1][0]]
         if found[-1][0] != q:
             found.append((q, r))
     return found
+
+
+def _turn(low: tuple, high: tuple, leads_to: Any, step: Any, type_: t.Type) -> list | None:
+    """The last answer after `low` that leads as it does and the next, which does not (one
+    between `low` and `high` by halving), each with where it leads; None where an answer
+    between leaves the calendar."""
+    (lo, s), (hi, r) = low, high
+    while _after(lo, step) < hi:
+        middle = _middle(lo, hi, step)
+        led = leads_to(middle)
+        if led is None:
+            return None
+        if shape(led, type_) == shape(s, type_):
+            lo, s = middle, led
+        else:
+            hi, r = middle, led
+    return [(lo, s), (hi, r)]
 
 
 def _after(x: Any, step: Any) -> Any:
