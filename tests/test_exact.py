@@ -207,18 +207,23 @@ def _values(answer_if, fact: str, data: dict):
 
 
 def _range_points(words: str) -> list:
+    """The points a range answer names: each end inside the range (a day or a cent within a
+    strict bound), or the one point an "(at X)" answer stands for."""
     if words == "any value":
         return []
+    at = re.search(r"\(at ([^ )]+)", words)
+    if at:
+        return [at.group(1)]
     points = []
     for part in words.split(" and "):
         op, value = part.split(" ", 1)
         text = value.split(" ")[0]
         if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-            day = dt.date.fromisoformat(text)
-            points.append((day + dt.timedelta(days=1) if op == ">" else day).isoformat())
+            point, step = dt.date.fromisoformat(text), dt.timedelta(days=1)
         else:
-            amount = Decimal(text)
-            points.append(str(amount if op == ">=" else amount - Decimal("0.01")))
+            point, step = Decimal(text), Decimal("0.01")
+        point = point + step if op == ">" else point - step if op == "<" else point
+        points.append(point.isoformat() if isinstance(point, dt.date) else str(point))
     return points
 
 
