@@ -173,3 +173,31 @@ def test_an_amount_that_moves_with_the_answer_is_one_range_while_another_award_w
         applied = evaluate(qualys_2019, case, [f"awards[1].amount_as_restated={restated}"])
         assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", total)
         assert [q.fact for q in applied.open_questions] == ["awards[0].basis"]
+
+
+def test_where_an_alternative_that_may_still_win_ties_the_chosen_one_is_an_answer(
+        qualys_revised):
+    """Revised example 16 (the CFO's FY2023 bonus of 450,000 USD under Rule 10D-1 and
+    Sarbanes-Oxley 304, combined by the greater amount) with the bonus's restated amount R
+    and whether the restatement came of misconduct not known. Rule 10D-1 recovers the excess,
+    450,000 - R; SOX 304, if misconduct, all 450,000 of the bonus, else nothing. At R = 0 the
+    excess is the whole bonus: SOX 304 can at most tie it, so the award recovers 450,000
+    whatever the misconduct (the case still waits on it, for the stock sale's profit in
+    SOX 304's window). From R = 0.01 on, SOX 304 may be the greater: the award waits on the
+    misconduct too. The answer was two points, 0 and 449,999.99, each said alone ("(at 0.00
+    USD)"): the turn is where the two alternatives' amounts part, a comparison the search
+    did not follow, and no answer said where 1,000 USD leads."""
+    case = _blanked("revisions/16-cfo-10d1-and-sox-no-misconduct.yaml",
+                    ("awards", 0, "amount_as_restated"), ("restatement", "due_to_misconduct"))
+    misconduct = ["restatement.due_to_misconduct"]
+    assert _answers(evaluate(qualys_revised, case), "awards[0].amount_as_restated") == [
+        ("< 0.01 USD", "recovery", "450000.00", misconduct),
+        (">= 0.01 USD", "pending", None, misconduct)]
+    for restated, outcome in [("0", "recovery"), ("0.01", "pending"), ("1000", "pending"),
+                              ("449999.99", "pending"), ("450000", "pending")]:
+        applied = evaluate(qualys_revised, case, [f"awards[0].amount_as_restated={restated}"])
+        assert applied.outcome == outcome, restated
+        [bonus] = [a for a in applied.awards if a.id == "bonus-fy2023"]
+        assert (bonus.outcome, bonus.recoverable.amount if bonus.recoverable else None) == (
+            ("recovery", "450000.00") if restated == "0" else ("pending", None)), restated
+        assert [q.fact for q in applied.open_questions] == misconduct, restated

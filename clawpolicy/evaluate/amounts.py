@@ -18,7 +18,7 @@ from clawpolicy.evaluate.determination import Condition, Excused, Note, Remedy, 
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.expressions import Evaluator
 from clawpolicy.evaluate.reasons import made, said
-from clawpolicy.evaluate.tracking import lift, observe, plain
+from clawpolicy.evaluate.tracking import Tracked, lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown
 
@@ -114,16 +114,21 @@ def derive(d: Any, ev: Evaluator, env: Env, rec: Rec, conditions: list[Condition
     evaluation = d._result(rec, rules, outcome, conditions, shown, notes, [], recoverable, rc,
                            excused)
     evaluation.result.__dict__["recoverable_rule"] = amountrule.described(ev, env, rec)
+    if type(recoverable_t) is Tracked:
+        evaluation.moving = recoverable_t
     if deciding is not None:
         evaluation.result.deciding(deciding)
     return evaluation
 
 
-def bound(d: Any, ev: Evaluator, env: Env, rec: Rec) -> Money | None:
+def bound(d: Any, ev: Evaluator, env: Env, rec: Rec) -> tuple[Money | None, Any]:
     """The most this award could recover if every open condition were met: the amount the
-    remedies reach, if the amount and the remedies are known already."""
+    remedies reach, if the amount and the remedies are known already; and that amount as
+    tracked where an answer tried moves it (AwardEvaluation.moving), else None."""
     trial = d._amounts(ev, env, rec, [], [], bounding=True)
-    return trial.recoverable if trial.result.outcome != "pending" else None
+    if trial.result.outcome == "pending":
+        return None, None
+    return trial.recoverable, trial.moving
 
 
 def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],

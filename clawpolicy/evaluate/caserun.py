@@ -28,6 +28,10 @@ class AwardEvaluation:
     # The case facts its evaluation read (recorded in a run that answers no question): an
     # answer to any other fact cannot change it.
     reads: frozenset = frozenset()
+    # In a run that tries an answer to an amount or date (tracking.py): the amount the
+    # alternatives compare (the recoverable amount, or a pending award's bound) as tracked,
+    # so that where their comparison turns is noted too (combine.py, decide.py). Else None.
+    moving: Any = None
 
     def decided(self) -> tuple:
         """What the result decides: its outcome, its amount (and unit), and what each remedy
@@ -41,7 +45,7 @@ class AwardEvaluation:
         fields of the award's result in the copy."""
         result = self.result.model_copy(update={"notes": list(self.result.notes), **result})
         return AwardEvaluation(result, list(self.unknowns), self.recoverable, list(self.notes),
-                               self.bound, self.reads)
+                               self.bound, self.reads, self.moving)
 
 
 class CaseRun:

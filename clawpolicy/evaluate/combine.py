@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from clawpolicy.core.values import Unknown
+from clawpolicy.core.values import Money, Unknown
 from clawpolicy.evaluate.caserun import AwardEvaluation
+from clawpolicy.evaluate.tracking import Tracker, observe
 from clawpolicy.syntax import ast
 
 COVERED = {"recovery": 2, "no_recovery": 1, "not_covered": 0}
@@ -22,11 +23,12 @@ class Seen(NamedTuple):
     source: str
 
 
-def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]]) \
-        -> AwardEvaluation:
+def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]],
+            tracker: Tracker | None = None) -> AwardEvaluation:
     """The alternative the combination `how` chooses among `results` (each group of
     revisions with the award decided under it), with a note that says so; pending where
-    an alternative that could win is pending."""
+    an alternative that could win is pending. In a run that tries an answer to an amount
+    or date (`tracker`), where the choice turns with the amounts compared is noted."""
     summary = "; ".join(
         f"{' + '.join(r.name for r in group) or 'the policy alone'} gives "
         + (str(e.recoverable) if e.recoverable is not None else
@@ -43,8 +45,12 @@ def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]])
     # names. Never the position of a revision in the policy.
     sign = 1 if how == "greater" else -1
     best = max(known, key=lambda k: _preference(k[1], k[2], sign), default=None)
+    if tracker is not None and any(e.moving is not None for _, e in results):
+        _note_turns(tracker, how, known, undecided, best, sign)
     if undecided and not (how == "greater" and best is not None and all(
-            e.bound is not None and _cannot_win(e.bound.amount, best[2]) for e in undecided)):
+            e.bound is not None and _cannot_win(e.bound, best[2].recoverable,
+                                                best[2].result.outcome)
+            for e in undecided)):
         unknowns = [u for e in undecided for u in e.unknowns]
         return pending(undecided[0], unknowns,
                        f"the revisions are alternatives ({summary}); which gives "
@@ -57,13 +63,39 @@ def combine(how: str, results: list[tuple[list[ast.Revision], AwardEvaluation]])
     return evaluation
 
 
-def _cannot_win(bound: Any, best: AwardEvaluation) -> bool:
-    """Whether an undecided alternative that reaches at most `bound` loses to `best` whatever
-    its open facts give: by a lesser amount, or by the same amount where `best` is already
-    covered (an undecided alternative of the same amount may be covered where `best` is not,
-    and the tie rule then prefers it: the outcome would change)."""
-    amount = best.recoverable.amount
-    return bound < amount or (bound == amount and best.result.outcome != "not_covered")
+def _cannot_win(bound: Money, best: Money, outcome: str) -> bool:
+    """Whether an undecided alternative that reaches at most `bound` loses to the best known
+    one (`best`, of `outcome`) whatever its open facts give: by a lesser amount, or by the
+    same amount where the best is already covered (an undecided alternative of the same
+    amount may be covered where the best is not, and the tie rule then prefers it: the
+    outcome would change)."""
+    return bound.amount < best.amount or (bound.amount == best.amount
+                                          and outcome != "not_covered")
+
+
+def _note_turns(tracker: Tracker, how: str, known: list, undecided: list[AwardEvaluation],
+                best: Any, sign: int) -> None:
+    """Note, for the answer being tried, where the alternatives' comparisons turn: which
+    known alternative wins, and whether each undecided one cannot win (the amounts as
+    tracked, `AwardEvaluation.moving`; the rest of each ranking as it is at this answer)."""
+    ranks = [_preference(group, e, sign)[1:] for _, group, e in known]
+    if len(known) > 1:
+        observe(tracker, lambda *amounts: max(range(len(known)), key=lambda i: (
+            sign * amounts[i].amount, *ranks[i])), *(compared(e) for _, _, e in known))
+    if how != "greater" or best is None:
+        return
+    for e in undecided:
+        if e.bound is not None:
+            observe(tracker, lambda b, a, o=best[2].result.outcome: _cannot_win(b, a, o),
+                    compared(e), compared(best[2]))
+
+
+def compared(e: AwardEvaluation) -> Any:
+    """The amount of `e` the alternatives compare (its bound where it is pending), tracked
+    where the answer tried moves it."""
+    if e.moving is not None:
+        return e.moving
+    return e.bound if e.result.outcome == "pending" else e.recoverable
 
 
 def pending(evaluation: AwardEvaluation, unknowns: list[Unknown], note: Any,

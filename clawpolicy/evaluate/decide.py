@@ -22,13 +22,14 @@ from clawpolicy.evaluate.determination import (
     amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo, note_pivots
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
-from clawpolicy.evaluate.combine import Seen, combine, pending
+from clawpolicy.evaluate.combine import Seen, combine, compared, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.shared import Shared, signatures
+from clawpolicy.evaluate.tracking import observe
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
 
@@ -288,6 +289,9 @@ class Determiner:
                 ev.bare = outer
             # The split between the remedies counts too: where only it differs, the search
             # keeps the outcome and amount and asks the split (settle.py).
+            if ev.tracker is not None:  # where the two amounts part, for the answer tried
+                observe(ev.tracker, lambda a, c: a == c, compared(alternative),
+                        compared(chosen))
             if alternative.decided() != chosen.decided():
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
                 # Said in words (the note) and for a program: each revision in doubt with
@@ -321,7 +325,7 @@ class Determiner:
                        for group in groups for rules in (self.rules(group),)]
         else:
             results = [(group, self.evaluate(ev, rec, self.rules(group))) for group in groups]
-        return results[0][1] if len(results) == 1 else combine(how, results)
+        return results[0][1] if len(results) == 1 else combine(how, results, ev.tracker)
 
     def evaluate(self, ev: Evaluator, rec: Rec, rules: rs.RuleSet) -> AwardEvaluation:
         """Decide one award under one RuleSet: scope, conditions, amount, remedies."""
@@ -383,7 +387,7 @@ class Determiner:
         elif unknowns:
             evaluation = self._result(rec, rules, "pending", conditions, [], notes, unknowns,
                                       None, None)
-            evaluation.bound = amounts.bound(self, ev, env, rec)
+            evaluation.bound, evaluation.moving = amounts.bound(self, ev, env, rec)
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
         evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
