@@ -193,10 +193,11 @@ def _past_bound(d) -> bool:
 
 def _values(answer_if, fact: str, data: dict):
     """Concrete answers an answer stands for (for a range: its ends)."""
-    if isinstance(answer_if, list) and answer_if and all(isinstance(v, str) for v in answer_if) \
+    if isinstance(answer_if, list) and answer_if and all(isinstance(v, (str, bool))
+                                                         for v in answer_if) \
             and not isinstance(_get(data, fact), list) and "positions" not in fact \
             and "basis" not in fact and "prohibited_remedies" not in fact:
-        return list(answer_if)  # several words that lead to the same result
+        return list(answer_if)  # several words (or both of yes and no) that lead alike
     if isinstance(answer_if, list) and answer_if and all(isinstance(v, list) for v in answer_if):
         return list(answer_if)  # several lists (of one record each) that lead alike
     if answer_if == "any other":
