@@ -88,8 +88,15 @@ def test_an_amount_asked_with_stock_sales_unknown_lists_its_ranges(qualys_revise
                                            stock_sales=[]))
     paid = _answers(unknown)["awards[0].amount_paid"]
     assert paid == _answers(empty)["awards[0].amount_paid"]
-    assert [a[0] for a in paid] == ["< 400000.00 USD", ">= 400000.00 USD and < 600000.00 USD",
-                                    ">= 600000.00 USD"]
+    # Rule 10D-1 recovers the excess, 400,000; Sarbanes-Oxley 304 (misconduct) what was
+    # paid, at most the 600,000 awarded; the greater is taken. Up to 400,000 paid (a tie at
+    # 400,000) the award recovers 400,000; from 400,000.01 on, what was paid, which moves
+    # with the answer. The cut is where the two alternatives part; it was one cent lower,
+    # where the amount paid meets its own comparisons (400,000 recovers 400,000 either way).
+    assert paid == [("< 400000.01 USD", "recovery", "400000.00", None, None, None),
+                    (">= 400000.01 USD and < 600000.00 USD", "recovery", None, "400000.01",
+                     "599999.99", None),
+                    (">= 600000.00 USD", "recovery", "600000.00", None, None, None)]
 
 
 def test_an_amount_asked_is_answered_only_within_the_case_constraints(qualys_2019):
