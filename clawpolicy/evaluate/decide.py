@@ -287,11 +287,14 @@ class Determiner:
                 alternative = self._choose(ev, rec, sure + [r for r, _ in unsure])
             finally:
                 ev.bare = outer
+            if ev.tracker is not None and "pending" not in (alternative.result.outcome,
+                                                            chosen.result.outcome):
+                # Where the two amounts meet or part, for the answer tried (ordered: a
+                # comparison true at one answer alone would turn nowhere the tracker looks).
+                observe(ev.tracker, lambda a, c: (a.amount > c.amount) - (a.amount < c.amount),
+                        compared(alternative), compared(chosen))
             # The split between the remedies counts too: where only it differs, the search
             # keeps the outcome and amount and asks the split (settle.py).
-            if ev.tracker is not None:  # where the two amounts part, for the answer tried
-                observe(ev.tracker, lambda a, c: a == c, compared(alternative),
-                        compared(chosen))
             if alternative.decided() != chosen.decided():
                 facts = Unknown(merge_facts(*(u.facts for _, u in unsure)))
                 # Said in words (the note) and for a program: each revision in doubt with
