@@ -405,3 +405,27 @@ def test_past_the_bound_an_answer_names_what_the_case_with_it_then_asks():
             assumed = evaluate(policy, case, [f"awards[0].received={day}"])
             assert assumed.outcome == answer.outcome == "pending", (answer.if_, day)
             assert set(answer.pending_on) == {q.fact for q in assumed.open_questions}, day
+
+
+def test_an_amount_turns_where_two_combinations_of_the_search_meet(qualys_revised):
+    """tests/answer_cases/README.md, meets-112: the fifth award recovers the greater of its
+    excess (365,218.26) and what was paid where there was misconduct, its excess where there
+    was not. Up to 365,218.26 paid the two agree and the award is settled; from 365,218.27 on
+    it waits on the misconduct. No comparison in one run turns there; the two combinations'
+    amounts meet there. The answer was two points of one interval, said "(at ...)"."""
+    case = _read("meets-112.json")
+    determination = evaluate(qualys_revised, case)
+    [question] = [q for q in determination.open_questions
+                  if q.fact == "awards[4].amount_paid"]
+    settled, waits = question.answers
+    assert (settled.if_, settled.outcome, settled.recoverable.amount, settled.pending_on) == (
+        "< 365218.27 USD", "recovery", "365218.26", ["restatement.due_to_misconduct"])
+    assert (waits.if_, waits.outcome) == (">= 365218.27 USD", "pending")
+    for paid, award in [("0", "recovery"), ("365218.26", "recovery"),
+                        ("365218.27", "pending"), ("473000", "pending"),
+                        ("946000", "pending")]:
+        applied = evaluate(qualys_revised, case, [f"awards[4].amount_paid={paid}"])
+        assert applied.awards[4].outcome == award, paid
+        assert applied.outcome == ("recovery" if award == "recovery" else "pending"), paid
+        if award == "recovery":
+            assert applied.awards[4].recoverable.amount == "365218.26", paid

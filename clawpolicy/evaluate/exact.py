@@ -21,6 +21,7 @@ from clawpolicy.core.values import Money
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.env import Rec
+from clawpolicy.evaluate.meets import note_meets
 from clawpolicy.evaluate.questions import (ANY_OTHER, OTHER_VALUE, admissible, fact_floor,
                                            fact_format, fact_type, linked_keys, tie_points)
 from clawpolicy.evaluate import alike, searching, watch as watching
@@ -323,6 +324,7 @@ class Exact:
                 Combination(tuple(assigned.get(f, ANY) for f in group.facts), c.keys,
                             c.others, c.evaluation, c.open)
                 for assigned, c in leaves]
+            note_meets(group.tracker, group.facts, group.domains, leaves, group.awards)
             if group.tracker.thresholds == before:
                 return
         group.moving, group.combinations = True, []

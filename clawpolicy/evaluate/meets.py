@@ -1,0 +1,52 @@
+"""Where one award's amounts in two of a search's combinations meet (exact.Exact._enumerate).
+
+Within one run the tracker notes where each comparison turns (tracking.py). Two combinations
+that answer the group's amounts and dates alike but its other facts differently (a
+misconduct found, or not) each decide the award under its own answers; where the award's
+amount moves with an answer in one and not (or otherwise) in the other, the award is
+settled where the two amounts agree and turns on the other facts where they part. No run
+compares them, so the answer at which they meet or part is noted here, each amount as the
+function of the answer it is (`AwardEvaluation.moving`)."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from clawpolicy.evaluate.tracking import Scale, Tracker, observe
+
+
+def note_meets(tracker: Tracker, facts: list[str], domains: dict[str, Any],
+               leaves: list[tuple[dict, Any]], awards: list[int]) -> None:
+    """For each award of the group, each two combinations (`leaves`: each with its answers)
+    that give the group's amounts and dates the same answers, and of which one at least
+    holds the award's amount as tracked: the answer at which the two amounts meet or part."""
+    tracked = [f for f in facts if isinstance(domains.get(f), Scale)]
+    if not tracked:
+        return
+    by_samples: dict[tuple, list] = {}
+    for assigned, combo in leaves:
+        samples = tuple(assigned.get(f) for f in tracked)
+        if None not in samples:
+            by_samples.setdefault(samples, []).append(combo)
+    for samples, combos in by_samples.items():
+        if len(combos) < 2:
+            continue
+        tracker.samples.update(zip(tracked, samples))
+        for i in awards:
+            amounts = [_amount(c.evaluation.get(i)) for c in combos]
+            for a, b in combinations([m for m in amounts if m is not None], 2):
+                if a is not b:
+                    observe(tracker, _order, a, b)
+
+
+def _order(a: Any, b: Any) -> int:
+    return (a.amount > b.amount) - (a.amount < b.amount)
+
+
+def _amount(e: Any) -> Any:
+    """The award's decided amount in one combination, tracked where an answer moves it
+    (None where it is pending: it has no amount to meet)."""
+    if e is None or e.result.outcome == "pending" or e.recoverable is None:
+        return None
+    return e.moving if e.moving is not None else e.recoverable
