@@ -11,9 +11,9 @@ function of the answer it is (`AwardEvaluation.moving`)."""
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import Any, Iterable
 
-from clawpolicy.evaluate.tracking import Scale, Tracker, observe
+from clawpolicy.evaluate.tracking import Scale, Tracked, Tracker, observe, plain
 
 
 def note_meets(tracker: Tracker, facts: list[str], domains: dict[str, Any],
@@ -34,10 +34,25 @@ def note_meets(tracker: Tracker, facts: list[str], domains: dict[str, Any],
             continue
         tracker.samples.update(zip(tracked, samples))
         for i in awards:
-            amounts = [_amount(c.evaluation.get(i)) for c in combos]
-            for a, b in combinations([m for m in amounts if m is not None], 2):
-                if a is not b:
+            moving, fixed = _distinct(_amount(c.evaluation.get(i)) for c in combos)
+            if not moving:
+                continue
+            for a, b in [*combinations(moving, 2), *((m, f) for m in moving for f in fixed)]:
+                if plain(a).unit == plain(b).unit:
                     observe(tracker, _order, a, b)
+
+
+def _distinct(amounts: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """The tracked amounts, each once (a part the award memo kept is the same object in
+    every combination that took it), and the fixed ones, each value once."""
+    moving: dict[int, Any] = {}
+    fixed: dict[Any, Any] = {}
+    for m in amounts:
+        if type(m) is Tracked:
+            moving.setdefault(id(m), m)
+        elif m is not None:
+            fixed.setdefault((m.amount, m.unit), m)
+    return list(moving.values()), list(fixed.values())
 
 
 def _order(a: Any, b: Any) -> int:
