@@ -90,6 +90,12 @@ def _note_turns(tracker: Tracker, how: str, known: list, undecided: list[AwardEv
                     compared(e), compared(best[2]))
 
 
+def ordered(a: Money, b: Money) -> int:
+    """How two amounts compare (-1, 0, 1): a comparison that turns on both sides of a tie,
+    which the tracker can note (an equality holds at one answer alone)."""
+    return (a.amount > b.amount) - (a.amount < b.amount)
+
+
 def compared(e: AwardEvaluation) -> Any:
     """The amount of `e` the alternatives compare (its bound where it is pending), tracked
     where the answer tried moves it."""

@@ -22,7 +22,7 @@ from clawpolicy.evaluate.determination import (
     amount)
 from clawpolicy.evaluate.awardmemo import AwardMemo, note_pivots
 from clawpolicy.evaluate.caserun import AwardEvaluation, CaseRun
-from clawpolicy.evaluate.combine import Seen, combine, compared, pending
+from clawpolicy.evaluate.combine import Seen, combine, compared, ordered, pending
 from clawpolicy.evaluate.env import Env, Rec
 from clawpolicy.evaluate.compiled import compiled
 from clawpolicy.evaluate.depends import MISSING, RuleValues
@@ -289,10 +289,8 @@ class Determiner:
                 ev.bare = outer
             if ev.tracker is not None and "pending" not in (alternative.result.outcome,
                                                             chosen.result.outcome):
-                # Where the two amounts meet or part, for the answer tried (ordered: a
-                # comparison true at one answer alone would turn nowhere the tracker looks).
-                observe(ev.tracker, lambda a, c: (a.amount > c.amount) - (a.amount < c.amount),
-                        compared(alternative), compared(chosen))
+                # Where the two amounts meet or part, for the answer tried.
+                observe(ev.tracker, ordered, compared(alternative), compared(chosen))
             # The split between the remedies counts too: where only it differs, the search
             # keeps the outcome and amount and asks the split (settle.py).
             if alternative.decided() != chosen.decided():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any, Iterable
 
+from clawpolicy.evaluate.combine import compared, ordered
 from clawpolicy.evaluate.tracking import Scale, Tracked, Tracker, observe, plain
 
 
@@ -39,7 +40,7 @@ def note_meets(tracker: Tracker, facts: list[str], domains: dict[str, Any],
                 continue
             for a, b in [*combinations(moving, 2), *((m, f) for m in moving for f in fixed)]:
                 if plain(a).unit == plain(b).unit:
-                    observe(tracker, _order, a, b)
+                    observe(tracker, ordered, a, b)
 
 
 def _distinct(amounts: Iterable[Any]) -> tuple[list[Any], list[Any]]:
@@ -55,13 +56,9 @@ def _distinct(amounts: Iterable[Any]) -> tuple[list[Any], list[Any]]:
     return list(moving.values()), list(fixed.values())
 
 
-def _order(a: Any, b: Any) -> int:
-    return (a.amount > b.amount) - (a.amount < b.amount)
-
-
 def _amount(e: Any) -> Any:
     """The award's decided amount in one combination, tracked where an answer moves it
     (None where it is pending: it has no amount to meet)."""
     if e is None or e.result.outcome == "pending" or e.recoverable is None:
         return None
-    return e.moving if e.moving is not None else e.recoverable
+    return compared(e)
