@@ -84,18 +84,25 @@ def test_an_amount_compared_only_with_another_unknown_still_has_an_answer():
     """ICF example 23 with the amount awarded and the amount as restated both not known: the
     excess is their difference, so each is compared only with the other, and the search's
     points kept moving (a diagonal the points cannot settle): each is asked alone. The
-    restated amount had no answer at all; whatever it is, the case turns on the amount
-    awarded, and one answer, any value, says so."""
+    restated amount had no answer at all; below the search's ceiling for an amount the case
+    bounds by nothing (10**15, exact.CEILING), the case turns on the amount awarded. The
+    excess is computed from both answers, tracked by each (tracking.lift): with the amount
+    awarded at the ceiling, a restated amount at or past it leaves no excess, as the case
+    with it applied says (the amount awarded searched up to the ceiling). Before, that
+    answer said pending, and the case with 10**15 applied said no recovery."""
     policy = compile_policy(ICF_2023)
     case = _blanked("icf-2023/23-designation-and-role-disagree.yaml",
                     ("awards", 0, "amount_awarded"), ("awards", 0, "amount_as_restated"))
     determination = evaluate(policy, case)
     assert _answers(determination, "awards[0].amount_as_restated") == [
-        ("any value", "pending", None, ["awards[0].amount_awarded"])]
-    for value in ("0", "50000", "9999999"):
+        ("< 1000000000000000.00 USD", "pending", None, ["awards[0].amount_awarded"]),
+        (">= 1000000000000000.00 USD", "no_recovery", None, None)]
+    for value in ("0", "50000", "9999999", "999999999999999.99"):
         applied = evaluate(policy, case, [f"awards[0].amount_as_restated={value}"])
         assert applied.outcome == "pending"
         assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"]
+    applied = evaluate(policy, case, ["awards[0].amount_as_restated=1000000000000000"])
+    assert (applied.outcome, applied.open_questions) == ("no_recovery", [])
 
 
 def test_an_amount_at_the_search_ceiling_is_answered_as_any_other(qualys_revised):
@@ -143,6 +150,31 @@ def test_a_day_compared_with_another_unknown_day_is_answered_where_the_result_tu
         assert applied.outcome == outcome, day
         assert {q.fact for q in applied.open_questions} == ({issued} if outcome == "pending"
                                                             else set()), day
+
+
+def test_an_amount_computed_from_two_unknown_amounts_notes_where_each_turns(qualys_revised):
+    """Revised example 24 (the CTO's FY2023 bonus, 180,000 paid, 153,000 as restated, part of
+    it held in a tax-qualified plan, the exception relied on) with the amount awarded and the
+    part held not known. Rule 10D-1 recovers the excess, the amount awarded less 153,000,
+    less what the plan holds (excused), so for every amount awarded (180,000, what was paid,
+    at least) the case turns on the part held: 27,000 recovered where the plan holds
+    nothing, nothing where it holds 27,000 or more. The excess less the part held is computed
+    from both answers, and was tracked by neither: no comparison of it noted where either
+    turns, and the answers said `< 180000.01 USD` recovers 27,000, not pending. Applied, the
+    case is pending on the part held."""
+    held = "awards[0].held_in_tax_qualified_plan"
+    case = _blanked("revisions/24-10d1-tax-qualified-plan.yaml",
+                    ("awards", 0, "amount_awarded"), ("awards", 0, held.split(".")[-1]))
+    determination = evaluate(qualys_revised, case)
+    answers = _answers(determination, "awards[0].amount_awarded")
+    assert answers and all(outcome == "pending" for _, outcome, _, _ in answers), answers
+    for awarded in ("180000.00", "180000.01", "250000.00"):
+        applied = evaluate(qualys_revised, case, [f"awards[0].amount_awarded={awarded}"])
+        assert applied.outcome == "pending", awarded
+        assert [q.fact for q in applied.open_questions] == [held], awarded
+    applied = evaluate(qualys_revised, case, ["awards[0].amount_awarded=180000.00",
+                                              f"{held}=0.00"])
+    assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", "27000.00")
 
 
 def test_an_amount_that_moves_with_the_answer_is_one_range_while_another_award_waits(

@@ -275,9 +275,13 @@ def test_tracked_min_and_max_agree_with_the_reference(function, fact, others, qu
                         ev, env)
                 else:
                     found = ev.call_of(node, values, env)
-                if isinstance(found, Tracked):  # its value, and at each answer
+                if isinstance(found, Tracked):  # its value, and at each answer (of each
+                    # fact, where it is computed from several)
+                    several = isinstance(found.fact, tuple)
                     found = (found.value, found.fact, found.remember,
-                             [found.forward(a) for a in answers[found.fact]])
+                             [found.forward[f](a) if several else found.forward(a)
+                              for f in (found.fact if several else (found.fact,))
+                              for a in answers[f]])
         except DiagnosticError as error:
             return repr(error.diagnostics)
         return repr((found, tracker.thresholds))

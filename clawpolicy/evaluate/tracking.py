@@ -31,18 +31,19 @@ _MANY = object()  # more than one fact tracked (`lift`)
 
 @deferred(frozen=True)
 class Tracked:
-    """A concrete value computed from the answer to `fact`, and how it is computed from it."""
+    """A concrete value computed from the answer to `fact`, and how it is computed from it.
+    Computed from the answers to several facts (`lift`): `fact` is the tuple of them and
+    `forward` one function for each, from its answer, the others at their samples."""
 
     value: Any
-    fact: str
-    forward: Callable[[Any], Any]
+    fact: str | tuple[str, ...]
+    forward: Callable[[Any], Any] | dict[str, Callable[[Any], Any]]
     # Each answer's value kept once computed (`lift`): the comparisons a run notes share the
     # chain of values they are computed from (an amount capped, summed, compared three
     # times). False: computed again at each call (the search without its shortcuts).
     remember: bool = False
 
-    def __init__(self, value: Any, fact: str, forward: Callable[[Any], Any],
-                 remember: bool = False):
+    def __init__(self, value: Any, fact: Any, forward: Any, remember: bool = False):
         # As the frozen dataclass's __init__ sets them, without object.__setattr__ a field
         # (as core.values.Money): the search's runs make thousands.
         fields = self.__dict__
@@ -146,11 +147,12 @@ class Tracker:
 
 
 def lift(compute: Callable[..., Any], *values: Any) -> Any:
-    """`compute` over the concrete values; still tracked where exactly one fact is."""
+    """`compute` over the concrete values; still tracked where a fact is (by each of them
+    where several are)."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    # The concrete values, the fact tracked (_MANY where two are) and whether a value keeps
-    # its answers, in one pass.
+    # The concrete values, the fact tracked (_MANY where two are, or a value is tracked by
+    # several) and whether a value keeps its answers, in one pass.
     fact, remember, concrete = None, False, []
     for v in values:
         if type(v) is Tracked:
@@ -160,8 +162,13 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
         else:
             concrete.append(v)
     concrete = compute(*concrete)
-    if fact is _MANY:
-        return concrete
+    if fact is _MANY or type(fact) is tuple:
+        # Computed from the answers to several facts (an award's excess less the part held
+        # in a plan, both unknown): tracked as a function of each, the others at their
+        # samples, so that a comparison of it notes where each turns.
+        facts = _facts(values)
+        return Tracked(concrete, facts, {f: (lambda x, f=f: compute(*_at(values, f, x)))
+                                         for f in facts})
     if not remember:
         return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
     kept: dict[Any, Any] = {}  # this value at each answer (a pure function of it)
@@ -179,19 +186,26 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     for each tracked fact among them, the answer at which its result turns is noted."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    concrete, facts = [], []  # the facts tracked, each once, in the order they come
-    for v in values:
-        if type(v) is Tracked:
-            concrete.append(v.value)
-            if v.fact not in facts:
-                facts.append(v.fact)
-        else:
-            concrete.append(v)
+    concrete = [v.value if type(v) is Tracked else v for v in values]
+    facts = _facts(values)  # the facts tracked, each once, in the order they come
     result = compute(*concrete)
     if tracker is not None:
         for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
+
+
+def _facts(values: tuple) -> tuple[str, ...]:
+    """The facts the tracked values are computed from, each once, in the order they come
+    (a value computed from several: `fact` the tuple of them, `forward` one function each)."""
+    found: dict[str, None] = {}
+    for v in values:
+        if type(v) is Tracked:
+            if type(v.fact) is tuple:
+                found.update(dict.fromkeys(v.fact))
+            else:
+                found[v.fact] = None
+    return tuple(found)
 
 
 def _none_tracked(values: tuple) -> bool:
@@ -202,8 +216,9 @@ def _none_tracked(values: tuple) -> bool:
 
 
 def _at(values: tuple, fact: str, x: Any) -> list[Any]:
-    return [(v.forward(x) if v.fact == fact else v.value) if type(v) is Tracked else v
-            for v in values]
+    return [(v.forward(x) if v.fact == fact else
+             v.forward[fact](x) if type(v.fact) is tuple and fact in v.fact else v.value)
+            if type(v) is Tracked else v for v in values]
 
 
 def decimal_scale(lo: Decimal, hi: Decimal, step: Decimal, unit: str | None) -> Scale:
