@@ -177,6 +177,30 @@ def test_an_amount_computed_from_two_unknown_amounts_notes_where_each_turns(qual
     assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", "27000.00")
 
 
+def test_a_list_of_one_role_names_what_the_case_with_it_then_asks(qualys_revised):
+    """Revised example 19 (the CEO's time-based RSU, outside every window, whether the
+    restatement came from misconduct not known) with the titles, the date the restatement
+    was required and the stock sales not known. The roles are asked alone, by a list of one
+    role for each word. As chief executive (or financial) officer, Sarbanes-Oxley 304 takes
+    the participant in, and the case turns on the misconduct and on the sales (their profits
+    in a window are recoverable). The answer named the misconduct alone: its `pending_on`
+    was the unknowns the run with the role in place stopped at, not what the case with it
+    then asks, which an answer of a fact asked alone names (asked.asked_answer)."""
+    case = _blanked("revisions/19-uncovered-misconduct-unknown.yaml",
+                    ("participant", "positions"), ("restatement", "required_date"),
+                    ("stock_sales",))
+    [question] = [q for q in evaluate(qualys_revised, case).open_questions
+                  if q.fact == "participant.roles"]
+    [chief] = [a for a in question.answers
+               if [{"role": "chief_executive_officer"}] in (a.if_ or [])]
+    assert (chief.outcome, chief.pending_on) == (
+        "pending", ["restatement.due_to_misconduct", "stock_sales"])
+    applied = evaluate(qualys_revised, case,
+                       ['participant.roles=[{"role": "chief_executive_officer"}]'])
+    assert applied.outcome == "pending"
+    assert [q.fact for q in applied.open_questions] == chief.pending_on
+
+
 def test_an_amount_that_moves_with_the_answer_is_one_range_while_another_award_waits(
         qualys_2019):
     """2019 example 24 (the CFO's FY2023 bonus and a PSU whose restated payout is not known)

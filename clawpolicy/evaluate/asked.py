@@ -32,20 +32,24 @@ class Asking:
     def __init__(self, determiner: Determiner, fact: str, first: CaseRun):
         self.determiner, self.fact, self.first, self.given_up = determiner, fact, first, False
 
-    def __call__(self, value: Any) -> list[str] | None:
+    def __call__(self, value: Any, given: dict[str, Any] | None = None) -> list[str] | None:
         if self.given_up:
             return None
-        found = asked_answer(self.determiner, self.fact, value, self.first)
+        found = asked_answer(self.determiner, self.fact, value, self.first, given)
         self.given_up = found is None
         return found
 
 
 def asked_answer(determiner: Determiner, fact: str, value: Any,
-                 first: CaseRun | None = None) -> list[str] | None:
+                 first: CaseRun | None = None,
+                 given: dict[str, Any] | None = None) -> list[str] | None:
     """The facts the case with an answer in place asks, in the order its questions ask them;
-    None where a group of it passes ASKED combinations (the search given up)."""
-    from clawpolicy.evaluate.settle import _answered_run, settle  # (it builds on this one)
+    None where a group of it passes ASKED combinations (the search given up). `given`:
+    other facts the answer gives with it (a list's one item with a field given)."""
+    from clawpolicy.evaluate.settle import _Answered, _answered_run, settle  # (builds on it)
 
+    if given:
+        determiner = _Answered(determiner, given)
     found = settle(*_answered_run(determiner, fact, value, first), asked_only=True,
                    bound=min(ASKED, exact.BOUND))
     return found.asked if found.bounded else None

@@ -306,7 +306,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
             # `moved`); where some award's or the case's are only those its run stopped at,
             # what the case with the answer in place asks, where that is found.
             found = {**(unmoved or {}), **(moved(value) if moved else {})}
-            asked = asking(value) if asking is not None and not given and (
+            asked = asking(value, given) if asking is not None and (
                 answered.unknowns or any(e.result.outcome == "pending" and not found.get(i)
                                          for i, e in enumerate(answered.awards))) else None
             open_ = ([f for f in asked if f != fact] or None) if asked is not None else \
