@@ -267,7 +267,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      turns: Any = (), ordered: list[Any] | None = None,
                      unmoved: dict[int, list[str]] | None = None,
                      moved: Callable[[Any], dict[int, list[str]]] | None = None,
-                     asking: Callable[[Any], list[str] | None] | None = None):
+                     asking: Callable[..., list[str] | None] | None = None):
     """Where the answers cannot be enumerated (past exact.BOUND): each answer the fact could
     have and where it leads (the case outcome and the total), found by evaluating the case
     again with the answer in place and the other facts still unknown. With `settled`, an

@@ -167,18 +167,25 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
         # in a plan, both unknown): tracked as a function of each, the others at their
         # samples, so that a comparison of it notes where each turns.
         facts = _facts(values)
-        return Tracked(concrete, facts, {f: (lambda x, f=f: compute(*_at(values, f, x)))
-                                         for f in facts})
+        return Tracked(concrete, facts, {f: _forward(compute, values, f, remember)
+                                         for f in facts}, remember)
+    return Tracked(concrete, fact, _forward(compute, values, fact, remember), remember)
+
+
+def _forward(compute: Callable[..., Any], values: tuple, fact: str,
+             remember: bool) -> Callable[[Any], Any]:
+    """`compute` over the values as a function of the answer to `fact`; with `remember`,
+    each answer's value kept once computed (a pure function of it)."""
     if not remember:
-        return Tracked(concrete, fact, lambda x: compute(*_at(values, fact, x)))
-    kept: dict[Any, Any] = {}  # this value at each answer (a pure function of it)
+        return lambda x: compute(*_at(values, fact, x))
+    kept: dict[Any, Any] = {}
 
     def forward(x: Any) -> Any:
         found = kept.get(x, _UNSET)
         if found is _UNSET:
             found = kept[x] = compute(*_at(values, fact, x))
         return found
-    return Tracked(concrete, fact, forward, True)
+    return forward
 
 
 def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) -> Any:
