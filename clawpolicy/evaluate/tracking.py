@@ -26,7 +26,6 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
-_MANY = object()  # more than one fact tracked (`lift`)
 
 
 @deferred(frozen=True)
@@ -151,25 +150,17 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
     where several are)."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    # The concrete values, the fact tracked (_MANY where two are, or a value is tracked by
-    # several) and whether a value keeps its answers, in one pass.
-    fact, remember, concrete = None, False, []
-    for v in values:
-        if type(v) is Tracked:
-            fact = v.fact if fact is None or fact == v.fact else _MANY
-            remember = remember or v.remember
-            concrete.append(v.value)
-        else:
-            concrete.append(v)
-    concrete = compute(*concrete)
-    if fact is _MANY or type(fact) is tuple:
-        # Computed from the answers to several facts (an award's excess less the part held
-        # in a plan, both unknown): tracked as a function of each, the others at their
-        # samples, so that a comparison of it notes where each turns.
-        facts = _facts(values)
-        return Tracked(concrete, facts, {f: _forward(compute, values, f, remember)
-                                         for f in facts}, remember)
-    return Tracked(concrete, fact, _forward(compute, values, fact, remember), remember)
+    remember = any(type(v) is Tracked and v.remember for v in values)
+    concrete = compute(*(v.value if type(v) is Tracked else v for v in values))
+    facts = _facts(values)
+    if len(facts) == 1:
+        return Tracked(concrete, facts[0], _forward(compute, values, facts[0], remember),
+                       remember)
+    # Computed from the answers to several facts (an award's excess less the part held in a
+    # plan, both unknown): tracked as a function of each, the others at their samples, so
+    # that a comparison of it notes where each turns.
+    return Tracked(concrete, facts, {f: _forward(compute, values, f, remember) for f in facts},
+                   remember)
 
 
 def _forward(compute: Callable[..., Any], values: tuple, fact: str,
@@ -223,9 +214,16 @@ def _none_tracked(values: tuple) -> bool:
 
 
 def _at(values: tuple, fact: str, x: Any) -> list[Any]:
-    return [(v.forward(x) if v.fact == fact else
-             v.forward[fact](x) if type(v.fact) is tuple and fact in v.fact else v.value)
-            if type(v) is Tracked else v for v in values]
+    """The values with the answer to `fact` at x (each tracked one by its function of it)."""
+    return [_one_at(v, fact, x) if type(v) is Tracked else v for v in values]
+
+
+def _one_at(v: Tracked, fact: str, x: Any) -> Any:
+    if v.fact == fact:
+        return v.forward(x)
+    if type(v.fact) is tuple and fact in v.fact:  # computed from several facts
+        return v.forward[fact](x)
+    return v.value
 
 
 def decimal_scale(lo: Decimal, hi: Decimal, step: Decimal, unit: str | None) -> Scale:
