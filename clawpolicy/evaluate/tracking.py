@@ -150,12 +150,20 @@ def lift(compute: Callable[..., Any], *values: Any) -> Any:
     where several are)."""
     if _none_tracked(values):  # the most frequent (every run but the search's)
         return compute(*values)
-    remember = any(type(v) is Tracked and v.remember for v in values)
-    concrete = compute(*(v.value if type(v) is Tracked else v for v in values))
+    # The concrete values, the fact tracked (a tuple where several are) and whether a value
+    # keeps its answers, in one pass (the search lifts thousands of values).
+    fact, remember, concrete = None, False, []
+    for v in values:
+        if type(v) is Tracked:
+            fact = v.fact if fact is None or fact == v.fact else ()
+            remember = remember or v.remember
+            concrete.append(v.value)
+        else:
+            concrete.append(v)
+    concrete = compute(*concrete)
+    if type(fact) is str:
+        return Tracked(concrete, fact, _forward(compute, values, fact, remember), remember)
     facts = _facts(values)
-    if len(facts) == 1:
-        return Tracked(concrete, facts[0], _forward(compute, values, facts[0], remember),
-                       remember)
     # Computed from the answers to several facts (an award's excess less the part held in a
     # plan, both unknown): tracked as a function of each, the others at their samples, so
     # that a comparison of it notes where each turns.
