@@ -255,3 +255,33 @@ def test_where_an_alternative_that_may_still_win_ties_the_chosen_one_is_an_answe
         assert (bonus.outcome, bonus.recoverable.amount if bonus.recoverable else None) == (
             ("recovery", "450000.00") if restated == "0" else ("pending", None)), restated
         assert [q.fact for q in applied.open_questions] == misconduct, restated
+
+
+def test_two_unknown_dates_compared_with_each_other_are_settled(qualys_revised):
+    """Revised example 07 (SOX 304, the CEO) with the day the CEO became an executive officer
+    and FY2021's first public issuance both not known. Section 304 compares them: the
+    officer by the window's end, `executive_officer_since <= min(issued, filed) + 12
+    months`. Each answer tried of one moved where the other turns by a day, so the search
+    kept moving and left both awards pending with a note (tracking.Tracker.via now stops
+    that). By hand: FY2021's issuance falls after its period's end (2021-12-31) and no later
+    than its filing (2022-02-18), so the window ends between 2022-12-31 and 2023-02-18. An
+    officer from 2022-12-31 at the latest was one by any window's end: the FY2021 bonus,
+    received 2022-02-25 inside the window, is recovered whole (650,000). From 2023-02-19,
+    by none: nothing. Between, as the issuance falls. The FY2022 bonus, received
+    2023-02-24, is after any such window, and FY2022 is not restated: no recovery, whatever
+    the answers (it was left pending)."""
+    case = _blanked("revisions/07-sox304-ceo-window-and-stock-sales.yaml",
+                    ("participant", "executive_officer_since"),
+                    ("statements", 0, "first_public_issuance"))
+    determination = evaluate(qualys_revised, case)
+    assert not any("not settled" in note for a in determination.awards for note in a.notes)
+    assert [a.outcome for a in determination.awards] == ["pending", "no_recovery"]
+    issued = "statements[0].first_public_issuance"
+    assert _answers(determination, "participant.executive_officer_since") == [
+        ("<= 2022-12-31", "recovery", "650000.00", None),
+        ("> 2022-12-31 and <= 2023-02-18", "pending", None, [issued]),
+        ("> 2023-02-18", "no_recovery", None, None)]
+    for day, outcome in (("2022-12-31", "recovery"), ("2023-01-01", "pending"),
+                         ("2023-02-18", "pending"), ("2023-02-19", "no_recovery")):
+        applied = evaluate(qualys_revised, case, [f"participant.executive_officer_since={day}"])
+        assert applied.outcome == outcome, day

@@ -160,11 +160,17 @@ def test_a_record_asked_through_its_fields_is_no_note_of_its_own(qualys_revised)
 
 def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     """Rule 10D-1 compares the award's attainment with the date the restatement was
-    required: with both unknown, where each turns moves with the other, and the search
-    stops. Each question still lists its answers, from the points the search saw them turn,
-    and where an answer leaves the case pending it says on what. Nothing is paid yet, so the
-    day received is not bounded by the case's date (paid, the search settles:
-    tests/test_case_constraints.py)."""
+    required: with both unknown, where each turns moves with the other (tracking.Tracker's
+    generations keep that from cutting both into days). Nothing is paid yet, so the day
+    received is not bounded by the case's date (paid, the search settles:
+    tests/test_case_constraints.py). By hand: the rule reaches what was received from
+    2023-10-02 on, in the three fiscal years (calendar years here) completed before the
+    required date. A date required in 2023 or before looks back no later than 2022: no
+    recovery. A later one looks back at some day from 2023-10-02 on: pending on the day
+    received. Received before 2023-10-02, nothing is reached; received from then to the end
+    of 2198, some required date (in the next three years) reaches it; received in 2199, the
+    required date would be in 2200 or later, past the calendar a case can name (2199-12-31):
+    no recovery."""
     awards = copy.deepcopy(CFO["awards"])
     awards[0].update(received=None, attained=None, amount_awarded="200000",
                      amount_paid="0", amount_as_restated="150000")
@@ -172,15 +178,18 @@ def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     restatement = {**CFO["restatement"], "required_date": None, "due_to_misconduct": False}
     determination = evaluate(qualys_revised, _case(awards=awards, participant=participant,
                                                    restatement=restatement, stock_sales=[]))
+    assert not any("not settled" in note for a in determination.awards for note in a.notes)
     asked = _answers(determination)
     # The attainment, not known, is the day of receipt (same_as; null reads as left out):
     # the one date asked of the award is `received`, which settles both.
     assert asked["restatement.required_date"] == [
-        ("< 2024-01-01", "no_recovery", None, None, None, None),
-        (">= 2024-01-01", "pending", None, None, None, ["awards[0].received"])]
+        ("<= 2023-12-31", "no_recovery", None, None, None, None),
+        ("> 2023-12-31", "pending", None, None, None, ["awards[0].received"])]
     assert asked["awards[0].received"] == [
-        ("< 2023-10-02", "no_recovery", None, None, None, None),
-        (">= 2023-10-02", "pending", None, None, None, ["restatement.required_date"])]
+        ("<= 2023-10-01", "no_recovery", None, None, None, None),
+        ("> 2023-10-01 and <= 2198-12-31", "pending", None, None, None,
+         ["restatement.required_date"]),
+        ("> 2198-12-31", "no_recovery", None, None, None, None)]
     assert "awards[0].attained" not in asked
 
 

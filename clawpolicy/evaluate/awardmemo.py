@@ -191,7 +191,7 @@ class AwardMemo:
         (see `_ids`)."""
         tracker = ev.tracker
         # Thresholds are only ever added: their count tells whether any was.
-        version = sum(map(len, tracker.thresholds.values())) if tracker is not None else 0
+        version = tracker.version() if tracker is not None else 0
         last = self._last
         if last is not None and last[0] is ev and last[1] == version:
             return last[2]
@@ -221,12 +221,19 @@ class AwardMemo:
         thresholds found so far (made again only where one was added: they are never
         taken away)."""
         known = tracker.thresholds.get(fact, ())
+        # A date compared with another (tracking.Tracker.related): the dates each of its
+        # thresholds was noted through too, which say where such a comparison is noted.
+        via = tracker.via.get(fact) if fact in tracker.related else None
+        count = (len(known), tracker.marks if via is not None else -1)
         kept = self._scales.get((id(tracker), fact))
-        if kept is None or kept[0] is not tracker or kept[1] != len(known):
+        if kept is None or kept[0] is not tracker or kept[1] != count:
             scale = tracker.scales[fact]
             number = self._ids.setdefault(
-                (_SCALE, scale.lo, scale.hi, scale.step, scale.unit, tuple(known)), len(self._ids))
-            kept = self._scales[(id(tracker), fact)] = (tracker, len(known), number)
+                (_SCALE, scale.lo, scale.hi, scale.step, scale.unit, tuple(known),
+                 None if via is None else tuple(sorted((c, tuple(sorted(v)))
+                                                       for c, v in via.items()))),
+                len(self._ids))
+            kept = self._scales[(id(tracker), fact)] = (tracker, count, number)
         return kept[2]
 
     def _key(self, reads: int, answered: int, atoms: dict[str, int], member: int) -> tuple:
@@ -316,4 +323,4 @@ def _nothing(atoms: dict) -> tuple:
 def _thresholds(tracker: Tracker | None) -> Any:
     if tracker is None:
         return None
-    return {fact: tuple(known) for fact, known in tracker.thresholds.items()}
+    return {fact: tuple(known) for fact, known in tracker.thresholds.items()}, tracker.marks

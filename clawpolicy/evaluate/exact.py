@@ -11,6 +11,7 @@ that the award is left as the three-valued evaluation gives it, and a note says 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,6 +73,10 @@ ANY = _Any()
 
 class _Unsettled(Exception):
     """The combinations cannot all be evaluated (past BOUND, or a whole record unknown)."""
+
+
+class _Unsure(Exception):
+    """Dates compared with each other as tracking.Tracker.via does not account for."""
 
 
 @dataclass
@@ -274,16 +279,26 @@ class Exact:
         return None
 
     def enumerate(self, group: Group) -> None:
-        self._enumerate(group)
+        start = (list(group.facts), list(group.unlisted))
+        with contextlib.suppress(_Unsure):
+            self._enumerate(group)
+        if group.tracker.unsure:
+            # Dates compared with each other as Tracker.via does not account for
+            # (tracking.Tracker.unsure): searched again, following every turn of each.
+            group.facts, group.unlisted = list(start[0]), list(start[1])
+            group.domains, group.alike, group.clean = {}, {}, {}
+            group.combinations, group.overflow = [], 0
+            group.undecided = group.moving = False
+            self._enumerate(group, legacy=True)
         self.passed = self.passed or group.overflow > 0
 
-    def _enumerate(self, group: Group) -> None:
+    def _enumerate(self, group: Group, legacy: bool = False) -> None:
         """Every combination of the candidates' answers, as a search over partial ones: the
         facts are answered one at a time, and where the three-valued evaluation decides the
         group with some facts still unanswered, that combination stands for every answer to
         them (the three-valued evaluation is sound: an unknown it does not need cannot
         change what it decides). Repeated while sampling shows new thresholds."""
-        group.tracker = Tracker({}, given=searching.SHORTCUTS)
+        group.tracker = Tracker({}, given=searching.SHORTCUTS, legacy=legacy)
         cache: dict[tuple, Combination] = {}
         try:
             for fact in group.cited:  # the cartesian product of the candidates' answers
@@ -301,8 +316,12 @@ class Exact:
         if shown is None:
             group.undecided = True
             return
+        marks = 0
         for _ in range(ROUNDS):
-            before = {f: list(v) for f, v in group.tracker.thresholds.items()}
+            before = ({f: list(v) for f, v in group.tracker.thresholds.items()},
+                      group.tracker.marks)
+            if group.tracker.marks != marks:  # (two dates compared: Tracker.unrelated)
+                cache, marks = group.tracker.unrelated(cache), group.tracker.marks
             count = self.count(group)  # with the thresholds the last round found
             if count > self.bound:
                 group.overflow, group.combinations = count, []
@@ -325,7 +344,7 @@ class Exact:
                             c.others, c.evaluation, c.open)
                 for assigned, c in leaves]
             note_meets(group.tracker, group.facts, group.domains, leaves, group.awards)
-            if group.tracker.thresholds == before:
+            if (group.tracker.thresholds, group.tracker.marks) == before:
                 return
         group.moving, group.combinations = True, []
 
@@ -358,6 +377,8 @@ class Exact:
             if len(cache) >= self.bound:
                 raise _Unsettled(self.bound + 1)
             combo = cache[key] = self._combination(group, assigned, key, cache)
+            if group.tracker.unsure:
+                raise _Unsure()
             if watch is not None:  # its answers past the bound already (watch.Watch.grown)
                 watch.grown(group, self.bound)
         open_ = [f for f in combo.open if f not in assigned]
@@ -409,30 +430,14 @@ class Exact:
     def _seed(self, tracker: Tracker, fact: str, scale: Scale) -> None:
         """The thresholds the three-valued evaluation named directly, and a constraint's
         where it ties the fact to another unknown (its answers up to the point), as a start."""
-        lo, hi = scale.index(scale.lo), scale.index(scale.hi)
-        tracker.thresholds.setdefault(fact, [])
-        for p, around in [*((p, (-1, 0)) for p in self.run.evaluator.pivots.get(fact, [])),
-                          *((p, (0,)) for p in tie_points(self.determiner, fact))]:
-            p = p.amount if isinstance(p, Money) else p
-            if not isinstance(p, type(scale.lo)):
-                continue
-            i = scale.index(p)
-            for cut in (i + d for d in around):
-                if lo <= cut < hi and cut not in tracker.thresholds.setdefault(fact, []):
-                    tracker.thresholds[fact].append(cut)
-            tracker.thresholds[fact].sort()
+        tracker.seed(fact, [*((p, (-1, 0)) for p in self.run.evaluator.pivots.get(fact, [])),
+                            *((p, (0,)) for p in tie_points(self.determiner, fact))])
 
     def answers(self, group: Group, fact: str) -> list[Any]:
         domain = group.domains[fact]
         if isinstance(domain, Finite):
             return [value for value, _ in domain.answers]
-        points = group.tracker.points(fact)
-        if isinstance(domain.lo, dt.date):
-            # A date moves no amount by itself: within an interval the path, and so the
-            # result, is one; its first day stands for it.
-            return [a for a, _ in points]
-        # An amount may move the amount recovered within an interval: both its ends.
-        return sorted({x for pair in points for x in pair})
+        return group.tracker.answers(fact)
 
     def evaluate(self, group: Group, assigned: dict) -> Combination:
         overrides = {}

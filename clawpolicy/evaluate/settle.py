@@ -10,7 +10,6 @@ therefore yields exactly what the answer says."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -438,8 +437,8 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
         # Each interval between thresholds: its two ends, which bound what it gives (within
         # it the evaluation takes one path, so an amount moves monotonely between them).
         spans: list[tuple[Any, Any, list[tuple]]] = []  # each with every end it joins
-        for a, b in group.tracker.points(fact):
-            ends = [result(a)] * 2 if isinstance(a, dt.date) else [result(a), result(b)]
+        for a, b in group.tracker.points(fact, said=True):
+            ends = [result(a), result(b)] if group.tracker.at_ends(fact) else [result(a)] * 2
             if spans and _joins(spans[-1], ends):
                 spans[-1] = (spans[-1][0], b, spans[-1][2] + ends)
             else:

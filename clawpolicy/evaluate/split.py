@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from clawpolicy.evaluate.exact import ANY, Combination, Group, _merge
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.evaluate.questions import admissible
-from clawpolicy.evaluate.tracking import Scale, Tracker
+from clawpolicy.evaluate.tracking import Scale, Tracker, _meet
 
 if TYPE_CHECKING:
     from clawpolicy.evaluate.exact import Exact
@@ -112,6 +112,15 @@ def _joined(exact: "Exact", own: list[Group]) -> Group | None:
             return None
     awards = sorted(sub.awards[0] for sub in own)
     tracker = Tracker(scales, thresholds=thresholds, given=own[0].tracker.given)
+    for sub in own:  # dates compared with each other (tracking.Tracker.related)
+        for fact in sub.tracker.related:
+            mine = tracker.via.setdefault(fact, {})
+            for cut, via in sub.tracker.via[fact].items():
+                mine[cut] = _meet(via, mine.get(cut, via))
+        tracker.related |= sub.tracker.related
+    if any(sub.tracker.related & set(sub.domains) != tracker.related & set(sub.domains)
+           for sub in own):
+        return None  # a date compared with another (its last day tried) by one search alone
     joined = Group(awards, facts, domains, tracker, cited=_merge(*(sub.cited for sub in own)),
                    unlisted=_merge(*(sub.unlisted for sub in own)))
     for sub in own:

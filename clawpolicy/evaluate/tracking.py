@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -26,6 +27,10 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
+# What a related date's threshold noted only so that the answers of the other meet the
+# comparison on both sides is noted through (Tracker.via): nothing is noted from it, and the
+# answers are not said by it.
+AROUND = frozenset({"*"})
 
 
 @deferred(frozen=True)
@@ -48,6 +53,14 @@ class Tracked:
         fields = self.__dict__
         fields["value"], fields["fact"], fields["forward"], fields["remember"] = \
             value, fact, forward, remember
+
+
+def _meet(old: frozenset[str], new: frozenset[str]) -> frozenset[str]:
+    """What a threshold noted through `old` and again through `new` is noted through: the
+    dates both chains share (AROUND where either is the other's)."""
+    if old is AROUND:
+        return new
+    return old if new is AROUND else old & new
 
 
 def plain(value: Any) -> Any:
@@ -97,22 +110,54 @@ class Tracker:
     # value is its forward function at the sample): taken as given, not computed again.
     # False: computed again, as the search without its shortcuts does (searching.SHORTCUTS).
     given: bool = True
+    # Two unknown dates compared with each other (an officer's first day against a day a
+    # statement was issued, moved by 12 months): where one turns moves with each answer
+    # tried of the other, so that following every such turn cuts both into days, a day a
+    # round (a staircase along the comparison's diagonal: a turn of one noted from a turn
+    # of the other noted from a turn of the first). Instead each threshold of such a date
+    # (`related`) keeps the date it was noted through (`via`): none where a comparison of
+    # it alone turns (or the search started from it), the other where the comparison of
+    # the two turns at an answer of the other that begins or ends one of the other's own
+    # intervals, or the day before such an answer (`boundary`); from a threshold noted
+    # through the first, the comparison is noted only so that the first's answers meet it
+    # on both sides (AROUND), and from such a one not at all. The answers of one date alone
+    # lead apart only where the comparison meets a threshold of the other's own (an
+    # interval of its own meets the comparison on one side only, or on both): the
+    # answers are said by those (`points(said=True)`). A related date is tried at the first
+    # day of each interval, as another date is, and at its last admissible day.
+    via: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)
+    related: set[str] = field(default_factory=set)
+    # Where that account is not shown to hold (three dates compared in one comparison or
+    # in a chain, or a value computed from two of them): `unsure`, and the search is made
+    # again `legacy`, following every turn (exact.Exact.enumerate).
+    unsure: bool = False
+    legacy: bool = False
+    marks: int = 0  # how often `related` grew or a threshold's `via` was set or narrowed
+
+    def version(self) -> int:
+        """What the tracker knows, by its count: thresholds and related dates are only ever
+        added, and a threshold's `via` only narrowed (each counted in `marks`)."""
+        return sum(map(len, self.thresholds.values())) + self.marks
 
     def wrap(self, fact: str, x: Any) -> Tracked:
         scale = self.scales[fact]
         self.samples[fact] = x
         return Tracked(scale.answer(x), fact, lambda y: scale.answer(y), self.given)
 
-    def observe(self, fact: str, outcome: Callable[[Any], Any], here: Any = _UNSET) -> None:
+    def observe(self, fact: str, outcome: Callable[[Any], Any], here: Any = _UNSET,
+                via: frozenset[str] = frozenset()) -> None:
         """A comparison whose result is `outcome(answer)` (`here` at the sample, where the
         caller has it): note where it turns, between the sample and the thresholds known on
-        either side."""
+        either side (noted through the dates `via` where the fact is related: see `via`)."""
         scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
         x0 = scale.index(self.samples[fact])
         lo, hi = scale.ends()
         at = bisect.bisect_left(known, x0)
         left = known[at - 1] + 1 if at > 0 else lo
         right = known[at] if at < len(known) else hi
+        # (of a related date: the thresholds either side of the sample's interval)
+        sides = (left - 1 if at > 0 else None, right if at < len(known) else None) \
+            if fact in self.related else ()
 
         def g(i: int) -> Any:
             try:
@@ -127,19 +172,113 @@ class Tracker:
             while b - a > 1:
                 m = (a + b) // 2
                 a, b = (m, b) if g(m) == here else (a, m)
-            bisect.insort(known, a) if a not in known else None
+            self._note(fact, known, a, via)
         if left < x0 and g(left) != here:
             a, b = left, x0  # g(a) != here, g(b) == here
             while b - a > 1:
                 m = (a + b) // 2
                 a, b = (a, m) if g(m) == here else (m, b)
-            bisect.insort(known, a) if a not in known else None
+            self._note(fact, known, a, via)
+        for cut in sides:
+            # A threshold noted through other dates at which this comparison turns too is
+            # noted through those both chains share (whichever was noted first).
+            old = self.via[fact].get(cut) if cut is not None else None
+            if old is not None and _meet(old, via) != old and lo <= cut < hi \
+                    and g(cut) != g(cut + 1):
+                self.via[fact][cut] = _meet(old, via)
+                self.marks += 1
 
-    def points(self, fact: str) -> list[tuple[Any, Any]]:
-        """The intervals between the thresholds, each as its first and last answer."""
+    def _note(self, fact: str, known: list[int], cut: int, via: frozenset[str]) -> None:
+        if cut not in known:
+            bisect.insort(known, cut)
+        if fact in self.related:
+            old = self.via[fact].get(cut)
+            if old is None or _meet(old, via) != old:
+                self.via[fact][cut] = via if old is None else _meet(old, via)
+                self.marks += 1
+
+    def relate(self, facts: tuple[str, ...]) -> bool:
+        """Whether these facts are all dates (a comparison of them ties them: `related`)."""
+        if self.legacy:
+            return False
+        for fact in facts:
+            if not isinstance(self.scales[fact].lo, dt.date):
+                return False
+        for fact in facts:
+            if fact not in self.related:
+                # Its thresholds so far are its own: none was noted by such a comparison.
+                self.related.add(fact)
+                self.via[fact] = dict.fromkeys(self.thresholds.get(fact, ()), frozenset())
+                self.marks += 1
+        return True
+
+    def boundary(self, fact: str) -> list[tuple[Any, frozenset[str]]]:
+        """The answers of a related date a comparison with another is noted at, each with
+        the dates it is noted through (`via`): its sample, where that begins or ends an
+        interval (none at the calendar's ends), and the day before it, where the sample
+        begins an interval, the last of the one before (a day no combination tries: the
+        comparison turns there for the answers of the first a day apart from here)."""
+        scale, mine = self.scales[fact], self.via[fact]
+        x = scale.index(self.samples[fact])
+        lo, hi = scale.ends()
+        at = []
+        found = [mine[c] for c in (x - 1, x) if c in mine]
+        if x in (lo, hi) or found:
+            at.append((self.samples[fact], frozenset() if x in (lo, hi) else
+                       functools.reduce(_meet, found)))
+        if x > lo and x - 1 in mine:
+            at.append((scale.point(x - 1), mine[x - 1]))
+        return at
+
+    def seed(self, fact: str, points: list[tuple[Any, tuple[int, ...]]]) -> None:
+        """Thresholds to start from: each point (an amount of the fact's unit, or a date) and
+        where it cuts (-1: before it, 0: after it)."""
+        scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
+        lo, hi = scale.ends()
+        for p, around in points:
+            p = p.amount if isinstance(p, Money) else p
+            if isinstance(p, type(scale.lo)):
+                i = scale.index(p)
+                known.extend(c for c in {i + d for d in around}
+                             if lo <= c < hi and c not in known)
+        known.sort()
+
+    def at_ends(self, fact: str) -> bool:
+        """Whether the fact is tried at both ends of each interval: an amount, which may
+        move the amount recovered within one. A date moves no amount by itself: within an
+        interval the path, and so the result, is one, and its first day stands for it (a
+        related date's too: where a comparison with another turns at the last day of the
+        other's interval is noted from the first of the next, `boundary`)."""
+        return not isinstance(self.scales[fact].lo, dt.date)
+
+    def answers(self, fact: str) -> list[Any]:
+        """The answers tried of an ordered fact: each interval's first, and its last where
+        the fact is tried at both ends (`at_ends`), of a related date the last of all."""
+        points = self.points(fact)
+        if self.at_ends(fact):
+            return sorted({x for pair in points for x in pair})
+        if fact in self.related and points[-1][0] != points[-1][1]:
+            # and its last answer (the calendar's, or the vocabulary's bound: the case's
+            # date): where a comparison the runs at the first days leave unmade turns
+            return [a for a, _ in points] + [points[-1][1]]
+        return [a for a, _ in points]
+
+    def unrelated(self, cache: dict[tuple, Any]) -> dict[tuple, Any]:
+        """The search's combinations (by their answers) but those that answer a related
+        date: run again once `via` has moved, since where a comparison of two dates is
+        noted moves with it (a part of a run the award memo kept is keyed by it too)."""
+        return {key: combo for key, combo in cache.items()
+                if not any(fact in self.related for fact, _ in key)}
+
+    def points(self, fact: str, said: bool = False) -> list[tuple[Any, Any]]:
+        """The intervals between the thresholds, each as its first and last answer; with
+        `said`, of a related date those the answers are said by (not `AROUND`)."""
         scale = self.scales[fact]
         lo, hi = scale.ends()
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
+        if said and fact in self.related:
+            mine = self.via[fact]
+            cuts = [i for i in cuts if mine.get(i) is not AROUND]
         starts = [lo] + [i + 1 for i in cuts]
         ends = cuts + [hi]
         return [(scale.point(a), scale.point(b)) for a, b in zip(starts, ends)]
@@ -196,6 +335,31 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     facts = _facts(values)  # the facts tracked, each once, in the order they come
     result = compute(*concrete)
     if tracker is not None:
+        if len(facts) > 1 and tracker.relate(facts):
+            # Two dates compared with each other: where one turns is noted at the other's
+            # answers that begin or end an interval of a threshold not noted through the
+            # first (Tracker.via), and at the day before (Tracker.boundary).
+            if len(facts) > 2 or any(type(v) is Tracked and type(v.fact) is tuple
+                                     for v in values):
+                tracker.unsure = True  # (three dates, or a value computed from both)
+                return result
+            for fact, other in (facts, facts[::-1]):
+                for point, via in tracker.boundary(other):
+                    if via is AROUND:
+                        continue  # (nothing is noted from such a threshold)
+                    if via and fact not in via:
+                        tracker.unsure = True  # a chain through a third date
+                        return result
+                    # Back to the first date: only so that the first's answers meet the
+                    # comparison on both sides (AROUND).
+                    via = AROUND if fact in via else frozenset({other})
+                    if point == tracker.samples[other]:
+                        tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)),
+                                        result, via)
+                    else:
+                        tracker.observe(fact, lambda x, f=fact, o=other, p=point: compute(
+                            *_at(_at(values, o, p), f, x)), via=via)
+            return result
         for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
     return result
