@@ -161,7 +161,7 @@ def test_a_record_asked_through_its_fields_is_no_note_of_its_own(qualys_revised)
 def test_two_dates_compared_with_each_other_are_both_answered(qualys_revised):
     """Rule 10D-1 compares the award's attainment with the date the restatement was
     required: with both unknown, where each turns moves with the other (tracking.Tracker's
-    generations keep that from cutting both into days). Nothing is paid yet, so the day
+    via keeps that from cutting both into days). Nothing is paid yet, so the day
     received is not bounded by the case's date (paid, the search settles:
     tests/test_case_constraints.py). By hand: the rule reaches what was received from
     2023-10-02 on, in the three fiscal years (calendar years here) completed before the

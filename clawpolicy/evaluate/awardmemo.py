@@ -52,8 +52,8 @@ class AwardMemo:
         self._ids: dict[tuple, int] = {}
         self._last: tuple | None = None
         # (id of a tracker, a fact it tracks) -> (the tracker, kept so that its id stays its
-        # own; how many thresholds it knew; their number): `_known`
-        self._scales: dict[tuple[int, str], tuple[Tracker, int, int]] = {}
+        # own; how many thresholds it knew, with its marks; their number): `_known`
+        self._scales: dict[tuple[int, str], tuple[Tracker, tuple, int]] = {}
         # For each award and set of answered facts (`_lookup`): how many read-sets the award
         # had, what picks the answers bearing on each with the evaluations kept for it, and
         # which of them answered last.
@@ -190,7 +190,8 @@ class AwardMemo:
         """The number of the set of facts the run answers, and the number of each answer
         (see `_ids`)."""
         tracker = ev.tracker
-        # Thresholds are only ever added: their count tells whether any was.
+        # Thresholds are only ever added (and a related date's `via` narrowed, counted in
+        # its marks): the tracker's count tells whether any was.
         version = tracker.version() if tracker is not None else 0
         last = self._last
         if last is not None and last[0] is ev and last[1] == version:
@@ -218,8 +219,8 @@ class AwardMemo:
 
     def _known(self, tracker: Tracker, fact: str) -> int:
         """The number of what the tracker knows of an ordered fact: its scale and the
-        thresholds found so far (made again only where one was added: they are never
-        taken away)."""
+        thresholds found so far (made again only where one was added, or, of a related
+        date, the tracker's marks moved: neither is ever taken back)."""
         known = tracker.thresholds.get(fact, ())
         # A date compared with another (tracking.Tracker.related): the dates each of its
         # thresholds was noted through too, which say where such a comparison is noted.

@@ -110,7 +110,7 @@ class Group:
     moving: bool = False
     # A listed fact's answers alike (alike.py): each to the first of its class.
     alike: dict[str, dict] = field(default_factory=dict)
-    # The combinations whose evaluation noted no threshold: the thresholds' count then.
+    # The combinations whose evaluation noted no threshold: the tracker's count then.
     clean: dict[tuple, int] = field(default_factory=dict)
     # The case-level facts whose answers are not enumerated (a list of records left unknown,
     # `stock_sales: null`) that only the case's other amounts turn on, no award: the search
@@ -283,12 +283,10 @@ class Exact:
         with contextlib.suppress(_Unsure):
             self._enumerate(group)
         if group.tracker.unsure:
-            # Dates compared with each other as Tracker.via does not account for
-            # (tracking.Tracker.unsure): searched again, following every turn of each.
-            group.facts, group.unlisted = list(start[0]), list(start[1])
-            group.domains, group.alike, group.clean = {}, {}, {}
-            group.combinations, group.overflow = [], 0
-            group.undecided = group.moving = False
+            # (dates compared as tracking.Tracker.via does not account for: each turn followed)
+            group.facts, group.unlisted, group.domains, group.alike, group.clean = \
+                list(start[0]), list(start[1]), {}, {}, {}
+            group.combinations, group.overflow, group.undecided, group.moving = [], 0, False, False
             self._enumerate(group, legacy=True)
         self.passed = self.passed or group.overflow > 0
 
@@ -345,6 +343,8 @@ class Exact:
                 for assigned, c in leaves]
             note_meets(group.tracker, group.facts, group.domains, leaves, group.awards)
             if (group.tracker.thresholds, group.tracker.marks) == before:
+                group.tracker.said_alike(group.facts, [(c.values, repr((sorted(
+                    c.keys.items()), c.others))) for c in group.combinations], ANY)
                 return
         group.moving, group.combinations = True, []
 

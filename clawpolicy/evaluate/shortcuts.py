@@ -18,7 +18,7 @@ from clawpolicy.revise import rules as rs
 
 
 def version(tracker: Tracker | None) -> int:
-    """How many thresholds the tracker holds: they are only ever added to."""
+    """What the tracker knows, by its count (tracking.Tracker.version)."""
     return tracker.version() if tracker is not None else 0
 
 

@@ -102,6 +102,9 @@ def _joined(exact: "Exact", own: list[Group]) -> Group | None:
                     return None  # answered at other points by another award's search
                 scales[fact], thresholds[fact] = domain, list(found)
             domains.setdefault(fact, domain)
+    related = set().union(*(sub.tracker.related for sub in own))
+    if any(sub.tracker.related != related & set(sub.domains) for sub in own):
+        return None  # a date compared with another (its last day tried) by one search alone
     rows: list[tuple[dict, dict[int, Combination]]] = [({}, {})]
     for sub in own:
         try:
@@ -118,9 +121,6 @@ def _joined(exact: "Exact", own: list[Group]) -> Group | None:
             for cut, via in sub.tracker.via[fact].items():
                 mine[cut] = _meet(via, mine.get(cut, via))
         tracker.related |= sub.tracker.related
-    if any(sub.tracker.related & set(sub.domains) != tracker.related & set(sub.domains)
-           for sub in own):
-        return None  # a date compared with another (its last day tried) by one search alone
     joined = Group(awards, facts, domains, tracker, cited=_merge(*(sub.cited for sub in own)),
                    unlisted=_merge(*(sub.unlisted for sub in own)))
     for sub in own:

@@ -27,9 +27,9 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
-# What a related date's threshold noted only so that the answers of the other meet the
-# comparison on both sides is noted through (Tracker.via): nothing is noted from it, and the
-# answers are not said by it.
+# The `via` of a related date's threshold noted only so that its answers are tried on both
+# sides of a comparison with the other date (Tracker.via): nothing is noted from such a
+# threshold, and the answers are not said by it. (No fact is named "*".)
 AROUND = frozenset({"*"})
 
 
@@ -57,10 +57,10 @@ class Tracked:
 
 def _meet(old: frozenset[str], new: frozenset[str]) -> frozenset[str]:
     """What a threshold noted through `old` and again through `new` is noted through: the
-    dates both chains share (AROUND where either is the other's)."""
-    if old is AROUND:
+    dates both share; AROUND leaves the other as it is."""
+    if old == AROUND:
         return new
-    return old if new is AROUND else old & new
+    return old if new == AROUND else old & new
 
 
 def plain(value: Any) -> Any:
@@ -121,10 +121,11 @@ class Tracker:
     # intervals, or the day before such an answer (`boundary`); from a threshold noted
     # through the first, the comparison is noted only so that the first's answers meet it
     # on both sides (AROUND), and from such a one not at all. The answers of one date alone
-    # lead apart only where the comparison meets a threshold of the other's own (an
-    # interval of its own meets the comparison on one side only, or on both): the
-    # answers are said by those (`points(said=True)`). A related date is tried at the first
-    # day of each interval, as another date is, and at its last admissible day.
+    # lead apart only where the comparison meets a threshold of the other's own (there the
+    # other's answers in one of its intervals go from meeting the comparison on one side
+    # only to meeting it on both): the answers are said by those (`points(said=True)`). A
+    # related date is tried at the first day of each interval, as another date is, and at
+    # its last admissible day.
     via: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)
     related: set[str] = field(default_factory=set)
     # Where that account is not shown to hold (three dates compared in one comparison or
@@ -132,6 +133,7 @@ class Tracker:
     # again `legacy`, following every turn (exact.Exact.enumerate).
     unsure: bool = False
     legacy: bool = False
+    partners: dict[str, set[str]] = field(default_factory=dict)  # each related date's
     marks: int = 0  # how often `related` grew or a threshold's `via` was set or narrowed
 
     def version(self) -> int:
@@ -198,7 +200,8 @@ class Tracker:
                 self.marks += 1
 
     def relate(self, facts: tuple[str, ...]) -> bool:
-        """Whether these facts are all dates (a comparison of them ties them: `related`)."""
+        """Whether these facts are all dates, and the tracker not `legacy`: a comparison of
+        them ties them (`related`); a date tied to two others makes the tracker `unsure`."""
         if self.legacy:
             return False
         for fact in facts:
@@ -210,14 +213,26 @@ class Tracker:
                 self.related.add(fact)
                 self.via[fact] = dict.fromkeys(self.thresholds.get(fact, ()), frozenset())
                 self.marks += 1
+            partners = self.partners.setdefault(fact, set())
+            partners.update(f for f in facts if f != fact)
+            if len(partners) > 1:
+                self.doubt()  # (a chain of three dates, or three in one comparison)
         return True
 
+    def doubt(self) -> None:
+        """`unsure`, counted in `marks`: a run that made it so is kept by no memo (whose
+        parts are kept only where the tracker's count stands), so that a later run of the
+        same answers makes it so again."""
+        if not self.unsure:
+            self.unsure = True
+            self.marks += 1
+
     def boundary(self, fact: str) -> list[tuple[Any, frozenset[str]]]:
-        """The answers of a related date a comparison with another is noted at, each with
-        the dates it is noted through (`via`): its sample, where that begins or ends an
-        interval (none at the calendar's ends), and the day before it, where the sample
-        begins an interval, the last of the one before (a day no combination tries: the
-        comparison turns there for the answers of the first a day apart from here)."""
+        """The answers of a related date at which a comparison with another is noted, each
+        with the `via` of the threshold it stands at: its sample, where that begins or ends
+        an interval (at the calendar's ends, with an empty `via`), and, where the sample
+        begins an interval, the day before it: the last day of the interval before, which
+        no combination tries, so that where the comparison turns for that day is noted too."""
         scale, mine = self.scales[fact], self.via[fact]
         x = scale.index(self.samples[fact])
         lo, hi = scale.ends()
@@ -258,10 +273,30 @@ class Tracker:
         if self.at_ends(fact):
             return sorted({x for pair in points for x in pair})
         if fact in self.related and points[-1][0] != points[-1][1]:
-            # and its last answer (the calendar's, or the vocabulary's bound: the case's
-            # date): where a comparison the runs at the first days leave unmade turns
+            # and its last admissible day (the calendar's, or a bound the vocabulary sets:
+            # the case's date), where a comparison no run at a first day makes may turn
             return [a for a, _ in points] + [points[-1][1]]
         return [a for a, _ in points]
+
+    def said_alike(self, facts: list[str], given: list[tuple[tuple, str]], unanswered: Any) -> bool:
+        """Whether every answer a search tried of each related date within an interval the
+        answers are said by gives, across the search's combinations (`given`: each one's
+        answers, by the order of `facts`, and what it gives), nothing the interval's first
+        day, by which the answer is said, does not; where not, the tracker is `unsure`."""
+        for j, fact in enumerate(facts):
+            if fact not in self.related:
+                continue
+            starts = [a for a, _ in self.points(fact, said=True)]
+            seen: dict[Any, dict[Any, set[str]]] = {}
+            for values, gives in given:
+                if values[j] is not unanswered:
+                    start = starts[bisect.bisect_right(starts, values[j]) - 1]
+                    seen.setdefault(start, {}).setdefault(values[j], set()).add(gives)
+            if any(not gives <= by.get(start, gives) for start, by in seen.items()
+                   for gives in by.values()):
+                self.doubt()
+                return False
+        return True
 
     def unrelated(self, cache: dict[tuple, Any]) -> dict[tuple, Any]:
         """The search's combinations (by their answers) but those that answer a related
@@ -278,7 +313,7 @@ class Tracker:
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
         if said and fact in self.related:
             mine = self.via[fact]
-            cuts = [i for i in cuts if mine.get(i) is not AROUND]
+            cuts = [i for i in cuts if mine.get(i) != AROUND]
         starts = [lo] + [i + 1 for i in cuts]
         ends = cuts + [hi]
         return [(scale.point(a), scale.point(b)) for a, b in zip(starts, ends)]
@@ -341,14 +376,17 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
             # first (Tracker.via), and at the day before (Tracker.boundary).
             if len(facts) > 2 or any(type(v) is Tracked and type(v.fact) is tuple
                                      for v in values):
-                tracker.unsure = True  # (three dates, or a value computed from both)
+                tracker.doubt()  # (three dates, or a value computed from both)
                 return result
+            if tracker.unsure:
+                return result
+            at = {f: tracker.boundary(f) for f in facts}  # (both before either is noted)
             for fact, other in (facts, facts[::-1]):
-                for point, via in tracker.boundary(other):
-                    if via is AROUND:
+                for point, via in at[other]:
+                    if via == AROUND:
                         continue  # (nothing is noted from such a threshold)
                     if via and fact not in via:
-                        tracker.unsure = True  # a chain through a third date
+                        tracker.doubt()  # (a chain through a third date)
                         return result
                     # Back to the first date: only so that the first's answers meet the
                     # comparison on both sides (AROUND).

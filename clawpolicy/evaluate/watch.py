@@ -125,8 +125,9 @@ class Watch:
         """Stops the search (`Undecided`) once the thresholds it has found make its
         candidates' answers more combinations than `bound` (exact.Exact.count), for a case
         with awards. The round began at most `bound` of them (exact.Exact.enumerate counts
-        them first and stops past the bound), and the count moves only with the thresholds,
-        which are only added to: so this round found a new one, and the search does not end
+        them first and stops past the bound), and the count moves only with the thresholds
+        (and a related date's last day, tracking.Tracker.answers), which are only added to:
+        so this round found a new one, and the search does not end
         with this round's combinations. It ends past the bound within this round or at the
         next round's start (counting the answers, more than `bound`), or, this round its
         last, still moving; or earlier, stopped by its watch or at a fact whose answers
