@@ -190,7 +190,7 @@ class AwardMemo:
         """The number of the set of facts the run answers, and the number of each answer
         (see `_ids`)."""
         tracker = ev.tracker
-        # Thresholds are only ever added (and a related date's `via` narrowed, counted in
+        # Thresholds are only ever added (and a related date's `step` lowered, counted in
         # its marks): the tracker's count tells whether any was.
         version = tracker.version() if tracker is not None else 0
         last = self._last
@@ -222,18 +222,16 @@ class AwardMemo:
         thresholds found so far (made again only where one was added, or, of a related
         date, the tracker's marks moved: neither is ever taken back)."""
         known = tracker.thresholds.get(fact, ())
-        # A date compared with another (tracking.Tracker.related): the dates each of its
-        # thresholds was noted through too, which say where such a comparison is noted.
-        via = tracker.via.get(fact) if fact in tracker.related else None
-        count = (len(known), tracker.marks if via is not None else -1)
+        # A date compared with another (tracking.Tracker.related): what noted each of its
+        # thresholds too, which says where such a comparison is noted.
+        step = tracker.step.get(fact) if fact in tracker.related else None
+        count = (len(known), tracker.marks if step is not None else -1)
         kept = self._scales.get((id(tracker), fact))
         if kept is None or kept[0] is not tracker or kept[1] != count:
             scale = tracker.scales[fact]
             number = self._ids.setdefault(
                 (_SCALE, scale.lo, scale.hi, scale.step, scale.unit, tuple(known),
-                 None if via is None else tuple(sorted((c, tuple(sorted(v)))
-                                                       for c, v in via.items()))),
-                len(self._ids))
+                 None if step is None else tuple(sorted(step.items()))), len(self._ids))
             kept = self._scales[(id(tracker), fact)] = (tracker, count, number)
         return kept[2]
 

@@ -76,7 +76,7 @@ class _Unsettled(Exception):
 
 
 class _Unsure(Exception):
-    """Dates compared with each other as tracking.Tracker.via does not account for."""
+    """Dates compared with each other as tracking.Tracker.step does not account for."""
 
 
 @dataclass
@@ -282,8 +282,7 @@ class Exact:
         start = (list(group.facts), list(group.unlisted))
         with contextlib.suppress(_Unsure):
             self._enumerate(group)
-        if group.tracker.unsure:
-            # (dates compared as tracking.Tracker.via does not account for: each turn followed)
+        if group.tracker.unsure:  # (_Unsure: searched again, following every turn)
             group.facts, group.unlisted, group.domains, group.alike, group.clean = \
                 list(start[0]), list(start[1]), {}, {}, {}
             group.combinations, group.overflow, group.undecided, group.moving = [], 0, False, False
@@ -343,8 +342,9 @@ class Exact:
                 for assigned, c in leaves]
             note_meets(group.tracker, group.facts, group.domains, leaves, group.awards)
             if (group.tracker.thresholds, group.tracker.marks) == before:
-                group.tracker.said_alike(group.facts, [(c.values, repr((sorted(
-                    c.keys.items()), c.others))) for c in group.combinations], ANY)
+                from clawpolicy.evaluate.differ import gives  # (differ builds on this module)
+                group.tracker.said_alike(group.facts, [(c.values, repr(gives(c)))
+                                                       for c in group.combinations], ANY)
                 return
         group.moving, group.combinations = True, []
 

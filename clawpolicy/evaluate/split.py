@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from clawpolicy.evaluate.exact import ANY, Combination, Group, _merge
 from clawpolicy.evaluate.expressions import EvaluationError
 from clawpolicy.evaluate.questions import admissible
-from clawpolicy.evaluate.tracking import Scale, Tracker, _meet
+from clawpolicy.evaluate.tracking import Scale, Tracker
 
 if TYPE_CHECKING:
     from clawpolicy.evaluate.exact import Exact
@@ -117,9 +117,9 @@ def _joined(exact: "Exact", own: list[Group]) -> Group | None:
     tracker = Tracker(scales, thresholds=thresholds, given=own[0].tracker.given)
     for sub in own:  # dates compared with each other (tracking.Tracker.related)
         for fact in sub.tracker.related:
-            mine = tracker.via.setdefault(fact, {})
-            for cut, via in sub.tracker.via[fact].items():
-                mine[cut] = _meet(via, mine.get(cut, via))
+            mine = tracker.step.setdefault(fact, {})
+            for cut, step in sub.tracker.step[fact].items():
+                mine[cut] = min(step, mine.get(cut, step))
         tracker.related |= sub.tracker.related
     joined = Group(awards, facts, domains, tracker, cited=_merge(*(sub.cited for sub in own)),
                    unlisted=_merge(*(sub.unlisted for sub in own)))

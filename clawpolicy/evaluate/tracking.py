@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -27,10 +26,12 @@ from clawpolicy.core.values import Money
 
 
 _UNSET = object()
-# The `via` of a related date's threshold noted only so that its answers are tried on both
-# sides of a comparison with the other date (Tracker.via): nothing is noted from such a
-# threshold, and the answers are not said by it. (No fact is named "*".)
-AROUND = frozenset({"*"})
+# A related date's thresholds, by what noted them (Tracker.step): a test of the date alone
+# (or the search's start); the comparison with the other date at one of the other's own;
+# the comparison at one the other's comparison with this date noted, only so that this
+# date's answers are tried on both sides of it (nothing is noted from it, and the answers
+# are not said by it).
+OWN, NOTED, AROUND = 0, 1, 2
 
 
 @deferred(frozen=True)
@@ -53,14 +54,6 @@ class Tracked:
         fields = self.__dict__
         fields["value"], fields["fact"], fields["forward"], fields["remember"] = \
             value, fact, forward, remember
-
-
-def _meet(old: frozenset[str], new: frozenset[str]) -> frozenset[str]:
-    """What a threshold noted through `old` and again through `new` is noted through: the
-    dates both share; AROUND leaves the other as it is."""
-    if old == AROUND:
-        return new
-    return old if new == AROUND else old & new
 
 
 def plain(value: Any) -> Any:
@@ -115,30 +108,31 @@ class Tracker:
     # tried of the other, so that following every such turn cuts both into days, a day a
     # round (a staircase along the comparison's diagonal: a turn of one noted from a turn
     # of the other noted from a turn of the first). Instead each threshold of such a date
-    # (`related`) keeps the date it was noted through (`via`): none where a comparison of
-    # it alone turns (or the search started from it), the other where the comparison of
-    # the two turns at an answer of the other that begins or ends one of the other's own
-    # intervals, or the day before such an answer (`boundary`); from a threshold noted
-    # through the first, the comparison is noted only so that the first's answers meet it
-    # on both sides (AROUND), and from such a one not at all. The answers of one date alone
+    # (`related`) keeps what noted it (`step`): OWN where a comparison of it alone turns
+    # (or the search started from it); NOTED where the comparison of the two turns at an
+    # answer of the other that begins or ends an OWN interval of the other's, or the day
+    # before such an answer (`boundary`); AROUND where it turns at one of a NOTED
+    # threshold of the other's (so that the first's answers meet it on both sides); at one
+    # of an AROUND threshold, nothing. The least, where several noted it. The answers of one date alone
     # lead apart only where the comparison meets a threshold of the other's own (there the
     # other's answers in one of its intervals go from meeting the comparison on one side
     # only to meeting it on both): the answers are said by those (`points(said=True)`). A
     # related date is tried at the first day of each interval, as another date is, and at
     # its last admissible day.
-    via: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)
+    step: dict[str, dict[int, int]] = field(default_factory=dict)
     related: set[str] = field(default_factory=set)
     # Where that account is not shown to hold (three dates compared in one comparison or
-    # in a chain, or a value computed from two of them): `unsure`, and the search is made
-    # again `legacy`, following every turn (exact.Exact.enumerate).
+    # in a chain, so that a date has two `partners`, or a value computed from two of
+    # them): `unsure`, and the search is made again `legacy`, following every turn
+    # (exact.Exact.enumerate).
     unsure: bool = False
     legacy: bool = False
     partners: dict[str, set[str]] = field(default_factory=dict)  # each related date's
-    marks: int = 0  # how often `related` grew or a threshold's `via` was set or narrowed
+    marks: int = 0  # how often `related` grew or a threshold's `step` was set or lowered
 
     def version(self) -> int:
         """What the tracker knows, by its count: thresholds and related dates are only ever
-        added, and a threshold's `via` only narrowed (each counted in `marks`)."""
+        added, and a threshold's `step` only lowered (each counted in `marks`)."""
         return sum(map(len, self.thresholds.values())) + self.marks
 
     def wrap(self, fact: str, x: Any) -> Tracked:
@@ -147,10 +141,10 @@ class Tracker:
         return Tracked(scale.answer(x), fact, lambda y: scale.answer(y), self.given)
 
     def observe(self, fact: str, outcome: Callable[[Any], Any], here: Any = _UNSET,
-                via: frozenset[str] = frozenset()) -> None:
+                step: int = OWN) -> None:
         """A comparison whose result is `outcome(answer)` (`here` at the sample, where the
         caller has it): note where it turns, between the sample and the thresholds known on
-        either side (noted through the dates `via` where the fact is related: see `via`)."""
+        either side (at `step` where the fact is related: see `step`)."""
         scale, known = self.scales[fact], self.thresholds.setdefault(fact, [])
         x0 = scale.index(self.samples[fact])
         lo, hi = scale.ends()
@@ -174,30 +168,27 @@ class Tracker:
             while b - a > 1:
                 m = (a + b) // 2
                 a, b = (m, b) if g(m) == here else (a, m)
-            self._note(fact, known, a, via)
+            self._note(fact, known, a, step)
         if left < x0 and g(left) != here:
             a, b = left, x0  # g(a) != here, g(b) == here
             while b - a > 1:
                 m = (a + b) // 2
                 a, b = (a, m) if g(m) == here else (m, b)
-            self._note(fact, known, a, via)
+            self._note(fact, known, a, step)
         for cut in sides:
-            # A threshold noted through other dates at which this comparison turns too is
-            # noted through those both chains share (whichever was noted first).
-            old = self.via[fact].get(cut) if cut is not None else None
-            if old is not None and _meet(old, via) != old and lo <= cut < hi \
+            # A threshold of a later step at which this comparison turns too is of this
+            # one's, whichever was noted first.
+            if cut is not None and step < self.step[fact].get(cut, step) and lo <= cut < hi \
                     and g(cut) != g(cut + 1):
-                self.via[fact][cut] = _meet(old, via)
+                self.step[fact][cut] = step
                 self.marks += 1
 
-    def _note(self, fact: str, known: list[int], cut: int, via: frozenset[str]) -> None:
+    def _note(self, fact: str, known: list[int], cut: int, step: int) -> None:
         if cut not in known:
             bisect.insort(known, cut)
-        if fact in self.related:
-            old = self.via[fact].get(cut)
-            if old is None or _meet(old, via) != old:
-                self.via[fact][cut] = via if old is None else _meet(old, via)
-                self.marks += 1
+        if fact in self.related and step < self.step[fact].get(cut, AROUND + 1):
+            self.step[fact][cut] = step
+            self.marks += 1
 
     def relate(self, facts: tuple[str, ...]) -> bool:
         """Whether these facts are all dates, and the tracker not `legacy`: a comparison of
@@ -211,7 +202,7 @@ class Tracker:
             if fact not in self.related:
                 # Its thresholds so far are its own: none was noted by such a comparison.
                 self.related.add(fact)
-                self.via[fact] = dict.fromkeys(self.thresholds.get(fact, ()), frozenset())
+                self.step[fact] = dict.fromkeys(self.thresholds.get(fact, ()), OWN)
                 self.marks += 1
             partners = self.partners.setdefault(fact, set())
             partners.update(f for f in facts if f != fact)
@@ -227,20 +218,19 @@ class Tracker:
             self.unsure = True
             self.marks += 1
 
-    def boundary(self, fact: str) -> list[tuple[Any, frozenset[str]]]:
+    def boundary(self, fact: str) -> list[tuple[Any, int]]:
         """The answers of a related date at which a comparison with another is noted, each
-        with the `via` of the threshold it stands at: its sample, where that begins or ends
-        an interval (at the calendar's ends, with an empty `via`), and, where the sample
-        begins an interval, the day before it: the last day of the interval before, which
-        no combination tries, so that where the comparison turns for that day is noted too."""
-        scale, mine = self.scales[fact], self.via[fact]
+        with the `step` of the threshold it stands at: its sample, where that begins or ends
+        an interval (OWN at the calendar's ends), and, where the sample begins an interval,
+        the day before it: the last day of the interval before, which no combination
+        tries, so that where the comparison turns for that day is noted too."""
+        scale, mine = self.scales[fact], self.step[fact]
         x = scale.index(self.samples[fact])
         lo, hi = scale.ends()
         at = []
         found = [mine[c] for c in (x - 1, x) if c in mine]
         if x in (lo, hi) or found:
-            at.append((self.samples[fact], frozenset() if x in (lo, hi) else
-                       functools.reduce(_meet, found)))
+            at.append((self.samples[fact], OWN if x in (lo, hi) else min(found)))
         if x > lo and x - 1 in mine:
             at.append((scale.point(x - 1), mine[x - 1]))
         return at
@@ -300,7 +290,7 @@ class Tracker:
 
     def unrelated(self, cache: dict[tuple, Any]) -> dict[tuple, Any]:
         """The search's combinations (by their answers) but those that answer a related
-        date: run again once `via` has moved, since where a comparison of two dates is
+        date: run again once `step` has moved, since where a comparison of two dates is
         noted moves with it (a part of a run the award memo kept is keyed by it too)."""
         return {key: combo for key, combo in cache.items()
                 if not any(fact in self.related for fact, _ in key)}
@@ -312,8 +302,8 @@ class Tracker:
         lo, hi = scale.ends()
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
         if said and fact in self.related:
-            mine = self.via[fact]
-            cuts = [i for i in cuts if mine.get(i) != AROUND]
+            mine = self.step[fact]
+            cuts = [i for i in cuts if mine.get(i, OWN) != AROUND]
         starts = [lo] + [i + 1 for i in cuts]
         ends = cuts + [hi]
         return [(scale.point(a), scale.point(b)) for a, b in zip(starts, ends)]
@@ -372,8 +362,8 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     if tracker is not None:
         if len(facts) > 1 and tracker.relate(facts):
             # Two dates compared with each other: where one turns is noted at the other's
-            # answers that begin or end an interval of a threshold not noted through the
-            # first (Tracker.via), and at the day before (Tracker.boundary).
+            # answers that begin or end an interval, a step on (Tracker.step), and at the
+            # day before (Tracker.boundary).
             if len(facts) > 2 or any(type(v) is Tracked and type(v.fact) is tuple
                                      for v in values):
                 tracker.doubt()  # (three dates, or a value computed from both)
@@ -382,21 +372,15 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
                 return result
             at = {f: tracker.boundary(f) for f in facts}  # (both before either is noted)
             for fact, other in (facts, facts[::-1]):
-                for point, via in at[other]:
-                    if via == AROUND:
+                for point, step in at[other]:
+                    if step == AROUND:
                         continue  # (nothing is noted from such a threshold)
-                    if via and fact not in via:
-                        tracker.doubt()  # (a chain through a third date)
-                        return result
-                    # Back to the first date: only so that the first's answers meet the
-                    # comparison on both sides (AROUND).
-                    via = AROUND if fact in via else frozenset({other})
                     if point == tracker.samples[other]:
                         tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)),
-                                        result, via)
+                                        result, step + 1)
                     else:
                         tracker.observe(fact, lambda x, f=fact, o=other, p=point: compute(
-                            *_at(_at(values, o, p), f, x)), via=via)
+                            *_at(_at(values, o, p), f, x)), step=step + 1)
             return result
         for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
