@@ -234,3 +234,29 @@ def test_an_answer_that_leaves_another_award_pending_says_on_what(qualys_revised
         pending = [a for a in asked[f"{mine}.amount_as_restated"] if a[1] == "pending"]
         assert [(a[0], a[5]) for a in pending] == [
             (">= 600000.00 USD", [f"{other}.amount_as_restated"])]
+
+
+def test_a_set_of_words_asked_alone_is_answered_as_its_search_answers_it(qualys_revised,
+                                                                         monkeypatch):
+    """A set of words asked alone (here its search past a bound of one combination) is
+    answered as the search answers it: none, each word the policy names alone, and all of
+    them, those that lead alike one answer; the same answers the search gives within the
+    bound. Only `[]` was answered, so what a measure leads to was not said."""
+    from clawpolicy.evaluate import exact
+
+    data = copy.deepcopy(CFO)
+    data["awards"][0]["basis"] = None
+    data["restatement"]["due_to_misconduct"] = False
+    searched = _answers(evaluate(qualys_revised, read_case_data(data)))["awards[0].basis"]
+    monkeypatch.setattr(exact, "BOUND", 1)
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert any(n.startswith("not settled exactly") for n in determination.awards[0].notes)
+    alone = _answers(determination)["awards[0].basis"]
+    assert alone == searched
+    # Rule 10D-1 reaches an award a financial reporting measure determined: not operating
+    # results alone (policies/revisions/rule-10d-1.claw); the 2019 text needs misconduct.
+    assert [a[0] for a in alone] == [[[], ["operating_results"]],
+                                     [["financial_results"], ["stock_price"], ["tsr"],
+                                      ["financial_results", "operating_results",
+                                       "stock_price", "tsr"]]]
+    assert [a[1:3] for a in alone] == [("no_recovery", None), ("recovery", "400000.00")]

@@ -264,7 +264,7 @@ class Fallback(NamedTuple):
 
 def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
                      settled: Callable[..., CaseRun] | None = None,
-                     turns: Any = (), ordered: list[Any] | None = None,
+                     turns: Any = (), listed: Any = None,
                      unmoved: dict[int, list[str]] | None = None,
                      moved: Callable[[Any], dict[int, list[str]]] | None = None,
                      asking: Callable[..., list[str] | None] | None = None):
@@ -273,15 +273,15 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     again with the answer in place and the other facts still unknown. With `settled`, an
     answer of a finite fact is followed as the determination would be (exactly). `turns`:
     for an amount or a date, the points at which a search saw its answers turn (or tracking
-    it alone found: alone.py), tried beside those the policy names. `ordered`:
-    a declared form's every value, in order (answered as runs). `unmoved`: see open_facts;
+    it alone found: alone.py), tried beside those the policy names. `listed`: its answers
+    as the search lists them (exact.Finite): a declared form's every value, in order
+    (answered as runs), or a set's: none, each word alone, all. `unmoved`: see open_facts;
     `moved`, for an answer, the like for the awards it moves (differ.Unmoved.moved).
     `asking`, for an answer that leaves the case pending: the facts the case with it in
     place asks (asked.asked_answer), its `pending_on` where found (else `unmoved` and
     `moved` say it)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
-
     # A fact of one of the items decided one by one moves only that item's result.
     item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
     only = int(item[1]) if item else None
@@ -316,8 +316,10 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
 
     if type_ == t.BOOLEAN:
         return _runs(_each([True, False], leads_to), ordered=False)
-    if ordered:
-        return _runs(_each(ordered, leads_to), ordered=True)
+    if listed is not None and (listed.ordered or isinstance(type_, t.SetOf)):
+        # (a set's answers are lists, those that lead alike one answer, as the search's)
+        return _runs([Fallback(label, *r[:2], False, r[2]) for value, label in listed.answers
+                      for r in [leads_to(value)] if r is not None], ordered=listed.ordered)
     if type_ == t.TEXT:  # each text the policy compares it with, and any other (exact.domain)
         named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)}
                        | alike.words(determiner.policy, fact))

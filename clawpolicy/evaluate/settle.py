@@ -151,7 +151,7 @@ def settle(determiner: Determiner, run: CaseRun, ask: bool = True,
                      for a in fallback_answers(determiner, settled, fact, shortcuts.Leads(
                          lambda d, f, v, *given: _settled_answer(
                              _Answered(d, *given) if given else d, f, v, run)),
-                                                turns.get(fact, ()), _ordered(exact, fact),
+                                                turns.get(fact, ()), _listed(exact, fact),
                                                 unmoved(fact),
                                                 lambda value, f=fact: unmoved.moved(f, value),
                                                 Asking(determiner, fact, run))]))
@@ -290,12 +290,11 @@ def _unbounded(group: Group, moneys: list[Money]) -> bool:
                    for m, c in zip(moneys, group.combinations))
 
 
-def _ordered(exact: Exact, fact: str) -> list[Any] | None:
-    """A fact's answers where they come in an order of their own (a text of a declared form,
-    such as a month and day): every value, in order."""
+def _listed(exact: Exact, fact: str) -> Finite | None:
+    """A fact's answers as its search lists them (questions.fallback_answers reads those in
+    an order of their own, a text of a declared form, and a set's), or None."""
     domain = exact.domain(fact)
-    return [v for v, _ in domain.answers] if isinstance(domain, Finite) and domain.ordered \
-        else None
+    return domain if isinstance(domain, Finite) else None
 
 
 def _one_answer(group: Group, fact: str) -> bool:
