@@ -22,7 +22,9 @@ field of a record (read once per evaluator) cost less to evaluate again than to 
 The common cases are specialised where the closure is made, each falling back to the
 reference's meaning for anything else: a field of a record reads it without the checks for
 an unknown or absent record; a comparison of two known values of one type (amounts of one
-unit) compares them; `and`/`or` of two known truth values needs no merge of unknowns."""
+unit) compares them; `and`/`or` of two known truth values needs no merge of unknowns. Where
+an operand is tracked (the exactness search), a comparison, a date moved and `min`/`max` of
+dates hand the tracker these cases too: its bisection asks them at each answer it tries."""
 
 from __future__ import annotations
 
@@ -149,6 +151,16 @@ def _field(c: Compiled, node: ast.Field) -> Closure:
                 return ev.read(record, name)
             return ev.field_of(node, plain(record))
         return field_of_each
+    if type(node.subject) is ast.Name and \
+            c.policy.resolutions[id(node.subject)].kind == "local":
+        var = c.policy.resolutions[id(node.subject)].target
+
+        def field_of_local(ev: Any, env: Any) -> Any:  # `g.x`: the item, as `_name` finds it
+            record = env.locals[var]
+            if type(record) is Rec:
+                return ev.read(record, name)
+            return ev.field_of(node, plain(record))
+        return field_of_local
 
     def field(ev: Any, env: Any) -> Any:
         record = subject(ev, env)
@@ -212,8 +224,8 @@ def _binary(c: Compiled, node: ast.Binary) -> Closure:
     if compare is None:
         return lambda ev, env: ev.binary_of(node, left(ev, env), right(ev, env), env)
 
-    def comparison(ev: Any, env: Any) -> Any:
-        a, b = left(ev, env), right(ev, env)
+    def compared(ev: Any, env: Any, a: Any, b: Any) -> Any:
+        """The reference's `known` of this comparison, its common cases first."""
         kind = type(a)
         if kind is type(b):
             if kind is Money:
@@ -221,7 +233,23 @@ def _binary(c: Compiled, node: ast.Binary) -> Closure:
                     return compare(a.amount, b.amount)
             elif kind in _AS_THEY_ARE:
                 return compare(a, b)
-        return ev.binary_of(node, a, b, env)  # unknown, tracked, mixed or in two units
+        return ev.known(node.op, a, b, node, env)
+
+    def comparison(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        kind, other = type(a), type(b)
+        if kind is other:
+            if kind is Money:
+                if a.unit == b.unit:
+                    return compare(a.amount, b.amount)
+            elif kind in _AS_THEY_ARE:
+                return compare(a, b)
+        if (kind is Tracked or other is Tracked) and kind is not Unknown and \
+                other is not Unknown:
+            # The reference's `binary_of` of tracked values, none unknown: the tracker's
+            # bisection asks the comparison at each answer it tries.
+            return observe(ev.tracker, lambda p, q: compared(ev, env, p, q), a, b)
+        return ev.binary_of(node, a, b, env)  # unknown, mixed or in two units
     return comparison
 
 
@@ -242,16 +270,29 @@ def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
     within the calendar (the reference's `arith`)."""
     sign = 1 if node.op == "+" else -1
 
-    def sum_(ev: Any, env: Any) -> Any:
-        a, b = left(ev, env), right(ev, env)
-        kind = type(a)
-        if kind is Money and type(b) is Money and a.unit == b.unit:
-            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit), env, (a, b))
-        if kind is dt.date and type(b) is Duration:
+    def summed(ev: Any, env: Any, a: Any, b: Any) -> Any:
+        """The reference's `known` of this sum, a date moved within the calendar first."""
+        if type(a) is dt.date and type(b) is Duration:
             try:
                 return add_duration(a, b, sign)
             except OutsideCalendar:
                 pass  # the reference's error, which names the case facts to blame
+        return ev.known(node.op, a, b, node, env)
+
+    def sum_(ev: Any, env: Any) -> Any:
+        a, b = left(ev, env), right(ev, env)
+        kind, other = type(a), type(b)
+        if kind is Money and other is Money and a.unit == b.unit:
+            return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit), env, (a, b))
+        if kind is dt.date and other is Duration:
+            try:
+                return add_duration(a, b, sign)
+            except OutsideCalendar:
+                pass  # the reference's error, which names the case facts to blame
+        elif kind is Tracked and other is not Unknown:  # a tracked date moved, mostly
+            # The reference's `binary_of` of a tracked value, none unknown: the sum at each
+            # answer the tracker tries.
+            return lift(lambda p, q: summed(ev, env, p, q), a, b)
         return ev.binary_of(node, a, b, env)
     return sum_
 
@@ -304,10 +345,7 @@ def _extreme(node: ast.Call, args: list[Closure]) -> Closure:
 
     def extreme(ev: Any, env: Any) -> Any:
         values = [a(ev, env) for a in args]
-        if type(values[0]) is dt.date:
-            for v in values:
-                if type(v) is not dt.date:
-                    return ev.call_of(node, values, env)
+        if type(values[0]) is dt.date and _dates(values):
             return pick(values)
         found = x.one_unit(values)  # else unknown, tracked, rounded, a date ...
         if found is not None:
@@ -324,12 +362,16 @@ def _tracked_extreme(ev: Any, env: Any, node: ast.Call, pick: Any, values: list[
     of one unit as `_extreme` does: the tracker's bisection asks them at each answer it
     tries. Anything else goes to the reference's `_picked` and `call_known`."""
     def picked(*xs: Any) -> int:  # which argument is picked (the first of equal ones)
+        if _dates(xs):  # as `_picked` finds it: the first equal to the date picked
+            return xs.index(pick(xs))
         found = x.one_unit(xs)
         if found is None:
             return ev._picked(node, list(xs), env)
         return found[0].index(pick(found[0]))
 
     def known(*xs: Any) -> Any:
+        if _dates(xs):  # as `call_known` picks them
+            return pick(xs)
         found = x.one_unit(xs)
         if found is None:
             return ev.call_known(node, list(xs), env)
@@ -338,12 +380,22 @@ def _tracked_extreme(ev: Any, env: Any, node: ast.Call, pick: Any, values: list[
     return lift(known, *values)
 
 
+def _dates(values: tuple) -> bool:
+    """Whether every value is a date (`min` or `max` of tracked dates, the most frequent)."""
+    for v in values:
+        if type(v) is not dt.date:
+            return False
+    return True
+
+
 def _quantifier(c: Compiled, node: ast.Quantifier) -> Closure:
     collection, body = c.of(node.collection), c.of(node.body)
 
     def quantifier(ev: Any, env: Any) -> Any:
-        return ev.quantifier_of(node, plain(collection(ev, env)), env,
-                                lambda inner: plain(body(ev, inner)))
+        def each(inner: Any) -> Any:  # the body for one item; plain(), inlined
+            value = body(ev, inner)
+            return value.value if type(value) is Tracked else value
+        return ev.quantifier_of(node, plain(collection(ev, env)), env, each)
     return quantifier
 
 

@@ -38,11 +38,13 @@ class Reader:
         key = (rec.path, name)
         found = self._fields.get(key)
         if found is None:  # this evaluator's first reading of it
-            shared, overrides = self.shared, self.overrides
+            # A reading that read a path the run answers is the run's own, not the
+            # determiner's to share (none is, where the run answers nothing).
+            shared, answered = self.shared, self.overrides.keys()
             found = shared.get(key) if shared is not None else None
-            if found is None or _answered(overrides, found[1]):
+            if found is None or not answered.isdisjoint(found[1]):
                 found = self._read(rec, name)
-                if shared is not None and not _answered(overrides, found[1]):
+                if shared is not None and answered.isdisjoint(found[1]):
                     shared[key] = found
             self._fields[key] = found
         if self.reads is not None:
@@ -143,12 +145,6 @@ class Reader:
         index = {getattr(s, link.key): i for i, s in enumerate(items)}
         return tuple(Rec(f"{link.target}[{index[r]}]", items[index[r]], element, link.key)
                      for r in refs), read
-
-
-def _answered(overrides: dict[str, Any], read: tuple[str, ...]) -> bool:
-    """Whether a reading read a path the run answers: its value is then the run's own, not
-    the determiner's to share."""
-    return bool(overrides) and not overrides.keys().isdisjoint(read)
 
 
 Reading = Callable[[Reader, Rec], tuple[Any, tuple[str, ...]]]
