@@ -164,10 +164,8 @@ class AwardMemo:
             what = (_BARE, *what)
         by_reads = self._parts.setdefault(what, {})
         answered, atoms = self._atoms(ev)
-        bearing = self._bearing
-        for reads, found in by_reads.items():  # (`_key`, written out: the hottest loop)
-            pick = bearing.get((reads, answered)) or self._pick(reads, answered)
-            hit = found.get((-1, pick(atoms)), _NONE)
+        for reads, found in by_reads.items():
+            hit = found.get(self._key(reads, answered, atoms, -1), _NONE)
             if hit is not _NONE:
                 hit[1].replay(ev)
                 return hit[0]

@@ -285,11 +285,8 @@ def _sum(node: ast.Binary, left: Closure, right: Closure) -> Closure:
         if kind is Money and other is Money and a.unit == b.unit:
             return ev.exact(node, lambda: Money(a.amount + sign * b.amount, a.unit), env, (a, b))
         if kind is dt.date and other is Duration:
-            try:
-                return add_duration(a, b, sign)
-            except OutsideCalendar:
-                pass  # the reference's error, which names the case facts to blame
-        elif kind is Tracked and other is not Unknown:  # a tracked date moved, mostly
+            return summed(ev, env, a, b)  # (none unknown: the reference's `known`)
+        if kind is Tracked and other is not Unknown:  # a tracked date moved, mostly
             # The reference's `binary_of` of a tracked value, none unknown: the sum at each
             # answer the tracker tries.
             return lift(lambda p, q: summed(ev, env, p, q), a, b)

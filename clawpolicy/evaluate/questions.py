@@ -318,8 +318,8 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         return _runs(_each([True, False], leads_to), ordered=False)
     if listed is not None and (listed.ordered or isinstance(type_, t.SetOf)):
         # (a set's answers are lists, those that lead alike one answer, as the search's)
-        return _runs([Fallback(label, *r[:2], False, r[2]) for value, label in listed.answers
-                      for r in [leads_to(value)] if r is not None], ordered=listed.ordered)
+        return _runs(_each([v for v, _ in listed.answers], leads_to,
+                           [label for _, label in listed.answers]), ordered=listed.ordered)
     if type_ == t.TEXT:  # each text the policy compares it with, and any other (exact.domain)
         named = sorted({p for p in run.evaluator.pivots.get(fact, []) if isinstance(p, str)}
                        | alike.words(determiner.policy, fact))
@@ -461,11 +461,11 @@ def open_facts(run: CaseRun, fact: str, unmoved: dict | None = None) -> list[str
     return [f for f in dict.fromkeys(found) if f != fact] or None
 
 
-def _each(values: list[Any], leads_to) -> list[Fallback]:
-    """Each answer of a finite domain and where it leads (but one at which the policy's
-    dates would leave the calendar)."""
-    return [Fallback(v, r[0], r[1], False, r[2]) for v, r in ((v, leads_to(v)) for v in values)
-            if r is not None]
+def _each(values: list[Any], leads_to, labels: list[Any] | None = None) -> list[Fallback]:
+    """Each answer of a finite domain (labelled as `labels` says, else by itself) and where
+    it leads (but one at which the policy's dates would leave the calendar)."""
+    return [Fallback(label, r[0], r[1], False, r[2])
+            for label, r in zip(labels or values, map(leads_to, values)) if r is not None]
 
 
 def _runs(answers: list[Fallback], ordered: bool) -> list[Fallback]:
