@@ -138,11 +138,11 @@ def instrument(clock: Clock) -> collections.Counter:
     exact.Exact.groups = counted_groups
     observe = tracking.Tracker.observe
 
-    def counted_observe(self, fact, outcome, *more):
+    def counted_observe(self, fact, outcome, *more, **named):
         def g(x):
             counts["tracked comparison evaluations"] += 1
             return outcome(x)
-        return observe(self, fact, g, *more)
+        return observe(self, fact, g, *more, **named)
     tracking.Tracker.observe = counted_observe
     return counts
 
