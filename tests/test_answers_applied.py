@@ -285,3 +285,54 @@ def test_two_unknown_dates_compared_with_each_other_are_settled(qualys_revised):
                          ("2023-02-18", "pending"), ("2023-02-19", "no_recovery")):
         applied = evaluate(qualys_revised, case, [f"participant.executive_officer_since={day}"])
         assert applied.outcome == outcome, day
+
+
+def test_a_date_compared_with_another_inside_a_window_the_other_opens(qualys_revised):
+    """A CFO (SOX 304) whose first day as an executive officer and FY2023's first public
+    issuance are both not known, with a sale of stock on 2024-02-16 (profit 236,366). By
+    hand: the sale is in the window only if the issuance came before it, so on 2024-02-15
+    at the latest (FY2023's period ended 2023-12-31; it was filed 2024-02-22); the window
+    then ends on the issuance plus 12 months, 2025-02-15 at the latest, and the officer
+    must have been one by then. An officer from 2025-02-15 at the latest: recovered if the
+    issuance was early enough, so pending on it; from 2025-02-16, by no issuance the case
+    admits: nothing (the FY2025 bonus, received 2026-03-04, is in no window either). The
+    rows said pending up to 2025-12-30: the comparison with the officer's day is made only
+    for an issuance inside the window, and the search tried that interval at its first day
+    alone (2024-01-01, whose window ends 2025-01-01), so where it ends at its last day was
+    never seen (tracking.Tracker.answers now tries it)."""
+    case = read_case_data({
+        "case_id": "sox-window-last-day", "as_of": "2026-10-08",
+        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
+                        "executive_officer": True, "executive_officer_since": None,
+                        "positions": ["CTO", "CFO"], "work_location": "US-CA"},
+        "statements": [
+            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-22",
+             "first_public_issuance": None, "restated": True},
+            {"id": "FY2025", "period_end": "2025-12-31", "original_filing_date": "2026-02-08",
+             "first_public_issuance": "2026-02-01", "restated": False}],
+        "restatement": {"material": True, "kind": "little_r", "required_date": "2025-06-04",
+                        "due_to_misconduct": True},
+        "awards": [{"id": "bonus-fy2025", "kind": "cash_incentive",
+                    "basis": ["financial_results"], "granted": "2025-01-31",
+                    "received": "2026-03-04", "calculated_on": ["FY2025"], "unit": "USD",
+                    "amount_awarded": "495900.00", "amount_paid": "495900.00",
+                    "amount_as_restated": "495900.00"}],
+        "findings": {"misconduct": "gross_negligence", "caused_restatement": "caused"},
+        "stock_sales": [{"date": "2024-02-16", "proceeds": "107315.00",
+                         "profit": "236366.00"}]})
+    determination = evaluate(qualys_revised, case)
+    issued = "statements[0].first_public_issuance"
+    assert determination.outcome == "pending"
+    assert _answers(determination, "participant.executive_officer_since") == [
+        ("<= 2025-02-15", "pending", None, [issued]),
+        ("> 2025-02-15", "no_recovery", None, None)]
+    for day, outcome in (("2024-06-01", "pending"), ("2025-02-15", "pending"),
+                         ("2025-02-16", "no_recovery"), ("2025-12-30", "no_recovery")):
+        applied = evaluate(qualys_revised, case, [f"participant.executive_officer_since={day}"])
+        assert applied.outcome == outcome, day
+    for day, total in (("2024-02-15", "236366.00"), ("2024-02-16", "0.00")):
+        applied = evaluate(qualys_revised, case, [f"{issued}={day}",
+                                                  "participant.executive_officer_since=2025-02-15"])
+        assert applied.total_recoverable.amount == total, day
+

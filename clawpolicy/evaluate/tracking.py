@@ -262,10 +262,20 @@ class Tracker:
         points = self.points(fact)
         if self.at_ends(fact):
             return sorted({x for pair in points for x in pair})
-        if fact in self.related and points[-1][0] != points[-1][1]:
-            # and its last admissible day (the calendar's, or a bound the vocabulary sets:
-            # the case's date), where a comparison no run at a first day makes may turn
-            return [a for a, _ in points] + [points[-1][1]]
+        if fact in self.related:
+            # and the last day of each interval a test of the date alone ends (OWN), and
+            # its last admissible day (the calendar's, or a bound the vocabulary sets: the
+            # case's date): a comparison with the other date that a run makes only inside
+            # such an interval (a sale inside the window the date opens) turns for the
+            # other at the interval's far end too, which no run at a first day reaches
+            # (`boundary` notes it from the next interval's first day only where that
+            # run makes the comparison).
+            scale, mine = self.scales[fact], self.step[fact]
+            ends = [b for a, b in points[:-1]
+                    if a != b and mine.get(scale.index(b), OWN) == OWN]
+            if points[-1][0] != points[-1][1]:
+                ends.append(points[-1][1])
+            return sorted({*(a for a, _ in points), *ends})
         return [a for a, _ in points]
 
     def said_alike(self, facts: list[str], given: list[tuple[tuple, str]], unanswered: Any) -> bool:
