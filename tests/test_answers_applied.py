@@ -336,3 +336,49 @@ def test_a_date_compared_with_another_inside_a_window_the_other_opens(qualys_rev
                                                   "participant.executive_officer_since=2025-02-15"])
         assert applied.total_recoverable.amount == total, day
 
+
+def test_a_sale_whose_profit_is_not_known_turns_where_the_profit_does(qualys_revised):
+    """A CFO (SOX 304) who sold stock on 2024-02-16, the profit not known. By hand: FY2023,
+    restated for misconduct, was issued 2024-02-10, so the window runs to 2025-02-10 and the
+    sale is in it; the officer served from 2020. Section 304(a)(2) takes the whole profit:
+    any profit of a cent or more is recovered, as much as it is (no most to state); none
+    (0.00, or a loss) leaves nothing. The FY2025 bonus is in no window (FY2025 is not
+    restated): no recovery. The question said `any value (at 0.00 USD)` leads to no
+    recovery and `any value (at 1000000000000000.00 USD)` to recovery: a sale's amount was
+    read as a plain number, so where it turns to nothing was never noted (decide.py's
+    `_others` now tracks it as an award's amount is)."""
+    case = read_case_data({
+        "case_id": "sox-profit-unknown", "as_of": "2026-10-08",
+        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
+                        "executive_officer": True, "executive_officer_since": "2020-01-01",
+                        "positions": ["CFO"], "work_location": "US-CA"},
+        "statements": [
+            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-22",
+             "first_public_issuance": "2024-02-10", "restated": True},
+            {"id": "FY2025", "period_end": "2025-12-31", "original_filing_date": "2026-02-08",
+             "first_public_issuance": "2026-02-01", "restated": False}],
+        "restatement": {"material": True, "kind": "little_r", "required_date": "2025-06-04",
+                        "due_to_misconduct": True},
+        "awards": [{"id": "bonus-fy2025", "kind": "cash_incentive",
+                    "basis": ["financial_results"], "granted": "2025-01-31",
+                    "received": "2026-03-04", "calculated_on": ["FY2025"], "unit": "USD",
+                    "amount_awarded": "495900.00", "amount_paid": "495900.00",
+                    "amount_as_restated": "495900.00"}],
+        "findings": {"misconduct": "gross_negligence", "caused_restatement": "caused"},
+        "stock_sales": [{"date": "2024-02-16", "proceeds": "107315.00", "profit": None}]})
+    determination = evaluate(qualys_revised, case)
+    assert determination.outcome == "pending"
+    [question] = determination.open_questions
+    none, some = question.answers
+    assert (question.fact, none.if_, none.outcome) == (
+        "stock_sales[0].profit", "< 0.01 USD", "no_recovery")
+    assert (some.if_, some.outcome, some.recoverable_depends_on_answer) == (
+        ">= 0.01 USD", "recovery", True)
+    assert (some.recoverable_range.min.amount, some.recoverable_range.max) == ("0.01", None)
+    for profit, outcome, total in (("0.00", "no_recovery", "0.00"),
+                                   ("0.01", "recovery", "0.01"),
+                                   ("236366.00", "recovery", "236366.00")):
+        applied = evaluate(qualys_revised, case, [f"stock_sales[0].profit={profit}"])
+        assert (applied.outcome, applied.total_recoverable.amount) == (outcome, total), profit
+

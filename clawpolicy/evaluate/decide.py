@@ -29,7 +29,7 @@ from clawpolicy.evaluate.depends import MISSING, RuleValues
 from clawpolicy.evaluate.expressions import EvaluationError, Evaluator
 from clawpolicy.evaluate.reasons import made, said
 from clawpolicy.evaluate.shared import Shared, signatures
-from clawpolicy.evaluate.tracking import observe
+from clawpolicy.evaluate.tracking import lift, observe, plain
 from clawpolicy.syntax import ast
 from clawpolicy.core.values import Money, Unknown, merge_facts
 
@@ -207,15 +207,18 @@ class Determiner:
             for item in items:
                 inner = env.bind(each.var, item)
                 keep = ev.eval(each.where, inner) if each.where is not None else True
-                value = ev.eval(rule.body, inner) if keep is True else None
+                value = ev.eval_t(rule.body, inner) if keep is True else None
                 if isinstance(keep, Unknown) or isinstance(value, Unknown):
                     unknowns.append(keep if isinstance(keep, Unknown) else value)
                     continue
                 if keep is True:
-                    money = value if isinstance(value, Money) else \
-                        Money(Decimal(value), ev.vocabulary.default_unit)
-                    if money.amount <= 0:  # a loss, or nothing: no amount to recover
-                        continue
+                    # Tracked where an answer tried moves it (a sale's profit asked): where
+                    # it turns to nothing is noted, as an award's amount's is (amounts.py).
+                    value = lift(lambda v: v if isinstance(v, Money) else
+                                 Money(Decimal(v), ev.vocabulary.default_unit), value)
+                    if observe(ev.tracker, lambda m: m.amount <= 0, value):
+                        continue  # a loss, or nothing: no amount to recover
+                    money = plain(value)
                     why = said(ev, "explain", each.where, inner) \
                         if each.where is not None else ""
                     found.append((made(
