@@ -382,3 +382,50 @@ def test_a_sale_whose_profit_is_not_known_turns_where_the_profit_does(qualys_rev
         applied = evaluate(qualys_revised, case, [f"stock_sales[0].profit={profit}"])
         assert (applied.outcome, applied.total_recoverable.amount) == (outcome, total), profit
 
+
+def test_a_list_of_sales_holding_one_names_the_sale_s_own_fields(qualys_revised):
+    """A CFO (SOX 304), the stock sales not given, whether the restatement resulted from
+    misconduct not known, and the first day as an executive officer not known. FY2022 and
+    FY2023, both restated, were issued 2023-02-15 and 2024-02-13: two windows. By hand: the
+    awards recover nothing whatever the answers (FY2024, on which both are calculated, is
+    not restated); a sale recovers its profit where the restatement resulted from
+    misconduct, the sale falls in a window, the profit is more than nothing and the CFO was
+    an officer by the window's end. So the list holding a sale leaves the case pending on
+    the misconduct, the sale's day and profit and the officer's first day, as the case with
+    one such sale in place asks; the answer named the misconduct alone (that case's search,
+    past 32 combinations, was given up, asked.ASKED_ITEM)."""
+    case = read_case_data({
+        "case_id": "sales-not-known", "as_of": "2025-06-18",
+        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
+                        "executive_officer": True, "executive_officer_since": None,
+                        "positions": ["CFO", "CAO"], "work_location": "US-CA"},
+        "statements": [
+            {"id": "FY2022", "period_end": "2022-12-31", "original_filing_date": "2023-02-24",
+             "first_public_issuance": "2023-02-15", "restated": True},
+            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-20",
+             "first_public_issuance": "2024-02-13", "restated": True},
+            {"id": "FY2024", "period_end": "2024-12-31", "original_filing_date": "2025-02-09",
+             "first_public_issuance": "2025-01-29", "restated": False}],
+        "restatement": {"material": True, "kind": "big_r", "required_date": "2024-04-20",
+                        "due_to_misconduct": None},
+        "awards": [
+            {"id": "bonus-fy2024", "kind": "cash_incentive", "basis": ["financial_results"],
+             "granted": "2024-02-28", "received": "2025-03-15", "calculated_on": ["FY2024"],
+             "unit": "USD", "amount_awarded": "1302300.00", "amount_paid": "1302300.00",
+             "amount_as_restated": None},
+            {"id": "psu-fy2024", "kind": "performance_equity", "basis": ["tsr"],
+             "granted": "2024-01-25", "received": "2025-03-16", "calculated_on": ["FY2024"],
+             "unit": "USD", "amount_awarded": "1314100.00", "amount_paid": "328525.00",
+             "amount_as_restated": "1314100.00", "as_restated_is_estimate": True}],
+        "findings": {"caused_restatement": "partially"}})
+    determination = evaluate(qualys_revised, case)
+    assert [a.outcome for a in determination.awards] == ["no_recovery", "no_recovery"]
+    none, some = _answers(determination, "stock_sales")
+    assert none == ([], "no_recovery", None, None)
+    facts = {"restatement.due_to_misconduct", "stock_sales[0].date", "stock_sales[0].profit",
+             "participant.executive_officer_since"}
+    assert some[:3] == ("any other", "pending", None) and set(some[3]) == facts
+    applied = evaluate(qualys_revised, case, ["stock_sales=[{}]"])
+    assert applied.outcome == "pending"
+    assert {q.fact for q in applied.open_questions} == facts
