@@ -403,8 +403,10 @@ def test_an_amount_bounded_by_nothing_gives_a_range_with_no_most(qualys_revised)
     most is made up from the ceiling the search stops at (it read 999999999847000.00 and
     1000000001575000.00 USD). Revisions/05 with `amount_awarded` not known: the pending
     award recovers at least 0.00 USD, with no most; revisions/07 with a stock sale's profit
-    not known: the answer recovers at least 1,575,000.00 USD, with no most, and the question
-    is asked in words."""
+    not known: a profit of a cent or more adds itself to the 1,575,000.00 USD the rest
+    recovers, so at least 1,575,000.01 USD with no most, and none leaves 1,575,000.00 USD
+    (where the sale's amount turns to nothing is noted, decide.py's `_others`); the
+    question is asked in words."""
     data = _example("05-10d1-impracticable-home-country-law.yaml")
     data["awards"][0]["amount_awarded"] = None
     [award] = evaluate(qualys_revised, read_case_data(data)).awards
@@ -419,10 +421,12 @@ def test_an_amount_bounded_by_nothing_gives_a_range_with_no_most(qualys_revised)
     assert (question.fact, question.question) == (
         "stock_sales[1].profit",
         "What profit did the participant make on this sale of company stock?")
-    [answer] = question.answers
-    assert answer.recoverable_depends_on_answer
+    none, answer = question.answers
+    assert (none.if_, none.outcome, none.recoverable.amount) == (
+        "< 0.01 USD", "recovery", "1575000.00")
+    assert answer.if_ == ">= 0.01 USD" and answer.recoverable_depends_on_answer
     assert answer.recoverable_range.model_dump(mode="json") == {
-        "min": {"amount": "1575000.00", "unit": "USD"}, "max": None}
+        "min": {"amount": "1575000.01", "unit": "USD"}, "max": None}
 
 
 def test_a_statement_date_before_its_period_ended_is_no_admissible_answer(qualys_2019):
