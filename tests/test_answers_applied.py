@@ -429,3 +429,40 @@ def test_a_list_of_sales_holding_one_names_the_sale_s_own_fields(qualys_revised)
     applied = evaluate(qualys_revised, case, ["stock_sales=[{}]"])
     assert applied.outcome == "pending"
     assert {q.fact for q in applied.open_questions} == facts
+
+
+def test_a_sale_of_no_profit_recovers_nothing_whatever_its_day(qualys_revised):
+    """A CEO and CFO (SOX 304) whose FY2019-FY2021 statements were restated for misconduct;
+    the FY2021 bonus was paid nothing (0.00), so it recovers nothing. A sale of stock whose
+    day is not known: by hand, with no profit it recovers nothing whatever its day, the
+    officer's first day or FY2021's issuance (all not known), so the case is no recovery.
+    The sale's test (its day in a window) was read before its amount, and the amount never
+    where the test was open: the case was pending on those three facts, each answered with
+    no recovery alone. (With the profit not known too, the profit asked alone was so
+    answered "any value", pending, where none leads to no recovery.)"""
+    data = {
+        "case_id": "sale-of-no-profit", "as_of": "2022-10-11",
+        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+        "participant": {"id": "p-1", "name": "A CEO", "section16_officer": True,
+                        "executive_officer": None, "executive_officer_since": None,
+                        "positions": ["CEO", "CFO"], "work_location": "US-WA"},
+        "statements": [
+            {"id": "FY2019", "period_end": "2019-12-31", "original_filing_date": "2020-02-20",
+             "first_public_issuance": "2020-02-13", "restated": True},
+            {"id": "FY2020", "period_end": "2020-12-31", "original_filing_date": "2021-02-10",
+             "first_public_issuance": "2021-02-03", "restated": True},
+            {"id": "FY2021", "period_end": "2021-12-31", "original_filing_date": "2022-02-20",
+             "first_public_issuance": None, "restated": True}],
+        "restatement": {"material": True, "kind": "big_r", "required_date": "2022-04-13",
+                        "due_to_misconduct": True},
+        "awards": [{"id": "bonus-fy2021", "kind": "cash_incentive",
+                    "basis": ["financial_results", "operating_results"],
+                    "granted": "2021-02-16", "received": "2022-03-19",
+                    "calculated_on": ["FY2021"], "unit": "USD", "amount_awarded": "228400.00",
+                    "amount_paid": "0.00", "amount_as_restated": "112590.89"}],
+        "findings": {"misconduct": "none", "caused_restatement": "not_caused",
+                     "should_repay": False},
+        "stock_sales": [{"profit": "0.00"}]}
+    determination = evaluate(qualys_revised, read_case_data(data))
+    assert (determination.outcome, determination.open_questions) == ("no_recovery", [])
+    assert determination.total_recoverable.amount == "0.00"

@@ -207,24 +207,32 @@ class Determiner:
             for item in items:
                 inner = env.bind(each.var, item)
                 keep = ev.eval(each.where, inner) if each.where is not None else True
-                value = ev.eval_t(rule.body, inner) if keep is True else None
-                if isinstance(keep, Unknown) or isinstance(value, Unknown):
+                if keep is not True and not isinstance(keep, Unknown):
+                    continue
+                try:
+                    value = ev.eval_t(rule.body, inner)
+                except EvaluationError:
+                    if keep is True:
+                        raise
+                    value = keep  # (an item its test may leave out: not known either)
+                if isinstance(value, Unknown):
                     unknowns.append(keep if isinstance(keep, Unknown) else value)
                     continue
-                if keep is True:
-                    # Tracked where an answer tried moves it (a sale's profit asked): where
-                    # it turns to nothing is noted, as an award's amount's is (amounts.py).
-                    value = lift(lambda v: v if isinstance(v, Money) else
-                                 Money(Decimal(v), ev.vocabulary.default_unit), value)
-                    if observe(ev.tracker, lambda m: m.amount <= 0, value):
-                        continue  # a loss, or nothing: no amount to recover
-                    money = plain(value)
-                    why = said(ev, "explain", each.where, inner) \
-                        if each.where is not None else ""
-                    found.append((made(
-                        OtherRecoverable, "because", why, source=item.path,
-                        amount=amount(money), rule=rule.name, revision=entry.source,
-                        clause=rule.citation.clause or ""), money))
+                # Tracked where an answer tried moves it (a sale's profit asked): where it
+                # turns to nothing is noted, as an award's amount's is (amounts.py).
+                value = lift(lambda v: v if isinstance(v, Money) else
+                             Money(Decimal(v), ev.vocabulary.default_unit), value)
+                if observe(ev.tracker, lambda m: m.amount <= 0, value):
+                    continue  # a loss, or nothing: no amount, whatever the item's test gives
+                if isinstance(keep, Unknown):
+                    unknowns.append(keep)
+                    continue
+                money = plain(value)
+                why = said(ev, "explain", each.where, inner) if each.where is not None else ""
+                found.append((made(
+                    OtherRecoverable, "because", why, source=item.path, amount=amount(money),
+                    rule=rule.name, revision=entry.source, clause=rule.citation.clause or ""),
+                    money))
         return found, unknowns
 
     # ------------------------------------------------------------ one award
