@@ -8,7 +8,8 @@ them say it where that group was searched whole (differ.Unmoved); where it was n
 only the unknowns the award's run under the answer stopped at, and the case with the answer
 in place may ask more or fewer. There, that case's questions are found as the determination
 finds them (settle.settle, asking which facts only), each group searched up to ASKED
-combinations: a case that passes them is given up, and the unknowns say it, as before."""
+combinations (for a list of records, ASKED_ITEM: the determination's own bound): a case that
+passes them is given up, and the unknowns say it, as before."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ from clawpolicy.evaluate.questions import fact_type
 # The most combinations a group of the case with the answer in place is searched for before
 # the answer is given up (exact.BOUND where that is less).
 ASKED = 32
-# For a list of records asked alone, whose answer holds one item with every field unknown
-# (questions._holding): that item's fields join the case's searches, so the case with it in
-# place makes more combinations, and its `pending_on` names them (docs/cases.md) only where
-# those searches end: as many as the determination's own search is allowed. Of the 91 such
-# answers of run.py's revised batches, 34 named none of the item's fields at ASKED, 22 at
-# 256 and 11 at this bound (each where the case with the item in place passes the bound
-# itself), at about 1.14x the batches' CPU time against ASKED (1.03x at 256).
+# For a list of records asked alone (each of its answers, `[]` too): its answer holding one
+# item with every field unknown (questions._holding) adds that item's fields to the case's
+# searches, so the case with it in place makes more combinations, and its `pending_on`
+# names them (docs/cases.md) only where those searches end: as many as the determination's
+# own search is allowed. Of the 91 such answers of run.py's revised batches, 34 named none
+# of the item's fields at ASKED, 22 at 256 and 11 at this bound (each where the case with
+# the item in place passes the bound itself), at about 1.14x the batches' CPU time against
+# ASKED (1.03x at 256).
 ASKED_ITEM = exact.BOUND
 
 
@@ -57,7 +59,8 @@ def asked_answer(determiner: Determiner, fact: str, value: Any,
                  first: CaseRun | None = None,
                  given: dict[str, Any] | None = None, bound: int = ASKED) -> list[str] | None:
     """The facts the case with an answer in place asks, in the order its questions ask them;
-    None where a group of it passes ASKED combinations (the search given up). `given`:
+    None where a group of it passes `bound` combinations (the search given up; ASKED, or
+    ASKED_ITEM for a list of records, `Asking`). `given`:
     other facts the answer gives with it (a list's one item with a field given)."""
     from clawpolicy.evaluate.settle import _Answered, _answered_run, settle  # (builds on it)
 

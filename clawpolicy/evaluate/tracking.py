@@ -117,8 +117,8 @@ class Tracker:
     # lead apart only where the comparison meets a threshold of the other's own (there the
     # other's answers in one of its intervals go from meeting the comparison on one side
     # only to meeting it on both): the answers are said by those (`points(said=True)`). A
-    # related date is tried at the first day of each interval, as another date is, and at
-    # its last admissible day.
+    # related date is tried at the first day of each interval, as another date is, at the
+    # last day of each of its own (OWN) intervals and at its last admissible day (`answers`).
     step: dict[str, dict[int, int]] = field(default_factory=dict)
     related: set[str] = field(default_factory=set)
     # Where that account is not shown to hold (three dates compared in one comparison or
@@ -222,8 +222,9 @@ class Tracker:
         """The answers of a related date at which a comparison with another is noted, each
         with the `step` of the threshold it stands at: its sample, where that begins or ends
         an interval (OWN at the calendar's ends), and, where the sample begins an interval,
-        the day before it: the last day of the interval before, which no combination
-        tries, so that where the comparison turns for that day is noted too."""
+        the day before it: the last day of the interval before, which no combination tries
+        unless that interval is one of the date's own (`answers`), so that where the
+        comparison turns for that day is noted too."""
         scale, mine = self.scales[fact], self.step[fact]
         x = scale.index(self.samples[fact])
         lo, hi = scale.ends()
@@ -252,13 +253,15 @@ class Tracker:
         """Whether the fact is tried at both ends of each interval: an amount, which may
         move the amount recovered within one. A date moves no amount by itself: within an
         interval the path, and so the result, is one, and its first day stands for it (a
-        related date's too: where a comparison with another turns at the last day of the
-        other's interval is noted from the first of the next, `boundary`)."""
+        related date's too, which is tried at the last day of its own intervals besides, so
+        that where a comparison with another turns at that day is noted from its run, or
+        else from the first day of the next, `boundary`)."""
         return not isinstance(self.scales[fact].lo, dt.date)
 
     def answers(self, fact: str) -> list[Any]:
         """The answers tried of an ordered fact: each interval's first, and its last where
-        the fact is tried at both ends (`at_ends`), of a related date the last of all."""
+        the fact is tried at both ends (`at_ends`); of a related date, the last of each of
+        its own intervals and the last of all."""
         points = self.points(fact)
         if self.at_ends(fact):
             return sorted({x for pair in points for x in pair})
