@@ -287,6 +287,46 @@ def test_two_unknown_dates_compared_with_each_other_are_settled(qualys_revised):
         assert applied.outcome == outcome, day
 
 
+def _statement(year: int, filed: str, issued: str | None, restated: bool = True) -> dict:
+    """A fiscal year's statements, the year ending 31 December."""
+    return {"id": f"FY{year}", "period_end": f"{year}-12-31", "original_filing_date": filed,
+            "first_public_issuance": issued, "restated": restated}
+
+
+def _officer_case(case_id: str, as_of: str, positions: list[str], since: str | None,
+                  statements: list[dict], restatement: dict, awards: list[dict],
+                  findings: dict, **more: Any) -> dict:
+    """A case of one officer of Qualys (a Section 16 officer, in the US), as the tests below
+    write it: the facts each derives its figures from, and the rest (`more`: the stock
+    sales, the participant's `executive_officer`)."""
+    participant = {"id": "p-1", "name": "An officer", "section16_officer": True,
+                   "executive_officer": more.pop("executive_officer", True),
+                   "executive_officer_since": since, "positions": positions,
+                   "work_location": more.pop("work_location", "US-CA")}
+    return {"case_id": case_id, "as_of": as_of,
+            "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
+            "participant": participant, "statements": statements,
+            "restatement": {"material": True, **restatement}, "awards": awards,
+            "findings": findings, **more}
+
+
+def _bonus(year: int, received: str, awarded: str, paid: str, restated: str | None,
+           **more: Any) -> dict:
+    """A cash bonus calculated on a year's results, granted early in that year."""
+    return {"id": f"bonus-fy{year}", "kind": "cash_incentive",
+            "basis": ["financial_results"], "granted": f"{year}-01-31", "received": received,
+            "calculated_on": [f"FY{year}"], "unit": "USD", "amount_awarded": awarded,
+            "amount_paid": paid, "amount_as_restated": restated, **more}
+
+
+# The FY2025 bonus of the Section 304 cases below: FY2025 is not restated, so it recovers
+# nothing whatever the answers.
+_FY2025 = [_statement(2025, "2026-02-08", "2026-02-01", restated=False)]
+_FY2025_BONUS = _bonus(2025, "2026-03-04", "495900.00", "495900.00", "495900.00")
+_SOX = {"kind": "little_r", "required_date": "2025-06-04", "due_to_misconduct": True}
+_CAUSED = {"misconduct": "gross_negligence", "caused_restatement": "caused"}
+
+
 def test_a_date_compared_with_another_inside_a_window_the_other_opens(qualys_revised):
     """A CFO (SOX 304) whose first day as an executive officer and FY2023's first public
     issuance are both not known, with a sale of stock on 2024-02-16 (profit 236,366). By
@@ -300,27 +340,10 @@ def test_a_date_compared_with_another_inside_a_window_the_other_opens(qualys_rev
     for an issuance inside the window, and the search tried that interval at its first day
     alone (2024-01-01, whose window ends 2025-01-01), so where it ends at its last day was
     never seen (tracking.Tracker.answers now tries it)."""
-    case = read_case_data({
-        "case_id": "sox-window-last-day", "as_of": "2026-10-08",
-        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
-        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
-                        "executive_officer": True, "executive_officer_since": None,
-                        "positions": ["CTO", "CFO"], "work_location": "US-CA"},
-        "statements": [
-            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-22",
-             "first_public_issuance": None, "restated": True},
-            {"id": "FY2025", "period_end": "2025-12-31", "original_filing_date": "2026-02-08",
-             "first_public_issuance": "2026-02-01", "restated": False}],
-        "restatement": {"material": True, "kind": "little_r", "required_date": "2025-06-04",
-                        "due_to_misconduct": True},
-        "awards": [{"id": "bonus-fy2025", "kind": "cash_incentive",
-                    "basis": ["financial_results"], "granted": "2025-01-31",
-                    "received": "2026-03-04", "calculated_on": ["FY2025"], "unit": "USD",
-                    "amount_awarded": "495900.00", "amount_paid": "495900.00",
-                    "amount_as_restated": "495900.00"}],
-        "findings": {"misconduct": "gross_negligence", "caused_restatement": "caused"},
-        "stock_sales": [{"date": "2024-02-16", "proceeds": "107315.00",
-                         "profit": "236366.00"}]})
+    case = read_case_data(_officer_case(
+        "sox-window-last-day", "2026-10-08", ["CTO", "CFO"], None,
+        [_statement(2023, "2024-02-22", None), *_FY2025], _SOX, [_FY2025_BONUS], _CAUSED,
+        stock_sales=[{"date": "2024-02-16", "proceeds": "107315.00", "profit": "236366.00"}]))
     determination = evaluate(qualys_revised, case)
     issued = "statements[0].first_public_issuance"
     assert determination.outcome == "pending"
@@ -347,26 +370,10 @@ def test_a_sale_whose_profit_is_not_known_turns_where_the_profit_does(qualys_rev
     recovery and `any value (at 1000000000000000.00 USD)` to recovery: a sale's amount was
     read as a plain number, so where it turns to nothing was never noted (decide.py's
     `_others` now tracks it as an award's amount is)."""
-    case = read_case_data({
-        "case_id": "sox-profit-unknown", "as_of": "2026-10-08",
-        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
-        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
-                        "executive_officer": True, "executive_officer_since": "2020-01-01",
-                        "positions": ["CFO"], "work_location": "US-CA"},
-        "statements": [
-            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-22",
-             "first_public_issuance": "2024-02-10", "restated": True},
-            {"id": "FY2025", "period_end": "2025-12-31", "original_filing_date": "2026-02-08",
-             "first_public_issuance": "2026-02-01", "restated": False}],
-        "restatement": {"material": True, "kind": "little_r", "required_date": "2025-06-04",
-                        "due_to_misconduct": True},
-        "awards": [{"id": "bonus-fy2025", "kind": "cash_incentive",
-                    "basis": ["financial_results"], "granted": "2025-01-31",
-                    "received": "2026-03-04", "calculated_on": ["FY2025"], "unit": "USD",
-                    "amount_awarded": "495900.00", "amount_paid": "495900.00",
-                    "amount_as_restated": "495900.00"}],
-        "findings": {"misconduct": "gross_negligence", "caused_restatement": "caused"},
-        "stock_sales": [{"date": "2024-02-16", "proceeds": "107315.00", "profit": None}]})
+    case = read_case_data(_officer_case(
+        "sox-profit-unknown", "2026-10-08", ["CFO"], "2020-01-01",
+        [_statement(2023, "2024-02-22", "2024-02-10"), *_FY2025], _SOX, [_FY2025_BONUS],
+        _CAUSED, stock_sales=[{"date": "2024-02-16", "proceeds": "107315.00", "profit": None}]))
     determination = evaluate(qualys_revised, case)
     assert determination.outcome == "pending"
     [question] = determination.open_questions
@@ -394,31 +401,17 @@ def test_a_list_of_sales_holding_one_names_the_sale_s_own_fields(qualys_revised)
     the misconduct, the sale's day and profit and the officer's first day, as the case with
     one such sale in place asks; the answer named the misconduct alone (that case's search,
     past 32 combinations, was given up, asked.ASKED_ITEM)."""
-    case = read_case_data({
-        "case_id": "sales-not-known", "as_of": "2025-06-18",
-        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
-        "participant": {"id": "p-1", "name": "A CFO", "section16_officer": True,
-                        "executive_officer": True, "executive_officer_since": None,
-                        "positions": ["CFO", "CAO"], "work_location": "US-CA"},
-        "statements": [
-            {"id": "FY2022", "period_end": "2022-12-31", "original_filing_date": "2023-02-24",
-             "first_public_issuance": "2023-02-15", "restated": True},
-            {"id": "FY2023", "period_end": "2023-12-31", "original_filing_date": "2024-02-20",
-             "first_public_issuance": "2024-02-13", "restated": True},
-            {"id": "FY2024", "period_end": "2024-12-31", "original_filing_date": "2025-02-09",
-             "first_public_issuance": "2025-01-29", "restated": False}],
-        "restatement": {"material": True, "kind": "big_r", "required_date": "2024-04-20",
-                        "due_to_misconduct": None},
-        "awards": [
-            {"id": "bonus-fy2024", "kind": "cash_incentive", "basis": ["financial_results"],
-             "granted": "2024-02-28", "received": "2025-03-15", "calculated_on": ["FY2024"],
-             "unit": "USD", "amount_awarded": "1302300.00", "amount_paid": "1302300.00",
-             "amount_as_restated": None},
-            {"id": "psu-fy2024", "kind": "performance_equity", "basis": ["tsr"],
-             "granted": "2024-01-25", "received": "2025-03-16", "calculated_on": ["FY2024"],
-             "unit": "USD", "amount_awarded": "1314100.00", "amount_paid": "328525.00",
-             "amount_as_restated": "1314100.00", "as_restated_is_estimate": True}],
-        "findings": {"caused_restatement": "partially"}})
+    case = read_case_data(_officer_case(
+        "sales-not-known", "2025-06-18", ["CFO", "CAO"], None,
+        [_statement(2022, "2023-02-24", "2023-02-15"), _statement(2023, "2024-02-20", "2024-02-13"),
+         _statement(2024, "2025-02-09", "2025-01-29", restated=False)],
+        {"kind": "big_r", "required_date": "2024-04-20", "due_to_misconduct": None},
+        [_bonus(2024, "2025-03-15", "1302300.00", "1302300.00", None, granted="2024-02-28"),
+         {"id": "psu-fy2024", "kind": "performance_equity", "basis": ["tsr"],
+          "granted": "2024-01-25", "received": "2025-03-16", "calculated_on": ["FY2024"],
+          "unit": "USD", "amount_awarded": "1314100.00", "amount_paid": "328525.00",
+          "amount_as_restated": "1314100.00", "as_restated_is_estimate": True}],
+        {"caused_restatement": "partially"}))
     determination = evaluate(qualys_revised, case)
     assert [a.outcome for a in determination.awards] == ["no_recovery", "no_recovery"]
     none, some = _answers(determination, "stock_sales")
@@ -440,29 +433,15 @@ def test_a_sale_of_no_profit_recovers_nothing_whatever_its_day(qualys_revised):
     where the test was open: the case was pending on those three facts, each answered with
     no recovery alone. (With the profit not known too, the profit asked alone was so
     answered "any value", pending, where none leads to no recovery.)"""
-    data = {
-        "case_id": "sale-of-no-profit", "as_of": "2022-10-11",
-        "company": {"name": "Qualys, Inc.", "fiscal_year_end": "12-31"},
-        "participant": {"id": "p-1", "name": "A CEO", "section16_officer": True,
-                        "executive_officer": None, "executive_officer_since": None,
-                        "positions": ["CEO", "CFO"], "work_location": "US-WA"},
-        "statements": [
-            {"id": "FY2019", "period_end": "2019-12-31", "original_filing_date": "2020-02-20",
-             "first_public_issuance": "2020-02-13", "restated": True},
-            {"id": "FY2020", "period_end": "2020-12-31", "original_filing_date": "2021-02-10",
-             "first_public_issuance": "2021-02-03", "restated": True},
-            {"id": "FY2021", "period_end": "2021-12-31", "original_filing_date": "2022-02-20",
-             "first_public_issuance": None, "restated": True}],
-        "restatement": {"material": True, "kind": "big_r", "required_date": "2022-04-13",
-                        "due_to_misconduct": True},
-        "awards": [{"id": "bonus-fy2021", "kind": "cash_incentive",
-                    "basis": ["financial_results", "operating_results"],
-                    "granted": "2021-02-16", "received": "2022-03-19",
-                    "calculated_on": ["FY2021"], "unit": "USD", "amount_awarded": "228400.00",
-                    "amount_paid": "0.00", "amount_as_restated": "112590.89"}],
-        "findings": {"misconduct": "none", "caused_restatement": "not_caused",
-                     "should_repay": False},
-        "stock_sales": [{"profit": "0.00"}]}
+    data = _officer_case(
+        "sale-of-no-profit", "2022-10-11", ["CEO", "CFO"], None,
+        [_statement(2019, "2020-02-20", "2020-02-13"), _statement(2020, "2021-02-10", "2021-02-03"),
+         _statement(2021, "2022-02-20", None)],
+        {"kind": "big_r", "required_date": "2022-04-13", "due_to_misconduct": True},
+        [_bonus(2021, "2022-03-19", "228400.00", "0.00", "112590.89", granted="2021-02-16",
+                basis=["financial_results", "operating_results"])],
+        {"misconduct": "none", "caused_restatement": "not_caused", "should_repay": False},
+        executive_officer=None, work_location="US-WA", stock_sales=[{"profit": "0.00"}])
     determination = evaluate(qualys_revised, read_case_data(data))
     assert (determination.outcome, determination.open_questions) == ("no_recovery", [])
     assert determination.total_recoverable.amount == "0.00"
