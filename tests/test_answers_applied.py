@@ -84,19 +84,21 @@ def test_an_amount_compared_only_with_another_unknown_still_has_an_answer():
     """ICF example 23 with the amount awarded and the amount as restated both not known: the
     excess is their difference, so each is compared only with the other, and the search's
     points kept moving (a diagonal the points cannot settle): each is asked alone. The
-    restated amount had no answer at all; below the search's ceiling for an amount the case
-    bounds by nothing (10**15, exact.CEILING), the case turns on the amount awarded. The
-    excess is computed from both answers, tracked by each (tracking.lift). At and past the
-    ceiling itself the answer is the ceiling's, not the case's (the amount awarded is
-    searched up to it, so a restated amount there leaves no excess, though 10**15 + 1
-    awarded would): a limit, left unasserted."""
+    restated amount had no answer at all. The excess is computed from both answers, tracked
+    by each (tracking.lift). For every restated amount R an amount awarded of R + 0.01
+    leaves an excess and one of R none: the case turns on the amount awarded. At and past
+    the search's ceiling for an amount the case bounds by nothing (10**15, exact.CEILING)
+    the answer was the ceiling's ("< 10**15" pending, then no recovery: the amount awarded
+    was searched up to the ceiling too); the amount awarded, whose floor the part held in a
+    tax-qualified plan is not known, is now searched past it, to twice the ceiling. A
+    restated amount applied at or past that is again the ceiling's: a limit, unasserted."""
     policy = compile_policy(ICF_2023)
     case = _blanked("icf-2023/23-designation-and-role-disagree.yaml",
                     ("awards", 0, "amount_awarded"), ("awards", 0, "amount_as_restated"))
     determination = evaluate(policy, case)
-    assert _answers(determination, "awards[0].amount_as_restated")[0] == (
-        "< 1000000000000000.00 USD", "pending", None, ["awards[0].amount_awarded"])
-    for value in ("0", "50000", "9999999", "999999999999999.99"):
+    assert _answers(determination, "awards[0].amount_as_restated") == [
+        ("any value", "pending", None, ["awards[0].amount_awarded"])]
+    for value in ("0", "50000", "9999999", "999999999999999.99", "1000000000000000"):
         applied = evaluate(policy, case, [f"awards[0].amount_as_restated={value}"])
         assert applied.outcome == "pending"
         assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"]
@@ -445,3 +447,81 @@ def test_a_sale_of_no_profit_recovers_nothing_whatever_its_day(qualys_revised):
     determination = evaluate(qualys_revised, read_case_data(data))
     assert (determination.outcome, determination.open_questions) == ("no_recovery", [])
     assert determination.total_recoverable.amount == "0.00"
+
+
+def _award_notes(determination: Any) -> list[str]:
+    return [note for award in determination.awards for note in award.notes]
+
+
+def test_two_unknown_amounts_of_one_award_that_cap_each_other_are_settled(qualys_2019):
+    """2019 example 16 (a cash LTIP of 400,000 USD, intentional misconduct found) with the
+    amount paid P and the restated amount R not known. The excess is max(400,000 - R, 0);
+    repayment reaches min(excess, P), cancellation min(excess, 400,000 - P), together at
+    least the excess whatever P (P + (400,000 - P) is the whole award), so the award
+    recovers 400,000 - R for R below 400,000, whatever P, and nothing from 400,000 on. The
+    caps compare the excess with P and with 400,000 - P, so each answer of one moved where
+    the other turns, a cent a round: the points were still moving after six rounds, the
+    award was left pending with a "not settled exactly" note and no range, each fact asked
+    alone. Two amounts compared are now noted where each turns at the other's own
+    thresholds only (tracking.Tracker.relate), as two dates are."""
+    case = _blanked("16-partly-paid-award.yaml", ("awards", 0, "amount_paid"),
+                    ("awards", 0, "amount_as_restated"))
+    determination = evaluate(qualys_2019, case)
+    assert _award_notes(determination) == []
+    [award] = determination.awards
+    assert (award.outcome, award.recoverable_range.min.amount,
+            award.recoverable_range.max.amount) == ("pending", "0.00", "400000.00")
+    [question] = [q for q in determination.open_questions
+                  if q.fact == "awards[0].amount_as_restated"]
+    below, above = question.answers
+    assert (below.if_, below.outcome, below.recoverable_depends_on_answer,
+            below.recoverable_range.min.amount, below.recoverable_range.max.amount) == (
+        "< 400000.00 USD", "recovery", True, "0.01", "400000.00")
+    assert (above.if_, above.outcome, above.pending_on) == (">= 400000.00 USD", "no_recovery", None)
+    assert _answers(determination, "awards[0].amount_paid") == [
+        ("any value", "pending", None, ["awards[0].amount_as_restated"])]
+    for restated, outcome, total in [("0", "recovery", "400000.00"),
+                                     ("100000", "recovery", "300000.00"),
+                                     ("399999.99", "recovery", "0.01"),
+                                     ("400000", "no_recovery", "0.00")]:
+        applied = evaluate(qualys_2019, case, [f"awards[0].amount_as_restated={restated}"])
+        assert (applied.outcome, applied.total_recoverable.amount) == (outcome, total), restated
+    for paid in ("0", "160000", "400000"):
+        applied = evaluate(qualys_2019, case, [f"awards[0].amount_paid={paid}"])
+        assert applied.outcome == "pending", paid
+        assert [q.fact for q in applied.open_questions] == ["awards[0].amount_as_restated"]
+
+
+def test_an_amount_awarded_and_restated_both_unknown_are_settled(qualys_2019):
+    """2019 example 16 (160,000 USD paid) with the amount awarded A and the restated amount R
+    not known: the excess is max(A - R, 0), and the remedies together reach it all (as
+    above), so the award recovers A - R where A exceeds R. For any A (160,000 at least, what
+    was paid) an R of 0 recovers A and an R of A nothing: pending on R. For any R an A above
+    it recovers, and one of R (or 160,000) nothing: pending on A, past the search's ceiling
+    for an amount (10**15) too, up to twice it (the test above); with R = 100,000 the least
+    is at A = 160,000, 60,000, and
+    there is no most. The search passed its bound (1,680 combinations, each answer of one
+    moving where the other turns) and left the award with a "not settled exactly" note and
+    no range."""
+    case = _blanked("16-partly-paid-award.yaml", ("awards", 0, "amount_awarded"),
+                    ("awards", 0, "amount_as_restated"))
+    determination = evaluate(qualys_2019, case)
+    assert _award_notes(determination) == []
+    [award] = determination.awards
+    assert (award.outcome, award.recoverable_range.min.amount, award.recoverable_range.max) == (
+        "pending", "0.00", None)
+    assert _answers(determination, "awards[0].amount_awarded") == [
+        ("any value", "pending", None, ["awards[0].amount_as_restated"])]
+    assert _answers(determination, "awards[0].amount_as_restated") == [
+        ("any value", "pending", None, ["awards[0].amount_awarded"])]
+    for restated in ("1000000000000000", "1999999999999999.99"):  # (past the ceiling)
+        applied = evaluate(qualys_2019, case, [f"awards[0].amount_as_restated={restated}"])
+        assert applied.outcome == "pending", restated
+    applied = evaluate(qualys_2019, case, ["awards[0].amount_as_restated=100000"])
+    [award] = applied.awards
+    assert (award.outcome, award.recoverable_range.min.amount, award.recoverable_range.max) == (
+        "pending", "60000.00", None)
+    assert [q.fact for q in applied.open_questions] == ["awards[0].amount_awarded"]
+    applied = evaluate(qualys_2019, case, ["awards[0].amount_awarded=500000",
+                                           "awards[0].amount_as_restated=100000"])
+    assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", "400000.00")

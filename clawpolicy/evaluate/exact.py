@@ -24,7 +24,7 @@ from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.env import Rec
 from clawpolicy.evaluate.meets import note_meets
 from clawpolicy.evaluate.questions import (ANY_OTHER, OTHER_VALUE, admissible, fact_floor,
-                                           fact_format, fact_type, linked_keys, tie_points)
+                                           fact_format, fact_type, linked_keys, tie_points, tied)
 from clawpolicy.evaluate import alike, searching, watch as watching
 from clawpolicy.evaluate.ranges import FIRST_DAY, LAST_DAY, show_point
 from clawpolicy.evaluate.shortcuts import interval_end, version as _version
@@ -35,7 +35,6 @@ from clawpolicy.vocabulary.declarations import format_values
 BOUND = 1024
 # Rounds of sampling between thresholds, until no new threshold appears.
 ROUNDS = 6
-# The admissible dates: the calendar a contract of the case can name.
 # The largest amount tried for an amount with no declared bound (in its unit).
 CEILING = Decimal(10) ** 15
 NUMBER_STEP = Decimal("0.01")
@@ -76,7 +75,7 @@ class _Unsettled(Exception):
 
 
 class _Unsure(Exception):
-    """Dates compared with each other as tracking.Tracker.step does not account for."""
+    """Facts compared with each other as tracking.Tracker.step does not account for."""
 
 
 @dataclass
@@ -188,8 +187,7 @@ class Exact:
             group.unlisted = [f for f in group.cited
                               if f not in awarded and self.domain(f) is None]
             group.cited = [f for f in group.cited if f not in group.unlisted]
-        # The groups are independent searches (what the memo shares is what each would find
-        # for itself).
+        # The groups are independent searches (the memo shares what each would find itself).
         from clawpolicy.evaluate.split import split  # (it builds on this module)
         for group in groups:
             self.enumerate(group)
@@ -264,13 +262,15 @@ class Exact:
                          min(bound, LAST_DAY) if isinstance(bound, dt.date) else LAST_DAY,
                          dt.timedelta(days=1))
         if type_ in (t.MONEY, t.NUMBER):  # no answer above a bound the case declares; with
-            # none, the ceiling, past a floor at or above it too (an amount awarded of 10**15
-            # paid is not thereby known: no end of the ceiling's own decides it)
+            # none, the ceiling, past a floor at or above it (10**15 paid does not make the amount
+            # awarded known) and past a floor's own where it is not known (the amount paid)
             unit = (unit or self.vocabulary.default_unit) if type_ == t.MONEY else None
             lo = fact_floor(self.determiner, fact) or Decimal(0)
-            hi = bound.amount if isinstance(bound, Money) else \
-                CEILING if lo < CEILING else lo + CEILING
-            return Scale(lo, hi, self.vocabulary.step(unit) if unit else NUMBER_STEP, unit)
+            declared = isinstance(bound, Money)
+            hi = bound.amount if declared else (lo if lo >= CEILING else 0) + CEILING * (2 if any(
+                p[1] == fact and k[0] is None for _, p, k in tied(self.determiner, fact)) else 1)
+            return Scale(lo, hi, self.vocabulary.step(unit) if unit else NUMBER_STEP, unit,
+                         not declared)
         if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
             # A record left unknown as a whole, read only through its fields: its one answer
             # is the record with every field unknown, and its fields are asked in turn.

@@ -25,7 +25,7 @@ from clawpolicy.evaluate.determination import Answer, OpenQuestion, Range, Remed
     amount, total_field
 from clawpolicy.evaluate.env import Env
 from clawpolicy.evaluate.reasons import Reason
-from clawpolicy.evaluate.exact import ANY, BOUND, CEILING, ROUNDS, Combination, Exact, \
+from clawpolicy.evaluate.exact import ANY, BOUND, ROUNDS, Combination, Exact, \
     Finite, Group
 from clawpolicy.evaluate.ranges import interval_words as _interval, money_range, show_point
 from clawpolicy.evaluate.questions import answering, fallback_answers, labelled_runs, question_for
@@ -280,10 +280,10 @@ def _ranged(remedy: Remedy, span: Range, run: CaseRun) -> Remedy:
 
 def _unbounded(group: Group, moneys: list[Money]) -> bool:
     """Whether the most the combinations give is reached only where an amount is answered at
-    the ceiling the search stops at, which no declaration bounds it by (exact.CEILING): the
+    the ceiling the search stops at, which no declaration bounds it by (Scale.open): the
     amount then grows with the answer without limit, and no most is stated."""
     def at_ceiling(c: Combination) -> bool:
-        return any(isinstance(d, Scale) and d.hi == CEILING and v == d.hi
+        return any(isinstance(d, Scale) and d.open and v == d.hi
                    for d, v in ((group.domains[f], v) for f, v in zip(group.facts, c.values)))
     top = max(m.amount for m in moneys)
     return not any(m.amount == top and not at_ceiling(c)
@@ -426,19 +426,19 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
 
     def result(value: Any) -> tuple:
         sub = group.where(j, value)
-        # Where the case's other amounts are not all known, the answer may make them known
-        # (a revision with amounts of its own taking the participant in): its run says.
+        # The answer may make the case's other amounts known (a revision taking one in).
         answered = exact.determiner.run(answering(exact.determiner, fact, _read(
             group, fact, value)), reasons=False, reuse=exact.run) if settled.unknowns else None
         return _result(settled, group, sub, j, asked, of_award, exact.apart, answered) + (
             _split(settled, sub.combinations, splitting),)
     if isinstance(domain, Scale):
-        # Each interval between thresholds: its two ends, which bound what it gives (within
-        # it the evaluation takes one path, so an amount moves monotonely between them).
+        # Each interval between thresholds: its two ends, which bound what it gives (an
+        # amount moves monotonely between them: one path, or min, max, sums of two answers).
         spans: list[tuple[Any, Any, list[tuple]]] = []  # each with every end it joins
         for a, b in group.tracker.points(fact, said=True):
             ends = [result(a), result(b)] if group.tracker.at_ends(fact) else [result(a)] * 2
-            if spans and _joins(spans[-1], ends):
+            if spans and _joins(spans[-1], ends, (a == b or spans[-1][0] == spans[-1][1])
+                                and group.tracker.noted(fact, a)):
                 spans[-1] = (spans[-1][0], b, spans[-1][2] + ends)
             else:
                 spans.append((a, b, ends))
@@ -452,7 +452,7 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
             elif first[0] == last[0] and first[2] == last[2] and first[3] == last[3]:
                 # The amount moves with the answer (what it stays pending on, the same).
                 span = money_range([m for r in seen if r[1] for m in r[1]])
-                if span is not None and b == domain.hi == CEILING and \
+                if span is not None and b == domain.hi and domain.open and \
                         last[1] != first[1]:  # it grows with the answer, which has no most
                     span = span.model_copy(update={"max": None})
                 found.append((words, (first[0], None, first[2], first[3], split), (span,)))
@@ -475,21 +475,23 @@ def _answers(settled: CaseRun, group: Group, j: int, exact: Exact, asked: set[st
             for words, (outcome, total, pending_on, settles, split), span in found]
 
 
-def _joins(span: tuple, ends: list[tuple]) -> bool:
-    """An interval continues the one before it where both give one result throughout (a
-    pending one on the same facts too), or the same outcome, pending on the same facts (or
-    none), and the amount either moves within both or stands the same in both."""
+def _joins(span: tuple, ends: list[tuple], point: bool) -> bool:
+    """An interval continues the one before it where both give one result throughout, or the
+    same outcome, pending on the same facts (or none), and the amount moves in both or stands
+    the same in both; one of one answer joins one it moves in across a `point` noted only
+    by a comparison with another fact (Tracker.noted)."""
     first, last = span[2][0], span[2][-1]
     if first == last == ends[0] == ends[1]:
         return True  # one result throughout, pending on the same facts included
     if not first[2] == last[2] == ends[0][2] == ends[1][2] or first[0] != ends[0][0] \
             or last[0] != ends[1][0] or first[3] != ends[0][3] or last[3] != ends[1][3]:
         return False
+    if point and any(x[0] == y[0] and x[1] != y[1] for x, y in ((first, last), ends)):
+        return True
     if first == last and ends[0] == ends[1]:
         return last == ends[0]
     # Intervals in which only the split moves stay apart: each answer says how it splits.
-    return first != last and ends[0] != ends[1] and first[:4] != last[:4] \
-        and ends[0][:4] != ends[1][:4]
+    return first[:4] != last[:4] and ends[0][:4] != ends[1][:4]
 
 
 def _freeze(result: tuple) -> tuple:

@@ -68,6 +68,8 @@ class Scale:
     hi: Any
     step: Any  # a Decimal, or a timedelta of one day
     unit: str | None = None  # for an amount: its unit (the answer is Money)
+    # `hi` is the search's ceiling, no bound a declaration sets (the answers go on past it)
+    open: bool = False
 
     def index(self, x: Any) -> int:
         if isinstance(x, dt.date):
@@ -110,8 +112,10 @@ class Tracker:
     # of the other noted from a turn of the first). Instead each threshold of such a date
     # (`related`) keeps what noted it (`step`): OWN where a comparison of it alone turns
     # (or the search started from it); NOTED where the comparison of the two turns at an
-    # answer of the other that begins or ends an OWN interval of the other's, or the day
-    # before such an answer (`boundary`); AROUND where it turns at one of a NOTED
+    # answer of the other that begins or ends an OWN interval of the other's (`boundary`:
+    # the comparison is not also followed at the day before such an answer, which cut the
+    # facts finer than their answers lead apart, changing no determination of run.py's
+    # batches and passing the bound in one); AROUND where it turns at one of a NOTED
     # threshold of the other's (so that the first's answers meet it on both sides); at one
     # of an AROUND threshold, nothing. The least, where several noted it. The answers of one date alone
     # lead apart only where the comparison meets a threshold of the other's own (there the
@@ -119,11 +123,19 @@ class Tracker:
     # only to meeting it on both): the answers are said by those (`points(said=True)`). A
     # related date is tried at the first day of each interval, as another date is, at the
     # last day of each of its own (OWN) intervals and at its last admissible day (`answers`).
+    # Two unknown amounts compared (an amount paid against the excess an unknown restated
+    # amount leaves, in a remedy's cap) would cut each other into cents so, and are related
+    # the same way, a value computed from both included (as `lift` follows it: a function
+    # of each, the other at its sample). Each is tried at both ends of every interval
+    # (`at_ends`), so that where the comparison turns inside an interval of one, its
+    # answers are tried on both sides of it; its answers are read from those ends, every
+    # threshold said (an answer of one cent that such a comparison alone cuts out reads as
+    # part of the interval next to it: `noted`).
     step: dict[str, dict[int, int]] = field(default_factory=dict)
     related: set[str] = field(default_factory=set)
-    # Where that account is not shown to hold (three dates compared in one comparison or
-    # in a chain, so that a date has two `partners`, or a value computed from two of
-    # them): `unsure`, and the search is made again `legacy`, following every turn
+    # Where that account is not shown to hold (three facts compared in one comparison or
+    # in a chain, so that one has two `partners`, or a value computed from two dates):
+    # `unsure`, and the search is made again `legacy`, following every turn
     # (exact.Exact.enumerate).
     unsure: bool = False
     legacy: bool = False
@@ -191,13 +203,13 @@ class Tracker:
             self.marks += 1
 
     def relate(self, facts: tuple[str, ...]) -> bool:
-        """Whether these facts are all dates, and the tracker not `legacy`: a comparison of
-        them ties them (`related`); a date tied to two others makes the tracker `unsure`."""
+        """Whether these facts are all dates, or all amounts, and the tracker not `legacy`: a
+        comparison of them ties them (`related`); one tied to two others makes it `unsure`."""
         if self.legacy:
             return False
-        for fact in facts:
-            if not isinstance(self.scales[fact].lo, dt.date):
-                return False
+        kinds = {isinstance(self.scales[fact].lo, dt.date) for fact in facts}
+        if len(kinds) > 1:
+            return False
         for fact in facts:
             if fact not in self.related:
                 # Its thresholds so far are its own: none was noted by such a comparison.
@@ -218,23 +230,13 @@ class Tracker:
             self.unsure = True
             self.marks += 1
 
-    def boundary(self, fact: str) -> list[tuple[Any, int]]:
-        """The answers of a related date at which a comparison with another is noted, each
-        with the `step` of the threshold it stands at: its sample, where that begins or ends
-        an interval (OWN at the calendar's ends), and, where the sample begins an interval,
-        the day before it: the last day of the interval before, which no combination tries
-        unless that interval is one of the date's own (`answers`), so that where the
-        comparison turns for that day is noted too."""
-        scale, mine = self.scales[fact], self.step[fact]
-        x = scale.index(self.samples[fact])
-        lo, hi = scale.ends()
-        at = []
+    def boundary(self, fact: str) -> int | None:
+        """Whether a comparison of a related fact with another is noted at its sample: the
+        `step` of the threshold the sample stands at, where it begins or ends an interval
+        (OWN at the scale's ends), else None."""
+        mine, x = self.step[fact], self.scales[fact].index(self.samples[fact])
         found = [mine[c] for c in (x - 1, x) if c in mine]
-        if x in (lo, hi) or found:
-            at.append((self.samples[fact], OWN if x in (lo, hi) else min(found)))
-        if x > lo and x - 1 in mine:
-            at.append((scale.point(x - 1), mine[x - 1]))
-        return at
+        return OWN if x in self.scales[fact].ends() else min(found) if found else None
 
     def seed(self, fact: str, points: list[tuple[Any, tuple[int, ...]]]) -> None:
         """Thresholds to start from: each point (an amount of the fact's unit, or a date) and
@@ -281,13 +283,20 @@ class Tracker:
             return sorted({*(a for a, _ in points), *ends})
         return [a for a, _ in points]
 
+    def noted(self, fact: str, x: Any) -> bool:
+        """Whether the threshold just before the answer x was noted by a comparison with
+        another fact only (a related amount's answers tried on both sides of where that
+        comparison turns at one of the other's own: no test of the fact alone turns there)."""
+        return fact in self.related and \
+            self.step[fact].get(self.scales[fact].index(x) - 1, OWN) != OWN
+
     def said_alike(self, facts: list[str], given: list[tuple[tuple, str]], unanswered: Any) -> bool:
         """Whether every answer a search tried of each related date within an interval the
         answers are said by gives, across the search's combinations (`given`: each one's
         answers, by the order of `facts`, and what it gives), nothing the interval's first
         day, by which the answer is said, does not; where not, the tracker is `unsure`."""
         for j, fact in enumerate(facts):
-            if fact not in self.related:
+            if fact not in self.related or self.at_ends(fact):
                 continue
             starts = [a for a, _ in self.points(fact, said=True)]
             seen: dict[Any, dict[Any, set[str]]] = {}
@@ -314,7 +323,7 @@ class Tracker:
         scale = self.scales[fact]
         lo, hi = scale.ends()
         cuts = [i for i in self.thresholds.get(fact, []) if lo <= i < hi]
-        if said and fact in self.related:
+        if said and fact in self.related and not self.at_ends(fact):
             mine = self.step[fact]
             cuts = [i for i in cuts if mine.get(i, OWN) != AROUND]
         starts = [lo] + [i + 1 for i in cuts]
@@ -374,26 +383,19 @@ def observe(tracker: Tracker | None, compute: Callable[..., Any], *values: Any) 
     result = compute(*concrete)
     if tracker is not None:
         if len(facts) > 1 and tracker.relate(facts):
-            # Two dates compared with each other: where one turns is noted at the other's
-            # answers that begin or end an interval, a step on (Tracker.step), and at the
-            # day before (Tracker.boundary).
-            if len(facts) > 2 or any(type(v) is Tracked and type(v.fact) is tuple
-                                     for v in values):
-                tracker.doubt()  # (three dates, or a value computed from both)
+            # Two dates (amounts) compared with each other: where one turns is noted where
+            # the other's answer begins or ends an interval, a step on (Tracker.step).
+            if len(facts) > 2 or not tracker.at_ends(facts[0]) and any(
+                    type(v) is Tracked and type(v.fact) is tuple for v in values):
+                tracker.doubt()  # (three facts, or two dates and a value computed from both)
                 return result
             if tracker.unsure:
                 return result
             at = {f: tracker.boundary(f) for f in facts}  # (both before either is noted)
             for fact, other in (facts, facts[::-1]):
-                for point, step in at[other]:
-                    if step == AROUND:
-                        continue  # (nothing is noted from such a threshold)
-                    if point == tracker.samples[other]:
-                        tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)),
-                                        result, step + 1)
-                    else:
-                        tracker.observe(fact, lambda x, f=fact, o=other, p=point: compute(
-                            *_at(_at(values, o, p), f, x)), step=step + 1)
+                if at[other] is not None and at[other] != AROUND:  # (nothing from AROUND)
+                    tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)),
+                                    result, at[other] + 1)
             return result
         for fact in facts:
             tracker.observe(fact, lambda x, f=fact: compute(*_at(values, f, x)), result)
