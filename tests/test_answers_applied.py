@@ -496,13 +496,12 @@ def test_an_amount_awarded_and_restated_both_unknown_are_settled(qualys_2019):
     """2019 example 16 (160,000 USD paid) with the amount awarded A and the restated amount R
     not known: the excess is max(A - R, 0), and the remedies together reach it all (as
     above), so the award recovers A - R where A exceeds R. For any A (160,000 at least, what
-    was paid) an R of 0 recovers A and an R of A nothing: pending on R. For any R an A above
-    it recovers, and one of R (or 160,000) nothing: pending on A, past the search's ceiling
-    for an amount (10**15) too, up to twice it (the test above); with R = 100,000 the least
-    is at A = 160,000, 60,000, and
-    there is no most. The search passed its bound (1,680 combinations, each answer of one
-    moving where the other turns) and left the award with a "not settled exactly" note and
-    no range."""
+    was paid) an R of 0 recovers A and an R of A nothing: pending on R. For any R what is
+    recovered moves with A (A - R, or nothing where A is R or less): pending on A, past the
+    search's ceiling for an amount (10**15) too, up to twice it (as in ICF example 23 above);
+    with R = 100,000 the least is at A = 160,000, 60,000, and there is no most. The search
+    passed its bound (1,680 combinations, each answer of one moving where the other turns)
+    and left the award with a "not settled exactly" note and no range."""
     case = _blanked("16-partly-paid-award.yaml", ("awards", 0, "amount_awarded"),
                     ("awards", 0, "amount_as_restated"))
     determination = evaluate(qualys_2019, case)
