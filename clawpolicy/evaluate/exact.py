@@ -262,15 +262,15 @@ class Exact:
                          min(bound, LAST_DAY) if isinstance(bound, dt.date) else LAST_DAY,
                          dt.timedelta(days=1))
         if type_ in (t.MONEY, t.NUMBER):  # no answer above a bound the case declares; with
-            # none, the ceiling, past a floor at or above it (10**15 paid does not make the amount
-            # awarded known) and past a floor's own where it is not known (the amount paid)
+            # none, the ceiling past a floor at or above it (10**15 paid does not fix the amount
+            # awarded), twice it where a floor is not known (its answers at the ceiling leave room)
             unit = (unit or self.vocabulary.default_unit) if type_ == t.MONEY else None
-            lo = fact_floor(self.determiner, fact) or Decimal(0)
-            declared = isinstance(bound, Money)
-            hi = bound.amount if declared else (lo if lo >= CEILING else 0) + CEILING * (2 if any(
-                p[1] == fact and k[0] is None for _, p, k in tied(self.determiner, fact)) else 1)
+            lo, fixed = fact_floor(self.determiner, fact) or Decimal(0), isinstance(bound, Money)
+            hi = bound.amount if fixed else (lo if lo >= CEILING else 0) + CEILING * (1 + any(
+                limit == fact and value is None  # (a floor not known)
+                for _, (_, limit, _), (value, _, _) in tied(self.determiner, fact)))
             return Scale(lo, hi, self.vocabulary.step(unit) if unit else NUMBER_STEP, unit,
-                         not declared)
+                         open=not fixed)
         if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
             # A record left unknown as a whole, read only through its fields: its one answer
             # is the record with every field unknown, and its fields are asked in turn.
