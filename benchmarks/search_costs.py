@@ -153,6 +153,8 @@ def ending(group: exact.Group, probed: bool, grown: bool) -> str:
         return "run to its end"
     if group.undecided and grown:
         return "stopped, its answers past the bound (Watch.grown)"
+    if group.overflow and grown:  # (its awards then searched one by one, split.py)
+        return "stopped past the bound, split (Watch.grown)"
     if group.undecided:
         return "given back by its probe" if probed else "stopped by its watch"
     if group.overflow == exact.BOUND + 1:
@@ -181,11 +183,9 @@ def endings(counts: collections.Counter) -> collections.Counter:
     watching.probe = probing
 
     def growing(*args, **kwargs):
-        try:
-            return grown(*args, **kwargs)
-        except watching.Undecided:
-            stopped.append(True)
-            raise
+        past = grown(*args, **kwargs)
+        stopped.append(past is not None)
+        return past
     if grown is not None:
         watching.Watch.grown = growing
 

@@ -1,7 +1,9 @@
 """An answer's search for the outcome alone stopped once the thresholds it has found make its
 candidates' answers more combinations than the bound (evaluate/watch.py, `Watch.grown`):
-such a search gives back the run it starts from however it would have ended (past the bound,
-at the next round's start, or still moving), so the rest of it is not made. Held to the
+such a search ends past the bound however it would have ended (within the round, at the next
+round's start, or still moving), so the rest of it is not made: a group of several awards is
+then settled award by award (split.py), as past the bound at a round's start; a group of one
+gives back the run it starts from. Held to the
 reference (searching.SHORTCUTS = False, every answer searched to its end) on generated cases
 of the benchmark's batches where it stops a search (the revised policy: a single-award case
 of seed 7 and the mixed case 120 of seed 7 in the default suite (the mixed batch's case 22
@@ -11,19 +13,24 @@ answers' searches stopped after 6-85 combinations instead of 1,024, in the long 
 tests/test_search.py's heavy cases slow, slow1 and slow20-slow23 in the long profile too),
 and a stop made without counting to the bound, which gives another answer; the stop's own
 threshold (more combinations than the bound, not as many) and its guard (never for a case
-without awards) held directly, since no generated case reaches either edge."""
+without awards) held directly, since no generated case reaches either edge. A group of two
+awards stopped so once gave its run back, an award its own search settles left pending in
+the answer (tests/answer_cases/README.md, grown-split-89): held to what applying the answer
+gives, and to the reference in the long profile."""
 
 from __future__ import annotations
 
 import pytest
 
-from clawpolicy.api import read_case_data
+import json
 from types import SimpleNamespace
+
+from clawpolicy.api import evaluate, read_case_data
 
 from clawpolicy.evaluate import shortcuts, watch
 from clawpolicy.evaluate.tracking import Tracker
 from tests.strategies import LONG
-from tests.conftest import generator
+from tests.conftest import ROOT, generator
 from tests.test_search import render
 
 # (seed, fewest awards, most awards, index): generated as benchmarks/run.py makes them.
@@ -40,11 +47,10 @@ def _stops(monkeypatch) -> list[int]:
     grown = watch.Watch.grown
 
     def counted(self, group, bound):
-        try:
-            grown(self, group, bound)
-        except watch.Undecided:
-            found.append(1)
-            raise
+        past = grown(self, group, bound)
+        if past is not None:
+            found.append(past)
+        return past
     monkeypatch.setattr(watch.Watch, "grown", counted)
     return found
 
@@ -69,12 +75,14 @@ def test_a_stop_made_without_counting_gives_another_answer(qualys_revised, monke
 
     def at_once(self, group, bound):
         if self.known is not None and shortcuts.version(group.tracker) != self.known:
-            raise watch.Undecided()
+            self.known = shortcuts.version(group.tracker)
+            return bound + 1
+        return None
     monkeypatch.setattr(watch.Watch, "grown", at_once)
     assert render(qualys_revised, case, True) != reference
 
 
-def _grown(awards: int, count: int) -> None:
+def _grown(awards: int, count: int) -> int | None:
     """`Watch.grown` on a group whose answers make `count` combinations once a threshold is
     found after the round began, in a case of `awards` awards."""
     tracker = Tracker({})
@@ -83,7 +91,7 @@ def _grown(awards: int, count: int) -> None:
     exact = SimpleNamespace(run=run, count=lambda g: count)
     made = watch.Watch(exact, group)
     tracker.thresholds["fact"] = [1]  # a threshold found since the round began
-    made.grown(group, 1024)
+    return made.grown(group, 1024)
 
 
 @pytest.mark.parametrize("count, stops", [(1, False), (1024, False), (1025, True),
@@ -91,14 +99,44 @@ def _grown(awards: int, count: int) -> None:
 def test_the_stop_waits_for_more_combinations_than_the_bound(count, stops):
     """Up to the bound, a round may still end with its combinations: only past it is the
     search known to give its run back."""
-    if stops:
-        with pytest.raises(watch.Undecided):
-            _grown(2, count)
-    else:
-        _grown(2, count)
+    assert _grown(2, count) == (count if stops else None)
 
 
 def test_no_stop_for_a_case_without_awards():
     """A case without awards reads the facts its search left unknown, found as it goes
     (unlisted.lists_alike): its search is never stopped so."""
-    _grown(0, 5000)
+    assert _grown(0, 5000) is None
+
+
+def _past_bound_89():
+    path = ROOT / "tests" / "answer_cases" / "grown-split-89.json"
+    return read_case_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_a_group_stopped_past_the_bound_settles_its_awards_one_by_one(qualys_revised):
+    """tests/answer_cases/README.md, grown-split-89: Sarbanes-Oxley 304 has the CEO repay
+    bonus-fy2019-2's 333,900 USD and bonus-fy2021-3's 111,900 whatever the findings, and
+    psu-fy2021-1 stays pending; so every answer to the misconduct found recovers 445,800 USD.
+    The answers of misconduct found said 111,900: their search, which joins psu-fy2021-1 and
+    bonus-fy2019-2, was stopped past the bound and gave its run back, bonus-fy2019-2 pending
+    in it, where past the bound each award is searched alone."""
+    case = _past_bound_89()
+    [question] = [q for q in evaluate(qualys_revised, case).open_questions
+                  if q.fact == "findings.misconduct"]
+    assert [(a.if_, a.outcome, a.recoverable.amount) for a in question.answers] == [
+        (["fraud", "intentional_misconduct", "gross_negligence", "none"], "recovery",
+         "445800.00")]
+    for answer in ("fraud", "none"):
+        applied = evaluate(qualys_revised, case, [f"findings.misconduct={answer}"])
+        assert (applied.outcome, applied.total_recoverable.amount) == ("recovery", "445800.00")
+        assert [a.outcome for a in applied.awards] == ["pending", "recovery", "recovery"]
+
+
+@pytest.mark.skipif(not LONG, reason="the reference takes 8 s here: the long profile")
+def test_a_group_stopped_past_the_bound_gives_the_references_result(qualys_revised,
+                                                                    monkeypatch):
+    case = _past_bound_89()
+    stops = _stops(monkeypatch)
+    fast = render(qualys_revised, case, True)
+    assert stops
+    assert fast == render(qualys_revised, case, False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -351,10 +352,7 @@ class Exact:
     def count(self, group: Group) -> int:
         """How many combinations the candidates' answers make, with the thresholds found so
         far (they are only ever added to, and so is this)."""
-        count = 1
-        for fact in group.cited:
-            count *= len(self.answers(group, fact))
-        return count
+        return math.prod(len(self.answers(group, fact)) for fact in group.cited)
 
     def _add(self, group: Group, fact: str) -> None:
         if fact in group.domains:
@@ -379,8 +377,10 @@ class Exact:
             combo = cache[key] = self._combination(group, assigned, key, cache)
             if group.tracker.unsure:
                 raise _Unsure()
-            if watch is not None:  # its answers past the bound already (watch.Watch.grown)
-                watch.grown(group, self.bound)
+            past = watch.grown(group, self.bound) if watch is not None else None
+            if past is not None:  # past the bound already (watch.Watch.grown): so given up,
+                from clawpolicy.evaluate.split import splits  # its awards then one by one
+                raise _Unsettled(past) if splits(self, group) else watching.Undecided()
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))

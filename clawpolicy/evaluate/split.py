@@ -49,7 +49,7 @@ def split(exact: "Exact", group: Group) -> list[Group]:
     """The group, or in its place what settles its awards one by one (see the module's
     text): for the determination's own search, the joined group; for an answer's, which
     reads only how each award is settled, each award's own group."""
-    if not group.overflow or len(group.awards) < 2 or exact.run.unknowns:
+    if not group.overflow or not splits(exact, group):
         return [group]
     own = each(exact, group)
     if own is None:
@@ -70,6 +70,12 @@ def split(exact: "Exact", group: Group) -> list[Group]:
         for b in found[x + 1:]:
             exact.apart.update(set(a.facts + a.cited) & set(b.facts + b.cited))
     return found
+
+
+def splits(exact: "Exact", group: Group) -> bool:
+    """Whether a group past the bound has its awards settled one by one: several awards, and
+    the case's other amounts known whatever the answers."""
+    return len(group.awards) > 1 and not exact.run.unknowns
 
 
 def each(exact: "Exact", group: Group) -> list[Group] | None:

@@ -121,31 +121,34 @@ class Watch:
         if not self.open and (not self.whole or self.others is None):
             raise Undecided()
 
-    def grown(self, group: Group, bound: int) -> None:
-        """Stops the search (`Undecided`) once the thresholds it has found make its
-        candidates' answers more combinations than `bound` (exact.Exact.count), for a case
-        with awards. The round began at most `bound` of them (exact.Exact.enumerate counts
-        them first and stops past the bound), and the count moves only with the thresholds
-        (and a related date's last day, tracking.Tracker.answers), which are only added to:
-        so this round found a new one, and the search does not end
-        with this round's combinations. It ends past the bound within this round or at the
-        next round's start (counting the answers, more than `bound`), or, this round its
-        last, still moving; or earlier, stopped by its watch or at a fact whose answers
-        cannot be listed. Each gives the run it starts from back, every award it settles as
-        the facts known decide it (settle.py), and only the notes that say why differ, which
-        an answer's result does not read (its outcome, amount and open facts:
-        questions.fallback_answers; shortcuts.Leads keeps that result for alike answers).
-        So the rest of the search is not made. As with the watch's own stop, the combinations not
-        tried are not evaluated: an evaluation that would fail among them is not met (no
-        test case has one). Not for a case without awards, where which facts the search
-        left unknown (Group.unlisted, found as it goes) is read (unlisted.lists_alike)."""
+    def grown(self, group: Group, bound: int) -> int | None:
+        """How many combinations the thresholds the search has found make its candidates'
+        answers (exact.Exact.count), where more than `bound`, for a case with awards; else
+        None. The round began at most `bound` of them (exact.Exact.enumerate counts them
+        first and stops past the bound), and the count moves only with the thresholds (and a
+        related date's last day, tracking.Tracker.answers), which are only added to: so this
+        round found a new one, and the search does not end with this round's combinations.
+        It ends past the bound within this round or at the next round's start (counting the
+        answers, more than `bound`), or, this round its last, still moving; or earlier,
+        stopped by its watch or at a fact whose answers cannot be listed. So the rest of
+        the search is not made: the caller stops it as past the bound (where its awards are
+        then settled one by one, split.py) or gives the run back (`Undecided`: every award
+        it settles as the facts known decide it, settle.py; only the notes that say why
+        differ, which an answer's result does not read: its outcome, amount and open facts,
+        questions.fallback_answers; shortcuts.Leads keeps that result for alike answers). As
+        with the watch's own stop, the combinations not tried are not evaluated: an
+        evaluation that would fail among them is not met (no test case has one). Not for a
+        case without awards, where which facts the search left unknown (Group.unlisted,
+        found as it goes) is read (unlisted.lists_alike)."""
         if self.known is None:
-            return
+            return None
         now = version(group.tracker)
         if now != self.known:
             self.known = now
-            if self.exact.count(group) > bound:
-                raise Undecided()
+            count = self.exact.count(group)
+            if count > bound:
+                return count
+        return None
 
     def _named_alike(self) -> bool:
         """Whether the awards still open count for nothing the answer gives. Some award of
