@@ -102,6 +102,34 @@ def test_the_stop_waits_for_more_combinations_than_the_bound(count, stops):
     assert _grown(2, count) == (count if stops else None)
 
 
+def _past(awards: int, last: bool) -> int | None:
+    """`Watch.past` on a group of `awards` pending awards whose answers make 5,000
+    combinations once a threshold is found after the round began (`last`: its last round)."""
+    tracker = Tracker({})
+    group = SimpleNamespace(awards=list(range(awards)), tracker=tracker)
+    pending = SimpleNamespace(result=SimpleNamespace(outcome="pending"))
+    run = SimpleNamespace(awards=[pending] * awards, unknowns=[])
+    exact = SimpleNamespace(run=run, count=lambda g: 5000)
+    made = watch.Watch(exact, group, last)
+    tracker.thresholds["fact"] = [1]
+    return made.past(group, 1024)
+
+
+@pytest.mark.parametrize("awards, last, splits", [(2, False, True), (2, True, False),
+                                                  (1, False, False)])
+def test_past_the_bound_a_group_of_several_awards_is_split_but_in_its_last_round(
+        awards, last, splits):
+    """Past the bound within a round, a group of several awards ends as one past the bound
+    at a round's start: its awards then searched one by one (split.py). In its last round
+    the search would end still moving, which splits nothing (as the reference), and a group
+    of one award is not split: there the run is given back."""
+    if splits:
+        assert _past(awards, last) == 5000
+    else:
+        with pytest.raises(watch.Undecided):
+            _past(awards, last)
+
+
 def test_no_stop_for_a_case_without_awards():
     """A case without awards reads the facts its search left unknown, found as it goes
     (unlisted.lists_alike): its search is never stopped so."""

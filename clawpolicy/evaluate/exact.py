@@ -315,7 +315,7 @@ class Exact:
             group.undecided = True
             return
         marks = 0
-        for _ in range(ROUNDS):
+        for round_ in range(ROUNDS):
             before = ({f: list(v) for f, v in group.tracker.thresholds.items()},
                       group.tracker.marks)
             if group.tracker.marks != marks:  # (two dates compared: Tracker.unrelated)
@@ -325,7 +325,8 @@ class Exact:
                 group.overflow, group.combinations = count, []
                 return
             leaves: list[tuple[dict, Combination]] = []
-            watch = watching.Watch(self, group) if self.outcome_only else None
+            watch = watching.Watch(self, group, round_ == ROUNDS - 1) if self.outcome_only \
+                else None
             try:
                 for leaf in shown:
                     watch.leaf(leaf)
@@ -377,10 +378,9 @@ class Exact:
             combo = cache[key] = self._combination(group, assigned, key, cache)
             if group.tracker.unsure:
                 raise _Unsure()
-            past = watch.grown(group, self.bound) if watch is not None else None
-            if past is not None:  # past the bound already (watch.Watch.grown): so given up,
-                from clawpolicy.evaluate.split import splits  # its awards then one by one
-                raise _Unsettled(past) if splits(self, group) else watching.Undecided()
+            past = watch.past(group, self.bound) if watch is not None else None
+            if past is not None:  # past the bound already (watch.Watch.past)
+                raise _Unsettled(past)
         open_ = [f for f in combo.open if f not in assigned]
         if not open_:
             leaves.append((assigned, combo))

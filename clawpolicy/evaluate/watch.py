@@ -87,8 +87,9 @@ class Watch:
     turns on: `Undecided` stops it. So too where the awards still open would change none of
     these whether they stay pending or not (`_named_alike`)."""
 
-    def __init__(self, exact: Exact, group: Group):
+    def __init__(self, exact: Exact, group: Group, last: bool = False):
         self.exact = exact
+        self.last = last  # the search's last round
         self.first: dict[int, tuple] = {}
         self.open = {i for i in group.awards if exact.run.awards[i].result.outcome == "pending"}
         self.unrecovered: set[int] = set()  # a combination decides it otherwise than recovery
@@ -131,7 +132,7 @@ class Watch:
         It ends past the bound within this round or at the next round's start (counting the
         answers, more than `bound`), or, this round its last, still moving; or earlier,
         stopped by its watch or at a fact whose answers cannot be listed. So the rest of
-        the search is not made: the caller stops it as past the bound (where its awards are
+        the search is not made (`past`): it ends as past the bound (where its awards are
         then settled one by one, split.py) or gives the run back (`Undecided`: every award
         it settles as the facts known decide it, settle.py; only the notes that say why
         differ, which an answer's result does not read: its outcome, amount and open facts,
@@ -149,6 +150,21 @@ class Watch:
             if count > bound:
                 return count
         return None
+
+    def past(self, group: Group, bound: int) -> int | None:
+        """Where the search is known to end past the bound (`grown`): the count, where it
+        ends as past the bound at a round's start would, its awards then settled one by one
+        (split.py: several awards, the case's other amounts known); else `Undecided`, the run
+        given back, as where its group is of one award, or where this round is its last
+        (the search would end still moving, its awards left as the facts known decide them:
+        settle.py). None while it may still end otherwise."""
+        count = self.grown(group, bound)
+        if count is None:
+            return None
+        from clawpolicy.evaluate.split import splits  # (it builds on exact.py)
+        if self.last or not splits(self.exact, group):
+            raise Undecided()
+        return count
 
     def _named_alike(self) -> bool:
         """Whether the awards still open count for nothing the answer gives. Some award of
