@@ -2,12 +2,13 @@
 group it has settled as far as that needs (`Watch`, which stops it once the rest could change
 nothing), and a search known beforehand to give nothing but the run it starts from (a few
 leaves far apart in the search's tree already show every award the group settles staying
-pending: `probe`), or known so once the thresholds it has found make more combinations than
-the bound (`Watch.grown`).
+pending: `probe`), or known to end past the bound once the thresholds it has found make more
+combinations than the bound (`Watch.grown`, `Watch.past`).
 
 Such a search ends one of four ways, and three of them leave every award of the group as the
-run it starts from has it: past the bound, still moving after its rounds, or stopped by its
-watch (`Watch`) once nothing the group settles can count otherwise. Only a search run to
+run it starts from has it: past the bound (a group of several awards is then settled award
+by award, each award's own search: split.py), still moving after its rounds, or stopped by
+its watch (`Watch`) once nothing the group settles can count otherwise. Only a search run to
 its end can settle an award, and it settles one only where every combination it keeps decides
 it, and the same way. So where two admissible answers that search would try decide an award
 differently, it stays pending however the search ends; where that holds of every award the
