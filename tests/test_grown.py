@@ -20,16 +20,15 @@ gives, and to the reference in the long profile."""
 
 from __future__ import annotations
 
-import pytest
-
 import copy
 import functools
 import json
 import random
 from types import SimpleNamespace
 
-from clawpolicy.api import evaluate, read_case_data
+import pytest
 
+from clawpolicy.api import evaluate, read_case_data
 from clawpolicy.evaluate import shortcuts, watch
 from clawpolicy.evaluate.tracking import Tracker
 from tests.strategies import LONG
@@ -101,7 +100,7 @@ def _grown(awards: int, count: int) -> int | None:
                                           (5000, True)])
 def test_the_stop_waits_for_more_combinations_than_the_bound(count, stops):
     """Up to the bound, a round may still end with its combinations: only past it is the
-    search known to give its run back."""
+    search known to end past the bound."""
     assert _grown(2, count) == (count if stops else None)
 
 
