@@ -84,15 +84,22 @@ def test_a_stop_made_without_counting_gives_another_answer(qualys_revised, monke
     assert render(qualys_revised, case, True) != reference
 
 
-def _grown(awards: int, count: int) -> int | None:
-    """`Watch.grown` on a group whose answers make `count` combinations once a threshold is
-    found after the round began, in a case of `awards` awards."""
+def _watch(awards: int, count: int, last: bool = False) -> tuple[watch.Watch, SimpleNamespace]:
+    """A watch of a group of `awards` pending awards (the case's, none for a case without
+    awards) whose answers make `count` combinations once a threshold is found after the
+    round began (`last`: the search's last round), and the group."""
     tracker = Tracker({})
-    group = SimpleNamespace(awards=[], tracker=tracker)
-    run = SimpleNamespace(awards=[None] * awards, unknowns=[])
+    group = SimpleNamespace(awards=list(range(awards)), tracker=tracker)
+    pending = SimpleNamespace(result=SimpleNamespace(outcome="pending"))
+    run = SimpleNamespace(awards=[pending] * awards, unknowns=[])
     exact = SimpleNamespace(run=run, count=lambda g: count)
-    made = watch.Watch(exact, group)
+    made = watch.Watch(exact, group, last)
     tracker.thresholds["fact"] = [1]  # a threshold found since the round began
+    return made, group
+
+
+def _grown(awards: int, count: int) -> int | None:
+    made, group = _watch(awards, count)
     return made.grown(group, 1024)
 
 
@@ -105,15 +112,7 @@ def test_the_stop_waits_for_more_combinations_than_the_bound(count, stops):
 
 
 def _past(awards: int, last: bool) -> int | None:
-    """`Watch.past` on a group of `awards` pending awards whose answers make 5,000
-    combinations once a threshold is found after the round began (`last`: its last round)."""
-    tracker = Tracker({})
-    group = SimpleNamespace(awards=list(range(awards)), tracker=tracker)
-    pending = SimpleNamespace(result=SimpleNamespace(outcome="pending"))
-    run = SimpleNamespace(awards=[pending] * awards, unknowns=[])
-    exact = SimpleNamespace(run=run, count=lambda g: 5000)
-    made = watch.Watch(exact, group, last)
-    tracker.thresholds["fact"] = [1]
+    made, group = _watch(awards, 5000, last)
     return made.past(group, 1024)
 
 

@@ -267,9 +267,9 @@ class Exact:
             # awarded), twice it where a floor is not known (its answers at the ceiling leave room)
             unit = (unit or self.vocabulary.default_unit) if type_ == t.MONEY else None
             lo, fixed = fact_floor(self.determiner, fact) or Decimal(0), isinstance(bound, Money)
-            hi = bound.amount if fixed else (lo if lo >= CEILING else 0) + CEILING * (1 + any(
-                limit == fact and value is None  # (a floor not known)
-                for _, (_, limit, _), (value, _, _) in tied(self.determiner, fact)))
+            twice = any(limit == fact and value is None  # (a floor not known: twice it)
+                        for _, (_, limit, _), (value, _, _) in tied(self.determiner, fact))
+            hi = bound.amount if fixed else (lo if lo >= CEILING else 0) + CEILING * (1 + twice)
             return Scale(lo, hi, self.vocabulary.step(unit) if unit else NUMBER_STEP, unit,
                          open=not fixed)
         if isinstance(type_, t.Record) and alike.through_fields(self.determiner.policy, fact):
@@ -467,10 +467,10 @@ class Exact:
                         awards: list[int]) -> dict[int, AwardEvaluation]:
         """Awards of the group decided with their reasons (none for the outcome alone: where
         an answer leads, `reasons`), under one combination of answers (a fact it leaves
-        unanswered stays unknown in the reasons): in one run, which decides only them (an award's decision does not depend on which others a run decides). As
-        the combinations were, no award outside the group is decided again: an answer that
-        would make another award's evaluation fail (a division by zero) is not one its
-        search tried."""
+        unanswered stays unknown in the reasons): in one run, which decides only them (an
+        award's decision does not depend on which others a run decides). As the combinations
+        were, no award outside the group is decided again: an answer that would make another
+        award's evaluation fail (a division by zero) is not one its search tried."""
         overrides = {f: (group.domains[f].answer(v) if isinstance(group.domains[f], Scale)
                          else v) for f, v in zip(group.facts, values) if v is not ANY}
         only = awards[0] if len(group.awards) == 1 else None

@@ -115,9 +115,9 @@ class Tracker:
     # answer of the other that begins or ends an OWN interval of the other's (`boundary`:
     # not also at the day before such an answer, which cut the facts finer than their
     # answers lead apart: of run.py's 2,050 determinations it changed one, taking it past
-    # the bound); AROUND where it turns at one of a NOTED
-    # threshold of the other's (so that the first's answers meet it on both sides); at one
-    # of an AROUND threshold, nothing. The least, where several noted it. The answers of one date alone
+    # the bound); AROUND where it turns at one of a NOTED threshold of the other's (so that
+    # the first's answers meet it on both sides); at one of an AROUND threshold, nothing.
+    # The least, where several noted it. The answers of one date alone
     # lead apart only where the comparison meets a threshold of the other's own (there the
     # other's answers in one of its intervals go from meeting the comparison on one side
     # only to meeting it on both): the answers are said by those (`points(said=True)`). A
