@@ -127,6 +127,14 @@ def qualys_revised():
     return compile_policy(QUALYS)
 
 
+@pytest.fixture(scope="session")
+def company_policies():
+    """The other companies' policies (COMPANY_CASES), each compiled once, by path."""
+    from clawpolicy.api import compile_policy
+
+    return {path: compile_policy(path) for path in {p for p, _ in COMPANY_CASES}}
+
+
 def benchmark_modules(*names: str) -> list:
     """Modules of benchmarks/ (`generate`, `floor`, `check_agreement`, ...), imported without
     leaving them, or what they import from there, in `sys.modules`: Hypothesis draws its

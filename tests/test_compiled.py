@@ -1,9 +1,11 @@
 """Differential tests: the compiled evaluator (evaluate/compiled.py) gives determinations
 byte-identical to the tree walk (evaluate/expressions.py), the executable reference, on every
-shipped example and on generated cases: 1,000 per CI run through the three-valued runs
-(with reasons and without, as open questions are answered), and 60 through the whole
-determination; ten times as many, at random, with CLAWPOLICY_FUZZ=long. Also with the compiler knowing no node kind at all, which is how a
-construct added to the language is evaluated until it is compiled too."""
+shipped example (every company's) and on generated cases: 1,000 per CI run through the
+three-valued runs of the Qualys policies (with reasons and without, as open questions are
+answered) and 100 through those of the other companies' (Northrop Grumman's, ICF's); 60 and
+3 through the whole determination; ten times as many, at random, with CLAWPOLICY_FUZZ=long.
+Also with the compiler knowing no node kind at all, which is how a construct added to the
+language is evaluated until it is compiled too."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from clawpolicy.evaluate import compiled
 from clawpolicy.evaluate.decide import Determiner
 from clawpolicy.evaluate.determine import ARITHMETIC
 from clawpolicy.render import json as json_render
-from tests.conftest import EXAMPLE_CASES, REVISION_CASES
+from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES
 from tests.strategies import cases, fuzzed
 from tests.test_properties import as_case
 
@@ -53,6 +55,13 @@ def test_examples_2019(case_path, qualys_2019):
 @pytest.mark.parametrize("case_path", REVISION_CASES, ids=lambda p: p.stem)
 def test_examples_revised(case_path, qualys_revised):
     fast, reference = both(qualys_revised, read_case(case_path))
+    assert fast == reference
+
+
+@pytest.mark.parametrize("policy_path,case_path", COMPANY_CASES, ids=lambda p: p.stem)
+def test_examples_of_other_companies(policy_path, case_path, company_policies):
+    """Northrop Grumman's and ICF's policies: other rules, facts of their own, revisions."""
+    fast, reference = both(company_policies[policy_path], read_case(case_path))
     assert fast == reference
 
 
@@ -117,6 +126,15 @@ def test_generated_runs_revised(qualys_revised, data):
     _generated(qualys_revised, data, both_runs)
 
 
+@fuzzed(100)
+@given(cases(max_awards=4))
+def test_generated_runs_of_other_companies(company_policies, data):
+    """The generated cases (the case format's own fields) through the other companies'
+    policies, whose own facts they leave unknown (a date of adoption, shares disposed of)."""
+    for path in sorted(company_policies):
+        _generated(company_policies[path], data, both_runs)
+
+
 @fuzzed(50)
 @given(cases(max_awards=2))
 def test_generated_determinations_2019(qualys_2019, data):
@@ -127,6 +145,13 @@ def test_generated_determinations_2019(qualys_2019, data):
 @given(cases(max_awards=2))
 def test_generated_determinations_revised(qualys_revised, data):
     _generated(qualys_revised, data, both)
+
+
+@fuzzed(3)
+@given(cases(max_awards=2))
+def test_generated_determinations_of_other_companies(company_policies, data):
+    for path in sorted(company_policies):
+        _generated(company_policies[path], data, both)
 
 
 def test_each_rule_knows_the_facts_it_can_read(qualys_2019):

@@ -11,7 +11,6 @@ from clawpolicy.api import evaluate, read_case
 from clawpolicy.render import json as json_render
 from clawpolicy.render import layout
 from clawpolicy.tools import testing
-from clawpolicy.api import compile_policy
 from tests.conftest import COMPANY_CASES, EXAMPLE_CASES, REVISION_CASES, ROOT, MemoText
 
 
@@ -51,11 +50,6 @@ def test_revised_text_determination(case_path, qualys_revised, text_snapshot):
 @pytest.mark.parametrize("case_path", REVISION_CASES, ids=lambda p: p.stem)
 def test_revised_markdown_determination(case_path, qualys_revised, markdown_snapshot):
     assert layout.markdown(evaluate(qualys_revised, read_case(case_path))) == markdown_snapshot
-
-
-@pytest.fixture(scope="module")
-def company_policies():
-    return {path: compile_policy(path) for path in {p for p, _ in COMPANY_CASES}}
 
 
 @pytest.mark.parametrize("policy_path,case_path", COMPANY_CASES,
