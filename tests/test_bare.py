@@ -34,7 +34,7 @@ def test_examples(case_path, reasons, qualys_2019, qualys_revised):
     assert render(policy, loaded, True, reasons) == render(policy, loaded, False, reasons)
 
 
-@fuzzed(30)
+@fuzzed(5)
 @given(cases(max_awards=4 if LONG else 2))
 def test_generated(qualys_revised, data):
     loaded = as_case(data)

@@ -237,7 +237,7 @@ def _broken(loaded) -> set[tuple[str, str]]:
             vocabulary.load().broken_constraints(loaded.case)}
 
 
-@fuzzed(120)
+@fuzzed(60)
 @given(known_cases(max_awards=2))
 def test_no_answer_offered_breaks_a_constraint_the_case_keeps(qualys_revised, data):
     """Every answer an open question offers stays within the vocabulary's constraints: at

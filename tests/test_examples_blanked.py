@@ -65,7 +65,7 @@ def blanked_examples(draw) -> tuple[Path, dict]:
     return policy, data
 
 
-@fuzzed(300)
+@fuzzed(60)
 @given(blanked_examples())
 def test_every_answer_keeps_its_promise_on_the_examples_blanked(example):
     policy, data = example

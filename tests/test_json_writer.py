@@ -100,7 +100,7 @@ def test_benchmark_cases(seed, qualys_2019, qualys_revised):
             compare(policy, as_case(data))
 
 
-@fuzzed(25)
+@fuzzed(5)
 @given(cases(max_awards=3))
 def test_generated(qualys_2019, qualys_revised, data):
     for policy in (qualys_2019, qualys_revised):

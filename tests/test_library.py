@@ -187,7 +187,7 @@ def test_a_datetime_is_refused_saying_to_pass_its_date(policies, instant):
 
 def test_one_policy_serves_many_threads_with_the_sequential_results():
     policy = clawpolicy.load_policy(QUALYS)  # fresh: no revision composed yet
-    cases = REVISION_CASES * 4
+    cases = list(REVISION_CASES)
     expected = [_expected(case) for case in cases]
     with ThreadPoolExecutor(8) as pool:
         found = list(pool.map(lambda c: clawpolicy.to_json(policy.evaluate(c)), cases))

@@ -151,7 +151,7 @@ def _named(data: dict, path: str) -> str:
     return f"{data[record][int(index[:-1])]['id'] if index else record}: {words}"
 
 
-@fuzzed(60)
+@fuzzed(30)
 @given(cases(max_awards=2), st.data())
 def test_a_fact_the_determination_does_not_cite_never_changes_the_outcome(qualys_2019, data,
                                                                            draw):

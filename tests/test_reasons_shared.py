@@ -62,7 +62,7 @@ def test_benchmark_batches(batch, revised, qualys_2019, qualys_revised):
     batch_agrees(both, qualys_revised if revised else qualys_2019, batch)
 
 
-@fuzzed(15)
+@fuzzed(3)
 @given(cases(max_awards=4 if LONG else 3))
 def test_generated(qualys_revised, data):
     shared, reference = both(qualys_revised, as_case(data))

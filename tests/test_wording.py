@@ -213,7 +213,7 @@ def test_rare_constructs_on_the_examples(case_path, rare_policies, compare):
         _agree(compare, policy, read_case(case_path))
 
 
-@fuzzed(30)
+@fuzzed(5)
 @given(cases(max_awards=2))
 def test_rare_constructs_generated(rare_policies, data):
     for policy in rare_policies:
