@@ -43,13 +43,14 @@ def clawpolicy_command() -> list[str]:
 _BYTECODE = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall_times(command: list[str], runs: int) -> list[float]:
-    """Wall-clock seconds of `runs` runs of a command (one more before, not counted)."""
+def wall_times(command: list[str], runs: int, env: dict[str, str] | None = None) -> list[float]:
+    """Wall-clock seconds of `runs` runs of a command (one more before, not counted), with
+    `env` added to the environment."""
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
         done = subprocess.run(command, cwd=common.ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, check=False, env=_BYTECODE)
+                              stderr=subprocess.PIPE, check=False, env={**_BYTECODE, **(env or {})})
         if i:
             times.append(time.perf_counter() - start)
         if done.returncode != 0:
