@@ -227,8 +227,8 @@ def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revi
 
 @pytest.mark.parametrize("name, fact, said, applied", [
     ("past-bound-144.json", "findings.recovery_cost",
-     [("< 0.01", [("18688", "shares"), ("1576875.00", "USD")]),
-      (">= 0.01", [("1576875.00", "USD")])],
+     [("< 0.01 USD", [("18688", "shares"), ("1576875.00", "USD")]),
+      (">= 0.01 USD", [("1576875.00", "USD")])],
      [("0", [("18688", "shares"), ("1576875.00", "USD")]), ("0.01", [("1576875.00", "USD")])]),
     pytest.param(
         "turn-after-78.json", "awards[2].amount_paid",
@@ -244,8 +244,10 @@ def test_an_amount_asked_alone_is_tried_where_it_turns(qualys_revised, name, fac
 
     past-bound-144: the recovery's cost and the share's price are compared only with amounts
     the case computes (what the cost exceeds), so the policy names no point of either. The
-    group passes the bound; asked alone, each is answered at the points its search found
-    before it stopped (it had no answer at all before).
+    group passed the bound, and asked alone, each was answered at the points its search
+    found before it stopped (it had no answer at all before); since the answering runs
+    evaluate no note (a note's comparison of the cost gave the search thresholds of its
+    own), the group's search settles it, with the same answers (test below).
 
     turn-after-78: the amount paid of psu-fy2024-3 (11,800 shares awarded, 10,334 as
     restated) is asked alone. A search saw it turn at 1,466.00 (the first answer past a
@@ -264,6 +266,29 @@ def test_an_amount_asked_alone_is_tried_where_it_turns(qualys_revised, name, fac
         assumed = evaluate(qualys_revised, case, [f"{fact}={value}"])
         assert assumed.outcome == "recovery"
         assert _amounts(assumed.total_recoverable) == total
+
+
+def test_a_notes_comparison_gives_the_search_no_threshold(qualys_revised):
+    """tests/answer_cases/README.md, past-bound-144: the note `cost_of_recovery` compares the
+    cost with the Recoverable Compensation. Evaluated in the search's runs, it gave the cost
+    thresholds at which nothing the search reads turns, and the group passed the bound
+    (1,638 combinations): psu-fy2023-1 was left as the facts known decide it, and an answer
+    of a cost above 0 said the case recovers the cash awards, not that the share award
+    stays pending. The runs that answer a question now evaluate no note (decide.Determiner
+    .run): the search settles the group, and each answer says what stays open."""
+    determination = evaluate(qualys_revised, _read("past-bound-144.json"))
+    assert not any("not settled exactly" in note for award in determination.awards
+                   for note in award.notes)
+    [cost] = [q for q in determination.open_questions if q.fact == "findings.recovery_cost"]
+    [none, some] = cost.answers
+    assert (none.if_, none.awards, none.pending_on) == ("< 0.01 USD", None, None)
+    assert some.if_ == ">= 0.01 USD" and some.awards == {"psu-fy2023-1": "pending"}
+    assert some.pending_on == ["findings.decided_by", "findings.recovery_attempt_documented",
+                               "awards[0].share_price"]
+    [by] = [q for q in determination.open_questions if q.fact == "findings.decided_by"]
+    assert [(a.if_, a.awards) for a in by.answers] == [
+        (["compensation_committee", "independent_directors"], {"psu-fy2023-1": "pending"}),
+        ("board", None)]
 
 
 def _amounts(total) -> list[tuple[str, str]]:

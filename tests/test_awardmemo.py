@@ -32,9 +32,11 @@ def _same(a, b) -> bool:
 def test_the_lookup_finds_what_the_scan_in_order_finds(qualys_2019, monkeypatch):
     """Cases 22 and 76 of run.py's 150 mixed cases (seed 2024): groups of several awards
     whose answers' searches look each award up thousands of times, most of them hits, on
-    awards of several read-sets; in case 76 a few lookups find an evaluation kept under
-    another read-set than the first that stands, and equal to it. (Some 28,900 hits since
-    the two unknown amounts of case 76 that cap each other are related, tracking.py; 37,000
+    awards of several read-sets. Where a lookup finds an evaluation kept under another
+    read-set than the first that stands, it is equal to it: in case 76 a few did, until the
+    runs that answer a question stopped evaluating the policy's notes (2026-12-03; none
+    since, in the first 77 of those cases under either policy). (Some 28,900 hits since the
+    two unknown amounts of case 76 that cap each other are related, tracking.py; 37,000
     since the groups past the bound are searched award by award, split.py; 40,000 before.)"""
     lookup = awardmemo.AwardMemo._lookup
     counts = {"lookups": 0, "hits": 0, "not the first read-set": 0, "two stand": 0}
@@ -59,4 +61,4 @@ def test_the_lookup_finds_what_the_scan_in_order_finds(qualys_2019, monkeypatch)
     for data in (cases[22], cases[76]):
         evaluate(qualys_2019, as_case(data))
     assert counts["hits"] > 25_000 and counts["lookups"] - counts["hits"] > 100
-    assert counts["not the first read-set"] > 1_000 and counts["two stand"] > 0
+    assert counts["not the first read-set"] > 1_000

@@ -99,32 +99,40 @@ class Determiner:
         A run told `reasons=False` that answers a question is read for its outcomes and
         amounts alone (the exactness search's combinations, where an answer leads): on the
         compiled path its awards' conditions are recorded only as the combination of
-        alternatives reads them (`BARE`, combine.Seen), never as the determination's.
+        alternatives reads them (`BARE`, combine.Seen), never as the determination's; and,
+        on either path, the policy's notes are not evaluated for its awards. A note is no
+        part of what such a run is read for (an award's outcome, amount and remedies:
+        AwardEvaluation.decided), and a note's own comparison of an amount or date the run
+        answers (its `when` weighing a fact against an amount the award computes) would give
+        the search a threshold at which nothing it reads turns, and a combination more for
+        each.
 
         `taken`: a run that decided every award of the case, none of which read an answered
         fact, nor did which revisions take the participant in: its awards are taken as they
         are, with the pivots deciding them noted (`CaseRun.pivots_of_awards`), in a run that
         otherwise runs as it does without it (settle.py's sub-searches, a search shortcut)."""
-        bare = BARE and reasons is False and bool(overrides)
+        answering = reasons is False and bool(overrides)
         reasons = self.reasons if reasons is None else reasons
         fast = compiled(self.policy, memo=reasons)
         try:
             return self._run(overrides, reasons, reuse, only_award, tracker, fast, within,
-                             bare, taken)
+                             answering, taken)
         except EvaluationError:
             if fast is None:
                 raise
             # The error again, from the reference: it names the case facts a date that left
             # the calendar came from by the values it kept of each node.
-            return self._run(overrides, reasons, reuse, only_award, tracker, None, within)
+            return self._run(overrides, reasons, reuse, only_award, tracker, None, within,
+                             answering)
 
     def _run(self, overrides: dict[str, Any] | None, reasons: bool, reuse: CaseRun | None,
              only_award: int | None, tracker: Any, fast: Any,
-             within: frozenset[int] | None = None, bare: bool = False,
+             within: frozenset[int] | None = None, answering: bool = False,
              taken: CaseRun | None = None) -> CaseRun:
         ev = Evaluator(self.policy, self.case, self.facts, overrides, reasons, tracker)
         ev.compiled = fast
-        ev.bare = bare and fast is not None  # the reference records every condition
+        ev.answering = answering
+        ev.bare = BARE and answering and fast is not None  # the reference records every condition
         if fast is not None:
             ev.share(self.facts_read)
         if fast is not None and not overrides and reuse is None:
@@ -402,8 +410,22 @@ class Determiner:
             evaluation.bound, evaluation.moving = amounts.bound(self, ev, env, rec)
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
-        evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
+        if not ev.answering:  # (a run read for outcomes and amounts alone reads no note: `run`)
+            evaluation.notes.extend(self._notes(ev, env, rec))
         return evaluation
+
+    def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list:
+        """The policy's notes that apply to the award, evaluated apart from its decision: the
+        facts they read and the points at which they compare an unknown (ev.reads,
+        ev.pivots) are no part of it, as in a run that answers a question, which evaluates
+        none (`run`); the awards such a run takes from this one are then as deciding them
+        there gives them (settle._answered_run)."""
+        reads, pivots = ev.reads, ev.pivots
+        ev.reads, ev.pivots = None, {}
+        try:
+            return amounts.policy_notes(self, ev, env, rec)
+        finally:
+            ev.reads, ev.pivots = reads, pivots
 
     def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
         """A scope, condition or note rule's value under `rules` (evaluated in `env`); where this

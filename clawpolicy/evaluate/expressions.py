@@ -67,6 +67,9 @@ class Evaluator(Explainer, Reader):
         # Whether the awards' conditions are recorded only as the combination reads them
         # (decide.Determiner.run: a run read for its outcomes and amounts alone).
         self.bare = False
+        # Whether the run is read for its outcomes and amounts alone (decide.Determiner.run:
+        # it answers a question, without reasons), the compiled path and the reference alike.
+        self.answering = False
         # The comparisons each span function stands for (spans.py), built once per call.
         self.expanded: dict[int, ast.Expr] = {}
         # The policy's expressions compiled into closures (compiled.py), or None: the tree
