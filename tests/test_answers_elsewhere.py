@@ -15,7 +15,6 @@ import pytest
 
 from clawpolicy.api import evaluate, read_case_data
 from tests.conftest import ROOT
-from tests.strategies import LONG
 
 CASES = ROOT / "tests" / "answer_cases"
 CASE = CASES / "two-groups-14.json"
@@ -230,14 +229,10 @@ def test_past_the_bound_an_answer_names_no_fact_the_case_then_leaves(qualys_revi
      [("< 0.01 USD", [("18688", "shares"), ("1576875.00", "USD")]),
       (">= 0.01 USD", [("1576875.00", "USD")])],
      [("0", [("18688", "shares"), ("1576875.00", "USD")]), ("0.01", [("1576875.00", "USD")])]),
-    pytest.param(
-        "turn-after-78.json", "awards[2].amount_paid",
-        [("<= 1466 shares", [("1466", "shares"), ("132333.82", "USD")]),
-         ("> 1466 shares", [("132333.82", "USD")])],
-        [("1466", [("1466", "shares"), ("132333.82", "USD")]),
-         ("1466.01", [("132333.82", "USD")])],
-        marks=pytest.mark.skipif(not LONG, reason="17 s in a whole run: the long profile "
-                                 "(CI's budget, docs/testing.md)")),
+    ("turn-after-78.json", "awards[2].amount_paid",
+     [("< 1466.01 shares", [("1466", "shares"), ("132333.82", "USD")]),
+      (">= 1466.01 shares", [("132333.82", "USD")])],
+     [("1466", [("1466", "shares"), ("132333.82", "USD")]), ("1466.01", [("132333.82", "USD")])]),
 ])
 def test_an_amount_asked_alone_is_tried_where_it_turns(qualys_revised, name, fact, said, applied):
     """tests/answer_cases/README.md, past-bound-144 and turn-after-78.
@@ -247,7 +242,8 @@ def test_an_amount_asked_alone_is_tried_where_it_turns(qualys_revised, name, fac
     group passed the bound, and asked alone, each was answered at the points its search
     found before it stopped (it had no answer at all before); since the answering runs
     evaluate no note (a note's comparison of the cost gave the search thresholds of its
-    own), the group's search settles it, with the same answers (test below).
+    own), the group's search settles it: the same ranges, said with their unit, each saying
+    what stays open (the test below). turn-after-78 is then this test's amount asked alone.
 
     turn-after-78: the amount paid of psu-fy2024-3 (11,800 shares awarded, 10,334 as
     restated) is asked alone. A search saw it turn at 1,466.00 (the first answer past a

@@ -3,9 +3,10 @@
 settles staying pending, the search is not made and the run it starts from is its result.
 Held to the reference (searching.SHORTCUTS = False, every answer searched to its end) on a
 small policy where the probe is taken and where it must not be, and on generated cases of
-the benchmark's mixed batch where it is taken most (2019 policy: case 22 in the default
-suite; 52 and 76, whose searches ran to the bound or hundreds of runs, in the long
-profile)."""
+the benchmark's mixed batch where it is taken (2019 policy: case 22 in the default suite;
+76, whose searches run hundreds of runs, in the long profile; 52 was there too until the
+runs that answer a question stopped evaluating the policy's notes, b338307: its group no
+longer passes the bound, and no answer of it is probed)."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def test_a_probe_of_fewer_descents_shows_nothing(descents, name, probes, monkeyp
     assert found and not any(found)
 
 
-MIXED = [22] + ([52, 76] if LONG else [])
+MIXED = [22] + ([76] if LONG else [])
 
 
 @pytest.mark.parametrize("index", MIXED)
