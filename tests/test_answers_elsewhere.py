@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from clawpolicy.api import evaluate, read_case_data
+from clawpolicy.evaluate import exact
 from tests.conftest import ROOT
 
 CASES = ROOT / "tests" / "answer_cases"
@@ -285,6 +286,26 @@ def test_a_notes_comparison_gives_the_search_no_threshold(qualys_revised):
     assert [(a.if_, a.awards) for a in by.answers] == [
         (["compensation_committee", "independent_directors"], {"psu-fy2023-1": "pending"}),
         ("board", None)]
+
+
+def test_an_amount_asked_alone_is_said_in_its_unit(qualys_revised, monkeypatch):
+    """An amount of no record's unit (the cost of recovery, a share's price: the
+    vocabulary's default unit, USD) asked alone past the bound was said without its unit
+    (`< 0.01`), where its group's search says it with it (`< 0.01 USD`): past-bound-144 with
+    the bound lowered to 64 combinations, so that the group passes it again."""
+    case = _read("past-bound-144.json")
+    said = {}
+    for bound in (1024, 64):
+        monkeypatch.setattr(exact, "BOUND", bound)
+        determination = evaluate(qualys_revised, case)
+        said[bound] = {q.fact: [a.if_ for a in q.answers] for q in determination.open_questions
+                       if q.fact in ("findings.recovery_cost", "awards[0].share_price")}
+        past = any("not settled exactly" in note for award in determination.awards
+                   for note in award.notes)
+        assert past == (bound == 64)
+    assert said[64] == said[1024] == {
+        "findings.recovery_cost": ["< 0.01 USD", ">= 0.01 USD"],
+        "awards[0].share_price": ["< 53510273972.61 USD", ">= 53510273972.61 USD"]}
 
 
 def _amounts(total) -> list[tuple[str, str]]:

@@ -282,6 +282,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     `moved` say it)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
+    unit = (unit or vocabulary.default_unit) if type_ == t.MONEY else unit  # (as exact.domain)
     # A fact of one of the items decided one by one moves only that item's result.
     item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
     only = int(item[1]) if item else None
@@ -363,9 +364,7 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
         vocabulary.step(unit) if type_ == t.MONEY else NUMBER_STEP
 
     def point(x: Any) -> Any:
-        if type_ == t.MONEY and not isinstance(x, Money):
-            return Money(x, unit or vocabulary.default_unit)
-        return x
+        return Money(x, unit) if type_ == t.MONEY and not isinstance(x, Money) else x
 
     # Within the vocabulary's constraints (a date no later than the case's date, an amount
     # no more than another): an answer they rule out is none the case admits.
