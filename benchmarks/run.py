@@ -382,23 +382,20 @@ def main(argv: list[str] | None = None) -> int:
                                         "--format", "json"]
         # The policy parsed and checked on every run (no cache), and kept as a second run of
         # the command keeps it (check/cache.py: a private cache, filled by the uncounted run).
-        runs = [
-            ("clawpolicy check POLICY one-case.json, no cache",
-             wall_times(check, startup_runs, {"CLAWPOLICY_CACHE_DIR": "off"})),
-            ("  the same, the policy kept",
-             wall_times(check, startup_runs, {"CLAWPOLICY_CACHE_DIR": str(Path(tmp) / "cache")})),
-            ('python -c "import typer, pydantic, lark"',
-             wall_times([sys.executable, "-c", "import typer, pydantic, lark"], startup_runs)),
-            ('python -c "pass"', wall_times([sys.executable, "-c", "pass"], startup_runs)),
-        ]
+        no_cache = wall_times(check, startup_runs, {"CLAWPOLICY_CACHE_DIR": "off"})
+        kept = wall_times(check, startup_runs, {"CLAWPOLICY_CACHE_DIR": str(Path(tmp) / "cache")})
+        imports = wall_times([sys.executable, "-c", "import typer, pydantic, lark"], startup_runs)
+        runs = [("clawpolicy check POLICY one-case.json, no cache", no_cache),
+                ("  the same, the policy kept", kept),
+                ('python -c "import typer, pydantic, lark"', imports),
+                ('python -c "pass"', wall_times([sys.executable, "-c", "pass"], startup_runs))]
     out(f"start-up, wall clock, median of {startup_runs} runs (range)")
     for text, times in runs:
         out(f"  {text:<48}{statistics.median(times) * 1000:>7.0f} ms   "
             f"({min(times) * 1000:.0f}-{max(times) * 1000:.0f})")
-    imports = statistics.median(runs[2][1])
-    out(f"  clawpolicy check / the imports alone: "
-        f"{statistics.median(runs[0][1]) / imports:.1f}x no cache, "
-        f"{statistics.median(runs[1][1]) / imports:.1f}x the policy kept")
+    base = statistics.median(imports)
+    out(f"  clawpolicy check / the imports alone: {statistics.median(no_cache) / base:.1f}x no "
+        f"cache, {statistics.median(kept) / base:.1f}x the policy kept")
 
     # ---- cost curve
     out("")

@@ -177,11 +177,20 @@ def _excuse(ev: Evaluator, env: Env, rec: Rec, rc_t: Any, notes: list[str],
 
 
 def policy_notes(d: Any, ev: Evaluator, env: Env, rec: Rec) -> list[Note]:
-    """The policy's notes whose `when` holds for this covered award."""
+    """The policy's notes whose `when` holds for this covered award, evaluated apart from its
+    decision: the facts they read and the points at which they compare an unknown
+    (`ev.reads`, `ev.pivots`) are no part of it, as in a run that answers a question, which
+    evaluates no note (decide.Determiner.run); the awards such a run takes from one that
+    evaluated them are then as deciding them there gives them (settle._answered_run)."""
     rules, own = env.rules, d.shared is None  # (`_at` is `env` then, as decide.py's loop)
-    return [Note._make(award=rec.ident, rule=e.rule.name,
-                       clause=e.rule.citation.clause or "", text=e.rule.text or "",
-                       source=e.source)
-            for e in rules.of("note") for body in (e.rule.body,)
-            if d._rule(ev, body, env if own else d._at(rules, rec, body, env), rules) is True]
+    reads, pivots = ev.reads, ev.pivots
+    ev.reads, ev.pivots = None, {}
+    try:
+        return [Note._make(award=rec.ident, rule=e.rule.name,
+                           clause=e.rule.citation.clause or "", text=e.rule.text or "",
+                           source=e.source)
+                for e in rules.of("note") for body in (e.rule.body,)
+                if d._rule(ev, body, env if own else d._at(rules, rec, body, env), rules) is True]
+    finally:
+        ev.reads, ev.pivots = reads, pivots
 

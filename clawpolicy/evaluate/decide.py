@@ -411,21 +411,8 @@ class Determiner:
         else:
             evaluation = self._amounts(ev, env, rec, conditions, notes)
         if not ev.answering:  # (a run read for outcomes and amounts alone reads no note: `run`)
-            evaluation.notes.extend(self._notes(ev, env, rec))
+            evaluation.notes.extend(amounts.policy_notes(self, ev, env, rec))
         return evaluation
-
-    def _notes(self, ev: Evaluator, env: Env, rec: Rec) -> list:
-        """The policy's notes that apply to the award, evaluated apart from its decision: the
-        facts they read and the points at which they compare an unknown (ev.reads,
-        ev.pivots) are no part of it, as in a run that answers a question, which evaluates
-        none (`run`); the awards such a run takes from this one are then as deciding them
-        there gives them (settle._answered_run)."""
-        reads, pivots = ev.reads, ev.pivots
-        ev.reads, ev.pivots = None, {}
-        try:
-            return amounts.policy_notes(self, ev, env, rec)
-        finally:
-            ev.reads, ev.pivots = reads, pivots
 
     def _rule(self, ev: Evaluator, body: ast.Expr, env: Env, rules: rs.RuleSet) -> Any:
         """A scope, condition or note rule's value under `rules` (evaluated in `env`); where this

@@ -265,7 +265,7 @@ class Exact:
         if type_ in (t.MONEY, t.NUMBER):  # no answer above a bound the case declares; with
             # none, the ceiling past a floor at or above it (10**15 paid does not fix the amount
             # awarded), twice it where a floor is not known (its answers at the ceiling leave room)
-            unit = (unit or self.vocabulary.default_unit) if type_ == t.MONEY else None
+            unit = unit if type_ == t.MONEY else None
             lo, fixed = fact_floor(self.determiner, fact) or Decimal(0), isinstance(bound, Money)
             twice = any(limit == fact and value is None  # (a floor not known: twice it)
                         for _, (_, limit, _), (value, _, _) in tied(self.determiner, fact))

@@ -49,8 +49,9 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 # ---------------------------------------------------------------- answering them
 
 def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
-    """The static type of a fact path, the unit of the record that holds it (where that
-    record has a unit of its own), and the most it can be by the vocabulary's constraints on
+    """The static type of a fact path, its unit for an amount (the unit of the record that
+    holds it, where that record has a unit of its own, else the vocabulary's default), and
+    the most it can be by the vocabulary's constraints on
     its record (an amount paid is at most the amount awarded; a period's end no later than
     the earlier of its filing and issuance dates; the day an award with an amount paid was
     received no later than the case's date), where that is known. A constraint with a
@@ -65,6 +66,8 @@ def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, An
         if decl is not None else []
     limit = min((x for x in limits if x is not None), default=None)
     bound = None if limit is None else Money(Decimal(limit), unit) if unit else limit
+    if current == t.MONEY:
+        unit = unit or determiner.policy.vocabulary.default_unit
     return current, unit, bound
 
 
@@ -174,8 +177,7 @@ def forced(determiner: Determiner, fact: str, value: Any) -> dict[str, Any]:
                 or not _plain(value) > limit or c.when[1] != 0:
             continue
         type_, unit, _ = fact_type(determiner, held_path)
-        found[held_path] = Money(Decimal(0), unit or determiner.policy.vocabulary.default_unit) \
-            if type_ == t.MONEY else Decimal(0)
+        found[held_path] = Money(Decimal(0), unit) if type_ == t.MONEY else Decimal(0)
     return found
 
 
@@ -282,7 +284,6 @@ def fallback_answers(determiner: Determiner, run: CaseRun, fact: str,
     `moved` say it)."""
     type_, unit, bound = fact_type(determiner, fact)
     vocabulary = determiner.policy.vocabulary
-    unit = (unit or vocabulary.default_unit) if type_ == t.MONEY else unit  # (as exact.domain)
     # A fact of one of the items decided one by one moves only that item's result.
     item = re.match(rf"{re.escape(vocabulary.roles.decided)}\[(\d+)\]", fact)
     only = int(item[1]) if item else None
