@@ -23,13 +23,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from clawpolicy import batch
 from clawpolicy.cli import app
 from tests.conftest import QUALYS, ROOT
 from tests.test_errors import POLICY  # the catalogue's example policy
-from tests.strategies import LONG
+from tests.strategies import LONG, fuzzed
 
 CORPUS = ROOT / "tests" / "hostile"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
@@ -504,6 +506,71 @@ def test_json_and_yaml_nest_to_the_same_limit(tmp_path, suffix):
     with pytest.raises(DiagnosticError) as refused:
         load_case(case(MAX_DEPTH))
     assert refused.value.diagnostics[0].code == "CP0405"
+
+
+def _depth_refusal(text: str, quick: bool) -> str | None:
+    """Where and why the JSON reader's nesting test refuses `text`, or None: with its quick
+    test first (`quick`), or by the scan of its tokens alone."""
+    from clawpolicy.input import reader
+    from clawpolicy.core.diagnostics import DiagnosticError
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            if not quick:
+                patch.setattr(reader, "_nests_within", lambda text: False)
+            reader._check_json_depth(text, "c.json", False)
+    except DiagnosticError as error:
+        return str(error.diagnostics[0].where) + error.diagnostics[0].message
+    return None
+
+
+# Around the limit: pairs, strings holding brackets and quotes (escaped or not), stray pieces.
+_PIECES = ["[]", "{}", "[{}]", "{[]}", '"a[b{"', '"]}"', '"x\\"["', '"\\"]"', '"\\""',
+           '"\\\\"', '"', "[", "]", "{", "}", ",", ":", "1", "\\"]
+_SOME = st.lists(st.sampled_from(_PIECES), max_size=4)
+
+
+@fuzzed(300)
+@given(_SOME, st.integers(55, 70), st.lists(st.sampled_from(_PIECES), max_size=12),
+       st.integers(-2, 2), _SOME)
+def test_the_quick_nesting_test_refuses_and_locates_as_the_scan(before, levels, middle, more,
+                                                                 after):
+    """A case's JSON nested too deep is refused where the scan of its tokens finds it, and
+    nowhere else, whether or not the quick test (`_nests_within`) could say first."""
+    from clawpolicy.input import reader
+
+    text = "".join(before) + "[" * levels + "".join(middle) + "]" * max(0, levels + more) + \
+        "".join(after)
+    assert _depth_refusal(text, True) == _depth_refusal(text, False)
+    if reader._nests_within(text):
+        assert _depth_refusal(text, False) is None
+
+
+@pytest.mark.parametrize("text,taken", [
+    ('{"a[": ' + "[" * 64 + '"]]"' + "]" * 64 + "}", True),  # at the limit, brackets in strings
+    ('{"a[": ' + "[" * 65 + '"]]"' + "]" * 65 + "}", False),  # one past it
+    ('["\\"",' + "[" * 65 + "]" * 65 + ',"\\""]', False),  # escaped quotes: strings end elsewhere
+    ("[" * 30 + "]" * 30 + '"' + "[" * 70 + "]" * 70, False),  # a string never closed
+    ("[" * 66 + "}" * 66, False),  # brackets of the other kind
+], ids=["at-limit", "past-limit", "escaped-quotes", "unclosed-string", "other-kind"])
+def test_nesting_the_quick_test_cannot_see_is_left_to_the_scan(text, taken):
+    """Each is refused but the first, which the quick test alone lets through."""
+    from clawpolicy.input import reader
+
+    assert reader._nests_within(text) is taken
+    assert _depth_refusal(text, True) == _depth_refusal(text, False)
+    assert (_depth_refusal(text, True) is None) is taken
+
+
+def test_a_case_of_many_awards_is_known_to_nest_within_the_limit_without_its_scan():
+    from clawpolicy.input import reader
+
+    awards = [{"id": f"a[{i}", "kind": "psu", "vesting": [{"on": "2024-01-01"}, {"on": "}"}]}
+              for i in range(40)]
+    text = json.dumps({"case_id": "x", "awards": awards})
+    assert text.count("[") + text.count("{") > reader.MAX_DEPTH + 1
+    assert reader._nests_within(text)
+    assert not reader._nests_within(text.replace('"x"', '"x\\u0041"'))  # a backslash: the scan
 
 
 def test_ten_thousand_awards_are_read_and_one_more_is_refused(tmp_path):
