@@ -526,7 +526,7 @@ def _depth_refusal(text: str, quick: bool) -> str | None:
 
 # Around the limit: pairs, strings holding brackets and quotes (escaped or not), stray pieces.
 _PIECES = ["[]", "{}", "[{}]", "{[]}", '"a[b{"', '"]}"', '"x\\"["', '"\\"]"', '"\\""',
-           '"\\\\"', '"', "[", "]", "{", "}", ",", ":", "1", "\\"]
+           '"\\\\"', '"', "[", "]", "{", "}", ",", ":", "1", "\\", "\ud800", '"\ud800["']
 _SOME = st.lists(st.sampled_from(_PIECES), max_size=4)
 
 
@@ -551,10 +551,13 @@ def test_the_quick_nesting_test_refuses_and_locates_as_the_scan(before, levels, 
     ('{"a[": ' + "[" * 65 + '"]]"' + "]" * 65 + "}", False),  # one past it
     ('["\\"",' + "[" * 65 + "]" * 65 + ',"\\""]', False),  # escaped quotes: strings end elsewhere
     ("[" * 30 + "]" * 30 + '"' + "[" * 70 + "]" * 70, False),  # a string never closed
-    ("[" * 66 + "}" * 66, False),  # brackets of the other kind
-], ids=["at-limit", "past-limit", "escaped-quotes", "unclosed-string", "other-kind"])
+    ("[" * 65 + "}" * 65, True),  # brackets of the other kind close them, as the scan has it
+    ("[\ud800" + "[]" * 70 + "]", True),  # a lone surrogate (not from a file's UTF-8)
+], ids=["at-limit", "past-limit", "escaped-quotes", "unclosed-string", "other-kind",
+        "lone-surrogate"])
 def test_nesting_the_quick_test_cannot_see_is_left_to_the_scan(text, taken):
-    """Each is refused but the first, which the quick test alone lets through."""
+    """The quick test lets through those that nest within the limit and that it can read
+    (`taken`); the others are the scan's to refuse, located as it locates them."""
     from clawpolicy.input import reader
 
     assert reader._nests_within(text) is taken
