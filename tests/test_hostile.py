@@ -555,7 +555,7 @@ def test_the_quick_nesting_test_refuses_and_locates_as_the_scan(before, levels, 
     ("[\ud800" + "[]" * 70 + "]", True),  # a lone surrogate (not from a file's UTF-8)
 ], ids=["at-limit", "past-limit", "escaped-quotes", "unclosed-string", "other-kind",
         "lone-surrogate"])
-def test_nesting_the_quick_test_cannot_see_is_left_to_the_scan(text, taken):
+def test_texts_at_the_quick_nesting_tests_edges(text, taken):
     """The quick test lets through those that nest within the limit and that it can read
     (`taken`); the others are the scan's to refuse, located as it locates them."""
     from clawpolicy.input import reader
