@@ -27,7 +27,6 @@ lines, passes interleaved:
 from __future__ import annotations
 
 import argparse
-import decimal
 import json
 import re
 import sys
@@ -41,7 +40,7 @@ import common  # noqa: E402
 from generate import generate_list  # noqa: E402
 from clawpolicy import vocabulary  # noqa: E402
 from clawpolicy.core.diagnostics import DiagnosticError  # noqa: E402
-from clawpolicy.input.reader import parse_case, read_data  # noqa: E402
+from clawpolicy.input.reader import _json_fraction, parse_case, read_data  # noqa: E402
 
 _SPACED_COLON = re.compile(rb'"[ \t\r\n]+:')
 
@@ -55,10 +54,6 @@ def _keys(value: Any) -> int:
     return 0
 
 
-def _exact_float(text: str) -> Any:
-    return text if "e" in text.lower() else decimal.Decimal(text)
-
-
 def readers() -> dict[str, Callable[[bytes], Any]]:
     found: dict[str, Callable[[bytes], Any]] = {
         "clawpolicy's reader (json module, hooks)":
@@ -68,7 +63,7 @@ def readers() -> dict[str, Callable[[bytes], Any]]:
     except ImportError:
         msgspec = None
     if msgspec is not None:
-        decoder = msgspec.json.Decoder(float_hook=_exact_float)
+        decoder = msgspec.json.Decoder(float_hook=_json_fraction)  # as the reader's
         reference = found["clawpolicy's reader (json module, hooks)"]
 
         def checked(raw: bytes) -> Any:

@@ -16,6 +16,7 @@ import pytest
 from clawpolicy.api import evaluate, read_case_data
 from clawpolicy.evaluate import exact
 from tests.conftest import ROOT
+from tests.test_exact import _past_bound
 
 CASES = ROOT / "tests" / "answer_cases"
 CASE = CASES / "two-groups-14.json"
@@ -274,8 +275,7 @@ def test_a_notes_comparison_gives_the_search_no_threshold(qualys_revised):
     stays pending. The runs that answer a question now evaluate no note (decide.Determiner
     .run): the search settles the group, and each answer says what stays open."""
     determination = evaluate(qualys_revised, _read("past-bound-144.json"))
-    assert not any("not settled exactly" in note for award in determination.awards
-                   for note in award.notes)
+    assert not _past_bound(determination)
     [cost] = [q for q in determination.open_questions if q.fact == "findings.recovery_cost"]
     [none, some] = cost.answers
     assert (none.if_, none.awards, none.pending_on) == ("< 0.01 USD", None, None)
@@ -300,9 +300,7 @@ def test_an_amount_asked_alone_is_said_in_its_unit(qualys_revised, monkeypatch):
         determination = evaluate(qualys_revised, case)
         said[bound] = {q.fact: [a.if_ for a in q.answers] for q in determination.open_questions
                        if q.fact in ("findings.recovery_cost", "awards[0].share_price")}
-        past = any("not settled exactly" in note for award in determination.awards
-                   for note in award.notes)
-        assert past == (bound == 64)
+        assert _past_bound(determination) == (bound == 64)
     assert said[64] == said[1024] == {
         "findings.recovery_cost": ["< 0.01 USD", ">= 0.01 USD"],
         "awards[0].share_price": ["< 53510273972.61 USD", ">= 53510273972.61 USD"]}

@@ -51,13 +51,13 @@ def question_for(fact: str, case: Any, vocabulary: "Vocabulary",
 def fact_type(determiner: Determiner, fact: str) -> tuple[t.Type, str | None, Any]:
     """The static type of a fact path, its unit for an amount (the unit of the record that
     holds it, where that record has a unit of its own, else the vocabulary's default), and
-    the most it can be by the vocabulary's constraints on
-    its record (an amount paid is at most the amount awarded; a period's end no later than
-    the earlier of its filing and issuance dates; the day an award with an amount paid was
-    received no later than the case's date), where that is known. A constraint with a
-    condition bounds only where the case is known to meet it, and bounds the field of its
-    condition where the case is known to break it otherwise (no amount paid, where the day
-    received is known to be after the case's date)."""
+    the most it can be by the vocabulary's constraints on its record (an amount paid is at
+    most the amount awarded; a period's end no later than the earlier of its filing and
+    issuance dates; the day an award with an amount paid was received no later than the
+    case's date), where that is known. A constraint with a condition bounds only where the
+    case is known to meet it, and bounds the field of its condition where the case is known
+    to break it otherwise (no amount paid, where the day received is known to be after the
+    case's date)."""
     current, unit, holder, last = _walk(determiner, fact)
     decl = _declaration(determiner, holder)
     case = determiner.case
